@@ -1,0 +1,35 @@
+# Every target builds .venv from the lock file first (idempotent: only when the lock or
+# pyproject.toml changed). The command line tool is then at .venv/bin/siaga.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-core bench lint clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	mkdir -p var
+	$(BIN)/siaga scenario demo --out var/demo-pasuruan-kota.xlsx
+	$(BIN)/siaga scenario validate var/demo-pasuruan-kota.xlsx
+
+test: $(STAMP)
+	$(BIN)/pytest -n 2 -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check siaga tests bench
+	$(BIN)/ruff format --check siaga tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The planning core: pure Python, no Django. Takes its configuration as arguments."""

@@ -1,0 +1,199 @@
+"""The planning core's data model: frozen dataclasses, no behaviour beyond small lookups.
+
+The names and meanings follow the scenario contract (docs/scenario.md). Codes and ids are
+always text. Coordinates are WGS84 decimal degrees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class Level(StrEnum):
+    KABUPATEN = "KABUPATEN"
+    KOTA = "KOTA"
+    KECAMATAN = "KECAMATAN"
+    DESA = "DESA"
+    KELURAHAN = "KELURAHAN"
+
+
+VILLAGE_LEVELS = frozenset({Level.DESA, Level.KELURAHAN})
+REGENCY_LEVELS = frozenset({Level.KABUPATEN, Level.KOTA})
+
+
+class Category(StrEnum):
+    """Tingkat kerawanan of a TPS, least to most vulnerable (KHUSUS is special locations)."""
+
+    KURANG_RAWAN = "KURANG_RAWAN"
+    RAWAN = "RAWAN"
+    SANGAT_RAWAN = "SANGAT_RAWAN"
+    KHUSUS = "KHUSUS"
+
+
+class UnitKind(StrEnum):
+    POLRES = "POLRES"
+    POLSEK = "POLSEK"
+    BRIMOB = "BRIMOB"
+    SAMAPTA = "SAMAPTA"
+    KODIM = "KODIM"
+    KORAMIL = "KORAMIL"
+    SATPOL_PP = "SATPOL_PP"
+    OTHER = "OTHER"
+
+
+SECTOR_UNIT_KINDS = frozenset({UnitKind.POLSEK, UnitKind.KORAMIL})
+
+
+class Force(StrEnum):
+    POLRI = "POLRI"
+    BRIMOB = "BRIMOB"
+    TNI = "TNI"
+    LINMAS = "LINMAS"
+    SATPOL_PP = "SATPOL_PP"
+
+
+FORCE_OF_UNIT_KIND: Mapping[UnitKind, Force] = MappingProxyType(
+    {
+        UnitKind.POLRES: Force.POLRI,
+        UnitKind.POLSEK: Force.POLRI,
+        UnitKind.SAMAPTA: Force.POLRI,
+        UnitKind.BRIMOB: Force.BRIMOB,
+        UnitKind.KODIM: Force.TNI,
+        UnitKind.KORAMIL: Force.TNI,
+        UnitKind.SATPOL_PP: Force.SATPOL_PP,
+    }
+)
+
+EMPTY: Mapping[str, float] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """The `operation` sheet: one election operation and its planning settings."""
+
+    name: str
+    election_date: dt.date
+    pattern: str = "pemilu-2024"
+    road_factor: float = 1.3
+    speed_kmh: float = 30.0
+    response_minutes: float = 30.0
+    reserve_team_size: int = 30
+    village_guard_polri: int = 0
+    village_guard_tni: int = 0
+    out_of_sector_penalty_km: float = 20.0
+    max_post_radius_km: float = 1.0
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    code: str
+    name: str
+    level: Level
+    parent_code: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    indicators: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Tps:
+    id: str
+    desa_code: str
+    number: int
+    voters: int
+    lat: float
+    lon: float
+    address: str = ""
+    category: Category | None = None
+    category_reason: str = ""
+    indicators: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    code: str
+    name: str
+    kind: UnitKind
+    kecamatan_code: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    rank: str = ""
+    unit_code: str = ""
+    force: Force = Force.LINMAS
+    desa_code: str = ""
+    phone: str = ""
+    available: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class PatternRow:
+    """How one category of TPS is secured: per post of up to `tps_per_post` TPS."""
+
+    category: Category
+    tps_per_post: int
+    polri_per_post: int
+    tni_per_post: int
+    linmas_per_tps: float
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A whole scenario workbook, validated. Tuples keep the order of the source rows."""
+
+    operation: Operation
+    regions: tuple[Region, ...]
+    tps: tuple[Tps, ...]
+    units: tuple[Unit, ...]
+    personnel: tuple[Person, ...]
+    patterns: tuple[PatternRow, ...] = ()
+
+    def region_by_code(self) -> dict[str, Region]:
+        return {r.code: r for r in self.regions}
+
+    def unit_by_code(self) -> dict[str, Unit]:
+        return {u.code: u for u in self.units}
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A place people are sent to: a TPS post, a balai desa guard or a reserve team."""
+
+    id: str
+    kind: str  # TPS, VILLAGE, RESERVE
+    tps: tuple[str, ...]
+    desa_code: str
+    kecamatan_code: str
+    lat: float
+    lon: float
+    category: Category
+    required: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    person: str
+    post: str
+    slot: str  # POLRI, TNI, LINMAS, BRIMOB
+    cost_km: float
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    operation: str
+    pattern: str
+    tps_categories: Mapping[str, Category]
+    posts: tuple[Post, ...]
+    assignments: tuple[Assignment, ...]
+    unfilled: tuple[tuple[str, str, int], ...] = ()
+    summary: Mapping[str, float] = field(default_factory=dict)

@@ -1,0 +1,635 @@
+"""The scenario workbook (docs/scenario.md): read, validate and write it.
+
+`read_scenario(path)` returns a `Scenario` or raises `ScenarioError` with every problem found,
+each naming the sheet, the Excel row, the column, the value and what was expected. Nothing is
+returned half-loaded. `write_scenario` writes a scenario that reads back equal.
+
+Sheets are read column by column: a column of a national CSV file (two million persons) is
+checked in one pass with fast paths for the all-valid case, and the slow path that names
+each bad cell runs only when something is wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+
+from siaga.core import cells
+from siaga.core.cells import Bad
+from siaga.core.indicators import Scope, ValueType, catalog
+from siaga.core.model import (
+    EMPTY,
+    FORCE_OF_UNIT_KIND,
+    REGENCY_LEVELS,
+    SECTOR_UNIT_KINDS,
+    VILLAGE_LEVELS,
+    Force,
+    Level,
+    Operation,
+    PatternRow,
+    Person,
+    Region,
+    Scenario,
+    Tps,
+    Unit,
+    UnitKind,
+)
+from siaga.core.patterns import CUSTOM, PRESETS
+from siaga.core.problems import Problem, ScenarioError
+from siaga.core.workbook import LIMITS, Limits, RawSheet, read_tables, write_tables
+
+Reader = Callable[[object], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the contract: English name, Indonesian alias, how a cell is read."""
+
+    name: str
+    alias: str
+    read: Reader
+    required: bool = False
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    alias: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    scope: Scope | None = None  # which indicator columns the sheet accepts
+
+
+@dataclass
+class Table:
+    """A sheet read column by column: parsed values and the raw cells they came from."""
+
+    sheet: RawSheet
+    values: dict[str, list[Any]]
+    raw: dict[str, list[Any]]
+    indicators: list[dict[str, float]] | None
+
+
+def _col(name: str, alias: str, read: Reader, required: bool = False, default: Any = None) -> Column:
+    return Column(name, alias, read, required, default)
+
+
+_text, _number, _integer = cells.text, cells.number, cells.integer
+_positive = cells.in_range(cells.number, 0.0001, None)
+_count = cells.in_range(cells.integer, 0, None)
+_at_least_one = cells.in_range(cells.integer, 1, None)
+
+OPERATION = Sheet(
+    "operation",
+    "operasi",
+    (
+        _col("name", "nama", _text, required=True),
+        _col("election_date", "tanggal_pemungutan", cells.date, required=True),
+        _col("pattern", "pola", _text, default="pemilu-2024"),
+        _col("road_factor", "faktor_jalan", cells.in_range(cells.number, 1.0, 5.0), default=1.3),
+        _col("speed_kmh", "kecepatan_kmj", cells.in_range(cells.number, 1.0, 200.0), default=30.0),
+        _col("response_minutes", "waktu_respons_menit", _positive, default=30.0),
+        _col("reserve_team_size", "ukuran_tim_cadangan", _at_least_one, default=30),
+        _col("village_guard_polri", "jaga_balai_desa_polri", _count, default=0),
+        _col("village_guard_tni", "jaga_balai_desa_tni", _count, default=0),
+        _col("out_of_sector_penalty_km", "penalti_luar_sektor_km", cells.in_range(cells.number, 0, None), default=20.0),
+        _col("max_post_radius_km", "radius_pos_maks_km", cells.in_range(cells.number, 0, None), default=1.0),
+        _col("note", "catatan", _text, default=""),
+    ),
+)
+OPERATION_KEY = _col("key", "kunci", _text, required=True)
+OPERATION_VALUE = _col("value", "nilai", lambda v: v)
+
+REGIONS = Sheet(
+    "regions",
+    "wilayah",
+    (
+        _col("code", "kode", _text, required=True),
+        _col("name", "nama", _text, required=True),
+        _col("level", "tingkat", cells.enum_reader(Level), required=True),
+        _col("parent_code", "kode_induk", _text, default=""),
+        _col("lat", "lintang", cells.latitude),
+        _col("lon", "bujur", cells.longitude),
+    ),
+    scope=Scope.DESA,
+)
+
+TPS = Sheet(
+    "tps",
+    "tps",
+    (
+        _col("id", "id", _text, required=True),
+        _col("desa_code", "kode_desa", _text, required=True),
+        _col("number", "nomor", _at_least_one, required=True),
+        _col("voters", "dpt", _count, required=True),
+        _col("lat", "lintang", cells.latitude, required=True),
+        _col("lon", "bujur", cells.longitude, required=True),
+        _col("address", "alamat", _text, default=""),
+        _col("category", "kategori", cells.category),
+        _col("category_reason", "alasan", _text, default=""),
+    ),
+    scope=Scope.TPS,
+)
+
+UNITS = Sheet(
+    "units",
+    "satuan",
+    (
+        _col("code", "kode", _text, required=True),
+        _col("name", "nama", _text, required=True),
+        _col("kind", "jenis", cells.enum_reader(UnitKind), required=True),
+        _col("kecamatan_code", "kode_kecamatan", _text, default=""),
+        _col("lat", "lintang", cells.latitude, required=True),
+        _col("lon", "bujur", cells.longitude, required=True),
+    ),
+)
+
+PERSONNEL = Sheet(
+    "personnel",
+    "personel",
+    (
+        _col("id", "nrp", _text, required=True),
+        _col("name", "nama", _text, required=True),
+        _col("rank", "pangkat", _text, default=""),
+        _col("unit_code", "satuan", _text, default=""),
+        _col("force", "unsur", cells.enum_reader(Force)),
+        _col("desa_code", "kode_desa", _text, default=""),
+        _col("phone", "no_hp", _text, default=""),
+        _col("available", "siap", cells.boolean, default=True),
+    ),
+)
+
+PATTERNS = Sheet(
+    "patterns",
+    "pola",
+    (
+        _col("category", "kategori", cells.category, required=True),
+        _col("tps_per_post", "tps_per_pos", _at_least_one, required=True),
+        _col("polri_per_post", "polri_per_pos", _count, required=True),
+        _col("tni_per_post", "tni_per_pos", _count, required=True),
+        _col("linmas_per_tps", "linmas_per_tps", cells.in_range(cells.number, 0, None), required=True),
+    ),
+    required=False,
+)
+
+KECAMATAN = frozenset({Level.KECAMATAN})
+SHEETS = (OPERATION, REGIONS, TPS, UNITS, PERSONNEL, PATTERNS)
+IGNORED_SHEETS = frozenset({"petunjuk", "instructions"})
+
+
+def normalise(name: str) -> str:
+    """Column and sheet names match case-insensitively, spaces and hyphens as underscores."""
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_scenario(path: str | Path, limits: Limits = LIMITS) -> Scenario:
+    """Read and validate a scenario workbook (`.xlsx`) or folder of CSV files."""
+    raw = read_tables(Path(path), limits)
+    return _Validator(raw).scenario()
+
+
+class _Validator:
+    """Turns raw sheets into a Scenario, collecting every problem on the way."""
+
+    def __init__(self, raw: list[RawSheet]):
+        self.problems: list[Problem] = []
+        self.sheets = self._match_sheets(raw)
+
+    # -- sheets and columns
+
+    def _match_sheets(self, raw: list[RawSheet]) -> dict[str, RawSheet]:
+        by_name = {normalise(s.name): s for s in SHEETS} | {normalise(s.alias): s for s in SHEETS}
+        found: dict[str, RawSheet] = {}
+        for sheet in raw:
+            key = normalise(sheet.name)
+            spec = by_name.get(key)
+            if key in IGNORED_SHEETS:
+                continue
+            if spec is None:
+                hint = _suggest(key, list(by_name))
+                self.problems.append(Problem("unknown_sheet", sheet=sheet.name, params=hint))
+            elif spec.name in found:
+                other = found[spec.name].name
+                self.problems.append(Problem("duplicate_sheet", sheet=sheet.name, params={"other": other}))
+            else:
+                found[spec.name] = sheet
+        for spec in SHEETS:
+            if spec.required and spec.name not in found:
+                self.problems.append(Problem("missing_sheet", sheet=f"{spec.alias} / {spec.name}"))
+        return found
+
+    def _columns(self, spec: Sheet, sheet: RawSheet) -> tuple[dict[str, int], dict[str, int]]:
+        """Index of each contract column and each indicator column in the sheet's header."""
+        names = {normalise(c.name): c for c in spec.columns} | {normalise(c.alias): c for c in spec.columns}
+        indicators = {k: ind for k, ind in catalog().items()}
+        at: dict[str, int] = {}
+        indicator_at: dict[str, int] = {}
+        for i, head in enumerate(sheet.header):
+            key = normalise(head)
+            if not key:
+                continue
+            column = names.get(key)
+            target, name = (at, column.name) if column else (indicator_at, key)
+            if column is None and (key not in indicators or spec.scope is None):
+                hint = _suggest(key, list(names) + ([k for k in indicators] if spec.scope else []))
+                self.problems.append(Problem("unknown_column", sheet=sheet.name, row=1, column=head, params=hint))
+                continue
+            if column is None and indicators[key].scope != spec.scope:
+                scope = "TPS (lembar tps)" if indicators[key].scope == Scope.TPS else "desa (lembar wilayah)"
+                self.problems.append(
+                    Problem("indicator_scope", sheet=sheet.name, row=1, column=head, params={"scope": scope})
+                )
+                continue
+            if name in target:
+                self.problems.append(Problem("duplicate_column", sheet=sheet.name, row=1, column=head))
+                continue
+            target[name] = i
+        for c in spec.columns:
+            if c.required and c.name not in at:
+                self.problems.append(Problem("missing_column", sheet=sheet.name, row=1, column=c.alias))
+        return at, indicator_at
+
+    def _table(self, spec: Sheet) -> Table | None:
+        """The sheet's columns read into values (None where a cell was blank or bad)."""
+        sheet = self.sheets.get(spec.name)
+        if sheet is None:
+            return None
+        if not sheet.header:
+            self.problems.append(Problem("empty_sheet", sheet=sheet.name, row=1))
+            return None
+        at, indicator_at = self._columns(spec, sheet)
+        table = Table(sheet, {}, {}, self._indicators(sheet, indicator_at))
+        for c in spec.columns:
+            raw = _column_values(sheet, at[c.name]) if c.name in at else [""] * len(sheet.rows)
+            head = sheet.header[at[c.name]] if c.name in at else c.alias
+            table.raw[c.name] = raw
+            table.values[c.name] = self._read_column(sheet, head, raw, c.read, c.required, c.default)
+        return table
+
+    def _indicators(self, sheet: RawSheet, indicator_at: dict[str, int]) -> list[dict[str, float]] | None:
+        if not indicator_at:
+            return None
+        per_row: list[dict[str, float]] = [{} for _ in sheet.rows]
+        for key, i in indicator_at.items():
+            ind = catalog()[key]
+            read = cells.boolean if ind.type == ValueType.BOOL else cells.in_range(cells.integer, 0, ind.maximum)
+            column = self._read_column(sheet, sheet.header[i], _column_values(sheet, i), read, False, None)
+            for values, v in zip(per_row, column, strict=True):
+                if v is not None:
+                    values[key] = int(v)
+        return per_row
+
+    def _read_column(
+        self, sheet: RawSheet, head: str, raw: list[Any], read: Reader, required: bool, default: Any
+    ) -> list[Any]:
+        fast = _read_fast(raw, read, required, default)
+        if fast is not None:
+            return fast
+        out = []
+        for value, number in zip(raw, sheet.row_numbers, strict=True):
+            if _blank(value):
+                if required:
+                    self._add("required", sheet, number, head, "")
+                out.append(None if required else default)
+                continue
+            try:
+                out.append(read(value))
+            except Bad as bad:
+                self._add(bad.code, sheet, number, head, cells.text(value), **bad.params)
+                out.append(None)
+        return out
+
+    def _add(self, code: str, sheet: RawSheet, row: int | None, column: str, value: str, **params: object) -> None:
+        self.problems.append(Problem(code, sheet=sheet.name, row=row, column=column, value=value, params=params))
+
+    # -- the scenario
+
+    def scenario(self) -> Scenario:
+        operation = self._operation()
+        regions = self._regions()
+        region_by_code = {r.code: r for r in regions}
+        tps = self._tps(region_by_code)
+        units = self._units(region_by_code)
+        personnel = self._personnel(region_by_code, {u.code: u for u in units})
+        patterns = self._patterns(operation)
+        if not self.sheets and not self.problems:
+            self.problems.append(Problem("no_sheets"))
+        if self.problems or operation is None:
+            raise ScenarioError(self.problems)
+        return Scenario(operation, tuple(regions), tuple(tps), tuple(units), tuple(personnel), tuple(patterns))
+
+    def _operation(self) -> Operation | None:
+        sheet = self.sheets.get("operation")
+        if sheet is None:
+            return None
+        heads = {normalise(h): i for i, h in enumerate(sheet.header)}
+        for i, head in enumerate(sheet.header):
+            if normalise(head) not in ("key", "kunci", "value", "nilai", ""):
+                self._add("unknown_column", sheet, 1, head, "", **_suggest(normalise(head), ["kunci", "nilai"]))
+        key_at = heads.get("key", heads.get("kunci"))
+        value_at = heads.get("value", heads.get("nilai"))
+        if key_at is None or value_at is None:
+            self._add("missing_column", sheet, 1, "kunci" if key_at is None else "nilai", "")
+            return None
+        by_key = {normalise(c.name): c for c in OPERATION.columns} | {normalise(c.alias): c for c in OPERATION.columns}
+        settings: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
+            key_text = cells.text(row[key_at]) if key_at < len(row) else ""
+            value = row[value_at] if value_at < len(row) else ""
+            column = by_key.get(normalise(key_text))
+            if column is None:
+                self._add("unknown_key", sheet, number, sheet.header[key_at], key_text, **_suggest(normalise(key_text), list(by_key)))
+                continue
+            if column.name in seen:
+                self._add("duplicate", sheet, number, sheet.header[key_at], key_text, other_row=seen[column.name])
+                continue
+            seen[column.name] = number
+            if cells.text(value) == "":
+                continue
+            try:
+                settings[column.name] = column.read(value)
+            except Bad as bad:
+                self._add(bad.code, sheet, number, key_text, cells.text(value), **bad.params)
+                seen[column.name] = -1
+        for c in OPERATION.columns:
+            if c.required and c.name not in settings and seen.get(c.name) != -1:
+                self._add("required", sheet, seen.get(c.name), c.alias, "")
+        pattern = settings.get("pattern", "pemilu-2024")
+        if pattern != CUSTOM and pattern not in PRESETS:
+            allowed = ", ".join([*PRESETS, CUSTOM])
+            self._add("unknown_pattern", sheet, seen.get("pattern"), "pola", pattern, allowed=allowed)
+        if any(c.required and c.name not in settings for c in OPERATION.columns):
+            return None
+        return Operation(**settings)
+
+    def _regions(self) -> list[Region]:
+        table = self._table(REGIONS)
+        if table is None:
+            return []
+        sheet, v, indicators = table.sheet, table.values, table.indicators
+        n = len(sheet.rows)
+        self._unique(sheet, v["code"], "code")
+        level_of = {c: lv for c, lv in zip(v["code"], v["level"], strict=True) if c}
+        for i in range(n):
+            level, parent, number = v["level"][i], v["parent_code"][i], sheet.row_numbers[i]
+            if level is None:
+                continue
+            if level in VILLAGE_LEVELS:
+                for axis in ("lat", "lon"):
+                    if _blank(table.raw[axis][i]):
+                        self._add("required", sheet, number, axis, "")
+            if level in REGENCY_LEVELS:
+                continue
+            expected = KECAMATAN if level in VILLAGE_LEVELS else REGENCY_LEVELS
+            self._check_ref(sheet, number, "parent_code", parent, level_of, expected)
+        return list(
+            map(
+                Region,
+                v["code"],
+                v["name"],
+                v["level"],
+                v["parent_code"],
+                v["lat"],
+                v["lon"],
+                indicators or repeat(EMPTY, n),
+            )
+        )
+
+    def _check_ref(
+        self, sheet: RawSheet, number: int, column: str, code: str, level_of: dict[str, Level], expected: frozenset[Level]
+    ) -> None:
+        """`code` must be a region of one of the `expected` levels."""
+        if not code:
+            self._add("required", sheet, number, column, "")
+        elif code not in level_of:
+            self._add("unknown_region", sheet, number, column, code)
+        elif level_of[code] not in expected:
+            wanted = "/".join(sorted(lv.value for lv in expected))
+            self._add("wrong_level", sheet, number, column, code, level=level_of[code].value, expected=wanted)
+
+    def _unique(self, sheet: RawSheet, ids: list[Any], column: str) -> None:
+        if len(set(ids)) == len(ids):
+            return
+        first: dict[Any, int] = {}
+        for value, number in zip(ids, sheet.row_numbers, strict=True):
+            if value is None:
+                continue
+            if value in first:
+                self._add("duplicate", sheet, number, column, value, other_row=first[value])
+            else:
+                first[value] = number
+
+    def _tps(self, region_by_code: dict[str, Region]) -> list[Tps]:
+        table = self._table(TPS)
+        if table is None:
+            return []
+        sheet, v, indicators = table.sheet, table.values, table.indicators
+        self._unique(sheet, v["id"], "id")
+        level_of = {c: r.level for c, r in region_by_code.items()}
+        village = {c for c, lv in level_of.items() if lv in VILLAGE_LEVELS}
+        for i, desa in enumerate(v["desa_code"]):
+            if desa is not None and desa not in village:
+                self._check_ref(sheet, sheet.row_numbers[i], "desa_code", desa, level_of, VILLAGE_LEVELS)
+        for i, (category, reason) in enumerate(zip(v["category"], v["category_reason"], strict=True)):
+            if category is not None and not reason:
+                self._add("reason_required", sheet, sheet.row_numbers[i], "category_reason", "")
+        return list(
+            map(
+                Tps,
+                v["id"],
+                v["desa_code"],
+                v["number"],
+                v["voters"],
+                v["lat"],
+                v["lon"],
+                v["address"],
+                v["category"],
+                v["category_reason"],
+                indicators or repeat(EMPTY, len(sheet.rows)),
+            )
+        )
+
+    def _units(self, region_by_code: dict[str, Region]) -> list[Unit]:
+        table = self._table(UNITS)
+        if table is None:
+            return []
+        sheet, v = table.sheet, table.values
+        self._unique(sheet, v["code"], "code")
+        level_of = {c: r.level for c, r in region_by_code.items()}
+        for i, (kind, kecamatan) in enumerate(zip(v["kind"], v["kecamatan_code"], strict=True)):
+            number = sheet.row_numbers[i]
+            if kind in SECTOR_UNIT_KINDS and not kecamatan:
+                self._add("sector_needs_kecamatan", sheet, number, "kecamatan_code", "", kind=kind.value)
+            elif kecamatan:
+                self._check_ref(sheet, number, "kecamatan_code", kecamatan, level_of, KECAMATAN)
+        return list(map(Unit, v["code"], v["name"], v["kind"], v["kecamatan_code"], v["lat"], v["lon"]))
+
+    def _personnel(self, region_by_code: dict[str, Region], unit_by_code: dict[str, Unit]) -> list[Person]:
+        table = self._table(PERSONNEL)
+        if table is None:
+            return []
+        sheet, v = table.sheet, table.values
+        self._unique(sheet, v["id"], "id")
+        level_of = {c: r.level for c, r in region_by_code.items()}
+        village = {c for c, lv in level_of.items() if lv in VILLAGE_LEVELS}
+        forces = v["force"]
+        allowed = ", ".join(f.value for f in Force)
+        for i, (unit_code, force, desa) in enumerate(zip(v["unit_code"], forces, v["desa_code"], strict=True)):
+            number = sheet.row_numbers[i]
+            unit = unit_by_code.get(unit_code) if unit_code else None
+            if unit_code and unit is None:
+                self._add("unknown_unit", sheet, number, "unit_code", unit_code)
+            if force is None and _blank(table.raw["force"][i]):
+                force = FORCE_OF_UNIT_KIND.get(unit.kind) if unit else None
+                if force is None and not (unit_code and unit is None):
+                    self._add("force_unknown", sheet, number, "force", "", allowed=allowed)
+                forces[i] = force
+            if force == Force.LINMAS:
+                if not desa:
+                    self._add("linmas_needs_desa", sheet, number, "desa_code", "")
+                elif desa not in village:
+                    self._check_ref(sheet, number, "desa_code", desa, level_of, VILLAGE_LEVELS)
+            elif force is not None and not unit_code:
+                self._add("needs_unit", sheet, number, "unit_code", "", force=force.value)
+            elif desa and desa not in level_of:
+                self._add("unknown_region", sheet, number, "desa_code", desa)
+        return list(
+            map(
+                Person,
+                v["id"],
+                v["name"],
+                v["rank"],
+                v["unit_code"],
+                forces,
+                v["desa_code"],
+                v["phone"],
+                v["available"],
+            )
+        )
+
+    def _patterns(self, operation: Operation | None) -> list[PatternRow]:
+        table = self._table(PATTERNS)
+        rows: list[PatternRow] = []
+        if table is not None:
+            sheet, v = table.sheet, table.values
+            self._unique(sheet, v["category"], "category")
+            rows = list(
+                map(
+                    PatternRow,
+                    v["category"],
+                    v["tps_per_post"],
+                    v["polri_per_post"],
+                    v["tni_per_post"],
+                    v["linmas_per_tps"],
+                )
+            )
+        if operation is not None and operation.pattern == CUSTOM and not rows:
+            self.problems.append(Problem("patterns_needed", sheet="pola / patterns"))
+        return rows
+
+
+def _column_values(sheet: RawSheet, i: int) -> list[Any]:
+    return [row[i] if i < len(row) else "" for row in sheet.rows]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read_fast(raw: list[Any], read: Reader, required: bool, default: Any) -> list[Any] | None:
+    """Every value of a column read at once when all are valid, else None (read cell by cell).
+
+    Columns with few distinct values (kinds, categories, yes/no) read each distinct value once.
+    """
+    if read is cells.text:
+        out = [v.strip() if type(v) is str else cells.text(v) for v in raw]
+        return None if required and "" in out else out
+    try:
+        if len(raw) > 1000 and len(set(raw[:1000])) <= 100:
+            memo = {d: _read_or_default(d, read, required, default) for d in set(raw)}
+            return [memo[d] for d in raw]
+        return [_read_or_default(d, read, required, default) for d in raw]
+    except Bad:
+        return None
+
+
+def _read_or_default(value: Any, read: Reader, required: bool, default: Any) -> Any:
+    if _blank(value):
+        if required:
+            raise Bad("required")
+        return default
+    return read(value)
+
+
+def _suggest(word: str, names: Sequence[str]) -> dict[str, str]:
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    return {"suggestion": close[0]} if close else {}
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_scenario(scenario: Scenario, path: str | Path, lang: str | None = None) -> None:
+    """Write a scenario as `.xlsx` (by suffix) or a folder of CSV files; it reads back equal.
+
+    Headers are Indonesian (`lang="id"`, the default for workbooks people open) or English
+    canonical names (`lang="en"`, the default for CSV folders scripts read).
+    """
+    path = Path(path)
+    is_xlsx = path.suffix.lower() == ".xlsx"
+    write_tables(path, scenario_tables(scenario, lang or ("id" if is_xlsx else "en")))
+
+
+def scenario_tables(scenario: Scenario, lang: str = "id") -> list[tuple[str, list[str], Iterable[list[Any]]]]:
+    """The scenario as (sheet name, header, rows) tables, in contract order."""
+
+    def name(spec: Sheet | Column) -> str:
+        return spec.alias if lang == "id" else spec.name
+
+    op = scenario.operation
+    op_rows = [[name(c), _cell(getattr(op, c.name))] for c in OPERATION.columns]
+    tables = [(name(OPERATION), [name(OPERATION_KEY), name(OPERATION_VALUE)], op_rows)]
+    for spec, records in (
+        (REGIONS, scenario.regions),
+        (TPS, scenario.tps),
+        (UNITS, scenario.units),
+        (PERSONNEL, scenario.personnel),
+        (PATTERNS, scenario.patterns),
+    ):
+        if spec is PATTERNS and not records:
+            continue
+        keys = _indicator_keys(records) if spec.scope else []
+        header = [name(c) for c in spec.columns] + keys
+        tables.append((name(spec), header, _rows(spec, records, keys)))
+    return tables
+
+
+def _rows(spec: Sheet, records: Sequence[Any], keys: list[str]) -> Iterable[list[Any]]:
+    names = [c.name for c in spec.columns]
+    for r in records:
+        row = [_cell(getattr(r, n)) for n in names]
+        if keys:
+            row += [r.indicators.get(k, "") for k in keys]
+        yield row
+
+
+def _indicator_keys(records: Sequence[Any]) -> list[str]:
+    used = set().union(*(r.indicators.keys() for r in records)) if records else set()
+    return [k for k in catalog() if k in used]
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if hasattr(value, "value") and not isinstance(value, bool | int | float):
+        return value.value  # an enum
+    return value

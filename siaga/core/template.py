@@ -1,0 +1,115 @@
+"""The empty scenario workbook staff fill in: Indonesian headers, a `petunjuk` sheet that
+explains every column, and drop-down lists for the enumerated columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from siaga.core import cells, workbook
+from siaga.core.indicators import Scope, ValueType, catalog
+from siaga.core.model import Category, Force, Level, UnitKind
+from siaga.core.patterns import CUSTOM, PRESETS
+from siaga.core.scenario import OPERATION, OPERATION_KEY, OPERATION_VALUE, SHEETS, Sheet
+
+_CATEGORIES = ", ".join(c.value for c in Category)
+_LEGACY = ", ".join(cells.LEGACY_CATEGORIES)
+
+# (sheet, column) -> (what to write, allowed values). Columns not listed have no notes.
+NOTES: dict[tuple[str, str], tuple[str, str]] = {
+    ("operation", "name"): ("Nama operasi, mis. 'Pam Pilkades Serentak 2022 Polres Pasuruan Kota'", "teks"),
+    ("operation", "election_date"): ("Tanggal pemungutan suara", "TTTT-BB-HH, mis. 2022-03-23"),
+    ("operation", "pattern"): ("Pola pengamanan", ", ".join([*PRESETS, CUSTOM]) + " (custom: isi lembar pola)"),
+    ("operation", "road_factor"): ("Jarak jalan = jarak garis lurus x faktor ini", "angka 1-5, bawaan 1,3"),
+    ("operation", "speed_kmh"): ("Kecepatan perjalanan untuk waktu respons", "km/jam, bawaan 30"),
+    ("operation", "response_minutes"): ("Cadangan dianggap menjangkau TPS dalam waktu ini", "menit, bawaan 30"),
+    ("operation", "reserve_team_size"): ("Personel per tim cadangan (satu SST)", "bilangan bulat, bawaan 30"),
+    ("operation", "village_guard_polri"): ("Polri per desa untuk jaga balai desa", "bilangan bulat, bawaan 0"),
+    ("operation", "village_guard_tni"): ("TNI per desa untuk jaga balai desa", "bilangan bulat, bawaan 0"),
+    ("operation", "out_of_sector_penalty_km"): ("Tambahan biaya bila anggota Polsek/Koramil bertugas di luar kecamatannya", "km, bawaan 20"),
+    ("operation", "max_post_radius_km"): ("TPS dalam satu pos paling jauh sejauh ini dari titik pos", "km, bawaan 1"),
+    ("operation", "note"): ("Catatan bebas (sumber data, keterangan)", "teks"),
+    ("regions", "code"): ("Kode wilayah Kemendagri, mis. 35.14.17.2005; ditulis sebagai teks", "unik"),
+    ("regions", "name"): ("Nama wilayah", "teks"),
+    ("regions", "level"): ("Tingkat wilayah", ", ".join(lv.value for lv in Level)),
+    ("regions", "parent_code"): ("Kode wilayah induk (desa -> kecamatan -> kabupaten/kota)", "kode di lembar ini"),
+    ("regions", "lat"): ("Lintang titik desa/balai desa (wajib untuk DESA dan KELURAHAN)", "-11 s.d. 6"),
+    ("regions", "lon"): ("Bujur titik desa/balai desa (wajib untuk DESA dan KELURAHAN)", "95 s.d. 141"),
+    ("tps", "id"): ("Kode TPS, mis. 35.14.17.2005-03", "unik"),
+    ("tps", "desa_code"): ("Kode desa/kelurahan tempat TPS", "kode DESA/KELURAHAN di lembar wilayah"),
+    ("tps", "number"): ("Nomor TPS di desa", "bilangan bulat >= 1"),
+    ("tps", "voters"): ("Jumlah pemilih (DPT)", "bilangan bulat >= 0"),
+    ("tps", "lat"): ("Lintang lokasi TPS", "-11 s.d. 6"),
+    ("tps", "lon"): ("Bujur lokasi TPS", "95 s.d. 141"),
+    ("tps", "address"): ("Alamat TPS", "teks, boleh kosong"),
+    ("tps", "category"): (
+        "Kategori kerawanan yang ditetapkan (mengganti hasil hitung). Nama lama diterima: " + _LEGACY,
+        _CATEGORIES + ", boleh kosong",
+    ),
+    ("tps", "category_reason"): ("Alasan penetapan kategori (wajib bila kategori diisi)", "teks"),
+    ("units", "code"): ("Kode satuan, mis. POLSEK-17", "unik"),
+    ("units", "name"): ("Nama satuan", "teks"),
+    ("units", "kind"): ("Jenis satuan", ", ".join(k.value for k in UnitKind)),
+    ("units", "kecamatan_code"): ("Kecamatan wilayah tugas (wajib untuk POLSEK dan KORAMIL)", "kode KECAMATAN"),
+    ("units", "lat"): ("Lintang markas satuan (titik berangkat personel)", "-11 s.d. 6"),
+    ("units", "lon"): ("Bujur markas satuan", "95 s.d. 141"),
+    ("personnel", "id"): ("NRP (Polri/TNI) atau NIK (Linmas); ditulis sebagai teks", "unik"),
+    ("personnel", "name"): ("Nama lengkap", "teks"),
+    ("personnel", "rank"): ("Pangkat, mis. BRIPKA, IPTU, SERDA", "teks, kosong untuk Linmas"),
+    ("personnel", "unit_code"): ("Kode satuan asal (kosong untuk Linmas)", "kode di lembar satuan"),
+    ("personnel", "force"): ("Unsur; bila kosong mengikuti jenis satuan", ", ".join(f.value for f in Force)),
+    ("personnel", "desa_code"): ("Desa asal (wajib untuk LINMAS: bertugas di desanya sendiri)", "kode DESA/KELURAHAN"),
+    ("personnel", "phone"): ("Nomor HP", "teks"),
+    ("personnel", "available"): ("Siap ditugaskan?", "ya / tidak, bawaan ya"),
+    ("patterns", "category"): ("Kategori kerawanan", _CATEGORIES),
+    ("patterns", "tps_per_post"): ("Jumlah TPS paling banyak per pos", "bilangan bulat >= 1"),
+    ("patterns", "polri_per_post"): ("Polri per pos", "bilangan bulat >= 0"),
+    ("patterns", "tni_per_post"): ("TNI per pos", "bilangan bulat >= 0"),
+    ("patterns", "linmas_per_tps"): ("Linmas per TPS (boleh pecahan: 6 per 4 TPS = 1,5)", "angka >= 0"),
+}
+
+DROPDOWNS: dict[tuple[str, str], list[str]] = {
+    ("regions", "level"): [lv.value for lv in Level],
+    ("tps", "category"): [c.value for c in Category],
+    ("units", "kind"): [k.value for k in UnitKind],
+    ("personnel", "force"): [f.value for f in Force],
+    ("personnel", "available"): ["ya", "tidak"],
+    ("patterns", "category"): [c.value for c in Category],
+}
+
+
+def write(path: Path) -> None:
+    """Write the empty template workbook."""
+    sheets = []
+    dropdowns = {}
+    for spec in SHEETS:
+        if spec is OPERATION:
+            rows = [[c.alias, _default(c.default)] for c in OPERATION.columns]
+            sheets.append((spec.alias, [OPERATION_KEY.alias, OPERATION_VALUE.alias], rows))
+            continue
+        header = [c.alias for c in spec.columns]
+        for i, c in enumerate(spec.columns):
+            if (spec.name, c.name) in DROPDOWNS:
+                dropdowns[(spec.alias, i)] = DROPDOWNS[(spec.name, c.name)]
+        sheets.append((spec.alias, header, []))
+    workbook.write_template(path, sheets, _instructions(), dropdowns)
+
+
+def _default(value: object) -> object:
+    return "" if value is None else value
+
+
+def _instructions() -> list[list[str]]:
+    rows = [["Lembar", "Kolom", "Nama Inggris", "Wajib", "Nilai yang boleh", "Keterangan"]]
+    for spec in SHEETS:
+        for c in spec.columns:
+            what, allowed = NOTES.get((spec.name, c.name), ("", ""))
+            rows.append([_sheet_label(spec), c.alias, c.name, "ya" if c.required else "", allowed, what])
+    for ind in catalog().values():
+        sheet = "tps" if ind.scope == Scope.TPS else "wilayah (baris DESA)"
+        allowed = {ValueType.BOOL: "ya / tidak", ValueType.SCALE: "0-3"}.get(ind.type, f"0-{ind.maximum}")
+        rows.append([sheet, ind.key, ind.key, "", allowed, f"Indikator kerawanan (opsional): {ind.label_id}"])
+    return rows
+
+
+def _sheet_label(spec: Sheet) -> str:
+    return spec.alias if spec.alias == spec.name else f"{spec.alias} ({spec.name})"

@@ -1,0 +1,352 @@
+"""Raw tables in and out of `.xlsx` workbooks and folders of CSV files.
+
+The only module that touches python-calamine (fast reads) and openpyxl (writes). It knows
+nothing of what the sheets mean; it guards against hostile files before any parser sees them:
+
+- an `.xlsx` is a zip: the declared and the actual unpacked size of every part are checked
+  against `Limits`, and so is the compression ratio (a zip bomb is refused, in bounded memory);
+- any DOCTYPE or ENTITY declaration in a part is refused (entity expansion tricks);
+- the cell area of every sheet is measured before it is loaded (a stray cell at XFD1048576
+  would otherwise make a parser allocate the whole grid);
+- formulas are never evaluated: the value Excel cached is read;
+- CSV files must be UTF-8 and are read with a row limit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+from defusedxml import ElementTree as SafeET
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from siaga.core.problems import Problem, UnreadableFile
+
+Cell = object
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a scenario file may hold. Larger data belongs in a folder of CSV files."""
+
+    xlsx_file_bytes: int = 100 * 2**20
+    xlsx_part_bytes: int = 256 * 2**20
+    xlsx_total_bytes: int = 512 * 2**20
+    xlsx_ratio: int = 200  # unpacked / packed, for parts over 1 MiB
+    xlsx_rows: int = 200_000
+    xlsx_columns: int = 200
+    csv_file_bytes: int = 2**30
+    csv_rows: int = 5_000_000
+
+
+LIMITS = Limits()
+
+
+@dataclass
+class RawSheet:
+    """One sheet as text and numbers: its header row and data rows with Excel row numbers."""
+
+    name: str
+    header: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)
+
+
+def read_tables(path: Path, limits: Limits = LIMITS) -> list[RawSheet]:
+    """Every sheet of an `.xlsx` workbook, or every `*.csv` file of a folder."""
+    if not path.exists():
+        raise UnreadableFile([Problem("file_not_found", value=str(path))])
+    if path.is_dir():
+        return [_read_csv(p, limits) for p in sorted(path.glob("*.csv"))]
+    return _read_xlsx(path, limits)
+
+
+def _refuse(code: str, path: Path, sheet: str = "", **params: object) -> UnreadableFile:
+    return UnreadableFile([Problem(code, sheet=sheet, value=path.name, params=params)])
+
+
+# ---------------------------------------------------------------- xlsx
+
+
+def _read_xlsx(path: Path, limits: Limits) -> list[RawSheet]:
+    with path.open("rb") as f:
+        magic = f.read(8)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _refuse("old_xls", path)
+    if not magic.startswith(b"PK") or not zipfile.is_zipfile(path):
+        raise _refuse("not_xlsx", path)
+    if path.stat().st_size > limits.xlsx_file_bytes:
+        raise _refuse("zip_bomb", path, size=_mib(path.stat().st_size), limit=_mib(limits.xlsx_file_bytes))
+    areas = _inspect_zip(path, limits)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for broken workbooks
+        raise _refuse("not_xlsx", path) from exc
+    sheets = []
+    for name in book.sheet_names:
+        rows_needed, cols_needed = areas.get(name, (0, 0))
+        if rows_needed - 1 > limits.xlsx_rows:
+            raise _refuse("too_many_rows", path, sheet=name, limit=f"{limits.xlsx_rows:,}")
+        if cols_needed > limits.xlsx_columns:
+            raise _refuse("not_xlsx", path, sheet=name)
+        try:
+            grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise _refuse("not_xlsx", path, sheet=name) from exc
+        sheets.append(_sheet_from_grid(name, grid))
+    return sheets
+
+
+def _sheet_from_grid(name: str, grid: list[list[Cell]]) -> RawSheet:
+    header_at = next((i for i, row in enumerate(grid) if any(_filled(c) for c in row)), None)
+    if header_at is None:
+        return RawSheet(name, [])
+    header = [_text(c) for c in grid[header_at]]
+    while header and not header[-1]:
+        header.pop()
+    sheet = RawSheet(name, header)
+    for i in range(header_at + 1, len(grid)):
+        row = grid[i]
+        if any(_filled(c) for c in row):
+            sheet.rows.append(row)
+            sheet.row_numbers.append(i + 1)
+    return sheet
+
+
+def _filled(cell: Cell) -> bool:
+    return cell is not None and cell != ""
+
+
+def _text(cell: Cell) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})(\d+)"')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row r="(\d+)"')
+_ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _inspect_zip(path: Path, limits: Limits) -> dict[str, tuple[int, int]]:
+    """Check sizes and entities of every part; return each sheet's (last row, last column)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+            if len(members) > 10_000:
+                raise _refuse("not_xlsx", path)
+            declared = sum(m.file_size for m in members)
+            if declared > limits.xlsx_total_bytes:
+                raise _refuse("zip_bomb", path, size=_mib(declared), limit=_mib(limits.xlsx_total_bytes))
+            areas_by_part = {m.filename: _scan_part(zf, m, path, limits) for m in members}
+            sheet_parts = _sheet_parts(zf)
+    except zipfile.BadZipFile as exc:
+        raise _refuse("not_xlsx", path) from exc
+    except (KeyError, SafeET.ParseError, ValueError) as exc:
+        raise _refuse("not_xlsx", path) from exc
+    return {name: areas_by_part.get(part, (0, 0)) for name, part in sheet_parts.items()}
+
+
+def _scan_part(zf: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, limits: Limits) -> tuple[int, int]:
+    """Unpack one part in chunks, never holding more than one chunk; measure its cell area."""
+    is_sheet = member.filename.startswith("xl/worksheets/")
+    size, last_row, last_col, tail = 0, 0, 0, b""
+    with zf.open(member) as f:
+        while chunk := f.read(1 << 20):
+            size += len(chunk)
+            packed = max(member.compress_size, 1)
+            if size > limits.xlsx_part_bytes or (size > 2**20 and size / packed > limits.xlsx_ratio):
+                raise _refuse("zip_bomb", path, size=f"> {_mib(size)}", limit=_mib(limits.xlsx_part_bytes))
+            window = tail + chunk
+            if _ENTITY.search(window):
+                raise _refuse("xml_entities", path)
+            if is_sheet:
+                for m in _ROW_REF.finditer(window):
+                    last_row = max(last_row, int(m.group(1)))
+                for m in _CELL_REF.finditer(window):
+                    last_col = max(last_col, _column_number(m.group(1)))
+                    last_row = max(last_row, int(m.group(2)))
+            tail = window[-64:]
+    return last_row, last_col
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its part's path inside the zip."""
+    ns = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    }
+    book = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target_by_id = {r.get("Id"): r.get("Target", "") for r in rels}
+    parts = {}
+    for sheet in book.iterfind("m:sheets/m:sheet", ns):
+        target = target_by_id.get(sheet.get(f"{{{ns['r']}}}id"), "")
+        target = target.lstrip("/")
+        parts[sheet.get("name", "")] = target if target.startswith("xl/") else "xl/" + target
+    return parts
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:,.0f} MiB"
+
+
+# ---------------------------------------------------------------- csv
+
+
+def _read_csv(path: Path, limits: Limits) -> RawSheet:
+    name = path.stem
+    if path.stat().st_size > limits.csv_file_bytes:
+        raise _refuse("zip_bomb", path, sheet=name, size=_mib(path.stat().st_size), limit=_mib(limits.csv_file_bytes))
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            records = csv.reader(f)
+            header = [h.strip() for h in next(records, [])]
+            while header and not header[-1]:
+                header.pop()
+            sheet = RawSheet(name, header)
+            rows, numbers = sheet.rows, sheet.row_numbers
+            number = 1
+            for record in records:
+                number += 1
+                if number > limits.csv_rows + 1:
+                    raise _refuse("csv_too_many_rows", path, sheet=name, limit=f"{limits.csv_rows:,}")
+                if record and any(record):
+                    rows.append(record)
+                    numbers.append(number)
+    except UnicodeDecodeError as exc:
+        raise _refuse("csv_encoding", path, sheet=name) from exc
+    except csv.Error as exc:
+        raise _refuse("csv_malformed", path, sheet=name, detail=str(exc)) from exc
+    return sheet
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_tables(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> None:
+    """Write (name, header, rows) tables as an `.xlsx` (by suffix) or a folder of CSV files.
+
+    The file appears whole or not at all: it is written beside the target, then renamed.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".xlsx":
+        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+        os.close(fd)
+        try:
+            _write_xlsx(Path(tmp), sheets)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        return
+    tmp_dir = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
+    try:
+        for name, header, rows in sheets:
+            with (tmp_dir / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+                writer = csv.writer(f)
+                writer.writerow(header)
+                writer.writerows(["" if c is None else c for c in row] for row in rows)
+        if path.exists():
+            shutil.rmtree(path)
+        tmp_dir.rename(path)
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def _write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> None:
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for name, header, rows in sheets:
+        ws = book.create_sheet(name)
+        ws.freeze_panes = "A2"
+        heads = []
+        for h in header:
+            c = WriteOnlyCell(ws, value=h)
+            c.font = bold
+            heads.append(c)
+        ws.append(heads)
+        for row in rows:
+            ws.append([_safe_cell(ws, v) for v in row])
+    book.save(path)
+
+
+def _safe_cell(ws: object, value: Cell) -> Cell:
+    """Text that looks like a formula is stored as text, never as a formula."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    """One table as CSV text (for small exports and tests)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def write_template(
+    path: Path,
+    sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Cell]]]],
+    instructions: Sequence[Sequence[str]],
+    dropdowns: dict[tuple[str, int], list[str]],
+) -> None:
+    """An empty workbook to fill in: bold frozen headers, an instructions sheet (`petunjuk`)
+    first, and a drop-down list on the columns named in `dropdowns` ((sheet, column index))."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    guide = book.active
+    guide.title = "petunjuk"
+    for row in instructions:
+        guide.append(list(row))
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEF", (22, 26, 26, 8, 40, 70), strict=True):
+        guide.column_dimensions[letter].width = width
+    guide.freeze_panes = "A2"
+    for name, header, rows in sheets:
+        ws = book.create_sheet(name)
+        ws.append(list(header))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append(list(row))
+        ws.freeze_panes = "A2"
+        for i in range(len(header)):
+            ws.column_dimensions[get_column_letter(i + 1)].width = max(14, len(header[i]) + 4)
+            choices = dropdowns.get((name, i))
+            if choices:
+                letter = get_column_letter(i + 1)
+                rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+                rule.error = "Pilih salah satu: " + ", ".join(choices)
+                rule.errorTitle = "Nilai tidak sah"
+                ws.add_data_validation(rule)
+                rule.add(f"{letter}2:{letter}{LIMITS.xlsx_rows + 1}")
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        book.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
