@@ -5,22 +5,38 @@ Exit codes: 0 done, 1 the input is invalid (every problem printed), 2 the file c
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
+
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
-from siaga.core import demo, generator, template
-from siaga.core.model import VILLAGE_LEVELS, Force, Level, Scenario
+from siaga.core import calibration, demo, generator, risk, template
+from siaga.core.model import VILLAGE_LEVELS, Category, Force, Level, Scenario
 from siaga.core.problems import ScenarioError, UnreadableFile
 from siaga.core.scenario import read_scenario, write_scenario
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Siaga: rencana pengamanan pemilu.")
 scenario_app = typer.Typer(no_args_is_help=True, help="Skenario: buat, periksa, contoh. / Scenario files.")
 app.add_typer(scenario_app, name="scenario")
+
+
+class _ShowByDefault(TyperGroup):
+    """`siaga risk PATH` means `siaga risk show PATH`; `siaga risk calibrate ...` stays."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+risk_app = typer.Typer(cls=_ShowByDefault, no_args_is_help=True, help="Analisa kerawanan TPS. / TPS vulnerability.")
+app.add_typer(risk_app, name="risk")
 
 out = Console()
 err = Console(stderr=True)
@@ -97,6 +113,153 @@ def generate_command(
     """Buat skenario sintetis sebesar apa pun. / Generate a synthetic scenario of any size."""
     generator.write(out_path, tps=tps, seed=seed)
     out.print(f"Skenario sintetis ({tps:,} TPS) ditulis ke {out_path}")
+
+
+WeightsOption = Annotated[
+    Path | None, typer.Option("--weights", help="Berkas bobot (JSON/YAML). / Weights file (JSON or YAML).")
+]
+CATEGORY_STYLE = {
+    Category.KURANG_RAWAN: "green",
+    Category.RAWAN: "yellow",
+    Category.SANGAT_RAWAN: "red",
+    Category.KHUSUS: "magenta",
+}
+
+
+def load_model(path: Path | None) -> risk.RiskModel:
+    if path is None:
+        return risk.default_model()
+    try:
+        return risk.load_model(path)
+    except risk.WeightsError as exc:
+        err.print(f"[bold red]{exc}[/]", highlight=False)
+        raise typer.Exit(1) from None
+
+
+@risk_app.command("show")
+def risk_show(
+    path: Path,
+    weights: WeightsOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Cetak JSON per TPS. / Print JSON per TPS.")] = False,
+    desa: Annotated[str | None, typer.Option("--desa", help="Tampilkan satu desa. / Show one desa.")] = None,
+    lang: Lang = "id",
+) -> None:
+    """Skor, kategori dan alasan tiap TPS. / Score, category and reasons of every TPS."""
+    scenario = load(path, lang)
+    model = load_model(weights)
+    assessments = risk.assess(scenario, model)
+    if as_json:
+        typer.echo(json.dumps({k: a.to_json() for k, a in assessments.items()}, ensure_ascii=False, indent=1))
+        return
+    if desa is not None:
+        if desa not in {t.desa_code for t in scenario.tps}:
+            err.print(f"Desa '{desa}' tidak punya TPS di skenario / has no TPS in the scenario.", highlight=False)
+            raise typer.Exit(1)
+        print_desa(risk.desa_view(scenario, desa, assessments, model), lang)
+        return
+    print_risk(scenario, assessments, lang)
+
+
+def print_risk(scenario: Scenario, assessments: dict[str, risk.Assessment], lang: str) -> None:
+    en = lang == "en"
+    names = {r.code: r.name for r in scenario.regions}
+    parent = {r.code: r.parent_code for r in scenario.regions}
+    table = Table(title=("Vulnerability of every TPS" if en else "Kerawanan tiap TPS") + f": {scenario.operation.name}")
+    for head in ("Kecamatan", "Desa", "TPS", "Skor" if not en else "Score", "Kategori" if not en else "Category",
+                 "Sumber" if not en else "Source", "Alasan utama" if not en else "Top reasons"):
+        table.add_column(head, overflow="fold")
+    rows = sorted(scenario.tps, key=lambda t: (parent.get(t.desa_code, ""), t.desa_code, t.number))
+    last_desa = None
+    for t in rows:
+        a = assessments[t.id]
+        kec = parent.get(t.desa_code, "")
+        first = t.desa_code != last_desa
+        if first and last_desa is not None:
+            table.add_section()
+        last_desa = t.desa_code
+        source = ("override: " if en else "penetapan: ") + a.reason if a.source == "override" else "model"
+        reasons = "; ".join(c.text(lang) for c in a.contributions[:3]) or ("-" if en else "tidak ada faktor")
+        style = CATEGORY_STYLE[a.category]
+        table.add_row(
+            names.get(kec, kec) if first else "", names.get(t.desa_code, t.desa_code) if first else "",
+            t.id, f"{a.score:g}", f"[{style}]{a.category.value}[/]", source, reasons,
+        )
+    out.print(table)
+    counts = Counter(a.category for a in assessments.values())
+    out.print(("TPS per category: " if en else "TPS per kategori: ")
+              + ", ".join(f"{c.value} {counts[c]}" for c in Category))
+    manual = risk.overrides(scenario, assessments)
+    if manual:
+        over = Table(title="Overrides (category set by hand)" if en else "Penetapan kategori manual")
+        for head in ("TPS", "Kategori ditetapkan" if not en else "Category set", "Alasan" if not en else "Reason",
+                     "Pendapat model" if not en else "Model's opinion"):
+            over.add_column(head, overflow="fold")
+        for a in manual:
+            over.add_row(a.tps, a.category.value, a.reason, f"{a.model_category.value} ({a.score:g})")
+        out.print(over)
+
+
+def print_desa(view: risk.DesaView, lang: str) -> None:
+    en = lang == "en"
+    out.print(f"[bold]Desa {view.desa.name}[/] ({view.desa.code}): {view.category.value}")
+    factors = Table(title="Desa factors" if en else "Faktor tingkat desa")
+    factors.add_column("Indikator" if not en else "Indicator")
+    factors.add_column("Nilai" if not en else "Value")
+    factors.add_column("Poin" if not en else "Points")
+    for c in view.factors:
+        factors.add_row(c.label(lang), f"{c.value:g}", f"{c.points:+g}")
+    out.print(factors)
+    tps = Table(title="TPS")
+    for head in ("TPS", "Skor" if not en else "Score", "Kategori" if not en else "Category", "Alasan" if not en else "Reasons"):
+        tps.add_column(head, overflow="fold")
+    for a in view.tps:
+        tps.add_row(a.tps, f"{a.score:g}", a.category.value, "; ".join(c.text(lang) for c in a.contributions))
+    out.print(tps)
+
+
+@risk_app.command("calibrate")
+def risk_calibrate(
+    path: Path,
+    incidents: Annotated[Path, typer.Option("--incidents", help="CSV riwayat kejadian (tps_id atau desa_code).")],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="Berkas bobot JSON tujuan.")],
+    seed: Annotated[int, typer.Option(help="Seed pembagian data uji. / Seed of the held-out split.")] = 1,
+    lang: Lang = "id",
+) -> None:
+    """Pelajari bobot dari riwayat kejadian. / Fit the weights from incident history."""
+    scenario = load(path, lang)
+    try:
+        positive = calibration.read_incidents(incidents, scenario)
+        result = calibration.calibrate(scenario, positive, seed=seed)
+    except calibration.IncidentsError as exc:
+        for message in exc.messages:
+            err.print(f"  - {message}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    out_path.write_text(json.dumps(result.model.to_json(), indent=1) + "\n", encoding="utf-8")
+    table = Table(title="Kalibrasi bobot / weight calibration")
+    table.add_column("")
+    table.add_column("Bobot hasil kalibrasi / fitted")
+    table.add_column("Bobot bawaan / default")
+    table.add_row("AUC (data uji / held out)", f"{result.auc_fitted:.3f}", f"{result.auc_default:.3f}")
+    table.add_row("Brier (data uji / held out)", f"{result.brier_fitted:.4f}", f"{result.brier_default:.4f}")
+    out.print(table)
+    top = sorted(result.model.weights.items(), key=lambda kv: -kv[1])[:8]
+    out.print("Bobot terbesar / largest weights: " + ", ".join(f"{k} {v:g}" for k, v in top))
+    out.print(f"TPS latih/uji: {result.train_tps:,}/{result.test_tps:,}; TPS dengan kejadian: {result.positives:,}")
+    out.print(f"Bobot ditulis ke {out_path} (pakai dengan --weights)")
+
+
+@scenario_app.command("incidents")
+def incidents_command(
+    path: Path,
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="CSV riwayat kejadian tujuan.")],
+    seed: Annotated[int, typer.Option(help="Seed acak / random seed.")] = 1,
+    lang: Lang = "id",
+) -> None:
+    """Buat riwayat kejadian sintetis dari aturan tersembunyi. / Synthetic incident history."""
+    scenario = load(path, lang)
+    rows = calibration.synthetic_incidents(scenario, seed=seed)
+    calibration.write_incidents(rows, out_path)
+    out.print(f"{len(rows):,} kejadian ditulis ke {out_path}")
 
 
 def main() -> None:

@@ -70,14 +70,16 @@ DESA = (
 COASTAL_DESA = frozenset({"35.14.16.2021", "35.14.21.2005", "35.14.22.2008", "35.14.22.2010", "35.14.23.2001"})
 
 # Desa-level Pilkades facts a Kabag Ops would recognise (synthetic, see module docstring):
-# a head-to-head race with the incumbent in Logowok, an earlier riot and a feud in
-# Plososari, kinship rivalry and vote-buying talk in two coastal desa.
+# a head-to-head race with the incumbent in Logowok, an earlier riot and militant supporters
+# in Plososari, kinship rivalry and vote-buying talk on the coast, a feud in Tidu.
 DESA_FACTS: dict[str, dict[str, float]] = {
     "35.14.17.2005": {"candidates": 2, "head_to_head": 1, "incumbent_running": 1, "team_feud": 1},
     "35.14.20.2004": {"candidates": 3, "riot_history": 1, "conflict_history": 2, "militant_supporters": 1},
     "35.14.22.2008": {"candidates": 2, "head_to_head": 1, "kinship_rivalry": 1, "vote_buying": 1},
     "35.14.21.2005": {"candidates": 4, "gambling": 1, "conflict_history": 1},
     "35.14.18.2011": {"candidates": 3, "incumbent_running": 1, "disqualification_protest": 1},
+    "35.14.23.2001": {"candidates": 2, "head_to_head": 1},
+    "35.14.17.2006": {"candidates": 3, "team_feud": 1, "vote_buying": 1},
 }
 
 TPS_COUNT = 152

@@ -1,0 +1,192 @@
+"""Vulnerability scoring (analisa kerawanan): a 0-100 score per TPS that explains itself.
+
+The score is a sum of points: each indicator of the TPS and of its desa adds
+`weight x value / maximum` (docs/indicators.md). The points of an explanation always add up
+to the score: when the sum leaves 0..100, one more line says so ("Batas skor 100: -12").
+Thresholds map the score to a category; a TPS at a special location is KHUSUS; a category
+given in the scenario (with its reason) wins over the model and says so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from siaga.core.indicators import Indicator, catalog
+from siaga.core.model import Category, Region, Scenario, Tps
+
+SPECIAL_LOCATION = "special_location"
+CAP = "_cap"  # the pseudo-indicator that keeps a score within 0..100
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    """Points per indicator (at its maximum value) and the score thresholds of the categories."""
+
+    weights: Mapping[str, float]
+    rawan: float = 20.0
+    sangat_rawan: float = 45.0
+
+    def category(self, score: float) -> Category:
+        if score >= self.sangat_rawan:
+            return Category.SANGAT_RAWAN
+        if score >= self.rawan:
+            return Category.RAWAN
+        return Category.KURANG_RAWAN
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": "siaga-weights/1",
+            "thresholds": {"RAWAN": self.rawan, "SANGAT_RAWAN": self.sangat_rawan},
+            "weights": dict(self.weights),
+        }
+
+
+def default_model() -> RiskModel:
+    return RiskModel({key: ind.weight for key, ind in catalog().items()})
+
+
+class WeightsError(ValueError):
+    """A weights file that cannot be used; the message names what to fix."""
+
+
+def load_model(path: Path) -> RiskModel:
+    """A weights file (JSON, or YAML by suffix): `weights` by indicator key, optional
+    `thresholds` {RAWAN, SANGAT_RAWAN}. Indicators it does not name keep their default."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except (OSError, ValueError) as exc:
+        raise WeightsError(f"{path}: tidak dapat dibaca / cannot be read ({exc})") from None
+    if not isinstance(data, dict):
+        raise WeightsError(f"{path}: harus berisi objek dengan kunci 'weights' / must hold an object with 'weights'")
+    return model_from_mapping(data, str(path))
+
+
+def model_from_mapping(data: Mapping[str, Any], where: str = "weights") -> RiskModel:
+    import difflib
+
+    weights = dict(default_model().weights)
+    for key, value in dict(data.get("weights") or {}).items():
+        if key not in weights:
+            close = difflib.get_close_matches(key, list(weights), n=1)
+            hint = f"; maksud Anda / did you mean '{close[0]}'?" if close else ""
+            raise WeightsError(f"{where}: indikator tidak dikenal / unknown indicator '{key}'{hint}")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise WeightsError(f"{where}: bobot '{key}' harus angka / weight '{key}' must be a number")
+        weights[key] = float(value)
+    thresholds = dict(data.get("thresholds") or {})
+    rawan = float(thresholds.get("RAWAN", 20.0))
+    sangat = float(thresholds.get("SANGAT_RAWAN", 45.0))
+    if not 0 < rawan < sangat <= 100:
+        raise WeightsError(f"{where}: ambang harus 0 < RAWAN < SANGAT_RAWAN <= 100 / thresholds out of order")
+    return RiskModel(weights, rawan, sangat)
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    indicator: str
+    value: float
+    points: float
+
+    def label(self, lang: str = "id") -> str:
+        if self.indicator == CAP:
+            return "Batas skor 0-100" if lang != "en" else "Score limit 0-100"
+        return catalog()[self.indicator].label(lang)
+
+    def text(self, lang: str = "id") -> str:
+        return f"{self.label(lang)}: {self.points:+g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The vulnerability of one TPS: its score, the model's category and the one in force."""
+
+    tps: str
+    score: float
+    model_category: Category
+    category: Category
+    source: str  # "model" or "override"
+    reason: str = ""
+    contributions: tuple[Contribution, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "category": self.category.value,
+            "source": self.source,
+            "model_category": self.model_category.value,
+            "reason": self.reason,
+            "contributions": [
+                {"indicator": c.indicator, "value": c.value, "points": c.points} for c in self.contributions
+            ],
+        }
+
+
+def assess(scenario: Scenario, model: RiskModel | None = None) -> dict[str, Assessment]:
+    """Every TPS's assessment, by TPS id, in the scenario's order."""
+    model = model or default_model()
+    desa_points = {r.code: _points(r.indicators, model) for r in scenario.regions if r.indicators}
+    return {t.id: assess_tps(t, desa_points.get(t.desa_code, ()), model) for t in scenario.tps}
+
+
+def assess_tps(tps: Tps, desa_points: tuple[Contribution, ...], model: RiskModel) -> Assessment:
+    own = _points(tps.indicators, model)
+    parts = sorted(own + desa_points, key=lambda c: (-abs(c.points), c.indicator))
+    total = sum(c.points for c in parts)
+    score = round(min(max(total, 0.0), 100.0), 2)
+    if abs(score - total) > 1e-6:
+        parts.append(Contribution(CAP, 0, round(score - total, 2)))
+    if tps.indicators.get(SPECIAL_LOCATION):
+        model_category = Category.KHUSUS
+    else:
+        model_category = model.category(score)
+    if tps.category is not None:
+        return Assessment(tps.id, score, model_category, tps.category, "override", tps.category_reason, tuple(parts))
+    return Assessment(tps.id, score, model_category, model_category, "model", "", tuple(parts))
+
+
+def _points(indicators: Mapping[str, float], model: RiskModel) -> tuple[Contribution, ...]:
+    out = []
+    items = catalog()
+    for key, value in indicators.items():
+        ind: Indicator = items[key]
+        points = round(model.weights.get(key, 0.0) * value / ind.maximum, 2)
+        if points:
+            out.append(Contribution(key, value, points))
+    return tuple(out)
+
+
+def overrides(scenario: Scenario, assessments: Mapping[str, Assessment]) -> list[Assessment]:
+    """The TPS whose category was set by hand, with the model's own opinion beside it."""
+    return [assessments[t.id] for t in scenario.tps if assessments[t.id].source == "override"]
+
+
+@dataclass(frozen=True)
+class DesaView:
+    """For Pilkades a desa is one contest: its own factors and its TPS."""
+
+    desa: Region
+    factors: tuple[Contribution, ...]
+    tps: tuple[Assessment, ...]
+
+    @property
+    def category(self) -> Category:
+        order = list(Category)
+        return max((a.category for a in self.tps), key=order.index, default=Category.KURANG_RAWAN)
+
+
+def desa_view(scenario: Scenario, desa_code: str, assessments: Mapping[str, Assessment], model: RiskModel | None = None) -> DesaView:
+    model = model or default_model()
+    desa = scenario.region_by_code()[desa_code]
+    factors = tuple(sorted(_points(desa.indicators, model), key=lambda c: -abs(c.points)))
+    tps = tuple(assessments[t.id] for t in scenario.tps if t.desa_code == desa_code)
+    return DesaView(desa, factors, tps)
