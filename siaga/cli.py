@@ -17,7 +17,11 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from siaga.core import calibration, demo, generator, risk, template
-from siaga.core.model import VILLAGE_LEVELS, Category, Force, Level, Scenario
+from siaga.core.check import check_plan
+from siaga.core.model import VILLAGE_LEVELS, Category, Force, Level, Plan, Scenario
+from siaga.core.plan import plan as make_plan
+from siaga.core.plan import replan as make_replan
+from siaga.core.planfile import PlanFileError, read_plan, write_plan
 from siaga.core.problems import ScenarioError, UnreadableFile
 from siaga.core.scenario import read_scenario, write_scenario
 
@@ -260,6 +264,141 @@ def incidents_command(
     rows = calibration.synthetic_incidents(scenario, seed=seed)
     calibration.write_incidents(rows, out_path)
     out.print(f"{len(rows):,} kejadian ditulis ke {out_path}")
+
+
+PlanPath = Annotated[Path, typer.Option("--out", "-o", help="Berkas rencana JSON tujuan. / Plan file to write.")]
+
+
+@app.command("plan")
+def plan_command(path: Path, out_path: PlanPath, weights: WeightsOption = None, lang: Lang = "id") -> None:
+    """Susun rencana penempatan optimal. / Compute the optimal deployment plan."""
+    scenario = load(path, lang)
+    with out.status("Menyusun rencana / planning ..."):
+        result = make_plan(scenario, load_model(weights))
+    write_plan(result, out_path)
+    print_plan(result, lang)
+    verdict(scenario, result, weights, lang)
+    out.print(f"Rencana ditulis ke {out_path}")
+
+
+def print_plan(result: Plan, lang: str) -> None:
+    s = result.summary
+    en = lang == "en"
+    table = Table(title=f"{result.operation} (pola {result.pattern})", show_header=False)
+    rows = [
+        ("TPS / desa / kecamatan", f"{s['tps']:,} / {s['desa']:,} / {s['kecamatan']:,}"),
+        ("Pos TPS (batas bawah)" if not en else "TPS posts (floor)", f"{result.extra.get('tps_posts', 0):,} ({result.extra.get('post_floor', 0):,})"),
+        ("Pos seluruhnya" if not en else "All posts", f"{len(result.posts):,}"),
+        ("Personel / ditugaskan / cadangan tak terpakai" if not en else "Persons / assigned / idle", f"{s['persons']:,} / {s['assigned']:,} / {s['idle']:,}"),
+        ("Slot / kosong" if not en else "Slots / unfilled", f"{s['slots']:,} / {s['unfilled']:,}"),
+        ("Jarak tempuh total (km)" if not en else "Total travel (km)", f"{s['cost_km']:,.1f}"),
+        ("Nilai tujuan / batas bawah terbukti" if not en else "Objective / proven lower bound", f"{s['objective']:,.3f} / {s['lower_bound']:,.3f}"),
+    ]
+    reserve = result.extra.get("reserve")
+    if isinstance(reserve, dict):
+        covered, total, bound = s["reserve_covered_weight"], s["reserve_total_weight"], reserve.get("upper_bound", 0)
+        pct = 100 * covered / total if total else 100.0
+        rows.append(("Cakupan cadangan (bobot)" if not en else "Reserve coverage (weight)", f"{covered:g} / {total:g} ({pct:.1f}%), batas atas {bound:g}, {reserve.get('teams', 0)} tim"))
+    for label, value in rows:
+        table.add_row(label, value)
+    out.print(table)
+    shortfall = result.extra.get("shortfall")
+    if isinstance(shortfall, dict) and shortfall.get("unfilled_by_category"):
+        out.print(("Unfilled by category: " if en else "Slot kosong per kategori: ") + ", ".join(f"{k} {v}" for k, v in shortfall["unfilled_by_category"].items()))
+        out.print(("More people needed: " if en else "Tambahan personel yang dibutuhkan: ") + ", ".join(f"{k} {v}" for k, v in shortfall["more_needed"].items()))
+        out.print(("TPS below their pattern: " if en else "TPS di bawah pola: ") + f"{len(shortfall['tps_below_pattern']):,}")
+    for warning in result.extra.get("warnings", []) or []:  # type: ignore[union-attr]
+        out.print(f"[yellow]Peringatan:[/] {warning}", highlight=False)
+    timings = result.extra.get("timings_ms")
+    if isinstance(timings, dict):
+        out.print(("Timings (ms): " if en else "Waktu (ms): ") + ", ".join(f"{k} {v}" for k, v in timings.items()))
+
+
+def verdict(scenario: Scenario, result: Plan, weights: Path | None, lang: str) -> bool:
+    violations = check_plan(scenario, result, load_model(weights))
+    if not violations:
+        out.print("[green]Pemeriksa independen: rencana sah.[/]" if lang != "en" else "[green]Independent checker: the plan is valid.[/]")
+        return True
+    err.print(f"[bold red]{len(violations)} pelanggaran / violations:[/]")
+    for v in violations:
+        err.print(f"  - {v}", highlight=False, markup=False)
+    return False
+
+
+@app.command("check")
+def check_command(path: Path, plan_path: Path, weights: WeightsOption = None, lang: Lang = "id") -> None:
+    """Periksa rencana terhadap semua aturan. / Check a plan against every rule."""
+    scenario = load(path, lang)
+    result = load_plan(plan_path)
+    if not verdict(scenario, result, weights, lang):
+        raise typer.Exit(1)
+
+
+def load_plan(path: Path) -> Plan:
+    try:
+        return read_plan(path)
+    except PlanFileError as exc:
+        err.print(f"[bold red]{exc}[/]", highlight=False)
+        raise typer.Exit(2) from None
+
+
+@app.command("replan")
+def replan_command(
+    path: Path,
+    from_path: Annotated[Path, typer.Option("--from", help="Rencana sebelumnya. / The previous plan.")],
+    out_path: PlanPath,
+    absent: Annotated[Path | None, typer.Option("--absent", help="Berkas NRP yang tidak hadir, satu per baris (atau CSV dengan kolom id).")] = None,
+    category: Annotated[list[str] | None, typer.Option("--category", help="TPS_ID=KATEGORI, boleh berulang.")] = None,
+    weights: WeightsOption = None,
+    lang: Lang = "id",
+) -> None:
+    """Susun ulang setelah ada yang tidak hadir atau kategori berubah. / Re-plan."""
+    scenario = load(path, lang)
+    previous = load_plan(from_path)
+    gone = read_absent(absent, {p.id for p in scenario.personnel}) if absent else set()
+    changes = parse_categories(category or [], {t.id for t in scenario.tps})
+    result = make_replan(scenario, previous, gone, changes)
+    write_plan(result, out_path)
+    print_plan(result, lang)
+    info = result.extra["replan"]
+    assert isinstance(info, dict)
+    out.print(f"Berpindah / moved: {info['moved']:,}; tetap / kept: {info['kept']:,}; tidak hadir / absent: {len(gone):,}")
+    verdict(scenario, result, weights, lang)
+    out.print(f"Rencana baru ditulis ke {out_path}")
+
+
+def read_absent(path: Path, known: set[str]) -> set[str]:
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as exc:
+        err.print(f"[bold red]{path}: {exc}[/]", highlight=False)
+        raise typer.Exit(2) from None
+    ids, unknown = set(), []
+    for number, line in enumerate(lines, start=1):
+        value = line.split(",")[0].strip()
+        if not value or (number == 1 and value.lower() in ("id", "nrp")):
+            continue
+        (ids.add(value) if value in known else unknown.append(f"baris {number}: '{value}'"))
+    if unknown:
+        err.print(f"[bold red]{path}: NRP tidak dikenal / unknown ids:[/] " + ", ".join(unknown), highlight=False)
+        raise typer.Exit(1)
+    return ids
+
+
+def parse_categories(pairs: list[str], known: set[str]) -> dict[str, Category]:
+    changes = {}
+    for pair in pairs:
+        tps, _, value = pair.partition("=")
+        try:
+            category = Category(value.strip().upper())
+        except ValueError:
+            category = None
+        if tps.strip() not in known or category is None:
+            allowed = ", ".join(c.value for c in Category)
+            err.print(f"[bold red]--category {pair}: harus TPS_ID=KATEGORI dengan TPS yang ada dan kategori {allowed}[/]", highlight=False)
+            raise typer.Exit(1)
+        changes[tps.strip()] = category
+    return changes
 
 
 def main() -> None:

@@ -189,11 +189,24 @@ class Assignment:
 
 
 @dataclass(frozen=True, slots=True)
+class Unfilled:
+    post: str
+    slot: str
+    count: int
+
+
+@dataclass(frozen=True)
 class Plan:
+    """A deployment plan (the `siaga-plan/1` file): posts, who fills them, what stays empty.
+
+    `extra` holds the report keys a plan file may add (shortfall, timings, warnings, reserve).
+    """
+
     operation: str
     pattern: str
     tps_categories: Mapping[str, Category]
     posts: tuple[Post, ...]
     assignments: tuple[Assignment, ...]
-    unfilled: tuple[tuple[str, str, int], ...] = ()
-    summary: Mapping[str, float] = field(default_factory=dict)
+    unfilled: tuple[Unfilled, ...]
+    summary: Mapping[str, float]
+    extra: Mapping[str, object] = field(default_factory=dict)

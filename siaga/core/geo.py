@@ -1,0 +1,24 @@
+"""Distances on the earth. Travel is straight-line distance times a road factor; a road
+network function can replace `road_km` later without the planner changing."""
+
+from __future__ import annotations
+
+import math
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km between two WGS84 points."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def road_km(lat1: float, lon1: float, lat2: float, lon2: float, road_factor: float) -> float:
+    return road_factor * haversine_km(lat1, lon1, lat2, lon2)
+
+
+def travel_minutes(km: float, speed_kmh: float) -> float:
+    return 60.0 * km / speed_kmh

@@ -1,0 +1,107 @@
+"""The plan file `siaga-plan/1` (docs/scenario.md, section 3): JSON in and out."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from siaga.core.model import Assignment, Category, Plan, Post, Unfilled
+
+FORMAT = "siaga-plan/1"
+
+
+class PlanFileError(ValueError):
+    pass
+
+
+def to_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "operation": plan.operation,
+        "pattern": plan.pattern,
+        "tps_categories": {k: c.value for k, c in plan.tps_categories.items()},
+        "posts": [
+            {
+                "id": p.id,
+                "kind": p.kind,
+                "tps": list(p.tps),
+                "desa_code": p.desa_code,
+                "kecamatan_code": p.kecamatan_code,
+                "lat": p.lat,
+                "lon": p.lon,
+                "category": p.category.value,
+                "required": dict(p.required),
+            }
+            for p in plan.posts
+        ],
+        "assignments": [
+            {"person": a.person, "post": a.post, "slot": a.slot, "cost_km": a.cost_km} for a in plan.assignments
+        ],
+        "unfilled": [{"post": u.post, "slot": u.slot, "count": u.count} for u in plan.unfilled],
+        "summary": dict(plan.summary),
+        **plan.extra,
+    }
+
+
+def from_json(data: dict[str, Any]) -> Plan:
+    if data.get("format") != FORMAT:
+        raise PlanFileError(f"bukan berkas rencana {FORMAT} / not a {FORMAT} plan file")
+    try:
+        posts = tuple(
+            Post(
+                id=str(p["id"]),
+                kind=str(p["kind"]),
+                tps=tuple(str(t) for t in p["tps"]),
+                desa_code=str(p["desa_code"]),
+                kecamatan_code=str(p["kecamatan_code"]),
+                lat=float(p["lat"]),
+                lon=float(p["lon"]),
+                category=Category(p["category"]),
+                required={str(k): int(v) for k, v in p["required"].items()},
+            )
+            for p in data["posts"]
+        )
+        assignments = tuple(
+            Assignment(str(a["person"]), str(a["post"]), str(a["slot"]), float(a["cost_km"]))
+            for a in data["assignments"]
+        )
+        unfilled = tuple(Unfilled(str(u["post"]), str(u["slot"]), int(u["count"])) for u in data["unfilled"])
+        categories = {str(k): Category(v) for k, v in data["tps_categories"].items()}
+        known = {"format", "operation", "pattern", "tps_categories", "posts", "assignments", "unfilled", "summary"}
+        return Plan(
+            operation=str(data["operation"]),
+            pattern=str(data["pattern"]),
+            tps_categories=categories,
+            posts=posts,
+            assignments=assignments,
+            unfilled=unfilled,
+            summary=dict(data["summary"]),
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PlanFileError(f"berkas rencana rusak / malformed plan file: {exc!r}") from None
+
+
+def write_plan(plan: Plan, path: Path) -> None:
+    """Written beside the target and renamed: never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(to_json(plan), f, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def read_plan(path: Path) -> Plan:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PlanFileError(f"{path}: tidak dapat dibaca / cannot be read ({exc})") from None
+    if not isinstance(data, dict):
+        raise PlanFileError(f"{path}: bukan berkas rencana / not a plan file")
+    return from_json(data)

@@ -1,0 +1,125 @@
+"""Post formation: turning the pattern (pola) into the posts people are sent to.
+
+A TPS post holds TPS of one desa and one category, at most `tps_per_post` of them, each within
+`max_post_radius_km` of the post's location (the location of one of its TPS). Each desa's TPS
+of one category are grouped greedily into as few posts as the pattern and the radius allow:
+the TPS that reaches the most ungrouped TPS becomes a centre and takes its nearest ones. The
+floor, sum of ceil(TPS / tps_per_post), is reported beside the count.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from siaga.core.geo import haversine_km
+from siaga.core.model import Category, Operation, PatternRow, Post, Region, Tps
+
+CATEGORY_ORDER = list(Category)
+
+
+@dataclass(frozen=True)
+class PostFormation:
+    posts: tuple[Post, ...]
+    floor: int  # the fewest TPS posts the pattern allows, ignoring the radius
+
+
+def form_posts(
+    tps_list: list[Tps],
+    categories: Mapping[str, Category],
+    rows: Mapping[Category, PatternRow],
+    operation: Operation,
+    region_by_code: Mapping[str, Region],
+) -> PostFormation:
+    """TPS posts for every TPS, then one VILLAGE post per desa when the operation asks for it."""
+    groups: dict[tuple[str, Category], list[Tps]] = {}
+    for t in tps_list:
+        groups.setdefault((t.desa_code, categories[t.id]), []).append(t)
+    posts: list[Post] = []
+    floor = 0
+    counter: dict[str, int] = {}
+    for (desa, category), members in groups.items():
+        row = rows[category]
+        floor += math.ceil(len(members) / row.tps_per_post)
+        kecamatan = region_by_code[desa].parent_code
+        for centre, grouped in _group(members, row.tps_per_post, operation.max_post_radius_km):
+            counter[desa] = counter.get(desa, 0) + 1
+            posts.append(
+                Post(
+                    id=f"TPS-{desa}-{counter[desa]}",
+                    kind="TPS",
+                    tps=tuple(t.id for t in grouped),
+                    desa_code=desa,
+                    kecamatan_code=kecamatan,
+                    lat=centre.lat,
+                    lon=centre.lon,
+                    category=category,
+                    required={
+                        "POLRI": row.polri_per_post,
+                        "TNI": row.tni_per_post,
+                        "LINMAS": math.ceil(round(row.linmas_per_tps * len(grouped), 9)),
+                    },
+                )
+            )
+    if operation.village_guard_polri or operation.village_guard_tni:
+        posts += village_posts(tps_list, categories, operation, region_by_code)
+    return PostFormation(tuple(posts), floor)
+
+
+def village_posts(
+    tps_list: list[Tps], categories: Mapping[str, Category], operation: Operation, region_by_code: Mapping[str, Region]
+) -> list[Post]:
+    """The balai desa guard: one post per desa with a TPS, at the desa point, of the desa's
+    highest TPS category."""
+    highest: dict[str, Category] = {}
+    for t in tps_list:
+        c = categories[t.id]
+        if t.desa_code not in highest or CATEGORY_ORDER.index(c) > CATEGORY_ORDER.index(highest[t.desa_code]):
+            highest[t.desa_code] = c
+    posts = []
+    for desa, category in highest.items():
+        region = region_by_code[desa]
+        assert region.lat is not None and region.lon is not None  # the validator requires them
+        posts.append(
+            Post(
+                id=f"VILLAGE-{desa}",
+                kind="VILLAGE",
+                tps=(),
+                desa_code=desa,
+                kecamatan_code=region.parent_code,
+                lat=region.lat,
+                lon=region.lon,
+                category=category,
+                required={"POLRI": operation.village_guard_polri, "TNI": operation.village_guard_tni, "LINMAS": 0},
+            )
+        )
+    return posts
+
+
+def _group(members: list[Tps], capacity: int, radius_km: float) -> list[tuple[Tps, list[Tps]]]:
+    """Greedy grouping: (centre, its TPS) pairs covering every member exactly once."""
+    if capacity == 1:
+        return [(t, [t]) for t in members]
+    near = {
+        t.id: sorted(
+            (haversine_km(t.lat, t.lon, u.lat, u.lon), i, u)
+            for i, u in enumerate(members)
+            if haversine_km(t.lat, t.lon, u.lat, u.lon) <= radius_km
+        )
+        for t in members
+    }
+    left = {t.id for t in members}
+    out = []
+    while left:
+        best, best_take = None, []
+        for t in members:
+            if t.id not in left:
+                continue
+            take = [u for _, _, u in near[t.id] if u.id in left][:capacity]
+            if len(take) > len(best_take):
+                best, best_take = t, take
+        assert best is not None
+        out.append((best, best_take))
+        left.difference_update(u.id for u in best_take)
+    return out
