@@ -13,13 +13,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
 from siaga.core import calibration, demo, generator, risk, template
 from siaga.core.check import check_plan
 from siaga.core.model import VILLAGE_LEVELS, Category, Force, Level, Plan, Scenario
-from siaga.core.plan import plan as make_plan
+from siaga.core import engine as engine_module
 from siaga.core.plan import replan as make_replan
 from siaga.core.planfile import PlanFileError, read_plan, write_plan
 from siaga.core.problems import ScenarioError, UnreadableFile
@@ -270,11 +271,26 @@ PlanPath = Annotated[Path, typer.Option("--out", "-o", help="Berkas rencana JSON
 
 
 @app.command("plan")
-def plan_command(path: Path, out_path: PlanPath, weights: WeightsOption = None, lang: Lang = "id") -> None:
+def plan_command(
+    path: Path,
+    out_path: PlanPath,
+    weights: WeightsOption = None,
+    engine: Annotated[str, typer.Option(help="local (proses paralel) atau dask.")] = "local",
+    workers: Annotated[int | None, typer.Option(help="Jumlah proses / number of workers.", min=1)] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Alamat scheduler Dask / Dask scheduler address.")] = None,
+    lang: Lang = "id",
+) -> None:
     """Susun rencana penempatan optimal. / Compute the optimal deployment plan."""
+    if engine not in ("local", "dask"):
+        err.print("[bold red]--engine harus local atau dask / must be local or dask[/]")
+        raise typer.Exit(2)
     scenario = load(path, lang)
-    with out.status("Menyusun rencana / planning ..."):
-        result = make_plan(scenario, load_model(weights))
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out) as bar:
+        task = bar.add_task("Menyusun rencana per Polres / planning per Polres", total=None)
+        result = engine_module.plan_all(
+            scenario, load_model(weights), engine, workers, scheduler,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     write_plan(result, out_path)
     print_plan(result, lang)
     verdict(scenario, result, weights, lang)
@@ -287,7 +303,10 @@ def print_plan(result: Plan, lang: str) -> None:
     table = Table(title=f"{result.operation} (pola {result.pattern})", show_header=False)
     rows = [
         ("TPS / desa / kecamatan", f"{s['tps']:,} / {s['desa']:,} / {s['kecamatan']:,}"),
-        ("Pos TPS (batas bawah)" if not en else "TPS posts (floor)", f"{result.extra.get('tps_posts', 0):,} ({result.extra.get('post_floor', 0):,})"),
+        (
+            "Pos TPS (batas pola / minimum terbukti)" if not en else "TPS posts (pattern floor / proven minimum)",
+            f"{result.extra.get('tps_posts', 0):,} ({result.extra.get('post_floor', 0):,} / {result.extra.get('post_minimum', 0):,})",
+        ),
         ("Pos seluruhnya" if not en else "All posts", f"{len(result.posts):,}"),
         ("Personel / ditugaskan / cadangan tak terpakai" if not en else "Persons / assigned / idle", f"{s['persons']:,} / {s['assigned']:,} / {s['idle']:,}"),
         ("Slot / kosong" if not en else "Slots / unfilled", f"{s['slots']:,} / {s['unfilled']:,}"),

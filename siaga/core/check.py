@@ -1,8 +1,8 @@
 """The independent plan checker: every rule of docs/scenario.md section 2, from scratch.
 
-It shares no code with the planner (plan.py, posts.py, assign.py, reserves.py, geo.py): only
-the scenario model, the pattern presets and the vulnerability model that define what a plan
-must satisfy. Each rule is a small named function in `RULES`; `check_plan` runs them all and
+It shares no code with the planner (plan.py, posts.py, solvers.py, reserves.py, geo.py): only
+the scenario model and what defines a plan's inputs: the pattern presets, the vulnerability
+model and the split of a scenario by Polres. Each rule is a small named function in `RULES`; `check_plan` runs them all and
 returns every violation, each naming its rule.
 """
 
@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from siaga.core import polres
 from siaga.core.model import Category, Force, Plan, Post, Scenario, UnitKind
 from siaga.core.patterns import CUSTOM, PRESETS, rows_by_category
 from siaga.core.risk import RiskModel, assess
@@ -207,12 +208,15 @@ def _village_posts(f: _Facts) -> Iterator[str]:
 
 @rule("reserve_posts")
 def _reserve_posts(f: _Facts) -> Iterator[str]:
-    """floor(available Brimob / team size) reserve teams at unit locations."""
-    brimob = sum(1 for p in f.scenario.personnel if p.available and p.force == Force.BRIMOB)
-    teams = brimob // f.op.reserve_team_size
+    """floor(available Brimob / team size) reserve teams per Polres, at unit locations."""
+    size = f.op.reserve_team_size
+    teams = sum(
+        sum(1 for p in part.personnel if p.available and p.force == Force.BRIMOB) // size
+        for part in polres.split(f.scenario).values()
+    )
     posts = f.posts_of("RESERVE")
     if len(posts) != teams:
-        yield f"{len(posts)} reserve teams, expected floor({brimob} / {f.op.reserve_team_size}) = {teams}"
+        yield f"{len(posts)} reserve teams, expected {teams} (available Brimob of each Polres // {size})"
     sites = {(u.lat, u.lon) for u in f.scenario.units}
     for p in posts:
         if not any(abs(p.lat - la) < POINT_TOLERANCE_DEG and abs(p.lon - lo) < POINT_TOLERANCE_DEG for la, lo in sites if la is not None and lo is not None):

@@ -14,8 +14,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from siaga.core import assign, geo, reserves
-from siaga.core.assign import Arc, Stay
+from siaga.core import geo, reserves, solvers
+from siaga.core.solvers import Arc, Stay
 from siaga.core.model import (
     SECTOR_UNIT_KINDS,
     Assignment,
@@ -81,6 +81,7 @@ def plan(scenario: Scenario, model: RiskModel | None = None, reserve_time_limit_
     extra = {
         "warnings": pattern_warnings(rows),
         "post_floor": formation.floor,
+        "post_minimum": formation.minimum,
         "tps_posts": sum(1 for p in formation.posts if p.kind == "TPS"),
         "reserve": {
             "teams": len(placement.sites),
@@ -271,7 +272,7 @@ def _assign(
         arcs = [Arc(a.group, a.slot, a.cost * tie + 1) for a in arcs]
         reward = [r * tie for r in reward]
         stays = _stays(groups, slots, arcs, previous)
-    flows, stay_flows = assign.solve([len(g.persons) for g in groups], [s.count for s in slots], reward, arcs, stays)
+    flows, stay_flows = solvers.solve([len(g.persons) for g in groups], [s.count for s in slots], reward, arcs, stays)
     return _disaggregate(groups, slots, arcs, km, flows, stays, stay_flows, previous or {}, scale)
 
 

@@ -2,9 +2,11 @@
 
 A TPS post holds TPS of one desa and one category, at most `tps_per_post` of them, each within
 `max_post_radius_km` of the post's location (the location of one of its TPS). Each desa's TPS
-of one category are grouped greedily into as few posts as the pattern and the radius allow:
-the TPS that reaches the most ungrouped TPS becomes a centre and takes its nearest ones. The
-floor, sum of ceil(TPS / tps_per_post), is reported beside the count.
+of one category are grouped into as few posts as the pattern and the radius allow: greedily
+(the TPS that reaches the most ungrouped TPS becomes a centre and takes its nearest ones),
+and where that leaves more posts than ceil(TPS / tps_per_post), by a small exact model that
+also proves how few are possible. Reported: the count, the floor (sum of ceil(TPS /
+tps_per_post), ignoring the radius) and the proven minimum (with the radius).
 """
 
 from __future__ import annotations
@@ -13,16 +15,22 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from siaga.core import solvers
 from siaga.core.geo import haversine_km
 from siaga.core.model import Category, Operation, PatternRow, Post, Region, Tps
 
 CATEGORY_ORDER = list(Category)
 
 
+EXACT_GROUP_LIMIT = 40  # TPS in one desa and category; larger groups stay greedy
+EXACT_SECONDS = 0.5
+
+
 @dataclass(frozen=True)
 class PostFormation:
     posts: tuple[Post, ...]
     floor: int  # the fewest TPS posts the pattern allows, ignoring the radius
+    minimum: int  # a proven lower bound on the TPS posts, with the radius
 
 
 def form_posts(
@@ -37,13 +45,15 @@ def form_posts(
     for t in tps_list:
         groups.setdefault((t.desa_code, categories[t.id]), []).append(t)
     posts: list[Post] = []
-    floor = 0
+    floor = minimum = 0
     counter: dict[str, int] = {}
     for (desa, category), members in groups.items():
         row = rows[category]
         floor += math.ceil(len(members) / row.tps_per_post)
         kecamatan = region_by_code[desa].parent_code
-        for centre, grouped in _group(members, row.tps_per_post, operation.max_post_radius_km):
+        grouping, bound = _group(members, row.tps_per_post, operation.max_post_radius_km)
+        minimum += bound
+        for centre, grouped in grouping:
             counter[desa] = counter.get(desa, 0) + 1
             posts.append(
                 Post(
@@ -64,7 +74,7 @@ def form_posts(
             )
     if operation.village_guard_polri or operation.village_guard_tni:
         posts += village_posts(tps_list, categories, operation, region_by_code)
-    return PostFormation(tuple(posts), floor)
+    return PostFormation(tuple(posts), floor, minimum)
 
 
 def village_posts(
@@ -97,29 +107,39 @@ def village_posts(
     return posts
 
 
-def _group(members: list[Tps], capacity: int, radius_km: float) -> list[tuple[Tps, list[Tps]]]:
-    """Greedy grouping: (centre, its TPS) pairs covering every member exactly once."""
+def _group(members: list[Tps], capacity: int, radius_km: float) -> tuple[list[tuple[Tps, list[Tps]]], int]:
+    """(centre, its TPS) pairs covering every member exactly once, and a proven lower bound
+    on how many groups any valid grouping needs."""
+    floor = math.ceil(len(members) / capacity)
     if capacity == 1:
-        return [(t, [t]) for t in members]
-    near = {
-        t.id: sorted(
-            (haversine_km(t.lat, t.lon, u.lat, u.lon), i, u)
-            for i, u in enumerate(members)
-            if haversine_km(t.lat, t.lon, u.lat, u.lon) <= radius_km
-        )
+        return [(t, [t]) for t in members], len(members)
+    reach = [
+        frozenset(i for i, u in enumerate(members) if haversine_km(t.lat, t.lon, u.lat, u.lon) <= radius_km)
         for t in members
-    }
-    left = {t.id for t in members}
+    ]
+    greedy = _greedy(members, reach, capacity)
+    if len(greedy) == floor or len(members) > EXACT_GROUP_LIMIT:
+        return greedy, floor
+    exact, bound = solvers.min_groups(reach, capacity, EXACT_SECONDS)
+    if exact is not None and len(exact) < len(greedy):
+        return [(members[c], [members[i] for i in group]) for c, group in exact], max(bound, floor)
+    return greedy, max(bound, floor)
+
+
+def _greedy(members: list[Tps], reach: list[frozenset[int]], capacity: int) -> list[tuple[Tps, list[Tps]]]:
+    left = set(range(len(members)))
     out = []
     while left:
-        best, best_take = None, []
-        for t in members:
-            if t.id not in left:
-                continue
-            take = [u for _, _, u in near[t.id] if u.id in left][:capacity]
+        best, best_take = -1, []
+        for c in sorted(left):
+            near = sorted(reach[c] & left, key=lambda i: (_km(members[c], members[i]), i))
+            take = near[:capacity]
             if len(take) > len(best_take):
-                best, best_take = t, take
-        assert best is not None
-        out.append((best, best_take))
-        left.difference_update(u.id for u in best_take)
+                best, best_take = c, take
+        out.append((members[best], [members[i] for i in best_take]))
+        left.difference_update(best_take)
     return out
+
+
+def _km(a: Tps, b: Tps) -> float:
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
-
+from siaga.core import solvers
 from siaga.core.geo import haversine_km
 
 
@@ -58,7 +57,8 @@ def place_reserves(
             merged[r] = merged.get(r, 0) + t.weight
     reachable = float(sum(merged.values()))
     open_sites = min(teams, len(sites))
-    chosen, bound, method = _solve_cp_sat(len(sites), merged, open_sites, time_limit_s)
+    chosen, bound, optimal = solvers.max_covering(len(sites), merged, open_sites, time_limit_s)
+    method = "cp-sat optimal" if optimal else "cp-sat feasible"
     if chosen is None:
         chosen = _greedy_swap(len(sites), merged, open_sites)
         bound, method = reachable, "greedy+swap"
@@ -74,30 +74,6 @@ def place_reserves(
 
 def _weight_of(j: int, merged: dict[frozenset[int], int]) -> int:
     return sum(w for r, w in merged.items() if j in r)
-
-
-def _solve_cp_sat(
-    n_sites: int, merged: dict[frozenset[int], int], open_sites: int, time_limit_s: float
-) -> tuple[frozenset[int] | None, float, str]:
-    model = cp_model.CpModel()
-    y = [model.new_bool_var(f"y{j}") for j in range(n_sites)]
-    terms = []
-    for k, (r, w) in enumerate(merged.items()):
-        z = model.new_bool_var(f"z{k}")
-        model.add_bool_or([y[j] for j in r]).only_enforce_if(z)
-        terms.append(w * z)
-    model.add(sum(y) <= open_sites)
-    model.maximize(sum(terms))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = 1
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, 0.0, ""
-    chosen = frozenset(j for j in range(n_sites) if solver.value(y[j]))
-    method = "cp-sat optimal" if status == cp_model.OPTIMAL else "cp-sat feasible"
-    return chosen, float(solver.best_objective_bound), method
 
 
 def _greedy_swap(n_sites: int, merged: dict[frozenset[int], int], open_sites: int) -> frozenset[int]:

@@ -1,9 +1,11 @@
-"""The assignment as a min-cost flow: the one module that uses OR-Tools' flow solver.
+"""The one module that uses OR-Tools: the assignment flow and two small CP-SAT models.
 
-Groups of interchangeable people (same origin, same force) supply units of flow; slots of
-posts demand them. Filling a slot earns its reward (a large number that makes coverage come
-before travel); an arc costs the travel. The flow that minimises cost minus rewards is the
-exact optimum of "unfilled slots first, travel second". People may stay idle.
+- `solve`: the assignment as a min-cost flow. Groups of interchangeable people (same origin,
+  same force) supply units of flow; slots of posts demand them. Filling a slot earns its
+  reward (large enough that coverage comes before travel); an arc costs the travel. The flow
+  minimising cost minus rewards is the exact optimum. People may stay idle.
+- `max_covering`: choose sites to maximise the weight of covered targets (reserve teams).
+- `min_groups`: the fewest groups of bounded size, each within reach of a centre (posts).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ortools.graph.python import min_cost_flow
+from ortools.sat.python import cp_model
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +83,66 @@ def solve(
     if status != flow.OPTIMAL:
         raise FlowError(f"min-cost flow did not solve (status {status})")
     return [flow.flow(i) for i in arc_ids], [flow.flow(i) for i in stay_ids]
+
+
+def max_covering(
+    n_sites: int, coverage: dict[frozenset[int], int], open_sites: int, time_limit_s: float
+) -> tuple[frozenset[int] | None, float, bool]:
+    """Open at most `open_sites` sites to maximise the weight of covered target sets.
+
+    `coverage` maps a set of sites to the weight of the targets any of them covers. Returns
+    the chosen sites (None when nothing was found in time), the proven upper bound and
+    whether the choice is proven optimal.
+    """
+    model = cp_model.CpModel()
+    y = [model.new_bool_var(f"y{j}") for j in range(n_sites)]
+    terms = []
+    for k, (sites, weight) in enumerate(coverage.items()):
+        z = model.new_bool_var(f"z{k}")
+        model.add_bool_or([y[j] for j in sites]).only_enforce_if(z)
+        terms.append(weight * z)
+    model.add(sum(y) <= open_sites)
+    model.maximize(sum(terms))
+    status, solver = _solve(model, time_limit_s)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, 0.0, False
+    chosen = frozenset(j for j in range(n_sites) if solver.value(y[j]))
+    return chosen, float(solver.best_objective_bound), status == cp_model.OPTIMAL
+
+
+def min_groups(
+    reach: Sequence[frozenset[int]], capacity: int, time_limit_s: float
+) -> tuple[list[tuple[int, list[int]]] | None, int]:
+    """Partition items 0..n-1 into the fewest groups of at most `capacity` items, each group
+    led by a centre item that reaches (`reach[c]`) every member.
+
+    Returns (centre, members) groups (None when nothing was found in time) and the proven
+    lower bound on the number of groups.
+    """
+    n = len(reach)
+    model = cp_model.CpModel()
+    centre = [model.new_bool_var(f"c{c}") for c in range(n)]
+    member = {(i, c): model.new_bool_var(f"m{i}_{c}") for c in range(n) for i in reach[c]}
+    for i in range(n):
+        model.add_exactly_one(member[(i, c)] for c in range(n) if (i, c) in member)
+    for c in range(n):
+        inside = [member[(i, c)] for i in reach[c]]
+        model.add(sum(inside) <= capacity * centre[c])
+        model.add_implication(centre[c], member[(c, c)])
+    model.minimize(sum(centre))
+    status, solver = _solve(model, time_limit_s)
+    bound = int(-(-solver.best_objective_bound // 1)) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else 0
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, bound
+    groups = [
+        (c, [i for i in sorted(reach[c]) if solver.value(member[(i, c)])]) for c in range(n) if solver.value(centre[c])
+    ]
+    return groups, bound
+
+
+def _solve(model: cp_model.CpModel, time_limit_s: float) -> tuple[int, cp_model.CpSolver]:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 1
+    return solver.solve(model), solver
