@@ -44,7 +44,7 @@ risk_app = typer.Typer(cls=_ShowByDefault, no_args_is_help=True, help="Analisa k
 app.add_typer(risk_app, name="risk")
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # a problem stays on one line, whole
 
 Lang = Annotated[str, typer.Option("--lang", help="Bahasa pesan: id (Indonesia) atau en (English).")]
 OutPath = Annotated[Path, typer.Option("--out", "-o", help="Berkas .xlsx atau folder CSV tujuan.")]
@@ -114,9 +114,14 @@ def generate_command(
     out_path: OutPath,
     tps: Annotated[int, typer.Option(help="Jumlah TPS / number of TPS.", min=1, max=2_000_000)],
     seed: Annotated[int, typer.Option(help="Seed acak / random seed.")] = 1,
+    indicators: Annotated[bool, typer.Option(help="Isi nilai indikator kerawanan. / Fill vulnerability indicators.")] = False,
 ) -> None:
     """Buat skenario sintetis sebesar apa pun. / Generate a synthetic scenario of any size."""
-    generator.write(out_path, tps=tps, seed=seed)
+    try:
+        generator.write(out_path, tps=tps, seed=seed, indicators=indicators)
+    except ValueError as exc:
+        err.print(f"[bold red]{exc}[/]", highlight=False)
+        raise typer.Exit(2) from None
     out.print(f"Skenario sintetis ({tps:,} TPS) ditulis ke {out_path}")
 
 

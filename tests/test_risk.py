@@ -133,7 +133,7 @@ def indicator_values(draw):
 
 def assess_one(tps_values, desa_values, model=MODEL, category=None, reason=""):
     tps = dataclasses.replace(TPS, indicators=tps_values, category=category, category_reason=reason)
-    desa_points = risk._points(desa_values, model)
+    desa_points = risk._points(desa_values, risk._per_unit(model))
     return risk.assess_tps(tps, desa_points, model)
 
 

@@ -126,7 +126,9 @@ LEGACY_CATEGORIES = {
 category = enum_reader(Category, LEGACY_CATEGORIES)
 
 
-def in_range(read: Callable[[object], float], low: float | None, high: float | None, code: str = "") -> Callable[[object], Any]:
+def in_range(
+    read: Callable[[object], float], low: float | None, high: float | None, code: str = ""
+) -> Callable[[object], Any]:
     """`read`, then refuse values below `low` or above `high` (with `code` when given)."""
 
     def read_checked(value: object) -> float:

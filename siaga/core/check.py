@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from siaga.core import polres
@@ -50,6 +50,7 @@ class _Facts:
     """What the rules look up, computed once."""
 
     def __init__(self, scenario: Scenario, plan: Plan, model: RiskModel | None):
+        scenario = _as_replanned(scenario, plan)
         self.scenario, self.plan, self.model = scenario, plan, model
         self.op = scenario.operation
         self.tps = {t.id: t for t in scenario.tps}
@@ -79,6 +80,19 @@ class _Facts:
 
     def weight(self, post: Post) -> int:
         return WEIGHT[post.category.value] if post.kind == "TPS" else 1
+
+
+def _as_replanned(scenario: Scenario, plan: Plan) -> Scenario:
+    """A re-plan states what it assumed (people absent at the apel, categories changed by
+    intelligence); the plan is checked against the scenario with those changes."""
+    replan = plan.extra.get("replan")
+    if not isinstance(replan, dict):
+        return scenario
+    absent = set(replan.get("absent", []))
+    changes = {str(k): Category(v) for k, v in dict(replan.get("category_changes", {})).items()}
+    people = tuple(replace(p, available=False) if p.id in absent else p for p in scenario.personnel)
+    tps = tuple(replace(t, category=changes[t.id], category_reason="re-plan") if t.id in changes else t for t in scenario.tps)
+    return replace(scenario, personnel=people, tps=tps)
 
 
 Rule = Callable[[_Facts], Iterator[str]]
@@ -199,6 +213,8 @@ def _village_posts(f: _Facts) -> Iterator[str]:
             continue
         if abs((region.lat or 0) - p.lat) > POINT_TOLERANCE_DEG or abs((region.lon or 0) - p.lon) > POINT_TOLERANCE_DEG:
             yield f"VILLAGE post {p.id} is not at the desa point"
+        if p.kecamatan_code != region.parent_code:
+            yield f"VILLAGE post {p.id}: kecamatan {p.kecamatan_code} is not the kecamatan of desa {p.desa_code}"
         if p.category.value != highest[p.desa_code]:
             yield f"VILLAGE post {p.id} has category {p.category.value}, the desa's highest is {highest[p.desa_code]}"
         got = {s: p.required.get(s, 0) for s in ("POLRI", "TNI", "LINMAS", "BRIMOB")}
@@ -322,5 +338,20 @@ def _summary(f: _Facts) -> Iterator[str]:
             yield f"summary.{key} is {s.get(key)}, expected {value:.6f}"
     if not float(s.get("lower_bound", math.inf)) <= float(s.get("objective", -math.inf)) + 1e-9:
         yield "summary.lower_bound is above the objective"
-    if float(s.get("reserve_covered_weight", 0)) > float(s.get("reserve_total_weight", 0)):
-        yield "summary.reserve_covered_weight is above the total weight"
+    covered, total = _reserve_coverage(f)
+    for key, value in (("reserve_covered_weight", covered), ("reserve_total_weight", total)):
+        if not math.isclose(float(s.get(key, math.nan)), value, abs_tol=1e-6):
+            yield f"summary.{key} is {s.get(key)}, expected {value:g}"
+
+
+def _reserve_coverage(f: _Facts) -> tuple[float, float]:
+    """Category weight of the TPS some reserve team reaches within the response time, and of all."""
+    reach_km = f.op.speed_kmh * f.op.response_minutes / 60
+    teams = f.posts_of("RESERVE")
+    covered = total = 0.0
+    for t in f.scenario.tps:
+        weight = WEIGHT[f.plan.tps_categories[t.id].value] if t.id in f.plan.tps_categories else 0
+        total += weight
+        if any(f.op.road_factor * _km(p.lat, p.lon, t.lat, t.lon) <= reach_km + 1e-9 for p in teams):
+            covered += weight
+    return covered, total

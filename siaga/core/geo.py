@@ -4,6 +4,9 @@ network function can replace `road_km` later without the planner changing."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+
+import numpy as np
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -22,3 +25,15 @@ def road_km(lat1: float, lon1: float, lat2: float, lon2: float, road_factor: flo
 
 def travel_minutes(km: float, speed_kmh: float) -> float:
     return 60.0 * km / speed_kmh
+
+
+def distance_matrix_km(
+    lat1: Sequence[float], lon1: Sequence[float], lat2: Sequence[float], lon2: Sequence[float]
+) -> np.ndarray:
+    """Great-circle distances in km between every point of the first list (rows) and every
+    point of the second (columns)."""
+    p1 = np.radians(np.asarray(lat1, dtype=float))[:, None]
+    p2 = np.radians(np.asarray(lat2, dtype=float))[None, :]
+    dl = np.radians(np.asarray(lon2, dtype=float))[None, :] - np.radians(np.asarray(lon1, dtype=float))[:, None]
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))

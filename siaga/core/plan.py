@@ -14,8 +14,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from siaga.core import geo, reserves, solvers
-from siaga.core.solvers import Arc, Stay
 from siaga.core.model import (
     SECTOR_UNIT_KINDS,
     Assignment,
@@ -185,7 +186,6 @@ def _reached_category(unit: Unit, scenario: Scenario, categories: Mapping[str, C
 class _Solution:
     assignments: tuple[Assignment, ...]
     unfilled: tuple[Unfilled, ...]
-    flow_objective: float  # the exact optimum of the integer flow, in km
     max_rounding_km: float  # how far float costs may be from the flow's integer costs, in all
 
 
@@ -239,20 +239,34 @@ def _slots(posts: Iterable[Post]) -> list[_Slot]:
     return [_Slot(p, s, p.required.get(s, 0)) for p in posts for s in SLOTS if p.required.get(s, 0) > 0]
 
 
-def _arcs(groups: list[_Group], slots: list[_Slot], scenario: Scenario, scale: int) -> tuple[list[Arc], list[float]]:
+def _arcs(groups: list[_Group], slots: list[_Slot], scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every eligible (group, slot) pair and its travel cost in km (rounded to the metre's
+    thousandth): same force, and Linmas only to slots in their own desa."""
     op = scenario.operation
+    lat = np.array([s.post.lat for s in slots])
+    lon = np.array([s.post.lon for s in slots])
+    kecamatan = np.array([s.post.kecamatan_code for s in slots], dtype=object)
     by_type: dict[str, list[int]] = defaultdict(list)
     linmas_by_desa: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(slots):
         (linmas_by_desa[s.post.desa_code] if s.slot == "LINMAS" else by_type[s.slot]).append(i)
-    arcs, km = [], []
+    index = {k: np.array(v, dtype=np.int64) for k, v in (by_type | linmas_by_desa).items()}
+    empty = np.zeros(0, dtype=np.int64)
+    parts_g, parts_s, parts_km = [], [], []
     for g, group in enumerate(groups):
-        eligible = linmas_by_desa[group.origin] if group.force == Force.LINMAS else by_type[SLOT_OF_FORCE[group.force]]
-        for i in eligible:
-            cost = travel_km(group.lat, group.lon, group.sector, slots[i].post, op.road_factor, op.out_of_sector_penalty_km)
-            arcs.append(Arc(g, i, round(cost * scale)))
-            km.append(cost)
-    return arcs, km
+        key = group.origin if group.force == Force.LINMAS else SLOT_OF_FORCE[group.force]
+        eligible = index.get(key, empty) if group.force != Force.LINMAS or key in linmas_by_desa else empty
+        if not len(eligible):
+            continue
+        km = op.road_factor * geo.distance_matrix_km([group.lat], [group.lon], lat[eligible], lon[eligible])[0]
+        if group.sector:
+            km = km + np.where(kecamatan[eligible] != group.sector, op.out_of_sector_penalty_km, 0.0)
+        parts_g.append(np.full(len(eligible), g))
+        parts_s.append(eligible)
+        parts_km.append(np.round(km, 6))
+    if not parts_g:
+        return empty, empty, np.zeros(0)
+    return np.concatenate(parts_g), np.concatenate(parts_s), np.concatenate(parts_km)
 
 
 def _assign(
@@ -263,78 +277,93 @@ def _assign(
     groups = _groups(scenario)
     slots = _slots(posts)
     scale = SCALE if previous is None else REPLAN_SCALE
-    arcs, km = _arcs(groups, slots, scenario, scale)
-    reward = [slot_weight(s.post) * UNFILLED_KM * scale for s in slots]
-    stays: list[Stay] = []
+    arc_group, arc_slot, km = _arcs(groups, slots, scenario)
+    cost = np.round(km * scale).astype(np.int64)
+    reward = np.array([slot_weight(s.post) * UNFILLED_KM * scale for s in slots], dtype=np.int64)
+    supply = np.array([len(g.persons) for g in groups], dtype=np.int64)
+    capacity = np.array([s.count for s in slots], dtype=np.int64)
+    stays, stay_km = None, np.zeros(0)
     if previous is not None:
-        people = sum(len(g.persons) for g in groups)
-        tie = people + 1  # one move costs less than any change of the objective
-        arcs = [Arc(a.group, a.slot, a.cost * tie + 1) for a in arcs]
-        reward = [r * tie for r in reward]
-        stays = _stays(groups, slots, arcs, previous)
-    flows, stay_flows = solvers.solve([len(g.persons) for g in groups], [s.count for s in slots], reward, arcs, stays)
-    return _disaggregate(groups, slots, arcs, km, flows, stays, stay_flows, previous or {}, scale)
+        tie = int(supply.sum()) + 1  # one move costs less than any change of the objective
+        stays, stay_km = _stays(groups, slots, arc_group, arc_slot, cost * tie, km, previous)
+        cost = cost * tie + 1
+        reward = reward * tie
+    flows, stay_flows = solvers.solve(supply, capacity, reward, solvers.Arcs(arc_group, arc_slot, cost), stays)
+    return _disaggregate(
+        groups, slots, (arc_group, arc_slot, km), flows, (stays, stay_km, stay_flows), previous or {}, scale
+    )
 
 
 def _stays(
-    groups: list[_Group], slots: list[_Slot], arcs: list[Arc], previous: Mapping[str, tuple[str, str]]
-) -> list[Stay]:
+    groups: list[_Group],
+    slots: list[_Slot],
+    arc_group: np.ndarray,
+    arc_slot: np.ndarray,
+    cost: np.ndarray,
+    km: np.ndarray,
+    previous: Mapping[str, tuple[str, str]],
+) -> tuple[solvers.Stays, np.ndarray]:
+    """People who may keep the slot they held, by (group, slot), with their costs."""
     slot_index = {(s.post.id, s.slot): i for i, s in enumerate(slots)}
-    arc_cost = {(a.group, a.slot): a.cost - 1 for a in arcs}
-    out = []
+    rows = []
     for g, group in enumerate(groups):
         held = Counter(slot_index.get(previous[p.id]) for p in group.persons if p.id in previous)
-        for i, count in held.items():
-            if i is not None and (g, i) in arc_cost:
-                out.append(Stay(g, i, count, arc_cost[(g, i)]))
-    return out
+        rows += [(g, i, count) for i, count in held.items() if i is not None]
+    wanted = np.array([g * len(slots) + i for g, i, _ in rows], dtype=np.int64)
+    keys = arc_group * len(slots) + arc_slot
+    order = np.argsort(keys, kind="stable")
+    found = np.minimum(np.searchsorted(keys[order], wanted), max(len(keys) - 1, 0))
+    at = order[found] if len(keys) else np.zeros(0, np.int64)
+    ok = keys[at] == wanted if len(keys) else np.zeros(len(rows), bool)  # an eligible arc still exists
+    counts = np.array([n for _, _, n in rows], dtype=np.int64)
+    stays = solvers.Stays(arc_group[at][ok], arc_slot[at][ok], counts[ok], cost[at][ok])
+    return stays, km[at][ok]
 
 
 def _disaggregate(
     groups: list[_Group],
     slots: list[_Slot],
-    arcs: list[Arc],
-    km: list[float],
-    flows: list[int],
-    stays: list[Stay],
-    stay_flows: list[int],
+    arcs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    flows: np.ndarray,
+    kept: tuple[solvers.Stays | None, np.ndarray, np.ndarray],
     previous: Mapping[str, tuple[str, str]],
     scale: int,
 ) -> _Solution:
     """Name the people behind each flow: stayers keep their slot, the rest in id order."""
-    km_of = {(a.group, a.slot): k for a, k in zip(arcs, km, strict=True)}
+    arc_group, arc_slot, km = arcs
+    stays, stay_km, stay_flows = kept
     free: dict[int, list[Person]] = {g: list(group.persons) for g, group in enumerate(groups)}
     assignments: list[Assignment] = []
     filled = Counter[int]()
-    for st, n in zip(stays, stay_flows, strict=True):
-        if not n:
-            continue
-        key = (slots[st.slot].post.id, slots[st.slot].slot)
-        keep = [p for p in free[st.group] if previous.get(p.id) == key][:n]
-        for p in keep:
-            free[st.group].remove(p)
-            assignments.append(Assignment(p.id, key[0], key[1], km_of[(st.group, st.slot)]))
-        filled[st.slot] += n
-    for a, n, k in zip(arcs, flows, km, strict=True):
-        if not n:
-            continue
-        slot = slots[a.slot]
-        for p in free[a.group][:n]:
-            assignments.append(Assignment(p.id, slot.post.id, slot.slot, k))
-        del free[a.group][:n]
-        filled[a.slot] += n
+    used = np.flatnonzero(flows)
+    km_of = dict(zip(zip(arc_group[used].tolist(), arc_slot[used].tolist(), strict=True), km[used].tolist(), strict=True))
+    if stays is not None:
+        for k in np.flatnonzero(stay_flows).tolist():
+            g, i, n = int(stays.group[k]), int(stays.slot[k]), int(stay_flows[k])
+            key = (slots[i].post.id, slots[i].slot)
+            keep = [p for p in free[g] if previous.get(p.id) == key][:n]
+            cost = float(stay_km[k])
+            for p in keep:
+                free[g].remove(p)
+                assignments.append(Assignment(p.id, key[0], key[1], cost))
+            filled[i] += n
+    for k in used.tolist():
+        g, i, n = int(arc_group[k]), int(arc_slot[k]), int(flows[k])
+        slot = slots[i]
+        for p in free[g][:n]:
+            assignments.append(Assignment(p.id, slot.post.id, slot.slot, km_of[(g, i)]))
+        del free[g][:n]
+        filled[i] += n
     unfilled = tuple(
         Unfilled(s.post.id, s.slot, s.count - filled[i]) for i, s in enumerate(slots) if s.count > filled[i]
     )
     order = {s.post.id: i for i, s in enumerate(slots)}
     assignments.sort(key=lambda a: (order[a.post], SLOTS.index(a.slot), a.person))
-    penalty = sum(slot_weight(slots[i].post) * UNFILLED_KM * (s.count - filled[i]) for i, s in enumerate(slots))
-    travel = sum(a.cost_km for a in assignments)
     people = sum(len(g.persons) for g in groups)
     places = sum(s.count for s in slots)
     # Arc costs were rounded to 1/scale km: the true optimum is at most this far below ours.
     rounding = 0.5 / scale * (len(assignments) + min(people, places))
-    return _Solution(tuple(assignments), unfilled, penalty + travel, rounding)
+    return _Solution(tuple(assignments), unfilled, rounding)
 
 
 # ---------------------------------------------------------------- reports
@@ -404,10 +433,11 @@ def replan(
     """The plan after people drop out or TPS change category: same objective first, then the
     fewest people moved; posts are kept where still valid."""
     clock = _Clock()
-    gone = set(absent)
-    changes = dict(category_changes or {})
-    people = tuple(replace(p, available=False) if p.id in gone else p for p in scenario.personnel)
-    scenario = replace(scenario, personnel=people)
+    earlier = dict(previous.extra.get("replan", {}))  # type: ignore[call-overload]
+    gone = set(absent) | set(earlier.get("absent", []))
+    changes = {k: Category(v) for k, v in dict(earlier.get("category_changes", {})).items()}
+    changes.update(category_changes or {})
+    scenario = with_replan_inputs(scenario, gone, changes)
     categories = {**previous.tps_categories, **changes}
     posts = _kept_posts(scenario, previous, categories, changes)
     clock.lap("posts")
@@ -415,16 +445,16 @@ def replan(
     solution = _assign(scenario, posts, previous_slot)
     clock.lap("assignment")
     moved = sum(1 for a in solution.assignments if previous_slot.get(a.person) != (a.post, a.slot))
-    prior_reserve = dict(previous.extra.get("reserve", {}))  # type: ignore[call-overload]
-    placement = reserves.Placement(
-        tuple(p.id for p in posts if p.kind == "RESERVE"),
-        float(previous.summary.get("reserve_covered_weight", 0.0)),
-        float(previous.summary.get("reserve_total_weight", 0.0)),
-        float(prior_reserve.get("upper_bound", 0.0)),
-        str(prior_reserve.get("method", "kept")),
-    )
+    placement = _kept_reserves(scenario, categories, posts)
     extra: dict[str, object] = {
-        **{k: v for k, v in previous.extra.items() if k not in ("shortfall", "timings_ms")},
+        **{k: v for k, v in previous.extra.items() if k not in ("shortfall", "timings_ms", "reserve")},
+        "reserve": {
+            "teams": len(placement.sites),
+            "sites": list(placement.sites),
+            "method": placement.method,
+            "covered_weight": placement.covered_weight,
+            "upper_bound": placement.upper_bound,
+        },
         "replan": {
             "absent": sorted(gone),
             "category_changes": {k: v.value for k, v in changes.items()},
@@ -433,6 +463,29 @@ def replan(
         },
     }
     return _finish(scenario, categories, posts, solution, placement, extra, clock)
+
+
+def with_replan_inputs(scenario: Scenario, absent: set[str], changes: Mapping[str, Category]) -> Scenario:
+    """The scenario as a re-plan sees it: absentees unavailable, changed TPS overridden."""
+    people = tuple(replace(p, available=False) if p.id in absent else p for p in scenario.personnel)
+    tps = tuple(
+        replace(t, category=changes[t.id], category_reason=t.category_reason or "re-plan") if t.id in changes else t
+        for t in scenario.tps
+    )
+    return replace(scenario, personnel=people, tps=tps)
+
+
+def _kept_reserves(scenario: Scenario, categories: Mapping[str, Category], posts: tuple[Post, ...]) -> reserves.Placement:
+    """The coverage of the reserve teams a re-plan keeps, under the new categories."""
+    op = scenario.operation
+    units = [u for u in scenario.units if u.lat is not None and u.lon is not None]
+    sites = [reserves.Site(u.code, u.lat, u.lon) for u in units]  # type: ignore[arg-type]
+    kept = [p.id.removeprefix("RESERVE-").rsplit("-", 1)[0] for p in posts if p.kind == "RESERVE"]
+    targets = [reserves.Target(t.id, t.lat, t.lon, CATEGORY_WEIGHT[categories[t.id]]) for t in scenario.tps]
+    reach_km = op.speed_kmh * op.response_minutes / 60 / op.road_factor
+    covered, reachable = reserves.coverage(sites, kept, targets, reach_km)
+    total = float(sum(t.weight for t in targets))
+    return reserves.Placement(tuple(kept), covered, total, reachable, "kept from the previous plan")
 
 
 def _kept_posts(
@@ -464,9 +517,10 @@ def _kept_posts(
                 continue
             required = {**post.required, "LINMAS": math.ceil(round(row.linmas_per_tps * len(stay), 9))}
             kept.append(replace(post, tps=tuple(stay), lat=centre.lat, lon=centre.lon, required=required))
-    used_numbers: Counter[str] = Counter()
-    for post in kept:
-        used_numbers[post.desa_code] = max(used_numbers[post.desa_code], int(post.id.rsplit("-", 1)[1]))
+    used_numbers: Counter[str] = Counter()  # new posts take numbers no earlier post had
+    for post in previous.posts:
+        if post.kind == "TPS":
+            used_numbers[post.desa_code] = max(used_numbers[post.desa_code], int(post.id.rsplit("-", 1)[1]))
     fresh = form_posts([tps_by_id[t] for t in moved_tps], categories, rows, op, region_by_code).posts
     for post in fresh:
         if post.kind == "TPS":

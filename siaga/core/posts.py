@@ -15,15 +15,17 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from siaga.core import solvers
-from siaga.core.geo import haversine_km
+from siaga.core.geo import distance_matrix_km
 from siaga.core.model import Category, Operation, PatternRow, Post, Region, Tps
 
 CATEGORY_ORDER = list(Category)
 
 
 EXACT_GROUP_LIMIT = 40  # TPS in one desa and category; larger groups stay greedy
-EXACT_SECONDS = 0.5
+EXACT_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -113,33 +115,70 @@ def _group(members: list[Tps], capacity: int, radius_km: float) -> tuple[list[tu
     floor = math.ceil(len(members) / capacity)
     if capacity == 1:
         return [(t, [t]) for t in members], len(members)
-    reach = [
-        frozenset(i for i, u in enumerate(members) if haversine_km(t.lat, t.lon, u.lat, u.lon) <= radius_km)
-        for t in members
-    ]
-    greedy = _greedy(members, reach, capacity)
-    if len(greedy) == floor or len(members) > EXACT_GROUP_LIMIT:
-        return greedy, floor
-    exact, bound = solvers.min_groups(reach, capacity, EXACT_SECONDS)
+    lats, lons = [t.lat for t in members], [t.lon for t in members]
+    km = distance_matrix_km(lats, lons, lats, lons)
+    within = km <= radius_km
+    reach = [frozenset(np.flatnonzero(row).tolist()) for row in within]
+    greedy = _greedy(members, reach, km.tolist(), capacity)
+    bound = max(floor, _apart(within))
+    if len(greedy) == bound or len(members) > EXACT_GROUP_LIMIT:
+        return greedy, bound
+    exact, proven = solvers.min_groups(reach, capacity, EXACT_SECONDS)
+    bound = max(bound, proven)
     if exact is not None and len(exact) < len(greedy):
-        return [(members[c], [members[i] for i in group]) for c, group in exact], max(bound, floor)
-    return greedy, max(bound, floor)
+        return [(members[c], [members[i] for i in group]) for c, group in exact], bound
+    return greedy, bound
 
 
-def _greedy(members: list[Tps], reach: list[frozenset[int]], capacity: int) -> list[tuple[Tps, list[Tps]]]:
+def _apart(within: np.ndarray) -> int:
+    """A lower bound on the posts: TPS no single centre reaches together need posts of their
+    own, so a set of pairwise such TPS (found greedily) counts one post each."""
+    together = (within.astype(np.int32).T @ within.astype(np.int32)) > 0  # some centre reaches both
+    chosen: list[int] = []
+    for i in np.argsort(together.sum(axis=1), kind="stable").tolist():
+        if not together[i, chosen].any():
+            chosen.append(i)
+    return len(chosen)
+
+
+def _greedy(
+    members: list[Tps], reach: list[frozenset[int]], km: list[list[float]], capacity: int
+) -> list[tuple[Tps, list[Tps]]]:
+    """Centres that reach the most ungrouped TPS first; then posts emptied into others."""
     left = set(range(len(members)))
-    out = []
+    groups: list[tuple[int, list[int]]] = []
     while left:
         best, best_take = -1, []
         for c in sorted(left):
-            near = sorted(reach[c] & left, key=lambda i: (_km(members[c], members[i]), i))
-            take = near[:capacity]
+            row = km[c]
+            take = sorted(reach[c] & left, key=lambda i: (row[i], i))[:capacity]
             if len(take) > len(best_take):
                 best, best_take = c, take
-        out.append((members[best], [members[i] for i in best_take]))
+        groups.append((best, best_take))
         left.difference_update(best_take)
-    return out
+    groups = _empty_into_others(groups, reach, capacity)
+    return [(members[c], [members[i] for i in group]) for c, group in groups]
 
 
-def _km(a: Tps, b: Tps) -> float:
-    return haversine_km(a.lat, a.lon, b.lat, b.lon)
+def _empty_into_others(groups: list[tuple[int, list[int]]], reach: list[frozenset[int]], capacity: int) -> list[tuple[int, list[int]]]:
+    """Drop a post whenever all its TPS fit into other posts whose centres reach them."""
+    improved = True
+    while improved and len(groups) > 1:
+        improved = False
+        for g in sorted(range(len(groups)), key=lambda k: len(groups[k][1])):
+            others = [k for k in range(len(groups)) if k != g]
+            room = {k: capacity - len(groups[k][1]) for k in others}
+            moves: dict[int, int] = {}
+            for i in groups[g][1]:
+                into = max((k for k in others if room[k] > 0 and i in reach[groups[k][0]]), key=lambda k: room[k], default=None)
+                if into is None:
+                    break
+                moves[i] = into
+                room[into] -= 1
+            else:
+                for i, k in moves.items():
+                    groups[k][1].append(i)
+                groups = [grp for k, grp in enumerate(groups) if k != g]
+                improved = True
+                break
+    return groups

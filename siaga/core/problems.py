@@ -82,8 +82,8 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "missing_sheet": ("lembar wajib tidak ada", "required sheet is missing"),
         "missing_column": ("kolom wajib tidak ada", "required column is missing"),
         "indicator_scope": (
-            "indikator ini berlaku untuk {scope}, bukan untuk lembar ini",
-            "this indicator belongs to {scope}, not to this sheet",
+            "indikator ini berlaku untuk {scope_id}, bukan untuk lembar ini",
+            "this indicator belongs to {scope_en}, not to this sheet",
         ),
         # Whole-file problems: the file cannot be read at all.
         "file_not_found": ("berkas atau folder tidak ditemukan", "file or folder not found"),
@@ -106,6 +106,14 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "too_many_rows": (
             "lembar ini memiliki lebih dari {limit} baris; untuk data sebesar ini pakai folder CSV",
             "this sheet has more than {limit} rows; use a folder of CSV files for data this large",
+        ),
+        "file_too_large": (
+            "berkas terlalu besar ({size}); batas {limit}",
+            "the file is too large ({size}); the limit is {limit}",
+        ),
+        "too_many_columns": (
+            "lembar ini memiliki lebih dari {limit} kolom (ada isian jauh di kanan?)",
+            "this sheet has more than {limit} columns (something typed far to the right?)",
         ),
         "csv_too_many_rows": (
             "berkas CSV ini memiliki lebih dari {limit} baris",
@@ -159,7 +167,6 @@ class Problem:
         template = MESSAGES[self.code][1 if lang == "en" else 0]
         what = template.format(hint=self._hint(lang), **self.params)
         return f"{', '.join(place)}: {what}" if place else what[:1].upper() + what[1:]
-
 
     def _hint(self, lang: str) -> str:
         suggestion = self.params.get("suggestion")

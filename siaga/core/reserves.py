@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from siaga.core import solvers
-from siaga.core.geo import haversine_km
+import numpy as np
+
+from siaga.core.geo import distance_matrix_km
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,8 @@ def place_reserves(
     total = float(sum(t.weight for t in targets))
     if teams <= 0 or not sites:
         return Placement((), 0.0, total, 0.0, "none")
-    reach = [
-        frozenset(j for j, s in enumerate(sites) if haversine_km(s.lat, s.lon, t.lat, t.lon) <= reach_km)
-        for t in targets
-    ]
+    km = distance_matrix_km([t.lat for t in targets], [t.lon for t in targets], [s.lat for s in sites], [s.lon for s in sites])
+    reach = [frozenset(np.flatnonzero(row <= reach_km).tolist()) for row in km]
     merged: dict[frozenset[int], int] = {}
     for r, t in zip(reach, targets, strict=True):
         if r:
@@ -70,6 +70,18 @@ def place_reserves(
     while len(placed) < teams:  # more teams than sites: extra teams go to the busiest sites
         placed.append(sites[order[(len(placed) - len(order)) % len(order)]].key)
     return Placement(tuple(placed), covered, total, min(bound, reachable), method)
+
+
+def coverage(sites: Sequence[Site], chosen: Sequence[str], targets: Sequence[Target], reach_km: float) -> tuple[float, float]:
+    """(weight of the targets the `chosen` sites reach, weight any site could reach): the
+    coverage of a placement kept as it was, and an upper bound on any placement's."""
+    if not sites or not targets:
+        return 0.0, 0.0
+    km = distance_matrix_km([t.lat for t in targets], [t.lon for t in targets], [s.lat for s in sites], [s.lon for s in sites])
+    within = km <= reach_km
+    weight = np.array([t.weight for t in targets], dtype=float)
+    picked = np.array([s.key in set(chosen) for s in sites])
+    return float(weight[within[:, picked].any(axis=1)].sum()), float(weight[within.any(axis=1)].sum())
 
 
 def _weight_of(j: int, merged: dict[frozenset[int], int]) -> int:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from siaga.core.indicators import Indicator, catalog
+from siaga.core.indicators import catalog
 from siaga.core.model import Category, Region, Scenario, Tps
 
 SPECIAL_LOCATION = "special_location"
@@ -91,8 +91,9 @@ def model_from_mapping(data: Mapping[str, Any], where: str = "weights") -> RiskM
     return RiskModel(weights, rawan, sangat)
 
 
-@dataclass(frozen=True, slots=True)
-class Contribution:
+class Contribution(NamedTuple):
+    """What one indicator adds to a score (a tuple: millions are made at national scale)."""
+
     indicator: str
     value: float
     points: float
@@ -106,8 +107,7 @@ class Contribution:
         return f"{self.label(lang)}: {self.points:+g}"
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     """The vulnerability of one TPS: its score, the model's category and the one in force."""
 
     tps: str
@@ -116,7 +116,7 @@ class Assessment:
     category: Category
     source: str  # "model" or "override"
     reason: str = ""
-    contributions: tuple[Contribution, ...] = field(default=())
+    contributions: tuple[Contribution, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -134,13 +134,19 @@ class Assessment:
 def assess(scenario: Scenario, model: RiskModel | None = None) -> dict[str, Assessment]:
     """Every TPS's assessment, by TPS id, in the scenario's order."""
     model = model or default_model()
-    desa_points = {r.code: _points(r.indicators, model) for r in scenario.regions if r.indicators}
-    return {t.id: assess_tps(t, desa_points.get(t.desa_code, ()), model) for t in scenario.tps}
+    per_unit = _per_unit(model)
+    desa_points = {r.code: _points(r.indicators, per_unit) for r in scenario.regions if r.indicators}
+    return {t.id: _assess(t, desa_points.get(t.desa_code, ()), per_unit, model) for t in scenario.tps}
 
 
 def assess_tps(tps: Tps, desa_points: tuple[Contribution, ...], model: RiskModel) -> Assessment:
-    own = _points(tps.indicators, model)
-    parts = sorted(own + desa_points, key=lambda c: (-abs(c.points), c.indicator))
+    """One TPS, given the points its desa contributes (`desa_points`, largest first)."""
+    return _assess(tps, desa_points, _per_unit(model), model)
+
+
+def _assess(tps: Tps, desa_points: tuple[Contribution, ...], per_unit: Mapping[str, float], model: RiskModel) -> Assessment:
+    own = _points(tps.indicators, per_unit) if tps.indicators else ()
+    parts = list(desa_points) if not own else sorted(own + desa_points, key=_largest_first)
     total = sum(c.points for c in parts)
     score = round(min(max(total, 0.0), 100.0), 2)
     if abs(score - total) > 1e-6:
@@ -154,15 +160,19 @@ def assess_tps(tps: Tps, desa_points: tuple[Contribution, ...], model: RiskModel
     return Assessment(tps.id, score, model_category, model_category, "model", "", tuple(parts))
 
 
-def _points(indicators: Mapping[str, float], model: RiskModel) -> tuple[Contribution, ...]:
-    out = []
-    items = catalog()
-    for key, value in indicators.items():
-        ind: Indicator = items[key]
-        points = round(model.weights.get(key, 0.0) * value / ind.maximum, 2)
-        if points:
-            out.append(Contribution(key, value, points))
-    return tuple(out)
+def _largest_first(c: Contribution) -> tuple[float, str]:
+    return (-abs(c.points), c.indicator)
+
+
+def _per_unit(model: RiskModel) -> dict[str, float]:
+    """Points per unit of each indicator's value."""
+    return {key: model.weights.get(key, 0.0) / ind.maximum for key, ind in catalog().items()}
+
+
+def _points(indicators: Mapping[str, float], per_unit: Mapping[str, float]) -> tuple[Contribution, ...]:
+    """Each indicator's points, largest first; indicators worth nothing are left out."""
+    out = [Contribution(k, v, round(per_unit[k] * v, 2)) for k, v in indicators.items() if v and per_unit[k]]
+    return tuple(sorted(out, key=_largest_first)) if len(out) > 1 else tuple(out)
 
 
 def overrides(scenario: Scenario, assessments: Mapping[str, Assessment]) -> list[Assessment]:
@@ -187,6 +197,6 @@ class DesaView:
 def desa_view(scenario: Scenario, desa_code: str, assessments: Mapping[str, Assessment], model: RiskModel | None = None) -> DesaView:
     model = model or default_model()
     desa = scenario.region_by_code()[desa_code]
-    factors = tuple(sorted(_points(desa.indicators, model), key=lambda c: -abs(c.points)))
+    factors = _points(desa.indicators, _per_unit(model))
     tps = tuple(assessments[t.id] for t in scenario.tps if t.desa_code == desa_code)
     return DesaView(desa, factors, tps)

@@ -12,8 +12,8 @@ each bad cell runs only when something is wrong.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,7 @@ class Table:
     values: dict[str, list[Any]]
     raw: dict[str, list[Any]]
     indicators: list[dict[str, float]] | None
+    heads: dict[str, str] = field(default_factory=dict)  # column name -> its header in the file
 
 
 def _col(name: str, alias: str, read: Reader, required: bool = False, default: Any = None) -> Column:
@@ -182,6 +183,11 @@ SHEETS = (OPERATION, REGIONS, TPS, UNITS, PERSONNEL, PATTERNS)
 IGNORED_SHEETS = frozenset({"petunjuk", "instructions"})
 
 
+def label(spec: Sheet | Column) -> str:
+    """How a problem names a sheet or column the file does not have: both names."""
+    return spec.alias if spec.alias == spec.name else f"{spec.alias} / {spec.name}"
+
+
 def normalise(name: str) -> str:
     """Column and sheet names match case-insensitively, spaces and hyphens as underscores."""
     return "_".join(name.strip().lower().replace("-", " ").split())
@@ -223,7 +229,7 @@ class _Validator:
                 found[spec.name] = sheet
         for spec in SHEETS:
             if spec.required and spec.name not in found:
-                self.problems.append(Problem("missing_sheet", sheet=f"{spec.alias} / {spec.name}"))
+                self.problems.append(Problem("missing_sheet", sheet=label(spec)))
         return found
 
     def _columns(self, spec: Sheet, sheet: RawSheet) -> tuple[dict[str, int], dict[str, int]]:
@@ -243,10 +249,12 @@ class _Validator:
                 self.problems.append(Problem("unknown_column", sheet=sheet.name, row=1, column=head, params=hint))
                 continue
             if column is None and indicators[key].scope != spec.scope:
-                scope = "TPS (lembar tps)" if indicators[key].scope == Scope.TPS else "desa (lembar wilayah)"
-                self.problems.append(
-                    Problem("indicator_scope", sheet=sheet.name, row=1, column=head, params={"scope": scope})
-                )
+                on_tps = indicators[key].scope == Scope.TPS
+                scope = {
+                    "scope_id": "TPS (lembar tps)" if on_tps else "desa (lembar wilayah)",
+                    "scope_en": "a TPS (the tps sheet)" if on_tps else "a desa (the regions sheet)",
+                }
+                self.problems.append(Problem("indicator_scope", sheet=sheet.name, row=1, column=head, params=scope))
                 continue
             if name in target:
                 self.problems.append(Problem("duplicate_column", sheet=sheet.name, row=1, column=head))
@@ -254,7 +262,7 @@ class _Validator:
             target[name] = i
         for c in spec.columns:
             if c.required and c.name not in at:
-                self.problems.append(Problem("missing_column", sheet=sheet.name, row=1, column=c.alias))
+                self.problems.append(Problem("missing_column", sheet=sheet.name, row=1, column=label(c)))
         return at, indicator_at
 
     def _table(self, spec: Sheet) -> Table | None:
@@ -269,8 +277,12 @@ class _Validator:
         table = Table(sheet, {}, {}, self._indicators(sheet, indicator_at))
         for c in spec.columns:
             raw = _column_values(sheet, at[c.name]) if c.name in at else [""] * len(sheet.rows)
-            head = sheet.header[at[c.name]] if c.name in at else c.alias
+            head = sheet.header[at[c.name]] if c.name in at else label(c)
             table.raw[c.name] = raw
+            table.heads[c.name] = head
+            if c.name not in at and c.required:  # reported once as missing_column, not once per row
+                table.values[c.name] = [None] * len(sheet.rows)
+                continue
             table.values[c.name] = self._read_column(sheet, head, raw, c.read, c.required, c.default)
         return table
 
@@ -323,7 +335,7 @@ class _Validator:
         if not self.sheets and not self.problems:
             self.problems.append(Problem("no_sheets"))
         if self.problems or operation is None:
-            raise ScenarioError(self.problems)
+            raise ScenarioError(_in_order(self.problems))
         return Scenario(operation, tuple(regions), tuple(tps), tuple(units), tuple(personnel), tuple(patterns))
 
     def _operation(self) -> Operation | None:
@@ -331,28 +343,44 @@ class _Validator:
         if sheet is None:
             return None
         heads = {normalise(h): i for i, h in enumerate(sheet.header)}
-        for i, head in enumerate(sheet.header):
+        for head in sheet.header:
             if normalise(head) not in ("key", "kunci", "value", "nilai", ""):
-                self._add("unknown_column", sheet, 1, head, "", **_suggest(normalise(head), ["kunci", "nilai"]))
+                self._add(
+                    "unknown_column",
+                    sheet,
+                    1,
+                    head,
+                    "",
+                    **_suggest(normalise(head), ["kunci", "nilai", "key", "value"]),
+                )
         key_at = heads.get("key", heads.get("kunci"))
         value_at = heads.get("value", heads.get("nilai"))
         if key_at is None or value_at is None:
-            self._add("missing_column", sheet, 1, "kunci" if key_at is None else "nilai", "")
+            self._add("missing_column", sheet, 1, label(OPERATION_KEY if key_at is None else OPERATION_VALUE), "")
             return None
         by_key = {normalise(c.name): c for c in OPERATION.columns} | {normalise(c.alias): c for c in OPERATION.columns}
         settings: dict[str, Any] = {}
         seen: dict[str, int] = {}
+        key_of: dict[str, str] = {}  # setting -> its key as the file writes it
         for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
             key_text = cells.text(row[key_at]) if key_at < len(row) else ""
             value = row[value_at] if value_at < len(row) else ""
             column = by_key.get(normalise(key_text))
             if column is None:
-                self._add("unknown_key", sheet, number, sheet.header[key_at], key_text, **_suggest(normalise(key_text), list(by_key)))
+                self._add(
+                    "unknown_key",
+                    sheet,
+                    number,
+                    sheet.header[key_at],
+                    key_text,
+                    **_suggest(normalise(key_text), list(by_key)),
+                )
                 continue
             if column.name in seen:
                 self._add("duplicate", sheet, number, sheet.header[key_at], key_text, other_row=seen[column.name])
                 continue
             seen[column.name] = number
+            key_of[column.name] = key_text
             if cells.text(value) == "":
                 continue
             try:
@@ -362,11 +390,11 @@ class _Validator:
                 seen[column.name] = -1
         for c in OPERATION.columns:
             if c.required and c.name not in settings and seen.get(c.name) != -1:
-                self._add("required", sheet, seen.get(c.name), c.alias, "")
+                self._add("required", sheet, seen.get(c.name), key_of.get(c.name, label(c)), "")
         pattern = settings.get("pattern", "pemilu-2024")
         if pattern != CUSTOM and pattern not in PRESETS:
             allowed = ", ".join([*PRESETS, CUSTOM])
-            self._add("unknown_pattern", sheet, seen.get("pattern"), "pola", pattern, allowed=allowed)
+            self._add("unknown_pattern", sheet, seen.get("pattern"), key_of["pattern"], pattern, allowed=allowed)
         if any(c.required and c.name not in settings for c in OPERATION.columns):
             return None
         return Operation(**settings)
@@ -375,9 +403,9 @@ class _Validator:
         table = self._table(REGIONS)
         if table is None:
             return []
-        sheet, v, indicators = table.sheet, table.values, table.indicators
+        sheet, v, indicators, head = table.sheet, table.values, table.indicators, table.heads
         n = len(sheet.rows)
-        self._unique(sheet, v["code"], "code")
+        self._unique(sheet, v["code"], head["code"])
         level_of = {c: lv for c, lv in zip(v["code"], v["level"], strict=True) if c}
         for i in range(n):
             level, parent, number = v["level"][i], v["parent_code"][i], sheet.row_numbers[i]
@@ -386,11 +414,11 @@ class _Validator:
             if level in VILLAGE_LEVELS:
                 for axis in ("lat", "lon"):
                     if _blank(table.raw[axis][i]):
-                        self._add("required", sheet, number, axis, "")
+                        self._add("required", sheet, number, head[axis], "")
             if level in REGENCY_LEVELS:
                 continue
             expected = KECAMATAN if level in VILLAGE_LEVELS else REGENCY_LEVELS
-            self._check_ref(sheet, number, "parent_code", parent, level_of, expected)
+            self._check_ref(sheet, number, head["parent_code"], parent, level_of, expected)
         return list(
             map(
                 Region,
@@ -405,16 +433,24 @@ class _Validator:
         )
 
     def _check_ref(
-        self, sheet: RawSheet, number: int, column: str, code: str, level_of: dict[str, Level], expected: frozenset[Level]
+        self,
+        sheet: RawSheet,
+        number: int,
+        column: str,
+        code: str,
+        level_of: Mapping[str, Level | None],
+        expected: frozenset[Level],
     ) -> None:
-        """`code` must be a region of one of the `expected` levels."""
+        """`code` must be a region of one of the `expected` levels (None: the region's own
+        level is unreadable, which is reported on the region's row)."""
+        level = level_of.get(code)
         if not code:
             self._add("required", sheet, number, column, "")
         elif code not in level_of:
             self._add("unknown_region", sheet, number, column, code)
-        elif level_of[code] not in expected:
+        elif level is not None and level not in expected:
             wanted = "/".join(sorted(lv.value for lv in expected))
-            self._add("wrong_level", sheet, number, column, code, level=level_of[code].value, expected=wanted)
+            self._add("wrong_level", sheet, number, column, code, level=level.value, expected=wanted)
 
     def _unique(self, sheet: RawSheet, ids: list[Any], column: str) -> None:
         if len(set(ids)) == len(ids):
@@ -432,16 +468,16 @@ class _Validator:
         table = self._table(TPS)
         if table is None:
             return []
-        sheet, v, indicators = table.sheet, table.values, table.indicators
-        self._unique(sheet, v["id"], "id")
+        sheet, v, indicators, head = table.sheet, table.values, table.indicators, table.heads
+        self._unique(sheet, v["id"], head["id"])
         level_of = {c: r.level for c, r in region_by_code.items()}
         village = {c for c, lv in level_of.items() if lv in VILLAGE_LEVELS}
         for i, desa in enumerate(v["desa_code"]):
             if desa is not None and desa not in village:
-                self._check_ref(sheet, sheet.row_numbers[i], "desa_code", desa, level_of, VILLAGE_LEVELS)
+                self._check_ref(sheet, sheet.row_numbers[i], head["desa_code"], desa, level_of, VILLAGE_LEVELS)
         for i, (category, reason) in enumerate(zip(v["category"], v["category_reason"], strict=True)):
             if category is not None and not reason:
-                self._add("reason_required", sheet, sheet.row_numbers[i], "category_reason", "")
+                self._add("reason_required", sheet, sheet.row_numbers[i], head["category_reason"], "")
         return list(
             map(
                 Tps,
@@ -462,23 +498,23 @@ class _Validator:
         table = self._table(UNITS)
         if table is None:
             return []
-        sheet, v = table.sheet, table.values
-        self._unique(sheet, v["code"], "code")
+        sheet, v, head = table.sheet, table.values, table.heads
+        self._unique(sheet, v["code"], head["code"])
         level_of = {c: r.level for c, r in region_by_code.items()}
         for i, (kind, kecamatan) in enumerate(zip(v["kind"], v["kecamatan_code"], strict=True)):
             number = sheet.row_numbers[i]
             if kind in SECTOR_UNIT_KINDS and not kecamatan:
-                self._add("sector_needs_kecamatan", sheet, number, "kecamatan_code", "", kind=kind.value)
+                self._add("sector_needs_kecamatan", sheet, number, head["kecamatan_code"], "", kind=kind.value)
             elif kecamatan:
-                self._check_ref(sheet, number, "kecamatan_code", kecamatan, level_of, KECAMATAN)
+                self._check_ref(sheet, number, head["kecamatan_code"], kecamatan, level_of, KECAMATAN)
         return list(map(Unit, v["code"], v["name"], v["kind"], v["kecamatan_code"], v["lat"], v["lon"]))
 
     def _personnel(self, region_by_code: dict[str, Region], unit_by_code: dict[str, Unit]) -> list[Person]:
         table = self._table(PERSONNEL)
         if table is None:
             return []
-        sheet, v = table.sheet, table.values
-        self._unique(sheet, v["id"], "id")
+        sheet, v, head = table.sheet, table.values, table.heads
+        self._unique(sheet, v["id"], head["id"])
         level_of = {c: r.level for c, r in region_by_code.items()}
         village = {c for c, lv in level_of.items() if lv in VILLAGE_LEVELS}
         forces = v["force"]
@@ -487,21 +523,21 @@ class _Validator:
             number = sheet.row_numbers[i]
             unit = unit_by_code.get(unit_code) if unit_code else None
             if unit_code and unit is None:
-                self._add("unknown_unit", sheet, number, "unit_code", unit_code)
+                self._add("unknown_unit", sheet, number, head["unit_code"], unit_code)
             if force is None and _blank(table.raw["force"][i]):
                 force = FORCE_OF_UNIT_KIND.get(unit.kind) if unit else None
                 if force is None and not (unit_code and unit is None):
-                    self._add("force_unknown", sheet, number, "force", "", allowed=allowed)
+                    self._add("force_unknown", sheet, number, head["force"], "", allowed=allowed)
                 forces[i] = force
             if force == Force.LINMAS:
                 if not desa:
-                    self._add("linmas_needs_desa", sheet, number, "desa_code", "")
+                    self._add("linmas_needs_desa", sheet, number, head["desa_code"], "")
                 elif desa not in village:
-                    self._check_ref(sheet, number, "desa_code", desa, level_of, VILLAGE_LEVELS)
+                    self._check_ref(sheet, number, head["desa_code"], desa, level_of, VILLAGE_LEVELS)
             elif force is not None and not unit_code:
-                self._add("needs_unit", sheet, number, "unit_code", "", force=force.value)
+                self._add("needs_unit", sheet, number, head["unit_code"], "", force=force.value)
             elif desa and desa not in level_of:
-                self._add("unknown_region", sheet, number, "desa_code", desa)
+                self._add("unknown_region", sheet, number, head["desa_code"], desa)
         return list(
             map(
                 Person,
@@ -521,7 +557,7 @@ class _Validator:
         rows: list[PatternRow] = []
         if table is not None:
             sheet, v = table.sheet, table.values
-            self._unique(sheet, v["category"], "category")
+            self._unique(sheet, v["category"], table.heads["category"])
             rows = list(
                 map(
                     PatternRow,
@@ -535,6 +571,14 @@ class _Validator:
         if operation is not None and operation.pattern == CUSTOM and not rows:
             self.problems.append(Problem("patterns_needed", sheet="pola / patterns"))
         return rows
+
+
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    """Sheet by sheet (in the order first met), then by row; whole-sheet problems first."""
+    sheet_order: dict[str, int] = {}
+    for p in problems:
+        sheet_order.setdefault(p.sheet, len(sheet_order))
+    return sorted(problems, key=lambda p: (sheet_order[p.sheet], p.row or 0))
 
 
 def _column_values(sheet: RawSheet, i: int) -> list[Any]:
@@ -597,7 +641,9 @@ def scenario_tables(scenario: Scenario, lang: str = "id") -> list[tuple[str, lis
 
     op = scenario.operation
     op_rows = [[name(c), _cell(getattr(op, c.name))] for c in OPERATION.columns]
-    tables = [(name(OPERATION), [name(OPERATION_KEY), name(OPERATION_VALUE)], op_rows)]
+    tables: list[tuple[str, list[str], Iterable[list[Any]]]] = [
+        (name(OPERATION), [name(OPERATION_KEY), name(OPERATION_VALUE)], op_rows)
+    ]
     for spec, records in (
         (REGIONS, scenario.regions),
         (TPS, scenario.tps),

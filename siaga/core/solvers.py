@@ -13,26 +13,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
 
-@dataclass(frozen=True, slots=True)
-class Arc:
-    group: int
-    slot: int
-    cost: int  # travel, in integer units
+@dataclass(frozen=True)
+class Arcs:
+    """Arcs from groups to slots as parallel arrays: group index, slot index, travel cost."""
+
+    group: np.ndarray
+    slot: np.ndarray
+    cost: np.ndarray
 
 
-@dataclass(frozen=True, slots=True)
-class Stay:
-    """`count` people of `group` who held `slot` before and may keep it at `cost` (a re-plan
-    charges every other arc one unit more, so keeping people where they were wins ties)."""
+@dataclass(frozen=True)
+class Stays:
+    """`count[i]` people of `group[i]` who held `slot[i]` before and may keep it at
+    `cost[i]` (a re-plan charges every other arc one unit more, so staying wins ties)."""
 
-    group: int
-    slot: int
-    count: int
-    cost: int
+    group: np.ndarray
+    slot: np.ndarray
+    count: np.ndarray
+    cost: np.ndarray
 
 
 class FlowError(RuntimeError):
@@ -40,49 +43,62 @@ class FlowError(RuntimeError):
 
 
 def solve(
-    supply: Sequence[int],
-    capacity: Sequence[int],
-    reward: Sequence[int],
-    arcs: Sequence[Arc],
-    stays: Sequence[Stay] = (),
-) -> tuple[list[int], list[int]]:
-    """Flow on each arc and on each stay (same orders as given) of the optimal assignment.
+    supply: np.ndarray, capacity: np.ndarray, reward: np.ndarray, arcs: Arcs, stays: Stays | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Flow on each arc and on each stay of the optimal assignment.
 
     supply[g]: people in group g (stayers included); capacity[s]: people slot s takes;
     reward[s]: what filling one place of slot s is worth, in the units of the arc costs.
     """
+    n_groups, n_slots = len(supply), len(capacity)
+    n_stays = 0 if stays is None else len(stays.group)
+    source, sink, group_node, slot_node = 0, 1, 2, 2 + n_groups
+    stay_node = slot_node + n_slots
+    total = int(supply.sum())
+    free = supply.astype(np.int64).copy()
+    if stays is not None:
+        np.subtract.at(free, stays.group, stays.count)
+    tails, heads, caps, costs = [], [], [], []
+
+    def add(t: np.ndarray, h: np.ndarray, c: np.ndarray, u: np.ndarray) -> slice:
+        start = sum(len(x) for x in tails)
+        tails.append(t)
+        heads.append(h)
+        caps.append(c)
+        costs.append(u)
+        return slice(start, start + len(t))
+
+    groups = np.arange(n_groups)
+    slots = np.arange(n_slots)
+    add(np.full(n_groups, source), group_node + groups, free, np.zeros(n_groups, np.int64))
+    arc_ids = add(
+        group_node + arcs.group,
+        slot_node + arcs.slot,
+        np.minimum(supply[arcs.group], capacity[arcs.slot]),
+        arcs.cost - reward[arcs.slot],
+    )
+    stay_ids = slice(0, 0)
+    if stays is not None and n_stays:
+        nodes = stay_node + np.arange(n_stays)
+        add(np.full(n_stays, source), nodes, stays.count, np.zeros(n_stays, np.int64))
+        add(nodes, group_node + stays.group, stays.count, np.zeros(n_stays, np.int64))
+        stay_ids = add(nodes, slot_node + stays.slot, stays.count, stays.cost - reward[stays.slot])
+    add(slot_node + slots, np.full(n_slots, sink), capacity, np.zeros(n_slots, np.int64))
+    add(np.array([source]), np.array([sink]), np.array([total]), np.array([0]))  # idle people
     flow = min_cost_flow.SimpleMinCostFlow()
-    source, sink = 0, 1
-    group_node, slot_node = 2, 2 + len(supply)
-    stay_node = slot_node + len(capacity)
-    total = int(sum(supply))
-    free = [int(n) for n in supply]
-    for st in stays:
-        free[st.group] -= st.count
-    for g, n in enumerate(free):
-        flow.add_arc_with_capacity_and_unit_cost(source, group_node + g, n, 0)
-    arc_ids = [
-        flow.add_arc_with_capacity_and_unit_cost(
-            group_node + a.group, slot_node + a.slot, min(int(supply[a.group]), int(capacity[a.slot])), a.cost - reward[a.slot]
-        )
-        for a in arcs
-    ]
-    stay_ids = []
-    for i, st in enumerate(stays):
-        flow.add_arc_with_capacity_and_unit_cost(source, stay_node + i, st.count, 0)
-        flow.add_arc_with_capacity_and_unit_cost(stay_node + i, group_node + st.group, st.count, 0)
-        stay_ids.append(
-            flow.add_arc_with_capacity_and_unit_cost(stay_node + i, slot_node + st.slot, st.count, st.cost - reward[st.slot])
-        )
-    for s, c in enumerate(capacity):
-        flow.add_arc_with_capacity_and_unit_cost(slot_node + s, sink, int(c), 0)
-    flow.add_arc_with_capacity_and_unit_cost(source, sink, total, 0)  # idle people
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(tails).astype(np.int32),
+        np.concatenate(heads).astype(np.int32),
+        np.concatenate(caps).astype(np.int64),
+        np.concatenate(costs).astype(np.int64),
+    )
     flow.set_node_supply(source, total)
     flow.set_node_supply(sink, -total)
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise FlowError(f"min-cost flow did not solve (status {status})")
-    return [flow.flow(i) for i in arc_ids], [flow.flow(i) for i in stay_ids]
+    all_flows = flow.flows(np.arange(flow.num_arcs(), dtype=np.int32))
+    return all_flows[arc_ids], all_flows[stay_ids]
 
 
 def max_covering(

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,21 +61,21 @@ class RawSheet:
 
     name: str
     header: list[str]
-    rows: list[list[Cell]] = field(default_factory=list)
+    rows: list[Sequence[Cell]] = field(default_factory=list)
     row_numbers: list[int] = field(default_factory=list)
 
 
 def read_tables(path: Path, limits: Limits = LIMITS) -> list[RawSheet]:
     """Every sheet of an `.xlsx` workbook, or every `*.csv` file of a folder."""
     if not path.exists():
-        raise UnreadableFile([Problem("file_not_found", value=str(path))])
+        raise _refuse("file_not_found", path)
     if path.is_dir():
-        return [_read_csv(p, limits) for p in sorted(path.glob("*.csv"))]
+        return [_read_csv(p, limits) for p in sorted(path.glob("*.csv")) if p.is_file()]
     return _read_xlsx(path, limits)
 
 
-def _refuse(code: str, path: Path, sheet: str = "", **params: object) -> UnreadableFile:
-    return UnreadableFile([Problem(code, sheet=sheet, value=path.name, params=params)])
+def _refuse(code: str, path: Path, sheet: str = "", row: int | None = None, **params: object) -> UnreadableFile:
+    return UnreadableFile([Problem(code, sheet=sheet, row=row, value=path.name, params=params)])
 
 
 # ---------------------------------------------------------------- xlsx
@@ -93,13 +95,16 @@ def _read_xlsx(path: Path, limits: Limits) -> list[RawSheet]:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for broken workbooks
         raise _refuse("not_xlsx", path) from exc
-    sheets = []
-    for name in book.sheet_names:
-        rows_needed, cols_needed = areas.get(name, (0, 0))
+    # A sheet calamine names otherwise than workbook.xml is held to the largest area.
+    largest = max([0, *(rows for rows, _ in areas.values())]), max([0, *(cols for _, cols in areas.values())])
+    for name in book.sheet_names:  # every sheet is measured before any is loaded
+        rows_needed, cols_needed = areas.get(name, largest)
         if rows_needed - 1 > limits.xlsx_rows:
             raise _refuse("too_many_rows", path, sheet=name, limit=f"{limits.xlsx_rows:,}")
         if cols_needed > limits.xlsx_columns:
-            raise _refuse("not_xlsx", path, sheet=name)
+            raise _refuse("too_many_columns", path, sheet=name, limit=f"{limits.xlsx_columns:,}")
+    sheets = []
+    for name in book.sheet_names:
         try:
             grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as exc:
@@ -108,7 +113,7 @@ def _read_xlsx(path: Path, limits: Limits) -> list[RawSheet]:
     return sheets
 
 
-def _sheet_from_grid(name: str, grid: list[list[Cell]]) -> RawSheet:
+def _sheet_from_grid(name: str, grid: Sequence[Sequence[Cell]]) -> RawSheet:
     header_at = next((i for i, row in enumerate(grid) if any(_filled(c) for c in row)), None)
     if header_at is None:
         return RawSheet(name, [])
@@ -132,9 +137,80 @@ def _text(cell: Cell) -> str:
     return "" if cell is None else str(cell).strip()
 
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})(\d+)"')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row r="(\d+)"')
 _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])")  # a row or cell start tag
+_ATTRS = re.compile(rb"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>""")  # up to the tag's end, quotes kept
+_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)(\d*)""")
+# Row and cell tags as Excel, LibreOffice and openpyxl write them: `r` first, once, plain.
+_PLAIN_ROW = re.compile(rb'<(?:[\w.-]+:)?row r="(\d+)"(?: (?!r=)[\w:.-]+="[^"<>]*")*\s*/?>')
+_PLAIN_CELL = re.compile(rb'<(?:[\w.-]+:)?c r="([A-Z]+)(\d+)"(?: (?!r=)[\w:.-]+="[^"<>]*")*\s*/?>')
+_LONGEST_TAG = 2**16
+
+
+class _Area:
+    """The cell area a sheet part spans, as calamine places its cells: at their `r` reference
+    (the last one, when a tag has several), else one after the previous row or cell. Its
+    grid is allocated from this area, so the area must never be measured smaller than it is,
+    whatever the order, quoting or case of the attributes, and wherever the chunks split.
+    Every part is measured (a sheet may be stored anywhere); a part that cannot be measured
+    (a tag that never ends: binary data, or a trick) is `broken`, refused if it is a sheet."""
+
+    def __init__(self) -> None:
+        self.rows = self.columns = 0  # the area
+        self.row = self.column = 0  # where the last row and cell tags were
+        self.broken = False
+
+    @classmethod
+    def union(cls, areas: Iterable[_Area]) -> _Area:
+        whole = cls()
+        for a in areas:
+            whole.rows, whole.columns = max(whole.rows, a.rows), max(whole.columns, a.columns)
+            whole.broken |= a.broken
+        return whole
+
+    def feed(self, data: bytes) -> bytes:
+        """Measure the tags in `data`; return the unfinished tag at its end, for the next chunk."""
+        if self.broken:
+            return b""
+        cut = data.rfind(b"<")
+        if cut == -1 or _ATTRS.match(data, cut + 1):
+            cut = len(data)
+        tags = _TAG.findall(data, 0, cut)
+        rows, cells = _PLAIN_ROW.findall(data, 0, cut), _PLAIN_CELL.findall(data, 0, cut)
+        if len(rows) + len(cells) == len(tags) and len(rows) == tags.count(b"row"):
+            self._plain(rows, cells, tags[-1:] == [b"row"])
+        else:
+            self._tags(data, cut)
+        self.broken |= len(data) - cut > _LONGEST_TAG
+        return b"" if self.broken else data[cut:]
+
+    def _plain(self, rows: list[bytes], cells: list[tuple[bytes, bytes]], row_last: bool) -> None:
+        """Fast path: every row and cell tag has its place, once and plainly written."""
+        if cells:
+            self.rows = max(self.rows, *map(int, {row for _, row in cells}))
+            self.columns = max(self.columns, *map(_column_number, {col for col, _ in cells}))
+            self.column = _column_number(cells[-1][0])
+        if rows:
+            self.row = int(rows[-1])
+        if row_last:
+            self.column = 0
+
+    def _tags(self, data: bytes, cut: int) -> None:
+        for m in _TAG.finditer(data, 0, cut):
+            end = _ATTRS.match(data, m.end())
+            if end is None:
+                self.broken = True
+                return
+            refs = _REF.findall(data, m.end(), end.end())
+            rows = [int(row) for _, row in refs if row]
+            if m[1] == b"row":
+                self.row, self.column = (max(rows) if rows else self.row + 1), 0
+                self.rows = max(self.rows, self.row)
+                continue
+            columns = [_column_number(col) for col, _ in refs if col]
+            self.column = max(columns) if columns else self.column + 1
+            self.rows = max(self.rows, self.row, *rows)
+            self.columns = max(self.columns, self.column)
 
 
 def _inspect_zip(path: Path, limits: Limits) -> dict[str, tuple[int, int]]:
@@ -151,15 +227,19 @@ def _inspect_zip(path: Path, limits: Limits) -> dict[str, tuple[int, int]]:
             sheet_parts = _sheet_parts(zf)
     except zipfile.BadZipFile as exc:
         raise _refuse("not_xlsx", path) from exc
-    except (KeyError, SafeET.ParseError, ValueError) as exc:
+    # Broken parts: bad XML, a missing part, an encrypted or truncated member, an unknown method.
+    except (KeyError, SafeET.ParseError, ValueError, RuntimeError, NotImplementedError, EOFError, zlib.error) as exc:
         raise _refuse("not_xlsx", path) from exc
-    return {name: areas_by_part.get(part, (0, 0)) for name, part in sheet_parts.items()}
+    largest = _Area.union(areas_by_part.values())  # for a sheet whose part is not found
+    areas = {name: areas_by_part.get(part, largest) for name, part in sheet_parts.items()}
+    if any(a.broken for a in areas.values()):
+        raise _refuse("not_xlsx", path)
+    return {name: (a.rows, a.columns) for name, a in areas.items()}
 
 
-def _scan_part(zf: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, limits: Limits) -> tuple[int, int]:
+def _scan_part(zf: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, limits: Limits) -> _Area:
     """Unpack one part in chunks, never holding more than one chunk; measure its cell area."""
-    is_sheet = member.filename.startswith("xl/worksheets/")
-    size, last_row, last_col, tail = 0, 0, 0, b""
+    size, tail, unfinished, area = 0, b"", b"", _Area()
     with zf.open(member) as f:
         while chunk := f.read(1 << 20):
             size += len(chunk)
@@ -169,19 +249,14 @@ def _scan_part(zf: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, limits:
             window = tail + chunk
             if _ENTITY.search(window):
                 raise _refuse("xml_entities", path)
-            if is_sheet:
-                for m in _ROW_REF.finditer(window):
-                    last_row = max(last_row, int(m.group(1)))
-                for m in _CELL_REF.finditer(window):
-                    last_col = max(last_col, _column_number(m.group(1)))
-                    last_row = max(last_row, int(m.group(2)))
+            unfinished = area.feed(unfinished + chunk)
             tail = window[-64:]
-    return last_row, last_col
+    return area
 
 
 def _column_number(letters: bytes) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
 
@@ -213,10 +288,12 @@ def _mib(n: int) -> str:
 def _read_csv(path: Path, limits: Limits) -> RawSheet:
     name = path.stem
     if path.stat().st_size > limits.csv_file_bytes:
-        raise _refuse("zip_bomb", path, sheet=name, size=_mib(path.stat().st_size), limit=_mib(limits.csv_file_bytes))
+        size, limit = _mib(path.stat().st_size), _mib(limits.csv_file_bytes)
+        raise _refuse("file_too_large", path, sheet=name, size=size, limit=limit)
+    number = 0  # rows read so far: a broken record is on row number + 1
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
-            records = csv.reader(f)
+            records = csv.reader(_without_nul(f), strict=True)  # an unclosed quote is an error
             header = [h.strip() for h in next(records, [])]
             while header and not header[-1]:
                 header.pop()
@@ -230,11 +307,23 @@ def _read_csv(path: Path, limits: Limits) -> RawSheet:
                 if record and any(record):
                     rows.append(record)
                     numbers.append(number)
-    except UnicodeDecodeError as exc:
+    except (UnicodeDecodeError, _NulByte) as exc:
         raise _refuse("csv_encoding", path, sheet=name) from exc
     except csv.Error as exc:
-        raise _refuse("csv_malformed", path, sheet=name, detail=str(exc)) from exc
+        raise _refuse("csv_malformed", path, sheet=name, row=number + 1, detail=str(exc)) from exc
     return sheet
+
+
+class _NulByte(ValueError):
+    pass
+
+
+def _without_nul(lines: Iterable[str]) -> Iterable[str]:
+    """The lines, refusing NUL: UTF-16 text (Excel's "Unicode Text") or a binary file."""
+    for line in lines:
+        if "\0" in line:
+            raise _NulByte
+        yield line
 
 
 # ---------------------------------------------------------------- writing
@@ -286,11 +375,22 @@ def _write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[
     book.save(path)
 
 
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
 def _safe_cell(ws: object, value: Cell) -> Cell:
-    """Text that looks like a formula is stored as text, never as a formula."""
+    """Text that looks like a formula is stored as text, never as a formula; text that looks
+    like an Excel escape (`_x0041_` reads as "A") has its underscore escaped; a float keeps
+    all its digits (openpyxl writes 16 significant digits, a float may need 17)."""
+    if isinstance(value, str) and "_x" in value:
+        value = _ESCAPE_LIKE.sub("_x005F_", value)
     if isinstance(value, str) and value.startswith("="):
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
+        return cell
+    if isinstance(value, float) and math.isfinite(value) and float(f"{value:.16g}") != value:
+        cell = WriteOnlyCell(ws, value=repr(value))
+        cell.data_type = "n"
         return cell
     return value
 
@@ -318,8 +418,8 @@ def write_template(
     book = Workbook()
     guide = book.active
     guide.title = "petunjuk"
-    for row in instructions:
-        guide.append(list(row))
+    for line in instructions:
+        guide.append(list(line))
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEF", (22, 26, 26, 8, 40, 70), strict=True):

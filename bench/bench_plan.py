@@ -1,0 +1,102 @@
+"""The planner: the demo, one regency, a re-plan, and the whole country.
+
+Targets (issue 4 and 3): demo solve < 50 ms; regency full plan < 0.5 s; re-plan after 10
+absentees < 50 ms once the scenario is loaded; reserve coverage within 1% of its bound;
+national vulnerability scoring < 10 s; national full plan < 60 s wall and < 8 GB, every
+regency's assignment optimal. The national run happens in a child process so its peak
+memory is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import Result, timed
+from siaga.core import demo, engine, generator, risk
+from siaga.core.check import check_plan
+from siaga.core.plan import plan, replan
+from siaga.core.scenario import read_scenario
+
+NATIONAL_TPS = int(os.environ.get("SIAGA_BENCH_TPS", generator.NATIONAL_TPS))
+REGENCY_TPS = 2_000
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def median_of(n: int, fn, *args, **kwargs) -> float:  # type: ignore[no-untyped-def]
+    return statistics.median(timed(fn, *args, **kwargs)[0] for _ in range(n))
+
+
+def run(work: Path) -> list[Result]:
+    results = []
+    scenario = demo.pasuruan_kota()
+    plan(scenario)  # warm up imports and solver libraries
+    results.append(Result("demo full plan", median_of(9, plan, scenario) * 1000, "ms", 50.0, "median of 9"))
+
+    regency = generator.generate(REGENCY_TPS, seed=1, indicators=True)
+    people = f"{len(regency.personnel):,} persons"
+    results.append(Result("regency full plan", median_of(5, plan, regency), "s", 0.5, f"{REGENCY_TPS:,} TPS, {people}"))
+    base = plan(regency)
+    results.append(Result("regency plan: checker violations", len(check_plan(regency, base)), "", 0.0))
+    bound = float(base.extra["reserve"]["upper_bound"])  # type: ignore[index]
+    gap = 100 * (bound - base.summary["reserve_covered_weight"]) / bound if bound else 0.0
+    results.append(Result("regency reserve coverage below its bound", gap, "%", 1.0))
+    assigned = [a.person for a in base.assignments]
+    absent = random.Random(1).sample(assigned, 10)
+    seconds = median_of(7, replan, regency, base, absent)
+    moved = replan(regency, base, absent).extra["replan"]["moved"]  # type: ignore[index]
+    results.append(Result("regency re-plan, 10 absent", seconds * 1000, "ms", 50.0, f"median of 7, {moved} moved"))
+
+    folder = work / "national"
+    seconds, _ = timed(generator.write, folder, tps=NATIONAL_TPS, seed=1, indicators=True)
+    results.append(Result("generate national CSV with indicators", seconds, "s", None, f"{NATIONAL_TPS:,} TPS"))
+    child = national_in_child(folder)
+    results.append(Result("national read + validate", child["read_s"], "s", 30.0, f"{child['persons']:,} persons"))
+    results.append(Result("national vulnerability scoring", child["risk_s"], "s", 10.0, f"{child['tps']:,} TPS"))
+    results.append(Result("national full plan (2 workers)", child["plan_s"], "s", 60.0, f"{child['polres']} Polres"))
+    results.append(Result("peak memory of the national run", child["peak_gb"], "GB", 8.0, "read + score + plan"))
+    results.append(Result("national unfilled slots", child["unfilled"], "", None, f"of {child['slots']:,}"))
+    return results
+
+
+def national_in_child(path: Path) -> dict[str, float]:
+    child = subprocess.Popen([sys.executable, "-m", "bench.bench_plan", str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"national run on {path} failed")
+    return json.loads(output) | {"peak_gb": usage.ru_maxrss * 1024 / 1e9}
+
+
+def _national(path: str) -> None:
+    start = time.perf_counter()
+    scenario = read_scenario(path)
+    read_s = time.perf_counter() - start
+    risk_s, _ = timed(risk.assess, scenario)
+    plan_s, result = timed(engine.plan_all, scenario, workers=2)
+    summary = result.summary
+    print(
+        json.dumps(
+            {
+                "read_s": read_s,
+                "risk_s": risk_s,
+                "plan_s": plan_s,
+                "tps": len(scenario.tps),
+                "persons": len(scenario.personnel),
+                "polres": result.extra["polres"],
+                "slots": summary["slots"],
+                "unfilled": summary["unfilled"],
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    _national(sys.argv[1])

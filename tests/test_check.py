@@ -1,0 +1,349 @@
+"""The independent checker: each rule refuses a plan that breaks it and only it.
+
+Every case takes a valid plan of a small hand-made scenario, breaks one rule (keeping the
+unfilled list and the summary consistent where the rule is not about them) and expects a
+violation of that rule and no other.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+from plan_helpers import cost_km, desa_code, reserve_coverage, rows, tiny_scenario, weight
+
+from siaga.core import check, demo
+from siaga.core.model import Assignment, Category, Plan, Post, Scenario, Unfilled
+from siaga.core.plan import plan as make_plan
+
+KR, R, SR, KH = Category.KURANG_RAWAN, Category.RAWAN, Category.SANGAT_RAWAN, Category.KHUSUS
+
+
+DESA = [(0, 0.0, 0.0), (0, 0.010, 0.005), (1, 0.0, 0.0)]
+
+
+def rich_scenario() -> Scenario:
+    """Two kecamatan, three desa; posts of every kind; one Linmas place left empty; spare
+    Polri, Linmas and Brimob; unavailable people; a Satpol PP member no slot takes.
+
+    KURANG_RAWAN posts require nobody (pattern row 2/0/0/0), so they can be edited freely.
+    """
+    tps = [
+        (0, SR, 0.001, 0.001),
+        (0, KR, 0.002, -0.001),
+        (0, KR, 0.0025, -0.0012),
+        (0, KR, 0.003, -0.0015),
+        (1, R, 0.0, 0.0),
+        (1, R, 0.001, 0.001),
+        (1, KR, -0.001, 0.0),
+        (2, KR, 0.0, 0.0),
+        (2, R, 0.002, 0.0),
+    ]
+    persons = (
+        [("POLRES", True)] * 4
+        + [("POLSEK-0", True)] * 2
+        + [("POLSEK-1", True)] * 3
+        + [("POLRES", False)]
+        + [("KODIM", True), ("KORAMIL-0", True)]
+        + [("LINMAS-0", True)] * 3
+        + [("LINMAS-1", True)] * 2
+        + [("LINMAS-2", True)] * 2
+        + [("LINMAS-2", False)]
+        + [("BRIMOB", True)] * 5
+        + [("BRIMOB", False)]
+        + [("SATPOLPP", True)]
+    )
+    pattern = rows((KR, 2, 0, 0, 0), (R, 2, 1, 1, 1.5), (SR, 1, 2, 0, 2))
+    return tiny_scenario(
+        tps, persons, DESA, pattern, village_guard_polri=1, reserve_team_size=2, max_post_radius_km=1.0
+    )
+
+
+RICH = rich_scenario()
+RICH_PLAN = make_plan(RICH)
+
+
+# ---------------------------------------------------------------- editing a plan
+
+
+def rebuilt(plan: Plan, **changes: object) -> Plan:
+    """`plan` with `changes`, its unfilled list and summary recomputed to match."""
+    p = replace(plan, **changes)  # type: ignore[arg-type]
+    assigned = Counter((a.post, a.slot) for a in p.assignments)
+    unfilled = tuple(
+        Unfilled(post.id, slot, n - assigned[(post.id, slot)])
+        for post in p.posts
+        for slot, n in post.required.items()
+        if n > assigned[(post.id, slot)]
+    )
+    weight_of = {post.id: weight(post) for post in p.posts}
+    penalty = sum(weight_of[u.post] * 10_000 * u.count for u in unfilled)
+    cost = sum(a.cost_km for a in p.assignments)
+    summary = {
+        **p.summary,
+        "assigned": len(p.assignments),
+        "idle": p.summary["persons"] - len(p.assignments),
+        "slots": sum(sum(post.required.values()) for post in p.posts),
+        "unfilled": sum(u.count for u in unfilled),
+        "cost_km": cost,
+        "objective": penalty + cost,
+        "lower_bound": penalty + cost,
+    }
+    return replace(p, unfilled=unfilled, summary=summary)
+
+
+def post_of(plan: Plan, test: Callable[[Post], bool]) -> Post:
+    return next(p for p in plan.posts if test(p))
+
+
+def with_post(plan: Plan, old: Post, new: Post | None) -> tuple[Post, ...]:
+    """The posts with `old` replaced by `new` (or dropped)."""
+    return tuple(q for p in plan.posts for q in ([p] if p is not old else [new] if new else []))
+
+
+def at(scenario: Scenario, person_id: str, post: Post, slot: str) -> Assignment:
+    """An assignment with its true cost."""
+    person = next(p for p in scenario.personnel if p.id == person_id)
+    return Assignment(person_id, post.id, slot, cost_km(scenario, person, post))
+
+
+def idle(scenario: Scenario, plan: Plan, origin: str, available: bool = True) -> str:
+    """An idle person of a unit code (or Linmas desa code)."""
+    busy = {a.person for a in plan.assignments}
+    return next(
+        p.id
+        for p in scenario.personnel
+        if origin in (p.unit_code, p.desa_code) and p.available == available and p.id not in busy
+    )
+
+
+def kurang_rawan(plan: Plan) -> list[Post]:
+    """KURANG_RAWAN TPS posts: they require nobody here, so nobody is assigned to them."""
+    return [p for p in plan.posts if p.kind == "TPS" and p.category == KR]
+
+
+def desa(d: int) -> str:
+    return desa_code(d, DESA)
+
+
+# ---------------------------------------------------------------- one breaker per rule
+
+
+def duplicate_post_id(s: Scenario, p: Plan) -> Plan:
+    first, second = kurang_rawan(p)[:2]
+    return replace(p, posts=with_post(p, second, replace(second, id=first.id)))
+
+
+def unknown_tps_category(s: Scenario, p: Plan) -> Plan:
+    return replace(p, tps_categories={**p.tps_categories, f"{desa(0)}-99": KR})
+
+
+def category_other_than_the_override(s: Scenario, p: Plan) -> Plan:
+    """SANGAT_RAWAN -> KHUSUS everywhere it shows: same pattern row, same weight."""
+    tps_post = post_of(p, lambda q: q.category == SR and q.kind == "TPS")
+    village = post_of(p, lambda q: q.kind == "VILLAGE" and q.desa_code == tps_post.desa_code)
+    posts = with_post(p, tps_post, replace(tps_post, category=KH))
+    posts = tuple(replace(q, category=KH) if q is village else q for q in posts)
+    return replace(p, posts=posts, tps_categories={**p.tps_categories, tps_post.tps[0]: KH})
+
+
+def tps_left_out(s: Scenario, p: Plan) -> Plan:
+    pair = post_of(p, lambda q: q.category == KR and len(q.tps) == 2)
+    tps_by_id = {t.id: t for t in s.tps}
+    far = next(t for t in pair.tps if (tps_by_id[t].lat, tps_by_id[t].lon) != (pair.lat, pair.lon))
+    return replace(p, posts=with_post(p, pair, replace(pair, tps=tuple(t for t in pair.tps if t != far))))
+
+
+def post_in_wrong_kecamatan(s: Scenario, p: Plan) -> Plan:
+    post = kurang_rawan(p)[0]
+    other = next(r.code for r in s.regions if r.level == "KECAMATAN" and r.code != post.kecamatan_code)
+    return replace(p, posts=with_post(p, post, replace(post, kecamatan_code=other)))
+
+
+def post_too_big(s: Scenario, p: Plan) -> Plan:
+    pair = post_of(p, lambda q: q.category == KR and len(q.tps) == 2)
+    single = post_of(p, lambda q: q.category == KR and len(q.tps) == 1 and q.desa_code == pair.desa_code)
+    posts = with_post(p, pair, replace(pair, tps=pair.tps + single.tps))
+    return replace(p, posts=tuple(q for q in posts if q is not single))
+
+
+def post_off_its_tps(s: Scenario, p: Plan) -> Plan:
+    pair = post_of(p, lambda q: q.category == KR and len(q.tps) == 2)
+    return replace(p, posts=with_post(p, pair, replace(pair, lat=pair.lat + 0.05)))
+
+
+def post_requires_more_than_pattern(s: Scenario, p: Plan) -> Plan:
+    post = post_of(p, lambda q: q.category == R and len(q.tps) == 1)
+    return rebuilt(p, posts=with_post(p, post, replace(post, required={**post.required, "LINMAS": 3})))
+
+
+def village_post_missing(s: Scenario, p: Plan) -> Plan:
+    village = post_of(p, lambda q: q.kind == "VILLAGE")
+    return rebuilt(
+        p,
+        posts=with_post(p, village, None),
+        assignments=tuple(a for a in p.assignments if a.post != village.id),
+    )
+
+
+def village_post_away_from_desa_point(s: Scenario, p: Plan) -> Plan:
+    village = post_of(p, lambda q: q.kind == "VILLAGE")
+    moved = replace(village, lat=village.lat + 0.01)
+    assignments = tuple(at(s, a.person, moved, a.slot) if a.post == village.id else a for a in p.assignments)
+    return rebuilt(p, posts=with_post(p, village, moved), assignments=assignments)
+
+
+def village_post_in_wrong_kecamatan(s: Scenario, p: Plan) -> Plan:
+    """Costs follow the stated kecamatan, so only the kecamatan itself is wrong."""
+    village = post_of(p, lambda q: q.kind == "VILLAGE")
+    other = next(r.code for r in s.regions if r.level == "KECAMATAN" and r.code != village.kecamatan_code)
+    moved = replace(village, kecamatan_code=other)
+    assignments = tuple(at(s, a.person, moved, a.slot) if a.post == village.id else a for a in p.assignments)
+    return rebuilt(p, posts=with_post(p, village, moved), assignments=assignments)
+
+
+def reserve_team_missing(s: Scenario, p: Plan) -> Plan:
+    team = post_of(p, lambda q: q.kind == "RESERVE")
+    return rebuilt(p, posts=with_post(p, team, None), assignments=tuple(a for a in p.assignments if a.post != team.id))
+
+
+def reserve_team_away_from_units(s: Scenario, p: Plan) -> Plan:
+    team = post_of(p, lambda q: q.kind == "RESERVE")
+    moved = replace(team, lat=team.lat + 0.01)
+    assignments = tuple(at(s, a.person, moved, a.slot) if a.post == team.id else a for a in p.assignments)
+    return rebuilt(p, posts=with_post(p, team, moved), assignments=assignments)
+
+
+def linmas_outside_their_desa(s: Scenario, p: Plan) -> Plan:
+    gap = next(u for u in p.unfilled if u.slot == "LINMAS")
+    post = post_of(p, lambda q: q.id == gap.post)
+    stranger = idle(s, p, next(d for d in (desa(0), desa(1), desa(2)) if d != post.desa_code))
+    return rebuilt(p, assignments=(*p.assignments, at(s, stranger, post, "LINMAS")))
+
+
+def unavailable_person_assigned(s: Scenario, p: Plan) -> Plan:
+    old = next(a for a in p.assignments if a.slot == "POLRI" and a.person in unit_members(s, "POLRES"))
+    post = post_of(p, lambda q: q.id == old.post)
+    new = at(s, idle(s, p, "POLRES", available=False), post, "POLRI")
+    return rebuilt(p, assignments=tuple(new if a is old else a for a in p.assignments))
+
+
+def wrong_force_in_slot(s: Scenario, p: Plan) -> Plan:
+    old = next(a for a in p.assignments if a.slot == "POLRI")
+    post = post_of(p, lambda q: q.id == old.post)
+    new = at(s, idle(s, p, "SATPOLPP"), post, "POLRI")
+    return rebuilt(p, assignments=tuple(new if a is old else a for a in p.assignments))
+
+
+def person_in_two_slots(s: Scenario, p: Plan) -> Plan:
+    first, second = [a for a in p.assignments if a.slot == "POLRI" and a.post != p.assignments[0].post][:2]
+    post = post_of(p, lambda q: q.id == second.post)
+    new = at(s, first.person, post, "POLRI")
+    return rebuilt(p, assignments=tuple(new if a is second else a for a in p.assignments))
+
+
+def slot_over_capacity(s: Scenario, p: Plan) -> Plan:
+    post = post_of(p, lambda q: q.category == SR and q.kind == "TPS")
+    return rebuilt(p, assignments=(*p.assignments, at(s, idle(s, p, "POLRES"), post, "POLRI")))
+
+
+def cost_misstated(s: Scenario, p: Plan) -> Plan:
+    first = p.assignments[0]
+    return rebuilt(p, assignments=(replace(first, cost_km=first.cost_km + 0.5), *p.assignments[1:]))
+
+
+def unfilled_not_listed(s: Scenario, p: Plan) -> Plan:
+    assert p.unfilled
+    return replace(p, unfilled=p.unfilled[1:])
+
+
+def unfilled_listed_for_a_full_slot(s: Scenario, p: Plan) -> Plan:
+    full = p.assignments[0]
+    return replace(p, unfilled=(*p.unfilled, Unfilled(full.post, full.slot, 1)))
+
+
+def objective_misstated(s: Scenario, p: Plan) -> Plan:
+    return replace(p, summary={**p.summary, "objective": p.summary["objective"] + 1.0})
+
+
+def lower_bound_above_objective(s: Scenario, p: Plan) -> Plan:
+    return replace(p, summary={**p.summary, "lower_bound": p.summary["objective"] + 1.0})
+
+
+def reserve_coverage_misstated(s: Scenario, p: Plan) -> Plan:
+    assert p.summary["reserve_covered_weight"] >= 2
+    return replace(p, summary={**p.summary, "reserve_covered_weight": p.summary["reserve_covered_weight"] - 2})
+
+
+def reserve_total_misstated(s: Scenario, p: Plan) -> Plan:
+    return replace(p, summary={**p.summary, "reserve_total_weight": p.summary["reserve_total_weight"] + 2})
+
+
+def idle_count_misstated(s: Scenario, p: Plan) -> Plan:
+    return replace(p, summary={**p.summary, "idle": p.summary["idle"] + 1})
+
+
+def unit_members(s: Scenario, unit: str) -> set[str]:
+    return {p.id for p in s.personnel if p.unit_code == unit}
+
+
+CASES: list[tuple[str, Callable[[Scenario, Plan], Plan]]] = [
+    ("unique_post_ids", duplicate_post_id),
+    ("category", unknown_tps_category),
+    ("category", category_other_than_the_override),
+    ("tps_in_one_post", tps_left_out),
+    ("post_desa_and_category", post_in_wrong_kecamatan),
+    ("post_size", post_too_big),
+    ("post_radius", post_off_its_tps),
+    ("post_required", post_requires_more_than_pattern),
+    ("village_posts", village_post_missing),
+    ("village_posts", village_post_away_from_desa_point),
+    ("village_posts", village_post_in_wrong_kecamatan),
+    ("reserve_posts", reserve_team_missing),
+    ("reserve_posts", reserve_team_away_from_units),
+    ("eligibility", linmas_outside_their_desa),
+    ("eligibility", unavailable_person_assigned),
+    ("eligibility", wrong_force_in_slot),
+    ("one_slot_per_person", person_in_two_slots),
+    ("capacity", slot_over_capacity),
+    ("cost", cost_misstated),
+    ("unfilled", unfilled_not_listed),
+    ("unfilled", unfilled_listed_for_a_full_slot),
+    ("summary", objective_misstated),
+    ("summary", lower_bound_above_objective),
+    ("summary", idle_count_misstated),
+    ("summary", reserve_coverage_misstated),
+    ("summary", reserve_total_misstated),
+]
+
+
+def test_it_accepts_the_valid_plans_the_cases_start_from():
+    assert check.check_plan(RICH, RICH_PLAN) == []
+    kinds = Counter(p.kind for p in RICH_PLAN.posts)
+    assert kinds["VILLAGE"] == 3 and kinds["RESERVE"] == 2  # every kind of post is there to break
+    assert [(u.slot, u.count) for u in RICH_PLAN.unfilled] == [("LINMAS", 1)]
+    covered, total = reserve_coverage(RICH, RICH_PLAN)
+    assert (RICH_PLAN.summary["reserve_covered_weight"], RICH_PLAN.summary["reserve_total_weight"]) == (covered, total)
+
+
+def test_it_accepts_the_demo_plan():
+    scenario = demo.pasuruan_kota()
+    assert check.check_plan(scenario, make_plan(scenario)) == []
+
+
+@pytest.mark.parametrize(("rule", "breaker"), CASES, ids=[f"{r}-{b.__name__}" for r, b in CASES])
+def test_it_refuses_a_plan_that_breaks_one_rule_naming_only_that_rule(rule, breaker):
+    broken = breaker(RICH, RICH_PLAN)
+    violations = check.check_plan(RICH, broken)
+    assert {v.rule for v in violations} == {rule}, violations
+
+
+def test_it_has_a_case_for_every_rule_of_the_checker():
+    assert {rule for rule, _ in CASES} == set(check.RULES)
+
+
+def test_it_names_the_rule_in_each_violation_message():
+    violation = check.check_plan(RICH, cost_misstated(RICH, RICH_PLAN))[0]
+    assert str(violation).startswith("[cost] ")

@@ -1,0 +1,282 @@
+"""The planner: plans the checker accepts, optimal for their posts, most vulnerable first."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from plan_helpers import (
+    available_count,
+    brute_force,
+    rows,
+    slot_count,
+    tiny_scenario,
+    tiny_scenarios,
+)
+from typer.testing import CliRunner
+
+from siaga.core import demo
+from siaga.core.check import check_plan
+from siaga.core.model import Category, Plan, Scenario
+from siaga.core.plan import plan as make_plan
+from siaga.core.problems import ScenarioError
+from siaga.core.scenario import read_scenario, write_scenario
+
+KR, R, SR, KH = Category.KURANG_RAWAN, Category.RAWAN, Category.SANGAT_RAWAN, Category.KHUSUS
+TINY = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
+MAX_SLOTS, MAX_PERSONS = 10, 10  # what the brute force goes through quickly
+
+
+@pytest.fixture(scope="module")
+def demo_scenario() -> Scenario:
+    return demo.pasuruan_kota()
+
+
+@pytest.fixture(scope="module")
+def demo_plan(demo_scenario: Scenario) -> Plan:
+    return make_plan(demo_scenario)
+
+
+def small_enough(scenario: Scenario, plan: Plan) -> None:
+    assume(slot_count(plan.posts) <= MAX_SLOTS and available_count(scenario) <= MAX_PERSONS)
+
+
+# ---------------------------------------------------------------- the demo
+
+
+def test_it_plans_the_demo_so_the_checker_accepts_it_and_every_tps_is_covered(demo_scenario, demo_plan):
+    assert check_plan(demo_scenario, demo_plan) == []
+    in_posts = Counter(t for p in demo_plan.posts if p.kind == "TPS" for t in p.tps)
+    assert set(in_posts) == {t.id for t in demo_scenario.tps} and set(in_posts.values()) == {1}
+    filled = Counter((a.post, a.slot) for a in demo_plan.assignments)
+    for post in demo_plan.posts:
+        for slot, n in post.required.items():
+            assert filled[(post.id, slot)] == n, (post.id, slot)
+    assert demo_plan.unfilled == () and demo_plan.summary["unfilled"] == 0
+    assert demo_plan.summary["lower_bound"] <= demo_plan.summary["objective"]
+
+
+def test_it_plans_village_guards_and_reserve_teams_on_the_demo(demo_scenario, demo_plan):
+    kinds = Counter(p.kind for p in demo_plan.posts)
+    assert kinds["VILLAGE"] == 21  # one balai desa guard per desa
+    assert kinds["RESERVE"] == 100 // 30  # floor(Brimob / team size)
+    assert demo_plan.extra["reserve"]["covered_weight"] <= demo_plan.extra["reserve"]["upper_bound"]
+
+
+def test_it_groups_tps_into_few_posts_with_the_pemilu_2024_pattern(demo_scenario):
+    scenario = replace(demo_scenario, operation=replace(demo_scenario.operation, pattern="pemilu-2024"))
+    result = make_plan(scenario)
+    assert check_plan(scenario, result) == []  # every post within its radius, sizes within the pattern
+    tps_posts = [p for p in result.posts if p.kind == "TPS"]
+    assert len(tps_posts) == result.extra["tps_posts"]
+    assert len(tps_posts) < len(scenario.tps) / 3
+    assert len(tps_posts) <= 1.05 * result.extra["post_floor"]
+
+
+# ---------------------------------------------------------------- the command line
+
+runner = CliRunner()
+
+
+def siaga(*args: object):
+    from siaga.cli import app  # imported here so the API tests run even if the CLI cannot import
+
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("cli")
+    scenario_path, plan_path = folder / "demo.xlsx", folder / "plan.json"
+    assert siaga("scenario", "demo", "--out", scenario_path).exit_code == 0
+    result = siaga("plan", scenario_path, "--out", plan_path)
+    assert result.exit_code == 0, result.output
+    return scenario_path, plan_path
+
+
+def test_it_plans_the_demo_from_the_command_line_and_the_check_command_accepts_it(demo_files):
+    scenario_path, plan_path = demo_files
+    data = json.loads(plan_path.read_text(encoding="utf-8"))
+    assert data["format"] == "siaga-plan/1" and data["summary"]["unfilled"] == 0
+    covered = Counter(t for p in data["posts"] if p["kind"] == "TPS" for t in p["tps"])
+    assert len(covered) == 152 and set(covered.values()) == {1}
+    result = siaga("check", scenario_path, plan_path)
+    assert result.exit_code == 0, result.output
+    assert "rencana sah" in result.output
+
+
+def test_it_exits_1_and_lists_the_violations_of_a_tampered_plan_file(demo_files, tmp_path):
+    scenario_path, plan_path = demo_files
+    data = json.loads(plan_path.read_text(encoding="utf-8"))
+    data["assignments"][0]["cost_km"] += 3.0
+    data["assignments"].append(dict(data["assignments"][1]))  # the same person twice
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(data), encoding="utf-8")
+    result = siaga("check", scenario_path, tampered)
+    assert result.exit_code == 1
+    assert "pelanggaran" in result.output
+    for rule in ("[cost]", "[one_slot_per_person]", "[capacity]", "[summary]"):
+        assert rule in result.output
+
+
+def test_it_exits_2_for_a_json_file_that_is_not_a_plan(demo_files, tmp_path):
+    scenario_path, _ = demo_files
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"format": "siaga-weights/1", "weights": {}}), encoding="utf-8")
+    result = siaga("check", scenario_path, other)
+    assert result.exit_code == 2
+    assert "siaga-plan/1" in result.output
+    assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- properties on tiny scenarios
+
+
+@TINY
+@given(tiny_scenarios())
+def test_it_makes_plans_the_checker_accepts(scenario):
+    result = make_plan(scenario)
+    assert check_plan(scenario, result) == []
+
+
+@TINY
+@given(tiny_scenarios())
+def test_it_reaches_the_brute_force_optimum_for_its_posts(scenario):
+    result = make_plan(scenario)
+    small_enough(scenario, result)
+    best = brute_force(scenario, result.posts)
+    assert result.summary["objective"] == pytest.approx(best.optimum, abs=1e-3)
+    assert result.summary["lower_bound"] <= result.summary["objective"]
+    assert result.summary["lower_bound"] <= best.optimum + 1e-6
+
+
+@TINY
+@given(tiny_scenarios())
+def test_it_keeps_linmas_in_their_own_desa(scenario):
+    result = make_plan(scenario)
+    person = {p.id: p for p in scenario.personnel}
+    post = {p.id: p for p in result.posts}
+    for a in result.assignments:
+        if person[a.person].force == "LINMAS":
+            assert a.slot == "LINMAS" and post[a.post].desa_code == person[a.person].desa_code
+
+
+@TINY
+@given(tiny_scenarios())
+def test_it_leaves_unavailable_people_out(scenario):
+    result = make_plan(scenario)
+    away = {p.id for p in scenario.personnel if not p.available}
+    assert not away & {a.person for a in result.assignments}
+
+
+# ---------------------------------------------------------------- who comes first when people are short
+
+ONE_POLRI_EACH = rows((KR, 1, 1, 0, 0), (R, 1, 1, 0, 0), (SR, 1, 1, 0, 0))
+
+
+def short_of_polri(near: Category, far: Category) -> Scenario:
+    """Two one-TPS posts 9 km apart, each needing 1 Polri, and one Polri at 100 m from the `near` one."""
+    return tiny_scenario(
+        [(0, far, 0.0, 0.0), (1, near, 0.0, 0.0)],
+        [("POLRES", True)],
+        desa=[(0, 0.0, 0.0), (0, 0.0, 0.08)],
+        pattern=ONE_POLRI_EACH,
+        unit_points={"POLRES": (-7.65 + 0.0009, 112.98)},
+    )
+
+
+@pytest.mark.parametrize(("near", "far"), [(KR, SR), (KR, R), (R, SR), (KR, KH)])
+def test_it_fills_the_more_vulnerable_post_first_even_when_it_is_far(near, far):
+    scenario = short_of_polri(near, far)
+    result = make_plan(scenario)
+    assert check_plan(scenario, result) == []
+    (a,) = result.assignments
+    assert next(p for p in result.posts if p.id == a.post).category == far
+    (gap,) = result.unfilled
+    assert next(p for p in result.posts if p.id == gap.post).category == near
+
+
+def test_it_sends_the_nearer_person_when_categories_are_equal():
+    scenario = short_of_polri(KR, KR)
+    (a,) = make_plan(scenario).assignments
+    assert a.cost_km < 1.0
+
+
+def test_it_plans_any_custom_pattern_the_reader_accepts(tmp_path):
+    """A custom pattern with no RAWAN row, and a RAWAN TPS: refuse it when reading, or plan it."""
+    scenario = tiny_scenario([(0, R, 0.0, 0.0)], [("POLRES", True)], pattern=rows((KR, 1, 1, 0, 1)))
+    write_scenario(scenario, tmp_path / "scenario")
+    try:
+        loaded = read_scenario(tmp_path / "scenario")
+    except ScenarioError:
+        return  # refused, with the problem named: fine
+    result = make_plan(loaded)
+    assert check_plan(loaded, result) == []
+
+
+# ---------------------------------------------------------------- shortfall
+
+
+def short_scenario() -> Scenario:
+    """Two kecamatan, three desa, categories of every kind, far too few people."""
+    tps = [(0, SR, 0.0, 0.0), (0, R, 0.004, 0.0), (1, KR, 0.0, 0.0), (1, KR, 0.001, 0.0), (2, R, 0.0, 0.0)]
+    persons = [("POLRES", True), ("POLSEK-1", True), ("LINMAS-0", True), ("LINMAS-2", True), ("KODIM", False)]
+    pattern = rows((KR, 2, 1, 1, 1.5), (R, 1, 2, 1, 2), (SR, 1, 2, 1, 2))
+    desa = [(0, 0.0, 0.0), (0, 0.01, 0.0), (1, 0.0, 0.0)]
+    return tiny_scenario(tps, persons, desa, pattern, village_guard_polri=1)
+
+
+def test_it_reports_the_shortfall_by_force_kecamatan_desa_and_category():
+    scenario = short_scenario()
+    result = make_plan(scenario)
+    assert check_plan(scenario, result) == []
+    short = result.extra["shortfall"]
+    post = {p.id: p for p in result.posts}
+    expected: dict[str, Counter[str]] = {k: Counter() for k in ("force", "kecamatan", "desa", "category")}
+    for u in result.unfilled:
+        p = post[u.post]
+        expected["force"][u.slot] += u.count
+        expected["kecamatan"][p.kecamatan_code] += u.count
+        expected["desa"][p.desa_code] += u.count
+        expected["category"][p.category.value] += u.count
+    assert sum(expected["force"].values()) == result.summary["unfilled"] > 0
+    assert short["unfilled_by_force"] == dict(expected["force"])
+    assert short["unfilled_by_kecamatan"] == dict(expected["kecamatan"])
+    assert short["unfilled_by_desa"] == dict(expected["desa"])
+    assert short["unfilled_by_category"] == dict(expected["category"])
+    assert set(short["unfilled_by_force"]) == {"POLRI", "TNI", "LINMAS"}
+
+
+def test_it_says_how_many_more_of_each_force_are_needed():
+    result = make_plan(short_scenario())
+    short = result.extra["shortfall"]
+    unfilled = Counter()
+    for u in result.unfilled:
+        unfilled[u.slot] += u.count
+    assert short["more_needed"] == dict(unfilled)
+    linmas = Counter()
+    for u in result.unfilled:
+        if u.slot == "LINMAS":
+            linmas[next(p.desa_code for p in result.posts if p.id == u.post)] += u.count
+    assert short["more_linmas_needed_by_desa"] == dict(linmas)
+
+
+def test_it_names_exactly_the_tps_below_their_pattern():
+    result = make_plan(short_scenario())
+    short_posts = {u.post for u in result.unfilled}
+    expected = {t for p in result.posts if p.id in short_posts for t in p.tps}
+    assert expected  # some TPS posts are short
+    assert set(result.extra["shortfall"]["tps_below_pattern"]) == expected
+
+
+def test_it_reports_no_shortfall_when_everyone_is_there(demo_plan):
+    short = demo_plan.extra["shortfall"]
+    assert short["unfilled_by_force"] == {} and short["tps_below_pattern"] == {}

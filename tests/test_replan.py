@@ -1,0 +1,275 @@
+"""Re-planning: after absences and category changes, still optimal, and nobody moved who
+did not have to be."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from plan_helpers import available_count, brute_force, reserve_coverage, slot_count, tiny_scenarios, weight
+from typer.testing import CliRunner
+
+from siaga.core import demo
+from siaga.core import plan as planner
+from siaga.core.check import check_plan
+from siaga.core.model import Assignment, Category, Plan, Post, Scenario, Unfilled
+
+TINY = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
+REASON = "perubahan kategori saat re-plan / changed at re-plan"
+
+
+def without(scenario: Scenario, absent: Iterable[str]) -> Scenario:
+    """The scenario as the re-plan sees it: absentees unavailable."""
+    gone = set(absent)
+    return replace(
+        scenario, personnel=tuple(replace(p, available=False) if p.id in gone else p for p in scenario.personnel)
+    )
+
+
+def with_categories(scenario: Scenario, changes: Mapping[str, Category]) -> Scenario:
+    """The scenario with the changed categories as overrides, which is what a change means."""
+    return replace(
+        scenario,
+        tps=tuple(
+            replace(t, category=changes[t.id], category_reason=REASON) if t.id in changes else t for t in scenario.tps
+        ),
+    )
+
+
+def places(plan: Plan) -> dict[str, tuple[str, str]]:
+    return {a.person: (a.post, a.slot) for a in plan.assignments}
+
+
+def moved(previous: Plan, new: Plan) -> int:
+    before = places(previous)
+    return sum(1 for a in new.assignments if before.get(a.person) != (a.post, a.slot))
+
+
+# ---------------------------------------------------------------- the demo
+
+
+@pytest.fixture(scope="module")
+def demo_scenario() -> Scenario:
+    return demo.pasuruan_kota()
+
+
+@pytest.fixture(scope="module")
+def demo_plan(demo_scenario: Scenario) -> Plan:
+    return planner.plan(demo_scenario)
+
+
+def ten_absent(scenario: Scenario, plan: Plan) -> list[str]:
+    """Ten people who had a place: Polri, Linmas, TNI and one Brimob."""
+    force = {p.id: p.force.value for p in scenario.personnel}
+    wanted = {"POLRI": 4, "LINMAS": 3, "TNI": 2, "BRIMOB": 1}
+    out = []
+    for a in plan.assignments:
+        if wanted.get(force[a.person], 0):
+            wanted[force[a.person]] -= 1
+            out.append(a.person)
+    assert len(out) == 10
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo_absent(demo_scenario: Scenario, demo_plan: Plan) -> tuple[list[str], Plan]:
+    absent = ten_absent(demo_scenario, demo_plan)
+    return absent, planner.replan(demo_scenario, demo_plan, absent)
+
+
+def test_it_replans_the_demo_without_ten_absentees_into_a_plan_the_checker_accepts(demo_scenario, demo_absent):
+    absent, new = demo_absent
+    assert check_plan(without(demo_scenario, absent), new) == []
+    assert not set(absent) & {a.person for a in new.assignments}
+    assert new.extra["replan"]["absent"] == sorted(absent)
+
+
+def objective(posts: tuple[Post, ...], assignments: Iterable[Assignment], unfilled: Iterable[Unfilled]) -> float:
+    """Section 2.5, from what an assignment fills and leaves empty."""
+    weight_of = {p.id: weight(p) for p in posts}
+    return sum(weight_of[u.post] * 10_000 * u.count for u in unfilled) + sum(a.cost_km for a in assignments)
+
+
+def test_it_replans_the_demo_as_well_as_planning_afresh_with_the_same_posts(demo_scenario, demo_absent):
+    absent, new = demo_absent
+    fresh = planner._assign(without(demo_scenario, absent), new.posts)
+    assert new.summary["objective"] == pytest.approx(objective(new.posts, fresh.assignments, fresh.unfilled), abs=1e-2)
+    assert new.summary["objective"] == pytest.approx(objective(new.posts, new.assignments, new.unfilled), abs=1e-6)
+    assert new.summary["unfilled"] == sum(u.count for u in fresh.unfilled)
+
+
+def test_it_moves_few_people_on_the_demo_and_counts_them_right(demo_scenario, demo_plan, demo_absent):
+    absent, new = demo_absent
+    info = new.extra["replan"]
+    assert info["moved"] == moved(demo_plan, new)
+    assert info["moved"] + info["kept"] == len(new.assignments)
+    fresh = planner._assign(without(demo_scenario, absent), new.posts)
+    from_scratch = sum(1 for a in fresh.assignments if places(demo_plan).get(a.person) != (a.post, a.slot))
+    assert info["moved"] <= 2 * len(absent) < from_scratch
+
+
+def kurang_rawan_tps(plan: Plan, size: int) -> str:
+    """A KURANG_RAWAN TPS in a post of `size` TPS, not at the post's own location (when size > 1)."""
+    for post in plan.posts:
+        if post.kind == "TPS" and post.category == Category.KURANG_RAWAN and len(post.tps) == size:
+            return post.tps[-1]
+    raise AssertionError(f"no KURANG_RAWAN post of {size} TPS")
+
+
+@pytest.mark.parametrize(("pattern", "size"), [("pilkades-paskot-2022", 1), ("pemilu-2024", 6)])
+def test_it_keeps_the_posts_a_category_change_does_not_touch(demo_scenario, pattern, size):
+    scenario = replace(demo_scenario, operation=replace(demo_scenario.operation, pattern=pattern))
+    previous = planner.plan(scenario)
+    tps = kurang_rawan_tps(previous, size)
+    changes = {tps: Category.SANGAT_RAWAN}
+    new = planner.replan(scenario, previous, category_changes=changes)
+    assert check_plan(with_categories(scenario, changes), new) == []
+    now = {p.id: p.tps for p in new.posts}
+    for post in previous.posts:
+        if post.kind == "TPS" and tps not in post.tps:
+            assert now.get(post.id) == post.tps, post.id
+    (home,) = [p for p in new.posts if tps in p.tps]
+    assert home.category == Category.SANGAT_RAWAN and home.tps == (tps,)
+    assert new.tps_categories[tps] == Category.SANGAT_RAWAN
+
+
+def test_it_never_gives_a_kept_post_id_to_other_tps(demo_scenario, demo_plan):
+    """A post id names the same TPS after a re-plan (or fewer of them): a person told to stay at
+    post X must not find X moved to another TPS. Here the last two posts of a desa, one TPS
+    each, both become SANGAT_RAWAN, the changes listed last post first."""
+    desa = demo_plan.posts[0].desa_code
+    *_, second_last, last = [p for p in demo_plan.posts if p.kind == "TPS" and p.desa_code == desa]
+    changes = {last.tps[0]: Category.SANGAT_RAWAN, second_last.tps[0]: Category.SANGAT_RAWAN}
+    new = planner.replan(demo_scenario, demo_plan, category_changes=changes)
+    before = {p.id: set(p.tps) for p in demo_plan.posts if p.kind == "TPS"}
+    for post in new.posts:
+        if post.id in before:
+            assert set(post.tps) <= before[post.id], f"{post.id}: {sorted(before[post.id])} -> {list(post.tps)}"
+
+
+def test_it_reports_the_reserve_coverage_of_the_teams_it_keeps(demo_scenario, demo_plan):
+    brimob = [a.person for a in demo_plan.assignments if a.slot == "BRIMOB"][:15]  # 85 left: 2 teams of 30
+    new = planner.replan(demo_scenario, demo_plan, brimob)
+    teams = [p for p in new.posts if p.kind == "RESERVE"]
+    assert len(teams) == 2
+    assert new.extra["reserve"]["teams"] == len(teams)
+    covered, total = reserve_coverage(demo_scenario, new)
+    assert (new.summary["reserve_covered_weight"], new.summary["reserve_total_weight"]) == (covered, total)
+
+
+def test_it_reweighs_reserve_coverage_after_a_category_change(demo_scenario, demo_plan):
+    tps = kurang_rawan_tps(demo_plan, 1)
+    changes = {tps: Category.SANGAT_RAWAN}
+    new = planner.replan(demo_scenario, demo_plan, category_changes=changes)
+    covered, total = reserve_coverage(with_categories(demo_scenario, changes), new)
+    assert new.summary["reserve_total_weight"] == total == demo_plan.summary["reserve_total_weight"] + 6
+    assert new.summary["reserve_covered_weight"] == covered
+
+
+def test_it_keeps_everyone_in_place_when_nothing_changes(demo_scenario, demo_plan):
+    new = planner.replan(demo_scenario, demo_plan)
+    assert new.extra["replan"]["moved"] == 0
+    assert places(new) == places(demo_plan)
+
+
+# ---------------------------------------------------------------- tiny scenarios against brute force
+
+
+def small_enough(scenario: Scenario, plan: Plan) -> None:
+    assume(slot_count(plan.posts) <= 10 and available_count(scenario) <= 10)
+
+
+@TINY
+@given(tiny_scenarios(min_persons=3), st.data())
+def test_it_moves_only_whom_it_must_after_absences(scenario, data):
+    previous = planner.plan(scenario)
+    present = sorted(p.id for p in scenario.personnel if p.available)
+    absent = data.draw(st.lists(st.sampled_from(present), unique=True, max_size=3) if present else st.just([]))
+    new = planner.replan(scenario, previous, absent)
+    after = without(scenario, absent)
+    assert check_plan(after, new) == []
+    assert not set(absent) & {a.person for a in new.assignments}
+    small_enough(after, new)
+    best = brute_force(after, new.posts, places(previous))
+    assert new.summary["objective"] == pytest.approx(best.optimum, abs=1e-2)
+    assert new.extra["replan"]["moved"] == moved(previous, new) == best.fewest_moved
+
+
+@TINY
+@given(tiny_scenarios(min_persons=3), st.data())
+def test_it_moves_only_whom_it_must_after_a_category_change(scenario, data):
+    previous = planner.plan(scenario)
+    changed = data.draw(st.lists(st.sampled_from([t.id for t in scenario.tps]), min_size=1, max_size=3, unique=True))
+    changes = {tps: data.draw(st.sampled_from(list(Category))) for tps in changed}
+    new = planner.replan(scenario, previous, category_changes=changes)
+    after = with_categories(scenario, changes)
+    assert check_plan(after, new) == []
+    small_enough(after, new)
+    best = brute_force(after, new.posts, places(previous))
+    assert new.summary["objective"] == pytest.approx(best.optimum, abs=1e-2)
+    assert new.extra["replan"]["moved"] == best.fewest_moved
+
+
+# ---------------------------------------------------------------- the command line
+
+runner = CliRunner()
+
+
+def siaga(*args: object):
+    from siaga.cli import app
+
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("replan")
+    scenario_path, plan_path = folder / "demo.xlsx", folder / "plan.json"
+    assert siaga("scenario", "demo", "--out", scenario_path).exit_code == 0
+    assert siaga("plan", scenario_path, "--out", plan_path).exit_code == 0
+    return scenario_path, plan_path
+
+
+def test_it_replans_absentees_from_the_command_line_and_its_own_check_accepts_the_plan(demo_files, tmp_path):
+    scenario_path, plan_path = demo_files
+    data = json.loads(plan_path.read_text(encoding="utf-8"))
+    brimob = [a["person"] for a in data["assignments"] if a["slot"] == "BRIMOB"][:15]  # one reserve team fewer
+    absent = tmp_path / "absent.csv"
+    absent.write_text("id\n" + "\n".join(brimob) + "\n", encoding="utf-8")
+    new_path = tmp_path / "new.json"
+    result = siaga("replan", scenario_path, "--from", plan_path, "--out", new_path, "--absent", absent)
+    assert result.exit_code == 0, result.output
+    assert "tidak hadir / absent: 15" in result.output
+    assert "rencana sah" in result.output and "pelanggaran" not in result.output, result.output
+    new = json.loads(new_path.read_text(encoding="utf-8"))
+    assert not set(brimob) & {a["person"] for a in new["assignments"]}
+
+
+def test_it_replans_a_category_change_from_the_command_line_and_its_own_check_accepts_the_plan(demo_files, tmp_path):
+    scenario_path, plan_path = demo_files
+    data = json.loads(plan_path.read_text(encoding="utf-8"))
+    tps = next(k for k, v in data["tps_categories"].items() if v == "KURANG_RAWAN")
+    new_path = tmp_path / "new.json"
+    result = siaga("replan", scenario_path, "--from", plan_path, "--out", new_path, "--category", f"{tps}=SANGAT_RAWAN")
+    assert result.exit_code == 0, result.output
+    assert json.loads(new_path.read_text(encoding="utf-8"))["tps_categories"][tps] == "SANGAT_RAWAN"
+    assert "rencana sah" in result.output and "pelanggaran" not in result.output, result.output
+
+
+def test_it_refuses_unknown_absentees_from_the_command_line(demo_files, tmp_path):
+    scenario_path, plan_path = demo_files
+    absent = tmp_path / "absent.txt"
+    absent.write_text("99999999\n", encoding="utf-8")
+    result = siaga("replan", scenario_path, "--from", plan_path, "--out", tmp_path / "new.json", "--absent", absent)
+    assert result.exit_code == 1
+    assert "99999999" in result.output
+    assert not (tmp_path / "new.json").exists()
