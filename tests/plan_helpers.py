@@ -303,11 +303,12 @@ def tiny_scenarios(draw: st.DrawFn, min_persons: int = 2, max_persons: int = 11)
         for _ in range(draw(st.integers(1, 6)))
     ]
     # Repeated origins are drawn more often: enough Polri, Brimob and Linmas to fill something.
-    # People come from a few origins, so several share one (and are interchangeable).
+    # Half the time people come from a few origins, so several share one (and are interchangeable).
     origins = ["POLRES", "POLRES", "KODIM", "BRIMOB", "BRIMOB", "SATPOLPP"]
     origins += [f"{u}-{k}" for k in sorted({k for k, _, _ in desa}) for u in ("POLSEK", "POLSEK", "KORAMIL")]
     origins += [f"LINMAS-{d}" for d in range(len(desa)) for _ in range(2)]
-    origins = draw(st.lists(st.sampled_from(origins), min_size=1, max_size=6))
+    if draw(st.booleans()):
+        origins = draw(st.lists(st.sampled_from(origins), min_size=1, max_size=3))
     persons = draw(
         st.lists(
             st.tuples(st.sampled_from(origins), st.sampled_from((True, True, True, False))),

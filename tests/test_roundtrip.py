@@ -154,7 +154,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 
     patterns: tuple[PatternRow, ...] = ()
     if operation.pattern == CUSTOM:
-        categories = draw(st.lists(st.sampled_from(Category), min_size=1, max_size=4, unique=True))
+        extra = draw(st.lists(st.just(Category.KHUSUS), max_size=1))  # KHUSUS may borrow SANGAT_RAWAN's row
+        categories = draw(st.permutations([Category.KURANG_RAWAN, Category.RAWAN, Category.SANGAT_RAWAN, *extra]))
         patterns = tuple(
             PatternRow(
                 c,

@@ -56,8 +56,11 @@ def drop_row(sheet: str, row: int) -> Callable[[Tables], object]:
 
 
 def custom_patterns(t: Tables, *rows: list[object]) -> None:
+    """A custom pattern: the given rows, then a sound row for every category they leave out."""
     t.set("operation", 4, "value", "custom")
-    t.sheets["patterns"] = [["category", "tps_per_post", "polri_per_post", "tni_per_post", "linmas_per_tps"], *rows]
+    named = {str(r[0]).upper() for r in rows}
+    filler = [[c, 1, 1, 0, 2] for c in ("KURANG_RAWAN", "RAWAN", "SANGAT_RAWAN") if c not in named]
+    t.sheets["patterns"] = [["category", "tps_per_post", "polri_per_post", "tni_per_post", "linmas_per_tps"], *rows, *filler]
 
 
 def set_cells(*edits: tuple[str, int, str, object]) -> Callable[[Tables], object]:
@@ -426,10 +429,42 @@ def test_it_accepts_a_custom_pattern_with_its_patterns_sheet(tables, write_files
         ["category", "tps_per_post", "polri_per_post", "tni_per_post", "linmas_per_tps"],
         ["KURANG_RAWAN", 4, 1, 0, 1.5],
         ["RAWAN", 2, 1, 1, 2],
+        ["sangat rawan", 1, 2, 1, 2],
     ]
     for fmt in FORMATS:
         scenario = read_scenario(write_files(tables, fmt))
         assert [(p.category, p.linmas_per_tps) for p in scenario.patterns] == [
             (Category.KURANG_RAWAN, 1.5),
             (Category.RAWAN, 2.0),
+            (Category.SANGAT_RAWAN, 2.0),
         ]
+
+
+def test_it_refuses_a_custom_pattern_that_leaves_a_category_unsecured(tables, write_files):
+    tables.set("operation", 4, "value", "custom")
+    tables.sheets["patterns"] = [
+        ["category", "tps_per_post", "polri_per_post", "tni_per_post", "linmas_per_tps"],
+        ["KURANG_RAWAN", 4, 1, 0, 1.5],
+    ]
+    for fmt in FORMATS:
+        with pytest.raises(ScenarioError) as caught:
+            read_scenario(write_files(tables, fmt))
+        [problem] = caught.value.problems
+        assert problem.code == "pattern_missing_category"
+        assert "RAWAN, SANGAT_RAWAN" in problem.message("en")
+
+
+def test_it_refuses_data_in_a_column_without_a_name(tables, write_files):
+    tables.sheets["tps"][0].append("")
+    for row in tables.sheets["tps"][1:]:
+        row.append("catatan penting")
+    with pytest.raises(ScenarioError) as caught:
+        read_scenario(write_files(tables, "csv"))
+    [problem] = caught.value.problems
+    assert (problem.code, problem.sheet, problem.row, problem.column) == ("unnamed_column", "tps", 1, "K")
+    assert "baris 2" in problem.message()
+
+
+def test_it_reads_pattern_names_in_any_case(tables, write_files):
+    tables.set("operation", 4, "value", "Pemilu-2024")
+    assert read_scenario(write_files(tables, "csv")).operation.pattern == "pemilu-2024"

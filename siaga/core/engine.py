@@ -8,6 +8,7 @@ part in turn.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import Counter
@@ -35,6 +36,10 @@ def plan_all(
     parts = polres.split(scenario)
     if len(parts) == 1:
         return plan(scenario, model)
+    # The scenario's millions of objects live until the end: keep the cyclic collector off
+    # them (in forked workers too, where scanning them would also copy their pages).
+    gc.collect()
+    gc.freeze()
     codes = list(parts)
     if engine == "dask":
         plans = _dask(parts, model, scheduler, workers)

@@ -148,10 +148,10 @@ def _reserves(
     unit_by_code = {u.code: u for u in units}
     posts = []
     seen: Counter[str] = Counter()
-    for site in placement.sites:
+    highest = _reached_category([unit_by_code[s] for s in placement.sites], scenario, categories, reach_km)
+    for site, category in zip(placement.sites, highest, strict=True):
         seen[site] += 1
-        u = unit_by_code[site]
-        posts.append(_reserve_post(u, seen[site], op.reserve_team_size, _reached_category(u, scenario, categories, reach_km)))
+        posts.append(_reserve_post(unit_by_code[site], seen[site], op.reserve_team_size, category))
     return posts, placement
 
 
@@ -170,13 +170,18 @@ def _reserve_post(unit: Unit, n: int, size: int, category: Category) -> Post:
     )
 
 
-def _reached_category(unit: Unit, scenario: Scenario, categories: Mapping[str, Category], reach_km: float) -> Category:
-    """The highest category among the TPS a team at `unit` reaches in time."""
-    assert unit.lat is not None and unit.lon is not None
-    reached = [
-        categories[t.id] for t in scenario.tps if geo.haversine_km(unit.lat, unit.lon, t.lat, t.lon) <= reach_km
-    ]
-    return max(reached, key=CATEGORY_ORDER.index, default=Category.KURANG_RAWAN)
+def _reached_category(
+    units: list[Unit], scenario: Scenario, categories: Mapping[str, Category], reach_km: float
+) -> list[Category]:
+    """For each unit, the highest category among the TPS a team there reaches in time."""
+    if not units or not scenario.tps:
+        return [Category.KURANG_RAWAN] * len(units)
+    rank = np.array([CATEGORY_ORDER.index(categories[t.id]) for t in scenario.tps])
+    km = geo.distance_matrix_km(
+        [u.lat for u in units], [u.lon for u in units], [t.lat for t in scenario.tps], [t.lon for t in scenario.tps]  # type: ignore[misc]
+    )
+    reached = np.where(km <= reach_km, rank[None, :], 0).max(axis=1)
+    return [CATEGORY_ORDER[int(r)] for r in reached]
 
 
 # ---------------------------------------------------------------- the assignment

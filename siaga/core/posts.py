@@ -119,6 +119,9 @@ def _group(members: list[Tps], capacity: int, radius_km: float) -> tuple[list[tu
     km = distance_matrix_km(lats, lons, lats, lons)
     within = km <= radius_km
     reach = [frozenset(np.flatnonzero(row).tolist()) for row in within]
+    if len(members) <= capacity and within.all(axis=1).any():  # one centre reaches them all
+        centre = int(np.flatnonzero(within.all(axis=1))[0])
+        return [(members[centre], members)], 1
     greedy = _greedy(members, reach, km.tolist(), capacity)
     bound = max(floor, _apart(within))
     if len(greedy) == bound or len(members) > EXACT_GROUP_LIMIT:

@@ -67,6 +67,14 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
             "pola tidak dikenal; pilih salah satu: {allowed}",
             "unknown pattern; choose one of: {allowed}",
         ),
+        "pattern_missing_category": (
+            "lembar pola tidak mengatur kategori: {missing}",
+            "the patterns sheet has no row for: {missing}",
+        ),
+        "unnamed_column": (
+            "kolom tanpa nama berisi data (mis. baris {row}); beri nama kolom atau hapus isinya",
+            "a column with no name holds data (e.g. row {row}); name the column or clear it",
+        ),
         "patterns_needed": (
             "pola 'custom' dipilih tetapi lembar pola kosong atau tidak ada",
             "pattern 'custom' is chosen but the patterns sheet is missing or empty",

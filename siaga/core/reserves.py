@@ -50,11 +50,15 @@ def place_reserves(
     if teams <= 0 or not sites:
         return Placement((), 0.0, total, 0.0, "none")
     km = distance_matrix_km([t.lat for t in targets], [t.lon for t in targets], [s.lat for s in sites], [s.lon for s in sites])
-    reach = [frozenset(np.flatnonzero(row <= reach_km).tolist()) for row in km]
+    within = km <= reach_km
+    # Targets reached by the same set of sites are one target of their summed weight.
+    patterns, which = np.unique(np.packbits(within, axis=1), axis=0, return_inverse=True)
+    weights = np.bincount(which.ravel(), weights=[t.weight for t in targets], minlength=len(patterns))
     merged: dict[frozenset[int], int] = {}
-    for r, t in zip(reach, targets, strict=True):
-        if r:
-            merged[r] = merged.get(r, 0) + t.weight
+    for bits, weight in zip(patterns, weights.tolist(), strict=True):
+        sites_reaching = frozenset(np.flatnonzero(np.unpackbits(bits)[: len(sites)]).tolist())
+        if sites_reaching:
+            merged[sites_reaching] = int(weight)
     reachable = float(sum(merged.values()))
     open_sites = min(teams, len(sites))
     chosen, bound, optimal = solvers.max_covering(len(sites), merged, open_sites, time_limit_s)

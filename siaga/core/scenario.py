@@ -12,6 +12,7 @@ each bad cell runs only when something is wrong.
 from __future__ import annotations
 
 import difflib
+import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -27,6 +28,7 @@ from siaga.core.model import (
     REGENCY_LEVELS,
     SECTOR_UNIT_KINDS,
     VILLAGE_LEVELS,
+    Category,
     Force,
     Level,
     Operation,
@@ -179,6 +181,8 @@ PATTERNS = Sheet(
 )
 
 KECAMATAN = frozenset({Level.KECAMATAN})
+# A custom pattern must say how each of these is secured (KHUSUS falls back to SANGAT_RAWAN).
+PATTERN_CATEGORIES = (Category.KURANG_RAWAN, Category.RAWAN, Category.SANGAT_RAWAN)
 SHEETS = (OPERATION, REGIONS, TPS, UNITS, PERSONNEL, PATTERNS)
 IGNORED_SHEETS = frozenset({"petunjuk", "instructions"})
 
@@ -198,8 +202,16 @@ def normalise(name: str) -> str:
 
 def read_scenario(path: str | Path, limits: Limits = LIMITS) -> Scenario:
     """Read and validate a scenario workbook (`.xlsx`) or folder of CSV files."""
-    raw = read_tables(Path(path), limits)
-    return _Validator(raw).scenario()
+    # Millions of small objects are made and none is garbage: the cyclic collector would
+    # walk them again and again (it doubled the national read time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        raw = read_tables(Path(path), limits)
+        return _Validator(raw).scenario()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _Validator:
@@ -238,9 +250,13 @@ class _Validator:
         indicators = {k: ind for k, ind in catalog().items()}
         at: dict[str, int] = {}
         indicator_at: dict[str, int] = {}
-        for i, head in enumerate(sheet.header):
+        width = max(map(len, sheet.rows), default=0)
+        for i, head in enumerate(sheet.header + [""] * (width - len(sheet.header))):
             key = normalise(head)
             if not key:
+                filled = next((n for row, n in zip(sheet.rows, sheet.row_numbers, strict=True) if i < len(row) and not _blank(row[i])), None)
+                if filled is not None:  # data under no name would be dropped silently
+                    self.problems.append(Problem("unnamed_column", sheet=sheet.name, row=1, column=_letter(i), params={"row": filled}))
                 continue
             column = names.get(key)
             target, name = (at, column.name) if column else (indicator_at, key)
@@ -391,7 +407,7 @@ class _Validator:
         for c in OPERATION.columns:
             if c.required and c.name not in settings and seen.get(c.name) != -1:
                 self._add("required", sheet, seen.get(c.name), key_of.get(c.name, label(c)), "")
-        pattern = settings.get("pattern", "pemilu-2024")
+        pattern = settings["pattern"] = str(settings.get("pattern", "pemilu-2024")).lower()
         if pattern != CUSTOM and pattern not in PRESETS:
             allowed = ", ".join([*PRESETS, CUSTOM])
             self._add("unknown_pattern", sheet, seen.get("pattern"), key_of["pattern"], pattern, allowed=allowed)
@@ -568,8 +584,16 @@ class _Validator:
                     v["linmas_per_tps"],
                 )
             )
-        if operation is not None and operation.pattern == CUSTOM and not rows:
-            self.problems.append(Problem("patterns_needed", sheet="pola / patterns"))
+        if operation is not None and operation.pattern == CUSTOM:
+            if not rows:
+                self.problems.append(Problem("patterns_needed", sheet="pola / patterns"))
+            else:
+                have = {r.category for r in rows}
+                missing = [c.value for c in PATTERN_CATEGORIES if c not in have]
+                if missing and table is not None:
+                    self.problems.append(
+                        Problem("pattern_missing_category", sheet=table.sheet.name, params={"missing": ", ".join(missing)})
+                    )
         return rows
 
 
@@ -583,6 +607,16 @@ def _in_order(problems: list[Problem]) -> list[Problem]:
 
 def _column_values(sheet: RawSheet, i: int) -> list[Any]:
     return [row[i] if i < len(row) else "" for row in sheet.rows]
+
+
+def _letter(i: int) -> str:
+    """Spreadsheet column letters of the 0-based column `i` (0 -> A, 26 -> AA)."""
+    letters = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
 
 
 def _blank(value: Any) -> bool:
@@ -599,8 +633,10 @@ def _read_fast(raw: list[Any], read: Reader, required: bool, default: Any) -> li
         return None if required and "" in out else out
     try:
         if len(raw) > 1000 and len(set(raw[:1000])) <= 100:
-            memo = {d: _read_or_default(d, read, required, default) for d in set(raw)}
-            return [memo[d] for d in raw]
+            distinct = set(raw)
+            if not any(type(d) is bool for d in distinct):  # True == 1 would share a memo entry
+                memo = {d: _read_or_default(d, read, required, default) for d in distinct}
+                return [memo[d] for d in raw]
         return [_read_or_default(d, read, required, default) for d in raw]
     except Bad:
         return None
