@@ -44,13 +44,13 @@ def run(work: Path) -> list[Result]:
     results.append(Result("regency full plan", median_of(5, plan, regency), "s", 0.5, f"{REGENCY_TPS:,} TPS, {people}"))
     base = plan(regency)
     results.append(Result("regency plan: checker violations", len(check_plan(regency, base)), "", 0.0))
-    bound = float(base.extra["reserve"]["upper_bound"])  # type: ignore[index]
+    bound = float(base.extra["reserve"]["upper_bound"])
     gap = 100 * (bound - base.summary["reserve_covered_weight"]) / bound if bound else 0.0
     results.append(Result("regency reserve coverage below its bound", gap, "%", 1.0))
     assigned = [a.person for a in base.assignments]
     absent = random.Random(1).sample(assigned, 10)
     seconds = median_of(7, replan, regency, base, absent)
-    moved = replan(regency, base, absent).extra["replan"]["moved"]  # type: ignore[index]
+    moved = replan(regency, base, absent).extra["replan"]["moved"]
     results.append(Result("regency re-plan, 10 absent", seconds * 1000, "ms", 50.0, f"median of 7, {moved} moved"))
 
     folder = work / "national"
@@ -66,7 +66,9 @@ def run(work: Path) -> list[Result]:
 
 
 def national_in_child(path: Path) -> dict[str, float]:
-    child = subprocess.Popen([sys.executable, "-m", "bench.bench_plan", str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bench.bench_plan", str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     assert child.stdout is not None
     output = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)

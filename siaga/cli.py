@@ -6,10 +6,10 @@ Exit codes: 0 done, 1 the input is invalid (every problem printed), 2 the file c
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
-
 
 import typer
 from rich.console import Console
@@ -18,10 +18,9 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from siaga.core import calibration, demo, generator, risk, template
+from siaga.core import engine as engine_module
 from siaga.core.check import check_plan
 from siaga.core.model import VILLAGE_LEVELS, Category, Force, Level, Plan, Scenario
-from siaga.core import engine as engine_module
-from siaga.core.plan import replan as make_replan
 from siaga.core.planfile import PlanFileError, read_plan, write_plan
 from siaga.core.problems import ScenarioError, UnreadableFile
 from siaga.core.scenario import read_scenario, write_scenario
@@ -34,7 +33,7 @@ app.add_typer(scenario_app, name="scenario")
 class _ShowByDefault(TyperGroup):
     """`siaga risk PATH` means `siaga risk show PATH`; `siaga risk calibrate ...` stays."""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["show", *args]
         return super().parse_args(ctx, args)
@@ -43,7 +42,7 @@ class _ShowByDefault(TyperGroup):
 risk_app = typer.Typer(cls=_ShowByDefault, no_args_is_help=True, help="Analisa kerawanan TPS. / TPS vulnerability.")
 app.add_typer(risk_app, name="risk")
 
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 200)  # wide tables in files and pipes
 err = Console(stderr=True, soft_wrap=True)  # a problem stays on one line, whole
 
 Lang = Annotated[str, typer.Option("--lang", help="Bahasa pesan: id (Indonesia) atau en (English).")]
@@ -114,7 +113,9 @@ def generate_command(
     out_path: OutPath,
     tps: Annotated[int, typer.Option(help="Jumlah TPS / number of TPS.", min=1, max=2_000_000)],
     seed: Annotated[int, typer.Option(help="Seed acak / random seed.")] = 1,
-    indicators: Annotated[bool, typer.Option(help="Isi nilai indikator kerawanan. / Fill vulnerability indicators.")] = False,
+    indicators: Annotated[
+        bool, typer.Option(help="Isi nilai indikator kerawanan. / Fill vulnerability indicators.")
+    ] = False,
 ) -> None:
     """Buat skenario sintetis sebesar apa pun. / Generate a synthetic scenario of any size."""
     try:
@@ -136,11 +137,13 @@ CATEGORY_STYLE = {
 }
 
 
-def load_model(path: Path | None) -> risk.RiskModel:
+def load_model(path: Path | None, scenario: Scenario) -> risk.RiskModel:
+    """The operation sheet's weights, with a weights file's on top when one is given."""
+    base = risk.operation_model(scenario.operation)
     if path is None:
-        return risk.default_model()
+        return base
     try:
-        return risk.load_model(path)
+        return risk.load_model(path, base)
     except risk.WeightsError as exc:
         err.print(f"[bold red]{exc}[/]", highlight=False)
         raise typer.Exit(1) from None
@@ -156,7 +159,7 @@ def risk_show(
 ) -> None:
     """Skor, kategori dan alasan tiap TPS. / Score, category and reasons of every TPS."""
     scenario = load(path, lang)
-    model = load_model(weights)
+    model = load_model(weights, scenario)
     assessments = risk.assess(scenario, model)
     if as_json:
         typer.echo(json.dumps({k: a.to_json() for k, a in assessments.items()}, ensure_ascii=False, indent=1))
@@ -175,9 +178,16 @@ def print_risk(scenario: Scenario, assessments: dict[str, risk.Assessment], lang
     names = {r.code: r.name for r in scenario.regions}
     parent = {r.code: r.parent_code for r in scenario.regions}
     table = Table(title=("Vulnerability of every TPS" if en else "Kerawanan tiap TPS") + f": {scenario.operation.name}")
-    for head in ("Kecamatan", "Desa", "TPS", "Skor" if not en else "Score", "Kategori" if not en else "Category",
-                 "Sumber" if not en else "Source", "Alasan utama" if not en else "Top reasons"):
-        table.add_column(head, overflow="fold")
+    for head in (
+        "Kecamatan",
+        "Desa",
+        "TPS",
+        "Skor" if not en else "Score",
+        "Kategori" if not en else "Category",
+        "Sumber" if not en else "Source",
+        "Alasan utama" if not en else "Top reasons",
+    ):
+        table.add_column(head, overflow="fold", no_wrap=head in ("TPS", "Kategori", "Category"))
     rows = sorted(scenario.tps, key=lambda t: (parent.get(t.desa_code, ""), t.desa_code, t.number))
     last_desa = None
     for t in rows:
@@ -191,18 +201,28 @@ def print_risk(scenario: Scenario, assessments: dict[str, risk.Assessment], lang
         reasons = "; ".join(c.text(lang) for c in a.contributions[:3]) or ("-" if en else "tidak ada faktor")
         style = CATEGORY_STYLE[a.category]
         table.add_row(
-            names.get(kec, kec) if first else "", names.get(t.desa_code, t.desa_code) if first else "",
-            t.id, f"{a.score:g}", f"[{style}]{a.category.value}[/]", source, reasons,
+            names.get(kec, kec) if first else "",
+            names.get(t.desa_code, t.desa_code) if first else "",
+            t.id,
+            f"{a.score:g}",
+            f"[{style}]{a.category.value}[/]",
+            source,
+            reasons,
         )
     out.print(table)
     counts = Counter(a.category for a in assessments.values())
-    out.print(("TPS per category: " if en else "TPS per kategori: ")
-              + ", ".join(f"{c.value} {counts[c]}" for c in Category))
+    out.print(
+        ("TPS per category: " if en else "TPS per kategori: ") + ", ".join(f"{c.value} {counts[c]}" for c in Category)
+    )
     manual = risk.overrides(scenario, assessments)
     if manual:
         over = Table(title="Overrides (category set by hand)" if en else "Penetapan kategori manual")
-        for head in ("TPS", "Kategori ditetapkan" if not en else "Category set", "Alasan" if not en else "Reason",
-                     "Pendapat model" if not en else "Model's opinion"):
+        for head in (
+            "TPS",
+            "Kategori ditetapkan" if not en else "Category set",
+            "Alasan" if not en else "Reason",
+            "Pendapat model" if not en else "Model's opinion",
+        ):
             over.add_column(head, overflow="fold")
         for a in manual:
             over.add_row(a.tps, a.category.value, a.reason, f"{a.model_category.value} ({a.score:g})")
@@ -220,7 +240,12 @@ def print_desa(view: risk.DesaView, lang: str) -> None:
         factors.add_row(c.label(lang), f"{c.value:g}", f"{c.points:+g}")
     out.print(factors)
     tps = Table(title="TPS")
-    for head in ("TPS", "Skor" if not en else "Score", "Kategori" if not en else "Category", "Alasan" if not en else "Reasons"):
+    for head in (
+        "TPS",
+        "Skor" if not en else "Score",
+        "Kategori" if not en else "Category",
+        "Alasan" if not en else "Reasons",
+    ):
         tps.add_column(head, overflow="fold")
     for a in view.tps:
         tps.add_row(a.tps, f"{a.score:g}", a.category.value, "; ".join(c.text(lang) for c in a.contributions))
@@ -290,10 +315,16 @@ def plan_command(
         err.print("[bold red]--engine harus local atau dask / must be local or dask[/]")
         raise typer.Exit(2)
     scenario = load(path, lang)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out
+    ) as bar:
         task = bar.add_task("Menyusun rencana per Polres / planning per Polres", total=None)
         result = engine_module.plan_all(
-            scenario, load_model(weights), engine, workers, scheduler,
+            scenario,
+            load_model(weights, scenario),
+            engine,
+            workers,
+            scheduler,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     write_plan(result, out_path)
@@ -310,28 +341,49 @@ def print_plan(result: Plan, lang: str) -> None:
         ("TPS / desa / kecamatan", f"{s['tps']:,} / {s['desa']:,} / {s['kecamatan']:,}"),
         (
             "Pos TPS (batas pola / minimum terbukti)" if not en else "TPS posts (pattern floor / proven minimum)",
-            f"{result.extra.get('tps_posts', 0):,} ({result.extra.get('post_floor', 0):,} / {result.extra.get('post_minimum', 0):,})",
+            "{:,} ({:,} / {:,})".format(
+                result.extra.get("tps_posts", 0), result.extra.get("post_floor", 0), result.extra.get("post_minimum", 0)
+            ),
         ),
         ("Pos seluruhnya" if not en else "All posts", f"{len(result.posts):,}"),
-        ("Personel / ditugaskan / cadangan tak terpakai" if not en else "Persons / assigned / idle", f"{s['persons']:,} / {s['assigned']:,} / {s['idle']:,}"),
+        (
+            "Personel / ditugaskan / cadangan tak terpakai" if not en else "Persons / assigned / idle",
+            f"{s['persons']:,} / {s['assigned']:,} / {s['idle']:,}",
+        ),
         ("Slot / kosong" if not en else "Slots / unfilled", f"{s['slots']:,} / {s['unfilled']:,}"),
         ("Jarak tempuh total (km)" if not en else "Total travel (km)", f"{s['cost_km']:,.1f}"),
-        ("Nilai tujuan / batas bawah terbukti" if not en else "Objective / proven lower bound", f"{s['objective']:,.3f} / {s['lower_bound']:,.3f}"),
+        (
+            "Nilai tujuan / batas bawah terbukti" if not en else "Objective / proven lower bound",
+            f"{s['objective']:,.3f} / {s['lower_bound']:,.3f}",
+        ),
     ]
     reserve = result.extra.get("reserve")
     if isinstance(reserve, dict):
         covered, total, bound = s["reserve_covered_weight"], s["reserve_total_weight"], reserve.get("upper_bound", 0)
         pct = 100 * covered / total if total else 100.0
-        rows.append(("Cakupan cadangan (bobot)" if not en else "Reserve coverage (weight)", f"{covered:g} / {total:g} ({pct:.1f}%), batas atas {bound:g}, {reserve.get('teams', 0)} tim"))
+        rows.append(
+            (
+                "Cakupan cadangan (bobot)" if not en else "Reserve coverage (weight)",
+                f"{covered:g} / {total:g} ({pct:.1f}%), batas atas {bound:g}, {reserve.get('teams', 0)} tim",
+            )
+        )
     for label, value in rows:
         table.add_row(label, value)
     out.print(table)
     shortfall = result.extra.get("shortfall")
     if isinstance(shortfall, dict) and shortfall.get("unfilled_by_category"):
-        out.print(("Unfilled by category: " if en else "Slot kosong per kategori: ") + ", ".join(f"{k} {v}" for k, v in shortfall["unfilled_by_category"].items()))
-        out.print(("More people needed: " if en else "Tambahan personel yang dibutuhkan: ") + ", ".join(f"{k} {v}" for k, v in shortfall["more_needed"].items()))
-        out.print(("TPS below their pattern: " if en else "TPS di bawah pola: ") + f"{len(shortfall['tps_below_pattern']):,}")
-    for warning in result.extra.get("warnings", []) or []:  # type: ignore[union-attr]
+        out.print(
+            ("Unfilled by category: " if en else "Slot kosong per kategori: ")
+            + ", ".join(f"{k} {v}" for k, v in shortfall["unfilled_by_category"].items())
+        )
+        out.print(
+            ("More people needed: " if en else "Tambahan personel yang dibutuhkan: ")
+            + ", ".join(f"{k} {v}" for k, v in shortfall["more_needed"].items())
+        )
+        out.print(
+            ("TPS below their pattern: " if en else "TPS di bawah pola: ") + f"{len(shortfall['tps_below_pattern']):,}"
+        )
+    for warning in result.extra.get("warnings", []) or []:
         out.print(f"[yellow]Peringatan:[/] {warning}", highlight=False)
     timings = result.extra.get("timings_ms")
     if isinstance(timings, dict):
@@ -339,9 +391,13 @@ def print_plan(result: Plan, lang: str) -> None:
 
 
 def verdict(scenario: Scenario, result: Plan, weights: Path | None, lang: str) -> bool:
-    violations = check_plan(scenario, result, load_model(weights))
+    violations = check_plan(scenario, result, load_model(weights, scenario))
     if not violations:
-        out.print("[green]Pemeriksa independen: rencana sah.[/]" if lang != "en" else "[green]Independent checker: the plan is valid.[/]")
+        out.print(
+            "[green]Pemeriksa independen: rencana sah.[/]"
+            if lang != "en"
+            else "[green]Independent checker: the plan is valid.[/]"
+        )
         return True
     err.print(f"[bold red]{len(violations)} pelanggaran / violations:[/]")
     for v in violations:
@@ -371,7 +427,10 @@ def replan_command(
     path: Path,
     from_path: Annotated[Path, typer.Option("--from", help="Rencana sebelumnya. / The previous plan.")],
     out_path: PlanPath,
-    absent: Annotated[Path | None, typer.Option("--absent", help="Berkas NRP yang tidak hadir, satu per baris (atau CSV dengan kolom id).")] = None,
+    absent: Annotated[
+        Path | None,
+        typer.Option("--absent", help="Berkas NRP yang tidak hadir, satu per baris (atau CSV dengan kolom id)."),
+    ] = None,
     category: Annotated[list[str] | None, typer.Option("--category", help="TPS_ID=KATEGORI, boleh berulang.")] = None,
     weights: WeightsOption = None,
     lang: Lang = "id",
@@ -381,12 +440,14 @@ def replan_command(
     previous = load_plan(from_path)
     gone = read_absent(absent, {p.id for p in scenario.personnel}) if absent else set()
     changes = parse_categories(category or [], {t.id for t in scenario.tps})
-    result = make_replan(scenario, previous, gone, changes)
+    result = engine_module.replan_all(scenario, previous, gone, changes)
     write_plan(result, out_path)
     print_plan(result, lang)
     info = result.extra["replan"]
     assert isinstance(info, dict)
-    out.print(f"Berpindah / moved: {info['moved']:,}; tetap / kept: {info['kept']:,}; tidak hadir / absent: {len(gone):,}")
+    out.print(
+        f"Berpindah / moved: {info['moved']:,}; tetap / kept: {info['kept']:,}; tidak hadir / absent: {len(gone):,}"
+    )
     verdict(scenario, result, weights, lang)
     out.print(f"Rencana baru ditulis ke {out_path}")
 
@@ -419,7 +480,10 @@ def parse_categories(pairs: list[str], known: set[str]) -> dict[str, Category]:
             category = None
         if tps.strip() not in known or category is None:
             allowed = ", ".join(c.value for c in Category)
-            err.print(f"[bold red]--category {pair}: harus TPS_ID=KATEGORI dengan TPS yang ada dan kategori {allowed}[/]", highlight=False)
+            err.print(
+                f"[bold red]--category {pair}: harus TPS_ID=KATEGORI dengan TPS yang ada dan kategori {allowed}[/]",
+                highlight=False,
+            )
             raise typer.Exit(1)
         changes[tps.strip()] = category
     return changes

@@ -17,7 +17,7 @@ import datetime as dt
 import functools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hypothesis import strategies as st
 
@@ -158,6 +158,36 @@ def _units(kecamatan: list[int], points: Mapping[str, tuple[float, float]]) -> l
     return units
 
 
+def twin_kabupaten(scenario: Scenario, north_deg: float = 0.3) -> Scenario:
+    """The scenario and a copy of it as a second kabupaten (35.02, `north_deg` further north):
+    codes, ids and units renamed (ids and unit codes get a "B"), so two Polres plan apart."""
+
+    def code(c: str) -> str:
+        return c.replace(KABUPATEN, "35.02", 1) if c.startswith(KABUPATEN) else c
+
+    def north(lat: float | None) -> float | None:
+        return None if lat is None else round(lat + north_deg, 6)
+
+    regions = tuple(
+        replace(r, code=code(r.code), parent_code=code(r.parent_code), lat=north(r.lat)) for r in scenario.regions
+    )
+    tps = tuple(replace(t, id=code(t.id), desa_code=code(t.desa_code), lat=north(t.lat)) for t in scenario.tps)
+    units = tuple(
+        replace(u, code=f"{u.code}-B", kecamatan_code=code(u.kecamatan_code), lat=north(u.lat)) for u in scenario.units
+    )
+    people = tuple(
+        replace(p, id=f"{p.id}B", unit_code=f"{p.unit_code}-B" if p.unit_code else "", desa_code=code(p.desa_code))
+        for p in scenario.personnel
+    )
+    return replace(
+        scenario,
+        regions=scenario.regions + regions,
+        tps=scenario.tps + tps,
+        units=scenario.units + units,
+        personnel=scenario.personnel + people,
+    )
+
+
 def rows(*values: tuple[Category, int, int, int, float]) -> tuple[PatternRow, ...]:
     return tuple(PatternRow(*v) for v in values)
 
@@ -293,7 +323,7 @@ def pattern_rows(draw: st.DrawFn) -> tuple[PatternRow, ...]:
 
 
 @st.composite
-def tiny_scenarios(draw: st.DrawFn, min_persons: int = 2, max_persons: int = 11) -> Scenario:
+def tiny_scenarios(draw: st.DrawFn, min_persons: int = 0, max_persons: int = 11) -> Scenario:
     """1 kabupaten, 1-2 kecamatan, 1-3 desa, 1-6 TPS, a few units and people, small patterns."""
     n_kecamatan = draw(st.integers(1, 2))
     desa = [(draw(st.integers(0, n_kecamatan - 1)), draw(offset), draw(offset)) for _ in range(draw(st.integers(1, 3)))]

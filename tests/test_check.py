@@ -341,7 +341,8 @@ def test_it_refuses_a_plan_that_breaks_one_rule_naming_only_that_rule(rule, brea
 
 
 def test_it_has_a_case_for_every_rule_of_the_checker():
-    assert {rule for rule, _ in CASES} == set(check.RULES)
+    # own_polres needs two Polres: tests/test_plan.py breaks it on its own scenario.
+    assert {rule for rule, _ in CASES} | {"own_polres"} == set(check.RULES)
 
 
 def test_it_names_the_rule_in_each_violation_message():

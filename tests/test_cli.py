@@ -30,7 +30,11 @@ def test_it_writes_the_demo_as_a_csv_folder_when_not_xlsx(tmp_path):
     folder = tmp_path / "demo"
     assert siaga("scenario", "demo", "--out", folder).exit_code == 0
     assert {p.name for p in folder.iterdir()} == {
-        "operation.csv", "regions.csv", "tps.csv", "units.csv", "personnel.csv"
+        "operation.csv",
+        "regions.csv",
+        "tps.csv",
+        "units.csv",
+        "personnel.csv",
     }
     assert siaga("scenario", "validate", folder).exit_code == 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -16,12 +17,13 @@ from plan_helpers import (
     slot_count,
     tiny_scenario,
     tiny_scenarios,
+    twin_kabupaten,
 )
 from typer.testing import CliRunner
 
-from siaga.core import demo
+from siaga.core import demo, engine, polres
 from siaga.core.check import check_plan
-from siaga.core.model import Category, Plan, Scenario
+from siaga.core.model import Assignment, Category, Plan, Scenario
 from siaga.core.plan import plan as make_plan
 from siaga.core.problems import ScenarioError
 from siaga.core.scenario import read_scenario, write_scenario
@@ -32,6 +34,7 @@ TINY = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )
+ONE_POLRI_EACH = rows((KR, 1, 1, 0, 0), (R, 1, 1, 0, 0), (SR, 1, 1, 0, 0))
 MAX_SLOTS, MAX_PERSONS = 10, 10  # what the brute force goes through quickly
 
 
@@ -79,6 +82,51 @@ def test_it_groups_tps_into_few_posts_with_the_pemilu_2024_pattern(demo_scenario
     assert len(tps_posts) == result.extra["tps_posts"]
     assert len(tps_posts) < len(scenario.tps) / 3
     assert len(tps_posts) <= 1.05 * result.extra["post_floor"]
+
+
+def second_polres(scenario: Scenario) -> Scenario:
+    """The copy `twin_kabupaten` added, alone."""
+    return replace(
+        scenario,
+        regions=tuple(r for r in scenario.regions if r.code.startswith("35.02")),
+        tps=tuple(t for t in scenario.tps if t.id.startswith("35.02")),
+        units=tuple(u for u in scenario.units if u.code.endswith("-B")),
+        personnel=tuple(p for p in scenario.personnel if p.id.endswith("B")),
+    )
+
+
+def test_it_plans_two_polres_apart_into_one_plan_the_checker_accepts():
+    one = tiny_scenario(
+        [(0, SR, 0.0, 0.0), (0, KR, 0.002, 0.0), (1, R, 0.0, 0.0)],
+        [("POLRES", True), ("POLSEK-0", True), ("KODIM", True), ("LINMAS-0", True), ("BRIMOB", True)],
+        desa=[(0, 0.0, 0.0), (1, 0.0, 0.0)],
+        village_guard_polri=1,
+        reserve_team_size=1,
+    )
+    scenario = twin_kabupaten(one)
+    result = engine.plan_all(scenario, workers=1)
+    assert check_plan(scenario, result) == []
+    parts = [make_plan(one), make_plan(second_polres(scenario))]
+    assert result.summary["objective"] == pytest.approx(sum(p.summary["objective"] for p in parts), abs=1e-3)
+    assert len(result.posts) == sum(len(p.posts) for p in parts)
+
+
+def test_it_keeps_each_polres_to_its_own_people_and_bounds_that_optimum():
+    """Polres A has a post and no Polri; Polres B, 33 km away, has a Polri to spare. Each
+    Polres plans its own operation, so A's post stays empty (the checker's own_polres rule
+    refuses B's Polri there), and the lower bound holds for the optimum of each Polres."""
+    one = tiny_scenario([(0, SR, 0.0, 0.0)], [("POLRES", True), ("POLRES", True)], pattern=ONE_POLRI_EACH)
+    both = twin_kabupaten(one)
+    scenario = replace(both, personnel=tuple(p for p in both.personnel if p.id.endswith("B")))
+    result = engine.plan_all(scenario, workers=1)
+    assert check_plan(scenario, result) == []
+    parts = polres.split(scenario).values()
+    optimum = sum(brute_force(part, engine._part_of(result, part).posts).optimum for part in parts)
+    assert result.summary["lower_bound"] <= optimum + 1e-6 <= result.summary["objective"] + 2e-6
+    [empty] = result.unfilled
+    spare = next(p.id for p in scenario.personnel if not any(a.person == p.id for a in result.assignments))
+    moved = replace(result, assignments=(*result.assignments, Assignment(spare, empty.post, "POLRI", 0.0)))
+    assert "own_polres" in {v.rule for v in check_plan(scenario, moved)}
 
 
 # ---------------------------------------------------------------- the command line
@@ -140,6 +188,17 @@ def test_it_exits_2_for_a_json_file_that_is_not_a_plan(demo_files, tmp_path):
 # ---------------------------------------------------------------- properties on tiny scenarios
 
 
+@settings(max_examples=20, deadline=None)
+@given(tiny_scenarios())
+def test_it_builds_tiny_scenarios_the_reader_accepts_as_they_are(scenario):
+    """The helper's scenarios are valid workbooks: the properties below test real inputs."""
+    with tempfile.TemporaryDirectory() as folder:
+        write_scenario(scenario, Path(folder) / "scenario")
+        loaded = read_scenario(Path(folder) / "scenario")
+    assert loaded.tps == scenario.tps and loaded.personnel == scenario.personnel
+    assert loaded.patterns == scenario.patterns and loaded.operation == scenario.operation
+
+
 @TINY
 @given(tiny_scenarios())
 def test_it_makes_plans_the_checker_accepts(scenario):
@@ -178,8 +237,6 @@ def test_it_leaves_unavailable_people_out(scenario):
 
 
 # ---------------------------------------------------------------- who comes first when people are short
-
-ONE_POLRI_EACH = rows((KR, 1, 1, 0, 0), (R, 1, 1, 0, 0), (SR, 1, 1, 0, 0))
 
 
 def short_of_polri(near: Category, far: Category) -> Scenario:

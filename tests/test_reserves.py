@@ -75,14 +75,16 @@ def test_it_places_no_team_without_teams_or_sites():
     assert nothing.sites == () and nothing.covered_weight == 0 and nothing.total_weight == 8
 
 
-def test_it_falls_back_to_greedy_with_swaps_when_the_solver_finds_nothing(monkeypatch):
+@pytest.mark.parametrize(("limit", "method", "bound"), [(20_000, "enumeration", 8), (0, "greedy+swap", 10)])
+def test_it_falls_back_when_the_solver_finds_nothing(monkeypatch, limit, method, bound):
     monkeypatch.setattr(reserves.solvers, "max_covering", lambda *args: (None, 0.0, False))
+    monkeypatch.setattr(reserves, "ENUMERATE_LIMIT", limit)
     sites = [site("A", 0, 0), site("B", 0, 20)]
     targets = [target("a", 0, 1, 8), target("b", 0, 21, 2), target("nowhere", 50, 50, 4)]
     placement = place_reserves(sites, targets, teams=1, reach_km=3)
-    assert placement.method == "greedy+swap"
+    assert placement.method == method
     assert placement.sites == ("A",) and placement.covered_weight == 8
-    assert placement.upper_bound == 10  # all that any site reaches
+    assert placement.upper_bound == bound  # enumeration proves its choice; greedy only knows the reachable weight
     assert placement.total_weight == 14
 
 
@@ -138,9 +140,9 @@ GREEDY_TRAP = (4, {frozenset({0, 3}): 8, frozenset({2}): 2, frozenset({0, 2}): 4
 @settings(max_examples=60, deadline=None)
 @given(merged_cases())
 @example(GREEDY_TRAP)
-def test_it_falls_back_to_a_greedy_placement_as_good_as_the_optimum(case):
+def test_it_tries_every_choice_of_sites_when_they_are_few(case):
     n_sites, merged, open_sites = case
-    chosen = reserves._greedy_swap(n_sites, merged, open_sites)
+    chosen = reserves._best_subset(n_sites, merged, open_sites)
     assert len(chosen) == open_sites
     assert covered(chosen, merged) == best_subset(n_sites, merged, open_sites)
 

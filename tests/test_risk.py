@@ -200,3 +200,57 @@ def test_it_refuses_a_bad_weights_file_naming_what_to_fix(tmp_path, data, words)
     path.write_text(json.dumps(data))
     with pytest.raises(risk.WeightsError, match=words):
         risk.load_model(path)
+
+
+# ---------------------------------------------------------------- the command line and the operation sheet
+
+
+def test_it_prints_every_demo_tps_with_a_category_and_reasons(tmp_path):
+    from typer.testing import CliRunner
+
+    from siaga.cli import app
+
+    write_scenario(DEMO, tmp_path / "demo.xlsx")
+    runner = CliRunner()
+    shown = runner.invoke(app, ["risk", str(tmp_path / "demo.xlsx")], env={"COLUMNS": "250"})
+    assert shown.exit_code == 0, shown.output
+    for t in DEMO.tps:
+        assert t.id in shown.output
+    assert "Riwayat kerusuhan atau Pilkades gagal/diulang: +25" in shown.output
+    assert "Penetapan kategori manual" in shown.output and "Info intelijen" in shown.output
+    data = json.loads(runner.invoke(app, ["risk", str(tmp_path / "demo.xlsx"), "--json"]).stdout)
+    assert set(data) == {t.id for t in DEMO.tps}
+    for item in data.values():
+        assert {"score", "category", "source", "contributions"} <= set(item)
+        assert item["source"] in ("model", "override")
+        assert all(set(c) == {"indicator", "value", "points"} for c in item["contributions"])
+        assert math.isclose(sum(c["points"] for c in item["contributions"]), item["score"], abs_tol=1e-6)
+    desa = runner.invoke(app, ["risk", str(tmp_path / "demo.xlsx"), "--desa", "35.14.20.2004"])
+    assert "Plososari" in desa.output and "SANGAT_RAWAN" in desa.output
+
+
+def test_it_takes_weights_and_thresholds_from_the_operation_sheet(tmp_path):
+    op = dataclasses.replace(DEMO.operation, weights={"coastal": 30.0}, threshold_rawan=25.0)
+    scenario = dataclasses.replace(DEMO, operation=op)
+    write_scenario(scenario, tmp_path / "s.xlsx")
+    loaded = read_scenario(tmp_path / "s.xlsx")
+    assert loaded.operation.weights == {"coastal": 30.0} and loaded.operation.threshold_rawan == 25.0
+    semare = risk.assess(loaded)["35.14.16.2021-01"]
+    assert semare.score >= 30 and semare.category == Category.RAWAN
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("violance_history=3", "bad_weights"), ("coastal=tinggi", "bad_weights"), ("coastal", "bad_weights")],
+)
+def test_it_refuses_operation_weights_it_cannot_read(tmp_path, text, code):
+    write_scenario(DEMO, tmp_path / "s")
+    operation = tmp_path / "s" / "operation.csv"
+    lines = [
+        f'weights,"{text}"' if line.startswith("weights,") else line for line in operation.read_text().splitlines()
+    ]
+    operation.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ScenarioError) as caught:
+        read_scenario(tmp_path / "s")
+    [problem] = caught.value.problems
+    assert problem.code == code and problem.sheet == "operation"

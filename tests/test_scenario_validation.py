@@ -60,7 +60,11 @@ def custom_patterns(t: Tables, *rows: list[object]) -> None:
     t.set("operation", 4, "value", "custom")
     named = {str(r[0]).upper() for r in rows}
     filler = [[c, 1, 1, 0, 2] for c in ("KURANG_RAWAN", "RAWAN", "SANGAT_RAWAN") if c not in named]
-    t.sheets["patterns"] = [["category", "tps_per_post", "polri_per_post", "tni_per_post", "linmas_per_tps"], *rows, *filler]
+    t.sheets["patterns"] = [
+        ["category", "tps_per_post", "polri_per_post", "tni_per_post", "linmas_per_tps"],
+        *rows,
+        *filler,
+    ]
 
 
 def set_cells(*edits: tuple[str, int, str, object]) -> Callable[[Tables], object]:

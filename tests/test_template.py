@@ -21,13 +21,18 @@ def test_it_has_every_sheet_with_indonesian_headers_and_instructions_first(book)
     assert [c.value for c in wb["tps"][1]][:4] == ["id", "kode_desa", "nomor", "dpt"]
     assert [c.value for c in wb["personel"][1]][:3] == ["nrp", "nama", "pangkat"]
     guide = [[c.value for c in row] for row in wb["petunjuk"].iter_rows()]
-    assert ["tps", "dpt", "voters", "ya"] == guide[[r[1] for r in guide].index("dpt")][:4]
+    assert guide[[r[1] for r in guide].index("dpt")][:4] == ["tps", "dpt", "voters", "ya"]
     assert any(r[1] == "violence_history" for r in guide)
 
 
 @pytest.mark.parametrize(
     ("sheet", "column", "word"),
-    [("wilayah", "C", "KELURAHAN"), ("tps", "H", "SANGAT_RAWAN"), ("satuan", "C", "KORAMIL"), ("personel", "E", "LINMAS")],
+    [
+        ("wilayah", "C", "KELURAHAN"),
+        ("tps", "H", "SANGAT_RAWAN"),
+        ("satuan", "C", "KORAMIL"),
+        ("personel", "E", "LINMAS"),
+    ],
 )
 def test_it_offers_drop_down_lists_for_enumerated_columns(book, sheet, column, word):
     ws = openpyxl.load_workbook(book)[sheet]

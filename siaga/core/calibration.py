@@ -59,7 +59,8 @@ def read_incidents(path: Path, scenario: Scenario) -> set[str]:
             reader = csv.DictReader(f)
             heads = {(h or "").strip().lower(): h for h in reader.fieldnames or []}
             if "tps_id" not in heads and "desa_code" not in heads:
-                raise IncidentsError([f"{path.name}, baris 1: perlu kolom 'tps_id' atau 'desa_code' / needs a 'tps_id' or 'desa_code' column"])
+                need = "perlu kolom 'tps_id' atau 'desa_code' / needs a 'tps_id' or 'desa_code' column"
+                raise IncidentsError([f"{path.name}, baris 1: {need}"])
             for number, row in enumerate(reader, start=2):
                 tps = (row.get(heads.get("tps_id", ""), "") or "").strip()
                 desa = (row.get(heads.get("desa_code", ""), "") or "").strip()
@@ -67,12 +68,14 @@ def read_incidents(path: Path, scenario: Scenario) -> set[str]:
                     if tps in tps_ids:
                         positive.add(tps)
                     else:
-                        problems.append(f"{path.name}, baris {number}, kolom 'tps_id', nilai '{tps}': TPS tidak ada di skenario / not in the scenario")
+                        where = f"{path.name}, baris {number}, kolom 'tps_id', nilai '{tps}'"
+                        problems.append(f"{where}: TPS tidak ada di skenario / not in the scenario")
                 elif desa:
                     if desa in by_desa:
                         positive.update(by_desa[desa])
                     else:
-                        problems.append(f"{path.name}, baris {number}, kolom 'desa_code', nilai '{desa}': desa tanpa TPS di skenario / no TPS in the scenario")
+                        where = f"{path.name}, baris {number}, kolom 'desa_code', nilai '{desa}'"
+                        problems.append(f"{where}: desa tanpa TPS di skenario / no TPS in the scenario")
                 else:
                     problems.append(f"{path.name}, baris {number}: tps_id dan desa_code kosong / both blank")
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
@@ -122,7 +125,9 @@ def calibrate(
     test = np.array([d in held for d in desa])
     train = ~test
     if len(set(y[train])) < 2 or len(set(y[test])) < 2:
-        raise IncidentsError(["riwayat kejadian terlalu sedikit untuk kalibrasi / too few incidents (or no quiet TPS) to calibrate"])
+        raise IncidentsError(
+            ["riwayat kejadian terlalu sedikit untuk kalibrasi / too few incidents (or no quiet TPS) to calibrate"]
+        )
     beta, b0 = fit_logistic(x[train], y[train], l2)
     fitted_p = _sigmoid(x[test] @ beta + b0)
     default = default_model()

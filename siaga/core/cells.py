@@ -7,6 +7,7 @@ and returns the value, or raises `Bad` with the problem code and its parameters.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 from collections.abc import Callable, Mapping
 from enum import StrEnum
@@ -148,3 +149,27 @@ def _plain(x: float) -> str:
 
 latitude = in_range(number, -11.0, 6.0, "outside_indonesia")
 longitude = in_range(number, 95.0, 141.0, "outside_indonesia")
+
+
+def weights(value: object) -> dict[str, float]:
+    """Indicator weights written in one cell: `violence_history=30; head_to_head=25`."""
+    from siaga.core.indicators import catalog
+
+    out: dict[str, float] = {}
+    for part in text(value).replace(",", ";").split(";"):
+        if not part.strip():
+            continue
+        key, sep, raw = part.partition("=")
+        key = "_".join(key.strip().lower().replace("-", " ").split())
+        if not sep or key not in catalog():
+            close = difflib.get_close_matches(key, list(catalog()), n=1)
+            raise Bad("bad_weights", part=part.strip(), hint=f" ({close[0]}?)" if close else "")
+        try:
+            out[key] = float(raw.strip())
+        except ValueError:
+            raise Bad("bad_weights", part=part.strip(), hint="") from None
+    return out
+
+
+def weights_text(mapping: dict[str, float]) -> str:
+    return "; ".join(f"{k}={v!r}" for k, v in mapping.items())

@@ -2,8 +2,8 @@
 
 It shares no code with the planner (plan.py, posts.py, solvers.py, reserves.py, geo.py): only
 the scenario model and what defines a plan's inputs: the pattern presets, the vulnerability
-model and the split of a scenario by Polres. Each rule is a small named function in `RULES`; `check_plan` runs them all and
-returns every violation, each naming its rule.
+model and the split of a scenario by Polres. Each rule is a small named function in `RULES`;
+`check_plan` runs them all and returns every violation, each naming its rule.
 """
 
 from __future__ import annotations
@@ -91,7 +91,9 @@ def _as_replanned(scenario: Scenario, plan: Plan) -> Scenario:
     absent = set(replan.get("absent", []))
     changes = {str(k): Category(v) for k, v in dict(replan.get("category_changes", {})).items()}
     people = tuple(replace(p, available=False) if p.id in absent else p for p in scenario.personnel)
-    tps = tuple(replace(t, category=changes[t.id], category_reason="re-plan") if t.id in changes else t for t in scenario.tps)
+    tps = tuple(
+        replace(t, category=changes[t.id], category_reason="re-plan") if t.id in changes else t for t in scenario.tps
+    )
     return replace(scenario, personnel=people, tps=tps)
 
 
@@ -170,7 +172,9 @@ def _post_radius(f: _Facts) -> Iterator[str]:
     """The post stands at one of its TPS, and every TPS is within the radius of it."""
     for p in f.posts_of("TPS"):
         members = [f.tps[t] for t in p.tps if t in f.tps]
-        if not any(abs(t.lat - p.lat) < POINT_TOLERANCE_DEG and abs(t.lon - p.lon) < POINT_TOLERANCE_DEG for t in members):
+        if not any(
+            abs(t.lat - p.lat) < POINT_TOLERANCE_DEG and abs(t.lon - p.lon) < POINT_TOLERANCE_DEG for t in members
+        ):
             yield f"post {p.id} is not at the location of one of its TPS"
         for t in members:
             d = _km(p.lat, p.lon, t.lat, t.lon)
@@ -235,7 +239,11 @@ def _reserve_posts(f: _Facts) -> Iterator[str]:
         yield f"{len(posts)} reserve teams, expected {teams} (available Brimob of each Polres // {size})"
     sites = {(u.lat, u.lon) for u in f.scenario.units}
     for p in posts:
-        if not any(abs(p.lat - la) < POINT_TOLERANCE_DEG and abs(p.lon - lo) < POINT_TOLERANCE_DEG for la, lo in sites if la is not None and lo is not None):
+        if not any(
+            abs(p.lat - la) < POINT_TOLERANCE_DEG and abs(p.lon - lo) < POINT_TOLERANCE_DEG
+            for la, lo in sites
+            if la is not None and lo is not None
+        ):
             yield f"reserve post {p.id} is not at a unit location"
         if {s: n for s, n in p.required.items() if n} != {"BRIMOB": f.op.reserve_team_size}:
             yield f"reserve post {p.id} requires {dict(p.required)}, expected {f.op.reserve_team_size} BRIMOB"
@@ -255,6 +263,25 @@ def _eligibility(f: _Facts) -> Iterator[str]:
             yield f"{a.person} ({person.force.value}) fills a {a.slot} slot at {a.post}"
         if a.slot == "LINMAS" and person.desa_code != post.desa_code:
             yield f"Linmas {a.person} of desa {person.desa_code} serves outside it, at {a.post}"
+
+
+@rule("own_polres")
+def _own_polres(f: _Facts) -> Iterator[str]:
+    """Each Polres plans its own operation: people serve at posts of their own Polres."""
+    parts = polres.split(f.scenario)
+    if len(parts) < 2:
+        return
+    home = {p.id: code for code, part in parts.items() for p in part.personnel}
+    post_home = {}
+    for code, part in parts.items():
+        desa = {r.code for r in part.regions}
+        units = {(u.lat, u.lon) for u in part.units}
+        for post in f.plan.posts:
+            if post.desa_code in desa or (post.kind == "RESERVE" and (post.lat, post.lon) in units):
+                post_home.setdefault(post.id, code)
+    for a in f.plan.assignments:
+        if a.person in home and a.post in post_home and home[a.person] != post_home[a.post]:
+            yield f"{a.person} of Polres {home[a.person]} serves at {a.post} of Polres {post_home[a.post]}"
 
 
 @rule("one_slot_per_person")
@@ -281,13 +308,13 @@ def _cost(f: _Facts) -> Iterator[str]:
         if person is None or post is None:
             continue
         if person.force == Force.LINMAS:
-            origin = f.regions[person.desa_code]
-            sector = ""
+            desa = f.regions[person.desa_code]
+            lat, lon, sector = desa.lat, desa.lon, ""
         else:
             unit = f.units[person.unit_code]
-            origin = unit
+            lat, lon = unit.lat, unit.lon
             sector = unit.kecamatan_code if unit.kind in (UnitKind.POLSEK, UnitKind.KORAMIL) else ""
-        expected = f.op.road_factor * _km(origin.lat or 0, origin.lon or 0, post.lat, post.lon)
+        expected = f.op.road_factor * _km(lat or 0, lon or 0, post.lat, post.lon)
         if sector and post.kecamatan_code != sector:
             expected += f.op.out_of_sector_penalty_km
         if abs(expected - a.cost_km) > COST_TOLERANCE_KM:
@@ -330,18 +357,18 @@ def _summary(f: _Facts) -> Iterator[str]:
         "slots": sum(sum(p.required.values()) for p in f.plan.posts),
         "unfilled": sum(max(0, n - f.assigned[(p.id, s)]) for p in f.plan.posts for s, n in p.required.items()),
     }
-    for key, value in expected.items():
-        if s.get(key) != value:
-            yield f"summary.{key} is {s.get(key)}, expected {value}"
-    for key, value in (("cost_km", cost), ("objective", penalty + cost)):
-        if not math.isclose(float(s.get(key, math.nan)), value, rel_tol=1e-9, abs_tol=1e-4):
-            yield f"summary.{key} is {s.get(key)}, expected {value:.6f}"
+    for key, count in expected.items():
+        if s.get(key) != count:
+            yield f"summary.{key} is {s.get(key)}, expected {count}"
+    for key, km in (("cost_km", cost), ("objective", penalty + cost)):
+        if not math.isclose(float(s.get(key, math.nan)), km, rel_tol=1e-9, abs_tol=1e-4):
+            yield f"summary.{key} is {s.get(key)}, expected {km:.6f}"
     if not float(s.get("lower_bound", math.inf)) <= float(s.get("objective", -math.inf)) + 1e-9:
         yield "summary.lower_bound is above the objective"
     covered, total = _reserve_coverage(f)
-    for key, value in (("reserve_covered_weight", covered), ("reserve_total_weight", total)):
-        if not math.isclose(float(s.get(key, math.nan)), value, abs_tol=1e-6):
-            yield f"summary.{key} is {s.get(key)}, expected {value:g}"
+    for key, weight in (("reserve_covered_weight", covered), ("reserve_total_weight", total)):
+        if not math.isclose(float(s.get(key, math.nan)), weight, abs_tol=1e-6):
+            yield f"summary.{key} is {s.get(key)}, expected {weight:g}"
 
 
 def _reserve_coverage(f: _Facts) -> tuple[float, float]:

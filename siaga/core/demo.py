@@ -86,32 +86,153 @@ TPS_COUNT = 152
 POLRI, BRIMOB, TNI, SATPOL_PP, TOTAL = 300, 100, 100, 30, 950
 LINMAS = TOTAL - POLRI - BRIMOB - TNI - SATPOL_PP
 
-GIVEN = (
-    "Agus Bambang Budi Dedi Eko Fajar Hadi Hendra Imam Joko Moch. Nur Rudi Slamet Sugeng Teguh Wahyu "
-    "Yudi Arief Dimas Rizky Andik Wawan Heri Abdul Ahmad Mustofa Syaiful Khoirul Anwar Zainal Sutrisno"
-).split()
-GIVEN_WOMEN = "Siti Dewi Sri Lilik Yuliana Fitri Anik Endang Rina Nurul Umi Mega Ayu".split()
-FAMILY = (
-    "Santoso Wijaya Prasetyo Hidayat Saputra Susanto Setiawan Kurniawan Purnomo Wibowo Nugroho "
-    "Hartono Rahman Hasan Maulana Firmansyah Effendi Utomo Suryadi Hariyanto Wahyudi Sholeh"
-).split()
-VILLAGER = "Sumarno Ponirin Suparno Misnadi Rasimin Samsul Sukardi Mat Rawi Jumali Saniman Poniyem Sumiati".split()
+GIVEN = [
+    "Agus",
+    "Bambang",
+    "Budi",
+    "Dedi",
+    "Eko",
+    "Fajar",
+    "Hadi",
+    "Hendra",
+    "Imam",
+    "Joko",
+    "Moch.",
+    "Nur",
+    "Rudi",
+    "Slamet",
+    "Sugeng",
+    "Teguh",
+    "Wahyu",
+    "Yudi",
+    "Arief",
+    "Dimas",
+    "Rizky",
+    "Andik",
+    "Wawan",
+    "Heri",
+    "Abdul",
+    "Ahmad",
+    "Mustofa",
+    "Syaiful",
+    "Khoirul",
+    "Anwar",
+    "Zainal",
+    "Sutrisno",
+]
+GIVEN_WOMEN = [
+    "Siti",
+    "Dewi",
+    "Sri",
+    "Lilik",
+    "Yuliana",
+    "Fitri",
+    "Anik",
+    "Endang",
+    "Rina",
+    "Nurul",
+    "Umi",
+    "Mega",
+    "Ayu",
+]
+FAMILY = [
+    "Santoso",
+    "Wijaya",
+    "Prasetyo",
+    "Hidayat",
+    "Saputra",
+    "Susanto",
+    "Setiawan",
+    "Kurniawan",
+    "Purnomo",
+    "Wibowo",
+    "Nugroho",
+    "Hartono",
+    "Rahman",
+    "Hasan",
+    "Maulana",
+    "Firmansyah",
+    "Effendi",
+    "Utomo",
+    "Suryadi",
+    "Hariyanto",
+    "Wahyudi",
+    "Sholeh",
+]
+VILLAGER = [
+    "Sumarno",
+    "Ponirin",
+    "Suparno",
+    "Misnadi",
+    "Rasimin",
+    "Samsul",
+    "Sukardi",
+    "Mat",
+    "Rawi",
+    "Jumali",
+    "Saniman",
+    "Poniyem",
+    "Sumiati",
+]
 
 # Rank pyramids: (rank, how many). Totals match the published force.
 POLRES_RANKS = (
-    ("AKBP", 1), ("KOMPOL", 3), ("AKP", 6), ("IPTU", 8), ("IPDA", 10), ("AIPTU", 12), ("AIPDA", 14),
-    ("BRIPKA", 22), ("BRIGPOL", 30), ("BRIPTU", 24), ("BRIPDA", 20),
+    ("AKBP", 1),
+    ("KOMPOL", 3),
+    ("AKP", 6),
+    ("IPTU", 8),
+    ("IPDA", 10),
+    ("AIPTU", 12),
+    ("AIPDA", 14),
+    ("BRIPKA", 22),
+    ("BRIGPOL", 30),
+    ("BRIPTU", 24),
+    ("BRIPDA", 20),
 )  # 150
 POLSEK_RANKS = (
-    ("AKP", 1), ("IPTU", 1), ("IPDA", 1), ("AIPTU", 2), ("AIPDA", 2), ("BRIPKA", 4), ("BRIGPOL", 5),
-    ("BRIPTU", 3), ("BRIPDA", 2),
+    ("AKP", 1),
+    ("IPTU", 1),
+    ("IPDA", 1),
+    ("AIPTU", 2),
+    ("AIPDA", 2),
+    ("BRIPKA", 4),
+    ("BRIGPOL", 5),
+    ("BRIPTU", 3),
+    ("BRIPDA", 2),
 )  # 21 per Polsek, 147 for 7
-BRIMOB_RANKS = (("AKP", 1), ("IPDA", 3), ("AIPDA", 3), ("BRIPKA", 6), ("BRIGPOL", 12), ("BRIPTU", 15),
-                ("BRIPDA", 20), ("BHARAKA", 10), ("BHARATU", 15), ("BHARADA", 15))  # 100
-KODIM_RANKS = (("MAYOR", 1), ("KAPTEN", 2), ("LETTU", 2), ("PELTU", 2), ("SERKA", 4), ("SERTU", 5),
-               ("SERDA", 5), ("KOPDA", 4), ("PRAKA", 3), ("PRATU", 2))  # 30
-KORAMIL_RANKS = (("KAPTEN", 1), ("PELDA", 1), ("SERKA", 2), ("SERTU", 2), ("SERDA", 2), ("KOPDA", 1),
-                 ("PRAKA", 1))  # 10 per Koramil, 70 for 7
+BRIMOB_RANKS = (
+    ("AKP", 1),
+    ("IPDA", 3),
+    ("AIPDA", 3),
+    ("BRIPKA", 6),
+    ("BRIGPOL", 12),
+    ("BRIPTU", 15),
+    ("BRIPDA", 20),
+    ("BHARAKA", 10),
+    ("BHARATU", 15),
+    ("BHARADA", 15),
+)  # 100
+KODIM_RANKS = (
+    ("MAYOR", 1),
+    ("KAPTEN", 2),
+    ("LETTU", 2),
+    ("PELTU", 2),
+    ("SERKA", 4),
+    ("SERTU", 5),
+    ("SERDA", 5),
+    ("KOPDA", 4),
+    ("PRAKA", 3),
+    ("PRATU", 2),
+)  # 30
+KORAMIL_RANKS = (
+    ("KAPTEN", 1),
+    ("PELDA", 1),
+    ("SERKA", 2),
+    ("SERTU", 2),
+    ("SERDA", 2),
+    ("KOPDA", 1),
+    ("PRAKA", 1),
+)  # 10 per Koramil, 70 for 7
 
 
 def pasuruan_kota(seed: int = SEED) -> Scenario:
@@ -195,8 +316,15 @@ def _tps(rng: random.Random, point: dict[str, tuple[float, float]]) -> list[Tps]
     # The intelligence section's own call, kept with its reason (an override).
     first = out[0]
     out[0] = Tps(
-        first.id, first.desa_code, first.number, first.voters, first.lat, first.lon, first.address,
-        Category.SANGAT_RAWAN, "Info intelijen: kedua tim sukses berencana mengerahkan massa ke TPS",
+        first.id,
+        first.desa_code,
+        first.number,
+        first.voters,
+        first.lat,
+        first.lon,
+        first.address,
+        Category.SANGAT_RAWAN,
+        "Info intelijen: kedua tim sukses berencana mengerahkan massa ke TPS",
         first.indicators,
     )
     return out
@@ -224,7 +352,9 @@ def _personnel(rng: random.Random, units: list[Unit], tps: list[Tps]) -> list[Pe
     def person(unit: str, rank: str, force: Force, desa: str = "") -> None:
         number = _number(rng, force, desa, used)
         name = _name(rng, force)
-        people.append(Person(number, name, rank, unit, force, desa, f"08{rng.choice('1235')}{rng.randint(10**8, 10**9 - 1)}"))
+        people.append(
+            Person(number, name, rank, unit, force, desa, f"08{rng.choice('1235')}{rng.randint(10**8, 10**9 - 1)}")
+        )
 
     def staff(unit: str, ranks: tuple[tuple[str, int], ...], force: Force) -> None:
         for rank, count in ranks:
@@ -263,7 +393,9 @@ def _number(rng: random.Random, force: Force, desa: str, used: set[str]) -> str:
             number = f"3{rng.randint(10, 20)}{rng.randint(10**7, 10**8 - 1)}"
         elif force == Force.SATPOL_PP:
             born = f"19{rng.randint(70, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
-            number = f"{born}20{rng.randint(0, 19):02d}{rng.randint(1, 12):02d}{rng.randint(1, 2)}{rng.randint(1, 999):03d}"
+            number = (
+                f"{born}20{rng.randint(0, 19):02d}{rng.randint(1, 12):02d}{rng.randint(1, 2)}{rng.randint(1, 999):03d}"
+            )
         else:
             number = f"{rng.randint(70, 99)}{rng.randint(1, 12):02d}{rng.randint(0, 9999):04d}"
         if number not in used:

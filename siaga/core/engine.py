@@ -12,12 +12,13 @@ import gc
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 
 from siaga.core import polres
-from siaga.core.model import Plan, Scenario
-from siaga.core.plan import plan
+from siaga.core.model import Category, Plan, Scenario
+from siaga.core.plan import plan, replan
 from siaga.core.risk import RiskModel
 
 _PARTS: dict[str, Scenario] = {}
@@ -72,7 +73,7 @@ def _local(
             return done
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for code, p in pool.map(_plan_part, parts, chunksize=max(1, len(parts) // (workers * 8))):
+            for code, p in pool.map(_plan_part, parts, chunksize=2):
                 done[code] = p
                 if progress:
                     progress(len(done), len(parts))
@@ -81,7 +82,9 @@ def _local(
     return done
 
 
-def _dask(parts: dict[str, Scenario], model: RiskModel | None, scheduler: str | None, workers: int | None) -> dict[str, Plan]:
+def _dask(
+    parts: dict[str, Scenario], model: RiskModel | None, scheduler: str | None, workers: int | None
+) -> dict[str, Plan]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:  # the optional extra is not installed
@@ -90,7 +93,9 @@ def _dask(parts: dict[str, Scenario], model: RiskModel | None, scheduler: str | 
         client = Client(scheduler)
         cluster = None
     else:
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         client = Client(cluster)
     try:
         futures = {code: client.submit(plan, part, model, 5.0, key=f"plan-{code}") for code, part in parts.items()}
@@ -99,6 +104,49 @@ def _dask(parts: dict[str, Scenario], model: RiskModel | None, scheduler: str | 
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def replan_all(
+    scenario: Scenario,
+    previous: Plan,
+    absent: Iterable[str] = (),
+    category_changes: Mapping[str, Category] | None = None,
+) -> Plan:
+    """Re-plan every Polres against its part of the previous plan, and merge."""
+    parts = polres.split(scenario)
+    if len(parts) == 1:
+        return replan(scenario, previous, absent, category_changes)
+    gone = list(absent)
+    plans = [replan(part, _part_of(previous, part), gone, category_changes) for part in parts.values()]
+    merged = merge(scenario, plans)
+    steps = [p.extra["replan"] for p in plans]
+    combined = {
+        "absent": sorted({a for s in steps for a in s["absent"]}),
+        "category_changes": {k: v for s in steps for k, v in s["category_changes"].items()},
+        "moved": sum(s["moved"] for s in steps),
+        "kept": sum(s["kept"] for s in steps),
+    }
+    return replace(merged, extra={**merged.extra, "replan": combined})
+
+
+def _part_of(plan_: Plan, part: Scenario) -> Plan:
+    """The posts, assignments and categories of one Polres in a merged plan."""
+    desa = {r.code for r in part.regions}
+    units = {u.code for u in part.units}
+    posts = tuple(
+        p
+        for p in plan_.posts
+        if (p.desa_code in desa if p.kind != "RESERVE" else p.id.removeprefix("RESERVE-").rsplit("-", 1)[0] in units)
+    )
+    ids = {p.id for p in posts}
+    tps = {t.id for t in part.tps}
+    return replace(
+        plan_,
+        posts=posts,
+        assignments=tuple(a for a in plan_.assignments if a.post in ids),
+        unfilled=tuple(u for u in plan_.unfilled if u.post in ids),
+        tps_categories={k: v for k, v in plan_.tps_categories.items() if k in tps},
+    )
 
 
 def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
@@ -113,13 +161,13 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
     timings: Counter[str] = Counter()
     warnings: list[str] = []
     for p in plans:
-        for key, value in dict(p.extra.get("shortfall", {})).items():  # type: ignore[call-overload]
+        for key, value in dict(p.extra.get("shortfall", {})).items():
             if key == "tps_below_pattern":
                 below.update(value)
             else:
                 shortfall.setdefault(key, Counter()).update(value)
-        timings.update(dict(p.extra.get("timings_ms", {})))  # type: ignore[call-overload]
-        warnings += [w for w in p.extra.get("warnings", []) if w not in warnings]  # type: ignore[union-attr]
+        timings.update(dict(p.extra.get("timings_ms", {})))
+        warnings += [w for w in p.extra.get("warnings", []) if w not in warnings]
     return Plan(
         operation=scenario.operation.name,
         pattern=scenario.operation.pattern,
@@ -131,12 +179,12 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
         extra={
             "warnings": warnings,
             "polres": len(plans),
-            "post_floor": sum(int(p.extra.get("post_floor", 0)) for p in plans),  # type: ignore[call-overload]
-            "post_minimum": sum(int(p.extra.get("post_minimum", 0)) for p in plans),  # type: ignore[call-overload]
-            "tps_posts": sum(int(p.extra.get("tps_posts", 0)) for p in plans),  # type: ignore[call-overload]
+            "post_floor": sum(int(p.extra.get("post_floor", 0)) for p in plans),
+            "post_minimum": sum(int(p.extra.get("post_minimum", 0)) for p in plans),
+            "tps_posts": sum(int(p.extra.get("tps_posts", 0)) for p in plans),
             "reserve": {
-                "teams": sum(dict(p.extra.get("reserve", {})).get("teams", 0) for p in plans),  # type: ignore[call-overload]
-                "upper_bound": sum(dict(p.extra.get("reserve", {})).get("upper_bound", 0) for p in plans),  # type: ignore[call-overload]
+                "teams": sum(dict(p.extra.get("reserve", {})).get("teams", 0) for p in plans),
+                "upper_bound": sum(dict(p.extra.get("reserve", {})).get("upper_bound", 0) for p in plans),
                 "method": "per polres",
             },
             "shortfall": {**{k: dict(v) for k, v in shortfall.items()}, "tps_below_pattern": below},

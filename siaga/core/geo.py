@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 EARTH_RADIUS_KM = 6371.0088
+Points = Sequence[float] | Sequence[float | None] | np.ndarray
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -27,9 +28,7 @@ def travel_minutes(km: float, speed_kmh: float) -> float:
     return 60.0 * km / speed_kmh
 
 
-def distance_matrix_km(
-    lat1: Sequence[float], lon1: Sequence[float], lat2: Sequence[float], lon2: Sequence[float]
-) -> np.ndarray:
+def distance_matrix_km(lat1: Points, lon1: Points, lat2: Points, lon2: Points) -> np.ndarray:
     """Great-circle distances in km between every point of the first list (rows) and every
     point of the second (columns)."""
     p1 = np.radians(np.asarray(lat1, dtype=float))[:, None]

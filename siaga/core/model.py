@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 
 class Level(StrEnum):
@@ -87,6 +88,9 @@ class Operation:
     out_of_sector_penalty_km: float = 20.0
     max_post_radius_km: float = 1.0
     note: str = ""
+    weights: Mapping[str, float] = field(default_factory=dict)  # indicator points, over the catalog's
+    threshold_rawan: float = 20.0
+    threshold_sangat_rawan: float = 45.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,4 +213,4 @@ class Plan:
     assignments: tuple[Assignment, ...]
     unfilled: tuple[Unfilled, ...]
     summary: Mapping[str, float]
-    extra: Mapping[str, object] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)

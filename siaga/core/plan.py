@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from siaga.core import geo, reserves, solvers
+from siaga.core import geo, polres, reserves, solvers
 from siaga.core.model import (
     SECTOR_UNIT_KINDS,
     Assignment,
@@ -134,18 +134,24 @@ class _Clock:
 # ---------------------------------------------------------------- reserves
 
 
+def _reserve_inputs(
+    scenario: Scenario, categories: Mapping[str, Category]
+) -> tuple[list[reserves.Site], list[reserves.Target], float]:
+    """Candidate sites (every unit), TPS weighted by category, and the straight-line reach."""
+    op = scenario.operation
+    sites = [reserves.Site(u.code, u.lat, u.lon) for u in scenario.units if u.lat is not None and u.lon is not None]
+    targets = [reserves.Target(t.id, t.lat, t.lon, CATEGORY_WEIGHT[categories[t.id]]) for t in scenario.tps]
+    return sites, targets, op.speed_kmh * op.response_minutes / 60 / op.road_factor
+
+
 def _reserves(
-    scenario: Scenario, categories: Mapping[str, Category], time_limit_s: float, teams: int | None = None
+    scenario: Scenario, categories: Mapping[str, Category], time_limit_s: float
 ) -> tuple[list[Post], reserves.Placement]:
     op = scenario.operation
-    brimob = sum(1 for p in scenario.personnel if p.available and p.force == Force.BRIMOB)
-    teams = brimob // op.reserve_team_size if teams is None else teams
-    units = [u for u in scenario.units if u.lat is not None and u.lon is not None]
-    sites = [reserves.Site(u.code, u.lat, u.lon) for u in units]  # type: ignore[arg-type]
-    targets = [reserves.Target(t.id, t.lat, t.lon, CATEGORY_WEIGHT[categories[t.id]]) for t in scenario.tps]
-    reach_km = op.speed_kmh * op.response_minutes / 60 / op.road_factor
+    teams = sum(1 for p in scenario.personnel if p.available and p.force == Force.BRIMOB) // op.reserve_team_size
+    sites, targets, reach_km = _reserve_inputs(scenario, categories)
     placement = reserves.place_reserves(sites, targets, teams, reach_km, time_limit_s)
-    unit_by_code = {u.code: u for u in units}
+    unit_by_code = scenario.unit_by_code()
     posts = []
     seen: Counter[str] = Counter()
     highest = _reached_category([unit_by_code[s] for s in placement.sites], scenario, categories, reach_km)
@@ -178,7 +184,10 @@ def _reached_category(
         return [Category.KURANG_RAWAN] * len(units)
     rank = np.array([CATEGORY_ORDER.index(categories[t.id]) for t in scenario.tps])
     km = geo.distance_matrix_km(
-        [u.lat for u in units], [u.lon for u in units], [t.lat for t in scenario.tps], [t.lon for t in scenario.tps]  # type: ignore[misc]
+        [u.lat for u in units],
+        [u.lon for u in units],
+        [t.lat for t in scenario.tps],
+        [t.lon for t in scenario.tps],
     )
     reached = np.where(km <= reach_km, rank[None, :], 0).max(axis=1)
     return [CATEGORY_ORDER[int(r)] for r in reached]
@@ -226,7 +235,9 @@ def _groups(scenario: Scenario) -> list[_Group]:
     return groups
 
 
-def travel_km(group_lat: float, group_lon: float, sector: str, post: Post, road_factor: float, penalty_km: float) -> float:
+def travel_km(
+    group_lat: float, group_lon: float, sector: str, post: Post, road_factor: float, penalty_km: float
+) -> float:
     cost = road_factor * geo.haversine_km(group_lat, group_lon, post.lat, post.lon)
     if sector and post.kecamatan_code != sector:
         cost += penalty_km
@@ -341,7 +352,9 @@ def _disaggregate(
     assignments: list[Assignment] = []
     filled = Counter[int]()
     used = np.flatnonzero(flows)
-    km_of = dict(zip(zip(arc_group[used].tolist(), arc_slot[used].tolist(), strict=True), km[used].tolist(), strict=True))
+    km_of = dict(
+        zip(zip(arc_group[used].tolist(), arc_slot[used].tolist(), strict=True), km[used].tolist(), strict=True)
+    )
     if stays is not None:
         for k in np.flatnonzero(stay_flows).tolist():
             g, i, n = int(stays.group[k]), int(stays.slot[k]), int(stay_flows[k])
@@ -374,7 +387,9 @@ def _disaggregate(
 # ---------------------------------------------------------------- reports
 
 
-def _summary(scenario: Scenario, posts: tuple[Post, ...], solution: _Solution, placement: reserves.Placement) -> dict[str, float]:
+def _summary(
+    scenario: Scenario, posts: tuple[Post, ...], solution: _Solution, placement: reserves.Placement
+) -> dict[str, float]:
     weight = {p.id: slot_weight(p) for p in posts}
     unfilled_penalty = sum(weight[u.post] * UNFILLED_KM * u.count for u in solution.unfilled)
     cost = round(sum(a.cost_km for a in solution.assignments), 6)
@@ -438,7 +453,7 @@ def replan(
     """The plan after people drop out or TPS change category: same objective first, then the
     fewest people moved; posts are kept where still valid."""
     clock = _Clock()
-    earlier = dict(previous.extra.get("replan", {}))  # type: ignore[call-overload]
+    earlier = dict(previous.extra.get("replan", {}))
     gone = set(absent) | set(earlier.get("absent", []))
     changes = {k: Category(v) for k, v in dict(earlier.get("category_changes", {})).items()}
     changes.update(category_changes or {})
@@ -480,14 +495,12 @@ def with_replan_inputs(scenario: Scenario, absent: set[str], changes: Mapping[st
     return replace(scenario, personnel=people, tps=tps)
 
 
-def _kept_reserves(scenario: Scenario, categories: Mapping[str, Category], posts: tuple[Post, ...]) -> reserves.Placement:
+def _kept_reserves(
+    scenario: Scenario, categories: Mapping[str, Category], posts: tuple[Post, ...]
+) -> reserves.Placement:
     """The coverage of the reserve teams a re-plan keeps, under the new categories."""
-    op = scenario.operation
-    units = [u for u in scenario.units if u.lat is not None and u.lon is not None]
-    sites = [reserves.Site(u.code, u.lat, u.lon) for u in units]  # type: ignore[arg-type]
+    sites, targets, reach_km = _reserve_inputs(scenario, categories)
     kept = [p.id.removeprefix("RESERVE-").rsplit("-", 1)[0] for p in posts if p.kind == "RESERVE"]
-    targets = [reserves.Target(t.id, t.lat, t.lon, CATEGORY_WEIGHT[categories[t.id]]) for t in scenario.tps]
-    reach_km = op.speed_kmh * op.response_minutes / 60 / op.road_factor
     covered, reachable = reserves.coverage(sites, kept, targets, reach_km)
     total = float(sum(t.weight for t in targets))
     return reserves.Placement(tuple(kept), covered, total, reachable, "kept from the previous plan")
@@ -533,7 +546,9 @@ def _kept_posts(
             kept.append(replace(post, id=f"TPS-{post.desa_code}-{used_numbers[post.desa_code]}"))
     if op.village_guard_polri or op.village_guard_tni:
         kept += village_posts(list(scenario.tps), categories, op, region_by_code)
-    brimob = sum(1 for p in scenario.personnel if p.available and p.force == Force.BRIMOB)
-    teams = brimob // op.reserve_team_size
-    kept += [p for p in previous.posts if p.kind == "RESERVE"][:teams]
+    reserve = [p for p in previous.posts if p.kind == "RESERVE"]
+    for part in polres.split(scenario).values():  # reserve teams belong to their Polres
+        teams = sum(1 for p in part.personnel if p.available and p.force == Force.BRIMOB) // op.reserve_team_size
+        units = {u.code for u in part.units}
+        kept += [p for p in reserve if p.id.removeprefix("RESERVE-").rsplit("-", 1)[0] in units][:teams]
     return tuple(kept)

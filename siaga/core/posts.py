@@ -151,7 +151,7 @@ def _greedy(
     left = set(range(len(members)))
     groups: list[tuple[int, list[int]]] = []
     while left:
-        best, best_take = -1, []
+        best, best_take = -1, list[int]()
         for c in sorted(left):
             row = km[c]
             take = sorted(reach[c] & left, key=lambda i: (row[i], i))[:capacity]
@@ -163,7 +163,9 @@ def _greedy(
     return [(members[c], [members[i] for i in group]) for c, group in groups]
 
 
-def _empty_into_others(groups: list[tuple[int, list[int]]], reach: list[frozenset[int]], capacity: int) -> list[tuple[int, list[int]]]:
+def _empty_into_others(
+    groups: list[tuple[int, list[int]]], reach: list[frozenset[int]], capacity: int
+) -> list[tuple[int, list[int]]]:
     """Drop a post whenever all its TPS fit into other posts whose centres reach them."""
     improved = True
     while improved and len(groups) > 1:
@@ -173,7 +175,9 @@ def _empty_into_others(groups: list[tuple[int, list[int]]], reach: list[frozense
             room = {k: capacity - len(groups[k][1]) for k in others}
             moves: dict[int, int] = {}
             for i in groups[g][1]:
-                into = max((k for k in others if room[k] > 0 and i in reach[groups[k][0]]), key=lambda k: room[k], default=None)
+                into = max(
+                    (k for k in others if room[k] > 0 and i in reach[groups[k][0]]), key=lambda k: room[k], default=None
+                )
                 if into is None:
                     break
                 moves[i] = into

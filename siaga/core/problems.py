@@ -67,6 +67,14 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
             "pola tidak dikenal; pilih salah satu: {allowed}",
             "unknown pattern; choose one of: {allowed}",
         ),
+        "bad_weights": (
+            "bobot harus ditulis indikator=angka dipisah titik koma; '{part}' tidak dikenal{hint}",
+            "weights must read indicator=number separated by semicolons; '{part}' is not understood{hint}",
+        ),
+        "thresholds_out_of_order": (
+            "ambang_rawan harus lebih kecil dari ambang_sangat_rawan",
+            "threshold_rawan must be below threshold_sangat_rawan",
+        ),
         "pattern_missing_category": (
             "lembar pola tidak mengatur kategori: {missing}",
             "the patterns sheet has no row for: {missing}",

@@ -3,26 +3,31 @@
 Maximal covering location: choose `teams` of the candidate sites so that the category-weighted
 number of TPS within the response time of some team is largest. Solved exactly with CP-SAT
 under a time cap (TPS with the same set of reaching sites are merged first, which shrinks the
-model a lot); if CP-SAT finds nothing in time, greedy placement improved by swaps. The result
+model a lot); if CP-SAT finds nothing in time, every choice of sites is tried when there are
+few, else greedy placement improved by swaps. The result
 carries the coverage reached and a proven upper bound.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from siaga.core import solvers
 import numpy as np
 
+from siaga.core import solvers
 from siaga.core.geo import distance_matrix_km
+
+ENUMERATE_LIMIT = 20_000  # site subsets worth trying one by one when CP-SAT finds nothing
 
 
 @dataclass(frozen=True)
 class Site:
     key: str
-    lat: float
-    lon: float
+    lat: float | None
+    lon: float | None
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,9 @@ def place_reserves(
     total = float(sum(t.weight for t in targets))
     if teams <= 0 or not sites:
         return Placement((), 0.0, total, 0.0, "none")
-    km = distance_matrix_km([t.lat for t in targets], [t.lon for t in targets], [s.lat for s in sites], [s.lon for s in sites])
+    km = distance_matrix_km(
+        [t.lat for t in targets], [t.lon for t in targets], [s.lat for s in sites], [s.lon for s in sites]
+    )
     within = km <= reach_km
     # Targets reached by the same set of sites are one target of their summed weight.
     patterns, which = np.unique(np.packbits(within, axis=1), axis=0, return_inverse=True)
@@ -63,6 +70,9 @@ def place_reserves(
     open_sites = min(teams, len(sites))
     chosen, bound, optimal = solvers.max_covering(len(sites), merged, open_sites, time_limit_s)
     method = "cp-sat optimal" if optimal else "cp-sat feasible"
+    if chosen is None and math.comb(len(sites), open_sites) <= ENUMERATE_LIMIT:
+        chosen = _best_subset(len(sites), merged, open_sites)
+        bound, method = float(sum(w for r, w in merged.items() if r & chosen)), "enumeration"
     if chosen is None:
         chosen = _greedy_swap(len(sites), merged, open_sites)
         bound, method = reachable, "greedy+swap"
@@ -76,12 +86,16 @@ def place_reserves(
     return Placement(tuple(placed), covered, total, min(bound, reachable), method)
 
 
-def coverage(sites: Sequence[Site], chosen: Sequence[str], targets: Sequence[Target], reach_km: float) -> tuple[float, float]:
+def coverage(
+    sites: Sequence[Site], chosen: Sequence[str], targets: Sequence[Target], reach_km: float
+) -> tuple[float, float]:
     """(weight of the targets the `chosen` sites reach, weight any site could reach): the
     coverage of a placement kept as it was, and an upper bound on any placement's."""
     if not sites or not targets:
         return 0.0, 0.0
-    km = distance_matrix_km([t.lat for t in targets], [t.lon for t in targets], [s.lat for s in sites], [s.lon for s in sites])
+    km = distance_matrix_km(
+        [t.lat for t in targets], [t.lon for t in targets], [s.lat for s in sites], [s.lon for s in sites]
+    )
     within = km <= reach_km
     weight = np.array([t.weight for t in targets], dtype=float)
     picked = np.array([s.key in set(chosen) for s in sites])
@@ -90,6 +104,15 @@ def coverage(sites: Sequence[Site], chosen: Sequence[str], targets: Sequence[Tar
 
 def _weight_of(j: int, merged: dict[frozenset[int], int]) -> int:
     return sum(w for r, w in merged.items() if j in r)
+
+
+def _best_subset(n_sites: int, merged: dict[frozenset[int], int], open_sites: int) -> frozenset[int]:
+    """The best choice of sites by trying every one (few sites and teams: a Polres's)."""
+    best = max(
+        itertools.combinations(range(n_sites), open_sites),
+        key=lambda pick: sum(w for r, w in merged.items() if not r.isdisjoint(pick)),
+    )
+    return frozenset(best)
 
 
 def _greedy_swap(n_sites: int, merged: dict[frozenset[int], int], open_sites: int) -> frozenset[int]:

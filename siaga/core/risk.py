@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from siaga.core.indicators import catalog
-from siaga.core.model import Category, Region, Scenario, Tps
+from siaga.core.model import Category, Operation, Region, Scenario, Tps
 
 SPECIAL_LOCATION = "special_location"
 CAP = "_cap"  # the pseudo-indicator that keeps a score within 0..100
@@ -49,13 +49,20 @@ def default_model() -> RiskModel:
     return RiskModel({key: ind.weight for key, ind in catalog().items()})
 
 
+def operation_model(operation: Operation) -> RiskModel:
+    """The catalog's weights as the operation sheet adjusts them (weights and thresholds)."""
+    weights = {key: ind.weight for key, ind in catalog().items()} | dict(operation.weights)
+    return RiskModel(weights, operation.threshold_rawan, operation.threshold_sangat_rawan)
+
+
 class WeightsError(ValueError):
     """A weights file that cannot be used; the message names what to fix."""
 
 
-def load_model(path: Path) -> RiskModel:
+def load_model(path: Path, base: RiskModel | None = None) -> RiskModel:
     """A weights file (JSON, or YAML by suffix): `weights` by indicator key, optional
-    `thresholds` {RAWAN, SANGAT_RAWAN}. Indicators it does not name keep their default."""
+    `thresholds` {RAWAN, SANGAT_RAWAN}. What it does not name stays as in `base` (the
+    catalog's defaults when not given)."""
     try:
         text = path.read_text(encoding="utf-8")
         if path.suffix.lower() in (".yaml", ".yml"):
@@ -68,13 +75,14 @@ def load_model(path: Path) -> RiskModel:
         raise WeightsError(f"{path}: tidak dapat dibaca / cannot be read ({exc})") from None
     if not isinstance(data, dict):
         raise WeightsError(f"{path}: harus berisi objek dengan kunci 'weights' / must hold an object with 'weights'")
-    return model_from_mapping(data, str(path))
+    return model_from_mapping(data, str(path), base)
 
 
-def model_from_mapping(data: Mapping[str, Any], where: str = "weights") -> RiskModel:
+def model_from_mapping(data: Mapping[str, Any], where: str = "weights", base: RiskModel | None = None) -> RiskModel:
     import difflib
 
-    weights = dict(default_model().weights)
+    base = base or default_model()
+    weights = dict(base.weights)
     for key, value in dict(data.get("weights") or {}).items():
         if key not in weights:
             close = difflib.get_close_matches(key, list(weights), n=1)
@@ -84,8 +92,8 @@ def model_from_mapping(data: Mapping[str, Any], where: str = "weights") -> RiskM
             raise WeightsError(f"{where}: bobot '{key}' harus angka / weight '{key}' must be a number")
         weights[key] = float(value)
     thresholds = dict(data.get("thresholds") or {})
-    rawan = float(thresholds.get("RAWAN", 20.0))
-    sangat = float(thresholds.get("SANGAT_RAWAN", 45.0))
+    rawan = float(thresholds.get("RAWAN", base.rawan))
+    sangat = float(thresholds.get("SANGAT_RAWAN", base.sangat_rawan))
     if not 0 < rawan < sangat <= 100:
         raise WeightsError(f"{where}: ambang harus 0 < RAWAN < SANGAT_RAWAN <= 100 / thresholds out of order")
     return RiskModel(weights, rawan, sangat)
@@ -132,8 +140,9 @@ class Assessment(NamedTuple):
 
 
 def assess(scenario: Scenario, model: RiskModel | None = None) -> dict[str, Assessment]:
-    """Every TPS's assessment, by TPS id, in the scenario's order."""
-    model = model or default_model()
+    """Every TPS's assessment, by TPS id, in the scenario's order. Without a `model`, the
+    operation sheet's (the catalog's weights unless the sheet changes them)."""
+    model = model or operation_model(scenario.operation)
     per_unit = _per_unit(model)
     desa_points = {r.code: _points(r.indicators, per_unit) for r in scenario.regions if r.indicators}
     return {t.id: _assess(t, desa_points.get(t.desa_code, ()), per_unit, model) for t in scenario.tps}
@@ -144,17 +153,16 @@ def assess_tps(tps: Tps, desa_points: tuple[Contribution, ...], model: RiskModel
     return _assess(tps, desa_points, _per_unit(model), model)
 
 
-def _assess(tps: Tps, desa_points: tuple[Contribution, ...], per_unit: Mapping[str, float], model: RiskModel) -> Assessment:
+def _assess(
+    tps: Tps, desa_points: tuple[Contribution, ...], per_unit: Mapping[str, float], model: RiskModel
+) -> Assessment:
     own = _points(tps.indicators, per_unit) if tps.indicators else ()
     parts = list(desa_points) if not own else sorted(own + desa_points, key=_largest_first)
     total = sum(c.points for c in parts)
     score = round(min(max(total, 0.0), 100.0), 2)
     if abs(score - total) > 1e-6:
         parts.append(Contribution(CAP, 0, round(score - total, 2)))
-    if tps.indicators.get(SPECIAL_LOCATION):
-        model_category = Category.KHUSUS
-    else:
-        model_category = model.category(score)
+    model_category = Category.KHUSUS if tps.indicators.get(SPECIAL_LOCATION) else model.category(score)
     if tps.category is not None:
         return Assessment(tps.id, score, model_category, tps.category, "override", tps.category_reason, tuple(parts))
     return Assessment(tps.id, score, model_category, model_category, "model", "", tuple(parts))
@@ -194,8 +202,10 @@ class DesaView:
         return max((a.category for a in self.tps), key=order.index, default=Category.KURANG_RAWAN)
 
 
-def desa_view(scenario: Scenario, desa_code: str, assessments: Mapping[str, Assessment], model: RiskModel | None = None) -> DesaView:
-    model = model or default_model()
+def desa_view(
+    scenario: Scenario, desa_code: str, assessments: Mapping[str, Assessment], model: RiskModel | None = None
+) -> DesaView:
+    model = model or operation_model(scenario.operation)
     desa = scenario.region_by_code()[desa_code]
     factors = _points(desa.indicators, _per_unit(model))
     tps = tuple(assessments[t.id] for t in scenario.tps if t.desa_code == desa_code)

@@ -103,6 +103,9 @@ OPERATION = Sheet(
         _col("out_of_sector_penalty_km", "penalti_luar_sektor_km", cells.in_range(cells.number, 0, None), default=20.0),
         _col("max_post_radius_km", "radius_pos_maks_km", cells.in_range(cells.number, 0, None), default=1.0),
         _col("note", "catatan", _text, default=""),
+        _col("weights", "bobot", cells.weights, default={}),
+        _col("threshold_rawan", "ambang_rawan", cells.in_range(cells.number, 0.01, 100.0), default=20.0),
+        _col("threshold_sangat_rawan", "ambang_sangat_rawan", cells.in_range(cells.number, 0.01, 100.0), default=45.0),
     ),
 )
 OPERATION_KEY = _col("key", "kunci", _text, required=True)
@@ -254,9 +257,18 @@ class _Validator:
         for i, head in enumerate(sheet.header + [""] * (width - len(sheet.header))):
             key = normalise(head)
             if not key:
-                filled = next((n for row, n in zip(sheet.rows, sheet.row_numbers, strict=True) if i < len(row) and not _blank(row[i])), None)
+                filled = next(
+                    (
+                        n
+                        for row, n in zip(sheet.rows, sheet.row_numbers, strict=True)
+                        if i < len(row) and not _blank(row[i])
+                    ),
+                    None,
+                )
                 if filled is not None:  # data under no name would be dropped silently
-                    self.problems.append(Problem("unnamed_column", sheet=sheet.name, row=1, column=_letter(i), params={"row": filled}))
+                    self.problems.append(
+                        Problem("unnamed_column", sheet=sheet.name, row=1, column=_letter(i), params={"row": filled})
+                    )
                 continue
             column = names.get(key)
             target, name = (at, column.name) if column else (indicator_at, key)
@@ -411,6 +423,8 @@ class _Validator:
         if pattern != CUSTOM and pattern not in PRESETS:
             allowed = ", ".join([*PRESETS, CUSTOM])
             self._add("unknown_pattern", sheet, seen.get("pattern"), key_of["pattern"], pattern, allowed=allowed)
+        if settings.get("threshold_rawan", 20.0) >= settings.get("threshold_sangat_rawan", 45.0):
+            self._add("thresholds_out_of_order", sheet, seen.get("threshold_rawan"), "ambang_rawan", "")
         if any(c.required and c.name not in settings for c in OPERATION.columns):
             return None
         return Operation(**settings)
@@ -592,7 +606,9 @@ class _Validator:
                 missing = [c.value for c in PATTERN_CATEGORIES if c not in have]
                 if missing and table is not None:
                     self.problems.append(
-                        Problem("pattern_missing_category", sheet=table.sheet.name, params={"missing": ", ".join(missing)})
+                        Problem(
+                            "pattern_missing_category", sheet=table.sheet.name, params={"missing": ", ".join(missing)}
+                        )
                     )
         return rows
 
@@ -712,6 +728,8 @@ def _indicator_keys(records: Sequence[Any]) -> list[str]:
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, dict):  # operation weights
+        return cells.weights_text(value)
     if hasattr(value, "value") and not isinstance(value, bool | int | float):
         return value.value  # an enum
     return value

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -58,7 +59,10 @@ def solve(
     free = supply.astype(np.int64).copy()
     if stays is not None:
         np.subtract.at(free, stays.group, stays.count)
-    tails, heads, caps, costs = [], [], [], []
+    tails: list[np.ndarray] = []
+    heads: list[np.ndarray] = []
+    caps: list[np.ndarray] = []
+    costs: list[np.ndarray] = []
 
     def add(t: np.ndarray, h: np.ndarray, c: np.ndarray, u: np.ndarray) -> slice:
         start = sum(len(x) for x in tails)
@@ -156,7 +160,7 @@ def min_groups(
     return groups, bound
 
 
-def _solve(model: cp_model.CpModel, time_limit_s: float) -> tuple[int, cp_model.CpSolver]:
+def _solve(model: cp_model.CpModel, time_limit_s: float) -> tuple[Any, cp_model.CpSolver]:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = 1

@@ -25,9 +25,18 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("operation", "reserve_team_size"): ("Personel per tim cadangan (satu SST)", "bilangan bulat, bawaan 30"),
     ("operation", "village_guard_polri"): ("Polri per desa untuk jaga balai desa", "bilangan bulat, bawaan 0"),
     ("operation", "village_guard_tni"): ("TNI per desa untuk jaga balai desa", "bilangan bulat, bawaan 0"),
-    ("operation", "out_of_sector_penalty_km"): ("Tambahan biaya bila anggota Polsek/Koramil bertugas di luar kecamatannya", "km, bawaan 20"),
+    ("operation", "out_of_sector_penalty_km"): (
+        "Tambahan biaya bila anggota Polsek/Koramil bertugas di luar kecamatannya",
+        "km, bawaan 20",
+    ),
     ("operation", "max_post_radius_km"): ("TPS dalam satu pos paling jauh sejauh ini dari titik pos", "km, bawaan 1"),
     ("operation", "note"): ("Catatan bebas (sumber data, keterangan)", "teks"),
+    ("operation", "weights"): (
+        "Bobot indikator kerawanan yang diubah, mis. violence_history=30; head_to_head=25 (lihat indikator di bawah)",
+        "indikator=angka; ...",
+    ),
+    ("operation", "threshold_rawan"): ("Skor terendah untuk kategori RAWAN", "angka 0-100, bawaan 20"),
+    ("operation", "threshold_sangat_rawan"): ("Skor terendah untuk kategori SANGAT_RAWAN", "angka 0-100, bawaan 45"),
     ("regions", "code"): ("Kode wilayah Kemendagri, mis. 35.14.17.2005; ditulis sebagai teks", "unik"),
     ("regions", "name"): ("Nama wilayah", "teks"),
     ("regions", "level"): ("Tingkat wilayah", ", ".join(lv.value for lv in Level)),
@@ -95,7 +104,7 @@ def write(path: Path) -> None:
 
 
 def _default(value: object) -> object:
-    return "" if value is None else value
+    return "" if value is None or value == {} else value
 
 
 def _instructions() -> list[list[str]]:
