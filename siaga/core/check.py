@@ -272,7 +272,7 @@ def _own_polres(f: _Facts) -> Iterator[str]:
     if len(parts) < 2:
         return
     home = {p.id: code for code, part in parts.items() for p in part.personnel}
-    post_home = {}
+    post_home: dict[str, str] = {}
     for code, part in parts.items():
         desa = {r.code for r in part.regions}
         units = {(u.lat, u.lon) for u in part.units}
