@@ -552,3 +552,65 @@ def _kept_posts(
         units = {u.code for u in part.units}
         kept += [p for p in reserve if p.id.removeprefix("RESERVE-").rsplit("-", 1)[0] in units][:teams]
     return tuple(kept)
+
+
+# ---------------------------------------------------------------- editing by hand
+
+
+class EditError(ValueError):
+    """A hand edit the rules do not allow; the message says why."""
+
+
+def reassign(scenario: Scenario, previous: Plan, person: str, post_id: str | None, slot: str | None) -> Plan:
+    """The plan with one person moved by hand to (post, slot), or made idle when `post_id` is
+    None. Costs, unfilled places and the summary are worked out again; the lower bound stays
+    that of the optimum for these posts, so the gap shows what the hand edit costs."""
+    people = {p.id: p for p in scenario.personnel}
+    who = people.get(person)
+    if who is None:
+        raise EditError(f"personel {person} tidak ada / no such person")
+    kept = [a for a in previous.assignments if a.person != person]
+    if post_id is not None:
+        post = next((p for p in previous.posts if p.id == post_id), None)
+        if post is None:
+            raise EditError(f"pos {post_id} tidak ada / no such post")
+        if slot not in post.required or SLOT_OF_FORCE.get(who.force) != slot:
+            raise EditError(f"{who.force.value} tidak dapat mengisi slot {slot} / cannot fill a {slot} slot")
+        if slot == "LINMAS" and who.desa_code != post.desa_code:
+            raise EditError("Linmas hanya bertugas di desanya sendiri / Linmas serve in their own desa only")
+        if not who.available:
+            raise EditError(f"{person} tidak siap / is not available")
+        if sum(1 for a in kept if a.post == post_id and a.slot == slot) >= post.required[slot]:
+            raise EditError(f"slot {slot} di {post_id} sudah penuh / is full")
+        group = _groups(replace(scenario, personnel=(who,)))[0]
+        cost = travel_km(
+            group.lat,
+            group.lon,
+            group.sector,
+            post,
+            scenario.operation.road_factor,
+            scenario.operation.out_of_sector_penalty_km,
+        )
+        kept.append(Assignment(person, post_id, slot, cost))
+    filled = Counter((a.post, a.slot) for a in kept)
+    unfilled = tuple(
+        Unfilled(p.id, s, p.required[s] - filled[(p.id, s)])
+        for p in previous.posts
+        for s in SLOTS
+        if p.required.get(s, 0) > filled[(p.id, s)]
+    )
+    order = {p.id: i for i, p in enumerate(previous.posts)}
+    kept.sort(key=lambda a: (order[a.post], SLOTS.index(a.slot), a.person))
+    weight = {p.id: slot_weight(p) for p in previous.posts}
+    cost_km = round(sum(a.cost_km for a in kept), 6)
+    objective = round(sum(weight[u.post] * UNFILLED_KM * u.count for u in unfilled) + cost_km, 6)
+    summary = {
+        **previous.summary,
+        "assigned": len(kept),
+        "idle": len(scenario.personnel) - len(kept),
+        "unfilled": sum(u.count for u in unfilled),
+        "cost_km": cost_km,
+        "objective": objective,
+    }
+    extra = {**previous.extra, "shortfall": shortfall(scenario, previous.posts, unfilled), "edited_by_hand": True}
+    return replace(previous, assignments=tuple(kept), unfilled=unfilled, summary=summary, extra=extra)
