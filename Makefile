@@ -18,7 +18,10 @@ venv: $(STAMP)
 demo: $(STAMP)
 	mkdir -p var
 	$(BIN)/siaga scenario demo --out var/demo-pasuruan-kota.xlsx
-	$(BIN)/siaga scenario validate var/demo-pasuruan-kota.xlsx
+	$(BIN)/python manage.py migrate --verbosity 0
+	$(BIN)/python manage.py demo
+	@echo "Konsol Siaga: http://127.0.0.1:8000 (Ctrl+C untuk berhenti)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	$(BIN)/pytest -n 2 -q

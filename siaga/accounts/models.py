@@ -1,0 +1,42 @@
+"""Who may do what: one role per user, and a sector chief's kecamatan."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    PLANNER = "planner", _("Perencana (Bag Ops)")
+    COMMANDER = "commander", _("Pimpinan (Kapolres/Wakapolres)")
+    SECTOR_CHIEF = "sector_chief", _("Kepala sektor (Kapolsek/Danramil)")
+    VIEWER = "viewer", _("Pengamat")
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    kecamatan_code = models.CharField(
+        _("kecamatan"), max_length=40, blank=True, help_text=_("Wajib untuk kepala sektor: wilayah yang boleh dilihat.")
+    )
+
+    class Meta:
+        verbose_name = _("profil")
+        verbose_name_plural = _("profil")
+
+    def __str__(self) -> str:
+        return f"{self.user.username} ({self.role})"
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept to slow down password guessing (per username and per address)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("gagal masuk")
+        verbose_name_plural = _("gagal masuk")

@@ -1,0 +1,72 @@
+"""The permission helpers every view goes through: what a role may do, and which part of the
+operation a user may see (a sector chief: their kecamatan only)."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from siaga.accounts.models import Role
+
+R = Role
+ALLOWED: dict[str, frozenset[str]] = {
+    "view": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER, R.SECTOR_CHIEF, R.VIEWER}),
+    "import": frozenset({R.ADMIN, R.PLANNER}),
+    "edit": frozenset({R.ADMIN, R.PLANNER}),
+    "override": frozenset({R.ADMIN, R.PLANNER}),
+    "plan": frozenset({R.ADMIN, R.PLANNER}),
+    "approve": frozenset({R.ADMIN, R.COMMANDER}),
+    "publish": frozenset({R.ADMIN, R.COMMANDER}),
+    "export": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER}),
+    "audit": frozenset({R.ADMIN, R.COMMANDER}),
+}
+
+M = TypeVar("M", bound=Model)
+
+
+def role_of(user: Any) -> str:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ""
+    if user.is_superuser:
+        return Role.ADMIN
+    profile = getattr(user, "profile", None)
+    return profile.role if profile is not None else Role.VIEWER
+
+
+def can(user: Any, action: str) -> bool:
+    return role_of(user) in ALLOWED[action]
+
+
+def require(user: Any, action: str) -> None:
+    if not can(user, action):
+        raise PermissionDenied(action)
+
+
+def kecamatan_scope(user: Any) -> str | None:
+    """The one kecamatan a sector chief may see ("" when none is set: nothing); None: all."""
+    if role_of(user) != Role.SECTOR_CHIEF:
+        return None
+    return user.profile.kecamatan_code
+
+
+def scoped(queryset: QuerySet[M], user: Any, field: str = "kecamatan_code") -> QuerySet[M]:
+    """Only the rows the user may see."""
+    if not role_of(user):
+        return queryset.none()
+    scope = kecamatan_scope(user)
+    if scope is None:
+        return queryset
+    if not scope:
+        return queryset.none()
+    return queryset.filter(**{field: scope})
+
+
+def get_scoped(queryset: QuerySet[M], user: Any, **lookup: Any) -> M:
+    """One row the user may see, else 404 (another sector's row looks like no row at all)."""
+    try:
+        return scoped(queryset, user).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None

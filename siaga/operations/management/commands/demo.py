@@ -1,0 +1,60 @@
+"""`manage.py demo`: the Pasuruan Kota 2022 demo, planned, with one login per role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from siaga.accounts.models import Profile, Role
+from siaga.core import demo
+from siaga.operations.models import Operation
+from siaga.operations.services import import_scenario, scenario_for
+from siaga.plans.models import Plan
+from siaga.plans.services import save_plan
+
+DEMO_USERS = [
+    # username, password, role, kecamatan, full name
+    ("admin", "siaga-admin-2022", Role.ADMIN, "", "Admin Sistem"),
+    ("perencana", "siaga-ops-2022", Role.PLANNER, "", "Kompol Budi Santoso (Kabag Ops)"),
+    ("kapolres", "siaga-pimpinan-2022", Role.COMMANDER, "", "AKBP Hendra Wijaya (Kapolres)"),
+    ("kapolsek", "siaga-sektor-2022", Role.SECTOR_CHIEF, "35.14.17", "AKP Joko Prasetyo (Kapolsek Pohjentrek)"),
+    ("pengamat", "siaga-lihat-2022", Role.VIEWER, "", "Pengamat"),
+]
+
+
+class Command(BaseCommand):
+    help = "Muat skenario contoh Polres Pasuruan Kota 2022, susun rencananya, dan buat pengguna contoh."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        users = {
+            name: self._user(name, password, role, kecamatan, full)
+            for name, password, role, kecamatan, full in DEMO_USERS
+        }
+        scenario = demo.pasuruan_kota()
+        operation = Operation.objects.filter(name=scenario.operation.name).first()
+        if operation is None:
+            operation = import_scenario(scenario, "demo-pasuruan-kota.xlsx")
+            self.stdout.write(f"Skenario contoh dimuat: {operation.name}")
+        if not Plan.objects.filter(operation=operation).exists():
+            from siaga.core.engine import plan_all
+
+            stored = scenario_for(operation)
+            plan = save_plan(operation, plan_all(stored), stored, users["perencana"], note="Rencana awal (demo)")
+            self.stdout.write(
+                f"Rencana versi {plan.version} disusun: {plan.summary['assigned']:.0f} personel ditugaskan"
+            )
+        self.stdout.write("\nPengguna contoh (nama pengguna / kata sandi / peran):")
+        for name, password, role, kecamatan, _ in DEMO_USERS:
+            where = f", kecamatan {kecamatan}" if kecamatan else ""
+            self.stdout.write(f"  {name:<10} {password:<22} {Role(role).label}{where}")
+
+    def _user(self, username: str, password: str, role: str, kecamatan: str, full_name: str) -> Any:
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        first, _, last = full_name.partition(" ")
+        user.first_name, user.last_name, user.is_active = first, last, True
+        user.set_password(password)
+        user.save()
+        Profile.objects.update_or_create(user=user, defaults={"role": role, "kecamatan_code": kecamatan})
+        return user

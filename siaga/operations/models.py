@@ -1,0 +1,140 @@
+"""An operation and its scenario data, as imported from the staff's workbook.
+
+Every import makes a new Operation, so nothing imported before is lost. Codes and ids are the
+scenario's (text). `kecamatan_code` is kept on TPS, people and regions so a sector chief's
+view is one indexed filter.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from siaga.core.model import Category, Force, Level, UnitKind
+
+CATEGORY_CHOICES = [(c.value, c.value) for c in Category]
+
+
+class Operation(models.Model):
+    name = models.CharField(_("nama operasi"), max_length=200)
+    election_date = models.DateField(_("tanggal pemungutan"))
+    pattern = models.CharField(_("pola"), max_length=40)
+    config = models.JSONField(_("pengaturan"), default=dict)
+    source_name = models.CharField(_("berkas asal"), max_length=255, blank=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    imported_at = models.DateTimeField(_("diimpor"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("operasi")
+        verbose_name_plural = _("operasi")
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="regions")
+    code = models.CharField(_("kode"), max_length=40)
+    name = models.CharField(_("nama"), max_length=120)
+    level = models.CharField(_("tingkat"), max_length=12, choices=[(lv.value, lv.value) for lv in Level])
+    parent_code = models.CharField(_("kode induk"), max_length=40, blank=True)
+    kecamatan_code = models.CharField(max_length=40, blank=True, db_index=True)
+    lat = models.FloatField(_("lintang"), null=True, blank=True)
+    lon = models.FloatField(_("bujur"), null=True, blank=True)
+    indicators = models.JSONField(_("indikator"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+        constraints = [models.UniqueConstraint(fields=["operation", "code"], name="region_code_unique")]
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Tps(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="tps_set")
+    code = models.CharField(_("kode TPS"), max_length=60)
+    desa_code = models.CharField(_("kode desa"), max_length=40, db_index=True)
+    kecamatan_code = models.CharField(_("kode kecamatan"), max_length=40, db_index=True)
+    number = models.PositiveIntegerField(_("nomor"))
+    voters = models.PositiveIntegerField(_("DPT"))
+    lat = models.FloatField(_("lintang"))
+    lon = models.FloatField(_("bujur"))
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    category = models.CharField(_("kategori ditetapkan"), max_length=20, choices=CATEGORY_CHOICES, blank=True)
+    category_reason = models.TextField(_("alasan"), blank=True)
+    indicators = models.JSONField(_("indikator"), default=dict, blank=True)
+    # The vulnerability as last computed (services.refresh_vulnerability).
+    score = models.FloatField(_("skor"), default=0)
+    model_category = models.CharField(_("kategori model"), max_length=20, choices=CATEGORY_CHOICES, blank=True)
+    effective_category = models.CharField(
+        _("kategori"), max_length=20, choices=CATEGORY_CHOICES, blank=True, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("TPS")
+        verbose_name_plural = _("TPS")
+        constraints = [models.UniqueConstraint(fields=["operation", "code"], name="tps_code_unique")]
+        ordering = ["kecamatan_code", "desa_code", "number"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Unit(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="units")
+    code = models.CharField(_("kode"), max_length=60)
+    name = models.CharField(_("nama"), max_length=120)
+    kind = models.CharField(_("jenis"), max_length=12, choices=[(k.value, k.value) for k in UnitKind])
+    kecamatan_code = models.CharField(_("kode kecamatan"), max_length=40, blank=True, db_index=True)
+    lat = models.FloatField(_("lintang"))
+    lon = models.FloatField(_("bujur"))
+
+    class Meta:
+        verbose_name = _("satuan")
+        verbose_name_plural = _("satuan")
+        constraints = [models.UniqueConstraint(fields=["operation", "code"], name="unit_code_unique")]
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="personnel")
+    code = models.CharField(_("NRP/NIK"), max_length=40)
+    name = models.CharField(_("nama"), max_length=120)
+    rank = models.CharField(_("pangkat"), max_length=30, blank=True)
+    unit_code = models.CharField(_("satuan"), max_length=60, blank=True)
+    force = models.CharField(_("unsur"), max_length=12, choices=[(f.value, f.value) for f in Force])
+    desa_code = models.CharField(_("kode desa"), max_length=40, blank=True)
+    kecamatan_code = models.CharField(_("kode kecamatan"), max_length=40, blank=True, db_index=True)
+    phone = models.CharField(_("no. HP"), max_length=30, blank=True)
+    available = models.BooleanField(_("siap"), default=True)
+
+    class Meta:
+        verbose_name = _("personel")
+        verbose_name_plural = _("personel")
+        constraints = [models.UniqueConstraint(fields=["operation", "code"], name="person_code_unique")]
+        ordering = ["force", "unit_code", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.rank} {self.name}".strip()
+
+
+class PatternRow(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="pattern_rows")
+    category = models.CharField(max_length=20, choices=CATEGORY_CHOICES)
+    tps_per_post = models.PositiveIntegerField()
+    polri_per_post = models.PositiveIntegerField()
+    tni_per_post = models.PositiveIntegerField()
+    linmas_per_tps = models.FloatField()
+
+    class Meta:
+        verbose_name = _("baris pola")
+        verbose_name_plural = _("baris pola")
+        ordering = ["id"]

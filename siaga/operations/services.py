@@ -1,0 +1,238 @@
+"""The only bridge between the database and the planning core for operations: a scenario
+in, a scenario out, and the vulnerability kept up to date. Writes that touch several tables
+run in one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from siaga.audit.log import record
+from siaga.core import risk
+from siaga.core.model import (
+    VILLAGE_LEVELS,
+    Category,
+    Force,
+    Level,
+    Scenario,
+    UnitKind,
+)
+from siaga.core.model import (
+    Operation as CoreOperation,
+)
+from siaga.core.model import (
+    PatternRow as CorePatternRow,
+)
+from siaga.core.model import (
+    Person as CorePerson,
+)
+from siaga.core.model import (
+    Region as CoreRegion,
+)
+from siaga.core.model import (
+    Tps as CoreTps,
+)
+from siaga.core.model import (
+    Unit as CoreUnit,
+)
+from siaga.operations.models import Operation, PatternRow, Person, Region, Tps, Unit
+
+OPERATION_SETTINGS = [
+    f.name for f in dataclasses.fields(CoreOperation) if f.name not in ("name", "election_date", "pattern")
+]
+
+
+@transaction.atomic
+def import_scenario(scenario: Scenario, source_name: str = "", request: Any = None) -> Operation:
+    """Store a validated scenario as a new operation, whole (or nothing, on any error)."""
+    op = scenario.operation
+    user = getattr(request, "user", None)
+    operation = Operation.objects.create(
+        name=op.name,
+        election_date=op.election_date,
+        pattern=op.pattern,
+        config={k: getattr(op, k) for k in OPERATION_SETTINGS} | {"weights": dict(op.weights)},
+        source_name=source_name,
+        imported_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    kecamatan = _kecamatan_of(scenario.regions)
+    Region.objects.bulk_create(
+        [
+            Region(
+                operation=operation,
+                code=r.code,
+                name=r.name,
+                level=r.level.value,
+                parent_code=r.parent_code,
+                kecamatan_code=kecamatan.get(r.code, ""),
+                lat=r.lat,
+                lon=r.lon,
+                indicators=dict(r.indicators),
+            )
+            for r in scenario.regions
+        ],
+        batch_size=2000,
+    )
+    Tps.objects.bulk_create(
+        [
+            Tps(
+                operation=operation,
+                code=t.id,
+                desa_code=t.desa_code,
+                kecamatan_code=kecamatan.get(t.desa_code, ""),
+                number=t.number,
+                voters=t.voters,
+                lat=t.lat,
+                lon=t.lon,
+                address=t.address,
+                category=t.category.value if t.category else "",
+                category_reason=t.category_reason,
+                indicators=dict(t.indicators),
+            )
+            for t in scenario.tps
+        ],
+        batch_size=2000,
+    )
+    Unit.objects.bulk_create(
+        [
+            Unit(
+                operation=operation,
+                code=u.code,
+                name=u.name,
+                kind=u.kind.value,
+                kecamatan_code=u.kecamatan_code,
+                lat=u.lat,
+                lon=u.lon,
+            )
+            for u in scenario.units
+        ],
+        batch_size=2000,
+    )
+    unit_kecamatan = {u.code: u.kecamatan_code for u in scenario.units}
+    Person.objects.bulk_create(
+        [
+            Person(
+                operation=operation,
+                code=p.id,
+                name=p.name,
+                rank=p.rank,
+                unit_code=p.unit_code,
+                force=p.force.value,
+                desa_code=p.desa_code,
+                kecamatan_code=kecamatan.get(p.desa_code, "")
+                if p.force == Force.LINMAS
+                else unit_kecamatan.get(p.unit_code, ""),
+                phone=p.phone,
+                available=p.available,
+            )
+            for p in scenario.personnel
+        ],
+        batch_size=2000,
+    )
+    PatternRow.objects.bulk_create(
+        [
+            PatternRow(
+                operation=operation,
+                category=r.category.value,
+                tps_per_post=r.tps_per_post,
+                polri_per_post=r.polri_per_post,
+                tni_per_post=r.tni_per_post,
+                linmas_per_tps=r.linmas_per_tps,
+            )
+            for r in scenario.patterns
+        ]
+    )
+    refresh_vulnerability(operation, scenario)
+    counts = {"tps": len(scenario.tps), "personnel": len(scenario.personnel), "regions": len(scenario.regions)}
+    record(
+        request, "import", "operation", operation.pk, operation_id=operation.pk, after=counts | {"file": source_name}
+    )
+    return operation
+
+
+def _kecamatan_of(regions: tuple[CoreRegion, ...]) -> dict[str, str]:
+    """Region code -> its kecamatan's code (a kecamatan is its own)."""
+    out = {}
+    for r in regions:
+        if r.level == Level.KECAMATAN:
+            out[r.code] = r.code
+        elif r.level in VILLAGE_LEVELS:
+            out[r.code] = r.parent_code
+    return out
+
+
+def scenario_for(operation: Operation) -> Scenario:
+    """The operation as the core sees it."""
+    s = dict(operation.config)
+    core_op = CoreOperation(
+        name=operation.name,
+        election_date=operation.election_date,
+        pattern=operation.pattern,
+        **{k: s[k] for k in OPERATION_SETTINGS if k in s},
+    )
+    regions = tuple(
+        CoreRegion(r.code, r.name, Level(r.level), r.parent_code, r.lat, r.lon, r.indicators)
+        for r in operation.regions.order_by("id")
+    )
+    tps = tuple(
+        CoreTps(
+            t.code,
+            t.desa_code,
+            t.number,
+            t.voters,
+            t.lat,
+            t.lon,
+            t.address,
+            Category(t.category) if t.category else None,
+            t.category_reason,
+            t.indicators,
+        )
+        for t in operation.tps_set.order_by("id")
+    )
+    units = tuple(
+        CoreUnit(u.code, u.name, UnitKind(u.kind), u.kecamatan_code, u.lat, u.lon)
+        for u in operation.units.order_by("id")
+    )
+    people = tuple(
+        CorePerson(p.code, p.name, p.rank, p.unit_code, Force(p.force), p.desa_code, p.phone, p.available)
+        for p in operation.personnel.order_by("id")
+    )
+    patterns = tuple(
+        CorePatternRow(Category(r.category), r.tps_per_post, r.polri_per_post, r.tni_per_post, r.linmas_per_tps)
+        for r in operation.pattern_rows.all()
+    )
+    return Scenario(core_op, regions, tps, units, people, patterns)
+
+
+def refresh_vulnerability(operation: Operation, scenario: Scenario | None = None) -> dict[str, risk.Assessment]:
+    """Score every TPS again and store score and categories on its row."""
+    scenario = scenario or scenario_for(operation)
+    assessments = risk.assess(scenario)
+    rows = list(operation.tps_set.all())
+    for row in rows:
+        a = assessments[row.code]
+        row.score, row.model_category, row.effective_category = a.score, a.model_category.value, a.category.value
+    Tps.objects.bulk_update(rows, ["score", "model_category", "effective_category"], batch_size=2000)
+    return assessments
+
+
+@transaction.atomic
+def override_category(tps: Tps, category: str, reason: str, request: Any = None) -> Tps:
+    """Set (or with category "" clear) a TPS's category by hand, with its reason, audited."""
+    before = {"category": tps.category, "reason": tps.category_reason, "effective": tps.effective_category}
+    tps.category, tps.category_reason = category, reason if category else ""
+    tps.save(update_fields=["category", "category_reason"])
+    refresh_vulnerability(tps.operation)
+    tps.refresh_from_db()
+    after = {"category": tps.category, "reason": tps.category_reason, "effective": tps.effective_category}
+    record(request, "override_category", "tps", tps.code, operation_id=tps.operation_id, before=before, after=after)
+    return tps
+
+
+def export_scenario(operation: Operation, path: Path) -> None:
+    from siaga.core.scenario import write_scenario
+
+    write_scenario(scenario_for(operation), path)

@@ -1,0 +1,61 @@
+"""The operation dashboard, and the helper every operation page uses to fetch its operation."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from siaga.accounts.roles import kecamatan_scope, require, scoped
+from siaga.core.model import Category, Force
+from siaga.operations.models import Operation, Region
+
+
+def operation_for(request: HttpRequest, op_id: int) -> Operation:
+    """The operation of the URL, if the user may view it at all."""
+    require(request.user, "view")
+    return get_object_or_404(Operation, pk=op_id)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    require(request.user, "view")
+    latest = Operation.objects.first()
+    if latest is None:
+        return render(request, "operations/empty.html")
+    return redirect("dashboard_for", latest.pk)
+
+
+def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
+    operation = operation_for(request, op_id)
+    tps = scoped(operation.tps_set.all(), request.user)
+    people = scoped(operation.personnel.all(), request.user)
+    desa_codes = set(tps.values_list("desa_code", flat=True))
+    kecamatan_codes = set(tps.values_list("kecamatan_code", flat=True))
+    by_category = Counter(
+        dict(tps.values_list("effective_category").annotate(n=Count("id")).values_list("effective_category", "n"))
+    )
+    by_force = Counter(dict(people.values_list("force").annotate(n=Count("id")).values_list("force", "n")))
+    plans = operation.plans.all()[:5]
+    context = {
+        "operation": operation,
+        "scope": kecamatan_scope(request.user),
+        "scope_name": Region.objects.filter(operation=operation, code=kecamatan_scope(request.user) or "")
+        .values_list("name", flat=True)
+        .first(),
+        "counts": {
+            "personnel": people.count(),
+            "kecamatan": len(kecamatan_codes),
+            "desa": len(desa_codes),
+            "tps": tps.count(),
+            "voters": tps.aggregate(n=Sum("voters"))["n"] or 0,
+            "available": people.filter(available=True).count(),
+        },
+        "categories": [(c.value, by_category[c.value]) for c in Category],
+        "forces": [(f.value, by_force[f.value]) for f in Force],
+        "plans": plans,
+        "latest_plan": plans[0] if plans else None,
+        "operations": Operation.objects.all()[:10],
+    }
+    return render(request, "operations/dashboard.html", context)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from siaga.plans import views
+
+urlpatterns = [
+    path("ops/<int:op_id>/", views.plan_list, name="plan_list"),
+    path("ops/<int:op_id>/start/", views.plan_start, name="plan_start"),
+    path("jobs/<int:pk>/", views.job_status, name="job_status"),
+    path("<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("<int:pk>/plan.json", views.plan_json, name="plan_json"),
+    path("<int:pk>/reassign/", views.reassign, name="plan_reassign"),
+    path("<int:pk>/approve/", views.approve, name="plan_approve"),
+    path("<int:pk>/publish/", views.publish, name="plan_publish"),
+    path("<int:pk>/replan/", views.replan, name="plan_replan"),
+    path("<int:pk>/diff/<int:other>/", views.diff, name="plan_diff"),
+]

@@ -1,0 +1,89 @@
+"""Fixtures for the console's tests: the demo operation loaded once per test database, and
+one persona per role (plus people who must be refused)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from siaga.accounts.models import Profile, Role
+from siaga.core import demo
+from siaga.core.engine import plan_all
+from siaga.operations.services import import_scenario, scenario_for
+from siaga.plans.services import save_plan
+
+PASSWORD = "uji-siaga-2022"
+PERSONAS = {
+    # name: (role, kecamatan)
+    "admin": (Role.ADMIN, ""),
+    "planner": (Role.PLANNER, ""),
+    "planner2": (Role.PLANNER, ""),
+    "commander": (Role.COMMANDER, ""),
+    "sector": (Role.SECTOR_CHIEF, "35.14.17"),  # Pohjentrek
+    "other_sector": (Role.SECTOR_CHIEF, "35.14.22"),  # Lekok
+    "viewer": (Role.VIEWER, ""),
+}
+SECTOR = "35.14.17"
+OTHER_SECTOR = "35.14.22"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """The demo operation with one plan (by the planner), and the personas, once."""
+    with django_db_blocker.unblock():
+        users = {}
+        for name, (role, kecamatan) in PERSONAS.items():
+            user = get_user_model().objects.create_user(name, password=PASSWORD, first_name=name.title())
+            Profile.objects.create(user=user, role=role, kecamatan_code=kecamatan)
+            users[name] = user
+        disabled = get_user_model().objects.create_user("disabled", password=PASSWORD, is_active=False)
+        Profile.objects.create(user=disabled, role=Role.PLANNER)
+        operation = import_scenario(demo.pasuruan_kota(), "demo.xlsx")
+        scenario = scenario_for(operation)
+        save_plan(operation, plan_all(scenario), scenario, users["planner"], note="demo")
+
+
+@pytest.fixture
+def operation(db: Any) -> Any:
+    from siaga.operations.models import Operation
+
+    return Operation.objects.get(name=demo.pasuruan_kota().operation.name)
+
+
+@pytest.fixture
+def plan(operation: Any) -> Any:
+    return operation.plans.order_by("version").first()
+
+
+def client_for(name: str) -> Client:
+    client = Client()
+    assert client.login(username=name, password=PASSWORD), name
+    return client
+
+
+@pytest.fixture
+def as_planner(db: Any) -> Client:
+    return client_for("planner")
+
+
+@pytest.fixture
+def as_commander(db: Any) -> Client:
+    return client_for("commander")
+
+
+@pytest.fixture
+def as_sector(db: Any) -> Client:
+    return client_for("sector")
+
+
+@pytest.fixture
+def as_viewer(db: Any) -> Client:
+    return client_for("viewer")
+
+
+@pytest.fixture
+def as_admin(db: Any) -> Client:
+    return client_for("admin")

@@ -1,0 +1,60 @@
+"""The operation dashboard: the press release's figures, scoped to what the user may see."""
+
+import re
+
+from django.test import Client
+
+from tests.web.conftest import client_for
+
+
+def headline(html: str) -> str:
+    return re.search(r'id="headline">(.*?)<', html).group(1)
+
+
+def test_it_gives_the_seed_figures_to_the_planner(as_planner, operation):
+    page = as_planner.get(f"/ops/{operation.pk}/")
+    assert page.status_code == 200
+    assert headline(page.content.decode()) == "950 personel gabungan, 7 kecamatan, 21 desa, 152 TPS"
+
+
+def test_it_gives_a_sector_chief_their_kecamatan_only(as_sector, operation):
+    html = as_sector.get(f"/ops/{operation.pk}/").content.decode()
+    assert headline(html).endswith("1 kecamatan, 3 desa, 22 TPS")
+    assert "Pohjentrek" in html
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(db, operation):
+    page = Client().get(f"/ops/{operation.pk}/")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login/")
+
+
+def test_it_speaks_english_when_asked(as_planner, operation):
+    as_planner.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = as_planner.get(f"/ops/{operation.pk}/").content.decode()
+    assert 'lang="en"' in html
+
+
+def test_it_refuses_the_audit_log_to_a_planner_and_shows_it_to_the_commander(as_planner, as_commander):
+    assert as_planner.get("/audit/").status_code == 403
+    page = as_commander.get("/audit/")
+    assert page.status_code == 200 and "import" in page.content.decode()
+
+
+def test_it_throttles_repeated_failed_logins(db):
+    client = Client()
+    for _ in range(5):
+        client.post("/login/", {"username": "viewer", "password": "salah"})
+    locked = client.post("/login/", {"username": "viewer", "password": "uji-siaga-2022"})
+    assert locked.status_code == 200 and "Terlalu banyak percobaan" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_ends_the_sessions_of_a_disabled_user(db):
+    viewer = client_for("viewer")
+    assert viewer.get("/").status_code == 302  # to the dashboard
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="viewer")
+    user.is_active = False
+    user.save()
+    assert viewer.get("/").headers["Location"].startswith("/login/")
