@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-core bench lint clean
+.PHONY: demo test postgres bench lint clean messages
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,11 +23,24 @@ demo: $(STAMP)
 	@echo "Konsol Siaga: http://127.0.0.1:8000 (Ctrl+C untuk berhenti)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+# The suite runs twice: on SQLite (the laptop) and on PostgreSQL (the server).
+PG_URL ?= postgres://postgres@127.0.0.1:5432/siaga
+
+test: $(STAMP) postgres
 	$(BIN)/pytest -n 2 -q
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
+	  echo "PostgreSQL is not answering on 127.0.0.1:5432" >&2; exit 1
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+messages: $(STAMP)
+	cd siaga && ../$(BIN)/python ../manage.py makemessages --locale en --no-obsolete --ignore "static/vendor/*"
+	cd siaga && ../$(BIN)/python ../manage.py compilemessages --locale en
 
 lint: $(STAMP)
 	$(BIN)/ruff check siaga tests bench

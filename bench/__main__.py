@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench import OUT, Result
 
-SUITES = {"scenario": "bench.bench_scenario", "plan": "bench.bench_plan"}
+SUITES = {"scenario": "bench.bench_scenario", "plan": "bench.bench_plan", "console": "bench.bench_console"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,87 @@
+"""The console's pages on a 2,000-TPS operation: server time of the dashboard, the TPS list,
+the vulnerability table and the plan page (target < 500 ms each, median of 5).
+
+Runs in a child process with its own SQLite database (or DATABASE_URL's PostgreSQL), so the
+Django settings of the measurement are its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import Result
+
+ROOT = Path(__file__).resolve().parent.parent
+TPS = 2_000
+PAGES = ("dashboard", "TPS list", "vulnerability", "plan page", "plan page (sector chief)")
+
+
+def run(work: Path) -> list[Result]:
+    env = dict(os.environ, SIAGA_SQLITE=str(work / "console.sqlite3"), DJANGO_SETTINGS_MODULE="siaga.web.settings")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.bench_console"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-3000:])
+    timings = json.loads(done.stdout.strip().splitlines()[-1])
+    return [Result(f"{page} ({TPS:,} TPS)", timings[page] * 1000, "ms", 500.0, "median of 5") for page in PAGES]
+
+
+def _measure() -> dict[str, float]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from siaga.accounts.models import Profile, Role
+    from siaga.core import generator
+    from siaga.core.engine import plan_all
+    from siaga.operations.services import import_scenario, scenario_for
+    from siaga.plans.services import save_plan
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    users = {}
+    for name, role in (("planner", Role.PLANNER), ("sector", Role.SECTOR_CHIEF)):
+        user = get_user_model().objects.create_user(name, password="bench-siaga-2022")
+        users[name] = user
+    operation = import_scenario(generator.generate(TPS, seed=1, indicators=True), "bench")
+    kecamatan = operation.tps_set.values_list("kecamatan_code", flat=True).first()
+    Profile.objects.create(user=users["planner"], role=Role.PLANNER)
+    Profile.objects.create(user=users["sector"], role=Role.SECTOR_CHIEF, kecamatan_code=kecamatan)
+    scenario = scenario_for(operation)
+    plan = save_plan(operation, plan_all(scenario), scenario, users["planner"])
+    planner, sector = Client(), Client()
+    planner.login(username="planner", password="bench-siaga-2022")
+    sector.login(username="sector", password="bench-siaga-2022")
+    urls = {
+        "dashboard": (planner, f"/ops/{operation.pk}/"),
+        "TPS list": (planner, f"/ops/{operation.pk}/tps/"),
+        "vulnerability": (planner, f"/ops/{operation.pk}/vulnerability/"),
+        "plan page": (planner, f"/plans/{plan.pk}/"),
+        "plan page (sector chief)": (sector, f"/plans/{plan.pk}/"),
+    }
+    out = {}
+    for page, (client, url) in urls.items():
+        runs = []
+        for _ in range(6):
+            start = time.perf_counter()
+            response = client.get(url)
+            runs.append(time.perf_counter() - start)
+            assert response.status_code == 200, (url, response.status_code)
+        out[page] = statistics.median(runs[1:])  # the first warms the template cache
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(_measure()))
