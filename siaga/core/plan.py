@@ -84,13 +84,7 @@ def plan(scenario: Scenario, model: RiskModel | None = None, reserve_time_limit_
         "post_floor": formation.floor,
         "post_minimum": formation.minimum,
         "tps_posts": sum(1 for p in formation.posts if p.kind == "TPS"),
-        "reserve": {
-            "teams": len(placement.sites),
-            "sites": list(placement.sites),
-            "method": placement.method,
-            "covered_weight": placement.covered_weight,
-            "upper_bound": placement.upper_bound,
-        },
+        "reserve": reserve_report(placement),
     }
     return _finish(scenario, categories, posts, solution, placement, extra, clock)
 
@@ -118,6 +112,17 @@ def _finish(
         summary=summary,
         extra=extra,
     )
+
+
+def reserve_report(placement: reserves.Placement) -> dict[str, object]:
+    """The plan file's `reserve` key."""
+    return {
+        "teams": len(placement.sites),
+        "sites": list(placement.sites),
+        "method": placement.method,
+        "covered_weight": placement.covered_weight,
+        "upper_bound": placement.upper_bound,
+    }
 
 
 @dataclass
@@ -468,13 +473,7 @@ def replan(
     placement = _kept_reserves(scenario, categories, posts)
     extra: dict[str, object] = {
         **{k: v for k, v in previous.extra.items() if k not in ("shortfall", "timings_ms", "reserve")},
-        "reserve": {
-            "teams": len(placement.sites),
-            "sites": list(placement.sites),
-            "method": placement.method,
-            "covered_weight": placement.covered_weight,
-            "upper_bound": placement.upper_bound,
-        },
+        "reserve": reserve_report(placement),
         "replan": {
             "absent": sorted(gone),
             "category_changes": {k: v.value for k, v in changes.items()},
