@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -68,5 +68,5 @@ def get_scoped(queryset: QuerySet[M], user: Any, **lookup: Any) -> M:
     """One row the user may see, else 404 (another sector's row looks like no row at all)."""
     try:
         return scoped(queryset, user).get(**lookup)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404 from None

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,14 +28,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             ip and recent.filter(ip=ip).count() >= settings.LOGIN_FAILURE_LIMIT * 4
         ):
             minutes = settings.LOGIN_LOCK_SECONDS // 60
-            raise auth.forms.ValidationError(
+            raise ValidationError(
                 _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d menit.")
                 % {"minutes": minutes},
                 code="locked",
             )
         try:
             return super().clean()
-        except auth.forms.ValidationError:
+        except ValidationError:
             LoginFailure.objects.create(username=username, ip=ip)
             record(self.request, "login_failed", "user", username)
             raise

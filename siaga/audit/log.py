@@ -20,7 +20,7 @@ def record(
     request: HttpRequest | None,
     action: str,
     object_type: str,
-    object_id: str = "",
+    object_id: object = "",
     *,
     operation_id: int | None = None,
     before: Any = None,

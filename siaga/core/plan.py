@@ -573,7 +573,7 @@ def reassign(scenario: Scenario, previous: Plan, person: str, post_id: str | Non
         post = next((p for p in previous.posts if p.id == post_id), None)
         if post is None:
             raise EditError(f"pos {post_id} tidak ada / no such post")
-        if slot not in post.required or SLOT_OF_FORCE.get(who.force) != slot:
+        if slot is None or slot not in post.required or SLOT_OF_FORCE.get(who.force) != slot:
             raise EditError(f"{who.force.value} tidak dapat mengisi slot {slot} / cannot fill a {slot} slot")
         if slot == "LINMAS" and who.desa_code != post.desa_code:
             raise EditError("Linmas hanya bertugas di desanya sendiri / Linmas serve in their own desa only")

@@ -104,8 +104,8 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
                 name=u.name,
                 kind=u.kind.value,
                 kecamatan_code=u.kecamatan_code,
-                lat=u.lat,
-                lon=u.lon,
+                lat=u.lat or 0.0,  # the validator requires a unit's location
+                lon=u.lon or 0.0,
             )
             for u in scenario.units
         ],
@@ -148,7 +148,12 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
     refresh_vulnerability(operation, scenario)
     counts = {"tps": len(scenario.tps), "personnel": len(scenario.personnel), "regions": len(scenario.regions)}
     record(
-        request, "import", "operation", operation.pk, operation_id=operation.pk, after=counts | {"file": source_name}
+        request,
+        "import",
+        "operation",
+        str(operation.pk),
+        operation_id=operation.pk,
+        after=counts | {"file": source_name},
     )
     return operation
 
@@ -236,3 +241,130 @@ def export_scenario(operation: Operation, path: Path) -> None:
     from siaga.core.scenario import write_scenario
 
     write_scenario(scenario_for(operation), path)
+
+
+# ---------------------------------------------------------------- vulnerability pages and the map
+
+
+@dataclasses.dataclass(frozen=True)
+class Vulnerability:
+    """An operation's scenario, its risk model and every TPS's assessment (by TPS code),
+    computed once for a page."""
+
+    scenario: Scenario
+    model: risk.RiskModel
+    assessments: dict[str, risk.Assessment]
+
+
+def vulnerability_of(operation: Operation, **tps_filter: Any) -> Vulnerability:
+    """The operation's TPS (those matching `tps_filter`, default all) scored and explained by
+    the core with the operation sheet's weights. Unlike scenario_for it reads only what scoring
+    needs (the regions and those TPS, no people or units): 2,000 TPS take about 30 ms."""
+    config = dict(operation.config)
+    core_op = CoreOperation(
+        name=operation.name,
+        election_date=operation.election_date,
+        pattern=operation.pattern,
+        **{k: config[k] for k in OPERATION_SETTINGS if k in config},
+    )
+    regions = tuple(
+        CoreRegion(code, name, Level(level), parent, lat, lon, indicators)
+        for code, name, level, parent, lat, lon, indicators in operation.regions.order_by("id").values_list(
+            "code", "name", "level", "parent_code", "lat", "lon", "indicators"
+        )
+    )
+    rows = operation.tps_set.filter(**tps_filter).order_by("id")
+    core_tps = tuple(
+        CoreTps(code, desa, number, voters, lat, lon, address, Category(cat) if cat else None, reason, indicators)
+        for code, desa, number, voters, lat, lon, address, cat, reason, indicators in rows.values_list(
+            "code",
+            "desa_code",
+            "number",
+            "voters",
+            "lat",
+            "lon",
+            "address",
+            "category",
+            "category_reason",
+            "indicators",
+        )
+    )
+    scenario = Scenario(core_op, regions, core_tps, (), ())
+    model = risk.operation_model(core_op)
+    return Vulnerability(scenario, model, risk.assess(scenario, model))
+
+
+def reserve_reach_km(operation: Operation) -> float:
+    """How far (straight line) a reserve team gets within the response time, as the planner
+    counts it: speed x minutes / 60 / road factor."""
+    defaults = {f.name: f.default for f in dataclasses.fields(CoreOperation)}
+    speed, minutes, road = (
+        float(operation.config.get(k, defaults[k])) for k in ("speed_kmh", "response_minutes", "road_factor")
+    )
+    return speed * minutes / 60 / road
+
+
+def post_staffing(plan_data: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """People assigned to each post of a `siaga-plan/1` plan, by slot (POLRI, TNI, ...)."""
+    out: dict[str, dict[str, int]] = {}
+    for a in plan_data.get("assignments", []):
+        slots = out.setdefault(a["post"], {})
+        slots[a["slot"]] = slots.get(a["slot"], 0) + 1
+    return out
+
+
+# ---------------------------------------------------------------- edits by hand
+
+TPS_EDITABLE = frozenset({"number", "voters", "lat", "lon", "address"})
+PERSON_EDITABLE = frozenset({"rank", "phone", "available", "unit_code", "desa_code"})
+# What the vulnerability score reads from a TPS row; the hand edits above leave it alone.
+RISK_INPUTS = frozenset({"desa_code", "category", "category_reason", "indicators"})
+
+
+@transaction.atomic
+def edit_tps(tps: Tps, changes: dict[str, Any], request: Any = None) -> list[str]:
+    """Set some of a TPS's fields to values already validated (siaga.operations.forms),
+    audited with before and after. Returns the fields that changed; none: nothing written."""
+    changed = _apply(tps, changes, TPS_EDITABLE)
+    if not changed:
+        return []
+    before, after = changed
+    tps.save(update_fields=list(after))
+    if RISK_INPUTS & set(after):
+        refresh_vulnerability(tps.operation)
+    record(request, "edit", "tps", tps.code, operation_id=tps.operation_id, before=before, after=after)
+    return list(after)
+
+
+@transaction.atomic
+def edit_person(person: Person, changes: dict[str, Any], request: Any = None) -> list[str]:
+    """Like edit_tps for one person. A new unit (or, for LINMAS, a new desa) moves the person
+    to that unit's (desa's) kecamatan, which decides which sector chief sees them."""
+    changes = dict(changes)
+    if "unit_code" in changes and changes["unit_code"] != person.unit_code:
+        unit = Unit.objects.get(operation_id=person.operation_id, code=changes["unit_code"])
+        changes["kecamatan_code"] = unit.kecamatan_code
+    if "desa_code" in changes and changes["desa_code"] != person.desa_code and person.force == Force.LINMAS:
+        desa = Region.objects.get(operation_id=person.operation_id, code=changes["desa_code"])
+        changes["kecamatan_code"] = desa.kecamatan_code
+    changed = _apply(person, changes, PERSON_EDITABLE | {"kecamatan_code"})
+    if not changed:
+        return []
+    before, after = changed
+    person.save(update_fields=list(after))
+    record(request, "edit", "person", person.code, operation_id=person.operation_id, before=before, after=after)
+    return list(after)
+
+
+def _apply(row: Any, changes: dict[str, Any], editable: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """Set the fields that differ; (before, after) of those, or None when nothing differs."""
+    unknown = set(changes) - editable
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    before = {f: getattr(row, f) for f, v in changes.items() if getattr(row, f) != v}
+    if not before:
+        return None
+    after = {f: changes[f] for f in before}
+    for f, v in after.items():
+        setattr(row, f, v)
+    return before, after

@@ -1,31 +1,473 @@
-"""Placeholder views, replaced as the pages are written."""
+"""Vulnerability (analisa kerawanan) and the map: the TPS table with its reasons, one TPS or one
+desa explained, a category set by hand, and the TPS and the posts of a plan as GeoJSON.
 
-from django.http import HttpResponse
+Every page scores the TPS through the core once (services.vulnerability_of); the GeoJSON
+endpoints read the scores stored on the rows, so the map stays cheap."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import groupby
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from siaga.accounts.roles import get_scoped, kecamatan_scope, require, scoped
+from siaga.audit.models import AuditEntry
+from siaga.core import risk
+from siaga.core.indicators import Scope, catalog
+from siaga.core.model import VILLAGE_LEVELS, Category, Level
+from siaga.operations import services
+from siaga.operations.models import Operation, Tps
+from siaga.operations.views import operation_for
+from siaga.plans.models import Plan
+
+COLOURS = {"KURANG_RAWAN": "#2e8b57", "RAWAN": "#d4a017", "SANGAT_RAWAN": "#c0392b", "KHUSUS": "#8e44ad"}
+CATEGORY_LABELS = {
+    "KURANG_RAWAN": gettext_lazy("Kurang rawan"),
+    "RAWAN": gettext_lazy("Rawan"),
+    "SANGAT_RAWAN": gettext_lazy("Sangat rawan"),
+    "KHUSUS": gettext_lazy("Khusus"),
+}
+SOURCE_LABELS = {"model": gettext_lazy("Model"), "override": gettext_lazy("Penetapan manual")}
+VILLAGE = [lv.value for lv in VILLAGE_LEVELS]
 
 
-def vulnerability(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
+class OverrideForm(forms.Form):
+    category = forms.ChoiceField(
+        label=gettext_lazy("Kategori"),
+        choices=[("", gettext_lazy("(hasil model)")), *CATEGORY_LABELS.items()],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Alasan"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=1000,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("category") and not data.get("reason"):
+            self.add_error("reason", _("Alasan wajib diisi bila kategori ditetapkan secara manual."))
+        return data
 
 
-def tps_detail(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
+def lang_of(request: HttpRequest) -> str:
+    return "en" if getattr(request, "LANGUAGE_CODE", "id") == "en" else "id"
 
 
-def tps_override(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
+def tps_url(operation: Operation) -> Callable[[int], str]:
+    """The tps_detail URL of any TPS pk, reversed once: reverse() takes about 0.2 ms, which
+    thousands of rows cannot afford."""
+    head, _, tail = reverse("tps_detail", args=[operation.pk, 987654321]).partition("987654321")
+    return lambda pk: f"{head}{pk}{tail}"
 
 
-def desa_detail(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
+# ---------------------------------------------------------------- the vulnerability table
 
 
-def map_view(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
+def vulnerability(request: HttpRequest, op_id: int) -> HttpResponse:
+    operation = operation_for(request, op_id)
+    v = services.vulnerability_of(operation)
+    names = {r.code: r.name for r in v.scenario.regions}
+    desa_pk = dict(operation.regions.filter(level__in=VILLAGE).values_list("code", "pk"))
+    lang, detail = lang_of(request), tps_url(operation)
+    rows = [
+        _row(pk, code, desa, kec, voters, v.assessments[code], lang, detail(pk))
+        for pk, code, desa, kec, voters in scoped(operation.tps_set.all(), request.user).values_list(
+            "pk", "code", "desa_code", "kecamatan_code", "voters"
+        )
+    ]
+    kecamatan_codes = sorted({r["kecamatan"] for r in rows})
+    chosen = {k: request.GET.get(k, "") for k in ("kecamatan", "category", "source")}
+    shown = [r for r in rows if _matches(r, chosen, "kecamatan", "source")]
+    counts = {c: 0 for c in CATEGORY_LABELS}
+    for r in shown:
+        counts[r["category"]] += 1
+    shown = [r for r in shown if _matches(r, chosen, "category")]
+    overridden = [r for r in rows if r["source"] == "override"]
+    context = {
+        "operation": operation,
+        "groups": _grouped(shown, names, desa_pk),
+        "shown": len(shown),
+        "total": len(rows),
+        "counts": [(c, CATEGORY_LABELS[c], n) for c, n in counts.items()],
+        "chosen": chosen,
+        "kecamatan_options": [(k, names.get(k, k)) for k in kecamatan_codes],
+        "category_options": list(CATEGORY_LABELS.items()),
+        "source_options": list(SOURCE_LABELS.items()),
+        "overrides": _with_names(overridden, names, _set_by(operation, {r["code"] for r in overridden})),
+        "thresholds": (v.model.rawan, v.model.sangat_rawan),
+        "tiles": bool(settings.SIAGA_TILE_URL),
+        "map_config": _map_config(request, operation, small=True, query=chosen),
+    }
+    return render(request, "operations/risk_vulnerability.html", context)
 
 
-def geo_tps(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
+def _row(
+    pk: int, code: str, desa: str, kecamatan: str, voters: int, a: risk.Assessment, lang: str, url: str
+) -> dict[str, Any]:
+    return {
+        "pk": pk,
+        "code": code,
+        "desa": desa,
+        "kecamatan": kecamatan,
+        "voters": voters,
+        "score": a.score,
+        "model_category": a.model_category.value,
+        "model_label": CATEGORY_LABELS[a.model_category.value],
+        "category": a.category.value,
+        "label": CATEGORY_LABELS[a.category.value],
+        "source": a.source,
+        "reason": a.reason,
+        "top": [c.text(lang) for c in a.contributions if c.points > 0][:3],
+        "url": url,
+    }
 
 
-def geo_posts(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
+def _matches(row: dict[str, Any], chosen: dict[str, str], *keys: str) -> bool:
+    return all(not chosen[k] or row[k] == chosen[k] for k in keys)
+
+
+def _grouped(rows: list[dict[str, Any]], names: dict[str, str], desa_pk: dict[str, int]) -> list[dict[str, Any]]:
+    """Rows (in kecamatan, desa, number order) as kecamatan > desa > TPS."""
+    return [
+        {
+            "code": kec,
+            "name": names.get(kec, kec),
+            "desa": [
+                {"code": desa, "name": names.get(desa, desa), "pk": desa_pk.get(desa), "rows": list(tps)}
+                for desa, tps in groupby(in_kec, key=lambda r: r["desa"])
+            ],
+        }
+        for kec, in_kec in groupby(rows, key=lambda r: r["kecamatan"])
+    ]
+
+
+def _with_names(
+    rows: list[dict[str, Any]], names: dict[str, str], set_by: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Rows of the override report: desa and kecamatan by name, and who set the category."""
+    return [
+        r
+        | {
+            "desa_name": names.get(r["desa"]),
+            "kecamatan_name": names.get(r["kecamatan"]),
+            "set_by": set_by.get(r["code"]),
+        }
+        for r in rows
+    ]
+
+
+def _set_by(operation: Operation, codes: set[str]) -> dict[str, dict[str, Any]]:
+    """Who last set each of these TPS's category by hand, and when (none: from the import)."""
+    out: dict[str, dict[str, Any]] = {}
+    entries = AuditEntry.objects.filter(
+        operation_id=operation.pk, action="override_category", object_type="tps", object_id__in=codes
+    ).values_list("object_id", "username", "at")
+    for code, username, at in entries:  # newest first
+        out.setdefault(code, {"username": username, "at": at})
+    return out
+
+
+# ---------------------------------------------------------------- one TPS, one desa
+
+
+def tps_detail(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
+    operation = operation_for(request, op_id)
+    tps = get_scoped(operation.tps_set.all(), request.user, pk=pk)
+    form = OverrideForm(initial={"category": tps.category, "reason": tps.category_reason})
+    return _tps_page(request, operation, tps, form)
+
+
+@require_POST
+def tps_override(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
+    operation = operation_for(request, op_id)
+    require(request.user, "override")
+    tps = get_scoped(operation.tps_set.all(), request.user, pk=pk)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        return _tps_page(request, operation, tps, form, status=400)
+    category = form.cleaned_data["category"]
+    reason = form.cleaned_data["reason"] if category else ""
+    if (category, reason) == (tps.category, tps.category_reason):
+        messages.info(request, _("Tidak ada perubahan."))
+        return redirect("tps_detail", operation.pk, tps.pk)
+    tps = services.override_category(tps, category, reason, request)
+    if category:
+        text = _("Kategori TPS %(tps)s ditetapkan %(category)s.")
+    else:
+        text = _("Kategori TPS %(tps)s kembali ke hasil model: %(category)s.")
+    label = CATEGORY_LABELS[tps.effective_category]
+    messages.success(request, text % {"tps": tps.code, "category": label})
+    messages.info(request, _("Rencana yang sudah ada tidak berubah; susun ulang rencana untuk memakai kategori ini."))
+    return redirect("tps_detail", operation.pk, tps.pk)
+
+
+def _tps_page(
+    request: HttpRequest, operation: Operation, tps: Tps, form: OverrideForm, status: int = 200
+) -> HttpResponse:
+    v = services.vulnerability_of(operation, pk=tps.pk)
+    a = v.assessments[tps.code]
+    lang, indicators = lang_of(request), catalog()
+    explanation = [_line(c, lang) for c in a.contributions]
+    regions = {r.code: r for r in operation.regions.filter(code__in=[tps.desa_code, tps.kecamatan_code])}
+    context = {
+        "operation": operation,
+        "tps": tps,
+        "a": a,
+        "label": CATEGORY_LABELS[a.category.value],
+        "model_label": CATEGORY_LABELS[a.model_category.value],
+        "explanation": explanation,
+        "desa_factors": [line for line in explanation if line["scope"] == Scope.DESA.value],
+        "special": bool(tps.indicators.get(risk.SPECIAL_LOCATION)),
+        "unscored": [
+            (indicators[k].label(lang), value)
+            for k, value in tps.indicators.items()
+            if value and k in indicators and not v.model.weights.get(k)
+        ],
+        "desa": regions.get(tps.desa_code),
+        "kecamatan": regions.get(tps.kecamatan_code),
+        "thresholds": (v.model.rawan, v.model.sangat_rawan),
+        "form": form,
+        "set_by": _set_by(operation, {tps.code}).get(tps.code),
+    }
+    return render(request, "operations/risk_tps.html", context, status=status)
+
+
+def _line(c: risk.Contribution, lang: str) -> dict[str, Any]:
+    """One line of an explanation: label in the user's language, scope, value and points."""
+    ind = catalog().get(c.indicator)
+    return {
+        "label": c.label(lang),
+        "scope": ind.scope.value if ind else "",
+        "type": ind.type.value if ind else "",
+        "value": c.value,
+        "maximum": ind.maximum if ind else None,
+        "points": c.points,
+    }
+
+
+def desa_detail(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
+    operation = operation_for(request, op_id)
+    desa = get_scoped(operation.regions.filter(level__in=VILLAGE), request.user, pk=pk)
+    v = services.vulnerability_of(operation, desa_code=desa.code)
+    view = risk.desa_view(v.scenario, desa.code, v.assessments, v.model)
+    lang, indicators = lang_of(request), catalog()
+    stored = {
+        code: (tps_pk, voters)
+        for code, tps_pk, voters in operation.tps_set.filter(desa_code=desa.code).values_list("code", "pk", "voters")
+    }
+    detail, rows = tps_url(operation), []
+    for a in view.tps:
+        tps_pk, voters = stored[a.tps]
+        rows.append(_row(tps_pk, a.tps, desa.code, desa.kecamatan_code, voters, a, lang, detail(tps_pk)))
+    scored = {c.indicator for c in view.factors}
+    context = {
+        "operation": operation,
+        "desa": desa,
+        "kecamatan": operation.regions.filter(code=desa.kecamatan_code, level=Level.KECAMATAN.value).first(),
+        "category": view.category.value,
+        "label": CATEGORY_LABELS[view.category.value],
+        "factors": [_line(c, lang) for c in view.factors],
+        "factor_total": round(sum(c.points for c in view.factors), 2),
+        "unscored": [
+            (indicators[k].label(lang), value)
+            for k, value in desa.indicators.items()
+            if k in indicators and k not in scored and value
+        ],
+        "rows": rows,
+    }
+    return render(request, "operations/risk_desa.html", context)
+
+
+# ---------------------------------------------------------------- the map and its GeoJSON
+
+
+def map_view(request: HttpRequest, op_id: int) -> HttpResponse:
+    operation = operation_for(request, op_id)
+    plan = _plan_of(request, operation)
+    tps = scoped(operation.tps_set.all(), request.user)
+    kecamatan_codes = sorted(set(tps.values_list("kecamatan_code", flat=True)))
+    names = dict(operation.regions.filter(code__in=kecamatan_codes).values_list("code", "name"))
+    query = {k: request.GET.get(k, "") for k in ("kecamatan", "category")}
+    context = {
+        "operation": operation,
+        "plan": plan,
+        "plans": operation.plans.all()[:20],
+        "chosen": query,
+        "kecamatan_options": [(k, names.get(k, k)) for k in kecamatan_codes],
+        "category_options": list(CATEGORY_LABELS.items()),
+        "reach_km": services.reserve_reach_km(operation),
+        "tiles": bool(settings.SIAGA_TILE_URL),
+        "map_config": _map_config(request, operation, small=False, query=query, plan=plan),
+    }
+    return render(request, "operations/map.html", context)
+
+
+def _map_config(
+    request: HttpRequest, operation: Operation, small: bool, query: dict[str, str], plan: Plan | None = None
+) -> dict[str, Any]:
+    """What map.js needs: where the GeoJSON is, the filters, the tile layer (if any) and the
+    words it shows, in the user's language."""
+    places = scoped(operation.regions.filter(level__in=[*VILLAGE, Level.KECAMATAN.value]), request.user).exclude(
+        lat=None
+    )
+    return {
+        "small": small,
+        "tps_url": reverse("geo_tps", args=[operation.pk]),
+        "posts_url": reverse("geo_posts", args=[operation.pk]),
+        "plan": plan.pk if plan else None,
+        "query": query,
+        "tile_url": settings.SIAGA_TILE_URL,
+        "tile_attribution": settings.SIAGA_TILE_ATTRIBUTION,
+        "colours": COLOURS,
+        "places": [
+            {"name": name, "lat": lat, "lon": lon, "kecamatan": level == Level.KECAMATAN.value}
+            for name, lat, lon, level in places.values_list("name", "lat", "lon", "level")
+        ],
+        "words": {
+            "categories": {k: str(v) for k, v in CATEGORY_LABELS.items()},
+            "kinds": {"TPS": _("Pos TPS"), "VILLAGE": _("Pos desa"), "RESERVE": _("Tim cadangan")},
+            "desa": _("Desa"),
+            "kecamatan": _("Kecamatan"),
+            "score": _("Skor"),
+            "voters": _("DPT"),
+            "details": _("Rincian TPS"),
+            "tps": _("TPS"),
+            "posts": _("Pos"),
+            "reserve_reach": _("Jangkauan tim cadangan"),
+            "places": _("Nama wilayah"),
+            "required": _("Kebutuhan"),
+            "assigned": _("Ditugaskan"),
+            "unfilled": _("Kosong"),
+            "reach": _("Jangkauan (km)"),
+            "none": _("Tidak ada TPS untuk saringan ini."),
+            "failed": _("Data peta gagal dimuat."),
+        },
+    }
+
+
+def geo_tps(request: HttpRequest, op_id: int) -> HttpResponse:
+    operation = operation_for(request, op_id)
+    category, error = _category_param(request.GET)
+    if error:
+        return error
+    tps = _filter_tps(scoped(operation.tps_set.all(), request.user), request.GET, category)
+    names = dict(operation.regions.values_list("code", "name"))
+    detail = tps_url(operation)
+    features = [
+        _feature(
+            lat,
+            lon,
+            {
+                "code": code,
+                "desa": names.get(desa, desa),
+                "kecamatan": names.get(kec, kec),
+                "category": effective,
+                "model_category": model,
+                "source": "override" if manual else "model",
+                "score": score,
+                "voters": voters,
+                "url": detail(pk),
+            },
+        )
+        for pk, code, desa, kec, lat, lon, effective, model, manual, score, voters in tps.values_list(
+            "pk",
+            "code",
+            "desa_code",
+            "kecamatan_code",
+            "lat",
+            "lon",
+            "effective_category",
+            "model_category",
+            "category",
+            "score",
+            "voters",
+        )
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _filter_tps(tps: QuerySet[Tps], params: QueryDict, category: str) -> QuerySet[Tps]:
+    if params.get("kecamatan"):
+        tps = tps.filter(kecamatan_code=params["kecamatan"])
+    if category:
+        tps = tps.filter(effective_category=category)
+    if params.get("source") == "override":
+        tps = tps.exclude(category="")
+    elif params.get("source") == "model":
+        tps = tps.filter(category="")
+    return tps
+
+
+def geo_posts(request: HttpRequest, op_id: int) -> HttpResponse:
+    operation = operation_for(request, op_id)
+    plan = _plan_of(request, operation)
+    category, error = _category_param(request.GET)
+    if error:
+        return error
+    if plan is None:
+        return JsonResponse({"type": "FeatureCollection", "features": [], "plan": None})
+    scope, kecamatan = kecamatan_scope(request.user), request.GET.get("kecamatan", "")
+    staffing, reach = services.post_staffing(plan.data), round(services.reserve_reach_km(operation), 3)
+    unfilled: dict[str, int] = {}
+    for u in plan.data.get("unfilled", []):
+        unfilled[u["post"]] = unfilled.get(u["post"], 0) + int(u["count"])
+    features = []
+    for p in plan.data["posts"]:
+        if (scope is not None and p["kecamatan_code"] != scope) or (kecamatan and p["kecamatan_code"] != kecamatan):
+            continue
+        if category and p["category"] != category:
+            continue
+        props = {
+            "id": p["id"],
+            "kind": p["kind"],
+            "category": p["category"],
+            "kecamatan_code": p["kecamatan_code"],
+            "required": p["required"],
+            "assigned": staffing.get(p["id"], {}),
+            "unfilled": unfilled.get(p["id"], 0),
+            "tps": p["tps"],
+        }
+        if p["kind"] == "RESERVE":
+            props["reach_km"] = reach
+        features.append(_feature(p["lat"], p["lon"], props))
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": features, "plan": {"id": plan.pk, "version": plan.version}}
+    )
+
+
+def _plan_of(request: HttpRequest, operation: Operation) -> Plan | None:
+    """The plan named by ?plan= (it must be this operation's, else 404), else the latest."""
+    pk = request.GET.get("plan", "")
+    if not pk:
+        return operation.plans.first()
+    if not pk.isdigit():
+        raise Http404
+    try:
+        return operation.plans.get(pk=int(pk))
+    except Plan.DoesNotExist:
+        raise Http404 from None
+
+
+def _category_param(params: QueryDict) -> tuple[str, HttpResponse | None]:
+    category = params.get("category", "")
+    if category and category not in Category.__members__:
+        message = _("Kategori tidak dikenal: %(category)s") % {"category": category}
+        return category, JsonResponse({"error": message}, status=400)
+    return category, None
+
+
+def _feature(lat: float, lon: float, properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": properties}

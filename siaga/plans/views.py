@@ -1,43 +1,226 @@
-"""Placeholder views, replaced as the pages are written."""
+"""Plan pages: the versions of an operation's plan, computing one in the background, a plan
+with its checker verdict and who stands where, hand edits, re-planning, approval, publication,
+the difference between two versions and the plan file.
 
-from django.http import HttpResponse
+Views are thin: permissions through `siaga.accounts.roles`, work in `siaga.plans.services`.
+"""
 
+from __future__ import annotations
 
-def plan_list(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
+import json
 
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-def plan_start(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
+from siaga.accounts.roles import can, kecamatan_scope, require
+from siaga.audit.log import record
+from siaga.operations.views import operation_for
+from siaga.plans import services
+from siaga.plans.forms import ReassignForm, ReplanForm
+from siaga.plans.models import Plan, PlanJob
 
-
-def job_status(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
-
-
-def plan_detail(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
-
-
-def plan_json(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
-
-
-def reassign(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
-
-
-def approve(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
-
-
-def publish(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
-
-
-def replan(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
+FIGURE_LABELS = {
+    "assigned": gettext_lazy("personel ditugaskan"),
+    "unfilled": gettext_lazy("slot kosong"),
+    "cost_km": gettext_lazy("jarak tempuh (km)"),
+    "objective": gettext_lazy("nilai tujuan"),
+    "lower_bound": gettext_lazy("batas bawah terbukti"),
+}
+PLANS = Plan.objects.select_related("operation", "author", "approved_by", "parent")
 
 
-def diff(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("")
+def plan_for(request: HttpRequest, pk: int) -> Plan:
+    """The plan of the URL, if the user may view plans at all (a sector chief's page is
+    narrowed to their kecamatan by `services.plan_page`)."""
+    require(request.user, "view")
+    return get_object_or_404(PLANS, pk=pk)
+
+
+def plan_list(request: HttpRequest, op_id: int) -> HttpResponse:
+    operation = operation_for(request, op_id)
+    if "old" in request.GET and "new" in request.GET:
+        return _to_diff(request, operation.pk)
+    plans = services.versions(operation)
+    context = {
+        "operation": operation,
+        "plans": plans,
+        "job": services.active_job(operation),
+        "scope": kecamatan_scope(request.user),  # a plan's note may name anyone: not for a sector chief
+        "default_old": plans[1].pk if len(plans) > 1 else None,
+    }
+    return render(request, "plans/list.html", context)
+
+
+def _to_diff(request: HttpRequest, op_id: int) -> HttpResponse:
+    try:
+        old, new = int(request.GET["old"]), int(request.GET["new"])
+    except ValueError:
+        raise Http404 from None
+    found = Plan.objects.filter(operation_id=op_id, pk__in=(old, new)).count()
+    if found != len({old, new}):
+        raise Http404
+    return redirect("plan_diff", old, new)
+
+
+@require_POST
+def plan_start(request: HttpRequest, op_id: int) -> HttpResponse:
+    operation = operation_for(request, op_id)
+    require(request.user, "plan")
+    running = services.active_job(operation)
+    if running is not None:
+        messages.info(request, _("Perencanaan untuk operasi ini sedang berjalan."))
+        return redirect("job_status", running.pk)
+    job = services.start_job(operation, request.user, request=request)
+    return redirect("job_status", job.pk)
+
+
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's progress; htmx polls it every second and is sent to the plan when done."""
+    require(request.user, "view")
+    job = get_object_or_404(PlanJob.objects.select_related("operation", "plan", "created_by"), pk=pk)
+    polled = bool(request.headers.get("HX-Request"))
+    if polled and job.status == PlanJob.Status.DONE and job.plan is not None:
+        response = HttpResponse()
+        response["HX-Redirect"] = reverse("plan_detail", args=[job.plan.pk])
+        return response
+    context = {
+        "operation": job.operation,
+        "job": job,
+        "finished": job.status in (PlanJob.Status.DONE, PlanJob.Status.FAILED),
+        "line": job.message.partition("\n")[0],
+    }
+    return render(request, "plans/_job.html" if polled else "plans/job.html", context)
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request, pk)
+    scope = kecamatan_scope(request.user)
+    _log_roster_read(request, plan)
+    context = {
+        "operation": plan.operation,
+        "plan": plan,
+        "scope": scope,
+        "summary": plan.summary,
+        "warnings": plan.data.get("warnings", []),
+        "reserve": plan.data.get("reserve", {}),
+        "replanned": plan.data.get("replan"),
+        "edited_by_hand": plan.data.get("edited_by_hand", False),
+        "page": services.plan_page(plan, scope),
+        "reassign_form": ReassignForm(operation=plan.operation),
+        "replan_form": ReplanForm(operation=plan.operation),
+        "post_ids": [p["id"] for p in plan.data["posts"]] if can(request.user, "plan") else [],
+    }
+    return render(request, "plans/detail.html", context)
+
+
+def plan_json(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request, pk)
+    require(request.user, "export")
+    record(request, "export_plan", "plan", str(plan.pk), operation_id=plan.operation_id)
+    response = HttpResponse(
+        json.dumps(plan.data, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="plan-v{plan.version}.json"'
+    return response
+
+
+@require_POST
+def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request, pk)
+    require(request.user, "plan")
+    form = ReassignForm(request.POST, operation=plan.operation)
+    if not form.is_valid():
+        _refuse(request, form)
+        return redirect("plan_detail", plan.pk)
+    data = form.cleaned_data
+    try:
+        new = services.reassign(plan, data["person"], data["post"], data["slot"], request.user, request)
+    except services.PlanError as exc:
+        messages.error(request, _("Perubahan ditolak: %(why)s") % {"why": exc})
+        return redirect("plan_detail", plan.pk)
+    where = f"{data['post']} ({data['slot']})" if data["post"] else _("cadangan (tanpa pos)")
+    messages.success(
+        request,
+        _("Versi %(v)s dibuat: %(who)s ke %(where)s.") % {"v": new.version, "who": data["person"], "where": where},
+    )
+    return redirect("plan_detail", new.pk)
+
+
+@require_POST
+def replan(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request, pk)
+    require(request.user, "plan")
+    form = ReplanForm(request.POST, operation=plan.operation)
+    if not form.is_valid():
+        _refuse(request, form)
+        return redirect("plan_detail", plan.pk)
+    params = {"plan": plan.pk, "absent": form.cleaned_data["absent"], "categories": form.cleaned_data["categories"]}
+    job = services.start_job(plan.operation, request.user, kind="replan", params=params, request=request)
+    return redirect("job_status", job.pk)
+
+
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request, pk)
+    require(request.user, "approve")
+    try:
+        services.approve(plan, request.user, request)
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Rencana versi %(v)s disetujui.") % {"v": plan.version})
+    return redirect("plan_detail", plan.pk)
+
+
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request, pk)
+    require(request.user, "publish")
+    try:
+        services.publish(plan, request.user, request)
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Rencana versi %(v)s diterbitkan.") % {"v": plan.version})
+    return redirect("plan_detail", plan.pk)
+
+
+def diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+    old = plan_for(request, pk)
+    new = plan_for(request, other)
+    if old.operation_id != new.operation_id:
+        raise Http404
+    _log_roster_read(request, new)
+    scope = kecamatan_scope(request.user)
+    changes = services.diff_page(old, new, scope)
+    figures = [
+        {"label": FIGURE_LABELS.get(k, k), "old": a, "new": b, "delta": round((b or 0) - (a or 0), 6)}
+        for k, a, b in changes["summary"]
+    ]
+    context = {
+        "operation": old.operation,
+        "old": old,
+        "new": new,
+        "scope": scope,
+        "changes": changes,
+        "figures": figures,
+    }
+    return render(request, "plans/diff.html", context)
+
+
+def _log_roster_read(request: HttpRequest, plan: Plan) -> None:
+    """Names and NRP on a page read by a role that does not keep the roster (UU PDP)."""
+    if not can(request.user, "edit"):
+        record(request, "read_roster", "plan", str(plan.pk), operation_id=plan.operation_id)
+
+
+def _refuse(request: HttpRequest, form: ReassignForm | ReplanForm) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))

@@ -140,6 +140,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("SIAGA_STATIC_ROOT", str(ROOT / "var" / "static")))
 MEDIA_ROOT = Path(os.environ.get("SIAGA_MEDIA_ROOT", str(ROOT / "var" / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20

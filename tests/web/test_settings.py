@@ -13,13 +13,20 @@ from siaga.web.settings import database, env_bool, env_int
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SIAGA_") and k != "DATABASE_URL"} | env
-    return subprocess.run([sys.executable, "manage.py", *args], capture_output=True, text=True, env=environment, check=False)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], capture_output=True, text=True, env=environment, check=False
+    )
 
 
 def test_it_passes_the_deployment_checks_with_production_settings():
     done = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        SIAGA_PRODUCTION="1", SIAGA_SECRET_KEY=secrets.token_urlsafe(50), SIAGA_ALLOWED_HOSTS="siaga.polri.example",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SIAGA_PRODUCTION="1",
+        SIAGA_SECRET_KEY=secrets.token_urlsafe(50),
+        SIAGA_ALLOWED_HOSTS="siaga.polri.example",
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
@@ -40,7 +47,12 @@ def test_it_uses_sqlite_with_wal_and_immediate_transactions_by_default():
 def test_it_reads_postgresql_from_database_url():
     db = database("postgres://siaga:rahasia%21@db.local:5433/siaga")
     assert (db["ENGINE"], db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
-        "django.db.backends.postgresql", "siaga", "siaga", "rahasia!", "db.local", "5433",
+        "django.db.backends.postgresql",
+        "siaga",
+        "siaga",
+        "rahasia!",
+        "db.local",
+        "5433",
     )
     with pytest.raises(ImproperlyConfigured, match="postgres://"):
         database("mysql://x@y/z")

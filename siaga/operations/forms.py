@@ -1,0 +1,154 @@
+"""Forms of the data pages: the scenario upload and the hand edits of a TPS or a person.
+
+Each edited value is read by the scenario contract's own reader for that column
+(siaga.core.scenario's sheet specs, built on siaga.core.cells), so the page refuses exactly
+what the importer refuses, with the importer's message naming the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from siaga.core import scenario as contract
+from siaga.core.cells import Bad
+from siaga.core.model import VILLAGE_LEVELS, Force, Level
+from siaga.core.problems import Problem
+from siaga.operations.models import Person, Region, Tps, Unit
+
+UPLOAD_SUFFIXES = (".xlsx", ".xls")  # an .xls is let through so the reader can say what it is
+
+
+def max_upload_bytes() -> int:
+    """Uploads above this are refused (a Polres workbook is a few MB; the core's own
+    .xlsx limit is 100 MiB). SIAGA_MAX_UPLOAD_BYTES may lower or raise it."""
+    return int(getattr(settings, "SIAGA_MAX_UPLOAD_BYTES", 50 * 2**20))
+
+
+def lang() -> str:
+    """The language of problem messages: the page's."""
+    return "en" if get_language() == "en" else "id"
+
+
+def problem_text(code: str, column: contract.Column, value: object = "", **params: object) -> str:
+    """The importer's message for one field of a form, naming the field as a sheet would."""
+    name = column.name if lang() == "en" else column.alias
+    text = Problem(code, column=name, value=str(value), params=params).message(lang())
+    return text[:1].upper() + text[1:]
+
+
+def column(sheet: contract.Sheet, name: str) -> contract.Column:
+    return next(c for c in sheet.columns if c.name == name)
+
+
+class CellField(forms.CharField):
+    """A text box read like one cell of a scenario sheet."""
+
+    def __init__(self, sheet: contract.Sheet, name: str, **kwargs: Any):
+        self.column = column(sheet, name)
+        super().__init__(required=False, strip=True, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        raw = super().clean(value)
+        if raw == "":
+            if self.column.required:
+                raise ValidationError(problem_text("required", self.column))
+            return self.column.default
+        try:
+            return self.column.read(raw)
+        except Bad as bad:
+            raise ValidationError(problem_text(bad.code, self.column, raw, **bad.params)) from None
+
+
+def too_large(size: int) -> str:
+    limit = max_upload_bytes()
+    return _("Berkas terlalu besar (%(size)s); batas unggah %(limit)s. Tidak ada yang diimpor.") % {
+        "size": filesizeformat(size),
+        "limit": filesizeformat(limit),
+    }
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Berkas skenario (.xlsx)"))
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if (upload.size or 0) > max_upload_bytes():
+            raise ValidationError(too_large(upload.size or 0))
+        if not (upload.name or "").lower().endswith(UPLOAD_SUFFIXES):
+            raise ValidationError(_("Pilih berkas Excel .xlsx (templat skenario Siaga)."))
+        return upload
+
+
+class TpsForm(forms.Form):
+    number = CellField(contract.TPS, "number", label=gettext_lazy("Nomor TPS"))
+    voters = CellField(contract.TPS, "voters", label=gettext_lazy("DPT (pemilih)"))
+    lat = CellField(contract.TPS, "lat", label=gettext_lazy("Lintang"))
+    lon = CellField(contract.TPS, "lon", label=gettext_lazy("Bujur"))
+    address = CellField(
+        contract.TPS, "address", label=gettext_lazy("Alamat"), max_length=255, widget=forms.TextInput({"size": 60})
+    )
+
+    @staticmethod
+    def initial_for(tps: Tps) -> dict[str, Any]:
+        return {f: getattr(tps, f) for f in ("number", "voters", "lat", "lon", "address")}
+
+
+YES_NO = [("ya", gettext_lazy("ya")), ("tidak", gettext_lazy("tidak"))]
+
+
+class PersonForm(forms.Form):
+    """rank, phone and siap for everyone; the unit for POLRI, TNI, BRIMOB and SATPOL_PP; the
+    desa for LINMAS (who guard the TPS of their own desa and belong to no unit)."""
+
+    rank = CellField(contract.PERSONNEL, "rank", label=gettext_lazy("Pangkat"), max_length=30)
+    phone = CellField(contract.PERSONNEL, "phone", label=gettext_lazy("No. HP"), max_length=30)
+    available = CellField(
+        contract.PERSONNEL, "available", label=gettext_lazy("Siap"), widget=forms.Select(choices=YES_NO)
+    )
+    unit_code = CellField(contract.PERSONNEL, "unit_code", label=gettext_lazy("Satuan"))
+    desa_code = CellField(contract.PERSONNEL, "desa_code", label=gettext_lazy("Desa/kelurahan"))
+
+    def __init__(self, data: Any = None, *, person: Person):
+        self.person = person
+        initial = {"rank": person.rank, "phone": person.phone, "available": "ya" if person.available else "tidak"}
+        initial |= {"unit_code": person.unit_code, "desa_code": person.desa_code}
+        super().__init__(data, initial=initial)
+        if person.force == Force.LINMAS:
+            del self.fields["unit_code"]
+            villages = Region.objects.filter(operation_id=person.operation_id, level__in=list(VILLAGE_LEVELS))
+            choices = villages.order_by("kecamatan_code", "name").values_list("code", "name")
+            self.fields["desa_code"].widget = forms.Select(choices=[(c, f"{n} ({c})") for c, n in choices])
+        else:
+            del self.fields["desa_code"]
+            units = Unit.objects.filter(operation_id=person.operation_id).values_list("code", "name")
+            self.fields["unit_code"].widget = forms.Select(choices=[(c, f"{n} ({c})") for c, n in units])
+
+    def clean_unit_code(self) -> str:
+        code: str = self.cleaned_data["unit_code"]
+        field = column(contract.PERSONNEL, "unit_code")
+        if not code:
+            raise ValidationError(problem_text("needs_unit", field, force=self.person.force))
+        if not Unit.objects.filter(operation_id=self.person.operation_id, code=code).exists():
+            raise ValidationError(problem_text("unknown_unit", field, code))
+        return code
+
+    def clean_desa_code(self) -> str:
+        code: str = self.cleaned_data["desa_code"]
+        field = column(contract.PERSONNEL, "desa_code")
+        if not code:
+            raise ValidationError(problem_text("linmas_needs_desa", field))
+        level = Region.objects.filter(operation_id=self.person.operation_id, code=code).values_list("level", flat=True)
+        found = level.first()
+        if found is None:
+            raise ValidationError(problem_text("unknown_region", field, code))
+        if Level(found) not in VILLAGE_LEVELS:
+            raise ValidationError(problem_text("wrong_level", field, code, level=found, expected="DESA/KELURAHAN"))
+        return code

@@ -1,0 +1,236 @@
+/* Siaga maps: TPS coloured by category, the posts of a plan as squares and the reach of the
+   reserve teams as dashed circles, all from the console's own GeoJSON endpoints.
+
+   Settings come from the JSON in #map-config (urls, filters, words in the user's language).
+   Nothing is loaded from another host unless the operator configured a tile URL. */
+(() => {
+  "use strict";
+  const source = document.getElementById("map-config");
+  const box = document.getElementById("map");
+  if (!source || !box || !window.L) return;
+  const cfg = JSON.parse(source.textContent);
+  const words = cfg.words;
+  const lang = document.documentElement.lang || "id";
+  const REACH_COLOUR = "#123b63";
+  const POST_SIZE = { TPS: 16, VILLAGE: 18, RESERVE: 22 };
+
+  const map = L.map(box, { zoomSnap: 0.5, preferCanvas: true, scrollWheelZoom: !cfg.small });
+  map.attributionControl.setPrefix(false);
+  if (cfg.tile_url) {
+    L.tileLayer(cfg.tile_url, { attribution: cfg.tile_attribution, maxZoom: 19 }).addTo(map);
+  } else {
+    box.classList.add("no-tiles");
+  }
+  map.setView([-2.5, 118], 5); // Indonesia, until the data arrives
+  // Desa names only when zoomed in far enough to read them; kecamatan names always.
+  map.on("zoomend", () => box.classList.toggle("show-desa", map.getZoom() >= 13));
+  L.control.scale({ imperial: false }).addTo(map);
+
+  const legend = document.getElementById("map-legend");
+  if (legend) {
+    const control = L.control({ position: "bottomright" });
+    control.onAdd = () => {
+      L.DomEvent.disableClickPropagation(legend);
+      return legend;
+    };
+    control.addTo(map);
+  }
+
+  // ------------------------------------------------------------ small DOM helpers (no innerHTML)
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    for (const child of children) {
+      if (child !== null && child !== undefined) node.append(child);
+    }
+    return node;
+  }
+  const number = (x) => Number(x).toLocaleString(lang, { maximumFractionDigits: 2 });
+  const colour = (category) => cfg.colours[category] || "#777";
+  const badge = (category) => el("span", { class: "badge " + category }, words.categories[category] || category);
+  function facts(pairs) {
+    const dl = el("dl");
+    for (const [term, value] of pairs) {
+      if (value !== null && value !== undefined && value !== "") dl.append(el("dt", {}, term), el("dd", {}, String(value)));
+    }
+    return dl;
+  }
+
+  // ------------------------------------------------------------ layers
+  const places = L.layerGroup(
+    cfg.places.map((p) =>
+      L.marker([p.lat, p.lon], {
+        icon: L.divIcon({
+          className: "map-place" + (p.kecamatan ? " kecamatan" : ""),
+          html: el("span", { class: "map-place-text" }, p.name),
+          iconSize: null,
+        }),
+        interactive: false,
+        keyboard: false,
+      })
+    )
+  ).addTo(map);
+
+  const tpsLayer = L.geoJSON(null, {
+    pointToLayer: (feature, latlng) =>
+      L.circleMarker(latlng, {
+        radius: cfg.small ? 5 : 6,
+        color: "#ffffff",
+        weight: 1,
+        fillColor: colour(feature.properties.category),
+        fillOpacity: 0.95,
+      }),
+    onEachFeature: (feature, layer) => {
+      layer.bindTooltip("TPS " + feature.properties.code);
+      layer.bindPopup(() => tpsPopup(feature.properties));
+    },
+  }).addTo(map);
+
+  const postLayer = L.layerGroup();
+  const reachLayer = L.layerGroup();
+  let postOfTps = {}; // TPS code -> its TPS post: the square sits on the circle, so one popup tells both
+  if (!cfg.small) {
+    reachLayer.addTo(map);
+    postLayer.addTo(map);
+    const overlays = {};
+    overlays[words.tps] = tpsLayer;
+    overlays[words.posts] = postLayer;
+    overlays[words.reserve_reach] = reachLayer;
+    overlays[words.places] = places;
+    L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
+  }
+
+  function tpsPopup(p) {
+    const post = postOfTps[p.code];
+    return el(
+      "div",
+      { class: "map-popup" },
+      el("strong", {}, "TPS " + p.code),
+      " ",
+      badge(p.category),
+      facts([
+        [words.desa, p.desa],
+        [words.kecamatan, p.kecamatan],
+        [words.score, number(p.score)],
+        [words.voters, number(p.voters)],
+        [words.kinds.TPS, post ? post.id : ""],
+        [words.assigned + " / " + words.required, post ? staffing(post) : ""],
+        [words.unfilled, post && post.unfilled ? number(post.unfilled) : ""],
+      ]),
+      el("a", { href: p.url }, words.details + " →")
+    );
+  }
+
+  function staffing(p) {
+    const slots = Object.keys(p.required).filter((slot) => p.required[slot] > 0);
+    return slots.map((slot) => slot + " " + (p.assigned[slot] || 0) + "/" + p.required[slot]).join(", ");
+  }
+
+  function postPopup(p) {
+    return el(
+      "div",
+      { class: "map-popup" },
+      el("strong", {}, words.kinds[p.kind] || p.kind),
+      " ",
+      badge(p.category),
+      facts([
+        ["ID", p.id],
+        [words.assigned + " / " + words.required, staffing(p)],
+        [words.unfilled, p.unfilled ? number(p.unfilled) : ""],
+        [words.tps, p.tps.join(", ")],
+        [words.reach, p.reach_km ? number(p.reach_km) : ""],
+      ])
+    );
+  }
+
+  function addPost(feature) {
+    const p = feature.properties;
+    const latlng = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+    const reserve = p.kind === "RESERVE";
+    if (reserve && p.reach_km) {
+      L.circle(latlng, {
+        radius: p.reach_km * 1000,
+        color: REACH_COLOUR,
+        weight: 1.5,
+        dashArray: "6 6",
+        fillColor: REACH_COLOUR,
+        fillOpacity: 0.05,
+        interactive: false,
+      }).addTo(reachLayer);
+    }
+    const size = POST_SIZE[p.kind] || 16;
+    L.marker(latlng, {
+      icon: L.divIcon({
+        className: "post-square " + p.category + " kind-" + p.kind,
+        iconSize: [size, size],
+      }),
+      title: (words.kinds[p.kind] || p.kind) + " " + p.id,
+      zIndexOffset: reserve ? 1000 : 0,
+      interactive: p.kind !== "TPS", // clicks go through to the TPS below, whose popup shows the post
+    })
+      .bindPopup(() => postPopup(p))
+      .addTo(postLayer);
+    if (p.kind === "TPS") p.tps.forEach((code) => (postOfTps[code] = p));
+  }
+
+  // ------------------------------------------------------------ loading and filters
+  const status = document.getElementById("map-status");
+  function say(text) {
+    if (status) status.textContent = text;
+  }
+
+  function url(base, params) {
+    const u = new URL(base, window.location.href);
+    for (const [k, v] of Object.entries(params)) if (v) u.searchParams.set(k, v);
+    return u;
+  }
+
+  async function get(address) {
+    const response = await fetch(address, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(String(response.status));
+    return response.json();
+  }
+
+  let fitted = false;
+  async function load() {
+    say("");
+    try {
+      const wanted = [get(url(cfg.tps_url, cfg.query))];
+      if (!cfg.small && cfg.plan) wanted.push(get(url(cfg.posts_url, { ...cfg.query, plan: cfg.plan })));
+      const [tps, posts] = await Promise.all(wanted);
+      tpsLayer.clearLayers().addData(tps);
+      postLayer.clearLayers();
+      reachLayer.clearLayers();
+      postOfTps = {};
+      if (posts) posts.features.forEach(addPost);
+      if (!tps.features.length) say(words.none);
+      const bounds = tps.features.length ? tpsLayer.getBounds() : null;
+      if (bounds && bounds.isValid()) {
+        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
+        fitted = true;
+      } else if (!fitted && cfg.places.length) {
+        map.fitBounds(L.latLngBounds(cfg.places.map((p) => [p.lat, p.lon])), { padding: [24, 24] });
+      }
+    } catch (error) {
+      say(words.failed + " (" + error.message + ")");
+    }
+  }
+
+  const form = document.getElementById("map-filters");
+  if (form) {
+    const apply = () => {
+      const data = new FormData(form);
+      cfg.query = { kecamatan: data.get("kecamatan") || "", category: data.get("category") || "" };
+      cfg.plan = data.get("plan") || cfg.plan;
+      const shown = url(window.location.pathname, { ...cfg.query, plan: cfg.plan });
+      window.history.replaceState(null, "", shown.pathname + shown.search);
+      load();
+    };
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      apply();
+    });
+  }
+  load();
+})();

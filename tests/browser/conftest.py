@@ -1,0 +1,134 @@
+"""A real console for the browser tests: its own database (SQLite, or a fresh PostgreSQL
+database when DATABASE_URL is set), loaded with `manage.py demo`, served by `runserver` on a
+free loopback port, and Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+LOGINS = {"perencana": "siaga-ops-2022", "kapolres": "siaga-pimpinan-2022", "kapolsek": "siaga-sektor-2022"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _fresh_postgres(url: str, name: str) -> str:
+    import psycopg
+
+    parts = urlparse(url)
+    admin = urlunparse(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunparse(parts._replace(path=f"/{name}"))
+
+
+def _drop_postgres(url: str, name: str) -> None:
+    import psycopg
+
+    admin = urlunparse(urlparse(url)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def console(tmp_path_factory: Any) -> Iterator[str]:
+    """The base URL of a running console with the demo loaded."""
+    work = tmp_path_factory.mktemp("console")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIAGA_")}
+    env.update(
+        SIAGA_SQLITE=str(work / "siaga.sqlite3"),
+        SIAGA_MEDIA_ROOT=str(work / "media"),
+        SIAGA_DEBUG="0",
+        SIAGA_LOG_LEVEL="ERROR",
+        PYTHONUNBUFFERED="1",
+    )
+    pg_name = f"siaga_browser_{os.getpid()}"
+    if os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = _fresh_postgres(os.environ["DATABASE_URL"], pg_name)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (["migrate", "--verbosity", "0"], ["demo"]):
+        subprocess.run(manage + command, env=env, cwd=ROOT, check=True, capture_output=True)
+    port = _free_port()
+    log = (work / "server.log").open("w")
+    server = subprocess.Popen(
+        manage + ["runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+        if os.environ.get("DATABASE_URL"):
+            _drop_postgres(os.environ["DATABASE_URL"], pg_name)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-quic",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, console: str) -> Iterator[Any]:
+    """A fresh browser context (no cookies) on the console; fails the test on any request to
+    another host."""
+    context = browser.new_context(base_url=console, viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+    context.on(
+        "request", lambda r: outside.append(r.url) if not r.url.startswith((console, "data:", "blob:")) else None
+    )
+    tab = context.new_page()
+    yield tab
+    context.close()
+    assert outside == [], f"requests left the machine: {outside}"
+
+
+def login(page: Any, username: str) -> None:
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", LOGINS[username])
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)

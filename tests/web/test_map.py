@@ -1,0 +1,190 @@
+"""The map: TPS and posts as GeoJSON (scoped to the sector, filterable, a plan only of this
+operation), and pages that load nothing from another host unless a tile URL is configured."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.urls import resolve
+
+import siaga
+from siaga.operations.models import Operation, Tps
+from siaga.plans.models import Plan
+from tests.web.conftest import OTHER_SECTOR, SECTOR
+
+MAP_JS = Path(siaga.__file__).parent / "static" / "siaga" / "map.js"
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+TILES = "https://tiles.example.org/{z}/{x}/{y}.png"
+
+
+def geojson(client: Any, url: str) -> dict[str, Any]:
+    response = client.get(url)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    assert_feature_collection(data)
+    return data
+
+
+def assert_feature_collection(data: dict[str, Any]) -> None:
+    """The parts of RFC 7946 a map relies on: points as [lon, lat] on Earth, properties."""
+    assert data["type"] == "FeatureCollection" and isinstance(data["features"], list)
+    for f in data["features"]:
+        assert f["type"] == "Feature" and isinstance(f["properties"], dict)
+        assert f["geometry"]["type"] == "Point"
+        lon, lat = f["geometry"]["coordinates"]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def foreign_hosts(text: str) -> list[str]:
+    return [u for u in re.findall(r"https?://[^\s\"'<>)]+", text) if not u.startswith(SVG_NAMESPACE)]
+
+
+def map_config(html: str) -> dict[str, Any]:
+    return json.loads(re.search(r'<script id="map-config" type="application/json">(.*?)</script>', html, re.S)[1])
+
+
+# ---------------------------------------------------------------- TPS
+
+
+def test_it_gives_every_tps_as_a_feature_to_the_planner(as_planner, operation):
+    data = geojson(as_planner, f"/ops/{operation.pk}/geo/tps.geojson")
+    assert len(data["features"]) == 152
+    first = Tps.objects.filter(operation=operation).first()
+    feature = next(f for f in data["features"] if f["properties"]["code"] == first.code)
+    assert feature["geometry"]["coordinates"] == [first.lon, first.lat]
+    props = feature["properties"]
+    assert props["desa"] == "Jeruk" and props["kecamatan"] == "Kraton"
+    assert (props["category"], props["score"], props["voters"]) == (
+        first.effective_category,
+        first.score,
+        first.voters,
+    )
+    assert resolve(props["url"]).url_name == "tps_detail"
+
+
+def test_it_gives_a_sector_chief_only_their_kecamatan(as_sector, operation):
+    features = geojson(as_sector, f"/ops/{operation.pk}/geo/tps.geojson")["features"]
+    assert len(features) == 22
+    assert {f["properties"]["kecamatan"] for f in features} == {"Pohjentrek"}
+    # asking for another kecamatan gives nothing rather than that kecamatan
+    assert geojson(as_sector, f"/ops/{operation.pk}/geo/tps.geojson?kecamatan={OTHER_SECTOR}")["features"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "lookup"),
+    [
+        (f"kecamatan={OTHER_SECTOR}", {"kecamatan_code": OTHER_SECTOR}),
+        ("category=SANGAT_RAWAN", {"effective_category": "SANGAT_RAWAN"}),
+        (
+            "category=KURANG_RAWAN&kecamatan=35.14.16",
+            {"effective_category": "KURANG_RAWAN", "kecamatan_code": "35.14.16"},
+        ),
+        ("source=override", {"category": "SANGAT_RAWAN"}),
+    ],
+)
+def test_it_filters_the_tps(as_planner, operation, query, lookup):
+    features = geojson(as_planner, f"/ops/{operation.pk}/geo/tps.geojson?{query}")["features"]
+    expected = set(Tps.objects.filter(operation=operation, **lookup).values_list("code", flat=True))
+    assert expected and {f["properties"]["code"] for f in features} == expected
+
+
+def test_it_refuses_an_unknown_category(as_planner, operation):
+    for endpoint in ("tps", "posts"):
+        response = as_planner.get(f"/ops/{operation.pk}/geo/{endpoint}.geojson?category=SEDANG")
+        assert response.status_code == 400 and "SEDANG" in json.loads(response.content)["error"]
+
+
+# ---------------------------------------------------------------- posts
+
+
+def test_it_gives_the_posts_of_the_latest_plan_with_their_staffing(as_planner, operation, plan):
+    data = geojson(as_planner, f"/ops/{operation.pk}/geo/posts.geojson")
+    features = data["features"]
+    assert data["plan"] == {"id": plan.pk, "version": plan.version}
+    assert len(features) == len(plan.data["posts"]) == 152 + 21 + 3
+    kinds = [f["properties"]["kind"] for f in features]
+    assert (kinds.count("TPS"), kinds.count("VILLAGE"), kinds.count("RESERVE")) == (152, 21, 3)
+    assigned = sum(sum(f["properties"]["assigned"].values()) for f in features)
+    assert assigned == len(plan.data["assignments"]) == 630
+    required = sum(sum(f["properties"]["required"].values()) for f in features)
+    assert required == assigned + sum(f["properties"]["unfilled"] for f in features)
+    tps_post = next(f["properties"] for f in features if f["properties"]["kind"] == "TPS")
+    assert tps_post["tps"] and set(tps_post) >= {"id", "category", "required", "assigned"}
+
+
+def test_it_draws_the_reach_of_each_reserve_team(as_planner, operation):
+    features = geojson(as_planner, f"/ops/{operation.pk}/geo/posts.geojson")["features"]
+    reserves = [f["properties"] for f in features if f["properties"]["kind"] == "RESERVE"]
+    # 30 km/h for 30 minutes, straight line with a road factor of 1.3
+    assert reserves and all(r["reach_km"] == pytest.approx(30 * 30 / 60 / 1.3, abs=1e-3) for r in reserves)
+    assert all("reach_km" not in f["properties"] for f in features if f["properties"]["kind"] != "RESERVE")
+
+
+def test_it_gives_a_sector_chief_only_the_posts_of_their_kecamatan(as_sector, operation, plan):
+    features = geojson(as_sector, f"/ops/{operation.pk}/geo/posts.geojson?plan={plan.pk}")["features"]
+    expected = [p["id"] for p in plan.data["posts"] if p["kecamatan_code"] == SECTOR]
+    assert expected and [f["properties"]["id"] for f in features] == expected
+
+
+def test_it_filters_the_posts(as_planner, operation, plan):
+    url = f"/ops/{operation.pk}/geo/posts.geojson?plan={plan.pk}"
+    by_category = geojson(as_planner, url + "&category=SANGAT_RAWAN")["features"]
+    assert by_category and {f["properties"]["category"] for f in by_category} == {"SANGAT_RAWAN"}
+    by_kecamatan = geojson(as_planner, url + f"&kecamatan={OTHER_SECTOR}")["features"]
+    assert by_kecamatan and {f["properties"]["kecamatan_code"] for f in by_kecamatan} == {OTHER_SECTOR}
+
+
+def test_it_refuses_a_plan_of_another_operation(as_planner, operation, plan):
+    other = Operation.objects.create(name="Operasi lain", election_date=dt.date(2024, 2, 14), pattern="pemilu-2024")
+    foreign = Plan.objects.create(operation=other, version=1, data=plan.data)
+    url = f"/ops/{operation.pk}/geo/posts.geojson?plan="
+    assert as_planner.get(url + str(foreign.pk)).status_code == 404
+    assert as_planner.get(url + "banyak").status_code == 404
+    assert as_planner.get(f"/ops/{operation.pk}/map/?plan={foreign.pk}").status_code == 404
+    assert as_planner.get(f"/ops/{other.pk}/geo/posts.geojson?plan={foreign.pk}").status_code == 200
+
+
+def test_it_gives_no_posts_before_any_plan(as_planner):
+    other = Operation.objects.create(name="Belum direncanakan", election_date=dt.date(2024, 2, 14), pattern="x")
+    data = geojson(as_planner, f"/ops/{other.pk}/geo/posts.geojson")
+    assert data["features"] == [] and data["plan"] is None
+
+
+# ---------------------------------------------------------------- the pages
+
+
+@override_settings(SIAGA_TILE_URL="", SIAGA_TILE_ATTRIBUTION="")
+def test_it_loads_nothing_from_another_host_without_a_tile_url(as_planner, operation):
+    for page in ("map", "vulnerability"):
+        html = as_planner.get(f"/ops/{operation.pk}/{page}/").content.decode()
+        assert 'id="map"' in html and "/static/siaga/map.js" in html
+        assert "/static/vendor/leaflet-1.9.4/leaflet.js" in html
+        assert foreign_hosts(html) == [], page
+        assert map_config(html)["tile_url"] == ""
+    assert foreign_hosts(MAP_JS.read_text(encoding="utf-8")) == []
+
+
+@override_settings(SIAGA_TILE_URL=TILES, SIAGA_TILE_ATTRIBUTION="© Contoh Peta")
+def test_it_passes_the_configured_tile_url_to_the_map(as_planner, operation):
+    html = as_planner.get(f"/ops/{operation.pk}/map/").content.decode()
+    config = map_config(html)
+    assert config["tile_url"] == TILES and config["tile_attribution"] == "© Contoh Peta"
+    assert TILES in html
+    assert "Tanpa peta dasar" not in html
+
+
+def test_it_sets_up_the_map_for_the_sectors_own_ground(as_sector, operation, plan):
+    html = as_sector.get(f"/ops/{operation.pk}/map/").content.decode()
+    config = map_config(html)
+    assert config["plan"] == plan.pk
+    assert config["tps_url"] == f"/ops/{operation.pk}/geo/tps.geojson"
+    assert {p["name"] for p in config["places"] if p["kecamatan"]} == {"Pohjentrek"}
+    assert len([p for p in config["places"] if not p["kecamatan"]]) == 3
+    options = re.search(r'<select name="kecamatan">(.*?)</select>', html, re.S)[1]
+    assert SECTOR in options and OTHER_SECTOR not in options

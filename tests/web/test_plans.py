@@ -1,0 +1,309 @@
+"""Plan pages: planning in the background, the plan with its checker verdict and who stands
+where, hand edits, re-planning, approval and publication, versions compared, the plan file.
+Each persona gets what their role allows and is refused the rest."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from siaga.audit.models import AuditEntry
+from siaga.operations.models import Operation
+from siaga.plans.models import Plan, PlanJob
+from tests.web.conftest import OTHER_SECTOR, SECTOR, client_for
+
+POST_ROW = re.compile(r'<tr id="((?:TPS|VILLAGE|RESERVE)-[^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def inline_jobs(settings: Any) -> None:
+    settings.SIAGA_JOBS_INLINE = True
+
+
+def latest(operation: Operation) -> Plan:
+    return operation.plans.order_by("-version").first()
+
+
+def assigned(plan: Plan, slot: str, kind: str = "TPS") -> list[dict[str, Any]]:
+    kinds = {p["id"]: p["kind"] for p in plan.data["posts"]}
+    return [a for a in plan.data["assignments"] if a["slot"] == slot and kinds[a["post"]] == kind]
+
+
+def page(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def messages_after(response: Any) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+# ---------------------------------------------------------------- planning
+
+
+def test_it_plans_in_the_background_and_opens_the_new_version(as_planner, operation, plan):
+    started = as_planner.post(f"/plans/ops/{operation.pk}/start/")
+    job = PlanJob.objects.get(operation=operation)
+    assert started.status_code == 302 and started.headers["Location"] == f"/plans/jobs/{job.pk}/"
+    status = page(as_planner, started.headers["Location"])
+    assert "Selesai" in status and 'value="100"' in status
+    new = latest(operation)
+    assert new.version == plan.version + 1 and new.author.username == "planner"
+    polled = as_planner.get(f"/plans/jobs/{job.pk}/", headers={"HX-Request": "true"})
+    assert polled.headers["HX-Redirect"] == f"/plans/{new.pk}/"
+    assert "Pemeriksa independen: rencana sah" in page(as_planner, f"/plans/{new.pk}/")
+
+
+def test_it_polls_a_running_job_with_a_fragment(as_planner, operation):
+    job = PlanJob.objects.create(operation=operation, status=PlanJob.Status.RUNNING, progress=40, message="Polres 1/2")
+    fragment = as_planner.get(f"/plans/jobs/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and "<progress" in fragment and "Polres 1/2" in fragment
+    assert "<html" not in fragment and "HX-Redirect" not in as_planner.get(f"/plans/jobs/{job.pk}/").headers
+
+
+def test_it_refuses_a_viewer_starting_a_plan(as_viewer, operation):
+    assert as_viewer.post(f"/plans/ops/{operation.pk}/start/").status_code == 403
+    assert not PlanJob.objects.filter(operation=operation).exists()
+    assert "start-plan" not in page(as_viewer, f"/plans/ops/{operation.pk}/")
+
+
+def test_it_lists_the_versions_with_their_figures(as_planner, operation, plan):
+    html = page(as_planner, f"/plans/ops/{operation.pk}/")
+    assert 'id="plan-1"' in html and "start-plan" in html and "demo" in html and "sah" in html
+
+
+# ---------------------------------------------------------------- the plan page
+
+
+def test_it_shows_the_planner_every_post_of_the_demo(as_planner, plan):
+    html = page(as_planner, f"/plans/{plan.pk}/")
+    shown = POST_ROW.findall(html)
+    assert len(shown) == 176 and set(shown) == {p["id"] for p in plan.data["posts"]}
+    assert "reassign-form" in html and "replan-form" in html and 'id="approve"' not in html
+
+
+def test_it_shows_a_sector_chief_only_their_kecamatan(as_sector, plan):
+    html = page(as_sector, f"/plans/{plan.pk}/")
+    mine = {p["id"] for p in plan.data["posts"] if p["kecamatan_code"] == SECTOR}
+    theirs = [p["id"] for p in plan.data["posts"] if p["kecamatan_code"] == OTHER_SECTOR]
+    assert set(POST_ROW.findall(html)) == mine and theirs
+    assert not [post for post in theirs if post in html]
+    assert "reassign-form" not in html and "download" not in html
+
+
+def test_it_names_the_people_at_each_post(as_commander, operation, plan):
+    first = plan.data["assignments"][0]
+    person = operation.personnel.get(code=first["person"])
+    html = page(as_commander, f"/plans/{plan.pk}/")
+    assert f"{person.name} <code>{person.code}</code>" in html
+    assert AuditEntry.objects.filter(action="read_roster", object_id=str(plan.pk), username="commander").exists()
+
+
+# ---------------------------------------------------------------- hand edits
+
+
+def test_it_reassigns_by_hand_into_a_new_checked_version(as_planner, operation, plan):
+    person = assigned(plan, "POLRI")[0]["person"]
+    response = as_planner.post(f"/plans/{plan.pk}/reassign/", {"person": person, "idle": "on"}, follow=True)
+    new = latest(operation)
+    assert new.version == plan.version + 1 and new.parent_id == plan.pk and new.status == Plan.Status.DRAFT
+    assert response.redirect_chain[-1][0] == f"/plans/{new.pk}/"
+    assert new.summary["objective"] != plan.summary["objective"] and new.summary["unfilled"] == 1
+    assert new.violations == [] and person not in {a["person"] for a in new.data["assignments"]}
+    assert AuditEntry.objects.filter(action="reassign", object_id=str(new.pk), username="planner").exists()
+    assert f"Versi {new.version} dibuat" in messages_after(response)
+
+
+def test_it_moves_a_person_into_an_empty_slot(as_planner, operation, plan):
+    moved, vacated = assigned(plan, "POLRI")[:2]
+    as_planner.post(f"/plans/{plan.pk}/reassign/", {"person": vacated["person"], "idle": "on"})
+    emptied = latest(operation)
+    as_planner.post(f"/plans/{emptied.pk}/reassign/", {"person": moved["person"], "post": vacated["post"]})
+    new = latest(operation)
+    assert {"person": moved["person"], "post": vacated["post"], "slot": "POLRI"}.items() <= next(
+        a for a in new.data["assignments"] if a["person"] == moved["person"]
+    ).items()
+    assert new.violations == []
+
+
+def test_it_refuses_a_linmas_in_another_desa(as_planner, operation, plan):
+    desa_of = {p["id"]: p["desa_code"] for p in plan.data["posts"]}
+    linmas = assigned(plan, "LINMAS")[0]
+    elsewhere = next(
+        p["id"] for p in plan.data["posts"] if p["required"].get("LINMAS") and p["desa_code"] != desa_of[linmas["post"]]
+    )
+    response = as_planner.post(
+        f"/plans/{plan.pk}/reassign/", {"person": linmas["person"], "post": elsewhere, "slot": "LINMAS"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"/plans/{plan.pk}/"
+    assert "Linmas hanya bertugas di desanya sendiri" in messages_after(response)
+    assert operation.plans.count() == 1
+
+
+def test_it_refuses_an_unknown_person(as_planner, operation, plan):
+    response = as_planner.post(f"/plans/{plan.pk}/reassign/", {"person": "00000000", "idle": "on"}, follow=True)
+    assert "00000000 tidak ada" in messages_after(response) and operation.plans.count() == 1
+
+
+def test_it_refuses_hand_edits_to_a_commander(as_commander, operation, plan):
+    person = assigned(plan, "POLRI")[0]["person"]
+    assert as_commander.post(f"/plans/{plan.pk}/reassign/", {"person": person, "idle": "on"}).status_code == 403
+    assert operation.plans.count() == 1
+
+
+# ---------------------------------------------------------------- approval and publication
+
+
+def test_it_lets_the_commander_approve_the_planners_plan(as_commander, plan):
+    assert 'id="approve"' in page(as_commander, f"/plans/{plan.pk}/")
+    as_commander.post(f"/plans/{plan.pk}/approve/")
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPROVED and plan.approved_by.username == "commander"
+    assert AuditEntry.objects.filter(action="approved", object_id=str(plan.pk), username="commander").exists()
+    assert 'id="approved-by"' in page(as_commander, f"/plans/{plan.pk}/")
+
+
+def test_it_refuses_approval_to_planners(as_planner, plan):
+    assert as_planner.post(f"/plans/{plan.pk}/approve/").status_code == 403  # their own plan
+    assert client_for("planner2").post(f"/plans/{plan.pk}/approve/").status_code == 403  # no approve permission
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT and plan.approved_by is None
+
+
+def test_it_refuses_an_admin_approving_their_own_plan(as_admin, operation):
+    as_admin.post(f"/plans/ops/{operation.pk}/start/")
+    own = latest(operation)
+    assert own.author.username == "admin"
+    response = as_admin.post(f"/plans/{own.pk}/approve/", follow=True)
+    own.refresh_from_db()
+    assert own.status == Plan.Status.DRAFT and "pembuatnya sendiri" in messages_after(response)
+
+
+def test_it_publishes_only_after_approval(as_commander, plan):
+    refused = as_commander.post(f"/plans/{plan.pk}/publish/", follow=True)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT and "sudah disetujui" in messages_after(refused)
+    as_commander.post(f"/plans/{plan.pk}/approve/")
+    as_commander.post(f"/plans/{plan.pk}/publish/")
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.PUBLISHED and plan.published_at is not None
+
+
+def test_it_refuses_approving_a_plan_that_breaks_the_rules(as_commander, plan):
+    Plan.objects.filter(pk=plan.pk).update(violations=["[capacity] pos penuh"])
+    response = as_commander.post(f"/plans/{plan.pk}/approve/", follow=True)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT and "melanggar aturan" in messages_after(response)
+
+
+# ---------------------------------------------------------------- re-planning
+
+
+def test_it_replans_without_the_absent(as_planner, operation, plan):
+    absent = sorted(a["person"] for a in assigned(plan, "POLRI")[:3])
+    response = as_planner.post(f"/plans/{plan.pk}/replan/", {"absent": "\n".join(absent), "categories": ""})
+    job = PlanJob.objects.get(operation=operation, kind="replan")
+    assert response.headers["Location"] == f"/plans/jobs/{job.pk}/" and job.status == PlanJob.Status.DONE
+    new = latest(operation)
+    assert new.parent_id == plan.pk and new.data["replan"]["absent"] == absent
+    assert not set(absent) & {a["person"] for a in new.data["assignments"]}
+    assert new.violations == []
+
+
+def test_it_replans_after_a_category_change(as_planner, operation, plan):
+    tps = next(t for t, c in plan.data["tps_categories"].items() if c == "KURANG_RAWAN")
+    as_planner.post(f"/plans/{plan.pk}/replan/", {"absent": "", "categories": f"{tps} = sangat rawan"})
+    new = latest(operation)
+    assert new.data["tps_categories"][tps] == "SANGAT_RAWAN" and new.violations == []
+
+
+@pytest.mark.parametrize(
+    ("absent", "categories", "said"),
+    [
+        ("99999999", "", "NRP/NIK tidak dikenal: 99999999"),
+        ("", "35.99.99.9999-01=RAWAN", "TPS 35.99.99.9999-01 tidak ada"),
+        ("", "{tps}=GAWAT", "kategori GAWAT tidak dikenal"),
+        ("", "", "Tidak ada perubahan"),
+    ],
+)
+def test_it_refuses_a_replan_it_cannot_read(as_planner, operation, plan, absent, categories, said):
+    tps = next(iter(plan.data["tps_categories"]))
+    data = {"absent": absent, "categories": categories.format(tps=tps)}
+    response = as_planner.post(f"/plans/{plan.pk}/replan/", data, follow=True)
+    assert said in messages_after(response)
+    assert not PlanJob.objects.filter(operation=operation).exists() and operation.plans.count() == 1
+
+
+# ---------------------------------------------------------------- comparing, the file, other operations
+
+
+def test_it_shows_who_moved_between_versions(as_planner, operation, plan):
+    person = assigned(plan, "POLRI")[0]
+    as_planner.post(f"/plans/{plan.pk}/reassign/", {"person": person["person"], "idle": "on"})
+    new = latest(operation)
+    picked = as_planner.get(f"/plans/ops/{operation.pk}/", {"old": plan.pk, "new": new.pk})
+    assert picked.headers["Location"] == f"/plans/{plan.pk}/diff/{new.pk}/"
+    html = page(as_planner, picked.headers["Location"])
+    name = operation.personnel.get(code=person["person"]).name
+    row = re.search(r'<table id="moved">.*?</table>', html, re.S).group(0)
+    assert name in row and person["person"] in row and person["post"] in row and "tanpa pos" in row
+    assert row.count("<tr>") == 2  # the header and the one person moved
+
+
+def test_it_downloads_the_plan_file_but_not_to_a_sector_chief(as_planner, as_sector, plan):
+    response = as_planner.get(f"/plans/{plan.pk}/plan.json")
+    assert response.headers["Content-Disposition"] == f'attachment; filename="plan-v{plan.version}.json"'
+    data = json.loads(response.content)
+    assert data["format"] == "siaga-plan/1" and len(data["posts"]) == 176
+    assert as_sector.get(f"/plans/{plan.pk}/plan.json").status_code == 403
+
+
+def test_it_keeps_another_operations_plan_out_of_reach(as_planner, operation, plan):
+    other = Operation.objects.create(name="Operasi lain", election_date=operation.election_date, pattern="x")
+    foreign = Plan.objects.create(operation=other, version=1, data=plan.data)
+    assert as_planner.get(f"/plans/{plan.pk}/diff/{foreign.pk}/").status_code == 404
+    assert as_planner.get(f"/plans/{foreign.pk}/diff/{plan.pk}/").status_code == 404
+    assert as_planner.get(f"/plans/ops/{operation.pk}/", {"old": plan.pk, "new": foreign.pk}).status_code == 404
+    assert as_planner.get("/plans/999999/").status_code == 404
+
+
+def test_it_sends_anonymous_pollers_away(db, plan):
+    assert Client().get(f"/plans/{plan.pk}/").status_code == 302
+    job = PlanJob.objects.create(operation=plan.operation)
+    assert Client().get(f"/plans/jobs/{job.pk}/", headers={"HX-Request": "true"}).status_code == 401
+
+
+def test_it_builds_the_plan_page_without_a_query_per_row(as_planner, plan, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):  # session, user, profile, plan, units, roster, regions
+        as_planner.get(f"/plans/{plan.pk}/")
+
+
+def test_it_shows_a_sector_chief_only_the_moves_in_their_kecamatan(as_planner, as_sector, operation, plan):
+    kecamatan = {p["id"]: p["kecamatan_code"] for p in plan.data["posts"]}
+    person = next(a for a in assigned(plan, "POLRI") if kecamatan[a["post"]] == OTHER_SECTOR)
+    as_planner.post(f"/plans/{plan.pk}/reassign/", {"person": person["person"], "idle": "on"})
+    url = f"/plans/{plan.pk}/diff/{latest(operation).pk}/"
+    assert person["person"] in page(as_planner, url)
+    html = page(as_sector, url)
+    assert person["person"] not in html and "0 personel berpindah" in html
+
+
+def test_it_does_not_start_a_second_job_while_one_runs(as_planner, operation):
+    running = PlanJob.objects.create(operation=operation, status=PlanJob.Status.RUNNING)
+    response = as_planner.post(f"/plans/ops/{operation.pk}/start/")
+    assert response.headers["Location"] == f"/plans/jobs/{running.pk}/"
+    assert PlanJob.objects.filter(operation=operation).count() == 1
+
+
+def test_it_says_when_a_job_failed_without_showing_the_viewer_its_insides(as_viewer, operation):
+    job = PlanJob.objects.create(
+        operation=operation, status=PlanJob.Status.FAILED, progress=100, message="Gagal: rusak\nTraceback ..."
+    )
+    html = page(as_viewer, f"/plans/jobs/{job.pk}/")
+    assert "Perencanaan gagal" in html and "Gagal: rusak" in html and "Traceback" not in html
+    assert "hx-trigger" not in html
