@@ -472,7 +472,7 @@ def replan(
     moved = sum(1 for a in solution.assignments if previous_slot.get(a.person) != (a.post, a.slot))
     placement = _kept_reserves(scenario, categories, posts)
     extra: dict[str, object] = {
-        **{k: v for k, v in previous.extra.items() if k not in ("shortfall", "timings_ms", "reserve")},
+        **{k: v for k, v in previous.extra.items() if k not in ("shortfall", "timings_ms", "reserve", "edited_by_hand")},
         "reserve": reserve_report(placement),
         "replan": {
             "absent": sorted(gone),

@@ -205,11 +205,7 @@ OPEN_ALL_BELOW = 60  # posts: a page this small shows every desa opened
 
 def versions(operation: Operation) -> QuerySet[Plan]:
     """The operation's plans, newest first, with their summary but without the (large) plan file."""
-    return (
-        operation.plans.select_related("author", "approved_by")
-        .defer("data")
-        .annotate(figures=F("data__summary"), warning_list=F("data__warnings"))
-    )
+    return operation.plans.select_related("author", "approved_by").defer("data").annotate(figures=F("data__summary"))
 
 
 def active_job(operation: Operation, within_minutes: int = 30) -> PlanJob | None:

@@ -109,7 +109,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "warnings": plan.data.get("warnings", []),
         "reserve": plan.data.get("reserve", {}),
         "replanned": plan.data.get("replan"),
-        "edited_by_hand": plan.data.get("edited_by_hand", False),
         "page": services.plan_page(plan, scope),
         "reassign_form": ReassignForm(operation=plan.operation),
         "replan_form": ReplanForm(operation=plan.operation),
