@@ -472,7 +472,7 @@ def replan(
     moved = sum(1 for a in solution.assignments if previous_slot.get(a.person) != (a.post, a.slot))
     placement = _kept_reserves(scenario, categories, posts)
     extra: dict[str, object] = {
-        **{k: v for k, v in previous.extra.items() if k not in ("shortfall", "timings_ms", "reserve", "edited_by_hand")},
+        **{k: v for k, v in previous.extra.items() if k not in REPLAN_DROPS},
         "reserve": reserve_report(placement),
         "replan": {
             "absent": sorted(gone),
@@ -482,6 +482,10 @@ def replan(
         },
     }
     return _finish(scenario, categories, posts, solution, placement, extra, clock)
+
+
+# What a re-plan works out anew rather than carrying over from the plan it starts from.
+REPLAN_DROPS = ("shortfall", "timings_ms", "reserve", "edited_by_hand")
 
 
 def with_replan_inputs(scenario: Scenario, absent: set[str], changes: Mapping[str, Category]) -> Scenario:
