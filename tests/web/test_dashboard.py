@@ -58,3 +58,8 @@ def test_it_ends_the_sessions_of_a_disabled_user(db):
     user.is_active = False
     user.save()
     assert viewer.get("/").headers["Location"].startswith("/login/")
+
+
+def test_it_opens_in_indonesian_whatever_the_browser_prefers(as_planner, operation):
+    html = as_planner.get(f"/ops/{operation.pk}/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in html and "Pemungutan suara" in html
