@@ -17,6 +17,7 @@ from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from siaga.audit.log import record
 from siaga.core import engine
@@ -32,7 +33,7 @@ from siaga.plans.models import Plan, PlanJob
 
 
 class PlanError(ValueError):
-    """A request the plan's state does not allow; the message says why (in Indonesian)."""
+    """A request the plan's state does not allow; the message says why (in the user's language)."""
 
 
 def core_plan(plan: Plan) -> CorePlan:
@@ -147,17 +148,17 @@ def reassign(plan: Plan, person: str, post: str | None, slot: str | None, user: 
 def approve(plan: Plan, user: Any, request: Any = None) -> Plan:
     """A commander approves a draft that passes the checker and that they did not make."""
     if plan.status != Plan.Status.DRAFT:
-        raise PlanError("Hanya rencana berstatus konsep yang dapat disetujui.")
+        raise PlanError(_("Hanya rencana berstatus konsep yang dapat disetujui."))
     if plan.author_id is not None and plan.author_id == user.pk:
-        raise PlanError("Rencana tidak dapat disetujui oleh pembuatnya sendiri.")
+        raise PlanError(_("Rencana tidak dapat disetujui oleh pembuatnya sendiri."))
     if plan.violations:
-        raise PlanError("Rencana masih melanggar aturan; perbaiki dulu.")
+        raise PlanError(_("Rencana masih melanggar aturan; perbaiki dulu."))
     return _set_status(plan, Plan.Status.APPROVED, user, request, approved_by=user, approved_at=timezone.now())
 
 
 def publish(plan: Plan, user: Any, request: Any = None) -> Plan:
     if plan.status != Plan.Status.APPROVED:
-        raise PlanError("Hanya rencana yang sudah disetujui yang dapat diterbitkan.")
+        raise PlanError(_("Hanya rencana yang sudah disetujui yang dapat diterbitkan."))
     return _set_status(plan, Plan.Status.PUBLISHED, user, request, published_at=timezone.now())
 
 

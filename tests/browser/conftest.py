@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
@@ -111,18 +111,41 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Any, console: str) -> Iterator[Any]:
-    """A fresh browser context (no cookies) on the console; fails the test on any request to
-    another host."""
+def _guarded_page(browser: Any, console: str) -> tuple[Any, list[str]]:
+    """A page in a fresh browser context (no cookies) on the console, and the list that
+    collects every request it makes to another host."""
     context = browser.new_context(base_url=console, viewport={"width": 1400, "height": 1000})
     outside: list[str] = []
     context.on(
         "request", lambda r: outside.append(r.url) if not r.url.startswith((console, "data:", "blob:")) else None
     )
-    tab = context.new_page()
+    return context.new_page(), outside
+
+
+@pytest.fixture
+def page(browser: Any, console: str) -> Iterator[Any]:
+    """A fresh browser context (no cookies) on the console; fails the test on any request to
+    another host."""
+    tab, outside = _guarded_page(browser, console)
     yield tab
-    context.close()
+    tab.context.close()
+    assert outside == [], f"requests left the machine: {outside}"
+
+
+@pytest.fixture
+def open_page(browser: Any, console: str) -> Iterator[Callable[[], Any]]:
+    """More pages, each in its own fresh context (another user beside `page`), with the same
+    guard: the test fails if any of them sends a request to another host."""
+    opened: list[tuple[Any, list[str]]] = []
+
+    def open_one() -> Any:
+        opened.append(_guarded_page(browser, console))
+        return opened[-1][0]
+
+    yield open_one
+    for tab, _ in opened:
+        tab.context.close()
+    outside = [url for _, urls in opened for url in urls]
     assert outside == [], f"requests left the machine: {outside}"
 
 
