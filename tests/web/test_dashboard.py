@@ -63,3 +63,11 @@ def test_it_ends_the_sessions_of_a_disabled_user(db):
 def test_it_opens_in_indonesian_whatever_the_browser_prefers(as_planner, operation):
     html = as_planner.get(f"/ops/{operation.pk}/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="id"' in html and "Pemungutan suara" in html
+
+
+def test_it_explains_a_refusal_in_the_console_and_its_language(as_viewer, settings):
+    settings.DEBUG = False
+    page = as_viewer.get("/audit/")
+    assert page.status_code == 403 and "Anda tidak berwenang" in page.content.decode()
+    missing = as_viewer.get("/ops/999999/")
+    assert missing.status_code == 404 and "tidak ditemukan" in missing.content.decode()
