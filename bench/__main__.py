@@ -19,7 +19,12 @@ from pathlib import Path
 
 from bench import OUT, Result
 
-SUITES = {"scenario": "bench.bench_scenario", "plan": "bench.bench_plan", "console": "bench.bench_console"}
+SUITES = {
+    "scenario": "bench.bench_scenario",
+    "plan": "bench.bench_plan",
+    "console": "bench.bench_console",
+    "orders": "bench.bench_orders",
+}
 
 
 def main(argv: list[str] | None = None) -> int:

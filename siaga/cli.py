@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from siaga.core import calibration, demo, generator, risk, template
+from siaga.core import calibration, demo, generator, orders, ploting, risk, template, tokens
 from siaga.core import engine as engine_module
 from siaga.core.check import check_plan
 from siaga.core.model import VILLAGE_LEVELS, Category, Force, Level, Plan, Scenario
@@ -420,6 +421,79 @@ def load_plan(path: Path) -> Plan:
     except PlanFileError as exc:
         err.print(f"[bold red]{exc}[/]", highlight=False)
         raise typer.Exit(2) from None
+
+
+CARD_KEY = Path("var/card-key")
+
+
+@app.command("orders")
+def orders_command(
+    path: Path,
+    plan_path: Path,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder tujuan. / Folder to write to.")],
+    kecamatan: Annotated[
+        str | None, typer.Option("--kecamatan", help="Kode kecamatan: perintah satu sektor. / One sector's orders.")
+    ] = None,
+    key_path: Annotated[
+        Path,
+        typer.Option(
+            "--key-file",
+            envvar="SIAGA_CARD_KEY_FILE",
+            help="Kunci tanda tangan QR kartu; dibuat bila belum ada. / Card signing key; created when missing.",
+        ),
+    ] = CARD_KEY,
+    weights: WeightsOption = None,
+    lang: Lang = "id",
+) -> None:
+    """Tulis Sprin + lampiran, ploting XLSX dan kartu penugasan. / Write the orders of a plan."""
+    en = lang == "en"
+    scenario = load(path, lang)
+    result = load_plan(plan_path)
+    created = not key_path.exists()
+    try:
+        key = tokens.key_file(key_path)
+    except (OSError, ValueError) as exc:
+        err.print(f"[bold red]{key_path}: {exc}[/]", highlight=False)
+        raise typer.Exit(2) from None
+    start = time.perf_counter()
+    try:
+        written = orders.write(scenario, result, out_dir, key, kecamatan or "", model=load_model(weights, scenario))
+    except orders.InvalidPlan as exc:
+        err.print(
+            "[bold red]The plan fails the independent checker: no orders are printed from it.[/]"
+            if en
+            else "[bold red]Rencana tidak lolos pemeriksa independen: perintah tidak dicetak.[/]"
+        )
+        for v in exc.violations:
+            err.print(f"  - {v}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    except ploting.PlotingError as exc:
+        err.print(f"[bold red]{exc}[/]", highlight=False)
+        raise typer.Exit(1) from None
+    seconds = time.perf_counter() - start
+    if created:
+        out.print(
+            f"New card key written to {key_path}: keep it, the apel scanner needs it."
+            if en
+            else f"Kunci kartu baru dibuat di {key_path}: simpan, pemindai apel membutuhkannya.",
+            highlight=False,
+        )
+    plot = written.ploting
+    table = Table(title=("Orders" if en else "Perintah") + f": {result.operation}", show_header=False)
+    table.add_row("Jumlah / total", plot.headline())
+    table.add_row("Ditugaskan / assigned", f"{plot.assigned:,}")
+    table.add_row("Slot kosong / unfilled", f"{plot.unfilled:,}")
+    table.add_row(str(out_dir / orders.SPRIN), f"{written.sprin_pages:,} " + ("pages" if en else "halaman"))
+    table.add_row(str(out_dir / orders.WORKBOOK), f"{len(plot.kecamatan) + 1} " + ("sheets" if en else "lembar"))
+    table.add_row(
+        str(out_dir / orders.CARDS),
+        f"{written.cards:,} "
+        + ("cards" if en else "kartu")
+        + f", {written.card_pages:,} "
+        + ("pages" if en else "halaman"),
+    )
+    table.add_row("Waktu / time", f"{seconds:.1f} s")
+    out.print(table)
 
 
 @app.command("replan")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,14 @@ def to_json(plan: Plan) -> dict[str, Any]:
         "summary": dict(plan.summary),
         **plan.extra,
     }
+
+
+def digest(plan: Plan) -> str:
+    """The plan's version as printed on cards: sha256 of its assignments as the plan file
+    writes them, first 16 hex digits. Moving one person changes it."""
+    assignments = to_json(replace(plan, posts=(), unfilled=()))["assignments"]
+    text = json.dumps(assignments, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def from_json(data: dict[str, Any]) -> Plan:

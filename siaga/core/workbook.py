@@ -26,12 +26,15 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import python_calamine
 from defusedxml import ElementTree as SafeET
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from siaga.core.problems import Problem, UnreadableFile
 
@@ -450,3 +453,106 @@ def write_template(
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- reports to read and print
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """A titled table; a sheet of one untitled table is a data sheet (see `write_report`)."""
+
+    title: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+
+
+def sheet_names(names: Iterable[str]) -> list[str]:
+    """Names Excel accepts: no []:*?/\\, at most 31 characters, unique ignoring case."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        base = _SHEET_FORBIDDEN.sub(" ", name).strip().strip("'") or "Lembar"
+        candidate, n = base[:SHEET_NAME_MAX], 1
+        while candidate.casefold() in seen:
+            n += 1
+            suffix = f" ({n})"
+            candidate = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+        seen.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def write_report(path: Path, sheets: Sequence[tuple[str, Sequence[ReportTable]]]) -> None:
+    """An `.xlsx` to read, filter and print, written whole or not at all.
+
+    A sheet holding one untitled table is a data sheet: header on row 1, frozen, with a
+    filter, repeated on every printed page. Otherwise the tables stand one below the other,
+    each under its bold title. Every sheet prints landscape on A4, fitted to the page width,
+    numbered "Halaman X dari Y". Text that a spreadsheet could take for a formula (starting
+    with = + - @, a tab or a carriage return) is stored as text, marked with a quote prefix.
+    """
+    book = Workbook()
+    book.remove(book.active)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
+    for name, (_, tables) in zip(sheet_names(n for n, _ in sheets), sheets, strict=True):
+        ws = book.create_sheet(name)
+        widths: dict[int, int] = {}
+        data_sheet = len(tables) == 1 and not tables[0].title
+        row = 1
+        for table in tables:
+            if table.title:
+                _put(ws, row, 1, table.title).font = Font(bold=True, size=12)
+                row += 1
+            for col, head in enumerate(table.header, start=1):
+                cell = _put(ws, row, col, head)
+                cell.font, cell.fill = bold, fill
+                widths[col] = max(widths.get(col, 0), len(str(head)))
+            first = row
+            for values in table.rows:
+                row += 1
+                for col, value in enumerate(values, start=1):
+                    _put(ws, row, col, value)
+                    if value is not None:
+                        widths[col] = max(widths.get(col, 0), len(str(value)))
+            if data_sheet:
+                last = get_column_letter(max(len(table.header), 1))
+                ws.freeze_panes = "A2"
+                ws.auto_filter.ref = f"A1:{last}{max(row, 1)}"
+                ws.print_title_rows = f"{first}:{first}"
+            row += 2
+        for col, width in widths.items():
+            ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 6), 50)
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.oddFooter.center.text = "Halaman &P dari &N"
+        ws.oddHeader.left.text = "&A"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        book.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _put(ws: Worksheet, row: int, column: int, value: Cell) -> Any:
+    """Write one cell; text never becomes a formula (see `write_report`)."""
+    if isinstance(value, str):
+        value = _CONTROL.sub("", value)
+        if "_x" in value:
+            value = _ESCAPE_LIKE.sub("_x005F_", value)
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell

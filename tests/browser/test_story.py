@@ -344,7 +344,7 @@ def test_the_commander_approves_the_plan_its_planner_cannot(page: Any, open_page
         max_redirects=0,
     )
     assert refused.status == 403
-    assert "CSRF" not in refused.text(), "refused for the token, not for the role"
+    assert "Anda tidak berwenang" in refused.text(), "refused for the role, not for the token"
     page.reload()
     expect(page.locator("#plan-status")).to_have_text("konsep")
 
@@ -395,7 +395,7 @@ def test_the_sector_chief_sees_only_their_kecamatan(page: Any, open_page: Any, s
 
     refused = page.goto(elsewhere_url)
     assert refused is not None and refused.status == 404
-    expect(page.locator("body")).to_contain_text("Not Found")
+    expect(page.locator("h1")).to_have_text("Halaman atau data tidak ditemukan")
     expect(page.locator("body")).not_to_contain_text(OTHER_SECTOR)
 
     page.goto(f"/plans/ops/{op}/")

@@ -1,0 +1,156 @@
+"""Orders: what a plan becomes on paper, written together into one folder.
+
+- `sprin.pdf`: the Sprin and its lampiran, the ploting (sprin.py);
+- `ploting.xlsx`: the same ploting as a workbook: a summary sheet and one sheet per kecamatan;
+- `kartu.pdf`: one assignment card per person with a signed QR code (cards.py).
+
+Orders are never printed from a plan that fails the independent checker: `write` refuses it
+with `InvalidPlan` before anything is written. A scope (`kecamatan_code`) gives a sector
+chief's orders: the posts of their kecamatan only.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from siaga.core import cards, ploting, sprin
+from siaga.core.check import Violation, check_plan
+from siaga.core.model import Plan, Scenario
+from siaga.core.ploting import COLUMNS, FORCE_LABEL, FORCES, Ploting
+from siaga.core.risk import RiskModel
+from siaga.core.workbook import ReportTable, write_report
+
+SPRIN, WORKBOOK, CARDS = "sprin.pdf", "ploting.xlsx", "kartu.pdf"
+SHEET_COLUMNS = (*COLUMNS, "Pos", "Unsur", "Keterangan")
+
+
+class InvalidPlan(ValueError):
+    def __init__(self, violations: list[Violation]) -> None:
+        super().__init__(f"{len(violations)} pelanggaran / violations")
+        self.violations = violations
+
+
+@dataclass(frozen=True)
+class Written:
+    directory: Path
+    ploting: Ploting
+    sprin_pages: int
+    cards: int
+    card_pages: int
+    seconds: dict[str, float] = field(default_factory=dict)  # check, sprin, workbook, cards
+
+
+def write(
+    scenario: Scenario,
+    plan: Plan,
+    out: Path,
+    key: bytes,
+    kecamatan_code: str = "",
+    settings: sprin.OrderSettings | None = None,
+    model: RiskModel | None = None,
+) -> Written:
+    """Check the plan, then write the three files into `out`. Raises InvalidPlan, or
+    ploting.PlotingError for an unknown kecamatan."""
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    violations = check_plan(scenario, plan, model)
+    if violations:
+        raise InvalidPlan(violations)
+    plot = ploting.build(scenario, plan, kecamatan_code)
+    seconds["check"] = _lap(start)
+    out.mkdir(parents=True, exist_ok=True)
+
+    start = time.perf_counter()
+    order = sprin.sprin_pdf(scenario, plot, settings)
+    _write_bytes(out / SPRIN, order.data)
+    seconds["sprin"] = _lap(start)
+
+    start = time.perf_counter()
+    write_report(out / WORKBOOK, workbook_sheets(plot))
+    seconds["workbook"] = _lap(start)
+
+    start = time.perf_counter()
+    deck = cards.build(scenario, plan, plot, key)
+    rendered = cards.cards_pdf(deck, plan.operation)
+    _write_bytes(out / CARDS, rendered.data)
+    seconds["cards"] = _lap(start)
+    return Written(out, plot, order.pages, len(deck), rendered.pages, seconds)
+
+
+def _lap(start: float) -> float:
+    return round(time.perf_counter() - start, 3)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Written beside the target and renamed: never half a file."""
+    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def workbook_sheets(plot: Ploting) -> list[tuple[str, list[ReportTable]]]:
+    """ "Ringkasan" (totals, recap by kecamatan, persons per desa, unfilled slots), then one
+    data sheet per kecamatan with a row per person."""
+    forces = [FORCE_LABEL[f] for f in FORCES]
+    totals = ReportTable(
+        f"Ploting personel: {plot.operation}" + (f", Kecamatan {plot.scope_name}" if plot.scope_code else ""),
+        ("Keterangan", "Nilai"),
+        [
+            ("Jumlah", plot.headline()),
+            ("Ditugaskan pada pos", plot.assigned),
+            *([] if plot.scope_code else [("Tidak pada pos (staf, siaga di markas, berhalangan)", plot.not_on_post)]),
+            ("Pola pengamanan", plot.pattern),
+            ("Slot kosong", plot.unfilled),
+        ],
+    )
+    recap = ReportTable(
+        "Rekapitulasi kekuatan per kecamatan",
+        ("Kecamatan", "Desa", "TPS", *forces, "Jumlah", "Slot kosong"),
+        [
+            (name, desa, tps, *(counts[f] for f in FORCES), total, gaps)
+            for name, desa, tps, counts, total, gaps in plot.recap()
+        ],
+    )
+    per_desa = ReportTable(
+        "Jumlah per desa",
+        ("Kecamatan", "Desa", "TPS", *forces, "Jumlah"),
+        [
+            (
+                k.name,
+                d.name,
+                d.tps,
+                *(sum(1 for p in d.posts for r in p.rows if r.force == f) for f in FORCES),
+                d.persons,
+            )
+            for k in plot.kecamatan
+            for d in k.desa
+        ],
+    )
+    gaps = ReportTable(
+        "Slot kosong (belum ada personel)",
+        ("Kecamatan", "Desa", "Pos", "Tugas", "Unsur", "Kosong"),
+        [(g.kecamatan, g.desa, g.post_id, g.task, g.slot, g.count) for g in plot.gaps],
+    )
+    sheets: list[tuple[str, list[ReportTable]]] = [("Ringkasan", [totals, recap, per_desa, gaps])]
+    for k in plot.kecamatan:
+        rows = [
+            (
+                *r.cells()[:10],
+                f"{plot.pattern}: {r.pola}",
+                *r.cells()[11:],
+                r.post_id,
+                r.slot,
+                "Padal" if r.is_padal else "",
+            )
+            for r in k.rows()
+        ]
+        sheets.append((k.name, [ReportTable("", SHEET_COLUMNS, rows)]))
+    return sheets

@@ -1,0 +1,393 @@
+"""The ploting: the annex of a Sprin, who stands where, as plain data.
+
+`build(scenario, plan)` groups every assigned person by kecamatan > desa > post with the
+column set of DOCTRINE.md section 5 (No, Nama, Pangkat, NRP, Satuan asal, Tugas, Kecamatan,
+Desa, TPS, Kategori, Pola, Padal, No. HP); the Sprin, the workbook and the cards are drawn
+from it. Counting, decided here once:
+
+- the headline counts the whole joint force of the scenario, as the seed's press release did
+  ("950 personel, 7 kecamatan, 21 desa, 152 TPS"); the persons assigned to a post are shown
+  beside it, and those not on a post (operation staff, on standby at the Mapolres, absent);
+- a ploting scoped to one kecamatan (a sector chief's orders) holds the posts of that
+  kecamatan only, and its headline counts the persons on those posts;
+- reserve teams belong to the kecamatan they are staged in; a team staged at the Polres or
+  another kecamatan-less unit is listed under "Tingkat Polres", after the kecamatan;
+- every unfilled slot is listed, so a gap is never mistaken for a plan.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from siaga.core.model import Category, Force, PatternRow, Person, Plan, Post, Scenario, Unit, UnitKind
+from siaga.core.patterns import CUSTOM, PRESETS, rows_by_category
+from siaga.core.ranks import leader, seniority
+
+COLUMNS = (
+    "No",
+    "Nama",
+    "Pangkat",
+    "NRP/NIK",
+    "Satuan asal",
+    "Tugas",
+    "Kecamatan",
+    "Desa",
+    "TPS",
+    "Kategori",
+    "Pola",
+    "Padal",
+    "No. HP",
+)
+TASK = {"TPS": "Pos TPS", "VILLAGE": "Jaga balai desa", "RESERVE": "Cadangan (Brimob)"}
+CATEGORY_LABEL = {
+    Category.KURANG_RAWAN: "Kurang rawan",
+    Category.RAWAN: "Rawan",
+    Category.SANGAT_RAWAN: "Sangat rawan",
+    Category.KHUSUS: "Khusus",
+}
+SLOT_LABEL = {"POLRI": "Polri", "TNI": "TNI", "LINMAS": "Linmas", "BRIMOB": "Brimob"}
+FORCES = (Force.POLRI, Force.BRIMOB, Force.TNI, Force.LINMAS, Force.SATPOL_PP)
+FORCE_LABEL = {
+    Force.POLRI: "Polri",
+    Force.BRIMOB: "Brimob",
+    Force.TNI: "TNI",
+    Force.LINMAS: "Linmas",
+    Force.SATPOL_PP: "Satpol PP",
+}
+POLRES_LEVEL = "Tingkat Polres"
+RESERVE_GROUP = "Cadangan"
+POST_ORDER = {"TPS": 0, "VILLAGE": 1, "RESERVE": 2}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One person on the ploting."""
+
+    no: int
+    name: str
+    rank: str
+    nrp: str
+    unit: str  # Satuan asal, with "(BKO)" for a seconded unit
+    task: str
+    kecamatan: str
+    desa: str
+    tps_ids: tuple[str, ...]
+    tps_numbers: tuple[int, ...]
+    category: str
+    pola: str
+    padal: str  # "RANK Name" of the post's leader, or "-"
+    phone: str
+    force: Force
+    post_id: str
+    slot: str
+    is_padal: bool
+
+    @property
+    def tps(self) -> str:
+        return ", ".join(self.tps_ids) or "-"
+
+    @property
+    def tps_short(self) -> str:
+        return ", ".join(str(n) for n in self.tps_numbers) or "-"
+
+    def cells(self) -> tuple[object, ...]:
+        """The row in COLUMNS order, TPS by id."""
+        return (
+            self.no,
+            self.name,
+            self.rank,
+            self.nrp,
+            self.unit,
+            self.task,
+            self.kecamatan,
+            self.desa,
+            self.tps,
+            self.category,
+            self.pola,
+            self.padal,
+            self.phone,
+        )
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Places of one slot of one post that nobody fills."""
+
+    kecamatan: str
+    desa: str
+    post_id: str
+    task: str
+    slot: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PostBlock:
+    post: Post
+    task: str
+    tps_ids: tuple[str, ...]
+    category: str
+    padal: Person | None
+    rows: tuple[Row, ...]
+    gaps: tuple[Gap, ...]
+
+
+@dataclass(frozen=True)
+class DesaBlock:
+    code: str  # "" for the reserve teams of a kecamatan
+    name: str
+    tps: int
+    posts: tuple[PostBlock, ...]
+
+    @property
+    def persons(self) -> int:
+        return sum(len(p.rows) for p in self.posts)
+
+
+@dataclass(frozen=True)
+class KecamatanBlock:
+    code: str  # "" for the Polres level (reserve teams staged outside any kecamatan)
+    name: str
+    desa: tuple[DesaBlock, ...]
+
+    @property
+    def persons(self) -> int:
+        return sum(d.persons for d in self.desa)
+
+    @property
+    def tps(self) -> int:
+        return sum(d.tps for d in self.desa)
+
+    def rows(self) -> Iterator[Row]:
+        return (r for d in self.desa for p in d.posts for r in p.rows)
+
+    def force_counts(self) -> Counter[Force]:
+        return Counter(r.force for r in self.rows())
+
+    def unfilled(self) -> int:
+        return sum(g.count for d in self.desa for p in d.posts for g in p.gaps)
+
+
+@dataclass(frozen=True)
+class Ploting:
+    operation: str
+    pattern: str
+    scope_code: str  # "" for the whole operation
+    scope_name: str
+    persons: int  # the headline's count (see the module docstring)
+    assigned: int
+    not_on_post: int  # of the whole force; 0 when scoped
+    kecamatan_count: int
+    desa_count: int
+    tps_count: int
+    kecamatan: tuple[KecamatanBlock, ...]
+    gaps: tuple[Gap, ...]
+
+    def headline(self) -> str:
+        """The grand total in the seed's words: "950 personel, 7 kecamatan, 21 desa, 152 TPS"."""
+        return (
+            f"{_number(self.persons)} personel, {_number(self.kecamatan_count)} kecamatan, "
+            f"{_number(self.desa_count)} desa, {_number(self.tps_count)} TPS"
+        )
+
+    def assigned_line(self) -> str:
+        text = f"Ditugaskan pada pos: {_number(self.assigned)} personel"
+        if not self.scope_code:
+            text += f"; tidak pada pos (staf operasi, siaga di markas, berhalangan): {_number(self.not_on_post)}"
+        return text
+
+    @property
+    def unfilled(self) -> int:
+        return sum(g.count for g in self.gaps)
+
+    def rows(self) -> Iterator[Row]:
+        return (r for k in self.kecamatan for r in k.rows())
+
+    def recap(self) -> list[tuple[str, int, int, dict[Force, int], int, int]]:
+        """Force by kecamatan: (name, desa, TPS, persons by force, total, unfilled slots), then
+        the total line."""
+        lines = []
+        for k in self.kecamatan:
+            counts = k.force_counts()
+            desa = sum(1 for d in k.desa if d.code)
+            lines.append((k.name, desa, k.tps, {f: counts[f] for f in FORCES}, k.persons, k.unfilled()))
+        total = {f: sum(line[3][f] for line in lines) for f in FORCES}
+        lines.append(("Jumlah", self.desa_count, self.tps_count, total, self.assigned, self.unfilled))
+        return lines
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def describe(row: PatternRow) -> str:
+    """A pattern row as the press writes it: "1 Polri + 2 Linmas per TPS"."""
+    armed = [f"{n} {force}" for n, force in ((row.polri_per_post, "Polri"), (row.tni_per_post, "TNI")) if n]
+    linmas = [f"{row.linmas_per_tps:g} Linmas"] if row.linmas_per_tps else []
+    if row.tps_per_post == 1:
+        return " + ".join(armed + linmas) + " per TPS" if armed or linmas else "-"
+    parts = [" + ".join(armed) + f" per {row.tps_per_post} TPS"] if armed else []
+    return ", ".join(parts + [f"{text} per TPS" for text in linmas]) or "-"
+
+
+def unit_label(unit: Unit | None, person: Person, desa_name: str) -> str:
+    """Satuan asal: the unit's name; a Brimob unit is seconded, marked (BKO) unless its name says so."""
+    if unit is None:
+        if person.force == Force.LINMAS:
+            return f"Linmas Desa {desa_name}" if desa_name else "Linmas"
+        return person.unit_code or "-"
+    if unit.kind == UnitKind.BRIMOB and "BKO" not in unit.name.upper():
+        return f"{unit.name} (BKO)"
+    return unit.name
+
+
+def person_label(person: Person | None) -> str:
+    if person is None:
+        return "-"
+    return f"{person.rank} {person.name}".strip()
+
+
+class PlotingError(ValueError):
+    pass
+
+
+def build(scenario: Scenario, plan: Plan, kecamatan_code: str = "") -> Ploting:
+    """The ploting of `plan` (checked against `scenario` beforehand), whole or one kecamatan."""
+    regions = scenario.region_by_code()
+    if kecamatan_code and kecamatan_code not in regions:
+        raise PlotingError(f"kecamatan '{kecamatan_code}' tidak ada di skenario / is not in the scenario")
+    persons = {p.id: p for p in scenario.personnel}
+    units = scenario.unit_by_code()
+    tps_by_id = {t.id: t for t in scenario.tps}
+    rows_by_cat = _pattern_rows(scenario, plan.pattern)
+    members: dict[str, list[tuple[Person, str]]] = defaultdict(list)
+    for a in plan.assignments:
+        if a.person not in persons:
+            raise PlotingError(f"personel '{a.person}' tidak ada di skenario / is not in the scenario")
+        members[a.post].append((persons[a.person], a.slot))
+    unfilled: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for u in plan.unfilled:
+        unfilled[u.post].append((u.slot, u.count))
+
+    def name(code: str) -> str:
+        region = regions.get(code)
+        return region.name if region else code
+
+    in_scope = [p for p in plan.posts if not kecamatan_code or p.kecamatan_code == kecamatan_code]
+    by_place: dict[str, dict[str, list[Post]]] = defaultdict(lambda: defaultdict(list))
+    for post in in_scope:
+        by_place[post.kecamatan_code][post.desa_code if post.kind != "RESERVE" else ""].append(post)
+    scope_tps = [t for t in scenario.tps if not kecamatan_code or _parent(regions, t.desa_code) == kecamatan_code]
+    tps_per_desa = Counter(t.desa_code for t in scope_tps)
+
+    counter = itertools.count(1)
+    kecamatan_blocks = []
+    for kec in sorted(by_place, key=lambda c: (c == "", c)):
+        kec_name = name(kec) if kec else POLRES_LEVEL
+        desa_blocks = []
+        for desa in sorted(by_place[kec], key=lambda c: (c == "", c)):
+            posts = sorted(
+                by_place[kec][desa], key=lambda p: (POST_ORDER.get(p.kind, 3), _first_tps(p, tps_by_id), p.id)
+            )
+            blocks = [
+                _post_block(post, members[post.id], unfilled[post.id], kec_name, name(desa) if desa else "-",
+                            tps_by_id, rows_by_cat, units, regions, counter)
+                for post in posts
+            ]  # fmt: skip
+            desa_blocks.append(
+                DesaBlock(desa, name(desa) if desa else RESERVE_GROUP, tps_per_desa[desa], tuple(blocks))
+            )
+        kecamatan_blocks.append(KecamatanBlock(kec, kec_name, tuple(desa_blocks)))
+    gaps = tuple(g for k in kecamatan_blocks for d in k.desa for p in d.posts for g in p.gaps)
+    assigned = sum(k.persons for k in kecamatan_blocks)
+    total = assigned if kecamatan_code else len(scenario.personnel)
+    return Ploting(
+        operation=plan.operation,
+        pattern=plan.pattern,
+        scope_code=kecamatan_code,
+        scope_name=name(kecamatan_code) if kecamatan_code else "",
+        persons=total,
+        assigned=assigned,
+        not_on_post=0 if kecamatan_code else len(scenario.personnel) - assigned,
+        kecamatan_count=len({_parent(regions, t.desa_code) for t in scope_tps}),
+        desa_count=len(tps_per_desa),
+        tps_count=len(scope_tps),
+        kecamatan=tuple(kecamatan_blocks),
+        gaps=gaps,
+    )
+
+
+def _parent(regions: Mapping[str, object], code: str) -> str:
+    region = regions.get(code)
+    return getattr(region, "parent_code", "") if region is not None else ""
+
+
+def _first_tps(post: Post, tps_by_id: Mapping[str, object]) -> int:
+    numbers = [getattr(tps_by_id.get(t), "number", 0) for t in post.tps]
+    return min(numbers, default=0)
+
+
+def _pattern_rows(scenario: Scenario, pattern: str) -> dict[Category, PatternRow]:
+    if pattern == CUSTOM or pattern not in PRESETS:
+        return rows_by_category(tuple(scenario.patterns))
+    return rows_by_category(PRESETS[pattern].rows)
+
+
+def _pola(post: Post, rows_by_cat: Mapping[Category, PatternRow]) -> str:
+    if post.kind == "RESERVE":
+        return f"Tim cadangan {sum(post.required.values())} Brimob"
+    if post.kind == "VILLAGE":
+        parts = [f"{n} {SLOT_LABEL.get(s, s)}" for s, n in post.required.items() if n]
+        return " + ".join(parts) + " per balai desa"
+    row = rows_by_cat.get(post.category)
+    return describe(row) if row else "-"
+
+
+def _post_block(
+    post: Post,
+    members: list[tuple[Person, str]],
+    unfilled: list[tuple[str, int]],
+    kecamatan: str,
+    desa: str,
+    tps_by_id: Mapping[str, object],
+    rows_by_cat: Mapping[Category, PatternRow],
+    units: Mapping[str, Unit],
+    regions: Mapping[str, object],
+    counter: Iterator[int],
+) -> PostBlock:
+    task = TASK.get(post.kind, post.kind)
+    category = CATEGORY_LABEL[post.category]
+    pola = _pola(post, rows_by_cat)
+    padal = leader(p for p, _ in members)
+    tps_ids = tuple(sorted(post.tps, key=lambda t: (getattr(tps_by_id.get(t), "number", 0), t)))
+    numbers = tuple(getattr(tps_by_id.get(t), "number", 0) for t in tps_ids)
+    rows = []
+    for person, slot in sorted(members, key=lambda m: seniority(m[0])):
+        home = regions.get(person.desa_code)
+        rows.append(
+            Row(
+                no=next(counter),
+                name=person.name,
+                rank=person.rank,
+                nrp=person.id,
+                unit=unit_label(units.get(person.unit_code), person, getattr(home, "name", "")),
+                task=task,
+                kecamatan=kecamatan,
+                desa=desa,
+                tps_ids=tps_ids,
+                tps_numbers=numbers,
+                category=category,
+                pola=pola,
+                padal=person_label(padal),
+                phone=person.phone,
+                force=person.force,
+                post_id=post.id,
+                slot=slot,
+                is_padal=padal is not None and person.id == padal.id,
+            )
+        )
+    gaps = tuple(Gap(kecamatan, desa, post.id, task, SLOT_LABEL.get(s, s), n) for s, n in unfilled if n > 0)
+    return PostBlock(post, task, tps_ids, category, padal, tuple(rows), gaps)
