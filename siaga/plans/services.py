@@ -5,10 +5,12 @@ The only place where stored plans become core plans and back. Every change is au
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import traceback
 from collections import Counter, defaultdict
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +22,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from siaga.audit.log import record
-from siaga.core import engine
+from siaga.core import engine, orders, tokens
 from siaga.core.check import check_plan
 from siaga.core.model import Category, Scenario
 from siaga.core.model import Plan as CorePlan
@@ -30,6 +32,8 @@ from siaga.core.planfile import from_json, to_json
 from siaga.operations.models import Operation
 from siaga.operations.services import scenario_for
 from siaga.plans.models import Plan, PlanJob
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class PlanError(ValueError):
@@ -429,3 +433,29 @@ def diff_page(old: Plan, new: Plan, scope: str | None) -> dict[str, Any]:
 def _sector_summary(old: Plan, new: Plan, scope: str) -> list[tuple[str, float, float]]:
     before, after = figures(old.data, scope), figures(new.data, scope)
     return [(k, before[k], after[k]) for k in ("assigned", "unfilled", "cost_km")]
+
+
+ORDER_FILES = {"sprin.pdf": "application/pdf", "ploting.xlsx": XLSX, "kartu.pdf": "application/pdf"}
+
+
+def orders_file(plan: Plan, name: str, kecamatan_code: str, request: Any = None) -> bytes:
+    """One of the orders of an approved plan (the Sprin, the ploting workbook, the cards),
+    for the whole Polres or one kecamatan. Orders are never printed from a draft."""
+    if plan.status not in (Plan.Status.APPROVED, Plan.Status.PUBLISHED):
+        raise PlanError(_("Surat perintah hanya dicetak dari rencana yang sudah disetujui."))
+    key = tokens.key_file(Path(settings.SIAGA_CARD_KEY_FILE))
+    with tempfile.TemporaryDirectory() as work:
+        try:
+            orders.write(scenario_for(plan.operation), core_plan(plan), Path(work), key, kecamatan_code)
+        except orders.InvalidPlan as exc:
+            raise PlanError(_("Rencana melanggar aturan; surat perintah tidak dicetak.")) from exc
+        data = (Path(work) / name).read_bytes()
+    record(
+        request,
+        "download_orders",
+        "plan",
+        str(plan.pk),
+        operation_id=plan.operation_id,
+        after={"file": name, "kecamatan": kecamatan_code or "semua"},
+    )
+    return data

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -125,6 +126,27 @@ def plan_json(request: HttpRequest, pk: int) -> HttpResponse:
         json.dumps(plan.data, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="plan-v{plan.version}.json"'
+    return response
+
+
+def plan_orders(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """The Sprin, the ploting workbook or the cards of an approved plan; a sector chief gets
+    their kecamatan's."""
+    plan = plan_for(request, pk)
+    if name not in services.ORDER_FILES:
+        raise Http404
+    scope = kecamatan_scope(request.user)
+    if scope == "":
+        raise PermissionDenied("no kecamatan")
+    try:
+        data = services.orders_file(plan, name, scope or "", request)
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+        return redirect("plan_detail", plan.pk)
+    response = HttpResponse(data, content_type=services.ORDER_FILES[name])
+    suffix = f"-{scope}" if scope else ""
+    stem, _, ext = name.partition(".")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-v{plan.version}{suffix}.{ext}"'
     return response
 
 

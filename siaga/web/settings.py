@@ -149,6 +149,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 # Map tiles: none unless a URL is configured (nothing leaves the machine by default).
 SIAGA_TILE_URL = os.environ.get("SIAGA_TILE_URL", "")
 SIAGA_TILE_ATTRIBUTION = os.environ.get("SIAGA_TILE_ATTRIBUTION", "")
+# The key that signs the QR codes of the assignment cards (created on first use, mode 0600).
+SIAGA_CARD_KEY_FILE = os.environ.get("SIAGA_CARD_KEY_FILE", str(ROOT / "var" / "card-key"))
 # Plans run in a background thread of the web process; tests may run them inline.
 SIAGA_JOBS_INLINE = env_bool("SIAGA_JOBS_INLINE", False)
 
