@@ -15,7 +15,6 @@ nothing of what the sheets mean; it guards against hostile files before any pars
 from __future__ import annotations
 
 import csv
-import io
 import math
 import os
 import re
@@ -396,15 +395,6 @@ def _safe_cell(ws: object, value: Cell) -> Cell:
         cell.data_type = "n"
         return cell
     return value
-
-
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
-    """One table as CSV text (for small exports and tests)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def write_template(
