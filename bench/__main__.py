@@ -24,6 +24,7 @@ SUITES = {
     "plan": "bench.bench_plan",
     "console": "bench.bench_console",
     "orders": "bench.bench_orders",
+    "checkins": "bench.bench_checkins",
 }
 
 

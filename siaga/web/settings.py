@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "siaga.audit",
     "siaga.operations",
     "siaga.plans",
+    "siaga.field",
 ]
 
 MIDDLEWARE = [

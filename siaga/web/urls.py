@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("siaga.operations.urls")),
     path("plans/", include("siaga.plans.urls")),
     path("audit/", include("siaga.audit.urls")),
+    path("", include("siaga.field.urls")),
 ]

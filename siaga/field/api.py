@@ -1,0 +1,288 @@
+"""The JSON API for phones (django-ninja; OpenAPI at /api/docs and /api/openapi.json).
+
+Session authentication, with Django's CSRF check on writes (the phone page is served by the
+console, so it sends the same session cookie and the CSRF header). Every write needs an
+`Idempotency-Key` header; a retry with the same key answers with the stored record.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, Header, NinjaAPI, Path, Schema, Status
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import django_auth
+
+from siaga.accounts.roles import role_of
+from siaga.field import services
+from siaga.field.models import KEY_LENGTH, CheckIn, Dispatch, Incident, PostStatus, TpsEvent
+from siaga.plans.models import Plan
+
+api = NinjaAPI(title="Siaga field API", version="1", urls_namespace="field_api", auth=django_auth)
+
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
+Code = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\x00]*$")]
+Key = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=KEY_LENGTH, pattern=r"^[!-~]+$")]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
+
+
+class Error(Schema):
+    detail: str
+
+
+@api.exception_handler(services.FieldError)
+def field_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=422)
+
+
+@api.exception_handler(services.KeyConflict)
+def key_conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "Idempotency-Key already used"}, status=409)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "forbidden"}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "not found"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "not logged in"}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    missing_key = any("Idempotency-Key" in [str(p) for p in e.get("loc", ())] for e in exc.errors)
+    return api.create_response(request, {"detail": exc.errors}, status=400 if missing_key else 422)
+
+
+def _plan(pk: int, user: Any) -> Plan:
+    if not role_of(user):
+        raise PermissionDenied("view")
+    plan = Plan.objects.select_related("operation").filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+WRITE = {400: Any, 401: Error, 403: Error, 404: Error, 409: Error, 422: Any}
+READ = {200: Any, 401: Error, 403: Error, 404: Error, 422: Any}
+
+
+# -- apel --------------------------------------------------------------------------------------
+
+
+class CheckInIn(Schema):
+    token: Annotated[str, Field(max_length=2000, pattern=r"^[^\x00]*$")] = ""
+    nrp: Annotated[str, Field(max_length=40, pattern=r"^[^\x00]*$")] = ""
+    method: Literal["", "nrp", "list"] = ""
+
+
+class CheckInOut(Schema):
+    id: int
+    person_code: str
+    method: str
+    at: datetime
+
+
+@api.post("/plans/{plan_id}/checkins", response={201: CheckInOut, **WRITE})
+def post_checkin(request: HttpRequest, plan_id: Id, body: CheckInIn, idempotency_key: Key) -> Any:
+    plan = _plan(plan_id, request.user)
+    row, _ = services.check_in(
+        plan, request.user, idempotency_key, token=body.token, nrp=body.nrp, method=body.method, request=request
+    )
+    return Status(201, row)
+
+
+class Count(Schema):
+    code: str
+    name: str
+    present: int
+    expected: int
+
+
+class Readiness(Schema):
+    present: int
+    expected: int
+    units: list[Count]
+    forces: list[Count]
+
+
+@api.get("/plans/{plan_id}/readiness", response={200: Readiness, **READ})
+def get_readiness(request: HttpRequest, plan_id: Id) -> Any:
+    return services.readiness(_plan(plan_id, request.user), request.user)
+
+
+class ReplanIn(Schema):
+    absent: list[Code] | None = None
+
+
+class ReplanOut(Schema):
+    job: int | None
+    absent: list[str]
+
+
+@api.post("/plans/{plan_id}/absentees/replan", response={201: ReplanOut, **WRITE})
+def post_replan(request: HttpRequest, plan_id: Id, body: ReplanIn, idempotency_key: Key) -> Any:
+    plan = _plan(plan_id, request.user)
+    row, _ = services.replan_absentees(plan, request.user, idempotency_key, body.absent, request)
+    return Status(201, {"job": row.job_id, "absent": row.absent})
+
+
+# -- pergeseran --------------------------------------------------------------------------------
+
+
+class StatusIn(Schema):
+    status: PostStatus.Status
+    lat: Lat | None = None
+    lon: Lon | None = None
+
+
+class StatusOut(Schema):
+    id: int
+    post_id: str
+    status: str
+    at: datetime
+    lat: float | None
+    lon: float | None
+    distance_km: float | None
+    flagged: bool
+
+
+@api.post("/plans/{plan_id}/posts/{post_id}/status", response={201: StatusOut, **WRITE})
+def post_status(request: HttpRequest, plan_id: Id, post_id: Code, body: StatusIn, idempotency_key: Key) -> Any:
+    plan = _plan(plan_id, request.user)
+    row, _ = services.set_post_status(
+        plan, post_id, body.status, request.user, idempotency_key, body.lat, body.lon, request
+    )
+    return Status(201, row)
+
+
+class BoardPost(Schema):
+    post_id: str
+    kind: str
+    status: str
+    at: datetime | None
+
+
+@api.get("/plans/{plan_id}/board", response={200: dict[str, list[BoardPost]], **READ})
+def get_board(request: HttpRequest, plan_id: Id) -> Any:
+    return services.board(_plan(plan_id, request.user), request.user)
+
+
+# -- election day ------------------------------------------------------------------------------
+
+
+class TpsEventIn(Schema):
+    kind: TpsEvent.Kind
+
+
+class TpsEventOut(Schema):
+    id: int
+    tps_code: str
+    kind: str
+    at: datetime
+
+
+@api.post("/plans/{plan_id}/tps/{tps_code}/events", response={201: TpsEventOut, **WRITE})
+def post_tps_event(request: HttpRequest, plan_id: Id, tps_code: Code, body: TpsEventIn, idempotency_key: Key) -> Any:
+    plan = _plan(plan_id, request.user)
+    row, _ = services.tps_event(plan, tps_code, body.kind, request.user, idempotency_key, request)
+    return Status(201, row)
+
+
+class IncidentIn(Schema):
+    kind: Code
+    severity: Annotated[int, Field(ge=1, le=3)]
+    lat: Lat | None = None
+    lon: Lon | None = None
+    post_id: Annotated[str, Field(max_length=80, pattern=r"^[^\x00]*$")] = ""
+    tps_code: Annotated[str, Field(max_length=60, pattern=r"^[^\x00]*$")] = ""
+    description: Annotated[str, Field(max_length=4000, pattern=r"^[^\x00]*$")] = ""
+
+
+class IncidentOut(Schema):
+    id: int
+    kind: str
+    severity: int
+    lat: float | None
+    lon: float | None
+    post_id: str
+    tps_code: str
+    kecamatan_code: str
+    description: str
+    status: str
+    level: str
+    reported_at: datetime
+    closed_by: str | None
+    closed_at: datetime | None
+
+    @staticmethod
+    def resolve_closed_by(obj: Incident) -> str | None:
+        return obj.closed_by.get_username() if obj.closed_by else None
+
+
+@api.post("/plans/{plan_id}/incidents", response={201: IncidentOut, **WRITE})
+def post_incident(request: HttpRequest, plan_id: Id, body: IncidentIn, idempotency_key: Key) -> Any:
+    plan = _plan(plan_id, request.user)
+    row, _ = services.report_incident(plan, request.user, idempotency_key, body.dict(), request)
+    return Status(201, row)
+
+
+@api.post("/incidents/{incident_id}/escalate", response={200: IncidentOut, **WRITE})
+def post_escalate(request: HttpRequest, incident_id: Id, idempotency_key: Key) -> Any:
+    incident = services.incident_for(incident_id, request.user)
+    services.escalate(incident, request.user, idempotency_key, request)
+    return Status(200, incident)
+
+
+@api.post("/incidents/{incident_id}/close", response={200: IncidentOut, **WRITE})
+def post_close(request: HttpRequest, incident_id: Id, idempotency_key: Key) -> Any:
+    incident = services.incident_for(incident_id, request.user)
+    services.close(incident, request.user, idempotency_key, request)
+    return Status(200, incident)
+
+
+class Reserve(Schema):
+    post_id: str
+    road_km: float
+    eta_minutes: float
+    busy: bool
+
+
+@api.get("/incidents/{incident_id}/reserves", response={200: list[Reserve], **READ})
+def get_reserves(request: HttpRequest, incident_id: Id) -> Any:
+    return services.reserves(services.incident_for(incident_id, request.user))
+
+
+class DispatchIn(Schema):
+    post_id: Annotated[str, Field(max_length=80, pattern=r"^[^\x00]*$")] | None = None
+
+
+class DispatchOut(Schema):
+    id: int
+    incident_id: int
+    post_id: str
+    eta_minutes: float
+    at: datetime
+
+
+@api.post("/incidents/{incident_id}/dispatch", response={201: DispatchOut, **WRITE})
+def post_dispatch(request: HttpRequest, incident_id: Id, idempotency_key: Key, body: DispatchIn | None = None) -> Any:
+    incident = services.incident_for(incident_id, request.user)
+    row: Dispatch
+    row, _ = services.dispatch(incident, request.user, idempotency_key, body.post_id if body else None, request)
+    return Status(201, row)
+
+
+__all__ = ["api", "CheckIn"]

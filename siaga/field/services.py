@@ -1,0 +1,459 @@
+"""The field's writes and reads: apel check-ins, readiness, post statuses, the TPS timeline,
+incidents, escalation and reserve dispatch.
+
+Every write takes the client's idempotency key and goes through `once`: inside one
+transaction it stores the row (and its audit entry) unless a row with that key exists, in
+which case that row is returned unchanged; a concurrent retry that loses the race on the
+UNIQUE key reads the winner's row. A key belongs to the user who first used it.
+
+Who writes: the post leader and field-officer roles do not exist yet, so planner, admin and
+sector chief write (`WRITERS`); a sector chief only for posts, people and incidents of their
+kecamatan (another kecamatan's object is a 404). Commander and viewer read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from siaga.accounts.models import Role
+from siaga.accounts.roles import kecamatan_scope, require, role_of
+from siaga.audit.log import record
+from siaga.core import geo, tokens
+from siaga.core.model import Operation as CoreOperation
+from siaga.field.models import (
+    AbsenteeReplan,
+    CheckIn,
+    Dispatch,
+    Incident,
+    IncidentAction,
+    PostStatus,
+    TpsEvent,
+)
+from siaga.operations.models import Person, Tps, Unit
+from siaga.plans.models import Plan
+from siaga.plans.services import start_job
+
+WRITERS = frozenset({Role.ADMIN, Role.PLANNER, Role.SECTOR_CHIEF})
+M = TypeVar("M", bound=models.Model)
+
+
+class FieldError(ValueError):
+    """A request the data does not allow; the message says why."""
+
+
+class KeyConflict(ValueError):
+    """The idempotency key was already used by someone else."""
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def require_writer(user: Any) -> None:
+    if role_of(user) not in WRITERS:
+        raise PermissionDenied("field write")
+
+
+def in_scope(user: Any, kecamatan_code: str) -> bool:
+    scope = kecamatan_scope(user)
+    return scope is None or (bool(scope) and scope == kecamatan_code)
+
+
+def once(model: type[M], key: str, user: Any, owner: str, create: Callable[[], M]) -> tuple[M, bool]:
+    """The row stored under `key` (created by `create` when there is none) and whether it is new."""
+    manager: Any = model._default_manager
+    found = manager.filter(key=key).first()
+    if found is None:
+        try:
+            with transaction.atomic():
+                return create(), True
+        except IntegrityError:
+            found = manager.filter(key=key).first()
+            if found is None:
+                raise
+    if getattr(found, f"{owner}_id") != getattr(user, "pk", None):
+        raise KeyConflict(key)
+    return found, False
+
+
+def posts_of(plan: Plan) -> dict[str, dict[str, Any]]:
+    return {str(p["id"]): p for p in plan.data.get("posts", [])}
+
+
+def post_of(plan: Plan, post_id: str, user: Any) -> dict[str, Any]:
+    """A post of the plan the user may see, else 404."""
+    post = posts_of(plan).get(post_id)
+    if post is None or not in_scope(user, str(post.get("kecamatan_code", ""))):
+        raise Http404
+    return post
+
+
+def _assigned(plan: Plan) -> dict[str, str]:
+    """person code -> post id."""
+    return {str(a["person"]): str(a["post"]) for a in plan.data.get("assignments", [])}
+
+
+def _visible_people(plan: Plan, user: Any) -> dict[str, str]:
+    posts = posts_of(plan)
+    return {
+        person: post
+        for person, post in _assigned(plan).items()
+        if in_scope(user, str(posts.get(post, {}).get("kecamatan_code", "")))
+    }
+
+
+def card_key() -> bytes:
+    return tokens.key_file(Path(settings.SIAGA_CARD_KEY_FILE))
+
+
+# -- apel gelar pasukan ----------------------------------------------------------------------
+
+
+def check_in(
+    plan: Plan, user: Any, key: str, *, token: str = "", nrp: str = "", method: str = "", request: Any = None
+) -> tuple[CheckIn, bool]:
+    """One person present: by the card's QR token (its signature verified) or by NRP."""
+    require_writer(user)
+    if token:
+        try:
+            payload = tokens.verify(token, card_key())
+        except tokens.BadToken as exc:
+            raise FieldError(str(exc)) from None
+        code, method = str(payload.get("nrp", "")), CheckIn.Method.QR
+    elif nrp:
+        code, method = nrp.strip(), method or CheckIn.Method.NRP
+        if method not in (CheckIn.Method.NRP, CheckIn.Method.LIST):
+            raise FieldError("method must be nrp or list")
+    else:
+        raise FieldError("token or nrp required")
+    post = _assigned(plan).get(code)
+    if post is None:
+        raise FieldError("personel tidak ada dalam rencana ini / person not in this plan")
+    post_of(plan, post, user)
+
+    def create() -> CheckIn:
+        row = CheckIn.objects.create(plan=plan, person_code=code, method=method, by=user, key=key)
+        record(request, "check_in", "checkin", row.pk, operation_id=plan.operation_id, after={"person": code})
+        return row
+
+    return once(CheckIn, key, user, "by", create)
+
+
+def readiness(plan: Plan, user: Any) -> dict[str, Any]:
+    """Present and expected per unit and per force (people on the plan the user may see)."""
+    expected = _visible_people(plan, user)
+    present = set(plan.checkins.filter(person_code__in=expected).values_list("person_code", flat=True))
+    people = Person.objects.filter(operation_id=plan.operation_id, code__in=expected).values_list(
+        "code", "unit_code", "force"
+    )
+    names = dict(Unit.objects.filter(operation_id=plan.operation_id).values_list("code", "name"))
+    by_unit: dict[str, Counter[str]] = defaultdict(Counter)
+    by_force: dict[str, Counter[str]] = defaultdict(Counter)
+    for code, unit, force in people:
+        for table, name in ((by_unit, unit), (by_force, force)):
+            table[name]["expected"] += 1
+            table[name]["present"] += code in present
+
+    def rows(table: dict[str, Counter[str]], label: Callable[[str], str]) -> list[dict[str, Any]]:
+        return [
+            {"code": k, "name": label(k), "present": c["present"], "expected": c["expected"]}
+            for k, c in sorted(table.items())
+        ]
+
+    return {
+        "present": len(present),
+        "expected": len(expected),
+        "units": rows(by_unit, lambda k: names.get(k, k)),
+        "forces": rows(by_force, lambda k: k),
+    }
+
+
+def absentees(plan: Plan, user: Any) -> list[str]:
+    expected = _visible_people(plan, user)
+    present = set(plan.checkins.values_list("person_code", flat=True))
+    return sorted(set(expected) - present)
+
+
+def replan_absentees(
+    plan: Plan, user: Any, key: str, absent: list[str] | None = None, request: Any = None
+) -> tuple[AbsenteeReplan, bool]:
+    """A minimal-change re-plan without the absentees (all not checked in, unless named)."""
+    require(user, "plan")
+    names = sorted(set(absent)) if absent is not None else absentees(plan, user)
+    unknown = set(names) - set(_assigned(plan))
+    if unknown:
+        raise FieldError(f"not in this plan: {', '.join(sorted(unknown)[:5])}")
+
+    def create() -> AbsenteeReplan:
+        return AbsenteeReplan.objects.create(plan=plan, absent=names, by=user, key=key)
+
+    row, created = once(AbsenteeReplan, key, user, "by", create)
+    if row.job_id is None:  # started after the row is committed, so the job's thread sees it
+        row.job = start_job(plan.operation, user, "replan", {"plan": plan.pk, "absent": row.absent}, request)
+        row.save(update_fields=["job"])
+    return row, created
+
+
+# -- pergeseran pasukan ----------------------------------------------------------------------
+
+
+def set_post_status(
+    plan: Plan,
+    post_id: str,
+    status: str,
+    user: Any,
+    key: str,
+    lat: float | None = None,
+    lon: float | None = None,
+    request: Any = None,
+) -> tuple[PostStatus, bool]:
+    """A post's next status; a location more than 1 km from the post is flagged."""
+    require_writer(user)
+    post = post_of(plan, post_id, user)
+    distance = None
+    if lat is not None and lon is not None:
+        distance = round(geo.haversine_km(lat, lon, float(post["lat"]), float(post["lon"])), 3)
+
+    def create() -> PostStatus:
+        row = PostStatus.objects.create(
+            plan=plan,
+            post_id=post_id,
+            kecamatan_code=str(post.get("kecamatan_code", "")),
+            status=status,
+            lat=lat,
+            lon=lon,
+            distance_km=distance,
+            flagged=distance is not None and distance > PostStatus.FLAG_KM,
+            by=user,
+            key=key,
+        )
+        after = {"post": post_id, "status": status, "distance_km": distance}
+        record(request, "post_status", "post_status", row.pk, operation_id=plan.operation_id, after=after)
+        return row
+
+    return once(PostStatus, key, user, "by", create)
+
+
+def latest_statuses(plan: Plan) -> dict[str, PostStatus]:
+    latest: dict[str, PostStatus] = {}
+    for row in plan.post_statuses.order_by("at", "id"):
+        latest[row.post_id] = row
+    return latest
+
+
+def board(plan: Plan, user: Any) -> dict[str, list[dict[str, Any]]]:
+    """Posts not yet in place (tiba, koordinasi or siaga), by kecamatan."""
+    latest = latest_statuses(plan)
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for post_id, post in posts_of(plan).items():
+        kecamatan = str(post.get("kecamatan_code", ""))
+        row = latest.get(post_id)
+        if not in_scope(user, kecamatan) or (row is not None and row.status in PostStatus.IN_PLACE):
+            continue
+        out[kecamatan].append(
+            {
+                "post_id": post_id,
+                "kind": str(post.get("kind", "")),
+                "status": row.status if row else PostStatus.Status.BELUM_BERANGKAT,
+                "at": row.at if row else None,
+            }
+        )
+    return dict(sorted(out.items()))
+
+
+# -- election day ----------------------------------------------------------------------------
+
+
+def _tps_of(plan: Plan, tps_code: str, user: Any) -> Tps:
+    tps = Tps.objects.filter(operation_id=plan.operation_id, code=tps_code).first()
+    if tps is None or not in_scope(user, tps.kecamatan_code):
+        raise Http404
+    return tps
+
+
+def tps_event(plan: Plan, tps_code: str, kind: str, user: Any, key: str, request: Any = None) -> tuple[TpsEvent, bool]:
+    require_writer(user)
+    tps = _tps_of(plan, tps_code, user)
+
+    def create() -> TpsEvent:
+        row = TpsEvent.objects.create(
+            plan=plan, tps_code=tps_code, kecamatan_code=tps.kecamatan_code, kind=kind, by=user, key=key
+        )
+        record(request, "tps_event", "tps", tps_code, operation_id=plan.operation_id, after={"kind": kind})
+        return row
+
+    return once(TpsEvent, key, user, "by", create)
+
+
+def report_incident(
+    plan: Plan, user: Any, key: str, fields: dict[str, Any], request: Any = None
+) -> tuple[Incident, bool]:
+    """A new incident at a post or a TPS (its place defaults to theirs)."""
+    require_writer(user)
+    post_id, tps_code = fields.get("post_id") or "", fields.get("tps_code") or ""
+    lat, lon = fields.get("lat"), fields.get("lon")
+    if post_id:
+        post = post_of(plan, post_id, user)
+        kecamatan, place = str(post.get("kecamatan_code", "")), (float(post["lat"]), float(post["lon"]))
+    elif tps_code:
+        tps = _tps_of(plan, tps_code, user)
+        kecamatan, place = tps.kecamatan_code, (tps.lat, tps.lon)
+    else:
+        raise FieldError("post_id or tps_code required")
+    if lat is None or lon is None:
+        lat, lon = place
+
+    def create() -> Incident:
+        row = Incident.objects.create(
+            plan=plan,
+            kind=fields["kind"],
+            severity=fields["severity"],
+            lat=lat,
+            lon=lon,
+            post_id=post_id,
+            tps_code=tps_code,
+            kecamatan_code=kecamatan,
+            description=fields.get("description") or "",
+            reported_by=user,
+            key=key,
+        )
+        after = {"kind": row.kind, "severity": row.severity, "kecamatan": kecamatan}
+        record(request, "report_incident", "incident", row.pk, operation_id=plan.operation_id, after=after)
+        return row
+
+    return once(Incident, key, user, "reported_by", create)
+
+
+def incident_for(pk: int, user: Any) -> Incident:
+    """An incident the user may see, else 404."""
+    incident = Incident.objects.select_related("plan").filter(pk=pk).first()
+    if incident is None or not role_of(user) or not in_scope(user, incident.kecamatan_code):
+        raise Http404
+    return incident
+
+
+def _act(incident: Incident, user: Any, key: str, action: str, change: Callable[[], str], request: Any) -> bool:
+    def create() -> IncidentAction:
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        incident.refresh_from_db()
+        before = f"{locked.status}/{locked.level}"
+        after = change()
+        row = IncidentAction.objects.create(
+            incident=incident, action=action, before=before, after=after, by=user, key=key
+        )
+        record(request, action, "incident", incident.pk, operation_id=incident.plan.operation_id, after=after)
+        return row
+
+    row, created = once(IncidentAction, key, user, "by", create)
+    if row.incident_id != incident.pk:
+        raise KeyConflict(key)
+    incident.refresh_from_db()
+    return created
+
+
+def _open(incident: Incident) -> None:
+    if incident.status == Incident.Status.SELESAI:
+        raise FieldError("kejadian sudah selesai / incident already closed")
+
+
+def escalate(incident: Incident, user: Any, key: str, request: Any = None) -> bool:
+    """One step up the ladder Polsek -> Polres -> Brimob -> TNI."""
+    require_writer(user)
+
+    def change() -> str:
+        _open(incident)
+        ladder = list(Incident.LADDER)
+        step = ladder.index(Incident.Level(incident.level))
+        if step + 1 >= len(ladder):
+            raise FieldError("sudah di tingkat tertinggi / already at the top of the ladder")
+        incident.level = ladder[step + 1]
+        incident.status = Incident.Status.DITANGANI
+        incident.save(update_fields=["level", "status"])
+        return f"{incident.status}/{incident.level}"
+
+    return _act(incident, user, key, "escalate", change, request)
+
+
+def close(incident: Incident, user: Any, key: str, request: Any = None) -> bool:
+    """Closed, with the closer named."""
+    require_writer(user)
+
+    def change() -> str:
+        _open(incident)
+        incident.status, incident.closed_by, incident.closed_at = Incident.Status.SELESAI, user, timezone.now()
+        incident.save(update_fields=["status", "closed_by", "closed_at"])
+        return f"{incident.status}/{incident.level}"
+
+    return _act(incident, user, key, "close", change, request)
+
+
+def _travel(operation_config: dict[str, Any]) -> tuple[float, float]:
+    defaults = {f.name: f.default for f in dataclasses.fields(CoreOperation)}
+    return (
+        float(operation_config.get("road_factor", defaults["road_factor"])),
+        float(operation_config.get("speed_kmh", defaults["speed_kmh"])),
+    )
+
+
+def reserves(incident: Incident) -> list[dict[str, Any]]:
+    """The plan's reserve posts by travel time to the incident, free teams first
+    (a team is busy while dispatched to an incident that is not closed)."""
+    plan = incident.plan
+    road, speed = _travel(plan.operation.config)
+    busy = set(
+        Dispatch.objects.filter(incident__plan=plan)
+        .exclude(incident__status=Incident.Status.SELESAI)
+        .exclude(incident=incident)
+        .values_list("post_id", flat=True)
+    )
+    rows = []
+    for post in posts_of(plan).values():
+        if post.get("kind") != "RESERVE" or incident.lat is None or incident.lon is None:
+            continue
+        km = geo.road_km(incident.lat, incident.lon, float(post["lat"]), float(post["lon"]), road)
+        rows.append(
+            {
+                "post_id": str(post["id"]),
+                "road_km": round(km, 2),
+                "eta_minutes": round(geo.travel_minutes(km, speed), 1),
+                "busy": str(post["id"]) in busy,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["busy"], r["eta_minutes"], r["post_id"]))
+
+
+def dispatch(
+    incident: Incident, user: Any, key: str, post_id: str | None = None, request: Any = None
+) -> tuple[Dispatch, bool]:
+    """Send a reserve team: the named one, or the one that can arrive first."""
+    require_writer(user)
+
+    def create() -> Dispatch:
+        _open(incident)
+        ranked = reserves(incident)
+        chosen = next((r for r in ranked if r["post_id"] == post_id), None) if post_id else next(iter(ranked), None)
+        if chosen is None:
+            raise FieldError("tidak ada pos cadangan / no such reserve post")
+        row = Dispatch.objects.create(
+            incident=incident, post_id=chosen["post_id"], eta_minutes=chosen["eta_minutes"], by=user, key=key
+        )
+        if incident.status == Incident.Status.DILAPORKAN:
+            incident.status = Incident.Status.DITANGANI
+            incident.save(update_fields=["status"])
+        after = {"reserve": row.post_id, "eta_minutes": row.eta_minutes}
+        record(request, "dispatch", "incident", incident.pk, operation_id=incident.plan.operation_id, after=after)
+        return row
+
+    row, created = once(Dispatch, key, user, "by", create)
+    if row.incident_id != incident.pk:
+        raise KeyConflict(key)
+    return row, created

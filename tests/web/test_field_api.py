@@ -1,0 +1,281 @@
+"""The phone API of the field: check-ins, readiness, re-plan of absentees, post statuses, the
+board, incidents, escalation, dispatch and closing; idempotency keys and scoping."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from siaga.core import tokens
+from siaga.field.models import CheckIn, Dispatch, Incident, PostStatus
+from siaga.plans.models import Plan, PlanJob
+from tests.web.conftest import OTHER_SECTOR, SECTOR
+
+_keys = itertools.count()
+
+
+def post(client: Client, url: str, body: Any = None, key: str | None = "auto") -> Any:
+    headers = {}
+    if key is not None:
+        headers["Idempotency-Key"] = f"k-{next(_keys)}" if key == "auto" else key
+    data = "" if body is None else body
+    return client.post(url, data, content_type="application/json", headers=headers)
+
+
+def people_in(plan: Plan, kecamatan: str | None = None) -> list[str]:
+    posts = {p["id"]: p for p in plan.data["posts"]}
+    return [
+        a["person"]
+        for a in plan.data["assignments"]
+        if kecamatan is None or posts[a["post"]]["kecamatan_code"] == kecamatan
+    ]
+
+
+def post_in(plan: Plan, kecamatan: str, kind: str = "TPS") -> dict[str, Any]:
+    return next(p for p in plan.data["posts"] if p["kecamatan_code"] == kecamatan and p["kind"] == kind)
+
+
+@pytest.fixture
+def card_key(settings: Any, tmp_path: Path) -> bytes:
+    settings.SIAGA_CARD_KEY_FILE = str(tmp_path / "card-key")
+    return tokens.key_file(tmp_path / "card-key")
+
+
+# -- check-ins ----------------------------------------------------------------------------------
+
+
+def test_it_checks_in_by_nrp(as_planner, plan):
+    nrp = people_in(plan)[0]
+    response = post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp})
+    assert response.status_code == 201, response.content
+    assert response.json()["person_code"] == nrp
+    assert CheckIn.objects.get(person_code=nrp).method == "nrp"
+
+
+def test_it_stores_one_record_for_a_retried_key(as_planner, plan):
+    nrp = people_in(plan)[0]
+    first = post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp}, key="same")
+    again = post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp}, key="same")
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert CheckIn.objects.filter(key="same").count() == 1
+
+
+def test_it_refuses_a_key_someone_else_used(as_planner, as_admin, plan):
+    nrp = people_in(plan)[0]
+    assert post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp}, key="mine").status_code == 201
+    assert post(as_admin, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp}, key="mine").status_code == 409
+
+
+def test_it_requires_an_idempotency_key(as_planner, plan):
+    response = post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": people_in(plan)[0]}, key=None)
+    assert response.status_code == 400
+    assert not CheckIn.objects.exists()
+
+
+def test_it_checks_in_by_a_genuine_card_token(as_planner, plan, card_key):
+    nrp = people_in(plan)[0]
+    token = tokens.sign({"nrp": nrp, "plan": "x", "post": "p"}, card_key)
+    response = post(as_planner, f"/api/plans/{plan.pk}/checkins", {"token": token})
+    assert response.status_code == 201, response.content
+    assert CheckIn.objects.get().method == "qr"
+
+
+def test_it_refuses_a_tampered_card_token(as_planner, plan, card_key):
+    people = people_in(plan)
+    token = tokens.sign({"nrp": people[0], "plan": "x", "post": "p"}, card_key)
+    forged = tokens.sign({"nrp": people[1], "plan": "x", "post": "p"}, b"another key of 32 bytes........")
+    body, _, signature = token.partition(".")
+    tampered = forged.partition(".")[0] + "." + signature
+    for bad in (tampered, forged, token[:-1] + ("A" if token[-1] != "A" else "B"), "not-a-token"):
+        assert post(as_planner, f"/api/plans/{plan.pk}/checkins", {"token": bad}).status_code == 422
+    assert not CheckIn.objects.exists()
+
+
+def test_it_refuses_a_card_of_someone_not_in_the_plan(as_planner, plan, card_key):
+    token = tokens.sign({"nrp": "00000000", "plan": "x", "post": "p"}, card_key)
+    assert post(as_planner, f"/api/plans/{plan.pk}/checkins", {"token": token}).status_code == 422
+
+
+def test_it_lets_a_sector_chief_check_in_only_their_people(as_sector, plan):
+    mine, theirs = people_in(plan, SECTOR)[0], people_in(plan, OTHER_SECTOR)[0]
+    assert post(as_sector, f"/api/plans/{plan.pk}/checkins", {"nrp": mine}).status_code == 201
+    assert post(as_sector, f"/api/plans/{plan.pk}/checkins", {"nrp": theirs}).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["as_viewer", "as_commander"])
+def test_it_refuses_writes_by_readers(request, persona, plan):
+    client = request.getfixturevalue(persona)
+    assert post(client, f"/api/plans/{plan.pk}/checkins", {"nrp": people_in(plan)[0]}).status_code == 403
+
+
+def test_it_refuses_anonymous_callers(plan):
+    assert post(Client(), f"/api/plans/{plan.pk}/checkins", {"nrp": "1"}).status_code in (302, 401)
+
+
+def test_it_counts_readiness_per_unit_and_force(as_planner, as_sector, plan):
+    people = people_in(plan)
+    for nrp in people[:5]:
+        post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp})
+    post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": people[0]})  # twice: still one person
+    readiness = as_planner.get(f"/api/plans/{plan.pk}/readiness").json()
+    assert readiness["present"] == 5
+    assert readiness["expected"] == len(set(people))
+    assert sum(u["present"] for u in readiness["units"]) == 5
+    assert sum(f["expected"] for f in readiness["forces"]) == len(set(people))
+    sector = as_sector.get(f"/api/plans/{plan.pk}/readiness").json()
+    assert sector["expected"] == len(set(people_in(plan, SECTOR)))
+
+
+def test_it_turns_absentees_into_a_replan(as_planner, plan, settings):
+    settings.SIAGA_JOBS_INLINE = True
+    people = people_in(plan)
+    for nrp in people[1:]:
+        CheckIn.objects.create(plan=plan, person_code=nrp, method="list", key=f"list-{nrp}")
+    response = post(as_planner, f"/api/plans/{plan.pk}/absentees/replan", {}, key="replan-1")
+    assert response.status_code == 201, response.content
+    assert response.json()["absent"] == [people[0]]
+    job = PlanJob.objects.get(pk=response.json()["job"])
+    assert job.status == PlanJob.Status.DONE, job.message
+    assert job.kind == "replan" and job.params["absent"] == [people[0]]
+    assert people[0] not in {a["person"] for a in job.plan.data["assignments"]}
+    again = post(as_planner, f"/api/plans/{plan.pk}/absentees/replan", {}, key="replan-1")
+    assert again.json()["job"] == job.pk
+    assert PlanJob.objects.filter(kind="replan").count() == 1
+
+
+def test_it_lets_only_planners_replan(as_sector, plan):
+    assert post(as_sector, f"/api/plans/{plan.pk}/absentees/replan", {}).status_code == 403
+
+
+# -- pergeseran ---------------------------------------------------------------------------------
+
+
+def test_it_moves_a_post_through_the_statuses_and_the_board_follows(as_sector, plan):
+    target = post_in(plan, SECTOR)
+    url = f"/api/plans/{plan.pk}/posts/{target['id']}/status"
+    board = as_sector.get(f"/api/plans/{plan.pk}/board").json()
+    assert set(board) == {SECTOR}
+    assert target["id"] in {p["post_id"] for p in board[SECTOR]}
+    for status in ("berangkat", "tiba", "koordinasi", "siaga"):
+        assert post(as_sector, url, {"status": status}).status_code == 201
+    board = as_sector.get(f"/api/plans/{plan.pk}/board").json()
+    assert target["id"] not in {p["post_id"] for p in board.get(SECTOR, [])}
+    assert PostStatus.objects.filter(post_id=target["id"]).count() == 4
+
+
+def test_it_flags_an_arrival_far_from_the_post(as_planner, plan):
+    target = post_in(plan, SECTOR)
+    url = f"/api/plans/{plan.pk}/posts/{target['id']}/status"
+    near = post(as_planner, url, {"status": "tiba", "lat": target["lat"] + 0.001, "lon": target["lon"]}).json()
+    far = post(as_planner, url, {"status": "tiba", "lat": target["lat"] + 0.05, "lon": target["lon"]}).json()
+    assert near["flagged"] is False and near["distance_km"] < 1
+    assert far["flagged"] is True and far["distance_km"] > 1
+
+
+def test_it_hides_another_sectors_post(as_sector, plan):
+    target = post_in(plan, OTHER_SECTOR)
+    url = f"/api/plans/{plan.pk}/posts/{target['id']}/status"
+    assert post(as_sector, url, {"status": "tiba"}).status_code == 404
+
+
+def test_it_refuses_an_unknown_status(as_planner, plan):
+    target = post_in(plan, SECTOR)
+    url = f"/api/plans/{plan.pk}/posts/{target['id']}/status"
+    assert post(as_planner, url, {"status": "pulang"}).status_code == 422
+
+
+def test_it_records_a_tps_timeline(as_sector, plan, operation):
+    tps = operation.tps_set.filter(kecamatan_code=SECTOR).first()
+    for kind in ("dibuka", "pemungutan", "penghitungan", "selesai", "kotak_suara_dikawal"):
+        assert post(as_sector, f"/api/plans/{plan.pk}/tps/{tps.code}/events", {"kind": kind}).status_code == 201
+    other = operation.tps_set.filter(kecamatan_code=OTHER_SECTOR).first()
+    assert post(as_sector, f"/api/plans/{plan.pk}/tps/{other.code}/events", {"kind": "dibuka"}).status_code == 404
+
+
+# -- incidents ----------------------------------------------------------------------------------
+
+
+def report(client: Client, plan: Plan, kecamatan: str = SECTOR, **fields: Any) -> Any:
+    body = {"kind": "kericuhan", "severity": 3, "post_id": post_in(plan, kecamatan)["id"], **fields}
+    return post(client, f"/api/plans/{plan.pk}/incidents", body)
+
+
+def test_it_runs_an_incident_from_report_to_close(as_sector, plan):
+    incident = report(as_sector, plan, description="massa berkumpul").json()
+    assert incident["status"] == "dilaporkan" and incident["level"] == "polsek"
+    escalated = post(as_sector, f"/api/incidents/{incident['id']}/escalate").json()
+    assert escalated["level"] == "polres" and escalated["status"] == "ditangani"
+    sent = post(as_sector, f"/api/incidents/{incident['id']}/dispatch")
+    assert sent.status_code == 201, sent.content
+    closed = post(as_sector, f"/api/incidents/{incident['id']}/close").json()
+    assert closed["status"] == "selesai" and closed["closed_by"] == "sector"
+    assert post(as_sector, f"/api/incidents/{incident['id']}/escalate").status_code == 422
+
+
+def test_it_climbs_the_ladder_to_the_top_and_no_further(as_planner, plan):
+    incident = report(as_planner, plan).json()
+    levels = [post(as_planner, f"/api/incidents/{incident['id']}/escalate").json()["level"] for _ in range(3)]
+    assert levels == ["polres", "brimob", "tni"]
+    assert post(as_planner, f"/api/incidents/{incident['id']}/escalate").status_code == 422
+
+
+def test_it_escalates_once_for_a_retried_key(as_planner, plan):
+    incident = report(as_planner, plan).json()
+    url = f"/api/incidents/{incident['id']}/escalate"
+    first, again = post(as_planner, url, key="esc"), post(as_planner, url, key="esc")
+    assert first.json()["level"] == again.json()["level"] == "polres"
+
+
+def test_it_stores_one_incident_for_a_retried_key(as_planner, plan):
+    body = {"kind": "kericuhan", "severity": 2, "post_id": post_in(plan, SECTOR)["id"]}
+    url = f"/api/plans/{plan.pk}/incidents"
+    first, again = post(as_planner, url, body, key="inc"), post(as_planner, url, body, key="inc")
+    assert first.json() == again.json()
+    assert Incident.objects.count() == 1
+
+
+def test_it_suggests_the_reserve_that_arrives_first(as_planner, plan):
+    reserves = [p for p in plan.data["posts"] if p["kind"] == "RESERVE"]
+    target = reserves[-1]
+    body = {"kind": "kericuhan", "severity": 3, "post_id": post_in(plan, SECTOR)["id"]}
+    body.update(lat=target["lat"] + 0.001, lon=target["lon"])
+    incident = post(as_planner, f"/api/plans/{plan.pk}/incidents", body).json()
+    ranked = as_planner.get(f"/api/incidents/{incident['id']}/reserves").json()
+    assert ranked[0]["post_id"] == target["id"]
+    assert [r["eta_minutes"] for r in ranked] == sorted(r["eta_minutes"] for r in ranked)
+    sent = post(as_planner, f"/api/incidents/{incident['id']}/dispatch", key="d1").json()
+    assert sent["post_id"] == target["id"] and sent["eta_minutes"] == ranked[0]["eta_minutes"]
+    assert post(as_planner, f"/api/incidents/{incident['id']}/dispatch", key="d1").json() == sent
+    assert Dispatch.objects.count() == 1
+
+
+def test_it_hides_another_sectors_incident(as_sector, as_planner, plan):
+    theirs = report(as_planner, plan, kecamatan=OTHER_SECTOR).json()
+    assert post(as_sector, f"/api/incidents/{theirs['id']}/close").status_code == 404
+    assert report(as_sector, plan, kecamatan=OTHER_SECTOR).status_code == 404
+
+
+def test_it_refuses_incident_writes_by_a_viewer(as_viewer, as_planner, plan):
+    assert report(as_viewer, plan).status_code == 403
+    incident = report(as_planner, plan).json()
+    assert post(as_viewer, f"/api/incidents/{incident['id']}/escalate").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"kind": "x", "severity": 4, "post_id": "p"}, {"kind": "x", "severity": 1}, {"severity": 1}, "[]", "{"],
+)
+def test_it_answers_bad_input_without_a_500(as_planner, plan, body):
+    response = post(as_planner, f"/api/plans/{plan.pk}/incidents", body)
+    assert 400 <= response.status_code < 500
+
+
+def test_it_serves_the_openapi_schema(as_viewer):
+    schema = as_viewer.get("/api/openapi.json").json()
+    assert "/api/plans/{plan_id}/checkins" in schema["paths"]
+    assert as_viewer.get("/api/docs").status_code == 200
