@@ -1,7 +1,22 @@
-"""Running the operation: the phone API (and, later, the field pages)."""
+"""Running the operation: the phone API and the field pages."""
 
 from django.urls import path
 
+from siaga.field import views_apel, views_day
 from siaga.field.api import api
 
-urlpatterns = [path("api/", api.urls)]
+urlpatterns = [
+    path("api/", api.urls),
+    # the apel and equipment readiness (views_apel)
+    path("plans/<int:pk>/apel/", views_apel.apel, name="apel"),
+    path("plans/<int:pk>/apel/readiness/", views_apel.readiness, name="apel_readiness"),
+    path("plans/<int:pk>/apel/checkin/", views_apel.checkin, name="apel_checkin"),
+    path("plans/<int:pk>/apel/replan/", views_apel.absentee_replan, name="apel_replan"),
+    path("plans/<int:pk>/sarpras/", views_apel.sarpras, name="sarpras"),
+    # the move to the posts, election day, incidents and the report (views_day)
+    path("plans/<int:pk>/board/", views_day.board, name="field_board"),
+    path("plans/<int:pk>/phone/", views_day.phone, name="field_phone"),
+    path("plans/<int:pk>/incidents/", views_day.incidents, name="field_incidents"),
+    path("plans/<int:pk>/live/", views_day.live, name="field_live"),
+    path("plans/<int:pk>/report.pdf", views_day.report, name="field_report"),
+]
