@@ -1,4 +1,5 @@
-"""Apel check-ins against a real console on loopback (`manage.py runserver`, threaded): a burst
+"""Apel check-ins against a real console on loopback (gunicorn, 2 worker processes of 4
+threads, one per core as a server would run it; the durability test uses runserver): a burst
 from 16 keep-alive clients with 10% retries of keys already sent, then the rows counted in the
 database: 0 lost (every acknowledged key stored), 0 duplicated (one row per key).
 
@@ -49,6 +50,7 @@ class Console:
     database_url: str = ""
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    workers: int = 0  # 0: Django's runserver (one process); N: gunicorn with N worker processes
 
     @property
     def env(self) -> dict[str, str]:
@@ -86,8 +88,12 @@ class Console:
         return int(plan), list(people)
 
     def start(self) -> None:
+        command = [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{self.port}", "--noreload"]
+        if self.workers:
+            gunicorn = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--threads", "4"]
+            command = [*gunicorn, "--bind", f"127.0.0.1:{self.port}", "siaga.web.wsgi:application"]
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{self.port}", "--noreload"],
+            command,
             env=self.env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
@@ -247,12 +253,12 @@ def measure(console: Console, count: int, label: str) -> Iterator[Result]:
 
 
 def run(work: Path) -> list[Result]:
-    results = list(measure(Console(work / "sqlite"), 1_000, "SQLite"))
+    results = list(measure(Console(work / "sqlite", workers=2), 1_000, "SQLite"))
     name = f"siaga_bench_checkins_{os.getpid()}"
     url = _fresh_postgres(name)
     if url is not None:
         try:
-            results += list(measure(Console(work / "pg", database_url=url), 10_000, "PostgreSQL"))
+            results += list(measure(Console(work / "pg", database_url=url, workers=2), 10_000, "PostgreSQL"))
         finally:
             _drop_postgres(name)
     return results
