@@ -189,3 +189,29 @@ class AbsenteeReplan(models.Model):
     class Meta:
         verbose_name = "susun ulang karena tidak hadir"
         verbose_name_plural = "susun ulang karena tidak hadir"
+
+
+class EquipmentItem(models.Model):
+    """Sarpras: how many of one kind of equipment a unit needs for the operation and has at the apel."""
+
+    class Kind(models.TextChoices):
+        KENDARAAN = "kendaraan", "kendaraan"
+        HT = "ht", "HT (radio)"
+        TENDA = "tenda", "tenda"
+        PENERANGAN = "penerangan", "penerangan"
+        P3K = "p3k", "P3K"
+        LAINNYA = "lainnya", "lainnya"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="equipment")
+    unit_code = models.CharField("satuan", max_length=60, db_index=True)
+    kind = models.CharField("jenis", max_length=12, choices=Kind.choices)
+    required = models.PositiveIntegerField("dibutuhkan", default=0)
+    present = models.PositiveIntegerField("tersedia", default=0)
+    updated_by = _by()
+    updated_at = models.DateTimeField("diperbarui", auto_now=True)
+
+    class Meta:
+        verbose_name = "sarpras"
+        verbose_name_plural = "sarpras"
+        ordering = ["unit_code", "kind"]
+        constraints = [models.UniqueConstraint(fields=["plan", "unit_code", "kind"], name="equipment_unique")]

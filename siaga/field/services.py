@@ -457,3 +457,222 @@ def dispatch(
     if row.incident_id != incident.pk:
         raise KeyConflict(key)
     return row, created
+
+
+# -- sarpras (equipment readiness) -----------------------------------------------------------
+
+
+def _pct(present: int, required: int) -> float | None:
+    return None if required <= 0 else round(100.0 * min(present, required) / required, 1)
+
+
+def sarpras(plan: Plan, user: Any) -> dict[str, Any]:
+    """Per unit the user may see: required and present per kind of equipment and the unit's
+    readiness (present counted up to what is required); the overall readiness."""
+    from siaga.field.models import EquipmentItem
+
+    units = [
+        u
+        for u in Unit.objects.filter(operation_id=plan.operation_id).order_by("code")
+        if in_scope(user, u.kecamatan_code)
+    ]
+    items: dict[tuple[str, str], EquipmentItem] = {
+        (e.unit_code, e.kind): e for e in EquipmentItem.objects.filter(plan=plan, unit_code__in=[u.code for u in units])
+    }
+    rows, total_required, total_present = [], 0, 0
+    for unit in units:
+        kinds: list[dict[str, Any]] = []
+        for kind, label in EquipmentItem.Kind.choices:
+            item = items.get((unit.code, kind))
+            required, present = (item.required, item.present) if item else (0, 0)
+            kinds.append(
+                {
+                    "kind": kind,
+                    "label": label,
+                    "required": required,
+                    "present": present,
+                    "short": max(required - present, 0),
+                }
+            )
+        required = sum(k["required"] for k in kinds)
+        present = sum(min(k["present"], k["required"]) for k in kinds)
+        total_required += required
+        total_present += present
+        rows.append(
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "kecamatan_code": unit.kecamatan_code,
+                "kinds": kinds,
+                "required": required,
+                "present": present,
+                "pct": _pct(present, required),
+            }
+        )
+    return {
+        "units": rows,
+        "required": total_required,
+        "present": total_present,
+        "pct": _pct(total_present, total_required),
+    }
+
+
+def set_equipment(
+    plan: Plan, user: Any, unit_code: str, counts: dict[str, tuple[int, int]], request: Any = None
+) -> None:
+    """A unit's equipment counts (kind -> (required, present)): planner and admin, a sector
+    chief for the units of their kecamatan (another kecamatan's unit is a 404)."""
+    from siaga.field.models import EquipmentItem
+
+    require_writer(user)
+    unit = Unit.objects.filter(operation_id=plan.operation_id, code=unit_code).first()
+    if unit is None or not in_scope(user, unit.kecamatan_code):
+        raise Http404
+    kinds = set(EquipmentItem.Kind.values)
+    for kind, (required, present) in counts.items():
+        if kind not in kinds:
+            raise FieldError(f"jenis sarpras tidak dikenal / unknown kind: {kind}")
+        if required < 0 or present < 0:
+            raise FieldError("jumlah tidak boleh negatif / counts cannot be negative")
+    with transaction.atomic():
+        for kind, (required, present) in counts.items():
+            EquipmentItem.objects.update_or_create(
+                plan=plan,
+                unit_code=unit_code,
+                kind=kind,
+                defaults={"required": required, "present": present, "updated_by": user},
+            )
+        after = {k: list(v) for k, v in counts.items()}
+        record(request, "set_equipment", "unit", unit_code, operation_id=plan.operation_id, after=after)
+
+
+# -- the day's pages: board, live figures, incident list, report (views_day) -------------------
+
+
+def _names(plan: Plan) -> dict[str, str]:
+    return dict(plan.operation.regions.order_by().values_list("code", "name"))
+
+
+def day_board(plan: Plan, user: Any) -> list[dict[str, Any]]:
+    """Every post the user may see, by kecamatan, with its current status, when each status
+    was reached, and whether it is in place yet; the posts not in place first."""
+    reached: dict[str, dict[str, Any]] = defaultdict(dict)
+    latest: dict[str, PostStatus] = {}
+    for row in plan.post_statuses.order_by("at", "id"):
+        reached[row.post_id].setdefault(row.status, row.at)
+        latest[row.post_id] = row
+    names = _names(plan)
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for post_id, post in posts_of(plan).items():
+        kecamatan = str(post.get("kecamatan_code", ""))
+        if not in_scope(user, kecamatan):
+            continue
+        now = latest.get(post_id)
+        status = now.status if now else PostStatus.Status.BELUM_BERANGKAT
+        groups[kecamatan].append(
+            {
+                "post_id": post_id,
+                "kind": str(post.get("kind", "")),
+                "desa": names.get(str(post.get("desa_code", "")), str(post.get("desa_code", ""))),
+                "status": status,
+                "status_label": PostStatus.Status(status).label,
+                "at": now.at if now else None,
+                "reached": [(s.label, reached[post_id].get(s.value)) for s in PostStatus.Status],
+                "in_place": status in PostStatus.IN_PLACE,
+                "flagged": bool(now and now.flagged),
+                "distance_km": now.distance_km if now else None,
+            }
+        )
+    return [
+        {
+            "code": code,
+            "name": names.get(code, code),
+            "posts": sorted(rows, key=lambda r: (r["in_place"], r["post_id"])),
+            "waiting": sum(not r["in_place"] for r in rows),
+        }
+        for code, rows in sorted(groups.items())
+    ]
+
+
+def visible_incidents(plan: Plan, user: Any) -> models.QuerySet[Incident]:
+    scope = kecamatan_scope(user)
+    rows = plan.incidents.select_related("closed_by", "reported_by").prefetch_related("dispatches", "actions")
+    if not role_of(user):
+        return rows.none()
+    return rows if scope is None else rows.filter(kecamatan_code=scope) if scope else rows.none()
+
+
+def _minutes(start: Any, end: Any) -> float | None:
+    return None if start is None or end is None else round((end - start).total_seconds() / 60, 1)
+
+
+def incident_rows(plan: Plan, user: Any) -> list[dict[str, Any]]:
+    """The incidents the user may see, open first, each with its dispatches, the next rung of
+    the ladder and, for a serious open one, the reserve team that can arrive first."""
+    out = []
+    for incident in visible_incidents(plan, user):
+        dispatches = list(incident.dispatches.all())
+        ladder = list(Incident.LADDER)
+        step = ladder.index(Incident.Level(incident.level))
+        is_open = incident.status != Incident.Status.SELESAI
+        suggested = None
+        if is_open and incident.severity >= 2:
+            suggested = next(iter(reserves(incident)), None)
+        out.append(
+            {
+                "incident": incident,
+                "open": is_open,
+                "dispatches": dispatches,
+                "next_level": ladder[step + 1].label if step + 1 < len(ladder) else None,
+                "suggested": suggested,
+                "dispatch_minutes": _minutes(incident.reported_at, dispatches[0].at if dispatches else None),
+                "close_minutes": _minutes(incident.reported_at, incident.closed_at),
+            }
+        )
+    return sorted(out, key=lambda r: (not r["open"], -r["incident"].severity, -r["incident"].pk))
+
+
+def live_figures(plan: Plan, user: Any) -> dict[str, Any]:
+    """The live dashboard's counts: posts in place, open incidents by severity, check-ins."""
+    groups = day_board(plan, user)
+    posts = [p for g in groups for p in g["posts"]]
+    by_status = Counter(p["status"] for p in posts)
+    incidents = list(visible_incidents(plan, user))
+    open_by = Counter(i.severity for i in incidents if i.status != Incident.Status.SELESAI)
+    ready = readiness(plan, user)
+    return {
+        "posts": len(posts),
+        "in_place": sum(p["in_place"] for p in posts),
+        "flagged": sum(p["flagged"] for p in posts),
+        "statuses": [(s.label, by_status.get(s.value, 0)) for s in PostStatus.Status],
+        "open": sum(open_by.values()),
+        "open_by_severity": [(n, open_by.get(n, 0)) for n in (3, 2, 1)],
+        "closed": sum(i.status == Incident.Status.SELESAI for i in incidents),
+        "present": ready["present"],
+        "expected": ready["expected"],
+        "groups": groups,
+    }
+
+
+def report_data(plan: Plan, user: Any) -> dict[str, Any]:
+    """The post-operation report: attendance, the pergeseran timeline, incidents with their
+    response times, and the TPS covered by a post that reached siaga."""
+    posts = {k: p for k, p in posts_of(plan).items() if in_scope(user, str(p.get("kecamatan_code", "")))}
+    timeline = [r for r in plan.post_statuses.select_related("by").order_by("at", "id") if r.post_id in posts]
+    siaga = {r.post_id for r in timeline if r.status == PostStatus.Status.SIAGA}
+    all_tps = {str(t) for p in posts.values() for t in p.get("tps", [])}
+    covered = {str(t) for k in siaga for t in posts[k].get("tps", [])}
+    events = [
+        e for e in plan.tps_events.order_by("at", "id") if e.tps_code in all_tps and in_scope(user, e.kecamatan_code)
+    ]
+    return {
+        "attendance": readiness(plan, user),
+        "timeline": timeline,
+        "tps_events": events,
+        "incidents": incident_rows(plan, user),
+        "posts": len(posts),
+        "posts_siaga": len(siaga),
+        "tps_total": len(all_tps),
+        "tps_covered": len(covered),
+        "coverage_pct": round(100 * len(covered) / len(all_tps), 1) if all_tps else 0.0,
+    }

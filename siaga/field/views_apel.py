@@ -1,23 +1,225 @@
-"""Placeholder views, replaced as the pages are written."""
+"""The apel gelar pasukan and sarpras pages: a roll call per plan (card QR scanned by the
+phone's camera, NRP typed, or a tick on the list), readiness per unit and force refreshed by
+htmx, the absentees turned into a re-plan with one action, and the equipment checklist.
 
-from django.http import HttpResponse
+Writes go through `siaga.field.services` (who may write, a sector chief's kecamatan, the
+idempotency key of every check-in); the views only turn requests into calls and answers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from siaga.accounts.roles import can, kecamatan_scope, role_of
+from siaga.field import services
+from siaga.field.models import KEY_LENGTH, AbsenteeReplan, EquipmentItem
+from siaga.operations.models import Person
+from siaga.plans.models import Plan, PlanJob
+from siaga.plans.services import diff_page
+from siaga.plans.views import plan_for
 
 
-def apel(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse('')
+def _may_write(request: HttpRequest) -> bool:
+    return role_of(request.user) in services.WRITERS
 
 
-def readiness(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse('')
+def _expected(plan: Plan, request: HttpRequest) -> list[dict[str, Any]]:
+    """The people of the plan the user may see, with their post and whether they are present."""
+    people = services._visible_people(plan, request.user)
+    present = set(plan.checkins.filter(person_code__in=people).values_list("person_code", flat=True))
+    persons = {
+        p.code: p for p in Person.objects.filter(operation_id=plan.operation_id, code__in=people).order_by("code")
+    }
+    rows = []
+    for code, post in people.items():
+        person = persons.get(code)
+        rows.append(
+            {
+                "code": code,
+                "name": person.name if person else code,
+                "rank": person.rank if person else "",
+                "unit": person.unit_code if person else "",
+                "force": person.force if person else "",
+                "post": post,
+                "present": code in present,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["unit"], r["name"], r["code"]))
 
 
-def checkin(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse('')
+def _readiness_context(plan: Plan, request: HttpRequest) -> dict[str, Any]:
+    ready = services.readiness(plan, request.user)
+    for row in ready["units"] + ready["forces"]:
+        row["pct"] = round(100 * row["present"] / row["expected"]) if row["expected"] else 0
+        row["name"] = row["name"] or _("(tanpa satuan)")
+    ready["pct"] = round(100 * ready["present"] / ready["expected"]) if ready["expected"] else 0
+    absent = services.absentees(plan, request.user)
+    names = dict(Person.objects.filter(operation_id=plan.operation_id, code__in=absent).values_list("code", "name"))
+    return {
+        "plan": plan,
+        "ready": ready,
+        "absent": [{"code": code, "name": names.get(code, code)} for code in absent],
+        "sarpras": services.sarpras(plan, request.user),
+    }
 
 
-def absentee_replan(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse('')
+def apel(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request, pk)
+    context = _readiness_context(plan, request)
+    context.update(
+        {
+            "operation": plan.operation,
+            "scope": kecamatan_scope(request.user),
+            "expected": _expected(plan, request),
+            "may_write": _may_write(request),
+            "may_replan": can(request.user, "plan"),
+            "replan_key": uuid.uuid4().hex,
+            "nrp_key": uuid.uuid4().hex,
+            "apel_text": {
+                "present": _("hadir"),
+                "camera_off": _("Kamera tidak tersedia: ketik NRP."),
+                "failed": _("Gagal mengirim; coba lagi."),
+                "scanning": _("Arahkan kamera ke kode QR kartu…"),
+            },
+            "last_replan": AbsenteeReplan.objects.filter(plan=plan).select_related("job").order_by("-at").first(),
+        }
+    )
+    return render(request, "field/apel.html", context)
 
 
-def sarpras(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse('')
+def readiness(request: HttpRequest, pk: int) -> HttpResponse:
+    """The readiness panel, polled by htmx every two seconds."""
+    plan = plan_for(request, pk)
+    return render(request, "field/_apel_readiness.html", _readiness_context(plan, request))
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "") or bool(request.headers.get("Idempotency-Key"))
+
+
+@require_POST
+def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    """One check-in from the page: the scanner's token, the NRP box or a tick on the list.
+    The idempotency key comes in the `Idempotency-Key` header (script) or the form (no script)."""
+    plan = plan_for(request, pk)
+    as_json = _wants_json(request)
+    key = (request.headers.get("Idempotency-Key") or request.POST.get("key") or "").strip()
+    token = request.POST.get("token", "").strip()
+    nrp = request.POST.get("nrp", "").strip()
+    method = request.POST.get("method", "")
+    status, answer = 200, dict[str, Any]()
+    if not key or len(key) > KEY_LENGTH or not key.isascii() or not key.isprintable() or " " in key:
+        status, answer = 400, {"error": _("Kunci idempotensi tidak ada atau tidak sah.")}
+    elif len(token) > 2000 or len(nrp) > 40 or method not in ("", "nrp", "list") or "\x00" in token + nrp:
+        status, answer = 422, {"error": _("Isian tidak sah.")}
+    else:
+        try:
+            row, created = services.check_in(
+                plan, request.user, key, token=token, nrp=nrp, method=method, request=request
+            )
+        except PermissionDenied:
+            status, answer = 403, {"error": _("Peran Anda hanya dapat melihat apel.")}
+        except Http404:
+            status, answer = 404, {"error": _("Personel ini di luar wilayah Anda.")}
+        except services.KeyConflict:
+            status, answer = 409, {"error": _("Kunci idempotensi sudah dipakai orang lain.")}
+        except services.FieldError as exc:
+            refused = _("Kartu ditolak: tanda tangan QR tidak sah.") if token else _("Personel tidak ditemukan.")
+            status, answer = 422, {"error": f"{refused} ({exc})"}
+        else:
+            name = (
+                Person.objects.filter(operation_id=plan.operation_id, code=row.person_code)
+                .values_list("name", flat=True)
+                .first()
+            )
+            answer = {
+                "ok": True,
+                "person_code": row.person_code,
+                "name": name or row.person_code,
+                "method": row.method,
+                "created": created,
+                "message": (_("Hadir: %(name)s (%(code)s)") if created else _("Sudah tercatat: %(name)s (%(code)s)"))
+                % {"name": name or row.person_code, "code": row.person_code},
+            }
+    if as_json:
+        return JsonResponse(answer, status=status)
+    if answer.get("ok"):
+        messages.success(request, answer["message"])
+    else:
+        messages.error(request, answer["error"])
+    return redirect("apel", plan.pk)
+
+
+def absentee_replan(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: a minimal-change re-plan without everyone not yet checked in (the planner's
+    `replan` job). GET: that job's progress and, once done, who moves where."""
+    plan = plan_for(request, pk)
+    if request.method == "POST":
+        key = request.POST.get("key", "").strip()[:KEY_LENGTH] or uuid.uuid4().hex
+        try:
+            started, _created = services.replan_absentees(plan, request.user, key, request=request)
+        except services.FieldError as exc:
+            messages.error(request, str(exc))
+            return redirect("apel", plan.pk)
+        except services.KeyConflict:
+            messages.error(request, _("Kunci idempotensi sudah dipakai orang lain."))
+            return redirect("apel", plan.pk)
+        return redirect(f"{request.path}?r={started.pk}")
+    rows = AbsenteeReplan.objects.filter(plan=plan).select_related("job", "job__plan").order_by("-at")
+    found = rows.filter(pk=int(request.GET["r"])) if request.GET.get("r", "").isdigit() else rows
+    row = found.first()
+    if row is None:
+        raise Http404
+    job: PlanJob | None = row.job
+    new = job.plan if job is not None and job.status == PlanJob.Status.DONE else None
+    context: dict[str, Any] = {
+        "operation": plan.operation,
+        "plan": plan,
+        "row": row,
+        "job": job,
+        "new": new,
+        "finished": job is None or job.status in (PlanJob.Status.DONE, PlanJob.Status.FAILED),
+        "absent_count": len(row.absent),
+        "moves": diff_page(plan, new, kecamatan_scope(request.user))["moved"] if new is not None else [],
+        "line": job.message.partition("\n")[0] if job is not None else "",
+    }
+    template = "field/_apel_replan.html" if request.headers.get("HX-Request") else "field/apel_replan.html"
+    return render(request, template, context)
+
+
+def sarpras(request: HttpRequest, pk: int) -> HttpResponse:
+    """The equipment checklist per unit; POST saves one unit's counts."""
+    plan = plan_for(request, pk)
+    if request.method == "POST":
+        unit = request.POST.get("unit", "")
+        counts: dict[str, tuple[int, int]] = {}
+        try:
+            for kind in EquipmentItem.Kind.values:
+                required = request.POST.get(f"required_{kind}", "0").strip() or "0"
+                present = request.POST.get(f"present_{kind}", "0").strip() or "0"
+                counts[kind] = (int(required), int(present))
+            if any(max(v) > 100_000 for v in counts.values()):
+                raise ValueError
+            services.set_equipment(plan, request.user, unit, counts, request=request)
+        except ValueError as exc:
+            messages.error(request, str(exc) if isinstance(exc, services.FieldError) else _("Jumlah tidak sah."))
+        else:
+            messages.success(request, _("Sarpras %(unit)s disimpan.") % {"unit": unit})
+        return redirect(f"{request.path}#unit-{unit}")
+    context = {
+        "operation": plan.operation,
+        "plan": plan,
+        "scope": kecamatan_scope(request.user),
+        "data": services.sarpras(plan, request.user),
+        "may_write": _may_write(request),
+        "kinds": EquipmentItem.Kind.choices,
+    }
+    return render(request, "field/sarpras.html", context)

@@ -1,23 +1,156 @@
-"""Placeholder views, replaced as the pages are written."""
+"""The day's pages: the pergeseran board by kecamatan, the post leader's phone page, the
+incident list with its workflow, the live dashboard and the post-operation report (PDF).
 
-from django.http import HttpResponse
+Reads only here: every write goes through the JSON API (`siaga.field.api`) with an
+idempotency key, from the phone page's queue or the incident page's buttons.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from siaga.accounts.roles import role_of
+from siaga.core import pdf
+from siaga.field import services
+from siaga.field.models import Incident, PostStatus, TpsEvent
+from siaga.plans.models import Plan
+from siaga.plans.views import plan_for
+
+INCIDENT_KINDS = (
+    ("keributan", _("keributan")),
+    ("intimidasi", _("intimidasi")),
+    ("politik uang", _("politik uang")),
+    ("gangguan logistik", _("gangguan logistik")),
+    ("kerusakan kotak suara", _("kerusakan kotak suara")),
+    ("bencana", _("bencana")),
+    ("lainnya", _("lainnya")),
+)
+SEVERITIES = {1: _("ringan"), 2: _("serius"), 3: _("berat")}
+STATUS_LABELS = {
+    PostStatus.Status.BELUM_BERANGKAT: _("belum berangkat"),
+    PostStatus.Status.BERANGKAT: _("berangkat"),
+    PostStatus.Status.TIBA: _("tiba"),
+    PostStatus.Status.KOORDINASI: _("koordinasi dengan panitia"),
+    PostStatus.Status.SIAGA: _("siaga"),
+}
+TPS_LABELS = {
+    TpsEvent.Kind.DIBUKA: _("dibuka"),
+    TpsEvent.Kind.PEMUNGUTAN: _("pemungutan"),
+    TpsEvent.Kind.PENGHITUNGAN: _("penghitungan"),
+    TpsEvent.Kind.SELESAI: _("selesai"),
+    TpsEvent.Kind.KOTAK_SUARA_DIKAWAL: _("kotak suara dikawal"),
+}
+INCIDENT_STATUS = {
+    Incident.Status.DILAPORKAN: _("dilaporkan"),
+    Incident.Status.DITANGANI: _("ditangani"),
+    Incident.Status.SELESAI: _("selesai"),
+}
 
 
-def board(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse('')
+def _labelled(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The board's labels in the user's language."""
+    for group in groups:
+        for post in group["posts"]:
+            post["status_label"] = STATUS_LABELS[post["status"]]
+            post["reached"] = [
+                (STATUS_LABELS[s], at) for s, (_label, at) in zip(STATUS_LABELS, post["reached"], strict=True)
+            ]
+    return groups
 
 
-def phone(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse('')
+def _incidents(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        row["severity_label"] = SEVERITIES.get(row["incident"].severity, "")
+        row["status_label"] = INCIDENT_STATUS[row["incident"].status]
+    return rows
 
 
-def incidents(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse('')
+def _partial(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true" or "part" in request.GET
 
 
-def live(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse('')
+def _base(request: HttpRequest, plan: Plan) -> dict[str, Any]:
+    return {
+        "operation": plan.operation,
+        "plan": plan,
+        "may_write": role_of(request.user) in services.WRITERS,
+        "ladder": Incident.Level.choices,
+    }
 
 
-def report(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse('')
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request, pk)
+    context = {
+        **_base(request, plan),
+        "groups": _labelled(services.day_board(plan, request.user)),
+        "now": timezone.now(),
+    }
+    return render(request, "field/day_board_part.html" if _partial(request) else "field/day_board.html", context)
+
+
+def live(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request, pk)
+    figures = services.live_figures(plan, request.user)
+    figures["statuses"] = [
+        (STATUS_LABELS[s], n) for s, (_label, n) in zip(STATUS_LABELS, figures["statuses"], strict=True)
+    ]
+    figures["open_by_severity"] = [(s, SEVERITIES[s], n) for s, n in figures["open_by_severity"]]
+    _labelled(figures["groups"])
+    context = {**_base(request, plan), "live": figures, "now": timezone.now()}
+    return render(request, "field/day_live_part.html" if _partial(request) else "field/day_live.html", context)
+
+
+def incidents(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request, pk)
+    context = {
+        **_base(request, plan),
+        "rows": _incidents(services.incident_rows(plan, request.user)),
+        "now": timezone.now(),
+    }
+    template = "field/incidents_part.html" if _partial(request) else "field/incidents.html"
+    return render(request, template, context)
+
+
+def phone(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request, pk)
+    groups = _labelled(services.day_board(plan, request.user))
+    tps = {
+        post_id: [str(t) for t in post.get("tps", [])]
+        for post_id, post in services.posts_of(plan).items()
+        if services.in_scope(request.user, str(post.get("kecamatan_code", "")))
+    }
+    context = {
+        **_base(request, plan),
+        "groups": groups,
+        "tps_by_post": tps,
+        "statuses": list(STATUS_LABELS.items()),
+        "tps_kinds": list(TPS_LABELS.items()),
+        "incident_kinds": INCIDENT_KINDS,
+        "severities": list(SEVERITIES.items()),
+    }
+    return render(request, "field/phone.html", context)
+
+
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request, pk)
+    data = services.report_data(plan, request.user)
+    _incidents(data["incidents"])
+    for row in data["timeline"]:
+        row.label = STATUS_LABELS[row.status]
+    for event in data["tps_events"]:
+        event.label = TPS_LABELS[event.kind]
+    context = {**_base(request, plan), "data": data, "now": timezone.now()}
+    html = render_to_string("field/report.html", context, request=request)
+    rendered = pdf.compose(html)
+    response = HttpResponse(rendered.data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="laporan-operasi-v{plan.version}.pdf"'
+    return response
+
+
+__all__ = ["Incident", "board", "incidents", "live", "phone", "report"]

@@ -18,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
+CARD_KEYS: dict[str, Path] = {}  # console URL -> the key file that signs its cards' QR codes
 LOGINS = {"perencana": "siaga-ops-2022", "kapolres": "siaga-pimpinan-2022", "kapolsek": "siaga-sektor-2022"}
 
 
@@ -54,6 +55,7 @@ def console(tmp_path_factory: Any) -> Iterator[str]:
     env.update(
         SIAGA_SQLITE=str(work / "siaga.sqlite3"),
         SIAGA_MEDIA_ROOT=str(work / "media"),
+        SIAGA_CARD_KEY_FILE=str(work / "card-key"),
         SIAGA_DEBUG="0",
         SIAGA_LOG_LEVEL="ERROR",
         PYTHONUNBUFFERED="1",
@@ -80,6 +82,7 @@ def console(tmp_path_factory: Any) -> Iterator[str]:
                 break
             except OSError:
                 time.sleep(0.1)
+        CARD_KEYS[f"http://127.0.0.1:{port}"] = work / "card-key"
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
@@ -87,6 +90,14 @@ def console(tmp_path_factory: Any) -> Iterator[str]:
         log.close()
         if os.environ.get("DATABASE_URL"):
             _drop_postgres(os.environ["DATABASE_URL"], pg_name)
+
+
+@pytest.fixture
+def card_key(console: str) -> bytes:
+    """The key that signs the QR codes of the console's assignment cards."""
+    from siaga.core import tokens
+
+    return tokens.key_file(CARD_KEYS[console])
 
 
 @pytest.fixture(scope="session")

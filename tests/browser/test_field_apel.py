@@ -1,0 +1,93 @@
+"""The apel gelar pasukan in a real browser: the planner, as marshal, checks people in by the
+card's QR code (the test signs a genuine token with the console's card key and feeds the
+decoded text to the function the camera scanner calls), by NRP and by a tick on the list; the
+readiness updates without a reload; a tampered card is refused; the one absentee left becomes a
+re-plan that shows who moves where."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+from siaga.core import tokens
+from tests.browser.conftest import login
+from tests.browser.test_story import PLAN_PAGE, demo_operation, shoot
+
+CHECK_IN_ALL = """
+async (codes) => {
+  for (let at = 0; at < codes.length; at += 25) {
+    await Promise.all(codes.slice(at, at + 25).map((code) => window.siagaApel.checkInNrp(code, "list")));
+  }
+}
+"""
+
+
+def open_apel(page: Any) -> int:
+    op = demo_operation(page)
+    page.goto(f"/plans/ops/{op}/")
+    page.locator("#versions tbody tr a").last.click()  # the demo's first plan
+    page.wait_for_url(PLAN_PAGE)
+    plan = int(PLAN_PAGE.search(page.url)[1])
+    page.goto(f"/plans/{plan}/apel/")
+    return plan
+
+
+def present(page: Any) -> int:
+    return int(page.locator("#present-count").inner_text())
+
+
+def test_a_marshal_checks_in_by_qr_and_nrp_and_replans_the_absentee(page: Any, card_key: bytes, tmp_path: Path) -> None:
+    login(page, "perencana")
+    plan = open_apel(page)
+    rows = page.locator("#roster tbody tr")
+    codes = rows.evaluate_all("rows => rows.filter(r => !r.classList.contains('present')).map(r => r.dataset.code)")
+    assert len(codes) > 10
+    before = present(page)
+    key = card_key
+
+    # a card's QR code: the decoded text goes to the same function the camera scanner calls
+    token = tokens.sign({"nrp": codes[0], "plan": str(plan), "post": "x"}, key)
+    page.evaluate("token => window.siagaApel.checkInToken(token)", token)
+    expect(page.locator("#scan-result")).to_contain_text(codes[0])
+    expect(page.locator(f'#roster tr[data-code="{codes[0]}"]')).to_have_class("present")
+    expect(page.locator("#present-count")).to_have_text(str(before + 1))  # no reload
+
+    # a tampered card is refused with a message
+    forged = tokens.sign({"nrp": codes[1], "plan": str(plan), "post": "x"}, key).partition(".")[0]
+    page.evaluate("token => window.siagaApel.checkInToken(token)", forged + "." + token.partition(".")[2])
+    expect(page.locator("#scan-result")).to_have_class("scan-result bad")
+    expect(page.locator("#scan-result")).to_contain_text("tanda tangan")
+
+    # the NRP typed, and a tick on the list
+    page.fill("#nrp", codes[1])
+    page.click("#nrp-submit")
+    expect(page.locator("#scan-result")).to_contain_text(codes[1])
+    page.locator(f'#roster tr[data-code="{codes[2]}"] .tick-button').click()
+    expect(page.locator(f'#roster tr[data-code="{codes[2]}"]')).to_have_class("present")
+    expect(page.locator("#present-count")).to_have_text(str(before + 3))
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, Path(os.environ.get("SIAGA_SCREENSHOTS") or tmp_path), "apel")
+
+    # everyone else but one arrives; that one becomes a re-plan
+    absentee = codes[-1]
+    page.evaluate(CHECK_IN_ALL, codes[3:-1])
+    expect(page.locator("#absent-count")).to_have_text("1", timeout=10_000)
+    expect(page.locator(f'#absentees [data-absent="{absentee}"]')).to_be_visible()
+    page.click("#replan-absent")
+    page.wait_for_url(f"**/plans/{plan}/apel/replan/?r=*")
+    expect(page.locator("#replan-done")).to_be_visible(timeout=60_000)
+    expect(page.locator("#moves")).to_contain_text(absentee)
+    page.click("#open-diff")
+    page.wait_for_url(f"**/plans/{plan}/diff/*/")
+    expect(page.locator("body")).to_contain_text(absentee)
+
+
+def test_a_viewer_of_the_apel_cannot_check_in(page: Any) -> None:
+    login(page, "kapolres")
+    open_apel(page)
+    expect(page.locator("#read-only")).to_be_visible()
+    expect(page.locator("#nrp-form")).to_have_count(0)
+    expect(page.locator("#readiness")).to_be_visible()

@@ -1,0 +1,192 @@
+"""The apel and sarpras pages: check-in from the page (NRP, list, card token) with idempotency
+keys, readiness, the absentee re-plan, who may write, a sector chief's kecamatan, and the
+equipment checklist."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from siaga.core import tokens
+from siaga.field.models import AbsenteeReplan, CheckIn, EquipmentItem
+from siaga.operations.models import Unit
+from siaga.plans.models import Plan, PlanJob
+from tests.web.conftest import OTHER_SECTOR, SECTOR
+
+_keys = itertools.count()
+
+
+def people_in(plan: Plan, kecamatan: str | None = None) -> list[str]:
+    posts = {p["id"]: p for p in plan.data["posts"]}
+    return [
+        a["person"]
+        for a in plan.data["assignments"]
+        if kecamatan is None or posts[a["post"]]["kecamatan_code"] == kecamatan
+    ]
+
+
+def check_in(client: Client, plan: Plan, key: str | None = None, **fields: str) -> Any:
+    key = key or f"page-{next(_keys)}"
+    return client.post(
+        f"/plans/{plan.pk}/apel/checkin/", fields, headers={"Idempotency-Key": key, "Accept": "application/json"}
+    )
+
+
+@pytest.fixture
+def card_key(settings: Any, tmp_path: Path) -> bytes:
+    settings.SIAGA_CARD_KEY_FILE = str(tmp_path / "card-key")
+    return tokens.key_file(tmp_path / "card-key")
+
+
+def test_the_apel_page_shows_the_scanner_the_roster_and_readiness(as_planner, plan):
+    page = as_planner.get(f"/plans/{plan.pk}/apel/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for part in ('id="scan"', 'id="nrp-form"', 'id="roster"', 'id="readiness"', "jsQR.js", "apel.js", "replan-absent"):
+        assert part in html, part
+    assert html.count("tick-button") == len(people_in(plan))
+
+
+def test_a_check_in_by_nrp_retried_with_the_same_key_stores_one_record(as_planner, plan):
+    nrp = people_in(plan)[0]
+    first = check_in(as_planner, plan, key="same-key", nrp=nrp)
+    again = check_in(as_planner, plan, key="same-key", nrp=nrp)
+    assert first.status_code == again.status_code == 200
+    assert first.json()["created"] is True and again.json()["created"] is False
+    assert CheckIn.objects.filter(person_code=nrp).count() == 1
+    assert CheckIn.objects.get().method == "nrp"
+
+
+def test_a_tick_on_the_list_is_a_list_check_in(as_planner, plan):
+    assert check_in(as_planner, plan, nrp=people_in(plan)[1], method="list").json()["ok"]
+    assert CheckIn.objects.get().method == "list"
+
+
+def test_the_form_without_script_checks_in_and_says_so(as_planner, plan):
+    nrp = people_in(plan)[0]
+    response = as_planner.post(f"/plans/{plan.pk}/apel/checkin/", {"nrp": nrp, "key": "form-key"}, follow=True)
+    assert nrp in response.content.decode()
+    as_planner.post(f"/plans/{plan.pk}/apel/checkin/", {"nrp": nrp, "key": "form-key"})
+    assert CheckIn.objects.count() == 1
+
+
+def test_a_genuine_card_token_checks_in(as_planner, plan, card_key):
+    nrp = people_in(plan)[0]
+    answer = check_in(as_planner, plan, token=tokens.sign({"nrp": nrp, "plan": "x", "post": "p"}, card_key))
+    assert answer.status_code == 200 and answer.json()["person_code"] == nrp
+    assert CheckIn.objects.get().method == "qr"
+
+
+def test_a_tampered_token_is_refused_with_a_message(as_planner, plan, card_key):
+    people = people_in(plan)
+    token = tokens.sign({"nrp": people[0], "plan": "x", "post": "p"}, card_key)
+    other = tokens.sign({"nrp": people[1], "plan": "x", "post": "p"}, card_key)
+    tampered = other.partition(".")[0] + "." + token.partition(".")[2]
+    answer = check_in(as_planner, plan, token=tampered)
+    assert answer.status_code == 422
+    assert "tanda tangan" in answer.json()["error"]
+    assert not CheckIn.objects.exists()
+
+
+def test_a_check_in_needs_a_key(as_planner, plan):
+    answer = as_planner.post(
+        f"/plans/{plan.pk}/apel/checkin/", {"nrp": people_in(plan)[0]}, HTTP_ACCEPT="application/json"
+    )
+    assert answer.status_code == 400
+    assert not CheckIn.objects.exists()
+
+
+def test_readiness_counts_present_and_expected_per_unit_and_force(as_planner, plan):
+    people = people_in(plan)
+    for nrp in people[:3]:
+        check_in(as_planner, plan, nrp=nrp)
+    html = as_planner.get(f"/plans/{plan.pk}/apel/readiness/").content.decode()
+    assert '<span id="present-count">3</span>' in html
+    assert f'<span id="expected-count">{len(people)}</span>' in html
+    assert f'id="absent-count">{len(people) - 3}<' in html
+    assert 'id="ready-units"' in html and 'id="ready-forces"' in html
+
+
+def test_a_sector_chief_checks_in_only_their_kecamatan_and_sees_only_it(as_sector, plan):
+    mine, theirs = people_in(plan, SECTOR), people_in(plan, OTHER_SECTOR)
+    assert check_in(as_sector, plan, nrp=mine[0]).status_code == 200
+    refused = check_in(as_sector, plan, nrp=theirs[0])
+    assert refused.status_code == 404 and refused.json()["error"]
+    assert list(CheckIn.objects.values_list("person_code", flat=True)) == [mine[0]]
+    html = as_sector.get(f"/plans/{plan.pk}/apel/").content.decode()
+    assert f'data-code="{mine[1]}"' in html and f'data-code="{theirs[0]}"' not in html
+    assert f'<span id="expected-count">{len(mine)}</span>' in html
+    assert "replan-absent" not in html  # re-planning is the planner's
+
+
+@pytest.mark.parametrize("persona", ["as_viewer", "as_commander"])
+def test_readers_see_the_page_but_cannot_write(request, persona, plan):
+    client = request.getfixturevalue(persona)
+    html = client.get(f"/plans/{plan.pk}/apel/").content.decode()
+    assert 'id="read-only"' in html and 'id="nrp-form"' not in html and "tick-button" not in html
+    assert check_in(client, plan, nrp=people_in(plan)[0]).status_code == 403
+    assert client.post(f"/plans/{plan.pk}/apel/replan/", {"key": "r"}).status_code == 403
+    assert client.post(f"/plans/{plan.pk}/sarpras/", {"unit": "x"}).status_code == 403
+    assert not CheckIn.objects.exists() and not AbsenteeReplan.objects.exists()
+
+
+def test_anonymous_is_sent_to_login(plan):
+    assert Client().get(f"/plans/{plan.pk}/apel/").status_code in (302, 403)
+
+
+def test_absentees_become_a_replan_that_shows_who_moves_where(as_planner, plan, settings):
+    settings.SIAGA_JOBS_INLINE = True
+    people = people_in(plan)
+    for nrp in people[1:]:
+        check_in(as_planner, plan, nrp=nrp)
+    response = as_planner.post(f"/plans/{plan.pk}/apel/replan/", {"key": "replan-1"})
+    assert response.status_code == 302
+    again = as_planner.post(f"/plans/{plan.pk}/apel/replan/", {"key": "replan-1"})
+    assert again["Location"] == response["Location"]
+    row = AbsenteeReplan.objects.get()
+    assert row.absent == [people[0]]
+    job = PlanJob.objects.get(pk=row.job_id)
+    assert job.status == PlanJob.Status.DONE, job.message
+    html = as_planner.get(response["Location"]).content.decode()
+    assert f"/plans/{plan.pk}/diff/{job.plan_id}/" in html
+    assert people[0] in html  # the absentee leaves their post
+
+
+def test_sarpras_is_edited_by_the_planner_and_gives_readiness(as_planner, plan):
+    unit = Unit.objects.filter(operation_id=plan.operation_id).order_by("code").first()
+    data = {
+        "unit": unit.code,
+        "required_kendaraan": "4",
+        "present_kendaraan": "3",
+        "required_ht": "10",
+        "present_ht": "12",
+    }
+    assert as_planner.post(f"/plans/{plan.pk}/sarpras/", data).status_code == 302
+    items = {e.kind: (e.required, e.present) for e in EquipmentItem.objects.filter(unit_code=unit.code)}
+    assert items["kendaraan"] == (4, 3) and items["ht"] == (10, 12)
+    html = as_planner.get(f"/plans/{plan.pk}/sarpras/").content.decode()
+    assert 'id="sarpras-overall">93%' in html  # (3 + 10) / 14: more than required counts as required
+    assert 'id="sarpras-pct">93%' in as_planner.get(f"/plans/{plan.pk}/apel/").content.decode()
+
+
+def test_sarpras_refuses_bad_counts(as_planner, plan):
+    unit = Unit.objects.filter(operation_id=plan.operation_id).first()
+    as_planner.post(f"/plans/{plan.pk}/sarpras/", {"unit": unit.code, "required_ht": "-1"})
+    as_planner.post(f"/plans/{plan.pk}/sarpras/", {"unit": unit.code, "required_ht": "x"})
+    assert not EquipmentItem.objects.exists()
+
+
+def test_a_sector_chief_edits_only_units_of_their_kecamatan(as_sector, plan):
+    units = Unit.objects.filter(operation_id=plan.operation_id)
+    mine = units.filter(kecamatan_code=SECTOR).first()
+    theirs = units.exclude(kecamatan_code=SECTOR).first()
+    assert mine is not None and theirs is not None
+    html = as_sector.get(f"/plans/{plan.pk}/sarpras/").content.decode()
+    assert f'id="unit-{mine.code}"' in html and f'id="unit-{theirs.code}"' not in html
+    assert as_sector.post(f"/plans/{plan.pk}/sarpras/", {"unit": mine.code, "required_p3k": "2"}).status_code == 302
+    assert as_sector.post(f"/plans/{plan.pk}/sarpras/", {"unit": theirs.code, "required_p3k": "2"}).status_code == 404
+    assert list(EquipmentItem.objects.filter(required__gt=0).values_list("unit_code", flat=True)) == [mine.code]

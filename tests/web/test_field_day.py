@@ -1,0 +1,137 @@
+"""The day's pages: the pergeseran board (scoped, refreshed by htmx), the phone page, the
+incident workflow driven through the API and shown on the incident page and live dashboard,
+and the post-operation report as a PDF."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import subprocess
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from siaga.field.models import CheckIn, Incident
+from siaga.plans.models import Plan
+from tests.web.conftest import OTHER_SECTOR, SECTOR
+
+_keys = itertools.count()
+
+
+def post(client: Client, url: str, body: Any = None, key: str | None = None) -> Any:
+    headers = {"Idempotency-Key": key or f"day-{next(_keys)}"}
+    return client.post(url, "" if body is None else body, content_type="application/json", headers=headers)
+
+
+def post_in(plan: Plan, kecamatan: str, kind: str = "TPS") -> dict[str, Any]:
+    return next(p for p in plan.data["posts"] if p["kecamatan_code"] == kecamatan and p["kind"] == kind)
+
+
+def set_status(client: Client, plan: Plan, post_id: str, status: str, **where: float) -> Any:
+    response = post(client, f"/api/plans/{plan.pk}/posts/{post_id}/status", {"status": status, **where})
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_the_board_shows_every_post_with_the_ones_not_in_place_marked(as_planner, plan):
+    mine, other = post_in(plan, SECTOR), post_in(plan, OTHER_SECTOR)
+    set_status(as_planner, plan, mine["id"], "siaga")
+    set_status(as_planner, plan, other["id"], "berangkat")
+    page = as_planner.get(f"/plans/{plan.pk}/board/").content.decode()
+    assert 'hx-trigger="every 3s"' in page
+    assert f'data-post="{mine["id"]}" data-status="siaga" class="in-place"' in page
+    assert f'data-post="{other["id"]}" data-status="berangkat" class="waiting"' in page
+    part = as_planner.get(f"/plans/{plan.pk}/board/", headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in part and f'data-post="{mine["id"]}"' in part
+
+
+def test_a_sector_chief_sees_only_their_kecamatan(as_sector, plan):
+    page = as_sector.get(f"/plans/{plan.pk}/board/").content.decode()
+    assert f'data-kecamatan="{SECTOR}"' in page
+    assert f'data-kecamatan="{OTHER_SECTOR}"' not in page
+    assert f'data-post="{post_in(plan, OTHER_SECTOR)["id"]}"' not in page
+    phone = as_sector.get(f"/plans/{plan.pk}/phone/").content.decode()
+    assert f'value="{post_in(plan, SECTOR)["id"]}"' in phone
+    assert f'value="{post_in(plan, OTHER_SECTOR)["id"]}"' not in phone
+
+
+def test_the_pages_need_a_login(plan):
+    for page in ("board/", "phone/", "incidents/", "live/", "report.pdf"):
+        response = Client().get(f"/plans/{plan.pk}/{page}")
+        assert response.status_code in (302, 403), page
+
+
+def test_the_phone_page_carries_what_its_script_needs(as_sector, plan):
+    page = as_sector.get(f"/plans/{plan.pk}/phone/").content.decode()
+    for needle in (
+        'id="queue-count"',
+        'id="status-buttons"',
+        'data-status="koordinasi"',
+        "siaga/phone.js",
+        "tps-by-post",
+    ):
+        assert needle in page
+
+
+def test_an_incident_is_reported_escalated_dispatched_and_closed(as_planner, as_commander, plan):
+    tps = str(post_in(plan, SECTOR)["tps"][0])
+    response = post(
+        as_planner, f"/api/plans/{plan.pk}/incidents", {"kind": "keributan", "severity": 3, "tps_code": tps}
+    )
+    assert response.status_code == 201
+    pk = response.json()["id"]
+    page = as_planner.get(f"/plans/{plan.pk}/incidents/").content.decode()
+    assert f'id="incident-{pk}" data-status="dilaporkan" data-level="polsek"' in page
+    assert f"/api/incidents/{pk}/escalate" in page and f"/api/incidents/{pk}/dispatch" in page
+    assert "Saran cadangan tercepat" in page
+    assert "data-action" not in as_commander.get(f"/plans/{plan.pk}/incidents/").content.decode()  # reads only
+
+    assert post(as_planner, f"/api/incidents/{pk}/escalate").status_code == 200
+    suggested = as_planner.get(f"/api/incidents/{pk}/reserves").json()[0]["post_id"]
+    assert post(as_planner, f"/api/incidents/{pk}/dispatch", {"post_id": suggested}).status_code == 201
+    live = as_planner.get(f"/plans/{plan.pk}/live/?part=1").content.decode()
+    assert 'id="live-open">1<' in live
+    assert post(as_planner, f"/api/incidents/{pk}/close").status_code == 200
+
+    page = as_planner.get(f"/plans/{plan.pk}/incidents/?part=1").content.decode()
+    assert f'id="incident-{pk}" data-status="selesai" data-level="polres"' in page
+    assert f"Cadangan {suggested} dikerahkan" in page
+    assert "oleh Planner" in page
+    assert 'id="live-closed">1<' in as_planner.get(f"/plans/{plan.pk}/live/?part=1").content.decode()
+    assert Incident.objects.get(pk=pk).closed_by.username == "planner"
+
+
+def test_a_sector_chief_does_not_see_another_kecamatans_incident(as_planner, as_sector, plan):
+    tps = str(post_in(plan, OTHER_SECTOR)["tps"][0])
+    body = {"kind": "intimidasi", "severity": 1, "tps_code": tps, "description": "di Lekok"}
+    assert post(as_planner, f"/api/plans/{plan.pk}/incidents", body).status_code == 201
+    assert "di Lekok" in as_planner.get(f"/plans/{plan.pk}/incidents/").content.decode()
+    assert "di Lekok" not in as_sector.get(f"/plans/{plan.pk}/incidents/").content.decode()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is needed")
+def test_the_report_is_a_pdf_with_attendance_incidents_and_coverage(as_planner, plan, tmp_path):
+    people = [a["person"] for a in plan.data["assignments"]][:3]
+    for nrp in people:
+        assert post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp}).status_code == 201
+    mine = post_in(plan, SECTOR)
+    set_status(as_planner, plan, mine["id"], "siaga")
+    body = {"kind": "politik uang", "severity": 2, "post_id": mine["id"], "description": "amplop di TPS"}
+    pk = post(as_planner, f"/api/plans/{plan.pk}/incidents", body).json()["id"]
+    assert post(as_planner, f"/api/incidents/{pk}/dispatch").status_code == 201
+    assert post(as_planner, f"/api/incidents/{pk}/close").status_code == 200
+
+    response = as_planner.get(f"/plans/{plan.pk}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    (tmp_path / "r.pdf").write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
+    expected = len({a["person"] for a in plan.data["assignments"]})
+    assert CheckIn.objects.count() == 3
+    assert f"Hadir 3 dari {expected}" in text
+    assert "politik" in text and "amplop" in text  # the table wraps them
+    assert "Kejadian dan waktu tanggap" in text and "Lini masa pergeseran pasukan" in text
+    covered = len({str(t) for t in mine["tps"]})
+    assert f"TPS tercakup {covered} dari" in text
+    assert "Halaman 1 dari" in text
