@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from siaga.accounts.roles import kecamatan_scope, require, scoped
 from siaga.core.model import Category, Force
+from siaga.field import services as field_services
 from siaga.operations.models import Operation, Region
 
 
@@ -38,6 +39,7 @@ def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
     )
     by_force = Counter(dict(people.values_list("force").annotate(n=Count("id")).values_list("force", "n")))
     plans = operation.plans.all()[:5]
+    latest = plans[0] if plans else None
     context = {
         "operation": operation,
         "scope": kecamatan_scope(request.user),
@@ -55,7 +57,8 @@ def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
         "categories": [(c.value, by_category[c.value]) for c in Category],
         "forces": [(f.value, by_force[f.value]) for f in Force],
         "plans": plans,
-        "latest_plan": plans[0] if plans else None,
+        "latest_plan": latest,
+        "sarpras": field_services.sarpras(latest, request.user) if latest else None,
         "operations": Operation.objects.all()[:10],
     }
     return render(request, "operations/dashboard.html", context)

@@ -71,3 +71,8 @@ def test_it_explains_a_refusal_in_the_console_and_its_language(as_viewer, settin
     assert page.status_code == 403 and "Anda tidak berwenang" in page.content.decode()
     missing = as_viewer.get("/ops/999999/")
     assert missing.status_code == 404 and "tidak ditemukan" in missing.content.decode()
+
+
+def test_it_shows_the_equipment_readiness_of_the_latest_plan(as_planner, operation):
+    html = as_planner.get(f"/ops/{operation.pk}/").content.decode()
+    assert 'id="sarpras-card"' in html and "kesiapan sarpras" in html
