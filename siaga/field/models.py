@@ -148,8 +148,8 @@ class IncidentAction(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions")
     action = models.CharField("tindakan", max_length=12)  # escalate, close
-    before = models.CharField("sebelum", max_length=12)
-    after = models.CharField("sesudah", max_length=12)
+    before = models.CharField("sebelum", max_length=32)  # status/level, e.g. ditangani/brimob
+    after = models.CharField("sesudah", max_length=32)
     by = _by()
     at = models.DateTimeField("waktu", auto_now_add=True)
     key = _key()
