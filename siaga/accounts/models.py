@@ -1,4 +1,4 @@
-"""Who may do what: one role per user, and a sector chief's kecamatan."""
+"""Who may do what: one role per user, a sector chief's kecamatan, a field officer's NRP/NIK."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     COMMANDER = "commander", _("Pimpinan (Kapolres/Wakapolres)")
     SECTOR_CHIEF = "sector_chief", _("Kepala sektor (Kapolsek/Danramil)")
     VIEWER = "viewer", _("Pengamat")
+    FIELD_OFFICER = "field_officer", _("Kepala pos / petugas lapangan")
 
 
 class Profile(models.Model):
@@ -20,6 +21,12 @@ class Profile(models.Model):
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices, default=Role.VIEWER)
     kecamatan_code = models.CharField(
         _("kecamatan"), max_length=40, blank=True, help_text=_("Wajib untuk kepala sektor: wilayah yang boleh dilihat.")
+    )
+    person_code = models.CharField(
+        _("NRP/NIK"),
+        max_length=40,
+        blank=True,
+        help_text=_("Wajib untuk kepala pos / petugas lapangan: pos yang boleh dilihat adalah pos penugasannya."),
     )
 
     class Meta:

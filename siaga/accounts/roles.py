@@ -1,5 +1,6 @@
 """The permission helpers every view goes through: what a role may do, and which part of the
-operation a user may see (a sector chief: their kecamatan only)."""
+operation a user may see (a sector chief: their kecamatan only; a field officer: only the
+phone page of a plan, narrowed to the post(s) they are assigned to, see `siaga.field.services`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from siaga.accounts.models import Role
 R = Role
 ALLOWED: dict[str, frozenset[str]] = {
     "view": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER, R.SECTOR_CHIEF, R.VIEWER}),
+    "field": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER, R.SECTOR_CHIEF, R.VIEWER, R.FIELD_OFFICER}),
     "import": frozenset({R.ADMIN, R.PLANNER}),
     "edit": frozenset({R.ADMIN, R.PLANNER}),
     "override": frozenset({R.ADMIN, R.PLANNER}),
@@ -46,8 +48,12 @@ def require(user: Any, action: str) -> None:
 
 
 def kecamatan_scope(user: Any) -> str | None:
-    """The one kecamatan a sector chief may see ("" when none is set: nothing); None: all."""
-    if role_of(user) != Role.SECTOR_CHIEF:
+    """The one kecamatan a sector chief may see ("" when none is set: nothing); None: all.
+    A field officer sees no kecamatan as a whole (""): only their own post(s)."""
+    current = role_of(user)
+    if current == Role.FIELD_OFFICER:
+        return ""
+    if current != Role.SECTOR_CHIEF:
         return None
     return user.profile.kecamatan_code
 

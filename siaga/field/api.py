@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Header, NinjaAPI, Path, Schema, Status
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from ninja import Field, File, Header, NinjaAPI, Path, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
@@ -283,6 +283,39 @@ def post_dispatch(request: HttpRequest, incident_id: Id, idempotency_key: Key, b
     row: Dispatch
     row, _ = services.dispatch(incident, request.user, idempotency_key, body.post_id if body else None, request)
     return Status(201, row)
+
+
+# -- incident photos and the live map ----------------------------------------------------------
+
+
+class PhotoOut(Schema):
+    id: int
+    photo: bool
+    url: str
+
+
+@api.post("/incidents/{incident_id}/photo", response={201: PhotoOut, **WRITE})
+def post_photo(request: HttpRequest, incident_id: Id, idempotency_key: Key, photo: File[UploadedFile]) -> Any:
+    """The incident's photo (multipart field `photo`, JPEG or PNG, at most 5 MB)."""
+    incident = services.incident_for(incident_id, request.user)
+    services.attach_photo(incident, request.user, idempotency_key, photo, request)
+    return Status(201, {"id": incident.pk, "photo": bool(incident.photo), "url": request.path})
+
+
+@api.get("/incidents/{incident_id}/photo", response={200: Any, **READ})
+def get_photo(request: HttpRequest, incident_id: Id) -> Any:
+    """The incident's photo, to whoever may see the incident."""
+    handle, content_type = services.photo_of(services.incident_for(incident_id, request.user))
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@api.get("/plans/{plan_id}/incidents.geojson", response={200: Any, **READ})
+def get_incidents_geojson(request: HttpRequest, plan_id: Id) -> Any:
+    """The plan's open incidents the caller may see, as GeoJSON points (for the live map)."""
+    return services.incidents_geojson(_plan(plan_id, request.user), request.user)
 
 
 __all__ = ["api", "CheckIn"]

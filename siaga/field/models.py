@@ -135,6 +135,8 @@ class Incident(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     closed_at = models.DateTimeField("selesai", null=True, blank=True)
+    # Under MEDIA_ROOT/incidents/<uuid>.<ext>; served only through the scoped API, never as /media/.
+    photo = models.FileField("foto", upload_to="incidents/", max_length=120, blank=True)
     key = _key()
 
     class Meta:

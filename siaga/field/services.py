@@ -6,9 +6,11 @@ transaction it stores the row (and its audit entry) unless a row with that key e
 which case that row is returned unchanged; a concurrent retry that loses the race on the
 UNIQUE key reads the winner's row. A key belongs to the user who first used it.
 
-Who writes: the post leader and field-officer roles do not exist yet, so planner, admin and
-sector chief write (`WRITERS`); a sector chief only for posts, people and incidents of their
-kecamatan (another kecamatan's object is a 404). Commander and viewer read.
+Who writes: planner, admin and sector chief write (`WRITERS`); a sector chief only for posts,
+people and incidents of their kecamatan (another kecamatan's object is a 404). A field officer
+(post leader) sets their own post's status, records its TPS events and reports incidents at it
+(`FIELD_WRITERS`); they see only the post(s) their NRP/NIK (`Profile.person_code`) is assigned to
+in the plan, any other post, TPS or incident is a 404. Commander and viewer read.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from django.utils import timezone
 from siaga.accounts.models import Role
 from siaga.accounts.roles import kecamatan_scope, require, role_of
 from siaga.audit.log import record
-from siaga.core import geo, tokens
+from siaga.core import geo, ranks, tokens
 from siaga.core.model import Operation as CoreOperation
 from siaga.field.models import (
     AbsenteeReplan,
@@ -44,6 +46,7 @@ from siaga.plans.models import Plan
 from siaga.plans.services import start_job
 
 WRITERS = frozenset({Role.ADMIN, Role.PLANNER, Role.SECTOR_CHIEF})
+FIELD_WRITERS = WRITERS | {Role.FIELD_OFFICER}
 M = TypeVar("M", bound=models.Model)
 
 
@@ -60,6 +63,12 @@ class KeyConflict(ValueError):
 
 def require_writer(user: Any) -> None:
     if role_of(user) not in WRITERS:
+        raise PermissionDenied("field write")
+
+
+def require_field_writer(user: Any) -> None:
+    """Post status, TPS events and incident reports: the writers and the field officer."""
+    if role_of(user) not in FIELD_WRITERS:
         raise PermissionDenied("field write")
 
 
@@ -89,10 +98,31 @@ def posts_of(plan: Plan) -> dict[str, dict[str, Any]]:
     return {str(p["id"]): p for p in plan.data.get("posts", [])}
 
 
+def own_posts(plan: Plan, user: Any) -> set[str] | None:
+    """A field officer's post ids in the plan (by their NRP/NIK; none when it is blank or not in
+    the plan); None for every other role (their posts are those of their kecamatan scope)."""
+    if role_of(user) != Role.FIELD_OFFICER:
+        return None
+    code = str(getattr(getattr(user, "profile", None), "person_code", "") or "").strip()
+    if not code:
+        return set()
+    return {str(a["post"]) for a in plan.data.get("assignments", []) if str(a["person"]) == code}
+
+
+def visible_posts(plan: Plan, user: Any) -> dict[str, dict[str, Any]]:
+    """The posts of the plan the user may see: a field officer's own, else their kecamatan's."""
+    mine = own_posts(plan, user)
+    return {
+        post_id: post
+        for post_id, post in posts_of(plan).items()
+        if (post_id in mine if mine is not None else in_scope(user, str(post.get("kecamatan_code", ""))))
+    }
+
+
 def post_of(plan: Plan, post_id: str, user: Any) -> dict[str, Any]:
     """A post of the plan the user may see, else 404."""
-    post = posts_of(plan).get(post_id)
-    if post is None or not in_scope(user, str(post.get("kecamatan_code", ""))):
+    post = visible_posts(plan, user).get(post_id)
+    if post is None:
         raise Http404
     return post
 
@@ -103,12 +133,8 @@ def _assigned(plan: Plan) -> dict[str, str]:
 
 
 def _visible_people(plan: Plan, user: Any) -> dict[str, str]:
-    posts = posts_of(plan)
-    return {
-        person: post
-        for person, post in _assigned(plan).items()
-        if in_scope(user, str(posts.get(post, {}).get("kecamatan_code", "")))
-    }
+    posts = visible_posts(plan, user)
+    return {person: post for person, post in _assigned(plan).items() if post in posts}
 
 
 def card_key() -> bytes:
@@ -217,7 +243,7 @@ def set_post_status(
     request: Any = None,
 ) -> tuple[PostStatus, bool]:
     """A post's next status; a location more than 1 km from the post is flagged."""
-    require_writer(user)
+    require_field_writer(user)
     post = post_of(plan, post_id, user)
     distance = None
     if lat is not None and lon is not None:
@@ -254,10 +280,10 @@ def board(plan: Plan, user: Any) -> dict[str, list[dict[str, Any]]]:
     """Posts not yet in place (tiba, koordinasi or siaga), by kecamatan."""
     latest = latest_statuses(plan)
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for post_id, post in posts_of(plan).items():
+    for post_id, post in visible_posts(plan, user).items():
         kecamatan = str(post.get("kecamatan_code", ""))
         row = latest.get(post_id)
-        if not in_scope(user, kecamatan) or (row is not None and row.status in PostStatus.IN_PLACE):
+        if row is not None and row.status in PostStatus.IN_PLACE:
             continue
         out[kecamatan].append(
             {
@@ -273,15 +299,25 @@ def board(plan: Plan, user: Any) -> dict[str, list[dict[str, Any]]]:
 # -- election day ----------------------------------------------------------------------------
 
 
+def _own_tps(plan: Plan, user: Any) -> set[str] | None:
+    """The TPS of a field officer's own post(s); None for every other role."""
+    mine = own_posts(plan, user)
+    if mine is None:
+        return None
+    posts = posts_of(plan)
+    return {str(t) for post_id in mine for t in posts.get(post_id, {}).get("tps", [])}
+
+
 def _tps_of(plan: Plan, tps_code: str, user: Any) -> Tps:
     tps = Tps.objects.filter(operation_id=plan.operation_id, code=tps_code).first()
-    if tps is None or not in_scope(user, tps.kecamatan_code):
+    mine = _own_tps(plan, user)
+    if tps is None or (tps_code not in mine if mine is not None else not in_scope(user, tps.kecamatan_code)):
         raise Http404
     return tps
 
 
 def tps_event(plan: Plan, tps_code: str, kind: str, user: Any, key: str, request: Any = None) -> tuple[TpsEvent, bool]:
-    require_writer(user)
+    require_field_writer(user)
     tps = _tps_of(plan, tps_code, user)
 
     def create() -> TpsEvent:
@@ -298,12 +334,14 @@ def report_incident(
     plan: Plan, user: Any, key: str, fields: dict[str, Any], request: Any = None
 ) -> tuple[Incident, bool]:
     """A new incident at a post or a TPS (its place defaults to theirs)."""
-    require_writer(user)
+    require_field_writer(user)
     post_id, tps_code = fields.get("post_id") or "", fields.get("tps_code") or ""
     lat, lon = fields.get("lat"), fields.get("lon")
     if post_id:
         post = post_of(plan, post_id, user)
         kecamatan, place = str(post.get("kecamatan_code", "")), (float(post["lat"]), float(post["lon"]))
+        if tps_code:
+            _tps_of(plan, tps_code, user)
     elif tps_code:
         tps = _tps_of(plan, tps_code, user)
         kecamatan, place = tps.kecamatan_code, (tps.lat, tps.lon)
@@ -336,7 +374,13 @@ def report_incident(
 def incident_for(pk: int, user: Any) -> Incident:
     """An incident the user may see, else 404."""
     incident = Incident.objects.select_related("plan").filter(pk=pk).first()
-    if incident is None or not role_of(user) or not in_scope(user, incident.kecamatan_code):
+    if incident is None or not role_of(user):
+        raise Http404
+    mine = own_posts(incident.plan, user)
+    if mine is not None:
+        if not _at_own_post(incident, mine, _own_tps(incident.plan, user) or set()):
+            raise Http404
+    elif not in_scope(user, incident.kecamatan_code):
         raise Http404
     return incident
 
@@ -549,6 +593,81 @@ def set_equipment(
 # -- the day's pages: board, live figures, incident list, report (views_day) -------------------
 
 
+def _leader(people: list[Person]) -> Person | None:
+    """The most senior person with a known rank (`siaga.core.ranks`: Polri before TNI)."""
+    ranked = [p for p in people if ranks.rank_level(p.rank) > 0]
+    return min(
+        ranked, key=lambda p: (-ranks.rank_level(p.rank), p.force == "TNI", p.name.casefold(), p.code), default=None
+    )
+
+
+def _label(person: Person | None) -> dict[str, str] | None:
+    if person is None:
+        return None
+    return {"name": str(person), "code": person.code, "phone": person.phone}
+
+
+def assignment(plan: Plan, user: Any) -> list[dict[str, Any]]:
+    """A field officer's own assignment, per post: the post, its TPS, its leader, its people,
+    and the nearest reserve team (its leader and distance). Empty for every other role."""
+    mine = own_posts(plan, user)
+    if not mine:
+        return []
+    posts = posts_of(plan)
+    members: dict[str, list[str]] = defaultdict(list)
+    for a in plan.data.get("assignments", []):
+        members[str(a["post"])].append(str(a["person"]))
+    reserve_ids = [k for k, p in posts.items() if p.get("kind") == "RESERVE"]
+    wanted = {code for post_id in [*mine, *reserve_ids] for code in members[post_id]}
+    people = {p.code: p for p in Person.objects.filter(operation_id=plan.operation_id, code__in=wanted)}
+    names = _names(plan)
+    tps_names = dict(
+        Tps.objects.filter(operation_id=plan.operation_id, code__in=[t for k in mine for t in posts[k].get("tps", [])])
+        .order_by()
+        .values_list("code", "number")
+    )
+    code = str(user.profile.person_code).strip()
+    out = []
+    for post_id in sorted(mine):
+        post = posts[post_id]
+        crew = [people[c] for c in members[post_id] if c in people]
+        reserve = None
+        if reserve_ids and post.get("kind") != "RESERVE":
+            near = min(
+                reserve_ids,
+                key=lambda r: geo.haversine_km(
+                    float(post["lat"]), float(post["lon"]), float(posts[r]["lat"]), float(posts[r]["lon"])
+                ),
+            )
+            km = geo.haversine_km(
+                float(post["lat"]), float(post["lon"]), float(posts[near]["lat"]), float(posts[near]["lon"])
+            )
+            head = _leader([people[c] for c in members[near] if c in people])
+            reserve = {"post_id": near, "km": round(km, 1), "leader": _label(head)}
+        out.append(
+            {
+                "post_id": post_id,
+                "kind": str(post.get("kind", "")),
+                "desa": names.get(str(post.get("desa_code", "")), str(post.get("desa_code", ""))),
+                "kecamatan": names.get(str(post.get("kecamatan_code", "")), str(post.get("kecamatan_code", ""))),
+                "tps": [(str(t), tps_names.get(str(t))) for t in post.get("tps", [])],
+                "me": _label(people.get(code)),
+                "slot": next(
+                    (
+                        str(a.get("slot", ""))
+                        for a in plan.data.get("assignments", [])
+                        if str(a["person"]) == code and str(a["post"]) == post_id
+                    ),
+                    "",
+                ),
+                "leader": _label(_leader(crew)),
+                "crew": [_label(p) for p in crew],
+                "reserve": reserve,
+            }
+        )
+    return out
+
+
 def _names(plan: Plan) -> dict[str, str]:
     return dict(plan.operation.regions.order_by().values_list("code", "name"))
 
@@ -563,10 +682,8 @@ def day_board(plan: Plan, user: Any) -> list[dict[str, Any]]:
         latest[row.post_id] = row
     names = _names(plan)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for post_id, post in posts_of(plan).items():
+    for post_id, post in visible_posts(plan, user).items():
         kecamatan = str(post.get("kecamatan_code", ""))
-        if not in_scope(user, kecamatan):
-            continue
         now = latest.get(post_id)
         status = now.status if now else PostStatus.Status.BELUM_BERANGKAT
         groups[kecamatan].append(
@@ -594,11 +711,20 @@ def day_board(plan: Plan, user: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _at_own_post(incident: Incident, posts: set[str], tps: set[str]) -> bool:
+    return incident.post_id in posts if incident.post_id else incident.tps_code in tps
+
+
 def visible_incidents(plan: Plan, user: Any) -> models.QuerySet[Incident]:
     scope = kecamatan_scope(user)
     rows = plan.incidents.select_related("closed_by", "reported_by").prefetch_related("dispatches", "actions")
     if not role_of(user):
         return rows.none()
+    mine = own_posts(plan, user)
+    if mine is not None:  # a field officer: the incidents reported at their post or its TPS
+        at_post = models.Q(post_id__in=mine) & ~models.Q(post_id="")
+        at_tps = models.Q(post_id="", tps_code__in=_own_tps(plan, user) or set())
+        return rows.filter(at_post | at_tps)
     return rows if scope is None else rows.filter(kecamatan_code=scope) if scope else rows.none()
 
 
@@ -657,13 +783,15 @@ def live_figures(plan: Plan, user: Any) -> dict[str, Any]:
 def report_data(plan: Plan, user: Any) -> dict[str, Any]:
     """The post-operation report: attendance, the pergeseran timeline, incidents with their
     response times, and the TPS covered by a post that reached siaga."""
-    posts = {k: p for k, p in posts_of(plan).items() if in_scope(user, str(p.get("kecamatan_code", "")))}
+    posts = visible_posts(plan, user)
     timeline = [r for r in plan.post_statuses.select_related("by").order_by("at", "id") if r.post_id in posts]
     siaga = {r.post_id for r in timeline if r.status == PostStatus.Status.SIAGA}
     all_tps = {str(t) for p in posts.values() for t in p.get("tps", [])}
     covered = {str(t) for k in siaga for t in posts[k].get("tps", [])}
     events = [
-        e for e in plan.tps_events.order_by("at", "id") if e.tps_code in all_tps and in_scope(user, e.kecamatan_code)
+        e
+        for e in plan.tps_events.order_by("at", "id")
+        if e.tps_code in all_tps and (own_posts(plan, user) is not None or in_scope(user, e.kecamatan_code))
     ]
     return {
         "attendance": readiness(plan, user),
@@ -676,3 +804,101 @@ def report_data(plan: Plan, user: Any) -> dict[str, Any]:
         "tps_covered": len(covered),
         "coverage_pct": round(100 * len(covered) / len(all_tps), 1) if all_tps else 0.0,
     }
+
+
+# -- incident photos and the live map ----------------------------------------------------------
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_TYPES = {b"\xff\xd8\xff": ("jpg", "image/jpeg"), b"\x89PNG\r\n\x1a\n": ("png", "image/png")}
+
+
+def photo_kind(head: bytes) -> tuple[str, str] | None:
+    """(extension, content type) of a JPEG or PNG recognised by its first bytes, else None."""
+    return next((kind for magic, kind in PHOTO_TYPES.items() if head.startswith(magic)), None)
+
+
+def attach_photo(incident: Incident, user: Any, key: str, upload: Any, request: Any = None) -> bool:
+    """The incident's photo (JPEG or PNG, at most 5 MB), stored once per key as
+    MEDIA_ROOT/incidents/<uuid>.<ext>; a later photo under a new key replaces the link (the
+    earlier file is kept)."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+
+    require_writer(user)
+    if upload is None or upload.size is None or upload.size > PHOTO_MAX_BYTES:
+        raise FieldError("foto paling besar 5 MB / photo larger than 5 MB")
+    upload.seek(0)
+    data = upload.read(PHOTO_MAX_BYTES + 1)
+    if len(data) > PHOTO_MAX_BYTES:
+        raise FieldError("foto paling besar 5 MB / photo larger than 5 MB")
+    kind = photo_kind(data[:8])
+    if kind is None:
+        raise FieldError("foto harus JPEG atau PNG / photo must be JPEG or PNG")
+    saved: list[str] = []
+
+    def change() -> str:
+        incident.photo.save(f"{uuid.uuid4()}.{kind[0]}", ContentFile(data), save=False)
+        saved.append(str(incident.photo.name or ""))
+        incident.save(update_fields=["photo"])
+        return f"foto/{kind[0]}"
+
+    try:
+        created = _act(incident, user, key, "photo", change, request)
+    except BaseException:
+        created = False
+        raise
+    finally:
+        if not created:  # rolled back, or a concurrent retry won: no orphan file
+            for name in saved:
+                incident.photo.storage.delete(name)
+    return created
+
+
+def photo_of(incident: Incident) -> tuple[Any, str]:
+    """The open photo file and its content type, else 404."""
+    name, storage = incident.photo.name or "", incident.photo.storage
+    if not name or not storage.exists(name):
+        raise Http404
+    with storage.open(name) as head:
+        kind = photo_kind(head.read(8))
+    if kind is None:
+        raise Http404
+    return storage.open(name), kind[1]
+
+
+def open_incident_counts(plan: Plan, posts: list[dict[str, Any]]) -> dict[str, int]:
+    """Open incidents per post: at the post itself or at one of its TPS."""
+    post_of_tps = {code: str(p["id"]) for p in posts if p.get("kind") == "TPS" for code in p.get("tps", [])}
+    counts: Counter[str] = Counter()
+    rows = plan.incidents.exclude(status=Incident.Status.SELESAI).values_list("post_id", "tps_code")
+    for post_id, tps_code in rows:
+        owner = post_id or post_of_tps.get(tps_code, "")
+        if owner:
+            counts[owner] += 1
+    return dict(counts)
+
+
+def incidents_geojson(plan: Plan, user: Any) -> dict[str, Any]:
+    """The open incidents the user may see, as GeoJSON points."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},
+            "properties": {
+                "id": i.pk,
+                "kind": i.kind,
+                "severity": i.severity,
+                "status": i.status,
+                "level": i.level,
+                "post_id": i.post_id,
+                "tps_code": i.tps_code,
+                "kecamatan_code": i.kecamatan_code,
+                "reported_at": i.reported_at.isoformat(),
+                "photo": bool(i.photo),
+            },
+        }
+        for i in visible_incidents(plan, user).exclude(status=Incident.Status.SELESAI)
+        if i.lat is not None and i.lon is not None
+    ]
+    return {"type": "FeatureCollection", "features": features, "plan": plan.pk}

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from siaga.accounts.roles import role_of
+from siaga.accounts.roles import require, role_of
 from siaga.core import pdf
 from siaga.field import services
 from siaga.field.models import Incident, PostStatus, TpsEvent
@@ -79,7 +79,7 @@ def _base(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     return {
         "operation": plan.operation,
         "plan": plan,
-        "may_write": role_of(request.user) in services.WRITERS,
+        "may_write": role_of(request.user) in services.FIELD_WRITERS,
         "ladder": Incident.Level.choices,
     }
 
@@ -118,15 +118,18 @@ def incidents(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def phone(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = plan_for(request, pk)
+    """The post leader's phone page: every role that views plans, and a field officer (only
+    their own post(s), with their assignment on top)."""
+    require(request.user, "field")
+    plan = get_object_or_404(Plan.objects.select_related("operation"), pk=pk)
     groups = _labelled(services.day_board(plan, request.user))
     tps = {
         post_id: [str(t) for t in post.get("tps", [])]
-        for post_id, post in services.posts_of(plan).items()
-        if services.in_scope(request.user, str(post.get("kecamatan_code", "")))
+        for post_id, post in services.visible_posts(plan, request.user).items()
     }
     context = {
         **_base(request, plan),
+        "assignment": services.assignment(plan, request.user),
         "groups": groups,
         "tps_by_post": tps,
         "statuses": list(STATUS_LABELS.items()),
@@ -134,7 +137,7 @@ def phone(request: HttpRequest, pk: int) -> HttpResponse:
         "incident_kinds": INCIDENT_KINDS,
         "severities": list(SEVERITIES.items()),
     }
-    return render(request, "field/phone.html", context)
+    return render(request, "field/phone_assignment.html", context)
 
 
 def report(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from siaga.accounts.roles import kecamatan_scope, require, scoped
+from siaga.accounts.models import Role
+from siaga.accounts.roles import kecamatan_scope, require, role_of, scoped
 from siaga.core.model import Category, Force
 from siaga.field import services as field_services
 from siaga.operations.models import Operation, Region
+from siaga.plans.models import Plan
 
 
 def operation_for(request: HttpRequest, op_id: int) -> Operation:
@@ -21,6 +24,11 @@ def operation_for(request: HttpRequest, op_id: int) -> Operation:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) == Role.FIELD_OFFICER:  # straight to the phone page of their post
+        for plan in Plan.objects.order_by("-pk")[:20]:
+            if field_services.own_posts(plan, request.user):
+                return redirect("field_phone", plan.pk)
+        raise PermissionDenied("no assignment")
     require(request.user, "view")
     latest = Operation.objects.first()
     if latest is None:

@@ -26,6 +26,8 @@ from siaga.audit.models import AuditEntry
 from siaga.core import risk
 from siaga.core.indicators import Scope, catalog
 from siaga.core.model import VILLAGE_LEVELS, Category, Level
+from siaga.field import services as field
+from siaga.field.models import PostStatus
 from siaga.operations import services
 from siaga.operations.models import Operation, Tps
 from siaga.operations.views import operation_for
@@ -327,6 +329,8 @@ def _map_config(
         "small": small,
         "tps_url": reverse("geo_tps", args=[operation.pk]),
         "posts_url": reverse("geo_posts", args=[operation.pk]),
+        "api_url": reverse("field_api:api-root"),
+        "refresh_seconds": 10,
         "plan": plan.pk if plan else None,
         "query": query,
         "tile_url": settings.SIAGA_TILE_URL,
@@ -354,6 +358,11 @@ def _map_config(
             "reach": _("Jangkauan (km)"),
             "none": _("Tidak ada TPS untuk saringan ini."),
             "failed": _("Data peta gagal dimuat."),
+            "status": _("Status pergeseran"),
+            "statuses": {k: str(v) for k, v in PostStatus.Status.choices},
+            "open_incidents": _("Kejadian terbuka"),
+            "incident": _("Kejadian"),
+            "severity": _("Tingkat"),
         },
     }
 
@@ -424,6 +433,8 @@ def geo_posts(request: HttpRequest, op_id: int) -> HttpResponse:
     unfilled: dict[str, int] = {}
     for u in plan.data.get("unfilled", []):
         unfilled[u["post"]] = unfilled.get(u["post"], 0) + int(u["count"])
+    latest = field.latest_statuses(plan)
+    open_incidents = field.open_incident_counts(plan, plan.data["posts"])
     features = []
     for p in plan.data["posts"]:
         if (scope is not None and p["kecamatan_code"] != scope) or (kecamatan and p["kecamatan_code"] != kecamatan):
@@ -439,6 +450,11 @@ def geo_posts(request: HttpRequest, op_id: int) -> HttpResponse:
             "assigned": staffing.get(p["id"], {}),
             "unfilled": unfilled.get(p["id"], 0),
             "tps": p["tps"],
+            "status": latest[str(p["id"])].status
+            if str(p["id"]) in latest
+            else PostStatus.Status.BELUM_BERANGKAT.value,
+            "in_place": str(p["id"]) in latest and latest[str(p["id"])].status in PostStatus.IN_PLACE,
+            "open_incidents": open_incidents.get(str(p["id"]), 0),
         }
         if p["kind"] == "RESERVE":
             props["reach_km"] = reach

@@ -19,7 +19,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CARD_KEYS: dict[str, Path] = {}  # console URL -> the key file that signs its cards' QR codes
-LOGINS = {"perencana": "siaga-ops-2022", "kapolres": "siaga-pimpinan-2022", "kapolsek": "siaga-sektor-2022"}
+LOGINS = {
+    "perencana": "siaga-ops-2022",
+    "kapolres": "siaga-pimpinan-2022",
+    "kapolsek": "siaga-sektor-2022",
+    "kepalapos": "siaga-pos-2022",  # the field officer: the leader of a TPS post in Pohjentrek
+}
 
 
 def _free_port() -> int:

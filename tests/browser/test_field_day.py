@@ -1,6 +1,6 @@
-"""Election day in a real browser: a post leader (the kapolsek's login: no post-leader role
-exists yet) moves a post through the pergeseran from the phone page while the commander's
-board shows each step without a reload; an incident is reported from the phone, escalated,
+"""Election day in a real browser: a post leader (the field officer `kepalapos`, who sees only
+their own post) moves their post through the pergeseran from the phone page while the
+commander's board shows each step without a reload; an incident is reported from the phone, escalated,
 dispatched and closed on the incident page while the live dashboard follows; a write made
 offline is queued, shown, and sent once back online, a lost answer retried with the same key
 storing one record.
@@ -29,10 +29,10 @@ def shot(page: Any, tmp_path: Path, name: str) -> None:
     assert (folder / name).stat().st_size > 5_000
 
 
-def phone_of(page: Any) -> str:
-    """The post leader's phone page, narrow, on their first post; that post's id."""
+def phone_of(page: Any, user: str = "kapolsek") -> str:
+    """The phone page of `user`, narrow, on their first post; that post's id."""
     page.set_viewport_size({"width": 390, "height": 860})
-    login(page, "kapolsek")
+    login(page, user)
     page.goto(f"/plans/{PLAN}/phone/")
     page.evaluate("localStorage.clear()")
     page.reload()
@@ -43,7 +43,9 @@ def phone_of(page: Any) -> str:
 def test_a_post_leader_moves_the_post_and_the_board_follows(page, open_page, tmp_path):
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation({"latitude": -7.2, "longitude": 112.5})  # far from Pasuruan
-    post = phone_of(page)
+    post = phone_of(page, "kepalapos")
+    expect(page.locator("#assignment")).to_contain_text(post)  # their own assignment on top
+    expect(page.locator("#post option")).to_have_count(1)  # and only their own post
     board = open_page()
     login(board, "kapolres")
     board.goto(f"/plans/{PLAN}/board/")

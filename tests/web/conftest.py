@@ -12,6 +12,7 @@ from django.test import Client
 from siaga.accounts.models import Profile, Role
 from siaga.core import demo
 from siaga.core.engine import plan_all
+from siaga.operations.management.commands.demo import post_leader
 from siaga.operations.services import import_scenario, scenario_for
 from siaga.plans.services import save_plan
 
@@ -25,6 +26,7 @@ PERSONAS = {
     "sector": (Role.SECTOR_CHIEF, "35.14.17"),  # Pohjentrek
     "other_sector": (Role.SECTOR_CHIEF, "35.14.22"),  # Lekok
     "viewer": (Role.VIEWER, ""),
+    "field_officer": (Role.FIELD_OFFICER, ""),  # bound to a post leader of the plan in SECTOR
 }
 SECTOR = "35.14.17"
 OTHER_SECTOR = "35.14.22"
@@ -43,7 +45,10 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         Profile.objects.create(user=disabled, role=Role.PLANNER)
         operation = import_scenario(demo.pasuruan_kota(), "demo.xlsx")
         scenario = scenario_for(operation)
-        save_plan(operation, plan_all(scenario), scenario, users["planner"], note="demo")
+        plan = save_plan(operation, plan_all(scenario), scenario, users["planner"], note="demo")
+        leader = post_leader(plan, SECTOR)
+        assert leader is not None
+        Profile.objects.filter(user=users["field_officer"]).update(person_code=leader.code)
 
 
 @pytest.fixture
@@ -87,3 +92,16 @@ def as_viewer(db: Any) -> Client:
 @pytest.fixture
 def as_admin(db: Any) -> Client:
     return client_for("admin")
+
+
+@pytest.fixture
+def as_field_officer(db: Any) -> Client:
+    return client_for("field_officer")
+
+
+def own_post(plan: Any) -> str:
+    """The field officer persona's (first) post in `plan`."""
+    from siaga.field.services import own_posts
+
+    user = get_user_model().objects.get(username="field_officer")
+    return sorted(own_posts(plan, user) or [""])[0]

@@ -18,8 +18,9 @@ from siaga.operations.models import Person, Region, Tps
 from siaga.plans.models import PlanJob
 from tests.web.conftest import OTHER_SECTOR, SECTOR, client_for
 
-ROLES = ["admin", "planner", "commander", "sector", "viewer"]
-EVERYONE = set(ROLES)
+ROLES = ["admin", "planner", "commander", "sector", "viewer", "field_officer"]
+ALL = set(ROLES)
+EVERYONE = ALL - {"field_officer"}  # who views the console; a field officer only their phone page
 PLANNERS = {"admin", "planner"}
 COMMANDERS = {"admin", "commander"}
 EXPORTERS = {"admin", "planner", "commander"}
@@ -70,6 +71,12 @@ PAGES: list[tuple[str, Callable[..., str], set[str]]] = [
     ("plan json", lambda o, p, j: reverse("plan_json", args=[p.pk]), EXPORTERS),
     ("plan diff", lambda o, p, j: reverse("plan_diff", args=[p.pk, p.pk]), EVERYONE),
     ("job status", lambda o, p, j: reverse("job_status", args=[j.pk]), EVERYONE),
+    ("phone page", lambda o, p, j: reverse("field_phone", args=[p.pk]), ALL),
+    ("apel", lambda o, p, j: reverse("apel", args=[p.pk]), EVERYONE),
+    ("pergeseran board", lambda o, p, j: reverse("field_board", args=[p.pk]), EVERYONE),
+    ("incidents", lambda o, p, j: reverse("field_incidents", args=[p.pk]), EVERYONE),
+    ("live dashboard", lambda o, p, j: reverse("field_live", args=[p.pk]), EVERYONE),
+    ("sarpras", lambda o, p, j: reverse("sarpras", args=[p.pk]), EVERYONE),
 ]
 
 # (name, URL, form data, who may POST it). Posts that would change data are sent with data
@@ -117,7 +124,7 @@ def test_it_refuses_actions_to_roles_without_the_right(operation, plan, settings
     settings.SIAGA_JOBS_INLINE = True
     unexpected = []
     for name, url_of, data, who in ACTIONS:
-        for role in sorted(EVERYONE - who):
+        for role in sorted(ALL - who):
             status = client_for(role).post(url_of(operation, plan), data).status_code
             if status not in (403, 404):
                 unexpected.append(f"{role} POST {name}: {status}")

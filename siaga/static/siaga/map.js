@@ -88,14 +88,21 @@
 
   const postLayer = L.layerGroup();
   const reachLayer = L.layerGroup();
+  const incidentLayer = L.layerGroup();
+  // What the map shows now, for people and tests: posts by id, open incidents, refresh count.
+  const shown = { posts: {}, incidents: [], refreshes: 0 };
+  shown.view = () => ({ zoom: map.getZoom(), center: map.getCenter() });
+  window.siagaMap = shown;
   let postOfTps = {}; // TPS code -> its TPS post: the square sits on the circle, so one popup tells both
   if (!cfg.small) {
     reachLayer.addTo(map);
     postLayer.addTo(map);
+    incidentLayer.addTo(map);
     const overlays = {};
     overlays[words.tps] = tpsLayer;
     overlays[words.posts] = postLayer;
     overlays[words.reserve_reach] = reachLayer;
+    overlays[words.open_incidents] = incidentLayer;
     overlays[words.places] = places;
     L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
   }
@@ -139,6 +146,8 @@
         [words.unfilled, p.unfilled ? number(p.unfilled) : ""],
         [words.tps, p.tps.join(", ")],
         [words.reach, p.reach_km ? number(p.reach_km) : ""],
+        [words.status, p.status ? words.statuses[p.status] || p.status : ""],
+        [words.open_incidents, p.open_incidents ? number(p.open_incidents) : ""],
       ])
     );
   }
@@ -161,7 +170,8 @@
     const size = POST_SIZE[p.kind] || 16;
     L.marker(latlng, {
       icon: L.divIcon({
-        className: "post-square " + p.category + " kind-" + p.kind,
+        className:
+          "post-square " + p.category + " kind-" + p.kind + (p.in_place === false ? " not-in-place" : " in-place"),
         iconSize: [size, size],
       }),
       title: (words.kinds[p.kind] || p.kind) + " " + p.id,
@@ -171,7 +181,51 @@
       .bindPopup(() => postPopup(p))
       .addTo(postLayer);
     if (p.kind === "TPS") p.tps.forEach((code) => (postOfTps[code] = p));
+    shown.posts[p.id] = p;
   }
+
+  function addIncident(feature) {
+    const p = feature.properties;
+    const latlng = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+    L.marker(latlng, {
+      icon: L.divIcon({ className: "map-incident sev-" + p.severity, html: "!", iconSize: [18, 18] }),
+      title: words.incident + " #" + p.id + " " + p.kind,
+      zIndexOffset: 2000,
+    })
+      .bindPopup(() =>
+        el(
+          "div",
+          { class: "map-popup" },
+          el("strong", {}, words.incident + " #" + p.id + " " + p.kind),
+          facts([
+            [words.severity, p.severity],
+            [words.status, p.status],
+            [words.tps, p.tps_code],
+            ["Pos", p.post_id],
+          ])
+        )
+      )
+      .addTo(incidentLayer);
+    shown.incidents.push(p);
+  }
+
+  function showPosts(posts) {
+    postLayer.clearLayers();
+    reachLayer.clearLayers();
+    postOfTps = {};
+    shown.posts = {};
+    if (posts) posts.features.forEach(addPost);
+  }
+
+  function showIncidents(incidents) {
+    incidentLayer.clearLayers();
+    shown.incidents = [];
+    const kecamatan = (cfg.query && cfg.query.kecamatan) || "";
+    if (incidents)
+      incidents.features.filter((f) => !kecamatan || f.properties.kecamatan_code === kecamatan).forEach(addIncident);
+  }
+
+  const incidentsUrl = () => (cfg.api_url || "/api/").replace(/\/?$/, "/") + "plans/" + cfg.plan + "/incidents.geojson";
 
   // ------------------------------------------------------------ loading and filters
   const status = document.getElementById("map-status");
@@ -197,12 +251,11 @@
     try {
       const wanted = [get(url(cfg.tps_url, cfg.query))];
       if (!cfg.small && cfg.plan) wanted.push(get(url(cfg.posts_url, { ...cfg.query, plan: cfg.plan })));
-      const [tps, posts] = await Promise.all(wanted);
+      if (!cfg.small && cfg.plan) wanted.push(get(incidentsUrl()).catch(() => null));
+      const [tps, posts, incidents] = await Promise.all(wanted);
       tpsLayer.clearLayers().addData(tps);
-      postLayer.clearLayers();
-      reachLayer.clearLayers();
-      postOfTps = {};
-      if (posts) posts.features.forEach(addPost);
+      showPosts(posts);
+      showIncidents(incidents);
       if (!tps.features.length) say(words.none);
       const bounds = tps.features.length ? tpsLayer.getBounds() : null;
       if (bounds && bounds.isValid()) {
@@ -232,5 +285,28 @@
       apply();
     });
   }
+  // The live picture: posts (with their pergeseran status) and open incidents again every few
+  // seconds, in place, without moving the view.
+  let refreshing = false;
+  async function refresh() {
+    if (refreshing || cfg.small || !cfg.plan || document.hidden) return;
+    refreshing = true;
+    try {
+      const [posts, incidents] = await Promise.all([
+        get(url(cfg.posts_url, { ...cfg.query, plan: cfg.plan })),
+        get(incidentsUrl()).catch(() => null),
+      ]);
+      showPosts(posts);
+      showIncidents(incidents);
+      shown.refreshes += 1;
+      say("");
+    } catch (error) {
+      say(words.failed + " (" + error.message + ")");
+    } finally {
+      refreshing = false;
+    }
+  }
+  shown.refresh = refresh;
+  if (!cfg.small) setInterval(refresh, (cfg.refresh_seconds || 10) * 1000);
   load();
 })();

@@ -27,6 +27,50 @@
       body: body === null || body === undefined ? "" : JSON.stringify(body),
     });
 
+  // A queued photo (a data URL) as the multipart upload the API takes.
+  const sendPhoto = (url, dataUrl, key, csrf) => {
+    const [head, b64] = dataUrl.split(",", 2);
+    const type = (head.match(/^data:([^;]+)/) || [])[1] || "image/jpeg";
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const form = new FormData();
+    form.append("photo", new Blob([bytes], { type }), type === "image/png" ? "foto.png" : "foto.jpg");
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Idempotency-Key": key, "X-CSRFToken": csrf },
+      body: form,
+    });
+  };
+
+  // A photo made small enough to wait in localStorage: at most 1280 px, JPEG quality 0.8
+  // (lower if still too big); null when the browser cannot read it or it stays too big.
+  const PHOTO_MAX_PX = 1280;
+  const PHOTO_MAX_CHARS = 1_500_000; // about 1.1 MB of JPEG
+  const shrink = (file) =>
+    new Promise((resolve) => {
+      if (!file) return resolve(null);
+      const img = new Image();
+      const src = URL.createObjectURL(file);
+      img.onload = () => {
+        URL.revokeObjectURL(src);
+        const scale = Math.min(1, PHOTO_MAX_PX / Math.max(img.naturalWidth, img.naturalHeight));
+        const canvas = document.createElement("canvas");
+        canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
+        canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
+        canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+        for (const quality of [0.8, 0.6, 0.4]) {
+          const url = canvas.toDataURL("image/jpeg", quality);
+          if (url.length <= PHOTO_MAX_CHARS) return resolve(url);
+        }
+        resolve(null);
+      };
+      img.onerror = () => {
+        URL.revokeObjectURL(src);
+        resolve(null);
+      };
+      img.src = src;
+    });
+
   // A response that is worth sending again later (the server or the session is not there).
   const transient = (status) => status >= 500 || status === 401 || status === 408 || status === 429;
 
@@ -84,7 +128,18 @@
       return [];
     }
   };
-  const save = (queue) => localStorage.setItem(QUEUE, JSON.stringify(queue));
+  const save = (queue) => {
+    try {
+      localStorage.setItem(QUEUE, JSON.stringify(queue));
+    } catch (e) {
+      // storage full: drop the queued photos (never the reports themselves) and try again
+      localStorage.setItem(
+        QUEUE,
+        JSON.stringify(queue.map(({ photo, ...rest }) => (rest.kind === "photo" ? null : rest)).filter(Boolean)),
+      );
+      log(text.photoDropped);
+    }
+  };
 
   const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 
@@ -129,6 +184,19 @@
       }
       showStatus();
       log(`${item.label} — ${text.sent}${data.flagged ? ` (${text.flagged}: ${data.distance_km} km)` : ""}`);
+    } else if (item.kind === "incident" && item.photo && data && data.id) {
+      log(`${item.label} — ${text.sent}`);
+      // the photo follows the incident it belongs to, queued under a key made with the report
+      const queue = load();
+      queue.push({
+        key: item.photoKey,
+        at: new Date().toISOString(),
+        kind: "photo",
+        label: `${text.photo} #${data.id}`,
+        url: `${api}/incidents/${data.id}/photo`,
+        photo: item.photo,
+      });
+      save(queue);
     } else {
       log(`${item.label} — ${text.sent}`);
     }
@@ -145,7 +213,10 @@
         const item = queue[0];
         let response;
         try {
-          response = await send(item.url, item.body, item.key, csrf);
+          response =
+            item.kind === "photo"
+              ? await sendPhoto(item.url, item.photo, item.key, csrf)
+              : await send(item.url, item.body, item.key, csrf);
         } catch (e) {
           break; // no network: kept, sent again later with the same key
         }
@@ -241,12 +312,17 @@
     });
   });
 
-  $("incident-form").addEventListener("submit", (event) => {
+  $("incident-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.target;
     const tps = form.tps_code.value;
     const kindLabel = form.kind.selectedOptions[0].textContent;
+    const file = form.photo && form.photo.files[0];
+    const photo = file ? await shrink(file) : null;
+    if (file && !photo) log(`${text.photo} — ${text.refused}`);
+    if (form.photo) form.photo.value = "";
     enqueue({
+      ...(photo ? { photo, photoKey: uuid() } : {}),
       kind: "incident",
       label: `${text.incident}: ${kindLabel} (${tps || postSelect.value})`,
       url: `${api}/plans/${plan}/incidents`,

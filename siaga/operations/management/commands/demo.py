@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from siaga.accounts.models import Profile, Role
-from siaga.core import demo
-from siaga.operations.models import Operation
+from siaga.core import demo, ranks
+from siaga.operations.models import Operation, Person
 from siaga.operations.services import import_scenario, scenario_for
 from siaga.plans.models import Plan
 from siaga.plans.services import save_plan
@@ -22,6 +23,24 @@ DEMO_USERS = [
     ("kapolsek", "siaga-sektor-2022", Role.SECTOR_CHIEF, "35.14.17", "AKP Joko Prasetyo (Kapolsek Pohjentrek)"),
     ("pengamat", "siaga-lihat-2022", Role.VIEWER, "", "Pengamat"),
 ]
+# The field officer: the leader of a TPS post in this kecamatan of the demo plan (by NRP).
+POST_LEADER = ("kepalapos", "siaga-pos-2022", "35.14.17")
+
+
+def post_leader(plan: Plan, kecamatan: str) -> Person | None:
+    """The leader (highest rank, `siaga.core.ranks`) of the first TPS post of the kecamatan
+    that has a ranked person."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for a in plan.data.get("assignments", []):
+        members[str(a["post"])].append(str(a["person"]))
+    people = {p.code: p for p in Person.objects.filter(operation_id=plan.operation_id)}
+    for post in sorted(plan.data.get("posts", []), key=lambda p: str(p["id"])):
+        if post.get("kind") != "TPS" or post.get("kecamatan_code") != kecamatan:
+            continue
+        ranked = [people[c] for c in members[str(post["id"])] if c in people and ranks.rank_level(people[c].rank)]
+        if ranked:
+            return min(ranked, key=lambda p: (-ranks.rank_level(p.rank), p.force == "TNI", p.name.casefold(), p.code))
+    return None
 
 
 class Command(BaseCommand):
@@ -45,10 +64,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Rencana versi {plan.version} disusun: {plan.summary['assigned']:.0f} personel ditugaskan"
             )
+        first = Plan.objects.filter(operation=operation).order_by("version").first()
+        name, password, kecamatan = POST_LEADER
+        leader = post_leader(first, kecamatan) if first else None
+        self._user(name, password, Role.FIELD_OFFICER, "", str(leader) if leader else "Kepala Pos")
+        Profile.objects.filter(user__username=name).update(person_code=leader.code if leader else "")
         self.stdout.write("\nPengguna contoh (nama pengguna / kata sandi / peran):")
         for name, password, role, kecamatan, _ in DEMO_USERS:
             where = f", kecamatan {kecamatan}" if kecamatan else ""
             self.stdout.write(f"  {name:<10} {password:<22} {Role(role).label}{where}")
+        name, password, _kecamatan = POST_LEADER
+        who = f", NRP {leader.code} ({leader})" if leader else ""
+        self.stdout.write(f"  {name:<10} {password:<22} {Role.FIELD_OFFICER.label}{who}")
 
     def _user(self, username: str, password: str, role: str, kecamatan: str, full_name: str) -> Any:
         user, _ = get_user_model().objects.get_or_create(username=username)

@@ -9755,7 +9755,7 @@ function computeDimension(topLeft, topRight, bottomLeft, matrix) {
 }
 // Takes an origin point and an end point and counts the sizes of the black white run from the origin towards the end point.
 // Returns an array of elements, representing the pixel size of the black white run.
-// Uses a variant of http://en.wikipedia.org/wiki/Bresenham's_line_algorithm
+// Uses a variant of Bresenham's line algorithm
 function countBlackWhiteRunTowardsPoint(origin, end, matrix, length) {
     var switchPoints = [{ x: Math.floor(origin.x), y: Math.floor(origin.y) }];
     var steep = Math.abs(end.y - origin.y) > Math.abs(end.x - origin.x);
