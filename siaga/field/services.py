@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import kecamatan_scope, require, role_of
@@ -198,7 +199,7 @@ def readiness(plan: Plan, user: Any) -> dict[str, Any]:
     return {
         "present": len(present),
         "expected": len(expected),
-        "units": rows(by_unit, lambda k: names.get(k, k)),
+        "units": rows(by_unit, lambda k: names.get(k, k) or _("(tanpa satuan)")),
         "forces": rows(by_force, lambda k: k),
     }
 

@@ -59,7 +59,6 @@ def _readiness_context(plan: Plan, request: HttpRequest) -> dict[str, Any]:
     ready = services.readiness(plan, request.user)
     for row in ready["units"] + ready["forces"]:
         row["pct"] = round(100 * row["present"] / row["expected"]) if row["expected"] else 0
-        row["name"] = row["name"] or _("(tanpa satuan)")
     ready["pct"] = round(100 * ready["present"] / ready["expected"]) if ready["expected"] else 0
     absent = services.absentees(plan, request.user)
     names = dict(Person.objects.filter(operation_id=plan.operation_id, code__in=absent).values_list("code", "name"))
