@@ -42,8 +42,8 @@ def _measure() -> dict[str, float]:
     from django.test.utils import setup_test_environment
 
     from siaga.accounts.models import Profile, Role
-    from siaga.core import generator
-    from siaga.core.engine import plan_all
+    from siaga.core.data import generator
+    from siaga.core.planning.engine import plan_all
     from siaga.operations.services import import_scenario, scenario_for
     from siaga.plans.services import save_plan
 

@@ -12,8 +12,9 @@ import statistics
 from pathlib import Path
 
 from bench import Result, timed
-from siaga.core import demo, generator, orders
-from siaga.core.plan import plan
+from siaga.core.data import demo, generator
+from siaga.core.documents import orders
+from siaga.core.planning.plan import plan
 
 REGENCY_TPS = 2_000
 

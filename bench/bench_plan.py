@@ -19,10 +19,11 @@ import time
 from pathlib import Path
 
 from bench import Result, timed
-from siaga.core import demo, engine, generator, risk
 from siaga.core.check import check_plan
-from siaga.core.plan import plan, replan
-from siaga.core.scenario import read_scenario
+from siaga.core.data import demo, generator
+from siaga.core.data.scenario import read_scenario
+from siaga.core.planning import engine, risk
+from siaga.core.planning.plan import plan, replan
 
 NATIONAL_TPS = int(os.environ.get("SIAGA_BENCH_TPS", generator.NATIONAL_TPS))
 REGENCY_TPS = 2_000

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from bench import Result, timed
-from siaga.core import generator
-from siaga.core.scenario import read_scenario, write_scenario
+from siaga.core.data import generator
+from siaga.core.data.scenario import read_scenario, write_scenario
 
 NATIONAL_TPS = int(os.environ.get("SIAGA_BENCH_TPS", generator.NATIONAL_TPS))
 POLRES_TPS = 2_000

@@ -18,13 +18,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from siaga.core import calibration, demo, generator, orders, ploting, risk, template, tokens
-from siaga.core import engine as engine_module
 from siaga.core.check import check_plan
-from siaga.core.model import VILLAGE_LEVELS, Category, Force, Level, Plan, Scenario
-from siaga.core.planfile import PlanFileError, read_plan, write_plan
-from siaga.core.problems import ScenarioError, UnreadableFile
-from siaga.core.scenario import read_scenario, write_scenario
+from siaga.core.data import demo, generator, template
+from siaga.core.data.model import VILLAGE_LEVELS, Category, Force, Level, Plan, Scenario
+from siaga.core.data.planfile import PlanFileError, read_plan, write_plan
+from siaga.core.data.problems import ScenarioError, UnreadableFile
+from siaga.core.data.scenario import read_scenario, write_scenario
+from siaga.core.documents import orders, ploting, tokens
+from siaga.core.planning import calibration, risk
+from siaga.core.planning import engine as engine_module
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Siaga: rencana pengamanan pemilu.")
 scenario_app = typer.Typer(no_args_is_help=True, help="Skenario: buat, periksa, contoh. / Scenario files.")

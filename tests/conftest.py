@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from siaga.core.model import Category, Force, Level, Operation, Person, Region, Scenario, Tps, Unit, UnitKind
-from siaga.core.scenario import OPERATION, SHEETS
+from siaga.core.data.model import Category, Force, Level, Operation, Person, Region, Scenario, Tps, Unit, UnitKind
+from siaga.core.data.scenario import OPERATION, SHEETS
 
 Row = list[object]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from hypothesis import strategies as st
 
-from siaga.core.model import (
+from siaga.core.data.model import (
     Category,
     Force,
     Level,

@@ -7,8 +7,9 @@ import pytest
 from typer.testing import CliRunner
 
 from siaga.cli import app
-from siaga.core import calibration, generator, risk
-from siaga.core.calibration import HIDDEN_RULE, IncidentsError
+from siaga.core.data import generator
+from siaga.core.planning import calibration, risk
+from siaga.core.planning.calibration import HIDDEN_RULE, IncidentsError
 
 runner = CliRunner()
 
@@ -18,7 +19,7 @@ def history(tmp_path_factory):
     """A generated scenario with indicators and an incident history drawn from the hidden rule."""
     folder = tmp_path_factory.mktemp("cal")
     generator.write(folder / "scenario", tps=6000, seed=11, indicators=True)
-    scenario = __import__("siaga.core.scenario", fromlist=["read_scenario"]).read_scenario(folder / "scenario")
+    scenario = __import__("siaga.core.data.scenario", fromlist=["read_scenario"]).read_scenario(folder / "scenario")
     rows = calibration.synthetic_incidents(scenario, seed=5)
     calibration.write_incidents(rows, folder / "incidents.csv")
     return folder, scenario

@@ -14,9 +14,10 @@ from dataclasses import replace
 import pytest
 from plan_helpers import cost_km, desa_code, reserve_coverage, rows, tiny_scenario, weight
 
-from siaga.core import check, demo
-from siaga.core.model import Assignment, Category, Plan, Post, Scenario, Unfilled
-from siaga.core.plan import plan as make_plan
+from siaga.core import check
+from siaga.core.data import demo
+from siaga.core.data.model import Assignment, Category, Plan, Post, Scenario, Unfilled
+from siaga.core.planning.plan import plan as make_plan
 
 KR, R, SR, KH = Category.KURANG_RAWAN, Category.RAWAN, Category.SANGAT_RAWAN, Category.KHUSUS
 

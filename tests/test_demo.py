@@ -5,9 +5,9 @@ from collections import Counter
 
 import pytest
 
-from siaga.core import demo
-from siaga.core.model import Force, Level
-from siaga.core.scenario import read_scenario, write_scenario
+from siaga.core.data import demo
+from siaga.core.data.model import Force, Level
+from siaga.core.data.scenario import read_scenario, write_scenario
 
 NAMED_DESA = {
     "35.14.17.2001": "Susukan Rejo",

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from siaga.core import generator
-from siaga.core.model import Force, Level, UnitKind
-from siaga.core.scenario import read_scenario, write_scenario
+from siaga.core.data import generator
+from siaga.core.data.model import Force, Level, UnitKind
+from siaga.core.data.scenario import read_scenario, write_scenario
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,9 @@ import pytest
 from conftest import Tables, rewrite_zip, write_csv_folder, write_xlsx
 from openpyxl import load_workbook
 
-from siaga.core.problems import ScenarioError, UnreadableFile
-from siaga.core.scenario import read_scenario
-from siaga.core.workbook import LIMITS, Limits
+from siaga.core.data.problems import ScenarioError, UnreadableFile
+from siaga.core.data.scenario import read_scenario
+from siaga.core.data.workbook import LIMITS, Limits
 
 TPS_PART = "xl/worksheets/sheet3.xml"  # the valid workbook's sheets: operasi, wilayah, tps, satuan, personel
 QUICK_SECONDS = 5
@@ -65,9 +65,9 @@ def in_fresh_interpreter(path: Path, limits: Limits | None = None) -> dict:
     script = """
 import json, resource, sys, time
 from pathlib import Path
-from siaga.core.problems import ScenarioError
-from siaga.core.scenario import read_scenario
-from siaga.core.workbook import LIMITS, Limits
+from siaga.core.data.problems import ScenarioError
+from siaga.core.data.scenario import read_scenario
+from siaga.core.data.workbook import LIMITS, Limits
 resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
 limits = Limits(**json.loads(sys.argv[2])) if sys.argv[2] != "null" else LIMITS
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -18,14 +18,15 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from siaga.cli import app
-from siaga.core import cards, demo, orders, ploting, sprin, tokens
-from siaga.core.model import Category, Force, Person, Unit, UnitKind
-from siaga.core.patterns import PRESETS
-from siaga.core.plan import plan
-from siaga.core.planfile import digest, write_plan
-from siaga.core.ranks import leader
-from siaga.core.scenario import write_scenario
-from siaga.core.workbook import write_report
+from siaga.core.data import demo
+from siaga.core.data.model import Category, Force, Person, Unit, UnitKind
+from siaga.core.data.patterns import PRESETS
+from siaga.core.data.planfile import digest, write_plan
+from siaga.core.data.ranks import leader
+from siaga.core.data.scenario import write_scenario
+from siaga.core.data.workbook import write_report
+from siaga.core.documents import cards, orders, ploting, sprin, tokens
+from siaga.core.planning.plan import plan
 
 KEY = b"k" * 32
 HEADLINE = "950 personel, 7 kecamatan, 21 desa, 152 TPS"

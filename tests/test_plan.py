@@ -21,12 +21,13 @@ from plan_helpers import (
 )
 from typer.testing import CliRunner
 
-from siaga.core import demo, engine, polres
 from siaga.core.check import check_plan
-from siaga.core.model import Assignment, Category, Plan, Scenario
-from siaga.core.plan import plan as make_plan
-from siaga.core.problems import ScenarioError
-from siaga.core.scenario import read_scenario, write_scenario
+from siaga.core.data import demo
+from siaga.core.data.model import Assignment, Category, Plan, Scenario
+from siaga.core.data.problems import ScenarioError
+from siaga.core.data.scenario import read_scenario, write_scenario
+from siaga.core.planning import engine, polres
+from siaga.core.planning.plan import plan as make_plan
 
 KR, R, SR, KH = Category.KURANG_RAWAN, Category.RAWAN, Category.SANGAT_RAWAN, Category.KHUSUS
 TINY = settings(

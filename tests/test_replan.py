@@ -24,10 +24,11 @@ from plan_helpers import (
 )
 from typer.testing import CliRunner
 
-from siaga.core import demo, engine, planfile
-from siaga.core import plan as planner
 from siaga.core.check import check_plan
-from siaga.core.model import Assignment, Category, Plan, Post, Scenario, Unfilled
+from siaga.core.data import demo, planfile
+from siaga.core.data.model import Assignment, Category, Plan, Post, Scenario, Unfilled
+from siaga.core.planning import engine
+from siaga.core.planning import plan as planner
 
 TINY = settings(
     max_examples=60,

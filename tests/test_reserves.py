@@ -10,8 +10,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from plan_helpers import BASE, haversine_km
 
-from siaga.core import reserves
-from siaga.core.reserves import Site, Target, place_reserves
+from siaga.core.planning import reserves
+from siaga.core.planning.reserves import Site, Target, place_reserves
 
 KM_PER_DEG = 111.2  # near enough at 7 degrees south for placing test points
 

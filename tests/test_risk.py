@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from siaga.core import demo, risk
-from siaga.core.indicators import Scope, ValueType, catalog
-from siaga.core.model import Category, Level
-from siaga.core.problems import ScenarioError
-from siaga.core.scenario import read_scenario, write_scenario
+from siaga.core.data import demo
+from siaga.core.data.indicators import Scope, ValueType, catalog
+from siaga.core.data.model import Category, Level
+from siaga.core.data.problems import ScenarioError
+from siaga.core.data.scenario import read_scenario, write_scenario
+from siaga.core.planning import risk
 
 DEMO = demo.pasuruan_kota()
 TPS = DEMO.tps[1]  # a TPS without an override

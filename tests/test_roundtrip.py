@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from siaga.core.indicators import Scope, ValueType, catalog
-from siaga.core.model import (
+from siaga.core.data.indicators import Scope, ValueType, catalog
+from siaga.core.data.model import (
     SECTOR_UNIT_KINDS,
     Category,
     Force,
@@ -26,8 +26,8 @@ from siaga.core.model import (
     Unit,
     UnitKind,
 )
-from siaga.core.patterns import CUSTOM, PRESETS
-from siaga.core.scenario import read_scenario, write_scenario
+from siaga.core.data.patterns import CUSTOM, PRESETS
+from siaga.core.data.scenario import read_scenario, write_scenario
 
 # Printable text as people type it: no control characters, no line or paragraph separators,
 # nothing Excel cannot store; cells are read stripped, so none is generated with outer spaces.

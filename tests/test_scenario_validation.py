@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import ALIASES, FORMATS, Tables, alias, small_scenario, write_csv_folder, write_xlsx
 
-from siaga.core.model import Category, Force
-from siaga.core.problems import ScenarioError, UnreadableFile
-from siaga.core.scenario import read_scenario
+from siaga.core.data.model import Category, Force
+from siaga.core.data.problems import ScenarioError, UnreadableFile
+from siaga.core.data.scenario import read_scenario
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 import openpyxl
 import pytest
 
-from siaga.core import template
-from siaga.core.problems import ScenarioError
-from siaga.core.scenario import read_scenario
+from siaga.core.data import template
+from siaga.core.data.problems import ScenarioError
+from siaga.core.data.scenario import read_scenario
 
 
 @pytest.fixture(scope="module")

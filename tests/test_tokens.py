@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from siaga.core import tokens
+from siaga.core.documents import tokens
 
 KEY = bytes(range(32))
 PAYLOAD = {"nrp": "80015250", "plan": "0123456789abcdef", "post": "TPS-35.14.16.2007-1"}

@@ -31,8 +31,9 @@ from django.utils.translation import gettext as _
 from siaga.accounts.models import Role
 from siaga.accounts.roles import kecamatan_scope, require, role_of
 from siaga.audit.log import record
-from siaga.core import geo, ranks, tokens
-from siaga.core.model import Operation as CoreOperation
+from siaga.core.data import geo, ranks
+from siaga.core.data.model import Operation as CoreOperation
+from siaga.core.documents import tokens
 from siaga.field.models import (
     AbsenteeReplan,
     CheckIn,
@@ -595,7 +596,7 @@ def set_equipment(
 
 
 def _leader(people: list[Person]) -> Person | None:
-    """The most senior person with a known rank (`siaga.core.ranks`: Polri before TNI)."""
+    """The most senior person with a known rank (`siaga.core.data.ranks`: Polri before TNI)."""
     ranked = [p for p in people if ranks.rank_level(p.rank) > 0]
     return min(
         ranked, key=lambda p: (-ranks.rank_level(p.rank), p.force == "TNI", p.name.casefold(), p.code), default=None

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from siaga.accounts.roles import require, role_of
-from siaga.core import pdf
+from siaga.core.documents import pdf
 from siaga.field import services
 from siaga.field.models import Incident, PostStatus, TpsEvent
 from siaga.plans.models import Plan

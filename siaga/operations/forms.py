@@ -1,7 +1,7 @@
 """Forms of the data pages: the scenario upload and the hand edits of a TPS or a person.
 
 Each edited value is read by the scenario contract's own reader for that column
-(siaga.core.scenario's sheet specs, built on siaga.core.cells), so the page refuses exactly
+(siaga.core.data.scenario's sheet specs, built on siaga.core.data.cells), so the page refuses exactly
 what the importer refuses, with the importer's message naming the field.
 """
 
@@ -17,10 +17,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from siaga.core import scenario as contract
-from siaga.core.cells import Bad
-from siaga.core.model import VILLAGE_LEVELS, Force, Level
-from siaga.core.problems import Problem
+from siaga.core.data import scenario as contract
+from siaga.core.data.cells import Bad
+from siaga.core.data.model import VILLAGE_LEVELS, Force, Level
+from siaga.core.data.problems import Problem
 from siaga.operations.models import Person, Region, Tps, Unit
 
 UPLOAD_SUFFIXES = (".xlsx", ".xls")  # an .xls is let through so the reader can say what it is

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from siaga.core.model import Category, Force, Level, UnitKind
+from siaga.core.data.model import Category, Force, Level, UnitKind
 
 CATEGORY_CHOICES = [(c.value, c.value) for c in Category]
 

@@ -11,8 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from siaga.audit.log import record
-from siaga.core import risk
-from siaga.core.model import (
+from siaga.core.data.model import (
     VILLAGE_LEVELS,
     Category,
     Force,
@@ -20,24 +19,25 @@ from siaga.core.model import (
     Scenario,
     UnitKind,
 )
-from siaga.core.model import (
+from siaga.core.data.model import (
     Operation as CoreOperation,
 )
-from siaga.core.model import (
+from siaga.core.data.model import (
     PatternRow as CorePatternRow,
 )
-from siaga.core.model import (
+from siaga.core.data.model import (
     Person as CorePerson,
 )
-from siaga.core.model import (
+from siaga.core.data.model import (
     Region as CoreRegion,
 )
-from siaga.core.model import (
+from siaga.core.data.model import (
     Tps as CoreTps,
 )
-from siaga.core.model import (
+from siaga.core.data.model import (
     Unit as CoreUnit,
 )
+from siaga.core.planning import risk
 from siaga.operations.models import Operation, PatternRow, Person, Region, Tps, Unit
 
 OPERATION_SETTINGS = [
@@ -238,7 +238,7 @@ def override_category(tps: Tps, category: str, reason: str, request: Any = None)
 
 
 def export_scenario(operation: Operation, path: Path) -> None:
-    from siaga.core.scenario import write_scenario
+    from siaga.core.data.scenario import write_scenario
 
     write_scenario(scenario_for(operation), path)
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import kecamatan_scope, require, role_of, scoped
-from siaga.core.model import Category, Force
+from siaga.core.data.model import Category, Force
 from siaga.field import services as field_services
 from siaga.operations.models import Operation, Region
 from siaga.plans.models import Plan

@@ -34,11 +34,11 @@ from django.views.decorators.http import require_POST
 from siaga.accounts.models import Role
 from siaga.accounts.roles import get_scoped, require, role_of, scoped
 from siaga.audit.log import record
-from siaga.core import template
-from siaga.core.indicators import ValueType, catalog
-from siaga.core.model import VILLAGE_LEVELS, Category, Force, Level, Scenario
-from siaga.core.problems import ScenarioError, UnreadableFile
-from siaga.core.scenario import read_scenario
+from siaga.core.data import template
+from siaga.core.data.indicators import ValueType, catalog
+from siaga.core.data.model import VILLAGE_LEVELS, Category, Force, Level, Scenario
+from siaga.core.data.problems import ScenarioError, UnreadableFile
+from siaga.core.data.scenario import read_scenario
 from siaga.operations import services
 from siaga.operations.forms import PersonForm, TpsForm, UploadForm, lang, max_upload_bytes, too_large
 from siaga.operations.models import Operation

@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 
 from siaga.accounts.roles import get_scoped, kecamatan_scope, require, scoped
 from siaga.audit.models import AuditEntry
-from siaga.core import risk
-from siaga.core.indicators import Scope, catalog
-from siaga.core.model import VILLAGE_LEVELS, Category, Level
+from siaga.core.data.indicators import Scope, catalog
+from siaga.core.data.model import VILLAGE_LEVELS, Category, Level
+from siaga.core.planning import risk
 from siaga.field import services as field
 from siaga.field.models import PostStatus
 from siaga.operations import services

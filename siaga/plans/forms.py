@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from siaga.core.model import Category
+from siaga.core.data.model import Category
 from siaga.operations.models import Operation
 
 SLOT_OF_FORCE = {"POLRI": "POLRI", "TNI": "TNI", "LINMAS": "LINMAS", "BRIMOB": "BRIMOB"}

@@ -22,13 +22,14 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from siaga.audit.log import record
-from siaga.core import engine, orders, tokens
 from siaga.core.check import check_plan
-from siaga.core.model import Category, Scenario
-from siaga.core.model import Plan as CorePlan
-from siaga.core.plan import EditError
-from siaga.core.plan import reassign as core_reassign
-from siaga.core.planfile import from_json, to_json
+from siaga.core.data.model import Category, Scenario
+from siaga.core.data.model import Plan as CorePlan
+from siaga.core.data.planfile import from_json, to_json
+from siaga.core.documents import orders, tokens
+from siaga.core.planning import engine
+from siaga.core.planning.plan import EditError
+from siaga.core.planning.plan import reassign as core_reassign
 from siaga.operations.models import Operation
 from siaga.operations.services import scenario_for
 from siaga.plans.models import Plan, PlanJob

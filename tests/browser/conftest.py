@@ -100,7 +100,7 @@ def console(tmp_path_factory: Any) -> Iterator[str]:
 @pytest.fixture
 def card_key(console: str) -> bytes:
     """The key that signs the QR codes of the console's assignment cards."""
-    from siaga.core import tokens
+    from siaga.core.documents import tokens
 
     return tokens.key_file(CARD_KEYS[console])
 

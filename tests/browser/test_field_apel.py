@@ -12,7 +12,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from siaga.core import tokens
+from siaga.core.documents import tokens
 from tests.browser.conftest import login
 from tests.browser.test_story import PLAN_PAGE, demo_operation, shoot
 

@@ -30,9 +30,9 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from siaga.core import demo
-from siaga.core.problems import ScenarioError
-from siaga.core.scenario import read_scenario, write_scenario
+from siaga.core.data import demo
+from siaga.core.data.problems import ScenarioError
+from siaga.core.data.scenario import read_scenario, write_scenario
 from tests.browser.conftest import ROOT, login
 
 STORY: dict[str, str] = {}  # what one test leaves for a later one in the same worker

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from siaga.accounts.models import Profile, Role
-from siaga.core import demo
-from siaga.core.engine import plan_all
+from siaga.core.data import demo
+from siaga.core.planning.engine import plan_all
 from siaga.operations.management.commands.demo import post_leader
 from siaga.operations.services import import_scenario, scenario_for
 from siaga.plans.services import save_plan

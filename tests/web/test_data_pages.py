@@ -20,10 +20,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from siaga.audit.models import AuditEntry
-from siaga.core import demo
-from siaga.core.generator import generate
-from siaga.core.problems import ScenarioError
-from siaga.core.scenario import read_scenario, write_scenario
+from siaga.core.data import demo
+from siaga.core.data.generator import generate
+from siaga.core.data.problems import ScenarioError
+from siaga.core.data.scenario import read_scenario, write_scenario
 from siaga.operations.models import Operation, Person, Region, Tps, Unit
 from siaga.operations.services import import_scenario, scenario_for
 from tests.web.conftest import OTHER_SECTOR, SECTOR, client_for

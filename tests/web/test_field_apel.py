@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from siaga.core import tokens
+from siaga.core.documents import tokens
 from siaga.field.models import AbsenteeReplan, CheckIn, EquipmentItem
 from siaga.operations.models import Unit
 from siaga.plans.models import Plan, PlanJob

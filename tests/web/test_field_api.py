@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from siaga.core import tokens
+from siaga.core.documents import tokens
 from siaga.field.models import CheckIn, Dispatch, Incident, PostStatus
 from siaga.plans.models import Plan, PlanJob
 from tests.web.conftest import OTHER_SECTOR, SECTOR

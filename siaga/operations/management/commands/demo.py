@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from siaga.accounts.models import Profile, Role
-from siaga.core import demo, ranks
+from siaga.core.data import demo, ranks
 from siaga.operations.models import Operation, Person
 from siaga.operations.services import import_scenario, scenario_for
 from siaga.plans.models import Plan
@@ -28,7 +28,7 @@ POST_LEADER = ("kepalapos", "siaga-pos-2022", "35.14.17")
 
 
 def post_leader(plan: Plan, kecamatan: str) -> Person | None:
-    """The leader (highest rank, `siaga.core.ranks`) of the first TPS post of the kecamatan
+    """The leader (highest rank, `siaga.core.data.ranks`) of the first TPS post of the kecamatan
     that has a ranked person."""
     members: dict[str, list[str]] = defaultdict(list)
     for a in plan.data.get("assignments", []):
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             operation = import_scenario(scenario, "demo-pasuruan-kota.xlsx")
             self.stdout.write(f"Skenario contoh dimuat: {operation.name}")
         if not Plan.objects.filter(operation=operation).exists():
-            from siaga.core.engine import plan_all
+            from siaga.core.planning.engine import plan_all
 
             stored = scenario_for(operation)
             plan = save_plan(operation, plan_all(stored), stored, users["perencana"], note="Rencana awal (demo)")

@@ -17,12 +17,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from siaga.core import cards, ploting, sprin
 from siaga.core.check import Violation, check_plan
-from siaga.core.model import Plan, Scenario
-from siaga.core.ploting import COLUMNS, FORCE_LABEL, FORCES, Ploting
-from siaga.core.risk import RiskModel
-from siaga.core.workbook import ReportTable, write_report
+from siaga.core.data.model import Plan, Scenario
+from siaga.core.data.workbook import ReportTable, write_report
+from siaga.core.documents import cards, ploting, sprin
+from siaga.core.documents.ploting import COLUMNS, FORCE_LABEL, FORCES, Ploting
+from siaga.core.planning.risk import RiskModel
 
 SPRIN, WORKBOOK, CARDS = "sprin.pdf", "ploting.xlsx", "kartu.pdf"
 SHEET_COLUMNS = (*COLUMNS, "Pos", "Unsur", "Keterangan")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from siaga.core.model import Force, Person
+from siaga.core.data.model import Force, Person
 
 # One row per level, lowest first: the Polri name(s), then the TNI name(s) of that level.
 _LADDER: tuple[tuple[str, ...], ...] = (

@@ -19,10 +19,10 @@ import html
 import re
 from dataclasses import dataclass, replace
 
-from siaga.core import pdf
-from siaga.core.model import Force, Level, Scenario, UnitKind
-from siaga.core.ploting import FORCE_LABEL, FORCES, Ploting
-from siaga.core.ranks import leader
+from siaga.core.data.model import Force, Level, Scenario, UnitKind
+from siaga.core.data.ranks import leader
+from siaga.core.documents import pdf
+from siaga.core.documents.ploting import FORCE_LABEL, FORCES, Ploting
 
 MONTHS = (
     "Januari",

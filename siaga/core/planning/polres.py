@@ -12,7 +12,7 @@ import math
 from collections import defaultdict
 from dataclasses import replace
 
-from siaga.core.model import REGENCY_LEVELS, Region, Scenario
+from siaga.core.data.model import REGENCY_LEVELS, Region, Scenario
 
 
 def kabupaten_of(regions: tuple[Region, ...]) -> dict[str, str]:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from siaga.core import solvers
-from siaga.core.geo import distance_matrix_km
+from siaga.core.data.geo import distance_matrix_km
+from siaga.core.planning import solvers
 
 ENUMERATE_LIMIT = 20_000  # site subsets worth trying one by one when CP-SAT finds nothing
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from siaga.core.indicators import catalog
-from siaga.core.model import Scenario
-from siaga.core.risk import RiskModel, default_model
+from siaga.core.data.indicators import catalog
+from siaga.core.data.model import Scenario
+from siaga.core.planning.risk import RiskModel, default_model
 
 POINTS_PER_LOGIT = 20.0
 

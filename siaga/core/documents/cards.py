@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 import segno
 
-from siaga.core import geo, pdf, tokens
-from siaga.core.model import Force, Person, Plan, Post, Scenario
-from siaga.core.planfile import digest
-from siaga.core.ploting import Ploting, person_label
-from siaga.core.ranks import leader
+from siaga.core.data import geo
+from siaga.core.data.model import Force, Person, Plan, Post, Scenario
+from siaga.core.data.planfile import digest
+from siaga.core.data.ranks import leader
+from siaga.core.documents import pdf, tokens
+from siaga.core.documents.ploting import Ploting, person_label
 
 PER_PAGE = 8
 COLUMNS, ROWS = 2, 4

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from siaga.core.model import Category, PatternRow
+from siaga.core.data.model import Category, PatternRow
 
 C = Category
 

@@ -35,7 +35,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from siaga.core.problems import Problem, UnreadableFile
+from siaga.core.data.problems import Problem, UnreadableFile
 
 Cell = object
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
 
-from siaga.core.model import Category
+from siaga.core.data.model import Category
 
 
 class Bad(ValueError):
@@ -153,7 +153,7 @@ longitude = in_range(number, 95.0, 141.0, "outside_indonesia")
 
 def weights(value: object) -> dict[str, float]:
     """Indicator weights written in one cell: `violence_history=30; head_to_head=25`."""
-    from siaga.core.indicators import catalog
+    from siaga.core.data.indicators import catalog
 
     out: dict[str, float] = {}
     for part in text(value).replace(",", ";").split(";"):

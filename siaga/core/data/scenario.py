@@ -19,10 +19,10 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from siaga.core import cells
-from siaga.core.cells import Bad
-from siaga.core.indicators import Scope, ValueType, catalog
-from siaga.core.model import (
+from siaga.core.data import cells
+from siaga.core.data.cells import Bad
+from siaga.core.data.indicators import Scope, ValueType, catalog
+from siaga.core.data.model import (
     EMPTY,
     FORCE_OF_UNIT_KIND,
     REGENCY_LEVELS,
@@ -40,9 +40,9 @@ from siaga.core.model import (
     Unit,
     UnitKind,
 )
-from siaga.core.patterns import CUSTOM, PRESETS
-from siaga.core.problems import Problem, ScenarioError
-from siaga.core.workbook import LIMITS, Limits, RawSheet, read_tables, write_tables
+from siaga.core.data.patterns import CUSTOM, PRESETS
+from siaga.core.data.problems import Problem, ScenarioError
+from siaga.core.data.workbook import LIMITS, Limits, RawSheet, read_tables, write_tables
 
 Reader = Callable[[object], Any]
 

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from siaga.core import polres
-from siaga.core.model import Category, Force, Plan, Post, Scenario, UnitKind
-from siaga.core.patterns import CUSTOM, PRESETS, rows_by_category
-from siaga.core.risk import RiskModel, assess
+from siaga.core.data.model import Category, Force, Plan, Post, Scenario, UnitKind
+from siaga.core.data.patterns import CUSTOM, PRESETS, rows_by_category
+from siaga.core.planning import polres
+from siaga.core.planning.risk import RiskModel, assess
 
 WEIGHT = {"SANGAT_RAWAN": 8, "KHUSUS": 8, "RAWAN": 4, "KURANG_RAWAN": 2}
 UNFILLED_KM = 10_000

@@ -15,7 +15,7 @@ import math
 import random
 from importlib import resources
 
-from siaga.core.model import (
+from siaga.core.data.model import (
     Category,
     Force,
     Level,

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from siaga.core import solvers
-from siaga.core.geo import distance_matrix_km
-from siaga.core.model import Category, Operation, PatternRow, Post, Region, Tps
+from siaga.core.data.geo import distance_matrix_km
+from siaga.core.data.model import Category, Operation, PatternRow, Post, Region, Tps
+from siaga.core.planning import solvers
 
 CATEGORY_ORDER = list(Category)
 

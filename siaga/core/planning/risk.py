@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from siaga.core.indicators import catalog
-from siaga.core.model import Category, Operation, Region, Scenario, Tps
+from siaga.core.data.indicators import catalog
+from siaga.core.data.model import Category, Operation, Region, Scenario, Tps
 
 SPECIAL_LOCATION = "special_location"
 CAP = "_cap"  # the pseudo-indicator that keeps a score within 0..100

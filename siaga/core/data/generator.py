@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from siaga.core.indicators import Scope, keys_for
-from siaga.core.model import (
+from siaga.core.data.indicators import Scope, keys_for
+from siaga.core.data.model import (
     Force,
     Level,
     Operation,
@@ -40,8 +40,8 @@ from siaga.core.model import (
     Unit,
     UnitKind,
 )
-from siaga.core.scenario import scenario_tables, write_scenario
-from siaga.core.workbook import LIMITS, write_tables
+from siaga.core.data.scenario import scenario_tables, write_scenario
+from siaga.core.data.workbook import LIMITS, write_tables
 
 NATIONAL_TPS = 820_000
 NATIONAL_KABUPATEN = 514

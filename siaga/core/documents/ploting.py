@@ -22,9 +22,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from siaga.core.model import Category, Force, PatternRow, Person, Plan, Post, Scenario, Unit, UnitKind
-from siaga.core.patterns import CUSTOM, PRESETS, rows_by_category
-from siaga.core.ranks import leader, seniority
+from siaga.core.data.model import Category, Force, PatternRow, Person, Plan, Post, Scenario, Unit, UnitKind
+from siaga.core.data.patterns import CUSTOM, PRESETS, rows_by_category
+from siaga.core.data.ranks import leader, seniority
 
 COLUMNS = (
     "No",

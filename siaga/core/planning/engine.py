@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
-from siaga.core import polres
-from siaga.core.model import Category, Plan, Scenario
-from siaga.core.plan import plan, replan
-from siaga.core.risk import RiskModel
+from siaga.core.data.model import Category, Plan, Scenario
+from siaga.core.planning import polres
+from siaga.core.planning.plan import plan, replan
+from siaga.core.planning.risk import RiskModel
 
 _PARTS: dict[str, Scenario] = {}
 _MODEL: RiskModel | None = None

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from siaga.core import cells, workbook
-from siaga.core.indicators import Scope, ValueType, catalog
-from siaga.core.model import Category, Force, Level, UnitKind
-from siaga.core.patterns import CUSTOM, PRESETS
-from siaga.core.scenario import OPERATION, OPERATION_KEY, OPERATION_VALUE, SHEETS, Sheet
+from siaga.core.data import cells, workbook
+from siaga.core.data.indicators import Scope, ValueType, catalog
+from siaga.core.data.model import Category, Force, Level, UnitKind
+from siaga.core.data.patterns import CUSTOM, PRESETS
+from siaga.core.data.scenario import OPERATION, OPERATION_KEY, OPERATION_VALUE, SHEETS, Sheet
 
 _CATEGORIES = ", ".join(c.value for c in Category)
 _LEGACY = ", ".join(cells.LEGACY_CATEGORIES)

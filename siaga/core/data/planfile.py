@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from siaga.core.model import Assignment, Category, Plan, Post, Unfilled
+from siaga.core.data.model import Assignment, Category, Plan, Post, Unfilled
 
 FORMAT = "siaga-plan/1"
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from siaga.core import geo, polres, reserves, solvers
-from siaga.core.model import (
+from siaga.core.data import geo
+from siaga.core.data.model import (
     SECTOR_UNIT_KINDS,
     Assignment,
     Category,
@@ -30,9 +30,10 @@ from siaga.core.model import (
     Unfilled,
     Unit,
 )
-from siaga.core.patterns import CUSTOM, PRESETS, rows_by_category
-from siaga.core.posts import CATEGORY_ORDER, form_posts, village_posts
-from siaga.core.risk import RiskModel, assess
+from siaga.core.data.patterns import CUSTOM, PRESETS, rows_by_category
+from siaga.core.planning import polres, reserves, solvers
+from siaga.core.planning.posts import CATEGORY_ORDER, form_posts, village_posts
+from siaga.core.planning.risk import RiskModel, assess
 
 CATEGORY_WEIGHT = {Category.SANGAT_RAWAN: 8, Category.KHUSUS: 8, Category.RAWAN: 4, Category.KURANG_RAWAN: 2}
 OTHER_WEIGHT = 1  # VILLAGE and RESERVE slots
