@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import math
 import random
 from importlib import resources
 
+from siaga.core.data.geo import haversine_km
 from siaga.core.data.model import (
     Category,
     Force,
@@ -251,7 +251,7 @@ def pasuruan_kota(seed: int = SEED) -> Scenario:
         facts = {"candidates": rng.choice((2, 3, 3, 4)), **DESA_FACTS.get(desa, {})}
         if desa in COASTAL_DESA:
             facts["coastal"] = 1
-        facts["polsek_distance_km"] = round(_km(point[desa], (lat, lon)))
+        facts["polsek_distance_km"] = round(haversine_km(*point[desa], lat, lon))
         regions.append(Region(desa, names[desa], Level.DESA, kecamatan, *point[desa], facts))
     tps = _tps(rng, point)
     units = _units()
@@ -276,12 +276,6 @@ def pasuruan_kota(seed: int = SEED) -> Scenario:
 def _region_names() -> dict[str, str]:
     text = resources.files("siaga.core").joinpath("data/kab-pasuruan-regions.csv").read_text("utf-8")
     return {row["code"]: row["name"] for row in csv.DictReader(text.splitlines())}
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    dlat = (a[0] - b[0]) * 111.32
-    dlon = (a[1] - b[1]) * 111.32 * math.cos(math.radians(a[0]))
-    return math.hypot(dlat, dlon)
 
 
 def _tps(rng: random.Random, point: dict[str, tuple[float, float]]) -> list[Tps]:

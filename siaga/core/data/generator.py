@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from siaga.core.data.geo import haversine_km
 from siaga.core.data.indicators import Scope, keys_for
 from siaga.core.data.model import (
     Force,
@@ -436,12 +437,6 @@ def _place(rng: random.Random, style: str) -> str:
     return rng.choice(prefixes) + join + rng.choice(suffixes)
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
-
-
 # ---------------------------------------------------------------- indicators
 
 
@@ -481,7 +476,7 @@ def _desa_indicators(rng: random.Random, kabupaten: list[_Kabupaten]) -> None:
                     "coastal": r() < coast,
                     "island": r() < island,
                     "dense_settlement": r() < (0.6 if desa.level == Level.KELURAHAN else 0.05),
-                    "polsek_distance_km": min(100, round(_km(desa.lat, desa.lon, *polsek))),
+                    "polsek_distance_km": min(100, round(haversine_km(desa.lat, desa.lon, *polsek))),
                 }
                 v["landslide_flood_prone"] = r() < 0.08 + 0.3 * v["mountainous"] + 0.1 * v["coastal"]
                 desa.indicators = {key: int(v.get(key, 0)) for key in keys_for(Scope.DESA)}
