@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from siaga.core.data.files import atomic_write_text
 from siaga.core.data.model import Assignment, Category, Plan, Post, Unfilled
 
 FORMAT = "siaga-plan/1"
@@ -97,14 +96,8 @@ def from_json(data: dict[str, Any]) -> Plan:
 
 def write_plan(plan: Plan, path: Path) -> None:
     """Written beside the target and renamed: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(to_json(plan), f, ensure_ascii=False, indent=1)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with atomic_write_text(path) as f:
+        json.dump(to_json(plan), f, ensure_ascii=False, indent=1)
 
 
 def read_plan(path: Path) -> Plan:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import re
 import shutil
 import tempfile
@@ -25,7 +24,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import python_calamine
 from defusedxml import ElementTree as SafeET
@@ -35,6 +34,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from siaga.core.data.files import atomic_write
 from siaga.core.data.problems import Problem, UnreadableFile
 
 Cell = object
@@ -338,13 +338,8 @@ def write_tables(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".xlsx":
-        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-        os.close(fd)
-        try:
-            _write_xlsx(Path(tmp), sheets)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        with atomic_write(path) as f:
+            _write_xlsx(f, sheets)
         return
     tmp_dir = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
     try:
@@ -360,7 +355,7 @@ def write_tables(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable
         shutil.rmtree(tmp_dir, ignore_errors=True)
 
 
-def _write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> None:
+def _write_xlsx(out: BinaryIO, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> None:
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     for name, header, rows in sheets:
@@ -374,7 +369,7 @@ def _write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[
         ws.append(heads)
         for row in rows:
             ws.append([_safe_cell(ws, v) for v in row])
-    book.save(path)
+    book.save(out)
 
 
 _ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
@@ -436,13 +431,8 @@ def write_template(
                 rule.errorTitle = "Nilai tidak sah"
                 ws.add_data_validation(rule)
                 rule.add(f"{letter}2:{letter}{LIMITS.xlsx_rows + 1}")
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with atomic_write(path) as f:
+        book.save(f)
 
 
 # ---------------------------------------------------------------- reports to read and print
@@ -526,13 +516,8 @@ def write_report(path: Path, sheets: Sequence[tuple[str, Sequence[ReportTable]]]
         ws.oddFooter.center.text = "Halaman &P dari &N"
         ws.oddHeader.left.text = "&A"
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with atomic_write(path) as f:
+        book.save(f)
 
 
 def _put(ws: Worksheet, row: int, column: int, value: Cell) -> Any:

@@ -11,13 +11,12 @@ chief's orders: the posts of their kecamatan only.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from siaga.core.check import Violation, check_plan
+from siaga.core.data.files import write_bytes
 from siaga.core.data.model import Plan, Scenario
 from siaga.core.data.workbook import ReportTable, write_report
 from siaga.core.documents import cards, ploting, sprin
@@ -66,7 +65,7 @@ def write(
 
     start = time.perf_counter()
     order = sprin.sprin_pdf(scenario, plot, settings)
-    _write_bytes(out / SPRIN, order.data)
+    write_bytes(out / SPRIN, order.data)
     seconds["sprin"] = _lap(start)
 
     start = time.perf_counter()
@@ -76,24 +75,13 @@ def write(
     start = time.perf_counter()
     deck = cards.build(scenario, plan, plot, key)
     rendered = cards.cards_pdf(deck, plan.operation)
-    _write_bytes(out / CARDS, rendered.data)
+    write_bytes(out / CARDS, rendered.data)
     seconds["cards"] = _lap(start)
     return Written(out, plot, order.pages, len(deck), rendered.pages, seconds)
 
 
 def _lap(start: float) -> float:
     return round(time.perf_counter() - start, 3)
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Written beside the target and renamed: never half a file."""
-    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def workbook_sheets(plot: Ploting) -> list[tuple[str, list[ReportTable]]]:
