@@ -1,6 +1,6 @@
-"""The permission helpers every view goes through: what a role may do, and which part of the
-operation a user may see (a sector chief: their kecamatan only; a field officer: only the
-phone page of a plan, narrowed to the post(s) they are assigned to, see `siaga.field.services`)."""
+"""The permission helpers every view goes through: what a role may do (`require`, `can`), and
+the rows a user may see (`scoped`, `get_scoped`, both asking the one `siaga.accounts.scope.Scope`:
+a sector chief their kecamatan only; a field officer only the post(s) they are assigned to)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from siaga.accounts.models import Role
+from siaga.accounts.scope import Scope
 
 R = Role
 ALLOWED: dict[str, frozenset[str]] = {
@@ -47,27 +48,14 @@ def require(user: Any, action: str) -> None:
         raise PermissionDenied(action)
 
 
-def kecamatan_scope(user: Any) -> str | None:
-    """The one kecamatan a sector chief may see ("" when none is set: nothing); None: all.
-    A field officer sees no kecamatan as a whole (""): only their own post(s)."""
-    current = role_of(user)
-    if current == Role.FIELD_OFFICER:
-        return ""
-    if current != Role.SECTOR_CHIEF:
-        return None
-    return user.profile.kecamatan_code
-
-
 def scoped(queryset: QuerySet[M], user: Any, field: str = "kecamatan_code") -> QuerySet[M]:
-    """Only the rows the user may see."""
-    if not role_of(user):
-        return queryset.none()
-    scope = kecamatan_scope(user)
-    if scope is None:
+    """Only the rows of this kecamatan-level queryset the user may see (`Scope`)."""
+    scope = Scope.of(user)
+    if scope.whole:
         return queryset
-    if not scope:
+    if scope.nothing or scope.person is not None:
         return queryset.none()
-    return queryset.filter(**{field: scope})
+    return queryset.filter(**{field: scope.kecamatan})
 
 
 def get_scoped(queryset: QuerySet[M], user: Any, **lookup: Any) -> M:

@@ -40,6 +40,11 @@ def field_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=422)
 
 
+@api.exception_handler(services.NoCurrentPlan)
+def no_current_plan(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
 @api.exception_handler(services.KeyConflict)
 def key_conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": "Idempotency-Key already used"}, status=409)
@@ -67,12 +72,14 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _plan(pk: int, user: Any) -> Plan:
+    """The current (published) plan of the operation of plan `pk`: the field writes and reads
+    there, whichever version the phone last loaded (409 before any version is published)."""
     if not role_of(user):
         raise PermissionDenied("view")
     plan = Plan.objects.select_related("operation").filter(pk=pk).first()
     if plan is None:
         raise Http404
-    return plan
+    return services.current(plan)
 
 
 WRITE = {400: Any, 401: Error, 403: Error, 404: Error, 409: Error, 422: Any}
@@ -93,6 +100,8 @@ class CheckInOut(Schema):
     person_code: str
     method: str
     at: datetime
+    version: int  # the current plan version the check-in was checked against
+    note: str = ""  # e.g. "Kartu dari versi 1; pos sekarang (versi 2): ..."
 
 
 @api.post("/plans/{plan_id}/checkins", response={201: CheckInOut, **WRITE})
@@ -101,7 +110,9 @@ def post_checkin(request: HttpRequest, plan_id: Id, body: CheckInIn, idempotency
     row, _ = services.check_in(
         plan, request.user, idempotency_key, token=body.token, nrp=body.nrp, method=body.method, request=request
     )
-    return Status(201, row)
+    note = services.card_note(plan, body.token) if body.token else ""
+    out = {"id": row.pk, "person_code": row.person_code, "method": row.method, "at": row.at}
+    return Status(201, {**out, "version": plan.version, "note": note})
 
 
 class Count(Schema):

@@ -1,6 +1,10 @@
 """Running the operation: the apel roll call, the pergeseran to the posts, the TPS timeline on
 election day, incidents and the reserve teams sent to them.
 
+Every field record belongs to the operation (and to the person, post or TPS it concerns), never
+to a plan version: a new published version keeps them. A post status names its post by code;
+a post that the current version dropped is shown as such on the board.
+
 Every row written from a phone carries the client's idempotency key (UNIQUE): a retry of the
 same write finds the stored row instead of adding a second one.
 
@@ -13,6 +17,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from siaga.accounts.scope import ScopedQuerySet
+from siaga.operations.models import Operation
 from siaga.plans.models import Plan
 
 KEY_LENGTH = 100
@@ -34,7 +40,7 @@ class CheckIn(models.Model):
         NRP = "nrp", "NRP"
         LIST = "list", "daftar"
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="checkins")
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="checkins")
     person_code = models.CharField("NRP/NIK", max_length=40, db_index=True)
     method = models.CharField("cara", max_length=4, choices=Method.choices)
     by = _by()
@@ -45,6 +51,8 @@ class CheckIn(models.Model):
         verbose_name = "kehadiran apel"
         verbose_name_plural = "kehadiran apel"
         ordering = ["at"]
+        # A person checks in once per operation, whatever key a retry carries.
+        constraints = [models.UniqueConstraint(fields=["operation", "person_code"], name="checkin_once")]
 
 
 class PostStatus(models.Model):
@@ -60,7 +68,7 @@ class PostStatus(models.Model):
     IN_PLACE = frozenset({Status.TIBA, Status.KOORDINASI, Status.SIAGA})
     FLAG_KM = 1.0
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="post_statuses")
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="post_statuses")
     post_id = models.CharField("pos", max_length=80, db_index=True)
     kecamatan_code = models.CharField("kode kecamatan", max_length=40, blank=True, db_index=True)
     status = models.CharField("status", max_length=16, choices=Status.choices)
@@ -71,6 +79,8 @@ class PostStatus(models.Model):
     by = _by()
     at = models.DateTimeField("waktu", auto_now_add=True)
     key = _key()
+
+    objects = ScopedQuerySet["PostStatus"].as_manager()
 
     class Meta:
         verbose_name = "status pos"
@@ -88,13 +98,15 @@ class TpsEvent(models.Model):
         SELESAI = "selesai", "selesai"
         KOTAK_SUARA_DIKAWAL = "kotak_suara_dikawal", "kotak suara dikawal"
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tps_events")
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="tps_events")
     tps_code = models.CharField("kode TPS", max_length=60, db_index=True)
     kecamatan_code = models.CharField("kode kecamatan", max_length=40, blank=True, db_index=True)
     kind = models.CharField("tahap", max_length=20, choices=Kind.choices)
     by = _by()
     at = models.DateTimeField("waktu", auto_now_add=True)
     key = _key()
+
+    objects = ScopedQuerySet["TpsEvent"].as_manager()
 
     class Meta:
         verbose_name = "tahap TPS"
@@ -118,7 +130,7 @@ class Incident(models.Model):
 
     LADDER = (Level.POLSEK, Level.POLRES, Level.BRIMOB, Level.TNI)
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="incidents")
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="incidents")
     kind = models.CharField("jenis", max_length=60)
     severity = models.PositiveSmallIntegerField("tingkat")  # 1 light, 2 serious, 3 grave
     lat = models.FloatField("lintang", null=True, blank=True)
@@ -138,6 +150,8 @@ class Incident(models.Model):
     # Under MEDIA_ROOT/incidents/<uuid>.<ext>; served only through the scoped API, never as /media/.
     photo = models.FileField("foto", upload_to="incidents/", max_length=120, blank=True)
     key = _key()
+
+    objects = ScopedQuerySet["Incident"].as_manager()
 
     class Meta:
         verbose_name = "kejadian"
@@ -204,7 +218,7 @@ class EquipmentItem(models.Model):
         P3K = "p3k", "P3K"
         LAINNYA = "lainnya", "lainnya"
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="equipment")
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="equipment")
     unit_code = models.CharField("satuan", max_length=60, db_index=True)
     kind = models.CharField("jenis", max_length=12, choices=Kind.choices)
     required = models.PositiveIntegerField("dibutuhkan", default=0)
@@ -216,4 +230,4 @@ class EquipmentItem(models.Model):
         verbose_name = "sarpras"
         verbose_name_plural = "sarpras"
         ordering = ["unit_code", "kind"]
-        constraints = [models.UniqueConstraint(fields=["plan", "unit_code", "kind"], name="equipment_unique")]
+        constraints = [models.UniqueConstraint(fields=["operation", "unit_code", "kind"], name="equipment_unique")]

@@ -18,13 +18,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from siaga.accounts.roles import can, kecamatan_scope, role_of
+from siaga.accounts.roles import can, role_of
+from siaga.accounts.scope import Scope
 from siaga.field import services
 from siaga.field.models import KEY_LENGTH, AbsenteeReplan, EquipmentItem
+from siaga.field.views_common import on_current_plan
 from siaga.operations.models import Person
 from siaga.plans.models import Plan, PlanJob
-from siaga.plans.services import diff_page
-from siaga.plans.views import plan_for
+from siaga.plans.pages import diff_page
 
 
 def _may_write(request: HttpRequest) -> bool:
@@ -70,13 +71,13 @@ def _readiness_context(plan: Plan, request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def apel(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = plan_for(request, pk)
+@on_current_plan
+def apel(request: HttpRequest, plan: Plan) -> HttpResponse:
     context = _readiness_context(plan, request)
     context.update(
         {
             "operation": plan.operation,
-            "scope": kecamatan_scope(request.user),
+            "scope": Scope.of(request.user).narrowed_to,
             "expected": _expected(plan, request),
             "may_write": _may_write(request),
             "may_replan": can(request.user, "plan"),
@@ -88,16 +89,25 @@ def apel(request: HttpRequest, pk: int) -> HttpResponse:
                 "failed": _("Gagal mengirim; coba lagi."),
                 "scanning": _("Arahkan kamera ke kode QR kartu…"),
             },
-            "last_replan": AbsenteeReplan.objects.filter(plan=plan).select_related("job").order_by("-at").first(),
+            "last_replan": AbsenteeReplan.objects.filter(plan__operation_id=plan.operation_id)
+            .select_related("job")
+            .order_by("-at")
+            .first(),
         }
     )
     return render(request, "field/apel.html", context)
 
 
-def readiness(request: HttpRequest, pk: int) -> HttpResponse:
+@on_current_plan
+def readiness(request: HttpRequest, plan: Plan) -> HttpResponse:
     """The readiness panel, polled by htmx every two seconds."""
-    plan = plan_for(request, pk)
     return render(request, "field/_apel_readiness.html", _readiness_context(plan, request))
+
+
+def _replans(plan: Plan) -> Any:
+    """The operation's absentee re-plans, newest first."""
+    rows = AbsenteeReplan.objects.filter(plan__operation_id=plan.operation_id)
+    return rows.select_related("job", "job__plan").order_by("-at")
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -105,10 +115,10 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 @require_POST
-def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+@on_current_plan
+def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
     """One check-in from the page: the scanner's token, the NRP box or a tick on the list.
     The idempotency key comes in the `Idempotency-Key` header (script) or the form (no script)."""
-    plan = plan_for(request, pk)
     as_json = _wants_json(request)
     key = (request.headers.get("Idempotency-Key") or request.POST.get("key") or "").strip()
     token = request.POST.get("token", "").strip()
@@ -131,8 +141,8 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
         except services.KeyConflict:
             status, answer = 409, {"error": _("Kunci idempotensi sudah dipakai orang lain.")}
         except services.FieldError as exc:
-            refused = _("Kartu ditolak: tanda tangan QR tidak sah.") if token else _("Personel tidak ditemukan.")
-            status, answer = 422, {"error": f"{refused} ({exc})"}
+            refused = _("Kartu ditolak") if token else _("Personel tidak ditemukan")
+            status, answer = 422, {"error": f"{refused}: {exc}"}
         else:
             name = (
                 Person.objects.filter(operation_id=plan.operation_id, code=row.person_code)
@@ -147,7 +157,11 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
                 "created": created,
                 "message": (_("Hadir: %(name)s (%(code)s)") if created else _("Sudah tercatat: %(name)s (%(code)s)"))
                 % {"name": name or row.person_code, "code": row.person_code},
+                "note": services.card_note(plan, token) if token else "",
+                "version": plan.version,
             }
+            if answer["note"]:
+                answer["message"] = f"{answer['message']}. {answer['note']}"
     if as_json:
         return JsonResponse(answer, status=status)
     if answer.get("ok"):
@@ -157,10 +171,10 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("apel", plan.pk)
 
 
-def absentee_replan(request: HttpRequest, pk: int) -> HttpResponse:
+@on_current_plan
+def absentee_replan(request: HttpRequest, plan: Plan) -> HttpResponse:
     """POST: a minimal-change re-plan without everyone not yet checked in (the planner's
     `replan` job). GET: that job's progress and, once done, who moves where."""
-    plan = plan_for(request, pk)
     if request.method == "POST":
         key = request.POST.get("key", "").strip()[:KEY_LENGTH] or uuid.uuid4().hex
         try:
@@ -172,7 +186,11 @@ def absentee_replan(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Kunci idempotensi sudah dipakai orang lain."))
             return redirect("apel", plan.pk)
         return redirect(f"{request.path}?r={started.pk}")
-    rows = AbsenteeReplan.objects.filter(plan=plan).select_related("job", "job__plan").order_by("-at")
+    rows = (
+        AbsenteeReplan.objects.filter(plan__operation_id=plan.operation_id)
+        .select_related("job", "job__plan")
+        .order_by("-at")
+    )
     found = rows.filter(pk=int(request.GET["r"])) if request.GET.get("r", "").isdigit() else rows
     row = found.first()
     if row is None:
@@ -187,16 +205,16 @@ def absentee_replan(request: HttpRequest, pk: int) -> HttpResponse:
         "new": new,
         "finished": job is None or job.status in (PlanJob.Status.DONE, PlanJob.Status.FAILED),
         "absent_count": len(row.absent),
-        "moves": diff_page(plan, new, kecamatan_scope(request.user))["moved"] if new is not None else [],
+        "moves": diff_page(plan, new, Scope.of(request.user))["moved"] if new is not None else [],
         "line": job.message.partition("\n")[0] if job is not None else "",
     }
     template = "field/_apel_replan.html" if request.headers.get("HX-Request") else "field/apel_replan.html"
     return render(request, template, context)
 
 
-def sarpras(request: HttpRequest, pk: int) -> HttpResponse:
+@on_current_plan
+def sarpras(request: HttpRequest, plan: Plan) -> HttpResponse:
     """The equipment checklist per unit; POST saves one unit's counts."""
-    plan = plan_for(request, pk)
     if request.method == "POST":
         unit = request.POST.get("unit", "")
         counts: dict[str, tuple[int, int]] = {}
@@ -216,7 +234,7 @@ def sarpras(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "operation": plan.operation,
         "plan": plan,
-        "scope": kecamatan_scope(request.user),
+        "scope": Scope.of(request.user).narrowed_to,
         "data": services.sarpras(plan, request.user),
         "may_write": _may_write(request),
         "kinds": EquipmentItem.Kind.choices,

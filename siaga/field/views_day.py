@@ -10,17 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from siaga.accounts.roles import require, role_of
+from siaga.accounts.roles import role_of
 from siaga.core.documents import pdf
 from siaga.field import services
 from siaga.field.models import Incident, PostStatus, TpsEvent
+from siaga.field.views_common import on_current_plan, on_current_plan_in_the_field
 from siaga.plans.models import Plan
-from siaga.plans.views import plan_for
 
 INCIDENT_KINDS = (
     ("keributan", _("keributan")),
@@ -84,18 +84,19 @@ def _base(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     }
 
 
-def board(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = plan_for(request, pk)
+@on_current_plan
+def board(request: HttpRequest, plan: Plan) -> HttpResponse:
     context = {
         **_base(request, plan),
         "groups": _labelled(services.day_board(plan, request.user)),
+        "dropped": services.dropped_posts(plan, request.user),
         "now": timezone.now(),
     }
     return render(request, "field/day_board_part.html" if _partial(request) else "field/day_board.html", context)
 
 
-def live(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = plan_for(request, pk)
+@on_current_plan
+def live(request: HttpRequest, plan: Plan) -> HttpResponse:
     figures = services.live_figures(plan, request.user)
     figures["statuses"] = [
         (STATUS_LABELS[s], n) for s, (_label, n) in zip(STATUS_LABELS, figures["statuses"], strict=True)
@@ -106,8 +107,8 @@ def live(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "field/day_live_part.html" if _partial(request) else "field/day_live.html", context)
 
 
-def incidents(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = plan_for(request, pk)
+@on_current_plan
+def incidents(request: HttpRequest, plan: Plan) -> HttpResponse:
     context = {
         **_base(request, plan),
         "rows": _incidents(services.incident_rows(plan, request.user)),
@@ -117,11 +118,11 @@ def incidents(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def phone(request: HttpRequest, pk: int) -> HttpResponse:
-    """The post leader's phone page: every role that views plans, and a field officer (only
-    their own post(s), with their assignment on top)."""
-    require(request.user, "field")
-    plan = get_object_or_404(Plan.objects.select_related("operation"), pk=pk)
+@on_current_plan_in_the_field
+def phone(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The post leader's phone page, always of the current (published) plan and naming its
+    version: every role that views plans, and a field officer (only their own post(s), with
+    their assignment on top)."""
     groups = _labelled(services.day_board(plan, request.user))
     tps = {
         post_id: [str(t) for t in post.get("tps", [])]
@@ -140,8 +141,8 @@ def phone(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "field/phone_assignment.html", context)
 
 
-def report(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = plan_for(request, pk)
+@on_current_plan
+def report(request: HttpRequest, plan: Plan) -> HttpResponse:
     data = services.report_data(plan, request.user)
     _incidents(data["incidents"])
     for row in data["timeline"]:

@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from siaga.accounts.models import Role
-from siaga.accounts.roles import kecamatan_scope, require, role_of, scoped
+from siaga.accounts.roles import require, role_of, scoped
+from siaga.accounts.scope import Scope
 from siaga.core.data.model import Category, Force
 from siaga.field import services as field_services
 from siaga.operations.models import Operation, Region
@@ -50,8 +51,8 @@ def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
     latest = plans[0] if plans else None
     context = {
         "operation": operation,
-        "scope": kecamatan_scope(request.user),
-        "scope_name": Region.objects.filter(operation=operation, code=kecamatan_scope(request.user) or "")
+        "scope": Scope.of(request.user).narrowed_to,
+        "scope_name": Region.objects.filter(operation=operation, code=Scope.of(request.user).label)
         .values_list("name", flat=True)
         .first(),
         "counts": {

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siaga.accounts.roles import get_scoped, kecamatan_scope, require, scoped
+from siaga.accounts.roles import get_scoped, require, scoped
+from siaga.accounts.scope import Scope as Visible
 from siaga.audit.models import AuditEntry
 from siaga.core.data.indicators import Scope, catalog
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Level
@@ -32,6 +33,7 @@ from siaga.operations import services
 from siaga.operations.models import Operation, Tps
 from siaga.operations.views import operation_for
 from siaga.plans.models import Plan
+from siaga.plans.store import current_plan, plan_rows
 
 COLOURS = {"KURANG_RAWAN": "#2e8b57", "RAWAN": "#d4a017", "SANGAT_RAWAN": "#c0392b", "KHUSUS": "#8e44ad"}
 CATEGORY_LABELS = {
@@ -428,16 +430,17 @@ def geo_posts(request: HttpRequest, op_id: int) -> HttpResponse:
         return error
     if plan is None:
         return JsonResponse({"type": "FeatureCollection", "features": [], "plan": None})
-    scope, kecamatan = kecamatan_scope(request.user), request.GET.get("kecamatan", "")
-    staffing, reach = services.post_staffing(plan.data), round(services.reserve_reach_km(operation), 3)
+    kecamatan = request.GET.get("kecamatan", "")
+    data = plan_rows(plan, Visible.of(request.user))
+    staffing, reach = services.post_staffing(data), round(services.reserve_reach_km(operation), 3)
     unfilled: dict[str, int] = {}
-    for u in plan.data.get("unfilled", []):
+    for u in data["unfilled"]:
         unfilled[u["post"]] = unfilled.get(u["post"], 0) + int(u["count"])
-    latest = field.latest_statuses(plan)
-    open_incidents = field.open_incident_counts(plan, plan.data["posts"])
+    latest = field.latest_statuses(plan.operation)
+    open_incidents = field.open_incident_counts(plan, data["posts"])
     features = []
-    for p in plan.data["posts"]:
-        if (scope is not None and p["kecamatan_code"] != scope) or (kecamatan and p["kecamatan_code"] != kecamatan):
+    for p in data["posts"]:
+        if kecamatan and p["kecamatan_code"] != kecamatan:
             continue
         if category and p["category"] != category:
             continue
@@ -465,10 +468,11 @@ def geo_posts(request: HttpRequest, op_id: int) -> HttpResponse:
 
 
 def _plan_of(request: HttpRequest, operation: Operation) -> Plan | None:
-    """The plan named by ?plan= (it must be this operation's, else 404), else the latest."""
+    """The plan named by ?plan= (it must be this operation's, else 404), else the current
+    (published) one, else the latest."""
     pk = request.GET.get("plan", "")
     if not pk:
-        return operation.plans.first()
+        return current_plan(operation) or operation.plans.first()
     if not pk.isdigit():
         raise Http404
     try:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from siaga.accounts.scope import Scope, ScopedQuerySet
 from siaga.operations.models import Operation
 
 
@@ -14,13 +15,18 @@ class Plan(models.Model):
         DRAFT = "draft", _("konsep")
         APPROVED = "approved", _("disetujui")
         PUBLISHED = "published", _("diterbitkan")
+        SUPERSEDED = "superseded", _("diganti versi baru")
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="plans")
     version = models.PositiveIntegerField(_("versi"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     note = models.CharField(_("catatan"), max_length=255, blank=True)
-    data = models.JSONField(_("rencana (siaga-plan/1)"))
+    # The plan file's head; its posts, TPS, assignments and unfilled slots are the rows below.
+    pattern = models.CharField(_("pola"), max_length=60, blank=True)
+    summary = models.JSONField(_("ringkasan"), default=dict)
+    extra = models.JSONField(_("laporan tambahan"), default=dict)  # warnings, reserve, shortfall, replan
+    digest = models.CharField(_("sidik kartu"), max_length=16, blank=True, db_index=True)
     violations = models.JSONField(_("pelanggaran"), default=list)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -39,9 +45,106 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return f"{self.operation} v{self.version}"
 
-    @property
-    def summary(self) -> dict[str, float]:
-        return dict(self.data.get("summary", {}))
+
+class PlanPostQuerySet(ScopedQuerySet["PlanPost"]):
+    def in_scope(self, scope: Scope) -> PlanPostQuerySet:
+        """A field officer sees the posts they are assigned to; the others by kecamatan."""
+        if scope.person is not None and not scope.nothing:
+            return self.filter(pk__in=PlanAssignment.objects.filter(person_code=scope.person).values("post_id"))
+        return super().in_scope(scope)
+
+
+class PlanAssignmentQuerySet(ScopedQuerySet["PlanAssignment"]):
+    kecamatan_field = "post__kecamatan_code"
+
+    def in_scope(self, scope: Scope) -> PlanAssignmentQuerySet:
+        """A field officer sees the people of their own posts; the others by the post's kecamatan."""
+        if scope.person is not None and not scope.nothing:
+            mine = PlanAssignment.objects.filter(person_code=scope.person).values("post_id")
+            return self.filter(post_id__in=mine)
+        return super().in_scope(scope)
+
+
+class PlanPost(models.Model):
+    """A post of one plan version: a TPS post, a balai desa guard, a reserve team."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="posts")
+    code = models.CharField(_("kode pos"), max_length=120)
+    kind = models.CharField(_("jenis"), max_length=20)
+    desa_code = models.CharField(_("kode desa"), max_length=40, blank=True)
+    kecamatan_code = models.CharField(_("kode kecamatan"), max_length=40, blank=True)
+    lat = models.FloatField(_("lintang"))
+    lon = models.FloatField(_("bujur"))
+    category = models.CharField(_("kategori"), max_length=20)
+    required = models.JSONField(_("kebutuhan"), default=dict)  # slot -> count
+
+    objects = PlanPostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pos rencana")
+        verbose_name_plural = _("pos rencana")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="plan_post_unique")]
+        indexes = [models.Index(fields=["plan", "kecamatan_code"], name="plan_post_kecamatan")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class PlanTps(models.Model):
+    """A TPS of one plan version: its category and the post that secures it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tps_rows")
+    post = models.ForeignKey(PlanPost, null=True, on_delete=models.CASCADE, related_name="tps_rows")
+    tps_code = models.CharField(_("kode TPS"), max_length=60)
+    category = models.CharField(_("kategori"), max_length=20)
+
+    class Meta:
+        verbose_name = _("TPS rencana")
+        verbose_name_plural = _("TPS rencana")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "tps_code"], name="plan_tps_unique")]
+
+    def __str__(self) -> str:
+        return self.tps_code
+
+
+class PlanAssignment(models.Model):
+    """One person on one post of a plan version."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assignments")
+    post = models.ForeignKey(PlanPost, on_delete=models.CASCADE, related_name="assignments")
+    person_code = models.CharField(_("NRP/NIK"), max_length=40)
+    slot = models.CharField(_("unsur"), max_length=20)
+    cost_km = models.FloatField(_("jarak (km)"))
+
+    objects = PlanAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("penugasan")
+        verbose_name_plural = _("penugasan")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["plan", "person_code"], name="plan_assignment_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_code} @ {self.post_id}"
+
+
+class PlanUnfilled(models.Model):
+    """Places of a post that stay empty in a plan version."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unfilled")
+    post = models.ForeignKey(PlanPost, on_delete=models.CASCADE, related_name="unfilled")
+    slot = models.CharField(_("unsur"), max_length=20)
+    count = models.PositiveIntegerField(_("jumlah"))
+
+    class Meta:
+        verbose_name = _("slot kosong")
+        verbose_name_plural = _("slot kosong")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.slot} -{self.count}"
 
 
 class PlanJob(models.Model):

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siaga.accounts.roles import can, kecamatan_scope, require
+from siaga.accounts.roles import can, require
+from siaga.accounts.scope import Scope
 from siaga.audit.log import record
 from siaga.operations.views import operation_for
-from siaga.plans import services
+from siaga.plans import pages, services, store
 from siaga.plans.forms import ReassignForm, ReplanForm
 from siaga.plans.models import Plan, PlanJob
 
@@ -51,7 +52,7 @@ def plan_list(request: HttpRequest, op_id: int) -> HttpResponse:
         "operation": operation,
         "plans": plans,
         "job": services.active_job(operation),
-        "scope": kecamatan_scope(request.user),  # a plan's note may name anyone: not for a sector chief
+        "scope": Scope.of(request.user).narrowed_to,  # a plan's note may name anyone: not for a sector chief
         "default_old": plans[1].pk if len(plans) > 1 else None,
     }
     return render(request, "plans/list.html", context)
@@ -100,20 +101,20 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
-    scope = kecamatan_scope(request.user)
+    scope = Scope.of(request.user)
     _log_roster_read(request, plan)
     context = {
         "operation": plan.operation,
         "plan": plan,
-        "scope": scope,
+        "scope": scope.narrowed_to,
         "summary": plan.summary,
-        "warnings": plan.data.get("warnings", []),
-        "reserve": plan.data.get("reserve", {}),
-        "replanned": plan.data.get("replan"),
-        "page": services.plan_page(plan, scope),
+        "warnings": plan.extra.get("warnings", []),
+        "reserve": plan.extra.get("reserve", {}),
+        "replanned": plan.extra.get("replan"),
+        "page": pages.plan_page(plan, scope),
         "reassign_form": ReassignForm(operation=plan.operation),
         "replan_form": ReplanForm(operation=plan.operation),
-        "post_ids": [p["id"] for p in plan.data["posts"]] if can(request.user, "plan") else [],
+        "post_ids": list(plan.posts.values_list("code", flat=True)) if can(request.user, "plan") else [],
     }
     return render(request, "plans/detail.html", context)
 
@@ -123,7 +124,7 @@ def plan_json(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "export")
     record(request, "export_plan", "plan", str(plan.pk), operation_id=plan.operation_id)
     response = HttpResponse(
-        json.dumps(plan.data, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
+        json.dumps(store.plan_file(plan), ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="plan-v{plan.version}.json"'
     return response
@@ -135,11 +136,12 @@ def plan_orders(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     plan = plan_for(request, pk)
     if name not in services.ORDER_FILES:
         raise Http404
-    scope = kecamatan_scope(request.user)
-    if scope == "":
+    where = Scope.of(request.user)
+    if where.nothing or where.person is not None:
         raise PermissionDenied("no kecamatan")
+    scope = where.label
     try:
-        data = services.orders_file(plan, name, scope or "", request)
+        data = services.orders_file(plan, name, scope, request)
     except services.PlanError as exc:
         messages.error(request, str(exc))
         return redirect("plan_detail", plan.pk)
@@ -217,8 +219,8 @@ def diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     if old.operation_id != new.operation_id:
         raise Http404
     _log_roster_read(request, new)
-    scope = kecamatan_scope(request.user)
-    changes = services.diff_page(old, new, scope)
+    scope = Scope.of(request.user)
+    changes = pages.diff_page(old, new, scope)
     figures = [
         {"label": FIGURE_LABELS.get(k, k), "old": a, "new": b, "delta": round((b or 0) - (a or 0), 6)}
         for k, a, b in changes["summary"]
@@ -227,7 +229,7 @@ def diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
         "operation": old.operation,
         "old": old,
         "new": new,
-        "scope": scope,
+        "scope": scope.narrowed_to,
         "changes": changes,
         "figures": figures,
     }

@@ -1,0 +1,76 @@
+"""The field's writes and reads: apel check-ins, readiness, post statuses, the TPS timeline,
+incidents, escalation and reserve dispatch.
+
+Every write takes the client's idempotency key and goes through `once`: inside one
+transaction it stores the row (and its audit entry) unless a row with that key exists, in
+which case that row is returned unchanged; a concurrent retry that loses the race on the
+UNIQUE key reads the winner's row. A key belongs to the user who first used it.
+
+Who writes: planner, admin and sector chief write (`WRITERS`); a sector chief only for posts,
+people and incidents of their kecamatan (another kecamatan's object is a 404). A field officer
+(post leader) sets their own post's status, records its TPS events and reports incidents at it
+(`FIELD_WRITERS`); they see only the post(s) their NRP/NIK (`Profile.person_code`) is assigned to
+in the plan, any other post, TPS or incident is a 404. Commander and viewer read.
+"""
+
+# The field by capability; this package re-exports each module's public names.
+from siaga.field.services.apel import _card_matches, absentees, card_note, check_in, readiness, replan_absentees  # noqa: F401
+from siaga.field.services.common import (  # noqa: F401
+    FIELD_WRITERS,
+    WRITERS,
+    FieldError,
+    KeyConflict,
+    M,
+    NoCurrentPlan,
+    _assigned,
+    _visible_people,
+    card_key,
+    current,
+    in_scope,
+    once,
+    own_posts,
+    post_of,
+    posts_of,
+    require_field_writer,
+    require_writer,
+    visible_posts,
+)
+from siaga.field.services.day import (  # noqa: F401
+    _label,
+    _leader,
+    _minutes,
+    _names,
+    assignment,
+    day_board,
+    dropped_posts,
+    incident_rows,
+    live_figures,
+    report_data,
+    visible_incidents,
+)
+from siaga.field.services.equipment import _pct, sarpras, set_equipment  # noqa: F401
+from siaga.field.services.incidents import (  # noqa: F401
+    _act,
+    _at_own_post,
+    _open,
+    _own_tps,
+    _tps_of,
+    _travel,
+    close,
+    dispatch,
+    escalate,
+    incident_for,
+    report_incident,
+    reserves,
+    tps_event,
+)
+from siaga.field.services.movement import board, latest_statuses, set_post_status  # noqa: F401
+from siaga.field.services.photos import (  # noqa: F401
+    PHOTO_MAX_BYTES,
+    PHOTO_TYPES,
+    attach_photo,
+    incidents_geojson,
+    open_incident_counts,
+    photo_kind,
+    photo_of,
+)

@@ -1,0 +1,166 @@
+"""The apel roll call: check-ins by card (QR), NRP or list; readiness; the absentee re-plan."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
+
+from siaga.accounts.roles import require
+from siaga.audit.log import record
+from siaga.core.documents import tokens
+from siaga.field.models import (
+    AbsenteeReplan,
+    CheckIn,
+)
+from siaga.field.services.common import (
+    FieldError,
+    _assigned,
+    _visible_people,
+    card_key,
+    once,
+    post_of,
+    require_writer,
+)
+from siaga.operations.models import Person, Unit
+from siaga.plans.models import Plan
+from siaga.plans.services import start_job
+
+# -- apel gelar pasukan ----------------------------------------------------------------------
+
+
+def check_in(
+    plan: Plan, user: Any, key: str, *, token: str = "", nrp: str = "", method: str = "", request: Any = None
+) -> tuple[CheckIn, bool]:
+    """One person present: by the card's QR token (its signature verified) or by NRP."""
+    require_writer(user)
+    if token:
+        try:
+            payload = tokens.verify(token, card_key())
+        except tokens.BadToken as exc:
+            raise FieldError(str(exc)) from None
+        code, method = str(payload.get("nrp", "")), CheckIn.Method.QR
+        _card_matches(plan, payload)
+    elif nrp:
+        code, method = nrp.strip(), method or CheckIn.Method.NRP
+        if method not in (CheckIn.Method.NRP, CheckIn.Method.LIST):
+            raise FieldError("method must be nrp or list")
+    else:
+        raise FieldError("token or nrp required")
+    post = _assigned(plan).get(code)
+    if post is None:
+        raise FieldError("personel tidak ada dalam rencana ini / person not in this plan")
+    post_of(plan, post, user)
+
+    def create() -> CheckIn:
+        row = CheckIn.objects.create(operation_id=plan.operation_id, person_code=code, method=method, by=user, key=key)
+        record(request, "check_in", "checkin", row.pk, operation_id=plan.operation_id, after={"person": code})
+        return row
+
+    earlier = CheckIn.objects.filter(operation_id=plan.operation_id, person_code=code).first()
+    if earlier is not None:  # once per person, whatever key this retry carries
+        return earlier, False
+    try:
+        return once(CheckIn, key, user, "by", create)
+    except IntegrityError:  # a concurrent check-in of the same person under another key won
+        return CheckIn.objects.get(operation_id=plan.operation_id, person_code=code), False
+
+
+def _card_matches(plan: Plan, payload: dict[str, Any]) -> None:
+    """A card names its plan version and post: a card of another operation or a changed post
+    is refused with its reason; a card of an older version of this operation is accepted and
+    says so, with the person's current post (`CardFromOlderVersion` is raised after the check-in)."""
+    version, post = str(payload.get("plan", "")), str(payload.get("post", ""))
+    code = str(payload.get("nrp", ""))
+    if version == plan.digest:
+        if post != _assigned(plan).get(code):
+            raise FieldError(_("Kartu tidak cocok: pos pada kartu bukan pos orang ini di rencana ini."))
+        return
+    older = Plan.objects.filter(operation_id=plan.operation_id, digest=version).exclude(digest="").first()
+    if older is None:
+        raise FieldError(_("Kartu tidak dikenal: bukan kartu rencana operasi ini."))
+    if not older.assignments.filter(person_code=code, post__code=post).exists():
+        raise FieldError(
+            _("Kartu tidak cocok: pos pada kartu bukan pos orang ini di versi %(v)s.") % {"v": older.version}
+        )
+
+
+def card_note(plan: Plan, token: str) -> str:
+    """What the apel says of a genuine card from an older version: "kartu dari versi N" and the
+    person's post in the current version ("" for a card of the current version)."""
+    try:
+        payload = tokens.verify(token, card_key())
+    except tokens.BadToken:
+        return ""
+    version = str(payload.get("plan", ""))
+    if not version or version == plan.digest:
+        return ""
+    older = Plan.objects.filter(operation_id=plan.operation_id, digest=version).first()
+    now = _assigned(plan).get(str(payload.get("nrp", "")), "")
+    return _("Kartu dari versi %(old)s; pos sekarang (versi %(new)s): %(post)s") % {
+        "old": older.version if older else "?",
+        "new": plan.version,
+        "post": now or _("tidak bertugas"),
+    }
+
+
+def readiness(plan: Plan, user: Any) -> dict[str, Any]:
+    """Present and expected per unit and per force (people on the plan the user may see)."""
+    expected = _visible_people(plan, user)
+    present = set(
+        CheckIn.objects.filter(operation_id=plan.operation_id)
+        .filter(person_code__in=expected)
+        .values_list("person_code", flat=True)
+    )
+    people = Person.objects.filter(operation_id=plan.operation_id, code__in=expected).values_list(
+        "code", "unit_code", "force"
+    )
+    names = dict(Unit.objects.filter(operation_id=plan.operation_id).values_list("code", "name"))
+    by_unit: dict[str, Counter[str]] = defaultdict(Counter)
+    by_force: dict[str, Counter[str]] = defaultdict(Counter)
+    for code, unit, force in people:
+        for table, name in ((by_unit, unit), (by_force, force)):
+            table[name]["expected"] += 1
+            table[name]["present"] += code in present
+
+    def rows(table: dict[str, Counter[str]], label: Callable[[str], str]) -> list[dict[str, Any]]:
+        return [
+            {"code": k, "name": label(k), "present": c["present"], "expected": c["expected"]}
+            for k, c in sorted(table.items())
+        ]
+
+    return {
+        "present": len(present),
+        "expected": len(expected),
+        "units": rows(by_unit, lambda k: names.get(k, k) or _("(tanpa satuan)")),
+        "forces": rows(by_force, lambda k: k),
+    }
+
+
+def absentees(plan: Plan, user: Any) -> list[str]:
+    expected = _visible_people(plan, user)
+    present = set(CheckIn.objects.filter(operation_id=plan.operation_id).values_list("person_code", flat=True))
+    return sorted(set(expected) - present)
+
+
+def replan_absentees(
+    plan: Plan, user: Any, key: str, absent: list[str] | None = None, request: Any = None
+) -> tuple[AbsenteeReplan, bool]:
+    """A minimal-change re-plan without the absentees (all not checked in, unless named)."""
+    require(user, "plan")
+    names = sorted(set(absent)) if absent is not None else absentees(plan, user)
+    unknown = set(names) - set(_assigned(plan))
+    if unknown:
+        raise FieldError(f"not in this plan: {', '.join(sorted(unknown)[:5])}")
+
+    def create() -> AbsenteeReplan:
+        return AbsenteeReplan.objects.create(plan=plan, absent=names, by=user, key=key)
+
+    row, created = once(AbsenteeReplan, key, user, "by", create)
+    if row.job_id is None:  # started after the row is committed, so the job's thread sees it
+        row.job = start_job(plan.operation, user, "replan", {"plan": plan.pk, "absent": row.absent}, request)
+        row.save(update_fields=["job"])
+    return row, created

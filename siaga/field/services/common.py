@@ -1,0 +1,122 @@
+"""Shared by every field capability: who writes, the current plan, the posts and people a user sees, the card key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from siaga.accounts.models import Role
+from siaga.accounts.roles import role_of
+from siaga.accounts.scope import Scope
+from siaga.core.documents import tokens
+from siaga.plans.models import Plan
+from siaga.plans.store import current_plan, plan_rows
+
+WRITERS = frozenset({Role.ADMIN, Role.PLANNER, Role.SECTOR_CHIEF})
+FIELD_WRITERS = WRITERS | {Role.FIELD_OFFICER}
+M = TypeVar("M", bound=models.Model)
+
+
+class FieldError(ValueError):
+    """A request the data does not allow; the message says why."""
+
+
+class NoCurrentPlan(FieldError):
+    """The operation has no published plan yet: the field has nothing to work on."""
+
+
+class KeyConflict(ValueError):
+    """The idempotency key was already used by someone else."""
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def require_writer(user: Any) -> None:
+    if role_of(user) not in WRITERS:
+        raise PermissionDenied("field write")
+
+
+def require_field_writer(user: Any) -> None:
+    """Post status, TPS events and incident reports: the writers and the field officer."""
+    if role_of(user) not in FIELD_WRITERS:
+        raise PermissionDenied("field write")
+
+
+def in_scope(user: Any, kecamatan_code: str) -> bool:
+    return Scope.of(user).sees_kecamatan(kecamatan_code)
+
+
+def once(model: type[M], key: str, user: Any, owner: str, create: Callable[[], M]) -> tuple[M, bool]:
+    """The row stored under `key` (created by `create` when there is none) and whether it is new."""
+    manager: Any = model._default_manager
+    found = manager.filter(key=key).first()
+    if found is None:
+        try:
+            with transaction.atomic():
+                return create(), True
+        except IntegrityError:
+            found = manager.filter(key=key).first()
+            if found is None:
+                raise
+    if getattr(found, f"{owner}_id") != getattr(user, "pk", None):
+        raise KeyConflict(key)
+    return found, False
+
+
+def current(plan: Plan) -> Plan:
+    """The current (published) plan of the plan's operation: where every field record is checked
+    against. A draft, approved or superseded version is never where field reports go."""
+    found = current_plan(plan.operation_id)
+    if found is None:
+        raise NoCurrentPlan(_("Belum ada rencana yang diterbitkan untuk operasi ini."))
+    return found
+
+
+def posts_of(plan: Plan) -> dict[str, dict[str, Any]]:
+    return {str(p["id"]): p for p in plan_rows(plan)["posts"]}
+
+
+def own_posts(plan: Plan, user: Any) -> set[str] | None:
+    """A field officer's post ids in the plan (by their NRP/NIK; none when it is blank or not in
+    the plan); None for every other role (their posts are those of their kecamatan scope)."""
+    if role_of(user) != Role.FIELD_OFFICER:
+        return None
+    code = str(getattr(getattr(user, "profile", None), "person_code", "") or "").strip()
+    if not code:
+        return set()
+    return set(plan.assignments.filter(person_code=code).values_list("post__code", flat=True))
+
+
+def visible_posts(plan: Plan, user: Any) -> dict[str, dict[str, Any]]:
+    """The posts of the plan the user may see: a field officer's own, else their kecamatan's."""
+    return {str(p["id"]): p for p in plan_rows(plan, Scope.of(user))["posts"]}
+
+
+def post_of(plan: Plan, post_id: str, user: Any) -> dict[str, Any]:
+    """A post of the plan the user may see, else 404."""
+    post = visible_posts(plan, user).get(post_id)
+    if post is None:
+        raise Http404
+    return post
+
+
+def _assigned(plan: Plan) -> dict[str, str]:
+    """person code -> post id."""
+    return dict(plan.assignments.order_by().values_list("person_code", "post__code"))
+
+
+def _visible_people(plan: Plan, user: Any) -> dict[str, str]:
+    rows = plan.assignments.in_scope(Scope.of(user)).order_by().values_list("person_code", "post__code")
+    return dict(rows)
+
+
+def card_key() -> bytes:
+    return tokens.key_file(Path(settings.SIAGA_CARD_KEY_FILE))

@@ -1,0 +1,251 @@
+"""The day's pages: the post leader's assignment, the board by kecamatan, incident rows, live figures, the report."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.db import models
+
+from siaga.accounts.roles import role_of
+from siaga.accounts.scope import Scope
+from siaga.core.data import geo, ranks
+from siaga.field.models import (
+    Incident,
+    PostStatus,
+    TpsEvent,
+)
+from siaga.field.services.apel import readiness
+from siaga.field.services.common import in_scope, own_posts, posts_of, visible_posts
+from siaga.field.services.incidents import _own_tps, reserves
+from siaga.field.services.movement import latest_statuses
+from siaga.operations.models import Person, Tps
+from siaga.plans.models import Plan
+
+# -- the day's pages: board, live figures, incident list, report (views_day) -------------------
+
+
+def _leader(people: list[Person]) -> Person | None:
+    """The most senior person with a known rank (`siaga.core.data.ranks`: Polri before TNI)."""
+    ranked = [p for p in people if ranks.rank_level(p.rank) > 0]
+    return min(
+        ranked, key=lambda p: (-ranks.rank_level(p.rank), p.force == "TNI", p.name.casefold(), p.code), default=None
+    )
+
+
+def _label(person: Person | None) -> dict[str, str] | None:
+    if person is None:
+        return None
+    return {"name": str(person), "code": person.code, "phone": person.phone}
+
+
+def assignment(plan: Plan, user: Any) -> list[dict[str, Any]]:
+    """A field officer's own assignment, per post: the post, its TPS, its leader, its people,
+    and the nearest reserve team (its leader and distance). Empty for every other role."""
+    mine = own_posts(plan, user)
+    if not mine:
+        return []
+    posts = posts_of(plan)
+    members: dict[str, list[str]] = defaultdict(list)
+    slot_of: dict[tuple[str, str], str] = {}
+    for person, post_code, slot in plan.assignments.order_by("id").values_list("person_code", "post__code", "slot"):
+        members[post_code].append(person)
+        slot_of[(person, post_code)] = slot
+    reserve_ids = [k for k, p in posts.items() if p.get("kind") == "RESERVE"]
+    wanted = {code for post_id in [*mine, *reserve_ids] for code in members[post_id]}
+    people = {p.code: p for p in Person.objects.filter(operation_id=plan.operation_id, code__in=wanted)}
+    names = _names(plan)
+    tps_names = dict(
+        Tps.objects.filter(operation_id=plan.operation_id, code__in=[t for k in mine for t in posts[k].get("tps", [])])
+        .order_by()
+        .values_list("code", "number")
+    )
+    code = str(user.profile.person_code).strip()
+    out = []
+    for post_id in sorted(mine):
+        post = posts[post_id]
+        crew = [people[c] for c in members[post_id] if c in people]
+        reserve = None
+        if reserve_ids and post.get("kind") != "RESERVE":
+            near = min(
+                reserve_ids,
+                key=lambda r: geo.haversine_km(
+                    float(post["lat"]), float(post["lon"]), float(posts[r]["lat"]), float(posts[r]["lon"])
+                ),
+            )
+            km = geo.haversine_km(
+                float(post["lat"]), float(post["lon"]), float(posts[near]["lat"]), float(posts[near]["lon"])
+            )
+            head = _leader([people[c] for c in members[near] if c in people])
+            reserve = {"post_id": near, "km": round(km, 1), "leader": _label(head)}
+        out.append(
+            {
+                "post_id": post_id,
+                "kind": str(post.get("kind", "")),
+                "desa": names.get(str(post.get("desa_code", "")), str(post.get("desa_code", ""))),
+                "kecamatan": names.get(str(post.get("kecamatan_code", "")), str(post.get("kecamatan_code", ""))),
+                "tps": [(str(t), tps_names.get(str(t))) for t in post.get("tps", [])],
+                "me": _label(people.get(code)),
+                "slot": slot_of.get((code, post_id), ""),
+                "leader": _label(_leader(crew)),
+                "crew": [_label(p) for p in crew],
+                "reserve": reserve,
+            }
+        )
+    return out
+
+
+def _names(plan: Plan) -> dict[str, str]:
+    return dict(plan.operation.regions.order_by().values_list("code", "name"))
+
+
+def day_board(plan: Plan, user: Any) -> list[dict[str, Any]]:
+    """Every post the user may see, by kecamatan, with its current status, when each status
+    was reached, and whether it is in place yet; the posts not in place first."""
+    reached: dict[str, dict[str, Any]] = defaultdict(dict)
+    latest: dict[str, PostStatus] = {}
+    for row in PostStatus.objects.filter(operation_id=plan.operation_id).order_by("at", "id"):
+        reached[row.post_id].setdefault(row.status, row.at)
+        latest[row.post_id] = row
+    names = _names(plan)
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for post_id, post in visible_posts(plan, user).items():
+        kecamatan = str(post.get("kecamatan_code", ""))
+        now = latest.get(post_id)
+        status = now.status if now else PostStatus.Status.BELUM_BERANGKAT
+        groups[kecamatan].append(
+            {
+                "post_id": post_id,
+                "kind": str(post.get("kind", "")),
+                "desa": names.get(str(post.get("desa_code", "")), str(post.get("desa_code", ""))),
+                "status": status,
+                "status_label": PostStatus.Status(status).label,
+                "at": now.at if now else None,
+                "reached": [(s.label, reached[post_id].get(s.value)) for s in PostStatus.Status],
+                "in_place": status in PostStatus.IN_PLACE,
+                "flagged": bool(now and now.flagged),
+                "distance_km": now.distance_km if now else None,
+            }
+        )
+    return [
+        {
+            "code": code,
+            "name": names.get(code, code),
+            "posts": sorted(rows, key=lambda r: (r["in_place"], r["post_id"])),
+            "waiting": sum(not r["in_place"] for r in rows),
+        }
+        for code, rows in sorted(groups.items())
+    ]
+
+
+def visible_incidents(plan: Plan, user: Any) -> models.QuerySet[Incident]:
+    rows = (
+        Incident.objects.filter(operation_id=plan.operation_id)
+        .select_related("closed_by", "reported_by", "operation")
+        .prefetch_related("dispatches", "actions")
+    )
+    if not role_of(user):
+        return rows.none()
+    mine = own_posts(plan, user)
+    if mine is not None:  # a field officer: the incidents reported at their post or its TPS
+        at_post = models.Q(post_id__in=mine) & ~models.Q(post_id="")
+        at_tps = models.Q(post_id="", tps_code__in=_own_tps(plan, user) or set())
+        return rows.filter(at_post | at_tps)
+    return rows.in_scope(Scope.of(user))
+
+
+def _minutes(start: Any, end: Any) -> float | None:
+    return None if start is None or end is None else round((end - start).total_seconds() / 60, 1)
+
+
+def incident_rows(plan: Plan, user: Any) -> list[dict[str, Any]]:
+    """The incidents the user may see, open first, each with its dispatches, the next rung of
+    the ladder and, for a serious open one, the reserve team that can arrive first."""
+    out = []
+    for incident in visible_incidents(plan, user):
+        dispatches = list(incident.dispatches.all())
+        ladder = list(Incident.LADDER)
+        step = ladder.index(Incident.Level(incident.level))
+        is_open = incident.status != Incident.Status.SELESAI
+        suggested = None
+        if is_open and incident.severity >= 2:
+            suggested = next(iter(reserves(incident)), None)
+        out.append(
+            {
+                "incident": incident,
+                "open": is_open,
+                "dispatches": dispatches,
+                "next_level": ladder[step + 1].label if step + 1 < len(ladder) else None,
+                "suggested": suggested,
+                "dispatch_minutes": _minutes(incident.reported_at, dispatches[0].at if dispatches else None),
+                "close_minutes": _minutes(incident.reported_at, incident.closed_at),
+            }
+        )
+    return sorted(out, key=lambda r: (not r["open"], -r["incident"].severity, -r["incident"].pk))
+
+
+def live_figures(plan: Plan, user: Any) -> dict[str, Any]:
+    """The live dashboard's counts: posts in place, open incidents by severity, check-ins."""
+    groups = day_board(plan, user)
+    posts = [p for g in groups for p in g["posts"]]
+    by_status = Counter(p["status"] for p in posts)
+    incidents = list(visible_incidents(plan, user))
+    open_by = Counter(i.severity for i in incidents if i.status != Incident.Status.SELESAI)
+    ready = readiness(plan, user)
+    return {
+        "posts": len(posts),
+        "in_place": sum(p["in_place"] for p in posts),
+        "flagged": sum(p["flagged"] for p in posts),
+        "statuses": [(s.label, by_status.get(s.value, 0)) for s in PostStatus.Status],
+        "open": sum(open_by.values()),
+        "open_by_severity": [(n, open_by.get(n, 0)) for n in (3, 2, 1)],
+        "closed": sum(i.status == Incident.Status.SELESAI for i in incidents),
+        "present": ready["present"],
+        "expected": ready["expected"],
+        "groups": groups,
+    }
+
+
+def report_data(plan: Plan, user: Any) -> dict[str, Any]:
+    """The post-operation report: attendance, the pergeseran timeline, incidents with their
+    response times, and the TPS covered by a post that reached siaga."""
+    posts = visible_posts(plan, user)
+    timeline = [
+        r
+        for r in PostStatus.objects.filter(operation_id=plan.operation_id).select_related("by").order_by("at", "id")
+        if r.post_id in posts
+    ]
+    siaga = {r.post_id for r in timeline if r.status == PostStatus.Status.SIAGA}
+    all_tps = {str(t) for p in posts.values() for t in p.get("tps", [])}
+    covered = {str(t) for k in siaga for t in posts[k].get("tps", [])}
+    events = [
+        e
+        for e in TpsEvent.objects.filter(operation_id=plan.operation_id).order_by("at", "id")
+        if e.tps_code in all_tps and (own_posts(plan, user) is not None or in_scope(user, e.kecamatan_code))
+    ]
+    return {
+        "attendance": readiness(plan, user),
+        "timeline": timeline,
+        "tps_events": events,
+        "incidents": incident_rows(plan, user),
+        "posts": len(posts),
+        "posts_siaga": len(siaga),
+        "tps_total": len(all_tps),
+        "tps_covered": len(covered),
+        "coverage_pct": round(100 * len(covered) / len(all_tps), 1) if all_tps else 0.0,
+    }
+
+
+def dropped_posts(plan: Plan, user: Any) -> list[dict[str, Any]]:
+    """Posts with field records (a status) that the current version no longer has: a re-plan
+    dropped them. Their records stay with the operation; the board lists them apart."""
+    scope = Scope.of(user)
+    if scope.person is not None or scope.nothing:
+        return []
+    current = set(plan.posts.values_list("code", flat=True))
+    latest = latest_statuses(plan.operation)
+    return [
+        {"post_id": code, "status": row.status, "status_label": PostStatus.Status(row.status).label, "at": row.at}
+        for code, row in sorted(latest.items())
+        if code not in current and scope.sees_kecamatan(row.kecamatan_code)
+    ]

@@ -1,0 +1,48 @@
+"""What every field page shares: it works on the operation's current (published) plan.
+
+A field URL names a plan version; the page always shows the current one. An older or draft
+version's URL is sent on to the current version's (a GET) or acts on the current version (a
+write: field records belong to the operation, so a phone queued offline before a new version
+was published still lands). Before any version is published the page says so."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from siaga.accounts.roles import require
+from siaga.plans.models import Plan
+from siaga.plans.store import current_plan
+
+View = Callable[..., HttpResponse]
+
+
+def on_current_plan(view: View, action: str = "view") -> View:
+    """The view is called with the current plan instead of the URL's plan id; the user must be
+    allowed `action` (the console's pages: view; the phone page: field)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        require(request.user, action)
+        named = get_object_or_404(Plan.objects.select_related("operation"), pk=pk)
+        plan = current_plan(named.operation_id)
+        if plan is None:
+            context = {"operation": named.operation, "plan": named}
+            return render(request, "field/no_current_plan.html", context, status=409)
+        if plan.pk != named.pk and request.method in ("GET", "HEAD"):
+            match = request.resolver_match
+            target = redirect(match.url_name if match else "field_phone", plan.pk, *args, **kwargs)
+            if request.GET:
+                target["Location"] += "?" + request.GET.urlencode()
+            return target
+        return view(request, plan, *args, **kwargs)
+
+    return wrapper
+
+
+def on_current_plan_in_the_field(view: View) -> View:
+    return on_current_plan(view, "field")

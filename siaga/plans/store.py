@@ -1,0 +1,207 @@
+"""Plan versions as rows: the only place where a core plan becomes table rows and back.
+
+A version's posts, the TPS they secure, its assignments and its unfilled places are rows
+(`PlanPost`, `PlanTps`, `PlanAssignment`, `PlanUnfilled`), queried by the pages and the field
+through indexes; the plan file `siaga-plan/1` is an export of them (`plan_file`), written
+through the one typed schema of the core (`siaga.core.data.planfile`).
+
+The operation has one *current* plan: its published version (older published versions are
+marked superseded when a newer one is published). Phones and the apel work on it, never on a
+draft.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from siaga.accounts.scope import Scope
+from siaga.core.check import check_plan
+from siaga.core.data.model import Assignment, Category, Post, Scenario, Unfilled
+from siaga.core.data.model import Plan as CorePlan
+from siaga.core.data.planfile import digest, to_json
+from siaga.operations.models import Operation
+from siaga.plans.models import Plan, PlanAssignment, PlanPost, PlanTps, PlanUnfilled
+
+BATCH = 5000
+
+
+@transaction.atomic
+def save_plan(
+    operation: Operation, result: CorePlan, scenario: Scenario, author: Any, parent: Plan | None = None, note: str = ""
+) -> Plan:
+    """Store a core plan as the operation's next version, with the checker's verdict.
+
+    The operation row is locked first, so two versions saved at once get two numbers."""
+    Operation.objects.select_for_update().filter(pk=operation.pk).first()
+    version = (Plan.objects.filter(operation=operation).aggregate(v=Max("version"))["v"] or 0) + 1
+    violations = [str(v) for v in check_plan(scenario, result)]
+    plan = Plan.objects.create(
+        operation=operation,
+        version=version,
+        parent=parent,
+        note=note,
+        pattern=result.pattern,
+        summary=dict(result.summary),
+        extra=dict(result.extra),
+        digest=digest(result),
+        violations=violations,
+        author=author if getattr(author, "is_authenticated", False) else None,
+    )
+    posts = PlanPost.objects.bulk_create(
+        (
+            PlanPost(
+                plan=plan,
+                code=p.id,
+                kind=p.kind,
+                desa_code=p.desa_code,
+                kecamatan_code=p.kecamatan_code,
+                lat=p.lat,
+                lon=p.lon,
+                category=p.category.value,
+                required=dict(p.required),
+            )
+            for p in result.posts
+        ),
+        batch_size=BATCH,
+    )
+    post_pk = {row.code: row.pk for row in posts}
+    post_of_tps = {t: post_pk[p.id] for p in result.posts for t in p.tps}
+    PlanTps.objects.bulk_create(
+        (
+            PlanTps(plan=plan, post_id=post_of_tps.get(code), tps_code=code, category=category.value)
+            for code, category in result.tps_categories.items()
+        ),
+        batch_size=BATCH,
+    )
+    PlanAssignment.objects.bulk_create(
+        (
+            PlanAssignment(plan=plan, post_id=post_pk[a.post], person_code=a.person, slot=a.slot, cost_km=a.cost_km)
+            for a in result.assignments
+        ),
+        batch_size=BATCH,
+    )
+    PlanUnfilled.objects.bulk_create(
+        (PlanUnfilled(plan=plan, post_id=post_pk[u.post], slot=u.slot, count=u.count) for u in result.unfilled),
+        batch_size=BATCH,
+    )
+    return plan
+
+
+def core_plan(plan: Plan) -> CorePlan:
+    """The stored version as the core's plan (for the checker, re-plans, hand edits, orders)."""
+    codes: dict[int, str] = {}
+    tps_of: dict[int, list[str]] = {}
+    categories: dict[str, Category] = {}
+    for post_pk, tps_code, category in (
+        PlanTps.objects.filter(plan=plan).order_by("id").values_list("post_id", "tps_code", "category")
+    ):
+        categories[tps_code] = Category(category)
+        if post_pk is not None:
+            tps_of.setdefault(post_pk, []).append(tps_code)
+    posts = []
+    rows = PlanPost.objects.filter(plan=plan).order_by("id")
+    for pk, code, kind, desa, kecamatan, lat, lon, category, required in rows.values_list(
+        "pk", "code", "kind", "desa_code", "kecamatan_code", "lat", "lon", "category", "required"
+    ):
+        codes[pk] = code
+        posts.append(
+            Post(
+                id=code,
+                kind=kind,
+                tps=tuple(tps_of.get(pk, ())),
+                desa_code=desa,
+                kecamatan_code=kecamatan,
+                lat=lat,
+                lon=lon,
+                category=Category(category),
+                required={str(k): int(v) for k, v in required.items()},
+            )
+        )
+    assignments = tuple(
+        Assignment(person, codes[post_pk], slot, cost)
+        for person, post_pk, slot, cost in PlanAssignment.objects.filter(plan=plan)
+        .order_by("id")
+        .values_list("person_code", "post_id", "slot", "cost_km")
+    )
+    unfilled = tuple(
+        Unfilled(codes[post_pk], slot, count)
+        for post_pk, slot, count in PlanUnfilled.objects.filter(plan=plan)
+        .order_by("id")
+        .values_list("post_id", "slot", "count")
+    )
+    return CorePlan(
+        operation=plan.operation.name,
+        pattern=plan.pattern,
+        tps_categories=categories,
+        posts=tuple(posts),
+        assignments=assignments,
+        unfilled=unfilled,
+        summary=dict(plan.summary),
+        extra=dict(plan.extra),
+    )
+
+
+def plan_file(plan: Plan) -> dict[str, Any]:
+    """The version as the plan file `siaga-plan/1` (a dict ready for JSON)."""
+    return to_json(core_plan(plan))
+
+
+def current_plan(operation: Operation | int) -> Plan | None:
+    """The operation's current plan: its newest published version (None before the first)."""
+    op_id = operation if isinstance(operation, int) else operation.pk
+    return (
+        Plan.objects.select_related("operation")
+        .filter(operation_id=op_id, status=Plan.Status.PUBLISHED)
+        .order_by("-version")
+        .first()
+    )
+
+
+def plan_rows(plan: Plan, scope: Scope | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The part of a version a scope sees, shaped as in the plan file: `posts` (with their
+    `tps`), `assignments` and `unfilled` of those posts. Three indexed queries."""
+    posts_qs = PlanPost.objects.filter(plan=plan)
+    if scope is not None:
+        posts_qs = posts_qs.in_scope(scope)
+    posts: dict[int, dict[str, Any]] = {}
+    for pk, code, kind, desa, kecamatan, lat, lon, category, required in posts_qs.order_by("id").values_list(
+        "pk", "code", "kind", "desa_code", "kecamatan_code", "lat", "lon", "category", "required"
+    ):
+        posts[pk] = {
+            "id": code,
+            "kind": kind,
+            "tps": [],
+            "desa_code": desa,
+            "kecamatan_code": kecamatan,
+            "lat": lat,
+            "lon": lon,
+            "category": category,
+            "required": required,
+        }
+    whole = scope is None or scope.whole
+    tps = PlanTps.objects.filter(plan=plan, post__isnull=False)
+    assignments = PlanAssignment.objects.filter(plan=plan)
+    unfilled = PlanUnfilled.objects.filter(plan=plan)
+    if not whole:
+        tps, assignments, unfilled = (q.filter(post_id__in=list(posts)) for q in (tps, assignments, unfilled))
+    for post_pk, code in tps.order_by("id").values_list("post_id", "tps_code"):
+        if post_pk in posts:
+            posts[post_pk]["tps"].append(code)
+    return {
+        "posts": list(posts.values()),
+        "assignments": [
+            {"person": person, "post": posts[post_pk]["id"], "slot": slot, "cost_km": cost}
+            for person, post_pk, slot, cost in assignments.order_by("id").values_list(
+                "person_code", "post_id", "slot", "cost_km"
+            )
+            if post_pk in posts
+        ],
+        "unfilled": [
+            {"post": posts[post_pk]["id"], "slot": slot, "count": count}
+            for post_pk, slot, count in unfilled.order_by("id").values_list("post_id", "slot", "count")
+            if post_pk in posts
+        ],
+    }
