@@ -1,9 +1,20 @@
-"""Planning many Polres at once: each kabupaten independently, then one merged plan.
+"""Planning many Polres at once: each part planned independently, then one merged plan.
 
-`--engine local` runs the parts in a process pool (the parts are handed to forked workers,
-not pickled); `--engine dask` sends them to a Dask cluster (a LocalCluster when no scheduler
-address is given; needs the `siaga[dask]` extra). Both give the same plan as planning each
-part in turn.
+An engine runs one task over the parts of a run (`Engine.run`): `LocalEngine` in a process
+pool on this machine, `DaskEngine` on a Dask cluster (`siaga[dask]`). Every engine keeps the
+same contract, and the merged plan is the same, byte for byte, whichever engine made it:
+
+- each part (a Polres's scenario and the task's other arguments) is sent to a worker; the
+  worker needs nothing from the parent's memory;
+- progress is reported as parts complete, in whatever order they complete;
+- a part that fails is tried once more (`RETRIES`); when it fails again the run stops with an
+  `EngineError` naming the Polres;
+- a run's tasks are its own (Dask keys carry a fresh run id), so runs sharing a scheduler
+  never get each other's plans;
+- every process a run starts ends with the run.
+
+`plan_all` and `replan_all` are the front functions; `engine` picks the backend by name
+("local", "dask") or takes an `Engine`.
 """
 
 from __future__ import annotations
@@ -11,99 +22,73 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
+import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from multiprocessing import resource_tracker
+from typing import Any, Protocol
 
 from siaga.core.data.model import Category, Plan, Scenario
 from siaga.core.planning import polres
 from siaga.core.planning.plan import plan, replan
 from siaga.core.planning.risk import RiskModel
 
-_PARTS: dict[str, Scenario] = {}
-_MODEL: RiskModel | None = None
+RETRIES = 1  # a failed part is tried this many more times before the run fails
+
+Progress = Callable[[int, int], None]  # (parts done, parts in all)
+Task = Callable[..., Plan]  # a module-level function, so workers can import it by name
+Parts = Mapping[str, tuple[Any, ...]]  # Polres code -> the task's arguments for that Polres
+
+
+class EngineError(RuntimeError):
+    """A run that could not finish; the message names the Polres whose part failed."""
+
+
+def failure(code: str, attempts: int, exc: BaseException) -> EngineError:
+    return EngineError(
+        f"Polres {code}: rencana gagal setelah {attempts} percobaan / planning failed after {attempts} attempts: "
+        f"{type(exc).__name__}: {exc}"
+    )
+
+
+class Engine(Protocol):
+    """Runs `task(*parts[code])` for every code and returns the plans by code.
+
+    Contract: progress(done, total) after each part; a failing part is retried `RETRIES`
+    times, then `EngineError` naming the Polres; no process started by the run outlives it;
+    concurrent runs (threads, or clients of one scheduler) never mix their results.
+    """
+
+    def run(self, task: Task, parts: Parts, progress: Progress | None = None) -> dict[str, Plan]: ...
+
+
+# ---------------------------------------------------------------- the front functions
 
 
 def plan_all(
     scenario: Scenario,
     model: RiskModel | None = None,
-    engine: str = "local",
+    engine: str | Engine = "local",
     workers: int | None = None,
     scheduler: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> Plan:
-    """Plan every Polres of the scenario and merge; one Polres is planned directly."""
+    """Plan every Polres of the scenario on the engine and merge, in the order of the split.
+
+    One Polres is planned as it is (the plan `plan(scenario, model)` gives).
+    """
     parts = polres.split(scenario)
+    backend = make_engine(engine, workers, scheduler)
+    with _frozen_heap():
+        plans = backend.run(plan_part, {code: (part, model) for code, part in parts.items()}, progress)
     if len(parts) == 1:
-        return plan(scenario, model)
-    # The scenario's millions of objects live until the end: keep the cyclic collector off
-    # them (in forked workers too, where scanning them would also copy their pages).
-    gc.collect()
-    gc.freeze()
-    codes = list(parts)
-    if engine == "dask":
-        plans = _dask(parts, model, scheduler, workers)
-    elif engine == "local":
-        plans = _local(parts, model, workers or os.cpu_count() or 1, progress)
-    else:
-        raise ValueError(f"unknown engine {engine!r}: use local or dask")
-    return merge(scenario, [plans[k] for k in codes])
-
-
-def _plan_part(code: str) -> tuple[str, Plan]:
-    return code, plan(_PARTS[code], _MODEL, reserve_time_limit_s=5.0)
-
-
-def _local(
-    parts: dict[str, Scenario], model: RiskModel | None, workers: int, progress: Callable[[int, int], None] | None
-) -> dict[str, Plan]:
-    global _MODEL
-    _PARTS.clear()
-    _PARTS.update(parts)
-    _MODEL = model
-    done: dict[str, Plan] = {}
-    try:
-        if workers <= 1:
-            results: Iterable[tuple[str, Plan]] = map(_plan_part, parts)
-            for code, p in results:
-                done[code] = p
-                if progress:
-                    progress(len(done), len(parts))
-            return done
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for code, p in pool.map(_plan_part, parts, chunksize=2):
-                done[code] = p
-                if progress:
-                    progress(len(done), len(parts))
-    finally:
-        _PARTS.clear()
-    return done
-
-
-def _dask(
-    parts: dict[str, Scenario], model: RiskModel | None, scheduler: str | None, workers: int | None
-) -> dict[str, Plan]:
-    try:
-        from dask.distributed import Client, LocalCluster
-    except ImportError as exc:  # the optional extra is not installed
-        raise RuntimeError("Dask tidak terpasang: pasang 'siaga[dask]' / install the siaga[dask] extra") from exc
-    if scheduler:
-        client = Client(scheduler)
-        cluster = None
-    else:
-        cluster = LocalCluster(
-            n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
-    try:
-        futures = {code: client.submit(plan, part, model, 5.0, key=f"plan-{code}") for code, part in parts.items()}
-        return {code: f.result() for code, f in futures.items()}
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        return plans[next(iter(parts))]
+    return merge(scenario, [plans[code] for code in parts])
 
 
 def replan_all(
@@ -111,13 +96,29 @@ def replan_all(
     previous: Plan,
     absent: Iterable[str] = (),
     category_changes: Mapping[str, Category] | None = None,
+    engine: str | Engine = "local",
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
 ) -> Plan:
-    """Re-plan every Polres against its part of the previous plan, and merge."""
+    """Re-plan every Polres against its part of the previous plan on the engine, and merge.
+
+    A re-plan takes milliseconds per Polres, so by default it runs in this process
+    (`workers=1`); pass `workers` or an engine to spread a national re-plan.
+    """
     parts = polres.split(scenario)
+    gone = sorted(set(absent))
+    changes = dict(category_changes or {})
     if len(parts) == 1:
-        return replan(scenario, previous, absent, category_changes)
-    gone = list(absent)
-    plans = [replan(part, _part_of(previous, part), gone, category_changes) for part in parts.values()]
+        args = {code: (part, previous, gone, changes) for code, part in parts.items()}
+    else:
+        args = {code: (part, _part_of(previous, part), gone, changes) for code, part in parts.items()}
+    backend = make_engine(engine, workers, scheduler)
+    with _frozen_heap():
+        done = backend.run(replan_part, args, progress)
+    if len(parts) == 1:
+        return done[next(iter(parts))]
+    plans = [done[code] for code in parts]
     merged = merge(scenario, plans)
     steps = [p.extra["replan"] for p in plans]
     combined = {
@@ -127,6 +128,199 @@ def replan_all(
         "kept": sum(s["kept"] for s in steps),
     }
     return replace(merged, extra={**merged.extra, "replan": combined})
+
+
+def plan_part(part: Scenario, model: RiskModel | None) -> Plan:
+    """The task of `plan_all`: one Polres's plan."""
+    return plan(part, model)
+
+
+def replan_part(part: Scenario, previous: Plan, absent: list[str], category_changes: Mapping[str, Category]) -> Plan:
+    """The task of `replan_all`: one Polres's re-plan against its part of the previous plan."""
+    return replan(part, previous, absent, category_changes)
+
+
+def make_engine(engine: str | Engine, workers: int | None = None, scheduler: str | None = None) -> Engine:
+    """The engine by name ("local", "dask"), or the engine given."""
+    if not isinstance(engine, str):
+        return engine
+    if engine == "local":
+        return LocalEngine(workers)
+    if engine == "dask":
+        return DaskEngine(scheduler, workers)
+    raise ValueError(f"mesin {engine!r} tidak dikenal (local, dask) / unknown engine {engine!r}: local or dask")
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """The scenario's millions of objects live through the run: keep the cyclic collector off
+    them while the plans come back (a national run allocates millions more)."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+# ---------------------------------------------------------------- the local engine
+
+
+@dataclass(frozen=True)
+class LocalEngine:
+    """A process pool on this machine: `workers` processes (the CPU count when None).
+
+    Workers are spawned, not forked, so a run is safe from a threaded parent (a web job, a
+    Dask client) and workers hold only the parts sent to them. One worker, or one part,
+    runs in this process. A worker that dies breaks the pool: a new pool takes the parts
+    left, and each of them counts the break as one failed attempt.
+    """
+
+    workers: int | None = None
+
+    def run(self, task: Task, parts: Parts, progress: Progress | None = None) -> dict[str, Plan]:
+        workers = min(self.workers or os.cpu_count() or 1, len(parts))
+        if workers <= 1:
+            return _in_process(task, parts, progress)
+        with _owned_processes():
+            return _in_pool(task, parts, workers, progress)
+
+
+def _in_process(task: Task, parts: Parts, progress: Progress | None) -> dict[str, Plan]:
+    done: dict[str, Plan] = {}
+    for code, args in parts.items():
+        for attempt in range(RETRIES + 1):
+            try:
+                done[code] = task(*args)
+                break
+            except Exception as exc:
+                if attempt == RETRIES:
+                    raise failure(code, attempt + 1, exc) from exc
+        if progress:
+            progress(len(done), len(parts))
+    return done
+
+
+def _in_pool(task: Task, parts: Parts, workers: int, progress: Progress | None) -> dict[str, Plan]:
+    done: dict[str, Plan] = {}
+    failed: Counter[str] = Counter()
+    while len(done) < len(parts):
+        left = [code for code in parts if code not in done]
+        pool = ProcessPoolExecutor(min(workers, len(left)), mp_context=multiprocessing.get_context("spawn"))
+        try:
+            running: dict[Future[Plan], str] = {pool.submit(task, *parts[code]): code for code in left}
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    code = running.pop(future)
+                    exc = future.exception()
+                    if exc is None:
+                        done[code] = future.result()
+                        if progress:
+                            progress(len(done), len(parts))
+                        continue
+                    failed[code] += 1
+                    if failed[code] > RETRIES:
+                        raise failure(code, failed[code], exc) from exc
+                    if isinstance(exc, BrokenProcessPool):
+                        continue  # the pool is gone: the next pool takes this part
+                    try:
+                        running[pool.submit(task, *parts[code])] = code
+                    except BrokenProcessPool:
+                        continue  # broken meanwhile: the next pool takes it
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return done
+
+
+# The resource tracker: Python starts one helper process per interpreter the first time a
+# spawned pool or cluster needs named semaphores, and leaves it running. A run that started
+# it stops it when the last run of this process that may use it ends.
+_owners_lock = threading.Lock()
+_owners = 0
+_tracker_was_ours = False
+
+
+@contextmanager
+def _owned_processes() -> Iterator[None]:
+    """Every process started inside ends with it (the run's own pool or cluster ends itself)."""
+    global _owners, _tracker_was_ours
+    with _owners_lock:
+        if _owners == 0:
+            _tracker_was_ours = getattr(resource_tracker._resource_tracker, "_pid", None) is None
+        _owners += 1
+    try:
+        yield
+    finally:
+        with _owners_lock:
+            _owners -= 1
+            if _owners == 0 and _tracker_was_ours:
+                gc.collect()  # the pool's semaphores are unregistered as they are collected
+                resource_tracker._resource_tracker._stop()
+
+
+# ---------------------------------------------------------------- the Dask engine
+
+
+@dataclass(frozen=True)
+class DaskEngine:
+    """A Dask cluster: the scheduler at `scheduler`, or a LocalCluster of `workers` processes
+    (the CPU count when None) made for the run and closed after it.
+
+    Each part is one task keyed `siaga-<task>-<polres>-<run id>`, sent with its part and
+    `retries=RETRIES`; a worker that dies has its tasks rescheduled by the scheduler too.
+    Workers need the same `siaga[dask]` install as the client (docs/scale.md).
+    """
+
+    scheduler: str | None = None
+    workers: int | None = None
+
+    def run(self, task: Task, parts: Parts, progress: Progress | None = None) -> dict[str, Plan]:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError as exc:  # the optional extra is not installed
+            raise RuntimeError("Dask tidak terpasang: pasang 'siaga[dask]' / install the siaga[dask] extra") from exc
+        if self.scheduler:
+            with Client(self.scheduler, set_as_default=False) as client:
+                return _on_dask(client, task, parts, progress)
+        with (
+            _owned_processes(),
+            LocalCluster(
+                n_workers=self.workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            ) as cluster,
+            Client(cluster, set_as_default=False) as client,
+        ):
+            return _on_dask(client, task, parts, progress)
+
+
+def _on_dask(client: Any, task: Task, parts: Parts, progress: Progress | None) -> dict[str, Plan]:
+    from dask.distributed import as_completed
+
+    run = uuid.uuid4().hex
+    name = getattr(task, "__name__", "task").replace("_", "-")
+    futures = {
+        client.submit(task, *args, key=f"siaga-{name}-{code}-{run}", retries=RETRIES, pure=False): code
+        for code, args in parts.items()
+    }
+    done: dict[str, Plan] = {}
+    try:
+        for future in as_completed(futures, loop=client.loop):
+            code = futures[future]
+            try:
+                done[code] = future.result()
+            except Exception as exc:
+                raise failure(code, RETRIES + 1, exc) from exc
+            if progress:
+                progress(len(done), len(parts))
+    finally:
+        client.cancel(list(futures))
+    return done
+
+
+# ---------------------------------------------------------------- parts and the merge
 
 
 def _part_of(plan_: Plan, part: Scenario) -> Plan:
@@ -158,7 +352,6 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
     summary["idle"] = len(scenario.personnel) - summary["assigned"]
     shortfall: dict[str, Counter[str]] = {}
     below: dict[str, object] = {}
-    timings: Counter[str] = Counter()
     warnings: list[str] = []
     for p in plans:
         for key, value in dict(p.extra.get("shortfall", {})).items():
@@ -166,7 +359,6 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
                 below.update(value)
             else:
                 shortfall.setdefault(key, Counter()).update(value)
-        timings.update(dict(p.extra.get("timings_ms", {})))
         warnings += [w for w in p.extra.get("warnings", []) if w not in warnings]
     return Plan(
         operation=scenario.operation.name,
@@ -188,6 +380,5 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
                 "method": "per polres",
             },
             "shortfall": {**{k: dict(v) for k, v in shortfall.items()}, "tps_below_pattern": below},
-            "timings_ms_summed_over_polres": dict(timings),
         },
     )

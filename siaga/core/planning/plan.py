@@ -9,10 +9,9 @@ among optimal plans, moves the fewest people.
 from __future__ import annotations
 
 import math
-import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -42,6 +41,9 @@ SCALE = 1_000_000  # integer cost units per km in the flow (millimetres)
 REPLAN_SCALE = 1_000  # metres: leaves room in 64 bits for the "fewest moved" tie-break
 SLOT_OF_FORCE = {Force.POLRI: "POLRI", Force.TNI: "TNI", Force.LINMAS: "LINMAS", Force.BRIMOB: "BRIMOB"}
 SLOTS = ("POLRI", "TNI", "LINMAS", "BRIMOB")
+# CP-SAT work for one Polres's reserve placement, in deterministic seconds (solvers.py):
+# a limit of work, not of time, so the placement is the same on any load.
+RESERVE_WORK = 5.0
 
 
 def slot_weight(post: Post) -> int:
@@ -68,18 +70,15 @@ def pattern_warnings(rows: Mapping[Category, PatternRow]) -> list[str]:
 # ---------------------------------------------------------------- the pipeline
 
 
-def plan(scenario: Scenario, model: RiskModel | None = None, reserve_time_limit_s: float = 10.0) -> Plan:
-    clock = _Clock()
+def plan(scenario: Scenario, model: RiskModel | None = None, reserve_work: float = RESERVE_WORK) -> Plan:
+    """The plan of one Polres. A function of its arguments alone: the same scenario gives the
+    same plan, byte for byte in its plan file, on any machine load (no clock in it)."""
     categories = {k: a.category for k, a in assess(scenario, model).items()}
-    clock.lap("categories")
     rows = pattern_rows(scenario)
     formation = form_posts(list(scenario.tps), categories, rows, scenario.operation, scenario.region_by_code())
-    clock.lap("posts")
-    reserve_posts, placement = _reserves(scenario, categories, reserve_time_limit_s)
-    clock.lap("reserves")
+    reserve_posts, placement = _reserves(scenario, categories, reserve_work)
     posts = formation.posts + tuple(reserve_posts)
     solution = _assign(scenario, posts)
-    clock.lap("assignment")
     extra = {
         "warnings": pattern_warnings(rows),
         "post_floor": formation.floor,
@@ -87,7 +86,7 @@ def plan(scenario: Scenario, model: RiskModel | None = None, reserve_time_limit_
         "tps_posts": sum(1 for p in formation.posts if p.kind == "TPS"),
         "reserve": reserve_report(placement),
     }
-    return _finish(scenario, categories, posts, solution, placement, extra, clock)
+    return _finish(scenario, categories, posts, solution, placement, extra)
 
 
 def _finish(
@@ -97,12 +96,9 @@ def _finish(
     solution: _Solution,
     placement: reserves.Placement,
     extra: dict[str, object],
-    clock: _Clock,
 ) -> Plan:
     summary = _summary(scenario, posts, solution, placement)
     extra["shortfall"] = shortfall(scenario, posts, solution.unfilled)
-    clock.lap("report")
-    extra["timings_ms"] = clock.laps
     return Plan(
         operation=scenario.operation.name,
         pattern=scenario.operation.pattern,
@@ -126,17 +122,6 @@ def reserve_report(placement: reserves.Placement) -> dict[str, object]:
     }
 
 
-@dataclass
-class _Clock:
-    start: float = field(default_factory=time.perf_counter)
-    laps: dict[str, float] = field(default_factory=dict)
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.laps[name] = round((now - self.start) * 1000, 1)
-        self.start = now
-
-
 # ---------------------------------------------------------------- reserves
 
 
@@ -151,12 +136,12 @@ def _reserve_inputs(
 
 
 def _reserves(
-    scenario: Scenario, categories: Mapping[str, Category], time_limit_s: float
+    scenario: Scenario, categories: Mapping[str, Category], work: float
 ) -> tuple[list[Post], reserves.Placement]:
     op = scenario.operation
     teams = sum(1 for p in scenario.personnel if p.available and p.force == Force.BRIMOB) // op.reserve_team_size
     sites, targets, reach_km = _reserve_inputs(scenario, categories)
-    placement = reserves.place_reserves(sites, targets, teams, reach_km, time_limit_s)
+    placement = reserves.place_reserves(sites, targets, teams, reach_km, work)
     unit_by_code = scenario.unit_by_code()
     posts = []
     seen: Counter[str] = Counter()
@@ -458,7 +443,6 @@ def replan(
 ) -> Plan:
     """The plan after people drop out or TPS change category: same objective first, then the
     fewest people moved; posts are kept where still valid."""
-    clock = _Clock()
     earlier = dict(previous.extra.get("replan", {}))
     gone = set(absent) | set(earlier.get("absent", []))
     changes = {k: Category(v) for k, v in dict(earlier.get("category_changes", {})).items()}
@@ -466,10 +450,8 @@ def replan(
     scenario = with_replan_inputs(scenario, gone, changes)
     categories = {**previous.tps_categories, **changes}
     posts = _kept_posts(scenario, previous, categories, changes)
-    clock.lap("posts")
     previous_slot = {a.person: (a.post, a.slot) for a in previous.assignments}
     solution = _assign(scenario, posts, previous_slot)
-    clock.lap("assignment")
     moved = sum(1 for a in solution.assignments if previous_slot.get(a.person) != (a.post, a.slot))
     placement = _kept_reserves(scenario, categories, posts)
     extra: dict[str, object] = {
@@ -482,10 +464,11 @@ def replan(
             "kept": sum(1 for a in solution.assignments if previous_slot.get(a.person) == (a.post, a.slot)),
         },
     }
-    return _finish(scenario, categories, posts, solution, placement, extra, clock)
+    return _finish(scenario, categories, posts, solution, placement, extra)
 
 
-# What a re-plan works out anew rather than carrying over from the plan it starts from.
+# What a re-plan works out anew rather than carrying over from the plan it starts from
+# (plan files of earlier versions carry "timings_ms"; a plan holds no clock readings now).
 REPLAN_DROPS = ("shortfall", "timings_ms", "reserve", "edited_by_hand")
 
 

@@ -6,6 +6,11 @@
   minimising cost minus rewards is the exact optimum. People may stay idle.
 - `max_covering`: choose sites to maximise the weight of covered targets (reserve teams).
 - `min_groups`: the fewest groups of bounded size, each within reach of a centre (posts).
+
+The CP-SAT models stop on a work limit, never on the clock: `work_limit` is CP-SAT's
+deterministic time (about a second of work on a quiet machine per unit), searched by one
+worker with a fixed seed. So the same model gives the same answer however busy the machine
+is, and a plan made twice is the same plan.
 """
 
 from __future__ import annotations
@@ -106,13 +111,13 @@ def solve(
 
 
 def max_covering(
-    n_sites: int, coverage: dict[frozenset[int], int], open_sites: int, time_limit_s: float
+    n_sites: int, coverage: dict[frozenset[int], int], open_sites: int, work_limit: float
 ) -> tuple[frozenset[int] | None, float, bool]:
     """Open at most `open_sites` sites to maximise the weight of covered target sets.
 
     `coverage` maps a set of sites to the weight of the targets any of them covers. Returns
-    the chosen sites (None when nothing was found in time), the proven upper bound and
-    whether the choice is proven optimal.
+    the chosen sites (None when nothing was found within `work_limit`), the proven upper
+    bound and whether the choice is proven optimal.
     """
     model = cp_model.CpModel()
     y = [model.new_bool_var(f"y{j}") for j in range(n_sites)]
@@ -123,7 +128,7 @@ def max_covering(
         terms.append(weight * z)
     model.add(sum(y) <= open_sites)
     model.maximize(sum(terms))
-    status, solver = _solve(model, time_limit_s)
+    status, solver = _solve(model, work_limit)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, 0.0, False
     chosen = frozenset(j for j in range(n_sites) if solver.value(y[j]))
@@ -131,13 +136,13 @@ def max_covering(
 
 
 def min_groups(
-    reach: Sequence[frozenset[int]], capacity: int, time_limit_s: float
+    reach: Sequence[frozenset[int]], capacity: int, work_limit: float
 ) -> tuple[list[tuple[int, list[int]]] | None, int]:
     """Partition items 0..n-1 into the fewest groups of at most `capacity` items, each group
     led by a centre item that reaches (`reach[c]`) every member.
 
-    Returns (centre, members) groups (None when nothing was found in time) and the proven
-    lower bound on the number of groups.
+    Returns (centre, members) groups (None when nothing was found within `work_limit`) and
+    the proven lower bound on the number of groups.
     """
     n = len(reach)
     model = cp_model.CpModel()
@@ -150,7 +155,7 @@ def min_groups(
         model.add(sum(inside) <= capacity * centre[c])
         model.add_implication(centre[c], member[(c, c)])
     model.minimize(sum(centre))
-    status, solver = _solve(model, time_limit_s)
+    status, solver = _solve(model, work_limit)
     bound = int(-(-solver.best_objective_bound // 1)) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else 0
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, bound
@@ -160,9 +165,11 @@ def min_groups(
     return groups, bound
 
 
-def _solve(model: cp_model.CpModel, time_limit_s: float) -> tuple[Any, cp_model.CpSolver]:
+def _solve(model: cp_model.CpModel, work_limit: float) -> tuple[Any, cp_model.CpSolver]:
+    """Solve within `work_limit` deterministic seconds: one search worker (several would race,
+    and the winner depends on the machine's load), a fixed seed, no wall-clock limit."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.max_deterministic_time = work_limit
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 1
     return solver.solve(model), solver
