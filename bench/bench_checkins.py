@@ -82,7 +82,7 @@ class Console:
         self.manage("demo")
         code = (
             "import json; from siaga.plans.models import Plan; p = Plan.objects.order_by('pk').first(); "
-            "print(json.dumps([p.pk, sorted({a['person'] for a in p.data['assignments']})]))"
+            "print(json.dumps([p.pk, sorted(set(p.assignments.values_list('person_code', flat=True)))]))"
         )
         plan, people = json.loads(self.manage("shell", "-c", code).strip().splitlines()[-1])
         return int(plan), list(people)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from siaga.accounts.roles import can, role_of
 from siaga.accounts.scope import Scope
 from siaga.field import services
-from siaga.field.models import KEY_LENGTH, AbsenteeReplan, EquipmentItem
+from siaga.field.models import KEY_LENGTH, AbsenteeReplan, CheckIn, EquipmentItem
 from siaga.field.views_common import on_current_plan
 from siaga.operations.models import Person
 from siaga.plans.models import Plan, PlanJob
@@ -35,7 +35,7 @@ def _may_write(request: HttpRequest) -> bool:
 def _expected(plan: Plan, request: HttpRequest) -> list[dict[str, Any]]:
     """The people of the plan the user may see, with their post and whether they are present."""
     people = services._visible_people(plan, request.user)
-    present = set(plan.checkins.filter(person_code__in=people).values_list("person_code", flat=True))
+    present = set(CheckIn.objects.filter(operation_id=plan.operation_id, person_code__in=people).values_list("person_code", flat=True))
     persons = {
         p.code: p for p in Person.objects.filter(operation_id=plan.operation_id, code__in=people).order_by("code")
     }

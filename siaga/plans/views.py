@@ -11,7 +11,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -82,10 +82,13 @@ def plan_start(request: HttpRequest, op_id: int) -> HttpResponse:
 
 
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """The job's progress; htmx polls it every second and is sent to the plan when done."""
+    """The job's progress; htmx polls it every second. A plan job sends the page to its plan
+    when done; an orders job turns into the download links."""
     require(request.user, "view")
     job = get_object_or_404(PlanJob.objects.select_related("operation", "plan", "created_by"), pk=pk)
     polled = bool(request.headers.get("HX-Request"))
+    if job.kind == "orders" and job.plan is not None:
+        return _orders_panel(request, job.plan, str(job.params.get("kecamatan", "")), job, polled)
     if polled and job.status == PlanJob.Status.DONE and job.plan is not None:
         response = HttpResponse()
         response["HX-Redirect"] = reverse("plan_detail", args=[job.plan.pk])
@@ -97,6 +100,14 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
         "line": job.message.partition("\n")[0],
     }
     return render(request, "plans/_job.html" if polled else "plans/job.html", context)
+
+
+def _orders_panel(request: HttpRequest, plan: Plan, kecamatan: str, job: PlanJob, polled: bool) -> HttpResponse:
+    """The orders buttons of the plan (progress, then links), alone for htmx or on the job page."""
+    if not Scope.of(request.user).sees_kecamatan(kecamatan):
+        raise Http404  # a sector chief polls only their kecamatan's orders
+    context = {"operation": plan.operation, **services.orders_state(plan, kecamatan, job)}
+    return render(request, "plans/_orders.html" if polled else "plans/orders_job.html", context)
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -131,8 +142,9 @@ def plan_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def plan_orders(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    """The Sprin, the ploting workbook or the cards of an approved plan; a sector chief gets
-    their kecamatan's."""
+    """The Sprin, the ploting workbook or the cards of an approved plan, as a stored file; a
+    sector chief gets their kecamatan's. Orders not stored yet are made by a job: htmx gets
+    the buttons with its progress, a plain request the job's page."""
     plan = plan_for(request, pk)
     if name not in services.ORDER_FILES:
         raise Http404
@@ -141,15 +153,22 @@ def plan_orders(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         raise PermissionDenied("no kecamatan")
     scope = where.label
     try:
-        data = services.orders_file(plan, name, scope, request)
+        found = services.orders_file(plan, name, scope, request)
     except services.PlanError as exc:
         messages.error(request, str(exc))
         return redirect("plan_detail", plan.pk)
-    response = HttpResponse(data, content_type=services.ORDER_FILES[name])
+    if isinstance(found, PlanJob):
+        if request.headers.get("HX-Request"):
+            return _orders_panel(request, plan, scope, found, polled=True)
+        return redirect("job_status", found.pk)
     suffix = f"-{scope}" if scope else ""
     stem, _, ext = name.partition(".")
-    response["Content-Disposition"] = f'attachment; filename="{stem}-v{plan.version}{suffix}.{ext}"'
-    return response
+    return FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=f"{stem}-v{plan.version}{suffix}.{ext}",
+        content_type=services.ORDER_FILES[name],
+    )
 
 
 @require_POST

@@ -105,3 +105,22 @@ def own_post(plan: Any) -> str:
 
     user = get_user_model().objects.get(username="field_officer")
     return sorted(own_posts(plan, user) or [""])[0]
+
+
+def copy_plan(plan: Any, operation: Any) -> Any:
+    """The rows of `plan` saved as a version of another operation (for cross-operation refusals)."""
+    from siaga.plans.store import core_plan, save_plan
+
+    return save_plan(operation, core_plan(plan), scenario_for(plan.operation), None)
+
+
+def publish(plan: Any) -> Any:
+    """Make `plan` its operation's current plan (inside the test's transaction)."""
+    from siaga.plans.models import Plan
+
+    Plan.objects.filter(operation_id=plan.operation_id, status=Plan.Status.PUBLISHED).update(
+        status=Plan.Status.SUPERSEDED
+    )
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
+    plan.refresh_from_db()
+    return plan

@@ -15,16 +15,24 @@ from siaga.core.documents import tokens
 from siaga.field.models import AbsenteeReplan, CheckIn, EquipmentItem
 from siaga.operations.models import Unit
 from siaga.plans.models import Plan, PlanJob
-from tests.web.conftest import OTHER_SECTOR, SECTOR
+from siaga.plans.store import plan_file
+from tests.web.conftest import OTHER_SECTOR, SECTOR, publish
+
+
+@pytest.fixture(autouse=True)
+def _current(plan: Any) -> Any:
+    """The field works on the operation's published plan."""
+    return publish(plan)
+
 
 _keys = itertools.count()
 
 
 def people_in(plan: Plan, kecamatan: str | None = None) -> list[str]:
-    posts = {p["id"]: p for p in plan.data["posts"]}
+    posts = {p["id"]: p for p in plan_file(plan)["posts"]}
     return [
         a["person"]
-        for a in plan.data["assignments"]
+        for a in plan_file(plan)["assignments"]
         if kecamatan is None or posts[a["post"]]["kecamatan_code"] == kecamatan
     ]
 
@@ -76,7 +84,10 @@ def test_the_form_without_script_checks_in_and_says_so(as_planner, plan):
 
 def test_a_genuine_card_token_checks_in(as_planner, plan, card_key):
     nrp = people_in(plan)[0]
-    answer = check_in(as_planner, plan, token=tokens.sign({"nrp": nrp, "plan": "x", "post": "p"}, card_key))
+    post_code = plan.assignments.get(person_code=nrp).post.code
+    answer = check_in(
+        as_planner, plan, token=tokens.sign({"nrp": nrp, "plan": plan.digest, "post": post_code}, card_key)
+    )
     assert answer.status_code == 200 and answer.json()["person_code"] == nrp
     assert CheckIn.objects.get().method == "qr"
 

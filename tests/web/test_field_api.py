@@ -13,7 +13,15 @@ from django.test import Client
 from siaga.core.documents import tokens
 from siaga.field.models import CheckIn, Dispatch, Incident, PostStatus
 from siaga.plans.models import Plan, PlanJob
-from tests.web.conftest import OTHER_SECTOR, SECTOR
+from siaga.plans.store import plan_file
+from tests.web.conftest import OTHER_SECTOR, SECTOR, publish
+
+
+@pytest.fixture(autouse=True)
+def _current(plan: Any) -> Any:
+    """The field works on the operation's published plan."""
+    return publish(plan)
+
 
 _keys = itertools.count()
 
@@ -27,16 +35,16 @@ def post(client: Client, url: str, body: Any = None, key: str | None = "auto") -
 
 
 def people_in(plan: Plan, kecamatan: str | None = None) -> list[str]:
-    posts = {p["id"]: p for p in plan.data["posts"]}
+    posts = {p["id"]: p for p in plan_file(plan)["posts"]}
     return [
         a["person"]
-        for a in plan.data["assignments"]
+        for a in plan_file(plan)["assignments"]
         if kecamatan is None or posts[a["post"]]["kecamatan_code"] == kecamatan
     ]
 
 
 def post_in(plan: Plan, kecamatan: str, kind: str = "TPS") -> dict[str, Any]:
-    return next(p for p in plan.data["posts"] if p["kecamatan_code"] == kecamatan and p["kind"] == kind)
+    return next(p for p in plan_file(plan)["posts"] if p["kecamatan_code"] == kecamatan and p["kind"] == kind)
 
 
 @pytest.fixture
@@ -77,12 +85,48 @@ def test_it_requires_an_idempotency_key(as_planner, plan):
     assert not CheckIn.objects.exists()
 
 
+def card(plan, nrp, key, version=None, post_code=None):
+    mine = post_code or plan.assignments.get(person_code=nrp).post.code
+    return tokens.sign({"nrp": nrp, "plan": version or plan.digest, "post": mine}, key)
+
+
 def test_it_checks_in_by_a_genuine_card_token(as_planner, plan, card_key):
     nrp = people_in(plan)[0]
-    token = tokens.sign({"nrp": nrp, "plan": "x", "post": "p"}, card_key)
-    response = post(as_planner, f"/api/plans/{plan.pk}/checkins", {"token": token})
+    response = post(as_planner, f"/api/plans/{plan.pk}/checkins", {"token": card(plan, nrp, card_key)})
     assert response.status_code == 201, response.content
     assert CheckIn.objects.get().method == "qr"
+    assert response.json()["version"] == plan.version and response.json()["note"] == ""
+
+
+@pytest.mark.parametrize("wrong", ["plan", "post"])
+def test_it_refuses_a_card_token_naming_another_plan_or_post(as_planner, plan, card_key, wrong):
+    nrp = people_in(plan)[0]
+    other_post = plan.posts.exclude(assignments__person_code=nrp).first().code
+    token = card(
+        plan, nrp, card_key, version="x" if wrong == "plan" else None, post_code=other_post if wrong == "post" else None
+    )
+    response = post(as_planner, f"/api/plans/{plan.pk}/checkins", {"token": token})
+    assert response.status_code == 422
+    reason = response.json()["detail"]
+    assert ("bukan kartu rencana operasi ini" in reason) if wrong == "plan" else ("pos pada kartu" in reason)
+    assert not CheckIn.objects.exists()
+
+
+def test_it_answers_a_card_of_an_older_version_with_the_current_post(as_planner, plan, card_key):
+    from siaga.operations.services import scenario_for
+    from siaga.plans.store import core_plan, save_plan
+
+    nrp = people_in(plan)[0]
+    old_card = card(plan, nrp, card_key)
+    newer = save_plan(plan.operation, core_plan(plan), scenario_for(plan.operation), None, parent=plan)
+    newer.digest = "0123456789abcdef"  # the same roster under a new version stamp
+    newer.save(update_fields=["digest"])
+    publish(newer)
+    response = post(as_planner, f"/api/plans/{newer.pk}/checkins", {"token": old_card})
+    assert response.status_code == 201, response.content
+    note = response.json()["note"]
+    assert f"Kartu dari versi {plan.version}" in note and f"versi {newer.version}" in note
+    assert plan.assignments.get(person_code=nrp).post.code in note
 
 
 def test_it_refuses_a_tampered_card_token(as_planner, plan, card_key):
@@ -135,14 +179,14 @@ def test_it_turns_absentees_into_a_replan(as_planner, plan, settings):
     settings.SIAGA_JOBS_INLINE = True
     people = people_in(plan)
     for nrp in people[1:]:
-        CheckIn.objects.create(plan=plan, person_code=nrp, method="list", key=f"list-{nrp}")
+        CheckIn.objects.create(operation=plan.operation, person_code=nrp, method="list", key=f"list-{nrp}")
     response = post(as_planner, f"/api/plans/{plan.pk}/absentees/replan", {}, key="replan-1")
     assert response.status_code == 201, response.content
     assert response.json()["absent"] == [people[0]]
     job = PlanJob.objects.get(pk=response.json()["job"])
     assert job.status == PlanJob.Status.DONE, job.message
     assert job.kind == "replan" and job.params["absent"] == [people[0]]
-    assert people[0] not in {a["person"] for a in job.plan.data["assignments"]}
+    assert people[0] not in {a["person"] for a in plan_file(job.plan)["assignments"]}
     again = post(as_planner, f"/api/plans/{plan.pk}/absentees/replan", {}, key="replan-1")
     assert again.json()["job"] == job.pk
     assert PlanJob.objects.filter(kind="replan").count() == 1
@@ -240,7 +284,7 @@ def test_it_stores_one_incident_for_a_retried_key(as_planner, plan):
 
 
 def test_it_suggests_the_reserve_that_arrives_first(as_planner, plan):
-    reserves = [p for p in plan.data["posts"] if p["kind"] == "RESERVE"]
+    reserves = [p for p in plan_file(plan)["posts"] if p["kind"] == "RESERVE"]
     target = reserves[-1]
     body = {"kind": "kericuhan", "severity": 3, "post_id": post_in(plan, SECTOR)["id"]}
     body.update(lat=target["lat"] + 0.001, lon=target["lon"])

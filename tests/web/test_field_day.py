@@ -14,7 +14,15 @@ from django.test import Client
 
 from siaga.field.models import CheckIn, Incident
 from siaga.plans.models import Plan
-from tests.web.conftest import OTHER_SECTOR, SECTOR
+from siaga.plans.store import plan_file
+from tests.web.conftest import OTHER_SECTOR, SECTOR, publish
+
+
+@pytest.fixture(autouse=True)
+def _current(plan: Any) -> Any:
+    """The field works on the operation's published plan."""
+    return publish(plan)
+
 
 _keys = itertools.count()
 
@@ -25,7 +33,7 @@ def post(client: Client, url: str, body: Any = None, key: str | None = None) -> 
 
 
 def post_in(plan: Plan, kecamatan: str, kind: str = "TPS") -> dict[str, Any]:
-    return next(p for p in plan.data["posts"] if p["kecamatan_code"] == kecamatan and p["kind"] == kind)
+    return next(p for p in plan_file(plan)["posts"] if p["kecamatan_code"] == kecamatan and p["kind"] == kind)
 
 
 def set_status(client: Client, plan: Plan, post_id: str, status: str, **where: float) -> Any:
@@ -112,7 +120,7 @@ def test_a_sector_chief_does_not_see_another_kecamatans_incident(as_planner, as_
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is needed")
 def test_the_report_is_a_pdf_with_attendance_incidents_and_coverage(as_planner, plan, tmp_path):
-    people = [a["person"] for a in plan.data["assignments"]][:3]
+    people = [a["person"] for a in plan_file(plan)["assignments"]][:3]
     for nrp in people:
         assert post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp}).status_code == 201
     mine = post_in(plan, SECTOR)
@@ -127,7 +135,7 @@ def test_the_report_is_a_pdf_with_attendance_incidents_and_coverage(as_planner, 
     assert response.content.startswith(b"%PDF")
     (tmp_path / "r.pdf").write_bytes(response.content)
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
-    expected = len({a["person"] for a in plan.data["assignments"]})
+    expected = len({a["person"] for a in plan_file(plan)["assignments"]})
     assert CheckIn.objects.count() == 3
     assert f"Hadir 3 dari {expected}" in text
     assert "politik" in text and "amplop" in text  # the table wraps them

@@ -6,11 +6,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 
-from tests.web.conftest import client_for
+from tests.web.conftest import client_for, publish
+
+
+@pytest.fixture(autouse=True)
+def _current(plan: Any) -> Any:
+    """The field works on the operation's published plan."""
+    return publish(plan)
+
 
 EXAMPLES = 15
 

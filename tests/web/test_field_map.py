@@ -7,10 +7,19 @@ import itertools
 import json
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from siaga.plans.models import Plan
-from tests.web.conftest import OTHER_SECTOR, SECTOR
+from siaga.plans.store import plan_file
+from tests.web.conftest import OTHER_SECTOR, SECTOR, publish
+
+
+@pytest.fixture(autouse=True)
+def _current(plan: Any) -> Any:
+    """The field works on the operation's published plan."""
+    return publish(plan)
+
 
 _keys = itertools.count()
 
@@ -21,7 +30,7 @@ def post(client: Client, url: str, body: Any = None) -> Any:
 
 
 def post_in(plan: Plan, kecamatan: str) -> dict[str, Any]:
-    return next(p for p in plan.data["posts"] if p["kecamatan_code"] == kecamatan and p["kind"] == "TPS")
+    return next(p for p in plan_file(plan)["posts"] if p["kecamatan_code"] == kecamatan and p["kind"] == "TPS")
 
 
 def posts_geojson(client: Client, plan: Plan) -> dict[str, dict[str, Any]]:

@@ -5,21 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.contrib.auth import get_user_model
 
 from siaga.accounts.models import Profile
 from siaga.field.models import Incident
 from siaga.operations.models import Tps
-from tests.web.conftest import OTHER_SECTOR, SECTOR, client_for, own_post
+from siaga.plans.store import plan_file
+from tests.web.conftest import OTHER_SECTOR, SECTOR, client_for, own_post, publish
 from tests.web.test_field_api import post
 
 
+@pytest.fixture(autouse=True)
+def _current(plan: Any) -> Any:
+    """The field works on the operation's published plan."""
+    return publish(plan)
+
+
 def other_post(plan: Any, mine: str, kecamatan: str = SECTOR) -> dict[str, Any]:
-    return next(p for p in plan.data["posts"] if p["kecamatan_code"] == kecamatan and p["id"] != mine)
+    return next(p for p in plan_file(plan)["posts"] if p["kecamatan_code"] == kecamatan and p["id"] != mine)
 
 
 def posts_by_id(plan: Any) -> dict[str, dict[str, Any]]:
-    return {p["id"]: p for p in plan.data["posts"]}
+    return {p["id"]: p for p in plan_file(plan)["posts"]}
 
 
 def test_the_persona_leads_a_tps_post_in_the_sector(plan):
@@ -33,7 +41,7 @@ def test_the_phone_page_shows_only_their_post_and_their_assignment(as_field_offi
     assert 'id="assignment"' in body and mine in body
     code = Profile.objects.get(user__username="field_officer").person_code
     assert code in body  # themselves
-    options = [p["id"] for p in plan.data["posts"] if f'<option value="{p["id"]}"' in body]
+    options = [p["id"] for p in plan_file(plan)["posts"] if f'<option value="{p["id"]}"' in body]
     assert options == [mine]
     assert "Cadangan terdekat" in body or "nearest" in body.lower()
 
@@ -93,7 +101,7 @@ def test_they_do_not_check_in_people_or_read_the_roster(as_field_officer, plan, 
     ):
         assert as_field_officer.get(url).status_code in (403, 404), url
     readiness = as_field_officer.get(f"/api/plans/{plan.pk}/readiness").json()
-    crew = [a for a in plan.data["assignments"] if a["post"] == own_post(plan)]
+    crew = [a for a in plan_file(plan)["assignments"] if a["post"] == own_post(plan)]
     assert readiness["expected"] == len(crew)
 
 
@@ -103,5 +111,5 @@ def test_without_an_assignment_they_see_no_post(db, plan):
     client = client_for("stray")
     body = client.get(f"/plans/{plan.pk}/phone/").content.decode()
     assert 'id="assignment-none"' in body and "<option value=" not in body.split('id="post"')[1].split("</select>")[0]
-    target = plan.data["posts"][0]["id"]
+    target = plan_file(plan)["posts"][0]["id"]
     assert post(client, f"/api/plans/{plan.pk}/posts/{target}/status", {"status": "tiba"}).status_code == 404

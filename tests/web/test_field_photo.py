@@ -13,7 +13,15 @@ from django.test import Client
 
 from siaga.field.models import Incident, IncidentAction
 from siaga.plans.models import Plan
-from tests.web.conftest import OTHER_SECTOR, SECTOR
+from siaga.plans.store import plan_file
+from tests.web.conftest import OTHER_SECTOR, SECTOR, publish
+
+
+@pytest.fixture(autouse=True)
+def _current(plan: Any) -> Any:
+    """The field works on the operation's published plan."""
+    return publish(plan)
+
 
 _keys = itertools.count()
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
@@ -27,7 +35,7 @@ def media(settings: Any, tmp_path: Path) -> Path:
 
 
 def report(client: Client, plan: Plan, kecamatan: str = SECTOR) -> int:
-    post = next(p for p in plan.data["posts"] if p["kecamatan_code"] == kecamatan and p["kind"] == "TPS")
+    post = next(p for p in plan_file(plan)["posts"] if p["kecamatan_code"] == kecamatan and p["kind"] == "TPS")
     body = {"kind": "kericuhan", "severity": 2, "post_id": post["id"]}
     headers = {"Idempotency-Key": f"photo-incident-{next(_keys)}"}
     response = client.post(f"/api/plans/{plan.pk}/incidents", body, content_type="application/json", headers=headers)

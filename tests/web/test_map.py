@@ -15,8 +15,8 @@ from django.urls import resolve
 
 import siaga
 from siaga.operations.models import Operation, Tps
-from siaga.plans.models import Plan
-from tests.web.conftest import OTHER_SECTOR, SECTOR
+from siaga.plans.store import plan_file
+from tests.web.conftest import OTHER_SECTOR, SECTOR, copy_plan
 
 MAP_JS = Path(siaga.__file__).parent / "static" / "siaga" / "map.js"
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
@@ -107,11 +107,11 @@ def test_it_gives_the_posts_of_the_latest_plan_with_their_staffing(as_planner, o
     data = geojson(as_planner, f"/ops/{operation.pk}/geo/posts.geojson")
     features = data["features"]
     assert data["plan"] == {"id": plan.pk, "version": plan.version}
-    assert len(features) == len(plan.data["posts"]) == 152 + 21 + 3
+    assert len(features) == len(plan_file(plan)["posts"]) == 152 + 21 + 3
     kinds = [f["properties"]["kind"] for f in features]
     assert (kinds.count("TPS"), kinds.count("VILLAGE"), kinds.count("RESERVE")) == (152, 21, 3)
     assigned = sum(sum(f["properties"]["assigned"].values()) for f in features)
-    assert assigned == len(plan.data["assignments"]) == 630
+    assert assigned == len(plan_file(plan)["assignments"]) == 630
     required = sum(sum(f["properties"]["required"].values()) for f in features)
     assert required == assigned + sum(f["properties"]["unfilled"] for f in features)
     tps_post = next(f["properties"] for f in features if f["properties"]["kind"] == "TPS")
@@ -128,7 +128,7 @@ def test_it_draws_the_reach_of_each_reserve_team(as_planner, operation):
 
 def test_it_gives_a_sector_chief_only_the_posts_of_their_kecamatan(as_sector, operation, plan):
     features = geojson(as_sector, f"/ops/{operation.pk}/geo/posts.geojson?plan={plan.pk}")["features"]
-    expected = [p["id"] for p in plan.data["posts"] if p["kecamatan_code"] == SECTOR]
+    expected = [p["id"] for p in plan_file(plan)["posts"] if p["kecamatan_code"] == SECTOR]
     assert expected and [f["properties"]["id"] for f in features] == expected
 
 
@@ -142,7 +142,7 @@ def test_it_filters_the_posts(as_planner, operation, plan):
 
 def test_it_refuses_a_plan_of_another_operation(as_planner, operation, plan):
     other = Operation.objects.create(name="Operasi lain", election_date=dt.date(2024, 2, 14), pattern="pemilu-2024")
-    foreign = Plan.objects.create(operation=other, version=1, data=plan.data)
+    foreign = copy_plan(plan, other)
     url = f"/ops/{operation.pk}/geo/posts.geojson?plan="
     assert as_planner.get(url + str(foreign.pk)).status_code == 404
     assert as_planner.get(url + "banyak").status_code == 404

@@ -14,7 +14,8 @@ from django.test import Client
 from siaga.audit.models import AuditEntry
 from siaga.operations.models import Operation
 from siaga.plans.models import Plan, PlanJob
-from tests.web.conftest import OTHER_SECTOR, SECTOR, client_for
+from siaga.plans.store import plan_file
+from tests.web.conftest import OTHER_SECTOR, SECTOR, client_for, copy_plan
 
 POST_ROW = re.compile(r'<tr id="((?:TPS|VILLAGE|RESERVE)-[^"]+)"')
 
@@ -29,8 +30,8 @@ def latest(operation: Operation) -> Plan:
 
 
 def assigned(plan: Plan, slot: str, kind: str = "TPS") -> list[dict[str, Any]]:
-    kinds = {p["id"]: p["kind"] for p in plan.data["posts"]}
-    return [a for a in plan.data["assignments"] if a["slot"] == slot and kinds[a["post"]] == kind]
+    kinds = {p["id"]: p["kind"] for p in plan_file(plan)["posts"]}
+    return [a for a in plan_file(plan)["assignments"] if a["slot"] == slot and kinds[a["post"]] == kind]
 
 
 def page(client: Client, url: str) -> str:
@@ -83,21 +84,21 @@ def test_it_lists_the_versions_with_their_figures(as_planner, operation, plan):
 def test_it_shows_the_planner_every_post_of_the_demo(as_planner, plan):
     html = page(as_planner, f"/plans/{plan.pk}/")
     shown = POST_ROW.findall(html)
-    assert len(shown) == 176 and set(shown) == {p["id"] for p in plan.data["posts"]}
+    assert len(shown) == 176 and set(shown) == {p["id"] for p in plan_file(plan)["posts"]}
     assert "reassign-form" in html and "replan-form" in html and 'id="approve"' not in html
 
 
 def test_it_shows_a_sector_chief_only_their_kecamatan(as_sector, plan):
     html = page(as_sector, f"/plans/{plan.pk}/")
-    mine = {p["id"] for p in plan.data["posts"] if p["kecamatan_code"] == SECTOR}
-    theirs = [p["id"] for p in plan.data["posts"] if p["kecamatan_code"] == OTHER_SECTOR]
+    mine = {p["id"] for p in plan_file(plan)["posts"] if p["kecamatan_code"] == SECTOR}
+    theirs = [p["id"] for p in plan_file(plan)["posts"] if p["kecamatan_code"] == OTHER_SECTOR]
     assert set(POST_ROW.findall(html)) == mine and theirs
     assert not [post for post in theirs if post in html]
     assert "reassign-form" not in html and "download" not in html
 
 
 def test_it_names_the_people_at_each_post(as_commander, operation, plan):
-    first = plan.data["assignments"][0]
+    first = plan_file(plan)["assignments"][0]
     person = operation.personnel.get(code=first["person"])
     html = page(as_commander, f"/plans/{plan.pk}/")
     assert f"{person.name} <code>{person.code}</code>" in html
@@ -114,7 +115,7 @@ def test_it_reassigns_by_hand_into_a_new_checked_version(as_planner, operation, 
     assert new.version == plan.version + 1 and new.parent_id == plan.pk and new.status == Plan.Status.DRAFT
     assert response.redirect_chain[-1][0] == f"/plans/{new.pk}/"
     assert new.summary["objective"] != plan.summary["objective"] and new.summary["unfilled"] == 1
-    assert new.violations == [] and person not in {a["person"] for a in new.data["assignments"]}
+    assert new.violations == [] and person not in {a["person"] for a in plan_file(new)["assignments"]}
     assert AuditEntry.objects.filter(action="reassign", object_id=str(new.pk), username="planner").exists()
     assert f"Versi {new.version} dibuat" in messages_after(response)
 
@@ -126,16 +127,18 @@ def test_it_moves_a_person_into_an_empty_slot(as_planner, operation, plan):
     as_planner.post(f"/plans/{emptied.pk}/reassign/", {"person": moved["person"], "post": vacated["post"]})
     new = latest(operation)
     assert {"person": moved["person"], "post": vacated["post"], "slot": "POLRI"}.items() <= next(
-        a for a in new.data["assignments"] if a["person"] == moved["person"]
+        a for a in plan_file(new)["assignments"] if a["person"] == moved["person"]
     ).items()
     assert new.violations == []
 
 
 def test_it_refuses_a_linmas_in_another_desa(as_planner, operation, plan):
-    desa_of = {p["id"]: p["desa_code"] for p in plan.data["posts"]}
+    desa_of = {p["id"]: p["desa_code"] for p in plan_file(plan)["posts"]}
     linmas = assigned(plan, "LINMAS")[0]
     elsewhere = next(
-        p["id"] for p in plan.data["posts"] if p["required"].get("LINMAS") and p["desa_code"] != desa_of[linmas["post"]]
+        p["id"]
+        for p in plan_file(plan)["posts"]
+        if p["required"].get("LINMAS") and p["desa_code"] != desa_of[linmas["post"]]
     )
     response = as_planner.post(
         f"/plans/{plan.pk}/reassign/", {"person": linmas["person"], "post": elsewhere, "slot": "LINMAS"}, follow=True
@@ -210,16 +213,16 @@ def test_it_replans_without_the_absent(as_planner, operation, plan):
     job = PlanJob.objects.get(operation=operation, kind="replan")
     assert response.headers["Location"] == f"/plans/jobs/{job.pk}/" and job.status == PlanJob.Status.DONE
     new = latest(operation)
-    assert new.parent_id == plan.pk and new.data["replan"]["absent"] == absent
-    assert not set(absent) & {a["person"] for a in new.data["assignments"]}
+    assert new.parent_id == plan.pk and plan_file(new)["replan"]["absent"] == absent
+    assert not set(absent) & {a["person"] for a in plan_file(new)["assignments"]}
     assert new.violations == []
 
 
 def test_it_replans_after_a_category_change(as_planner, operation, plan):
-    tps = next(t for t, c in plan.data["tps_categories"].items() if c == "KURANG_RAWAN")
+    tps = next(t for t, c in plan_file(plan)["tps_categories"].items() if c == "KURANG_RAWAN")
     as_planner.post(f"/plans/{plan.pk}/replan/", {"absent": "", "categories": f"{tps} = sangat rawan"})
     new = latest(operation)
-    assert new.data["tps_categories"][tps] == "SANGAT_RAWAN" and new.violations == []
+    assert plan_file(new)["tps_categories"][tps] == "SANGAT_RAWAN" and new.violations == []
 
 
 @pytest.mark.parametrize(
@@ -232,7 +235,7 @@ def test_it_replans_after_a_category_change(as_planner, operation, plan):
     ],
 )
 def test_it_refuses_a_replan_it_cannot_read(as_planner, operation, plan, absent, categories, said):
-    tps = next(iter(plan.data["tps_categories"]))
+    tps = next(iter(plan_file(plan)["tps_categories"]))
     data = {"absent": absent, "categories": categories.format(tps=tps)}
     response = as_planner.post(f"/plans/{plan.pk}/replan/", data, follow=True)
     assert said in messages_after(response)
@@ -265,7 +268,7 @@ def test_it_downloads_the_plan_file_but_not_to_a_sector_chief(as_planner, as_sec
 
 def test_it_keeps_another_operations_plan_out_of_reach(as_planner, operation, plan):
     other = Operation.objects.create(name="Operasi lain", election_date=operation.election_date, pattern="x")
-    foreign = Plan.objects.create(operation=other, version=1, data=plan.data)
+    foreign = copy_plan(plan, other)
     assert as_planner.get(f"/plans/{plan.pk}/diff/{foreign.pk}/").status_code == 404
     assert as_planner.get(f"/plans/{foreign.pk}/diff/{plan.pk}/").status_code == 404
     assert as_planner.get(f"/plans/ops/{operation.pk}/", {"old": plan.pk, "new": foreign.pk}).status_code == 404
@@ -279,12 +282,12 @@ def test_it_sends_anonymous_pollers_away(db, plan):
 
 
 def test_it_builds_the_plan_page_without_a_query_per_row(as_planner, plan, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):  # session, user, profile, plan, units, roster, regions
+    with django_assert_max_num_queries(12):  # session, user, profile, plan, its 4 tables, units, roster, regions
         as_planner.get(f"/plans/{plan.pk}/")
 
 
 def test_it_shows_a_sector_chief_only_the_moves_in_their_kecamatan(as_planner, as_sector, operation, plan):
-    kecamatan = {p["id"]: p["kecamatan_code"] for p in plan.data["posts"]}
+    kecamatan = {p["id"]: p["kecamatan_code"] for p in plan_file(plan)["posts"]}
     person = next(a for a in assigned(plan, "POLRI") if kecamatan[a["post"]] == OTHER_SECTOR)
     as_planner.post(f"/plans/{plan.pk}/reassign/", {"person": person["person"], "idle": "on"})
     url = f"/plans/{plan.pk}/diff/{latest(operation).pk}/"

@@ -61,8 +61,8 @@ def check_in(
         return row
 
     earlier = CheckIn.objects.filter(operation_id=plan.operation_id, person_code=code).first()
-    if earlier is not None:  # once per person, whatever key this retry carries
-        return earlier, False
+    if earlier is not None and not CheckIn.objects.filter(key=key).exists():
+        return earlier, False  # once per person, whatever new key this retry carries
     try:
         return once(CheckIn, key, user, "by", create)
     except IntegrityError:  # a concurrent check-in of the same person under another key won

@@ -13,7 +13,8 @@ from siaga.core.data import demo, ranks
 from siaga.operations.models import Operation, Person
 from siaga.operations.services import import_scenario, scenario_for
 from siaga.plans.models import Plan
-from siaga.plans.services import save_plan
+from siaga.plans.services import approve, publish
+from siaga.plans.store import plan_rows, save_plan
 
 DEMO_USERS = [
     # username, password, role, kecamatan, full name
@@ -30,11 +31,12 @@ POST_LEADER = ("kepalapos", "siaga-pos-2022", "35.14.17")
 def post_leader(plan: Plan, kecamatan: str) -> Person | None:
     """The leader (highest rank, `siaga.core.data.ranks`) of the first TPS post of the kecamatan
     that has a ranked person."""
+    rows = plan_rows(plan)
     members: dict[str, list[str]] = defaultdict(list)
-    for a in plan.data.get("assignments", []):
+    for a in rows["assignments"]:
         members[str(a["post"])].append(str(a["person"]))
     people = {p.code: p for p in Person.objects.filter(operation_id=plan.operation_id)}
-    for post in sorted(plan.data.get("posts", []), key=lambda p: str(p["id"])):
+    for post in sorted(rows["posts"], key=lambda p: str(p["id"])):
         if post.get("kind") != "TPS" or post.get("kecamatan_code") != kecamatan:
             continue
         ranked = [people[c] for c in members[str(post["id"])] if c in people and ranks.rank_level(people[c].rank)]
@@ -64,6 +66,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Rencana versi {plan.version} disusun: {plan.summary['assigned']:.0f} personel ditugaskan"
             )
+            if not plan.violations:  # the Kapolres approves and publishes it: the field works on it
+                publish(approve(plan, users["kapolres"]), users["kapolres"])
+                self.stdout.write(f"Rencana versi {plan.version} disetujui dan diterbitkan oleh kapolres")
         first = Plan.objects.filter(operation=operation).order_by("version").first()
         name, password, kecamatan = POST_LEADER
         leader = post_leader(first, kecamatan) if first else None
