@@ -5,25 +5,24 @@ The only place where stored plans become core plans and back. Every change is au
 
 from __future__ import annotations
 
-import tempfile
-import threading
 import traceback
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from siaga.audit.log import record
 from siaga.core.data.model import Category
-from siaga.core.documents import orders, tokens
+from siaga.core.documents import orders
 from siaga.core.planning import engine
 from siaga.core.planning.plan import EditError
 from siaga.core.planning.plan import reassign as core_reassign
+from siaga.jobs import orders as stored_orders
+from siaga.jobs import queue, runner
+from siaga.jobs.models import Lease, OrdersFile
 from siaga.operations.models import Operation
 from siaga.operations.services import scenario_for
 from siaga.plans.models import Plan, PlanJob
@@ -37,31 +36,34 @@ class PlanError(ValueError):
 
 
 def start_job(
-    operation: Operation, user: Any, kind: str = "plan", params: dict[str, Any] | None = None, request: Any = None
+    operation: Operation,
+    user: Any,
+    kind: str = "plan",
+    params: dict[str, Any] | None = None,
+    request: Any = None,
+    plan: Plan | None = None,
 ) -> PlanJob:
-    """Queue a planning job and run it in the background (inline when settings say so)."""
-    job = PlanJob.objects.create(operation=operation, kind=kind, params=params or {}, created_by=user)
+    """Queue a job (a plan, a re-plan, or with `plan` the orders of that version) for the
+    worker, in the caller's transaction; inline when `SIAGA_JOBS_INLINE` says so."""
+    job = PlanJob.objects.create(operation=operation, kind=kind, params=params or {}, created_by=user, plan=plan)
     record(request, f"start_{kind}", "plan_job", str(job.pk), operation_id=operation.pk, after=params or {})
-    if settings.SIAGA_JOBS_INLINE:
-        run_job(job.pk)
-    else:
-        threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True, name=f"plan-job-{job.pk}").start()
+    queue.submit(job.pk)
     return job
 
 
-def _run_in_thread(job_id: int) -> None:
-    close_old_connections()
-    try:
-        run_job(job_id)
-    finally:
-        close_old_connections()
-
-
 def run_job(job_id: int) -> None:
-    """Compute the plan (or re-plan) of a job, store it, and mark the job done or failed."""
-    job = PlanJob.objects.select_related("operation").get(pk=job_id)
-    _progress(job, PlanJob.Status.RUNNING, 5, "Membaca data operasi")
+    """Run a claimed job (siaga.jobs.runner claims it and keeps its heartbeat): compute the plan
+    or re-plan, or render the orders, and end the job done or failed with a message.
+
+    The result is stored in one transaction with the job's end, and only while this attempt
+    still holds the job: a worker that dies midway leaves nothing, and the sweep runs it again."""
+    job = PlanJob.objects.select_related("operation", "plan").get(pk=job_id)
+    attempt = Lease.objects.get(job_id=job_id).attempts
     try:
+        if job.kind == "orders":
+            _render_orders(job, attempt)
+            return
+        _progress(job, PlanJob.Status.RUNNING, 5, "Membaca data operasi")
         scenario = scenario_for(job.operation)
         _progress(job, PlanJob.Status.RUNNING, 20, "Menyusun pos dan penugasan")
 
@@ -75,11 +77,14 @@ def run_job(job_id: int) -> None:
             result = engine.replan_all(scenario, core_plan(parent), job.params.get("absent", []), changes)
         else:
             result = engine.plan_all(scenario, workers=1, progress=step)
-        _progress(job, PlanJob.Status.RUNNING, 95, "Memeriksa rencana")
-        saved = save_plan(job.operation, result, scenario, job.created_by, parent, _note(job))
-        job.plan = saved
-        job.finished_at = timezone.now()
-        job.save(update_fields=["plan", "finished_at"])
+        _progress(job, PlanJob.Status.RUNNING, 95, "Memeriksa dan menyimpan rencana")
+        with transaction.atomic():
+            if not runner.holds(job.pk, attempt):
+                return  # the sweep gave the job to another attempt: that one stores the plan
+            saved = save_plan(job.operation, result, scenario, job.created_by, parent, _note(job))
+            job.plan, job.finished_at = saved, timezone.now()
+            _progress(job, PlanJob.Status.DONE, 100, f"Rencana versi {saved.version} selesai")
+            job.save(update_fields=["plan", "finished_at"])
         record(
             None,
             f"{job.kind}_done",
@@ -89,7 +94,6 @@ def run_job(job_id: int) -> None:
             user=job.created_by,
             after={"version": saved.version, "summary": saved.summary, "violations": len(saved.violations)},
         )
-        _progress(job, PlanJob.Status.DONE, 100, f"Rencana versi {saved.version} selesai")
     except Exception as exc:  # the job must end, whatever went wrong; the message says what
         job.finished_at = timezone.now()
         job.save(update_fields=["finished_at"])
@@ -199,27 +203,32 @@ def versions(operation: Operation) -> QuerySet[Plan]:
 
 
 def active_job(operation: Operation, within_minutes: int = 30) -> PlanJob | None:
-    """A job of the operation still queued or running (a job older than this is presumed dead)."""
+    """A planning job (plan or re-plan) of the operation still queued or running; the worker's
+    sweep ends the jobs of a dead worker, and a job older than this is presumed dead anyway."""
     since = timezone.now() - timedelta(minutes=within_minutes)
     running = (PlanJob.Status.QUEUED, PlanJob.Status.RUNNING)
-    return operation.plan_jobs.filter(status__in=running, created_at__gte=since).first()
+    jobs = operation.plan_jobs.filter(kind__in=("plan", "replan"), status__in=running, created_at__gte=since)
+    return jobs.first()
 
 
 ORDER_FILES = {"sprin.pdf": "application/pdf", "ploting.xlsx": XLSX, "kartu.pdf": "application/pdf"}
 
 
-def orders_file(plan: Plan, name: str, kecamatan_code: str, request: Any = None) -> bytes:
-    """One of the orders of an approved plan (the Sprin, the ploting workbook, the cards),
-    for the whole Polres or one kecamatan. Orders are never printed from a draft."""
+def orders_file(plan: Plan, name: str, kecamatan_code: str, request: Any = None) -> OrdersFile | PlanJob:
+    """One of the orders of an approved plan (the Sprin, the ploting workbook, the cards), for
+    the whole Polres or one kecamatan: the stored file (each download audited), or the job that
+    is making the three files when they are not stored yet. Orders are never printed from a
+    draft; they are rendered once per plan version and kecamatan."""
     if plan.status not in (Plan.Status.APPROVED, Plan.Status.PUBLISHED):
         raise PlanError(_("Surat perintah hanya dicetak dari rencana yang sudah disetujui."))
-    key = tokens.key_file(Path(settings.SIAGA_CARD_KEY_FILE))
-    with tempfile.TemporaryDirectory() as work:
-        try:
-            orders.write(scenario_for(plan.operation), core_plan(plan), Path(work), key, kecamatan_code)
-        except orders.InvalidPlan as exc:
-            raise PlanError(_("Rencana melanggar aturan; surat perintah tidak dicetak.")) from exc
-        data = (Path(work) / name).read_bytes()
+    found = stored_orders.stored(plan, kecamatan_code).get(name)
+    if found is None:
+        job = orders_job(plan, getattr(request, "user", None), kecamatan_code, request)
+        if job.status == PlanJob.Status.FAILED:
+            raise PlanError(job.message.partition("\n")[0])
+        found = stored_orders.stored(plan, kecamatan_code).get(name)
+        if found is None:
+            return job
     record(
         request,
         "download_orders",
@@ -228,4 +237,60 @@ def orders_file(plan: Plan, name: str, kecamatan_code: str, request: Any = None)
         operation_id=plan.operation_id,
         after={"file": name, "kecamatan": kecamatan_code or "semua"},
     )
-    return data
+    return found
+
+
+# ---------------------------------------------------------------- orders as jobs (siaga.jobs)
+
+
+def orders_job(plan: Plan, user: Any, kecamatan_code: str, request: Any = None) -> PlanJob:
+    """The job making the orders of the plan for the kecamatan: the one queued or running, or
+    a new one (done at once in inline mode)."""
+    active = orders_jobs(plan, kecamatan_code).filter(status__in=(PlanJob.Status.QUEUED, PlanJob.Status.RUNNING))
+    job = active.first()
+    if job is not None:
+        return job
+    params = {"plan": plan.pk, "kecamatan": kecamatan_code}
+    user = user if getattr(user, "is_authenticated", False) else None
+    return start_job(plan.operation, user, "orders", params, request, plan=plan)
+
+
+def orders_jobs(plan: Plan, kecamatan_code: str) -> QuerySet[PlanJob]:
+    """The orders jobs of the plan for the kecamatan, newest first."""
+    return PlanJob.objects.filter(kind="orders", plan=plan, params__kecamatan=kecamatan_code)
+
+
+def orders_state(plan: Plan, kecamatan_code: str, job: PlanJob | None = None) -> dict[str, Any]:
+    """What the orders buttons of a plan page show: the stored files, else the latest job."""
+    files = stored_orders.stored(plan, kecamatan_code)
+    ready = len(files) == len(ORDER_FILES)
+    if job is None and not ready:
+        job = orders_jobs(plan, kecamatan_code).first()
+    running = job is not None and job.status in (PlanJob.Status.QUEUED, PlanJob.Status.RUNNING)
+    return {
+        "plan": plan,
+        "ready": ready,
+        "job": job,
+        "running": running and not ready,
+        "failed": not ready and job is not None and job.status == PlanJob.Status.FAILED,
+        "line": job.message.partition("\n")[0] if job is not None else "",
+    }
+
+
+def _render_orders(job: PlanJob, attempt: int) -> None:
+    """Render and store the orders of the job's plan and kecamatan (once: a job that finds them
+    stored ends at once)."""
+    plan, kecamatan_code = job.plan, str(job.params.get("kecamatan", ""))
+    if plan is None:
+        raise PlanError("Rencana tidak ditemukan")
+    if not stored_orders.complete(plan, kecamatan_code):
+        _progress(job, PlanJob.Status.RUNNING, 10, "Memeriksa rencana dan menulis Sprin, ploting, kartu")
+        try:
+            stored_orders.render(plan, kecamatan_code)
+        except orders.InvalidPlan as exc:
+            raise PlanError("Rencana melanggar aturan; surat perintah tidak dicetak.") from exc
+    with transaction.atomic():
+        if runner.holds(job.pk, attempt):
+            job.finished_at = timezone.now()
+            job.save(update_fields=["finished_at"])
+            _progress(job, PlanJob.Status.DONE, 100, "Surat perintah siap diunduh")

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "siaga.operations",
     "siaga.plans",
     "siaga.field",
+    "django_q",
+    "siaga.jobs",
 ]
 
 MIDDLEWARE = [
@@ -152,8 +154,29 @@ SIAGA_TILE_URL = os.environ.get("SIAGA_TILE_URL", "")
 SIAGA_TILE_ATTRIBUTION = os.environ.get("SIAGA_TILE_ATTRIBUTION", "")
 # The key that signs the QR codes of the assignment cards (created on first use, mode 0600).
 SIAGA_CARD_KEY_FILE = os.environ.get("SIAGA_CARD_KEY_FILE", str(ROOT / "var" / "card-key"))
-# Plans run in a background thread of the web process; tests may run them inline.
+# Plans, re-plans and orders run as jobs on a Django-Q2 queue kept in the database (the ORM
+# broker), run by `manage.py worker` (docs/console.md). Tests may run them inline, in the request.
 SIAGA_JOBS_INLINE = env_bool("SIAGA_JOBS_INLINE", False)
+SIAGA_JOB_TIMEOUT = env_int("SIAGA_JOB_TIMEOUT", 3 * 3600)  # a national plan included
+SIAGA_JOB_HEARTBEAT_SECONDS = env_int("SIAGA_JOB_HEARTBEAT_SECONDS", 5)
+SIAGA_JOB_STALE_SECONDS = env_int("SIAGA_JOB_STALE_SECONDS", 60)  # no beat for this long: the worker died
+SIAGA_JOB_SWEEP_SECONDS = env_int("SIAGA_JOB_SWEEP_SECONDS", 15)
+SIAGA_JOB_ATTEMPTS = env_int("SIAGA_JOB_ATTEMPTS", 3)  # runs of a job whose worker keeps dying
+Q_CLUSTER = {
+    "name": "siaga",
+    "orm": "default",
+    "workers": env_int("SIAGA_JOB_WORKERS", 2),
+    "timeout": SIAGA_JOB_TIMEOUT,
+    # the broker's lease: a message not acknowledged by then is delivered again (our sweep acts sooner)
+    "retry": SIAGA_JOB_TIMEOUT + 2 * SIAGA_JOB_STALE_SECONDS,
+    "max_attempts": SIAGA_JOB_ATTEMPTS,
+    "ack_failures": True,
+    "bulk": 1,
+    "poll": 0.5,
+    "catch_up": False,
+    "save_limit": 200,
+    "label": "Antrean",
+}
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SIAGA_SSL_REDIRECT", True)

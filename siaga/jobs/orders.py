@@ -1,0 +1,54 @@
+"""The orders of a plan version, rendered once and kept as files under MEDIA_ROOT.
+
+`orders/plan-<id>/<kecamatan or semua>/` holds sprin.pdf, ploting.xlsx and kartu.pdf; each is
+one `OrdersFile` row. The three files are written (each atomically) before any row is
+stored, and the rows go in one transaction: a render that dies midway stores nothing, and the
+next attempt renders again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from siaga.core.documents import orders, tokens
+from siaga.jobs.models import OrdersFile
+from siaga.operations.services import scenario_for
+from siaga.plans.models import Plan
+from siaga.plans.store import core_plan
+
+NAMES = ("sprin.pdf", "ploting.xlsx", "kartu.pdf")
+
+
+def stored(plan: Plan, kecamatan_code: str) -> dict[str, OrdersFile]:
+    """The stored orders of the plan for the kecamatan ("" for the whole Polres), by name."""
+    rows = OrdersFile.objects.filter(plan=plan, kecamatan_code=kecamatan_code)
+    return {row.name: row for row in rows}
+
+
+def complete(plan: Plan, kecamatan_code: str) -> bool:
+    return len(stored(plan, kecamatan_code)) == len(NAMES)
+
+
+def folder_of(plan: Plan, kecamatan_code: str) -> str:
+    """The folder of the plan's orders, relative to MEDIA_ROOT."""
+    return f"orders/plan-{plan.pk}/{kecamatan_code or 'semua'}"
+
+
+def render(plan: Plan, kecamatan_code: str) -> None:
+    """Write the three files and store their rows. Raises orders.InvalidPlan when the plan
+    fails the checker, ploting.PlotingError for an unknown kecamatan."""
+    relative = folder_of(plan, kecamatan_code)
+    folder = Path(settings.MEDIA_ROOT) / relative
+    key = tokens.key_file(Path(settings.SIAGA_CARD_KEY_FILE))
+    orders.write(scenario_for(plan.operation), core_plan(plan), folder, key, kecamatan_code)
+    with transaction.atomic():
+        for name in NAMES:
+            OrdersFile.objects.update_or_create(
+                plan=plan,
+                kecamatan_code=kecamatan_code,
+                name=name,
+                defaults={"file": f"{relative}/{name}", "size": (folder / name).stat().st_size},
+            )
