@@ -111,8 +111,11 @@ def replan_all(
     changes = dict(category_changes or {})
     if len(parts) == 1:
         args = {code: (part, previous, gone, changes) for code, part in parts.items()}
-    else:
-        args = {code: (part, _part_of(previous, part), gone, changes) for code, part in parts.items()}
+    else:  # each Polres gets its part of the previous plan and the changes of its own TPS
+        args = {
+            code: (part, _part_of(previous, part), gone, {t.id: changes[t.id] for t in part.tps if t.id in changes})
+            for code, part in parts.items()
+        }
     backend = make_engine(engine, workers, scheduler)
     with _frozen_heap():
         done = backend.run(replan_part, args, progress)
@@ -289,7 +292,7 @@ class DaskEngine:
                 n_workers=self.workers or os.cpu_count() or 1,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address="127.0.0.1:0",  # its HTTP server on a free port, on this machine only
             ) as cluster,
             Client(cluster, set_as_default=False) as client,
         ):
