@@ -2,16 +2,17 @@
 
 A region belongs to the kabupaten/kota above it; a TPS to its desa's; a unit to the kabupaten
 of its kecamatan_code, or (Polres, Kodim, Brimob and others without a sector) to the
-kabupaten whose desa centre lies nearest; a person to their unit's, a Linmas member to their
-desa's. A scenario with one kabupaten is one part.
+kabupaten whose TPS centre lies nearest (great-circle distance, `geo.haversine_km`); a
+person to their unit's, a Linmas member to their desa's. A scenario with one kabupaten is one
+part. `split` is the one place that decides the parts: the engines plan whatever it returns.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import replace
 
+from siaga.core.data.geo import haversine_km
 from siaga.core.data.model import REGENCY_LEVELS, Region, Scenario
 
 
@@ -40,7 +41,7 @@ def split(scenario: Scenario) -> dict[str, Scenario]:
         if u.kecamatan_code and kab.get(u.kecamatan_code):
             unit_kab[u.code] = kab[u.kecamatan_code]
         elif u.lat is not None and u.lon is not None:
-            unit_kab[u.code] = min(centre, key=lambda k: _flat_km(u.lat, u.lon, *centre[k]))  # type: ignore[arg-type]
+            unit_kab[u.code] = min(centre, key=lambda k: haversine_km(u.lat, u.lon, *centre[k]))  # type: ignore[arg-type]
     regions, tps, units, people = (defaultdict(list) for _ in range(4))
     for r in scenario.regions:
         regions[kab[r.code]].append(r)
@@ -66,7 +67,3 @@ def _centres(scenario: Scenario, kab: dict[str, str]) -> dict[str, tuple[float, 
         s[1] += t.lon
         s[2] += 1
     return {k: (s[0] / s[2], s[1] / s[2]) for k, s in sums.items()}
-
-
-def _flat_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    return math.hypot(lat1 - lat2, (lon1 - lon2) * math.cos(math.radians(lat1))) * 111.32
