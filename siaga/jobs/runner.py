@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from siaga.jobs.models import Lease
@@ -22,8 +22,9 @@ from siaga.plans.models import PlanJob
 
 
 def run(job_id: int, beat: bool = True) -> None:
-    """Claim the job and run it; a job already claimed, done or failed is left alone."""
-    close_old_connections()
+    """Claim the job and run it; a job already claimed, done or failed is left alone.
+    (Django-Q2's worker closes stale connections around each task; inline, the caller's
+    connection and transaction are used as they are.)"""
     attempt = claim(job_id)
     if attempt is None:
         return
