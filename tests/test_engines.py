@@ -314,3 +314,30 @@ def test_a_worker_that_dies_is_replaced_and_its_part_planned_again(backend, regi
     part = polres.split(regions)["18.05"]
     assert planfile.to_json(done["18.05"]) == planfile.to_json(engine.plan_part(part, None))
     assert children() - before == set()
+
+
+# ---------------------------------------------------------------- a cluster started as docs/scale.md says
+
+
+def test_it_plans_on_a_scheduler_and_workers_started_as_separate_commands(regions, tmp_path):
+    dask = Path(sys.executable).parent / "dask"
+    address_file = tmp_path / "scheduler.json"
+    common = ["--no-dashboard", "--scheduler-file", str(address_file)]
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", *common])
+    workers = None
+    try:
+        workers = subprocess.Popen(
+            [dask, "worker", "--nworkers", "2", "--nthreads", "1", "--memory-limit", "1GiB", *common]
+        )
+        with distributed.Client(scheduler_file=str(address_file), timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+            address = client.scheduler.address
+        result = engine.plan_all(regions, engine=DaskEngine(address))
+        validate(regions, result)
+        local = engine.plan_all(regions, engine=LocalEngine(1))
+        assert plan_bytes(result, tmp_path, "cluster") == plan_bytes(local, tmp_path, "local")
+    finally:
+        for process in (workers, scheduler):
+            if process is not None:
+                process.terminate()
+                process.wait()
