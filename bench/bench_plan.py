@@ -5,6 +5,9 @@ absentees < 50 ms once the scenario is loaded; reserve coverage within 1% of its
 national vulnerability scoring < 10 s; national full plan < 60 s wall and < 8 GB, every
 regency's assignment optimal. The national run happens in a child process so its peak
 memory is its own.
+
+Engines (issue 10): a 20,000-TPS scenario (13 Polres) on each engine with 2 workers, the
+plan files byte-identical across engines and across two runs (0 differing files).
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from pathlib import Path
 
 from bench import Result, timed
 from siaga.core.check import check_plan
-from siaga.core.data import demo, generator
+from siaga.core.data import demo, generator, planfile
 from siaga.core.data.scenario import read_scenario
 from siaga.core.planning import engine, risk
 from siaga.core.planning.plan import plan, replan
 
 NATIONAL_TPS = int(os.environ.get("SIAGA_BENCH_TPS", generator.NATIONAL_TPS))
 REGENCY_TPS = 2_000
+ENGINE_TPS = 20_000
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -54,6 +58,8 @@ def run(work: Path) -> list[Result]:
     moved = replan(regency, base, absent).extra["replan"]["moved"]
     results.append(Result("regency re-plan, 10 absent", seconds * 1000, "ms", 50.0, f"median of 7, {moved} moved"))
 
+    results += engines()
+
     folder = work / "national"
     seconds, _ = timed(generator.write, folder, tps=NATIONAL_TPS, seed=1, indicators=True)
     results.append(Result("generate national CSV with indicators", seconds, "s", None, f"{NATIONAL_TPS:,} TPS"))
@@ -63,6 +69,26 @@ def run(work: Path) -> list[Result]:
     results.append(Result("national full plan (2 workers)", child["plan_s"], "s", 60.0, f"{child['polres']} Polres"))
     results.append(Result("peak memory of the national run", child["peak_gb"], "GB", 8.0, "read + score + plan"))
     results.append(Result("national unfilled slots", child["unfilled"], "", None, f"of {child['slots']:,}"))
+    return results
+
+
+def engines() -> list[Result]:
+    """Each engine on the same multi-Polres scenario: time, and whether the files agree."""
+    scenario = generator.generate(ENGINE_TPS, seed=1, indicators=True)
+    runs = {
+        "in-process": engine.LocalEngine(1),
+        "local pool (2 processes)": engine.LocalEngine(2),
+        "dask LocalCluster (2 processes)": engine.DaskEngine(workers=2),
+    }
+    results, files = [], []
+    for name, backend in runs.items():
+        seconds, result = timed(engine.plan_all, scenario, engine=backend)
+        files.append(json.dumps(planfile.to_json(result), ensure_ascii=False, indent=1))
+        note = f"{result.extra['polres']} Polres, start-up included"
+        results.append(Result(f"{ENGINE_TPS:,} TPS plan, {name}", seconds, "s", None, note))
+    files.append(json.dumps(planfile.to_json(engine.plan_all(scenario, workers=1)), ensure_ascii=False, indent=1))
+    differing = len(set(files)) - 1
+    results.append(Result("plan files differing across engines and runs", differing, "", 0.0, f"{len(files)} files"))
     return results
 
 
