@@ -5,11 +5,13 @@ free loopback port, and Debian's chromium driven by Playwright."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
@@ -52,10 +54,9 @@ def _drop_postgres(url: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session")
-def console(tmp_path_factory: Any) -> Iterator[str]:
-    """The base URL of a running console with the demo loaded."""
-    work = tmp_path_factory.mktemp("console")
+@contextmanager
+def serve_demo(work: Path) -> Iterator[str]:
+    """A console with the demo loaded (`manage.py demo`), served from `work`; its base URL."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIAGA_")}
     env.update(
         SIAGA_SQLITE=str(work / "siaga.sqlite3"),
@@ -65,7 +66,7 @@ def console(tmp_path_factory: Any) -> Iterator[str]:
         SIAGA_LOG_LEVEL="ERROR",
         PYTHONUNBUFFERED="1",
     )
-    pg_name = f"siaga_browser_{os.getpid()}"
+    pg_name = f"siaga_browser_{os.getpid()}_{work.name}"
     if os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = _fresh_postgres(os.environ["DATABASE_URL"], pg_name)
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -80,6 +81,10 @@ def console(tmp_path_factory: Any) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=log,
     )
+    # the job runner beside it, as `make demo` starts it (plans and re-plans run there)
+    worker = subprocess.Popen(
+        manage + ["worker"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True
+    )
     try:
         for _ in range(100):
             try:
@@ -92,9 +97,22 @@ def console(tmp_path_factory: Any) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
         log.close()
         if os.environ.get("DATABASE_URL"):
             _drop_postgres(os.environ["DATABASE_URL"], pg_name)
+
+
+@pytest.fixture(scope="session")
+def console(tmp_path_factory: Any) -> Iterator[str]:
+    """The base URL of a running console with the demo loaded, shared by the session's tests."""
+    with serve_demo(tmp_path_factory.mktemp("console")) as url:
+        yield url
 
 
 @pytest.fixture
