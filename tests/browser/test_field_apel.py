@@ -12,6 +12,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from siaga.core.data.planfile import digest, from_json
 from siaga.core.documents import tokens
 from tests.browser.conftest import login
 from tests.browser.test_story import PLAN_PAGE, demo_operation, shoot
@@ -48,15 +49,18 @@ def test_a_marshal_checks_in_by_qr_and_nrp_and_replans_the_absentee(page: Any, c
     before = present(page)
     key = card_key
 
-    # a card's QR code: the decoded text goes to the same function the camera scanner calls
-    token = tokens.sign({"nrp": codes[0], "plan": str(plan), "post": "x"}, key)
+    # a card's QR code (its plan version and post as the printed card has them): the decoded
+    # text goes to the same function the camera scanner calls
+    printed = from_json(page.request.get(f"/plans/{plan}/plan.json").json())
+    version, post_of = digest(printed), {a.person: a.post for a in printed.assignments}
+    token = tokens.sign({"nrp": codes[0], "plan": version, "post": post_of[codes[0]]}, key)
     page.evaluate("token => window.siagaApel.checkInToken(token)", token)
     expect(page.locator("#scan-result")).to_contain_text(codes[0])
     expect(page.locator(f'#roster tr[data-code="{codes[0]}"]')).to_have_class("present")
     expect(page.locator("#present-count")).to_have_text(str(before + 1))  # no reload
 
     # a tampered card is refused with a message
-    forged = tokens.sign({"nrp": codes[1], "plan": str(plan), "post": "x"}, key).partition(".")[0]
+    forged = tokens.sign({"nrp": codes[1], "plan": version, "post": post_of[codes[1]]}, key).partition(".")[0]
     page.evaluate("token => window.siagaApel.checkInToken(token)", forged + "." + token.partition(".")[2])
     expect(page.locator("#scan-result")).to_have_class("scan-result bad")
     expect(page.locator("#scan-result")).to_contain_text("tanda tangan")
