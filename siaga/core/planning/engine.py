@@ -259,7 +259,9 @@ def _owned_processes() -> Iterator[None]:
             _owners -= 1
             if _owners == 0 and _tracker_was_ours:
                 gc.collect()  # the pool's semaphores are unregistered as they are collected
-                resource_tracker._resource_tracker._stop()
+                stop = getattr(resource_tracker._resource_tracker, "_stop", None)  # private, in 3.11 and since
+                if stop is not None:
+                    stop()
 
 
 # ---------------------------------------------------------------- the Dask engine
