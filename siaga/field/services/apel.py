@@ -7,9 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from siaga.accounts.roles import require
+from siaga.accounts.scope import Scope
 from siaga.audit.log import record
 from siaga.core.documents import tokens
 from siaga.field.models import (
@@ -108,23 +110,25 @@ def card_note(plan: Plan, token: str) -> str:
 
 
 def readiness(plan: Plan, user: Any) -> dict[str, Any]:
-    """Present and expected per unit and per force (people on the plan the user may see)."""
-    expected = _visible_people(plan, user)
-    present = set(
-        CheckIn.objects.filter(operation_id=plan.operation_id)
-        .filter(person_code__in=expected)
-        .values_list("person_code", flat=True)
-    )
-    people = Person.objects.filter(operation_id=plan.operation_id, code__in=expected).values_list(
-        "code", "unit_code", "force"
+    """Present and expected per unit and per force (people on the plan the user may see).
+
+    One grouped query over indexed columns: the people on the visible posts, counted per unit
+    and force, with those who have checked in at the operation's apel."""
+    on_plan = plan.assignments.in_scope(Scope.of(user)).values("person_code")
+    checked_in = CheckIn.objects.filter(operation_id=plan.operation_id).values("person_code")
+    groups = (
+        Person.objects.filter(operation_id=plan.operation_id, code__in=on_plan)
+        .values("unit_code", "force")
+        .annotate(expected=Count("id"), present=Count("id", filter=Q(code__in=checked_in)))
+        .order_by()
     )
     names = dict(Unit.objects.filter(operation_id=plan.operation_id).values_list("code", "name"))
     by_unit: dict[str, Counter[str]] = defaultdict(Counter)
     by_force: dict[str, Counter[str]] = defaultdict(Counter)
-    for code, unit, force in people:
-        for table, name in ((by_unit, unit), (by_force, force)):
-            table[name]["expected"] += 1
-            table[name]["present"] += code in present
+    for group in groups:
+        for table, name in ((by_unit, group["unit_code"]), (by_force, group["force"])):
+            table[name]["expected"] += group["expected"]
+            table[name]["present"] += group["present"]
 
     def rows(table: dict[str, Counter[str]], label: Callable[[str], str]) -> list[dict[str, Any]]:
         return [
@@ -133,8 +137,8 @@ def readiness(plan: Plan, user: Any) -> dict[str, Any]:
         ]
 
     return {
-        "present": len(present),
-        "expected": len(expected),
+        "present": sum(c["present"] for c in by_force.values()),
+        "expected": sum(c["expected"] for c in by_force.values()),
         "units": rows(by_unit, lambda k: names.get(k, k) or _("(tanpa satuan)")),
         "forces": rows(by_force, lambda k: k),
     }

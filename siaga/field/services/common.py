@@ -17,7 +17,7 @@ from siaga.accounts.roles import role_of
 from siaga.accounts.scope import Scope
 from siaga.core.documents import tokens
 from siaga.plans.models import Plan
-from siaga.plans.store import current_plan, plan_rows
+from siaga.plans.store import current_plan, post_rows
 
 WRITERS = frozenset({Role.ADMIN, Role.PLANNER, Role.SECTOR_CHIEF})
 FIELD_WRITERS = WRITERS | {Role.FIELD_OFFICER}
@@ -81,7 +81,7 @@ def current(plan: Plan) -> Plan:
 
 
 def posts_of(plan: Plan) -> dict[str, dict[str, Any]]:
-    return {str(p["id"]): p for p in plan_rows(plan)["posts"]}
+    return {str(p["id"]): p for p in post_rows(plan).values()}
 
 
 def own_posts(plan: Plan, user: Any) -> set[str] | None:
@@ -97,7 +97,7 @@ def own_posts(plan: Plan, user: Any) -> set[str] | None:
 
 def visible_posts(plan: Plan, user: Any) -> dict[str, dict[str, Any]]:
     """The posts of the plan the user may see: a field officer's own, else their kecamatan's."""
-    return {str(p["id"]): p for p in plan_rows(plan, Scope.of(user))["posts"]}
+    return {str(p["id"]): p for p in post_rows(plan, Scope.of(user)).values()}
 
 
 def post_of(plan: Plan, post_id: str, user: Any) -> dict[str, Any]:

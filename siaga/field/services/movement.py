@@ -56,7 +56,10 @@ def set_post_status(
 def latest_statuses(operation: Any) -> dict[str, PostStatus]:
     """The newest status of every post of the operation that has one (one query, newest last)."""
     latest: dict[str, PostStatus] = {}
-    for row in PostStatus.objects.filter(operation_id=operation.pk).order_by("at", "id"):
+    rows = PostStatus.objects.filter(operation_id=operation.pk).only(
+        "post_id", "kecamatan_code", "status", "at", "flagged", "distance_km"
+    )
+    for row in rows.order_by("at", "id"):
         latest[row.post_id] = row
     return latest
 
