@@ -5,10 +5,11 @@ run in one transaction."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 
 from siaga.audit.log import record
 from siaga.core.data.model import (
@@ -47,7 +48,13 @@ OPERATION_SETTINGS = [
 
 @transaction.atomic
 def import_scenario(scenario: Scenario, source_name: str = "", request: Any = None) -> Operation:
-    """Store a validated scenario as a new operation, whole (or nothing, on any error)."""
+    """Store a validated scenario as a new operation, whole (or nothing, on any error).
+
+    Every TPS is scored (`risk.assess`) before its row goes in, so the rows are written once.
+    Rows keep the scenario's order (ids ascending). On PostgreSQL the large tables (regions,
+    TPS, personnel) are loaded with COPY inside the same transaction; elsewhere with batched
+    `bulk_create`. Both give the same rows (tests/web/test_import_copy.py).
+    """
     op = scenario.operation
     user = getattr(request, "user", None)
     operation = Operation.objects.create(
@@ -59,42 +66,46 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
         imported_by=user if getattr(user, "is_authenticated", False) else None,
     )
     kecamatan = _kecamatan_of(scenario.regions)
-    Region.objects.bulk_create(
-        [
-            Region(
-                operation=operation,
-                code=r.code,
-                name=r.name,
-                level=r.level.value,
-                parent_code=r.parent_code,
-                kecamatan_code=kecamatan.get(r.code, ""),
-                lat=r.lat,
-                lon=r.lon,
-                indicators=dict(r.indicators),
-            )
+    assessments = risk.assess(scenario)
+    _insert(
+        Region,
+        (
+            {
+                "operation_id": operation.pk,
+                "code": r.code,
+                "name": r.name,
+                "level": r.level.value,
+                "parent_code": r.parent_code,
+                "kecamatan_code": kecamatan.get(r.code, ""),
+                "lat": r.lat,
+                "lon": r.lon,
+                "indicators": dict(r.indicators),
+            }
             for r in scenario.regions
-        ],
-        batch_size=2000,
+        ),
     )
-    Tps.objects.bulk_create(
-        [
-            Tps(
-                operation=operation,
-                code=t.id,
-                desa_code=t.desa_code,
-                kecamatan_code=kecamatan.get(t.desa_code, ""),
-                number=t.number,
-                voters=t.voters,
-                lat=t.lat,
-                lon=t.lon,
-                address=t.address,
-                category=t.category.value if t.category else "",
-                category_reason=t.category_reason,
-                indicators=dict(t.indicators),
-            )
+    _insert(
+        Tps,
+        (
+            {
+                "operation_id": operation.pk,
+                "code": t.id,
+                "desa_code": t.desa_code,
+                "kecamatan_code": kecamatan.get(t.desa_code, ""),
+                "number": t.number,
+                "voters": t.voters,
+                "lat": t.lat,
+                "lon": t.lon,
+                "address": t.address,
+                "category": t.category.value if t.category else "",
+                "category_reason": t.category_reason,
+                "indicators": dict(t.indicators),
+                "score": assessments[t.id].score,
+                "model_category": assessments[t.id].model_category.value,
+                "effective_category": assessments[t.id].category.value,
+            }
             for t in scenario.tps
-        ],
-        batch_size=2000,
+        ),
     )
     Unit.objects.bulk_create(
         [
@@ -109,28 +120,28 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
             )
             for u in scenario.units
         ],
-        batch_size=2000,
+        batch_size=_BATCH,
     )
     unit_kecamatan = {u.code: u.kecamatan_code for u in scenario.units}
-    Person.objects.bulk_create(
-        [
-            Person(
-                operation=operation,
-                code=p.id,
-                name=p.name,
-                rank=p.rank,
-                unit_code=p.unit_code,
-                force=p.force.value,
-                desa_code=p.desa_code,
-                kecamatan_code=kecamatan.get(p.desa_code, "")
+    _insert(
+        Person,
+        (
+            {
+                "operation_id": operation.pk,
+                "code": p.id,
+                "name": p.name,
+                "rank": p.rank,
+                "unit_code": p.unit_code,
+                "force": p.force.value,
+                "desa_code": p.desa_code,
+                "kecamatan_code": kecamatan.get(p.desa_code, "")
                 if p.force == Force.LINMAS
                 else unit_kecamatan.get(p.unit_code, ""),
-                phone=p.phone,
-                available=p.available,
-            )
+                "phone": p.phone,
+                "available": p.available,
+            }
             for p in scenario.personnel
-        ],
-        batch_size=2000,
+        ),
     )
     PatternRow.objects.bulk_create(
         [
@@ -145,7 +156,6 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
             for r in scenario.patterns
         ]
     )
-    refresh_vulnerability(operation, scenario)
     counts = {"tps": len(scenario.tps), "personnel": len(scenario.personnel), "regions": len(scenario.regions)}
     record(
         request,
@@ -156,6 +166,46 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
         after=counts | {"file": source_name},
     )
     return operation
+
+
+_BATCH = 2000
+# Values of these field types go to COPY as they are (psycopg adapts str, int, float, bool and
+# None itself); any other field (JSON) is adapted by Django, as the ORM would adapt it.
+_AS_IS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.FloatField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+
+
+def _insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:
+    """Insert `rows` (field attname -> value; a field left out takes its default) in order.
+
+    On PostgreSQL one COPY on the transaction's own connection, so it commits or rolls back
+    with the rest of the import; elsewhere batched `bulk_create`. Values must already have
+    their field's Python type (the core's dataclasses guarantee it); fields filled in by
+    `pre_save` (auto_now) are not supported.
+    """
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create([model(**row) for row in rows], batch_size=_BATCH)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    prepare = [None if isinstance(f, _AS_IS) else f for f in fields]
+    names = [f.attname for f in fields]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    # Django's wrapper turns psycopg's errors into django.db's (IntegrityError ...), as the ORM does.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            values = [row[name] if name in row else defaults[name] for name in names]
+            for i, field in enumerate(prepare):
+                if field is not None:
+                    values[i] = field.get_db_prep_save(values[i], connection)
+            copy.write_row(values)
 
 
 def _kecamatan_of(regions: tuple[CoreRegion, ...]) -> dict[str, str]:
