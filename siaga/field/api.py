@@ -8,7 +8,7 @@ console, so it sends the same session cookie and the CSRF header). Every write n
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,7 +18,8 @@ from ninja.security import django_auth
 
 from siaga.accounts.roles import role_of
 from siaga.field import services
-from siaga.field.models import KEY_LENGTH, CheckIn, Dispatch, Incident, PostStatus, TpsEvent
+from siaga.field.models import KEY_LENGTH, CheckIn, Dispatch, Incident
+from siaga.field.schemas import CheckInIn, IncidentIn, PostCode, StatusIn, TpsCode, TpsEventIn
 from siaga.plans.models import Plan
 
 api = NinjaAPI(title="Siaga field API", version="1", urls_namespace="field_api", auth=django_auth)
@@ -27,8 +28,6 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 Code = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\x00]*$")]
 Key = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=KEY_LENGTH, pattern=r"^[!-~]+$")]
-Lat = Annotated[float, Field(ge=-90, le=90)]
-Lon = Annotated[float, Field(ge=-180, le=180)]
 
 
 class Error(Schema):
@@ -89,12 +88,6 @@ READ = {200: Any, 401: Error, 403: Error, 404: Error, 422: Any}
 # -- apel --------------------------------------------------------------------------------------
 
 
-class CheckInIn(Schema):
-    token: Annotated[str, Field(max_length=2000, pattern=r"^[^\x00]*$")] = ""
-    nrp: Annotated[str, Field(max_length=40, pattern=r"^[^\x00]*$")] = ""
-    method: Literal["", "nrp", "list"] = ""
-
-
 class CheckInOut(Schema):
     id: int
     person_code: str
@@ -153,12 +146,6 @@ def post_replan(request: HttpRequest, plan_id: Id, body: ReplanIn, idempotency_k
 # -- pergeseran --------------------------------------------------------------------------------
 
 
-class StatusIn(Schema):
-    status: PostStatus.Status
-    lat: Lat | None = None
-    lon: Lon | None = None
-
-
 class StatusOut(Schema):
     id: int
     post_id: str
@@ -171,7 +158,7 @@ class StatusOut(Schema):
 
 
 @api.post("/plans/{plan_id}/posts/{post_id}/status", response={201: StatusOut, **WRITE})
-def post_status(request: HttpRequest, plan_id: Id, post_id: Code, body: StatusIn, idempotency_key: Key) -> Any:
+def post_status(request: HttpRequest, plan_id: Id, post_id: PostCode, body: StatusIn, idempotency_key: Key) -> Any:
     plan = _plan(plan_id, request.user)
     row, _ = services.set_post_status(
         plan, post_id, body.status, request.user, idempotency_key, body.lat, body.lon, request
@@ -194,10 +181,6 @@ def get_board(request: HttpRequest, plan_id: Id) -> Any:
 # -- election day ------------------------------------------------------------------------------
 
 
-class TpsEventIn(Schema):
-    kind: TpsEvent.Kind
-
-
 class TpsEventOut(Schema):
     id: int
     tps_code: str
@@ -206,20 +189,10 @@ class TpsEventOut(Schema):
 
 
 @api.post("/plans/{plan_id}/tps/{tps_code}/events", response={201: TpsEventOut, **WRITE})
-def post_tps_event(request: HttpRequest, plan_id: Id, tps_code: Code, body: TpsEventIn, idempotency_key: Key) -> Any:
+def post_tps_event(request: HttpRequest, plan_id: Id, tps_code: TpsCode, body: TpsEventIn, idempotency_key: Key) -> Any:
     plan = _plan(plan_id, request.user)
     row, _ = services.tps_event(plan, tps_code, body.kind, request.user, idempotency_key, request)
     return Status(201, row)
-
-
-class IncidentIn(Schema):
-    kind: Code
-    severity: Annotated[int, Field(ge=1, le=3)]
-    lat: Lat | None = None
-    lon: Lon | None = None
-    post_id: Annotated[str, Field(max_length=80, pattern=r"^[^\x00]*$")] = ""
-    tps_code: Annotated[str, Field(max_length=60, pattern=r"^[^\x00]*$")] = ""
-    description: Annotated[str, Field(max_length=4000, pattern=r"^[^\x00]*$")] = ""
 
 
 class IncidentOut(Schema):

@@ -17,11 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from pydantic import ValidationError as PydanticError
 
 from siaga.accounts.roles import can, role_of
 from siaga.accounts.scope import Scope
 from siaga.field import services
 from siaga.field.models import KEY_LENGTH, AbsenteeReplan, CheckIn, EquipmentItem
+from siaga.field.schemas import CheckInIn
 from siaga.field.views_common import on_current_plan
 from siaga.operations.models import Person
 from siaga.plans.models import Plan, PlanJob
@@ -125,13 +127,19 @@ def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
     The idempotency key comes in the `Idempotency-Key` header (script) or the form (no script)."""
     as_json = _wants_json(request)
     key = (request.headers.get("Idempotency-Key") or request.POST.get("key") or "").strip()
-    token = request.POST.get("token", "").strip()
-    nrp = request.POST.get("nrp", "").strip()
-    method = request.POST.get("method", "")
     status, answer = 200, dict[str, Any]()
+    try:  # the phone API's input schema
+        given = CheckInIn(
+            token=request.POST.get("token", "").strip(),
+            nrp=request.POST.get("nrp", "").strip(),
+            method=request.POST.get("method", ""),
+        )
+    except PydanticError:
+        given = None
+    token, nrp, method = (given.token, given.nrp, given.method) if given else ("", "", "")
     if not key or len(key) > KEY_LENGTH or not key.isascii() or not key.isprintable() or " " in key:
         status, answer = 400, {"error": _("Kunci idempotensi tidak ada atau tidak sah.")}
-    elif len(token) > 2000 or len(nrp) > 40 or method not in ("", "nrp", "list") or "\x00" in token + nrp:
+    elif given is None:
         status, answer = 422, {"error": _("Isian tidak sah.")}
     else:
         try:

@@ -201,3 +201,9 @@ def test_a_sector_chief_edits_only_units_of_their_kecamatan(as_sector, plan):
     assert as_sector.post(f"/plans/{plan.pk}/sarpras/", {"unit": mine.code, "required_p3k": "2"}).status_code == 302
     assert as_sector.post(f"/plans/{plan.pk}/sarpras/", {"unit": theirs.code, "required_p3k": "2"}).status_code == 404
     assert list(EquipmentItem.objects.filter(required__gt=0).values_list("unit_code", flat=True)) == [mine.code]
+
+
+def test_the_apel_form_shares_the_phone_schema_and_refuses_an_nrp_longer_than_its_column(as_planner, plan):
+    answer = check_in(as_planner, plan, nrp="7" * 41)
+    assert answer.status_code == 422 and answer.json()["error"]
+    assert not CheckIn.objects.exists()

@@ -323,3 +323,17 @@ def test_it_serves_the_openapi_schema(as_viewer):
     schema = as_viewer.get("/api/openapi.json").json()
     assert "/api/plans/{plan_id}/checkins" in schema["paths"]
     assert as_viewer.get("/api/docs").status_code == 200
+
+
+@pytest.mark.parametrize("field,size", [("kind", 61), ("kind", 80), ("tps_code", 61), ("post_id", 81)])
+def test_it_refuses_a_value_longer_than_its_column_with_a_422(as_planner, plan, field, size):
+    post_code = plan.posts.filter(kind="TPS").first().code
+    body = {"kind": "keributan", "severity": 2, "post_id": post_code, field: "x" * size}
+    response = post(as_planner, f"/api/plans/{plan.pk}/incidents", body)
+    assert response.status_code == 422
+    assert not Incident.objects.exists()
+
+
+def test_it_refuses_a_post_code_longer_than_its_column_in_the_path(as_planner, plan):
+    response = post(as_planner, f"/api/plans/{plan.pk}/posts/{'p' * 81}/status", {"status": "berangkat"})
+    assert response.status_code == 422
