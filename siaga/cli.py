@@ -9,6 +9,7 @@ import json
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -330,10 +331,8 @@ def plan_command(
             scheduler,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
-    write_plan(result, out_path)
     print_plan(result, lang)
-    verdict(scenario, result, weights, lang)
-    out.print(f"Rencana ditulis ke {out_path}")
+    write_checked(scenario, result, out_path, weights, lang)
 
 
 def print_plan(result: Plan, lang: str) -> None:
@@ -393,19 +392,49 @@ def print_plan(result: Plan, lang: str) -> None:
         out.print(("Timings (ms): " if en else "Waktu (ms): ") + ", ".join(f"{k} {v}" for k, v in timings.items()))
 
 
-def verdict(scenario: Scenario, result: Plan, weights: Path | None, lang: str) -> bool:
-    violations = check_plan(scenario, result, load_model(weights, scenario))
+def verdict(scenario: Scenario, result: Plan, weights: Path | None, lang: str) -> list[str]:
+    """Run the independent checker and print its verdict; the violations, [] when valid."""
+    violations = [str(v) for v in check_plan(scenario, result, load_model(weights, scenario))]
     if not violations:
         out.print(
             "[green]Pemeriksa independen: rencana sah.[/]"
             if lang != "en"
             else "[green]Independent checker: the plan is valid.[/]"
         )
-        return True
+        return []
     err.print(f"[bold red]{len(violations)} pelanggaran / violations:[/]")
     for v in violations:
         err.print(f"  - {v}", highlight=False, markup=False)
-    return False
+    return violations
+
+
+def invalid_path(out_path: Path) -> Path:
+    """Where a plan that fails the checker goes instead of `out_path`: rencana.json ->
+    rencana.invalid.json (a name without .json gets .invalid.json added)."""
+    stem = out_path.name.removesuffix(".json")
+    return out_path.with_name(f"{stem}.invalid.json")
+
+
+def write_checked(scenario: Scenario, result: Plan, out_path: Path, weights: Path | None, lang: str) -> None:
+    """Write the plan to `out_path` only when the independent checker passes it. A plan that
+    fails goes to `invalid_path(out_path)` with its violations (key `violations`), for
+    inspection, and the command exits 1; a file already at `out_path` is left as it was."""
+    violations = verdict(scenario, result, weights, lang)
+    if not violations:
+        write_plan(result, out_path)
+        out.print(f"Rencana ditulis ke {out_path}" if lang != "en" else f"Plan written to {out_path}")
+        return
+    rejected = invalid_path(out_path)
+    write_plan(replace(result, extra={**result.extra, "violations": violations}), rejected)
+    err.print(
+        f"[bold red]Plan NOT written to {out_path}: it fails the independent checker. "
+        f"It was written to {rejected} for inspection only; it cannot be used.[/]"
+        if lang == "en"
+        else f"[bold red]Rencana TIDAK ditulis ke {out_path}: tidak lolos pemeriksa independen. "
+        f"Rencana ditulis ke {rejected} hanya untuk diperiksa; tidak boleh dipakai.[/]",
+        highlight=False,
+    )
+    raise typer.Exit(1)
 
 
 @app.command("check")
@@ -413,7 +442,7 @@ def check_command(path: Path, plan_path: Path, weights: WeightsOption = None, la
     """Periksa rencana terhadap semua aturan. / Check a plan against every rule."""
     scenario = load(path, lang)
     result = load_plan(plan_path)
-    if not verdict(scenario, result, weights, lang):
+    if verdict(scenario, result, weights, lang):
         raise typer.Exit(1)
 
 
@@ -517,15 +546,13 @@ def replan_command(
     gone = read_absent(absent, {p.id for p in scenario.personnel}) if absent else set()
     changes = parse_categories(category or [], {t.id for t in scenario.tps})
     result = engine_module.replan_all(scenario, previous, gone, changes)
-    write_plan(result, out_path)
     print_plan(result, lang)
     info = result.extra["replan"]
     assert isinstance(info, dict)
     out.print(
         f"Berpindah / moved: {info['moved']:,}; tetap / kept: {info['kept']:,}; tidak hadir / absent: {len(gone):,}"
     )
-    verdict(scenario, result, weights, lang)
-    out.print(f"Rencana baru ditulis ke {out_path}")
+    write_checked(scenario, result, out_path, weights, lang)
 
 
 def read_absent(path: Path, known: set[str]) -> set[str]:

@@ -1,5 +1,11 @@
-"""Distances on the earth. Travel is straight-line distance times a road factor; a road
-network function can replace `road_km` later without the planner changing."""
+"""Distances on the earth: the one home of distance for the planner, the checker and the console.
+
+Travel is straight-line (great-circle) distance times a road factor; a road network function
+can replace `road_km` later without the planner changing. Points are WGS84 degrees on a
+sphere of the mean earth radius. `pairs_within_km` finds every pair of points closer than a
+distance in time linear in the points (a grid of cells as wide as the distance), so a rule
+such as reserve coverage never compares every TPS with every team.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ import numpy as np
 
 EARTH_RADIUS_KM = 6371.0088
 Points = Sequence[float] | Sequence[float | None] | np.ndarray
+# Cells a little wider than the distance asked for, so rounding never drops a pair at the edge.
+CELL_MARGIN = 1.0 + 1e-9
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -28,11 +36,97 @@ def travel_minutes(km: float, speed_kmh: float) -> float:
     return 60.0 * km / speed_kmh
 
 
+def haversine_km_array(lat1: Points, lon1: Points, lat2: Points, lon2: Points) -> np.ndarray:
+    """Great-circle distances in km, element by element (numpy broadcasting rules apply)."""
+    p1 = np.radians(np.asarray(lat1, dtype=float))
+    p2 = np.radians(np.asarray(lat2, dtype=float))
+    dl = np.radians(np.asarray(lon2, dtype=float)) - np.radians(np.asarray(lon1, dtype=float))
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
 def distance_matrix_km(lat1: Points, lon1: Points, lat2: Points, lon2: Points) -> np.ndarray:
     """Great-circle distances in km between every point of the first list (rows) and every
     point of the second (columns)."""
-    p1 = np.radians(np.asarray(lat1, dtype=float))[:, None]
-    p2 = np.radians(np.asarray(lat2, dtype=float))[None, :]
-    dl = np.radians(np.asarray(lon2, dtype=float))[None, :] - np.radians(np.asarray(lon1, dtype=float))[:, None]
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    lat1_, lon1_ = np.asarray(lat1, dtype=float)[:, None], np.asarray(lon1, dtype=float)[:, None]
+    lat2_, lon2_ = np.asarray(lat2, dtype=float)[None, :], np.asarray(lon2, dtype=float)[None, :]
+    return haversine_km_array(lat1_, lon1_, lat2_, lon2_)
+
+
+def pairs_within_km(
+    lat1: Points, lon1: Points, lat2: Points, lon2: Points, km: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair (i, j) with haversine(first[i], second[j]) <= `km`, as three arrays: the
+    indices i, the indices j and the distances, ordered by i then j.
+
+    The second points go into a grid of cells at least as wide, in latitude and in longitude,
+    as any pair within `km` can be apart; each first point is compared only with the second
+    points of its own and the 8 neighbouring cells. The work is linear in the points and in
+    the pairs found (not their product). Longitudes are not wrapped at +-180 degrees (no
+    scenario spans the antimeridian: Indonesia lies between 95 and 141 degrees east)."""
+    lat_a, lon_a = np.asarray(lat1, dtype=float), np.asarray(lon1, dtype=float)
+    lat_b, lon_b = np.asarray(lat2, dtype=float), np.asarray(lon2, dtype=float)
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(lat_a) or not len(lat_b) or km < 0:
+        return empty, empty, np.zeros(0)
+    dlat, dlon = _cell_degrees(km, max(np.abs(lat_a).max(), np.abs(lat_b).max()))
+    row_a, col_a = np.floor(lat_a / dlat).astype(np.int64), np.floor(lon_a / dlon).astype(np.int64)
+    row_b, col_b = np.floor(lat_b / dlat).astype(np.int64), np.floor(lon_b / dlon).astype(np.int64)
+    row0, col0 = min(row_a.min(), row_b.min()) - 1, min(col_a.min(), col_b.min()) - 1
+    width = max(col_a.max(), col_b.max()) - col0 + 2
+    cell_b = (row_b - row0) * width + (col_b - col0)
+    order = np.argsort(cell_b, kind="stable")
+    runs = _Runs(cell_b[order], int((max(row_a.max(), row_b.max()) - row0 + 2) * width))
+    found_i, found_j = [], []
+    for dr in (-1, 0, 1):
+        for dc in (-1, 0, 1):
+            start, counts = runs.of((row_a - row0 + dr) * width + (col_a - col0 + dc))
+            total = int(counts.sum())
+            if not total:
+                continue
+            i = np.repeat(np.arange(len(lat_a)), counts)
+            # position k of the run of point i is start[i] + (k - first position of that run)
+            offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+            found_i.append(i)
+            found_j.append(order[np.repeat(start, counts) + offsets])
+    if not found_i:
+        return empty, empty, np.zeros(0)
+    i, j = np.concatenate(found_i), np.concatenate(found_j)
+    d = haversine_km_array(lat_a[i], lon_a[i], lat_b[j], lon_b[j])
+    keep = d <= km
+    i, j, d = i[keep], j[keep], d[keep]
+    by = np.lexsort((j, i))
+    return i[by], j[by], d[by]
+
+
+class _Runs:
+    """Where each cell's points start in the cell-sorted order, and how many there are: a
+    dense table when the grid is small enough (the usual case), else a binary search."""
+
+    DENSE_CELLS = 20_000_000
+
+    def __init__(self, sorted_cells: np.ndarray, n_cells: int):
+        self.sorted_cells = sorted_cells
+        self.dense = n_cells <= max(self.DENSE_CELLS, 4 * len(sorted_cells))
+        if self.dense:
+            self.count = np.bincount(sorted_cells, minlength=n_cells)
+            self.start = np.cumsum(self.count) - self.count
+
+    def of(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self.dense:
+            return self.start[cells], self.count[cells]
+        start = np.searchsorted(self.sorted_cells, cells, side="left")
+        return start, np.searchsorted(self.sorted_cells, cells, side="right") - start
+
+
+def _cell_degrees(km: float, max_abs_lat: float) -> tuple[float, float]:
+    """Cell size in degrees (latitude, longitude) such that two points within `km` of each
+    other, both at latitudes of at most `max_abs_lat`, lie in the same or adjacent cells.
+
+    From hav(d) = hav(dlat) + cos(lat1) cos(lat2) hav(dlon): dlat <= d / R, and
+    sin(dlon / 2) <= sin(d / 2R) / cos(max_abs_lat)."""
+    angle = max(km, 1e-9) / EARTH_RADIUS_KM
+    dlat = math.degrees(angle)
+    c = math.cos(math.radians(min(float(max_abs_lat), 89.0)))
+    dlon = math.degrees(2 * math.asin(min(1.0, math.sin(angle / 2) / c)))
+    return dlat * CELL_MARGIN, max(dlon, dlat) * CELL_MARGIN

@@ -2,10 +2,16 @@
 
 Maximal covering location: choose `teams` of the candidate sites so that the category-weighted
 number of TPS within the response time of some team is largest. Solved exactly with CP-SAT
-under a time cap (TPS with the same set of reaching sites are merged first, which shrinks the
-model a lot); if CP-SAT finds nothing in time, every choice of sites is tried when there are
-few, else greedy placement improved by swaps. The result
-carries the coverage reached and a proven upper bound.
+under a work limit (`solvers.py`; TPS with the same set of reaching sites are merged first,
+which shrinks the model a lot); if CP-SAT finds nothing, every choice of sites is tried when
+there are few, else greedy placement improved by swaps. The result carries the coverage
+reached and a proven upper bound.
+
+The coverage rule is docs/scenario.md section 2.7, the one the checker applies too: a target
+is covered when a chosen site lies within `reach_km` of it (great-circle, `geo`), and a
+Polres's teams answer for its own TPS only. The planner keeps to the second half by calling
+these functions once per Polres with that Polres's units as `sites` and its TPS as `targets`
+(`plan.py`, `engine.py`); the covered weight of a merged plan is then the sum over the Polres.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from siaga.core.data.geo import distance_matrix_km
+from siaga.core.data.geo import distance_matrix_km, pairs_within_km
 from siaga.core.planning import solvers
 
 ENUMERATE_LIMIT = 20_000  # site subsets worth trying one by one when CP-SAT finds nothing
@@ -76,9 +82,9 @@ def place_reserves(
     if chosen is None:
         chosen = _greedy_swap(len(sites), merged, open_sites)
         bound, method = reachable, "greedy+swap"
-    covered = float(sum(w for r, w in merged.items() if r & chosen))
     spare = sorted(set(range(len(sites))) - chosen, key=lambda j: (-_weight_of(j, merged), sites[j].key))
     chosen = chosen | frozenset(spare[: open_sites - len(chosen)])  # full coverage early: spread the rest
+    covered = float(sum(w for r, w in merged.items() if r & chosen))  # after the spread: what the teams reach
     order = sorted(chosen, key=lambda j: (-_weight_of(j, merged), sites[j].key))
     placed = [sites[j].key for j in order]
     while len(placed) < teams:  # more teams than sites: extra teams go to the busiest sites
@@ -90,16 +96,21 @@ def coverage(
     sites: Sequence[Site], chosen: Sequence[str], targets: Sequence[Target], reach_km: float
 ) -> tuple[float, float]:
     """(weight of the targets the `chosen` sites reach, weight any site could reach): the
-    coverage of a placement kept as it was, and an upper bound on any placement's."""
-    if not sites or not targets:
+    coverage of a placement kept as it was, and an upper bound on any placement's. Linear in
+    the targets (`geo.pairs_within_km`), not targets x sites."""
+    located = [s for s in sites if s.lat is not None and s.lon is not None]
+    if not located or not targets:
         return 0.0, 0.0
-    km = distance_matrix_km(
-        [t.lat for t in targets], [t.lon for t in targets], [s.lat for s in sites], [s.lon for s in sites]
+    i, j, _ = pairs_within_km(
+        [t.lat for t in targets], [t.lon for t in targets], [s.lat for s in located], [s.lon for s in located], reach_km
     )
-    within = km <= reach_km
     weight = np.array([t.weight for t in targets], dtype=float)
-    picked = np.array([s.key in set(chosen) for s in sites])
-    return float(weight[within[:, picked].any(axis=1)].sum()), float(weight[within.any(axis=1)].sum())
+    keys = set(chosen)
+    picked = np.array([s.key in keys for s in located], dtype=bool)
+    reached, any_site = np.zeros(len(targets), dtype=bool), np.zeros(len(targets), dtype=bool)
+    reached[i[picked[j]]] = True
+    any_site[i] = True
+    return float(weight[reached].sum()), float(weight[any_site].sum())
 
 
 def _weight_of(j: int, merged: dict[frozenset[int], int]) -> int:

@@ -1,0 +1,273 @@
+"""What the checker's rules look up, computed once per check from the scenario and the plan."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import numpy as np
+
+from siaga.core.check import jurisdiction, vulnerability
+from siaga.core.data import geo
+from siaga.core.data.model import Category, Force, Person, Plan, Post, Scenario, Unit, UnitKind
+from siaga.core.data.patterns import CUSTOM, PRESETS, rows_by_category
+
+WEIGHT = {"SANGAT_RAWAN": 8, "KHUSUS": 8, "RAWAN": 4, "KURANG_RAWAN": 2}
+WEIGHT_OF = {Category(c): w for c, w in WEIGHT.items()}
+# Two computations of one distance may differ in their last bits; a TPS this close to the edge
+# of a team's reach counts as covered or not, as the plan says.
+REACH_TOLERANCE_KM = 1e-9
+
+
+class Facts:
+    """The scenario (as a re-plan assumed it), the plan, and lookups the rules share."""
+
+    def __init__(self, scenario: Scenario, plan: Plan, model: vulnerability.Weights | None):
+        scenario = as_replanned(scenario, plan)
+        self.scenario, self.plan, self.model = scenario, plan, model
+        self.op = scenario.operation
+        self.tps = {t.id: t for t in scenario.tps}
+        self.regions = scenario.region_by_code()
+        self.units = scenario.unit_by_code()
+        self.posts = {p.id: p for p in plan.posts}
+
+    @cached_property
+    def categories(self) -> dict[str, Category]:
+        return vulnerability.categories(self.scenario, self.model)
+
+    @cached_property
+    def rows(self) -> dict[str, tuple[int, int, int, float]]:
+        source = self.scenario.patterns if self.op.pattern == CUSTOM else PRESETS[self.op.pattern].rows
+        return {
+            c.value: (r.tps_per_post, r.polri_per_post, r.tni_per_post, r.linmas_per_tps)
+            for c, r in rows_by_category(tuple(source)).items()
+        }
+
+    @cached_property
+    def codes(self) -> Codes:
+        return Codes()
+
+    @cached_property
+    def people(self) -> People:
+        """Built column by column: a national scenario has two million people."""
+        persons, codes = self.scenario.personnel, self.codes
+        polres = {code: k for k, code in enumerate(self.jurisdiction.polres)}
+        units = self.scenario.units
+        unit_index: dict[str, int] = {u.code: k for k, u in enumerate(units)} | {"": -2}  # -2: no unit
+        unit_lat = np.array([u.lat if u.lat is not None else math.nan for u in units] + [math.nan, math.nan])
+        unit_lon = np.array([u.lon if u.lon is not None else math.nan for u in units] + [math.nan, math.nan])
+        sector_kinds = (UnitKind.POLSEK, UnitKind.KORAMIL)
+        unit_sector = np.array([codes[u.kecamatan_code] if u.kind in sector_kinds else -1 for u in units] + [-1, -1])
+        unit_polres = np.array([polres.get(self.jurisdiction.of_unit.get(u.code, ""), -1) for u in units] + [-1, -1])
+        regions = self.scenario.regions
+        region_index = {r.code: k for k, r in enumerate(regions)}
+        region_lat = np.array([r.lat or 0.0 for r in regions] + [math.nan])
+        region_lon = np.array([r.lon or 0.0 for r in regions] + [math.nan])
+        of_region = self.jurisdiction.of_region
+        region_polres = np.array([polres.get(of_region.get(r.code, ""), -1) for r in regions] + [-1])
+        n = len(persons)
+        slot = np.fromiter((FORCE_CODE.get(p.force, -1) for p in persons), dtype=np.int64, count=n)
+        unit = np.fromiter((unit_index.get(p.unit_code, -1) for p in persons), dtype=np.int64, count=n)
+        desa = np.fromiter((region_index.get(p.desa_code, -1) for p in persons), dtype=np.int64, count=n)
+        linmas = slot == LINMAS
+        lat = np.where(linmas, region_lat[desa], unit_lat[unit])  # index -1 and -2: the nan rows
+        lon = np.where(linmas, region_lon[desa], unit_lon[unit])
+        if self.jurisdiction.single:
+            person_polres = np.zeros(n, dtype=np.int64)
+        else:
+            person_polres = np.where(unit == -2, region_polres[desa], unit_polres[unit])
+        return People(
+            index={p.id: k for k, p in enumerate(persons)},
+            slot=slot,
+            available=np.fromiter((p.available for p in persons), dtype=bool, count=n),
+            desa=np.fromiter((codes[p.desa_code] for p in persons), dtype=np.int64, count=n),
+            polres=person_polres,
+            lat=lat,
+            lon=lon,
+            sector=np.where(linmas, -1, unit_sector[unit]),
+        )
+
+    @cached_property
+    def places(self) -> Places:
+        posts, codes = self.plan.posts, self.codes
+        polres = {code: k for k, code in enumerate(self.jurisdiction.polres)}
+        required = np.zeros((len(posts), len(SLOTS)), dtype=np.int64)
+        for k, p in enumerate(posts):
+            for slot, need in p.required.items():
+                if slot in SLOT_CODE:
+                    required[k, SLOT_CODE[slot]] = need
+        n = len(posts)
+        return Places(
+            index={p.id: k for k, p in enumerate(posts)},
+            desa=np.fromiter((codes[p.desa_code] for p in posts), dtype=np.int64, count=n),
+            kecamatan=np.fromiter((codes[p.kecamatan_code] for p in posts), dtype=np.int64, count=n),
+            lat=np.fromiter((p.lat for p in posts), dtype=float, count=n),
+            lon=np.fromiter((p.lon for p in posts), dtype=float, count=n),
+            polres=np.fromiter((polres.get(self.post_polres[p.id], -1) for p in posts), dtype=np.int64, count=n),
+            required=required,
+            weight=np.fromiter((self.weight(p) for p in posts), dtype=np.int64, count=n),
+        )
+
+    @cached_property
+    def duties(self) -> Duties:
+        assignments, people, places = self.plan.assignments, self.people.index, self.places.index
+        n = len(assignments)
+        return Duties(
+            person=np.fromiter((people.get(a.person, -1) for a in assignments), dtype=np.int64, count=n),
+            post=np.fromiter((places.get(a.post, -1) for a in assignments), dtype=np.int64, count=n),
+            slot=np.fromiter((SLOT_CODE.get(a.slot, -1) for a in assignments), dtype=np.int64, count=n),
+            cost=np.fromiter((a.cost_km for a in assignments), dtype=float, count=n),
+        )
+
+    @cached_property
+    def filled(self) -> np.ndarray:
+        """Posts x SLOTS: how many assignments fill each post's slots."""
+        d = self.duties
+        ok = (d.post >= 0) & (d.slot >= 0)
+        size = len(self.plan.posts) * len(SLOTS)
+        return np.bincount(d.post[ok] * len(SLOTS) + d.slot[ok], minlength=size).reshape(-1, len(SLOTS))
+
+    @cached_property
+    def stray(self) -> Counter[tuple[str, str]]:
+        """Assignments to a post the plan does not have, or to a slot that does not exist."""
+        d = self.duties
+        return Counter(
+            (self.plan.assignments[k].post, self.plan.assignments[k].slot)
+            for k in np.flatnonzero((d.post < 0) | (d.slot < 0)).tolist()
+        )
+
+    def person(self, person_id: str) -> Person | None:
+        k = self.people.index.get(person_id)
+        return None if k is None else self.scenario.personnel[k]
+
+    @cached_property
+    def by_kind(self) -> dict[str, list[Post]]:
+        out: dict[str, list[Post]] = {"TPS": [], "VILLAGE": [], "RESERVE": []}
+        for p in self.plan.posts:
+            out.setdefault(p.kind, []).append(p)
+        return out
+
+    def posts_of(self, kind: str) -> list[Post]:
+        return self.by_kind.get(kind, [])
+
+    def weight(self, post: Post) -> int:
+        return WEIGHT[post.category.value] if post.kind == "TPS" else 1
+
+    @cached_property
+    def jurisdiction(self) -> jurisdiction.Jurisdiction:
+        return jurisdiction.derive(self.scenario)
+
+    @cached_property
+    def units_at(self) -> dict[tuple[float, float], list[Unit]]:
+        return jurisdiction.units_by_point(self.scenario)
+
+    @cached_property
+    def post_polres(self) -> dict[str, str]:
+        """Post id -> the Polres it belongs to ("" when it belongs to none)."""
+        return {p.id: self.jurisdiction.of_post(p, self.units_at) for p in self.plan.posts}
+
+    @cached_property
+    def reserve_coverage(self) -> tuple[float, float, float]:
+        """(least, most, total): the category weight of the TPS a reserve team of their own
+        Polres reaches within the response time (least: clearly within; most: within or on
+        the edge, REACH_TOLERANCE_KM), and the weight of every TPS (docs/scenario.md 2.7)."""
+        tps = self.scenario.tps
+        categories = self.plan.tps_categories
+        weight = np.fromiter((WEIGHT_OF.get(categories.get(t.id), 0) for t in tps), dtype=float, count=len(tps))
+        total = float(weight.sum())
+        teams = self.posts_of("RESERVE")
+        if not tps or not teams:
+            return 0.0, 0.0, total
+        polres = {code: k for k, code in enumerate(self.jurisdiction.polres)}
+        sites = sorted({(p.lat, p.lon, polres.get(self.post_polres[p.id], -1)) for p in teams})
+        tps_polres = np.array([polres.get(self.jurisdiction.of_tps_desa(t.desa_code), -2) for t in tps])
+        site_lat, site_lon, site_polres = (np.array(column) for column in zip(*sites, strict=True))
+        reach = self.op.speed_kmh * self.op.response_minutes / 60  # road km
+        i, j, km = geo.pairs_within_km(
+            np.fromiter((t.lat for t in tps), dtype=float),
+            np.fromiter((t.lon for t in tps), dtype=float),
+            site_lat,
+            site_lon,
+            (reach + REACH_TOLERANCE_KM) / self.op.road_factor,
+        )
+        own = tps_polres[i] == site_polres[j]
+        road = self.op.road_factor * km[own]
+        i = i[own]
+        most = np.zeros(len(tps), dtype=bool)
+        most[i[road <= reach + REACH_TOLERANCE_KM]] = True
+        least = np.zeros(len(tps), dtype=bool)
+        least[i[road <= reach - REACH_TOLERANCE_KM]] = True
+        return float(weight[least].sum()), float(weight[most].sum()), total
+
+
+def as_replanned(scenario: Scenario, plan: Plan) -> Scenario:
+    """A re-plan states what it assumed (people absent at the apel, categories changed by
+    intelligence); the plan is checked against the scenario with those changes."""
+    replan = plan.extra.get("replan")
+    if not isinstance(replan, dict):
+        return scenario
+    absent = set(replan.get("absent", []))
+    changes = {str(k): Category(v) for k, v in dict(replan.get("category_changes", {})).items()}
+    people = tuple(replace(p, available=False) if p.id in absent else p for p in scenario.personnel)
+    tps = tuple(
+        replace(t, category=changes[t.id], category_reason="re-plan") if t.id in changes else t for t in scenario.tps
+    )
+    return replace(scenario, personnel=people, tps=tps)
+
+
+SLOTS = ("POLRI", "TNI", "LINMAS", "BRIMOB")
+SLOT_CODE = {s: k for k, s in enumerate(SLOTS)}
+FORCE_CODE = {Force.POLRI: 0, Force.TNI: 1, Force.LINMAS: 2, Force.BRIMOB: 3}  # the slot each force fills
+LINMAS = SLOT_CODE["LINMAS"]
+
+
+class Codes(dict[str, int]):
+    """Small integers for codes (desa, kecamatan), so that arrays can compare them."""
+
+    def __missing__(self, code: str) -> int:
+        self[code] = len(self)
+        return self[code]
+
+
+@dataclass(frozen=True)
+class People:
+    """One row per person of the scenario, by index: what the rules compare in bulk."""
+
+    index: dict[str, int]
+    slot: np.ndarray  # the slot code the person's force fills, -1 for SATPOL_PP and the like
+    available: np.ndarray
+    desa: np.ndarray  # code of the person's desa
+    polres: np.ndarray  # index into Jurisdiction.polres, -1 for none
+    lat: np.ndarray  # the origin: the unit's base, a Linmas member's desa point
+    lon: np.ndarray
+    sector: np.ndarray  # code of the kecamatan of a POLSEK or KORAMIL member, -1 otherwise
+
+
+@dataclass(frozen=True)
+class Places:
+    """One row per post of the plan, by index."""
+
+    index: dict[str, int]
+    desa: np.ndarray
+    kecamatan: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    polres: np.ndarray  # -1 when the post belongs to no Polres
+    required: np.ndarray  # posts x SLOTS
+    weight: np.ndarray  # of an unfilled place (section 2.5)
+
+
+@dataclass(frozen=True)
+class Duties:
+    """One row per assignment of the plan, in plan order; -1 for an unknown person, post or slot."""
+
+    person: np.ndarray
+    post: np.ndarray
+    slot: np.ndarray
+    cost: np.ndarray
+
+    @property
+    def known(self) -> np.ndarray:
+        return (self.person >= 0) & (self.post >= 0)

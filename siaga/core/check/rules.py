@@ -1,0 +1,318 @@
+"""The checker's rules: one small named function each, registered in `RULES` in the order
+they run. Each yields one message per violation (docs/scenario.md section 2)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from siaga.core.check.facts import LINMAS, SLOT_CODE, SLOTS, Facts
+from siaga.core.data import geo
+from siaga.core.data.model import Category, Force
+
+UNFILLED_KM = 10_000
+RANK = {c: i for i, c in enumerate(("KURANG_RAWAN", "RAWAN", "SANGAT_RAWAN", "KHUSUS"))}
+COST_TOLERANCE_KM = 1e-5
+POINT_TOLERANCE_DEG = 1e-9
+
+Rule = Callable[[Facts], Iterator[str]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        RULES[name] = fn
+        return fn
+
+    return register
+
+
+@rule("unique_post_ids")
+def _unique_post_ids(f: Facts) -> Iterator[str]:
+    for post_id, n in Counter(p.id for p in f.plan.posts).items():
+        if n > 1:
+            yield f"post {post_id} appears {n} times"
+
+
+@rule("category")
+def _category(f: Facts) -> Iterator[str]:
+    """Each TPS's category is its override if given, else the one its indicators score."""
+    if f.plan.tps_categories.keys() != f.tps.keys():
+        yield "tps_categories must name every TPS of the scenario exactly once"
+    for tps_id, expected in f.categories.items():
+        got = f.plan.tps_categories.get(tps_id)
+        if got is not None and got != expected:
+            yield f"TPS {tps_id}: category {got.value}, expected {expected.value}"
+
+
+@rule("tps_in_one_post")
+def _tps_in_one_post(f: Facts) -> Iterator[str]:
+    seen = Counter(t for p in f.posts_of("TPS") for t in p.tps)
+    for tps_id in f.tps:
+        if seen[tps_id] != 1:
+            yield f"TPS {tps_id} is in {seen[tps_id]} TPS posts, expected exactly 1"
+    for tps_id in seen.keys() - f.tps.keys():
+        yield f"post holds unknown TPS {tps_id}"
+
+
+@rule("post_desa_and_category")
+def _post_desa_and_category(f: Facts) -> Iterator[str]:
+    """A TPS post holds TPS of one desa and one category, and says which."""
+    for p in f.posts_of("TPS"):
+        for t in p.tps:
+            tps = f.tps.get(t)
+            if tps is None:
+                continue
+            if tps.desa_code != p.desa_code:
+                yield f"post {p.id}: TPS {t} is in desa {tps.desa_code}, not {p.desa_code}"
+            if f.plan.tps_categories.get(t) != p.category:
+                yield f"post {p.id} ({p.category.value}): TPS {t} has category {f.plan.tps_categories.get(t)}"
+        region = f.regions.get(p.desa_code)
+        if region is None or region.parent_code != p.kecamatan_code:
+            yield f"post {p.id}: kecamatan {p.kecamatan_code} is not the kecamatan of desa {p.desa_code}"
+
+
+@rule("post_size")
+def _post_size(f: Facts) -> Iterator[str]:
+    for p in f.posts_of("TPS"):
+        limit = f.rows[p.category.value][0]
+        if not 1 <= len(p.tps) <= limit:
+            yield f"post {p.id} holds {len(p.tps)} TPS; the pattern allows 1 to {limit}"
+
+
+@rule("post_radius")
+def _post_radius(f: Facts) -> Iterator[str]:
+    """The post stands at one of its TPS, and every TPS is within the radius of it."""
+    posts = f.posts_of("TPS")
+    pairs = [(k, f.tps[t]) for k, p in enumerate(posts) for t in p.tps if t in f.tps]
+    if not pairs:
+        return
+    post_k = np.fromiter((k for k, _ in pairs), dtype=np.int64, count=len(pairs))
+    post_lat = np.array([p.lat for p in posts])[post_k]
+    post_lon = np.array([p.lon for p in posts])[post_k]
+    tps_lat = np.fromiter((t.lat for _, t in pairs), dtype=float, count=len(pairs))
+    tps_lon = np.fromiter((t.lon for _, t in pairs), dtype=float, count=len(pairs))
+    at_point = (np.abs(tps_lat - post_lat) < POINT_TOLERANCE_DEG) & (np.abs(tps_lon - post_lon) < POINT_TOLERANCE_DEG)
+    standing = np.bincount(post_k[at_point], minlength=len(posts))
+    has_tps = np.bincount(post_k, minlength=len(posts))
+    for k in np.flatnonzero((standing == 0) & (has_tps > 0)).tolist():
+        yield f"post {posts[k].id} is not at the location of one of its TPS"
+    km = geo.haversine_km_array(post_lat, post_lon, tps_lat, tps_lon)
+    for n in np.flatnonzero(km > f.op.max_post_radius_km + 1e-9).tolist():
+        post, tps = posts[int(post_k[n])], pairs[n][1]
+        yield f"post {post.id}: TPS {tps.id} is {km[n]:.3f} km away, more than {f.op.max_post_radius_km} km"
+
+
+@rule("post_required")
+def _post_required(f: Facts) -> Iterator[str]:
+    for p in f.posts_of("TPS"):
+        _, polri, tni, linmas = f.rows[p.category.value]
+        expected = {"POLRI": polri, "TNI": tni, "LINMAS": math.ceil(round(linmas * len(p.tps), 9))}
+        got = {s: p.required.get(s, 0) for s in SLOTS}
+        if got != {**expected, "BRIMOB": 0}:
+            yield f"post {p.id} requires {got}, the pattern says {expected}"
+
+
+@rule("village_posts")
+def _village_posts(f: Facts) -> Iterator[str]:
+    """With a balai desa guard, one VILLAGE post per desa with a TPS, at the desa point."""
+    guard = {"POLRI": f.op.village_guard_polri, "TNI": f.op.village_guard_tni}
+    posts = f.posts_of("VILLAGE")
+    if not (guard["POLRI"] or guard["TNI"]):
+        if posts:
+            yield f"{len(posts)} VILLAGE posts, but the operation asks for no balai desa guard"
+        return
+    highest: dict[str, str] = {}
+    for t in f.scenario.tps:
+        c = f.plan.tps_categories.get(t.id, Category.KURANG_RAWAN).value
+        if t.desa_code not in highest or RANK[c] > RANK[highest[t.desa_code]]:
+            highest[t.desa_code] = c
+    by_desa = Counter(p.desa_code for p in posts)
+    for desa in highest:
+        if by_desa[desa] != 1:
+            yield f"desa {desa} has {by_desa[desa]} VILLAGE posts, expected 1"
+    for p in posts:
+        region = f.regions.get(p.desa_code)
+        if region is None or p.desa_code not in highest:
+            yield f"VILLAGE post {p.id} is for desa {p.desa_code}, which has no TPS"
+            continue
+        if abs((region.lat or 0) - p.lat) > POINT_TOLERANCE_DEG or abs((region.lon or 0) - p.lon) > POINT_TOLERANCE_DEG:
+            yield f"VILLAGE post {p.id} is not at the desa point"
+        if p.kecamatan_code != region.parent_code:
+            yield f"VILLAGE post {p.id}: kecamatan {p.kecamatan_code} is not the kecamatan of desa {p.desa_code}"
+        if p.category.value != highest[p.desa_code]:
+            yield f"VILLAGE post {p.id} has category {p.category.value}, the desa's highest is {highest[p.desa_code]}"
+        got = {s: p.required.get(s, 0) for s in SLOTS}
+        if got != {**guard, "LINMAS": 0, "BRIMOB": 0}:
+            yield f"VILLAGE post {p.id} requires {got}, the operation says {guard}"
+
+
+@rule("reserve_posts")
+def _reserve_posts(f: Facts) -> Iterator[str]:
+    """floor(available Brimob of a Polres / team size) reserve teams in each Polres, each at
+    the location of a unit (of that Polres: the team belongs to the unit it stands at)."""
+    size = f.op.reserve_team_size
+    brimob: Counter[str] = Counter(
+        f.jurisdiction.of_person(p) for p in f.scenario.personnel if p.available and p.force == Force.BRIMOB
+    )
+    posts = f.posts_of("RESERVE")
+    teams = Counter(f.post_polres[p.id] for p in posts)
+    for code in f.jurisdiction.polres:
+        if teams[code] != brimob[code] // size:
+            where = f"Polres {code}: " if not f.jurisdiction.single else ""
+            yield f"{where}{teams[code]} reserve teams, expected {brimob[code] // size} (available Brimob // {size})"
+    for p in posts:
+        if not f.units_at.get((p.lat, p.lon)) and not any(
+            abs(p.lat - la) < POINT_TOLERANCE_DEG and abs(p.lon - lo) < POINT_TOLERANCE_DEG for la, lo in f.units_at
+        ):
+            yield f"reserve post {p.id} is not at a unit location"
+        if {s: n for s, n in p.required.items() if n} != {"BRIMOB": size}:
+            yield f"reserve post {p.id} requires {dict(p.required)}, expected {size} BRIMOB"
+
+
+@rule("eligibility")
+def _eligibility(f: Facts) -> Iterator[str]:
+    """The right force in each slot, Linmas only in their own desa, nobody unavailable."""
+    d, who, where = f.duties, f.people, f.places
+    known = d.known
+    person, post = np.where(known, d.person, 0), np.where(known, d.post, 0)
+    unavailable = known & ~who.available[person]
+    wrong_force = known & ((d.slot < 0) | (who.slot[person] != d.slot))
+    outside = known & (d.slot == LINMAS) & (who.desa[person] != where.desa[post])
+    for k in np.flatnonzero(~known | unavailable | wrong_force | outside).tolist():
+        a = f.plan.assignments[k]
+        if not known[k]:
+            yield f"assignment of {a.person} to {a.post}: unknown person or post"
+            continue
+        p = f.scenario.personnel[int(d.person[k])]
+        if unavailable[k]:
+            yield f"{a.person} is not available but is assigned to {a.post}"
+        if wrong_force[k]:
+            yield f"{a.person} ({p.force.value}) fills a {a.slot} slot at {a.post}"
+        if outside[k]:
+            yield f"Linmas {a.person} of desa {p.desa_code} serves outside it, at {a.post}"
+
+
+@rule("own_polres")
+def _own_polres(f: Facts) -> Iterator[str]:
+    """Each Polres plans its own operation: people serve at posts of their own Polres."""
+    if f.jurisdiction.single:
+        return
+    d = f.duties
+    known = d.known
+    post_polres = np.where(known, f.places.polres[np.where(known, d.post, 0)], -1)
+    person_polres = f.people.polres[np.where(known, d.person, 0)]
+    # A post of no Polres (a team at no unit) and unknown people or posts are other rules' concern.
+    crossing = known & (post_polres >= 0) & (person_polres != post_polres)
+    for k in np.flatnonzero(crossing).tolist():
+        a = f.plan.assignments[k]
+        home = f.jurisdiction.of_person(f.scenario.personnel[int(d.person[k])]) or "-"
+        yield f"{a.person} of Polres {home} serves at {a.post} of Polres {f.post_polres[a.post]}"
+
+
+@rule("one_slot_per_person")
+def _one_slot_per_person(f: Facts) -> Iterator[str]:
+    d = f.duties
+    counts = np.bincount(d.person[d.person >= 0], minlength=len(f.scenario.personnel))
+    for k in np.flatnonzero(counts > 1).tolist():
+        yield f"{f.scenario.personnel[k].id} fills {counts[k]} slots"
+    unknown = Counter(f.plan.assignments[k].person for k in np.flatnonzero(d.person < 0).tolist())
+    for person, n in unknown.items():
+        if n > 1:
+            yield f"{person} fills {n} slots"
+
+
+@rule("capacity")
+def _capacity(f: Facts) -> Iterator[str]:
+    over = f.filled > f.places.required
+    for k, slot in zip(*np.nonzero(over), strict=True):
+        post = f.plan.posts[int(k)]
+        name = SLOTS[int(slot)]
+        yield f"post {post.id} has {f.filled[k, slot]} in {name} slots, it requires {post.required.get(name, 0)}"
+    for (post_id, slot), n in f.stray.items():
+        stray_post = f.posts.get(post_id)
+        limit = stray_post.required.get(slot, 0) if stray_post else 0
+        if n > limit:
+            yield f"post {post_id} has {n} in {slot} slots, it requires {limit}"
+
+
+@rule("cost")
+def _cost(f: Facts) -> Iterator[str]:
+    """road_factor x distance from the person's origin, plus the out-of-sector penalty."""
+    d, who, where = f.duties, f.people, f.places
+    k = np.flatnonzero(d.known)
+    person, post = d.person[k], d.post[k]
+    km = geo.haversine_km_array(who.lat[person], who.lon[person], where.lat[post], where.lon[post])
+    sector = who.sector[person]
+    out_of_sector = (sector >= 0) & (sector != where.kecamatan[post])
+    expected = f.op.road_factor * km + np.where(out_of_sector, f.op.out_of_sector_penalty_km, 0.0)
+    for n in np.flatnonzero(~(np.abs(expected - d.cost[k]) <= COST_TOLERANCE_KM)).tolist():
+        a = f.plan.assignments[int(k[n])]
+        yield f"{a.person} at {a.post}: cost {a.cost_km} km, expected {expected[n]:.6f} km"
+
+
+def _missing(f: Facts) -> Iterator[tuple[int, str, int]]:
+    """(post index, slot, places left empty) for every slot a post requires."""
+    missing = np.maximum(0, f.places.required - f.filled)
+    for k, p in enumerate(f.plan.posts):
+        for slot, need in p.required.items():
+            code = SLOT_CODE.get(slot)
+            yield k, slot, int(missing[k, code]) if code is not None else max(0, need - f.stray[(p.id, slot)])
+
+
+@rule("unfilled")
+def _unfilled(f: Facts) -> Iterator[str]:
+    """Every place left empty is listed, with the right count, and nothing else is."""
+    listed: dict[tuple[str, str], int] = defaultdict(int)
+    for u in f.plan.unfilled:
+        listed[(u.post, u.slot)] += u.count
+    for k, slot, missing in _missing(f):
+        post_id = f.plan.posts[k].id
+        if listed.pop((post_id, slot), 0) != missing:
+            yield f"post {post_id} {slot}: {missing} unfilled, the plan lists another count"
+    for (post_id, slot), n in listed.items():
+        if n:
+            yield f"plan lists {n} unfilled {slot} at {post_id}, which needs none"
+
+
+@rule("summary")
+def _summary(f: Facts) -> Iterator[str]:
+    s = f.plan.summary
+    unfilled = penalty = 0
+    weight = f.places.weight
+    for k, _, missing in _missing(f):
+        unfilled += missing
+        penalty += int(weight[k]) * UNFILLED_KM * missing
+    cost = math.fsum(f.duties.cost.tolist())
+    village = {t.desa_code for t in f.scenario.tps}
+    expected = {
+        "tps": len(f.scenario.tps),
+        "desa": len(village),
+        "kecamatan": len({f.regions[d].parent_code for d in village if d in f.regions}),
+        "persons": len(f.scenario.personnel),
+        "assigned": len(f.plan.assignments),
+        "idle": len(f.scenario.personnel) - len(f.plan.assignments),
+        "slots": sum(sum(p.required.values()) for p in f.plan.posts),
+        "unfilled": unfilled,
+    }
+    for key, count in expected.items():
+        if s.get(key) != count:
+            yield f"summary.{key} is {s.get(key)}, expected {count}"
+    for key, km in (("cost_km", cost), ("objective", penalty + cost)):
+        if not math.isclose(float(s.get(key, math.nan)), km, rel_tol=1e-9, abs_tol=1e-4):
+            yield f"summary.{key} is {s.get(key)}, expected {km:.6f}"
+    if not float(s.get("lower_bound", math.inf)) <= float(s.get("objective", -math.inf)) + 1e-9:
+        yield "summary.lower_bound is above the objective"
+    least, most, total = f.reserve_coverage
+    covered = float(s.get("reserve_covered_weight", math.nan))
+    if not least - 1e-6 <= covered <= most + 1e-6:
+        expected_weight = f"{least:g}" if least == most else f"{least:g} to {most:g}"
+        yield f"summary.reserve_covered_weight is {s.get('reserve_covered_weight')}, expected {expected_weight}"
+    if not math.isclose(float(s.get("reserve_total_weight", math.nan)), total, abs_tol=1e-6):
+        yield f"summary.reserve_total_weight is {s.get('reserve_total_weight')}, expected {total:g}"
+
+
+__all__ = ["RULES", "Rule", "rule"]
