@@ -12,11 +12,15 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from plan_helpers import cost_km, desa_code, reserve_coverage, rows, tiny_scenario, weight
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from plan_helpers import cost_km, desa_code, reserve_coverage, rows, tiny_scenario, twin_kabupaten, weight
 
 from siaga.core import check
-from siaga.core.data import demo
+from siaga.core.check import jurisdiction, vulnerability
+from siaga.core.data import demo, generator, geo
 from siaga.core.data.model import Assignment, Category, Plan, Post, Scenario, Unfilled
+from siaga.core.planning import engine, polres, risk
 from siaga.core.planning.plan import plan as make_plan
 
 KR, R, SR, KH = Category.KURANG_RAWAN, Category.RAWAN, Category.SANGAT_RAWAN, Category.KHUSUS
@@ -342,10 +346,183 @@ def test_it_refuses_a_plan_that_breaks_one_rule_naming_only_that_rule(rule, brea
 
 
 def test_it_has_a_case_for_every_rule_of_the_checker():
-    # own_polres needs two Polres: tests/test_plan.py breaks it on its own scenario.
+    # own_polres needs two Polres: tests/test_plan.py breaks it on its own scenario, and the
+    # two-Polres cases below break it, reserve_posts and the reserve coverage again.
     assert {rule for rule, _ in CASES} | {"own_polres"} == set(check.RULES)
 
 
 def test_it_names_the_rule_in_each_violation_message():
     violation = check.check_plan(RICH, cost_misstated(RICH, RICH_PLAN))[0]
     assert str(violation).startswith("[cost] ")
+
+
+# ---------------------------------------------------------------- two Polres at a border
+
+
+def border_scenario(brimob_b: int) -> Scenario:
+    """Two kabupaten 0.05 degrees (5.6 km) apart, well within a reserve team's reach (15 km
+    of road at the defaults): Polres A has two Brimob (two teams of one), Polres B
+    `brimob_b`. With none in B, only A's teams reach B's TPS."""
+    one = tiny_scenario(
+        [(0, SR, 0.0, 0.0), (0, KR, 0.002, 0.0), (1, R, 0.0, 0.0)],
+        [("POLRES", True), ("POLSEK-0", True), ("KODIM", True), ("LINMAS-0", True)] + [("BRIMOB", True)] * 2,
+        desa=[(0, 0.0, 0.0), (1, 0.0, 0.0)],
+        reserve_team_size=1,
+    )
+    both = twin_kabupaten(one, north_deg=0.05)
+    b_brimob = [p for p in both.personnel if p.unit_code == "BRIMOB-B"]
+    drop = {p.id for p in b_brimob[brimob_b:]}
+    return replace(both, personnel=tuple(p for p in both.personnel if p.id not in drop))
+
+
+def any_team_coverage(scenario: Scenario, plan: Plan) -> float:
+    """The rule the checker used to apply: a TPS counts when any team reaches it."""
+    op = scenario.operation
+    teams = [p for p in plan.posts if p.kind == "RESERVE"]
+    return float(
+        sum(
+            weight_of[plan.tps_categories[t.id]]
+            for t in scenario.tps
+            if any(op.road_factor * geo.haversine_km(q.lat, q.lon, t.lat, t.lon) <= 15.0 for q in teams)
+        )
+    )
+
+
+weight_of = {KR: 2, R: 4, SR: 8, KH: 8}
+
+
+@pytest.mark.parametrize("brimob_b", [0, 2])
+def test_it_accepts_a_plan_of_two_polres_whose_reserve_teams_reach_across_the_border(brimob_b):
+    scenario = border_scenario(brimob_b)
+    result = engine.plan_all(scenario, workers=1)
+    assert result.extra["polres"] == 2
+    assert check.check_plan(scenario, result) == []
+    covered, total = result.summary["reserve_covered_weight"], result.summary["reserve_total_weight"]
+    if brimob_b == 0:  # B's TPS are reached by A's teams only, and count for nobody
+        assert covered == total / 2 < any_team_coverage(scenario, result) == total
+    else:
+        assert covered == total == any_team_coverage(scenario, result)
+
+
+def test_it_refuses_a_plan_that_counts_a_neighbouring_polres_team_as_cover():
+    scenario = border_scenario(0)
+    result = engine.plan_all(scenario, workers=1)
+    claimed = replace(result, summary={**result.summary, "reserve_covered_weight": any_team_coverage(scenario, result)})
+    assert {v.rule for v in check.check_plan(scenario, claimed)} == {"summary"}
+
+
+def test_it_refuses_a_reserve_team_moved_to_the_other_polres():
+    """The same number of teams in all, but Polres B fields one and A none: reserve_posts
+    (per Polres), and A's Brimob now serve in B (own_polres)."""
+    scenario = border_scenario(0)
+    result = engine.plan_all(scenario, workers=1)
+    team = next(p for p in result.posts if p.kind == "RESERVE")
+    b_unit = next(u for u in scenario.units if u.code == "BRIMOB-B")
+    moved = replace(team, id="RESERVE-BRIMOB-B-1", lat=b_unit.lat or 0.0, lon=b_unit.lon or 0.0)
+    assignments = tuple(
+        replace(a, post=moved.id, cost_km=cost_km(scenario, person_of(scenario, a.person), moved))
+        if a.post == team.id
+        else a
+        for a in result.assignments
+    )
+    broken = rebuilt(result, posts=with_post(result, team, moved), assignments=assignments)
+    rules = {v.rule for v in check.check_plan(scenario, broken)}
+    assert {"reserve_posts", "own_polres"} <= rules
+
+
+def person_of(scenario: Scenario, person_id: str):  # type: ignore[no-untyped-def]
+    return next(p for p in scenario.personnel if p.id == person_id)
+
+
+# ---------------------------------------------------------------- derived on its own, and agreeing
+
+
+def test_it_derives_the_same_polres_as_the_planner_on_a_generated_country():
+    scenario = generator.generate(6_000, seed=3)
+    parts = polres.split(scenario)
+    derived = jurisdiction.derive(scenario)
+    assert len(parts) > 2 and set(derived.polres) == set(parts)
+    for code, part in parts.items():
+        assert {derived.of_unit[u.code] for u in part.units} == {code}
+        assert {derived.of_person(p) for p in part.personnel} == {code}
+
+
+def test_it_catches_a_unit_the_planner_would_put_in_the_wrong_polres(monkeypatch):
+    """An error in the planner's split (here: every sectorless unit sent to the first
+    kabupaten) is the planner's alone: the checker derives the Polres itself and refuses."""
+    scenario = border_scenario(2)
+    right = polres.split
+
+    def wrong(s: Scenario) -> dict[str, Scenario]:
+        parts = right(s)
+        first, second = list(parts)
+        strays = tuple(u for u in parts[second].units if not u.kecamatan_code)
+        moved = {u.code for u in strays}
+        return {
+            first: replace(
+                parts[first],
+                units=parts[first].units + strays,
+                personnel=parts[first].personnel + tuple(p for p in parts[second].personnel if p.unit_code in moved),
+            ),
+            second: replace(
+                parts[second],
+                units=tuple(u for u in parts[second].units if u.code not in moved),
+                personnel=tuple(p for p in parts[second].personnel if p.unit_code not in moved),
+            ),
+        }
+
+    monkeypatch.setattr(polres, "split", wrong)
+    result = engine.plan_all(scenario, workers=1)
+    assert check.check_plan(scenario, result) != []
+
+
+def test_it_scores_categories_as_the_vulnerability_model_does():
+    scenario = generator.generate(3_000, seed=5, indicators=True)
+    mine = vulnerability.categories(scenario)
+    model = {k: a.category for k, a in risk.assess(scenario).items()}
+    assert mine == model and len(set(mine.values())) >= 3
+    heavy = risk.RiskModel({**risk.default_model().weights, "violence_history": 90.0}, 10.0, 30.0)
+    assert vulnerability.categories(scenario, heavy) == {k: a.category for k, a in risk.assess(scenario, heavy).items()}
+
+
+def test_it_refuses_a_computed_category_the_indicators_do_not_give():
+    scenario = generator.generate(3_000, seed=5, indicators=True)
+    result = engine.plan_all(scenario, workers=1)
+    assert check.check_plan(scenario, result) == []
+    tps = next(t for t in scenario.tps if t.category is None and result.tps_categories[t.id] == KR)
+    bumped = replace(result, tps_categories={**result.tps_categories, tps.id: R})
+    messages = [v.message for v in check.check_plan(scenario, bumped) if v.rule == "category"]
+    assert messages == [f"TPS {tps.id}: category RAWAN, expected KURANG_RAWAN"]
+
+
+# ---------------------------------------------------------------- the grid index
+
+
+points = st.lists(st.tuples(st.floats(-8.0, -7.0), st.floats(112.0, 113.0)), min_size=0, max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(points, points, st.floats(0.0, 40.0))
+def test_it_finds_exactly_the_pairs_a_full_distance_matrix_finds(first, second, km):
+    lat1, lon1 = [p[0] for p in first], [p[1] for p in first]
+    lat2, lon2 = [p[0] for p in second], [p[1] for p in second]
+    i, j, d = geo.pairs_within_km(lat1, lon1, lat2, lon2, km)
+    if first and second:
+        matrix = geo.distance_matrix_km(lat1, lon1, lat2, lon2)
+        expected = sorted(zip(*(m.tolist() for m in (matrix <= km).nonzero()), strict=True))
+    else:
+        expected = []
+    assert list(zip(i.tolist(), j.tolist(), strict=True)) == expected
+    for a, b, x in zip(i, j, d, strict=True):
+        assert abs(x - geo.haversine_km(lat1[a], lon1[a], lat2[b], lon2[b])) < 1e-9
+
+
+def test_it_keeps_a_pair_at_the_very_edge_of_its_cell():
+    """Two points just within the distance across a cell boundary, far from the equator
+    (where a degree of longitude is shortest): the neighbouring cell is searched."""
+    km = 10.0
+    lon_step = km / geo.haversine_km(-11.0, 0.0, -11.0, 1.0) * 0.999
+    i, _, _ = geo.pairs_within_km([-11.0], [120.0], [-11.0], [120.0 + lon_step], km)
+    assert i.tolist() == [0]
+    i, _, _ = geo.pairs_within_km([-11.0], [120.0], [-11.0], [120.0 + lon_step * 1.002], km)
+    assert i.tolist() == []

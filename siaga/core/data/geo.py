@@ -18,6 +18,7 @@ EARTH_RADIUS_KM = 6371.0088
 Points = Sequence[float] | Sequence[float | None] | np.ndarray
 # Cells a little wider than the distance asked for, so rounding never drops a pair at the edge.
 CELL_MARGIN = 1.0 + 1e-9
+MAX_CELLS = 10_000  # cells per axis of the grid, at most
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -70,6 +71,11 @@ def pairs_within_km(
     if not len(lat_a) or not len(lat_b) or km < 0:
         return empty, empty, np.zeros(0)
     dlat, dlon = _cell_degrees(km, max(np.abs(lat_a).max(), np.abs(lat_b).max()))
+    # Wider cells stay correct (only more candidates); at most MAX_CELLS per axis keeps the cell
+    # numbers small when the distance is tiny against the area the points spread over.
+    lats, lons = np.concatenate((lat_a, lat_b)), np.concatenate((lon_a, lon_b))
+    dlat = max(dlat, float(np.ptp(lats)) / MAX_CELLS)
+    dlon = max(dlon, float(np.ptp(lons)) / MAX_CELLS)
     row_a, col_a = np.floor(lat_a / dlat).astype(np.int64), np.floor(lon_a / dlon).astype(np.int64)
     row_b, col_b = np.floor(lat_b / dlat).astype(np.int64), np.floor(lon_b / dlon).astype(np.int64)
     row0, col0 = min(row_a.min(), row_b.min()) - 1, min(col_a.min(), col_b.min()) - 1
