@@ -54,6 +54,7 @@ def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": "forbidden"}, status=403)
 
 
+@api.exception_handler(services.NotVisible)
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": "not found"}, status=404)

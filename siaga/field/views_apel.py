@@ -148,7 +148,7 @@ def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
             )
         except PermissionDenied:
             status, answer = 403, {"error": _("Peran Anda hanya dapat melihat apel.")}
-        except Http404:
+        except services.NotVisible:
             status, answer = 404, {"error": _("Personel ini di luar wilayah Anda.")}
         except services.KeyConflict:
             status, answer = 409, {"error": _("Kunci idempotensi sudah dipakai orang lain.")}

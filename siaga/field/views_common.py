@@ -11,10 +11,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from siaga.accounts.roles import require
+from siaga.field.services import NotVisible
 from siaga.plans.models import Plan
 from siaga.plans.store import current_plan
 
@@ -39,7 +40,10 @@ def on_current_plan(view: View, action: str = "view") -> View:
             if request.GET:
                 target["Location"] += "?" + request.GET.urlencode()
             return target
-        return view(request, plan, *args, **kwargs)
+        try:
+            return view(request, plan, *args, **kwargs)
+        except NotVisible:  # another sector's object looks like no object at all
+            raise Http404 from None
 
     return wrapper
 

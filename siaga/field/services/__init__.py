@@ -22,6 +22,7 @@ from siaga.field.services.common import (  # noqa: F401
     KeyConflict,
     M,
     NoCurrentPlan,
+    NotVisible,
     _assigned,
     _visible_people,
     card_key,

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from siaga.accounts.models import Role
@@ -26,6 +25,11 @@ M = TypeVar("M", bound=models.Model)
 
 class FieldError(ValueError):
     """A request the data does not allow; the message says why."""
+
+
+class NotVisible(LookupError):
+    """No such post, TPS, unit or incident for this user: another sector's object looks like no
+    object at all (the views and the API answer 404)."""
 
 
 class NoCurrentPlan(FieldError):
@@ -104,7 +108,7 @@ def post_of(plan: Plan, post_id: str, user: Any) -> dict[str, Any]:
     """A post of the plan the user may see, else 404."""
     post = visible_posts(plan, user).get(post_id)
     if post is None:
-        raise Http404
+        raise NotVisible
     return post
 
 

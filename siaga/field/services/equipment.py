@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.http import Http404
 
 from siaga.audit.log import record
-from siaga.field.services.common import FieldError, in_scope, require_writer
+from siaga.field.services.common import FieldError, NotVisible, in_scope, require_writer
 from siaga.operations.models import Unit
 from siaga.plans.models import Plan
 
@@ -81,7 +80,7 @@ def set_equipment(
     require_writer(user)
     unit = Unit.objects.filter(operation_id=plan.operation_id, code=unit_code).first()
     if unit is None or not in_scope(user, unit.kecamatan_code):
-        raise Http404
+        raise NotVisible
     kinds = set(EquipmentItem.Kind.values)
     for kind, (required, present) in counts.items():
         if kind not in kinds:

@@ -6,7 +6,6 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404
 from django.utils import timezone
 
 from siaga.accounts.models import Role
@@ -23,6 +22,7 @@ from siaga.field.models import (
 from siaga.field.services.common import (
     FieldError,
     KeyConflict,
+    NotVisible,
     in_scope,
     once,
     own_posts,
@@ -51,7 +51,7 @@ def _tps_of(plan: Plan, tps_code: str, user: Any) -> Tps:
     tps = Tps.objects.filter(operation_id=plan.operation_id, code=tps_code).first()
     mine = _own_tps(plan, user)
     if tps is None or (tps_code not in mine if mine is not None else not in_scope(user, tps.kecamatan_code)):
-        raise Http404
+        raise NotVisible
     return tps
 
 
@@ -119,14 +119,14 @@ def incident_for(pk: int, user: Any) -> Incident:
     """An incident the user may see, else 404."""
     incident = Incident.objects.select_related("operation").filter(pk=pk).first()
     if incident is None or not role_of(user):
-        raise Http404
+        raise NotVisible
     if role_of(user) == Role.FIELD_OFFICER:
         plan = current_plan(incident.operation_id)
         mine = own_posts(plan, user) if plan is not None else set()
         if not _at_own_post(incident, mine or set(), (_own_tps(plan, user) if plan else None) or set()):
-            raise Http404
+            raise NotVisible
     elif not in_scope(user, incident.kecamatan_code):
-        raise Http404
+        raise NotVisible
     return incident
 
 

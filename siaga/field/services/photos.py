@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.http import Http404
-
 from siaga.field.models import (
     Incident,
 )
-from siaga.field.services.common import FieldError, require_writer
+from siaga.field.services.common import FieldError, NotVisible, require_writer
 from siaga.field.services.day import visible_incidents
 from siaga.field.services.incidents import _act
 from siaga.plans.models import Plan
@@ -68,11 +66,11 @@ def photo_of(incident: Incident) -> tuple[Any, str]:
     """The open photo file and its content type, else 404."""
     name, storage = incident.photo.name or "", incident.photo.storage
     if not name or not storage.exists(name):
-        raise Http404
+        raise NotVisible
     with storage.open(name) as head:
         kind = photo_kind(head.read(8))
     if kind is None:
-        raise Http404
+        raise NotVisible
     return storage.open(name), kind[1]
 
 
