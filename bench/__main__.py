@@ -25,6 +25,7 @@ SUITES = {
     "console": "bench.bench_console",
     "orders": "bench.bench_orders",
     "checkins": "bench.bench_checkins",
+    "check": "bench.bench_check",
     "import": "bench.bench_import",
 }
 
