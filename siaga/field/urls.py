@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from siaga.field import views_apel, views_day
+from siaga.field import views_apel, views_day, views_map
 from siaga.field.api import api
 
 urlpatterns = [
     path("api/", api.urls),
+    path("ops/<int:op_id>/geo/posts.geojson", views_map.geo_posts, name="geo_posts"),
     # the apel and equipment readiness (views_apel)
     path("plans/<int:pk>/apel/", views_apel.apel, name="apel"),
     path("plans/<int:pk>/apel/readiness/", views_apel.readiness, name="apel_readiness"),

@@ -23,5 +23,4 @@ urlpatterns = [
     path("ops/<int:op_id>/desa/<int:pk>/", views_risk.desa_detail, name="desa_detail"),
     path("ops/<int:op_id>/map/", views_risk.map_view, name="map"),
     path("ops/<int:op_id>/geo/tps.geojson", views_risk.geo_tps, name="geo_tps"),
-    path("ops/<int:op_id>/geo/posts.geojson", views_risk.geo_posts, name="geo_posts"),
 ]

@@ -13,9 +13,8 @@ from siaga.accounts.models import Role
 from siaga.accounts.roles import require, role_of, scoped
 from siaga.accounts.scope import Scope
 from siaga.core.data.model import Category, Force
-from siaga.field import services as field_services
 from siaga.operations.models import Operation, Region
-from siaga.plans.models import Plan
+from siaga.plans.models import Plan, PlanAssignment
 
 
 def operation_for(request: HttpRequest, op_id: int) -> Operation:
@@ -26,9 +25,11 @@ def operation_for(request: HttpRequest, op_id: int) -> Operation:
 
 def home(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) == Role.FIELD_OFFICER:  # straight to the phone page of their post
-        for plan in Plan.objects.order_by("-pk")[:20]:
-            if field_services.own_posts(plan, request.user):
-                return redirect("field_phone", plan.pk)
+        code = str(getattr(getattr(request.user, "profile", None), "person_code", "") or "").strip()
+        published = PlanAssignment.objects.filter(person_code=code, plan__status=Plan.Status.PUBLISHED)
+        plan_id = published.order_by("-plan__version").values_list("plan_id", flat=True).first() if code else None
+        if plan_id is not None:
+            return redirect("field_phone", plan_id)
         raise PermissionDenied("no assignment")
     require(request.user, "view")
     latest = Operation.objects.first()
@@ -67,7 +68,6 @@ def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
         "forces": [(f.value, by_force[f.value]) for f in Force],
         "plans": plans,
         "latest_plan": latest,
-        "sarpras": field_services.sarpras(latest, request.user) if latest else None,
         "operations": Operation.objects.all()[:10],
     }
     return render(request, "operations/dashboard.html", context)

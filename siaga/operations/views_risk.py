@@ -22,18 +22,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.roles import get_scoped, require, scoped
-from siaga.accounts.scope import Scope as Visible
 from siaga.audit.models import AuditEntry
 from siaga.core.data.indicators import Scope, catalog
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Level
 from siaga.core.planning import risk
-from siaga.field import services as field
-from siaga.field.models import PostStatus
 from siaga.operations import services
 from siaga.operations.models import Operation, Tps
 from siaga.operations.views import operation_for
 from siaga.plans.models import Plan
-from siaga.plans.store import current_plan, plan_rows
+from siaga.plans.store import current_plan
 
 COLOURS = {"KURANG_RAWAN": "#2e8b57", "RAWAN": "#d4a017", "SANGAT_RAWAN": "#c0392b", "KHUSUS": "#8e44ad"}
 CATEGORY_LABELS = {
@@ -300,7 +297,7 @@ def desa_detail(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
 
 def map_view(request: HttpRequest, op_id: int) -> HttpResponse:
     operation = operation_for(request, op_id)
-    plan = _plan_of(request, operation)
+    plan = plan_of(request, operation)
     tps = scoped(operation.tps_set.all(), request.user)
     kecamatan_codes = sorted(set(tps.values_list("kecamatan_code", flat=True)))
     names = dict(operation.regions.filter(code__in=kecamatan_codes).values_list("code", "name"))
@@ -361,7 +358,7 @@ def _map_config(
             "none": _("Tidak ada TPS untuk saringan ini."),
             "failed": _("Data peta gagal dimuat."),
             "status": _("Status pergeseran"),
-            "statuses": {k: str(v) for k, v in PostStatus.Status.choices},
+            "statuses": {},  # sent with the posts by the field (siaga.field.views_map)
             "open_incidents": _("Kejadian terbuka"),
             "incident": _("Kejadian"),
             "severity": _("Tingkat"),
@@ -371,14 +368,14 @@ def _map_config(
 
 def geo_tps(request: HttpRequest, op_id: int) -> HttpResponse:
     operation = operation_for(request, op_id)
-    category, error = _category_param(request.GET)
+    category, error = category_param(request.GET)
     if error:
         return error
     tps = _filter_tps(scoped(operation.tps_set.all(), request.user), request.GET, category)
     names = dict(operation.regions.values_list("code", "name"))
     detail = tps_url(operation)
     features = [
-        _feature(
+        feature(
             lat,
             lon,
             {
@@ -422,52 +419,7 @@ def _filter_tps(tps: QuerySet[Tps], params: QueryDict, category: str) -> QuerySe
     return tps
 
 
-def geo_posts(request: HttpRequest, op_id: int) -> HttpResponse:
-    operation = operation_for(request, op_id)
-    plan = _plan_of(request, operation)
-    category, error = _category_param(request.GET)
-    if error:
-        return error
-    if plan is None:
-        return JsonResponse({"type": "FeatureCollection", "features": [], "plan": None})
-    kecamatan = request.GET.get("kecamatan", "")
-    data = plan_rows(plan, Visible.of(request.user))
-    staffing, reach = services.post_staffing(data), round(services.reserve_reach_km(operation), 3)
-    unfilled: dict[str, int] = {}
-    for u in data["unfilled"]:
-        unfilled[u["post"]] = unfilled.get(u["post"], 0) + int(u["count"])
-    latest = field.latest_statuses(plan.operation)
-    open_incidents = field.open_incident_counts(plan, data["posts"])
-    features = []
-    for p in data["posts"]:
-        if kecamatan and p["kecamatan_code"] != kecamatan:
-            continue
-        if category and p["category"] != category:
-            continue
-        props = {
-            "id": p["id"],
-            "kind": p["kind"],
-            "category": p["category"],
-            "kecamatan_code": p["kecamatan_code"],
-            "required": p["required"],
-            "assigned": staffing.get(p["id"], {}),
-            "unfilled": unfilled.get(p["id"], 0),
-            "tps": p["tps"],
-            "status": latest[str(p["id"])].status
-            if str(p["id"]) in latest
-            else PostStatus.Status.BELUM_BERANGKAT.value,
-            "in_place": str(p["id"]) in latest and latest[str(p["id"])].status in PostStatus.IN_PLACE,
-            "open_incidents": open_incidents.get(str(p["id"]), 0),
-        }
-        if p["kind"] == "RESERVE":
-            props["reach_km"] = reach
-        features.append(_feature(p["lat"], p["lon"], props))
-    return JsonResponse(
-        {"type": "FeatureCollection", "features": features, "plan": {"id": plan.pk, "version": plan.version}}
-    )
-
-
-def _plan_of(request: HttpRequest, operation: Operation) -> Plan | None:
+def plan_of(request: HttpRequest, operation: Operation) -> Plan | None:
     """The plan named by ?plan= (it must be this operation's, else 404), else the current
     (published) one, else the latest."""
     pk = request.GET.get("plan", "")
@@ -481,7 +433,7 @@ def _plan_of(request: HttpRequest, operation: Operation) -> Plan | None:
         raise Http404 from None
 
 
-def _category_param(params: QueryDict) -> tuple[str, HttpResponse | None]:
+def category_param(params: QueryDict) -> tuple[str, HttpResponse | None]:
     category = params.get("category", "")
     if category and category not in Category.__members__:
         message = _("Kategori tidak dikenal: %(category)s") % {"category": category}
@@ -489,5 +441,5 @@ def _category_param(params: QueryDict) -> tuple[str, HttpResponse | None]:
     return category, None
 
 
-def _feature(lat: float, lon: float, properties: dict[str, Any]) -> dict[str, Any]:
+def feature(lat: float, lon: float, properties: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": properties}

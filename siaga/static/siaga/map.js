@@ -210,6 +210,7 @@
   }
 
   function showPosts(posts) {
+    if (posts && posts.statuses) words.statuses = posts.statuses; // the field's own words
     postLayer.clearLayers();
     reachLayer.clearLayers();
     postOfTps = {};
