@@ -21,7 +21,10 @@ demo: $(STAMP)
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py demo
 	@echo "Konsol Siaga: http://127.0.0.1:8000 (Ctrl+C untuk berhenti)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@# The job worker (plans, re-plans, orders) runs in the background and stops with the server.
+	$(BIN)/python manage.py worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The suite runs twice: on SQLite (the laptop) and on PostgreSQL (the server).
 PG_URL ?= postgres://postgres@127.0.0.1:5432/siaga

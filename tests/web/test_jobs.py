@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TPS = 6000  # a plan job of several seconds on this machine: long enough to be killed midway
 PASSWORD = "uji-pekerja-2024"
 DEADLINE = 600  # seconds before a wait gives up (a hung test, not a timed assertion)
+HTTP_TIMEOUT = 120  # likewise, for one request
 LOAD = f"""
 from django.contrib.auth import get_user_model
 from siaga.accounts.models import Profile, Role
@@ -113,15 +114,17 @@ class Console:
 
     def session(self) -> requests.Session:
         web = requests.Session()
-        web.get(self.url("/login/"))
+        web.get(self.url("/login/"), timeout=HTTP_TIMEOUT)
         form = {"username": "perencana", "password": PASSWORD, "csrfmiddlewaretoken": web.cookies["csrftoken"]}
-        assert web.post(self.url("/login/"), data=form, allow_redirects=False).status_code == 302
+        answer = web.post(self.url("/login/"), data=form, allow_redirects=False, timeout=HTTP_TIMEOUT)
+        assert answer.status_code == 302
         return web
 
     def start_plan(self, web: requests.Session) -> int:
         """Press "Susun rencana": the console's real endpoint; gives the job's id."""
         headers = {"X-CSRFToken": web.cookies["csrftoken"]}
-        response = web.post(self.url(f"/plans/ops/{self.operation}/start/"), headers=headers, allow_redirects=False)
+        start = self.url(f"/plans/ops/{self.operation}/start/")
+        response = web.post(start, headers=headers, allow_redirects=False, timeout=HTTP_TIMEOUT)
         found = re.fullmatch(r"/plans/jobs/(\d+)/", response.headers.get("Location", ""))
         assert response.status_code == 302 and found, response.text[:500]
         return int(found.group(1))
@@ -223,7 +226,8 @@ def test_it_finishes_a_plan_when_the_web_server_is_killed_mid_job(console: Conso
     (version,) = console.row("SELECT version FROM plans_plan WHERE id = %s", plan)
     assert message == f"Rencana versi {version} selesai"
     console.start_server()  # the web process restarted shows the finished job
-    assert f"Buka rencana versi {version}" in console.session().get(console.url(f"/plans/jobs/{job_id}/")).text
+    page = console.session().get(console.url(f"/plans/jobs/{job_id}/"), timeout=HTTP_TIMEOUT)
+    assert f"Buka rencana versi {version}" in page.text
     console.stop_worker(worker)
 
 
