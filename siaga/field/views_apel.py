@@ -24,7 +24,7 @@ from siaga.accounts.scope import Scope
 from siaga.field import services
 from siaga.field.models import KEY_LENGTH, AbsenteeReplan, CheckIn, EquipmentItem
 from siaga.field.schemas import CheckInIn
-from siaga.field.views_common import on_current_plan
+from siaga.field.views_common import on_current_plan, polled
 from siaga.operations.models import Person
 from siaga.plans.models import Plan, PlanJob
 from siaga.plans.pages import diff_page
@@ -105,6 +105,7 @@ def apel(request: HttpRequest, plan: Plan) -> HttpResponse:
 
 
 @on_current_plan
+@polled
 def readiness(request: HttpRequest, plan: Plan) -> HttpResponse:
     """The readiness panel, polled by htmx every two seconds."""
     return render(request, "field/_apel_readiness.html", _readiness_context(plan, request))

@@ -7,15 +7,17 @@ was published still lands). Before any version is published the page says so."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 
 from siaga.accounts.roles import require
-from siaga.field.services import NotVisible
+from siaga.field.services import NotVisible, change_stamp
 from siaga.plans.models import Plan
 from siaga.plans.store import current_plan
 
@@ -50,3 +52,23 @@ def on_current_plan(view: View, action: str = "view") -> View:
 
 def on_current_plan_in_the_field(view: View) -> View:
     return on_current_plan(view, "field")
+
+
+def polled(view: View) -> View:
+    """A live part the page polls every few seconds, answered by a conditional GET: its ETag
+    is the operation's change stamp (with the reader and their language), so an unchanged part
+    is a 304 that renders and reads nothing more; the browser shows its copy."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, plan: Plan, *args: Any, **kwargs: Any) -> HttpResponse:
+        where = hashlib.sha1(request.get_full_path().encode()).hexdigest()[:8]
+        tag = f'"{change_stamp(plan)}-{request.user.pk}-{get_language()}-{where}"'
+        if tag in request.headers.get("If-None-Match", ""):
+            response: HttpResponse = HttpResponseNotModified()
+        else:
+            response = view(request, plan, *args, **kwargs)
+        response["ETag"] = tag
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    return wrapper

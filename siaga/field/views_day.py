@@ -19,7 +19,7 @@ from siaga.accounts.roles import role_of
 from siaga.core.documents import pdf
 from siaga.field import services
 from siaga.field.models import Incident, PostStatus, TpsEvent
-from siaga.field.views_common import on_current_plan, on_current_plan_in_the_field
+from siaga.field.views_common import on_current_plan, on_current_plan_in_the_field, polled
 from siaga.plans.models import Plan
 
 INCIDENT_KINDS = (
@@ -85,6 +85,7 @@ def _base(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 
 
 @on_current_plan
+@polled
 def board(request: HttpRequest, plan: Plan) -> HttpResponse:
     context = {
         **_base(request, plan),
@@ -96,6 +97,7 @@ def board(request: HttpRequest, plan: Plan) -> HttpResponse:
 
 
 @on_current_plan
+@polled
 def live(request: HttpRequest, plan: Plan) -> HttpResponse:
     figures = services.live_figures(plan, request.user)
     figures["statuses"] = [
@@ -108,6 +110,7 @@ def live(request: HttpRequest, plan: Plan) -> HttpResponse:
 
 
 @on_current_plan
+@polled
 def incidents(request: HttpRequest, plan: Plan) -> HttpResponse:
     context = {
         **_base(request, plan),

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from siaga.field.models import CheckIn, Incident
+from siaga.field.models import CheckIn, Incident, PostStatus
 from siaga.plans.models import Plan
 from siaga.plans.store import plan_file
 from tests.web.conftest import OTHER_SECTOR, SECTOR, publish
@@ -143,3 +143,17 @@ def test_the_report_is_a_pdf_with_attendance_incidents_and_coverage(as_planner, 
     covered = len({str(t) for t in mine["tps"]})
     assert f"TPS tercakup {covered} dari" in text
     assert "Halaman 1 dari" in text
+
+
+def test_a_live_part_is_answered_304_until_the_field_changes(as_planner, plan):
+    url = f"/plans/{plan.pk}/board/?part=1"
+    first = as_planner.get(url, headers={"HX-Request": "true"})
+    assert first.status_code == 200 and first["ETag"]
+    same = as_planner.get(url, headers={"HX-Request": "true", "If-None-Match": first["ETag"]})
+    assert same.status_code == 304 and same.content == b""
+    post_code = plan.posts.first().code
+    PostStatus.objects.create(
+        operation=plan.operation, post_id=post_code, status=PostStatus.Status.BERANGKAT, key="etag-test"
+    )
+    changed = as_planner.get(url, headers={"HX-Request": "true", "If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]

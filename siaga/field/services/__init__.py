@@ -26,6 +26,7 @@ from siaga.field.services.common import (  # noqa: F401
     _assigned,
     _visible_people,
     card_key,
+    change_stamp,
     current,
     in_scope,
     once,

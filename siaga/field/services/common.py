@@ -124,3 +124,22 @@ def _visible_people(plan: Plan, user: Any) -> dict[str, str]:
 
 def card_key() -> bytes:
     return tokens.key_file(Path(settings.SIAGA_CARD_KEY_FILE))
+
+
+def change_stamp(plan: Plan) -> str:
+    """What the field's live pages show changes only when this does: the current version and
+    the newest row (and count) of every field record of the operation. A few index lookups."""
+    from django.db.models import Count, Max
+
+    from siaga.field.models import CheckIn, Dispatch, EquipmentItem, Incident, IncidentAction, PostStatus, TpsEvent
+
+    parts = [str(plan.pk)]
+    op = plan.operation_id
+    for model in (CheckIn, PostStatus, TpsEvent, Incident):
+        figures = model.objects.filter(operation_id=op).aggregate(n=Count("id"), last=Max("id"))
+        parts.append(f"{figures['n']}.{figures['last']}")
+    parts.append(str(IncidentAction.objects.filter(incident__operation_id=op).aggregate(m=Max("id"))["m"]))
+    parts.append(str(Dispatch.objects.filter(incident__operation_id=op).aggregate(m=Max("id"))["m"]))
+    equipment = EquipmentItem.objects.filter(operation_id=op).aggregate(m=Max("updated_at"))["m"]
+    parts.append(equipment.isoformat() if equipment else "-")
+    return "-".join(parts)
