@@ -130,10 +130,12 @@ def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
     key = (request.headers.get("Idempotency-Key") or request.POST.get("key") or "").strip()
     status, answer = 200, dict[str, Any]()
     try:  # the phone API's input schema
-        given = CheckInIn(
-            token=request.POST.get("token", "").strip(),
-            nrp=request.POST.get("nrp", "").strip(),
-            method=request.POST.get("method", ""),
+        given = CheckInIn.model_validate(
+            {
+                "token": request.POST.get("token", "").strip(),
+                "nrp": request.POST.get("nrp", "").strip(),
+                "method": request.POST.get("method", ""),
+            }
         )
     except PydanticError:
         given = None

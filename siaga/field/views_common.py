@@ -38,7 +38,8 @@ def on_current_plan(view: View, action: str = "view") -> View:
             return render(request, "field/no_current_plan.html", context, status=409)
         if plan.pk != named.pk and request.method in ("GET", "HEAD"):
             match = request.resolver_match
-            target = redirect(match.url_name if match else "field_phone", plan.pk, *args, **kwargs)
+            name = match.url_name if match and match.url_name else "field_phone"
+            target = redirect(name, plan.pk, *args, **kwargs)
             if request.GET:
                 target["Location"] += "?" + request.GET.urlencode()
             return target

@@ -209,7 +209,8 @@ def plan_rows(plan: Plan, scope: Scope | None = None) -> dict[str, list[dict[str
     assignments = PlanAssignment.objects.filter(plan=plan)
     unfilled = PlanUnfilled.objects.filter(plan=plan)
     if scope is not None and not scope.whole:
-        assignments, unfilled = (q.filter(post_id__in=list(posts)) for q in (assignments, unfilled))
+        assignments = assignments.filter(post_id__in=list(posts))
+        unfilled = unfilled.filter(post_id__in=list(posts))
     return {
         "posts": list(posts.values()),
         "assignments": [
