@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import repeat
+from operator import attrgetter
 
 import numpy as np
 
@@ -28,7 +31,10 @@ class Facts:
         scenario = as_replanned(scenario, plan)
         self.scenario, self.plan, self.model = scenario, plan, model
         self.op = scenario.operation
-        self.tps = {t.id: t for t in scenario.tps}
+        self.tps = dict(zip(map(attrgetter("id"), scenario.tps), scenario.tps, strict=True))
+        self.tps_index = dict(zip(self.tps, range(len(self.tps)), strict=False))
+        self.tps_lat = column(scenario.tps, "lat", float)
+        self.tps_lon = column(scenario.tps, "lon", float)
         self.regions = scenario.region_by_code()
         self.units = scenario.unit_by_code()
         self.posts = {p.id: p for p in plan.posts}
@@ -68,9 +74,9 @@ class Facts:
         of_region = self.jurisdiction.of_region
         region_polres = np.array([polres.get(of_region.get(r.code, ""), -1) for r in regions] + [-1])
         n = len(persons)
-        slot = np.fromiter((FORCE_CODE.get(p.force, -1) for p in persons), dtype=np.int64, count=n)
-        unit = np.fromiter((unit_index.get(p.unit_code, -1) for p in persons), dtype=np.int64, count=n)
-        desa = np.fromiter((region_index.get(p.desa_code, -1) for p in persons), dtype=np.int64, count=n)
+        slot = column(persons, "force", np.int64, FORCE_CODE)
+        unit = column(persons, "unit_code", np.int64, unit_index)
+        desa = column(persons, "desa_code", np.int64, region_index)
         linmas = slot == LINMAS
         lat = np.where(linmas, region_lat[desa], unit_lat[unit])  # index -1 and -2: the nan rows
         lon = np.where(linmas, region_lon[desa], unit_lon[unit])
@@ -79,10 +85,10 @@ class Facts:
         else:
             person_polres = np.where(unit == -2, region_polres[desa], unit_polres[unit])
         return People(
-            index={p.id: k for k, p in enumerate(persons)},
+            index=dict(zip(map(attrgetter("id"), persons), range(n), strict=True)),
             slot=slot,
-            available=np.fromiter((p.available for p in persons), dtype=bool, count=n),
-            desa=np.fromiter((codes[p.desa_code] for p in persons), dtype=np.int64, count=n),
+            available=column(persons, "available", bool),
+            desa=column(persons, "desa_code", np.int64, codes),
             polres=person_polres,
             lat=lat,
             lon=lon,
@@ -94,31 +100,34 @@ class Facts:
         posts, codes = self.plan.posts, self.codes
         polres = {code: k for k, code in enumerate(self.jurisdiction.polres)}
         required = np.zeros((len(posts), len(SLOTS)), dtype=np.int64)
+        other_slots = []
         for k, p in enumerate(posts):
             for slot, need in p.required.items():
                 if slot in SLOT_CODE:
                     required[k, SLOT_CODE[slot]] = need
+                else:
+                    other_slots.append(k)
         n = len(posts)
         return Places(
-            index={p.id: k for k, p in enumerate(posts)},
-            desa=np.fromiter((codes[p.desa_code] for p in posts), dtype=np.int64, count=n),
-            kecamatan=np.fromiter((codes[p.kecamatan_code] for p in posts), dtype=np.int64, count=n),
-            lat=np.fromiter((p.lat for p in posts), dtype=float, count=n),
-            lon=np.fromiter((p.lon for p in posts), dtype=float, count=n),
+            index=dict(zip(map(attrgetter("id"), posts), range(n), strict=True)),
+            desa=column(posts, "desa_code", np.int64, codes),
+            kecamatan=column(posts, "kecamatan_code", np.int64, codes),
+            lat=column(posts, "lat", float),
+            lon=column(posts, "lon", float),
             polres=np.fromiter((polres.get(self.post_polres[p.id], -1) for p in posts), dtype=np.int64, count=n),
             required=required,
+            other_slots=tuple(dict.fromkeys(other_slots)),
             weight=np.fromiter((self.weight(p) for p in posts), dtype=np.int64, count=n),
         )
 
     @cached_property
     def duties(self) -> Duties:
         assignments, people, places = self.plan.assignments, self.people.index, self.places.index
-        n = len(assignments)
         return Duties(
-            person=np.fromiter((people.get(a.person, -1) for a in assignments), dtype=np.int64, count=n),
-            post=np.fromiter((places.get(a.post, -1) for a in assignments), dtype=np.int64, count=n),
-            slot=np.fromiter((SLOT_CODE.get(a.slot, -1) for a in assignments), dtype=np.int64, count=n),
-            cost=np.fromiter((a.cost_km for a in assignments), dtype=float, count=n),
+            person=column(assignments, "person", np.int64, people),
+            post=column(assignments, "post", np.int64, places),
+            slot=column(assignments, "slot", np.int64, SLOT_CODE),
+            cost=column(assignments, "cost_km", float),
         )
 
     @cached_property
@@ -186,8 +195,8 @@ class Facts:
         site_lat, site_lon, site_polres = (np.array(column) for column in zip(*sites, strict=True))
         reach = self.op.speed_kmh * self.op.response_minutes / 60  # road km
         i, j, km = geo.pairs_within_km(
-            np.fromiter((t.lat for t in tps), dtype=float),
-            np.fromiter((t.lon for t in tps), dtype=float),
+            column(tps, "lat", float),
+            column(tps, "lon", float),
             site_lat,
             site_lon,
             (reach + REACH_TOLERANCE_KM) / self.op.road_factor,
@@ -200,6 +209,20 @@ class Facts:
         least = np.zeros(len(tps), dtype=bool)
         least[i[road <= reach - REACH_TOLERANCE_KM]] = True
         return float(weight[least].sum()), float(weight[most].sum()), total
+
+
+def column(
+    items: Sequence[object], attr: str, dtype: type, lookup: Mapping[str, int] | Mapping[Force, int] | None = None
+) -> np.ndarray:
+    """One attribute of every item as an array, through `lookup` when given (-1 for what it
+    lacks; a `Codes` numbers what it lacks). map and attrgetter keep the loop in C: a
+    national scenario has millions of rows."""
+    values: Iterator[object] = map(attrgetter(attr), items)
+    if isinstance(lookup, Codes):
+        values = map(lookup.__getitem__, values)
+    elif lookup is not None:
+        values = map(lookup.get, values, repeat(-1))  # type: ignore[arg-type]
+    return np.fromiter(values, dtype=dtype, count=len(items))
 
 
 def as_replanned(scenario: Scenario, plan: Plan) -> Scenario:
@@ -220,7 +243,7 @@ def as_replanned(scenario: Scenario, plan: Plan) -> Scenario:
 SLOTS = ("POLRI", "TNI", "LINMAS", "BRIMOB")
 SLOT_CODE = {s: k for k, s in enumerate(SLOTS)}
 FORCE_CODE = {Force.POLRI: 0, Force.TNI: 1, Force.LINMAS: 2, Force.BRIMOB: 3}  # the slot each force fills
-LINMAS = SLOT_CODE["LINMAS"]
+LINMAS, BRIMOB = SLOT_CODE["LINMAS"], SLOT_CODE["BRIMOB"]
 
 
 class Codes(dict[str, int]):
@@ -256,6 +279,7 @@ class Places:
     lon: np.ndarray
     polres: np.ndarray  # -1 when the post belongs to no Polres
     required: np.ndarray  # posts x SLOTS
+    other_slots: tuple[int, ...]  # posts that require a slot outside SLOTS (no force fills it)
     weight: np.ndarray  # of an unfilled place (section 2.5)
 
 

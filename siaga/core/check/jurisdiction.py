@@ -19,6 +19,7 @@ A scenario whose TPS lie in one kabupaten (or in none) is one Polres: everything
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
@@ -103,9 +104,10 @@ def _kabupaten_above(scenario: Scenario) -> dict[str, str]:
 
 def _units(scenario: Scenario, of_region: dict[str, str], polres: tuple[str, ...]) -> dict[str, str]:
     index = {code: k for k, code in enumerate(polres)}
-    label = np.fromiter((index[of_region.get(t.desa_code, "")] for t in scenario.tps), dtype=np.int64)
-    lat = np.fromiter((t.lat for t in scenario.tps), dtype=float)
-    lon = np.fromiter((t.lon for t in scenario.tps), dtype=float)
+    n_tps = len(scenario.tps)
+    label = np.fromiter((index[of_region.get(t.desa_code, "")] for t in scenario.tps), dtype=np.int64, count=n_tps)
+    lat = np.fromiter(map(attrgetter("lat"), scenario.tps), dtype=float, count=n_tps)
+    lon = np.fromiter(map(attrgetter("lon"), scenario.tps), dtype=float, count=n_tps)
     n = np.bincount(label, minlength=len(polres))
     centre_lat = np.bincount(label, weights=lat, minlength=len(polres)) / n
     centre_lon = np.bincount(label, weights=lon, minlength=len(polres)) / n

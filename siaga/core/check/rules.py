@@ -6,12 +6,14 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from itertools import chain, repeat
+from operator import attrgetter
 
 import numpy as np
 
-from siaga.core.check.facts import LINMAS, SLOT_CODE, SLOTS, Facts
+from siaga.core.check.facts import BRIMOB, LINMAS, SLOT_CODE, SLOTS, Facts
 from siaga.core.data import geo
-from siaga.core.data.model import Category, Force
+from siaga.core.data.model import Category
 
 UNFILLED_KM = 10_000
 RANK = {c: i for i, c in enumerate(("KURANG_RAWAN", "RAWAN", "SANGAT_RAWAN", "KHUSUS"))}
@@ -42,6 +44,8 @@ def _category(f: Facts) -> Iterator[str]:
     """Each TPS's category is its override if given, else the one its indicators score."""
     if f.plan.tps_categories.keys() != f.tps.keys():
         yield "tps_categories must name every TPS of the scenario exactly once"
+    if f.plan.tps_categories == f.categories:  # the usual case, compared in C
+        return
     for tps_id, expected in f.categories.items():
         got = f.plan.tps_categories.get(tps_id)
         if got is not None and got != expected:
@@ -50,7 +54,9 @@ def _category(f: Facts) -> Iterator[str]:
 
 @rule("tps_in_one_post")
 def _tps_in_one_post(f: Facts) -> Iterator[str]:
-    seen = Counter(t for p in f.posts_of("TPS") for t in p.tps)
+    seen = Counter(chain.from_iterable(map(attrgetter("tps"), f.posts_of("TPS"))))
+    if len(seen) == len(f.tps) and seen.keys() == f.tps.keys() and max(seen.values(), default=1) == 1:
+        return  # the usual case: every TPS once, found without a loop in Python
     for tps_id in f.tps:
         if seen[tps_id] != 1:
             yield f"TPS {tps_id} is in {seen[tps_id]} TPS posts, expected exactly 1"
@@ -87,14 +93,15 @@ def _post_size(f: Facts) -> Iterator[str]:
 def _post_radius(f: Facts) -> Iterator[str]:
     """The post stands at one of its TPS, and every TPS is within the radius of it."""
     posts = f.posts_of("TPS")
-    pairs = [(k, f.tps[t]) for k, p in enumerate(posts) for t in p.tps if t in f.tps]
-    if not pairs:
+    members = list(chain.from_iterable(map(attrgetter("tps"), posts)))
+    tps_k = np.fromiter(map(f.tps_index.get, members, repeat(-1)), dtype=np.int64, count=len(members))
+    post_k = np.repeat(np.arange(len(posts)), [len(p.tps) for p in posts])[tps_k >= 0]
+    tps_k = tps_k[tps_k >= 0]
+    if not len(tps_k):
         return
-    post_k = np.fromiter((k for k, _ in pairs), dtype=np.int64, count=len(pairs))
     post_lat = np.array([p.lat for p in posts])[post_k]
     post_lon = np.array([p.lon for p in posts])[post_k]
-    tps_lat = np.fromiter((t.lat for _, t in pairs), dtype=float, count=len(pairs))
-    tps_lon = np.fromiter((t.lon for _, t in pairs), dtype=float, count=len(pairs))
+    tps_lat, tps_lon = f.tps_lat[tps_k], f.tps_lon[tps_k]
     at_point = (np.abs(tps_lat - post_lat) < POINT_TOLERANCE_DEG) & (np.abs(tps_lon - post_lon) < POINT_TOLERANCE_DEG)
     standing = np.bincount(post_k[at_point], minlength=len(posts))
     has_tps = np.bincount(post_k, minlength=len(posts))
@@ -102,7 +109,7 @@ def _post_radius(f: Facts) -> Iterator[str]:
         yield f"post {posts[k].id} is not at the location of one of its TPS"
     km = geo.haversine_km_array(post_lat, post_lon, tps_lat, tps_lon)
     for n in np.flatnonzero(km > f.op.max_post_radius_km + 1e-9).tolist():
-        post, tps = posts[int(post_k[n])], pairs[n][1]
+        post, tps = posts[int(post_k[n])], f.scenario.tps[int(tps_k[n])]
         yield f"post {post.id}: TPS {tps.id} is {km[n]:.3f} km away, more than {f.op.max_post_radius_km} km"
 
 
@@ -155,9 +162,9 @@ def _reserve_posts(f: Facts) -> Iterator[str]:
     """floor(available Brimob of a Polres / team size) reserve teams in each Polres, each at
     the location of a unit (of that Polres: the team belongs to the unit it stands at)."""
     size = f.op.reserve_team_size
-    brimob: Counter[str] = Counter(
-        f.jurisdiction.of_person(p) for p in f.scenario.personnel if p.available and p.force == Force.BRIMOB
-    )
+    who = f.people
+    counts = np.bincount(who.polres[who.available & (who.slot == BRIMOB)] + 1, minlength=len(f.jurisdiction.polres) + 1)
+    brimob = {code: int(n) for code, n in zip(f.jurisdiction.polres, counts[1:].tolist(), strict=True)}
     posts = f.posts_of("RESERVE")
     teams = Counter(f.post_polres[p.id] for p in posts)
     for code in f.jurisdiction.polres:
@@ -254,13 +261,13 @@ def _cost(f: Facts) -> Iterator[str]:
         yield f"{a.person} at {a.post}: cost {a.cost_km} km, expected {expected[n]:.6f} km"
 
 
-def _missing(f: Facts) -> Iterator[tuple[int, str, int]]:
-    """(post index, slot, places left empty) for every slot a post requires."""
-    missing = np.maximum(0, f.places.required - f.filled)
-    for k, p in enumerate(f.plan.posts):
+def _other_slots(f: Facts) -> Iterator[tuple[int, str, int]]:
+    """(post index, slot, places left empty) for the slots a post requires outside SLOTS."""
+    for k in f.places.other_slots:
+        p = f.plan.posts[k]
         for slot, need in p.required.items():
-            code = SLOT_CODE.get(slot)
-            yield k, slot, int(missing[k, code]) if code is not None else max(0, need - f.stray[(p.id, slot)])
+            if slot not in SLOT_CODE:
+                yield k, slot, max(0, need - f.stray[(p.id, slot)])
 
 
 @rule("unfilled")
@@ -269,10 +276,20 @@ def _unfilled(f: Facts) -> Iterator[str]:
     listed: dict[tuple[str, str], int] = defaultdict(int)
     for u in f.plan.unfilled:
         listed[(u.post, u.slot)] += u.count
-    for k, slot, missing in _missing(f):
+    missing = np.maximum(0, f.places.required - f.filled)
+    stated = np.zeros_like(missing)
+    for post_id, slot in list(listed):
+        k, code = f.places.index.get(post_id), SLOT_CODE.get(slot)
+        if k is not None and code is not None and slot in f.plan.posts[k].required:
+            stated[k, code] = listed.pop((post_id, slot))
+    for k, code in zip(*np.nonzero(stated != missing), strict=True):
+        post, slot = f.plan.posts[int(k)], SLOTS[int(code)]
+        if slot in post.required:
+            yield f"post {post.id} {slot}: {missing[k, code]} unfilled, the plan lists another count"
+    for k, slot, n in _other_slots(f):  # slots no force fills: nobody can, all of them are empty
         post_id = f.plan.posts[k].id
-        if listed.pop((post_id, slot), 0) != missing:
-            yield f"post {post_id} {slot}: {missing} unfilled, the plan lists another count"
+        if listed.pop((post_id, slot), 0) != n:
+            yield f"post {post_id} {slot}: {n} unfilled, the plan lists another count"
     for (post_id, slot), n in listed.items():
         if n:
             yield f"plan lists {n} unfilled {slot} at {post_id}, which needs none"
@@ -281,11 +298,12 @@ def _unfilled(f: Facts) -> Iterator[str]:
 @rule("summary")
 def _summary(f: Facts) -> Iterator[str]:
     s = f.plan.summary
-    unfilled = penalty = 0
-    weight = f.places.weight
-    for k, _, missing in _missing(f):
-        unfilled += missing
-        penalty += int(weight[k]) * UNFILLED_KM * missing
+    missing = np.maximum(0, f.places.required - f.filled)
+    unfilled = int(missing.sum())
+    penalty = int((f.places.weight[:, None] * missing).sum()) * UNFILLED_KM
+    for k, _, n in _other_slots(f):
+        unfilled += n
+        penalty += int(f.places.weight[k]) * UNFILLED_KM * n
     cost = math.fsum(f.duties.cost.tolist())
     village = {t.desa_code for t in f.scenario.tps}
     expected = {
