@@ -12,6 +12,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -141,7 +142,7 @@ def plan_json(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def plan_orders(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def plan_orders(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
     """The Sprin, the ploting workbook or the cards of an approved plan, as a stored file; a
     sector chief gets their kecamatan's. Orders not stored yet are made by a job: htmx gets
     the buttons with its progress, a plain request the job's page."""
