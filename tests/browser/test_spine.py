@@ -7,9 +7,11 @@ phone shows v2 with its version number."""
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,7 +37,16 @@ def own_console(tmp_path_factory: Any) -> Iterator[str]:
         yield url
 
 
-def test_field_records_carry_over_to_the_newly_published_version(browser: Any, own_console: str) -> None:
+def shot(page: Any, name: str, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name), full_page=True)
+    assert (folder / name).stat().st_size > 5_000
+
+
+def test_field_records_carry_over_to_the_newly_published_version(
+    browser: Any, own_console: str, tmp_path: Path
+) -> None:
+    shots = Path(os.environ.get("SIAGA_SCREENSHOTS") or tmp_path)
     marshal, outside = _guarded_page(browser, own_console)
     login(marshal, "perencana")
     marshal.goto("/plans/1/apel/")
@@ -84,10 +95,12 @@ def test_field_records_carry_over_to_the_newly_published_version(browser: Any, o
     # v2: the same check-ins, statuses and incidents
     marshal.goto(f"/plans/{v2}/apel/")
     expect(marshal.locator("#present-count")).to_have_text(str(len(present)))
+    shot(marshal, "spine-apel-v2.png", shots)
     commander.goto(f"/plans/{v2}/board/")
     row = commander.locator(f'[data-post="{post}"]').first
     expect(row).to_be_visible()
     expect(commander.locator("body")).to_contain_text("berangkat")
+    shot(commander, "spine-board-v2.png", shots)
     commander.goto(f"/plans/{v2}/live/")
     expect(commander.locator("#live-open")).to_have_text("1")
     expect(commander.locator("#live-present")).to_contain_text(str(len(present)))
@@ -98,4 +111,5 @@ def test_field_records_carry_over_to_the_newly_published_version(browser: Any, o
     phone.goto("/plans/1/phone/")
     phone.wait_for_url(f"**/plans/{v2}/phone/")
     expect(phone.locator("#plan-version")).to_have_attribute("data-version", str(2))
+    shot(phone, "spine-phone-v2.png", shots)
     assert outside == []
