@@ -97,12 +97,16 @@ def serve_demo(work: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
-        os.killpg(worker.pid, signal.SIGTERM)
+        worker.terminate()  # the worker stops its cluster's processes itself
         try:
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(timeout=10)
+        try:  # nothing of its process group outlives the console
+            os.killpg(worker.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         log.close()
         if os.environ.get("DATABASE_URL"):
             _drop_postgres(os.environ["DATABASE_URL"], pg_name)
