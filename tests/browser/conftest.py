@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
@@ -103,10 +103,8 @@ def serve_demo(work: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(timeout=10)
-        try:  # nothing of its process group outlives the console
+        with suppress(ProcessLookupError):  # nothing of its process group outlives the console
             os.killpg(worker.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         log.close()
         if os.environ.get("DATABASE_URL"):
             _drop_postgres(os.environ["DATABASE_URL"], pg_name)
