@@ -47,7 +47,7 @@ OPERATION_SETTINGS = [
 
 
 @transaction.atomic
-def import_scenario(scenario: Scenario, source_name: str = "", request: Any = None) -> Operation:
+def import_scenario(scenario: Scenario, source_name: str = "", request: Any = None, user: Any = None) -> Operation:
     """Store a validated scenario as a new operation, whole (or nothing, on any error).
 
     Every TPS is scored (`risk.assess`) before its row goes in, so the rows are written once.
@@ -56,7 +56,7 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
     `bulk_create`. Both give the same rows (tests/web/test_import_copy.py).
     """
     op = scenario.operation
-    user = getattr(request, "user", None)
+    user = user if user is not None else getattr(request, "user", None)  # a job passes its user
     operation = Operation.objects.create(
         name=op.name,
         election_date=op.election_date,
@@ -164,6 +164,7 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
         str(operation.pk),
         operation_id=operation.pk,
         after=counts | {"file": source_name},
+        user=user,
     )
     return operation
 
