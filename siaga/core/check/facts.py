@@ -62,8 +62,9 @@ class Facts:
         polres = {code: k for k, code in enumerate(self.jurisdiction.polres)}
         units = self.scenario.units
         unit_index: dict[str, int] = {u.code: k for k, u in enumerate(units)} | {"": -2}  # -2: no unit
-        unit_lat = np.array([u.lat if u.lat is not None else math.nan for u in units] + [math.nan, math.nan])
-        unit_lon = np.array([u.lon if u.lon is not None else math.nan for u in units] + [math.nan, math.nan])
+        points = [jurisdiction.point(u) or (math.nan, math.nan) for u in units]  # the assembly point first
+        unit_lat = np.array([p[0] for p in points] + [math.nan, math.nan])
+        unit_lon = np.array([p[1] for p in points] + [math.nan, math.nan])
         sector_kinds = (UnitKind.POLSEK, UnitKind.KORAMIL)
         unit_sector = np.array([codes[u.kecamatan_code] if u.kind in sector_kinds else -1 for u in units] + [-1, -1])
         unit_polres = np.array([polres.get(self.jurisdiction.of_unit.get(u.code, ""), -1) for u in units] + [-1, -1])
@@ -263,7 +264,7 @@ class People:
     available: np.ndarray
     desa: np.ndarray  # code of the person's desa
     polres: np.ndarray  # index into Jurisdiction.polres, -1 for none
-    lat: np.ndarray  # the origin: the unit's base, a Linmas member's desa point
+    lat: np.ndarray  # the origin: the unit's assembly point or base, a Linmas member's desa point
     lon: np.ndarray
     sector: np.ndarray  # code of the kecamatan of a POLSEK or KORAMIL member, -1 otherwise
 

@@ -4,12 +4,20 @@ Written from docs/scenario.md section 2.6, not taken from the planner's split
 (`siaga.core.planning.polres`), so an error in the planner's decomposition is caught here
 instead of being made twice:
 
-- a region belongs to the KABUPATEN or KOTA above it (following `parent_code`), "" when none;
+- when some unit has a `parent_code` or some region a `polres_code` (jurisdictions given), a
+  KECAMATAN belongs to the POLRES above its first POLSEK (walking `parent_code` up the units),
+  else to its own `polres_code`, and a desa to its kecamatan's; the Polres are named by their
+  unit code;
+- otherwise a region belongs to the KABUPATEN or KOTA above it (following `parent_code`), ""
+  when none;
 - a TPS to its desa's;
-- a unit to the kabupaten of its `kecamatan_code` or, without one, to the kabupaten whose TPS
-  centre (the mean latitude and longitude of its TPS) lies nearest by great-circle distance,
-  the first kabupaten (in the order its first TPS appears) on a tie; a unit with neither
-  belongs to no Polres ("");
+- a unit BKO to a Polres (`bko_to`) to that Polres's; otherwise (jurisdictions given) a POLRES
+  to itself and a unit under a POLRES to that one; otherwise to the Polres of its
+  `kecamatan_code` or, without one, to the Polres whose TPS centre (the mean latitude and
+  longitude of its TPS) lies nearest its point by great-circle distance, the first (in the
+  order its first TPS appears) on a tie; a unit with neither belongs to no Polres ("");
+- a unit's point is its assembly point (`assembly_lat`, `assembly_lon`) when both are given,
+  else its base;
 - a person to their unit's, a Linmas member (no unit) to their desa's;
 - a TPS or VILLAGE post to its desa's; a RESERVE post to the unit it stands at.
 
@@ -24,7 +32,7 @@ from operator import attrgetter
 import numpy as np
 
 from siaga.core.data import geo
-from siaga.core.data.model import REGENCY_LEVELS, Person, Post, Scenario, Unit
+from siaga.core.data.model import REGENCY_LEVELS, Level, Person, Post, Scenario, Unit, UnitKind
 
 POINT_TOLERANCE_DEG = 1e-9
 
@@ -71,22 +79,57 @@ def reserve_unit(post: Post, units_at: dict[tuple[float, float], list[Unit]]) ->
 
 
 def units_by_point(scenario: Scenario) -> dict[tuple[float, float], list[Unit]]:
+    """Units by their point for the operation (`point`)."""
     at: dict[tuple[float, float], list[Unit]] = {}
     for u in scenario.units:
-        if u.lat is not None and u.lon is not None:
-            at.setdefault((u.lat, u.lon), []).append(u)
+        where = point(u)
+        if where is not None:
+            at.setdefault(where, []).append(u)
     return at
 
 
+def point(unit: Unit) -> tuple[float, float] | None:
+    """Where a unit's people start from: the assembly point when given whole, else the base."""
+    if unit.assembly_lat is not None and unit.assembly_lon is not None:
+        return unit.assembly_lat, unit.assembly_lon
+    return None if unit.lat is None or unit.lon is None else (unit.lat, unit.lon)
+
+
 def derive(scenario: Scenario) -> Jurisdiction:
-    of_region = _kabupaten_above(scenario)
+    given = any(u.parent_code for u in scenario.units) or any(r.polres_code for r in scenario.regions)
+    of_region = _held(scenario) if given else _kabupaten_above(scenario)
     polres = tuple(dict.fromkeys(of_region.get(t.desa_code, "") for t in scenario.tps)) or ("",)
     if len(polres) == 1:
         code = polres[0]
         return Jurisdiction(
             True, polres, {r.code: code for r in scenario.regions}, {u.code: code for u in scenario.units}
         )
-    return Jurisdiction(False, polres, of_region, _units(scenario, of_region, polres))
+    return Jurisdiction(False, polres, of_region, _units(scenario, of_region, polres, given))
+
+
+def _held(scenario: Scenario) -> dict[str, str]:
+    """Region -> the Polres unit holding it, by the Polsek of each kecamatan or its polres_code."""
+    units = {u.code: u for u in scenario.units}
+    kecamatan_polres: dict[str, str] = {}
+    for u in scenario.units:
+        if u.kind == UnitKind.POLSEK and u.kecamatan_code:
+            kecamatan_polres.setdefault(u.kecamatan_code, _polres_over(u, units))
+    kecamatan_polres = {k: v for k, v in kecamatan_polres.items() if v}
+    for r in scenario.regions:
+        if r.level == Level.KECAMATAN and r.polres_code:
+            kecamatan_polres.setdefault(r.code, r.polres_code)
+    return {r.code: kecamatan_polres.get(r.code) or kecamatan_polres.get(r.parent_code, "") for r in scenario.regions}
+
+
+def _polres_over(unit: Unit, units: dict[str, Unit]) -> str:
+    """The POLRES the unit is, or the first one up its parent_code chain ("" for none)."""
+    seen: set[str] = set()
+    while unit.kind != UnitKind.POLRES:
+        if unit.parent_code not in units or unit.parent_code in seen:
+            return ""
+        seen.add(unit.code)
+        unit = units[unit.parent_code]
+    return unit.code
 
 
 def _kabupaten_above(scenario: Scenario) -> dict[str, str]:
@@ -102,7 +145,7 @@ def _kabupaten_above(scenario: Scenario) -> dict[str, str]:
     return out
 
 
-def _units(scenario: Scenario, of_region: dict[str, str], polres: tuple[str, ...]) -> dict[str, str]:
+def _units(scenario: Scenario, of_region: dict[str, str], polres: tuple[str, ...], given: bool) -> dict[str, str]:
     index = {code: k for k, code in enumerate(polres)}
     n_tps = len(scenario.tps)
     label = np.fromiter((index[of_region.get(t.desa_code, "")] for t in scenario.tps), dtype=np.int64, count=n_tps)
@@ -111,12 +154,23 @@ def _units(scenario: Scenario, of_region: dict[str, str], polres: tuple[str, ...
     n = np.bincount(label, minlength=len(polres))
     centre_lat = np.bincount(label, weights=lat, minlength=len(polres)) / n
     centre_lon = np.bincount(label, weights=lon, minlength=len(polres)) / n
-    out = {u.code: of_region[u.kecamatan_code] for u in scenario.units if of_region.get(u.kecamatan_code)}
-    located = [u for u in scenario.units if u.code not in out and u.lat is not None and u.lon is not None]
+    units = {u.code: u for u in scenario.units}
+    out = {u.code: _polres_over(u, units) for u in scenario.units} if given else {}
+    out = {code: p for code, p in out.items() if p}
+    out |= {
+        u.code: of_region[u.kecamatan_code]
+        for u in scenario.units
+        if u.code not in out and of_region.get(u.kecamatan_code)
+    }
+    located = [(u, where) for u in scenario.units if u.code not in out and (where := point(u)) is not None]
     if located:
-        km = geo.distance_matrix_km([u.lat for u in located], [u.lon for u in located], centre_lat, centre_lon)
-        for u, k in zip(located, np.argmin(km, axis=1).tolist(), strict=True):  # argmin: the first on a tie
+        lats, lons = [w[0] for _, w in located], [w[1] for _, w in located]
+        km = geo.distance_matrix_km(lats, lons, centre_lat, centre_lon)
+        for (u, _), k in zip(located, np.argmin(km, axis=1).tolist(), strict=True):  # argmin: the first on a tie
             out[u.code] = polres[k]
+    for u in scenario.units:  # BKO: serves the host Polres, wherever it comes from
+        if u.bko_to and u.bko_to in out:
+            out[u.code] = out[u.bko_to]
     return out
 
 

@@ -62,9 +62,20 @@ LINMAS_PER_TPS = 2
 UNAVAILABLE = 0.02
 
 COLUMNS = {
-    "regions": ("code", "name", "level", "parent_code", "lat", "lon"),
+    "regions": ("code", "name", "level", "parent_code", "lat", "lon", "polres_code"),
     "tps": ("id", "desa_code", "number", "voters", "lat", "lon", "address", "category", "category_reason"),
-    "units": ("code", "name", "kind", "kecamatan_code", "lat", "lon"),
+    "units": (
+        "code",
+        "name",
+        "kind",
+        "kecamatan_code",
+        "lat",
+        "lon",
+        "parent_code",
+        "bko_to",
+        "assembly_lat",
+        "assembly_lon",
+    ),
     "personnel": ("id", "name", "rank", "unit_code", "force", "desa_code", "phone", "available"),
 }
 
@@ -525,12 +536,12 @@ def _polsek_point(kec: _Kecamatan) -> tuple[float, float]:
 def _region_rows(kabupaten: list[_Kabupaten], indicators: bool) -> Iterator[Row]:
     blank = ("",) * len(keys_for(Scope.DESA)) if indicators else ()
     for kab in kabupaten:
-        yield (kab.code, kab.title, kab.level.value, kab.province, kab.lat, kab.lon, *blank)
+        yield (kab.code, kab.title, kab.level.value, kab.province, kab.lat, kab.lon, "", *blank)
         for kec in kab.kecamatan:
-            yield (kec.code, kec.name, Level.KECAMATAN.value, kab.code, kec.lat, kec.lon, *blank)
+            yield (kec.code, kec.name, Level.KECAMATAN.value, kab.code, kec.lat, kec.lon, "", *blank)
             for d in kec.desa:
                 values = tuple(d.indicators.values()) if indicators else ()
-                yield (d.code, d.name, d.level.value, kec.code, d.lat, d.lon, *values)
+                yield (d.code, d.name, d.level.value, kec.code, d.lat, d.lon, "", *values)
 
 
 def _tps_rows(kabupaten: list[_Kabupaten], seed: int, indicators: bool) -> Iterator[Row]:
@@ -589,7 +600,7 @@ def _near(at: tuple[float, float], offset: float = 0.003) -> tuple[float, float]
 def _unit_rows(kabupaten: list[_Kabupaten]) -> Iterator[Row]:
     for kab in kabupaten:
         for code, name, kind, kecamatan, lat, lon in _unit_list(kab):
-            yield (code, name, kind.value, kecamatan, lat, lon)
+            yield (code, name, kind.value, kecamatan, lat, lon, "", "", "", "")
 
 
 class _People:
@@ -772,7 +783,7 @@ def generate(tps: int, seed: int = 1, indicators: bool = False) -> Scenario:
 
     def region(row: Row) -> Region:
         level = Level(row[2])
-        values = dict(zip(desa_keys, row[6:], strict=True)) if indicators and level in _VILLAGE else {}
+        values = dict(zip(desa_keys, row[7:], strict=True)) if indicators and level in _VILLAGE else {}
         return Region(row[0], row[1], level, row[3], row[4], row[5], values)
 
     def tps_of(row: Row) -> Tps:

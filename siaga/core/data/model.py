@@ -102,6 +102,7 @@ class Region:
     lat: float | None = None
     lon: float | None = None
     indicators: Mapping[str, float] = field(default_factory=dict)
+    polres_code: str = ""  # on a KECAMATAN: the Polres holding it where no Polsek says so
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +121,19 @@ class Tps:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
+    """A unit personnel start from. Its point for the operation is the assembly point when
+    both `assembly_lat` and `assembly_lon` are given, else its base (`lat`, `lon`)."""
+
     code: str
     name: str
     kind: UnitKind
     kecamatan_code: str = ""
     lat: float | None = None
     lon: float | None = None
+    parent_code: str = ""  # the unit above: Polsek -> Polres, Koramil -> Kodim, Polres -> Polda
+    bko_to: str = ""  # the Polres this unit is attached to (BKO) for the operation
+    assembly_lat: float | None = None  # where the unit musters for the operation (apel);
+    assembly_lon: float | None = None  # travel starts there (docs/scenario.md 2.4)
 
 
 @dataclass(frozen=True, slots=True)

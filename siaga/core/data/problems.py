@@ -59,6 +59,24 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
             "unsur kosong dan tidak ada satuan untuk menentukannya; isi {allowed}",
             "force is blank and there is no unit to derive it from; fill one of {allowed}",
         ),
+        "not_a_polres": (
+            "bukan kode satuan berjenis POLRES di lembar satuan",
+            "not the code of a POLRES unit in the units sheet",
+        ),
+        "polres_code_not_kecamatan": (
+            "kode_polres hanya diisi pada baris KECAMATAN",
+            "polres_code belongs on KECAMATAN rows only",
+        ),
+        "kecamatan_without_polres": (
+            "kecamatan {kecamatan} ({name}, {count} TPS) tidak masuk wilayah hukum Polres mana pun;"
+            " beri POLSEK-nya kode_induk ke Polres, atau isi kode_polres pada baris kecamatan di lembar wilayah",
+            "kecamatan {kecamatan} ({name}, {count} TPS) is in no Polres's jurisdiction;"
+            " give its POLSEK a parent_code naming the Polres, or fill polres_code on the kecamatan's regions row",
+        ),
+        "assembly_needs_both": (
+            "titik apel perlu lintang_apel dan bujur_apel sekaligus",
+            "an assembly point needs both assembly_lat and assembly_lon",
+        ),
         "sector_needs_kecamatan": (
             "satuan {kind} wajib memiliki kode kecamatan (wilayah tugasnya)",
             "a {kind} unit needs a kecamatan_code (its sector)",

@@ -121,6 +121,7 @@ REGIONS = Sheet(
         _col("parent_code", "kode_induk", _text, default=""),
         _col("lat", "lintang", cells.latitude),
         _col("lon", "bujur", cells.longitude),
+        _col("polres_code", "kode_polres", _text, default=""),
     ),
     scope=Scope.DESA,
 )
@@ -152,6 +153,10 @@ UNITS = Sheet(
         _col("kecamatan_code", "kode_kecamatan", _text, default=""),
         _col("lat", "lintang", cells.latitude, required=True),
         _col("lon", "bujur", cells.longitude, required=True),
+        _col("parent_code", "kode_induk", _text, default=""),
+        _col("bko_to", "bko_ke", _text, default=""),
+        _col("assembly_lat", "lintang_apel", cells.latitude),
+        _col("assembly_lon", "bujur_apel", cells.longitude),
     ),
 )
 
@@ -223,6 +228,7 @@ class _Validator:
     def __init__(self, raw: list[RawSheet]):
         self.problems: list[Problem] = []
         self.sheets = self._match_sheets(raw)
+        self.tables: dict[str, Table] = {}  # sheet name -> the table read from it
 
     # -- sheets and columns
 
@@ -303,6 +309,7 @@ class _Validator:
             return None
         at, indicator_at = self._columns(spec, sheet)
         table = Table(sheet, {}, {}, self._indicators(sheet, indicator_at))
+        self.tables[spec.name] = table
         for c in spec.columns:
             raw = _column_values(sheet, at[c.name]) if c.name in at else [""] * len(sheet.rows)
             head = sheet.header[at[c.name]] if c.name in at else label(c)
@@ -359,6 +366,7 @@ class _Validator:
         tps = self._tps(region_by_code)
         units = self._units(region_by_code)
         personnel = self._personnel(region_by_code, {u.code: u for u in units})
+        self._jurisdiction(regions, tps, units)
         patterns = self._patterns(operation)
         if not self.sheets and not self.problems:
             self.problems.append(Problem("no_sheets"))
@@ -459,6 +467,7 @@ class _Validator:
                 v["lat"],
                 v["lon"],
                 indicators or repeat(EMPTY, n),
+                v["polres_code"],
             )
         )
 
@@ -537,7 +546,67 @@ class _Validator:
                 self._add("sector_needs_kecamatan", sheet, number, head["kecamatan_code"], "", kind=kind.value)
             elif kecamatan:
                 self._check_ref(sheet, number, head["kecamatan_code"], kecamatan, level_of, KECAMATAN)
-        return list(map(Unit, v["code"], v["name"], v["kind"], v["kecamatan_code"], v["lat"], v["lon"]))
+        for i, (lat, lon) in enumerate(zip(table.raw["assembly_lat"], table.raw["assembly_lon"], strict=True)):
+            if _blank(lat) != _blank(lon):  # one without the other is no point
+                column = head["assembly_lon"] if _blank(lon) else head["assembly_lat"]
+                self._add("assembly_needs_both", sheet, sheet.row_numbers[i], column, "")
+        return list(
+            map(
+                Unit,
+                v["code"],
+                v["name"],
+                v["kind"],
+                v["kecamatan_code"],
+                v["lat"],
+                v["lon"],
+                v["parent_code"],
+                v["bko_to"],
+                v["assembly_lat"],
+                v["assembly_lon"],
+            )
+        )
+
+    def _jurisdiction(self, regions: list[Region], tps: list[Tps], units: list[Unit]) -> None:
+        """`bko_to` and `polres_code` name a POLRES of the units sheet (`polres_code` on a
+        KECAMATAN row only); when Polres hold kecamatan (a unit has `parent_code`, or a region
+        `polres_code`), every TPS's kecamatan is held by one (docs/scenario.md 1.6)."""
+        polres = {u.code for u in units if u.kind == UnitKind.POLRES}
+        unit_table, region_table, tps_table = (self.tables.get(n) for n in ("units", "regions", "tps"))
+        if unit_table is not None:
+            for u, number in zip(units, unit_table.sheet.row_numbers, strict=True):
+                if u.bko_to and u.bko_to not in polres:
+                    self._add("not_a_polres", unit_table.sheet, number, unit_table.heads["bko_to"], u.bko_to)
+        if region_table is not None:
+            for r, number in zip(regions, region_table.sheet.row_numbers, strict=True):
+                if not r.polres_code:
+                    continue
+                head = region_table.heads["polres_code"]
+                if r.level != Level.KECAMATAN:
+                    self._add("polres_code_not_kecamatan", region_table.sheet, number, head, r.polres_code)
+                elif r.polres_code not in polres:
+                    self._add("not_a_polres", region_table.sheet, number, head, r.polres_code)
+        if tps_table is None or not (any(u.parent_code for u in units) or any(r.polres_code for r in regions)):
+            return
+        held = held_kecamatan(regions, units)
+        region_by_code = {r.code: r for r in regions}
+        unheld: dict[str, list[int]] = {}  # kecamatan -> the indexes of its TPS
+        for i, t in enumerate(tps):
+            desa = region_by_code.get(t.desa_code)
+            if desa is not None and desa.level in VILLAGE_LEVELS and desa.parent_code not in held:
+                unheld.setdefault(desa.parent_code, []).append(i)
+        for kecamatan, rows in unheld.items():
+            name = region_by_code[kecamatan].name if kecamatan in region_by_code else ""
+            first = rows[0]
+            self._add(
+                "kecamatan_without_polres",
+                tps_table.sheet,
+                tps_table.sheet.row_numbers[first],
+                tps_table.heads["desa_code"],
+                tps[first].desa_code,
+                kecamatan=kecamatan,
+                name=name,
+                count=len(rows),
+            )
 
     def _personnel(self, region_by_code: dict[str, Region], unit_by_code: dict[str, Unit]) -> list[Person]:
         table = self._table(PERSONNEL)
@@ -611,6 +680,24 @@ class _Validator:
                         )
                     )
         return rows
+
+
+def held_kecamatan(regions: Iterable[Region], units: Iterable[Unit]) -> set[str]:
+    """The kecamatan some Polres holds: a POLSEK's sector when a POLRES is above the Polsek
+    (following `parent_code` through the units sheet), and a KECAMATAN row's `polres_code`."""
+    units = list(units)
+    by_code = {u.code: u for u in units}
+    held = {r.code for r in regions if r.level == Level.KECAMATAN and r.polres_code}
+    for u in units:
+        if u.kind != UnitKind.POLSEK or not u.kecamatan_code:
+            continue
+        code, seen = u.parent_code, set()
+        while code in by_code and by_code[code].kind != UnitKind.POLRES and code not in seen:
+            seen.add(code)
+            code = by_code[code].parent_code
+        if code in by_code and by_code[code].kind == UnitKind.POLRES:
+            held.add(u.kecamatan_code)
+    return held
 
 
 def _in_order(problems: list[Problem]) -> list[Problem]:

@@ -73,6 +73,7 @@ def pattern_warnings(rows: Mapping[Category, PatternRow]) -> list[str]:
 def plan(scenario: Scenario, model: RiskModel | None = None, reserve_work: float = RESERVE_WORK) -> Plan:
     """The plan of one Polres. A function of its arguments alone: the same scenario gives the
     same plan, byte for byte in its plan file, on any machine load (no clock in it)."""
+    scenario = at_assembly(scenario)
     categories = {k: a.category for k, a in assess(scenario, model).items()}
     rows = pattern_rows(scenario)
     formation = form_posts(list(scenario.tps), categories, rows, scenario.operation, scenario.region_by_code())
@@ -87,6 +88,19 @@ def plan(scenario: Scenario, model: RiskModel | None = None, reserve_work: float
         "reserve": reserve_report(placement),
     }
     return _finish(scenario, categories, posts, solution, placement, extra)
+
+
+def at_assembly(scenario: Scenario) -> Scenario:
+    """The scenario as the operation sees its units: each at its assembly point where one is
+    given (`polres.point_of`), so travel, reserve sites and reach start there, not at the
+    home base of a BKO platoon from another city (docs/scenario.md 2.4)."""
+    if all(u.assembly_lat is None or u.assembly_lon is None for u in scenario.units):
+        return scenario
+    units = []
+    for u in scenario.units:
+        point = polres.point_of(u)
+        units.append(u if point is None else replace(u, lat=point[0], lon=point[1]))
+    return replace(scenario, units=tuple(units))
 
 
 def _finish(
@@ -447,7 +461,7 @@ def replan(
     gone = set(absent) | set(earlier.get("absent", []))
     changes = {k: Category(v) for k, v in dict(earlier.get("category_changes", {})).items()}
     changes.update(category_changes or {})
-    scenario = with_replan_inputs(scenario, gone, changes)
+    scenario = with_replan_inputs(at_assembly(scenario), gone, changes)
     categories = {**previous.tps_categories, **changes}
     posts = _kept_posts(scenario, previous, categories, changes)
     previous_slot = {a.person: (a.post, a.slot) for a in previous.assignments}
@@ -569,7 +583,7 @@ def reassign(scenario: Scenario, previous: Plan, person: str, post_id: str | Non
             raise EditError(f"{person} tidak siap / is not available")
         if sum(1 for a in kept if a.post == post_id and a.slot == slot) >= post.required[slot]:
             raise EditError(f"slot {slot} di {post_id} sudah penuh / is full")
-        group = _groups(replace(scenario, personnel=(who,)))[0]
+        group = _groups(replace(at_assembly(scenario), personnel=(who,)))[0]
         cost = travel_km(
             group.lat,
             group.lon,

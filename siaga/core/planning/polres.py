@@ -1,10 +1,21 @@
-"""Splitting a scenario by Polres: one part per kabupaten/kota, planned independently.
+"""Splitting a scenario by Polres: one part per Polres jurisdiction, planned independently.
 
-A region belongs to the kabupaten/kota above it; a TPS to its desa's; a unit to the kabupaten
-of its kecamatan_code, or (Polres, Kodim, Brimob and others without a sector) to the
-kabupaten whose TPS centre lies nearest (great-circle distance, `geo.haversine_km`); a
-person to their unit's, a Linmas member to their desa's. A scenario with one kabupaten is one
-part. `split` is the one place that decides the parts: the engines plan whatever it returns.
+Two ways to say which Polres holds a place (docs/scenario.md 2.6):
+
+- **By jurisdiction** (wilayah hukum), when some unit has a `parent_code` or some region a
+  `polres_code`. A kecamatan belongs to the POLRES above its POLSEK (following `parent_code`),
+  else to its `polres_code`; a desa to its kecamatan's Polres; a kabupaten/kota row to every
+  part holding one of its kecamatan. Parts are named by the Polres unit code.
+- **By kabupaten/kota** otherwise (files without those columns keep their meaning): a region
+  belongs to the kabupaten/kota above it. Parts are named by the kabupaten code.
+
+Either way a TPS belongs to its desa's part; a unit to the host Polres's when it is BKO
+(`bko_to`), else (by jurisdiction) to itself when it is a POLRES or to the POLRES above it,
+else to the part of its kecamatan_code, else (Polres, Kodim, Brimob and others without a
+sector) to the part whose TPS centre lies nearest its point for the operation (assembly
+point or base; great-circle distance, `geo.haversine_km`); a person to their unit's, a Linmas
+member to their desa's. A scenario whose TPS lie in one part is one part. `split` is the one
+place that decides the parts: the engines plan whatever it returns.
 """
 
 from __future__ import annotations
@@ -13,7 +24,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from siaga.core.data.geo import haversine_km
-from siaga.core.data.model import REGENCY_LEVELS, Region, Scenario
+from siaga.core.data.model import REGENCY_LEVELS, Level, Region, Scenario, Unit, UnitKind
 
 
 def kabupaten_of(regions: tuple[Region, ...]) -> dict[str, str]:
@@ -29,22 +40,76 @@ def kabupaten_of(regions: tuple[Region, ...]) -> dict[str, str]:
     return out
 
 
+def by_jurisdiction(scenario: Scenario) -> bool:
+    """Whether the scenario says its Polres jurisdictions (else: one Polres per kabupaten)."""
+    return any(u.parent_code for u in scenario.units) or any(r.polres_code for r in scenario.regions)
+
+
+def jurisdiction_of(scenario: Scenario) -> dict[str, str]:
+    """Region code -> the code of the Polres holding it ("" for none, and for kabupaten/kota)."""
+    unit_by_code = scenario.unit_by_code()
+    holder: dict[str, str] = {}
+    for u in scenario.units:
+        if u.kind == UnitKind.POLSEK and u.kecamatan_code and u.kecamatan_code not in holder:
+            above = polres_above(u, unit_by_code)
+            if above:
+                holder[u.kecamatan_code] = above
+    for r in scenario.regions:
+        if r.level == Level.KECAMATAN and r.polres_code and r.code not in holder:
+            holder[r.code] = r.polres_code
+    return {r.code: holder.get(r.code) or holder.get(r.parent_code, "") for r in scenario.regions}
+
+
+def polres_above(unit: Unit, unit_by_code: dict[str, Unit]) -> str:
+    """The code of the POLRES the unit is or is under (following `parent_code`), "" for none."""
+    code, seen = unit.code, set()
+    while code in unit_by_code and unit_by_code[code].kind != UnitKind.POLRES and code not in seen:
+        seen.add(code)
+        code = unit_by_code[code].parent_code
+    return code if code in unit_by_code and unit_by_code[code].kind == UnitKind.POLRES else ""
+
+
+def point_of(unit: Unit) -> tuple[float, float] | None:
+    """Where the unit is for the operation: its assembly point, else its base (None: neither)."""
+    if unit.assembly_lat is not None and unit.assembly_lon is not None:
+        return unit.assembly_lat, unit.assembly_lon
+    if unit.lat is not None and unit.lon is not None:
+        return unit.lat, unit.lon
+    return None
+
+
 def split(scenario: Scenario) -> dict[str, Scenario]:
-    """The scenario's parts by kabupaten code, in the order the kabupaten first appear."""
-    kab = kabupaten_of(scenario.regions)
+    """The scenario's parts by Polres (or kabupaten) code, in the order they first appear in
+    the TPS; a TPS of no Polres falls in the part "" (the reader refuses such files)."""
+    jurisdiction = by_jurisdiction(scenario)
+    kab = jurisdiction_of(scenario) if jurisdiction else kabupaten_of(scenario.regions)
     codes = list(dict.fromkeys(kab[t.desa_code] for t in scenario.tps))
     if len(codes) <= 1:
         return {codes[0] if codes else "": scenario}
     centre = _centres(scenario, kab)
+    unit_by_code = scenario.unit_by_code()
     unit_kab = {}
     for u in scenario.units:
-        if u.kecamatan_code and kab.get(u.kecamatan_code):
+        point = point_of(u)
+        above = polres_above(u, unit_by_code) if jurisdiction else ""
+        if above:
+            unit_kab[u.code] = above
+        elif u.kecamatan_code and kab.get(u.kecamatan_code):
             unit_kab[u.code] = kab[u.kecamatan_code]
-        elif u.lat is not None and u.lon is not None:
-            unit_kab[u.code] = min(centre, key=lambda k: haversine_km(u.lat, u.lon, *centre[k]))  # type: ignore[arg-type]
+        elif point is not None:
+            unit_kab[u.code] = min(centre, key=lambda k: haversine_km(*point, *centre[k]))
+    for u in scenario.units:  # BKO: the host's part, once every host's part is known
+        if u.bko_to in unit_kab:
+            unit_kab[u.code] = unit_kab[u.bko_to]
     regions, tps, units, people = (defaultdict(list) for _ in range(4))
-    for r in scenario.regions:
-        regions[kab[r.code]].append(r)
+    held: dict[str, dict[str, None]] = defaultdict(dict)  # kabupaten -> the parts holding some of it
+    if jurisdiction:
+        for r in scenario.regions:
+            if r.level == Level.KECAMATAN and kab[r.code]:
+                held[r.parent_code][kab[r.code]] = None
+    for r in scenario.regions:  # by jurisdiction, a kabupaten/kota row goes with each part holding some of it
+        for code in held[r.code] if jurisdiction and r.level in REGENCY_LEVELS else (kab[r.code],):
+            regions[code].append(r)
     for t in scenario.tps:
         tps[kab[t.desa_code]].append(t)
     for u in scenario.units:
