@@ -43,6 +43,10 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("regions", "parent_code"): ("Kode wilayah induk (desa -> kecamatan -> kabupaten/kota)", "kode di lembar ini"),
     ("regions", "lat"): ("Lintang titik desa/balai desa (wajib untuk DESA dan KELURAHAN)", "-11 s.d. 6"),
     ("regions", "lon"): ("Bujur titik desa/balai desa (wajib untuk DESA dan KELURAHAN)", "95 s.d. 141"),
+    ("regions", "polres_code"): (
+        "Pada baris KECAMATAN: Polres yang memegang wilayah hukumnya bila tidak ada POLSEK yang menyatakannya",
+        "kode POLRES di lembar satuan",
+    ),
     ("tps", "id"): ("Kode TPS, mis. 35.14.17.2005-03", "unik"),
     ("tps", "desa_code"): ("Kode desa/kelurahan tempat TPS", "kode DESA/KELURAHAN di lembar wilayah"),
     ("tps", "number"): ("Nomor TPS di desa", "bilangan bulat >= 1"),
@@ -61,6 +65,21 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("units", "kecamatan_code"): ("Kecamatan wilayah tugas (wajib untuk POLSEK dan KORAMIL)", "kode KECAMATAN"),
     ("units", "lat"): ("Lintang markas satuan (titik berangkat personel)", "-11 s.d. 6"),
     ("units", "lon"): ("Bujur markas satuan", "95 s.d. 141"),
+    ("units", "parent_code"): (
+        "Satuan induk (POLSEK -> POLRES, KORAMIL -> KODIM, POLRES -> Polda); bila diisi, wilayah hukum"
+        " Polres = kecamatan POLSEK-nya, bukan kabupaten",
+        "kode satuan",
+    ),
+    ("units", "bko_to"): (
+        "Polres tempat satuan di-BKO-kan untuk operasi ini (mis. Brimob, peleton Polres lain); bertugas"
+        " di wilayah hukum Polres itu",
+        "kode POLRES di lembar satuan",
+    ),
+    ("units", "assembly_lat"): (
+        "Lintang titik apel/kumpul untuk operasi (Mapolres, posko induk Polsek); jarak tempuh dihitung dari sini",
+        "-11 s.d. 6; isi bersama bujur_apel",
+    ),
+    ("units", "assembly_lon"): ("Bujur titik apel/kumpul untuk operasi", "95 s.d. 141; isi bersama lintang_apel"),
     ("personnel", "id"): ("NRP (Polri/TNI) atau NIK (Linmas); ditulis sebagai teks", "unik"),
     ("personnel", "name"): ("Nama lengkap", "teks"),
     ("personnel", "rank"): ("Pangkat, mis. BRIPKA, IPTU, SERDA", "teks, kosong untuk Linmas"),
