@@ -44,6 +44,7 @@ class Region(models.Model):
     lat = models.FloatField(_("lintang"), null=True, blank=True)
     lon = models.FloatField(_("bujur"), null=True, blank=True)
     indicators = models.JSONField(_("indikator"), default=dict, blank=True)
+    polres_code = models.CharField(_("kode Polres"), max_length=60, blank=True, default="")
 
     class Meta:
         verbose_name = _("wilayah")
@@ -93,6 +94,10 @@ class Unit(models.Model):
     kecamatan_code = models.CharField(_("kode kecamatan"), max_length=40, blank=True, db_index=True)
     lat = models.FloatField(_("lintang"))
     lon = models.FloatField(_("bujur"))
+    parent_code = models.CharField(_("kode induk"), max_length=60, blank=True, default="")
+    bko_to = models.CharField(_("BKO ke"), max_length=60, blank=True, default="")
+    assembly_lat = models.FloatField(_("lintang apel"), null=True, blank=True)
+    assembly_lon = models.FloatField(_("bujur apel"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("satuan")

@@ -80,6 +80,7 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
                 "lat": r.lat,
                 "lon": r.lon,
                 "indicators": dict(r.indicators),
+                "polres_code": r.polres_code,
             }
             for r in scenario.regions
         ),
@@ -117,6 +118,10 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
                 kecamatan_code=u.kecamatan_code,
                 lat=u.lat or 0.0,  # the validator requires a unit's location
                 lon=u.lon or 0.0,
+                parent_code=u.parent_code,
+                bko_to=u.bko_to,
+                assembly_lat=u.assembly_lat,
+                assembly_lon=u.assembly_lon,
             )
             for u in scenario.units
         ],
@@ -230,7 +235,7 @@ def scenario_for(operation: Operation) -> Scenario:
         **{k: s[k] for k in OPERATION_SETTINGS if k in s},
     )
     regions = tuple(
-        CoreRegion(r.code, r.name, Level(r.level), r.parent_code, r.lat, r.lon, r.indicators)
+        CoreRegion(r.code, r.name, Level(r.level), r.parent_code, r.lat, r.lon, r.indicators, r.polres_code)
         for r in operation.regions.order_by("id")
     )
     tps = tuple(
@@ -249,7 +254,18 @@ def scenario_for(operation: Operation) -> Scenario:
         for t in operation.tps_set.order_by("id")
     )
     units = tuple(
-        CoreUnit(u.code, u.name, UnitKind(u.kind), u.kecamatan_code, u.lat, u.lon)
+        CoreUnit(
+            u.code,
+            u.name,
+            UnitKind(u.kind),
+            u.kecamatan_code,
+            u.lat,
+            u.lon,
+            u.parent_code,
+            u.bko_to,
+            u.assembly_lat,
+            u.assembly_lon,
+        )
         for u in operation.units.order_by("id")
     )
     people = tuple(
