@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter
 
 import numpy as np
@@ -31,8 +31,8 @@ class Facts:
         scenario = as_replanned(scenario, plan)
         self.scenario, self.plan, self.model = scenario, plan, model
         self.op = scenario.operation
-        self.tps = dict(zip(map(attrgetter("id"), scenario.tps), scenario.tps, strict=True))
-        self.tps_index = dict(zip(self.tps, range(len(self.tps)), strict=False))
+        self.tps_ids = list(map(attrgetter("id"), scenario.tps))
+        self.tps_index = dict(zip(self.tps_ids, range(len(self.tps_ids)), strict=True))
         self.tps_lat = column(scenario.tps, "lat", float)
         self.tps_lon = column(scenario.tps, "lon", float)
         self.regions = scenario.region_by_code()
@@ -53,7 +53,26 @@ class Facts:
 
     @cached_property
     def codes(self) -> Codes:
-        return Codes()
+        """Numbers for codes; region k of the scenario is number k."""
+        codes = Codes()
+        for r in self.scenario.regions:
+            codes[r.code]  # noqa: B018 (numbers the regions first, in order)
+        return codes
+
+    @cached_property
+    def members(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """The TPS posts' memberships: (post index into `posts_of("TPS")`, TPS index into the
+        scenario or -1 for a TPS it does not have), one row per TPS a post holds."""
+        posts = self.posts_of("TPS")
+        ids = list(chain.from_iterable(map(attrgetter("tps"), posts)))
+        tps_k = np.fromiter(map(self.tps_index.get, ids, repeat(-1)), dtype=np.int64, count=len(ids))
+        post_k = np.repeat(np.arange(len(posts)), [len(p.tps) for p in posts])
+        return post_k, tps_k, ids
+
+    @cached_property
+    def tps_desa(self) -> np.ndarray:
+        """The number (`codes`) of each TPS's desa."""
+        return column(self.scenario.tps, "desa_code", np.int64, self.codes)
 
     @cached_property
     def people(self) -> People:
@@ -69,7 +88,7 @@ class Facts:
         unit_sector = np.array([codes[u.kecamatan_code] if u.kind in sector_kinds else -1 for u in units] + [-1, -1])
         unit_polres = np.array([polres.get(self.jurisdiction.of_unit.get(u.code, ""), -1) for u in units] + [-1, -1])
         regions = self.scenario.regions
-        region_index = {r.code: k for k, r in enumerate(regions)}
+        n_regions = len(regions)
         region_lat = np.array([r.lat or 0.0 for r in regions] + [math.nan])
         region_lon = np.array([r.lon or 0.0 for r in regions] + [math.nan])
         of_region = self.jurisdiction.of_region
@@ -77,7 +96,8 @@ class Facts:
         n = len(persons)
         slot = column(persons, "force", np.int64, FORCE_CODE)
         unit = column(persons, "unit_code", np.int64, unit_index)
-        desa = column(persons, "desa_code", np.int64, region_index)
+        desa_code = column(persons, "desa_code", np.int64, codes)
+        desa = np.where(desa_code < n_regions, desa_code, -1)  # regions come first in `codes`
         linmas = slot == LINMAS
         lat = np.where(linmas, region_lat[desa], unit_lat[unit])  # index -1 and -2: the nan rows
         lon = np.where(linmas, region_lon[desa], unit_lon[unit])
@@ -89,7 +109,7 @@ class Facts:
             index=dict(zip(map(attrgetter("id"), persons), range(n), strict=True)),
             slot=slot,
             available=column(persons, "available", bool),
-            desa=column(persons, "desa_code", np.int64, codes),
+            desa=desa_code,
             polres=person_polres,
             lat=lat,
             lon=lon,
@@ -184,20 +204,21 @@ class Facts:
         Polres reaches within the response time (least: clearly within; most: within or on
         the edge, REACH_TOLERANCE_KM), and the weight of every TPS (docs/scenario.md 2.7)."""
         tps = self.scenario.tps
-        categories = self.plan.tps_categories
-        weight = np.fromiter((WEIGHT_OF.get(categories.get(t.id), 0) for t in tps), dtype=float, count=len(tps))
+        categories = map(self.plan.tps_categories.get, self.tps_ids)
+        weight = np.fromiter(map(WEIGHT_OF.get, categories, repeat(0)), dtype=float, count=len(tps))
         total = float(weight.sum())
         teams = self.posts_of("RESERVE")
         if not tps or not teams:
             return 0.0, 0.0, total
         polres = {code: k for k, code in enumerate(self.jurisdiction.polres)}
         sites = sorted({(p.lat, p.lon, polres.get(self.post_polres[p.id], -1)) for p in teams})
-        tps_polres = np.array([polres.get(self.jurisdiction.of_tps_desa(t.desa_code), -2) for t in tps])
+        of_desa = map(self.jurisdiction.of_region.get, map(attrgetter("desa_code"), tps), repeat(""))
+        tps_polres = np.fromiter(map(polres.get, of_desa, repeat(-2)), dtype=np.int64, count=len(tps))
         site_lat, site_lon, site_polres = (np.array(column) for column in zip(*sites, strict=True))
         reach = self.op.speed_kmh * self.op.response_minutes / 60  # road km
         i, j, km = geo.pairs_within_km(
-            column(tps, "lat", float),
-            column(tps, "lon", float),
+            self.tps_lat,
+            self.tps_lon,
             site_lat,
             site_lon,
             (reach + REACH_TOLERANCE_KM) / self.op.road_factor,

@@ -6,17 +6,18 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from itertools import chain, repeat
+from itertools import repeat
 from operator import attrgetter
 
 import numpy as np
 
-from siaga.core.check.facts import BRIMOB, LINMAS, SLOT_CODE, SLOTS, Facts
+from siaga.core.check.facts import BRIMOB, LINMAS, SLOT_CODE, SLOTS, Facts, column
 from siaga.core.data import geo
 from siaga.core.data.model import Category
 
 UNFILLED_KM = 10_000
 RANK = {c: i for i, c in enumerate(("KURANG_RAWAN", "RAWAN", "SANGAT_RAWAN", "KHUSUS"))}
+CATEGORY_CODE = {Category(c): i for c, i in RANK.items()}
 COST_TOLERANCE_KM = 1e-5
 POINT_TOLERANCE_DEG = 1e-9
 
@@ -42,7 +43,7 @@ def _unique_post_ids(f: Facts) -> Iterator[str]:
 @rule("category")
 def _category(f: Facts) -> Iterator[str]:
     """Each TPS's category is its override if given, else the one its indicators score."""
-    if f.plan.tps_categories.keys() != f.tps.keys():
+    if f.plan.tps_categories.keys() != f.tps_index.keys():
         yield "tps_categories must name every TPS of the scenario exactly once"
     if f.plan.tps_categories == f.categories:  # the usual case, compared in C
         return
@@ -54,30 +55,36 @@ def _category(f: Facts) -> Iterator[str]:
 
 @rule("tps_in_one_post")
 def _tps_in_one_post(f: Facts) -> Iterator[str]:
-    seen = Counter(chain.from_iterable(map(attrgetter("tps"), f.posts_of("TPS"))))
-    if len(seen) == len(f.tps) and seen.keys() == f.tps.keys() and max(seen.values(), default=1) == 1:
-        return  # the usual case: every TPS once, found without a loop in Python
-    for tps_id in f.tps:
-        if seen[tps_id] != 1:
-            yield f"TPS {tps_id} is in {seen[tps_id]} TPS posts, expected exactly 1"
-    for tps_id in seen.keys() - f.tps.keys():
+    _, tps_k, ids = f.members
+    seen = np.bincount(tps_k[tps_k >= 0], minlength=len(f.tps_ids))
+    for k in np.flatnonzero(seen != 1).tolist():
+        yield f"TPS {f.tps_ids[k]} is in {seen[k]} TPS posts, expected exactly 1"
+    for tps_id in dict.fromkeys(ids[k] for k in np.flatnonzero(tps_k < 0).tolist()):
         yield f"post holds unknown TPS {tps_id}"
 
 
 @rule("post_desa_and_category")
 def _post_desa_and_category(f: Facts) -> Iterator[str]:
     """A TPS post holds TPS of one desa and one category, and says which."""
-    for p in f.posts_of("TPS"):
-        for t in p.tps:
-            tps = f.tps.get(t)
-            if tps is None:
-                continue
-            if tps.desa_code != p.desa_code:
-                yield f"post {p.id}: TPS {t} is in desa {tps.desa_code}, not {p.desa_code}"
-            if f.plan.tps_categories.get(t) != p.category:
-                yield f"post {p.id} ({p.category.value}): TPS {t} has category {f.plan.tps_categories.get(t)}"
-        region = f.regions.get(p.desa_code)
-        if region is None or region.parent_code != p.kecamatan_code:
+    posts = f.posts_of("TPS")
+    post_k, tps_k, ids = f.members
+    known = tps_k >= 0
+    post_k, tps_k = post_k[known], tps_k[known]
+    post_desa = column(posts, "desa_code", np.int64, f.codes)
+    post_category = np.fromiter(map(CATEGORY_CODE.get, map(attrgetter("category"), posts)), np.int64, len(posts))
+    stated = map(CATEGORY_CODE.get, map(f.plan.tps_categories.get, f.tps_ids), repeat(-1))
+    tps_category = np.fromiter(stated, dtype=np.int64, count=len(f.tps_ids))
+    other_desa = f.tps_desa[tps_k] != post_desa[post_k]
+    other_category = tps_category[tps_k] != post_category[post_k]
+    for n in np.flatnonzero(other_desa | other_category).tolist():
+        p, t = posts[int(post_k[n])], f.scenario.tps[int(tps_k[n])]
+        if other_desa[n]:
+            yield f"post {p.id}: TPS {t.id} is in desa {t.desa_code}, not {p.desa_code}"
+        if other_category[n]:
+            yield f"post {p.id} ({p.category.value}): TPS {t.id} has category {f.plan.tps_categories.get(t.id)}"
+    parent = {r.code: r.parent_code for r in f.scenario.regions}
+    for p in posts:
+        if parent.get(p.desa_code) != p.kecamatan_code:
             yield f"post {p.id}: kecamatan {p.kecamatan_code} is not the kecamatan of desa {p.desa_code}"
 
 
@@ -93,10 +100,8 @@ def _post_size(f: Facts) -> Iterator[str]:
 def _post_radius(f: Facts) -> Iterator[str]:
     """The post stands at one of its TPS, and every TPS is within the radius of it."""
     posts = f.posts_of("TPS")
-    members = list(chain.from_iterable(map(attrgetter("tps"), posts)))
-    tps_k = np.fromiter(map(f.tps_index.get, members, repeat(-1)), dtype=np.int64, count=len(members))
-    post_k = np.repeat(np.arange(len(posts)), [len(p.tps) for p in posts])[tps_k >= 0]
-    tps_k = tps_k[tps_k >= 0]
+    post_k, tps_k, _ = f.members
+    post_k, tps_k = post_k[tps_k >= 0], tps_k[tps_k >= 0]
     if not len(tps_k):
         return
     post_lat = np.array([p.lat for p in posts])[post_k]
