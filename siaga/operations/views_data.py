@@ -102,19 +102,10 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     except FileNotFoundError:
         messages.error(request, _("Unggahan tidak ditemukan atau sudah diimpor. Unggah berkasnya lagi."))
         return redirect("import")
-    try:
-        scenario = read_scenario(claimed)
-        operation = services.import_scenario(scenario, name, request)
-    except ScenarioError as exc:
-        return _problems(request, exc, name)
-    finally:
-        claimed.unlink(missing_ok=True)
-    messages.success(
-        request,
-        _('Operasi "%(name)s" diimpor: %(tps)d TPS, %(persons)d personel.')
-        % {"name": operation.name, "tps": len(scenario.tps), "persons": len(scenario.personnel)},
-    )
-    return redirect("dashboard_for", operation.pk)
+    from siaga.plans.services import start_import
+
+    job = start_import(claimed, name, request.user, request)  # the worker reads and stores it
+    return redirect("job_status", job.pk)
 
 
 def _problems(request: HttpRequest, exc: ScenarioError, name: str) -> HttpResponse:

@@ -156,8 +156,9 @@ class PlanJob(models.Model):
         DONE = "done", _("selesai")
         FAILED = "failed", _("gagal")
 
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="plan_jobs")
-    kind = models.CharField(max_length=10, default="plan")  # plan or replan
+    # An import job has no operation until it has made one.
+    operation = models.ForeignKey(Operation, null=True, blank=True, on_delete=models.CASCADE, related_name="plan_jobs")
+    kind = models.CharField(max_length=10, default="plan")  # plan, replan, orders or import
     params = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import traceback
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from siaga.audit.log import record
 from siaga.core.data.model import Category
+from siaga.core.data.problems import ScenarioError
+from siaga.core.data.scenario import read_scenario
 from siaga.core.documents import orders
 from siaga.core.planning import engine
 from siaga.core.planning.plan import EditError
@@ -24,7 +27,7 @@ from siaga.jobs import orders as stored_orders
 from siaga.jobs import queue, runner
 from siaga.jobs.models import Lease, OrdersFile
 from siaga.operations.models import Operation
-from siaga.operations.services import scenario_for
+from siaga.operations.services import import_scenario, scenario_for
 from siaga.plans.models import Plan, PlanJob
 from siaga.plans.store import core_plan, save_plan
 
@@ -62,6 +65,9 @@ def run_job(job_id: int) -> None:
     try:
         if job.kind == "orders":
             _render_orders(job, attempt)
+            return
+        if job.kind == "import":
+            _run_import(job, attempt)
             return
         _progress(job, PlanJob.Status.RUNNING, 5, "Membaca data operasi")
         scenario = scenario_for(job.operation)
@@ -294,3 +300,43 @@ def _render_orders(job: PlanJob, attempt: int) -> None:
             job.finished_at = timezone.now()
             job.save(update_fields=["finished_at"])
             _progress(job, PlanJob.Status.DONE, 100, "Surat perintah siap diunduh")
+
+
+# ---------------------------------------------------------------- imports as jobs
+
+
+def start_import(path: Path, name: str, user: Any, request: Any = None) -> PlanJob:
+    """Queue the import of a previewed workbook (already claimed at `path`) as a new operation."""
+    job = PlanJob.objects.create(
+        operation=None, kind="import", params={"file": str(path), "name": name}, created_by=user
+    )
+    record(request, "start_import", "plan_job", str(job.pk), after={"file": name})
+    queue.submit(job.pk)
+    return job
+
+
+def _run_import(job: PlanJob, attempt: int) -> None:
+    """Read the claimed workbook and store it as a new operation, whole, in the same transaction
+    that ends the job; the file is removed once the import is stored (or refused)."""
+    path = Path(str(job.params.get("file", "")))
+    _progress(job, PlanJob.Status.RUNNING, 10, "Membaca berkas")
+    try:
+        scenario = read_scenario(path)
+    except ScenarioError as exc:
+        first = "; ".join(str(p) for p in exc.problems[:5])
+        path.unlink(missing_ok=True)
+        job.finished_at = timezone.now()
+        job.save(update_fields=["finished_at"])
+        _progress(job, PlanJob.Status.FAILED, 100, f"Berkas tidak dapat diimpor: {first}")
+        return
+    _progress(job, PlanJob.Status.RUNNING, 40, "Menyimpan wilayah, TPS, satuan dan personel")
+    with transaction.atomic():
+        if not runner.holds(job.pk, attempt):
+            return
+        operation = import_scenario(scenario, str(job.params.get("name", "")), user=job.created_by)
+        job.operation, job.finished_at = operation, timezone.now()
+        job.params = {**job.params, "tps": len(scenario.tps), "persons": len(scenario.personnel)}
+        job.save(update_fields=["operation", "finished_at", "params"])
+        message = f"Diimpor: {len(scenario.tps)} TPS, {len(scenario.personnel)} personel"
+        _progress(job, PlanJob.Status.DONE, 100, message)
+    path.unlink(missing_ok=True)

@@ -88,6 +88,8 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "view")
     job = get_object_or_404(PlanJob.objects.select_related("operation", "plan", "created_by"), pk=pk)
     polled = bool(request.headers.get("HX-Request"))
+    if job.kind == "import":
+        return _import_progress(request, job, polled)
     if job.kind == "orders" and job.plan is not None:
         return _orders_panel(request, job.plan, str(job.params.get("kecamatan", "")), job, polled)
     if polled and job.status == PlanJob.Status.DONE and job.plan is not None:
@@ -101,6 +103,25 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
         "line": job.message.partition("\n")[0],
     }
     return render(request, "plans/_job.html" if polled else "plans/job.html", context)
+
+
+def _import_progress(request: HttpRequest, job: PlanJob, polled: bool) -> HttpResponse:
+    """An import's progress for the planner who may import; done: on to the new operation."""
+    require(request.user, "import")
+    if job.status == PlanJob.Status.DONE and job.operation_id is not None:
+        messages.success(
+            request,
+            _('Operasi "%(name)s" diimpor: %(tps)d TPS, %(persons)d personel.')
+            % {"name": job.operation, "tps": job.params.get("tps", 0), "persons": job.params.get("persons", 0)},
+        )
+        target = reverse("dashboard_for", args=[job.operation_id])
+        if polled:
+            response = HttpResponse()
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+    context = {"job": job, "finished": job.status == PlanJob.Status.FAILED, "line": job.message.partition("\n")[0]}
+    return render(request, "operations/_import_job.html" if polled else "operations/import_job.html", context)
 
 
 def _orders_panel(request: HttpRequest, plan: Plan, kecamatan: str, job: PlanJob, polled: bool) -> HttpResponse:

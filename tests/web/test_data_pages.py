@@ -26,6 +26,7 @@ from siaga.core.data.problems import ScenarioError
 from siaga.core.data.scenario import read_scenario, write_scenario
 from siaga.operations.models import Operation, Person, Region, Tps, Unit
 from siaga.operations.services import import_scenario, scenario_for
+from siaga.plans.models import PlanJob
 from tests.web.conftest import OTHER_SECTOR, SECTOR, client_for
 
 
@@ -67,7 +68,8 @@ def tps_codes(response: Any) -> list[str]:
 # ---------------------------------------------------------------- import
 
 
-def test_it_imports_the_demo_workbook_through_the_pages(as_planner, demo_xlsx, media):
+def test_it_imports_the_demo_workbook_through_the_pages(as_planner, demo_xlsx, media, settings):
+    settings.SIAGA_JOBS_INLINE = True  # the import job runs in the request here (a worker runs it in the console)
     form = as_planner.get("/import/")
     assert form.status_code == 200 and 'href="/template.xlsx"' in form.content.decode()
     before = Operation.objects.count()
@@ -80,8 +82,12 @@ def test_it_imports_the_demo_workbook_through_the_pages(as_planner, demo_xlsx, m
     assert '<td>LINMAS</td><td class="num">420</td>' in page
     assert Operation.objects.count() == before  # a preview imports nothing
 
-    done = as_planner.post("/import/confirm/", {"token": token_of(preview)})
+    confirmed = as_planner.post("/import/confirm/", {"token": token_of(preview)})
+    job = PlanJob.objects.get(kind="import")
+    assert confirmed.status_code == 302 and confirmed.headers["Location"] == f"/plans/jobs/{job.pk}/"
+    done = as_planner.get(confirmed.headers["Location"])  # the job page: done, on to the operation
     new = Operation.objects.get(source_name="operasi-paskot.xlsx", imported_by__username="planner")
+    assert PlanJob.objects.get(pk=job.pk).operation_id == new.pk
     assert done.status_code == 302 and done.headers["Location"] == f"/ops/{new.pk}/"
     assert Operation.objects.count() == before + 1
     assert new.tps_set.count() == 152 and new.personnel.count() == 950
@@ -90,7 +96,8 @@ def test_it_imports_the_demo_workbook_through_the_pages(as_planner, demo_xlsx, m
     assert "152 TPS, 950 personel" in text(as_planner.get(done.headers["Location"]))
 
 
-def test_it_imports_an_upload_once_however_often_it_is_confirmed(as_planner, demo_xlsx):
+def test_it_imports_an_upload_once_however_often_it_is_confirmed(as_planner, demo_xlsx, settings):
+    settings.SIAGA_JOBS_INLINE = True
     token = token_of(upload(as_planner, demo_xlsx))
     before = Operation.objects.count()
     as_planner.post("/import/confirm/", {"token": token})
@@ -205,7 +212,8 @@ def test_it_serves_the_template_as_a_workbook_to_any_user(as_viewer):
     assert {"operasi", "wilayah", "tps", "satuan", "personel", "petunjuk"} <= set(book.sheetnames)
 
 
-def test_it_exports_an_operation_that_imports_back_unchanged(as_planner, operation, tmp_path):
+def test_it_exports_an_operation_that_imports_back_unchanged(as_planner, operation, tmp_path, settings):
+    settings.SIAGA_JOBS_INLINE = True
     response = as_planner.get(f"/ops/{operation.pk}/export.xlsx")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     exported = tmp_path / "ekspor.xlsx"
@@ -521,3 +529,15 @@ def test_it_writes_nothing_when_nothing_changed(as_planner, operation):
     done = as_planner.post(f"/ops/{operation.pk}/tps/{tps.pk}/edit/", tps_form(tps), follow=True)
     assert "tidak ada perubahan" in text(done)
     assert not AuditEntry.objects.filter(action="edit").exists()
+
+
+def test_an_import_is_a_job_the_worker_runs_and_the_request_only_queues(as_planner, demo_xlsx, settings):
+    settings.SIAGA_JOBS_INLINE = False  # queued for a worker that this test does not run
+    before = Operation.objects.count()
+    confirmed = as_planner.post("/import/confirm/", {"token": token_of(upload(as_planner, demo_xlsx))})
+    job = PlanJob.objects.get(kind="import")
+    assert confirmed.headers["Location"] == f"/plans/jobs/{job.pk}/"
+    assert job.status == PlanJob.Status.QUEUED and Operation.objects.count() == before
+    page = as_planner.get(confirmed.headers["Location"])
+    assert page.status_code == 200 and "Impor data operasi" in page.content.decode()
+    assert client_for("sector").get(confirmed.headers["Location"]).status_code == 403
