@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -502,16 +503,19 @@ points = st.lists(st.tuples(st.floats(-8.0, -7.0), st.floats(112.0, 113.0)), min
 
 
 @settings(max_examples=60, deadline=None)
-@given(points, points, st.floats(0.0, 40.0))
-def test_it_finds_exactly_the_pairs_a_full_distance_matrix_finds(first, second, km):
+@given(points, points, st.floats(0.0, 40.0), st.integers(0, 2))
+def test_it_finds_exactly_the_pairs_a_full_distance_matrix_finds(first, second, km, n_labels):
+    """Every pair within km and none other; with labels, only pairs whose labels match."""
     lat1, lon1 = [p[0] for p in first], [p[1] for p in first]
     lat2, lon2 = [p[0] for p in second], [p[1] for p in second]
-    i, j, d = geo.pairs_within_km(lat1, lon1, lat2, lon2, km)
+    labels = (np.arange(len(first)) % n_labels, np.arange(len(second)) % n_labels) if n_labels else None
+    i, j, d = geo.pairs_within_km(lat1, lon1, lat2, lon2, km, labels=labels)
+    expected = []
     if first and second:
-        matrix = geo.distance_matrix_km(lat1, lon1, lat2, lon2)
-        expected = sorted(zip(*(m.tolist() for m in (matrix <= km).nonzero()), strict=True))
-    else:
-        expected = []
+        within = geo.distance_matrix_km(lat1, lon1, lat2, lon2) <= km
+        if labels is not None:
+            within &= labels[0][:, None] == labels[1][None, :]
+        expected = sorted(zip(*(m.tolist() for m in within.nonzero()), strict=True))
     assert list(zip(i.tolist(), j.tolist(), strict=True)) == expected
     for a, b, x in zip(i, j, d, strict=True):
         assert abs(x - geo.haversine_km(lat1[a], lon1[a], lat2[b], lon2[b])) < 1e-9

@@ -222,10 +222,9 @@ class Facts:
             site_lat,
             site_lon,
             (reach + REACH_TOLERANCE_KM) / self.op.road_factor,
+            labels=(tps_polres, site_polres),  # a team answers for its own Polres's TPS only
         )
-        own = tps_polres[i] == site_polres[j]
-        road = self.op.road_factor * km[own]
-        i = i[own]
+        road = self.op.road_factor * km
         most = np.zeros(len(tps), dtype=bool)
         most[i[road <= reach + REACH_TOLERANCE_KM]] = True
         least = np.zeros(len(tps), dtype=bool)

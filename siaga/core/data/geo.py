@@ -55,7 +55,12 @@ def distance_matrix_km(lat1: Points, lon1: Points, lat2: Points, lon2: Points) -
 
 
 def pairs_within_km(
-    lat1: Points, lon1: Points, lat2: Points, lon2: Points, km: float
+    lat1: Points,
+    lon1: Points,
+    lat2: Points,
+    lon2: Points,
+    km: float,
+    labels: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair (i, j) with haversine(first[i], second[j]) <= `km`, as three arrays: the
     indices i, the indices j and the distances, ordered by i then j.
@@ -63,7 +68,9 @@ def pairs_within_km(
     The second points go into a grid of cells at least as wide, in latitude and in longitude,
     as any pair within `km` can be apart; each first point is compared only with the second
     points of its own and the 8 neighbouring cells. The work is linear in the points and in
-    the pairs found (not their product). Longitudes are not wrapped at +-180 degrees (no
+    the pairs found (not their product). With `labels` (one integer per first point, one per
+    second), only pairs with equal labels are kept, before any distance is computed. Points
+    must have coordinates (no NaN). Longitudes are not wrapped at +-180 degrees (no
     scenario spans the antimeridian: Indonesia lies between 95 and 141 degrees east)."""
     lat_a, lon_a = np.asarray(lat1, dtype=float), np.asarray(lon1, dtype=float)
     lat_b, lon_b = np.asarray(lat2, dtype=float), np.asarray(lon2, dtype=float)
@@ -71,6 +78,7 @@ def pairs_within_km(
     if not len(lat_a) or not len(lat_b) or km < 0:
         return empty, empty, np.zeros(0)
     dlat, dlon = _cell_degrees(km, max(np.abs(lat_a).max(), np.abs(lat_b).max()))
+    near_lat, near_lon = dlat, dlon  # no pair within km is further apart, in either direction
     # Wider cells stay correct (only more candidates); at most MAX_CELLS per axis keeps the cell
     # numbers small when the distance is tiny against the area the points spread over.
     lats, lons = np.concatenate((lat_a, lat_b)), np.concatenate((lon_a, lon_b))
@@ -98,6 +106,11 @@ def pairs_within_km(
     if not found_i:
         return empty, empty, np.zeros(0)
     i, j = np.concatenate(found_i), np.concatenate(found_j)
+    # Cheap tests first: the same label, and the box of the distance; trigonometry for the rest.
+    keep = (np.abs(lat_a[i] - lat_b[j]) <= near_lat) & (np.abs(lon_a[i] - lon_b[j]) <= near_lon)
+    if labels is not None:
+        keep &= np.asarray(labels[0])[i] == np.asarray(labels[1])[j]
+    i, j = i[keep], j[keep]
     d = haversine_km_array(lat_a[i], lon_a[i], lat_b[j], lon_b[j])
     keep = d <= km
     i, j, d = i[keep], j[keep], d[keep]
