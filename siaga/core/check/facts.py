@@ -37,7 +37,6 @@ class Facts:
         self.tps_lon = column(scenario.tps, "lon", float)
         self.regions = scenario.region_by_code()
         self.units = scenario.unit_by_code()
-        self.posts = {p.id: p for p in plan.posts}
 
     @cached_property
     def categories(self) -> dict[str, Category]:
@@ -196,7 +195,23 @@ class Facts:
     @cached_property
     def post_polres(self) -> dict[str, str]:
         """Post id -> the Polres it belongs to ("" when it belongs to none)."""
-        return {p.id: self.jurisdiction.of_post(p, self.units_at) for p in self.plan.posts}
+        posts, where = self.plan.posts, self.jurisdiction
+        if where.single:
+            return dict.fromkeys(map(attrgetter("id"), posts), where.polres[0])
+        out = dict(
+            zip(
+                map(attrgetter("id"), posts),
+                map(where.of_region.get, map(attrgetter("desa_code"), posts), repeat("")),
+                strict=True,
+            )
+        )
+        for p in self.posts_of("RESERVE"):
+            out[p.id] = where.of_post(p, self.units_at)
+        return out
+
+    @cached_property
+    def posts(self) -> dict[str, Post]:
+        return {p.id: p for p in self.plan.posts}
 
     @cached_property
     def reserve_coverage(self) -> tuple[float, float, float]:

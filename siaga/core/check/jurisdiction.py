@@ -27,6 +27,7 @@ A scenario whose TPS lie in one kabupaten (or in none) is one Polres: everything
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
 from operator import attrgetter
 
 import numpy as np
@@ -148,7 +149,8 @@ def _kabupaten_above(scenario: Scenario) -> dict[str, str]:
 def _units(scenario: Scenario, of_region: dict[str, str], polres: tuple[str, ...], given: bool) -> dict[str, str]:
     index = {code: k for k, code in enumerate(polres)}
     n_tps = len(scenario.tps)
-    label = np.fromiter((index[of_region.get(t.desa_code, "")] for t in scenario.tps), dtype=np.int64, count=n_tps)
+    of_tps = map(of_region.get, map(attrgetter("desa_code"), scenario.tps), repeat(""))
+    label = np.fromiter(map(index.__getitem__, of_tps), dtype=np.int64, count=n_tps)
     lat = np.fromiter(map(attrgetter("lat"), scenario.tps), dtype=float, count=n_tps)
     lon = np.fromiter(map(attrgetter("lon"), scenario.tps), dtype=float, count=n_tps)
     n = np.bincount(label, minlength=len(polres))

@@ -266,6 +266,11 @@ def _cost(f: Facts) -> Iterator[str]:
         yield f"{a.person} at {a.post}: cost {a.cost_km} km, expected {expected[n]:.6f} km"
 
 
+def _others(f: Facts, k: int) -> Iterator[int]:
+    """What post k requires of the slots outside SLOTS."""
+    return (n for slot, n in f.plan.posts[k].required.items() if slot not in SLOT_CODE)
+
+
 def _other_slots(f: Facts) -> Iterator[tuple[int, str, int]]:
     """(post index, slot, places left empty) for the slots a post requires outside SLOTS."""
     for k in f.places.other_slots:
@@ -309,8 +314,8 @@ def _summary(f: Facts) -> Iterator[str]:
     for k, _, n in _other_slots(f):
         unfilled += n
         penalty += int(f.places.weight[k]) * UNFILLED_KM * n
-    cost = math.fsum(f.duties.cost.tolist())
-    village = {t.desa_code for t in f.scenario.tps}
+    cost = float(np.sum(f.duties.cost))  # pairwise summation: far within the tolerance below
+    village = set(map(attrgetter("desa_code"), f.scenario.tps))
     expected = {
         "tps": len(f.scenario.tps),
         "desa": len(village),
@@ -318,7 +323,7 @@ def _summary(f: Facts) -> Iterator[str]:
         "persons": len(f.scenario.personnel),
         "assigned": len(f.plan.assignments),
         "idle": len(f.scenario.personnel) - len(f.plan.assignments),
-        "slots": sum(sum(p.required.values()) for p in f.plan.posts),
+        "slots": int(f.places.required.sum()) + sum(n for k in f.places.other_slots for n in _others(f, k)),
         "unfilled": unfilled,
     }
     for key, count in expected.items():
