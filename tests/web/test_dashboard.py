@@ -4,7 +4,7 @@ import re
 
 from django.test import Client
 
-from tests.web.conftest import client_for
+from tests.web.conftest import client_for, publish
 
 
 def headline(html: str) -> str:
@@ -73,6 +73,14 @@ def test_it_explains_a_refusal_in_the_console_and_its_language(as_viewer, settin
     assert missing.status_code == 404 and "tidak ditemukan" in missing.content.decode()
 
 
-def test_it_shows_the_equipment_readiness_of_the_latest_plan(as_planner, operation):
+def test_it_shows_the_equipment_readiness_of_the_current_plan(as_planner, operation, plan):
+    from siaga.field.models import EquipmentItem
+
+    assert 'id="sarpras-card"' not in as_planner.get(f"/ops/{operation.pk}/").content.decode()  # nothing published
+    publish(plan)
+    assert 'id="sarpras-card"' not in as_planner.get(f"/ops/{operation.pk}/").content.decode()  # nothing counted
+    unit = operation.units.first()
+    EquipmentItem.objects.create(operation=operation, unit_code=unit.code, kind="ht", required=4, present=3)
     html = as_planner.get(f"/ops/{operation.pk}/").content.decode()
-    assert 'id="sarpras-card"' in html and "kesiapan sarpras" in html
+    assert 'id="sarpras-card"' in html and "kesiapan sarpras" in html and "75,0%" in html  # Indonesian decimals
+    assert f'href="/plans/{plan.pk}/sarpras/"' in html
