@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from bench import Result
 
@@ -81,24 +82,20 @@ def _measure() -> dict[str, float]:
         "readiness API (sector chief)": (sector, f"/api/plans/{plan.pk}/readiness"),
         "board API (sector chief)": (sector, f"/api/plans/{plan.pk}/board"),
     }
-    out = {}
-    for poll, (client, url) in polls.items():
-        runs = []
-        for _ in range(21):
-            start = time.perf_counter()
-            response = client.get(url)
-            runs.append(time.perf_counter() - start)
-            assert response.status_code == 200, (url, response.status_code)
-        out[poll] = statistics.median(runs[1:])
-    for page, (client, url) in urls.items():
-        runs = []
-        for _ in range(6):
-            start = time.perf_counter()
-            response = client.get(url)
-            runs.append(time.perf_counter() - start)
-            assert response.status_code == 200, (url, response.status_code)
-        out[page] = statistics.median(runs[1:])  # the first warms the template cache
+    out = {poll: _median(client, url, 20) for poll, (client, url) in polls.items()}
+    out.update({page: _median(client, url, 5) for page, (client, url) in urls.items()})
     return out
+
+
+def _median(client: Any, url: str, runs: int) -> float:
+    """Median seconds of `runs` GETs after one more that warms the template cache."""
+    times = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times[1:])
 
 
 def _field_records(plan: object) -> None:
