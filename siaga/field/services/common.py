@@ -9,12 +9,14 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import role_of
 from siaga.accounts.scope import Scope
 from siaga.core.documents import tokens
+from siaga.field.models import CheckIn, Dispatch, EquipmentItem, Incident, IncidentAction, PostStatus, TpsEvent
 from siaga.plans.models import Plan
 from siaga.plans.store import current_plan, post_rows
 
@@ -93,10 +95,10 @@ def own_posts(plan: Plan, user: Any) -> set[str] | None:
     the plan); None for every other role (their posts are those of their kecamatan scope)."""
     if role_of(user) != Role.FIELD_OFFICER:
         return None
-    code = str(getattr(getattr(user, "profile", None), "person_code", "") or "").strip()
-    if not code:
+    person = Scope.of(user).person
+    if not person:
         return set()
-    return set(plan.assignments.filter(person_code=code).values_list("post__code", flat=True))
+    return set(plan.assignments.filter(person_code=person).values_list("post__code", flat=True))
 
 
 def visible_posts(plan: Plan, user: Any) -> dict[str, dict[str, Any]]:
@@ -105,7 +107,7 @@ def visible_posts(plan: Plan, user: Any) -> dict[str, dict[str, Any]]:
 
 
 def post_of(plan: Plan, post_id: str, user: Any) -> dict[str, Any]:
-    """A post of the plan the user may see, else 404."""
+    """A post of the plan the user may see, else NotVisible."""
     post = visible_posts(plan, user).get(post_id)
     if post is None:
         raise NotVisible
@@ -129,10 +131,6 @@ def card_key() -> bytes:
 def change_stamp(plan: Plan) -> str:
     """What the field's live pages show changes only when this does: the current version and
     the newest row (and count) of every field record of the operation. A few index lookups."""
-    from django.db.models import Count, Max
-
-    from siaga.field.models import CheckIn, Dispatch, EquipmentItem, Incident, IncidentAction, PostStatus, TpsEvent
-
     parts = [str(plan.pk)]
     op = plan.operation_id
     for model in (CheckIn, PostStatus, TpsEvent, Incident):
