@@ -36,7 +36,7 @@ def _may_write(request: HttpRequest) -> bool:
 
 def _expected(plan: Plan, request: HttpRequest) -> list[dict[str, Any]]:
     """The people of the plan the user may see, with their post and whether they are present."""
-    people = services._visible_people(plan, request.user)
+    people = services.visible_people(plan, request.user)
     present = set(
         CheckIn.objects.filter(operation_id=plan.operation_id, person_code__in=people).values_list(
             "person_code", flat=True

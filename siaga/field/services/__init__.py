@@ -14,17 +14,15 @@ in the plan, any other post, TPS or incident is a 404. Commander and viewer read
 """
 
 # The field by capability; this package re-exports each module's public names.
-from siaga.field.services.apel import _card_matches, absentees, card_note, check_in, readiness, replan_absentees  # noqa: F401
+from siaga.field.services.apel import absentees, card_note, check_in, readiness, replan_absentees  # noqa: F401
 from siaga.field.services.common import (  # noqa: F401
     FIELD_WRITERS,
     WRITERS,
     FieldError,
     KeyConflict,
-    M,
     NoCurrentPlan,
     NotVisible,
-    _assigned,
-    _visible_people,
+    assigned_posts,
     card_key,
     change_stamp,
     current,
@@ -35,13 +33,10 @@ from siaga.field.services.common import (  # noqa: F401
     posts_of,
     require_field_writer,
     require_writer,
+    visible_people,
     visible_posts,
 )
 from siaga.field.services.day import (  # noqa: F401
-    _label,
-    _leader,
-    _minutes,
-    _names,
     assignment,
     day_board,
     dropped_posts,
@@ -50,18 +45,14 @@ from siaga.field.services.day import (  # noqa: F401
     report_data,
     visible_incidents,
 )
-from siaga.field.services.equipment import _pct, sarpras, set_equipment  # noqa: F401
+from siaga.field.services.equipment import sarpras, set_equipment  # noqa: F401
 from siaga.field.services.incidents import (  # noqa: F401
-    _act,
-    _at_own_post,
-    _open,
-    _own_tps,
-    _tps_of,
-    _travel,
+    act_on,
     close,
     dispatch,
     escalate,
     incident_for,
+    own_tps,
     report_incident,
     reserves,
     tps_event,

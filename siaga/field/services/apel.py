@@ -20,12 +20,12 @@ from siaga.field.models import (
 )
 from siaga.field.services.common import (
     FieldError,
-    _assigned,
-    _visible_people,
+    assigned_posts,
     card_key,
     once,
     post_of,
     require_writer,
+    visible_people,
 )
 from siaga.operations.models import Person, Unit
 from siaga.plans.models import Plan
@@ -52,7 +52,7 @@ def check_in(
             raise FieldError("method must be nrp or list")
     else:
         raise FieldError("token or nrp required")
-    post = _assigned(plan).get(code)
+    post = assigned_posts(plan).get(code)
     if post is None:
         raise FieldError("personel tidak ada dalam rencana ini / person not in this plan")
     post_of(plan, post, user)
@@ -78,7 +78,7 @@ def _card_matches(plan: Plan, payload: dict[str, Any]) -> None:
     version, post = str(payload.get("plan", "")), str(payload.get("post", ""))
     code = str(payload.get("nrp", ""))
     if version == plan.digest:
-        if post != _assigned(plan).get(code):
+        if post != assigned_posts(plan).get(code):
             raise FieldError(_("Kartu tidak cocok: pos pada kartu bukan pos orang ini di rencana ini."))
         return
     older = Plan.objects.filter(operation_id=plan.operation_id, digest=version).exclude(digest="").first()
@@ -101,7 +101,7 @@ def card_note(plan: Plan, token: str) -> str:
     if not version or version == plan.digest:
         return ""
     older = Plan.objects.filter(operation_id=plan.operation_id, digest=version).first()
-    now = _assigned(plan).get(str(payload.get("nrp", "")), "")
+    now = assigned_posts(plan).get(str(payload.get("nrp", "")), "")
     return _("Kartu dari versi %(old)s; pos sekarang (versi %(new)s): %(post)s") % {
         "old": older.version if older else "?",
         "new": plan.version,
@@ -145,7 +145,7 @@ def readiness(plan: Plan, user: Any) -> dict[str, Any]:
 
 
 def absentees(plan: Plan, user: Any) -> list[str]:
-    expected = _visible_people(plan, user)
+    expected = visible_people(plan, user)
     present = set(CheckIn.objects.filter(operation_id=plan.operation_id).values_list("person_code", flat=True))
     return sorted(set(expected) - present)
 
@@ -156,7 +156,7 @@ def replan_absentees(
     """A minimal-change re-plan without the absentees (all not checked in, unless named)."""
     require(user, "plan")
     names = sorted(set(absent)) if absent is not None else absentees(plan, user)
-    unknown = set(names) - set(_assigned(plan))
+    unknown = set(names) - set(assigned_posts(plan))
     if unknown:
         raise FieldError(f"not in this plan: {', '.join(sorted(unknown)[:5])}")
 

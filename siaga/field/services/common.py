@@ -114,12 +114,12 @@ def post_of(plan: Plan, post_id: str, user: Any) -> dict[str, Any]:
     return post
 
 
-def _assigned(plan: Plan) -> dict[str, str]:
+def assigned_posts(plan: Plan) -> dict[str, str]:
     """person code -> post id."""
     return dict(plan.assignments.order_by().values_list("person_code", "post__code"))
 
 
-def _visible_people(plan: Plan, user: Any) -> dict[str, str]:
+def visible_people(plan: Plan, user: Any) -> dict[str, str]:
     rows = plan.assignments.in_scope(Scope.of(user)).order_by().values_list("person_code", "post__code")
     return dict(rows)
 

@@ -17,7 +17,7 @@ from siaga.field.models import (
 )
 from siaga.field.services.apel import readiness
 from siaga.field.services.common import in_scope, own_posts, posts_of, visible_posts
-from siaga.field.services.incidents import _own_tps, reserves
+from siaga.field.services.incidents import own_tps, reserves
 from siaga.field.services.movement import latest_statuses
 from siaga.operations.models import Person, Tps
 from siaga.plans.models import Plan
@@ -149,7 +149,7 @@ def visible_incidents(plan: Plan, user: Any) -> models.QuerySet[Incident]:
     mine = own_posts(plan, user)
     if mine is not None:  # a field officer: the incidents reported at their post or its TPS
         at_post = models.Q(post_id__in=mine) & ~models.Q(post_id="")
-        at_tps = models.Q(post_id="", tps_code__in=_own_tps(plan, user) or set())
+        at_tps = models.Q(post_id="", tps_code__in=own_tps(plan, user) or set())
         return rows.filter(at_post | at_tps)
     return rows.in_scope(Scope.of(user))
 

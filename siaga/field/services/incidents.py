@@ -38,7 +38,7 @@ from siaga.plans.store import current_plan
 # -- election day ----------------------------------------------------------------------------
 
 
-def _own_tps(plan: Plan, user: Any) -> set[str] | None:
+def own_tps(plan: Plan, user: Any) -> set[str] | None:
     """The TPS of a field officer's own post(s); None for every other role."""
     mine = own_posts(plan, user)
     if mine is None:
@@ -49,7 +49,7 @@ def _own_tps(plan: Plan, user: Any) -> set[str] | None:
 
 def _tps_of(plan: Plan, tps_code: str, user: Any) -> Tps:
     tps = Tps.objects.filter(operation_id=plan.operation_id, code=tps_code).first()
-    mine = _own_tps(plan, user)
+    mine = own_tps(plan, user)
     if tps is None or (tps_code not in mine if mine is not None else not in_scope(user, tps.kecamatan_code)):
         raise NotVisible
     return tps
@@ -123,14 +123,14 @@ def incident_for(pk: int, user: Any) -> Incident:
     if role_of(user) == Role.FIELD_OFFICER:
         plan = current_plan(incident.operation_id)
         mine = own_posts(plan, user) if plan is not None else set()
-        if not _at_own_post(incident, mine or set(), (_own_tps(plan, user) if plan else None) or set()):
+        if not _at_own_post(incident, mine or set(), (own_tps(plan, user) if plan else None) or set()):
             raise NotVisible
     elif not in_scope(user, incident.kecamatan_code):
         raise NotVisible
     return incident
 
 
-def _act(incident: Incident, user: Any, key: str, action: str, change: Callable[[], str], request: Any) -> bool:
+def act_on(incident: Incident, user: Any, key: str, action: str, change: Callable[[], str], request: Any) -> bool:
     def create() -> IncidentAction:
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         incident.refresh_from_db()
@@ -169,7 +169,7 @@ def escalate(incident: Incident, user: Any, key: str, request: Any = None) -> bo
         incident.save(update_fields=["level", "status"])
         return f"{incident.status}/{incident.level}"
 
-    return _act(incident, user, key, "escalate", change, request)
+    return act_on(incident, user, key, "escalate", change, request)
 
 
 def close(incident: Incident, user: Any, key: str, request: Any = None) -> bool:
@@ -182,7 +182,7 @@ def close(incident: Incident, user: Any, key: str, request: Any = None) -> bool:
         incident.save(update_fields=["status", "closed_by", "closed_at"])
         return f"{incident.status}/{incident.level}"
 
-    return _act(incident, user, key, "close", change, request)
+    return act_on(incident, user, key, "close", change, request)
 
 
 def _travel(operation_config: dict[str, Any]) -> tuple[float, float]:

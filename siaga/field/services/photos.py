@@ -10,7 +10,7 @@ from siaga.field.models import (
 )
 from siaga.field.services.common import FieldError, NotVisible, require_writer
 from siaga.field.services.day import visible_incidents
-from siaga.field.services.incidents import _act
+from siaga.field.services.incidents import act_on
 from siaga.plans.models import Plan
 
 # -- incident photos and the live map ----------------------------------------------------------
@@ -51,7 +51,7 @@ def attach_photo(incident: Incident, user: Any, key: str, upload: Any, request: 
         return f"foto/{kind[0]}"
 
     try:
-        created = _act(incident, user, key, "photo", change, request)
+        created = act_on(incident, user, key, "photo", change, request)
     except BaseException:
         created = False
         raise
