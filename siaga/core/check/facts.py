@@ -39,8 +39,9 @@ class Facts:
         self.units = scenario.unit_by_code()
 
     @cached_property
-    def categories(self) -> dict[str, Category]:
-        return vulnerability.categories(self.scenario, self.model)
+    def categories(self) -> list[Category]:
+        """The category each TPS must have, in the scenario's order."""
+        return vulnerability.in_order(self.scenario, self.model)
 
     @cached_property
     def rows(self) -> dict[str, tuple[int, int, int, float]]:

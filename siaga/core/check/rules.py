@@ -45,10 +45,10 @@ def _category(f: Facts) -> Iterator[str]:
     """Each TPS's category is its override if given, else the one its indicators score."""
     if f.plan.tps_categories.keys() != f.tps_index.keys():
         yield "tps_categories must name every TPS of the scenario exactly once"
-    if f.plan.tps_categories == f.categories:  # the usual case, compared in C
+    stated = list(map(f.plan.tps_categories.get, f.tps_ids))
+    if stated == f.categories:  # the usual case, compared in C
         return
-    for tps_id, expected in f.categories.items():
-        got = f.plan.tps_categories.get(tps_id)
+    for tps_id, got, expected in zip(f.tps_ids, stated, f.categories, strict=True):
         if got is not None and got != expected:
             yield f"TPS {tps_id}: category {got.value}, expected {expected.value}"
 
