@@ -8,7 +8,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import chain, repeat
-from operator import attrgetter
+from operator import attrgetter, methodcaller
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from siaga.core.data.model import Category, Force, Person, Plan, Post, Scenario,
 from siaga.core.data.patterns import CUSTOM, PRESETS, rows_by_category
 
 WEIGHT = {"SANGAT_RAWAN": 8, "KHUSUS": 8, "RAWAN": 4, "KURANG_RAWAN": 2}
-WEIGHT_OF = {Category(c): w for c, w in WEIGHT.items()}
+WEIGHT_OF: dict[Category | None, int] = {Category(c): w for c, w in WEIGHT.items()}
 # Two computations of one distance may differ in their last bits; a TPS this close to the edge
 # of a team's reach counts as covered or not, as the plan says.
 REACH_TOLERANCE_KM = 1e-9
@@ -120,25 +121,25 @@ class Facts:
     def places(self) -> Places:
         posts, codes = self.plan.posts, self.codes
         polres = {code: k for k, code in enumerate(self.jurisdiction.polres)}
-        required = np.zeros((len(posts), len(SLOTS)), dtype=np.int64)
-        other_slots = []
-        for k, p in enumerate(posts):
-            for slot, need in p.required.items():
-                if slot in SLOT_CODE:
-                    required[k, SLOT_CODE[slot]] = need
-                else:
-                    other_slots.append(k)
+        needs = list(map(attrgetter("required"), posts))
         n = len(posts)
+        required = np.column_stack(
+            [np.fromiter(map(methodcaller("get", slot, 0), needs), dtype=np.int64, count=n) for slot in SLOTS]
+        ).reshape(n, len(SLOTS))
+        other_slots = [k for k, need in enumerate(needs) if not need.keys() <= SLOT_CODE.keys()]
+        is_tps = np.fromiter(map("TPS".__eq__, map(attrgetter("kind"), posts)), dtype=bool, count=n)
+        category_weight = np.fromiter(map(WEIGHT_OF.get, map(attrgetter("category"), posts)), dtype=np.int64, count=n)
+        post_polres = map(self.post_polres.__getitem__, map(attrgetter("id"), posts))
         return Places(
             index=dict(zip(map(attrgetter("id"), posts), range(n), strict=True)),
             desa=column(posts, "desa_code", np.int64, codes),
             kecamatan=column(posts, "kecamatan_code", np.int64, codes),
             lat=column(posts, "lat", float),
             lon=column(posts, "lon", float),
-            polres=np.fromiter((polres.get(self.post_polres[p.id], -1) for p in posts), dtype=np.int64, count=n),
+            polres=np.fromiter(map(polres.get, post_polres, repeat(-1)), dtype=np.int64, count=n),
             required=required,
-            other_slots=tuple(dict.fromkeys(other_slots)),
-            weight=np.fromiter((self.weight(p) for p in posts), dtype=np.int64, count=n),
+            other_slots=tuple(other_slots),
+            weight=np.where(is_tps, category_weight, 1),  # section 2.5: VILLAGE and RESERVE places weigh 1
         )
 
     @cached_property
@@ -221,7 +222,7 @@ class Facts:
         the edge, REACH_TOLERANCE_KM), and the weight of every TPS (docs/scenario.md 2.7)."""
         tps = self.scenario.tps
         categories = map(self.plan.tps_categories.get, self.tps_ids)
-        weight = np.fromiter(map(WEIGHT_OF.get, categories, repeat(0)), dtype=float, count=len(tps))
+        weight = np.fromiter(map(WEIGHT_OF.get, categories, repeat(0)), dtype=np.float64, count=len(tps))
         total = float(weight.sum())
         teams = self.posts_of("RESERVE")
         if not tps or not teams:
@@ -254,11 +255,11 @@ def column(
     """One attribute of every item as an array, through `lookup` when given (-1 for what it
     lacks; a `Codes` numbers what it lacks). map and attrgetter keep the loop in C: a
     national scenario has millions of rows."""
-    values: Iterator[object] = map(attrgetter(attr), items)
+    values: Iterator[Any] = map(attrgetter(attr), items)
     if isinstance(lookup, Codes):
         values = map(lookup.__getitem__, values)
     elif lookup is not None:
-        values = map(lookup.get, values, repeat(-1))  # type: ignore[arg-type]
+        values = map(lookup.get, values, repeat(-1))
     return np.fromiter(values, dtype=dtype, count=len(items))
 
 

@@ -17,7 +17,7 @@ from siaga.core.data.model import Category
 
 UNFILLED_KM = 10_000
 RANK = {c: i for i, c in enumerate(("KURANG_RAWAN", "RAWAN", "SANGAT_RAWAN", "KHUSUS"))}
-CATEGORY_CODE = {Category(c): i for c, i in RANK.items()}
+CATEGORY_CODE: dict[Category | None, int] = {Category(c): i for c, i in RANK.items()}
 COST_TOLERANCE_KM = 1e-5
 POINT_TOLERANCE_DEG = 1e-9
 
