@@ -15,7 +15,7 @@ import numpy as np
 
 from siaga.core.check import jurisdiction, vulnerability
 from siaga.core.data import geo
-from siaga.core.data.model import Category, Force, Person, Plan, Post, Scenario, Unit, UnitKind
+from siaga.core.data.model import Category, Force, Plan, Post, Scenario, Unit, UnitKind
 from siaga.core.data.patterns import CUSTOM, PRESETS, rows_by_category
 
 WEIGHT = {"SANGAT_RAWAN": 8, "KHUSUS": 8, "RAWAN": 4, "KURANG_RAWAN": 2}
@@ -169,10 +169,6 @@ class Facts:
             for k in np.flatnonzero((d.post < 0) | (d.slot < 0)).tolist()
         )
 
-    def person(self, person_id: str) -> Person | None:
-        k = self.people.index.get(person_id)
-        return None if k is None else self.scenario.personnel[k]
-
     @cached_property
     def by_kind(self) -> dict[str, list[Post]]:
         out: dict[str, list[Post]] = {"TPS": [], "VILLAGE": [], "RESERVE": []}
@@ -182,9 +178,6 @@ class Facts:
 
     def posts_of(self, kind: str) -> list[Post]:
         return self.by_kind.get(kind, [])
-
-    def weight(self, post: Post) -> int:
-        return WEIGHT[post.category.value] if post.kind == "TPS" else 1
 
     @cached_property
     def jurisdiction(self) -> jurisdiction.Jurisdiction:

@@ -48,9 +48,6 @@ class Jurisdiction:
     of_region: dict[str, str]
     of_unit: dict[str, str]
 
-    def of_tps_desa(self, desa_code: str) -> str:
-        return self.of_region.get(desa_code, "")
-
     def of_person(self, person: Person) -> str:
         if self.single:
             return self.polres[0]
