@@ -349,7 +349,26 @@ def test_it_refuses_a_plan_that_breaks_one_rule_naming_only_that_rule(rule, brea
 def test_it_has_a_case_for_every_rule_of_the_checker():
     # own_polres needs two Polres: tests/test_plan.py breaks it on its own scenario, and the
     # two-Polres cases below break it, reserve_posts and the reserve coverage again.
-    assert {rule for rule, _ in CASES} | {"own_polres"} == set(check.RULES)
+    # command_off_posts needs a scenario with positions: its own two tests below.
+    assert {rule for rule, _ in CASES} | {"own_polres", "command_off_posts"} == set(check.RULES)
+
+
+def with_position(s: Scenario, person: str, position: str) -> Scenario:
+    return replace(s, personnel=tuple(replace(p, position=position) if p.id == person else p for p in s.personnel))
+
+
+def test_it_refuses_a_plan_that_puts_a_command_position_on_a_post():
+    guard = next(a.person for a in RICH_PLAN.assignments if a.slot == "POLRI")
+    violations = check.check_plan(with_position(RICH, guard, "Kapolsek Satu"), RICH_PLAN)
+    assert {v.rule for v in violations} == {"command_off_posts"}, violations
+
+
+def test_it_accepts_a_plan_that_keeps_command_off_the_posts():
+    guard = next(a.person for a in RICH_PLAN.assignments if a.slot == "POLRI")
+    scenario = with_position(RICH, guard, "KAPOLSEK SATU")
+    planned = make_plan(scenario)
+    assert guard not in {a.person for a in planned.assignments}
+    assert check.check_plan(scenario, planned) == []
 
 
 def test_it_names_the_rule_in_each_violation_message():

@@ -96,3 +96,21 @@ def test_it_is_deterministic_from_its_seed(scenario):
 def test_it_reads_back_equal_from_xlsx_and_csv(scenario, tmp_path, name):
     write_scenario(scenario, tmp_path / name)
     assert read_scenario(tmp_path / name) == scenario
+
+
+def test_it_keeps_command_and_staff_off_every_post():
+    from siaga.core.data import positions
+    from siaga.core.planning.plan import plan
+
+    scenario = demo.pasuruan_kota()
+    command = {p.id for p in scenario.personnel if positions.is_command(p.position)}
+    by_position = {p.position: p for p in scenario.personnel if p.position}
+    assert by_position["Kapolres"].rank == "AKBP"
+    assert {by_position["Wakapolres"].rank, by_position["Kabag Ops"].rank} == {"KOMPOL"}
+    kapolsek = [p for p in scenario.personnel if p.position.startswith("Kapolsek")]
+    danramil = [p for p in scenario.personnel if p.position.startswith("Danramil")]
+    assert len(kapolsek) == len(danramil) == 7
+    assert {p.rank for p in kapolsek} == {"AKP"} and {p.rank for p in danramil} == {"KAPTEN"}
+    made = plan(scenario)
+    assert command and not command & {a.person for a in made.assignments}  # TPS, village and reserve posts
+    assert {o["person"] for o in made.extra["organisation"]} == command

@@ -18,7 +18,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from siaga.cli import app
-from siaga.core.data import demo
+from siaga.core.data import demo, positions
 from siaga.core.data.model import Category, Force, Person, Unit, UnitKind
 from siaga.core.data.patterns import PRESETS
 from siaga.core.data.planfile import digest, write_plan
@@ -104,8 +104,8 @@ def test_it_writes_the_grand_total_in_the_seeds_words(annex):
 
 def test_it_writes_the_letter_of_the_kapolres(scenario, written):
     letter = " ".join(pdf_text(written.directory / orders.SPRIN, 1, 1).split())
-    kapolres = leader(p for p in scenario.personnel if p.unit_code == "POLRES-PASKOT")
-    assert kapolres is not None and kapolres.rank == "AKBP"
+    kapolres = next(p for p in scenario.personnel if p.position == "Kapolres")
+    assert kapolres.rank == "AKBP"
     for words in (
         "KEPOLISIAN NEGARA REPUBLIK INDONESIA",
         "DAERAH JAWA TIMUR",
@@ -142,7 +142,7 @@ def test_it_lists_the_recap_of_force_by_kecamatan(annex):
         assert f"KECAMATAN {kecamatan.upper()}" in text
 
 
-def test_it_makes_the_highest_rank_the_padal_of_every_post(demo_plan, scenario):
+def test_it_makes_the_highest_rank_the_ketua_pos_of_every_post(demo_plan, scenario):
     level = {rank: i for i, rank in enumerate(POLRI_LADDER)} | {
         tni: POLRI_LADDER.index(polri) for tni, polri in TNI_EQUIVALENT.items()
     }
@@ -154,11 +154,53 @@ def test_it_makes_the_highest_rank_the_padal_of_every_post(demo_plan, scenario):
     checked = 0
     for block in (b for k in plot.kecamatan for d in k.desa for b in d.posts):
         ranked = [p for p in members[block.post.id] if p.rank]
-        assert block.padal is not None
-        assert level[block.padal.rank] == max(level[p.rank] for p in ranked)
-        assert all(r.padal == f"{block.padal.rank} {block.padal.name}" for r in block.rows)
+        assert block.ketua is not None
+        assert level[block.ketua.rank] == max(level[p.rank] for p in ranked)
+        assert all(r.ketua == f"{block.ketua.rank} {block.ketua.name}" for r in block.rows)
         checked += 1
     assert checked == len(demo_plan.posts)
+
+
+def test_it_makes_the_kapolsek_the_padal_never_a_post_member(demo_plan, scenario):
+    plot = ploting.build(scenario, demo_plan)
+    kapolsek = {o.kecamatan_code: o.person for o in positions.organisation(scenario) if o.role == positions.PADAL}
+    assert len(kapolsek) == 7
+    on_posts = {a.person for a in demo_plan.assignments}
+    for k in plot.kecamatan:
+        for block in (b for d in k.desa for b in d.posts):
+            if not k.code:  # a reserve team staged at the Polres: no kecamatan, no Padal
+                assert block.padal is None
+                continue
+            assert block.padal == k.padal == kapolsek[k.code]
+            assert block.padal.id not in on_posts
+            assert all(r.padal == ploting.person_label(kapolsek[k.code]) for r in block.rows)
+
+
+def test_it_signs_the_sprin_by_the_kapolres_position_not_the_highest_rank(scenario, demo_plan, tmp_path):
+    # A Kombes seconded to the operation outranks the Kapolres: the Kapolres still signs.
+    kombes = dataclasses.replace(scenario.personnel[1], id="60010001", name="Kombes Tamu", rank="KOMBES", position="")
+    outranked = dataclasses.replace(scenario, personnel=(*scenario.personnel, kombes))
+    done = orders.write(outranked, plan(outranked), tmp_path, KEY)
+    letter = " ".join(pdf_text(done.directory / orders.SPRIN, 1, 1).split())
+    kapolres = next(p for p in scenario.personnel if p.position == "Kapolres")
+    assert f"{kapolres.name} AKBP NRP {kapolres.id}" in letter
+    assert "Kombes Tamu" not in letter
+
+
+def test_it_lists_the_organisation_in_its_own_annex(scenario, written):
+    annex = " ".join(pdf_text(written.directory / orders.SPRIN, 2, 3).split())
+    assert "SUSUNAN ORGANISASI OPERASI" in annex
+    by_position = {p.position: p for p in scenario.personnel if p.position}
+    for role, position in (
+        ("Penanggung jawab", "Kapolres"),
+        ("Wakil penanggung jawab", "Wakapolres"),
+        ("Kepala operasi (Kaops)", "Kabag Ops"),
+    ):
+        p = by_position[position]
+        assert f"{role} {p.name} {p.rank} {p.id} {position}" in annex
+    for kecamatan in ("Kraton", "Pohjentrek", "Gondangwetan", "Grati", "Nguling", "Lekok", "Rejoso"):
+        p = by_position[f"Kapolsek {kecamatan}"]
+        assert f"Padal (perwira pengendali) Kecamatan {kecamatan} {p.name} {p.rank} {p.id}" in annex
 
 
 @pytest.mark.parametrize(
@@ -214,7 +256,7 @@ def test_it_writes_a_sheet_per_kecamatan_with_a_row_per_person(scenario, demo_pl
         sheet = book[name]
         assert sheet.max_row == count + 1, name
         assert sheet.freeze_panes == "A2"
-        assert sheet.auto_filter.ref == f"A1:P{count + 1}"
+        assert sheet.auto_filter.ref == f"A1:Q{count + 1}"  # 17 columns: "Ketua pos" and "Padal"
         assert sheet.print_title_rows == "$1:$1"
         assert sheet.page_setup.orientation == "landscape"
         assert [c.value for c in sheet[1]][:4] == ["No", "Nama", "Pangkat", "NRP/NIK"]
@@ -267,6 +309,8 @@ def test_it_names_the_padal_and_the_reserve_on_every_card(scenario, demo_plan):
     deck = cards.build(scenario, demo_plan, plot, KEY)
     assert len(deck) == 630
     assert all(c.leader != "-" and c.leader_phone != "-" for c in deck)
+    on_tps = [c for c in deck if c.task == "Pos TPS"]
+    assert on_tps and all(c.padal != "-" and c.padal != c.leader for c in on_tps)  # the Kapolsek, not a member
     assert all(c.reserve != "-" and c.reserve_phone != "-" for c in deck)
     reserve_leaders = {c.reserve for c in deck if c.task.startswith("Cadangan")}
     assert {c.reserve for c in deck} <= reserve_leaders

@@ -338,3 +338,26 @@ def test_it_names_exactly_the_tps_below_their_pattern():
 def test_it_reports_no_shortfall_when_everyone_is_there(demo_plan):
     short = demo_plan.extra["shortfall"]
     assert short["unfilled_by_force"] == {} and short["tps_below_pattern"] == {}
+
+
+def test_it_plans_an_old_file_without_positions_as_before(tmp_path):
+    import csv
+
+    from siaga.core.data import generator
+    from siaga.core.data.planfile import to_json
+
+    scenario = generator.generate(60, seed=3)
+    assert not any(p.position for p in scenario.personnel)  # the generator gives no positions
+    write_scenario(scenario, tmp_path / "new")
+    rows = list(csv.DictReader((tmp_path / "new" / "personnel.csv").open(encoding="utf-8")))
+    (tmp_path / "new").rename(tmp_path / "old")
+    with (tmp_path / "old" / "personnel.csv").open("w", encoding="utf-8", newline="") as out:
+        fields = [f for f in rows[0] if f != "position"]  # a file from before the column existed
+        writer = csv.DictWriter(out, fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    old = read_scenario(tmp_path / "old")
+    assert old == scenario
+    made = to_json(make_plan(old))
+    assert "organisation" not in made
+    assert json.dumps(made, sort_keys=True) == json.dumps(to_json(make_plan(scenario)), sort_keys=True)

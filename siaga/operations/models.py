@@ -120,6 +120,7 @@ class Person(models.Model):
     kecamatan_code = models.CharField(_("kode kecamatan"), max_length=40, blank=True, db_index=True)
     phone = models.CharField(_("no. HP"), max_length=30, blank=True)
     available = models.BooleanField(_("siap"), default=True)
+    position = models.CharField(_("jabatan"), max_length=120, blank=True, default="")
 
     class Meta:
         verbose_name = _("personel")

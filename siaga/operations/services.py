@@ -144,6 +144,7 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
                 else unit_kecamatan.get(p.unit_code, ""),
                 "phone": p.phone,
                 "available": p.available,
+                "position": p.position,
             }
             for p in scenario.personnel
         ),
@@ -269,7 +270,7 @@ def scenario_for(operation: Operation) -> Scenario:
         for u in operation.units.order_by("id")
     )
     people = tuple(
-        CorePerson(p.code, p.name, p.rank, p.unit_code, Force(p.force), p.desa_code, p.phone, p.available)
+        CorePerson(p.code, p.name, p.rank, p.unit_code, Force(p.force), p.desa_code, p.phone, p.available, p.position)
         for p in operation.personnel.order_by("id")
     )
     patterns = tuple(

@@ -82,6 +82,7 @@ def orm_import(scenario: Scenario) -> Operation:
             kecamatan_code=kec.get(p.desa_code, "") if p.force == Force.LINMAS else unit_kec.get(p.unit_code, ""),
             phone=p.phone,
             available=p.available,
+            position=p.position,
         )
         for p in scenario.personnel
     )

@@ -24,7 +24,8 @@ category); `post_radius` (at one of its TPS, all within `max_post_radius_km`);
 unit locations); `eligibility` (force, own desa for Linmas, availability); `own_polres`;
 `one_slot_per_person`; `capacity`; `cost` (section 2.4); `unfilled`; `summary` (counts, cost,
 objective, lower bound, and the reserve coverage of section 2.7: a TPS counts when a team of
-its own Polres reaches it, found with the grid of `geo.pairs_within_km`, so linear in TPS).
+its own Polres reaches it, found with the grid of `geo.pairs_within_km`, so linear in TPS);
+then `command_off_posts` (`command.py`: nobody in a command or staff position on a post).
 
 A re-plan is checked against the scenario as it assumed it (its absentees unavailable, its
 category changes applied).
@@ -35,6 +36,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 
+from siaga.core.check import command as _command  # noqa: F401  (registers command_off_posts)
 from siaga.core.check.facts import Facts
 from siaga.core.check.rules import RULES, Rule, rule
 from siaga.core.check.vulnerability import Weights

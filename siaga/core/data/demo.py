@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
+from dataclasses import replace
 from importlib import resources
 
 from siaga.core.data.geo import haversine_km
@@ -373,7 +374,47 @@ def _personnel(rng: random.Random, units: list[Unit], tps: list[Tps]) -> list[Pe
     for desa, count in linmas_per_desa.items():
         for _ in range(count):
             person("", "", Force.LINMAS, desa)
-    return people
+    return _with_positions(people, units)
+
+
+# Positions by unit kind, given in rank order to the unit's senior members (the first member of
+# each rank in the lists above): the Polres's command and staff (DOCTRINE.md section 9), each
+# Polsek's AKP its Kapolsek, each Koramil's captain its Danramil. Everyone else is field strength.
+POLRES_POSITIONS = (
+    ("AKBP", "Kapolres"),
+    ("KOMPOL", "Wakapolres"),
+    ("KOMPOL", "Kabag Ops"),
+    ("KOMPOL", "Kabag Ren"),
+    ("AKP", "Kasat Samapta"),
+    ("AKP", "Kasat Reskrim"),
+    ("AKP", "Kasat Intelkam"),
+    ("AKP", "Kasat Lantas"),
+    ("AKP", "Kasat Binmas"),
+    ("AKP", "Kasat Narkoba"),
+    ("IPDA", "Staf Posko"),
+    ("IPDA", "Staf Posko"),
+)
+KODIM_POSITIONS = (("MAYOR", "Kasdim 0819/Pasuruan"),)
+
+
+def _with_positions(people: list[Person], units: list[Unit]) -> list[Person]:
+    """The demo's people with their positions; no random draw, so the rest stays as it was."""
+    wanted: dict[str, list[tuple[str, str]]] = {
+        "POLRES-PASKOT": list(POLRES_POSITIONS),
+        "KODIM-0819": list(KODIM_POSITIONS),
+    }
+    for unit in units:
+        place = unit.name.split(" ", 1)[1]
+        if unit.kind == UnitKind.POLSEK:
+            wanted[unit.code] = [("AKP", f"Kapolsek {place}")]
+        elif unit.kind == UnitKind.KORAMIL:
+            wanted[unit.code] = [("KAPTEN", f"Danramil {place}")]
+    out = []
+    for p in people:
+        todo = wanted.get(p.unit_code, [])
+        match = next((i for i, (rank, _) in enumerate(todo) if rank == p.rank), None)
+        out.append(p if match is None else replace(p, position=todo.pop(match)[1]))
+    return out
 
 
 def _number(rng: random.Random, force: Force, desa: str, used: set[str]) -> str:

@@ -146,6 +146,7 @@ class Person:
     desa_code: str = ""
     phone: str = ""
     available: bool = True
+    position: str = ""  # jabatan; command and staff positions fill no post (positions.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,6 +172,7 @@ PERSONNEL = Sheet(
         _col("desa_code", "kode_desa", _text, default=""),
         _col("phone", "no_hp", _text, default=""),
         _col("available", "siap", cells.boolean, default=True),
+        _col("position", "jabatan", _text, default=""),
     ),
 )
 
@@ -648,6 +649,7 @@ class _Validator:
                 v["desa_code"],
                 v["phone"],
                 v["available"],
+                v["position"],
             )
         )
 

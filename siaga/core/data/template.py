@@ -88,6 +88,11 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("personnel", "desa_code"): ("Desa asal (wajib untuk LINMAS: bertugas di desanya sendiri)", "kode DESA/KELURAHAN"),
     ("personnel", "phone"): ("Nomor HP", "teks"),
     ("personnel", "available"): ("Siap ditugaskan?", "ya / tidak, bawaan ya"),
+    ("personnel", "position"): (
+        "Jabatan, mis. Kapolres, Wakapolres, Kabag Ops, Kasat Samapta, Kapolsek, Danramil; jabatan komando/staf"
+        " tidak ditempatkan di pos TPS atau desa; kosong = kekuatan lapangan",
+        "teks",
+    ),
     ("patterns", "category"): ("Kategori kerawanan", _CATEGORIES),
     ("patterns", "tps_per_post"): ("Jumlah TPS paling banyak per pos", "bilangan bulat >= 1"),
     ("patterns", "polri_per_post"): ("Polri per pos", "bilangan bulat >= 0"),

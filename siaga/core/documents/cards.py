@@ -1,7 +1,8 @@
 """Assignment cards: one per assigned person, eight to an A4 page (2 x 4), cut along the lines.
 
 A card names the person (name, rank, NRP, unit), where they stand (task, post, TPS, desa),
-whom they answer to (the post's padal, with phone) and whom to call for help (the leader of
+whom they answer to (the post's ketua pos, its senior member, and the kecamatan's Padal, the
+controlling officer, each with phone) and whom to call for help (the leader of
 the nearest reserve team, or the reserve unit's commander when the team is empty). Its QR code
 carries a signed token (tokens.py) of the person's NRP, the plan version (planfile.digest)
 and the post, which the apel scanner verifies.
@@ -48,8 +49,10 @@ class Card:
     tps: str  # "TPS 3" or "TPS 1, 2"
     desa: str
     kecamatan: str
-    leader: str
+    leader: str  # the ketua pos: the post's senior member
     leader_phone: str
+    padal: str  # the kecamatan's controlling officer (its Kapolsek), "-" when none is known
+    padal_phone: str
     reserve: str
     reserve_phone: str
     token: str
@@ -70,13 +73,14 @@ def build(scenario: Scenario, plan: Plan, ploting: Ploting, key: bytes) -> list[
     commander = leader(p for p in scenario.personnel if p.force == Force.BRIMOB)
     reserve_leaders = {p.id: leader(members[p.id]) or commander for p in reserve_posts}
     posts = {p.id: p for p in plan.posts}
+    ketua = {b.post.id: b.ketua for k in ploting.kecamatan for d in k.desa for b in d.posts}
     padal = {b.post.id: b.padal for k in ploting.kecamatan for d in k.desa for b in d.posts}
     nearest: dict[str, Person | None] = {}
     cards = []
     for row in ploting.rows():
         if row.post_id not in nearest:
             nearest[row.post_id] = _nearest_reserve(posts[row.post_id], reserve_posts, reserve_leaders, commander)
-        head, reserve = padal.get(row.post_id), nearest[row.post_id]
+        head, reserve, control = ketua.get(row.post_id), nearest[row.post_id], padal.get(row.post_id)
         cards.append(
             Card(
                 name=row.name,
@@ -91,6 +95,8 @@ def build(scenario: Scenario, plan: Plan, ploting: Ploting, key: bytes) -> list[
                 kecamatan=row.kecamatan,
                 leader=person_label(head),
                 leader_phone=head.phone if head and head.phone else "-",
+                padal=person_label(control),
+                padal_phone=control.phone if control and control.phone else "-",
                 reserve=person_label(reserve),
                 reserve_phone=reserve.phone if reserve and reserve.phone else "-",
                 token=tokens.sign(token_payload(row.nrp, version, row.post_id), key),
@@ -160,7 +166,8 @@ def draw_card(page: pdf.Page, x: float, y: float, w: float, h: float, card: Card
     cy = _field(page, x + PAD, cy, left, "Kec.", card.kecamatan)
     cy = max(cy, qr_y + QR_SIZE + 8)
     page.line(x + PAD, cy - 4, x + w - PAD, cy - 4, 0.3)
-    cy = _field(page, x + PAD, cy + 6, w - 2 * PAD, "Padal", f"{card.leader}  |  HP {card.leader_phone}")
+    cy = _field(page, x + PAD, cy + 6, w - 2 * PAD, "Ketua pos", f"{card.leader}  |  HP {card.leader_phone}", most=1)
+    cy = _field(page, x + PAD, cy + 1, w - 2 * PAD, "Padal", f"{card.padal}  |  HP {card.padal_phone}", most=1)
     _field(page, x + PAD, cy + 1, w - 2 * PAD, "Cadangan", f"{card.reserve}  |  HP {card.reserve_phone}")
     note = "Bawa kartu ini saat apel; kode QR bertanda tangan, kartu yang diubah tidak berlaku."
     for line in _lines(note, w - 2 * PAD, 5.5):

@@ -136,7 +136,7 @@ def workbook_sheets(plot: Ploting) -> list[tuple[str, list[ReportTable]]]:
                 *r.cells()[11:],
                 r.post_id,
                 r.slot,
-                "Padal" if r.is_padal else "",
+                "Ketua pos" if r.is_ketua else "",
             )
             for r in k.rows()
         ]

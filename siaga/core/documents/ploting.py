@@ -2,8 +2,10 @@
 
 `build(scenario, plan)` groups every assigned person by kecamatan > desa > post with the
 column set of DOCTRINE.md section 5 (No, Nama, Pangkat, NRP, Satuan asal, Tugas, Kecamatan,
-Desa, TPS, Kategori, Pola, Padal, No. HP); the Sprin, the workbook and the cards are drawn
-from it. Counting, decided here once:
+Desa, TPS, Kategori, Pola, Ketua pos, Padal, No. HP); the Sprin, the workbook and the cards are
+drawn from it. A post's senior member is its *ketua pos*; the *Padal* (perwira pengendali) is
+the officer controlling the kecamatan, its Kapolsek (`positions.padal_by_kecamatan`), never
+the lone member of a TPS post (DOCTRINE.md section 9). Counting, decided here once:
 
 - the headline counts the whole joint force of the scenario, as the seed's press release did
   ("950 personel, 7 kecamatan, 21 desa, 152 TPS"); the persons assigned to a post are shown
@@ -22,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from siaga.core.data import positions
 from siaga.core.data.model import Category, Force, PatternRow, Person, Plan, Post, Scenario, Unit, UnitKind
 from siaga.core.data.patterns import CUSTOM, PRESETS, rows_by_category
 from siaga.core.data.ranks import leader, seniority
@@ -38,6 +41,7 @@ COLUMNS = (
     "TPS",
     "Kategori",
     "Pola",
+    "Ketua pos",
     "Padal",
     "No. HP",
 )
@@ -78,12 +82,13 @@ class Row:
     tps_numbers: tuple[int, ...]
     category: str
     pola: str
-    padal: str  # "RANK Name" of the post's leader, or "-"
+    ketua: str  # "RANK Name" of the post's senior member (ketua pos), or "-"
+    padal: str  # "RANK Name" of the kecamatan's controlling officer (its Kapolsek), or "-"
     phone: str
     force: Force
     post_id: str
     slot: str
-    is_padal: bool
+    is_ketua: bool
 
     @property
     def tps(self) -> str:
@@ -107,6 +112,7 @@ class Row:
             self.tps,
             self.category,
             self.pola,
+            self.ketua,
             self.padal,
             self.phone,
         )
@@ -130,7 +136,8 @@ class PostBlock:
     task: str
     tps_ids: tuple[str, ...]
     category: str
-    padal: Person | None
+    ketua: Person | None  # the post's senior member
+    padal: Person | None  # the kecamatan's controlling officer
     rows: tuple[Row, ...]
     gaps: tuple[Gap, ...]
 
@@ -152,6 +159,7 @@ class KecamatanBlock:
     code: str  # "" for the Polres level (reserve teams staged outside any kecamatan)
     name: str
     desa: tuple[DesaBlock, ...]
+    padal: Person | None = None  # the kecamatan's controlling officer (its Kapolsek)
 
     @property
     def persons(self) -> int:
@@ -282,6 +290,7 @@ def build(scenario: Scenario, plan: Plan, kecamatan_code: str = "") -> Ploting:
         by_place[post.kecamatan_code][post.desa_code if post.kind != "RESERVE" else ""].append(post)
     scope_tps = [t for t in scenario.tps if not kecamatan_code or _parent(regions, t.desa_code) == kecamatan_code]
     tps_per_desa = Counter(t.desa_code for t in scope_tps)
+    padal_of = positions.padal_by_kecamatan(scenario)
 
     counter = itertools.count(1)
     kecamatan_blocks = []
@@ -294,13 +303,13 @@ def build(scenario: Scenario, plan: Plan, kecamatan_code: str = "") -> Ploting:
             )
             blocks = [
                 _post_block(post, members[post.id], unfilled[post.id], kec_name, name(desa) if desa else "-",
-                            tps_by_id, rows_by_cat, units, regions, counter)
+                            tps_by_id, rows_by_cat, units, regions, counter, padal_of.get(kec))
                 for post in posts
             ]  # fmt: skip
             desa_blocks.append(
                 DesaBlock(desa, name(desa) if desa else RESERVE_GROUP, tps_per_desa[desa], tuple(blocks))
             )
-        kecamatan_blocks.append(KecamatanBlock(kec, kec_name, tuple(desa_blocks)))
+        kecamatan_blocks.append(KecamatanBlock(kec, kec_name, tuple(desa_blocks), padal_of.get(kec)))
     gaps = tuple(g for k in kecamatan_blocks for d in k.desa for p in d.posts for g in p.gaps)
     assigned = sum(k.persons for k in kecamatan_blocks)
     total = assigned if kecamatan_code else len(scenario.personnel)
@@ -357,11 +366,12 @@ def _post_block(
     units: Mapping[str, Unit],
     regions: Mapping[str, object],
     counter: Iterator[int],
+    padal: Person | None,
 ) -> PostBlock:
     task = TASK.get(post.kind, post.kind)
     category = CATEGORY_LABEL[post.category]
     pola = _pola(post, rows_by_cat)
-    padal = leader(p for p, _ in members)
+    ketua = leader(p for p, _ in members)
     tps_ids = tuple(sorted(post.tps, key=lambda t: (getattr(tps_by_id.get(t), "number", 0), t)))
     numbers = tuple(getattr(tps_by_id.get(t), "number", 0) for t in tps_ids)
     rows = []
@@ -381,13 +391,14 @@ def _post_block(
                 tps_numbers=numbers,
                 category=category,
                 pola=pola,
+                ketua=person_label(ketua),
                 padal=person_label(padal),
                 phone=person.phone,
                 force=person.force,
                 post_id=post.id,
                 slot=slot,
-                is_padal=padal is not None and person.id == padal.id,
+                is_ketua=ketua is not None and person.id == ketua.id,
             )
         )
     gaps = tuple(Gap(kecamatan, desa, post.id, task, SLOT_LABEL.get(s, s), n) for s, n in unfilled if n > 0)
-    return PostBlock(post, task, tps_ids, category, padal, tuple(rows), gaps)
+    return PostBlock(post, task, tps_ids, category, ketua, padal, tuple(rows), gaps)

@@ -8,8 +8,10 @@ the scenario or the settings is escaped.
 
 `OrderSettings` holds what a Kabag Ops edits; each blank field gets a default derived from
 the scenario: the Polres from its POLRES unit, the Polda from the province code, the number
-from the election date, the legal basis from the kind of election, the signer from the
-highest-ranked member of the Polres.
+from the election date, the legal basis from the kind of election, the signer from the person
+in the Kapolres position (`positions`), or, when no one holds it, the highest-ranked member
+of the Polres. When positions are given, the organisation annex (susunan organisasi: the
+Penanggung jawab, Wakil, Kaops, a Padal per kecamatan and the staff) comes before the ploting.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import html
 import re
 from dataclasses import dataclass, replace
 
-from siaga.core.data.model import Force, Level, Scenario, UnitKind
+from siaga.core.data import positions
+from siaga.core.data.model import Force, Level, Person, Scenario, UnitKind
 from siaga.core.data.ranks import leader
 from siaga.core.documents import pdf
 from siaga.core.documents.ploting import FORCE_LABEL, FORCES, Ploting
@@ -131,8 +134,12 @@ def resolve(settings: OrderSettings, scenario: Scenario) -> OrderSettings:
     polres = settings.polres or (polres_units[0].name if len(polres_units) == 1 else op.name)
     place = re.sub(r"(?i)^polres(ta|tabes)?\s+|\s+kota$|^kab(upaten)?\.?\s+", "", polres).strip() or polres
     province = next((r.code[:2] for r in scenario.regions if r.level in (Level.KABUPATEN, Level.KOTA)), "")
-    signer = leader(p for p in scenario.personnel if p.unit_code in {u.code for u in polres_units}) or leader(
-        p for p in scenario.personnel if p.force == Force.POLRI
+    polres_codes = {u.code for u in polres_units}
+    signer = (
+        positions.holder(scenario, positions.PENANGGUNG_JAWAB, polres_codes)
+        or positions.holder(scenario, positions.PENANGGUNG_JAWAB)
+        or leader(p for p in scenario.personnel if p.unit_code in polres_codes)
+        or leader(p for p in scenario.personnel if p.force == Force.POLRI)
     )
     kind = election_kind(scenario)
     text = KIND_TEXT[kind]
@@ -157,8 +164,8 @@ def resolve(settings: OrderSettings, scenario: Scenario) -> OrderSettings:
             f"dan cadangan); mengikuti apel gelar pasukan pada hari {apel} (H-1), kemudian bergeser ke pos "
             f"masing-masing dan berkoordinasi dengan {committee}, KPPS, Linmas, unsur TNI dan kepala desa;",
             "personel Polri berada di luar TPS dan baru masuk apabila diminta oleh KPPS;",
-            "melaporkan setiap perkembangan situasi dan kejadian menonjol kepada Padal (perwira pengendali) "
-            "pos masing-masing, untuk diteruskan secara berjenjang kepada Kapolsek dan Kapolres;",
+            "melaporkan setiap perkembangan situasi dan kejadian menonjol kepada ketua pos dan Padal "
+            "(perwira pengendali) kecamatan masing-masing, untuk diteruskan secara berjenjang kepada Kapolres;",
             "menggunakan data pribadi personel dalam lampiran hanya untuk keperluan operasi ini dan tidak "
             "menyebarluaskannya" + (" (UU Nomor 27 Tahun 2022);" if pdp else ";"),
             "melaksanakan perintah ini dengan saksama dan penuh rasa tanggung jawab.",
@@ -300,7 +307,7 @@ PLOTING_COLUMNS = (  # points; the widest usual values fit on one line at 6.5 pt
     pdf.Column("TPS", 22),
     pdf.Column("Kategori", 48),
     pdf.Column("Pola", 112),
-    pdf.Column("Padal", 82),
+    pdf.Column("Ketua pos", 82),
     pdf.Column("No. HP", 48),
 )
 PLOTING_SIZE = 6.5
@@ -405,16 +412,14 @@ def _ploting_table(ploting: Ploting) -> pdf.Table:
     for k in ploting.kecamatan:
         counts = k.force_counts()
         title = f"KECAMATAN {k.name.upper()}" if k.code else k.name.upper()
-        rows.append(pdf.Band(f"{title}: {_n(k.persons)} personel, {_n(k.tps)} TPS", 0))
+        padal = f" | Padal: {_who(k.padal)}" if k.code else ""
+        rows.append(pdf.Band(f"{title}: {_n(k.persons)} personel, {_n(k.tps)} TPS{padal}", 0))
         for d in k.desa:
             label = f"Desa {d.name}: {_n(d.tps)} TPS, {_n(d.persons)} personel" if d.code else f"{d.name} (Brimob)"
             rows.append(pdf.Band(label, 1))
             for p in d.posts:
                 tps = f" | TPS {', '.join(p.tps_ids)}" if p.tps_ids else ""
-                padal = (
-                    f" | Padal: {p.padal.rank} {p.padal.name} ({p.padal.phone or '-'})" if p.padal else " | Padal: -"
-                )
-                rows.append(pdf.Band(f"{p.task} {p.post.id}{tps} | {p.category}{padal}", 2))
+                rows.append(pdf.Band(f"{p.task} {p.post.id}{tps} | {p.category} | Ketua pos: {_who(p.ketua)}", 2))
                 rows += [
                     pdf.Cells(
                         (
@@ -429,7 +434,7 @@ def _ploting_table(ploting: Ploting) -> pdf.Table:
                             _tps_cell(r.tps_short, len(r.tps_numbers)),
                             r.category,
                             r.pola,
-                            r.padal,
+                            r.ketua,
                             r.phone or "-",
                         ),
                     )
@@ -455,6 +460,54 @@ def _ploting_table(ploting: Ploting) -> pdf.Table:
     return pdf.Table(PLOTING_COLUMNS, tuple(rows), size=PLOTING_SIZE)
 
 
+def _who(person: Person | None) -> str:
+    return f"{person.rank} {person.name} ({person.phone or '-'})".strip() if person else "-"
+
+
+ORGANISATION_COLUMNS = (
+    pdf.Column("No", 22, "right"),
+    pdf.Column("Jabatan dalam operasi", 150),
+    pdf.Column("Nama", 130),
+    pdf.Column("Pangkat", 60),
+    pdf.Column("NRP", 70),
+    pdf.Column("Jabatan", 150),
+    pdf.Column("No. HP", 80),
+)
+
+
+def organisation_blocks(scenario: Scenario, s: OrderSettings, election: dt.date) -> list[pdf.Block]:
+    """The organisation annex (susunan organisasi), or nothing when no one has a position."""
+    offices = positions.organisation(scenario)
+    if not offices:
+        return []
+    regions = scenario.region_by_code()
+    rows = []
+    for i, o in enumerate(offices, start=1):
+        role = positions.ROLE_LABEL[o.role]
+        if o.kecamatan_code:
+            place = regions.get(o.kecamatan_code)
+            role += f" Kecamatan {place.name if place else o.kecamatan_code}"
+        p = o.person
+        rows.append(pdf.Cells((str(i), role, p.name, p.rank or "-", p.id, p.position, p.phone or "-")))
+    return [
+        pdf.Paragraph(f"LAMPIRAN I SURAT PERINTAH KAPOLRES {_resort(s.polres)}", 8, align="right", space_before=0),
+        pdf.Paragraph(f"NOMOR: {s.number}", 8, align="right", space_before=0),
+        pdf.Paragraph(f"TANGGAL: {issued_text(s, election).upper()}", 8, align="right", space_before=0),
+        pdf.Paragraph("SUSUNAN ORGANISASI OPERASI", 11, bold=True, align="center", space_before=8),
+        pdf.Paragraph(scenario.operation.name.upper(), 9, bold=True, align="center", space_before=1),
+        pdf.Paragraph(
+            "Komando dan staf operasi tidak ditempatkan pada pos TPS, jaga balai desa maupun tim cadangan.",
+            8.5,
+            space_before=10,
+        ),
+        pdf.Table(ORGANISATION_COLUMNS, tuple(rows), size=8),
+        pdf.Paragraph(s.signer_title, 8.5, bold=True, align="right", space_before=14),
+        pdf.Paragraph(s.signer_name or " ", 8.5, bold=True, align="right", space_before=34),
+        pdf.Paragraph(f"{s.signer_rank} NRP {s.signer_nrp}", 8.5, align="right", space_before=0),
+        pdf.PageBreak(),
+    ]
+
+
 def _tps_cell(numbers: str, count: int) -> str:
     """The TPS numbers when they fit the column, else their count (the post's band lists them)."""
     room = PLOTING_COLUMNS[8].width - 2 * pdf.PAD
@@ -465,5 +518,6 @@ def sprin_pdf(scenario: Scenario, ploting: Ploting, settings: OrderSettings | No
     """The Sprin with its lampiran, as PDF bytes."""
     s = resolve(settings or OrderSettings(), scenario)
     head = f"Lampiran Sprin {s.number} | {ploting.operation}"
-    pages = pdf.flow(annex_blocks(ploting, s, scenario.operation.election_date), head=head)
+    election = scenario.operation.election_date
+    pages = pdf.flow(organisation_blocks(scenario, s, election) + annex_blocks(ploting, s, election), head=head)
     return pdf.compose(letter_html(s, scenario), pages)

@@ -365,6 +365,7 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
             else:
                 shortfall.setdefault(key, Counter()).update(value)
         warnings += [w for w in p.extra.get("warnings", []) if w not in warnings]
+    organisation = [o for p in plans for o in p.extra.get("organisation", [])]
     return Plan(
         operation=scenario.operation.name,
         pattern=scenario.operation.pattern,
@@ -385,5 +386,6 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
                 "method": "per polres",
             },
             "shortfall": {**{k: dict(v) for k, v in shortfall.items()}, "tps_below_pattern": below},
+            **({"organisation": organisation} if organisation else {}),
         },
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from siaga.core.data import geo
+from siaga.core.data import geo, positions
 from siaga.core.data.model import (
     SECTOR_UNIT_KINDS,
     Assignment,
@@ -113,6 +113,9 @@ def _finish(
 ) -> Plan:
     summary = _summary(scenario, posts, solution, placement)
     extra["shortfall"] = shortfall(scenario, posts, solution.unfilled)
+    organisation = positions.report(scenario)
+    if organisation:  # a scenario without positions keeps its plan file as it was
+        extra["organisation"] = organisation
     return Plan(
         operation=scenario.operation.name,
         pattern=scenario.operation.pattern,
@@ -219,12 +222,13 @@ class _Group:
 
 
 def _groups(scenario: Scenario) -> list[_Group]:
-    """Available people who can fill some slot, grouped by origin: they are interchangeable."""
+    """Available people who can fill some slot, grouped by origin: they are interchangeable.
+    Command and staff positions run the operation and fill no slot (`positions.is_command`)."""
     unit_by_code = scenario.unit_by_code()
     region_by_code = scenario.region_by_code()
     members: dict[tuple[Force, str], list[Person]] = defaultdict(list)
     for p in scenario.personnel:
-        if p.available and p.force in SLOT_OF_FORCE:
+        if p.available and p.force in SLOT_OF_FORCE and not positions.is_command(p.position):
             members[(p.force, p.desa_code if p.force == Force.LINMAS else p.unit_code)].append(p)
     groups = []
     for (force, origin), persons in members.items():
@@ -581,6 +585,11 @@ def reassign(scenario: Scenario, previous: Plan, person: str, post_id: str | Non
             raise EditError("Linmas hanya bertugas di desanya sendiri / Linmas serve in their own desa only")
         if not who.available:
             raise EditError(f"{person} tidak siap / is not available")
+        if positions.is_command(who.position):
+            raise EditError(
+                f"{person} ({who.position}) adalah komando/staf operasi, bukan penjaga pos / "
+                "is command or staff, not a post guard"
+            )
         if sum(1 for a in kept if a.post == post_id and a.slot == slot) >= post.required[slot]:
             raise EditError(f"slot {slot} di {post_id} sudah penuh / is full")
         group = _groups(replace(at_assembly(scenario), personnel=(who,)))[0]

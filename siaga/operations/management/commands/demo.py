@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from siaga.accounts.models import Profile, Role
-from siaga.core.data import demo, ranks
+from siaga.core.data import demo, positions, ranks
 from siaga.operations.models import Operation, Person
 from siaga.operations.services import import_scenario, scenario_for
 from siaga.plans.models import Plan
@@ -20,7 +20,7 @@ DEMO_USERS = [
     # username, password, role, kecamatan, full name
     ("admin", "siaga-admin-2022", Role.ADMIN, "", "Admin Sistem"),
     ("perencana", "siaga-ops-2022", Role.PLANNER, "", "Kompol Budi Santoso (Kabag Ops)"),
-    ("kapolres", "siaga-pimpinan-2022", Role.COMMANDER, "", "AKBP Hendra Wijaya (Kapolres)"),
+    ("kapolres", "siaga-pimpinan-2022", Role.COMMANDER, "", "Kapolres"),  # named after the person (below)
     ("kapolsek", "siaga-sektor-2022", Role.SECTOR_CHIEF, "35.14.17", "AKP Joko Prasetyo (Kapolsek Pohjentrek)"),
     ("pengamat", "siaga-lihat-2022", Role.VIEWER, "", "Pengamat"),
 ]
@@ -49,11 +49,15 @@ class Command(BaseCommand):
     help = "Muat skenario contoh Polres Pasuruan Kota 2022, susun rencananya, dan buat pengguna contoh."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        scenario = demo.pasuruan_kota()
+        # The Kapolres login is the person in the Kapolres position: who approves the plan signs the Sprin.
+        head = positions.holder(scenario, positions.PENANGGUNG_JAWAB)
+        named = {"kapolres": f"{head.rank} {head.name} (Kapolres)"} if head else {}
         users = {
-            name: self._user(name, password, role, kecamatan, full)
+            name: self._user(name, password, role, kecamatan, named.get(name, full))
             for name, password, role, kecamatan, full in DEMO_USERS
         }
-        scenario = demo.pasuruan_kota()
+        Profile.objects.filter(user__username="kapolres").update(person_code=head.id if head else "")
         operation = Operation.objects.filter(name=scenario.operation.name).first()
         if operation is None:
             operation = import_scenario(scenario, "demo-pasuruan-kota.xlsx")
