@@ -55,6 +55,10 @@ class CheckIn(models.Model):
         constraints = [models.UniqueConstraint(fields=["operation", "person_code"], name="checkin_once")]
 
 
+class PostStatusQuerySet(ScopedQuerySet["PostStatus"]):
+    """PostStatus rows by the reader's kecamatan (`Scope`)."""
+
+
 class PostStatus(models.Model):
     """One step of a post in the pergeseran pasukan; the latest event is the post's status."""
 
@@ -80,12 +84,16 @@ class PostStatus(models.Model):
     at = models.DateTimeField("waktu", auto_now_add=True)
     key = _key()
 
-    objects = ScopedQuerySet["PostStatus"].as_manager()
+    objects = PostStatusQuerySet.as_manager()
 
     class Meta:
         verbose_name = "status pos"
         verbose_name_plural = "status pos"
         ordering = ["at", "id"]
+
+
+class TpsEventQuerySet(ScopedQuerySet["TpsEvent"]):
+    """TpsEvent rows by the reader's kecamatan (`Scope`)."""
 
 
 class TpsEvent(models.Model):
@@ -106,12 +114,16 @@ class TpsEvent(models.Model):
     at = models.DateTimeField("waktu", auto_now_add=True)
     key = _key()
 
-    objects = ScopedQuerySet["TpsEvent"].as_manager()
+    objects = TpsEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = "tahap TPS"
         verbose_name_plural = "tahap TPS"
         ordering = ["at", "id"]
+
+
+class IncidentQuerySet(ScopedQuerySet["Incident"]):
+    """Incident rows by the reader's kecamatan (`Scope`)."""
 
 
 class Incident(models.Model):
@@ -151,7 +163,7 @@ class Incident(models.Model):
     photo = models.FileField("foto", upload_to="incidents/", max_length=120, blank=True)
     key = _key()
 
-    objects = ScopedQuerySet["Incident"].as_manager()
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "kejadian"

@@ -69,8 +69,11 @@ def run_job(job_id: int) -> None:
         if job.kind == "import":
             _run_import(job, attempt)
             return
+        operation = job.operation
+        if operation is None:  # only an import job starts without one
+            raise ValueError(f"proses {job.kind} tanpa operasi")
         _progress(job, PlanJob.Status.RUNNING, 5, "Membaca data operasi")
-        scenario = scenario_for(job.operation)
+        scenario = scenario_for(operation)
         _progress(job, PlanJob.Status.RUNNING, 20, "Menyusun pos dan penugasan")
 
         def step(done: int, total: int) -> None:
@@ -87,7 +90,7 @@ def run_job(job_id: int) -> None:
         with transaction.atomic():
             if not runner.holds(job.pk, attempt):
                 return  # the sweep gave the job to another attempt: that one stores the plan
-            saved = save_plan(job.operation, result, scenario, job.created_by, parent, _note(job))
+            saved = save_plan(operation, result, scenario, job.created_by, parent, _note(job))
             job.plan, job.finished_at = saved, timezone.now()
             _progress(job, PlanJob.Status.DONE, 100, f"Rencana versi {saved.version} selesai")
             job.save(update_fields=["plan", "finished_at"])

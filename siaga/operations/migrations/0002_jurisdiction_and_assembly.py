@@ -4,35 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('operations', '0001_initial'),
+        ("operations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='region',
-            name='polres_code',
-            field=models.CharField(blank=True, default='', max_length=60, verbose_name='kode Polres'),
+            model_name="region",
+            name="polres_code",
+            field=models.CharField(blank=True, default="", max_length=60, verbose_name="kode Polres"),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='assembly_lat',
-            field=models.FloatField(blank=True, null=True, verbose_name='lintang apel'),
+            model_name="unit",
+            name="assembly_lat",
+            field=models.FloatField(blank=True, null=True, verbose_name="lintang apel"),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='assembly_lon',
-            field=models.FloatField(blank=True, null=True, verbose_name='bujur apel'),
+            model_name="unit",
+            name="assembly_lon",
+            field=models.FloatField(blank=True, null=True, verbose_name="bujur apel"),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='bko_to',
-            field=models.CharField(blank=True, default='', max_length=60, verbose_name='BKO ke'),
+            model_name="unit",
+            name="bko_to",
+            field=models.CharField(blank=True, default="", max_length=60, verbose_name="BKO ke"),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='parent_code',
-            field=models.CharField(blank=True, default='', max_length=60, verbose_name='kode induk'),
+            model_name="unit",
+            name="parent_code",
+            field=models.CharField(blank=True, default="", max_length=60, verbose_name="kode induk"),
         ),
     ]
