@@ -17,7 +17,7 @@ from siaga.core.data.positions import is_command
 @rule("command_off_posts")
 def _command_off_posts(f: Facts) -> Iterator[str]:
     """No person in a command or staff position fills a TPS, village or reserve post."""
-    command = {p.id: p.position for p in f.scenario.personnel if is_command(p.position)}
+    command = {p.id: p.position for p in f.scenario.personnel if p.position and is_command(p.position)}
     if not command:
         return
     for a in f.plan.assignments:

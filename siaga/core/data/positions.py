@@ -49,6 +49,8 @@ def _key(position: str) -> str:
 
 def is_command(position: str) -> bool:
     """Whether a position is command or staff: never put on a TPS, village or reserve post."""
+    if not position:  # most people have none: the national roster asks this two million times
+        return False
     key = _key(position)
     return bool(key) and key.startswith(COMMAND_POSITIONS)
 
