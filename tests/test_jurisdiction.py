@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -272,14 +271,30 @@ def test_without_parent_code_it_splits_by_kabupaten_as_before(tmp_path: Path) ->
             assert kabupaten_of[unit.removeprefix("POLSEK-")] == kabupaten_of[post.kecamatan_code]
 
 
-# The demo's plan file as it was written before jurisdictions existed (commit 73b2ba2).
-DEMO_PLAN_SHA256 = "fdeb6d078e9cab5c2c71b1e77b618411a8fe6590b8b3440835aa11bb715b52df"
+NEW_COLUMNS = {"units.csv": ("parent_code", "bko_to", "assembly_lat", "assembly_lon"), "regions.csv": ("polres_code",)}
 
 
-def test_the_demo_plans_byte_for_byte_as_before(tmp_path: Path) -> None:
-    path = tmp_path / "demo.json"
-    planfile.write_plan(make_plan(demo.pasuruan_kota()), path)
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == DEMO_PLAN_SHA256
+def test_an_old_file_without_the_new_columns_plans_the_demo_byte_for_byte(tmp_path: Path) -> None:
+    """The demo written as CSV with the jurisdiction and assembly columns cut out (a file made
+    before they existed) reads back as the demo and plans to the same bytes."""
+    import csv
+
+    folder = tmp_path / "old"
+    write_scenario(demo.pasuruan_kota(), folder)
+    for name, cut in NEW_COLUMNS.items():
+        with (folder / name).open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        kept = [c for c in rows[0] if c not in cut]
+        with (folder / name).open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, kept, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+        assert not set(cut) & set((folder / name).read_text(encoding="utf-8").splitlines()[0].split(","))
+    old = read_scenario(folder)
+    assert old == demo.pasuruan_kota()
+    planfile.write_plan(make_plan(old), tmp_path / "old.json")
+    planfile.write_plan(make_plan(demo.pasuruan_kota()), tmp_path / "demo.json")
+    assert (tmp_path / "old.json").read_bytes() == (tmp_path / "demo.json").read_bytes()
 
 
 # ---------------------------------------------------------------- the workbook
