@@ -25,7 +25,6 @@ from siaga.plans.models import Plan
 api = NinjaAPI(title="Siaga field API", version="1", urls_namespace="field_api", auth=django_auth)
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
-Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 Code = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\x00]*$")]
 Key = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=KEY_LENGTH, pattern=r"^[!-~]+$")]
 

@@ -26,7 +26,6 @@ from siaga.field.services.common import (  # noqa: F401
     card_key,
     change_stamp,
     current,
-    in_scope,
     once,
     own_posts,
     post_of,

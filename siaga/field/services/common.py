@@ -56,10 +56,6 @@ def require_field_writer(user: Any) -> None:
         raise PermissionDenied("field write")
 
 
-def in_scope(user: Any, kecamatan_code: str) -> bool:
-    return Scope.of(user).sees_kecamatan(kecamatan_code)
-
-
 def once(model: type[M], key: str, user: Any, owner: str, create: Callable[[], M]) -> tuple[M, bool]:
     """The row stored under `key` (created by `create` when there is none) and whether it is new."""
     manager: Any = model._default_manager

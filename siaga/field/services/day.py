@@ -16,7 +16,7 @@ from siaga.field.models import (
     TpsEvent,
 )
 from siaga.field.services.apel import readiness
-from siaga.field.services.common import in_scope, own_posts, posts_of, visible_posts
+from siaga.field.services.common import own_posts, posts_of, visible_posts
 from siaga.field.services.incidents import own_tps, reserves
 from siaga.field.services.movement import latest_statuses
 from siaga.operations.models import Person, Tps
@@ -218,10 +218,11 @@ def report_data(plan: Plan, user: Any) -> dict[str, Any]:
     siaga = {r.post_id for r in timeline if r.status == PostStatus.Status.SIAGA}
     all_tps = {str(t) for p in posts.values() for t in p.get("tps", [])}
     covered = {str(t) for k in siaga for t in posts[k].get("tps", [])}
+    scope = Scope.of(user)  # a field officer's TPS are those of their posts, already in all_tps
     events = [
         e
         for e in TpsEvent.objects.filter(operation_id=plan.operation_id).order_by("at", "id")
-        if e.tps_code in all_tps and (own_posts(plan, user) is not None or in_scope(user, e.kecamatan_code))
+        if e.tps_code in all_tps and (scope.person is not None or scope.sees_kecamatan(e.kecamatan_code))
     ]
     return {
         "attendance": readiness(plan, user),

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db import transaction
 
+from siaga.accounts.scope import Scope
 from siaga.audit.log import record
-from siaga.field.services.common import FieldError, NotVisible, in_scope, require_writer
+from siaga.field.services.common import FieldError, NotVisible, require_writer
 from siaga.operations.models import Unit
 from siaga.plans.models import Plan
 
@@ -26,7 +27,7 @@ def sarpras(plan: Plan, user: Any) -> dict[str, Any]:
     units = [
         u
         for u in Unit.objects.filter(operation_id=plan.operation_id).order_by("code")
-        if in_scope(user, u.kecamatan_code)
+        if Scope.of(user).sees_kecamatan(u.kecamatan_code)
     ]
     items: dict[tuple[str, str], EquipmentItem] = {
         (e.unit_code, e.kind): e
@@ -79,7 +80,7 @@ def set_equipment(
 
     require_writer(user)
     unit = Unit.objects.filter(operation_id=plan.operation_id, code=unit_code).first()
-    if unit is None or not in_scope(user, unit.kecamatan_code):
+    if unit is None or not Scope.of(user).sees_kecamatan(unit.kecamatan_code):
         raise NotVisible
     kinds = set(EquipmentItem.Kind.values)
     for kind, (required, present) in counts.items():

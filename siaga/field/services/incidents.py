@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import role_of
+from siaga.accounts.scope import Scope
 from siaga.audit.log import record
 from siaga.core.data import geo
 from siaga.core.data.model import Operation as CoreOperation
@@ -23,7 +24,6 @@ from siaga.field.services.common import (
     FieldError,
     KeyConflict,
     NotVisible,
-    in_scope,
     once,
     own_posts,
     post_of,
@@ -50,7 +50,9 @@ def own_tps(plan: Plan, user: Any) -> set[str] | None:
 def _tps_of(plan: Plan, tps_code: str, user: Any) -> Tps:
     tps = Tps.objects.filter(operation_id=plan.operation_id, code=tps_code).first()
     mine = own_tps(plan, user)
-    if tps is None or (tps_code not in mine if mine is not None else not in_scope(user, tps.kecamatan_code)):
+    if tps is None or (
+        tps_code not in mine if mine is not None else not Scope.of(user).sees_kecamatan(tps.kecamatan_code)
+    ):
         raise NotVisible
     return tps
 
@@ -125,7 +127,7 @@ def incident_for(pk: int, user: Any) -> Incident:
         mine = own_posts(plan, user) if plan is not None else set()
         if not _at_own_post(incident, mine or set(), (own_tps(plan, user) if plan else None) or set()):
             raise NotVisible
-    elif not in_scope(user, incident.kecamatan_code):
+    elif not Scope.of(user).sees_kecamatan(incident.kecamatan_code):
         raise NotVisible
     return incident
 
