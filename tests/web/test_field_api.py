@@ -337,3 +337,26 @@ def test_it_refuses_a_value_longer_than_its_column_with_a_422(as_planner, plan, 
 def test_it_refuses_a_post_code_longer_than_its_column_in_the_path(as_planner, plan):
     response = post(as_planner, f"/api/plans/{plan.pk}/posts/{'p' * 81}/status", {"status": "berangkat"})
     assert response.status_code == 422
+
+
+def test_a_person_checks_in_once_whatever_key_the_retry_carries(as_planner, as_sector, plan):
+    nrp = people_in(plan, SECTOR)[0]
+    first = post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp}, key="first-key")
+    again = post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp}, key="second-key")
+    other = post(as_sector, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp}, key="third-key")
+    assert first.status_code == again.status_code == other.status_code == 201
+    assert first.json()["id"] == again.json()["id"] == other.json()["id"]
+    assert CheckIn.objects.filter(person_code=nrp).count() == 1
+
+
+def test_a_check_in_stays_when_a_new_version_is_published(as_planner, plan):
+    from siaga.operations.services import scenario_for
+    from siaga.plans.store import core_plan, save_plan
+
+    nrp = people_in(plan)[0]
+    post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp})
+    newer = publish(save_plan(plan.operation, core_plan(plan), scenario_for(plan.operation), None, parent=plan))
+    ready = as_planner.get(f"/api/plans/{newer.pk}/readiness").json()
+    assert ready["present"] == 1
+    old_address = as_planner.get(f"/api/plans/{plan.pk}/readiness").json()  # a phone still on v1
+    assert old_address == ready
