@@ -157,3 +157,17 @@ def test_a_live_part_is_answered_304_until_the_field_changes(as_planner, plan):
     )
     changed = as_planner.get(url, headers={"HX-Request": "true", "If-None-Match": first["ETag"]})
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+
+
+def test_the_board_lists_the_posts_with_records_that_the_current_version_dropped(as_planner, as_sector, plan):
+    kept = plan.posts.filter(kecamatan_code=SECTOR).first()
+    for code, kecamatan in (("TPS-HILANG-1", SECTOR), ("TPS-HILANG-2", OTHER_SECTOR), (kept.code, SECTOR)):
+        PostStatus.objects.create(
+            operation=plan.operation, post_id=code, kecamatan_code=kecamatan, status="tiba", key=f"drop-{code}"
+        )
+    body = as_planner.get(f"/plans/{plan.pk}/board/?part=1").content.decode()
+    dropped = body[body.index('id="dropped-posts"') : body.index("</section>", body.index('id="dropped-posts"'))]
+    assert 'data-post="TPS-HILANG-1"' in dropped and 'data-post="TPS-HILANG-2"' in dropped
+    assert f'data-post="{kept.code}"' not in dropped
+    mine = as_sector.get(f"/plans/{plan.pk}/board/?part=1").content.decode()
+    assert "TPS-HILANG-1" in mine and "TPS-HILANG-2" not in mine  # a sector chief: their kecamatan's only
