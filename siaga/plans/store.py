@@ -19,9 +19,9 @@ from django.db.models import Max
 
 from siaga.accounts.scope import Scope
 from siaga.core.check import check_plan
-from siaga.core.data.model import Assignment, Category, Post, Scenario, Unfilled
 from siaga.core.data.model import Plan as CorePlan
-from siaga.core.data.planfile import digest, to_json
+from siaga.core.data.model import Scenario
+from siaga.core.data.planfile import FORMAT, digest, from_json, to_json
 from siaga.operations.models import Operation, Person
 from siaga.plans.models import Plan, PlanAssignment, PlanPost, PlanTps, PlanUnfilled
 
@@ -103,56 +103,12 @@ def _refresh_statistics() -> None:
 
 
 def core_plan(plan: Plan) -> CorePlan:
-    """The stored version as the core's plan (for the checker, re-plans, hand edits, orders)."""
-    codes: dict[int, str] = {}
-    tps_of: dict[int, list[str]] = {}
-    categories: dict[str, Category] = {}
-    for post_pk, tps_code, category in (
-        PlanTps.objects.filter(plan=plan).order_by("id").values_list("post_id", "tps_code", "category")
-    ):
-        categories[tps_code] = Category(category)
-        if post_pk is not None:
-            tps_of.setdefault(post_pk, []).append(tps_code)
-    posts = []
-    rows = PlanPost.objects.filter(plan=plan).order_by("id")
-    for pk, code, kind, desa, kecamatan, lat, lon, category, required in rows.values_list(
-        "pk", "code", "kind", "desa_code", "kecamatan_code", "lat", "lon", "category", "required"
-    ):
-        codes[pk] = code
-        posts.append(
-            Post(
-                id=code,
-                kind=kind,
-                tps=tuple(tps_of.get(pk, ())),
-                desa_code=desa,
-                kecamatan_code=kecamatan,
-                lat=lat,
-                lon=lon,
-                category=Category(category),
-                required={str(k): int(v) for k, v in required.items()},
-            )
-        )
-    assignments = tuple(
-        Assignment(person, codes[post_pk], slot, cost)
-        for person, post_pk, slot, cost in PlanAssignment.objects.filter(plan=plan)
-        .order_by("id")
-        .values_list("person_code", "post_id", "slot", "cost_km")
-    )
-    unfilled = tuple(
-        Unfilled(codes[post_pk], slot, count)
-        for post_pk, slot, count in PlanUnfilled.objects.filter(plan=plan)
-        .order_by("id")
-        .values_list("post_id", "slot", "count")
-    )
-    return CorePlan(
-        operation=plan.operation.name,
-        pattern=plan.pattern,
-        tps_categories=categories,
-        posts=tuple(posts),
-        assignments=assignments,
-        unfilled=unfilled,
-        summary=dict(plan.summary),
-        extra=dict(plan.extra),
+    """The stored version as the core's plan (for the checker, re-plans, hand edits, orders),
+    read through the plan file's one typed schema (`planfile.from_json`)."""
+    categories = PlanTps.objects.filter(plan=plan).order_by("id").values_list("tps_code", "category")
+    head = {"format": FORMAT, "operation": plan.operation.name, "pattern": plan.pattern}
+    return from_json(
+        {**plan.extra, **head, "tps_categories": dict(categories), **plan_rows(plan), "summary": plan.summary}
     )
 
 
