@@ -9,6 +9,7 @@ validator, `validate`: the independent checker, and on tiny cases the brute-forc
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
 import threading
@@ -341,3 +342,16 @@ def test_it_plans_on_a_scheduler_and_workers_started_as_separate_commands(region
             if process is not None:
                 process.terminate()
                 process.wait()
+
+
+def test_a_scenario_without_indicator_columns_plans_on_the_pool_as_in_process(tmp_path):
+    """A workbook without indicator columns (the demo's, a Polres's own) has rows sharing one
+    empty indicator mapping; it must reach spawned workers like any other part."""
+    from siaga.core.data.scenario import read_scenario, write_scenario
+
+    write_scenario(generator.generate(1500, seed=5, indicators=False), tmp_path / "bare")
+    bare = read_scenario(tmp_path / "bare")  # read back: rows without indicators share the reader's one empty mapping
+    assert pickle.loads(pickle.dumps(bare)) == bare
+    alone = plan_bytes(engine.plan_all(bare, workers=1), tmp_path, "alone")
+    pooled = plan_bytes(engine.plan_all(bare, workers=2), tmp_path, "pooled")
+    assert pooled == alone

@@ -7,7 +7,7 @@ always text. Coordinates are WGS84 decimal degrees.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -69,7 +69,28 @@ FORCE_OF_UNIT_KIND: Mapping[UnitKind, Force] = MappingProxyType(
     }
 )
 
-EMPTY: Mapping[str, float] = MappingProxyType({})
+
+class _Empty(Mapping[str, float]):
+    """No indicators: one read-only empty mapping shared by every row without them. Unlike a
+    mappingproxy it pickles (back to the same object), so scenario parts reach worker processes."""
+
+    def __getitem__(self, key: str) -> float:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "{}"
+
+    def __reduce__(self) -> str:
+        return "EMPTY"  # pickled by reference: this module's EMPTY
+
+
+EMPTY: Mapping[str, float] = _Empty()
 
 
 @dataclass(frozen=True, slots=True)
