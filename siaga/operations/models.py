@@ -121,6 +121,9 @@ class Person(models.Model):
     phone = models.CharField(_("no. HP"), max_length=30, blank=True)
     available = models.BooleanField(_("siap"), default=True)
     position = models.CharField(_("jabatan"), max_length=120, blank=True, default="")
+    tps_code = models.CharField(_("TPS (SK PPS)"), max_length=60, blank=True, default="")
+    pinned_post = models.CharField(_("pos tetap"), max_length=80, blank=True, default="")
+    pin_reason = models.CharField(_("alasan pin"), max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = _("personel")
@@ -139,6 +142,7 @@ class PatternRow(models.Model):
     polri_per_post = models.PositiveIntegerField()
     tni_per_post = models.PositiveIntegerField()
     linmas_per_tps = models.FloatField()
+    patrol = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("baris pola")

@@ -145,6 +145,9 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
                 "phone": p.phone,
                 "available": p.available,
                 "position": p.position,
+                "tps_code": p.tps_id,
+                "pinned_post": p.pinned_post,
+                "pin_reason": p.pin_reason,
             }
             for p in scenario.personnel
         ),
@@ -158,6 +161,7 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
                 polri_per_post=r.polri_per_post,
                 tni_per_post=r.tni_per_post,
                 linmas_per_tps=r.linmas_per_tps,
+                patrol=r.patrol,
             )
             for r in scenario.patterns
         ]
@@ -270,11 +274,26 @@ def scenario_for(operation: Operation) -> Scenario:
         for u in operation.units.order_by("id")
     )
     people = tuple(
-        CorePerson(p.code, p.name, p.rank, p.unit_code, Force(p.force), p.desa_code, p.phone, p.available, p.position)
+        CorePerson(
+            p.code,
+            p.name,
+            p.rank,
+            p.unit_code,
+            Force(p.force),
+            p.desa_code,
+            p.phone,
+            p.available,
+            p.position,
+            p.tps_code,
+            p.pinned_post,
+            p.pin_reason,
+        )
         for p in operation.personnel.order_by("id")
     )
     patterns = tuple(
-        CorePatternRow(Category(r.category), r.tps_per_post, r.polri_per_post, r.tni_per_post, r.linmas_per_tps)
+        CorePatternRow(
+            Category(r.category), r.tps_per_post, r.polri_per_post, r.tni_per_post, r.linmas_per_tps, r.patrol
+        )
         for r in operation.pattern_rows.all()
     )
     return Scenario(core_op, regions, tps, units, people, patterns)

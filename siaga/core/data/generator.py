@@ -76,7 +76,20 @@ COLUMNS = {
         "assembly_lat",
         "assembly_lon",
     ),
-    "personnel": ("id", "name", "rank", "unit_code", "force", "desa_code", "phone", "available", "position"),
+    "personnel": (
+        "id",
+        "name",
+        "rank",
+        "unit_code",
+        "force",
+        "desa_code",
+        "phone",
+        "available",
+        "position",
+        "tps_id",
+        "pinned_post",
+        "pin_reason",
+    ),
 }
 
 Row = tuple[Any, ...]
@@ -696,7 +709,7 @@ def _personnel_rows(kabupaten: list[_Kabupaten], seed: int) -> Iterator[Row]:
                     female = r() < 0.12
                     pid = people.nik(kec.code, female)
                     name = people.name(style, female)
-                    yield (pid, name, "", "", Force.LINMAS.value, d.code, people.phone(), people.available(), "")
+                    yield (pid, name, "", "", Force.LINMAS.value, d.code, people.phone(), people.available(), "", "", "", "")
 
 
 def _unit_sizes(kab: _Kabupaten) -> list[tuple[str, int]]:
@@ -734,7 +747,7 @@ def _member(people: _People, kab: _Kabupaten, unit_code: str, kind: UnitKind, co
     else:
         pid = people.nrp(born)
     name = people.name(kab.name_style, female)
-    return (pid, name, rank, unit_code, force.value, "", people.phone(), people.available(), "")  # no positions
+    return (pid, name, rank, unit_code, force.value, "", people.phone(), people.available(), "", "", "", "")  # no positions, roster or pins
 
 
 # ---------------------------------------------------------------- the scenario

@@ -2,6 +2,12 @@
 
 Each preset is the published pattern of one operation (docs/doctrine.md, section 3), kept as
 data with its source. A preset without a KHUSUS row uses its SANGAT_RAWAN row for KHUSUS.
+
+Each preset also says where the TNI and the Linmas serve (DOCTRINE.md section 9): in a Pemilu
+or Pilkada the TNI keep 50-100 m from the TPS in standby groups that move on Polri's request
+(`SIAGA`), and the Linmas at a TPS are the KPU's petugas ketertiban named by the PPS decree
+(`KPU`); some Pilkades place TNI at the TPS (`TPS`, Demak and Magelang 2022) and the village
+committee arranges its Linmas (`DESA`).
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ class Preset:
     name: str
     source: str
     rows: tuple[PatternRow, ...]
+    election: str = "PEMILU"  # PEMILU, PILKADA or PILKADES
+    tni: str = "SIAGA"  # TPS: TNI fill TPS posts; SIAGA: standby groups per kecamatan
+    linmas: str = "KPU"  # KPU: named per TPS by the PPS decree; DESA: optimised within the desa
 
 
 def _same_for_all(tps: int, polri: int, tni: int, linmas: float) -> tuple[PatternRow, ...]:
@@ -31,6 +40,9 @@ PRESETS: dict[str, Preset] = {
             "pilkades-paskot-2022",
             "Polres Pasuruan Kota, Pilkades 23 March 2022: 1 Polri + 2 Linmas per TPS",
             _same_for_all(1, 1, 0, 2),
+            "PILKADES",
+            "TPS",
+            "DESA",
         ),
         Preset(
             "pemilu-2024",
@@ -50,6 +62,7 @@ PRESETS: dict[str, Preset] = {
                 PatternRow(C.RAWAN, 2, 2, 0, 2),
                 PatternRow(C.SANGAT_RAWAN, 1, 2, 0, 2),
             ),
+            "PILKADA",
         ),
         Preset(
             "pemilu-2019",
@@ -68,16 +81,36 @@ PRESETS: dict[str, Preset] = {
                 PatternRow(C.RAWAN, 1, 3, 1, 30),
                 PatternRow(C.SANGAT_RAWAN, 1, 5, 2, 40),
             ),
+            "PILKADES",
+            "TPS",
+            "DESA",
         ),
         Preset(
             "pilkades-pamekasan-2022",
             "Polres Pamekasan, Pilkades 2022 (per TPS)",
             _same_for_all(1, 3, 1, 2),
+            "PILKADES",
+            "TPS",
+            "DESA",
         ),
     )
 }
 
 CUSTOM = "custom"
+
+
+def tni_role(name: str, setting: str = "") -> str:
+    """Where the TNI serve: the operation's `tni_role` when set, else the preset's; a custom
+    pattern places them as its rows say (TPS)."""
+    if setting:
+        return setting
+    preset = PRESETS.get(name)
+    return preset.tni if preset else "TPS"
+
+
+def linmas_role(name: str) -> str:
+    preset = PRESETS.get(name)
+    return preset.linmas if preset else "DESA"
 
 
 def rows_by_category(rows: tuple[PatternRow, ...]) -> dict[Category, PatternRow]:

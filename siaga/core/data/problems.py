@@ -47,6 +47,19 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
             "kategori diisi tetapi alasan (kolom alasan) kosong; tulis alasan penetapan kategori",
             "a category is given without a reason; fill the category_reason column",
         ),
+        "tps_id_not_linmas": (
+            "id_tps hanya untuk anggota LINMAS (petugas ketertiban TPS dari SK PPS)",
+            "tps_id is for LINMAS members only (the PPS decree's TPS order officers)",
+        ),
+        "unknown_tps": ("tidak ditemukan di lembar tps", "not found in the tps sheet"),
+        "tps_not_in_desa": (
+            "TPS ini bukan di desa anggota ({desa}); Linmas bertugas di TPS desanya sendiri",
+            "this TPS is not in the member's desa ({desa}); Linmas serve at a TPS of their own desa",
+        ),
+        "unknown_pin": (
+            "pos tetap tidak dikenal: isi id TPS, kode desa (pos balai desa), STAF atau TIDAK",
+            "unknown pin: write a TPS id, a desa code (its balai desa post), STAF or TIDAK",
+        ),
         "linmas_needs_desa": (
             "anggota LINMAS wajib memiliki kode desa (desanya sendiri)",
             "a LINMAS member needs a desa_code (their own desa)",

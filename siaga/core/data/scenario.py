@@ -19,7 +19,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from siaga.core.data import cells
+from siaga.core.data import cells, pins
 from siaga.core.data.cells import Bad
 from siaga.core.data.indicators import Scope, ValueType, catalog
 from siaga.core.data.model import (
@@ -106,6 +106,13 @@ OPERATION = Sheet(
         _col("weights", "bobot", cells.weights, default={}),
         _col("threshold_rawan", "ambang_rawan", cells.in_range(cells.number, 0.01, 100.0), default=20.0),
         _col("threshold_sangat_rawan", "ambang_sangat_rawan", cells.in_range(cells.number, 0.01, 100.0), default=45.0),
+        _col("tni_role", "peran_tni", cells.choice(("TPS", "SIAGA"), {"STANDBY": "SIAGA"}), default=""),
+        _col("patrol_radius_km", "radius_patroli_km", cells.in_range(cells.number, 0.1, 50.0), default=3.0),
+        _col("reinforce_polri", "tambahan_polri_sangat_rawan", _count, default=0),
+        _col("signer", "penandatangan", cells.choice(("KAPOLRES", "WAKAPOLRES")), default="KAPOLRES"),
+        _col("tembusan", "tembusan", _text, default=""),
+        _col("renops_ref", "dasar_renops", _text, default=""),
+        _col("prinlak_ref", "dasar_prinlak", _text, default=""),
     ),
 )
 OPERATION_KEY = _col("key", "kunci", _text, required=True)
@@ -173,6 +180,9 @@ PERSONNEL = Sheet(
         _col("phone", "no_hp", _text, default=""),
         _col("available", "siap", cells.boolean, default=True),
         _col("position", "jabatan", _text, default=""),
+        _col("tps_id", "id_tps", _text, default=""),
+        _col("pinned_post", "pos_tetap", _text, default=""),
+        _col("pin_reason", "alasan_pin", _text, default=""),
     ),
 )
 
@@ -185,6 +195,7 @@ PATTERNS = Sheet(
         _col("polri_per_post", "polri_per_pos", _count, required=True),
         _col("tni_per_post", "tni_per_pos", _count, required=True),
         _col("linmas_per_tps", "linmas_per_tps", cells.in_range(cells.number, 0, None), required=True),
+        _col("patrol", "patroli", cells.boolean, default=False),
     ),
     required=False,
 )
@@ -367,6 +378,7 @@ class _Validator:
         tps = self._tps(region_by_code)
         units = self._units(region_by_code)
         personnel = self._personnel(region_by_code, {u.code: u for u in units})
+        self._roster_and_pins(personnel, tps, region_by_code)
         self._jurisdiction(regions, tps, units)
         patterns = self._patterns(operation)
         if not self.sheets and not self.problems:
@@ -609,6 +621,29 @@ class _Validator:
                 count=len(rows),
             )
 
+    def _roster_and_pins(self, personnel: list[Person], tps: list[Tps], region_by_code: dict[str, Region]) -> None:
+        """`tps_id` names a TPS of the Linmas member's own desa; `pinned_post` is a word of
+        pins.py, a TPS id, a desa code or a plan's post id (docs/scenario.md 2.9)."""
+        table = self.tables.get("personnel")
+        if table is None or not personnel:
+            return
+        sheet, head = table.sheet, table.heads
+        tps_desa = {t.id: t.desa_code for t in tps}
+        for p, number in zip(personnel, sheet.row_numbers, strict=True):
+            if p.tps_id:
+                if p.force != Force.LINMAS:
+                    self._add("tps_id_not_linmas", sheet, number, head["tps_id"], p.tps_id)
+                elif p.tps_id not in tps_desa:
+                    self._add("unknown_tps", sheet, number, head["tps_id"], p.tps_id)
+                elif tps_desa[p.tps_id] != p.desa_code:
+                    self._add("tps_not_in_desa", sheet, number, head["tps_id"], p.tps_id, desa=p.desa_code)
+            pin = pins.parse(p.pinned_post)
+            if pin is None or pin.kind != pins.POST or pins.is_post_id(pin.target):
+                continue
+            region = region_by_code.get(pin.target)
+            if pin.target not in tps_desa and (region is None or region.level not in VILLAGE_LEVELS):
+                self._add("unknown_pin", sheet, number, head["pinned_post"], pin.target)
+
     def _personnel(self, region_by_code: dict[str, Region], unit_by_code: dict[str, Unit]) -> list[Person]:
         table = self._table(PERSONNEL)
         if table is None:
@@ -650,6 +685,9 @@ class _Validator:
                 v["phone"],
                 v["available"],
                 v["position"],
+                v["tps_id"],
+                v["pinned_post"],
+                v["pin_reason"],
             )
         )
 
@@ -667,6 +705,7 @@ class _Validator:
                     v["polri_per_post"],
                     v["tni_per_post"],
                     v["linmas_per_tps"],
+                    v["patrol"],
                 )
             )
         if operation is not None and operation.pattern == CUSTOM:
