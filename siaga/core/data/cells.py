@@ -115,20 +115,6 @@ def enum_reader(kind: type[StrEnum], aliases: Mapping[str, str] | None = None) -
     return read
 
 
-def choice(allowed: tuple[str, ...], aliases: Mapping[str, str] | None = None) -> Callable[[object], str]:
-    """One of a few words (upper case, spaces as "_"), or an alias of one."""
-    mapping = {a: a for a in allowed} | dict(aliases or {})
-    shown = ", ".join(allowed)
-
-    def read(value: object) -> str:
-        try:
-            return mapping[word(value)]
-        except KeyError:
-            raise Bad("not_in_list", allowed=shown) from None
-
-    return read
-
-
 LEGACY_CATEGORIES = {
     "AMAN": "KURANG_RAWAN",
     "RAWAN_RINGAN": "KURANG_RAWAN",

@@ -709,7 +709,20 @@ def _personnel_rows(kabupaten: list[_Kabupaten], seed: int) -> Iterator[Row]:
                     female = r() < 0.12
                     pid = people.nik(kec.code, female)
                     name = people.name(style, female)
-                    yield (pid, name, "", "", Force.LINMAS.value, d.code, people.phone(), people.available(), "", "", "", "")
+                    yield (
+                        pid,
+                        name,
+                        "",
+                        "",
+                        Force.LINMAS.value,
+                        d.code,
+                        people.phone(),
+                        people.available(),
+                        "",
+                        "",
+                        "",
+                        "",
+                    )
 
 
 def _unit_sizes(kab: _Kabupaten) -> list[tuple[str, int]]:
@@ -747,7 +760,20 @@ def _member(people: _People, kab: _Kabupaten, unit_code: str, kind: UnitKind, co
     else:
         pid = people.nrp(born)
     name = people.name(kab.name_style, female)
-    return (pid, name, rank, unit_code, force.value, "", people.phone(), people.available(), "", "", "", "")  # no positions, roster or pins
+    return (
+        pid,
+        name,
+        rank,
+        unit_code,
+        force.value,
+        "",
+        people.phone(),
+        people.available(),
+        "",
+        "",
+        "",
+        "",
+    )  # no positions, roster or pins
 
 
 # ---------------------------------------------------------------- the scenario

@@ -112,17 +112,6 @@ class Operation:
     weights: Mapping[str, float] = field(default_factory=dict)  # indicator points, over the catalog's
     threshold_rawan: float = 20.0
     threshold_sangat_rawan: float = 45.0
-    # Where the TNI serve: "" as the pattern's preset says, "TPS" at TPS posts (some
-    # Pilkades), "SIAGA" in standby groups per kecamatan that move on Polri's request.
-    tni_role: str = ""
-    patrol_radius_km: float = 3.0  # how far apart the TPS of one patrol post may lie (a setting)
-    reinforce_polri: int = 0  # extra Polri on each sangat rawan / khusus TPS post (accepted advice)
-    # The Sprin: who signs ("KAPOLRES", or "WAKAPOLRES" a.n. Kapolres), its Tembusan (";"
-    # separated, blank for the default list) and the numbered references of its Dasar.
-    signer: str = "KAPOLRES"
-    tembusan: str = ""
-    renops_ref: str = ""
-    prinlak_ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +182,6 @@ class PatternRow:
     polri_per_post: int
     tni_per_post: int
     linmas_per_tps: float
-    patrol: bool = False  # many dispersed TPS covered on foot or motorbike, not within 1 km
 
 
 @dataclass(frozen=True, slots=True)

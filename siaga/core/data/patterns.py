@@ -7,7 +7,8 @@ Each preset also says where the TNI and the Linmas serve (DOCTRINE.md section 9)
 or Pilkada the TNI keep 50-100 m from the TPS in standby groups that move on Polri's request
 (`SIAGA`), and the Linmas at a TPS are the KPU's petugas ketertiban named by the PPS decree
 (`KPU`); some Pilkades place TNI at the TPS (`TPS`, Demak and Magelang 2022) and the village
-committee arranges its Linmas (`DESA`).
+committee arranges its Linmas (`DESA`). The planner does not act on these yet (issue 11,
+item 5): they are the presets' data, kept with their sources.
 """
 
 from __future__ import annotations
@@ -97,20 +98,6 @@ PRESETS: dict[str, Preset] = {
 }
 
 CUSTOM = "custom"
-
-
-def tni_role(name: str, setting: str = "") -> str:
-    """Where the TNI serve: the operation's `tni_role` when set, else the preset's; a custom
-    pattern places them as its rows say (TPS)."""
-    if setting:
-        return setting
-    preset = PRESETS.get(name)
-    return preset.tni if preset else "TPS"
-
-
-def linmas_role(name: str) -> str:
-    preset = PRESETS.get(name)
-    return preset.linmas if preset else "DESA"
 
 
 def rows_by_category(rows: tuple[PatternRow, ...]) -> dict[Category, PatternRow]:

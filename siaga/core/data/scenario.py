@@ -106,13 +106,6 @@ OPERATION = Sheet(
         _col("weights", "bobot", cells.weights, default={}),
         _col("threshold_rawan", "ambang_rawan", cells.in_range(cells.number, 0.01, 100.0), default=20.0),
         _col("threshold_sangat_rawan", "ambang_sangat_rawan", cells.in_range(cells.number, 0.01, 100.0), default=45.0),
-        _col("tni_role", "peran_tni", cells.choice(("TPS", "SIAGA"), {"STANDBY": "SIAGA"}), default=""),
-        _col("patrol_radius_km", "radius_patroli_km", cells.in_range(cells.number, 0.1, 50.0), default=3.0),
-        _col("reinforce_polri", "tambahan_polri_sangat_rawan", _count, default=0),
-        _col("signer", "penandatangan", cells.choice(("KAPOLRES", "WAKAPOLRES")), default="KAPOLRES"),
-        _col("tembusan", "tembusan", _text, default=""),
-        _col("renops_ref", "dasar_renops", _text, default=""),
-        _col("prinlak_ref", "dasar_prinlak", _text, default=""),
     ),
 )
 OPERATION_KEY = _col("key", "kunci", _text, required=True)
@@ -195,7 +188,6 @@ PATTERNS = Sheet(
         _col("polri_per_post", "polri_per_pos", _count, required=True),
         _col("tni_per_post", "tni_per_pos", _count, required=True),
         _col("linmas_per_tps", "linmas_per_tps", cells.in_range(cells.number, 0, None), required=True),
-        _col("patrol", "patroli", cells.boolean, default=False),
     ),
     required=False,
 )
@@ -705,7 +697,6 @@ class _Validator:
                     v["polri_per_post"],
                     v["tni_per_post"],
                     v["linmas_per_tps"],
-                    v["patrol"],
                 )
             )
         if operation is not None and operation.pattern == CUSTOM:

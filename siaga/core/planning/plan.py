@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from siaga.core.data import geo, positions
+from siaga.core.data import geo, pins, positions
 from siaga.core.data.model import (
     SECTOR_UNIT_KINDS,
     Assignment,
@@ -113,6 +113,8 @@ def _finish(
 ) -> Plan:
     summary = _summary(scenario, posts, solution, placement)
     extra["shortfall"] = shortfall(scenario, posts, solution.unfilled)
+    if solution.pins:  # a scenario without pins or roster keeps its plan file as it was
+        extra["pins"] = list(solution.pins)
     organisation = positions.report(scenario)
     if organisation:  # a scenario without positions keeps its plan file as it was
         extra["organisation"] = organisation
@@ -209,6 +211,7 @@ class _Solution:
     assignments: tuple[Assignment, ...]
     unfilled: tuple[Unfilled, ...]
     max_rounding_km: float  # how far float costs may be from the flow's integer costs, in all
+    pins: tuple[dict[str, object], ...] = ()  # every pin and Linmas roster entry: held or why not
 
 
 @dataclass(frozen=True)
@@ -298,7 +301,93 @@ def _assign(
     scenario: Scenario, posts: tuple[Post, ...], previous: Mapping[str, tuple[str, str]] | None = None
 ) -> _Solution:
     """The optimal assignment; with `previous` (person -> (post, slot)), the fewest moved
-    among optimal ones."""
+    among optimal ones. Pinned people and the Linmas of a PPS roster are placed first, as
+    decided (`_pinned`); the optimisation fills what is left."""
+    fixed, excluded, report = _pinned(scenario, posts)
+    if excluded:
+        scenario = replace(scenario, personnel=tuple(p for p in scenario.personnel if p.id not in excluded))
+    taken = Counter((a.post, a.slot) for a in fixed)
+    all_posts = posts
+    if taken:
+        posts = tuple(
+            replace(p, required={s: n - taken[(p.id, s)] for s, n in p.required.items()})
+            if any(k[0] == p.id for k in taken)
+            else p
+            for p in posts
+        )
+    solution = _optimal(scenario, posts, previous)
+    if not (fixed or report):
+        return solution
+    order = {p.id: i for i, p in enumerate(all_posts)}
+    assignments = sorted((*solution.assignments, *fixed), key=lambda a: (order[a.post], SLOTS.index(a.slot), a.person))
+    return replace(solution, assignments=tuple(assignments), pins=tuple(report))
+
+
+def _pinned(scenario: Scenario, posts: tuple[Post, ...]) -> tuple[list[Assignment], set[str], list[dict[str, object]]]:
+    """The places pins decide (data/pins.py) and a Linmas roster fixes (`tps_id`): who is
+    placed where, who is kept off every post, and a report line for each pin, held or not
+    with the reason. A pin that cannot hold leaves its person to the optimisation."""
+    pinned = [p for p in scenario.personnel if p.pinned_post or (p.tps_id and p.force == Force.LINMAS)]
+    if not pinned:
+        return [], set(), []
+    by_id = {p.id: p for p in posts}
+    post_of_tps = {t: p for p in posts if p.kind == "TPS" for t in p.tps}
+    op = scenario.operation
+    units = scenario.unit_by_code()
+    regions = scenario.region_by_code()
+    fixed: list[Assignment] = []
+    excluded: set[str] = set()
+    report: list[dict[str, object]] = []
+    used = Counter[tuple[str, str]]()
+    for person in pinned:
+        pin = pins.parse(person.pinned_post) or pins.Pin(pins.POST, person.tps_id)
+        line: dict[str, object] = {
+            "person": person.id,
+            "pin": person.pinned_post or person.tps_id,
+            "kind": pin.kind if person.pinned_post else "ROSTER",
+            "reason": person.pin_reason,
+        }
+        report.append(line)
+        if pin.kind != pins.POST:
+            excluded.add(person.id)
+            line["held"] = True
+            continue
+        target = pin.target
+        post = by_id.get(target) or post_of_tps.get(target) or by_id.get(f"VILLAGE-{target}")
+        slot = SLOT_OF_FORCE.get(person.force, "")
+        problem = ""
+        if post is None:
+            problem = "post_gone"
+        elif not person.available:
+            problem = "absent"
+        elif positions.is_command(person.position):
+            problem = "command"
+        elif person.force == Force.LINMAS and person.desa_code != post.desa_code:
+            problem = "other_desa"
+        elif used[(post.id, slot)] >= post.required.get(slot, 0):
+            problem = "no_place"
+        line["held"] = not problem
+        if problem:
+            line["problem"] = problem
+            continue
+        assert post is not None
+        line["post"] = post.id
+        used[(post.id, slot)] += 1
+        excluded.add(person.id)
+        if person.force == Force.LINMAS:
+            desa = regions[person.desa_code]
+            lat, lon, sector = desa.lat, desa.lon, ""
+        else:
+            unit = units[person.unit_code]
+            lat, lon = unit.lat, unit.lon
+            sector = unit.kecamatan_code if unit.kind in SECTOR_UNIT_KINDS else ""
+        assert lat is not None and lon is not None
+        cost = travel_km(lat, lon, sector, post, op.road_factor, op.out_of_sector_penalty_km)
+        fixed.append(Assignment(person.id, post.id, slot, cost))
+    return fixed, excluded, report
+
+
+def _optimal(scenario: Scenario, posts: tuple[Post, ...], previous: Mapping[str, tuple[str, str]] | None) -> _Solution:
     groups = _groups(scenario)
     slots = _slots(posts)
     scale = SCALE if previous is None else REPLAN_SCALE
