@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,10 +110,10 @@ class Console:
 
     def kill(self) -> None:
         """SIGKILL: no shutdown of any kind."""
-        if self.process is not None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait()
-            self.process = None
+        process, self.process = self.process, None  # taken first: a second caller finds none
+        if process is not None:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
 
     def login(self) -> dict[str, str]:
         """Headers of a logged-in planner session (cookie and CSRF token)."""
@@ -170,10 +170,14 @@ def burst(
     seconds: float = 120.0,
     seed: int = 1,
     prefix: str = "b",
+    after: tuple[int, Callable[[], None]] | None = None,
 ) -> Burst:
     """`count` check-ins with distinct keys, plus `retries` x count repeats of keys already
-    sent, from `clients` threads each on one keep-alive connection; stops at `seconds`."""
+    sent, from `clients` threads each on one keep-alive connection; stops at `seconds`.
+    `after=(n, action)` runs `action` once, on its own thread, when n check-ins have been
+    acknowledged (the durability test kills the server there, never during the login)."""
     headers = console.login()
+    fired = threading.Event()
     rng = random.Random(seed)
     sends = [(f"{prefix}-{i}", people[i % len(people)]) for i in range(count)]
     for _ in range(int(count * retries)):
@@ -203,6 +207,9 @@ def burst(
             if ok:
                 out.acknowledged.add(key)
                 out.latencies.append(time.perf_counter() - start)
+                if after is not None and len(out.acknowledged) >= after[0] and not fired.is_set():
+                    fired.set()
+                    threading.Thread(target=after[1]).start()
             else:
                 out.errors += 1
 
