@@ -142,6 +142,7 @@ class PatternRow(models.Model):
     polri_per_post = models.PositiveIntegerField()
     tni_per_post = models.PositiveIntegerField()
     linmas_per_tps = models.FloatField()
+    patrol = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("baris pola")

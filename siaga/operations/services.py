@@ -161,6 +161,7 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
                 polri_per_post=r.polri_per_post,
                 tni_per_post=r.tni_per_post,
                 linmas_per_tps=r.linmas_per_tps,
+                patrol=r.patrol,
             )
             for r in scenario.patterns
         ]
@@ -290,7 +291,9 @@ def scenario_for(operation: Operation) -> Scenario:
         for p in operation.personnel.order_by("id")
     )
     patterns = tuple(
-        CorePatternRow(Category(r.category), r.tps_per_post, r.polri_per_post, r.tni_per_post, r.linmas_per_tps)
+        CorePatternRow(
+            Category(r.category), r.tps_per_post, r.polri_per_post, r.tni_per_post, r.linmas_per_tps, r.patrol
+        )
         for r in operation.pattern_rows.all()
     )
     return Scenario(core_op, regions, tps, units, people, patterns)

@@ -112,6 +112,15 @@ class Operation:
     weights: Mapping[str, float] = field(default_factory=dict)  # indicator points, over the catalog's
     threshold_rawan: float = 20.0
     threshold_sangat_rawan: float = 45.0
+    # Where the preset keeps the TNI off the TPS (patterns.Preset.tni == "SIAGA"): soldiers per
+    # kecamatan standby post; 0 shares every available soldier by the kecamatan's vulnerability.
+    tni_standby_size: int = 0
+    patrol_radius_km: float = 3.0  # a patrol post's TPS lie at most this far from its point
+    reinforce_sangat_rawan: int = 0  # extra Polri on each SANGAT_RAWAN and KHUSUS TPS post
+    sprin_on_behalf: str = ""  # the position that signs "a.n. Kapolres" (e.g. Wakapolres); blank: the Kapolres
+    tembusan: str = ""  # the Sprin's copies, "; " between them; blank: Kapolda, Irwasda, Karoops, Bupati, Dandim
+    renops_number: str = ""  # the Renops' number, cited in the Sprin's Dasar
+    prinlak_number: str = ""  # the Prinlak Ops' number, cited in the Sprin's Dasar
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +191,7 @@ class PatternRow:
     polri_per_post: int
     tni_per_post: int
     linmas_per_tps: float
+    patrol: bool = False  # a patrol post: its TPS covered on foot or motorbike within patrol_radius_km
 
 
 @dataclass(frozen=True, slots=True)

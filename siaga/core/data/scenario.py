@@ -106,6 +106,13 @@ OPERATION = Sheet(
         _col("weights", "bobot", cells.weights, default={}),
         _col("threshold_rawan", "ambang_rawan", cells.in_range(cells.number, 0.01, 100.0), default=20.0),
         _col("threshold_sangat_rawan", "ambang_sangat_rawan", cells.in_range(cells.number, 0.01, 100.0), default=45.0),
+        _col("tni_standby_size", "ukuran_siaga_tni", _count, default=0),
+        _col("patrol_radius_km", "radius_patroli_km", cells.in_range(cells.number, 0, None), default=3.0),
+        _col("reinforce_sangat_rawan", "tambahan_polri_sangat_rawan", _count, default=0),
+        _col("sprin_on_behalf", "sprin_atas_nama", _text, default=""),
+        _col("tembusan", "tembusan", _text, default=""),
+        _col("renops_number", "nomor_renops", _text, default=""),
+        _col("prinlak_number", "nomor_prinlak", _text, default=""),
     ),
 )
 OPERATION_KEY = _col("key", "kunci", _text, required=True)
@@ -188,6 +195,7 @@ PATTERNS = Sheet(
         _col("polri_per_post", "polri_per_pos", _count, required=True),
         _col("tni_per_post", "tni_per_pos", _count, required=True),
         _col("linmas_per_tps", "linmas_per_tps", cells.in_range(cells.number, 0, None), required=True),
+        _col("patrol", "patroli", cells.boolean, default=False),
     ),
     required=False,
 )

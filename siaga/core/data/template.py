@@ -37,6 +37,19 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ),
     ("operation", "threshold_rawan"): ("Skor terendah untuk kategori RAWAN", "angka 0-100, bawaan 20"),
     ("operation", "threshold_sangat_rawan"): ("Skor terendah untuk kategori SANGAT_RAWAN", "angka 0-100, bawaan 45"),
+    ("operation", "tni_standby_size"): (
+        "Pemilu/Pilkada: TNI per pos siaga kecamatan (0 = semua TNI dibagi menurut kerawanan kecamatan)",
+        "bilangan bulat, bawaan 0",
+    ),
+    ("operation", "patrol_radius_km"): ("TPS pos patroli paling jauh sejauh ini dari titik pos", "km, bawaan 3"),
+    ("operation", "reinforce_sangat_rawan"): ("Tambahan Polri per pos TPS sangat rawan dan khusus", "bawaan 0"),
+    ("operation", "sprin_on_behalf"): ("Jabatan yang menandatangani Sprin a.n. Kapolres, mis. Wakapolres", "teks"),
+    ("operation", "tembusan"): (
+        "Tembusan Sprin, dipisah ';' (kosong: Kapolda, Irwasda, Karoops, Bupati, Dandim)",
+        "teks",
+    ),
+    ("operation", "renops_number"): ("Nomor Rencana Operasi (Renops) untuk Dasar Sprin", "teks"),
+    ("operation", "prinlak_number"): ("Nomor Perintah Pelaksanaan (Prinlak Ops) untuk Dasar Sprin", "teks"),
     ("regions", "code"): ("Kode wilayah Kemendagri, mis. 35.14.17.2005; ditulis sebagai teks", "unik"),
     ("regions", "name"): ("Nama wilayah", "teks"),
     ("regions", "level"): ("Tingkat wilayah", ", ".join(lv.value for lv in Level)),
@@ -98,6 +111,10 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("patterns", "polri_per_post"): ("Polri per pos", "bilangan bulat >= 0"),
     ("patterns", "tni_per_post"): ("TNI per pos", "bilangan bulat >= 0"),
     ("patterns", "linmas_per_tps"): ("Linmas per TPS (boleh pecahan: 6 per 4 TPS = 1,5)", "angka >= 0"),
+    ("patterns", "patrol"): (
+        "Pos patroli: TPS dijangkau jalan kaki/motor dalam radius patroli",
+        "ya/tidak, bawaan tidak",
+    ),
 }
 
 DROPDOWNS: dict[tuple[str, str], list[str]] = {
