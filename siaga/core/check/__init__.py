@@ -25,7 +25,11 @@ unit locations); `eligibility` (force, own desa for Linmas, availability); `own_
 `one_slot_per_person`; `capacity`; `cost` (section 2.4); `unfilled`; `summary` (counts, cost,
 objective, lower bound, and the reserve coverage of section 2.7: a TPS counts when a team of
 its own Polres reaches it, found with the grid of `geo.pairs_within_km`, so linear in TPS);
-then `command_off_posts` (`command.py`: nobody in a command or staff position on a post).
+then `command_off_posts` (`command.py`: nobody in a command or staff position on a post);
+then `tni_standby` and `linmas_roster` (`forces.py`: under a Pemilu or Pilkada preset the
+TNI wait in one standby post per kecamatan, never at a TPS, and the Linmas at a TPS are the
+ones its PPS decree names). `post_radius` takes the patrol radius for a patrol row's posts,
+and `post_required` the operation's reinforcement of SANGAT_RAWAN and KHUSUS posts.
 
 A re-plan is checked against the scenario as it assumed it (its absentees unavailable, its
 category changes applied).
@@ -37,6 +41,7 @@ import gc
 from dataclasses import dataclass
 
 from siaga.core.check import command as _command  # noqa: F401  (registers command_off_posts)
+from siaga.core.check import forces as _forces  # noqa: F401  (registers tni_standby, linmas_roster)
 from siaga.core.check.facts import Facts
 from siaga.core.check.rules import RULES, Rule, rule
 from siaga.core.check.vulnerability import Weights

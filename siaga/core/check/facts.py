@@ -45,10 +45,13 @@ class Facts:
         return vulnerability.in_order(self.scenario, self.model)
 
     @cached_property
-    def rows(self) -> dict[str, tuple[int, int, int, float]]:
+    def rows(self) -> dict[str, tuple[int, int, int, float, bool]]:
+        """(TPS per post, Polri, TNI, Linmas per TPS, patrol) by category: the pattern's rows,
+        with the operation's reinforcement of SANGAT_RAWAN and KHUSUS posts in the Polri."""
         source = self.scenario.patterns if self.op.pattern == CUSTOM else PRESETS[self.op.pattern].rows
+        extra = {Category.SANGAT_RAWAN: self.op.reinforce_sangat_rawan, Category.KHUSUS: self.op.reinforce_sangat_rawan}
         return {
-            c.value: (r.tps_per_post, r.polri_per_post, r.tni_per_post, r.linmas_per_tps)
+            c.value: (r.tps_per_post, r.polri_per_post + extra.get(c, 0), r.tni_per_post, r.linmas_per_tps, r.patrol)
             for c, r in rows_by_category(tuple(source)).items()
         }
 
@@ -196,7 +199,8 @@ class Facts:
         out = dict(
             zip(
                 map(attrgetter("id"), posts),
-                map(where.of_region.get, map(attrgetter("desa_code"), posts), repeat("")),
+                # a STANDBY post serves its kecamatan: it has no desa
+                map(where.of_region.get, (p.desa_code or p.kecamatan_code for p in posts), repeat("")),
                 strict=True,
             )
         )

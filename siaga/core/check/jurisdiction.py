@@ -61,7 +61,7 @@ class Jurisdiction:
         if self.single:
             return self.polres[0]
         if post.kind != "RESERVE":
-            return self.of_region.get(post.desa_code, "")
+            return self.of_region.get(post.desa_code or post.kecamatan_code, "")
         return self.of_unit.get(reserve_unit(post, units_at), "")
 
 

@@ -98,7 +98,8 @@ def _post_size(f: Facts) -> Iterator[str]:
 
 @rule("post_radius")
 def _post_radius(f: Facts) -> Iterator[str]:
-    """The post stands at one of its TPS, and every TPS is within the radius of it."""
+    """The post stands at one of its TPS, and every TPS is within the radius of it (the
+    patrol radius for a post of a patrol row)."""
     posts = f.posts_of("TPS")
     post_k, tps_k, _ = f.members
     post_k, tps_k = post_k[tps_k >= 0], tps_k[tps_k >= 0]
@@ -113,15 +114,17 @@ def _post_radius(f: Facts) -> Iterator[str]:
     for k in np.flatnonzero((standing == 0) & (has_tps > 0)).tolist():
         yield f"post {posts[k].id} is not at the location of one of its TPS"
     km = geo.haversine_km_array(post_lat, post_lon, tps_lat, tps_lon)
-    for n in np.flatnonzero(km > f.op.max_post_radius_km + 1e-9).tolist():
+    radius = {c: f.op.patrol_radius_km if row[4] else f.op.max_post_radius_km for c, row in f.rows.items()}
+    limit = np.array([radius.get(p.category.value, f.op.max_post_radius_km) for p in posts])[post_k]
+    for n in np.flatnonzero(km > limit + 1e-9).tolist():
         post, tps = posts[int(post_k[n])], f.scenario.tps[int(tps_k[n])]
-        yield f"post {post.id}: TPS {tps.id} is {km[n]:.3f} km away, more than {f.op.max_post_radius_km} km"
+        yield f"post {post.id}: TPS {tps.id} is {km[n]:.3f} km away, more than {limit[n]} km"
 
 
 @rule("post_required")
 def _post_required(f: Facts) -> Iterator[str]:
     for p in f.posts_of("TPS"):
-        _, polri, tni, linmas = f.rows[p.category.value]
+        _, polri, tni, linmas, _ = f.rows[p.category.value]
         expected = {"POLRI": polri, "TNI": tni, "LINMAS": math.ceil(round(linmas * len(p.tps), 9))}
         got = {s: p.required.get(s, 0) for s in SLOTS}
         if got != {**expected, "BRIMOB": 0}:

@@ -7,13 +7,19 @@ Each preset also says where the TNI and the Linmas serve (DOCTRINE.md section 9)
 or Pilkada the TNI keep 50-100 m from the TPS in standby groups that move on Polri's request
 (`SIAGA`), and the Linmas at a TPS are the KPU's petugas ketertiban named by the PPS decree
 (`KPU`); some Pilkades place TNI at the TPS (`TPS`, Demak and Magelang 2022) and the village
-committee arranges its Linmas (`DESA`). The planner does not act on these yet (issue 11,
-item 5): they are the presets' data, kept with their sources.
+committee arranges its Linmas (`DESA`). The planner acts on both (docs/scenario.md 2.10):
+under `SIAGA` it forms one TNI standby post per kecamatan instead of TNI at the TPS; under
+`KPU`, when the PPS decrees are given (`personnel.tps_id`), the Linmas at each TPS are the
+ones named, and a TPS with fewer than its pattern asks goes on the KPU/PPS coordination list.
+
+A row with `patrol` is a patrol post (2 Polri per 16 TPS cannot stand at one place): its TPS
+are covered on foot or motorbike within the operation's `patrol_radius_km`. A custom pattern
+(the `patterns` sheet) keeps today's meaning: TNI where its rows put them, Linmas optimised.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from siaga.core.data.model import Category, PatternRow
 
@@ -30,9 +36,18 @@ class Preset:
     linmas: str = "KPU"  # KPU: named per TPS by the PPS decree; DESA: optimised within the desa
 
 
-def _same_for_all(tps: int, polri: int, tni: int, linmas: float) -> tuple[PatternRow, ...]:
-    return tuple(PatternRow(c, tps, polri, tni, linmas) for c in Category)
+TNI_AT_TPS, TNI_STANDBY = "TPS", "SIAGA"
+LINMAS_KPU, LINMAS_DESA = "KPU", "DESA"
 
+
+def _same_for_all(tps: int, polri: int, tni: int, linmas: float, patrol: bool = False) -> tuple[PatternRow, ...]:
+    return tuple(PatternRow(c, tps, polri, tni, linmas, patrol) for c in Category)
+
+
+SOURCED_2024 = (
+    "Pemilu 2024, as the press reported Polres orders (DOCTRINE.md section 9): rawan 2 Polri per 2 TPS "
+    "with 4 Linmas, sangat rawan 2 Polri per TPS with 2 Linmas (Polres Prabumulih)"
+)
 
 PRESETS: dict[str, Preset] = {
     p.name: p
@@ -47,13 +62,43 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "pemilu-2024",
-            "Several Polres, Pemilu 2024",
+            "Several Polres, Pemilu 2024. No source was found for the kurang rawan ratio of 2 Polri per 8 TPS "
+            "(reports give 2 per 10 to 16: use pemilu-2024-jakbar or pemilu-2024-siantar)",
             (
                 PatternRow(C.KURANG_RAWAN, 8, 2, 0, 2),
                 PatternRow(C.RAWAN, 2, 2, 0, 2),
                 PatternRow(C.SANGAT_RAWAN, 1, 2, 0, 2),
                 PatternRow(C.KHUSUS, 1, 2, 0, 2),
             ),
+        ),
+        Preset(
+            "pemilu-2024-jakbar",
+            "Polres Metro Jakarta Barat and Polres Demak, Pemilu 2024: kurang rawan 2 Polri per 16 TPS with "
+            f"32 Linmas, on patrol; {SOURCED_2024}",
+            (
+                PatternRow(C.KURANG_RAWAN, 16, 2, 0, 2, patrol=True),
+                PatternRow(C.RAWAN, 2, 2, 0, 2),
+                PatternRow(C.SANGAT_RAWAN, 1, 2, 0, 2),
+                PatternRow(C.KHUSUS, 1, 2, 0, 2),
+            ),
+        ),
+        Preset(
+            "pemilu-2024-siantar",
+            "Polres Pematangsiantar, Pemilu 2024: kurang rawan 2 Polri per 10 TPS on patrol (the strongest of "
+            f"its ratios, 2 per 10 to 14); {SOURCED_2024}",
+            (
+                PatternRow(C.KURANG_RAWAN, 10, 2, 0, 2, patrol=True),
+                PatternRow(C.RAWAN, 2, 2, 0, 2),
+                PatternRow(C.SANGAT_RAWAN, 1, 2, 0, 2),
+                PatternRow(C.KHUSUS, 1, 2, 0, 2),
+            ),
+        ),
+        Preset(
+            "pilkada-2024-banyuwangi",
+            "Polres Banyuwangi, Pilkada 2024: 1 Polri per 4-5 TPS (taken as 5, on patrol), the same for every "
+            "category as reported; 2 Linmas per TPS (KPU)",
+            _same_for_all(5, 1, 0, 2, patrol=True),
+            "PILKADA",
         ),
         Preset(
             "pilkada-2015",
@@ -100,12 +145,22 @@ PRESETS: dict[str, Preset] = {
 CUSTOM = "custom"
 
 
+def tni_mode(pattern: str) -> str:
+    """Where the TNI serve under this pattern: TNI_STANDBY or TNI_AT_TPS (custom patterns)."""
+    preset = PRESETS.get(pattern)
+    return preset.tni if preset else TNI_AT_TPS
+
+
+def linmas_mode(pattern: str) -> str:
+    """Who names the Linmas at a TPS under this pattern: LINMAS_KPU or LINMAS_DESA (custom)."""
+    preset = PRESETS.get(pattern)
+    return preset.linmas if preset else LINMAS_DESA
+
+
 def rows_by_category(rows: tuple[PatternRow, ...]) -> dict[Category, PatternRow]:
     """The row for every category; KHUSUS falls back to SANGAT_RAWAN when it has none."""
     by_category = {r.category: r for r in rows}
     if C.KHUSUS not in by_category and C.SANGAT_RAWAN in by_category:
         sr = by_category[C.SANGAT_RAWAN]
-        by_category[C.KHUSUS] = PatternRow(
-            C.KHUSUS, sr.tps_per_post, sr.polri_per_post, sr.tni_per_post, sr.linmas_per_tps
-        )
+        by_category[C.KHUSUS] = replace(sr, category=C.KHUSUS)
     return by_category

@@ -335,7 +335,11 @@ def _part_of(plan_: Plan, part: Scenario) -> Plan:
     posts = tuple(
         p
         for p in plan_.posts
-        if (p.desa_code in desa if p.kind != "RESERVE" else p.id.removeprefix("RESERVE-").rsplit("-", 1)[0] in units)
+        if (
+            (p.desa_code or p.kecamatan_code) in desa  # a STANDBY post serves a kecamatan, not a desa
+            if p.kind != "RESERVE"
+            else p.id.removeprefix("RESERVE-").rsplit("-", 1)[0] in units
+        )
     )
     ids = {p.id for p in posts}
     tps = {t.id for t in part.tps}
@@ -366,6 +370,7 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
                 shortfall.setdefault(key, Counter()).update(value)
         warnings += [w for w in p.extra.get("warnings", []) if w not in warnings]
     organisation = [o for p in plans for o in p.extra.get("organisation", [])]
+    listed = {key: [x for p in plans for x in p.extra.get(key, [])] for key in ("pins", "linmas_coordination")}
     return Plan(
         operation=scenario.operation.name,
         pattern=scenario.operation.pattern,
@@ -387,5 +392,26 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
             },
             "shortfall": {**{k: dict(v) for k, v in shortfall.items()}, "tps_below_pattern": below},
             **({"organisation": organisation} if organisation else {}),
+            **{key: rows for key, rows in listed.items() if rows},
+            **_merged_strength([p.extra["strength"] for p in plans if "strength" in p.extra]),
         },
     )
+
+
+def _merged_strength(parts: list[dict[str, Any]]) -> dict[str, object]:
+    """The parts' strength advice as one: idle people and posts added up, the smallest offer
+    (one number for the whole operation that every Polres can fill)."""
+    if not parts:
+        return {}
+    idle: Counter[str] = Counter()
+    for part in parts:
+        idle.update(part["idle"])
+    return {
+        "strength": {
+            "uniform": True,
+            "idle": dict(idle),
+            "reinforce_sangat_rawan": min(int(part["reinforce_sangat_rawan"]) for part in parts),
+            "sangat_rawan_posts": sum(int(part["sangat_rawan_posts"]) for part in parts),
+            "stronger_pattern": parts[0]["stronger_pattern"],
+        }
+    }

@@ -8,7 +8,6 @@ among optimal plans, moves the fewest people.
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -29,13 +28,21 @@ from siaga.core.data.model import (
     Unfilled,
     Unit,
 )
-from siaga.core.data.patterns import CUSTOM, PRESETS, rows_by_category
-from siaga.core.planning import polres, reserves, solvers
-from siaga.core.planning.posts import CATEGORY_ORDER, form_posts, village_posts
+from siaga.core.data.patterns import CUSTOM, LINMAS_KPU, PRESETS, linmas_mode, rows_by_category
+from siaga.core.planning import polres, reserves, solvers, strength
+from siaga.core.planning.posts import (
+    CATEGORY_ORDER,
+    CATEGORY_WEIGHT,
+    form_posts,
+    post_id,
+    radius_km,
+    required,
+    standby_posts,
+    village_posts,
+)
 from siaga.core.planning.risk import RiskModel, assess
 
-CATEGORY_WEIGHT = {Category.SANGAT_RAWAN: 8, Category.KHUSUS: 8, Category.RAWAN: 4, Category.KURANG_RAWAN: 2}
-OTHER_WEIGHT = 1  # VILLAGE and RESERVE slots
+OTHER_WEIGHT = 1  # VILLAGE, STANDBY and RESERVE slots
 UNFILLED_KM = 10_000
 SCALE = 1_000_000  # integer cost units per km in the flow (millimetres)
 REPLAN_SCALE = 1_000  # metres: leaves room in 64 bits for the "fewest moved" tie-break
@@ -78,7 +85,7 @@ def plan(scenario: Scenario, model: RiskModel | None = None, reserve_work: float
     rows = pattern_rows(scenario)
     formation = form_posts(list(scenario.tps), categories, rows, scenario.operation, scenario.region_by_code())
     reserve_posts, placement = _reserves(scenario, categories, reserve_work)
-    posts = formation.posts + tuple(reserve_posts)
+    posts = formation.posts + tuple(standby_posts(scenario, categories)) + tuple(reserve_posts)
     solution = _assign(scenario, posts)
     extra = {
         "warnings": pattern_warnings(rows),
@@ -112,9 +119,15 @@ def _finish(
     extra: dict[str, object],
 ) -> Plan:
     summary = _summary(scenario, posts, solution, placement)
-    extra["shortfall"] = shortfall(scenario, posts, solution.unfilled)
+    roster = kpu_roster(scenario)
+    extra["shortfall"] = shortfall(scenario, posts, solution.unfilled, roster)
+    if roster:  # the PPS decrees name the Linmas: what they lack is the KPU's to fill
+        extra["linmas_coordination"] = linmas_coordination(posts, solution.unfilled)
     if solution.pins:  # a scenario without pins or roster keeps its plan file as it was
         extra["pins"] = list(solution.pins)
+    advice = strength.advice(scenario, pattern_rows(scenario), posts, solution.assignments)
+    if advice:
+        extra["strength"] = advice
     organisation = positions.report(scenario)
     if organisation:  # a scenario without positions keeps its plan file as it was
         extra["organisation"] = organisation
@@ -302,8 +315,10 @@ def _assign(
 ) -> _Solution:
     """The optimal assignment; with `previous` (person -> (post, slot)), the fewest moved
     among optimal ones. Pinned people and the Linmas of a PPS roster are placed first, as
-    decided (`_pinned`); the optimisation fills what is left."""
+    decided (`_pinned`); the optimisation fills what is left (under a KPU roster, no Linmas)."""
     fixed, excluded, report = _pinned(scenario, posts)
+    if kpu_roster(scenario):  # only the Linmas the PPS decrees name serve, where they name them
+        excluded |= {p.id for p in scenario.personnel if p.force == Force.LINMAS}
     if excluded:
         scenario = replace(scenario, personnel=tuple(p for p in scenario.personnel if p.id not in excluded))
     taken = Counter((a.post, a.slot) for a in fixed)
@@ -511,14 +526,45 @@ def _summary(
     }
 
 
-def shortfall(scenario: Scenario, posts: tuple[Post, ...], unfilled: Iterable[Unfilled]) -> dict[str, object]:
+def kpu_roster(scenario: Scenario) -> bool:
+    """Whether the Linmas at the TPS are the PPS decrees' (docs/scenario.md 2.10): the pattern
+    says the KPU names them and the scenario gives the decrees (some Linmas has a `tps_id`)."""
+    return linmas_mode(scenario.operation.pattern) == LINMAS_KPU and any(
+        p.tps_id for p in scenario.personnel if p.force == Force.LINMAS
+    )
+
+
+def linmas_coordination(posts: tuple[Post, ...], unfilled: Iterable[Unfilled]) -> list[dict[str, object]]:
+    """The plan file's `linmas_coordination` key: each TPS post whose PPS decrees name fewer
+    Linmas than its pattern asks, for the Polres to take up with the KPU and the PPS."""
+    short = {u.post: u.count for u in unfilled if u.slot == "LINMAS"}
+    return [
+        {
+            "post": p.id,
+            "desa_code": p.desa_code,
+            "tps": list(p.tps),
+            "needed": p.required.get("LINMAS", 0),
+            "named": p.required.get("LINMAS", 0) - short[p.id],
+        }
+        for p in posts
+        if p.id in short
+    ]
+
+
+def shortfall(
+    scenario: Scenario, posts: tuple[Post, ...], unfilled: Iterable[Unfilled], roster: bool = False
+) -> dict[str, object]:
     """Where the force is too small: unfilled places by force, kecamatan, desa and category,
-    how many more of each force would cover everything, and the TPS below their pattern."""
+    how many more of each force would cover everything, and the TPS below their pattern.
+    With a KPU roster (`kpu_roster`) missing Linmas are the KPU's coordination list, not the
+    Polres's shortfall, and are left out."""
     post_by_id = {p.id: p for p in posts}
     by: dict[str, Counter[str]] = {k: Counter() for k in ("force", "kecamatan", "desa", "category")}
     linmas_by_desa: Counter[str] = Counter()
     below: dict[str, dict[str, int]] = {}
     for u in unfilled:
+        if roster and u.slot == "LINMAS":
+            continue
         post = post_by_id[u.post]
         by["force"][u.slot] += u.count
         by["kecamatan"][post.kecamatan_code or "-"] += u.count
@@ -576,7 +622,15 @@ def replan(
 
 # What a re-plan works out anew rather than carrying over from the plan it starts from
 # (plan files of earlier versions carry "timings_ms"; a plan holds no clock readings now).
-REPLAN_DROPS = ("shortfall", "timings_ms", "reserve", "edited_by_hand")
+REPLAN_DROPS = (
+    "shortfall",
+    "timings_ms",
+    "reserve",
+    "edited_by_hand",
+    "pins",  # these three `_finish` works out again, or leaves out when they no longer apply
+    "linmas_coordination",
+    "strength",
+)
 
 
 def with_replan_inputs(scenario: Scenario, absent: set[str], changes: Mapping[str, Category]) -> Scenario:
@@ -621,14 +675,14 @@ def _kept_posts(
             centre = tps_by_id[stay[0]]
             row = rows[post.category]
             within = all(
-                geo.haversine_km(centre.lat, centre.lon, tps_by_id[t].lat, tps_by_id[t].lon) <= op.max_post_radius_km
+                geo.haversine_km(centre.lat, centre.lon, tps_by_id[t].lat, tps_by_id[t].lon) <= radius_km(row, op)
                 for t in stay
             )
             if not within:
                 moved_tps += stay  # regroup them too
                 continue
-            required = {**post.required, "LINMAS": math.ceil(round(row.linmas_per_tps * len(stay), 9))}
-            kept.append(replace(post, tps=tuple(stay), lat=centre.lat, lon=centre.lon, required=required))
+            places = {**post.required, "LINMAS": required(row, op, len(stay))["LINMAS"]}
+            kept.append(replace(post, tps=tuple(stay), lat=centre.lat, lon=centre.lon, required=places))
     used_numbers: Counter[str] = Counter()  # new posts take numbers no earlier post had
     for post in previous.posts:
         if post.kind == "TPS":
@@ -637,9 +691,10 @@ def _kept_posts(
     for post in fresh:
         if post.kind == "TPS":
             used_numbers[post.desa_code] += 1
-            kept.append(replace(post, id=f"TPS-{post.desa_code}-{used_numbers[post.desa_code]}"))
+            kept.append(replace(post, id=post_id(rows[post.category], post.desa_code, used_numbers[post.desa_code])))
     if op.village_guard_polri or op.village_guard_tni:
         kept += village_posts(list(scenario.tps), categories, op, region_by_code)
+    kept += standby_posts(scenario, categories)  # their strength follows who is still available
     reserve = [p for p in previous.posts if p.kind == "RESERVE"]
     for part in polres.split(scenario).values():  # reserve teams belong to their Polres
         teams = sum(1 for p in part.personnel if p.available and p.force == Force.BRIMOB) // op.reserve_team_size

@@ -7,6 +7,14 @@ of one category are grouped into as few posts as the pattern and the radius allo
 and where that leaves more posts than ceil(TPS / tps_per_post), by a small exact model that
 also proves how few are possible. Reported: the count, the floor (sum of ceil(TPS /
 tps_per_post), ignoring the radius) and the proven minimum (with the radius).
+
+A patrol row (`PatternRow.patrol`, e.g. 2 Polri per 16 TPS) forms PATROL posts the same way
+with the operation's `patrol_radius_km`; they are TPS posts whose id starts `PATROL-`. The
+operation's `reinforce_sangat_rawan` adds Polri to every SANGAT_RAWAN and KHUSUS TPS post.
+
+Where the pattern keeps the TNI off the TPS (`patterns.tni_mode`), `standby_posts` forms one
+STANDBY post per kecamatan with TPS (docs/scenario.md 2.10): the soldiers wait there in a
+group and move on Polri's request.
 """
 
 from __future__ import annotations
@@ -17,11 +25,34 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from siaga.core.data import pins, positions
 from siaga.core.data.geo import distance_matrix_km
-from siaga.core.data.model import Category, Operation, PatternRow, Post, Region, Tps
+from siaga.core.data.model import Category, Force, Operation, PatternRow, Post, Region, Scenario, Tps, UnitKind
+from siaga.core.data.patterns import TNI_STANDBY, tni_mode
 from siaga.core.planning import solvers
 
 CATEGORY_ORDER = list(Category)
+CATEGORY_WEIGHT = {Category.SANGAT_RAWAN: 8, Category.KHUSUS: 8, Category.RAWAN: 4, Category.KURANG_RAWAN: 2}
+REINFORCED = frozenset({Category.SANGAT_RAWAN, Category.KHUSUS})
+
+
+def radius_km(row: PatternRow, operation: Operation) -> float:
+    """How far a post's TPS may lie from its point: the patrol radius for a patrol row."""
+    return operation.patrol_radius_km if row.patrol else operation.max_post_radius_km
+
+
+def required(row: PatternRow, operation: Operation, tps_count: int) -> dict[str, int]:
+    """The places of a TPS post of `tps_count` TPS under `row`."""
+    extra = operation.reinforce_sangat_rawan if row.category in REINFORCED else 0
+    return {
+        "POLRI": row.polri_per_post + extra,
+        "TNI": row.tni_per_post,
+        "LINMAS": math.ceil(round(row.linmas_per_tps * tps_count, 9)),
+    }
+
+
+def post_id(row: PatternRow, desa: str, number: int) -> str:
+    return f"{'PATROL' if row.patrol else 'TPS'}-{desa}-{number}"
 
 
 EXACT_GROUP_LIMIT = 40  # TPS in one desa and category; larger groups stay greedy
@@ -55,13 +86,13 @@ def form_posts(
         row = rows[category]
         floor += math.ceil(len(members) / row.tps_per_post)
         kecamatan = region_by_code[desa].parent_code
-        grouping, bound = _group(members, row.tps_per_post, operation.max_post_radius_km)
+        grouping, bound = _group(members, row.tps_per_post, radius_km(row, operation))
         minimum += bound
         for centre, grouped in grouping:
             counter[desa] = counter.get(desa, 0) + 1
             posts.append(
                 Post(
-                    id=f"TPS-{desa}-{counter[desa]}",
+                    id=post_id(row, desa, counter[desa]),
                     kind="TPS",
                     tps=tuple(t.id for t in grouped),
                     desa_code=desa,
@@ -69,11 +100,7 @@ def form_posts(
                     lat=centre.lat,
                     lon=centre.lon,
                     category=category,
-                    required={
-                        "POLRI": row.polri_per_post,
-                        "TNI": row.tni_per_post,
-                        "LINMAS": math.ceil(round(row.linmas_per_tps * len(grouped), 9)),
-                    },
+                    required=required(row, operation, len(grouped)),
                 )
             )
     if operation.village_guard_polri or operation.village_guard_tni:
@@ -109,6 +136,89 @@ def village_posts(
             )
         )
     return posts
+
+
+def standby_posts(scenario: Scenario, categories: Mapping[str, Category]) -> list[Post]:
+    """The TNI standby posts (pos siaga TNI) of one Polres: one per kecamatan with TPS, in the
+    order of the kecamatan's first TPS, when the pattern keeps the TNI off the TPS.
+
+    Where: the kecamatan's Koramil (its point for the operation), else the kecamatan's point,
+    else the middle of its TPS. How many: `tni_standby_size` soldiers each; when that is 0,
+    every soldier who can serve (available, not command or staff, not pinned to STAF or
+    TIDAK) and is not needed at a balai desa guard is shared among the kecamatan by the
+    weight of their TPS categories (`apportion`); a kecamatan whose share is 0 gets no post.
+    Category: the kecamatan's highest."""
+    if tni_mode(scenario.operation.pattern) != TNI_STANDBY or not scenario.tps:
+        return []
+    region_by_code = scenario.region_by_code()
+    weight: dict[str, int] = {}
+    highest: dict[str, Category] = {}
+    points: dict[str, list[Tps]] = {}
+    for t in scenario.tps:
+        kecamatan = region_by_code[t.desa_code].parent_code
+        c = categories[t.id]
+        weight[kecamatan] = weight.get(kecamatan, 0) + CATEGORY_WEIGHT[c]
+        if kecamatan not in highest or CATEGORY_ORDER.index(c) > CATEGORY_ORDER.index(highest[kecamatan]):
+            highest[kecamatan] = c
+        points.setdefault(kecamatan, []).append(t)
+    size = scenario.operation.tni_standby_size
+    guards = scenario.operation.village_guard_tni * len({t.desa_code for t in scenario.tps})  # balai desa first
+    sizes = {k: size for k in weight} if size else apportion(max(0, tni_strength(scenario) - guards), weight)
+    koramil: dict[str, tuple[float, float]] = {}
+    for u in scenario.units:
+        if u.kind == UnitKind.KORAMIL and u.lat is not None and u.lon is not None:
+            koramil.setdefault(u.kecamatan_code, (u.lat, u.lon))
+    posts = []
+    for kecamatan in weight:
+        region = region_by_code.get(kecamatan)
+        if kecamatan in koramil:
+            lat, lon = koramil[kecamatan]
+        elif region is not None and region.lat is not None and region.lon is not None:
+            lat, lon = region.lat, region.lon
+        else:
+            members = points[kecamatan]
+            lat = round(sum(t.lat for t in members) / len(members), 6)
+            lon = round(sum(t.lon for t in members) / len(members), 6)
+        posts.append(
+            Post(
+                id=f"STANDBY-{kecamatan}",
+                kind="STANDBY",
+                tps=(),
+                desa_code="",
+                kecamatan_code=kecamatan,
+                lat=lat,
+                lon=lon,
+                category=highest[kecamatan],
+                required={"TNI": sizes[kecamatan]},
+            )
+        )
+    return [p for p in posts if p.required["TNI"] > 0]
+
+
+def tni_strength(scenario: Scenario) -> int:
+    """The soldiers who can fill a post: available, not command or staff, not pinned off posts."""
+    off = (pins.STAFF, pins.NOT_DEPLOYED)
+    return sum(
+        1
+        for p in scenario.personnel
+        if p.force == Force.TNI
+        and p.available
+        and not positions.is_command(p.position)
+        and not ((pin := pins.parse(p.pinned_post)) and pin.kind in off)
+    )
+
+
+def apportion(total: int, weight: Mapping[str, int]) -> dict[str, int]:
+    """`total` shared in proportion to `weight` (largest remainders; ties: the smaller key)."""
+    whole = sum(weight.values())
+    if not whole:
+        return {k: 0 for k in weight}
+    share = {k: total * w // whole for k, w in weight.items()}
+    left = total - sum(share.values())
+    order = sorted(weight, key=lambda k: (-(total * weight[k] % whole), k))
+    for k in order[:left]:
+        share[k] += 1
+    return share
 
 
 def _group(members: list[Tps], capacity: int, radius_km: float) -> tuple[list[tuple[Tps, list[Tps]]], int]:

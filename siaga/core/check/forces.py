@@ -1,0 +1,125 @@
+"""The checker's rules about TNI and Linmas in their real roles (docs/scenario.md 2.10).
+
+Under a Pemilu or Pilkada preset the TNI keep away from the TPS in standby groups that move on
+Polri's request (DOCTRINE.md section 9), and the Linmas at a TPS are the ones the PPS decree
+names. Derived here from the scenario alone, never from the planner:
+
+- `tni_standby`: no soldier on a TPS post; one STANDBY post per kecamatan with TPS in each
+  Polres, at the kecamatan's Koramil (its point for the operation), else the kecamatan's
+  point, else the middle of its TPS; of the kecamatan's highest category; of
+  `tni_standby_size` soldiers, or when that is 0 the Polres's soldiers who can serve
+  (available, not command or staff, not pinned off posts) beyond the balai desa guards,
+  shared by the weight of the kecamatan's TPS categories, largest remainders first, ties to
+  the smaller kecamatan code; no STANDBY post under any other pattern.
+- `linmas_roster`: when the decrees are given under a KPU pattern, every Linmas on a post is
+  one the decree names, at the post of the TPS it names.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+
+from siaga.core.check import jurisdiction
+from siaga.core.check.facts import Facts
+from siaga.core.check.rules import RANK, rule
+from siaga.core.data import pins
+from siaga.core.data.model import Force, Person, UnitKind
+from siaga.core.data.patterns import LINMAS_KPU, TNI_STANDBY, linmas_mode, tni_mode
+from siaga.core.data.positions import is_command
+
+WEIGHT = {"SANGAT_RAWAN": 8, "KHUSUS": 8, "RAWAN": 4, "KURANG_RAWAN": 2}
+POINT_TOLERANCE_DEG = 1e-6
+
+
+def _can_serve(p: Person) -> bool:
+    pin = pins.parse(p.pinned_post)
+    return p.available and not is_command(p.position) and not (pin and pin.kind in (pins.STAFF, pins.NOT_DEPLOYED))
+
+
+def _shares(total: int, weight: Mapping[str, int]) -> dict[str, int]:
+    whole = sum(weight.values())
+    if not whole:
+        return dict.fromkeys(weight, 0)
+    share = {k: total * w // whole for k, w in weight.items()}
+    for k in sorted(weight, key=lambda k: (-(total * weight[k] % whole), k))[: total - sum(share.values())]:
+        share[k] += 1
+    return share
+
+
+@rule("tni_standby")
+def _tni_standby(f: Facts) -> Iterator[str]:
+    posts = f.posts_of("STANDBY")
+    if tni_mode(f.op.pattern) != TNI_STANDBY:
+        for p in posts:
+            yield f"standby post {p.id}: the pattern {f.op.pattern} puts the TNI at the TPS, not on standby"
+        return
+    for a in f.plan.assignments:
+        post = f.posts.get(a.post)
+        if a.slot == "TNI" and post is not None and post.kind == "TPS":
+            yield f"{a.person} (TNI) stands at TPS post {a.post}; under {f.op.pattern} the TNI wait on standby"
+    where = f.jurisdiction
+    regions = f.regions
+    weight: dict[str, Counter[str]] = defaultdict(Counter)  # Polres -> kecamatan -> weight
+    highest: dict[str, str] = {}
+    members: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    desa: dict[str, set[str]] = defaultdict(set)  # Polres -> its desa with TPS
+    for t, category in zip(f.scenario.tps, f.categories, strict=True):
+        kecamatan = regions[t.desa_code].parent_code
+        polres = where.polres[0] if where.single else where.of_region.get(t.desa_code, "")
+        weight[polres][kecamatan] += WEIGHT[category.value]
+        desa[polres].add(t.desa_code)
+        if kecamatan not in highest or RANK[category.value] > RANK[highest[kecamatan]]:
+            highest[kecamatan] = category.value
+        members[kecamatan].append((t.lat, t.lon))
+    soldiers = Counter(where.of_person(p) for p in f.scenario.personnel if p.force == Force.TNI and _can_serve(p))
+    expected: dict[str, int] = {}
+    for polres, by_kecamatan in weight.items():
+        size = f.op.tni_standby_size
+        spare = max(0, soldiers[polres] - f.op.village_guard_tni * len(desa[polres]))
+        sizes = dict.fromkeys(by_kecamatan, size) if size else _shares(spare, by_kecamatan)
+        expected.update({k: n for k, n in sizes.items() if n > 0})
+    koramil: dict[str, tuple[float, float]] = {}
+    for u in f.scenario.units:
+        at = jurisdiction.point(u)
+        if u.kind == UnitKind.KORAMIL and at is not None:
+            koramil.setdefault(u.kecamatan_code, at)
+    seen = Counter(p.kecamatan_code for p in posts)
+    for kecamatan in expected:
+        if seen[kecamatan] != 1:
+            yield f"kecamatan {kecamatan} has {seen[kecamatan]} TNI standby posts, expected 1"
+    for p in posts:
+        k = p.kecamatan_code
+        if k not in expected:
+            yield f"standby post {p.id}: kecamatan {k} has no TPS or no soldier to share"
+            continue
+        if {s: n for s, n in p.required.items() if n} != {"TNI": expected[k]}:
+            yield f"standby post {p.id} requires {dict(p.required)}, expected {expected[k]} TNI"
+        if p.category.value != highest[k]:
+            yield f"standby post {p.id} has category {p.category.value}, the kecamatan's highest is {highest[k]}"
+        region = regions.get(k)
+        if k in koramil:
+            lat, lon = koramil[k]
+        elif region is not None and region.lat is not None and region.lon is not None:
+            lat, lon = region.lat, region.lon
+        else:
+            lat = round(sum(a for a, _ in members[k]) / len(members[k]), 6)
+            lon = round(sum(b for _, b in members[k]) / len(members[k]), 6)
+        if abs(p.lat - lat) > POINT_TOLERANCE_DEG or abs(p.lon - lon) > POINT_TOLERANCE_DEG:
+            yield f"standby post {p.id} is not at the kecamatan's Koramil (or its point)"
+
+
+@rule("linmas_roster")
+def _linmas_roster(f: Facts) -> Iterator[str]:
+    linmas = {p.id: p for p in f.scenario.personnel if p.force == Force.LINMAS}
+    if linmas_mode(f.op.pattern) != LINMAS_KPU or not any(p.tps_id for p in linmas.values()):
+        return
+    for a in f.plan.assignments:
+        person = linmas.get(a.person)
+        if person is None:
+            continue
+        post = f.posts.get(a.post)
+        if not person.tps_id:
+            yield f"Linmas {a.person} stands at {a.post} but no PPS decree names them"
+        elif post is not None and person.tps_id not in post.tps:
+            yield f"Linmas {a.person} stands at {a.post}; the PPS decree names them to TPS {person.tps_id}"
