@@ -17,11 +17,14 @@ names. Derived here from the scenario alone, never from the planner:
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator, Mapping
+from operator import attrgetter
+
+import numpy as np
 
 from siaga.core.check import jurisdiction
-from siaga.core.check.facts import Facts
+from siaga.core.check.facts import SLOT_CODE, Facts, column
 from siaga.core.check.rules import RANK, rule
 from siaga.core.data import pins
 from siaga.core.data.model import Force, Person, UnitKind
@@ -29,6 +32,9 @@ from siaga.core.data.patterns import LINMAS_KPU, TNI_STANDBY, linmas_mode, tni_m
 from siaga.core.data.positions import is_command
 
 WEIGHT = {"SANGAT_RAWAN": 8, "KHUSUS": 8, "RAWAN": 4, "KURANG_RAWAN": 2}
+RANKED = sorted(RANK, key=RANK.__getitem__)
+WEIGHT_BY_RANK = np.array([WEIGHT[c] for c in RANKED], dtype=np.float64)
+TNI = SLOT_CODE["TNI"]
 POINT_TOLERANCE_DEG = 1e-6
 
 
@@ -49,36 +55,19 @@ def _shares(total: int, weight: Mapping[str, int]) -> dict[str, int]:
 
 @rule("tni_standby")
 def _tni_standby(f: Facts) -> Iterator[str]:
+    """In arrays over TPS, people and assignments: a national plan has millions of each."""
     posts = f.posts_of("STANDBY")
     if tni_mode(f.op.pattern) != TNI_STANDBY:
         for p in posts:
             yield f"standby post {p.id}: the pattern {f.op.pattern} puts the TNI at the TPS, not on standby"
         return
-    for a in f.plan.assignments:
-        post = f.posts.get(a.post)
-        if a.slot == "TNI" and post is not None and post.kind == "TPS":
-            yield f"{a.person} (TNI) stands at TPS post {a.post}; under {f.op.pattern} the TNI wait on standby"
-    where = f.jurisdiction
-    regions = f.regions
-    weight: dict[str, Counter[str]] = defaultdict(Counter)  # Polres -> kecamatan -> weight
-    highest: dict[str, str] = {}
-    members: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    desa: dict[str, set[str]] = defaultdict(set)  # Polres -> its desa with TPS
-    for t, category in zip(f.scenario.tps, f.categories, strict=True):
-        kecamatan = regions[t.desa_code].parent_code
-        polres = where.polres[0] if where.single else where.of_region.get(t.desa_code, "")
-        weight[polres][kecamatan] += WEIGHT[category.value]
-        desa[polres].add(t.desa_code)
-        if kecamatan not in highest or RANK[category.value] > RANK[highest[kecamatan]]:
-            highest[kecamatan] = category.value
-        members[kecamatan].append((t.lat, t.lon))
-    soldiers = Counter(where.of_person(p) for p in f.scenario.personnel if p.force == Force.TNI and _can_serve(p))
-    expected: dict[str, int] = {}
-    for polres, by_kecamatan in weight.items():
-        size = f.op.tni_standby_size
-        spare = max(0, soldiers[polres] - f.op.village_guard_tni * len(desa[polres]))
-        sizes = dict.fromkeys(by_kecamatan, size) if size else _shares(spare, by_kecamatan)
-        expected.update({k: n for k, n in sizes.items() if n > 0})
+    d, plan_posts = f.duties, f.plan.posts
+    is_tps = np.fromiter(map("TPS".__eq__, map(attrgetter("kind"), plan_posts)), dtype=bool, count=len(plan_posts))
+    at_tps = d.known & (d.slot == TNI) & is_tps[np.where(d.known, d.post, 0)]
+    for k in np.flatnonzero(at_tps).tolist():
+        a = f.plan.assignments[k]
+        yield f"{a.person} (TNI) stands at TPS post {a.post}; under {f.op.pattern} the TNI wait on standby"
+    expected, highest, middle = _expected(f)
     koramil: dict[str, tuple[float, float]] = {}
     for u in f.scenario.units:
         at = jurisdiction.point(u)
@@ -97,16 +86,52 @@ def _tni_standby(f: Facts) -> Iterator[str]:
             yield f"standby post {p.id} requires {dict(p.required)}, expected {expected[k]} TNI"
         if p.category.value != highest[k]:
             yield f"standby post {p.id} has category {p.category.value}, the kecamatan's highest is {highest[k]}"
-        region = regions.get(k)
+        region = f.regions.get(k)
         if k in koramil:
             lat, lon = koramil[k]
         elif region is not None and region.lat is not None and region.lon is not None:
             lat, lon = region.lat, region.lon
         else:
-            lat = round(sum(a for a, _ in members[k]) / len(members[k]), 6)
-            lon = round(sum(b for _, b in members[k]) / len(members[k]), 6)
+            lat, lon = middle[k]
         if abs(p.lat - lat) > POINT_TOLERANCE_DEG or abs(p.lon - lon) > POINT_TOLERANCE_DEG:
             yield f"standby post {p.id} is not at the kecamatan's Koramil (or its point)"
+
+
+def _expected(f: Facts) -> tuple[dict[str, int], dict[str, str], dict[str, tuple[float, float]]]:
+    """By kecamatan with TPS: the soldiers its standby post must require (none listed for a
+    share of 0), its highest category, and the middle of its TPS."""
+    regions = f.scenario.regions
+    parent = column(regions, "parent_code", np.int64, f.codes)  # region k is code k
+    kecamatan = parent[f.tps_desa]
+    size = max(len(f.codes), 1)
+    rank = np.fromiter((RANK[c.value] for c in f.categories), dtype=np.int64, count=len(f.categories))
+    weight = np.bincount(kecamatan, WEIGHT_BY_RANK[rank], minlength=size)
+    count = np.bincount(kecamatan, minlength=size)
+    top = np.full(size, -1)
+    np.maximum.at(top, kecamatan, rank)
+    lat = np.bincount(kecamatan, f.tps_lat, minlength=size)
+    lon = np.bincount(kecamatan, f.tps_lon, minlength=size)
+    code_of = {k: c for c, k in f.codes.items()}
+    used = np.flatnonzero(count).tolist()
+    where = f.jurisdiction
+    desa_polres = [where.polres[0] if where.single else where.of_region.get(r.code, "") for r in regions]
+    polres_of = {k: desa_polres[k] for k in used}  # a kecamatan's Polres is its own region's
+    desa_count = Counter(desa_polres[k] for k in np.unique(f.tps_desa).tolist())
+    people = f.people
+    tni = np.flatnonzero((people.slot == TNI) & people.available).tolist()
+    persons = f.scenario.personnel
+    names = list(where.polres)
+    soldiers = Counter(names[people.polres[k]] if people.polres[k] >= 0 else "" for k in tni if _can_serve(persons[k]))
+    expected: dict[str, int] = {}
+    for polres in dict.fromkeys(polres_of.values()):
+        mine = {code_of[k]: int(weight[k]) for k in used if polres_of[k] == polres}
+        size_each = f.op.tni_standby_size
+        spare = max(0, soldiers[polres] - f.op.village_guard_tni * desa_count[polres])
+        sizes = dict.fromkeys(mine, size_each) if size_each else _shares(spare, mine)
+        expected.update({k: n for k, n in sizes.items() if n > 0})
+    highest = {code_of[k]: RANKED[int(top[k])] for k in used}
+    middle = {code_of[k]: (round(lat[k] / count[k], 6), round(lon[k] / count[k], 6)) for k in used}
+    return expected, highest, middle
 
 
 @rule("linmas_roster")
