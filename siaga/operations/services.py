@@ -443,6 +443,24 @@ def edit_person(person: Person, changes: dict[str, Any], request: Any = None) ->
     return list(after)
 
 
+@transaction.atomic
+def pin_person(person: Person, pinned_post: str, reason: str, request: Any = None) -> bool:
+    """Pin a person (`pinned_post`: STAF, TIDAK, a post id, a TPS id or a desa code; see
+    siaga.core.data.pins) with its reason, or with "" unpin them; audited as "pin" or "unpin"
+    with before and after. Every later plan, re-plan and absentee re-plan reads it from this
+    row. Returns whether anything changed."""
+    pinned_post, reason = pinned_post.strip(), reason.strip() if pinned_post.strip() else ""
+    before = {"pinned_post": person.pinned_post, "pin_reason": person.pin_reason}
+    after = {"pinned_post": pinned_post, "pin_reason": reason}
+    if before == after:
+        return False
+    person.pinned_post, person.pin_reason = pinned_post, reason
+    person.save(update_fields=["pinned_post", "pin_reason"])
+    action = "pin" if pinned_post else "unpin"
+    record(request, action, "person", person.code, operation_id=person.operation_id, before=before, after=after)
+    return True
+
+
 def _apply(row: Any, changes: dict[str, Any], editable: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """Set the fields that differ; (before, after) of those, or None when nothing differs."""
     unknown = set(changes) - editable

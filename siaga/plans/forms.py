@@ -1,7 +1,8 @@
-"""The two hand inputs of a plan: moving one person, and re-planning after changes in the field.
+"""The hand inputs of a plan: moving one person, re-planning after changes in the field,
+pinning a person's place for every later plan, and accepting the strength advice.
 
-Both check what they name against the operation (an unknown NRP, TPS or category is refused
-with a message naming it) before anything is started.
+Each checks what it names against the operation (an unknown NRP, post, TPS or category is
+refused with a message naming it) before anything is written or started.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from siaga.core.data.model import Category
-from siaga.operations.models import Operation
+from siaga.core.data.model import Category, Force
+from siaga.operations.models import Operation, Person
+from siaga.plans.models import Plan
 
 SLOT_OF_FORCE = {"POLRI": "POLRI", "TNI": "TNI", "LINMAS": "LINMAS", "BRIMOB": "BRIMOB"}
 SLOT_CHOICES = [("", _("sesuai unsur")), *[(s, s) for s in SLOT_OF_FORCE.values()]]
@@ -113,3 +115,99 @@ class ReplanForm(forms.Form):
         if not self.errors and not data.get("absent") and not data.get("categories"):
             raise forms.ValidationError(_("Tidak ada perubahan: isi personel berhalangan atau perubahan kategori."))
         return data
+
+
+STAFF, NOT_DEPLOYED, AT_POST = "STAF", "TIDAK", "POS"  # the pinned_post values the page writes
+PIN_CHOICES = [
+    (AT_POST, _("Tetap di pos ini")),
+    (STAFF, _("Staf (tidak di pos)")),
+    (NOT_DEPLOYED, _("Tidak diturunkan")),
+]
+
+
+class PinForm(forms.Form):
+    """A pin from the plan page: the person stays on their post of this version (or the post
+    named), is held for staff duty, or is not deployed; always with a reason. `value` in the
+    cleaned data is what `Person.pinned_post` takes."""
+
+    person = forms.CharField(label=_("NRP/NIK personel"), max_length=40)
+    choice = forms.ChoiceField(label=_("Keputusan"), choices=PIN_CHOICES, widget=forms.RadioSelect, initial=AT_POST)
+    post = forms.CharField(label=_("Pos (kosongkan: pos saat ini)"), max_length=80, required=False)
+    reason = forms.CharField(label=_("Alasan"), max_length=200)
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean_person(self) -> Person:
+        return _person_of(self.plan.operation, self.cleaned_data["person"])
+
+    def clean_reason(self) -> str:
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if not reason:
+            raise forms.ValidationError(_("Tulis alasan pin."))
+        return reason
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        person = data.get("person")
+        if person is None or "choice" not in data:
+            return data
+        if data["choice"] != AT_POST:
+            data["value"] = data["choice"]
+            return data
+        post = (data.get("post") or "").strip()
+        if post:
+            found = self.plan.posts.filter(code=post).values_list("desa_code", flat=True).first()
+            if found is None:
+                raise forms.ValidationError(
+                    _("Pos %(post)s tidak ada dalam versi ini."), params={"post": post}, code="post"
+                )
+            if person.force == Force.LINMAS and found != person.desa_code:
+                raise forms.ValidationError(_("Linmas hanya bertugas di desanya sendiri."), code="desa")
+        else:
+            row = self.plan.assignments.filter(person_code=person.code).values_list("post__code", flat=True).first()
+            if row is None:
+                raise forms.ValidationError(
+                    _(
+                        "%(who)s tidak bertugas di pos mana pun pada versi ini: isi pos, atau pilih "
+                        "staf atau tidak diturunkan."
+                    ),
+                    params={"who": person},
+                    code="no_post",
+                )
+            post = row
+        data["value"] = post
+        return data
+
+
+class UnpinForm(forms.Form):
+    person = forms.CharField(max_length=40)
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean_person(self) -> Person:
+        person = _person_of(self.plan.operation, self.cleaned_data["person"])
+        if not person.pinned_post:
+            raise forms.ValidationError(_("%(who)s tidak dipin."), params={"who": person})
+        return person
+
+
+def _person_of(operation: Operation, code: str) -> Person:
+    code = code.strip()
+    person = operation.personnel.filter(code=code).first()
+    if person is None:
+        raise forms.ValidationError(_("Personel %(code)s tidak ada dalam operasi ini."), params={"code": code})
+    return person
+
+
+MAX_REINFORCEMENT = 20
+
+
+class ReinforceForm(forms.Form):
+    """The strength advice accepted: this many more Polri on every sangat rawan and khusus TPS
+    post (the operation setting `reinforce_sangat_rawan`)."""
+
+    per_post = forms.IntegerField(label=_("Tambahan Polri per pos"), min_value=1, max_value=MAX_REINFORCEMENT)

@@ -1,6 +1,7 @@
 """What the plan pages show: a version's posts kecamatan > desa > post with who fills each
-slot, its figures, its shortfall, and the difference between two versions, each narrowed to
-what the reader's `Scope` sees. Reads the plan's rows (`siaga.plans.store.plan_rows`)."""
+slot, its figures, its shortfall, its pins, the strength advice and the Linmas roster gaps
+for the KPU/PPS, and the difference between two versions, each narrowed to what the reader's
+`Scope` sees. Reads the plan's rows (`siaga.plans.store.plan_rows`) and its report keys."""
 
 from __future__ import annotations
 
@@ -9,30 +10,54 @@ from typing import Any
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from siaga.accounts.scope import Scope
+from siaga.core.data import pins
 from siaga.operations.models import Operation
 from siaga.plans.models import Plan
-from siaga.plans.services import diff
+from siaga.plans.services import REINFORCE, diff
 from siaga.plans.store import plan_rows
 
 SLOTS = ("POLRI", "TNI", "LINMAS", "BRIMOB")
-KIND_ORDER = {"VILLAGE": 0, "TPS": 1, "RESERVE": 2}
+KIND_ORDER = {"VILLAGE": 0, "TPS": 1, "STANDBY": 2, "RESERVE": 3}
 OPEN_ALL_BELOW = 60  # posts: a page this small shows every desa opened
+ROSTER = "ROSTER"  # a pin line that is a Linmas's TPS in the PPS decree, not a planner's pin
+ROSTER_SHOWN = 200  # roster lines listed (those not held first); a Pemilu has two per TPS
+PIN_PROBLEMS = {
+    "post_gone": gettext_lazy("pos tidak ada lagi"),
+    "absent": gettext_lazy("berhalangan/absen"),
+    "command": gettext_lazy("jabatan komando/staf tidak diturunkan ke pos"),
+    "other_desa": gettext_lazy("Linmas di luar desanya"),
+    "no_place": gettext_lazy("pos sudah penuh"),
+}
 
 
 def roster(operation: Operation) -> dict[str, dict[str, str]]:
-    """NRP/NIK -> code, name, rank, force and unit name: the whole roster in two queries."""
+    """NRP/NIK -> code, name, rank, force, unit name, kecamatan and pin (as the row holds it
+    now): the whole roster in two queries."""
     units = dict(operation.units.order_by().values_list("code", "name"))
-    rows = operation.personnel.order_by().values_list("code", "name", "rank", "force", "unit_code")
+    rows = operation.personnel.order_by().values_list(
+        "code", "name", "rank", "force", "unit_code", "kecamatan_code", "pinned_post", "pin_reason"
+    )
     return {
-        code: {"code": code, "name": name, "rank": rank, "force": force, "unit": units.get(unit, unit)}
-        for code, name, rank, force, unit in rows
+        code: {
+            "code": code,
+            "name": name,
+            "rank": rank,
+            "force": force,
+            "unit": units.get(unit, unit),
+            "kecamatan": kecamatan,
+            "pinned_post": pinned,
+            "pin_reason": reason,
+        }
+        for code, name, rank, force, unit, kecamatan, pinned, reason in rows
     }
 
 
 def _someone(code: str) -> dict[str, str]:
-    return {"code": code, "name": "?", "rank": "", "force": "", "unit": ""}
+    return {"code": code, "name": "?", "rank": "", "force": "", "unit": "", "kecamatan": "", "pinned_post": ""}
 
 
 def _label(person: dict[str, str]) -> SafeString:
@@ -54,7 +79,9 @@ def plan_page(plan: Plan, scope: Scope) -> dict[str, Any]:
     posts = data["posts"]
     visible = {p["id"] for p in posts}
     people = roster(plan.operation)
-    names = dict(plan.operation.regions.order_by().values_list("code", "name"))
+    regions = plan.operation.regions.order_by().values_list("code", "name", "kecamatan_code")
+    names = {code: name for code, name, _kecamatan in regions}
+    kecamatan_of = {code: kecamatan for code, _name, kecamatan in regions}
     filled: dict[tuple[str, str], list[SafeString]] = defaultdict(list)
     for a in data["assignments"]:
         if a["post"] in visible:
@@ -64,8 +91,13 @@ def plan_page(plan: Plan, scope: Scope) -> dict[str, Any]:
         "tree": _tree(posts, filled, missing, names),
         "figures": _figures(data),
         "quality": quality(plan.summary),
-        "shortfall": _shortfall(posts, data["unfilled"], visible, names),
+        "shortfall": _shortfall(
+            posts, data["unfilled"], visible, names, kpu_linmas="linmas_coordination" in plan.extra
+        ),
         "open_all": len(posts) < OPEN_ALL_BELOW,
+        "pins": pin_list(plan, people, scope, visible),
+        "strength": strength_advice(plan) if scope.whole else None,
+        "linmas": _linmas_coordination(plan, scope, names, kecamatan_of),
     }
 
 
@@ -117,10 +149,12 @@ def _tree(
             members = sorted(groups[kec_code][desa_code], key=lambda p: KIND_ORDER.get(p["kind"], 9))
             slots = [s for s in SLOTS if any(p["required"].get(s) for p in members)]
             rows = [_post_row(p, slots, filled, missing) for p in members]
+            kinds = {p["kind"] for p in members}
             desa_list.append(
                 {
                     "code": desa_code,
                     "name": names.get(desa_code, desa_code),
+                    "kinds": "".join(sorted(kinds)) if len(kinds) == 1 else "MIXED",
                     "slots": slots,
                     "posts": rows,
                     "tps": sum(r["tps_count"] for r in rows),
@@ -165,6 +199,7 @@ def _post_row(
     return {
         "id": post["id"],
         "kind": post["kind"],
+        "patrol": post["id"].startswith("PATROL-"),
         "category": post["category"],
         "tps": ", ".join(post["tps"]),
         "tps_count": len(post["tps"]),
@@ -175,15 +210,20 @@ def _post_row(
 
 
 def _shortfall(
-    posts: list[dict[str, Any]], unfilled: list[dict[str, Any]], visible: set[str], names: dict[str, str]
+    posts: list[dict[str, Any]],
+    unfilled: list[dict[str, Any]],
+    visible: set[str],
+    names: dict[str, str],
+    kpu_linmas: bool = False,
 ) -> dict[str, Any]:
     """Empty places by force, kecamatan, desa and category; how many more of each force would
-    fill them; the TPS whose post is below its pattern."""
+    fill them; the TPS whose post is below its pattern. With `kpu_linmas` (the PPS decrees name
+    the Linmas) their empty places are the KPU's coordination list, not the Polres's shortfall."""
     post_by_id = {p["id"]: p for p in posts}
     by: dict[str, Counter[str]] = {k: Counter() for k in ("force", "kecamatan", "desa", "category")}
     below: dict[str, dict[str, int]] = defaultdict(dict)
     for u in unfilled:
-        if u["post"] not in visible:
+        if u["post"] not in visible or (kpu_linmas and u["slot"] == "LINMAS"):
             continue
         post = post_by_id[u["post"]]
         by["force"][u["slot"]] += u["count"]
@@ -206,6 +246,133 @@ def _shortfall(
     }
 
 
+# ---------------------------------------------------------------- pins, strength, Linmas roster
+
+
+def pin_words(value: str, kind: str = "") -> str:
+    """What a pin decides, in the reader's words: from the plan's pin line (`kind`) or from a
+    `pinned_post` value alone."""
+    if kind == ROSTER:
+        return _("SK PPS: TPS %(tps)s") % {"tps": value}
+    parsed = pins.parse(value)
+    kind = kind or (parsed.kind if parsed is not None else "")
+    if kind == pins.STAFF:
+        return _("staf (tidak di pos)")
+    if kind == pins.NOT_DEPLOYED:
+        return _("tidak diturunkan")
+    return _("pos %(post)s") % {"post": value}
+
+
+def pin_state(line: dict[str, Any]) -> str:
+    """Whether a plan's pin line held, and if not why, in plain words."""
+    if line.get("held"):
+        post = line.get("post")
+        return _("berlaku di %(post)s") % {"post": post} if post else _("berlaku")
+    problem = str(line.get("problem", ""))
+    return _("tidak berlaku: %(why)s") % {"why": PIN_PROBLEMS.get(problem, problem or "?")}
+
+
+def pin_list(plan: Plan, people: dict[str, dict[str, str]], scope: Scope, visible: set[str]) -> dict[str, Any]:
+    """The planner's pins of this version (plan key "pins"), each with whether it held, beside
+    the pins set or lifted on the personnel rows since (they take effect at the next plan or
+    re-plan); and apart, the Linmas of the PPS decree (kind ROSTER). A sector chief sees the
+    pins of the people of their kecamatan and of the posts they see."""
+    lines = plan.extra.get("pins", [])
+    version = {line["person"]: line for line in lines if line.get("kind") != ROSTER}
+    now = {code: p for code, p in people.items() if p["pinned_post"]}
+
+    def seen(code: str, line: dict[str, Any] | None) -> bool:
+        person = people.get(code)
+        mine = person is not None and scope.sees_kecamatan(person["kecamatan"])
+        return scope.whole or mine or (line is not None and line.get("post") in visible)
+
+    rows = []
+    for code in sorted(version.keys() | now.keys()):
+        line, person = version.get(code), people.get(code) or _someone(code)
+        if not seen(code, line):
+            continue
+        row: dict[str, Any] = {"person": person, "pinned": code in now}
+        if line is not None and code in now and now[code]["pinned_post"] == line["pin"]:
+            held = bool(line.get("held"))
+            row |= {"what": pin_words(str(line["pin"]), str(line.get("kind", ""))), "reason": line.get("reason", "")}
+            row |= {"state": "held" if held else "not_held", "note": pin_state(line)}
+        elif code in now:
+            row |= {"what": pin_words(person["pinned_post"]), "reason": person["pin_reason"], "state": "pending"}
+            row["note"] = _("baru: berlaku pada perencanaan atau susun ulang berikutnya")
+        else:
+            assert line is not None
+            row |= {"what": pin_words(str(line["pin"]), str(line.get("kind", ""))), "reason": line.get("reason", "")}
+            row |= {"state": "lifted", "note": _("dilepas: tidak berlaku lagi mulai perencanaan berikutnya")}
+        rows.append(row)
+    roster_lines: list[dict[str, Any]] = [
+        {
+            "person": people.get(line["person"]) or _someone(line["person"]),
+            "what": pin_words(str(line["pin"]), ROSTER),
+            "held": bool(line.get("held")),
+            "note": pin_state(line),
+        }
+        for line in lines
+        if line.get("kind") == ROSTER and seen(line["person"], line)
+    ]
+    roster_lines.sort(key=lambda r: (r["held"], r["person"]["code"]))
+    return {
+        "rows": rows,
+        "roster": roster_lines[:ROSTER_SHOWN],
+        "roster_more": max(len(roster_lines) - ROSTER_SHOWN, 0),
+        "roster_held": sum(1 for r in roster_lines if r["held"]),
+        "roster_not_held": sum(1 for r in roster_lines if not r["held"]),
+    }
+
+
+def strength_advice(plan: Plan) -> dict[str, Any] | None:
+    """The plan's strength report (plan key "strength") when it has advice to give: the pattern
+    gives every category the same strength while Polri stay idle. What the advice offers: the
+    idle Polri as `per_post` more on each sangat rawan and khusus TPS post, and the stronger
+    preset by name when there is one."""
+    strength = plan.extra.get("strength")
+    if not strength:
+        return None
+    idle = {force: int(n) for force, n in dict(strength.get("idle", {})).items()}
+    if not (strength.get("uniform") and idle.get("POLRI")):
+        return None
+    per_post, posts = int(strength.get(REINFORCE) or 0), int(strength.get("sangat_rawan_posts") or 0)
+    return {
+        "idle_polri": idle["POLRI"],
+        "idle_total": sum(idle.values()),
+        "per_post": per_post,
+        "posts": posts,
+        "total": per_post * posts,
+        "preset": str(strength.get("stronger_pattern") or ""),
+        "current": int(plan.operation.config.get(REINFORCE) or 0),
+    }
+
+
+def _linmas_coordination(
+    plan: Plan, scope: Scope, names: dict[str, str], kecamatan_of: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The TPS whose Linmas roster in the PPS decree is short of the pattern (plan key
+    "linmas_coordination"): a list for the KPU/PPS, by desa; not the Polres's shortfall."""
+    rows = []
+    for line in plan.extra.get("linmas_coordination", []):
+        desa = str(line.get("desa_code", ""))
+        if not scope.sees_kecamatan(kecamatan_of.get(desa, "")):
+            continue
+        needed, named = int(line.get("needed", 0)), int(line.get("named", 0))
+        rows.append(
+            {
+                "desa": names.get(desa, desa),
+                "desa_code": desa,
+                "post": line.get("post", ""),
+                "tps": ", ".join(line.get("tps", [])),
+                "needed": needed,
+                "named": named,
+                "missing": max(needed - named, 0),
+            }
+        )
+    rows.sort(key=lambda r: (r["desa"], r["tps"]))
+    return rows
+
+
 def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
     """`diff` with names: who moved from which post and slot to which, as the user may see it."""
     changes = diff(old, new)
@@ -221,11 +388,27 @@ def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
         for code, before, after in changes["moved"]
         if seen(before and before[0]) or seen(after and after[0])
     ]
+
+    def pin_row(change: dict[str, Any]) -> dict[str, Any] | None:
+        person = people.get(change["person"]) or _someone(change["person"])
+        lines = [line for line in (change["before"], change["after"]) if line is not None]
+        if not (scope.sees_kecamatan(person["kecamatan"]) or any(seen(line.get("post")) for line in lines)):
+            return None
+
+        def told(line: dict[str, Any] | None) -> dict[str, str] | None:
+            if line is None:
+                return None
+            return {"what": pin_words(str(line["pin"]), str(line.get("kind", ""))), "state": pin_state(line)}
+
+        return {"person": person, "before": told(change["before"]), "after": told(change["after"])}
+
+    pin_changes = {key: [row for row in map(pin_row, rows) if row is not None] for key, rows in changes["pins"].items()}
     return {
         "moved": moved,
         "posts_added": [p for p in changes["posts_added"] if seen(p)],
         "posts_removed": [p for p in changes["posts_removed"] if seen(p)],
         "summary": changes["summary"] if scope.whole else _sector_summary(old, new, scope),
+        "pins": pin_changes,
     }
 
 

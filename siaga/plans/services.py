@@ -32,6 +32,7 @@ from siaga.plans.models import Plan, PlanJob
 from siaga.plans.store import core_plan, save_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REINFORCE = "reinforce_sangat_rawan"  # the operation setting the strength advice sets
 
 
 class PlanError(ValueError):
@@ -111,7 +112,8 @@ def run_job(job_id: int) -> None:
 
 def _note(job: PlanJob) -> str:
     if job.kind != "replan":
-        return "Perencanaan"
+        per_post = job.params.get(REINFORCE)
+        return f"Perencanaan: +{per_post} Polri per pos TPS sangat rawan" if per_post else "Perencanaan"
     absent = len(job.params.get("absent", []))
     changed = len(job.params.get("categories", {}))
     return f"Susun ulang: {absent} tidak hadir, {changed} kategori berubah"
@@ -134,6 +136,27 @@ def reassign(plan: Plan, person: str, post: str | None, slot: str | None, user: 
     after = _assignment_of(new, person)
     record(request, "reassign", "plan", str(new.pk), operation_id=plan.operation_id, before=before, after=after)
     return new
+
+
+@transaction.atomic
+def reinforce(operation: Operation, per_post: int, user: Any, request: Any = None) -> PlanJob:
+    """Accept the strength advice: every sangat rawan and khusus TPS post gets `per_post` more
+    Polri from now on (the operation setting, audited), and a new plan is started with it."""
+    Operation.objects.select_for_update().filter(pk=operation.pk).first()
+    operation.refresh_from_db(fields=["config"])
+    before = operation.config.get(REINFORCE, 0)
+    operation.config = {**operation.config, REINFORCE: per_post}
+    operation.save(update_fields=["config"])
+    record(
+        request,
+        "edit",
+        "operation",
+        str(operation.pk),
+        operation_id=operation.pk,
+        before={REINFORCE: before},
+        after={REINFORCE: per_post},
+    )
+    return start_job(operation, user, params={REINFORCE: per_post}, request=request)
 
 
 def _assignment_of(plan: Plan, person: str) -> dict[str, Any] | None:
@@ -203,7 +226,25 @@ def diff(old: Plan, new: Plan) -> dict[str, Any]:
         "posts_added": sorted(new_posts - old_posts),
         "posts_removed": sorted(old_posts - new_posts),
         "summary": [(k, old.summary.get(k), new.summary.get(k)) for k in figures],
+        "pins": pin_changes(old.extra.get("pins", []), new.extra.get("pins", [])),
     }
+
+
+def pin_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The pins (plan file key "pins") of two versions compared, by person: `added` (a pin the
+    old version did not have, or had with another value: `before` is that line), `removed`, and
+    `stopped` (the same pin, held before and not held now)."""
+    before = {line["person"]: line for line in old}
+    after = {line["person"]: line for line in new}
+    added, stopped = [], []
+    for person in sorted(after):
+        line, was = after[person], before.get(person)
+        if was is None or (was["pin"], was["kind"]) != (line["pin"], line["kind"]):
+            added.append({"person": person, "before": was, "after": line})
+        elif was.get("held") and not line.get("held"):
+            stopped.append({"person": person, "before": was, "after": line})
+    removed = [{"person": p, "before": before[p], "after": None} for p in sorted(before.keys() - after.keys())]
+    return {"added": added, "removed": removed, "stopped": stopped}
 
 
 def versions(operation: Operation) -> QuerySet[Plan]:

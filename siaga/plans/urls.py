@@ -13,5 +13,8 @@ urlpatterns = [
     path("<int:pk>/approve/", views.approve, name="plan_approve"),
     path("<int:pk>/publish/", views.publish, name="plan_publish"),
     path("<int:pk>/replan/", views.replan, name="plan_replan"),
+    path("<int:pk>/pin/", views.pin, name="plan_pin"),
+    path("<int:pk>/unpin/", views.unpin, name="plan_unpin"),
+    path("<int:pk>/reinforce/", views.reinforce, name="plan_reinforce"),
     path("<int:pk>/diff/<int:other>/", views.diff, name="plan_diff"),
 ]

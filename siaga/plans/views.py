@@ -1,6 +1,6 @@
 """Plan pages: the versions of an operation's plan, computing one in the background, a plan
-with its checker verdict and who stands where, hand edits, re-planning, approval, publication,
-the difference between two versions and the plan file.
+with its checker verdict and who stands where, hand edits, pins, re-planning, the strength
+advice, approval, publication, the difference between two versions and the plan file.
 
 Views are thin: permissions through `siaga.accounts.roles`, work in `siaga.plans.services`.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -22,9 +23,10 @@ from django.views.decorators.http import require_POST
 from siaga.accounts.roles import can, require
 from siaga.accounts.scope import Scope
 from siaga.audit.log import record
+from siaga.operations.services import pin_person
 from siaga.operations.views import operation_for
 from siaga.plans import pages, services, store
-from siaga.plans.forms import ReassignForm, ReplanForm
+from siaga.plans.forms import PinForm, ReassignForm, ReinforceForm, ReplanForm, UnpinForm
 from siaga.plans.models import Plan, PlanJob
 
 FIGURE_LABELS = {
@@ -136,6 +138,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
     scope = Scope.of(request.user)
     _log_roster_read(request, plan)
+    page = pages.plan_page(plan, scope)
+    strength = page["strength"]
     context = {
         "operation": plan.operation,
         "plan": plan,
@@ -144,9 +148,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "warnings": plan.extra.get("warnings", []),
         "reserve": plan.extra.get("reserve", {}),
         "replanned": plan.extra.get("replan"),
-        "page": pages.plan_page(plan, scope),
+        "page": page,
         "reassign_form": ReassignForm(operation=plan.operation),
         "replan_form": ReplanForm(operation=plan.operation),
+        "pin_form": PinForm(prefix="pin", plan=plan),
+        "reinforce_form": ReinforceForm(initial={"per_post": strength["per_post"]}) if strength else None,
         "post_ids": list(plan.posts.values_list("code", flat=True)) if can(request.user, "plan") else [],
     }
     return render(request, "plans/detail.html", context)
@@ -213,6 +219,66 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
         _("Versi %(v)s dibuat: %(who)s ke %(where)s.") % {"v": new.version, "who": data["person"], "where": where},
     )
     return redirect("plan_detail", new.pk)
+
+
+@require_POST
+def pin(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pin a person from the plan page: written on their personnel row, kept by every later
+    plan and re-plan (this version stays as it is)."""
+    plan = plan_for(request, pk)
+    require(request.user, "plan")
+    form = PinForm(request.POST, prefix="pin", plan=plan)
+    if form.is_valid():
+        person, value = form.cleaned_data["person"], form.cleaned_data["value"]
+        pin_person(person, value, form.cleaned_data["reason"], request)
+        messages.success(
+            request,
+            _("Pin disimpan: %(who)s, %(what)s. Perencanaan berikutnya dan setiap susun ulang mempertahankannya.")
+            % {"who": person, "what": pages.pin_words(value)},
+        )
+    else:
+        _refuse(request, form)
+    return redirect(reverse("plan_detail", args=[plan.pk]) + "#pins")
+
+
+@require_POST
+def unpin(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_for(request, pk)
+    require(request.user, "plan")
+    form = UnpinForm(request.POST, plan=plan)
+    if form.is_valid():
+        person = form.cleaned_data["person"]
+        pin_person(person, "", "", request)
+        messages.success(
+            request, _("Pin %(who)s dilepas mulai perencanaan atau susun ulang berikutnya.") % {"who": person}
+        )
+    else:
+        _refuse(request, form)
+    return redirect(reverse("plan_detail", args=[plan.pk]) + "#pins")
+
+
+@require_POST
+def reinforce(request: HttpRequest, pk: int) -> HttpResponse:
+    """The strength advice accepted: the operation's sangat rawan TPS posts get more Polri,
+    and a new plan is started with it."""
+    plan = plan_for(request, pk)
+    require(request.user, "plan")
+    form = ReinforceForm(request.POST)
+    if not form.is_valid():
+        _refuse(request, form)
+        return redirect(reverse("plan_detail", args=[plan.pk]) + "#strength")
+    running = services.active_job(plan.operation)
+    if running is not None:
+        messages.info(request, _("Perencanaan untuk operasi ini sedang berjalan."))
+        return redirect("job_status", running.pk)
+    per_post = form.cleaned_data["per_post"]
+    job = services.reinforce(plan.operation, per_post, request.user, request)
+    messages.success(
+        request,
+        _("Disimpan: +%(n)s Polri per pos TPS sangat rawan dan khusus. Rencana baru disusun dengan pengaturan ini.")
+        % {"n": per_post},
+    )
+    return redirect("job_status", job.pk)
 
 
 @require_POST
@@ -283,7 +349,7 @@ def _log_roster_read(request: HttpRequest, plan: Plan) -> None:
         record(request, "read_roster", "plan", str(plan.pk), operation_id=plan.operation_id)
 
 
-def _refuse(request: HttpRequest, form: ReassignForm | ReplanForm) -> None:
+def _refuse(request: HttpRequest, form: forms.Form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:

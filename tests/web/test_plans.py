@@ -17,7 +17,7 @@ from siaga.plans.models import Plan, PlanJob
 from siaga.plans.store import plan_file
 from tests.web.conftest import OTHER_SECTOR, SECTOR, client_for, copy_plan
 
-POST_ROW = re.compile(r'<tr id="((?:TPS|VILLAGE|RESERVE)-[^"]+)"')
+POST_ROW = re.compile(r'<tr id="((?:TPS|VILLAGE|RESERVE|STANDBY|PATROL)-[^"]+)"')
 
 
 @pytest.fixture(autouse=True)
