@@ -95,7 +95,7 @@ def plan_page(plan: Plan, scope: Scope) -> dict[str, Any]:
             posts, data["unfilled"], visible, names, kpu_linmas="linmas_coordination" in plan.extra
         ),
         "open_all": len(posts) < OPEN_ALL_BELOW,
-        "pins": pin_list(plan, people, scope, visible),
+        "pins": pin_list(plan, people, scope, visible, names),
         "strength": strength_advice(plan) if scope.whole else None,
         "linmas": _linmas_coordination(plan, scope, names, kecamatan_of),
     }
@@ -249,9 +249,9 @@ def _shortfall(
 # ---------------------------------------------------------------- pins, strength, Linmas roster
 
 
-def pin_words(value: str, kind: str = "") -> str:
+def pin_words(value: str, kind: str = "", names: dict[str, str] | None = None) -> str:
     """What a pin decides, in the reader's words: from the plan's pin line (`kind`) or from a
-    `pinned_post` value alone."""
+    `pinned_post` value alone; a balai desa post by its desa's name when `names` has it."""
     if kind == ROSTER:
         return _("SK PPS: TPS %(tps)s") % {"tps": value}
     parsed = pins.parse(value)
@@ -260,7 +260,12 @@ def pin_words(value: str, kind: str = "") -> str:
         return _("staf (tidak di pos)")
     if kind == pins.NOT_DEPLOYED:
         return _("tidak diturunkan")
-    return _("pos %(post)s") % {"post": value}
+    desa = value.removeprefix("VILLAGE-")
+    if names and desa in names:
+        return _("balai desa %(desa)s") % {"desa": names[desa]}
+    if pins.is_post_id(value) or value.startswith("PATROL-"):
+        return _("pos %(post)s") % {"post": value}
+    return _("TPS %(tps)s") % {"tps": value}
 
 
 def pin_state(line: dict[str, Any]) -> str:
@@ -272,7 +277,9 @@ def pin_state(line: dict[str, Any]) -> str:
     return _("tidak berlaku: %(why)s") % {"why": PIN_PROBLEMS.get(problem, problem or "?")}
 
 
-def pin_list(plan: Plan, people: dict[str, dict[str, str]], scope: Scope, visible: set[str]) -> dict[str, Any]:
+def pin_list(
+    plan: Plan, people: dict[str, dict[str, str]], scope: Scope, visible: set[str], names: dict[str, str]
+) -> dict[str, Any]:
     """The planner's pins of this version (plan key "pins"), each with whether it held, beside
     the pins set or lifted on the personnel rows since (they take effect at the next plan or
     re-plan); and apart, the Linmas of the PPS decree (kind ROSTER). A sector chief sees the
@@ -294,14 +301,21 @@ def pin_list(plan: Plan, people: dict[str, dict[str, str]], scope: Scope, visibl
         row: dict[str, Any] = {"person": person, "pinned": code in now}
         if line is not None and code in now and now[code]["pinned_post"] == line["pin"]:
             held = bool(line.get("held"))
-            row |= {"what": pin_words(str(line["pin"]), str(line.get("kind", ""))), "reason": line.get("reason", "")}
+            row |= {
+                "what": pin_words(str(line["pin"]), str(line.get("kind", "")), names),
+                "reason": line.get("reason") or "",
+            }
             row |= {"state": "held" if held else "not_held", "note": pin_state(line)}
         elif code in now:
-            row |= {"what": pin_words(person["pinned_post"]), "reason": person["pin_reason"], "state": "pending"}
+            row |= {"what": pin_words(person["pinned_post"], "", names), "reason": person["pin_reason"]}
+            row["state"] = "pending"
             row["note"] = _("baru: berlaku pada perencanaan atau susun ulang berikutnya")
         else:
             assert line is not None
-            row |= {"what": pin_words(str(line["pin"]), str(line.get("kind", ""))), "reason": line.get("reason", "")}
+            row |= {
+                "what": pin_words(str(line["pin"]), str(line.get("kind", "")), names),
+                "reason": line.get("reason") or "",
+            }
             row |= {"state": "lifted", "note": _("dilepas: tidak berlaku lagi mulai perencanaan berikutnya")}
         rows.append(row)
     roster_lines: list[dict[str, Any]] = [
@@ -383,6 +397,7 @@ def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
         return post is not None and scope.sees_kecamatan(kecamatan.get(post, ""))
 
     people = roster(new.operation)
+    names = dict(new.operation.regions.order_by().values_list("code", "name"))
     moved = [
         {"person": people.get(code) or _someone(code), "before": before, "after": after}
         for code, before, after in changes["moved"]
@@ -398,7 +413,7 @@ def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
         def told(line: dict[str, Any] | None) -> dict[str, str] | None:
             if line is None:
                 return None
-            return {"what": pin_words(str(line["pin"]), str(line.get("kind", ""))), "state": pin_state(line)}
+            return {"what": pin_words(str(line["pin"]), str(line.get("kind", "")), names), "state": pin_state(line)}
 
         return {"person": person, "before": told(change["before"]), "after": told(change["after"])}
 

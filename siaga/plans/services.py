@@ -230,6 +230,12 @@ def diff(old: Plan, new: Plan) -> dict[str, Any]:
     }
 
 
+def desa_names(operation: Operation, *codes: str) -> dict[str, str]:
+    """Desa code -> name for these codes (a balai desa post id names its desa)."""
+    wanted = [c.removeprefix("VILLAGE-") for c in codes]
+    return dict(operation.regions.filter(code__in=wanted).values_list("code", "name"))
+
+
 def pin_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """The pins (plan file key "pins") of two versions compared, by person: `added` (a pin the
     old version did not have, or had with another value: `before` is that line), `removed`, and

@@ -234,7 +234,7 @@ def pin(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("Pin disimpan: %(who)s, %(what)s. Perencanaan berikutnya dan setiap susun ulang mempertahankannya.")
-            % {"who": person, "what": pages.pin_words(value)},
+            % {"who": person, "what": pages.pin_words(value, "", services.desa_names(plan.operation, value))},
         )
     else:
         _refuse(request, form)

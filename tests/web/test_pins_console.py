@@ -344,3 +344,11 @@ def test_it_offers_the_planners_own_advice_and_the_new_plan_is_stronger(as_plann
     assert count == advice["sangat_rawan_posts"]
     assert polri_on_reinforced_posts(new) == (count, before + per_post * count)
     assert new.violations == [] and new.summary["idle"] < plan.summary["idle"]
+
+
+def test_it_names_a_balai_desa_pin_by_its_desa(as_planner, operation, plan):
+    guard = next(a for a in plan_file(plan)["assignments"] if a["post"].startswith("VILLAGE-") and a["slot"] == "POLRI")
+    response = pin(as_planner, plan, guard["person"], "POS", "Jaga balai desa")
+    desa = operation.regions.get(code=guard["post"].removeprefix("VILLAGE-")).name
+    assert f"balai desa {desa}" in said(response)
+    assert f"balai desa {desa}" in section(page(as_planner, f"/plans/{plan.pk}/"), "pin-list")
