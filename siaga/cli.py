@@ -473,6 +473,10 @@ def orders_command(
             help="Kunci tanda tangan QR kartu; dibuat bila belum ada. / Card signing key; created when missing.",
         ),
     ] = CARD_KEY,
+    konsep: Annotated[
+        bool,
+        typer.Option("--konsep", help="Tanda air KONSEP di tiap halaman Sprin. / A draft: KONSEP on every page."),
+    ] = False,
     weights: WeightsOption = None,
     lang: Lang = "id",
 ) -> None:
@@ -488,7 +492,9 @@ def orders_command(
         raise typer.Exit(2) from None
     start = time.perf_counter()
     try:
-        written = orders.write(scenario, result, out_dir, key, kecamatan or "", model=load_model(weights, scenario))
+        written = orders.write(
+            scenario, result, out_dir, key, kecamatan or "", model=load_model(weights, scenario), draft=konsep
+        )
     except orders.InvalidPlan as exc:
         err.print(
             "[bold red]The plan fails the independent checker: no orders are printed from it.[/]"

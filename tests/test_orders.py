@@ -91,10 +91,14 @@ def annex(written):
 def test_it_lists_every_assigned_person_and_every_tps_in_the_annex(scenario, demo_plan, annex):
     persons = {p.id: p for p in scenario.personnel}
     assert len(demo_plan.assignments) == 630
-    missing = [a.person for a in demo_plan.assignments if a.person not in annex]
+    commanded = [a.person for a in demo_plan.assignments if persons[a.person].force in (Force.POLRI, Force.BRIMOB)]
+    missing = [nrp for nrp in commanded if nrp not in annex]  # the coordinated forces are listed by name
     missing += [persons[a.person].name for a in demo_plan.assignments if persons[a.person].name not in annex]
-    missing += [t.id for t in scenario.tps if t.id not in annex]
-    assert missing == []
+    names = ploting.post_names(scenario, demo_plan.posts)
+    text = " ".join(annex.split())
+    missing += [names[p.id] for p in demo_plan.posts if names[p.id] not in text]
+    covered = {t for p in demo_plan.posts for t in p.tps}
+    assert missing == [] and covered == {t.id for t in scenario.tps}
 
 
 def test_it_writes_the_grand_total_in_the_seeds_words(annex):
@@ -103,7 +107,7 @@ def test_it_writes_the_grand_total_in_the_seeds_words(annex):
 
 
 def test_it_writes_the_letter_of_the_kapolres(scenario, written):
-    letter = " ".join(pdf_text(written.directory / orders.SPRIN, 1, 1).split())
+    letter = " ".join(pdf_text(written.directory / orders.SPRIN, 1, 2).split())
     kapolres = next(p for p in scenario.personnel if p.position == "Kapolres")
     assert kapolres.rank == "AKBP"
     for words in (
@@ -137,12 +141,12 @@ def test_it_renders_page_one_as_something_to_read(written, tmp_path):
 
 def test_it_lists_the_recap_of_force_by_kecamatan(annex):
     text = " ".join(annex.split())
-    assert "Rekapitulasi kekuatan per kecamatan" in text
+    assert "Rekapitulasi kekuatan gabungan per kecamatan" in text
     for kecamatan in ("Kraton", "Pohjentrek", "Gondangwetan", "Grati", "Nguling", "Lekok", "Rejoso"):
         assert f"KECAMATAN {kecamatan.upper()}" in text
 
 
-def test_it_makes_the_highest_rank_the_ketua_pos_of_every_post(demo_plan, scenario):
+def test_it_makes_the_highest_polri_rank_the_ketua_pos_of_every_post(demo_plan, scenario):
     level = {rank: i for i, rank in enumerate(POLRI_LADDER)} | {
         tni: POLRI_LADDER.index(polri) for tni, polri in TNI_EQUIVALENT.items()
     }
@@ -154,6 +158,8 @@ def test_it_makes_the_highest_rank_the_ketua_pos_of_every_post(demo_plan, scenar
     checked = 0
     for block in (b for k in plot.kecamatan for d in k.desa for b in d.posts):
         ranked = [p for p in members[block.post.id] if p.rank]
+        polri = [p for p in ranked if p.force in (Force.POLRI, Force.BRIMOB)]
+        ranked = polri or ranked  # the Sprin commands the Polri: a TNI sergeant does not lead their post
         assert block.ketua is not None
         assert level[block.ketua.rank] == max(level[p.rank] for p in ranked)
         assert all(r.ketua == f"{block.ketua.rank} {block.ketua.name}" for r in block.rows)
@@ -181,14 +187,14 @@ def test_it_signs_the_sprin_by_the_kapolres_position_not_the_highest_rank(scenar
     kombes = dataclasses.replace(scenario.personnel[1], id="60010001", name="Kombes Tamu", rank="KOMBES", position="")
     outranked = dataclasses.replace(scenario, personnel=(*scenario.personnel, kombes))
     done = orders.write(outranked, plan(outranked), tmp_path, KEY)
-    letter = " ".join(pdf_text(done.directory / orders.SPRIN, 1, 1).split())
+    letter = " ".join(pdf_text(done.directory / orders.SPRIN, 1, 2).split())
     kapolres = next(p for p in scenario.personnel if p.position == "Kapolres")
     assert f"{kapolres.name} AKBP NRP {kapolres.id}" in letter
     assert "Kombes Tamu" not in letter
 
 
 def test_it_lists_the_organisation_in_its_own_annex(scenario, written):
-    annex = " ".join(pdf_text(written.directory / orders.SPRIN, 2, 3).split())
+    annex = " ".join(pdf_text(written.directory / orders.SPRIN, 2, 4).split())
     assert "SUSUNAN ORGANISASI OPERASI" in annex
     by_position = {p.position: p for p in scenario.personnel if p.position}
     for role, position in (
@@ -234,12 +240,13 @@ def test_it_lists_unfilled_slots_so_a_gap_is_never_mistaken_for_a_plan(scenario,
     text = " ".join(pdf_text(tmp_path / orders.SPRIN).split())
     missing = sum(u.count for u in thin.unfilled)
     assert f"PERHATIAN: {missing} slot belum terisi" in text
-    assert all(u.post in text for u in thin.unfilled)
+    names = ploting.post_names(short, thin.posts)
+    assert all(names[u.post] in text for u in thin.unfilled)
     assert text.count("BELUM TERISI:") == len(thin.unfilled)
     summary = load_workbook(tmp_path / orders.WORKBOOK)["Ringkasan"]
     values = [row for row in summary.iter_rows(values_only=True)]
     assert ("Slot kosong", missing) in [row[:2] for row in values]
-    assert {u.post for u in thin.unfilled} <= {row[2] for row in values}
+    assert {names[u.post] for u in thin.unfilled} <= {row[2] for row in values}
     assert done.ploting.unfilled == missing
 
 

@@ -378,19 +378,21 @@ def _personnel(rng: random.Random, units: list[Unit], tps: list[Tps]) -> list[Pe
 
 
 # Positions by unit kind, given in rank order to the unit's senior members (the first member of
-# each rank in the lists above): the Polres's command and staff (DOCTRINE.md section 9), each
-# Polsek's AKP its Kapolsek, each Koramil's captain its Danramil. Everyone else is field strength.
+# each rank in the lists above): the Polres's command and staff (DOCTRINE.md section 9, with a
+# head for each satgas by positions.SATGAS), each Polsek's AKP its Kapolsek, each Koramil's
+# captain its Danramil. Everyone else is field strength.
 POLRES_POSITIONS = (
     ("AKBP", "Kapolres"),
     ("KOMPOL", "Wakapolres"),
     ("KOMPOL", "Kabag Ops"),
-    ("KOMPOL", "Kabag Ren"),
+    ("KOMPOL", "Kabag Log"),
     ("AKP", "Kasat Samapta"),
     ("AKP", "Kasat Reskrim"),
     ("AKP", "Kasat Intelkam"),
     ("AKP", "Kasat Lantas"),
     ("AKP", "Kasat Binmas"),
     ("AKP", "Kasat Narkoba"),
+    ("IPTU", "Kasi Humas"),
     ("IPDA", "Staf Posko"),
     ("IPDA", "Staf Posko"),
 )

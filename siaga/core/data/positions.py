@@ -9,6 +9,12 @@ added for the same reason: they control their sector, they do not stand at one T
 A person's `position` is free text; a blank position is field strength. A position is
 command or staff when, lower-cased with spaces removed, it starts with one of
 `COMMAND_POSITIONS` ("Kasat Reskrim", "KAPOLSEK KRATON", "Staf Posko" all match).
+
+The satgas (task forces) of the organisation are the ones DOCTRINE.md section 9 names for
+Mantap Brata 2023-24 (keadilan.net; the TFG at Polres Subulussalam): Preemtif, Preventif (Pam
+TPS under it), Kamseltibcarlantas, Gakkum, Humas, Banops. No source says which Kasat leads
+which satgas: `SATGAS` is Siaga's default mapping, from what each Kasat commands in peacetime.
+A position that names the satgas ("Kasatgas Gakkum") always wins over that default.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ COMMAND_POSITIONS: tuple[str, ...] = (
     "wakapolres",  # Wakil
     "kabag",  # Kabag Ops (Kaops) and the Polres's other Kabag (staff)
     "kasat",  # Kasat Samapta, Reskrim, Intelkam, Lantas, ...; a Kasatgas too
+    "kasi",  # Kasi Humas, Kasi Propam, Kasi Log ...: the Polres's section heads (staff)
     "kapolsek",  # Padal of the kecamatan
     "posko",  # Posko staff
     "stafposko",
@@ -108,6 +115,67 @@ def padal_by_kecamatan(scenario: Scenario) -> dict[str, Person]:
         if office.role == PADAL and office.kecamatan_code:
             out.setdefault(office.kecamatan_code, office.person)
     return out
+
+
+@dataclass(frozen=True)
+class Satgas:
+    """A satgas of the organisation and the positions that lead it by default, in order of
+    preference (keys as in COMMAND_POSITIONS: lower case, no spaces, matched as prefixes)."""
+
+    code: str
+    name: str  # "Preventif": the annex writes "Kasatgas Preventif"
+    default_positions: tuple[str, ...]
+    note: str = ""  # what comes under it, for the annex
+
+
+# Siaga's default mapping (no doctrine source: see the module docstring). Binmas speaks to the
+# community before the day, Samapta patrols and guards, Lantas runs the roads, Reskrim
+# investigates, the Kasi Humas speaks to the press, the Kabag Log equips the operation.
+SATGAS: tuple[Satgas, ...] = (
+    Satgas("PREEMTIF", "Preemtif", ("kasatbinmas", "kasatintelkam")),
+    Satgas("PREVENTIF", "Preventif", ("kasatsamapta", "kasatsabhara"), "Pam TPS"),
+    Satgas("KAMSELTIBCARLANTAS", "Kamseltibcarlantas", ("kasatlantas",)),
+    Satgas("GAKKUM", "Gakkum", ("kasatreskrim",)),
+    Satgas("HUMAS", "Humas", ("kasihumas", "kasubbaghumas")),
+    Satgas("BANOPS", "Banops", ("kabaglog", "kasilog", "kasubbaglog")),
+)
+
+
+def kasatgas(scenario: Scenario, units: set[str] | None = None) -> tuple[tuple[Satgas, Person | None], ...]:
+    """Each satgas with its Kasatgas, or None when nobody holds a position that leads it.
+
+    A position naming the satgas ("Kasatgas Humas") comes first, then `Satgas.default_positions`
+    in order. Only Polri command and staff are considered, among the members of `units` first
+    when given; a person leads one satgas at most, and never while being Penanggung jawab,
+    Wakil, Kaops or a Padal."""
+    staff = [o.person for o in organisation(scenario) if o.role == STAF]
+    if units is not None:
+        staff = [p for p in staff if p.unit_code in units] + [p for p in staff if p.unit_code not in units]
+    taken: set[str] = set()
+    out = []
+    for satgas in SATGAS:
+        wanted = (f"kasatgas{_key(satgas.name)}", *satgas.default_positions)
+        found = next(
+            (p for prefix in wanted for p in staff if p.id not in taken and _key(p.position).startswith(prefix)),
+            None,
+        )
+        if found is not None:
+            taken.add(found.id)
+        out.append((satgas, found))
+    return tuple(out)
+
+
+def holding(scenario: Scenario, position: str, units: set[str] | None = None) -> Person | None:
+    """The person whose position is `position` (case and spaces ignored; an exact match before a
+    prefix: "Wakapolres" finds "WAKAPOLRES" before "Wakapolres (Plh)"), among the members of
+    `units` first when given; None when nobody holds it."""
+    key = _key(position)
+    if not key:
+        return None
+    people = [p for p in scenario.personnel if p.position and _key(p.position).startswith(key)]
+    if units is not None:
+        people = [p for p in people if p.unit_code in units] + [p for p in people if p.unit_code not in units]
+    return next((p for p in people if _key(p.position) == key), people[0] if people else None)
 
 
 def report(scenario: Scenario) -> list[dict[str, str]]:

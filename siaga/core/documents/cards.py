@@ -45,7 +45,8 @@ class Card:
     id_label: str  # NRP (Polri, TNI), NIP (Satpol PP) or NIK (Linmas)
     unit: str
     task: str
-    post_id: str
+    post_id: str  # internal, in the token only
+    post_name: str  # what the card prints (ploting.post_names)
     tps: str  # "TPS 3" or "TPS 1, 2"
     desa: str
     kecamatan: str
@@ -90,6 +91,7 @@ def build(scenario: Scenario, plan: Plan, ploting: Ploting, key: bytes) -> list[
                 unit=row.unit,
                 task=row.task,
                 post_id=row.post_id,
+                post_name=row.post_name,
                 tps=f"TPS {row.tps_short}" if row.tps_numbers else "-",
                 desa=row.desa,
                 kecamatan=row.kecamatan,
@@ -146,7 +148,8 @@ def _lines(text: str, width: float, size: float, bold: bool = False, most: int =
 def draw_card(page: pdf.Page, x: float, y: float, w: float, h: float, card: Card, title: str) -> None:
     page.rect(x + 3, y + 3, w - 6, 17, fill=0.88, stroke=False)
     page.text(x + PAD, y + 11, "KARTU PENUGASAN", 8, bold=True)
-    page.text(x + w - PAD, y + 11, card.post_id, 7, bold=True, align="right")
+    room = w - 2 * PAD - pdf.text_width("KARTU PENUGASAN", 8, True) - 8
+    page.text(x + w - PAD, y + 11, _lines(card.post_name, room, 7, bold=True, most=1)[0], 7, bold=True, align="right")
     for n, line in enumerate(_lines(title, w - 2 * PAD, 5.8, most=1)):
         page.text(x + PAD, y + 18 + 7 * n, line, 5.8)
     qr_x, qr_y = x + w - PAD - QR_SIZE + 4, y + 24

@@ -1,6 +1,7 @@
 """Orders: what a plan becomes on paper, written together into one folder.
 
-- `sprin.pdf`: the Sprin and its lampiran, the ploting (sprin.py);
+- `sprin.pdf`: the Sprin and its lampiran: the organisation, the Polri ploting and the
+  coordinated TNI, Linmas and Satpol PP (sprin.py); "KONSEP" on every page when `draft`;
 - `ploting.xlsx`: the same ploting as a workbook: a summary sheet and one sheet per kecamatan;
 - `kartu.pdf`: one assignment card per person with a signed QR code (cards.py).
 
@@ -51,9 +52,11 @@ def write(
     kecamatan_code: str = "",
     settings: sprin.OrderSettings | None = None,
     model: RiskModel | None = None,
+    draft: bool = False,
 ) -> Written:
-    """Check the plan, then write the three files into `out`. Raises InvalidPlan, or
-    ploting.PlotingError for an unknown kecamatan."""
+    """Check the plan, then write the three files into `out`. `draft` marks every page of the
+    Sprin "KONSEP" (a plan not yet approved). Raises InvalidPlan, or ploting.PlotingError for
+    an unknown kecamatan."""
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     violations = check_plan(scenario, plan, model)
@@ -64,7 +67,7 @@ def write(
     out.mkdir(parents=True, exist_ok=True)
 
     start = time.perf_counter()
-    order = sprin.sprin_pdf(scenario, plot, settings)
+    order = sprin.sprin_pdf(scenario, plot, settings, draft=draft)
     write_bytes(out / SPRIN, order.data)
     seconds["sprin"] = _lap(start)
 
@@ -125,7 +128,7 @@ def workbook_sheets(plot: Ploting) -> list[tuple[str, list[ReportTable]]]:
     gaps = ReportTable(
         "Slot kosong (belum ada personel)",
         ("Kecamatan", "Desa", "Pos", "Tugas", "Unsur", "Kosong"),
-        [(g.kecamatan, g.desa, g.post_id, g.task, g.slot, g.count) for g in plot.gaps],
+        [(g.kecamatan, g.desa, g.post_name, g.task, g.slot, g.count) for g in plot.gaps],
     )
     sheets: list[tuple[str, list[ReportTable]]] = [("Ringkasan", [totals, recap, per_desa, gaps])]
     for k in plot.kecamatan:
@@ -134,7 +137,7 @@ def workbook_sheets(plot: Ploting) -> list[tuple[str, list[ReportTable]]]:
                 *r.cells()[:10],
                 f"{plot.pattern}: {r.pola}",
                 *r.cells()[11:],
-                r.post_id,
+                r.post_name,
                 r.slot,
                 "Ketua pos" if r.is_ketua else "",
             )

@@ -9,13 +9,16 @@ cards would take minutes. So:
 - `Page`, `Flow` and `pages_pdf`: direct drawing with the standard PDF fonts (Helvetica, no
   font file needed), measured text, wrapping, long tables with repeated headers, bitmaps.
 
-Every page of a document carries "Halaman X dari Y". The standard fonts speak WinAnsi
-(cp1252): a character outside it is written without its accents, or as "?".
+Every page of a document carries "Halaman X dari Y"; with `watermark` (a draft's "KONSEP")
+every page, HTML or drawn, carries that word large, light and diagonal over its content. The
+standard fonts speak WinAnsi (cp1252): a character outside it is written without its accents,
+or as "?".
 """
 
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
 import zlib
 from collections.abc import Sequence
@@ -29,6 +32,7 @@ A4 = (595.28, 841.89)
 A4_LANDSCAPE = (A4[1], A4[0])
 TOTAL_PAGES = "{{TOTAL_PAGES}}"  # in `compose` HTML: replaced by the page count of the whole document
 FOOTER_SIZE = 7.0
+WATERMARK_GRAY, WATERMARK_ALPHA = 0.45, 0.28  # over the content: light grey, the text below stays legible
 
 BASE_CSS = """
 @page {
@@ -175,10 +179,38 @@ def _stream(data: bytes, extra: dict[str, object] | None = None) -> pydyf.Stream
     return pydyf.Stream([zlib.compress(data, 6)], {**(extra or {}), "Filter": "/FlateDecode"})
 
 
-def _add_pages(pdf: pydyf.PDF, pages: Sequence[Page], first_number: int, total: int) -> None:
+def _watermark_ops(width: float, height: float, text: str) -> bytes:
+    """`text` in bold along the page's rising diagonal, centred, over 70% of its length."""
+    data = _clean(text)
+    angle = math.atan2(height, width)
+    size = 0.7 * math.hypot(width, height) / max(text_width(data, 1, True), 1)
+    cos, sin = math.cos(angle), math.sin(angle)
+    half_w, half_h = text_width(data, size, True) / 2, 0.72 * size / 2  # Helvetica's cap height
+    x = width / 2 - half_w * cos + half_h * sin
+    y = height / 2 - half_w * sin - half_h * cos
+    return b"q /GSW gs %.3f g BT /F2 %.2f Tf %.5f %.5f %.5f %.5f %.2f %.2f Tm %s Tj ET Q" % (
+        WATERMARK_GRAY,
+        size,
+        cos,
+        sin,
+        -sin,
+        cos,
+        x,
+        y,
+        _literal(data),
+    )
+
+
+def _add_pages(pdf: pydyf.PDF, pages: Sequence[Page], first_number: int, total: int, watermark: str = "") -> None:
     fonts = _fonts(pdf)
+    state = None
+    if watermark:
+        state = pydyf.Dictionary({"Type": "/ExtGState", "ca": WATERMARK_ALPHA, "CA": WATERMARK_ALPHA})
+        pdf.add_object(state)
     for n, page in enumerate(pages, start=first_number):
         ops = [b"0.5 w 0 G 0 g", *page.ops]
+        if watermark:
+            ops.append(_watermark_ops(page.width, page.height, watermark))
         if page.numbered:
             footer = Page(page.width, page.height)
             y = page.footer_y if page.footer_y is not None else page.height - 12 * MM
@@ -203,6 +235,8 @@ def _add_pages(pdf: pydyf.PDF, pages: Sequence[Page], first_number: int, total: 
             pdf.add_object(image)
             xobjects[f"Im{i}"] = image.reference
         resources_ = pydyf.Dictionary({"Font": fonts, "ProcSet": pydyf.Array(["/PDF", "/Text", "/ImageB"])})
+        if state is not None:
+            resources_["ExtGState"] = pydyf.Dictionary({"GSW": state.reference})
         if xobjects:
             resources_["XObject"] = pydyf.Dictionary(xobjects)
         pdf.add_page(
@@ -224,13 +258,13 @@ class Rendered:
     pages: int
 
 
-def pages_pdf(pages: Sequence[Page], title: str = "") -> Rendered:
-    """A PDF of directly drawn pages."""
+def pages_pdf(pages: Sequence[Page], title: str = "", watermark: str = "") -> Rendered:
+    """A PDF of directly drawn pages, each marked with `watermark` when given."""
     pdf = pydyf.PDF()
     if title:
         pdf.info["Title"] = pydyf.String(title)
     pdf.info["Producer"] = pydyf.String("Siaga")
-    _add_pages(pdf, pages, 1, len(pages))
+    _add_pages(pdf, pages, 1, len(pages), watermark)
     out = _Buffer()
     pdf.write(out, version=b"1.7", compress=True)
     return Rendered(out.getvalue(), len(pages))
@@ -247,11 +281,29 @@ class _Buffer:
         return b"".join(self.parts)
 
 
-def compose(html: str, pages: Sequence[Page] = ()) -> Rendered:
+def _watermark_html(html: str, text: str) -> str:
+    """`html` with `text` as a fixed element: WeasyPrint repeats it on every page."""
+    if not text:
+        return html
+    if html.count("<body>") != 1:
+        raise ValueError("a watermark needs the HTML to have one plain <body> tag")
+    word = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # A4 portrait: the diagonal rises at 54.7 degrees; the word spans about 70% of it.
+    css = (
+        "position: fixed; top: 44%; left: -20%; width: 140%; text-align: center; z-index: 10;"
+        f" transform: rotate(-54.7deg); font: bold {int(720 / max(len(text), 1))}pt Helvetica, Arial, sans-serif;"
+        f" color: rgba(115, 115, 115, {WATERMARK_ALPHA}); line-height: 1;"
+    )
+    return html.replace("<body>", f'<body><div style="{css}">{word}</div>', 1)
+
+
+def compose(html: str, pages: Sequence[Page] = (), watermark: str = "") -> Rendered:
     """`html` laid out by WeasyPrint (with BASE_CSS first), then `pages` appended to the same
-    document. TOTAL_PAGES in the HTML becomes the page count of the whole document."""
+    document. TOTAL_PAGES in the HTML becomes the page count of the whole document. With
+    `watermark`, every page carries it (the HTML must then have one plain `<body>` tag)."""
     import weasyprint  # here: it loads Pango, which nothing else needs
 
+    html = _watermark_html(html, watermark)
     stylesheet = weasyprint.CSS(string=BASE_CSS.replace(TOTAL_PAGES, "?"))
     own = len(weasyprint.HTML(string=html).render(stylesheets=[stylesheet]).pages)
     total = own + len(pages)
@@ -259,7 +311,7 @@ def compose(html: str, pages: Sequence[Page] = ()) -> Rendered:
     document = weasyprint.HTML(string=html.replace(TOTAL_PAGES, str(total))).render(stylesheets=[final])
 
     def append(_document: object, pdf: pydyf.PDF) -> None:
-        _add_pages(pdf, pages, len(document.pages) + 1, total)
+        _add_pages(pdf, pages, len(document.pages) + 1, total, watermark)
 
     data = document.write_pdf(finisher=append)
     assert data is not None
@@ -315,11 +367,15 @@ class Table:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """`keep` ties the paragraph to the block before it: after a table, the table's last rows
+    go over to the next page with it (a signature never stands alone on a page)."""
+
     text: str
     size: float = 9.0
     bold: bool = False
     space_before: float = 4.0
     align: str = "left"
+    keep: bool = False
 
 
 @dataclass(frozen=True)
@@ -331,6 +387,7 @@ Block = Paragraph | Table | PageBreak
 BAND_SHADE = (0.78, 0.87, 0.94)
 PAD = 1.6
 CONTINUED = " (lanjutan)"
+KEPT_ROWS = 3  # a table's last rows that go over with the kept paragraphs after it
 
 
 class Flow:
@@ -365,17 +422,23 @@ class Flow:
     def page(self) -> Page:
         return self.pages[-1]
 
-    def add(self, block: Block) -> None:
+    def add(self, block: Block, tail: float = 0.0) -> None:
+        """Lay out `block`; `tail` is the height of the kept paragraphs that follow it."""
         if isinstance(block, PageBreak):
             self._new_page()
         elif isinstance(block, Paragraph):
-            self._paragraph(block)
+            self._paragraph(block, tail)
         else:
-            self._table(block)
+            self._table(block, tail)
 
-    def _paragraph(self, p: Paragraph) -> None:
+    def paragraph_height(self, p: Paragraph) -> float:
+        return p.space_before + len(wrap(p.text, self.inner, p.size, p.bold)) * p.size * 1.3
+
+    def _paragraph(self, p: Paragraph, tail: float = 0.0) -> None:
         leading = p.size * 1.3
         lines = wrap(p.text, self.inner, p.size, p.bold)
+        if tail and self.y + self.paragraph_height(p) + tail > self.bottom and self.y > self.margin + 14:
+            self._new_page()
         self.y += p.space_before
         for line in lines:
             if self.y + leading > self.bottom:
@@ -384,7 +447,7 @@ class Flow:
             x = {"left": self.margin, "center": self.width / 2}.get(p.align, self.width - self.margin)
             self.page.text(x, self.y - p.size * 0.25, line, p.size, p.bold, p.align)
 
-    def _table(self, t: Table) -> None:
+    def _table(self, t: Table, tail: float = 0.0) -> None:
         leading = t.size * 1.22
         total = sum(c.width for c in t.columns)
         scale = min(1.0, self.inner / total)
@@ -404,6 +467,8 @@ class Flow:
                 while j < len(laid) and isinstance(laid[j][0], Band):
                     need, j = need + laid[j][1], j + 1
                 need += laid[j][1] if j < len(laid) else 0
+            if tail and i == max(len(laid) - KEPT_ROWS, 0):  # the last rows and what is kept after them
+                need = max(need, sum(h for _, h, _ in laid[i:]) + tail)
             if self.y + need > self.bottom:
                 self._new_page()
                 self._header(columns, header, header_h, t.size, leading)
@@ -473,6 +538,11 @@ class Flow:
 def flow(blocks: Sequence[Block], size: tuple[float, float] = A4_LANDSCAPE, head: str = "") -> list[Page]:
     """The pages of `blocks` laid out one after the other."""
     layout = Flow(size, head=head)
-    for block in blocks:
-        layout.add(block)
+    for i, block in enumerate(blocks):
+        tail = 0.0
+        for after in blocks[i + 1 :]:
+            if not isinstance(after, Paragraph) or not after.keep:
+                break
+            tail += layout.paragraph_height(after)
+        layout.add(block, tail)
     return layout.pages

@@ -3,9 +3,11 @@
 `build(scenario, plan)` groups every assigned person by kecamatan > desa > post with the
 column set of DOCTRINE.md section 5 (No, Nama, Pangkat, NRP, Satuan asal, Tugas, Kecamatan,
 Desa, TPS, Kategori, Pola, Ketua pos, Padal, No. HP); the Sprin, the workbook and the cards are
-drawn from it. A post's senior member is its *ketua pos*; the *Padal* (perwira pengendali) is
-the officer controlling the kecamatan, its Kapolsek (`positions.padal_by_kecamatan`), never
-the lone member of a TPS post (DOCTRINE.md section 9). Counting, decided here once:
+drawn from it. A post's senior Polri or Brimob member is its *ketua pos* (the Sprin commands
+them, not the TNI beside them; a post without Polri takes its senior member); the *Padal*
+(perwira pengendali) is the officer controlling the kecamatan, its Kapolsek
+(`positions.padal_by_kecamatan`), never the lone member of a TPS post (DOCTRINE.md section
+9). Counting, decided here once:
 
 - the headline counts the whole joint force of the scenario, as the seed's press release did
   ("950 personel, 7 kecamatan, 21 desa, 152 TPS"); the persons assigned to a post are shown
@@ -15,17 +17,33 @@ the lone member of a TPS post (DOCTRINE.md section 9). Counting, decided here on
 - reserve teams belong to the kecamatan they are staged in; a team staged at the Polres or
   another kecamatan-less unit is listed under "Tingkat Polres", after the kecamatan;
 - every unfilled slot is listed, so a gap is never mistaken for a plan.
+
+No document shows a post's internal id (`TPS-35.14.16.2007-1`, `RESERVE-KORAMIL-18-1`):
+`post_names` gives every post the name a person reads ("Pos TPS 1-3 Desa Semare", "Cadangan
+Brimob di Polsek Nguling (tim 1)"); the id stays inside the QR token only.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from siaga.core.data import positions
-from siaga.core.data.model import Category, Force, PatternRow, Person, Plan, Post, Scenario, Unit, UnitKind
+from siaga.core.data.model import (
+    Category,
+    Force,
+    Level,
+    PatternRow,
+    Person,
+    Plan,
+    Post,
+    Region,
+    Scenario,
+    Unit,
+    UnitKind,
+)
 from siaga.core.data.patterns import CUSTOM, PRESETS, rows_by_category
 from siaga.core.data.ranks import leader, seniority
 
@@ -45,7 +63,14 @@ COLUMNS = (
     "Padal",
     "No. HP",
 )
-TASK = {"TPS": "Pos TPS", "VILLAGE": "Jaga balai desa", "RESERVE": "Cadangan (Brimob)"}
+TASK = {
+    "TPS": "Pos TPS",
+    "PATROL": "Patroli TPS",
+    "VILLAGE": "Jaga balai desa",
+    "RESERVE": "Cadangan (Brimob)",
+    "STANDBY": "Siaga TNI",
+}
+PATROL_PREFIX = "PATROL-"  # a patrol post is a TPS post covering many TPS (planning/posts.py)
 CATEGORY_LABEL = {
     Category.KURANG_RAWAN: "Kurang rawan",
     Category.RAWAN: "Rawan",
@@ -61,9 +86,11 @@ FORCE_LABEL = {
     Force.LINMAS: "Linmas",
     Force.SATPOL_PP: "Satpol PP",
 }
+COMMANDED = frozenset({Force.POLRI, Force.BRIMOB})  # under the Kapolres's Sprin
+COORDINATED = (Force.TNI, Force.LINMAS, Force.SATPOL_PP)  # coordinated with, not commanded
 POLRES_LEVEL = "Tingkat Polres"
-RESERVE_GROUP = "Cadangan"
-POST_ORDER = {"TPS": 0, "VILLAGE": 1, "RESERVE": 2}
+GROUP_LABEL = {"RESERVE": "Cadangan", "STANDBY": "Siaga TNI"}  # posts of a kecamatan, not of a desa
+POST_ORDER = {"TPS": 0, "VILLAGE": 1, "STANDBY": 2, "RESERVE": 3}
 
 
 @dataclass(frozen=True)
@@ -86,7 +113,8 @@ class Row:
     padal: str  # "RANK Name" of the kecamatan's controlling officer (its Kapolsek), or "-"
     phone: str
     force: Force
-    post_id: str
+    post_id: str  # internal: the QR token and the console's links, never printed
+    post_name: str  # what a person reads (post_names)
     slot: str
     is_ketua: bool
 
@@ -128,15 +156,22 @@ class Gap:
     task: str
     slot: str
     count: int
+    post_name: str = ""
+
+    @property
+    def commanded(self) -> bool:
+        """A Polri or Brimob slot: the Sprin's own; the others are coordinated."""
+        return self.slot in (SLOT_LABEL["POLRI"], SLOT_LABEL["BRIMOB"])
 
 
 @dataclass(frozen=True)
 class PostBlock:
     post: Post
+    name: str  # post_names
     task: str
     tps_ids: tuple[str, ...]
     category: str
-    ketua: Person | None  # the post's senior member
+    ketua: Person | None  # the post's senior Polri/Brimob member, else its senior member
     padal: Person | None  # the kecamatan's controlling officer
     rows: tuple[Row, ...]
     gaps: tuple[Gap, ...]
@@ -258,6 +293,74 @@ def person_label(person: Person | None) -> str:
     return f"{person.rank} {person.name}".strip()
 
 
+def numbers_text(numbers: Iterable[int]) -> str:
+    """TPS numbers as a person writes them: "1-3, 5, 7-9"."""
+    ordered = sorted(set(numbers))
+    runs: list[list[int]] = []
+    for n in ordered:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def task_of(post: Post) -> str:
+    """The duty of a post's members: "Pos TPS", "Patroli TPS", "Jaga balai desa", ..."""
+    if post.kind == "TPS" and post.id.startswith(PATROL_PREFIX):
+        return TASK["PATROL"]
+    return TASK.get(post.kind, post.kind.title())
+
+
+def _village(region: Region | None, code: str) -> str:
+    if region is None:
+        return f"Desa {code}" if code else ""
+    return f"{'Kelurahan' if region.level == Level.KELURAHAN else 'Desa'} {region.name}"
+
+
+def post_names(scenario: Scenario, posts: Iterable[Post]) -> dict[str, str]:
+    """The name a person reads for each post, by post id; no document prints a post's id.
+
+    "Pos TPS 1-3 Desa Semare", "Patroli Desa Jeruk (TPS 1-16)", "Jaga balai desa Semare",
+    "Cadangan Brimob di Polsek Nguling (tim 1)", "Siaga TNI Kecamatan Kraton". Two posts that
+    would share a name are told apart by a number: "... (2)". Deterministic: the same posts give
+    the same names, whatever their order."""
+    regions = scenario.region_by_code()
+    units = scenario.unit_by_code()
+    number = {t.id: t.number for t in scenario.tps}
+    names: dict[str, str] = {}
+    for post in sorted(posts, key=lambda p: p.id):
+        desa = _village(regions.get(post.desa_code), post.desa_code)
+        kecamatan = regions.get(post.kecamatan_code)
+        where = desa or (f"Kecamatan {kecamatan.name}" if kecamatan else "")
+        tps = numbers_text(number[t] for t in post.tps if t in number)
+        if post.kind == "TPS" and post.id.startswith(PATROL_PREFIX):
+            name = f"Patroli {where} (TPS {tps})" if tps else f"Patroli {where}"
+        elif post.kind == "TPS":
+            name = f"Pos TPS {tps or '-'} {where}"
+        elif post.kind == "VILLAGE":
+            region = regions.get(post.desa_code)
+            hall = "kantor kelurahan" if region is not None and region.level == Level.KELURAHAN else "balai desa"
+            name = f"Jaga {hall} {region.name if region else post.desa_code}"
+        elif post.kind == "RESERVE":
+            code, _, team = post.id.removeprefix("RESERVE-").rpartition("-")
+            unit = units.get(code)
+            force = " Brimob" if set(post.required) == {"BRIMOB"} else ""
+            name = f"Cadangan{force} di {unit.name if unit else where or code} (tim {team})"
+        elif post.kind == "STANDBY":
+            name = f"Siaga TNI {where}"
+        else:
+            name = f"{task_of(post)} {where}"
+        names[post.id] = " ".join(name.split())
+    seen: Counter[str] = Counter(names.values())
+    count: Counter[str] = Counter()
+    for post_id, name in names.items():
+        if seen[name] > 1:
+            count[name] += 1
+            names[post_id] = f"{name} ({count[name]})"
+    return names
+
+
 class PlotingError(ValueError):
     pass
 
@@ -287,10 +390,11 @@ def build(scenario: Scenario, plan: Plan, kecamatan_code: str = "") -> Ploting:
     in_scope = [p for p in plan.posts if not kecamatan_code or p.kecamatan_code == kecamatan_code]
     by_place: dict[str, dict[str, list[Post]]] = defaultdict(lambda: defaultdict(list))
     for post in in_scope:
-        by_place[post.kecamatan_code][post.desa_code if post.kind != "RESERVE" else ""].append(post)
+        by_place[post.kecamatan_code][post.desa_code if post.kind not in GROUP_LABEL else ""].append(post)
     scope_tps = [t for t in scenario.tps if not kecamatan_code or _parent(regions, t.desa_code) == kecamatan_code]
     tps_per_desa = Counter(t.desa_code for t in scope_tps)
     padal_of = positions.padal_by_kecamatan(scenario)
+    names = post_names(scenario, plan.posts)  # of the whole plan: a petikan names a post as the whole does
 
     counter = itertools.count(1)
     kecamatan_blocks = []
@@ -302,13 +406,13 @@ def build(scenario: Scenario, plan: Plan, kecamatan_code: str = "") -> Ploting:
                 by_place[kec][desa], key=lambda p: (POST_ORDER.get(p.kind, 3), _first_tps(p, tps_by_id), p.id)
             )
             blocks = [
-                _post_block(post, members[post.id], unfilled[post.id], kec_name, name(desa) if desa else "-",
-                            tps_by_id, rows_by_cat, units, regions, counter, padal_of.get(kec))
+                _post_block(post, names[post.id], members[post.id], unfilled[post.id], kec_name,
+                            name(desa) if desa else "-", tps_by_id, rows_by_cat, units, regions, counter,
+                            padal_of.get(kec))
                 for post in posts
             ]  # fmt: skip
-            desa_blocks.append(
-                DesaBlock(desa, name(desa) if desa else RESERVE_GROUP, tps_per_desa[desa], tuple(blocks))
-            )
+            group = " dan ".join(dict.fromkeys(GROUP_LABEL.get(p.kind, p.kind.title()) for p in posts))
+            desa_blocks.append(DesaBlock(desa, name(desa) if desa else group, tps_per_desa[desa], tuple(blocks)))
         kecamatan_blocks.append(KecamatanBlock(kec, kec_name, tuple(desa_blocks), padal_of.get(kec)))
     gaps = tuple(g for k in kecamatan_blocks for d in k.desa for p in d.posts for g in p.gaps)
     assigned = sum(k.persons for k in kecamatan_blocks)
@@ -351,12 +455,15 @@ def _pola(post: Post, rows_by_cat: Mapping[Category, PatternRow]) -> str:
     if post.kind == "VILLAGE":
         parts = [f"{n} {SLOT_LABEL.get(s, s)}" for s, n in post.required.items() if n]
         return " + ".join(parts) + " per balai desa"
+    if post.kind == "STANDBY":
+        return f"Siaga {sum(post.required.values())} TNI, bergerak atas permintaan Polri"
     row = rows_by_cat.get(post.category)
     return describe(row) if row else "-"
 
 
 def _post_block(
     post: Post,
+    post_name: str,
     members: list[tuple[Person, str]],
     unfilled: list[tuple[str, int]],
     kecamatan: str,
@@ -368,10 +475,10 @@ def _post_block(
     counter: Iterator[int],
     padal: Person | None,
 ) -> PostBlock:
-    task = TASK.get(post.kind, post.kind)
+    task = task_of(post)
     category = CATEGORY_LABEL[post.category]
     pola = _pola(post, rows_by_cat)
-    ketua = leader(p for p, _ in members)
+    ketua = leader(p for p, _ in members if p.force in COMMANDED) or leader(p for p, _ in members)
     tps_ids = tuple(sorted(post.tps, key=lambda t: (getattr(tps_by_id.get(t), "number", 0), t)))
     numbers = tuple(getattr(tps_by_id.get(t), "number", 0) for t in tps_ids)
     rows = []
@@ -396,9 +503,10 @@ def _post_block(
                 phone=person.phone,
                 force=person.force,
                 post_id=post.id,
+                post_name=post_name,
                 slot=slot,
                 is_ketua=ketua is not None and person.id == ketua.id,
             )
         )
-    gaps = tuple(Gap(kecamatan, desa, post.id, task, SLOT_LABEL.get(s, s), n) for s, n in unfilled if n > 0)
-    return PostBlock(post, task, tps_ids, category, ketua, padal, tuple(rows), gaps)
+    gaps = tuple(Gap(kecamatan, desa, post.id, task, SLOT_LABEL.get(s, s), n, post_name) for s, n in unfilled if n > 0)
+    return PostBlock(post, post_name, task, tps_ids, category, ketua, padal, tuple(rows), gaps)

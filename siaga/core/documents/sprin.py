@@ -1,17 +1,32 @@
-"""The Sprin (surat perintah) and its lampiran, the ploting, as one A4 PDF in Indonesian.
+"""The Sprin (surat perintah) and its lampiran, as one A4 PDF in Indonesian.
 
-The letter (letterhead, number, Pertimbangan, Dasar, Kepada, Untuk, place, date and the
-Kapolres's signature block) is HTML laid out by WeasyPrint; the lampiran (headline, recap of
-force by kecamatan, unfilled slots, then every person by kecamatan > desa > post with
-subtotals) is drawn as long landscape tables (see pdf.py for why). Every text that comes from
-the scenario or the settings is escaped.
+The letter (letterhead, number, Pertimbangan, Dasar, Kepada, Untuk, place, date, the signature
+block and the Tembusan, the last two kept together on one page) is HTML laid out by WeasyPrint;
+the lampiran are drawn as long landscape tables (see pdf.py for why), numbered in order:
+
+- the organisation (susunan organisasi), when someone has a position: Penanggung jawab
+  (Kapolres), Wakil (Wakapolres), Kaops (Kabag Ops), each satgas with its Kasatgas
+  (positions.kasatgas, "belum ditunjuk" when nobody leads it), Pam TPS under Preventif with a
+  Padal per kecamatan, then the staff;
+- the ploting of the Polri and Brimob, whom the Sprin commands: headline, recap of the joint
+  force by kecamatan, unfilled slots, then every person by kecamatan > desa > post;
+- the coordinated forces (unsur yang dikoordinasikan): TNI, Linmas and Satpol PP are not
+  commanded by the Kapolres's Sprin, so they are listed apart, by kecamatan > desa > post,
+  with their strength, names (a count when very many) and unit.
+
+A sector chief's extract (a ploting scoped to one kecamatan) is a *petikan*: its title and
+every annex heading say so. A draft (`sprin_pdf(..., draft=True)`) carries "KONSEP" across
+every page. Posts are named as people read them (ploting.post_names), never by id. Every text
+that comes from the scenario or the settings is escaped.
 
 `OrderSettings` holds what a Kabag Ops edits; each blank field gets a default derived from
 the scenario: the Polres from its POLRES unit, the Polda from the province code, the number
-from the election date, the legal basis from the kind of election, the signer from the person
-in the Kapolres position (`positions`), or, when no one holds it, the highest-ranked member
-of the Polres. When positions are given, the organisation annex (susunan organisasi: the
-Penanggung jawab, Wakil, Kaops, a Padal per kecamatan and the staff) comes before the ploting.
+from the election date, the legal basis from the kind of election and the operation's Renops
+and Prinlak numbers, the copies from `operation.tembusan` or the usual list (Kapolda,
+Irwasda, Karoops, Bupati/Wali Kota, Dandim), the signer from the person in the Kapolres
+position (`positions`), or, when no one holds it, the highest-ranked member of the Polres.
+When `operation.sprin_on_behalf` names a position (Wakapolres), its holder signs "a.n." the
+Kapolres, above his own title.
 """
 
 from __future__ import annotations
@@ -25,7 +40,16 @@ from siaga.core.data import positions
 from siaga.core.data.model import Force, Level, Person, Scenario, UnitKind
 from siaga.core.data.ranks import leader
 from siaga.core.documents import pdf
-from siaga.core.documents.ploting import FORCE_LABEL, FORCES, Ploting
+from siaga.core.documents.ploting import (
+    COMMANDED,
+    COORDINATED,
+    FORCE_LABEL,
+    FORCES,
+    DesaBlock,
+    KecamatanBlock,
+    Ploting,
+    PostBlock,
+)
 
 MONTHS = (
     "Januari",
@@ -43,6 +67,8 @@ MONTHS = (
 )
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+KONSEP = "KONSEP"  # the draft's watermark
+NAMES_UP_TO = 20  # the coordination annex names a post's members of one force up to this many, else counts
 BLANK = "\u00a0" * 8  # room to write the number or the day by hand (no-break spaces survive layout)
 PDP_LAW_IN_FORCE = dt.date(2022, 10, 17)  # UU 27/2022 tentang Pelindungan Data Pribadi
 
@@ -109,7 +135,8 @@ class OrderSettings:
     signer_name: str = ""
     signer_rank: str = ""
     signer_nrp: str = ""
-    signer_title: str = ""  # "KEPALA KEPOLISIAN RESOR PASURUAN KOTA"
+    signer_title: str = ""  # "KEPALA KEPOLISIAN RESOR PASURUAN KOTA", or the signer's own ("WAKAPOLRES")
+    on_behalf: str = ""  # "a.n. KEPALA KEPOLISIAN RESOR PASURUAN KOTA" above the title, or blank
 
 
 def election_kind(scenario: Scenario) -> str:
@@ -135,12 +162,18 @@ def resolve(settings: OrderSettings, scenario: Scenario) -> OrderSettings:
     place = re.sub(r"(?i)^polres(ta|tabes)?\s+|\s+kota$|^kab(upaten)?\.?\s+", "", polres).strip() or polres
     province = next((r.code[:2] for r in scenario.regions if r.level in (Level.KABUPATEN, Level.KOTA)), "")
     polres_codes = {u.code for u in polres_units}
-    signer = (
-        positions.holder(scenario, positions.PENANGGUNG_JAWAB, polres_codes)
-        or positions.holder(scenario, positions.PENANGGUNG_JAWAB)
-        or leader(p for p in scenario.personnel if p.unit_code in polres_codes)
-        or leader(p for p in scenario.personnel if p.force == Force.POLRI)
-    )
+    kapolres = f"KEPALA KEPOLISIAN RESOR {_resort(polres)}"
+    if op.sprin_on_behalf.strip():  # a.n.: the holder of that position signs, or the name is written by hand
+        signer = positions.holding(scenario, op.sprin_on_behalf, polres_codes)
+        title, on_behalf = " ".join(op.sprin_on_behalf.split()).upper(), f"a.n. {kapolres}"
+    else:
+        signer = (
+            positions.holder(scenario, positions.PENANGGUNG_JAWAB, polres_codes)
+            or positions.holder(scenario, positions.PENANGGUNG_JAWAB)
+            or leader(p for p in scenario.personnel if p.unit_code in polres_codes)
+            or leader(p for p in scenario.personnel if p.force == Force.POLRI)
+        )
+        title, on_behalf = kapolres, ""
     kind = election_kind(scenario)
     text = KIND_TEXT[kind]
     when = day_and_date(day)
@@ -162,7 +195,8 @@ def resolve(settings: OrderSettings, scenario: Scenario) -> OrderSettings:
             f"melaksanakan pengamanan {text} di wilayah hukum {polres} pada hari {when}, dalam {op.name};",
             "menempati pos sebagaimana tersebut dalam lampiran Surat Perintah ini (pos TPS, jaga balai desa "
             f"dan cadangan); mengikuti apel gelar pasukan pada hari {apel} (H-1), kemudian bergeser ke pos "
-            f"masing-masing dan berkoordinasi dengan {committee}, KPPS, Linmas, unsur TNI dan kepala desa;",
+            f"masing-masing dan berkoordinasi dengan {committee}, KPPS, kepala desa serta unsur TNI, Linmas dan "
+            "Satpol PP sebagaimana tersebut dalam lampiran unsur yang dikoordinasikan;",
             "personel Polri berada di luar TPS dan baru masuk apabila diminta oleh KPPS;",
             "melaporkan setiap perkembangan situasi dan kejadian menonjol kepada ketua pos dan Padal "
             "(perwira pengendali) kecamatan masing-masing, untuk diteruskan secara berjenjang kepada Kapolres;",
@@ -170,14 +204,42 @@ def resolve(settings: OrderSettings, scenario: Scenario) -> OrderSettings:
             "menyebarluaskannya" + (" (UU Nomor 27 Tahun 2022);" if pdp else ";"),
             "melaksanakan perintah ini dengan saksama dan penuh rasa tanggung jawab.",
         ),
-        tembusan=(f"Kapolda {(POLDA.get(province) or '').title()}".strip(),),
+        tembusan=_tembusan(scenario, POLDA.get(province, "")),
         signer_name=signer.name if signer else "",
         signer_rank=signer.rank if signer else "",
         signer_nrp=signer.id if signer else "",
-        signer_title=f"KEPALA KEPOLISIAN RESOR {_resort(polres)}",
+        signer_title=title,
+        on_behalf=on_behalf,
     )
     filled = {name: getattr(settings, name) or getattr(defaults, name) for name in settings.__dataclass_fields__}
     return replace(settings, **filled)
+
+
+def _tembusan(scenario: Scenario, polda: str) -> tuple[str, ...]:
+    """`operation.tembusan` ("; " between copies) when given, else the usual list: the Kapolda,
+    his Irwasda and Karoops, the Bupati or Wali Kota of each regency, the Dandim."""
+    given = tuple(c.strip() for c in scenario.operation.tembusan.split(";") if c.strip())
+    if given:
+        return given
+    of_polda = f" Polda {polda.title()}" if polda else " Polda"
+    heads = [
+        f"{'Bupati' if r.level == Level.KABUPATEN else 'Wali Kota'} {_regency_name(r.name)}"
+        for r in scenario.regions
+        if r.level in (Level.KABUPATEN, Level.KOTA)
+    ]
+    dandim = ["Dandim " + re.sub(r"(?i)^kodim\s*", "", u.name) for u in scenario.units if u.kind == UnitKind.KODIM]
+    return (
+        f"Kapolda {polda.title()}".strip(),
+        f"Irwasda{of_polda}",
+        f"Karoops{of_polda}",
+        *(heads or ["Bupati/Wali Kota setempat"]),
+        *(dandim or ["Dandim setempat"]),
+    )
+
+
+def _regency_name(name: str) -> str:
+    short = re.sub(r"(?i)^(kab(upaten)?\.?|kota)\s+", "", name).strip()
+    return short.title() if short.isupper() else short
 
 
 def _resort(polres: str) -> str:
@@ -189,17 +251,18 @@ def _regency_rule(scenario: Scenario) -> str:
     if len(regencies) != 1:
         return "Peraturan Daerah dan Peraturan Bupati/Wali Kota setempat tentang Pemilihan Kepala Desa;"
     r = regencies[0]
-    name = re.sub(r"(?i)^(kab(upaten)?\.?|kota)\s+", "", r.name).strip()
-    name = name.title() if name.isupper() else name
+    name = _regency_name(r.name)
     head = "Bupati" if r.level == Level.KABUPATEN else "Wali Kota"
     return f"Peraturan Daerah dan Peraturan {head} {name} tentang Pemilihan Kepala Desa;"
 
 
 def _dasar(kind: str, scenario: Scenario, pdp: bool) -> tuple[str, ...]:
-    op = scenario.operation.name
+    operation = scenario.operation
+    op = operation.name
     laws = ["Undang-Undang Nomor 2 Tahun 2002 tentang Kepolisian Negara Republik Indonesia;"]
     if kind == "PILKADES":
         laws += [
+            "Undang-Undang Nomor 6 Tahun 2014 tentang Desa;",
             "Peraturan Menteri Dalam Negeri Nomor 112 Tahun 2014 tentang Pemilihan Kepala Desa sebagaimana "
             "telah diubah dengan Peraturan Menteri Dalam Negeri Nomor 65 Tahun 2017 dan Peraturan Menteri "
             "Dalam Negeri Nomor 72 Tahun 2020;",
@@ -214,7 +277,9 @@ def _dasar(kind: str, scenario: Scenario, pdp: bool) -> tuple[str, ...]:
         laws.append("Undang-Undang Nomor 7 Tahun 2017 tentang Pemilihan Umum;")
     if pdp:
         laws.append("Undang-Undang Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi;")
-    laws += [f"Rencana Operasi (Renops) {op};", f"Perintah Pelaksanaan Operasi (Prinlak Ops) {op}."]
+    renops = f" Nomor: {operation.renops_number.strip()}" if operation.renops_number.strip() else ""
+    prinlak = f" Nomor: {operation.prinlak_number.strip()}" if operation.prinlak_number.strip() else ""
+    laws += [f"Rencana Operasi (Renops) {op}{renops};", f"Perintah Pelaksanaan Operasi (Prinlak Ops) {op}{prinlak}."]
     return tuple(laws)
 
 
@@ -233,17 +298,18 @@ LETTER_CSS = """
 .title h1 { font-size: 12pt; margin: 0; text-decoration: underline; letter-spacing: 1pt; }
 .title p { margin: 2pt 0 0; }
 table.parts { width: 100%; margin-top: 6pt; }
-table.parts td { vertical-align: top; padding: 0 0 4pt; text-align: justify; }
+table.parts td { vertical-align: top; padding: 0 0 2pt; text-align: justify; }
 table.parts td.label { width: 28mm; text-align: left; }
 table.parts td.colon { width: 5mm; }
-ol { margin: 0; padding-left: 6mm; }
-ol li { margin-bottom: 2pt; }
+table.parts td.num { width: 6mm; }
+table.parts tr.last td { padding-bottom: 5pt; }
 .order { text-align: center; font-weight: bold; letter-spacing: 2pt; margin: 6pt 0 8pt; }
-.sign { margin-left: 46%; margin-top: 8pt; break-inside: avoid; }
+.close { break-inside: avoid; break-before: avoid; }
+.sign { margin-left: 46%; margin-top: 8pt; }
 .sign table td { padding: 0 4pt 0 0; }
 .sign .who { margin-top: 2pt; font-weight: bold; }
 .sign .name { margin-top: 17mm; font-weight: bold; text-decoration: underline; }
-.copies { margin-top: 14pt; font-size: 9.5pt; break-inside: avoid; }
+.copies { margin-top: 10pt; font-size: 9.5pt; }
 .copies p { margin: 0; }
 """
 
@@ -252,44 +318,45 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _ol(items: tuple[str, ...]) -> str:
-    if len(items) == 1:
-        return _e(items[0])
-    return "<ol>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ol>"
+def _rows(label: str, items: tuple[str, ...]) -> str:
+    """One table row per numbered item (a lone item is not numbered): a page can break between
+    items, so the last ones go over with the signature instead of leaving it alone."""
+    out = []
+    for n, item in enumerate(items, start=1):
+        head = f'<td class="label">{label}</td><td class="colon">:</td>' if n == 1 else "<td></td><td></td>"
+        body = f"<td colspan=2>{_e(item)}</td>" if len(items) == 1 else f'<td class="num">{n}.</td><td>{_e(item)}</td>'
+        last = ' class="last"' if n == len(items) else ""
+        out.append(f"<tr{last}>{head}{body}</tr>")
+    return "".join(out)
 
 
-def letter_html(s: OrderSettings, scenario: Scenario) -> str:
-    """The letter: HTML for pdf.compose."""
+def letter_html(s: OrderSettings, scenario: Scenario, petikan: bool = False) -> str:
+    """The letter: HTML for pdf.compose. The signature block and the Tembusan are one block
+    that never breaks, so the copies never sit alone on a page."""
     polda = f"DAERAH {s.polda.upper()}" if s.polda else "DAERAH"
-    parts = "".join(
-        f'<tr><td class="label">{label}</td><td class="colon">:</td><td>{body}</td></tr>'
-        for label, body in (("Pertimbangan", _ol(s.pertimbangan)), ("Dasar", _ol(s.dasar)))
-    )
-    orders = "".join(
-        f'<tr><td class="label">{label}</td><td class="colon">:</td><td>{body}</td></tr>'
-        for label, body in (
-            ("Kepada", "Personel sebagaimana tersebut dalam lampiran Surat Perintah ini."),
-            ("Untuk", _ol(s.untuk)),
-        )
-    )
+    parts = _rows("Pertimbangan", s.pertimbangan) + _rows("Dasar", s.dasar)
+    kepada = ("Personel sebagaimana tersebut dalam lampiran Surat Perintah ini.",)
+    orders = _rows("Kepada", kepada) + _rows("Untuk", s.untuk)
     copies = "".join(f"<p>{n}. {_e(c)}</p>" for n, c in enumerate(s.tembusan, start=1))
+    on_behalf = f'<div class="who">{_e(s.on_behalf)}</div>' if s.on_behalf else ""
     return f"""<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><title>Surat Perintah {_e(scenario.operation.name)}</title>
 <style>{LETTER_CSS}</style></head><body>
 <div class="kop">KEPOLISIAN NEGARA REPUBLIK INDONESIA<br>{_e(polda)}<br>RESOR {_e(_resort(s.polres))}
 <div class="rule"></div></div>
-<div class="title"><h1>SURAT PERINTAH</h1><p>Nomor: {_e(s.number)}</p></div>
+<div class="title"><h1>{"PETIKAN " if petikan else ""}SURAT PERINTAH</h1><p>Nomor: {_e(s.number)}</p></div>
 <table class="parts">{parts}</table>
 <div class="order">DIPERINTAHKAN</div>
 <table class="parts">{orders}</table>
-<div class="sign">
+<div class="close"><div class="sign">
 <table><tr><td>Dikeluarkan di</td><td>:</td><td>{_e(s.city)}</td></tr>
 <tr><td>pada tanggal</td><td>:</td><td>{_e(issued_text(s, scenario.operation.election_date))}</td></tr></table>
-<div class="who">{_e(s.signer_title)}</div>
+{on_behalf}<div class="who">{_e(s.signer_title)}</div>
 <div class="name">{_e(s.signer_name) or "&nbsp;"}</div>
 <div>{_e(s.signer_rank)} NRP {_e(s.signer_nrp)}</div>
 </div>
 {f'<div class="copies"><p>Tembusan:</p>{copies}</div>' if copies else ""}
+</div>
 </body></html>"""
 
 
@@ -299,7 +366,7 @@ PLOTING_COLUMNS = (  # points; the widest usual values fit on one line at 6.5 pt
     pdf.Column("No", 20, "right"),
     pdf.Column("Nama", 88),
     pdf.Column("Pangkat", 36),
-    pdf.Column("NRP/NIK", 70),
+    pdf.Column("NRP", 70),
     pdf.Column("Satuan asal", 92),
     pdf.Column("Tugas", 62),
     pdf.Column("Kecamatan", 52),
@@ -312,6 +379,44 @@ PLOTING_COLUMNS = (  # points; the widest usual values fit on one line at 6.5 pt
 )
 PLOTING_SIZE = 6.5
 GAP_SHADE = 0.9
+COMMANDED_ORDER = tuple(f for f in FORCES if f in COMMANDED)  # Polri, Brimob
+
+
+@dataclass(frozen=True)
+class Annex:
+    """What every annex heading says: its number, the Sprin's number and date, and whether it
+    belongs to a petikan."""
+
+    number: str  # "I", "II", ...
+    s: OrderSettings
+    election: dt.date
+    petikan: bool
+
+    def head(self, title: str, subtitle: str) -> list[pdf.Block]:
+        extract = "PETIKAN " if self.petikan else ""
+        return [
+            pdf.Paragraph(
+                f"{extract}LAMPIRAN {self.number} SURAT PERINTAH KAPOLRES {_resort(self.s.polres)}",
+                8,
+                align="right",
+                space_before=0,
+            ),
+            pdf.Paragraph(f"NOMOR: {self.s.number}", 8, align="right", space_before=0),
+            pdf.Paragraph(f"TANGGAL: {issued_text(self.s, self.election).upper()}", 8, align="right", space_before=0),
+            pdf.Paragraph(f"{extract}{title}", 11, bold=True, align="center", space_before=8),
+            pdf.Paragraph(subtitle.upper(), 9, bold=True, align="center", space_before=1),
+        ]
+
+    def signature(self) -> list[pdf.Block]:
+        """The signature block, kept with what comes before it."""
+        s = self.s
+        lines = [
+            *([pdf.Paragraph(s.on_behalf, 8.5, bold=True, align="right", space_before=14)] if s.on_behalf else []),
+            pdf.Paragraph(s.signer_title, 8.5, bold=True, align="right", space_before=0 if s.on_behalf else 14),
+            pdf.Paragraph(s.signer_name or " ", 8.5, bold=True, align="right", space_before=34),
+            pdf.Paragraph(f"{s.signer_rank} NRP {s.signer_nrp}", 8.5, align="right", space_before=0),
+        ]
+        return [replace(p, keep=True) for p in lines]
 
 
 def _n(n: int) -> str:
@@ -322,17 +427,29 @@ def _forces(counts: dict[Force, int]) -> str:
     return ", ".join(f"{FORCE_LABEL[f]} {_n(n)}" for f, n in counts.items() if n) or "-"
 
 
-def annex_blocks(ploting: Ploting, s: OrderSettings, election: dt.date) -> list[pdf.Block]:
-    """Headline, recap, unfilled slots, then the ploting itself."""
+def _commanded(post: PostBlock) -> bool:
+    return any(r.force in COMMANDED for r in post.rows) or any(g.commanded for g in post.gaps)
+
+
+def _coordinated(post: PostBlock) -> bool:
+    return any(r.force not in COMMANDED for r in post.rows) or any(not g.commanded for g in post.gaps)
+
+
+def annex_blocks(ploting: Ploting, annex: Annex) -> list[pdf.Block]:
+    """The Polri ploting: headline, recap of the joint force, unfilled slots, then every Polri
+    and Brimob member by kecamatan > desa > post."""
     scope = f" KECAMATAN {ploting.scope_name.upper()}" if ploting.scope_code else ""
+    polri = sum(1 for r in ploting.rows() if r.force in COMMANDED)
     blocks: list[pdf.Block] = [
-        pdf.Paragraph(f"LAMPIRAN SURAT PERINTAH KAPOLRES {_resort(s.polres)}", 8, align="right", space_before=0),
-        pdf.Paragraph(f"NOMOR: {s.number}", 8, align="right", space_before=0),
-        pdf.Paragraph(f"TANGGAL: {issued_text(s, election).upper()}", 8, align="right", space_before=0),
-        pdf.Paragraph(f"DAFTAR PLOTING PERSONEL{scope}", 11, bold=True, align="center", space_before=8),
-        pdf.Paragraph(ploting.operation.upper(), 9, bold=True, align="center", space_before=1),
+        *annex.head(f"DAFTAR PLOTING PERSONEL POLRI{scope}", ploting.operation),
         pdf.Paragraph(ploting.headline(), 10, bold=True, space_before=10),
         pdf.Paragraph(ploting.assigned_line() + f". Pola pengamanan: {ploting.pattern}.", 8.5),
+        pdf.Paragraph(
+            f"Lampiran ini memuat {_n(polri)} personel Polri dan Brimob pada pos. Unsur TNI, Linmas dan Satpol PP "
+            "tidak berada di bawah komando Surat Perintah ini: mereka tercantum dalam lampiran unsur yang "
+            "dikoordinasikan.",
+            8.5,
+        ),
     ]
     if ploting.unfilled:
         blocks.append(
@@ -345,17 +462,12 @@ def annex_blocks(ploting: Ploting, s: OrderSettings, election: dt.date) -> list[
         )
     else:
         blocks.append(pdf.Paragraph("Semua slot pos terisi.", 8.5))
-    blocks.append(pdf.Paragraph("Rekapitulasi kekuatan per kecamatan", 9, bold=True, space_before=8))
+    blocks.append(pdf.Paragraph("Rekapitulasi kekuatan gabungan per kecamatan", 9, bold=True, space_before=8))
     blocks.append(_recap_table(ploting))
     if ploting.gaps:
         blocks.append(pdf.Paragraph("Slot kosong (belum ada personel)", 9, bold=True, space_before=8))
         blocks.append(_gap_table(ploting))
-    blocks += [pdf.PageBreak(), _ploting_table(ploting)]
-    blocks += [
-        pdf.Paragraph(s.signer_title, 8.5, bold=True, align="right", space_before=14),
-        pdf.Paragraph(s.signer_name or " ", 8.5, bold=True, align="right", space_before=34),
-        pdf.Paragraph(f"{s.signer_rank} NRP {s.signer_nrp}", 8.5, align="right", space_before=0),
-    ]
+    blocks += [pdf.PageBreak(), _ploting_table(ploting), *annex.signature()]
     return blocks
 
 
@@ -394,118 +506,106 @@ def _gap_table(ploting: Ploting) -> pdf.Table:
         pdf.Column("No", 22, "right"),
         pdf.Column("Kecamatan", 90),
         pdf.Column("Desa", 90),
-        pdf.Column("Pos", 150),
+        pdf.Column("Pos", 190),
         pdf.Column("Tugas", 80),
         pdf.Column("Unsur", 60),
         pdf.Column("Kosong", 50, "right"),
     )
     rows = [
-        pdf.Cells((str(i), g.kecamatan, g.desa, g.post_id, g.task, g.slot, _n(g.count)))
+        pdf.Cells((str(i), g.kecamatan, g.desa, g.post_name, g.task, g.slot, _n(g.count)))
         for i, g in enumerate(ploting.gaps, start=1)
     ]
     rows.append(pdf.Cells(("", "Jumlah", "", "", "", "", _n(ploting.unfilled)), bold=True, shade=0.93))
     return pdf.Table(columns, tuple(rows), size=8)
 
 
+def _kecamatan_title(k: KecamatanBlock) -> str:
+    return f"KECAMATAN {k.name.upper()}" if k.code else k.name.upper()
+
+
+def _desa_title(d: DesaBlock) -> str:
+    return f"Desa {d.name}" if d.code else d.name
+
+
+def _alongside(p: PostBlock) -> str:
+    """ "didampingi 2 Linmas, 1 TNI" for a Polri post's band: the coordinated members there."""
+    counts = {f: sum(1 for r in p.rows if r.force == f) for f in COORDINATED}
+    text = ", ".join(f"{_n(n)} {FORCE_LABEL[f]}" for f, n in counts.items() if n)
+    return f" | didampingi {text}" if text else ""
+
+
 def _ploting_table(ploting: Ploting) -> pdf.Table:
     rows: list[pdf.Row] = []
+    number = 0
     for k in ploting.kecamatan:
-        counts = k.force_counts()
-        title = f"KECAMATAN {k.name.upper()}" if k.code else k.name.upper()
+        posts_of = {d.code: [p for p in d.posts if _commanded(p)] for d in k.desa}
+        if not any(posts_of.values()):
+            continue
+        counts = {f: sum(1 for r in k.rows() if r.force == f) for f in COMMANDED_ORDER}
+        title = _kecamatan_title(k)
         padal = f" | Padal: {_who(k.padal)}" if k.code else ""
-        rows.append(pdf.Band(f"{title}: {_n(k.persons)} personel, {_n(k.tps)} TPS{padal}", 0))
+        rows.append(pdf.Band(f"{title}: {_n(sum(counts.values()))} personel Polri, {_n(k.tps)} TPS{padal}", 0))
         for d in k.desa:
-            label = f"Desa {d.name}: {_n(d.tps)} TPS, {_n(d.persons)} personel" if d.code else f"{d.name} (Brimob)"
+            if not posts_of[d.code]:
+                continue
+            desa_counts = {f: sum(1 for p in d.posts for r in p.rows if r.force == f) for f in COMMANDED_ORDER}
+            persons = sum(desa_counts.values())
+            label = f"{_desa_title(d)}: {_n(d.tps)} TPS, {_n(persons)} personel Polri" if d.code else d.name
             rows.append(pdf.Band(label, 1))
-            for p in d.posts:
-                tps = f" | TPS {', '.join(p.tps_ids)}" if p.tps_ids else ""
-                rows.append(pdf.Band(f"{p.task} {p.post.id}{tps} | {p.category} | Ketua pos: {_who(p.ketua)}", 2))
-                rows += [
-                    pdf.Cells(
-                        (
-                            str(r.no),
-                            r.name,
-                            r.rank or "-",
-                            r.nrp,
-                            r.unit,
-                            r.task,
-                            r.kecamatan,
-                            r.desa,
-                            _tps_cell(r.tps_short, len(r.tps_numbers)),
-                            r.category,
-                            r.pola,
-                            r.ketua,
-                            r.phone or "-",
-                        ),
+            for p in posts_of[d.code]:
+                rows.append(pdf.Band(f"{p.name} | {p.category} | Ketua pos: {_who(p.ketua)}{_alongside(p)}", 2))
+                for r in p.rows:
+                    if r.force not in COMMANDED:
+                        continue
+                    number += 1
+                    rows.append(
+                        pdf.Cells(
+                            (
+                                str(number),
+                                r.name,
+                                r.rank or "-",
+                                r.nrp,
+                                r.unit,
+                                r.task,
+                                r.kecamatan,
+                                r.desa,
+                                _tps_cell(r.tps_short, len(r.tps_numbers)),
+                                r.category,
+                                r.pola,
+                                r.ketua,
+                                r.phone or "-",
+                            ),
+                        )
                     )
-                    for r in p.rows
-                ]
                 rows += [
                     pdf.Span(f"BELUM TERISI: {g.count} {g.slot} (slot kosong, belum ada personel)", shade=GAP_SHADE)
                     for g in p.gaps
+                    if g.commanded
                 ]
             if d.code:
-                desa_counts = {f: sum(1 for p in d.posts for r in p.rows if r.force == f) for f in FORCES}
                 rows.append(
-                    pdf.Span(f"Jumlah Desa {d.name}: {_n(d.persons)} personel ({_forces(desa_counts)})", bold=True)
+                    pdf.Span(f"Jumlah {_desa_title(d)}: {_n(persons)} personel ({_forces(desa_counts)})", bold=True)
                 )
         rows.append(
             pdf.Span(
-                f"Jumlah {title.title() if k.code else k.name}: {_n(k.persons)} personel "
-                f"({_forces({f: counts[f] for f in FORCES})}), {_n(k.tps)} TPS",
+                f"Jumlah {title.title() if k.code else k.name}: {_n(sum(counts.values()))} personel "
+                f"({_forces(counts)}), {_n(k.tps)} TPS",
                 shade=0.93,
             )
         )
-    rows.append(pdf.Span(f"JUMLAH SELURUHNYA: {ploting.headline()}. {ploting.assigned_line()}.", shade=0.85))
+    total = {f: sum(1 for r in ploting.rows() if r.force == f) for f in COMMANDED_ORDER}
+    rows.append(
+        pdf.Span(
+            f"JUMLAH PERSONEL POLRI PADA POS: {_n(sum(total.values()))} ({_forces(total)}). "
+            f"Kekuatan gabungan: {ploting.headline()}.",
+            shade=0.85,
+        )
+    )
     return pdf.Table(PLOTING_COLUMNS, tuple(rows), size=PLOTING_SIZE)
 
 
 def _who(person: Person | None) -> str:
     return f"{person.rank} {person.name} ({person.phone or '-'})".strip() if person else "-"
-
-
-ORGANISATION_COLUMNS = (
-    pdf.Column("No", 22, "right"),
-    pdf.Column("Jabatan dalam operasi", 150),
-    pdf.Column("Nama", 130),
-    pdf.Column("Pangkat", 60),
-    pdf.Column("NRP", 70),
-    pdf.Column("Jabatan", 150),
-    pdf.Column("No. HP", 80),
-)
-
-
-def organisation_blocks(scenario: Scenario, s: OrderSettings, election: dt.date) -> list[pdf.Block]:
-    """The organisation annex (susunan organisasi), or nothing when no one has a position."""
-    offices = positions.organisation(scenario)
-    if not offices:
-        return []
-    regions = scenario.region_by_code()
-    rows = []
-    for i, o in enumerate(offices, start=1):
-        role = positions.ROLE_LABEL[o.role]
-        if o.kecamatan_code:
-            place = regions.get(o.kecamatan_code)
-            role += f" Kecamatan {place.name if place else o.kecamatan_code}"
-        p = o.person
-        rows.append(pdf.Cells((str(i), role, p.name, p.rank or "-", p.id, p.position, p.phone or "-")))
-    return [
-        pdf.Paragraph(f"LAMPIRAN I SURAT PERINTAH KAPOLRES {_resort(s.polres)}", 8, align="right", space_before=0),
-        pdf.Paragraph(f"NOMOR: {s.number}", 8, align="right", space_before=0),
-        pdf.Paragraph(f"TANGGAL: {issued_text(s, election).upper()}", 8, align="right", space_before=0),
-        pdf.Paragraph("SUSUNAN ORGANISASI OPERASI", 11, bold=True, align="center", space_before=8),
-        pdf.Paragraph(scenario.operation.name.upper(), 9, bold=True, align="center", space_before=1),
-        pdf.Paragraph(
-            "Komando dan staf operasi tidak ditempatkan pada pos TPS, jaga balai desa maupun tim cadangan.",
-            8.5,
-            space_before=10,
-        ),
-        pdf.Table(ORGANISATION_COLUMNS, tuple(rows), size=8),
-        pdf.Paragraph(s.signer_title, 8.5, bold=True, align="right", space_before=14),
-        pdf.Paragraph(s.signer_name or " ", 8.5, bold=True, align="right", space_before=34),
-        pdf.Paragraph(f"{s.signer_rank} NRP {s.signer_nrp}", 8.5, align="right", space_before=0),
-        pdf.PageBreak(),
-    ]
 
 
 def _tps_cell(numbers: str, count: int) -> str:
@@ -514,10 +614,157 @@ def _tps_cell(numbers: str, count: int) -> str:
     return numbers if pdf.text_width(numbers, PLOTING_SIZE) <= room else f"{count} TPS"
 
 
-def sprin_pdf(scenario: Scenario, ploting: Ploting, settings: OrderSettings | None = None) -> pdf.Rendered:
-    """The Sprin with its lampiran, as PDF bytes."""
+# ---------------------------------------------------------------- the coordinated forces
+
+COORDINATION_COLUMNS = (
+    pdf.Column("No", 22, "right"),
+    pdf.Column("Pos", 170),
+    pdf.Column("Kategori", 55),
+    pdf.Column("Unsur", 45),
+    pdf.Column("Jumlah", 35, "right"),
+    pdf.Column("Nama", 340),
+    pdf.Column("Satuan", 115),
+)
+
+
+def coordination_blocks(ploting: Ploting, annex: Annex) -> list[pdf.Block]:
+    """The TNI, Linmas and Satpol PP by kecamatan > desa > post: the Sprin does not command
+    them; this annex says where they stand, for the Padal and the ketua pos to coordinate."""
+    scope = f" KECAMATAN {ploting.scope_name.upper()}" if ploting.scope_code else ""
+    totals = {f: sum(1 for r in ploting.rows() if r.force == f) for f in COORDINATED}
+    blocks: list[pdf.Block] = [
+        *annex.head(f"DAFTAR UNSUR YANG DIKOORDINASIKAN (TNI, LINMAS DAN SATPOL PP){scope}", ploting.operation),
+        pdf.Paragraph(
+            "Unsur TNI, Linmas dan Satpol PP tidak berada di bawah komando Surat Perintah ini. Daftar ini memuat "
+            "tempat dan kekuatan mereka menurut rencana pengamanan, sebagai bahan koordinasi Padal dan ketua pos "
+            "dengan Dandim/Danramil, Satpol PP, PPS/panitia pemilihan dan kepala desa.",
+            8.5,
+            space_before=10,
+        ),
+        pdf.Paragraph(f"Jumlah: {_forces(totals)}; seluruhnya {_n(sum(totals.values()))} orang.", 8.5, bold=True),
+    ]
+    rows: list[pdf.Row] = []
+    number = 0
+    for k in ploting.kecamatan:
+        posts_of = {d.code: [p for p in d.posts if _coordinated(p)] for d in k.desa}
+        if not any(posts_of.values()):
+            continue
+        counts = {f: sum(1 for r in k.rows() if r.force == f) for f in COORDINATED}
+        title = _kecamatan_title(k)
+        rows.append(pdf.Band(f"{title}: {_forces(counts)}", 0))
+        for d in k.desa:
+            if not posts_of[d.code]:
+                continue
+            desa_counts = {f: sum(1 for p in d.posts for r in p.rows if r.force == f) for f in COORDINATED}
+            rows.append(pdf.Band(f"{_desa_title(d)}: {_forces(desa_counts)}", 1))
+            for p in posts_of[d.code]:
+                for force in COORDINATED:
+                    members = [r for r in p.rows if r.force == force]
+                    if not members:
+                        continue
+                    number += 1
+                    names = (
+                        "; ".join(f"{r.rank} {r.name}".strip() for r in members)
+                        if len(members) <= NAMES_UP_TO
+                        else f"{_n(len(members))} orang (daftar nama pada satuan)"
+                    )
+                    units = ", ".join(dict.fromkeys(r.unit for r in members))
+                    rows.append(
+                        pdf.Cells((str(number), p.name, p.category, FORCE_LABEL[force], _n(len(members)), names, units))
+                    )
+                rows += [
+                    pdf.Span(f"BELUM TERISI: {g.count} {g.slot} pada {p.name} (slot kosong)", shade=GAP_SHADE)
+                    for g in p.gaps
+                    if not g.commanded
+                ]
+    if rows:
+        blocks.append(pdf.Table(COORDINATION_COLUMNS, tuple(rows), size=PLOTING_SIZE))
+    else:
+        blocks.append(pdf.Paragraph("Tidak ada unsur TNI, Linmas maupun Satpol PP pada pos.", 8.5))
+    return [*blocks, *annex.signature()]
+
+
+# ---------------------------------------------------------------- the organisation
+
+ORGANISATION_COLUMNS = (
+    pdf.Column("No", 26, "right"),
+    pdf.Column("Jabatan dalam operasi", 215),
+    pdf.Column("Nama", 130),
+    pdf.Column("Pangkat", 55),
+    pdf.Column("NRP", 70),
+    pdf.Column("Jabatan", 150),
+    pdf.Column("No. HP", 80),
+)
+NOT_APPOINTED = "belum ditunjuk"
+
+
+def _office(no: str, role: str, p: Person | None) -> pdf.Cells:
+    if p is None:
+        return pdf.Cells((no, role, NOT_APPOINTED, "-", "-", "-", "-"))
+    return pdf.Cells((no, role, p.name, p.rank or "-", p.id, p.position, p.phone or "-"))
+
+
+def organisation_blocks(scenario: Scenario, annex: Annex, polres_codes: set[str] | None = None) -> list[pdf.Block]:
+    """The organisation annex (susunan organisasi) by satgas, or nothing when no one has a
+    position."""
+    offices = positions.organisation(scenario)
+    if not offices:
+        return []
+    regions = scenario.region_by_code()
+    chiefs = positions.kasatgas(scenario, polres_codes)
+    leading = {p.id for _, p in chiefs if p is not None}
+    first = {role: next((o.person for o in offices if o.role == role), None) for role in positions.ROLE_ORDER}
+    rows: list[pdf.Row] = [
+        _office("1", positions.ROLE_LABEL[positions.PENANGGUNG_JAWAB], first[positions.PENANGGUNG_JAWAB]),
+        _office("2", positions.ROLE_LABEL[positions.WAKIL], first[positions.WAKIL]),
+        _office("3", positions.ROLE_LABEL[positions.KAOPS], first[positions.KAOPS]),
+    ]
+    shown = {p.id for p in first.values() if p is not None}
+    padal = [o for o in offices if o.role == positions.PADAL]
+    for i, (satgas, person) in enumerate(chiefs, start=4):
+        rows.append(_office(str(i), f"Kasatgas {satgas.name}", person))
+        if satgas.note and padal:
+            ploting_annex = ROMAN[ROMAN.index(annex.number) + 1]
+            rows.append(pdf.Span(f"{satgas.note} (Satgas {satgas.name}): Padal per kecamatan; personel pos "
+                                 f"sebagaimana tersebut dalam Lampiran {ploting_annex}", bold=False))  # fmt: skip
+            for j, o in enumerate(padal, start=1):
+                place = regions.get(o.kecamatan_code)
+                where = f" Kecamatan {place.name if place else o.kecamatan_code}" if o.kecamatan_code else ""
+                rows.append(_office(f"{i}.{j}", positions.ROLE_LABEL[positions.PADAL] + where, o.person))
+                shown.add(o.person.id)
+    staff = [o.person for o in offices if o.person.id not in shown | leading]
+    if staff:
+        rows.append(pdf.Span("Staf operasi dan Posko", bold=False))
+        start = len(chiefs) + 4
+        rows += [_office(str(n), positions.ROLE_LABEL[positions.STAF], p) for n, p in enumerate(staff, start=start)]
+    return [
+        *annex.head("SUSUNAN ORGANISASI OPERASI", scenario.operation.name),
+        pdf.Paragraph(
+            "Komando dan staf operasi tidak ditempatkan pada pos TPS, jaga balai desa maupun tim cadangan.",
+            8.5,
+            space_before=10,
+        ),
+        pdf.Table(ORGANISATION_COLUMNS, tuple(rows), size=8),
+        *annex.signature(),
+        pdf.PageBreak(),
+    ]
+
+
+def sprin_pdf(
+    scenario: Scenario, ploting: Ploting, settings: OrderSettings | None = None, draft: bool = False
+) -> pdf.Rendered:
+    """The Sprin with its lampiran, as PDF bytes; a petikan when `ploting` is scoped to one
+    kecamatan; "KONSEP" across every page when `draft`."""
     s = resolve(settings or OrderSettings(), scenario)
-    head = f"Lampiran Sprin {s.number} | {ploting.operation}"
     election = scenario.operation.election_date
-    pages = pdf.flow(organisation_blocks(scenario, s, election) + annex_blocks(ploting, s, election), head=head)
-    return pdf.compose(letter_html(s, scenario), pages)
+    petikan = bool(ploting.scope_code)
+    polres_codes = {u.code for u in scenario.units if u.kind == UnitKind.POLRES}
+    numbers = iter(ROMAN)
+    blocks = organisation_blocks(scenario, Annex("I", s, election, petikan), polres_codes)
+    if blocks:
+        next(numbers)
+    blocks += annex_blocks(ploting, Annex(next(numbers), s, election, petikan))
+    blocks += [pdf.PageBreak(), *coordination_blocks(ploting, Annex(next(numbers), s, election, petikan))]
+    extract = "Petikan lampiran" if petikan else "Lampiran"
+    pages = pdf.flow(blocks, head=f"{extract} Sprin {s.number} | {ploting.operation}")
+    return pdf.compose(letter_html(s, scenario, petikan), pages, watermark=KONSEP if draft else "")
