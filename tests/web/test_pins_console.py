@@ -352,3 +352,10 @@ def test_it_names_a_balai_desa_pin_by_its_desa(as_planner, operation, plan):
     desa = operation.regions.get(code=guard["post"].removeprefix("VILLAGE-")).name
     assert f"balai desa {desa}" in said(response)
     assert f"balai desa {desa}" in section(page(as_planner, f"/plans/{plan.pk}/"), "pin-list")
+
+
+def test_it_shows_the_pin_on_the_personnel_list(as_planner, operation, plan):
+    person = on_tps_posts(plan)[0]["person"]
+    pin(as_planner, plan, person, "STAF", "Staf Posko")
+    html = page(as_planner, f"/ops/{operation.pk}/personnel/?q={person}")
+    assert 'title="Staf Posko">pin: STAF</span>' in html
