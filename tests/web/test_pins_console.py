@@ -359,3 +359,34 @@ def test_it_shows_the_pin_on_the_personnel_list(as_planner, operation, plan):
     pin(as_planner, plan, person, "STAF", "Staf Posko")
     html = page(as_planner, f"/ops/{operation.pk}/personnel/?q={person}")
     assert 'title="Staf Posko">pin: STAF</span>' in html
+
+
+def test_it_lists_the_real_planners_coordination_list_under_a_pemilu_preset(as_planner, db):
+    """The demo under the pemilu-2024 preset, with a PPS decree naming one Linmas at each TPS of
+    one desa: the planner puts the TNI on standby posts and reports every TPS short of its
+    two decree Linmas to the KPU/PPS, not in the Polres's shortfall."""
+    from dataclasses import replace
+
+    from siaga.core.data import demo
+    from siaga.core.planning.engine import plan_all
+    from siaga.operations.services import import_scenario, scenario_for
+    from siaga.plans.store import save_plan
+
+    scenario = demo.pasuruan_kota()
+    desa = scenario.tps[0].desa_code
+    tps_of_desa = [t.id for t in scenario.tps if t.desa_code == desa]
+    linmas = [p for p in scenario.personnel if p.force.value == "LINMAS" and p.desa_code == desa]
+    named = {p.id: t for p, t in zip(linmas, tps_of_desa, strict=False)}
+    people = tuple(replace(p, tps_id=named[p.id]) if p.id in named else p for p in scenario.personnel)
+    scenario = replace(scenario, operation=replace(scenario.operation, name="Pemilu uji", pattern="pemilu-2024"))
+    operation = import_scenario(replace(scenario, personnel=people), "pemilu.xlsx")
+    stored = scenario_for(operation)
+    plan = save_plan(operation, plan_all(stored), stored, None)
+    assert plan.extra["linmas_coordination"]
+
+    html = page(as_planner, f"/plans/{plan.pk}/")
+    listed = section(html, "linmas-coordination")
+    assert tps_of_desa[0] in listed and operation.regions.get(code=desa).name in listed
+    assert "pos siaga TNI" in html
+    shortfall = section(html, "shortfall") if 'id="shortfall"' in html else ""
+    assert "LINMAS" not in shortfall
