@@ -347,3 +347,19 @@ def test_it_tells_apart_two_posts_that_would_share_a_name():
         "STANDBY-35.14.16-a": "Siaga TNI Kecamatan Kraton (1)",
         "STANDBY-35.14.16-b": "Siaga TNI Kecamatan Kraton (2)",
     }
+
+
+def test_it_names_patrol_and_standby_posts_and_coordinates_the_standby_tni(scenario, tmp_path):
+    pemilu = with_operation(scenario, name="Ops Mantap Brata 2024", pattern="pemilu-2024-jakbar")
+    made = plan(pemilu)
+    kinds = {POST_CODE.match(p.id).group(1) for p in made.posts}
+    assert {"PATROL", "STANDBY"} <= kinds
+    done = orders.write(pemilu, made, tmp_path, KEY)
+    pages = pdf_pages(done.directory / orders.SPRIN)
+    assert [page for page in pages if POST_CODE.search(page)] == []
+    assert [page for page in pdf_pages(done.directory / orders.CARDS) if POST_CODE.search(page)] == []
+    polri = section(pages, "DAFTAR PLOTING PERSONEL POLRI", "DAFTAR UNSUR YANG DIKOORDINASIKAN")
+    coordinated = section(pages, "DAFTAR UNSUR YANG DIKOORDINASIKAN")
+    assert "Patroli Desa Jeruk (TPS" in polri and "Siaga TNI Kecamatan Kraton" not in polri
+    assert "Siaga TNI Kecamatan Kraton" in coordinated
+    assert "Undang-Undang Nomor 6 Tahun 2014" not in " ".join(pages[:2])

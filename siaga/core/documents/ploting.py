@@ -411,8 +411,9 @@ def build(scenario: Scenario, plan: Plan, kecamatan_code: str = "") -> Ploting:
                             padal_of.get(kec))
                 for post in posts
             ]  # fmt: skip
-            group = " dan ".join(dict.fromkeys(GROUP_LABEL.get(p.kind, p.kind.title()) for p in posts))
-            desa_blocks.append(DesaBlock(desa, name(desa) if desa else group, tps_per_desa[desa], tuple(blocks)))
+            desa_blocks.append(
+                DesaBlock(desa, name(desa) if desa else group_name(posts), tps_per_desa[desa], tuple(blocks))
+            )
         kecamatan_blocks.append(KecamatanBlock(kec, kec_name, tuple(desa_blocks), padal_of.get(kec)))
     gaps = tuple(g for k in kecamatan_blocks for d in k.desa for p in d.posts for g in p.gaps)
     assigned = sum(k.persons for k in kecamatan_blocks)
@@ -431,6 +432,12 @@ def build(scenario: Scenario, plan: Plan, kecamatan_code: str = "") -> Ploting:
         kecamatan=tuple(kecamatan_blocks),
         gaps=gaps,
     )
+
+
+def group_name(posts: Iterable[Post]) -> str:
+    """The name of a kecamatan's posts that belong to no desa: "Cadangan", "Siaga TNI dan Cadangan"."""
+    kinds = sorted({p.kind for p in posts}, key=lambda k: POST_ORDER.get(k, len(POST_ORDER)))
+    return " dan ".join(GROUP_LABEL.get(k, k.title()) for k in kinds)
 
 
 def _parent(regions: Mapping[str, object], code: str) -> str:

@@ -49,6 +49,7 @@ from siaga.core.documents.ploting import (
     KecamatanBlock,
     Ploting,
     PostBlock,
+    group_name,
 )
 
 MONTHS = (
@@ -305,8 +306,10 @@ table.parts td.num { width: 6mm; }
 table.parts tr.last td { padding-bottom: 5pt; }
 .order { text-align: center; font-weight: bold; letter-spacing: 2pt; margin: 6pt 0 8pt; }
 .close { break-inside: avoid; break-before: avoid; }
-.sign { margin-left: 46%; margin-top: 8pt; }
+.sign { margin-left: 34%; margin-top: 8pt; }
+.sign table { margin-left: 18%; margin-bottom: 4pt; }
 .sign table td { padding: 0 4pt 0 0; }
+.sign .who, .sign .name, .sign .rank { text-align: center; }
 .sign .who { margin-top: 2pt; font-weight: bold; }
 .sign .name { margin-top: 17mm; font-weight: bold; text-decoration: underline; }
 .copies { margin-top: 10pt; font-size: 9.5pt; }
@@ -353,7 +356,7 @@ def letter_html(s: OrderSettings, scenario: Scenario, petikan: bool = False) -> 
 <tr><td>pada tanggal</td><td>:</td><td>{_e(issued_text(s, scenario.operation.election_date))}</td></tr></table>
 {on_behalf}<div class="who">{_e(s.signer_title)}</div>
 <div class="name">{_e(s.signer_name) or "&nbsp;"}</div>
-<div>{_e(s.signer_rank)} NRP {_e(s.signer_nrp)}</div>
+<div class="rank">{_e(s.signer_rank)} NRP {_e(s.signer_nrp)}</div>
 </div>
 {f'<div class="copies"><p>Tembusan:</p>{copies}</div>' if copies else ""}
 </div>
@@ -391,6 +394,11 @@ class Annex:
     s: OrderSettings
     election: dt.date
     petikan: bool
+
+    @property
+    def following(self) -> str:
+        """The number of the annex after this one."""
+        return ROMAN[ROMAN.index(self.number) + 1]
 
     def head(self, title: str, subtitle: str) -> list[pdf.Block]:
         extract = "PETIKAN " if self.petikan else ""
@@ -446,8 +454,8 @@ def annex_blocks(ploting: Ploting, annex: Annex) -> list[pdf.Block]:
         pdf.Paragraph(ploting.assigned_line() + f". Pola pengamanan: {ploting.pattern}.", 8.5),
         pdf.Paragraph(
             f"Lampiran ini memuat {_n(polri)} personel Polri dan Brimob pada pos. Unsur TNI, Linmas dan Satpol PP "
-            "tidak berada di bawah komando Surat Perintah ini: mereka tercantum dalam lampiran unsur yang "
-            "dikoordinasikan.",
+            f"tidak berada di bawah komando Surat Perintah ini: mereka tercantum dalam Lampiran {annex.following} "
+            "(unsur yang dikoordinasikan).",
             8.5,
         ),
     ]
@@ -523,8 +531,9 @@ def _kecamatan_title(k: KecamatanBlock) -> str:
     return f"KECAMATAN {k.name.upper()}" if k.code else k.name.upper()
 
 
-def _desa_title(d: DesaBlock) -> str:
-    return f"Desa {d.name}" if d.code else d.name
+def _desa_title(d: DesaBlock, posts: list[PostBlock]) -> str:
+    """ "Desa Semare", or for a kecamatan's own posts the name of those shown ("Cadangan")."""
+    return f"Desa {d.name}" if d.code else group_name(p.post for p in posts)
 
 
 def _alongside(p: PostBlock) -> str:
@@ -550,7 +559,8 @@ def _ploting_table(ploting: Ploting) -> pdf.Table:
                 continue
             desa_counts = {f: sum(1 for p in d.posts for r in p.rows if r.force == f) for f in COMMANDED_ORDER}
             persons = sum(desa_counts.values())
-            label = f"{_desa_title(d)}: {_n(d.tps)} TPS, {_n(persons)} personel Polri" if d.code else d.name
+            title = _desa_title(d, posts_of[d.code])
+            label = f"{title}: {_n(d.tps)} TPS, {_n(persons)} personel Polri" if d.code else title
             rows.append(pdf.Band(label, 1))
             for p in posts_of[d.code]:
                 rows.append(pdf.Band(f"{p.name} | {p.category} | Ketua pos: {_who(p.ketua)}{_alongside(p)}", 2))
@@ -583,9 +593,7 @@ def _ploting_table(ploting: Ploting) -> pdf.Table:
                     if g.commanded
                 ]
             if d.code:
-                rows.append(
-                    pdf.Span(f"Jumlah {_desa_title(d)}: {_n(persons)} personel ({_forces(desa_counts)})", bold=True)
-                )
+                rows.append(pdf.Span(f"Jumlah {title}: {_n(persons)} personel ({_forces(desa_counts)})", bold=True))
         rows.append(
             pdf.Span(
                 f"Jumlah {title.title() if k.code else k.name}: {_n(sum(counts.values()))} personel "
@@ -656,7 +664,7 @@ def coordination_blocks(ploting: Ploting, annex: Annex) -> list[pdf.Block]:
             if not posts_of[d.code]:
                 continue
             desa_counts = {f: sum(1 for p in d.posts for r in p.rows if r.force == f) for f in COORDINATED}
-            rows.append(pdf.Band(f"{_desa_title(d)}: {_forces(desa_counts)}", 1))
+            rows.append(pdf.Band(f"{_desa_title(d, posts_of[d.code])}: {_forces(desa_counts)}", 1))
             for p in posts_of[d.code]:
                 for force in COORDINATED:
                     members = [r for r in p.rows if r.force == force]
@@ -724,9 +732,8 @@ def organisation_blocks(scenario: Scenario, annex: Annex, polres_codes: set[str]
     for i, (satgas, person) in enumerate(chiefs, start=4):
         rows.append(_office(str(i), f"Kasatgas {satgas.name}", person))
         if satgas.note and padal:
-            ploting_annex = ROMAN[ROMAN.index(annex.number) + 1]
             rows.append(pdf.Span(f"{satgas.note} (Satgas {satgas.name}): Padal per kecamatan; personel pos "
-                                 f"sebagaimana tersebut dalam Lampiran {ploting_annex}", bold=False))  # fmt: skip
+                                 f"sebagaimana tersebut dalam Lampiran {annex.following}", bold=False))  # fmt: skip
             for j, o in enumerate(padal, start=1):
                 place = regions.get(o.kecamatan_code)
                 where = f" Kecamatan {place.name if place else o.kecamatan_code}" if o.kecamatan_code else ""
