@@ -280,8 +280,8 @@ def personnel_list(request: HttpRequest, op_id: int) -> HttpResponse:
         rows = rows.filter(available=chosen["available"] == "1")
     if chosen["q"]:
         rows = rows.filter(Q(name__icontains=chosen["q"]) | Q(code__icontains=chosen["q"]))
-    fields = ("id", "code", "name", "rank", "unit_code", "force", "desa_code", "phone", "available", "position")
-    fields += ("pinned_post", "pin_reason")
+    fields = ["id", "code", "name", "rank", "unit_code", "force", "desa_code", "phone", "available"]
+    fields += ["position", "pinned_post", "pin_reason"]
     page = _page(request, rows.order_by("force", "unit_code", "name", "code").values(*fields))
     units = dict(operation.units.filter(code__in={p["unit_code"] for p in page}).values_list("code", "name"))
     desa = _region_names(operation, (p["desa_code"] for p in page))
