@@ -64,8 +64,8 @@ def _tni_standby(f: Facts) -> Iterator[str]:
     d, plan_posts = f.duties, f.plan.posts
     is_tps = np.fromiter(map("TPS".__eq__, map(attrgetter("kind"), plan_posts)), dtype=bool, count=len(plan_posts))
     at_tps = d.known & (d.slot == TNI) & is_tps[np.where(d.known, d.post, 0)]
-    for k in np.flatnonzero(at_tps).tolist():
-        a = f.plan.assignments[k]
+    for n in np.flatnonzero(at_tps).tolist():
+        a = f.plan.assignments[n]
         yield f"{a.person} (TNI) stands at TPS post {a.post}; under {f.op.pattern} the TNI wait on standby"
     expected, highest, middle = _expected(f)
     koramil: dict[str, tuple[float, float]] = {}
