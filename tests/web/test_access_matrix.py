@@ -90,6 +90,14 @@ ACTIONS: list[tuple[str, Callable[..., str], dict[str, str], set[str]]] = [
         PLANNERS,
     ),
     ("approve", lambda o, p: reverse("plan_approve", args=[p.pk]), {}, COMMANDERS),
+    (
+        "pin",
+        lambda o, p: reverse("plan_pin", args=[p.pk]),
+        {"pin-person": "x", "pin-choice": "STAF", "pin-reason": "uji akses"},
+        PLANNERS,
+    ),
+    ("unpin", lambda o, p: reverse("plan_unpin", args=[p.pk]), {"person": "x"}, PLANNERS),
+    ("reinforce", lambda o, p: reverse("plan_reinforce", args=[p.pk]), {"per_post": "1"}, PLANNERS),
 ]
 
 
