@@ -341,7 +341,12 @@ def _map_config(
         ],
         "words": {
             "categories": {k: str(v) for k, v in CATEGORY_LABELS.items()},
-            "kinds": {"TPS": _("Pos TPS"), "VILLAGE": _("Pos desa"), "RESERVE": _("Tim cadangan")},
+            "kinds": {
+                "TPS": _("Pos TPS"),
+                "VILLAGE": _("Pos desa"),
+                "STANDBY": _("Pos siaga TNI"),
+                "RESERVE": _("Tim cadangan"),
+            },
             "desa": _("Desa"),
             "kecamatan": _("Kecamatan"),
             "score": _("Skor"),

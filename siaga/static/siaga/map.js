@@ -12,7 +12,7 @@
   const words = cfg.words;
   const lang = document.documentElement.lang || "id";
   const REACH_COLOUR = "#123b63";
-  const POST_SIZE = { TPS: 16, VILLAGE: 18, RESERVE: 22 };
+  const POST_SIZE = { TPS: 16, VILLAGE: 18, STANDBY: 20, RESERVE: 22 };
 
   const map = L.map(box, { zoomSnap: 0.5, preferCanvas: true, scrollWheelZoom: !cfg.small });
   map.attributionControl.setPrefix(false);
