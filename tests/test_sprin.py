@@ -363,3 +363,10 @@ def test_it_names_patrol_and_standby_posts_and_coordinates_the_standby_tni(scena
     assert "Patroli Desa Jeruk (TPS" in polri and "Siaga TNI Kecamatan Kraton" not in polri
     assert "Siaga TNI Kecamatan Kraton" in coordinated
     assert "Undang-Undang Nomor 6 Tahun 2014" not in " ".join(pages[:2])
+
+
+def test_it_closes_every_kecamatan_of_the_polri_ploting_with_its_own_total(pages):
+    polri = section(pages, "DAFTAR PLOTING PERSONEL POLRI", "DAFTAR UNSUR YANG DIKOORDINASIKAN")
+    for kecamatan in ("Kraton", "Pohjentrek", "Gondangwetan", "Grati", "Nguling", "Lekok", "Rejoso"):
+        assert f"Jumlah Kecamatan {kecamatan}: " in polri, kecamatan
+    assert "Jumlah Cadangan" not in polri

@@ -559,8 +559,8 @@ def _ploting_table(ploting: Ploting) -> pdf.Table:
                 continue
             desa_counts = {f: sum(1 for p in d.posts for r in p.rows if r.force == f) for f in COMMANDED_ORDER}
             persons = sum(desa_counts.values())
-            title = _desa_title(d, posts_of[d.code])
-            label = f"{title}: {_n(d.tps)} TPS, {_n(persons)} personel Polri" if d.code else title
+            place = _desa_title(d, posts_of[d.code])
+            label = f"{place}: {_n(d.tps)} TPS, {_n(persons)} personel Polri" if d.code else place
             rows.append(pdf.Band(label, 1))
             for p in posts_of[d.code]:
                 rows.append(pdf.Band(f"{p.name} | {p.category} | Ketua pos: {_who(p.ketua)}{_alongside(p)}", 2))
@@ -593,7 +593,7 @@ def _ploting_table(ploting: Ploting) -> pdf.Table:
                     if g.commanded
                 ]
             if d.code:
-                rows.append(pdf.Span(f"Jumlah {title}: {_n(persons)} personel ({_forces(desa_counts)})", bold=True))
+                rows.append(pdf.Span(f"Jumlah {place}: {_n(persons)} personel ({_forces(desa_counts)})", bold=True))
         rows.append(
             pdf.Span(
                 f"Jumlah {title.title() if k.code else k.name}: {_n(sum(counts.values()))} personel "
