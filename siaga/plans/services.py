@@ -270,6 +270,26 @@ def active_job(operation: Operation, within_minutes: int = 30) -> PlanJob | None
 ORDER_FILES = {"sprin.pdf": "application/pdf", "ploting.xlsx": XLSX, "kartu.pdf": "application/pdf"}
 
 
+def konsep_sprin(plan: Plan, kecamatan_code: str, request: Any = None) -> bytes:
+    """The draft's Sprin marked KONSEP on every page (a petikan for a kecamatan), made on
+    request and never stored: what the commander reads before approving. Audited."""
+    if plan.status != Plan.Status.DRAFT:
+        raise PlanError(_("Konsep hanya untuk rencana yang belum disetujui; unduh Sprin yang sudah disetujui."))
+    try:
+        data = orders.konsep_pdf(scenario_for(plan.operation), core_plan(plan), kecamatan_code)
+    except orders.InvalidPlan as exc:
+        raise PlanError(_("Rencana ini ditolak pemeriksa: %(why)s") % {"why": exc.violations[0]}) from exc
+    record(
+        request,
+        "preview_orders",
+        "plan",
+        str(plan.pk),
+        operation_id=plan.operation_id,
+        after={"file": "sprin.pdf", "konsep": True, "kecamatan": kecamatan_code or "semua"},
+    )
+    return data
+
+
 def orders_file(plan: Plan, name: str, kecamatan_code: str, request: Any = None) -> OrdersFile | PlanJob:
     """One of the orders of an approved plan (the Sprin, the ploting workbook, the cards), for
     the whole Polres or one kecamatan: the stored file (each download audited), or the job that

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/plan.json", views.plan_json, name="plan_json"),
     path("<int:pk>/orders/<str:name>", views.plan_orders, name="plan_orders"),
+    path("<int:pk>/konsep/sprin.pdf", views.plan_konsep, name="plan_konsep"),
     path("<int:pk>/reassign/", views.reassign, name="plan_reassign"),
     path("<int:pk>/approve/", views.approve, name="plan_approve"),
     path("<int:pk>/publish/", views.publish, name="plan_publish"),

@@ -72,6 +72,24 @@ def _to_diff(request: HttpRequest, op_id: int) -> HttpResponse:
     return redirect("plan_diff", old, new)
 
 
+def plan_konsep(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The draft's Sprin marked KONSEP, to read before approval; a sector chief gets the
+    petikan of their kecamatan."""
+    plan = plan_for(request, pk)
+    where = Scope.of(request.user)
+    if where.nothing or where.person is not None:
+        raise PermissionDenied("no kecamatan")
+    try:
+        data = services.konsep_sprin(plan, where.label, request)
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+        return redirect("plan_detail", plan.pk)
+    suffix = f"-{where.label}" if where.label else ""
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="sprin-konsep-v{plan.version}{suffix}.pdf"'
+    return response
+
+
 @require_POST
 def plan_start(request: HttpRequest, op_id: int) -> HttpResponse:
     operation = operation_for(request, op_id)

@@ -116,3 +116,32 @@ def rows(plan):
 def made(plan):
     """Each stored file's row, creation time and file modification time."""
     return {row.name: (row.pk, row.created_at, Path(row.file.path).stat().st_mtime_ns) for row in rows(plan)}
+
+
+def _text(data: bytes, tmp_path: Path, name: str = "konsep.pdf") -> list[str]:
+    """The PDF's text, page by page (raw: the diagonal watermark reads as a word)."""
+    (tmp_path / name).write_bytes(data)
+    text = subprocess.run(["pdftotext", "-raw", str(tmp_path / name), "-"], capture_output=True, text=True).stdout
+    return ["".join(page.split()) for page in text.split("\f")[:-1]]  # the letters of KONSEP stand apart
+
+
+def test_the_commander_reads_a_draft_as_konsep_before_approving(as_commander, plan, tmp_path):
+    response = as_commander.get(reverse("plan_konsep", args=[plan.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert "konsep" in response["Content-Disposition"]
+    pages = _text(response.content, tmp_path)
+    assert len(pages) > 3 and all("KONSEP" in page for page in pages)
+    assert AuditEntry.objects.filter(action="preview_orders", object_id=str(plan.pk)).exists()
+    assert not OrdersFile.objects.filter(plan=plan).exists()  # a konsep is never stored as the orders
+
+
+def test_a_sector_chief_reads_the_konsep_petikan_of_their_kecamatan(as_sector, plan, tmp_path):
+    response = as_sector.get(reverse("plan_konsep", args=[plan.pk]))
+    pages = _text(response.content, tmp_path)
+    assert "PETIKANSURATPERINTAH" in pages[0] and all("KONSEP" in page for page in pages)
+
+
+def test_an_approved_plan_has_no_konsep_and_a_field_officer_none_at_all(as_commander, as_field_officer, approved):
+    response = as_commander.get(reverse("plan_konsep", args=[approved.pk]), follow=True)
+    assert not response.content.startswith(b"%PDF") and "Konsep hanya untuk rencana" in response.content.decode()
+    assert as_field_officer.get(reverse("plan_konsep", args=[approved.pk])).status_code in (403, 404)

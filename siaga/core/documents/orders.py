@@ -83,6 +83,22 @@ def write(
     return Written(out, plot, order.pages, len(deck), rendered.pages, seconds)
 
 
+def konsep_pdf(
+    scenario: Scenario,
+    plan: Plan,
+    kecamatan_code: str = "",
+    settings: sprin.OrderSettings | None = None,
+    model: RiskModel | None = None,
+) -> bytes:
+    """The Sprin of a plan not yet approved, "KONSEP" across every page, for the commander to
+    read before he signs: checked like the orders (raises InvalidPlan), a petikan for a
+    kecamatan. Nothing is written."""
+    violations = check_plan(scenario, plan, model)
+    if violations:
+        raise InvalidPlan(violations)
+    return sprin.sprin_pdf(scenario, ploting.build(scenario, plan, kecamatan_code), settings, draft=True).data
+
+
 def _lap(start: float) -> float:
     return round(time.perf_counter() - start, 3)
 
