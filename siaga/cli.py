@@ -387,6 +387,55 @@ def print_plan(result: Plan, lang: str) -> None:
         )
     for warning in result.extra.get("warnings", []) or []:
         out.print(f"[yellow]Peringatan:[/] {warning}", highlight=False)
+    for line in advice_lines(result, en):
+        out.print(line, highlight=False, markup=False)
+
+
+ADVICE = {
+    "id": (
+        "Saran: pola memberi kekuatan Polri yang sama untuk semua kategori, sementara {idle} Polri tidak bertugas.",
+        "  Tambah {n} Polri di tiap {posts} pos TPS sangat rawan/khusus: "
+        "kunci operasi tambahan_polri_sangat_rawan = {n}.",
+        "  Atau pakai pola {other}, yang membedakan kategori.",
+    ),
+    "en": (
+        "Advice: the pattern gives every category the same Polri strength while {idle} Polri have no duty.",
+        "  Add {n} Polri to each of the {posts} sangat rawan/khusus TPS posts (reinforce_sangat_rawan = {n}).",
+        "  Or use the pattern {other}, which tells the categories apart.",
+    ),
+}
+
+
+def advice_lines(result: Plan, en: bool) -> list[str]:
+    """What the planner should act on beyond the figures: the strength advice, the KPU/PPS
+    coordination list and the pins that did not hold (docs/scenario.md 2.9-2.11)."""
+    lines = []
+    strength = result.extra.get("strength")
+    if isinstance(strength, dict):
+        idle, n, posts = strength["idle"]["POLRI"], strength["reinforce_sangat_rawan"], strength["sangat_rawan_posts"]
+        other = strength.get("stronger_pattern") or ""
+        words = ADVICE["en" if en else "id"]
+        lines.append(words[0].format(idle=idle))
+        if n:
+            lines.append(words[1].format(n=n, posts=posts))
+        if other:
+            lines.append(words[2].format(other=other))
+    gaps = result.extra.get("linmas_coordination") or []
+    if gaps:
+        missing = sum(int(g["needed"]) - int(g["named"]) for g in gaps)
+        lines.append(
+            f"KPU/PPS coordination: {len(gaps)} TPS posts lack {missing} Linmas named by the PPS decree."
+            if en
+            else f"Koordinasi KPU/PPS: {len(gaps)} pos TPS kurang {missing} Linmas yang ditetapkan SK PPS."
+        )
+    broken = [p for p in result.extra.get("pins", []) or [] if not p.get("held")]
+    if broken:
+        lines.append(
+            f"Pins that did not hold: {len(broken)} (plan file key pins)"
+            if en
+            else f"Pin yang tidak berlaku: {len(broken)} (kunci pins di berkas rencana)"
+        )
+    return lines
     timings = result.extra.get("timings_ms")
     if isinstance(timings, dict):
         out.print(("Timings (ms): " if en else "Waktu (ms): ") + ", ".join(f"{k} {v}" for k, v in timings.items()))

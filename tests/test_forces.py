@@ -270,3 +270,24 @@ def test_merged_plans_carry_pins_coordination_and_advice() -> None:
     assert check_plan(pinned, plan) == []
     assert [line["person"] for line in plan.extra["pins"]] == [person.id]
     assert plan.extra["strength"]["idle"]["POLRI"] > 0 and plan.extra["polres"] == 2
+
+
+# ---------------------------------------------------------------- at the command line
+
+
+def test_siaga_plan_tells_the_planner_the_advice_in_both_languages(paskot: Scenario, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from siaga.cli import app
+    from siaga.core.data.scenario import write_scenario
+
+    write_scenario(paskot, tmp_path / "demo.xlsx")
+    advice = planner.plan(paskot).extra["strength"]
+    run = CliRunner().invoke(app, ["plan", str(tmp_path / "demo.xlsx"), "--out", str(tmp_path / "p.json")])
+    assert run.exit_code == 0, run.output
+    assert f"sementara {advice['idle']['POLRI']} Polri tidak bertugas" in run.output
+    assert f"tambahan_polri_sangat_rawan = {advice['reinforce_sangat_rawan']}" in run.output
+    assert "pilkades-demak-2022" in run.output
+    english = ["plan", str(tmp_path / "demo.xlsx"), "--out", str(tmp_path / "e.json"), "--lang", "en"]
+    run = CliRunner().invoke(app, english)
+    assert f"reinforce_sangat_rawan = {advice['reinforce_sangat_rawan']}" in run.output and "Advice:" in run.output
