@@ -291,3 +291,19 @@ def test_siaga_plan_tells_the_planner_the_advice_in_both_languages(paskot: Scena
     english = ["plan", str(tmp_path / "demo.xlsx"), "--out", str(tmp_path / "e.json"), "--lang", "en"]
     run = CliRunner().invoke(app, english)
     assert f"reinforce_sangat_rawan = {advice['reinforce_sangat_rawan']}" in run.output and "Advice:" in run.output
+
+
+def test_a_custom_patrol_row_travels_in_the_workbook_under_both_names(paskot: Scenario, tmp_path) -> None:
+    from siaga.core.data.model import PatternRow
+    from siaga.core.data.scenario import read_scenario, write_scenario
+
+    rows = tuple(
+        PatternRow(c, 12 if c == Category.KURANG_RAWAN else 1, 2, 0, 2, c == Category.KURANG_RAWAN) for c in Category
+    )
+    custom = replace(with_pattern(paskot, "custom"), patterns=rows)
+    for name, lang in (("id.xlsx", "id"), ("en", "en")):
+        write_scenario(custom, tmp_path / name, lang=lang)
+        back = read_scenario(tmp_path / name)
+        assert back.patterns == rows
+    plan = planner.plan(back)
+    assert check_plan(back, plan) == [] and any(p.id.startswith("PATROL-") for p in plan.posts)

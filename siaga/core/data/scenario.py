@@ -705,6 +705,7 @@ class _Validator:
                     v["polri_per_post"],
                     v["tni_per_post"],
                     v["linmas_per_tps"],
+                    v["patrol"],
                 )
             )
         if operation is not None and operation.pattern == CUSTOM:
