@@ -35,6 +35,7 @@ def test_it_writes_the_demo_as_a_csv_folder_when_not_xlsx(tmp_path):
         "tps.csv",
         "units.csv",
         "personnel.csv",
+        "stages.csv",
     }
     assert siaga("scenario", "validate", folder).exit_code == 0
 

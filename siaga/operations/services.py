@@ -12,12 +12,14 @@ from typing import Any
 from django.db import connection, models, transaction
 
 from siaga.audit.log import record
+from siaga.core.data import stages
 from siaga.core.data.model import (
     VILLAGE_LEVELS,
     Category,
     Force,
     Level,
     Scenario,
+    Stage,
     UnitKind,
 )
 from siaga.core.data.model import (
@@ -61,7 +63,8 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
         name=op.name,
         election_date=op.election_date,
         pattern=op.pattern,
-        config={k: getattr(op, k) for k in OPERATION_SETTINGS} | {"weights": dict(op.weights)},
+        config={k: getattr(op, k) for k in OPERATION_SETTINGS}
+        | {"weights": dict(op.weights), "stages": stages.as_records(scenario.stages)},
         source_name=source_name,
         imported_by=user if getattr(user, "is_authenticated", False) else None,
     )
@@ -232,13 +235,7 @@ def _kecamatan_of(regions: tuple[CoreRegion, ...]) -> dict[str, str]:
 
 def scenario_for(operation: Operation) -> Scenario:
     """The operation as the core sees it."""
-    s = dict(operation.config)
-    core_op = CoreOperation(
-        name=operation.name,
-        election_date=operation.election_date,
-        pattern=operation.pattern,
-        **{k: s[k] for k in OPERATION_SETTINGS if k in s},
-    )
+    core_op = _core_operation(operation)
     regions = tuple(
         CoreRegion(r.code, r.name, Level(r.level), r.parent_code, r.lat, r.lon, r.indicators, r.polres_code)
         for r in operation.regions.order_by("id")
@@ -296,7 +293,27 @@ def scenario_for(operation: Operation) -> Scenario:
         )
         for r in operation.pattern_rows.all()
     )
-    return Scenario(core_op, regions, tps, units, people, patterns)
+    return Scenario(
+        core_op, regions, tps, units, people, patterns, stages.from_records(operation.config.get("stages", []))
+    )
+
+
+def _core_operation(operation: Operation) -> CoreOperation:
+    """The operation's settings as the core's operation sheet."""
+    s = operation.config
+    return CoreOperation(
+        name=operation.name,
+        election_date=operation.election_date,
+        pattern=operation.pattern,
+        **{k: s[k] for k in OPERATION_SETTINGS if k in s},
+    )
+
+
+def operation_stages(operation: Operation) -> tuple[tuple[Stage, ...], bool]:
+    """The operation's stages in order, and whether they are its election kind's preset (no
+    `stages` sheet was imported); read from the settings alone, without the operation's rows."""
+    written = stages.from_records(operation.config.get("stages", []))
+    return stages.of(Scenario(_core_operation(operation), (), (), (), (), (), written)), not written
 
 
 def refresh_vulnerability(operation: Operation, scenario: Scenario | None = None) -> dict[str, risk.Assessment]:
@@ -347,13 +364,7 @@ def vulnerability_of(operation: Operation, **tps_filter: Any) -> Vulnerability:
     """The operation's TPS (those matching `tps_filter`, default all) scored and explained by
     the core with the operation sheet's weights. Unlike scenario_for it reads only what scoring
     needs (the regions and those TPS, no people or units): 2,000 TPS take about 30 ms."""
-    config = dict(operation.config)
-    core_op = CoreOperation(
-        name=operation.name,
-        election_date=operation.election_date,
-        pattern=operation.pattern,
-        **{k: config[k] for k in OPERATION_SETTINGS if k in config},
-    )
+    core_op = _core_operation(operation)
     regions = tuple(
         CoreRegion(code, name, Level(level), parent, lat, lon, indicators)
         for code, name, level, parent, lat, lon, indicators in operation.regions.order_by("id").values_list(

@@ -13,7 +13,9 @@ from siaga.accounts.models import Role
 from siaga.accounts.roles import require, role_of, scoped
 from siaga.accounts.scope import Scope
 from siaga.core.data.model import Category, Force
+from siaga.core.data.stages import h_day
 from siaga.operations.models import Operation, Region
+from siaga.operations.services import operation_stages
 from siaga.plans.models import Plan, PlanAssignment
 
 
@@ -50,6 +52,7 @@ def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
     by_force = Counter(dict(people.values_list("force").annotate(n=Count("id")).values_list("force", "n")))
     plans = operation.plans.all()[:5]
     latest = plans[0] if plans else None
+    stages, preset = operation_stages(operation)
     context = {
         "operation": operation,
         "scope": Scope.of(request.user).narrowed_to,
@@ -68,6 +71,8 @@ def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
         "forces": [(f.value, by_force[f.value]) for f in Force],
         "plans": plans,
         "latest_plan": latest,
+        "stages": [(s, h_day(operation.election_date, s.start), h_day(operation.election_date, s.end)) for s in stages],
+        "stages_preset": preset,
         "operations": Operation.objects.all()[:10],
     }
     return render(request, "operations/dashboard.html", context)

@@ -84,3 +84,29 @@ def test_it_shows_the_equipment_readiness_of_the_current_plan(as_planner, operat
     html = as_planner.get(f"/ops/{operation.pk}/").content.decode()
     assert 'id="sarpras-card"' in html and "kesiapan sarpras" in html and "75,0%" in html  # Indonesian decimals
     assert f'href="/plans/{plan.pk}/sarpras/"' in html
+
+
+def stage_rows(html: str) -> list[str]:
+    table = re.search(r'<table id="stages">(.*?)</table>', html, re.S).group(1)
+    return [re.sub(r"<[^>]+>", "|", row) for row in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
+
+
+def test_it_shows_a_sector_chief_the_operation_in_time(as_sector, operation):
+    html = as_sector.get(f"/ops/{operation.pk}/").content.decode()
+    rows = stage_rows(html)
+    assert [r.split("|")[1] for r in rows] == [
+        "Apel gelar pasukan dan pergeseran",
+        "Pergeseran pasukan ke pos dan pengamanan logistik",
+        "Pemungutan dan penghitungan suara",
+        "Pengawalan kotak suara ke balai desa",
+        "Penetapan calon kepala desa terpilih",
+    ]
+    assert "H-1 · Sel 22 Mar 2022 07.00" in rows[0] and "H+1 · Kam 24 Mar 2022 12.00" in rows[2]
+    assert "Tahapan bawaan" not in html  # the demo's workbook writes its stages out
+
+
+def test_an_operation_without_a_stages_sheet_shows_its_preset_and_says_so(as_planner, operation):
+    operation.config = {**operation.config, "stages": [], "pergeseran_day": 3}
+    operation.save(update_fields=["config"])
+    html = as_planner.get(f"/ops/{operation.pk}/").content.decode()
+    assert "H-3" in stage_rows(html)[0] and "Tahapan bawaan" in html

@@ -95,6 +95,22 @@ def date(value: object) -> dt.date:
         raise Bad("not_date") from None
 
 
+def datetime(value: object) -> dt.datetime:
+    """A date and time: a spreadsheet's date-time, or text `YYYY-MM-DD HH:MM` (a `T` or a
+    dot in the time, 07.00, as Indonesians write it, is read too); a date alone is 00:00."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, second=0, microsecond=0)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    raw = text(value).replace("T", " ")
+    day, _, time = raw.partition(" ")
+    try:
+        clock = dt.time.fromisoformat(time.strip().replace(".", ":")) if time.strip() else dt.time()
+        return dt.datetime.combine(dt.date.fromisoformat(day), clock.replace(second=0, microsecond=0))
+    except ValueError:
+        raise Bad("not_datetime") from None
+
+
 def word(value: object) -> str:
     """An enumerated word, normalised: upper case, spaces and hyphens read as underscores."""
     return "_".join(text(value).upper().replace("-", " ").split())

@@ -15,6 +15,7 @@ import random
 from dataclasses import replace
 from importlib import resources
 
+from siaga.core.data import stages
 from siaga.core.data.geo import haversine_km
 from siaga.core.data.model import (
     Category,
@@ -271,7 +272,11 @@ def pasuruan_kota(seed: int = SEED) -> Scenario:
             "950 personel gabungan, 7 kecamatan, 21 desa, 152 TPS."
         ),
     )
-    return Scenario(operation, tuple(regions), tuple(tps), tuple(units), tuple(personnel))
+    # The 2022 Pilkades in time: apel and pergeseran on H-1, voting and counting, the escort of
+    # the boxes to the balai desa, the penetapan (the Pilkades preset, written out to be edited).
+    return Scenario(
+        operation, tuple(regions), tuple(tps), tuple(units), tuple(personnel), stages=stages.preset(operation)
+    )
 
 
 def _region_names() -> dict[str, str]:

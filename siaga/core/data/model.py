@@ -49,6 +49,25 @@ class UnitKind(StrEnum):
 SECTOR_UNIT_KINDS = frozenset({UnitKind.POLSEK, UnitKind.KORAMIL})
 
 
+class StageKind(StrEnum):
+    """What happens in a stage (tahapan) of the operation (DOCTRINE.md section 10)."""
+
+    APEL_GELAR = "APEL_GELAR"  # apel gelar pasukan opening the operation
+    APEL_KESIAPAN = "APEL_KESIAPAN"
+    APEL_PERGESERAN = "APEL_PERGESERAN"
+    KAMPANYE = "KAMPANYE"
+    MASA_TENANG = "MASA_TENANG"
+    DISTRIBUSI_LOGISTIK = "DISTRIBUSI_LOGISTIK"
+    PERGESERAN = "PERGESERAN"
+    PEMUNGUTAN = "PEMUNGUTAN"  # pemungutan dan penghitungan suara
+    PENGAWALAN = "PENGAWALAN"  # pengawalan kotak suara
+    REKAP_PPK = "REKAP_PPK"
+    REKAP_KPU = "REKAP_KPU"
+    PENETAPAN = "PENETAPAN"
+    PSU = "PSU"  # pemungutan suara ulang
+    LAINNYA = "LAINNYA"
+
+
 class Force(StrEnum):
     POLRI = "POLRI"
     BRIMOB = "BRIMOB"
@@ -121,6 +140,7 @@ class Operation:
     tembusan: str = ""  # the Sprin's copies, "; " between them; blank: Kapolda, Irwasda, Karoops, Bupati, Dandim
     renops_number: str = ""  # the Renops' number, cited in the Sprin's Dasar
     prinlak_number: str = ""  # the Prinlak Ops' number, cited in the Sprin's Dasar
+    pergeseran_day: int = 1  # the move to the posts on H minus this many days (H-1, H-2, H-3 ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +215,16 @@ class PatternRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Stage:
+    """A stage (tahapan) of the operation: a date-time window; stages may overlap."""
+
+    name: str
+    kind: StageKind
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """A whole scenario workbook, validated. Tuples keep the order of the source rows."""
 
@@ -204,6 +234,7 @@ class Scenario:
     units: tuple[Unit, ...]
     personnel: tuple[Person, ...]
     patterns: tuple[PatternRow, ...] = ()
+    stages: tuple[Stage, ...] = ()  # as written in the `stages` sheet; none: the preset's (stages.py)
 
     def region_by_code(self) -> dict[str, Region]:
         return {r.code: r for r in self.regions}

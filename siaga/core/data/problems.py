@@ -30,6 +30,14 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
             "must be a date as YYYY-MM-DD (e.g. 2022-03-23)",
         ),
         "not_bool": ("harus ya atau tidak", "must be yes or no"),
+        "not_datetime": (
+            "harus tanggal dan jam dengan format TTTT-BB-HH JJ:MM (contoh 2022-03-23 07:00)",
+            "must be a date and time as YYYY-MM-DD HH:MM (e.g. 2022-03-23 07:00)",
+        ),
+        "stage_ends_before_start": (
+            "tahapan harus selesai sesudah mulai ({start})",
+            "a stage must end after it starts ({start})",
+        ),
         "duplicate": (
             "sudah dipakai di baris {other_row}; kode/id harus unik",
             "already used in row {other_row}; codes and ids must be unique",

@@ -11,6 +11,7 @@ each bad cell runs only when something is wrong.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -36,6 +37,8 @@ from siaga.core.data.model import (
     Person,
     Region,
     Scenario,
+    Stage,
+    StageKind,
     Tps,
     Unit,
     UnitKind,
@@ -113,6 +116,7 @@ OPERATION = Sheet(
         _col("tembusan", "tembusan", _text, default=""),
         _col("renops_number", "nomor_renops", _text, default=""),
         _col("prinlak_number", "nomor_prinlak", _text, default=""),
+        _col("pergeseran_day", "hari_pergeseran", cells.in_range(cells.integer, 0, 30), default=1),
     ),
 )
 OPERATION_KEY = _col("key", "kunci", _text, required=True)
@@ -203,7 +207,19 @@ PATTERNS = Sheet(
 KECAMATAN = frozenset({Level.KECAMATAN})
 # A custom pattern must say how each of these is secured (KHUSUS falls back to SANGAT_RAWAN).
 PATTERN_CATEGORIES = (Category.KURANG_RAWAN, Category.RAWAN, Category.SANGAT_RAWAN)
-SHEETS = (OPERATION, REGIONS, TPS, UNITS, PERSONNEL, PATTERNS)
+STAGES = Sheet(
+    "stages",
+    "tahapan",
+    (
+        _col("name", "nama", _text, required=True),
+        _col("kind", "jenis", cells.enum_reader(StageKind), required=True),
+        _col("start", "mulai", cells.datetime, required=True),
+        _col("end", "selesai", cells.datetime, required=True),
+    ),
+    required=False,
+)
+
+SHEETS = (OPERATION, REGIONS, TPS, UNITS, PERSONNEL, PATTERNS, STAGES)
 IGNORED_SHEETS = frozenset({"petunjuk", "instructions"})
 
 
@@ -381,11 +397,14 @@ class _Validator:
         self._roster_and_pins(personnel, tps, region_by_code)
         self._jurisdiction(regions, tps, units)
         patterns = self._patterns(operation)
+        stages = self._stages()
         if not self.sheets and not self.problems:
             self.problems.append(Problem("no_sheets"))
         if self.problems or operation is None:
             raise ScenarioError(_in_order(self.problems))
-        return Scenario(operation, tuple(regions), tuple(tps), tuple(units), tuple(personnel), tuple(patterns))
+        return Scenario(
+            operation, tuple(regions), tuple(tps), tuple(units), tuple(personnel), tuple(patterns), tuple(stages)
+        )
 
     def _operation(self) -> Operation | None:
         sheet = self.sheets.get("operation")
@@ -691,6 +710,26 @@ class _Validator:
             )
         )
 
+    def _stages(self) -> list[Stage]:
+        table = self._table(STAGES)
+        if table is None:
+            return []
+        sheet, v = table.sheet, table.values
+        stages = []
+        for i, (name, kind, start, end) in enumerate(zip(v["name"], v["kind"], v["start"], v["end"], strict=True)):
+            if start is not None and end is not None and end <= start:
+                self._add(
+                    "stage_ends_before_start",
+                    sheet,
+                    sheet.row_numbers[i],
+                    table.heads["end"],
+                    cells.text(table.raw["end"][i]),
+                    start=f"{start:%Y-%m-%d %H:%M}",
+                )
+            elif None not in (name, kind, start, end):
+                stages.append(Stage(name, kind, start, end))
+        return stages
+
     def _patterns(self, operation: Operation | None) -> list[PatternRow]:
         table = self._table(PATTERNS)
         rows: list[PatternRow] = []
@@ -830,8 +869,9 @@ def scenario_tables(scenario: Scenario, lang: str = "id") -> list[tuple[str, lis
         (UNITS, scenario.units),
         (PERSONNEL, scenario.personnel),
         (PATTERNS, scenario.patterns),
+        (STAGES, scenario.stages),
     ):
-        if spec is PATTERNS and not records:
+        if spec in (PATTERNS, STAGES) and not records:
             continue
         keys = _indicator_keys(records) if spec.scope else []
         header = [name(c) for c in spec.columns] + keys
@@ -858,6 +898,8 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, dict):  # operation weights
         return cells.weights_text(value)
+    if isinstance(value, dt.datetime):  # a stage's start or end, as people type it
+        return f"{value:%Y-%m-%d %H:%M}"
     if hasattr(value, "value") and not isinstance(value, bool | int | float):
         return value.value  # an enum
     return value

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from siaga.core.data import cells, workbook
 from siaga.core.data.indicators import Scope, ValueType, catalog
-from siaga.core.data.model import Category, Force, Level, UnitKind
+from siaga.core.data.model import Category, Force, Level, StageKind, UnitKind
 from siaga.core.data.patterns import CUSTOM, PRESETS
 from siaga.core.data.scenario import OPERATION, OPERATION_KEY, OPERATION_VALUE, SHEETS, Sheet
 
@@ -115,6 +115,14 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
         "Pos patroli: TPS dijangkau jalan kaki/motor dalam radius patroli",
         "ya/tidak, bawaan tidak",
     ),
+    ("operation", "pergeseran_day"): (
+        "Pergeseran ke pos pada H dikurangi hari ini (1 = H-1, 2 = H-2); dipakai bila lembar tahapan kosong",
+        "bilangan bulat 0-30, bawaan 1",
+    ),
+    ("stages", "name"): ("Nama tahapan, mis. 'Rekapitulasi di PPK'", "teks"),
+    ("stages", "kind"): ("Jenis tahapan", ", ".join(k.value for k in StageKind)),
+    ("stages", "start"): ("Mulai (kosongkan seluruh lembar: tahapan bawaan jenis pemilihan)", "TTTT-BB-HH JJ:MM"),
+    ("stages", "end"): ("Selesai, sesudah mulai", "TTTT-BB-HH JJ:MM"),
 }
 
 DROPDOWNS: dict[tuple[str, str], list[str]] = {
@@ -124,6 +132,7 @@ DROPDOWNS: dict[tuple[str, str], list[str]] = {
     ("personnel", "force"): [f.value for f in Force],
     ("personnel", "available"): ["ya", "tidak"],
     ("patterns", "category"): [c.value for c in Category],
+    ("stages", "kind"): [k.value for k in StageKind],
 }
 
 

@@ -36,8 +36,8 @@ import html
 import re
 from dataclasses import dataclass, replace
 
-from siaga.core.data import positions
-from siaga.core.data.model import Force, Level, Person, Scenario, UnitKind
+from siaga.core.data import positions, stages
+from siaga.core.data.model import Force, Level, Person, Scenario, StageKind, UnitKind
 from siaga.core.data.ranks import leader
 from siaga.core.documents import pdf
 from siaga.core.documents.ploting import (
@@ -141,10 +141,7 @@ class OrderSettings:
 
 
 def election_kind(scenario: Scenario) -> str:
-    words = f"{scenario.operation.name} {scenario.operation.pattern}".lower()
-    if "pilkades" in words:
-        return "PILKADES"
-    return "PILKADA" if "pilkada" in words else "PEMILU"
+    return stages.election_of(scenario.operation)
 
 
 KIND_TEXT = {
@@ -178,7 +175,9 @@ def resolve(settings: OrderSettings, scenario: Scenario) -> OrderSettings:
     kind = election_kind(scenario)
     text = KIND_TEXT[kind]
     when = day_and_date(day)
-    apel = day_and_date(day - dt.timedelta(days=1))
+    parade = stages.first(scenario, StageKind.APEL_PERGESERAN) or stages.first(scenario, StageKind.PERGESERAN)
+    apel_day = parade.start.date() if parade else day - dt.timedelta(days=1)
+    apel = f"{day_and_date(apel_day)} ({stages.h_day(day, apel_day)})"
     pdp = day >= PDP_LAW_IN_FORCE
     committee = "panitia pemilihan" if kind == "PILKADES" else "KPPS"
     defaults = OrderSettings(
@@ -195,7 +194,7 @@ def resolve(settings: OrderSettings, scenario: Scenario) -> OrderSettings:
         untuk=(
             f"melaksanakan pengamanan {text} di wilayah hukum {polres} pada hari {when}, dalam {op.name};",
             "menempati pos sebagaimana tersebut dalam lampiran Surat Perintah ini (pos TPS, jaga balai desa "
-            f"dan cadangan); mengikuti apel gelar pasukan pada hari {apel} (H-1), kemudian bergeser ke pos "
+            f"dan cadangan); mengikuti apel gelar pasukan pada hari {apel}, kemudian bergeser ke pos "
             f"masing-masing dan berkoordinasi dengan {committee}, KPPS, kepala desa serta unsur TNI, Linmas dan "
             "Satpol PP sebagaimana tersebut dalam lampiran unsur yang dikoordinasikan;",
             "personel Polri berada di luar TPS dan baru masuk apabila diminta oleh KPPS;",
