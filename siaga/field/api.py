@@ -101,7 +101,14 @@ class CheckInOut(Schema):
 def post_checkin(request: HttpRequest, plan_id: Id, body: CheckInIn, idempotency_key: Key) -> Any:
     plan = _plan(plan_id, request.user)
     row, _ = services.check_in(
-        plan, request.user, idempotency_key, token=body.token, nrp=body.nrp, method=body.method, request=request
+        plan,
+        request.user,
+        idempotency_key,
+        token=body.token,
+        nrp=body.nrp,
+        method=body.method,
+        apel=body.apel,
+        request=request,
     )
     note = services.card_note(plan, body.token) if body.token else ""
     out = {"id": row.pk, "person_code": row.person_code, "method": row.method, "at": row.at}
@@ -123,8 +130,13 @@ class Readiness(Schema):
 
 
 @api.get("/plans/{plan_id}/readiness", response={200: Readiness, **READ})
-def get_readiness(request: HttpRequest, plan_id: Id) -> Any:
-    return services.readiness(_plan(plan_id, request.user), request.user)
+def get_readiness(request: HttpRequest, plan_id: Id, apel: str = "") -> Any:
+    """Present and expected at one apel (`apel`, a key of the apel page's links; none: the apel
+    before the pergeseran)."""
+    plan = _plan(plan_id, request.user)
+    if apel:
+        services.apel_of(plan.operation, apel)
+    return services.readiness(plan, request.user, apel)
 
 
 class ReplanIn(Schema):

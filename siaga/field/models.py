@@ -33,7 +33,9 @@ def _by() -> models.ForeignKey:  # type: ignore[type-arg]
 
 
 class CheckIn(models.Model):
-    """One person present at the apel gelar pasukan."""
+    """One person present at one apel of the operation: `apel` is "" for the apel before the
+    pergeseran (whose absentees a re-plan takes out), else the key of another apel stage
+    (`services.apels`: apel gelar opening the operation, apel kesiapan, ...)."""
 
     class Method(models.TextChoices):
         QR = "qr", "kartu (QR)"
@@ -42,6 +44,7 @@ class CheckIn(models.Model):
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="checkins")
     person_code = models.CharField("NRP/NIK", max_length=40, db_index=True)
+    apel = models.CharField("apel", max_length=40, blank=True, default="")
     method = models.CharField("cara", max_length=4, choices=Method.choices)
     by = _by()
     at = models.DateTimeField("waktu", auto_now_add=True)
@@ -51,8 +54,10 @@ class CheckIn(models.Model):
         verbose_name = "kehadiran apel"
         verbose_name_plural = "kehadiran apel"
         ordering = ["at"]
-        # A person checks in once per operation, whatever key a retry carries.
-        constraints = [models.UniqueConstraint(fields=["operation", "person_code"], name="checkin_once")]
+        # A person checks in once per apel of the operation, whatever key a retry carries.
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "apel", "person_code"], name="checkin_once_per_apel")
+        ]
 
 
 class PostStatusQuerySet(ScopedQuerySet["PostStatus"]):

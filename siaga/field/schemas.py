@@ -36,6 +36,7 @@ class CheckInIn(Schema):
     token: Annotated[str, Field(max_length=TOKEN_LENGTH, pattern=NO_NUL)] = ""
     nrp: PersonCode = ""
     method: Literal["", "nrp", "list"] = ""
+    apel: Annotated[str, Field(max_length=length(CheckIn, "apel"), pattern=NO_NUL)] = ""  # "": before the pergeseran
 
 
 class StatusIn(Schema):

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticError
@@ -34,11 +35,20 @@ def _may_write(request: HttpRequest) -> bool:
     return role_of(request.user) in services.WRITERS
 
 
-def _expected(plan: Plan, request: HttpRequest) -> list[dict[str, Any]]:
+def _apel(request: HttpRequest, plan: Plan) -> services.Apel:
+    """The apel the request is about (`?apel=`; none: the apel before the pergeseran); 404
+    for a key the operation does not have."""
+    try:
+        return services.apel_of(plan.operation, request.GET.get("apel", ""))
+    except services.FieldError:
+        raise Http404 from None
+
+
+def _expected(plan: Plan, request: HttpRequest, apel: str) -> list[dict[str, Any]]:
     """The people of the plan the user may see, with their post and whether they are present."""
     people = services.visible_people(plan, request.user)
     present = set(
-        CheckIn.objects.filter(operation_id=plan.operation_id, person_code__in=people).values_list(
+        CheckIn.objects.filter(operation_id=plan.operation_id, apel=apel, person_code__in=people).values_list(
             "person_code", flat=True
         )
     )
@@ -63,14 +73,17 @@ def _expected(plan: Plan, request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def _readiness_context(plan: Plan, request: HttpRequest) -> dict[str, Any]:
-    ready = services.readiness(plan, request.user)
+    apel = _apel(request, plan)
+    ready = services.readiness(plan, request.user, apel.key)
     for row in ready["units"] + ready["forces"]:
         row["pct"] = round(100 * row["present"] / row["expected"]) if row["expected"] else 0
     ready["pct"] = round(100 * ready["present"] / ready["expected"]) if ready["expected"] else 0
-    absent = services.absentees(plan, request.user)
+    absent = services.absentees(plan, request.user, apel.key)
     names = dict(Person.objects.filter(operation_id=plan.operation_id, code__in=absent).values_list("code", "name"))
     return {
         "plan": plan,
+        "apel": apel,
+        "apel_query": f"?apel={apel.key}" if apel.key else "",
         "ready": ready,
         "absent": [{"code": code, "name": names.get(code, code)} for code in absent],
         "sarpras": services.sarpras(plan, request.user),
@@ -84,7 +97,8 @@ def apel(request: HttpRequest, plan: Plan) -> HttpResponse:
         {
             "operation": plan.operation,
             "scope": Scope.of(request.user).narrowed_to,
-            "expected": _expected(plan, request),
+            "apels": services.apels(plan.operation),
+            "expected": _expected(plan, request, context["apel"].key),
             "may_write": _may_write(request),
             "may_replan": can(request.user, "plan"),
             "replan_key": uuid.uuid4().hex,
@@ -127,6 +141,7 @@ def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
     """One check-in from the page: the scanner's token, the NRP box or a tick on the list.
     The idempotency key comes in the `Idempotency-Key` header (script) or the form (no script)."""
     as_json = _wants_json(request)
+    apel = _apel(request, plan)
     key = (request.headers.get("Idempotency-Key") or request.POST.get("key") or "").strip()
     status, answer = 200, dict[str, Any]()
     try:  # the phone API's input schema
@@ -147,7 +162,7 @@ def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
     else:
         try:
             row, created = services.check_in(
-                plan, request.user, key, token=token, nrp=nrp, method=method, request=request
+                plan, request.user, key, token=token, nrp=nrp, method=method, apel=apel.key, request=request
             )
         except PermissionDenied:
             status, answer = 403, {"error": _("Peran Anda hanya dapat melihat apel.")}
@@ -183,7 +198,7 @@ def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
         messages.success(request, answer["message"])
     else:
         messages.error(request, answer["error"])
-    return redirect("apel", plan.pk)
+    return redirect(reverse("apel", args=[plan.pk]) + (f"?apel={apel.key}" if apel.key else ""))
 
 
 @on_current_plan

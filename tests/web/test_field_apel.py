@@ -207,3 +207,65 @@ def test_the_apel_form_shares_the_phone_schema_and_refuses_an_nrp_longer_than_it
     answer = check_in(as_planner, plan, nrp="7" * 41)
     assert answer.status_code == 422 and answer.json()["error"]
     assert not CheckIn.objects.exists()
+
+
+# -- several apels, each with its own roll call (issue 12, item 1) --------------------------------
+
+
+@pytest.fixture
+def two_apels(plan: Plan) -> tuple[str, str]:
+    """The operation holds an apel kesiapan on H-7 before the apel pergeseran on H-1."""
+    operation = plan.operation
+    operation.config = {
+        **operation.config,
+        "stages": [
+            {"name": "Apel kesiapan", "kind": "APEL_KESIAPAN", "start": "2022-03-16T08:00", "end": "2022-03-16T10:00"},
+            {
+                "name": "Apel pergeseran",
+                "kind": "APEL_PERGESERAN",
+                "start": "2022-03-22T07:00",
+                "end": "2022-03-22T09:00",
+            },
+        ],
+    }
+    operation.save(update_fields=["config"])
+    return "APEL_KESIAPAN-202203160800", ""
+
+
+def check_in_at(client: Client, plan: Plan, apel: str, nrp: str, key: str) -> Any:
+    return client.post(
+        f"/plans/{plan.pk}/apel/checkin/?apel={apel}",
+        {"nrp": nrp},
+        headers={"Idempotency-Key": key, "Accept": "application/json"},
+    )
+
+
+def test_each_apel_of_the_operation_keeps_its_own_roll_call(as_planner, plan, two_apels):
+    kesiapan, pergeseran = two_apels
+    people = people_in(plan)
+    page = as_planner.get(f"/plans/{plan.pk}/apel/?apel={kesiapan}").content.decode()
+    assert 'id="apels"' in page and "Apel kesiapan" in page and "Apel pergeseran" in page
+    assert "replan-absent" not in page and "hanya dicatat" in page  # re-plans follow the apel before the pergeseran
+    first = check_in_at(as_planner, plan, kesiapan, people[0], "k-1")
+    assert first.status_code == 200 and first.json()["created"]
+    again = check_in_at(as_planner, plan, kesiapan, people[0], "k-2")
+    assert again.status_code == 200 and not again.json()["created"]  # once per apel
+    assert check_in_at(as_planner, plan, pergeseran, people[0], "p-1").json()["created"]  # and again at the next
+    assert check_in_at(as_planner, plan, kesiapan, people[1], "k-3").json()["created"]
+    counts = {
+        apel: as_planner.get(f"/plans/{plan.pk}/apel/readiness/?apel={apel}").content.decode()
+        for apel in (kesiapan, pergeseran)
+    }
+    assert '<span id="present-count">2</span>' in counts[kesiapan]
+    assert '<span id="present-count">1</span>' in counts[pergeseran]
+    assert sorted(CheckIn.objects.values_list("apel", "person_code")) == sorted(
+        [(kesiapan, people[0]), (kesiapan, people[1]), ("", people[0])]
+    )
+    pergeseran_page = as_planner.get(f"/plans/{plan.pk}/apel/").content.decode()
+    assert "replan-absent" in pergeseran_page
+
+
+def test_an_apel_the_operation_does_not_hold_is_not_found(as_planner, plan, two_apels):
+    assert as_planner.get(f"/plans/{plan.pk}/apel/?apel=APEL_GELAR-202201010800").status_code == 404
+    refused = check_in_at(as_planner, plan, "APEL_GELAR-202201010800", people_in(plan)[0], "x-1")
+    assert refused.status_code == 404 and not CheckIn.objects.exists()

@@ -360,3 +360,24 @@ def test_a_check_in_stays_when_a_new_version_is_published(as_planner, plan):
     assert ready["present"] == 1
     old_address = as_planner.get(f"/api/plans/{plan.pk}/readiness").json()  # a phone still on v1
     assert old_address == ready
+
+
+def test_the_phone_api_checks_in_at_a_named_apel_and_counts_it_apart(as_planner, plan):
+    operation = plan.operation
+    operation.config = {
+        **operation.config,
+        "stages": [
+            {"name": "Apel gelar", "kind": "APEL_GELAR", "start": "2022-02-01T08:00", "end": "2022-02-01T10:00"}
+        ],
+    }
+    operation.save(update_fields=["config"])
+    nrp = people_in(plan)[0]
+    assert (
+        post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp, "apel": "APEL_GELAR-202202010800"}).status_code
+        == 201
+    )
+    opening = as_planner.get(f"/api/plans/{plan.pk}/readiness?apel=APEL_GELAR-202202010800").json()
+    before_move = as_planner.get(f"/api/plans/{plan.pk}/readiness").json()
+    assert (opening["present"], before_move["present"]) == (1, 0)
+    unknown = post(as_planner, f"/api/plans/{plan.pk}/checkins", {"nrp": nrp, "apel": "APEL_KESIAPAN-202201010800"})
+    assert unknown.status_code == 422 and "Apel tidak dikenal" in unknown.json()["detail"]

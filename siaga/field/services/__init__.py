@@ -14,7 +14,16 @@ in the plan, any other post, TPS or incident is a 404. Commander and viewer read
 """
 
 # The field by capability; this package re-exports each module's public names.
-from siaga.field.services.apel import absentees, card_note, check_in, readiness, replan_absentees  # noqa: F401
+from siaga.field.services.apel import (  # noqa: F401
+    Apel,
+    absentees,
+    apel_of,
+    apels,
+    card_note,
+    check_in,
+    readiness,
+    replan_absentees,
+)
 from siaga.field.services.common import (  # noqa: F401
     FIELD_WRITERS,
     WRITERS,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from siaga.accounts.roles import require
 from siaga.accounts.scope import Scope
 from siaga.audit.log import record
+from siaga.core.data.model import StageKind
 from siaga.core.documents import tokens
 from siaga.field.models import (
     AbsenteeReplan,
@@ -27,18 +30,73 @@ from siaga.field.services.common import (
     require_writer,
     visible_people,
 )
-from siaga.operations.models import Person, Unit
+from siaga.operations.models import Operation, Person, Unit
+from siaga.operations.services import operation_stages
 from siaga.plans.models import Plan
 from siaga.plans.services import start_job
+
+# -- the operation's apels --------------------------------------------------------------------
+
+APELS = (StageKind.APEL_GELAR, StageKind.APEL_KESIAPAN, StageKind.APEL_PERGESERAN)
+
+
+@dataclass(frozen=True)
+class Apel:
+    """One apel of the operation with its own roll call. `key` "" is the apel before the
+    pergeseran (the first APEL_PERGESERAN stage): its absentees are what a re-plan takes out."""
+
+    key: str
+    name: str
+    start: dt.datetime | None
+
+    @property
+    def before_pergeseran(self) -> bool:
+        return self.key == ""
+
+
+def apels(operation: Operation) -> list[Apel]:
+    """The operation's apels in time order (its APEL_* stages, docs/scenario.md 2.12); the
+    apel before the pergeseran is always among them, named "Apel gelar pasukan" when no stage
+    says it."""
+    found: list[Apel] = []
+    for stage in operation_stages(operation)[0]:
+        if stage.kind not in APELS:
+            continue
+        first = stage.kind == StageKind.APEL_PERGESERAN and not any(a.before_pergeseran for a in found)
+        key = "" if first else f"{stage.kind.value}-{stage.start:%Y%m%d%H%M}"
+        found.append(Apel(key, stage.name, stage.start))
+    if not any(a.before_pergeseran for a in found):
+        found.append(Apel("", _("Apel gelar pasukan"), None))
+    return found
+
+
+def apel_of(operation: Operation, key: str) -> Apel:
+    """The operation's apel with this key; FieldError when it has none."""
+    found = next((a for a in apels(operation) if a.key == key), None)
+    if found is None:
+        raise FieldError(_("Apel tidak dikenal di operasi ini."))
+    return found
+
 
 # -- apel gelar pasukan ----------------------------------------------------------------------
 
 
 def check_in(
-    plan: Plan, user: Any, key: str, *, token: str = "", nrp: str = "", method: str = "", request: Any = None
+    plan: Plan,
+    user: Any,
+    key: str,
+    *,
+    token: str = "",
+    nrp: str = "",
+    method: str = "",
+    apel: str = "",
+    request: Any = None,
 ) -> tuple[CheckIn, bool]:
-    """One person present: by the card's QR token (its signature verified) or by NRP."""
+    """One person present at one apel (`apels`; "" the apel before the pergeseran): by the
+    card's QR token (its signature verified) or by NRP."""
     require_writer(user)
+    if apel:
+        apel_of(plan.operation, apel)
     if token:
         try:
             payload = tokens.verify(token, card_key())
@@ -58,17 +116,21 @@ def check_in(
     post_of(plan, post, user)
 
     def create() -> CheckIn:
-        row = CheckIn.objects.create(operation_id=plan.operation_id, person_code=code, method=method, by=user, key=key)
-        record(request, "check_in", "checkin", row.pk, operation_id=plan.operation_id, after={"person": code})
+        row = CheckIn.objects.create(
+            operation_id=plan.operation_id, person_code=code, apel=apel, method=method, by=user, key=key
+        )
+        after = {"person": code, **({"apel": apel} if apel else {})}
+        record(request, "check_in", "checkin", row.pk, operation_id=plan.operation_id, after=after)
         return row
 
-    earlier = CheckIn.objects.filter(operation_id=plan.operation_id, person_code=code).first()
+    mine = CheckIn.objects.filter(operation_id=plan.operation_id, apel=apel, person_code=code)
+    earlier = mine.first()
     if earlier is not None and not CheckIn.objects.filter(key=key).exists():
-        return earlier, False  # once per person, whatever new key this retry carries
+        return earlier, False  # once per person and apel, whatever new key this retry carries
     try:
         return once(CheckIn, key, user, "by", create)
     except IntegrityError:  # a concurrent check-in of the same person under another key won
-        return CheckIn.objects.get(operation_id=plan.operation_id, person_code=code), False
+        return mine.get(), False
 
 
 def _card_matches(plan: Plan, payload: dict[str, Any]) -> None:
@@ -109,13 +171,13 @@ def card_note(plan: Plan, token: str) -> str:
     }
 
 
-def readiness(plan: Plan, user: Any) -> dict[str, Any]:
+def readiness(plan: Plan, user: Any, apel: str = "") -> dict[str, Any]:
     """Present and expected per unit and per force (people on the plan the user may see).
 
     One grouped query over indexed columns: the people on the visible posts, counted per unit
-    and force, with those who have checked in at the operation's apel."""
+    and force, with those who have checked in at this apel of the operation."""
     on_plan = plan.assignments.in_scope(Scope.of(user)).values("person_code")
-    checked_in = CheckIn.objects.filter(operation_id=plan.operation_id).values("person_code")
+    checked_in = CheckIn.objects.filter(operation_id=plan.operation_id, apel=apel).values("person_code")
     groups = (
         Person.objects.filter(operation_id=plan.operation_id, code__in=on_plan)
         .values("unit_code", "force")
@@ -144,16 +206,20 @@ def readiness(plan: Plan, user: Any) -> dict[str, Any]:
     }
 
 
-def absentees(plan: Plan, user: Any) -> list[str]:
+def absentees(plan: Plan, user: Any, apel: str = "") -> list[str]:
+    """Who the user may see on the plan and has not checked in at this apel."""
     expected = visible_people(plan, user)
-    present = set(CheckIn.objects.filter(operation_id=plan.operation_id).values_list("person_code", flat=True))
+    present = set(
+        CheckIn.objects.filter(operation_id=plan.operation_id, apel=apel).values_list("person_code", flat=True)
+    )
     return sorted(set(expected) - present)
 
 
 def replan_absentees(
     plan: Plan, user: Any, key: str, absent: list[str] | None = None, request: Any = None
 ) -> tuple[AbsenteeReplan, bool]:
-    """A minimal-change re-plan without the absentees (all not checked in, unless named)."""
+    """A minimal-change re-plan without the absentees (all not checked in at the apel before
+    the pergeseran, unless named)."""
     require(user, "plan")
     names = sorted(set(absent)) if absent is not None else absentees(plan, user)
     unknown = set(names) - set(assigned_posts(plan))
