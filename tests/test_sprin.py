@@ -370,3 +370,20 @@ def test_it_closes_every_kecamatan_of_the_polri_ploting_with_its_own_total(pages
     for kecamatan in ("Kraton", "Pohjentrek", "Gondangwetan", "Grati", "Nguling", "Lekok", "Rejoso"):
         assert f"Jumlah Kecamatan {kecamatan}: " in polri, kecamatan
     assert "Jumlah Cadangan" not in polri
+
+
+def test_a_reinforced_post_says_its_real_strength_and_the_head_names_sprin_once(scenario, tmp_path):
+    from dataclasses import replace as with_
+
+    from siaga.core.planning import plan as planner
+
+    stronger = with_(scenario, operation=with_(scenario.operation, reinforce_sangat_rawan=2))
+    made = planner.plan(stronger)
+    plot = ploting.build(stronger, made)
+    blocks = [b for k in plot.kecamatan for d in k.desa for b in d.posts]
+    pola = {r.pola for b in blocks if b.category == "Sangat rawan" and b.post.kind == "TPS" for r in b.rows}
+    assert pola == {"3 Polri + 2 Linmas per TPS (diperkuat +2 Polri)"}
+    reserve = {b.category for b in blocks if b.post.kind == "RESERVE"}
+    assert reserve == {"-"}
+    pages = render(stronger, made, tmp_path)
+    assert "Sprin Sprin" not in " ".join(pages)

@@ -112,3 +112,8 @@ def test_the_sprin_calls_the_apel_on_the_pergeseran_day(paskot: Scenario, tmp_pa
         ["pdftotext", str(written.directory / orders.SPRIN), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Senin, tanggal 21 Maret 2022 (H-2)" in " ".join(text.split())
+
+
+def test_a_spreadsheet_date_time_cell_is_read_and_named_as_people_write_it(paskot: Scenario, tmp_path: Path) -> None:
+    rows = [["Rekap", "REKAP_PPK", dt.datetime(2022, 3, 24, 8, 0), dt.datetime(2022, 3, 23, 7, 0)]]
+    assert _problems(paskot, tmp_path, rows) == [("stage_ends_before_start", 2, "selesai", "2022-03-23 07:00")]

@@ -14,6 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from siaga.core.data.model import Category, Force
+from siaga.core.data.positions import is_command
 from siaga.operations.models import Operation, Person
 from siaga.plans.models import Plan
 
@@ -156,6 +157,15 @@ class PinForm(forms.Form):
         if data["choice"] != AT_POST:
             data["value"] = data["choice"]
             return data
+        if is_command(person.position):  # the planner would keep it; say so now, not after the next plan
+            raise forms.ValidationError(
+                _(
+                    "%(who)s (%(position)s) adalah komando/staf operasi dan tidak ditempatkan di pos: "
+                    "pilih staf atau tidak diturunkan."
+                ),
+                params={"who": person, "position": person.position},
+                code="command",
+            )
         post = (data.get("post") or "").strip()
         if post:
             found = self.plan.posts.filter(code=post).values_list("desa_code", flat=True).first()

@@ -161,6 +161,15 @@ def test_it_refuses_a_linmas_pinned_outside_their_desa(as_planner, operation, pl
     assert "Linmas hanya bertugas di desanya sendiri" in said(response)
 
 
+def test_it_refuses_to_pin_a_kapolsek_to_a_post_and_says_why(as_planner, operation, plan):
+    kapolsek = operation.personnel.filter(position__startswith="Kapolsek").first()
+    target = on_tps_posts(plan)[0]["post"]
+    response = pin(as_planner, plan, kapolsek.code, "POS", "Paham medan", post=target)
+    assert "komando/staf operasi dan tidak ditempatkan di pos" in said(response)
+    assert operation.personnel.get(code=kapolsek.code).pinned_post == ""
+    assert "Pin disimpan" in said(pin(as_planner, plan, kapolsek.code, "STAF", "Padal kecamatan"))
+
+
 @pytest.mark.parametrize("persona", ["sector", "field_officer", "commander", "viewer"])
 def test_it_refuses_pins_to_those_who_do_not_edit_plans(persona, operation, plan):
     person = on_tps_posts(plan)[0]["person"]

@@ -25,6 +25,7 @@ Brimob di Polsek Nguling (tim 1)"); the id stays inside the QR token only.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -465,7 +466,13 @@ def _pola(post: Post, rows_by_cat: Mapping[Category, PatternRow]) -> str:
     if post.kind == "STANDBY":
         return f"Siaga {sum(post.required.values())} TNI, bergerak atas permintaan Polri"
     row = rows_by_cat.get(post.category)
-    return describe(row) if row else "-"
+    if row is None:
+        return "-"
+    polri = post.required.get("POLRI", row.polri_per_post)
+    if polri != row.polri_per_post:  # the operation reinforces this category (reinforce_sangat_rawan)
+        stronger = describe(dataclasses.replace(row, polri_per_post=polri))
+        return f"{stronger} (diperkuat +{polri - row.polri_per_post} Polri)"
+    return describe(row)
 
 
 def _post_block(
@@ -483,7 +490,9 @@ def _post_block(
     padal: Person | None,
 ) -> PostBlock:
     task = task_of(post)
-    category = CATEGORY_LABEL[post.category]
+    # A reserve team or a standby group serves many TPS: the category of its post is only the
+    # highest it reaches, which reads as if the team itself were "sangat rawan".
+    category = "-" if post.kind in ("RESERVE", "STANDBY") else CATEGORY_LABEL[post.category]
     pola = _pola(post, rows_by_cat)
     ketua = leader(p for p, _ in members if p.force in COMMANDED) or leader(p for p, _ in members)
     tps_ids = tuple(sorted(post.tps, key=lambda t: (getattr(tps_by_id.get(t), "number", 0), t)))

@@ -772,5 +772,6 @@ def sprin_pdf(
     blocks += annex_blocks(ploting, Annex(next(numbers), s, election, petikan))
     blocks += [pdf.PageBreak(), *coordination_blocks(ploting, Annex(next(numbers), s, election, petikan))]
     extract = "Petikan lampiran" if petikan else "Lampiran"
-    pages = pdf.flow(blocks, head=f"{extract} Sprin {s.number} | {ploting.operation}")
+    number = s.number if s.number.casefold().startswith("sprin") else f"Sprin {s.number}"  # never "Sprin Sprin/"
+    pages = pdf.flow(blocks, head=f"{extract} {number} | {ploting.operation}")
     return pdf.compose(letter_html(s, scenario, petikan), pages, watermark=KONSEP if draft else "")

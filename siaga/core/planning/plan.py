@@ -20,6 +20,7 @@ from siaga.core.data.model import (
     Assignment,
     Category,
     Force,
+    Operation,
     PatternRow,
     Person,
     Plan,
@@ -63,9 +64,10 @@ def pattern_rows(scenario: Scenario) -> dict[Category, PatternRow]:
     return rows_by_category(tuple(rows))
 
 
-def pattern_warnings(rows: Mapping[Category, PatternRow]) -> list[str]:
-    """The body system: Polri work in pairs. Fewer is allowed (Pasuruan chose 1), with a warning."""
-    few = [c.value for c, r in rows.items() if 0 < r.polri_per_post < 2]
+def pattern_warnings(rows: Mapping[Category, PatternRow], operation: Operation) -> list[str]:
+    """The body system: Polri work in pairs. Fewer is allowed (Pasuruan chose 1), with a warning;
+    a category the operation reinforces to 2 or more is not named."""
+    few = [c.value for c, r in rows.items() if 0 < required(r, operation, r.tps_per_post)["POLRI"] < 2]
     if not few:
         return []
     return [
@@ -88,7 +90,7 @@ def plan(scenario: Scenario, model: RiskModel | None = None, reserve_work: float
     posts = formation.posts + tuple(standby_posts(scenario, categories)) + tuple(reserve_posts)
     solution = _assign(scenario, posts)
     extra = {
-        "warnings": pattern_warnings(rows),
+        "warnings": pattern_warnings(rows, scenario.operation),
         "post_floor": formation.floor,
         "post_minimum": formation.minimum,
         "tps_posts": sum(1 for p in formation.posts if p.kind == "TPS"),

@@ -19,9 +19,9 @@ from siaga.plans.store import plan_rows, save_plan
 DEMO_USERS = [
     # username, password, role, kecamatan, full name
     ("admin", "siaga-admin-2022", Role.ADMIN, "", "Admin Sistem"),
-    ("perencana", "siaga-ops-2022", Role.PLANNER, "", "Kompol Budi Santoso (Kabag Ops)"),
-    ("kapolres", "siaga-pimpinan-2022", Role.COMMANDER, "", "Kapolres"),  # named after the person (below)
-    ("kapolsek", "siaga-sektor-2022", Role.SECTOR_CHIEF, "35.14.17", "AKP Joko Prasetyo (Kapolsek Pohjentrek)"),
+    ("perencana", "siaga-ops-2022", Role.PLANNER, "", "Kabag Ops"),  # each named after their person (below)
+    ("kapolres", "siaga-pimpinan-2022", Role.COMMANDER, "", "Kapolres"),
+    ("kapolsek", "siaga-sektor-2022", Role.SECTOR_CHIEF, "35.14.17", "Kapolsek Pohjentrek"),
     ("pengamat", "siaga-lihat-2022", Role.VIEWER, "", "Pengamat"),
 ]
 # The field officer: the leader of a TPS post in this kecamatan of the demo plan (by NRP).
@@ -50,14 +50,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         scenario = demo.pasuruan_kota()
-        # The Kapolres login is the person in the Kapolres position: who approves the plan signs the Sprin.
-        head = positions.holder(scenario, positions.PENANGGUNG_JAWAB)
-        named = {"kapolres": f"{head.rank} {head.name} (Kapolres)"} if head else {}
-        users = {
-            name: self._user(name, password, role, kecamatan, named.get(name, full))
-            for name, password, role, kecamatan, full in DEMO_USERS
+        # Each command login is the person in that position: who approves the plan (the Kapolres)
+        # signs the Sprin, and the planner and the Kapolsek are the Kaops and the Padal the
+        # organisation annex names.
+        held = {
+            Role.COMMANDER: positions.holder(scenario, positions.PENANGGUNG_JAWAB),
+            Role.PLANNER: positions.holder(scenario, positions.KAOPS),
         }
-        Profile.objects.filter(user__username="kapolres").update(person_code=head.id if head else "")
+        padal = positions.padal_by_kecamatan(scenario)
+        users = {}
+        for name, password, role, kecamatan, full in DEMO_USERS:
+            person = padal.get(kecamatan) if role == Role.SECTOR_CHIEF else held.get(role)
+            shown = f"{person.rank} {person.name} ({full})" if person else full
+            users[name] = self._user(name, password, role, kecamatan, shown)
+            Profile.objects.filter(user__username=name).update(person_code=person.id if person else "")
         operation = Operation.objects.filter(name=scenario.operation.name).first()
         if operation is None:
             operation = import_scenario(scenario, "demo-pasuruan-kota.xlsx")
