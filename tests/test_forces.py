@@ -307,3 +307,12 @@ def test_a_custom_patrol_row_travels_in_the_workbook_under_both_names(paskot: Sc
         assert back.patterns == rows
     plan = planner.plan(back)
     assert check_plan(back, plan) == [] and any(p.id.startswith("PATROL-") for p in plan.posts)
+
+
+def test_the_body_system_warning_leaves_out_the_categories_the_reinforcement_pairs(paskot: Scenario) -> None:
+    before = " ".join(planner.plan(paskot).extra["warnings"])
+    after = " ".join(
+        planner.plan(with_pattern(paskot, paskot.operation.pattern, reinforce_sangat_rawan=1)).extra["warnings"]
+    )
+    assert "SANGAT_RAWAN" in before and "KHUSUS" in before
+    assert "SANGAT_RAWAN" not in after and "KHUSUS" not in after and "KURANG_RAWAN" in after
