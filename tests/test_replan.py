@@ -130,6 +130,18 @@ def test_it_moves_few_people_on_the_demo_and_counts_them_right(demo_scenario, de
     assert info["moved"] <= 2 * len(absent) < from_scratch
 
 
+def test_it_counts_who_left_and_whose_absence_is_new_so_the_figures_add_up(demo_scenario, demo_plan, demo_absent):
+    absent, new = demo_absent
+    info = new.extra["replan"]
+    before, after = places(demo_plan), places(new)
+    changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    assert info["moved"] + info["left"] == len(changed)  # the diff page's count
+    assert info["left"] == len(before.keys() - after.keys()) >= len(absent)
+    again = planner.replan(demo_scenario, new, absent[:1] + [a.person for a in new.assignments[:1]])
+    assert again.extra["replan"]["absent_new"] == [new.assignments[0].person]  # the first absentees carry over
+    assert set(absent) < set(again.extra["replan"]["absent"])
+
+
 def kurang_rawan_tps(plan: Plan, size: int) -> str:
     """The last TPS of the first KURANG_RAWAN post of `size` TPS."""
     for post in plan.posts:

@@ -217,6 +217,13 @@ def test_it_replans_without_the_absent(as_planner, operation, plan):
     assert not set(absent) & {a["person"] for a in plan_file(new)["assignments"]}
     assert new.violations == []
 
+    # the plan page and the diff page count the same people
+    info = plan_file(new)["replan"]
+    said = re.search(r'id="replan-info">(.*?)</div>', page(as_planner, f"/plans/{new.pk}/"), re.S).group(1)
+    assert "3 personel berhalangan (3 baru pada versi ini)" in said and f"{info['left']} keluar dari pos" in said
+    diff = page(as_planner, f"/plans/{plan.pk}/diff/{new.pk}/")
+    assert f"{info['moved'] + info['left']} personel berubah tempat" in diff
+
 
 def test_it_replans_after_a_category_change(as_planner, operation, plan):
     tps = next(t for t, c in plan_file(plan)["tps_categories"].items() if c == "KURANG_RAWAN")
@@ -293,7 +300,7 @@ def test_it_shows_a_sector_chief_only_the_moves_in_their_kecamatan(as_planner, a
     url = f"/plans/{plan.pk}/diff/{latest(operation).pk}/"
     assert person["person"] in page(as_planner, url)
     html = page(as_sector, url)
-    assert person["person"] not in html and "0 personel berpindah" in html
+    assert person["person"] not in html and "0 personel berubah tempat" in html
 
 
 def test_it_does_not_start_a_second_job_while_one_runs(as_planner, operation):

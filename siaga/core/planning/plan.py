@@ -615,8 +615,10 @@ def replan(
         "replan": {
             "absent": sorted(gone),
             "category_changes": {k: v.value for k, v in changes.items()},
-            "moved": moved,
+            "moved": moved,  # on a post now and not the place they held: moved or newly placed
             "kept": sum(1 for a in solution.assignments if previous_slot.get(a.person) == (a.post, a.slot)),
+            "left": len(previous_slot.keys() - {a.person for a in solution.assignments}),  # off every post now
+            "absent_new": sorted(set(absent) - set(earlier.get("absent", []))),  # this re-plan's own absentees
         },
     }
     return _finish(scenario, categories, posts, solution, placement, extra)
