@@ -248,6 +248,17 @@ def test_it_resumes_a_plan_whose_worker_was_killed_mid_job(console: Console) -> 
     assert plans_after == plans_before + 1  # the dead attempt stored nothing
 
 
+def test_it_stops_when_systemd_sends_sigterm_to_its_whole_group(console: Console) -> None:
+    """systemd's default stop (KillMode=control-group) signals every process of the worker at
+    once; the cluster's sentinel dies of it, and the worker must still end, and end soon."""
+    log = console.work / "worker.log"
+    started = log.read_text().count("berjalan") if log.exists() else 0
+    worker = console.start_worker()
+    wait_for(lambda: log.read_text().count("berjalan") > started, "this worker to start")
+    os.killpg(worker.pid, signal.SIGTERM)
+    assert worker.wait(timeout=30) == 0
+
+
 def planning(job: tuple[str, int, str, int | None]) -> bool:
     """Whether the worker is past reading the operation (or the job has ended: too fast a job
     then fails the test's next assertion instead of hanging)."""
