@@ -38,18 +38,21 @@ class Window:
     source: str = "Siaga's default"
 
 
+# Voting and counting, the same in every election.
+VOTE = Window(
+    K.PEMUNGUTAN,
+    "Pemungutan dan penghitungan suara",
+    0,
+    "07:00",
+    1,
+    "12:00",
+    "voting 07:00-13:00; the count may run to 12:00 on H+1 (MK 20/PUU-XVII/2019)",
+)
+
 PILKADES: tuple[Window, ...] = (
     Window(K.APEL_PERGESERAN, "Apel gelar pasukan dan pergeseran", "P", "07:00", "P", "09:00", "DOCTRINE.md 5: H-1"),
     Window(K.PERGESERAN, "Pergeseran pasukan ke pos dan pengamanan logistik", "P", "09:00", 0, "07:00"),
-    Window(
-        K.PEMUNGUTAN,
-        "Pemungutan dan penghitungan suara",
-        0,
-        "07:00",
-        1,
-        "12:00",
-        "voting 07:00-13:00; a count may run to 12:00 on H+1 (MK 20/PUU-XVII/2019)",
-    ),
+    VOTE,
     Window(K.PENGAWALAN, "Pengawalan kotak suara ke balai desa", 0, "13:00", 1, "12:00"),
     Window(
         K.PENETAPAN,
@@ -69,15 +72,7 @@ _VOTE_AND_AFTER: tuple[Window, ...] = (
     ),
     Window(K.APEL_PERGESERAN, "Apel pergeseran pasukan", "P", "07:00", "P", "09:00", "H-1 to H-3 (DOCTRINE 10)"),
     Window(K.PERGESERAN, "Pergeseran pasukan ke TPS dan pengamanan logistik", "P", "09:00", 0, "07:00"),
-    Window(
-        K.PEMUNGUTAN,
-        "Pemungutan dan penghitungan suara",
-        0,
-        "07:00",
-        1,
-        "12:00",
-        "voting 07:00-13:00; the count may run to 12:00 on H+1 (MK 20/PUU-XVII/2019)",
-    ),
+    VOTE,
     Window(K.PENGAWALAN, "Pengawalan kotak suara ke PPS dan PPK", 0, "13:00", 1, "18:00"),
     Window(K.REKAP_PPK, "Rekapitulasi di PPK", 1, "08:00", 4, "08:00"),
 )
@@ -85,7 +80,7 @@ _VOTE_AND_AFTER: tuple[Window, ...] = (
 PEMILU: tuple[Window, ...] = (
     Window(K.KAMPANYE, "Kampanye", -78, "00:00", -3, "00:00", "Pemilu 2024: 28 November 2023 - 10 February 2024"),
     *_VOTE_AND_AFTER,
-    Window(K.REKAP_KPU, "Rekapitulasi di KPU", 4, "08:00", 34, "16:00", "Pemilu 2024: results set on 20 March (H+35)"),
+    Window(K.REKAP_KPU, "Rekapitulasi di KPU", 4, "08:00", 35, "16:00", "Pemilu 2024: results set on 20 March (H+35)"),
 )
 
 PILKADA: tuple[Window, ...] = (
