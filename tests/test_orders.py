@@ -18,7 +18,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from siaga.cli import app
-from siaga.core.data import demo, positions
+from siaga.core.data import demo, positions, ranks
 from siaga.core.data.model import Category, Force, Person, Unit, UnitKind
 from siaga.core.data.patterns import PRESETS
 from siaga.core.data.planfile import digest, write_plan
@@ -225,6 +225,21 @@ def test_it_lists_the_organisation_in_its_own_annex(scenario, written):
 def test_it_picks_the_leader_by_rank(people, expected):
     persons = [Person(f"id-{name}", name, rank, force=force) for name, rank, force in people]
     found = leader(persons)
+    assert (found.name if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    "people, expected",
+    [
+        ([("A", "SERKA", Force.TNI), ("B", "BRIPDA", Force.POLRI)], "B"),  # the Sprin commands the Polri
+        ([("A", "PELDA", Force.TNI), ("B", "BHARADA", Force.BRIMOB), ("C", "", Force.LINMAS)], "B"),
+        ([("A", "SERDA", Force.TNI), ("C", "", Force.LINMAS)], "A"),  # no Polri: the senior member
+        ([("C", "", Force.LINMAS)], None),
+    ],
+)
+def test_the_ketua_pos_is_the_senior_polri_else_the_senior_member(people, expected):
+    persons = [Person(f"id-{name}", name, rank, force=force) for name, rank, force in people]
+    found = ranks.ketua_pos(persons)
     assert (found.name if found else None) == expected
 
 

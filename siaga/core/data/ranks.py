@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
-from siaga.core.data.model import Force, Person
+from siaga.core.data.model import Force
 
 # One row per level, lowest first: the Polri name(s), then the TNI name(s) of that level.
 _LADDER: tuple[tuple[str, ...], ...] = (
@@ -53,12 +54,34 @@ def rank_level(rank: str) -> int:
     return LEVEL.get(text, 0)
 
 
-def seniority(person: Person) -> tuple[int, int, str, str]:
-    """Sort key, most senior first: highest rank, Polri before TNI, then name and id."""
-    return (-rank_level(person.rank), _FORCE_PRECEDENCE.get(person.force, 2), person.name.casefold(), person.id)
+class Ranked(Protocol):
+    """A person as the ladder reads one: the core's `Person`, or the console's row of it."""
+
+    @property
+    def rank(self) -> str: ...
+    @property
+    def force(self) -> str: ...
+    @property
+    def name(self) -> str: ...
 
 
-def leader(persons: Iterable[Person]) -> Person | None:
+R = TypeVar("R", bound=Ranked)
+
+
+def seniority(person: Ranked) -> tuple[int, int, str, str]:
+    """Sort key, most senior first: highest rank, Polri before TNI, then name and NRP/NIK."""
+    code = str(getattr(person, "code", "") or getattr(person, "id", ""))  # the console's row: `code`
+    return (-rank_level(person.rank), _FORCE_PRECEDENCE.get(Force(person.force), 2), person.name.casefold(), code)
+
+
+def leader(persons: Iterable[R]) -> R | None:
     """The most senior person holding a known rank, or None (only Linmas, or nobody)."""
     ranked = [p for p in persons if rank_level(p.rank) > 0]
     return min(ranked, key=seniority) if ranked else None
+
+
+def ketua_pos(persons: Iterable[R]) -> R | None:
+    """A post's ketua pos: its senior Polri or Brimob member (the Sprin commands them), else its
+    senior member; the one rule of the Sprin, the cards and the phone page."""
+    crew = list(persons)
+    return leader(p for p in crew if p.force in (Force.POLRI, Force.BRIMOB)) or leader(crew)

@@ -46,7 +46,7 @@ from siaga.core.data.model import (
     UnitKind,
 )
 from siaga.core.data.patterns import CUSTOM, PRESETS, rows_by_category
-from siaga.core.data.ranks import leader, seniority
+from siaga.core.data.ranks import ketua_pos, seniority
 
 COLUMNS = (
     "No",
@@ -494,7 +494,7 @@ def _post_block(
     # highest it reaches, which reads as if the team itself were "sangat rawan".
     category = "-" if post.kind in ("RESERVE", "STANDBY") else CATEGORY_LABEL[post.category]
     pola = _pola(post, rows_by_cat)
-    ketua = leader(p for p, _ in members if p.force in COMMANDED) or leader(p for p, _ in members)
+    ketua = ketua_pos(p for p, _ in members)
     tps_ids = tuple(sorted(post.tps, key=lambda t: (getattr(tps_by_id.get(t), "number", 0), t)))
     numbers = tuple(getattr(tps_by_id.get(t), "number", 0) for t in tps_ids)
     rows = []

@@ -25,14 +25,6 @@ from siaga.plans.models import Plan
 # -- the day's pages: board, live figures, incident list, report (views_day) -------------------
 
 
-def _leader(people: list[Person]) -> Person | None:
-    """The most senior person with a known rank (`siaga.core.data.ranks`: Polri before TNI)."""
-    ranked = [p for p in people if ranks.rank_level(p.rank) > 0]
-    return min(
-        ranked, key=lambda p: (-ranks.rank_level(p.rank), p.force == "TNI", p.name.casefold(), p.code), default=None
-    )
-
-
 def _label(person: Person | None) -> dict[str, str] | None:
     if person is None:
         return None
@@ -76,7 +68,7 @@ def assignment(plan: Plan, user: Any) -> list[dict[str, Any]]:
             km = geo.haversine_km(
                 float(post["lat"]), float(post["lon"]), float(posts[near]["lat"]), float(posts[near]["lon"])
             )
-            head = _leader([people[c] for c in members[near] if c in people])
+            head = ranks.ketua_pos(people[c] for c in members[near] if c in people)
             reserve = {"post_id": near, "km": round(km, 1), "leader": _label(head)}
         out.append(
             {
@@ -87,7 +79,7 @@ def assignment(plan: Plan, user: Any) -> list[dict[str, Any]]:
                 "tps": [(str(t), tps_names.get(str(t))) for t in post.get("tps", [])],
                 "me": _label(people.get(code)),
                 "slot": slot_of.get((code, post_id), ""),
-                "leader": _label(_leader(crew)),
+                "leader": _label(ranks.ketua_pos(crew)),
                 "crew": [_label(p) for p in crew],
                 "reserve": reserve,
             }

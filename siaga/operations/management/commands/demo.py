@@ -29,8 +29,8 @@ POST_LEADER = ("kepalapos", "siaga-pos-2022", "35.14.17")
 
 
 def post_leader(plan: Plan, kecamatan: str) -> Person | None:
-    """The leader (highest rank, `siaga.core.data.ranks`) of the first TPS post of the kecamatan
-    that has a ranked person."""
+    """The ketua pos (`siaga.core.data.ranks.ketua_pos`, as the Sprin and the phone page name
+    it) of the first TPS post of the kecamatan that has a ranked person."""
     rows = plan_rows(plan)
     members: dict[str, list[str]] = defaultdict(list)
     for a in rows["assignments"]:
@@ -39,9 +39,9 @@ def post_leader(plan: Plan, kecamatan: str) -> Person | None:
     for post in sorted(rows["posts"], key=lambda p: str(p["id"])):
         if post.get("kind") != "TPS" or post.get("kecamatan_code") != kecamatan:
             continue
-        ranked = [people[c] for c in members[str(post["id"])] if c in people and ranks.rank_level(people[c].rank)]
-        if ranked:
-            return min(ranked, key=lambda p: (-ranks.rank_level(p.rank), p.force == "TNI", p.name.casefold(), p.code))
+        head = ranks.ketua_pos(people[c] for c in members[str(post["id"])] if c in people)
+        if head is not None:
+            return head
     return None
 
 
