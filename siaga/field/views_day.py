@@ -134,6 +134,7 @@ def phone(request: HttpRequest, plan: Plan) -> HttpResponse:
     context = {
         **_base(request, plan),
         "assignment": services.assignment(plan, request.user),
+        "timetable": services.timetable(plan, timezone.localtime().replace(tzinfo=None)),
         "groups": groups,
         "tps_by_post": tps,
         "statuses": list(STATUS_LABELS.items()),

@@ -171,3 +171,20 @@ def test_the_board_lists_the_posts_with_records_that_the_current_version_dropped
     assert f'data-post="{kept.code}"' not in dropped
     mine = as_sector.get(f"/plans/{plan.pk}/board/?part=1").content.decode()
     assert "TPS-HILANG-1" in mine and "TPS-HILANG-2" not in mine  # a sector chief: their kecamatan's only
+
+
+def test_the_phone_shows_the_operation_timetable_with_what_comes_next(as_field_officer, plan):
+    import datetime as dt
+
+    from siaga.field.services import timetable
+
+    rows = timetable(plan, dt.datetime(2022, 3, 22, 10, 0))  # H-1, the troops on their way to the posts
+    states = [(r["stage"].name, r["h"], r["state"]) for r in rows]
+    assert states[:3] == [
+        ("Apel gelar pasukan dan pergeseran", "H-1", "done"),
+        ("Pergeseran pasukan ke pos dan pengamanan logistik", "H-1", "now"),
+        ("Pemungutan dan penghitungan suara", "H", "next"),
+    ]
+    assert [r["state"] for r in rows[3:]] == ["", ""]
+    html = as_field_officer.get(f"/plans/{plan.pk}/phone/").content.decode()
+    assert 'id="timetable"' in html and "Pemungutan dan penghitungan suara · H · Rab 23 Mar 07.00" in html

@@ -51,6 +51,7 @@ from siaga.field.services.day import (  # noqa: F401
     incident_rows,
     live_figures,
     report_data,
+    timetable,
     visible_incidents,
 )
 from siaga.field.services.equipment import sarpras, set_equipment  # noqa: F401

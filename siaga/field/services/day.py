@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db import models
 from siaga.accounts.roles import role_of
 from siaga.accounts.scope import Scope
 from siaga.core.data import geo, ranks
+from siaga.core.data.stages import h_day
 from siaga.field.models import (
     Incident,
     PostStatus,
@@ -20,6 +22,7 @@ from siaga.field.services.common import own_posts, posts_of, visible_posts
 from siaga.field.services.incidents import own_tps, reserves
 from siaga.field.services.movement import latest_statuses
 from siaga.operations.models import Person, Tps
+from siaga.operations.services import operation_stages
 from siaga.plans.models import Plan
 
 # -- the day's pages: board, live figures, incident list, report (views_day) -------------------
@@ -85,6 +88,20 @@ def assignment(plan: Plan, user: Any) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def timetable(plan: Plan, now: dt.datetime) -> list[dict[str, Any]]:
+    """The operation's stages for the phone: each with its H-day and whether it is over, under
+    way or the next to come at `now` (the operation's local time, without a zone, as stages
+    are written)."""
+    election = plan.operation.election_date
+    rows, coming = [], True
+    for stage in operation_stages(plan.operation)[0]:
+        state = "done" if stage.end <= now else "now" if stage.start <= now else ""
+        if not state and coming:
+            state, coming = "next", False
+        rows.append({"stage": stage, "h": h_day(election, stage.start), "state": state})
+    return rows
 
 
 def _names(plan: Plan) -> dict[str, str]:
