@@ -316,3 +316,19 @@ def test_the_body_system_warning_leaves_out_the_categories_the_reinforcement_pai
     )
     assert "SANGAT_RAWAN" in before and "KHUSUS" in before
     assert "SANGAT_RAWAN" not in after and "KHUSUS" not in after and "KURANG_RAWAN" in after
+
+
+def test_a_hand_edit_keeps_a_decree_linmas_at_the_tps_the_decree_names(paskot: Scenario) -> None:
+    scenario = _roster(with_pattern(paskot, "pemilu-2024"), set())
+    plan = planner.plan(scenario)
+    person = {p.id: p for p in scenario.personnel}
+    named = next(a for a in plan.assignments if a.slot == "LINMAS")
+    desa = person[named.person].desa_code
+    other = next(
+        p for p in plan.posts if p.kind == "TPS" and p.desa_code == desa and person[named.person].tps_id not in p.tps
+    )
+    with pytest.raises(planner.EditError, match="SK PPS"):
+        planner.reassign(scenario, plan, named.person, other.id, "LINMAS")
+    idle = planner.reassign(scenario, plan, named.person, None, None)  # taken off: the gap is the KPU's
+    assert "LINMAS" not in idle.extra["shortfall"]["unfilled_by_force"]
+    assert any(named.post == g["post"] for g in idle.extra["linmas_coordination"])

@@ -731,6 +731,11 @@ def reassign(scenario: Scenario, previous: Plan, person: str, post_id: str | Non
             raise EditError(f"{who.force.value} tidak dapat mengisi slot {slot} / cannot fill a {slot} slot")
         if slot == "LINMAS" and who.desa_code != post.desa_code:
             raise EditError("Linmas hanya bertugas di desanya sendiri / Linmas serve in their own desa only")
+        if slot == "LINMAS" and kpu_roster(scenario) and who.tps_id not in post.tps:
+            raise EditError(
+                "Linmas hanya bertugas di TPS yang ditetapkan SK PPS / "
+                "Linmas serve only at the TPS the PPS decree names"
+            )
         if not who.available:
             raise EditError(f"{person} tidak siap / is not available")
         if positions.is_command(who.position):
@@ -770,5 +775,8 @@ def reassign(scenario: Scenario, previous: Plan, person: str, post_id: str | Non
         "cost_km": cost_km,
         "objective": objective,
     }
-    extra = {**previous.extra, "shortfall": shortfall(scenario, previous.posts, unfilled), "edited_by_hand": True}
+    missing = shortfall(scenario, previous.posts, unfilled, kpu_roster(scenario))
+    extra = {**previous.extra, "shortfall": missing, "edited_by_hand": True}
+    if kpu_roster(scenario):
+        extra["linmas_coordination"] = linmas_coordination(previous.posts, unfilled)
     return replace(previous, assignments=tuple(kept), unfilled=unfilled, summary=summary, extra=extra)
