@@ -313,7 +313,7 @@ def operation_stages(operation: Operation) -> tuple[tuple[Stage, ...], bool]:
     """The operation's stages in order, and whether they are its election kind's preset (no
     `stages` sheet was imported); read from the settings alone, without the operation's rows."""
     written = stages.from_records(operation.config.get("stages", []))
-    return stages.of(Scenario(_core_operation(operation), (), (), (), (), (), written)), not written
+    return stages.of_operation(_core_operation(operation), written), not written
 
 
 def refresh_vulnerability(operation: Operation, scenario: Scenario | None = None) -> dict[str, risk.Assessment]:

@@ -24,14 +24,13 @@ from operator import attrgetter
 import numpy as np
 
 from siaga.core.check import jurisdiction
-from siaga.core.check.facts import SLOT_CODE, Facts, column
+from siaga.core.check.facts import SLOT_CODE, WEIGHT, Facts, column
 from siaga.core.check.rules import RANK, rule
 from siaga.core.data import pins
 from siaga.core.data.model import Force, Person, UnitKind
 from siaga.core.data.patterns import LINMAS_KPU, TNI_STANDBY, linmas_mode, tni_mode
 from siaga.core.data.positions import is_command
 
-WEIGHT = {"SANGAT_RAWAN": 8, "KHUSUS": 8, "RAWAN": 4, "KURANG_RAWAN": 2}
 RANKED = sorted(RANK, key=RANK.__getitem__)
 WEIGHT_BY_RANK = np.array([WEIGHT[c] for c in RANKED], dtype=np.float64)
 TNI = SLOT_CODE["TNI"]

@@ -40,6 +40,17 @@ TNI_AT_TPS, TNI_STANDBY = "TPS", "SIAGA"
 LINMAS_KPU, LINMAS_DESA = "KPU", "DESA"
 
 
+def _pemilu_2024(kurang_rawan: PatternRow) -> tuple[PatternRow, ...]:
+    """A 2024 Polres pattern: its own kurang rawan row, then the sourced 2 Polri per 2 TPS
+    (rawan) and per TPS (sangat rawan, khusus), 2 Linmas per TPS."""
+    return (
+        kurang_rawan,
+        PatternRow(C.RAWAN, 2, 2, 0, 2),
+        PatternRow(C.SANGAT_RAWAN, 1, 2, 0, 2),
+        PatternRow(C.KHUSUS, 1, 2, 0, 2),
+    )
+
+
 def _same_for_all(tps: int, polri: int, tni: int, linmas: float, patrol: bool = False) -> tuple[PatternRow, ...]:
     return tuple(PatternRow(c, tps, polri, tni, linmas, patrol) for c in Category)
 
@@ -64,34 +75,19 @@ PRESETS: dict[str, Preset] = {
             "pemilu-2024",
             "Several Polres, Pemilu 2024. No source was found for the kurang rawan ratio of 2 Polri per 8 TPS "
             "(reports give 2 per 10 to 16: use pemilu-2024-jakbar or pemilu-2024-siantar)",
-            (
-                PatternRow(C.KURANG_RAWAN, 8, 2, 0, 2),
-                PatternRow(C.RAWAN, 2, 2, 0, 2),
-                PatternRow(C.SANGAT_RAWAN, 1, 2, 0, 2),
-                PatternRow(C.KHUSUS, 1, 2, 0, 2),
-            ),
+            _pemilu_2024(PatternRow(C.KURANG_RAWAN, 8, 2, 0, 2)),
         ),
         Preset(
             "pemilu-2024-jakbar",
             "Polres Metro Jakarta Barat and Polres Demak, Pemilu 2024: kurang rawan 2 Polri per 16 TPS with "
             f"32 Linmas, on patrol; {SOURCED_2024}",
-            (
-                PatternRow(C.KURANG_RAWAN, 16, 2, 0, 2, patrol=True),
-                PatternRow(C.RAWAN, 2, 2, 0, 2),
-                PatternRow(C.SANGAT_RAWAN, 1, 2, 0, 2),
-                PatternRow(C.KHUSUS, 1, 2, 0, 2),
-            ),
+            _pemilu_2024(PatternRow(C.KURANG_RAWAN, 16, 2, 0, 2, patrol=True)),
         ),
         Preset(
             "pemilu-2024-siantar",
             "Polres Pematangsiantar, Pemilu 2024: kurang rawan 2 Polri per 10 TPS on patrol (the strongest of "
             f"its ratios, 2 per 10 to 14); {SOURCED_2024}",
-            (
-                PatternRow(C.KURANG_RAWAN, 10, 2, 0, 2, patrol=True),
-                PatternRow(C.RAWAN, 2, 2, 0, 2),
-                PatternRow(C.SANGAT_RAWAN, 1, 2, 0, 2),
-                PatternRow(C.KHUSUS, 1, 2, 0, 2),
-            ),
+            _pemilu_2024(PatternRow(C.KURANG_RAWAN, 10, 2, 0, 2, patrol=True)),
         ),
         Preset(
             "pilkada-2024-banyuwangi",

@@ -118,8 +118,12 @@ def preset(operation: Operation) -> tuple[Stage, ...]:
 
 def of(scenario: Scenario) -> tuple[Stage, ...]:
     """The scenario's stages as written, else its preset's; in order of start."""
-    stages = scenario.stages or preset(scenario.operation)
-    return tuple(sorted(stages, key=lambda s: (s.start, s.end)))
+    return of_operation(scenario.operation, scenario.stages)
+
+
+def of_operation(operation: Operation, written: tuple[Stage, ...]) -> tuple[Stage, ...]:
+    """The stages as written, else the operation's preset; in order of start."""
+    return tuple(sorted(written or preset(operation), key=lambda s: (s.start, s.end)))
 
 
 def first(scenario: Scenario, kind: StageKind) -> Stage | None:
