@@ -365,3 +365,8 @@ def available_count(scenario: Scenario) -> int:
 
 def slot_count(posts: Sequence[Post]) -> int:
     return sum(n for p in posts for n in p.required.values())
+
+
+def without_roster(plan: Plan) -> Plan:
+    """The plan as it was before rosters: its vote alone, for tests that break the vote's rules."""
+    return replace(plan, extra={k: v for k, v in plan.extra.items() if k != "roster"})

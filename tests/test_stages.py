@@ -40,7 +40,7 @@ def test_the_demo_carries_the_2022_pilkades_in_time(paskot: Scenario) -> None:
         K.PENETAPAN,
     ]
     vote = stages.first(paskot, K.PEMUNGUTAN)
-    assert vote is not None and (vote.start, vote.end) == (at(0, "07:00"), at(1, "12:00"))  # the count's legal end
+    assert vote is not None and (vote.start, vote.end) == (at(0, "07:00"), at(0, "17:00"))  # one ballot
     move = stages.first(paskot, K.PERGESERAN)
     assert move is not None and stages.h_day(VOTE, move.start) == "H-1"
 

@@ -98,10 +98,10 @@ def test_it_shows_a_sector_chief_the_operation_in_time(as_sector, operation):
         "Apel gelar pasukan dan pergeseran",
         "Pergeseran pasukan ke pos dan pengamanan logistik",
         "Pemungutan dan penghitungan suara",
-        "Pengawalan kotak suara ke balai desa",
+        "Pengawalan kotak suara dan penjagaan balai desa",
         "Penetapan calon kepala desa terpilih",
     ]
-    assert "H-1 · Sel 22 Mar 2022 07.00" in rows[0] and "H+1 · Kam 24 Mar 2022 12.00" in rows[2]
+    assert "H-1 · Sel 22 Mar 2022 07.00" in rows[0] and "H · Rab 23 Mar 2022 17.00" in rows[2]
     assert "Tahapan bawaan" not in html  # the demo's workbook writes its stages out
 
 

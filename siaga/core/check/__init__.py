@@ -28,7 +28,9 @@ its own Polres reaches it, found with the grid of `geo.pairs_within_km`, so line
 then `command_off_posts` (`command.py`: nobody in a command or staff position on a post);
 then `tni_standby` and `linmas_roster` (`forces.py`: under a Pemilu or Pilkada preset the
 TNI wait in one standby post per kecamatan, never at a TPS, and the Linmas at a TPS are the
-ones its PPS decree names). `post_radius` takes the patrol radius for a patrol row's posts,
+ones its PPS decree names); then the roster's rules across the stages (`roster.py`:
+`duty_windows`, `shift_coverage`, `duty_eligibility`, `duty_overlap`, `duty_travel`,
+`duty_rest`, `roster_summary`). `post_radius` takes the patrol radius for a patrol row's posts,
 and `post_required` the operation's reinforcement of SANGAT_RAWAN and KHUSUS posts.
 
 A re-plan is checked against the scenario as it assumed it (its absentees unavailable, its
@@ -42,6 +44,7 @@ from dataclasses import dataclass
 
 from siaga.core.check import command as _command  # noqa: F401  (registers command_off_posts)
 from siaga.core.check import forces as _forces  # noqa: F401  (registers tni_standby, linmas_roster)
+from siaga.core.check import roster as _roster  # noqa: F401  (registers the duty rules)
 from siaga.core.check.facts import Facts
 from siaga.core.check.rules import RULES, Rule, rule
 from siaga.core.check.vulnerability import Weights

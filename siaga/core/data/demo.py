@@ -279,6 +279,23 @@ def pasuruan_kota(seed: int = SEED) -> Scenario:
     )
 
 
+def pasuruan_kota_pemilu(seed: int = SEED) -> Scenario:
+    """The second demo operation: a Pemilu for the same Polres, its stages from the Pemilu
+    preset (logistics escorts from H-5, TPS duty H-1 to H+1 12:00, PPK recapitulation for three
+    days, the KPU warehouse in shifts). Same wilayah, TPS and people as the Pilkades demo;
+    the date is the 2024 Pemilu's. Synthetic like the rest of the demo."""
+    base = pasuruan_kota(seed)
+    operation = replace(
+        base.operation,
+        name="Pam Pemilu 2024 Polres Pasuruan Kota",
+        election_date=dt.date(2024, 2, 14),
+        pattern="pemilu-2024",
+        village_guard_polri=0,
+        village_guard_tni=0,
+    )
+    return replace(base, operation=operation, stages=stages.preset(operation))
+
+
 def _region_names() -> dict[str, str]:
     text = resources.files("siaga.core").joinpath("data/kab-pasuruan-regions.csv").read_text("utf-8")
     return {row["code"]: row["name"] for row in csv.DictReader(text.splitlines())}

@@ -141,6 +141,11 @@ class Operation:
     renops_number: str = ""  # the Renops' number, cited in the Sprin's Dasar
     prinlak_number: str = ""  # the Prinlak Ops' number, cited in the Sprin's Dasar
     pergeseran_day: int = 1  # the move to the posts on H minus this many days (H-1, H-2, H-3 ...)
+    # Duties in time (docs/scenario.md 2.13), Siaga's defaults where DOCTRINE.md gives no number:
+    shift_hours: float = 12.0  # a guard round the clock is split into shifts this long (two a day)
+    min_rest_hours: float = 8.0  # between two duties of one person, after travel
+    max_duty_hours: float = 12.0  # the longest duty without relief; a TPS guard who sleeps at the post is exempt
+    max_total_hours: float = 120.0  # a person's duty hours over the whole operation (fatigue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +261,36 @@ class Post:
     lon: float
     category: Category
     required: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """A post held over a time window in one stage (docs/scenario.md 2.13): a TPS guard from
+    the move to the end of the count, one shift of a warehouse or PPK guard, an escort run.
+
+    `standing`: guards who sleep at the post with the logistics (the TPS, DOCTRINE.md 10); the
+    longest-duty rule does not cut them. `shift` is 1, 2, ... for the shifts of one guard
+    (`place`), 0 for a duty not split. `route` names an escort's legs in order."""
+
+    id: str
+    kind: str  # TPS, VILLAGE, RESERVE, STANDBY, PATROL (the vote's posts) or a DutyKind
+    name: str
+    stage: str
+    start: dt.datetime
+    end: dt.datetime
+    place: str
+    desa_code: str
+    kecamatan_code: str
+    lat: float
+    lon: float
+    required: Mapping[str, int] = field(default_factory=dict)
+    shift: int = 0
+    standing: bool = False
+    route: tuple[str, ...] = ()
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,8 +52,24 @@ VOTE = Window(
 PILKADES: tuple[Window, ...] = (
     Window(K.APEL_PERGESERAN, "Apel gelar pasukan dan pergeseran", "P", "07:00", "P", "09:00", "DOCTRINE.md 5: H-1"),
     Window(K.PERGESERAN, "Pergeseran pasukan ke pos dan pengamanan logistik", "P", "09:00", 0, "07:00"),
-    VOTE,
-    Window(K.PENGAWALAN, "Pengawalan kotak suara ke balai desa", 0, "13:00", 1, "12:00"),
+    Window(
+        K.PEMUNGUTAN,
+        "Pemungutan dan penghitungan suara",
+        0,
+        "07:00",
+        0,
+        "17:00",
+        "Siaga's default: one ballot, counted on the day",
+    ),
+    Window(
+        K.PENGAWALAN,
+        "Pengawalan kotak suara dan penjagaan balai desa",
+        0,
+        "17:00",
+        1,
+        "08:00",
+        "Siaga's default: the boxes go to the balai desa and are guarded there through the night",
+    ),
     Window(
         K.PENETAPAN,
         "Penetapan calon kepala desa terpilih",
@@ -68,7 +84,7 @@ PILKADES: tuple[Window, ...] = (
 _VOTE_AND_AFTER: tuple[Window, ...] = (
     Window(K.MASA_TENANG, "Masa tenang", -3, "00:00", 0, "00:00", "Pilkada 2024: 24-26 November, vote 27 November"),
     Window(
-        K.DISTRIBUSI_LOGISTIK, "Distribusi dan pengawalan logistik", -5, "06:00", -1, "18:00", "about H-5 (DOCTRINE 11)"
+        K.DISTRIBUSI_LOGISTIK, "Distribusi dan pengawalan logistik", -5, "06:00", -2, "18:00", "about H-5 (DOCTRINE 11)"
     ),
     Window(K.APEL_PERGESERAN, "Apel pergeseran pasukan", "P", "07:00", "P", "09:00", "H-1 to H-3 (DOCTRINE 10)"),
     Window(K.PERGESERAN, "Pergeseran pasukan ke TPS dan pengamanan logistik", "P", "09:00", 0, "07:00"),

@@ -30,10 +30,15 @@ from siaga.core.data.model import (
     Unit,
 )
 from siaga.core.data.patterns import CUSTOM, LINMAS_KPU, PRESETS, linmas_mode, rows_by_category
-from siaga.core.planning import polres, reserves, solvers, strength
+from siaga.core.planning import polres, reserves, roster, solvers, strength
 from siaga.core.planning.posts import (
     CATEGORY_ORDER,
     CATEGORY_WEIGHT,
+    REPLAN_SCALE,
+    SCALE,
+    SLOT_OF_FORCE,
+    SLOTS,
+    UNFILLED_KM,
     form_posts,
     post_id,
     radius_km,
@@ -44,11 +49,6 @@ from siaga.core.planning.posts import (
 from siaga.core.planning.risk import RiskModel, assess
 
 OTHER_WEIGHT = 1  # VILLAGE, STANDBY and RESERVE slots
-UNFILLED_KM = 10_000
-SCALE = 1_000_000  # integer cost units per km in the flow (millimetres)
-REPLAN_SCALE = 1_000  # metres: leaves room in 64 bits for the "fewest moved" tie-break
-SLOT_OF_FORCE = {Force.POLRI: "POLRI", Force.TNI: "TNI", Force.LINMAS: "LINMAS", Force.BRIMOB: "BRIMOB"}
-SLOTS = ("POLRI", "TNI", "LINMAS", "BRIMOB")
 # CP-SAT work for one Polres's reserve placement, in deterministic seconds (solvers.py):
 # a limit of work, not of time, so the placement is the same on any load.
 RESERVE_WORK = 5.0
@@ -96,7 +96,13 @@ def plan(scenario: Scenario, model: RiskModel | None = None, reserve_work: float
         "tps_posts": sum(1 for p in formation.posts if p.kind == "TPS"),
         "reserve": reserve_report(placement),
     }
-    return _finish(scenario, categories, posts, solution, placement, extra)
+    return with_roster(scenario, _finish(scenario, categories, posts, solution, placement, extra))
+
+
+def with_roster(scenario: Scenario, made: Plan, previous: roster.Roster | None = None) -> Plan:
+    """The plan with its roster across the stages (roster.py) in `extra["roster"]`."""
+    built = roster.build(scenario, made, previous)
+    return replace(made, extra={**made.extra, "roster": roster.to_json(built)})
 
 
 def at_assembly(scenario: Scenario) -> Scenario:
@@ -121,9 +127,9 @@ def _finish(
     extra: dict[str, object],
 ) -> Plan:
     summary = _summary(scenario, posts, solution, placement)
-    roster = kpu_roster(scenario)
-    extra["shortfall"] = shortfall(scenario, posts, solution.unfilled, roster)
-    if roster:  # the PPS decrees name the Linmas: what they lack is the KPU's to fill
+    kpu = kpu_roster(scenario)
+    extra["shortfall"] = shortfall(scenario, posts, solution.unfilled, kpu)
+    if kpu:  # the PPS decrees name the Linmas: what they lack is the KPU's to fill
         extra["linmas_coordination"] = linmas_coordination(posts, solution.unfilled)
     if solution.pins:  # a scenario without pins or roster keeps its plan file as it was
         extra["pins"] = list(solution.pins)
@@ -621,7 +627,9 @@ def replan(
             "absent_new": sorted(set(absent) - set(earlier.get("absent", []))),  # this re-plan's own absentees
         },
     }
-    return _finish(scenario, categories, posts, solution, placement, extra)
+    return with_roster(
+        scenario, _finish(scenario, categories, posts, solution, placement, extra), roster.of_plan(previous)
+    )
 
 
 # What a re-plan works out anew rather than carrying over from the plan it starts from
@@ -779,4 +787,5 @@ def reassign(scenario: Scenario, previous: Plan, person: str, post_id: str | Non
     extra = {**previous.extra, "shortfall": missing, "edited_by_hand": True}
     if kpu_roster(scenario):
         extra["linmas_coordination"] = linmas_coordination(previous.posts, unfilled)
-    return replace(previous, assignments=tuple(kept), unfilled=unfilled, summary=summary, extra=extra)
+    edited = replace(previous, assignments=tuple(kept), unfilled=unfilled, summary=summary, extra=extra)
+    return with_roster(at_assembly(scenario), edited, roster.of_plan(previous))

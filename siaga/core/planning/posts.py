@@ -33,6 +33,13 @@ from siaga.core.planning import solvers
 
 CATEGORY_ORDER = list(Category)
 CATEGORY_WEIGHT = {Category.SANGAT_RAWAN: 8, Category.KHUSUS: 8, Category.RAWAN: 4, Category.KURANG_RAWAN: 2}
+# The assignment's units (plan.py and roster.py): every unfilled place costs its weight x
+# UNFILLED_KM, then travel counts; flows count in integer millimetres (metres in a re-plan).
+UNFILLED_KM = 10_000
+SCALE = 1_000_000
+REPLAN_SCALE = 1_000
+SLOT_OF_FORCE = {Force.POLRI: "POLRI", Force.TNI: "TNI", Force.LINMAS: "LINMAS", Force.BRIMOB: "BRIMOB"}
+SLOTS = ("POLRI", "TNI", "LINMAS", "BRIMOB")
 REINFORCED = frozenset({Category.SANGAT_RAWAN, Category.KHUSUS})
 
 

@@ -1,0 +1,390 @@
+"""Duties in time: what each stage asks for, where, when and from which force (docs/scenario.md 2.13).
+
+The vote's posts (the plan's TPS, balai desa, standby, patrol and reserve posts) are held from
+the apel pergeseran to the end of voting and counting: one standing duty each, its people
+sleeping at the post with the logistics (DOCTRINE.md 10). Every other stage asks for the duties
+of its rules (`RULES`): a warehouse or a PPK guarded round the clock in shifts, escort runs,
+masa tenang patrols from 00:00, the KPU and Bawaslu offices during the recapitulation. What
+DOCTRINE.md sources is said beside each rule; the rest is Siaga's default.
+
+Places: a PPK sits at its kecamatan's point, a PPS and its balai desa at its desa's point; the
+KPU, its warehouse and the Bawaslu office at the Polres headquarters' point, the nearest the
+scenario knows (docs/scenario.md 2.13 says so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from siaga.core.data import stages as stage_data
+from siaga.core.data.model import Duty, Level, Post, Scenario, Stage, StageKind, UnitKind
+
+K = StageKind
+
+# Duty kinds beyond the vote's posts, with the name a person reads.
+GUDANG_KPU = "GUDANG_KPU"
+GUDANG_PPK = "GUDANG_PPK"
+KAWAL = "KAWAL"
+PATROLI = "PATROLI"
+BALAI_DESA = "BALAI_DESA"
+PPK = "PPK"
+KPU = "KPU"
+BAWASLU = "BAWASLU"
+VOTE_KINDS = ("TPS", "VILLAGE", "STANDBY", "PATROL", "RESERVE")
+
+POLRES, KECAMATAN, DESA = "POLRES", "KECAMATAN", "DESA"
+ALL = frozenset({"PEMILU", "PILKADA", "PILKADES"})
+REGIONAL = frozenset({"PEMILU", "PILKADA"})
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A stage's duty: `kind` at every `per` place, `required` people by slot at a time.
+
+    `when`: WHOLE (the stage's window), FIRST or LAST `hours` of it, AFTER_FIRST (what is left
+    after the first `hours`), NIGHTLY (each night from 00:00 for `hours`). A guard's window is
+    cut into `shifts` equal shifts, or (None) into shifts of the operation's `shift_hours`.
+    `route`: an escort's legs, with {kec} and {desa} for the place names."""
+
+    stage: StageKind
+    kind: str
+    per: str
+    required: Mapping[str, int]
+    when: str = "WHOLE"
+    hours: float = 0.0
+    shifts: int | None = None
+    elections: frozenset[str] = ALL
+    route: tuple[str, ...] = ()
+    source: str = "Siaga's default"
+    name: str = ""
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        K.DISTRIBUSI_LOGISTIK,
+        GUDANG_KPU,
+        POLRES,
+        {"POLRI": 25},
+        elections=REGIONAL,
+        source="DOCTRINE.md 11: KPU warehouse, 50 armed in two shifts",
+    ),
+    Rule(
+        K.DISTRIBUSI_LOGISTIK,
+        KAWAL,
+        KECAMATAN,
+        {"POLRI": 2},
+        "FIRST",
+        8,
+        elections=REGIONAL,
+        route=("Gudang KPU", "PPK {kec}"),
+        source="DOCTRINE.md 11: every movement of ballots is escorted by armed police",
+        name="Pengawalan logistik Gudang KPU ke PPK {kec}",
+    ),
+    Rule(
+        K.DISTRIBUSI_LOGISTIK,
+        GUDANG_PPK,
+        KECAMATAN,
+        {"POLRI": 5},
+        "AFTER_FIRST",
+        8,
+        elections=REGIONAL,
+        source="DOCTRINE.md 11: PPK warehouse, 5 personnel for 24 hours",
+    ),
+    Rule(
+        K.DISTRIBUSI_LOGISTIK,
+        KAWAL,
+        DESA,
+        {"POLRI": 2},
+        "LAST",
+        8,
+        elections=REGIONAL,
+        route=("PPK {kec}", "PPS {desa}"),
+        source="DOCTRINE.md 11: KPU warehouse -> PPK -> PPS about H-5",
+        name="Pengawalan logistik PPK {kec} ke PPS {desa}",
+    ),
+    Rule(
+        K.MASA_TENANG,
+        PATROLI,
+        KECAMATAN,
+        {"POLRI": 4},
+        "NIGHTLY",
+        6,
+        elections=REGIONAL,
+        source="DOCTRINE.md 10: patrols against serangan fajar, catch-in-the-act teams from 00:00",
+    ),
+    Rule(
+        K.PENGAWALAN,
+        KAWAL,
+        DESA,
+        {"POLRI": 2},
+        "LAST",
+        6,
+        elections=REGIONAL,
+        route=("PPS {desa}", "PPK {kec}"),
+        source="DOCTRINE.md 11: the boxes go back with a handover record",
+        name="Pengawalan kotak suara PPS {desa} ke PPK {kec}",
+    ),
+    Rule(
+        K.PENGAWALAN,
+        KAWAL,
+        DESA,
+        {"POLRI": 2},
+        "FIRST",
+        2,
+        elections=frozenset({"PILKADES"}),
+        route=("TPS", "Balai desa {desa}"),
+        name="Pengawalan kotak suara TPS ke balai desa {desa}",
+    ),
+    Rule(
+        K.PENGAWALAN,
+        BALAI_DESA,
+        DESA,
+        {"POLRI": 2, "LINMAS": 2},
+        "AFTER_FIRST",
+        2,
+        shifts=2,
+        elections=frozenset({"PILKADES"}),
+        source="Siaga's default: the boxes sleep at the balai desa, guarded through the night in two shifts",
+    ),
+    Rule(
+        K.REKAP_PPK,
+        PPK,
+        KECAMATAN,
+        {"POLRI": 10, "LINMAS": 4, "TNI": 2},
+        elections=REGIONAL,
+        source="DOCTRINE.md 11: 10 armed Polri + 4 Linmas + 2 TNI at every PPK until it ends (Malang 2019)",
+    ),
+    Rule(K.REKAP_KPU, KPU, POLRES, {"POLRI": 10}, elections=REGIONAL, source="DOCTRINE.md 11: priority objects"),
+    Rule(K.REKAP_KPU, BAWASLU, POLRES, {"POLRI": 4}, elections=REGIONAL, source="DOCTRINE.md 11: priority objects"),
+)
+
+NAMES = {
+    GUDANG_KPU: "Jaga gudang logistik KPU",
+    GUDANG_PPK: "Jaga gudang PPK {kec}",
+    KAWAL: "Pengawalan",
+    PATROLI: "Patroli masa tenang Kec. {kec}",
+    BALAI_DESA: "Jaga balai desa {desa}",
+    PPK: "Pengamanan rekapitulasi PPK {kec}",
+    KPU: "Pengamanan kantor KPU",
+    BAWASLU: "Pengamanan kantor Bawaslu",
+}
+VOTE_NAMES = {
+    "TPS": "Pengamanan TPS",
+    "VILLAGE": "Jaga balai desa",
+    "STANDBY": "Siaga",
+    "PATROL": "Patroli TPS",
+    "RESERVE": "Cadangan",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    code: str
+    name: str
+    lat: float
+    lon: float
+    kecamatan_code: str = ""
+    desa_code: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+def vote_window(scenario: Scenario) -> tuple[dt.datetime, dt.datetime]:
+    """From the apel pergeseran (else the move, else voting) to the end of voting and counting."""
+    found = stage_data.of(scenario)
+    begin = next((s.start for k in (K.APEL_PERGESERAN, K.PERGESERAN, K.PEMUNGUTAN) for s in found if s.kind == k), None)
+    vote = next((s for s in found if s.kind == K.PEMUNGUTAN), None)
+    day = scenario.operation.election_date
+    start = begin or dt.datetime.combine(day, dt.time(7))
+    end = vote.end if vote else dt.datetime.combine(day + dt.timedelta(days=1), dt.time(12))
+    return start, end
+
+
+def vote_duties(scenario: Scenario, posts: Iterable[Post]) -> list[Duty]:
+    """The vote's posts as duties: one standing duty each, id the post's id."""
+    start, end = vote_window(scenario)
+    vote = next((s.name for s in stage_data.of(scenario) if s.kind == K.PEMUNGUTAN), "Pemungutan")
+    regions = scenario.region_by_code()
+    duties = []
+    for p in posts:
+        where = regions.get(p.desa_code) or regions.get(p.kecamatan_code)
+        name = VOTE_NAMES.get(p.kind, p.kind)
+        if p.kind == "TPS":
+            name = f"{name} {', '.join(t.rsplit('-', 1)[-1] for t in p.tps)} {where.name if where else ''}".strip()
+        elif where is not None:
+            name = f"{name} {where.name}"
+        duties.append(
+            Duty(
+                p.id,
+                p.kind,
+                name,
+                vote,
+                start,
+                end,
+                p.id,
+                p.desa_code,
+                p.kecamatan_code,
+                p.lat,
+                p.lon,
+                dict(p.required),
+                standing=True,
+            )
+        )
+    return duties
+
+
+def stage_duties(scenario: Scenario, rules: Iterable[Rule] = RULES) -> list[Duty]:
+    """Every duty the stages ask for beyond the vote's posts, in order of start."""
+    election = stage_data.election_of(scenario.operation)
+    places = _places(scenario)
+    duties: list[Duty] = []
+    for stage in stage_data.of(scenario):
+        for rule in rules:
+            if rule.stage != stage.kind or election not in rule.elections:
+                continue
+            for place in places[rule.per]:
+                duties += _duties(rule, stage, place, scenario)
+    return sorted(duties, key=lambda d: (d.start, d.end, d.id))
+
+
+def _duties(rule: Rule, stage: Stage, place: Place, scenario: Scenario) -> list[Duty]:
+    windows = _windows(rule, stage)
+    if not windows:
+        return []
+    words = {"kec": place.extra.get("kec", ""), "desa": place.extra.get("desa", "")}
+    name = (rule.name or NAMES[rule.kind]).format(**words)
+    route = tuple(leg.format(**words) for leg in rule.route)
+    out: list[Duty] = []
+    for w_start, w_end in windows:
+        guard = rule.when in ("WHOLE", "AFTER_FIRST") and rule.kind != KAWAL  # a guard is relieved by shifts
+        pieces = _shifts(w_start, w_end, rule, scenario) if guard else [(w_start, w_end)]
+        split = len(pieces) > 1
+        for n, (start, end) in enumerate(pieces, 1):
+            out.append(
+                Duty(
+                    f"{rule.kind}-{place.code}-{start:%Y%m%d%H%M}",
+                    rule.kind,
+                    name,
+                    stage.name,
+                    start,
+                    end,
+                    f"{rule.kind}-{place.code}",
+                    place.desa_code,
+                    place.kecamatan_code,
+                    place.lat,
+                    place.lon,
+                    dict(rule.required),
+                    shift=n if split else 0,
+                    route=route,
+                )
+            )
+    return out
+
+
+def _windows(rule: Rule, stage: Stage) -> list[tuple[dt.datetime, dt.datetime]]:
+    hours = dt.timedelta(hours=rule.hours)
+    start, end = stage.start, stage.end
+    if rule.when == "FIRST":
+        return [(start, min(end, start + hours))]
+    if rule.when == "LAST":
+        return [(max(start, end - hours), end)]
+    if rule.when == "AFTER_FIRST":
+        return [(start + hours, end)] if start + hours < end else []
+    if rule.when == "NIGHTLY":
+        nights = []
+        day = dt.datetime.combine(start.date(), dt.time(0))
+        day = day if day >= start else day + dt.timedelta(days=1)
+        while day < end:
+            nights.append((day, min(end, day + hours)))
+            day += dt.timedelta(days=1)
+        return nights
+    return [(start, end)]
+
+
+def _shifts(
+    start: dt.datetime, end: dt.datetime, rule: Rule, scenario: Scenario
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The window cut into `rule.shifts` equal shifts (more when one would run past
+    `max_duty_hours`), or into shifts of `shift_hours` (the last one shorter); every minute of
+    the window in exactly one shift."""
+    op = scenario.operation
+    longest = dt.timedelta(hours=min(op.shift_hours, op.max_duty_hours))
+    if rule.shifts is None:
+        step = longest
+        count = max(1, math.ceil((end - start) / step - 1e-9))
+    else:
+        count = max(1, rule.shifts, math.ceil((end - start) / dt.timedelta(hours=op.max_duty_hours) - 1e-9))
+        step = (end - start) / count
+    cuts = [(start + i * step).replace(second=0, microsecond=0) for i in range(count)] + [end]
+    return [(cuts[i], min(end, cuts[i + 1])) for i in range(count)]
+
+
+def _places(scenario: Scenario) -> dict[str, list[Place]]:
+    """The Polres, its kecamatan and desa with TPS, each with a point."""
+    regions = scenario.region_by_code()
+    points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for t in scenario.tps:
+        points[t.desa_code].append((t.lat, t.lon))
+        desa = regions.get(t.desa_code)
+        if desa is not None:
+            points[desa.parent_code].append((t.lat, t.lon))
+
+    def point(code: str) -> tuple[float, float]:
+        r = regions.get(code)
+        if r is not None and r.lat is not None and r.lon is not None:
+            return r.lat, r.lon
+        pts = points[code]
+        return sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
+
+    desas = sorted({t.desa_code for t in scenario.tps})
+    kecs = sorted({regions[d].parent_code for d in desas if d in regions})
+    hq = _headquarters(scenario)
+    kec_places = [
+        Place(k, regions[k].name, *point(k), kecamatan_code=k, extra={"kec": regions[k].name})
+        for k in kecs
+        if k in regions
+    ]
+    desa_places = []
+    for d in desas:
+        r = regions.get(d)
+        if r is None or r.level != Level.DESA:
+            continue
+        kec = regions.get(r.parent_code)
+        desa_places.append(
+            Place(
+                d,
+                r.name,
+                *point(d),
+                kecamatan_code=r.parent_code,
+                desa_code=d,
+                extra={"kec": kec.name if kec else "", "desa": r.name},
+            )
+        )
+    return {POLRES: [hq] if hq else [], KECAMATAN: kec_places, DESA: desa_places}
+
+
+def _headquarters(scenario: Scenario) -> Place | None:
+    own = sorted(
+        (u for u in scenario.units if u.kind == UnitKind.POLRES and not u.bko_to and u.lat is not None),
+        key=lambda u: u.code,
+    )
+    if own:
+        u = own[0]
+        assert u.lat is not None and u.lon is not None
+        return Place(u.code, u.name, u.lat, u.lon)
+    if not scenario.tps:
+        return None
+    lat = sum(t.lat for t in scenario.tps) / len(scenario.tps)
+    lon = sum(t.lon for t in scenario.tps) / len(scenario.tps)
+    return Place("POLRES", "Polres", lat, lon)
+
+
+def by_id(duties: Iterable[Duty]) -> dict[str, Duty]:
+    return {d.id: d for d in duties}
+
+
+def stage_of(duty: Duty, found: Iterable[Stage]) -> Stage | None:
+    return next((s for s in found if s.name == duty.stage), None)

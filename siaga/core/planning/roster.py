@@ -1,0 +1,448 @@
+"""The roster: every person's duties across the operation's stages (docs/scenario.md 2.13).
+
+The vote's posts are the plan's, filled by its optimal assignment (plan.py); they are held from
+the apel pergeseran to the end of the count. The other stages' duties (data/duties.py) are
+filled in waves, in order of time. A wave is a run of duties that pairwise conflict (each
+starts before every other has ended plus the rest between duties), so nobody can hold two of
+them; within a wave the assignment is an exact min-cost flow, as for the vote, over the people
+still free for each duty:
+
+- no two duties of one person overlap;
+- between two duties the gap holds the travel from one place to the other and then the rest
+  (`min_rest_hours`);
+- a duty longer than `max_duty_hours` is held only by standing guards (the TPS);
+- a person's duty hours over the operation stay within `max_total_hours`;
+- a Linmas serves in his own desa, or at his kecamatan's PPK.
+
+Across waves the result is not proven optimal: the lower bound is the sum, over the vote and
+each wave alone, of the optimum with every person free (a relaxation of the whole), and the
+gap between the roster's objective and that bound is reported (`gap`). A re-plan keeps every
+duty's people where they still may serve: among each wave's optimal assignments, the fewest
+moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from siaga.core.data import duties as duty_data
+from siaga.core.data import geo, pins, positions
+from siaga.core.data.model import SECTOR_UNIT_KINDS, Assignment, Duty, Force, Person, Plan, Scenario, Unfilled
+from siaga.core.planning import solvers
+from siaga.core.planning.posts import REPLAN_SCALE, SCALE, SLOT_OF_FORCE, SLOTS, UNFILLED_KM
+
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The stages' duties beyond the vote, who holds them and what stays empty; the vote's
+    posts are the plan's (`vote_duties`). Objective and bound in km, as the plan's."""
+
+    vote_start: dt.datetime
+    vote_end: dt.datetime
+    vote_stage: str
+    duties: tuple[Duty, ...]
+    assignments: tuple[Assignment, ...]  # post = the duty's id
+    unfilled: tuple[Unfilled, ...]
+    objective: float
+    lower_bound: float
+    waves: int
+    settings: Mapping[str, float]
+    moved: int = 0
+    kept: int = 0
+
+    @property
+    def gap(self) -> float:
+        return max(0.0, self.objective - self.lower_bound)
+
+
+@dataclass
+class _Person:
+    person: Person
+    slot: str
+    origin: str
+    lat: float
+    lon: float
+    sector: str
+    kecamatan: str  # a Linmas's kecamatan
+    intervals: list[tuple[dt.datetime, dt.datetime, float, float]]
+    hours: float
+
+
+def settings_of(scenario: Scenario) -> dict[str, float]:
+    op = scenario.operation
+    return {
+        "shift_hours": op.shift_hours,
+        "min_rest_hours": op.min_rest_hours,
+        "max_duty_hours": op.max_duty_hours,
+        "max_total_hours": op.max_total_hours,
+    }
+
+
+def build(
+    scenario: Scenario, plan: Plan, previous: Roster | None = None, rules: Iterable[duty_data.Rule] = duty_data.RULES
+) -> Roster:
+    """The roster of `plan` (its vote assignment fixed); with `previous`, the fewest moved."""
+    op = scenario.operation
+    start, end = duty_data.vote_window(scenario)
+    vote = duty_data.vote_duties(scenario, plan.posts)
+    stage_name = vote[0].stage if vote else ""
+    people = _people(scenario)
+    post_at = {d.id: d for d in vote}
+    for a in plan.assignments:
+        p = people.get(a.person)
+        d = post_at.get(a.post)
+        if p is not None and d is not None:
+            p.intervals.append((d.start, d.end, d.lat, d.lon))
+            p.hours += d.hours
+    others = duty_data.stage_duties(scenario, rules)
+    held: dict[tuple[str, str], str] = {}
+    if previous is not None:
+        held = {(a.person, a.post): a.slot for a in previous.assignments}
+    scale = SCALE if previous is None else REPLAN_SCALE
+    assignments: list[Assignment] = []
+    unfilled: list[Unfilled] = []
+    objective = float(plan.summary.get("objective", 0.0))
+    bound = float(plan.summary.get("lower_bound", objective))
+    waves = _waves(others, op.min_rest_hours)
+    horizon = _horizon(scenario, others, people)
+    for wave in waves:
+        got, empty, cost = _fill(wave, people, scenario, held, scale, horizon)
+        assignments += got
+        unfilled += empty
+        objective += cost
+        bound += _relaxed(wave, people, scenario)
+    kept = sum(1 for a in assignments if held.get((a.person, a.post)) == a.slot)
+    return Roster(
+        start,
+        end,
+        stage_name,
+        tuple(others),
+        tuple(assignments),
+        tuple(unfilled),
+        round(objective, 6),
+        round(min(bound, objective), 6),
+        len(waves),
+        settings_of(scenario),
+        moved=len(assignments) - kept if previous is not None else 0,
+        kept=kept if previous is not None else 0,
+    )
+
+
+def _people(scenario: Scenario) -> dict[str, _Person]:
+    """Who may hold a duty: available, of a force with a slot, not a command position, not held
+    off every post by a pin."""
+    units = scenario.unit_by_code()
+    regions = scenario.region_by_code()
+    out: dict[str, _Person] = {}
+    for p in scenario.personnel:
+        if not p.available or p.force not in SLOT_OF_FORCE or positions.is_command(p.position):
+            continue
+        pin = pins.parse(p.pinned_post)
+        if pin is not None and pin.kind != pins.POST:
+            continue
+        if p.force == Force.LINMAS:
+            desa = regions.get(p.desa_code)
+            if desa is None or desa.lat is None or desa.lon is None:
+                continue
+            out[p.id] = _Person(p, "LINMAS", p.desa_code, desa.lat, desa.lon, "", desa.parent_code, [], 0.0)
+            continue
+        unit = units.get(p.unit_code)
+        if unit is None or unit.lat is None or unit.lon is None:
+            continue
+        sector = unit.kecamatan_code if unit.kind in SECTOR_UNIT_KINDS else ""
+        out[p.id] = _Person(p, SLOT_OF_FORCE[p.force], p.unit_code, unit.lat, unit.lon, sector, "", [], 0.0)
+    return out
+
+
+def _waves(duties: list[Duty], rest_hours: float) -> list[list[Duty]]:
+    """Duties (in order of start) cut into runs that pairwise conflict."""
+    rest = dt.timedelta(hours=rest_hours)
+    waves: list[list[Duty]] = []
+    bound: dt.datetime | None = None
+    for d in duties:
+        if waves and bound is not None and d.start < bound:
+            waves[-1].append(d)
+            bound = min(bound, d.end + rest)
+        else:
+            waves.append([d])
+            bound = d.end + rest
+    return waves
+
+
+def _horizon(scenario: Scenario, duties: list[Duty], people: Mapping[str, _Person]) -> float:
+    """The longest travel, in hours, between any two points of the roster."""
+    lats = [d.lat for d in duties] + [p.lat for p in people.values()]
+    lons = [d.lon for d in duties] + [p.lon for p in people.values()]
+    if not lats:
+        return 0.0
+    km = geo.road_km(min(lats), min(lons), max(lats), max(lons), scenario.operation.road_factor)
+    return km / scenario.operation.speed_kmh + 1.0
+
+
+class _Wave:
+    """A wave's duties as arrays, and who may hold which of them."""
+
+    def __init__(self, duties: list[Duty], scenario: Scenario) -> None:
+        op = scenario.operation
+        self.duties = duties
+        self.op = op
+        self.index = {d.id: i for i, d in enumerate(duties)}
+        self.lat = np.array([d.lat for d in duties])
+        self.lon = np.array([d.lon for d in duties])
+        self.start = np.array([d.start.timestamp() for d in duties])
+        self.end = np.array([d.end.timestamp() for d in duties])
+        self.hours = np.array([d.hours for d in duties])
+        self.kec = np.array([d.kecamatan_code for d in duties], dtype=object)
+        self.desa = np.array([d.desa_code for d in duties], dtype=object)
+        self.long_ok = np.array([d.standing or d.hours <= op.max_duty_hours + EPS for d in duties])
+        self.slots = [(i, s, d.required[s]) for i, d in enumerate(duties) for s in SLOTS if d.required.get(s, 0) > 0]
+        self.slot_at = {(i, s): k for k, (i, s, _) in enumerate(self.slots)}
+        self.needs = {s for _, s, _ in self.slots}
+
+    def key(self, p: _Person, horizon: float) -> tuple[Any, ...]:
+        """What decides a person's place in this wave: his slot, origin and hours, and those of
+        his duties near it in time (their place only where travel could decide)."""
+        rest = self.op.min_rest_hours * 3600
+        first, last = float(self.start.min()), float(self.end.max())
+        near = []
+        for s, e, la, lo in p.intervals:
+            ts, te = s.timestamp(), e.timestamp()
+            if te + rest + horizon * 3600 <= first or last + rest + horizon * 3600 <= ts:
+                continue  # far enough in time: no duty of the wave conflicts with it
+            before = np.where(self.start >= te, self.start - te, np.where(self.end <= ts, ts - self.end, -1.0))
+            undecided = (before >= rest) & (before < rest + horizon * 3600)
+            near.append((ts, te, la, lo) if undecided.any() else (ts, te, None, None))
+        return (p.slot, p.origin, tuple(near), round(p.hours, 6))
+
+    def fits(self, p: _Person, free: bool) -> np.ndarray:
+        """Which of the wave's duties `p` may hold (free: ignoring his other duties and hours)."""
+        op = self.op
+        ok = self.long_ok.copy()
+        if p.slot == "LINMAS":
+            ok &= (self.desa == p.origin) | ((self.desa == "") & (self.kec == p.kecamatan))
+        if free:
+            return ok
+        ok &= p.hours + self.hours <= op.max_total_hours + EPS
+        rest = op.min_rest_hours * 3600
+        for s, e, la, lo in p.intervals:
+            km = geo.haversine_km_array(np.full(len(self.lat), la), np.full(len(self.lat), lo), self.lat, self.lon)
+            gap = km * op.road_factor / op.speed_kmh * 3600 + rest
+            ok &= (e.timestamp() + gap <= self.start + EPS) | (self.end + gap <= s.timestamp() + EPS)
+        return ok
+
+    def cost_km(self, p: _Person) -> np.ndarray:
+        n = len(self.lat)
+        km = geo.haversine_km_array(np.full(n, p.lat), np.full(n, p.lon), self.lat, self.lon) * self.op.road_factor
+        if p.sector:
+            km += np.where((self.kec != "") & (self.kec != p.sector), self.op.out_of_sector_penalty_km, 0.0)
+        return np.round(km, 6)
+
+    def arcs(self, reps: list[_Person], free: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        arc_g: list[int] = []
+        arc_s: list[int] = []
+        arc_km: list[float] = []
+        for g, rep in enumerate(reps):
+            ok = self.fits(rep, free)
+            km = self.cost_km(rep)
+            for i in np.flatnonzero(ok).tolist():
+                k = self.slot_at.get((i, rep.slot))
+                if k is not None:
+                    arc_g.append(g)
+                    arc_s.append(k)
+                    arc_km.append(float(km[i]))
+        return np.array(arc_g, dtype=np.int64), np.array(arc_s, dtype=np.int64), np.array(arc_km, dtype=float)
+
+
+def _fill(
+    duties: list[Duty],
+    people: dict[str, _Person],
+    scenario: Scenario,
+    held: Mapping[tuple[str, str], str],
+    scale: int,
+    horizon: float,
+) -> tuple[list[Assignment], list[Unfilled], float]:
+    """The wave's optimal assignment over the people free for it (with `held`, the fewest
+    moved among optimal ones); the people's duties are recorded."""
+    wave = _Wave(duties, scenario)
+    groups: dict[tuple[Any, ...], list[_Person]] = defaultdict(list)
+    for p in people.values():
+        if p.slot in wave.needs:
+            stay = next(((d, held[(p.person.id, d)]) for d in wave.index if (p.person.id, d) in held), None)
+            groups[(*wave.key(p, horizon), stay)].append(p)
+    keys = list(groups)
+    g_arr, s_arr, km_arr = wave.arcs([groups[k][0] for k in keys], free=False)
+    supply = np.array([len(groups[k]) for k in keys], dtype=np.int64)
+    capacity = np.array([n for _, _, n in wave.slots], dtype=np.int64)
+    cost = np.round(km_arr * scale).astype(np.int64)
+    reward = np.full(len(wave.slots), UNFILLED_KM * scale, dtype=np.int64)
+    stays = None
+    arc_of = {(g, k): j for j, (g, k) in enumerate(zip(g_arr.tolist(), s_arr.tolist(), strict=True))}
+    if held:
+        tie = int(supply.sum()) + 1
+        rows = []
+        for g, key in enumerate(keys):
+            stay = key[-1]
+            k = None if stay is None else wave.slot_at.get((wave.index[stay[0]], stay[1]))
+            if k is not None and (g, k) in arc_of:
+                rows.append((g, k, arc_of[(g, k)]))
+        stays = solvers.Stays(
+            np.array([g for g, _, _ in rows], dtype=np.int64),
+            np.array([k for _, k, _ in rows], dtype=np.int64),
+            np.array([supply[g] for g, _, _ in rows], dtype=np.int64),
+            np.array([cost[j] * tie for _, _, j in rows], dtype=np.int64),
+        )
+        cost = cost * tie + 1
+        reward = reward * tie
+    flows, stay_flows = solvers.solve(supply, capacity, reward, solvers.Arcs(g_arr, s_arr, cost), stays)
+    pool = {g: sorted(groups[k], key=lambda p: p.person.id) for g, k in enumerate(keys)}
+    filled = np.zeros(len(wave.slots), dtype=np.int64)
+    got: list[Assignment] = []
+
+    def take(g: int, k: int, n: int, km: float) -> None:
+        i, slot, _ = wave.slots[k]
+        duty = duties[i]
+        for p in pool[g][:n]:
+            got.append(Assignment(p.person.id, duty.id, slot, km))
+            p.intervals.append((duty.start, duty.end, duty.lat, duty.lon))
+            p.hours += duty.hours
+        pool[g] = pool[g][n:]
+        filled[k] += n
+
+    if stays is not None:
+        for j in np.flatnonzero(stay_flows).tolist():
+            g, k = int(stays.group[j]), int(stays.slot[j])
+            take(g, k, int(stay_flows[j]), float(km_arr[arc_of[(g, k)]]))
+    for j in np.flatnonzero(flows).tolist():
+        take(int(g_arr[j]), int(s_arr[j]), int(flows[j]), float(km_arr[j]))
+    empty = [Unfilled(duties[i].id, s, int(n - filled[k])) for k, (i, s, n) in enumerate(wave.slots) if n > filled[k]]
+    got.sort(key=lambda a: (a.post, SLOTS.index(a.slot), a.person))
+    travel = sum(a.cost_km for a in got)
+    return got, empty, travel + UNFILLED_KM * sum(u.count for u in empty)
+
+
+def _relaxed(duties: list[Duty], people: dict[str, _Person], scenario: Scenario) -> float:
+    """The wave's optimum with every person free of his other duties: a lower bound on what
+    any roster spends on this wave."""
+    wave = _Wave(duties, scenario)
+    reps: dict[tuple[str, str], _Person] = {}
+    sizes: dict[tuple[str, str], int] = defaultdict(int)
+    for p in people.values():
+        if p.slot in wave.needs:
+            reps.setdefault((p.slot, p.origin), p)
+            sizes[(p.slot, p.origin)] += 1
+    keys = list(reps)
+    g_arr, s_arr, km_arr = wave.arcs([reps[k] for k in keys], free=True)
+    supply = np.array([sizes[k] for k in keys], dtype=np.int64)
+    capacity = np.array([n for _, _, n in wave.slots], dtype=np.int64)
+    cost = np.round(km_arr * SCALE).astype(np.int64)
+    reward = np.full(len(wave.slots), UNFILLED_KM * SCALE, dtype=np.int64)
+    flows, _ = solvers.solve(supply, capacity, reward, solvers.Arcs(g_arr, s_arr, cost))
+    travel = float((flows * km_arr).sum()) if len(flows) else 0.0
+    return travel + UNFILLED_KM * int(capacity.sum() - flows.sum())
+
+
+# ---------------------------------------------------------------- the plan file
+
+
+def to_json(roster: Roster) -> dict[str, Any]:
+    return {
+        "vote": {
+            "stage": roster.vote_stage,
+            "start": roster.vote_start.isoformat(),
+            "end": roster.vote_end.isoformat(),
+        },
+        "settings": dict(roster.settings),
+        "duties": [
+            {
+                "id": d.id,
+                "kind": d.kind,
+                "name": d.name,
+                "stage": d.stage,
+                "start": d.start.isoformat(),
+                "end": d.end.isoformat(),
+                "place": d.place,
+                "desa_code": d.desa_code,
+                "kecamatan_code": d.kecamatan_code,
+                "lat": d.lat,
+                "lon": d.lon,
+                "required": dict(d.required),
+                "shift": d.shift,
+                "route": list(d.route),
+            }
+            for d in roster.duties
+        ],
+        "assignments": [
+            {"person": a.person, "duty": a.post, "slot": a.slot, "cost_km": a.cost_km} for a in roster.assignments
+        ],
+        "unfilled": [{"duty": u.post, "slot": u.slot, "count": u.count} for u in roster.unfilled],
+        "objective": roster.objective,
+        "lower_bound": roster.lower_bound,
+        "gap": round(roster.gap, 6),
+        "waves": roster.waves,
+        **({"moved": roster.moved, "kept": roster.kept} if roster.moved or roster.kept else {}),
+    }
+
+
+def from_json(data: Mapping[str, Any]) -> Roster:
+    vote = data["vote"]
+    return Roster(
+        dt.datetime.fromisoformat(vote["start"]),
+        dt.datetime.fromisoformat(vote["end"]),
+        vote.get("stage", ""),
+        tuple(
+            Duty(
+                d["id"],
+                d["kind"],
+                d["name"],
+                d["stage"],
+                dt.datetime.fromisoformat(d["start"]),
+                dt.datetime.fromisoformat(d["end"]),
+                d["place"],
+                d.get("desa_code", ""),
+                d.get("kecamatan_code", ""),
+                float(d["lat"]),
+                float(d["lon"]),
+                dict(d.get("required", {})),
+                int(d.get("shift", 0)),
+                False,
+                tuple(d.get("route", ())),
+            )
+            for d in data.get("duties", [])
+        ),
+        tuple(
+            Assignment(a["person"], a["duty"], a["slot"], float(a.get("cost_km", 0.0)))
+            for a in data.get("assignments", [])
+        ),
+        tuple(Unfilled(u["duty"], u["slot"], int(u["count"])) for u in data.get("unfilled", [])),
+        float(data.get("objective", 0.0)),
+        float(data.get("lower_bound", 0.0)),
+        int(data.get("waves", 0)),
+        dict(data.get("settings", {})),
+        int(data.get("moved", 0)),
+        int(data.get("kept", 0)),
+    )
+
+
+def of_plan(plan: Plan) -> Roster | None:
+    """The plan's roster, None for a plan made before rosters (or without stages)."""
+    data = plan.extra.get("roster")
+    return from_json(data) if data else None
+
+
+def person_duties(scenario: Scenario, plan: Plan, person: str) -> list[tuple[Duty, str]]:
+    """One person's duties in order of time, the vote's post among them, with the slot."""
+    roster = of_plan(plan)
+    vote = {d.id: d for d in duty_data.vote_duties(scenario, plan.posts)}
+    out = [(vote[a.post], a.slot) for a in plan.assignments if a.person == person and a.post in vote]
+    if roster is not None:
+        by_id = {d.id: d for d in roster.duties}
+        out += [(by_id[a.post], a.slot) for a in roster.assignments if a.person == person and a.post in by_id]
+    return sorted(out, key=lambda x: (x[0].start, x[0].id))

@@ -1,0 +1,345 @@
+"""The roster across the stages (docs/scenario.md 2.13): duties in time, shifts, rest and travel,
+the checker's rules that guard them, and a brute force that holds the planner's bound to the
+optimum on tiny multi-stage scenarios."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+from collections import Counter, defaultdict
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from plan_helpers import cost_km, eligible, haversine_km, rows, tiny_scenario, weight
+
+from siaga.core.check import check_plan
+from siaga.core.data import demo
+from siaga.core.data import duties as duty_data
+from siaga.core.data.model import Category, Force, Stage, StageKind
+from siaga.core.planning import roster
+from siaga.core.planning.plan import plan as make_plan
+from siaga.core.planning.plan import replan
+
+K = StageKind
+DAY = dt.date(2024, 2, 14)
+
+
+def at(hours: float) -> dt.datetime:
+    """A moment `hours` after midnight on the voting day."""
+    return dt.datetime.combine(DAY, dt.time(0)) + dt.timedelta(hours=hours)
+
+
+@pytest.fixture(scope="module")
+def pilkades():
+    scenario = demo.pasuruan_kota()
+    return scenario, make_plan(scenario)
+
+
+@pytest.fixture(scope="module")
+def pemilu():
+    scenario = demo.pasuruan_kota_pemilu()
+    return scenario, make_plan(scenario)
+
+
+def _by_kind(r: roster.Roster) -> dict[str, list]:
+    out = defaultdict(list)
+    for d in r.duties:
+        out[d.kind].append(d)
+    return out
+
+
+# ---------------------------------------------------------------- the demo operations
+
+
+def test_the_pilkades_demo_guards_every_balai_desa_through_the_night_in_two_shifts(pilkades):
+    scenario, plan = pilkades
+    r = roster.of_plan(plan)
+    assert r is not None
+    guards = _by_kind(r)[duty_data.BALAI_DESA]
+    by_desa = defaultdict(list)
+    for d in guards:
+        by_desa[d.desa_code].append(d)
+    assert len(by_desa) == 21  # every desa of the Pilkades
+    night = [s for s in scenario.stages if s.kind == K.PENGAWALAN][0]
+    for shifts in by_desa.values():
+        shifts.sort(key=lambda d: d.start)
+        assert [d.shift for d in shifts] == [1, 2]
+        assert shifts[0].end == shifts[1].start and shifts[1].end == night.end
+        assert shifts[0].start.hour >= 17 and shifts[1].end.date() > shifts[0].start.date()  # over midnight
+    held = Counter(a.post for a in r.assignments)
+    assert sum(held[d.id] for d in guards) > 0
+    assert check_plan(scenario, plan) == []
+
+
+def test_the_pemilu_demo_holds_escorts_tps_duty_ppk_recapitulation_and_warehouse_shifts(pemilu):
+    scenario, plan = pemilu
+    r = roster.of_plan(plan)
+    assert r is not None
+    kinds = _by_kind(r)
+    h = scenario.operation.election_date
+    escorts = [d for d in kinds[duty_data.KAWAL] if d.stage.startswith("Distribusi")]
+    assert escorts and min(d.start.date() for d in escorts) == h - dt.timedelta(days=5)
+    assert (r.vote_start.date(), r.vote_end) == (
+        h - dt.timedelta(days=1),
+        dt.datetime.combine(h, dt.time(12)) + dt.timedelta(days=1),
+    )
+    ppk = kinds[duty_data.PPK]
+    assert (max(d.end for d in ppk) - min(d.start for d in ppk)) == dt.timedelta(days=3)
+    warehouse = kinds[duty_data.GUDANG_KPU]
+    assert len(warehouse) >= 2 and all(d.hours <= 12 for d in warehouse)
+    assert check_plan(scenario, plan) == []
+
+
+def test_nobody_is_rostered_above_the_fatigue_limits(pemilu):
+    scenario, plan = pemilu
+    op = scenario.operation
+    people = {a.person for a in roster.of_plan(plan).assignments}
+    assert people
+    for person in people:
+        duties = roster.person_duties(scenario, plan, person)
+        assert sum(d.hours for d, _ in duties) <= op.max_total_hours
+        for (a, _), (b, _) in itertools.pairwise(duties):
+            assert (b.start - a.end).total_seconds() / 3600 >= op.min_rest_hours
+
+
+def test_a_replan_keeps_the_roster_of_everyone_still_present(pemilu):
+    scenario, plan = pemilu
+    before = roster.of_plan(plan)
+    gone = sorted({a.person for a in before.assignments})[:5]
+    after_plan = replan(scenario, plan, absent=gone)
+    after = roster.of_plan(after_plan)
+    assert not {a.person for a in after.assignments} & set(gone)
+    kept = {(a.person, a.post) for a in before.assignments} & {(a.person, a.post) for a in after.assignments}
+    assert len(kept) >= len(before.assignments) - 5 * 20  # at most each absentee's duties move
+    assert after.kept == len(kept) and after.moved == len(after.assignments) - len(kept)
+    empty_before = sum(u.count for u in before.unfilled)
+    assert sum(u.count for u in after.unfilled) <= empty_before + sum(1 for a in before.assignments if a.person in gone)
+
+
+# ---------------------------------------------------------------- the checker's rules, each broken
+
+
+def _with_roster(plan, **changes):
+    data = {**plan.extra["roster"], **changes}
+    return replace(plan, extra={**plan.extra, "roster": data})
+
+
+def _rules(violations):
+    return {v.rule for v in violations}
+
+
+def test_the_checker_finds_one_person_on_two_duties_at_once(pilkades):
+    scenario, plan = pilkades
+    data = plan.extra["roster"]
+    start = {d["id"]: d["start"] for d in data["duties"]}
+    first = data["assignments"][0]
+    other = next(
+        a for a in data["assignments"] if a["duty"] != first["duty"] and start[a["duty"]] == start[first["duty"]]
+    )
+    moved = [dict(a, person=first["person"]) if a is other else a for a in data["assignments"]]
+    found = _rules(check_plan(scenario, _with_roster(plan, assignments=moved)))
+    assert "duty_overlap" in found
+
+
+def test_the_checker_finds_too_little_time_to_travel_between_duties(pilkades):
+    scenario, plan = pilkades
+    data = plan.extra["roster"]
+    guard = next(d for d in data["duties"] if d["kind"] == duty_data.BALAI_DESA and d["shift"] == 1)
+    person = next(a["person"] for a in data["assignments"] if a["duty"] == guard["id"] and a["slot"] == "POLRI")
+    far = dict(
+        guard,
+        id="FAR-1",
+        place="FAR",
+        lat=guard["lat"] + 0.5,
+        start=guard["end"],
+        end=(dt.datetime.fromisoformat(guard["end"]) + dt.timedelta(hours=2)).isoformat(),
+        shift=0,
+        required={"POLRI": 1},
+    )
+    duties = [*data["duties"], far]
+    assignments = [*data["assignments"], {"person": person, "duty": "FAR-1", "slot": "POLRI", "cost_km": 0.0}]
+    found = _rules(check_plan(scenario, _with_roster(plan, duties=duties, assignments=assignments)))
+    assert {"duty_travel", "duty_rest"} <= found
+    assert "duty_overlap" not in found
+
+
+def test_the_checker_finds_too_little_rest_between_duties_at_one_place(pilkades):
+    scenario, plan = pilkades
+    data = plan.extra["roster"]
+    first = next(d for d in data["duties"] if d["kind"] == duty_data.BALAI_DESA and d["shift"] == 1)
+    second = next(d for d in data["duties"] if d["place"] == first["place"] and d["shift"] == 2)
+    person = next(a["person"] for a in data["assignments"] if a["duty"] == first["id"] and a["slot"] == "POLRI")
+    taken = next(a for a in data["assignments"] if a["duty"] == second["id"] and a["slot"] == "POLRI")
+    assignments = [dict(a, person=person) if a is taken else a for a in data["assignments"]]
+    found = check_plan(scenario, _with_roster(plan, assignments=assignments))
+    assert "duty_rest" in _rules(found) and "duty_travel" not in _rules(found)
+    assert any("of rest between" in v.message for v in found)
+
+
+def test_the_checker_finds_a_night_with_no_guard_between_two_shifts(pilkades):
+    scenario, plan = pilkades
+    data = plan.extra["roster"]
+    second = next(d for d in data["duties"] if d["kind"] == duty_data.BALAI_DESA and d["shift"] == 2)
+    late = (dt.datetime.fromisoformat(second["start"]) + dt.timedelta(hours=1)).isoformat()
+    duties = [dict(d, start=late) if d is second else d for d in data["duties"]]
+    found = check_plan(scenario, _with_roster(plan, duties=duties))
+    assert any(v.rule == "shift_coverage" and "shift 2 starts" in v.message for v in found)
+
+
+def test_the_checker_finds_a_duty_whose_places_are_neither_filled_nor_reported_empty(pilkades):
+    scenario, plan = pilkades
+    data = plan.extra["roster"]
+    dropped = data["assignments"][1:]
+    found = check_plan(scenario, _with_roster(plan, assignments=dropped))
+    assert "shift_coverage" in _rules(found) and "roster_summary" in _rules(found)
+
+
+def test_the_checker_finds_a_duty_longer_than_any_relief_allows_and_hours_above_the_limit(pilkades):
+    scenario, plan = pilkades
+    data = plan.extra["roster"]
+    guard = next(d for d in data["duties"] if d["kind"] == duty_data.BALAI_DESA and d["shift"] == 1)
+    tight = replace(scenario, operation=replace(scenario.operation, max_duty_hours=3, max_total_hours=20))
+    found = check_plan(tight, plan)
+    assert any(v.rule == "duty_rest" and guard["id"] in v.message and "without relief" in v.message for v in found)
+    assert any(v.rule == "duty_rest" and "duty hours over the operation" in v.message for v in found)
+    assert _rules(check_plan(scenario, plan)) == set()
+
+
+def test_the_checker_finds_a_linmas_guarding_another_desa(pilkades):
+    scenario, plan = pilkades
+    data = plan.extra["roster"]
+    a = next(a for a in data["assignments"] if a["slot"] == "LINMAS")
+    duty = next(d for d in data["duties"] if d["id"] == a["duty"])
+    stranger = next(
+        p.id for p in scenario.personnel if p.force == Force.LINMAS and p.desa_code not in (duty["desa_code"], "")
+    )
+    assignments = [dict(x, person=stranger) if x is a else x for x in data["assignments"]]
+    found = check_plan(scenario, _with_roster(plan, assignments=assignments))
+    assert any(v.rule == "duty_eligibility" and stranger in v.message for v in found)
+
+
+# ---------------------------------------------------------------- brute force on tiny multi-stage scenarios
+
+TINY_RULES = (
+    duty_data.Rule(K.PENGAWALAN, duty_data.KAWAL, duty_data.DESA, {"POLRI": 1}, "FIRST", 2, route=("TPS", "PPS")),
+    duty_data.Rule(K.REKAP_PPK, duty_data.PPK, duty_data.KECAMATAN, {"POLRI": 1, "LINMAS": 1}, shifts=2),
+)
+ONE_POLRI = rows((Category.KURANG_RAWAN, 1, 1, 0, 0), (Category.RAWAN, 1, 1, 0, 0), (Category.SANGAT_RAWAN, 1, 1, 0, 0))
+
+
+@st.composite
+def multi_stage(draw):
+    """One or two desa with a TPS each, 2-4 Polri and a Linmas; voting, an escort and a PPK
+    guard in two shifts at drawn times, with drawn rest, fatigue and speed settings."""
+    n_desa = draw(st.integers(1, 2))
+    desa = [(0, 0.0, 0.0), (0, draw(st.integers(-200, 200)) * 1e-4, 0.01)][:n_desa]
+    tps = [(d, draw(st.sampled_from(list(Category)[:3])), 0.0, 0.0) for d in range(n_desa)]
+    persons = [(draw(st.sampled_from(("POLRES", "POLSEK-0"))), True) for _ in range(draw(st.integers(2, 4)))]
+    persons.append(("LINMAS-0", True))
+    scenario = tiny_scenario(
+        tps,
+        persons,
+        desa,
+        pattern=ONE_POLRI,
+        speed_kmh=draw(st.sampled_from((0.5, 2.0, 30.0))),
+        min_rest_hours=draw(st.sampled_from((0.0, 2.0, 8.0))),
+        max_total_hours=draw(st.sampled_from((10.0, 16.0, 100.0))),
+        max_duty_hours=draw(st.sampled_from((4.0, 12.0))),
+    )
+    escort = draw(st.integers(0, 12))
+    recap = draw(st.integers(0, 20))
+    stages = (
+        Stage("Pemungutan", K.PEMUNGUTAN, at(7), at(13)),
+        Stage("Pengawalan", K.PENGAWALAN, at(13 + escort), at(13 + escort + 4)),
+        Stage("Rekap", K.REKAP_PPK, at(13 + recap), at(13 + recap + draw(st.sampled_from((6, 12, 16))))),
+    )
+    return replace(scenario, stages=stages)
+
+
+def _brute_force(scenario, plan, r):
+    """The least objective over every roster: each person takes any set of places (the vote's
+    posts and the duties) that fit together, written again from docs/scenario.md 2.13."""
+    op = scenario.operation
+    vote = duty_data.vote_duties(scenario, plan.posts)
+    posts = {p.id: p for p in plan.posts}
+    places = [(d, s, n, weight(posts[d.id])) for d in vote for s, n in d.required.items() if n > 0]
+    places += [(d, s, n, 1) for d in r.duties for s, n in d.required.items() if n > 0]
+    regions = {x.code: x for x in scenario.regions}
+    units = {u.code: u for u in scenario.units}
+
+    def origin(p):
+        if p.force == Force.LINMAS:
+            x = regions[p.desa_code]
+            return x.lat, x.lon, "", x.parent_code
+        u = units[p.unit_code]
+        return u.lat, u.lon, u.kecamatan_code if u.code.startswith("POLSEK") else "", ""
+
+    def fits(p, d, slot):
+        if d.id in posts:
+            return eligible(p, posts[d.id], slot)
+        if {"POLRI": Force.POLRI, "LINMAS": Force.LINMAS}[slot] != p.force or d.hours > op.max_duty_hours:
+            return False
+        return (
+            p.force != Force.LINMAS
+            or d.desa_code == p.desa_code
+            or (not d.desa_code and d.kecamatan_code == origin(p)[3])
+        )
+
+    def cost(p, d):
+        if d.id in posts:
+            return cost_km(scenario, p, posts[d.id])
+        lat, lon, sector, _ = origin(p)
+        km = op.road_factor * haversine_km(lat, lon, d.lat, d.lon)
+        return km + (op.out_of_sector_penalty_km if sector and d.kecamatan_code and d.kecamatan_code != sector else 0)
+
+    def apart(a, b):
+        a, b = sorted((a, b), key=lambda d: d.start)
+        travel = 0 if a.place == b.place else op.road_factor * haversine_km(a.lat, a.lon, b.lat, b.lon) / op.speed_kmh
+        return (b.start - a.end).total_seconds() / 3600 >= travel + op.min_rest_hours - 1e-9
+
+    options = []
+    for p in scenario.personnel:
+        mine = [i for i, (d, s, _, _) in enumerate(places) if fits(p, d, s)]
+        sets = []
+        for k in range(len(mine) + 1):
+            for chosen in itertools.combinations(mine, k):
+                ds = [places[i][0] for i in chosen]
+                if (
+                    sum(d.hours for d in ds if d.id not in posts) + sum(d.hours for d in ds if d.id in posts)
+                    > op.max_total_hours + 1e-9
+                ):
+                    continue
+                if all(apart(a, b) for a, b in itertools.combinations(ds, 2)):
+                    sets.append((chosen, sum(cost(p, places[i][0]) for i in chosen)))
+        options.append(sets)
+
+    @functools.cache
+    def best(k, left):
+        if k == len(options):
+            return sum(places[i][3] * 10_000 * n for i, n in enumerate(left))
+        out = float("inf")
+        for chosen, c in options[k]:
+            if all(left[i] for i in chosen):
+                rest = list(left)
+                for i in chosen:
+                    rest[i] -= 1
+                out = min(out, c + best(k + 1, tuple(rest)))
+        return out
+
+    return best(0, tuple(n for _, _, n, _ in places))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(multi_stage())
+def test_the_roster_bound_holds_the_brute_force_optimum_and_the_checker_accepts_it(scenario):
+    plan = make_plan(scenario)
+    r = roster.build(scenario, plan, rules=TINY_RULES)
+    plan = replace(plan, extra={**plan.extra, "roster": roster.to_json(r)})
+    assert check_plan(scenario, plan) == []
+    optimum = _brute_force(scenario, plan, r)
+    assert r.lower_bound <= optimum + 1e-3  # the bound is a bound
+    assert optimum <= r.objective + 1e-3  # and the roster is a roster
+    assert r.objective - optimum <= r.gap + 1e-3  # so the gap bounds the distance to the optimum
