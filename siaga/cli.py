@@ -26,7 +26,7 @@ from siaga.core.data.planfile import PlanFileError, read_plan, write_plan
 from siaga.core.data.problems import ScenarioError, UnreadableFile
 from siaga.core.data.scenario import read_scenario, write_scenario
 from siaga.core.documents import orders, ploting, tokens
-from siaga.core.planning import calibration, risk
+from siaga.core.planning import calibration, risk, roster
 from siaga.core.planning import engine as engine_module
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Siaga: rencana pengamanan pemilu.")
@@ -99,9 +99,18 @@ def print_summary(scenario: Scenario, lang: str = "id") -> None:
 
 
 @scenario_app.command("demo")
-def demo_command(out_path: OutPath) -> None:
+def demo_command(
+    out_path: OutPath,
+    pemilu: Annotated[
+        bool,
+        typer.Option(
+            "--pemilu",
+            help="Operasi contoh kedua: Pemilu 2024 untuk Polres yang sama. / The second demo: a Pemilu 2024.",
+        ),
+    ] = False,
+) -> None:
     """Tulis skenario contoh Polres Pasuruan Kota, Pilkades 2022. / Write the demo scenario."""
-    write_scenario(demo.pasuruan_kota(), out_path)
+    write_scenario(demo.pasuruan_kota_pemilu() if pemilu else demo.pasuruan_kota(), out_path)
     out.print(f"Skenario contoh ditulis ke {out_path}")
 
 
@@ -385,10 +394,43 @@ def print_plan(result: Plan, lang: str) -> None:
         out.print(
             ("TPS below their pattern: " if en else "TPS di bawah pola: ") + f"{len(shortfall['tps_below_pattern']):,}"
         )
+    for line in roster_lines(result, en):
+        out.print(line, highlight=False, markup=False)
     for warning in result.extra.get("warnings", []) or []:
         out.print(f"[yellow]Peringatan:[/] {warning}", highlight=False)
     for line in advice_lines(result, en):
         out.print(line, highlight=False, markup=False)
+
+
+ROSTER_SHOWN = 10
+
+
+def roster_lines(result: Plan, en: bool) -> list[str]:
+    """The roster across the stages in a few lines: its duties, what stays empty where and
+    when (the first ROSTER_SHOWN), its gap to the proven lower bound."""
+    r = roster.of_plan(result)
+    if r is None or not r.duties:
+        return []
+    places = sum(sum(d.required.values()) for d in r.duties)
+    empty = sum(u.count for u in r.unfilled)
+    lines = [
+        f"Duties beyond the vote: {len(r.duties):,} in {r.waves:,} waves, {places:,} places, {empty:,} empty; "
+        f"objective {r.objective:,.3f}, proven lower bound {r.lower_bound:,.3f}, gap {r.gap:,.3f}"
+        if en
+        else f"Tugas di luar pemungutan: {len(r.duties):,} dalam {r.waves:,} gelombang, {places:,} tempat, "
+        f"{empty:,} kosong; nilai tujuan {r.objective:,.3f}, batas bawah terbukti {r.lower_bound:,.3f}, "
+        f"selisih {r.gap:,.3f}"
+    ]
+    shorts = roster.shortfall(r)
+    lines += [f"  {roster.short_text(s, en)}" for s in shorts[:ROSTER_SHOWN]]
+    if len(shorts) > ROSTER_SHOWN:
+        more = len(shorts) - ROSTER_SHOWN
+        lines.append(
+            f"  ... and {more:,} more (plan file key roster)"
+            if en
+            else f"  ... dan {more:,} lainnya (kunci roster di berkas rencana)"
+        )
+    return lines
 
 
 ADVICE = {

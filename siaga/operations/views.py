@@ -29,7 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) == Role.FIELD_OFFICER:  # straight to the phone page of their post
         code = str(getattr(getattr(request.user, "profile", None), "person_code", "") or "").strip()
         published = PlanAssignment.objects.filter(person_code=code, plan__status=Plan.Status.PUBLISHED)
-        plan_id = published.order_by("-plan__version").values_list("plan_id", flat=True).first() if code else None
+        newest = published.order_by("-plan__operation__imported_at", "-plan__operation_id", "-plan__version")
+        plan_id = newest.values_list("plan_id", flat=True).first() if code else None
         if plan_id is not None:
             return redirect("field_phone", plan_id)
         raise PermissionDenied("no assignment")

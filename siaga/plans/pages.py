@@ -6,6 +6,7 @@ for the KPU/PPS, and the difference between two versions, each narrowed to what 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import timedelta
 from typing import Any
 
 from django.utils.html import format_html
@@ -15,6 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from siaga.accounts.scope import Scope
 from siaga.core.data import pins
+from siaga.core.data import stages as stage_data
+from siaga.core.planning import roster as duty_roster
 from siaga.operations.models import Operation
 from siaga.plans.models import Plan
 from siaga.plans.services import REINFORCE, diff
@@ -98,6 +101,108 @@ def plan_page(plan: Plan, scope: Scope) -> dict[str, Any]:
         "pins": pin_list(plan, people, scope, visible, names),
         "strength": strength_advice(plan) if scope.whole else None,
         "linmas": _linmas_coordination(plan, scope, names, kecamatan_of),
+        "duties": duties_page(plan, scope, _figures(data)),
+    }
+
+
+SHORT_SHOWN = 100  # shortfall lines listed on the page; the plan file holds them all
+
+
+def duties_page(plan: Plan, scope: Scope, vote: dict[str, float] | None = None) -> dict[str, Any] | None:
+    """The duties beyond the vote, by stage, for what the reader sees (a sector chief: his
+    kecamatan's PPK, PPS, escorts and patrols; the Polres's offices and warehouse only for the
+    whole Polres): their places, who fills them, what stays empty where and when and in which
+    hours, and the duty hours per person against the fatigue limit. None for a plan without
+    a roster (made before rosters)."""
+    data = plan.extra.get("roster")
+    if not data or scope.nothing or scope.person is not None:
+        return None
+    r = duty_roster.from_json(data)
+    mine = [d for d in r.duties if scope.whole or d.kecamatan_code == scope.kecamatan]
+    ids = {d.id for d in mine}
+    filled = Counter(a.post for a in r.assignments if a.post in ids)
+    empty = Counter[str]()
+    for u in r.unfilled:
+        if u.post in ids:
+            empty[u.post] += u.count
+    stages: dict[str, dict[str, Any]] = {}
+    for d in mine:
+        blank = {"name": d.stage, "start": d.start, "end": d.end, "duties": 0, "places": 0, "filled": 0, "empty": 0}
+        row = stages.setdefault(d.stage, blank)
+        row["start"], row["end"] = min(row["start"], d.start), max(row["end"], d.end)
+        row["duties"] += 1
+        row["places"] += sum(d.required.values())
+        row["filled"] += filled[d.id]
+        row["empty"] += empty[d.id]
+    if vote is not None:  # the vote's posts: one standing duty each, from the move to the end of the count
+        stages[r.vote_stage] = {
+            "name": r.vote_stage,
+            "start": r.vote_start,
+            "end": r.vote_end,
+            "duties": vote["posts"],
+            "places": vote["slots"],
+            "filled": vote["assigned"],
+            "empty": vote["unfilled"],
+            "vote": True,
+        }
+    for row in stages.values():
+        row["window"] = stage_data.window_text(row["start"], row["end"])
+    shorts = duty_roster.shortfall(r, None if scope.whole else [scope.kecamatan or ""])
+    hours = _short_hours(duty_roster.short_by_hour(shorts))
+    return {
+        "stages": sorted(stages.values(), key=lambda x: (x["start"], x["name"])),
+        "short": [
+            {
+                "duty": s.duty.name,
+                "stage": s.duty.stage,
+                "window": stage_data.window_text(s.duty.start, s.duty.end),
+                "count": s.count,
+                "slot": s.slot,
+            }
+            for s in shorts[:SHORT_SHOWN]
+        ],
+        "short_total": sum(s.count for s in shorts),
+        "short_more": max(0, len(shorts) - SHORT_SHOWN),
+        "hours": hours,
+        "fatigue": _fatigue(plan, r) if scope.whole else None,
+        "gap": r.gap if scope.whole else None,
+        "lower_bound": r.lower_bound,
+        "objective": r.objective,
+    }
+
+
+def _short_hours(by_hour: list[tuple[Any, dict[str, int]]]) -> list[dict[str, Any]]:
+    """Consecutive hours with the same empty places, as one line: "15 Feb 08.00-20.00: TNI 14"."""
+    lines: list[dict[str, Any]] = []
+    for hour, slots in by_hour:
+        what = ", ".join(f"{s} {slots[s]}" for s in SLOTS if slots.get(s))
+        last = lines[-1] if lines else None
+        if last and last["what"] == what and last["end"] == hour:
+            last["end"] = hour + timedelta(hours=1)
+        else:
+            lines.append({"start": hour, "end": hour + timedelta(hours=1), "what": what})
+    for line in lines:
+        line["window"] = stage_data.window_text(line["start"], line["end"])
+    return lines
+
+
+def _fatigue(plan: Plan, r: duty_roster.Roster) -> dict[str, Any]:
+    """Duty hours per person over the operation against the limit the roster was made with."""
+    vote = (r.vote_end - r.vote_start).total_seconds() / 3600
+    hours: Counter[str] = Counter()
+    for code in plan.assignments.order_by().values_list("person_code", flat=True):
+        hours[code] += vote
+    by_id = {d.id: d.hours for d in r.duties}
+    for a in r.assignments:
+        hours[a.person] += by_id.get(a.post, 0.0)
+    limit = float(r.settings.get("max_total_hours", 0) or 0)
+    return {
+        "people": len(hours),
+        "most": max(hours.values(), default=0.0),
+        "limit": limit,
+        "above": sum(1 for h in hours.values() if limit and h > limit + 1e-9),
+        "rest": r.settings.get("min_rest_hours"),
+        "longest": r.settings.get("max_duty_hours"),
     }
 
 

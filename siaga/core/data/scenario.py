@@ -117,6 +117,10 @@ OPERATION = Sheet(
         _col("renops_number", "nomor_renops", _text, default=""),
         _col("prinlak_number", "nomor_prinlak", _text, default=""),
         _col("pergeseran_day", "hari_pergeseran", cells.in_range(cells.integer, 0, 30), default=1),
+        _col("shift_hours", "jam_giliran", cells.in_range(cells.number, 1.0, 24.0), default=12.0),
+        _col("min_rest_hours", "jam_istirahat_min", cells.in_range(cells.number, 0, 48.0), default=8.0),
+        _col("max_duty_hours", "jam_tugas_maks", cells.in_range(cells.number, 1.0, 72.0), default=12.0),
+        _col("max_total_hours", "jam_tugas_total_maks", cells.in_range(cells.number, 1.0, None), default=120.0),
     ),
 )
 OPERATION_KEY = _col("key", "kunci", _text, required=True)

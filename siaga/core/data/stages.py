@@ -153,6 +153,21 @@ def h_day(election: dt.date, moment: dt.datetime | dt.date) -> str:
     return "H" if n == 0 else f"H{n:+d}"
 
 
+MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def day_text(moment: dt.datetime) -> str:
+    return f"{moment.day} {MONTHS_SHORT[moment.month - 1]}"
+
+
+def window_text(start: dt.datetime, end: dt.datetime) -> str:
+    """A duty's window as the orders write it: "15 Feb 19.00-07.00" when it ends within a day,
+    else "15 Feb 08.00 - 18 Feb 08.00"."""
+    if end - start <= dt.timedelta(days=1):
+        return f"{day_text(start)} {start:%H.%M}-{end:%H.%M}"
+    return f"{day_text(start)} {start:%H.%M} - {day_text(end)} {end:%H.%M}"
+
+
 def as_records(stages: tuple[Stage, ...]) -> list[dict[str, str]]:
     """Stages as JSON-ready records (ISO date-times), e.g. for the console's operation."""
     return [

@@ -119,6 +119,22 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
         "Pergeseran ke pos pada H dikurangi hari ini (1 = H-1, 2 = H-2); dipakai bila lembar tahapan kosong",
         "bilangan bulat 0-30, bawaan 1",
     ),
+    ("operation", "shift_hours"): (
+        "Lama satu giliran jaga (gudang, PPK): jaga 24 jam dibagi giliran sepanjang ini",
+        "angka 1-24, bawaan 12 (dua giliran sehari)",
+    ),
+    ("operation", "min_rest_hours"): (
+        "Istirahat paling sedikit antara dua tugas seorang personel, sesudah perjalanan",
+        "angka 0-48, bawaan 8 (bawaan Siaga)",
+    ),
+    ("operation", "max_duty_hours"): (
+        "Tugas terpanjang tanpa pergantian; penjaga TPS yang menginap di TPS dikecualikan",
+        "angka 1-72, bawaan 12 (bawaan Siaga)",
+    ),
+    ("operation", "max_total_hours"): (
+        "Jumlah jam tugas seorang personel sepanjang operasi (batas kelelahan)",
+        "angka >= 1, bawaan 120 (bawaan Siaga)",
+    ),
     ("stages", "name"): ("Nama tahapan, mis. 'Rekapitulasi di PPK'", "teks"),
     ("stages", "kind"): ("Jenis tahapan", ", ".join(k.value for k in StageKind)),
     ("stages", "start"): ("Mulai (kosongkan seluruh lembar: tahapan bawaan jenis pemilihan)", "TTTT-BB-HH JJ:MM"),

@@ -33,6 +33,7 @@ import numpy as np
 
 from siaga.core.data import duties as duty_data
 from siaga.core.data import geo, pins, positions
+from siaga.core.data import stages as stage_data
 from siaga.core.data.model import SECTOR_UNIT_KINDS, Assignment, Duty, Force, Person, Plan, Scenario, Unfilled
 from siaga.core.planning import solvers
 from siaga.core.planning.posts import REPLAN_SCALE, SCALE, SLOT_OF_FORCE, SLOTS, UNFILLED_KM
@@ -446,3 +447,60 @@ def person_duties(scenario: Scenario, plan: Plan, person: str) -> list[tuple[Dut
         by_id = {d.id: d for d in roster.duties}
         out += [(by_id[a.post], a.slot) for a in roster.assignments if a.person == person and a.post in by_id]
     return sorted(out, key=lambda x: (x[0].start, x[0].id))
+
+
+# ---------------------------------------------------------------- what the roster lacks, and fatigue
+
+
+@dataclass(frozen=True, slots=True)
+class Short:
+    """Places of one duty left empty: where, when and how many of a slot."""
+
+    duty: Duty
+    slot: str
+    count: int
+
+
+def shortfall(r: Roster, kecamatan: Iterable[str] | None = None) -> list[Short]:
+    """Every duty with empty places, in order of time; with `kecamatan`, only theirs."""
+    by_id = {d.id: d for d in r.duties}
+    within = None if kecamatan is None else set(kecamatan)
+    out = [
+        Short(by_id[u.post], u.slot, u.count)
+        for u in r.unfilled
+        if u.post in by_id and (within is None or by_id[u.post].kecamatan_code in within)
+    ]
+    return sorted(out, key=lambda s: (s.duty.start, s.duty.name, SLOTS.index(s.slot)))
+
+
+def short_text(s: Short, en: bool = False) -> str:
+    """ "Pengamanan rekapitulasi PPK Grati, 15 Feb 20.00-08.00: kurang 4 POLRI"."""
+    window = stage_data.window_text(s.duty.start, s.duty.end)
+    return f"{s.duty.name}, {window}: " + (f"{s.count} {s.slot} short" if en else f"kurang {s.count} {s.slot}")
+
+
+def short_by_hour(shorts: Iterable[Short]) -> list[tuple[dt.datetime, dict[str, int]]]:
+    """For each hour some place is empty: the empty places by slot during that hour."""
+    hours: dict[dt.datetime, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for s in shorts:
+        hour = s.duty.start.replace(minute=0, second=0, microsecond=0)
+        while hour < s.duty.end:
+            hours[hour][s.slot] += s.count
+            hour += dt.timedelta(hours=1)
+    return [(h, dict(v)) for h, v in sorted(hours.items())]
+
+
+def duty_hours(scenario: Scenario, plan: Plan) -> dict[str, float]:
+    """Each person's duty hours over the operation, the vote's post included."""
+    r = of_plan(plan)
+    if r is None:
+        return {}
+    hours: dict[str, float] = defaultdict(float)
+    vote = (r.vote_end - r.vote_start).total_seconds() / 3600
+    for a in plan.assignments:
+        hours[a.person] += vote
+    by_id = {d.id: d for d in r.duties}
+    for a in r.assignments:
+        if a.post in by_id:
+            hours[a.person] += by_id[a.post].hours
+    return dict(hours)

@@ -64,21 +64,9 @@ class Command(BaseCommand):
             shown = f"{person.rank} {person.name} ({full})" if person else full
             users[name] = self._user(name, password, role, kecamatan, shown)
             Profile.objects.filter(user__username=name).update(person_code=person.id if person else "")
-        operation = Operation.objects.filter(name=scenario.operation.name).first()
-        if operation is None:
-            operation = import_scenario(scenario, "demo-pasuruan-kota.xlsx")
-            self.stdout.write(f"Skenario contoh dimuat: {operation.name}")
-        if not Plan.objects.filter(operation=operation).exists():
-            from siaga.core.planning.engine import plan_all
-
-            stored = scenario_for(operation)
-            plan = save_plan(operation, plan_all(stored), stored, users["perencana"], note="Rencana awal (demo)")
-            self.stdout.write(
-                f"Rencana versi {plan.version} disusun: {plan.summary['assigned']:.0f} personel ditugaskan"
-            )
-            if not plan.violations:  # the Kapolres approves and publishes it: the field works on it
-                publish(approve(plan, users["kapolres"]), users["kapolres"])
-                self.stdout.write(f"Rencana versi {plan.version} disetujui dan diterbitkan oleh kapolres")
+        # The second demo operation first: the Pilkades stays the newest, the one the pages open.
+        self._operation(demo.pasuruan_kota_pemilu(), "demo-pasuruan-kota-pemilu-2024.xlsx", users)
+        operation = self._operation(scenario, "demo-pasuruan-kota.xlsx", users)
         first = Plan.objects.filter(operation=operation).order_by("version").first()
         name, password, kecamatan = POST_LEADER
         leader = post_leader(first, kecamatan) if first else None
@@ -91,6 +79,26 @@ class Command(BaseCommand):
         name, password, _kecamatan = POST_LEADER
         who = f", NRP {leader.code} ({leader})" if leader else ""
         self.stdout.write(f"  {name:<10} {password:<22} {Role.FIELD_OFFICER.label}{who}")
+
+    def _operation(self, scenario: Any, source: str, users: dict[str, Any]) -> Operation:
+        """The demo operation, imported and planned once; the Kapolres approves and publishes its
+        first plan, so the field works on it."""
+        operation = Operation.objects.filter(name=scenario.operation.name).first()
+        if operation is None:
+            operation = import_scenario(scenario, source)
+            self.stdout.write(f"Skenario contoh dimuat: {operation.name}")
+        if not Plan.objects.filter(operation=operation).exists():
+            from siaga.core.planning.engine import plan_all
+
+            stored = scenario_for(operation)
+            plan = save_plan(operation, plan_all(stored), stored, users["perencana"], note="Rencana awal (demo)")
+            self.stdout.write(
+                f"Rencana versi {plan.version} disusun: {plan.summary['assigned']:.0f} personel ditugaskan"
+            )
+            if not plan.violations:
+                publish(approve(plan, users["kapolres"]), users["kapolres"])
+                self.stdout.write(f"Rencana versi {plan.version} disetujui dan diterbitkan oleh kapolres")
+        return operation
 
     def _user(self, username: str, password: str, role: str, kecamatan: str, full_name: str) -> Any:
         user, _ = get_user_model().objects.get_or_create(username=username)
