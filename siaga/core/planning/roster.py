@@ -191,7 +191,7 @@ def _horizon(scenario: Scenario, duties: list[Duty], people: Mapping[str, _Perso
 class _Wave:
     """A wave's duties as arrays, and who may hold which of them."""
 
-    def __init__(self, duties: list[Duty], scenario: Scenario) -> None:
+    def __init__(self, duties: list[Duty], scenario: Scenario, horizon: float = 0.0) -> None:
         op = scenario.operation
         self.duties = duties
         self.op = op
@@ -200,6 +200,7 @@ class _Wave:
         self.lon = np.array([d.lon for d in duties])
         self.start = np.array([d.start.timestamp() for d in duties])
         self.end = np.array([d.end.timestamp() for d in duties])
+        self.first, self.last = float(self.start.min()), float(self.end.max())
         self.hours = np.array([d.hours for d in duties])
         self.kec = np.array([d.kecamatan_code for d in duties], dtype=object)
         self.desa = np.array([d.desa_code for d in duties], dtype=object)
@@ -207,36 +208,53 @@ class _Wave:
         self.slots = [(i, s, d.required[s]) for i, d in enumerate(duties) for s in SLOTS if d.required.get(s, 0) > 0]
         self.slot_at = {(i, s): k for k, (i, s, _) in enumerate(self.slots)}
         self.needs = {s for _, s, _ in self.slots}
+        self.slot_of = {}  # slot -> for each duty, the index of its place for that slot, or -1
+        for slot in self.needs:
+            self.slot_of[slot] = np.array([self.slot_at.get((i, slot), -1) for i in range(len(duties))], dtype=np.int64)
+        self.rest = op.min_rest_hours * 3600
+        self.reach = self.rest + horizon * 3600
+        self._travel: dict[tuple[float, float], np.ndarray] = {}
+        self._decided: dict[tuple[float, float], bool] = {}
 
-    def key(self, p: _Person, horizon: float) -> tuple[Any, ...]:
-        """What decides a person's place in this wave: his slot, origin and hours, and those of
-        his duties near it in time (their place only where travel could decide)."""
-        rest = self.op.min_rest_hours * 3600
-        first, last = float(self.start.min()), float(self.end.max())
+    def key(self, p: _Person) -> tuple[Any, ...]:
+        """What decides a person's place in this wave: his slot, origin and hours, and his
+        duties near it in time, with their place only where the travel could decide."""
         near = []
         for s, e, la, lo in p.intervals:
             ts, te = s.timestamp(), e.timestamp()
-            if te + rest + horizon * 3600 <= first or last + rest + horizon * 3600 <= ts:
+            if te + self.reach <= self.first or self.last + self.reach <= ts:
                 continue  # far enough in time: no duty of the wave conflicts with it
-            before = np.where(self.start >= te, self.start - te, np.where(self.end <= ts, ts - self.end, -1.0))
-            undecided = (before >= rest) & (before < rest + horizon * 3600)
-            near.append((ts, te, la, lo) if undecided.any() else (ts, te, None, None))
+            decided = self._decided.get((ts, te))
+            if decided is None:
+                gap = np.where(self.start >= te, self.start - te, np.where(self.end <= ts, ts - self.end, -1.0))
+                decided = not ((gap >= self.rest) & (gap < self.reach)).any()
+                self._decided[(ts, te)] = decided
+            near.append((ts, te, None, None) if decided else (ts, te, la, lo))
         return (p.slot, p.origin, tuple(near), round(p.hours, 6))
 
-    def fits(self, p: _Person, free: bool) -> np.ndarray:
-        """Which of the wave's duties `p` may hold (free: ignoring his other duties and hours)."""
-        op = self.op
+    def travel_s(self, lat: float, lon: float) -> np.ndarray:
+        """Seconds of road from a point to each duty of the wave."""
+        found = self._travel.get((lat, lon))
+        if found is None:
+            n = len(self.lat)
+            km = geo.haversine_km_array(np.full(n, lat), np.full(n, lon), self.lat, self.lon)
+            found = km * self.op.road_factor / self.op.speed_kmh * 3600
+            self._travel[(lat, lon)] = found
+        return found
+
+    def fits(self, p: _Person, near: tuple[Any, ...] | None) -> np.ndarray:
+        """Which of the wave's duties `p` may hold, given his duties `near` in time (his key's:
+        a place of None where the travel cannot decide); None: ignoring his other duties and
+        hours, for the relaxation."""
         ok = self.long_ok.copy()
         if p.slot == "LINMAS":
             ok &= (self.desa == p.origin) | ((self.desa == "") & (self.kec == p.kecamatan))
-        if free:
+        if near is None:
             return ok
-        ok &= p.hours + self.hours <= op.max_total_hours + EPS
-        rest = op.min_rest_hours * 3600
-        for s, e, la, lo in p.intervals:
-            km = geo.haversine_km_array(np.full(len(self.lat), la), np.full(len(self.lat), lo), self.lat, self.lon)
-            gap = km * op.road_factor / op.speed_kmh * 3600 + rest
-            ok &= (e.timestamp() + gap <= self.start + EPS) | (self.end + gap <= s.timestamp() + EPS)
+        ok &= p.hours + self.hours <= self.op.max_total_hours + EPS
+        for ts, te, la, lo in near:
+            gap = self.rest + (0.0 if la is None else self.travel_s(la, lo))
+            ok &= (te + gap <= self.start + EPS) | (self.end + gap <= ts + EPS)
         return ok
 
     def cost_km(self, p: _Person) -> np.ndarray:
@@ -246,20 +264,22 @@ class _Wave:
             km += np.where((self.kec != "") & (self.kec != p.sector), self.op.out_of_sector_penalty_km, 0.0)
         return np.round(km, 6)
 
-    def arcs(self, reps: list[_Person], free: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        arc_g: list[int] = []
-        arc_s: list[int] = []
-        arc_km: list[float] = []
+    def arcs(
+        self, reps: list[_Person], nears: list[tuple[Any, ...]] | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Arcs from each group (its representative) to the places it may fill, with the km."""
+        groups, places, kms = [], [], []
         for g, rep in enumerate(reps):
-            ok = self.fits(rep, free)
-            km = self.cost_km(rep)
-            for i in np.flatnonzero(ok).tolist():
-                k = self.slot_at.get((i, rep.slot))
-                if k is not None:
-                    arc_g.append(g)
-                    arc_s.append(k)
-                    arc_km.append(float(km[i]))
-        return np.array(arc_g, dtype=np.int64), np.array(arc_s, dtype=np.int64), np.array(arc_km, dtype=float)
+            ok = self.fits(rep, None if nears is None else nears[g])
+            where = self.slot_of[rep.slot]
+            duty = np.flatnonzero(ok & (where >= 0))
+            if len(duty):
+                groups.append(np.full(len(duty), g, dtype=np.int64))
+                places.append(where[duty])
+                kms.append(self.cost_km(rep)[duty])
+        if not groups:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, float)
+        return np.concatenate(groups), np.concatenate(places), np.concatenate(kms)
 
 
 def _fill(
@@ -272,14 +292,16 @@ def _fill(
 ) -> tuple[list[Assignment], list[Unfilled], float]:
     """The wave's optimal assignment over the people free for it (with `held`, the fewest
     moved among optimal ones); the people's duties are recorded."""
-    wave = _Wave(duties, scenario)
+    wave = _Wave(duties, scenario, horizon)
     groups: dict[tuple[Any, ...], list[_Person]] = defaultdict(list)
     for p in people.values():
         if p.slot in wave.needs:
-            stay = next(((d, held[(p.person.id, d)]) for d in wave.index if (p.person.id, d) in held), None)
-            groups[(*wave.key(p, horizon), stay)].append(p)
+            stay = None
+            if held:
+                stay = next(((d, held[(p.person.id, d)]) for d in wave.index if (p.person.id, d) in held), None)
+            groups[(*wave.key(p), stay)].append(p)
     keys = list(groups)
-    g_arr, s_arr, km_arr = wave.arcs([groups[k][0] for k in keys], free=False)
+    g_arr, s_arr, km_arr = wave.arcs([groups[k][0] for k in keys], [k[2] for k in keys])
     supply = np.array([len(groups[k]) for k in keys], dtype=np.int64)
     capacity = np.array([n for _, _, n in wave.slots], dtype=np.int64)
     cost = np.round(km_arr * scale).astype(np.int64)
@@ -340,7 +362,7 @@ def _relaxed(duties: list[Duty], people: dict[str, _Person], scenario: Scenario)
             reps.setdefault((p.slot, p.origin), p)
             sizes[(p.slot, p.origin)] += 1
     keys = list(reps)
-    g_arr, s_arr, km_arr = wave.arcs([reps[k] for k in keys], free=True)
+    g_arr, s_arr, km_arr = wave.arcs([reps[k] for k in keys], None)
     supply = np.array([sizes[k] for k in keys], dtype=np.int64)
     capacity = np.array([n for _, _, n in wave.slots], dtype=np.int64)
     cost = np.round(km_arr * SCALE).astype(np.int64)
