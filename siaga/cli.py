@@ -25,7 +25,7 @@ from siaga.core.data.model import VILLAGE_LEVELS, Category, Force, Level, Plan, 
 from siaga.core.data.planfile import PlanFileError, read_plan, write_plan
 from siaga.core.data.problems import ScenarioError, UnreadableFile
 from siaga.core.data.scenario import read_scenario, write_scenario
-from siaga.core.documents import orders, ploting, tokens
+from siaga.core.documents import orders, ploting, schedule, tokens
 from siaga.core.planning import calibration, risk, roster
 from siaga.core.planning import engine as engine_module
 
@@ -568,6 +568,16 @@ def orders_command(
         bool,
         typer.Option("--konsep", help="Tanda air KONSEP di tiap halaman Sprin. / A draft: KONSEP on every page."),
     ] = False,
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            "--stage",
+            "--tahap",
+            help="Nomor atau nama tahap: Sprin tahap itu dan Renpam-nya; tanpa ini Sprin seluruh operasi dengan "
+            "lampiran waktu per tahap. / A stage's number or name: its Sprin and Renpam; without it, the whole "
+            "operation with the time-phased annex.",
+        ),
+    ] = None,
     weights: WeightsOption = None,
     lang: Lang = "id",
 ) -> None:
@@ -584,7 +594,14 @@ def orders_command(
     start = time.perf_counter()
     try:
         written = orders.write(
-            scenario, result, out_dir, key, kecamatan or "", model=load_model(weights, scenario), draft=konsep
+            scenario,
+            result,
+            out_dir,
+            key,
+            kecamatan or "",
+            model=load_model(weights, scenario),
+            draft=konsep,
+            stage=stage or "",
         )
     except orders.InvalidPlan as exc:
         err.print(
@@ -595,7 +612,7 @@ def orders_command(
         for v in exc.violations:
             err.print(f"  - {v}", highlight=False, markup=False)
         raise typer.Exit(1) from None
-    except ploting.PlotingError as exc:
+    except (ploting.PlotingError, schedule.StageError) as exc:
         err.print(f"[bold red]{exc}[/]", highlight=False)
         raise typer.Exit(1) from None
     seconds = time.perf_counter() - start
@@ -612,6 +629,9 @@ def orders_command(
     table.add_row("Ditugaskan / assigned", f"{plot.assigned:,}")
     table.add_row("Slot kosong / unfilled", f"{plot.unfilled:,}")
     table.add_row(str(out_dir / orders.SPRIN), f"{written.sprin_pages:,} " + ("pages" if en else "halaman"))
+    if written.stage is not None:
+        table.add_row("Tahap / stage", f"{written.stage.number}. {written.stage.stage.name}")
+        table.add_row(str(out_dir / orders.RENPAM), f"{written.renpam_pages:,} " + ("pages" if en else "halaman"))
     table.add_row(str(out_dir / orders.WORKBOOK), f"{len(plot.kecamatan) + 1} " + ("sheets" if en else "lembar"))
     table.add_row(
         str(out_dir / orders.CARDS),

@@ -21,7 +21,7 @@ from siaga.cli import app
 from siaga.core.data import demo, positions, ranks
 from siaga.core.data.model import Category, Force, Person, Unit, UnitKind
 from siaga.core.data.patterns import PRESETS
-from siaga.core.data.planfile import digest, write_plan
+from siaga.core.data.planfile import digest, read_plan, write_plan
 from siaga.core.data.ranks import leader
 from siaga.core.data.scenario import write_scenario
 from siaga.core.data.workbook import write_report
@@ -305,18 +305,22 @@ def test_it_keeps_formula_like_names_as_text(scenario, demo_plan, tmp_path):
 # ---------------------------------------------------------------- the cards
 
 
-def test_it_prints_eight_cards_to_a_page(written):
+def test_it_prints_eight_cards_to_a_page(written, scenario, demo_plan):
     assert written.cards == 630
-    assert written.card_pages == math.ceil(630 / 8)
+    deck = cards.build(scenario, demo_plan, written.ploting, KEY)
+    rosters = sum(len(cards.roster_parts(c)) for c in deck)  # a roster card after whoever holds two duties
+    assert rosters == sum(1 for c in deck if len(c.roster) > 1) > 0
+    assert written.card_pages == math.ceil((630 + rosters) / 8)
     assert f"Halaman 1 dari {written.card_pages}" in pdf_text(written.directory / orders.CARDS, 1, 1)
 
 
-def test_it_decodes_every_qr_of_a_card_page_to_a_token_that_verifies(written, demo_plan, tmp_path):
+def test_it_decodes_every_qr_of_a_card_page_to_a_token_that_verifies(written, scenario, demo_plan, tmp_path):
     image = page_image(written.directory / orders.CARDS, 1, 150, tmp_path)
     found = zxingcpp.read_barcodes(image)
-    assert len(found) == 8
-    first_rows = list(written.ploting.rows())[:8]
-    expected = {(r.nrp, r.post_id) for r in first_rows}
+    deck = cards.build(scenario, demo_plan, written.ploting, KEY)
+    cells = [c for c in deck for c in [c] * (1 + len(cards.roster_parts(c)))][:8]  # a roster card has no QR
+    assert len(found) == len(set(cells)) > 0
+    expected = {(c.nrp, c.post_id) for c in cells}
     payloads = [tokens.verify(code.text, KEY) for code in found]
     assert {(p["nrp"], p["post"]) for p in payloads} == expected
     assert {p["plan"] for p in payloads} == {digest(demo_plan)}
@@ -369,7 +373,11 @@ def test_it_writes_a_sector_chiefs_orders_from_the_command_line(files):
     assert not any(other in text for other in ("Semare", "Logowok", "Plososari", "Kraton:"))
     assert load_workbook(out / orders.WORKBOOK).sheetnames == ["Ringkasan", "Nguling"]
     info = subprocess.run(["pdfinfo", str(out / orders.CARDS)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"^Pages:\s+14$", info, re.MULTILINE)  # 108 cards, 8 to a page
+    plan_ = read_plan(files / "plan.json")
+    scenario_ = demo.pasuruan_kota()
+    deck = cards.build(scenario_, plan_, ploting.build(scenario_, plan_, NGULING), KEY)
+    cells = len(deck) + sum(len(cards.roster_parts(c)) for c in deck)  # 108 cards and their roster cards
+    assert len(deck) == 108 and re.search(rf"^Pages:\s+{math.ceil(cells / 8)}$", info, re.MULTILINE)
 
 
 def test_it_refuses_to_print_orders_from_an_invalid_plan(files):

@@ -20,7 +20,7 @@ from siaga.core.data import demo, positions
 from siaga.core.data.model import Category, Force, Level, Person, Post, Region, Scenario, Tps, Unit, UnitKind
 from siaga.core.data.planfile import write_plan
 from siaga.core.data.scenario import write_scenario
-from siaga.core.documents import orders, ploting, sprin
+from siaga.core.documents import orders, ploting, schedule, sprin
 from siaga.core.planning.plan import plan
 
 KEY = b"s" * 32
@@ -42,6 +42,7 @@ def pdf_pages(path: Path, raw: bool = False) -> list[str]:
 
 def render(scenario: Scenario, made, tmp_path: Path, raw: bool = False, **options) -> list[str]:
     plot = ploting.build(scenario, made, options.pop("kecamatan_code", ""))
+    options.setdefault("stages", schedule.scoped(schedule.build(scenario, made), plot.scope_code))
     path = tmp_path / "sprin.pdf"
     path.write_bytes(sprin.sprin_pdf(scenario, plot, **options).data)
     return pdf_pages(path, raw)

@@ -1,5 +1,15 @@
 """Assignment cards: one per assigned person, eight to an A4 page (2 x 4), cut along the lines.
 
+A person with more than one duty across the operation's stages (escorts, warehouse shifts,
+the vote, the PPK recapitulation...) gets, right after his card, a roster card ("JADWAL
+TUGAS"; two or more when he has more than `ROSTER_PER_CARD` duties) of the same size: every
+duty in time order with its window (H-5 Jum 09/02 06:00 - 14:00), stage, name, place and
+leader (the ketua pos over the people on that duty). A roster card repeats the name and NRP,
+so it stays his even when cut apart from the first; next to it on the sheet, the pair folds
+into one two-sided card. Squeezing four or ten duties onto the front would have meant text
+below 6 pt, unreadable at night at a TPS; the front card keeps its layout and says the
+window of the vote's post and how many duties the roster card lists.
+
 A card names the person (name, rank, NRP, unit), where they stand (task, post, TPS, desa),
 whom they answer to (the post's ketua pos, its senior member, and the kecamatan's Padal, the
 controlling officer, each with phone) and whom to call for help (the leader of
@@ -13,9 +23,10 @@ The QR mask is fixed: a token is base64 text, close to random, so searching the 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import segno
 
@@ -23,7 +34,7 @@ from siaga.core.data import geo
 from siaga.core.data.model import Force, Person, Plan, Post, Scenario
 from siaga.core.data.planfile import digest
 from siaga.core.data.ranks import leader
-from siaga.core.documents import pdf, tokens
+from siaga.core.documents import pdf, schedule, tokens
 from siaga.core.documents.ploting import Ploting, person_label
 
 PER_PAGE = 8
@@ -35,6 +46,19 @@ QR_SIZE = 100.0
 QR_BORDER = 4  # modules of quiet zone
 QR_MASK = 0
 ID_LABEL = {Force.LINMAS: "NIK", Force.SATPOL_PP: "NIP"}
+ROSTER_PER_CARD = 4  # duties on one roster card, three lines each at 7 pt
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    """One duty of a person's roster, as the roster card prints it."""
+
+    window: str  # "H-5 Jum 09/02 06:00 - 14:00"
+    stage: str
+    name: str
+    place: str
+    leader: str  # the duty's ketua pos, "RANK Name"
+    leader_phone: str
 
 
 @dataclass(frozen=True)
@@ -57,15 +81,26 @@ class Card:
     reserve: str
     reserve_phone: str
     token: str
+    window: str = ""  # the vote post's window, "H-1 Sel 13/02 07:00 s.d. H+1 Kam 15/02 12:00"
+    roster: tuple[RosterLine, ...] = field(default=())  # every duty, the vote's post among them
 
 
 def token_payload(nrp: str, plan_version: str, post_id: str) -> dict[str, str]:
     return {"nrp": nrp, "plan": plan_version, "post": post_id}
 
 
-def build(scenario: Scenario, plan: Plan, ploting: Ploting, key: bytes) -> list[Card]:
-    """A card for every person on `ploting` (which may be one kecamatan), in ploting order."""
+def build(
+    scenario: Scenario,
+    plan: Plan,
+    ploting: Ploting,
+    key: bytes,
+    stages: Sequence[schedule.StageBlock] = (),
+) -> list[Card]:
+    """A card for every person on `ploting` (which may be one kecamatan), in ploting order,
+    with his roster over `stages` (schedule.build of the whole operation; built when not given)."""
     version = digest(plan)
+    election = scenario.operation.election_date
+    duties_of = schedule.of_person(stages or schedule.build(scenario, plan))
     persons = {p.id: p for p in scenario.personnel}
     members: dict[str, list[Person]] = defaultdict(list)
     for a in plan.assignments:
@@ -102,9 +137,29 @@ def build(scenario: Scenario, plan: Plan, ploting: Ploting, key: bytes) -> list[
                 reserve=person_label(reserve),
                 reserve_phone=reserve.phone if reserve and reserve.phone else "-",
                 token=tokens.sign(token_payload(row.nrp, version, row.post_id), key),
+                window=next(
+                    (
+                        schedule.window(election, line.duty.start, line.duty.end)
+                        for _, line in duties_of.get(row.nrp, [])
+                        if line.duty.id == row.post_id
+                    ),
+                    "",
+                ),
+                roster=tuple(_roster_line(b, line, election) for b, line in duties_of.get(row.nrp, [])),
             )
         )
     return cards
+
+
+def _roster_line(block: schedule.StageBlock, line: schedule.DutyLine, election: dt.date) -> RosterLine:
+    return RosterLine(
+        schedule.window(election, line.duty.start, line.duty.end),
+        block.stage.name,
+        line.name,
+        line.place,
+        person_label(line.ketua),
+        line.ketua.phone if line.ketua and line.ketua.phone else "-",
+    )
 
 
 def _nearest_reserve(
@@ -167,14 +222,57 @@ def draw_card(page: pdf.Page, x: float, y: float, w: float, h: float, card: Card
     cy = _field(page, x + PAD, cy, left, "TPS", card.tps)
     cy = _field(page, x + PAD, cy, left, "Desa", card.desa)
     cy = _field(page, x + PAD, cy, left, "Kec.", card.kecamatan)
-    cy = max(cy, qr_y + QR_SIZE + 8)
-    page.line(x + PAD, cy - 4, x + w - PAD, cy - 4, 0.3)
-    cy = _field(page, x + PAD, cy + 6, w - 2 * PAD, "Ketua pos", f"{card.leader}  |  HP {card.leader_phone}", most=1)
+    cy = max(cy, qr_y + QR_SIZE + 5)
+    page.line(x + PAD, cy - 3, x + w - PAD, cy - 3, 0.3)
+    cy = _field(page, x + PAD, cy + 6, w - 2 * PAD, "Waktu", card.window or "-", most=1)
+    cy = _field(page, x + PAD, cy + 1, w - 2 * PAD, "Ketua pos", f"{card.leader}  |  HP {card.leader_phone}", most=1)
     cy = _field(page, x + PAD, cy + 1, w - 2 * PAD, "Padal", f"{card.padal}  |  HP {card.padal_phone}", most=1)
-    _field(page, x + PAD, cy + 1, w - 2 * PAD, "Cadangan", f"{card.reserve}  |  HP {card.reserve_phone}")
+    _field(page, x + PAD, cy + 1, w - 2 * PAD, "Cadangan", f"{card.reserve}  |  HP {card.reserve_phone}", most=1)
+    if len(card.roster) > 1:
+        hint = f"Jadwal: {len(card.roster)} tugas selama operasi, lihat kartu jadwal tugas."
+        page.text(x + PAD, y + h - PAD - 8.5, _lines(hint, w - 2 * PAD, 6.5, bold=True, most=1)[0], 6.5, bold=True)
     note = "Bawa kartu ini saat apel; kode QR bertanda tangan, kartu yang diubah tidak berlaku."
-    for line in _lines(note, w - 2 * PAD, 5.5):
-        page.text(x + PAD, y + h - PAD - 1, line, 5.5)
+    page.text(x + PAD, y + h - PAD - 1, _lines(note, w - 2 * PAD, 5.5, most=1)[0], 5.5)
+
+
+def draw_roster(page: pdf.Page, x: float, y: float, w: float, h: float, card: Card, part: int, title: str) -> None:
+    """The roster card `part` (1, 2, ...) of `card`: up to ROSTER_PER_CARD duties, each in three
+    lines: window (and stage), name, place and leader."""
+    parts = roster_parts(card)
+    page.rect(x + 3, y + 3, w - 6, 17, fill=0.88, stroke=False)
+    page.text(x + PAD, y + 11, "JADWAL TUGAS", 8, bold=True)
+    count = f"kartu {part} dari {len(parts)}" if len(parts) > 1 else f"{len(card.roster)} tugas"
+    page.text(x + w - PAD, y + 11, count, 7, bold=True, align="right")
+    page.text(x + PAD, y + 18, _lines(title, w - 2 * PAD, 5.8, most=1)[0], 5.8)
+    ident = f"{card.rank}  {card.id_label} {card.nrp}".strip()
+    room = w - 2 * PAD - pdf.text_width(ident, 7) - 6
+    page.text(x + PAD, y + 31, _lines(card.name, room, 9, bold=True, most=1)[0], 9, bold=True)
+    page.text(x + w - PAD, y + 31, ident, 7, align="right")
+    page.line(x + PAD, y + 35, x + w - PAD, y + 35, 0.3)
+    first = (part - 1) * ROSTER_PER_CARD
+    cy = y + 45
+    inner = w - 2 * PAD
+    for n, duty in enumerate(parts[part - 1], start=first + 1):
+        head = f"{n}. {duty.window}"
+        page.text(x + PAD, cy, head, 7, bold=True)
+        room = inner - pdf.text_width(head, 7, True) - 6
+        if room > 30:
+            page.text(x + w - PAD, cy, _lines(duty.stage, room, 6.3, most=1)[0], 6.3, align="right")
+        page.text(x + PAD + 8, cy + 8.4, _lines(duty.name, inner - 8, 7, most=1)[0], 7)
+        where = f"{duty.place}  |  Ketua pos: {duty.leader} ({duty.leader_phone})"
+        page.text(x + PAD + 8, cy + 16.4, _lines(where, inner - 8, 6.3, most=1)[0], 6.3)
+        cy += 30
+        if n < first + len(parts[part - 1]):
+            page.line(x + PAD, cy - 9, x + w - PAD, cy - 9, 0.2, dash=1)
+    note = "Jadwal menurut rencana; perubahan diberitahukan oleh Padal. Kartu ini tidak untuk absensi apel."
+    page.text(x + PAD, y + h - PAD - 1, _lines(note, inner, 5.5, most=1)[0], 5.5)
+
+
+def roster_parts(card: Card) -> list[tuple[RosterLine, ...]]:
+    """The duties of each roster card of `card`: none for a person with one duty."""
+    if len(card.roster) <= 1:
+        return []
+    return [card.roster[i : i + ROSTER_PER_CARD] for i in range(0, len(card.roster), ROSTER_PER_CARD)]
 
 
 def _field(
@@ -191,11 +289,13 @@ def _field(
 
 
 def pages(cards: Iterable[Card], title: str) -> list[pdf.Page]:
-    """A4 pages of eight cards each, with dashed cut lines."""
+    """A4 pages of eight cards each, with dashed cut lines; each card followed by its roster
+    cards."""
     out: list[pdf.Page] = []
     w = (pdf.A4[0] - 2 * MARGIN) / COLUMNS
     h = (pdf.A4[1] - TOP - BOTTOM) / ROWS
-    for i, card in enumerate(cards):
+    cells = [(card, part) for card in cards for part in range(len(roster_parts(card)) + 1)]
+    for i, (card, part) in enumerate(cells):
         if i % PER_PAGE == 0:
             page = pdf.Page(*pdf.A4, footer_y=pdf.A4[1] - 5 * pdf.MM)
             for c in range(COLUMNS + 1):
@@ -204,7 +304,11 @@ def pages(cards: Iterable[Card], title: str) -> list[pdf.Page]:
                 page.line(MARGIN, TOP + r * h, MARGIN + COLUMNS * w, TOP + r * h, 0.4, dash=3)
             out.append(page)
         slot = i % PER_PAGE
-        draw_card(out[-1], MARGIN + (slot % COLUMNS) * w, TOP + (slot // COLUMNS) * h, w, h, card, title)
+        cx, cy = MARGIN + (slot % COLUMNS) * w, TOP + (slot // COLUMNS) * h
+        if part:
+            draw_roster(out[-1], cx, cy, w, h, card, part, title)
+        else:
+            draw_card(out[-1], cx, cy, w, h, card, title)
     return out
 
 

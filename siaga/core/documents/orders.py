@@ -3,7 +3,11 @@
 - `sprin.pdf`: the Sprin and its lampiran: the organisation, the Polri ploting and the
   coordinated TNI, Linmas and Satpol PP (sprin.py); "KONSEP" on every page when `draft`;
 - `ploting.xlsx`: the same ploting as a workbook: a summary sheet and one sheet per kecamatan;
-- `kartu.pdf`: one assignment card per person with a signed QR code (cards.py).
+- `kartu.pdf`: one assignment card per person with a signed QR code, and a roster card for
+  whoever holds more than one duty across the stages (cards.py);
+- with a stage (`stage`, a number or name as schedule.find takes it): `sprin.pdf` is that
+  stage's Sprin and `renpam.pdf` its Renpam (renpam.py); without one, the Sprin covers the whole
+  operation with the time-phased annex.
 
 Orders are never printed from a plan that fails the independent checker: `write` refuses it
 with `InvalidPlan` before anything is written. A scope (`kecamatan_code`) gives a sector
@@ -20,11 +24,11 @@ from siaga.core.check import Violation, check_plan
 from siaga.core.data.files import write_bytes
 from siaga.core.data.model import Plan, Scenario
 from siaga.core.data.workbook import ReportTable, write_report
-from siaga.core.documents import cards, ploting, sprin
+from siaga.core.documents import cards, ploting, renpam, schedule, sprin
 from siaga.core.documents.ploting import COLUMNS, FORCE_LABEL, FORCES, Ploting
 from siaga.core.planning.risk import RiskModel
 
-SPRIN, WORKBOOK, CARDS = "sprin.pdf", "ploting.xlsx", "kartu.pdf"
+SPRIN, WORKBOOK, CARDS, RENPAM = "sprin.pdf", "ploting.xlsx", "kartu.pdf", "renpam.pdf"
 SHEET_COLUMNS = (*COLUMNS, "Pos", "Unsur", "Keterangan")
 
 
@@ -42,6 +46,8 @@ class Written:
     cards: int
     card_pages: int
     seconds: dict[str, float] = field(default_factory=dict)  # check, sprin, workbook, cards
+    stage: schedule.StageBlock | None = None  # the stage of the Sprin and the Renpam
+    renpam_pages: int = 0
 
 
 def write(
@@ -53,34 +59,46 @@ def write(
     settings: sprin.OrderSettings | None = None,
     model: RiskModel | None = None,
     draft: bool = False,
+    stage: str = "",
 ) -> Written:
-    """Check the plan, then write the three files into `out`. `draft` marks every page of the
-    Sprin "KONSEP" (a plan not yet approved). Raises InvalidPlan, or ploting.PlotingError for
-    an unknown kecamatan."""
+    """Check the plan, then write the three files into `out` (four with `stage`: its Renpam).
+    `draft` marks every page of the Sprin "KONSEP" (a plan not yet approved). Raises
+    InvalidPlan, ploting.PlotingError for an unknown kecamatan, schedule.StageError for an
+    unknown stage."""
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     violations = check_plan(scenario, plan, model)
     if violations:
         raise InvalidPlan(violations)
     plot = ploting.build(scenario, plan, kecamatan_code)
+    everything = schedule.build(scenario, plan)
+    stages = schedule.scoped(everything, kecamatan_code)
+    chosen = schedule.find(stages, stage) if stage else None
     seconds["check"] = _lap(start)
     out.mkdir(parents=True, exist_ok=True)
 
     start = time.perf_counter()
-    order = sprin.sprin_pdf(scenario, plot, settings, draft=draft)
+    order = sprin.sprin_pdf(scenario, plot, settings, draft=draft, stages=stages, stage=chosen)
     write_bytes(out / SPRIN, order.data)
     seconds["sprin"] = _lap(start)
+    renpam_pages = 0
+    if chosen is not None:
+        start = time.perf_counter()
+        plan_of_stage = renpam.renpam_pdf(scenario, plan, chosen, settings, stages)
+        write_bytes(out / RENPAM, plan_of_stage.data)
+        renpam_pages = plan_of_stage.pages
+        seconds["renpam"] = _lap(start)
 
     start = time.perf_counter()
     write_report(out / WORKBOOK, workbook_sheets(plot))
     seconds["workbook"] = _lap(start)
 
     start = time.perf_counter()
-    deck = cards.build(scenario, plan, plot, key)
+    deck = cards.build(scenario, plan, plot, key, everything)  # a card lists every duty
     rendered = cards.cards_pdf(deck, plan.operation)
     write_bytes(out / CARDS, rendered.data)
     seconds["cards"] = _lap(start)
-    return Written(out, plot, order.pages, len(deck), rendered.pages, seconds)
+    return Written(out, plot, order.pages, len(deck), rendered.pages, seconds, chosen, renpam_pages)
 
 
 def konsep_pdf(
@@ -96,7 +114,9 @@ def konsep_pdf(
     violations = check_plan(scenario, plan, model)
     if violations:
         raise InvalidPlan(violations)
-    return sprin.sprin_pdf(scenario, ploting.build(scenario, plan, kecamatan_code), settings, draft=True).data
+    stages = schedule.scoped(schedule.build(scenario, plan), kecamatan_code)
+    plot = ploting.build(scenario, plan, kecamatan_code)
+    return sprin.sprin_pdf(scenario, plot, settings, draft=True, stages=stages).data
 
 
 def _lap(start: float) -> float:

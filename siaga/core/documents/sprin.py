@@ -14,6 +14,13 @@ the lampiran are drawn as long landscape tables (see pdf.py for why), numbered i
   commanded by the Kapolres's Sprin, so they are listed apart, by kecamatan > desa > post,
   with their strength, names (a count when very many) and unit.
 
+- the time-phased annex (with the stages, schedule.py): every stage with its window, then its
+  duties with their place, window, what they ask for by force, filled and short.
+
+A Sprin for one stage carries the stage's name under its number; for the vote it keeps the
+ploting and the coordinated forces, for another stage it lists that stage's duties and the
+people on each instead, and its Untuk orders that stage (unless the Kabag Ops wrote his own).
+
 A sector chief's extract (a ploting scoped to one kecamatan) is a *petikan*: its title and
 every annex heading say so. A draft (`sprin_pdf(..., draft=True)`) carries "KONSEP" across
 every page. Posts are named as people read them (ploting.post_names), never by id. Every text
@@ -34,22 +41,25 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from siaga.core.data import positions, stages
 from siaga.core.data.model import Force, Level, Person, Scenario, StageKind, UnitKind
 from siaga.core.data.ranks import leader
-from siaga.core.documents import pdf
+from siaga.core.documents import pdf, schedule
 from siaga.core.documents.ploting import (
     COMMANDED,
     COORDINATED,
     FORCE_LABEL,
     FORCES,
+    SLOT_LABEL,
     DesaBlock,
     KecamatanBlock,
     Ploting,
     PostBlock,
     group_name,
+    unit_label,
 )
 
 MONTHS = (
@@ -332,9 +342,10 @@ def _rows(label: str, items: tuple[str, ...]) -> str:
     return "".join(out)
 
 
-def letter_html(s: OrderSettings, scenario: Scenario, petikan: bool = False) -> str:
+def letter_html(s: OrderSettings, scenario: Scenario, petikan: bool = False, stage_line: str = "") -> str:
     """The letter: HTML for pdf.compose. The signature block and the Tembusan are one block
-    that never breaks, so the copies never sit alone on a page."""
+    that never breaks, so the copies never sit alone on a page. `stage_line` names the stage of
+    a Sprin for one stage, under the number."""
     polda = f"DAERAH {s.polda.upper()}" if s.polda else "DAERAH"
     parts = _rows("Pertimbangan", s.pertimbangan) + _rows("Dasar", s.dasar)
     kepada = ("Personel sebagaimana tersebut dalam lampiran Surat Perintah ini.",)
@@ -346,7 +357,8 @@ def letter_html(s: OrderSettings, scenario: Scenario, petikan: bool = False) -> 
 <style>{LETTER_CSS}</style></head><body>
 <div class="kop">KEPOLISIAN NEGARA REPUBLIK INDONESIA<br>{_e(polda)}<br>RESOR {_e(_resort(s.polres))}
 <div class="rule"></div></div>
-<div class="title"><h1>{"PETIKAN " if petikan else ""}SURAT PERINTAH</h1><p>Nomor: {_e(s.number)}</p></div>
+<div class="title"><h1>{"PETIKAN " if petikan else ""}SURAT PERINTAH</h1><p>Nomor: {_e(s.number)}</p>
+{f"<p><b>{_e(stage_line)}</b></p>" if stage_line else ""}</div>
 <table class="parts">{parts}</table>
 <div class="order">DIPERINTAHKAN</div>
 <table class="parts">{orders}</table>
@@ -756,22 +768,260 @@ def organisation_blocks(scenario: Scenario, annex: Annex, polres_codes: set[str]
     ]
 
 
+# ---------------------------------------------------------------- the stages
+
+
+TIMELINE_RECAP_COLUMNS = (
+    pdf.Column("No", 24, "right"),
+    pdf.Column("Tahap", 200),
+    pdf.Column("Waktu", 230),
+    pdf.Column("Lama", 60),
+    pdf.Column("Tugas", 45, "right"),
+    pdf.Column("Kebutuhan", 60, "right"),
+    pdf.Column("Terisi", 50, "right"),
+    pdf.Column("Kurang", 50, "right"),
+)
+TIMELINE_COLUMNS = (
+    pdf.Column("No", 24, "right"),
+    pdf.Column("Tugas / pos", 200),
+    pdf.Column("Tempat", 165),
+    pdf.Column("Waktu", 165),
+    pdf.Column("Kebutuhan", 95),
+    pdf.Column("Terisi", 40, "right"),
+    pdf.Column("Kurang", 90),
+)
+STAGE_PEOPLE_COLUMNS = (
+    pdf.Column("No", 24, "right"),
+    pdf.Column("Nama", 130),
+    pdf.Column("Pangkat", 50),
+    pdf.Column("NRP / NIK", 80),
+    pdf.Column("Satuan asal", 140),
+    pdf.Column("Unsur", 45),
+    pdf.Column("Waktu", 160),
+    pdf.Column("No. HP", 70),
+    pdf.Column("Ket.", 50),
+)
+
+
+def stage_title(block: schedule.StageBlock, election: dt.date) -> str:
+    """ "Tahap 8: Rekapitulasi di PPK, H+1 Kam 15/02/2024 08:00 s.d. H+4 Min 18/02/2024 08:00"."""
+    when = schedule.window(election, block.stage.start, block.stage.end, year=True)
+    return f"Tahap {block.number}: {block.stage.name}, {when}"
+
+
+def timeline_blocks(
+    blocks: Sequence[schedule.StageBlock], annex: Annex, operation: str, whole: bool = True
+) -> list[pdf.Block]:
+    """The time-phased annex: every stage in order of time with its window, then each stage's
+    duties with their place, window, what they ask for by force, how many are filled and what
+    is short. `whole`: the whole operation (with a recap by stage), else the stages given."""
+    election = annex.election
+    title = "RENCANA WAKTU PENGAMANAN PER TAHAP" if whole else "DAFTAR TUGAS TAHAP"
+    out: list[pdf.Block] = [
+        *annex.head(title, operation),
+        pdf.Paragraph(
+            f"H adalah hari pemungutan suara, {day_and_date(election)}; H-1 sehari sebelumnya, H+1 sehari "
+            "sesudahnya. Kebutuhan per unsur menurut aturan tahap (pola pengamanan untuk pos pemungutan); "
+            "tugas jaga yang panjang dibagi dalam shift. Nama personel pos pemungutan suara tercantum dalam "
+            "lampiran ploting; nama personel tugas tahap lain tercantum dalam Surat Perintah tahap tersebut.",
+            8.5,
+            space_before=10,
+        ),
+    ]
+    if whole:
+        out.append(pdf.Paragraph("Ringkasan per tahap", 9, bold=True, space_before=8))
+        out.append(_timeline_recap(blocks, election))
+        out.append(pdf.Paragraph("Rincian tugas per tahap", 9, bold=True, space_before=10))
+    rows: list[pdf.Row] = []
+    for block in blocks:
+        rows.append(pdf.Band(f"{stage_title(block, election)} ({schedule.hours(block.stage.start, block.stage.end)})"))
+        if not block.lines:
+            rows.append(pdf.Span(_no_duties(blocks, block), bold=False))
+            continue
+        for n, line in enumerate(block.lines, start=1):
+            rows.append(
+                pdf.Cells(
+                    (
+                        str(n),
+                        line.name,
+                        line.place,
+                        schedule.window(election, line.duty.start, line.duty.end),
+                        schedule.by_slot(line.required),
+                        _n(sum(line.filled.values())),
+                        schedule.by_slot(line.short),
+                    ),
+                    shade=GAP_SHADE if line.short else None,
+                )
+            )
+        rows.append(
+            pdf.Span(
+                f"Jumlah tahap {block.number}: {_n(len(block.lines))} tugas, kebutuhan {_n(block.total('required'))}, "
+                f"terisi {_n(block.total('filled'))}, kurang {_n(block.total('short'))}",
+                shade=0.93,
+            )
+        )
+    out += [pdf.Table(TIMELINE_COLUMNS, tuple(rows), size=7), *annex.signature()]
+    return out
+
+
+def _no_duties(blocks: Sequence[schedule.StageBlock], block: schedule.StageBlock) -> str:
+    during = schedule.overlapping(blocks, block)
+    if not during:
+        return "Tidak ada tugas pos tersendiri pada tahap ini."
+    text = "; ".join(f"{_n(n)} tugas tahap {b.number} ({b.stage.name})" for b, n in during)
+    return f"Tidak ada tugas pos tersendiri pada tahap ini; berlangsung bersamaan: {text}."
+
+
+def _timeline_recap(blocks: Sequence[schedule.StageBlock], election: dt.date) -> pdf.Table:
+    rows: list[pdf.Row] = [
+        pdf.Cells(
+            (
+                str(b.number),
+                b.stage.name,
+                schedule.window(election, b.stage.start, b.stage.end, year=True),
+                schedule.hours(b.stage.start, b.stage.end),
+                _n(len(b.lines)),
+                _n(b.total("required")),
+                _n(b.total("filled")),
+                _n(b.total("short")),
+            ),
+            shade=GAP_SHADE if b.total("short") else None,
+        )
+        for b in blocks
+    ]
+    total = [sum(b.total(k) for b in blocks) for k in ("required", "filled", "short")]
+    lines = sum(len(b.lines) for b in blocks)
+    rows.append(pdf.Cells(("", "Jumlah", "", "", _n(lines), *(_n(t) for t in total)), bold=True, shade=0.93))
+    return pdf.Table(TIMELINE_RECAP_COLUMNS, tuple(rows), size=8)
+
+
+def stage_people_blocks(
+    scenario: Scenario, block: schedule.StageBlock, annex: Annex, operation: str
+) -> list[pdf.Block]:
+    """The people of one stage's duties, by duty, with the duty's ketua pos: who is ordered to
+    which escort run, warehouse shift or recapitulation guard."""
+    units = scenario.unit_by_code()
+    regions = scenario.region_by_code()
+    election = annex.election
+    rows: list[pdf.Row] = []
+    number = 0
+    for line in block.lines:
+        when = schedule.window(election, line.duty.start, line.duty.end)
+        rows.append(pdf.Band(f"{line.name} | {line.place} | {when} | Ketua pos: {_who(line.ketua)}"))
+        for person, slot in line.people:
+            number += 1
+            desa = regions.get(person.desa_code)
+            rows.append(
+                pdf.Cells(
+                    (
+                        str(number),
+                        person.name,
+                        person.rank or "-",
+                        person.id,
+                        unit_label(units.get(person.unit_code), person, desa.name if desa else ""),
+                        SLOT_LABEL.get(slot, slot),
+                        when,
+                        person.phone or "-",
+                        "Ketua pos" if line.ketua is not None and person.id == line.ketua.id else "",
+                    )
+                )
+            )
+        if line.short:
+            rows.append(
+                pdf.Span(
+                    f"BELUM TERISI: {schedule.by_slot(line.short)} (slot kosong, belum ada personel)", shade=GAP_SHADE
+                )
+            )
+    people = len({p.id for line in block.lines for p, _ in line.people})
+    out: list[pdf.Block] = [
+        *annex.head(f"DAFTAR PERSONEL TAHAP {block.stage.name.upper()}", operation),
+        pdf.Paragraph(
+            f"{_n(people)} personel pada {_n(len(block.lines))} tugas; kebutuhan {_n(block.total('required'))}, "
+            f"terisi {_n(block.total('filled'))}, kurang {_n(block.total('short'))}. Unsur TNI dan Linmas "
+            "dicantumkan sebagai bahan koordinasi: mereka tidak berada di bawah komando Surat Perintah ini.",
+            8.5,
+            space_before=10,
+        ),
+    ]
+    if rows:
+        out.append(pdf.Table(STAGE_PEOPLE_COLUMNS, tuple(rows), size=PLOTING_SIZE))
+    else:
+        out.append(pdf.Paragraph("Tidak ada tugas pos pada tahap ini.", 8.5))
+    return [*out, *annex.signature()]
+
+
+def stage_settings(s: OrderSettings, scenario: Scenario, block: schedule.StageBlock) -> OrderSettings:
+    """The settings of a Sprin for one stage beyond the vote: unless the Kabag Ops wrote his own
+    Untuk, it orders that stage's duties in their windows."""
+    if s.untuk:
+        return s
+    when = schedule.window(scenario.operation.election_date, block.stage.start, block.stage.end, year=True)
+    text = KIND_TEXT[election_kind(scenario)]
+    pdp = scenario.operation.election_date >= PDP_LAW_IN_FORCE
+    return replace(
+        s,
+        untuk=(
+            f"melaksanakan pengamanan tahap {block.stage.name} dalam rangka {text} di wilayah hukum {s.polres}, "
+            f"{when}, dalam {scenario.operation.name};",
+            "melaksanakan tugas sebagaimana tersebut dalam lampiran Surat Perintah ini, pada tempat dan waktu "
+            "yang tertera untuk tiap tugas, di bawah ketua pos masing-masing, dan tidak meninggalkan tugas "
+            "sebelum diganti oleh shift berikutnya;",
+            "melaporkan setiap perkembangan situasi dan kejadian menonjol kepada ketua pos dan Padal "
+            "(perwira pengendali) kecamatan masing-masing, untuk diteruskan secara berjenjang kepada Kapolres;",
+            "menggunakan data pribadi personel dalam lampiran hanya untuk keperluan operasi ini dan tidak "
+            "menyebarluaskannya" + (" (UU Nomor 27 Tahun 2022);" if pdp else ";"),
+            "melaksanakan perintah ini dengan saksama dan penuh rasa tanggung jawab.",
+        ),
+    )
+
+
 def sprin_pdf(
-    scenario: Scenario, ploting: Ploting, settings: OrderSettings | None = None, draft: bool = False
+    scenario: Scenario,
+    ploting: Ploting,
+    settings: OrderSettings | None = None,
+    draft: bool = False,
+    stages: Sequence[schedule.StageBlock] = (),
+    stage: schedule.StageBlock | None = None,
 ) -> pdf.Rendered:
     """The Sprin with its lampiran, as PDF bytes; a petikan when `ploting` is scoped to one
-    kecamatan; "KONSEP" across every page when `draft`."""
+    kecamatan; "KONSEP" across every page when `draft`.
+
+    With `stages` (schedule.build) and no `stage`: the whole operation, the time-phased annex
+    after the others. With `stage`: the Sprin of that stage alone, its name under the number;
+    for the vote, the ploting, the coordinated forces and the stage's duties; for another
+    stage, its duties and the people on each, instead of the ploting."""
     s = resolve(settings or OrderSettings(), scenario)
     election = scenario.operation.election_date
+    vote = stage is None or stage.stage.kind == StageKind.PEMUNGUTAN
+    if not vote and stage is not None:
+        s = stage_settings(s, scenario, stage)
     petikan = bool(ploting.scope_code)
     polres_codes = {u.code for u in scenario.units if u.kind == UnitKind.POLRES}
     numbers = iter(ROMAN)
     blocks = organisation_blocks(scenario, Annex("I", s, election, petikan), polres_codes)
     if blocks:
         next(numbers)
-    blocks += annex_blocks(ploting, Annex(next(numbers), s, election, petikan))
-    blocks += [pdf.PageBreak(), *coordination_blocks(ploting, Annex(next(numbers), s, election, petikan))]
+    if vote:
+        blocks += annex_blocks(ploting, Annex(next(numbers), s, election, petikan))
+        blocks += [pdf.PageBreak(), *coordination_blocks(ploting, Annex(next(numbers), s, election, petikan))]
+    if stage is not None:
+        if vote:
+            blocks.append(pdf.PageBreak())
+        annex = Annex(next(numbers), s, election, petikan)
+        blocks += timeline_blocks([stage], annex, ploting.operation, whole=False)
+        if not vote:
+            blocks += [
+                pdf.PageBreak(),
+                *stage_people_blocks(scenario, stage, Annex(next(numbers), s, election, petikan), ploting.operation),
+            ]
+    elif stages:
+        blocks += [
+            pdf.PageBreak(),
+            *timeline_blocks(stages, Annex(next(numbers), s, election, petikan), ploting.operation),
+        ]
     extract = "Petikan lampiran" if petikan else "Lampiran"
     number = s.number if s.number.casefold().startswith("sprin") else f"Sprin {s.number}"  # never "Sprin Sprin/"
-    pages = pdf.flow(blocks, head=f"{extract} {number} | {ploting.operation}")
-    return pdf.compose(letter_html(s, scenario, petikan), pages, watermark=KONSEP if draft else "")
+    head = f"{extract} {number} | {ploting.operation}" + (f" | Tahap {stage.stage.name}" if stage else "")
+    pages = pdf.flow(blocks, head=head)
+    stage_line = stage_title(stage, election) if stage else ""
+    return pdf.compose(letter_html(s, scenario, petikan, stage_line), pages, watermark=KONSEP if draft else "")
