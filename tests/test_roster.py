@@ -343,3 +343,30 @@ def test_the_roster_bound_holds_the_brute_force_optimum_and_the_checker_accepts_
     assert r.lower_bound <= optimum + 1e-3  # the bound is a bound
     assert optimum <= r.objective + 1e-3  # and the roster is a roster
     assert r.objective - optimum <= r.gap + 1e-3  # so the gap bounds the distance to the optimum
+
+
+# ---------------------------------------------------------------- PSU
+
+
+def test_a_psu_is_guarded_by_people_free_then_with_the_strongest_pattern(pilkades):
+    scenario, plan = pilkades
+    first = replan(scenario, plan)  # the roster before the PSU, as a re-plan would keep it
+    chosen = [t.id for t in scenario.tps[:3]]
+    psu = Stage("PSU Desa Jeruk", K.PSU, dt.datetime(2022, 3, 30, 7), dt.datetime(2022, 3, 30, 17), tuple(chosen))
+    with_psu = replace(scenario, stages=(*scenario.stages, psu))
+    after = replan(with_psu, first)
+    r = roster.of_plan(after)
+    guards = [d for d in r.duties if d.kind == duty_data.PSU]
+    assert [d.place for d in guards] == [f"PSU-{t}" for t in chosen]
+    strongest = duty_data.psu_required(with_psu)
+    assert all(d.required == strongest for d in guards) and strongest["POLRI"] >= 1
+    held = Counter((a.post, a.slot) for a in r.assignments)
+    assert sum(held[(d.id, s)] for d in guards for s in d.required) == sum(sum(d.required.values()) for d in guards)
+    before = {(a.person, a.post) for a in roster.of_plan(first).assignments}
+    assert before <= {(a.person, a.post) for a in r.assignments}  # nobody moved for the PSU
+    assert after.assignments == first.assignments  # the vote is untouched
+    for d in guards:
+        linmas = [a.person for a in r.assignments if a.post == d.id and a.slot == "LINMAS"]
+        desa = {p.id: p.desa_code for p in scenario.personnel}
+        assert all(desa[x] == d.desa_code for x in linmas)
+    assert check_plan(with_psu, after) == []

@@ -221,3 +221,54 @@ class ReinforceForm(forms.Form):
     post (the operation setting `reinforce_sangat_rawan`)."""
 
     per_post = forms.IntegerField(label=_("Tambahan Polri per pos"), min_value=1, max_value=MAX_REINFORCEMENT)
+
+
+class PsuForm(forms.Form):
+    """A re-vote (PSU) at a few TPS on a new date: a stage added to the operation, guarded by
+    the people not on duty then (docs/scenario.md 2.13)."""
+
+    name = forms.CharField(label=_("Nama tahapan"), max_length=120, initial="PSU")
+    date = forms.DateField(label=_("Tanggal PSU"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("Mulai"), initial="07:00", widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Selesai"), initial="17:00", widget=forms.TimeInput(attrs={"type": "time"}))
+    tps = forms.CharField(
+        label=_("Kode TPS yang memilih ulang (satu per baris)"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "35.14.17.2005-01"}),
+    )
+
+    def __init__(self, *args: Any, operation: Operation, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.operation = operation
+
+    def clean_date(self) -> Any:
+        day = self.cleaned_data["date"]
+        if day <= self.operation.election_date:
+            raise forms.ValidationError(
+                _("PSU diadakan sesudah hari pemungutan (%(day)s)."), params={"day": self.operation.election_date}
+            )
+        return day
+
+    def clean_tps(self) -> list[str]:
+        codes = list(dict.fromkeys(c for c in re.split(r"[\s,;]+", self.cleaned_data["tps"]) if c))
+        if not codes:
+            raise forms.ValidationError(_("Tulis paling sedikit satu kode TPS."))
+        if len(codes) > MAX_LINES:
+            raise forms.ValidationError(_("Terlalu banyak baris (paling banyak %(n)s)."), params={"n": MAX_LINES})
+        known = set(self.operation.tps_set.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise forms.ValidationError(
+                _("TPS %(codes)s tidak ada dalam operasi ini (lihat daftar TPS)."),
+                params={"codes": ", ".join(unknown[:20])},
+            )
+        return codes
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("Selesai harus sesudah mulai."))
+        name = (data.get("name") or "").strip()
+        taken = {str(s.get("name", "")) for s in self.operation.config.get("stages", [])}
+        if name and name in taken:
+            self.add_error("name", _("Tahapan bernama %(name)s sudah ada; beri nama lain.") % {"name": name})
+        return data

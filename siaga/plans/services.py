@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from siaga.audit.log import record
-from siaga.core.data.model import Category
+from siaga.core.data import stages
+from siaga.core.data.model import Category, Stage, StageKind
 from siaga.core.data.problems import ScenarioError
 from siaga.core.data.scenario import read_scenario
 from siaga.core.documents import orders
@@ -27,7 +28,7 @@ from siaga.jobs import orders as stored_orders
 from siaga.jobs import queue, runner
 from siaga.jobs.models import Lease, OrdersFile
 from siaga.operations.models import Operation
-from siaga.operations.services import import_scenario, scenario_for
+from siaga.operations.services import import_scenario, operation_stages, scenario_for
 from siaga.plans.models import Plan, PlanJob
 from siaga.plans.store import core_plan, save_plan
 
@@ -114,6 +115,8 @@ def _note(job: PlanJob) -> str:
     if job.kind != "replan":
         per_post = job.params.get(REINFORCE)
         return f"Perencanaan: +{per_post} Polri per pos TPS sangat rawan" if per_post else "Perencanaan"
+    if job.params.get("psu"):
+        return f"Susun ulang: PSU {job.params['psu']}"
     absent = len(job.params.get("absent", []))
     changed = len(job.params.get("categories", {}))
     return f"Susun ulang: {absent} tidak hadir, {changed} kategori berubah"
@@ -157,6 +160,29 @@ def reinforce(operation: Operation, per_post: int, user: Any, request: Any = Non
         after={REINFORCE: per_post},
     )
     return start_job(operation, user, params={REINFORCE: per_post}, request=request)
+
+
+def add_psu(plan: Plan, name: str, start: Any, end: Any, tps: list[str], user: Any, request: Any = None) -> PlanJob:
+    """A re-vote at `tps` from `start` to `end`: a PSU stage added to the operation (its stages
+    written out when they were the preset's), audited, and a re-plan from `plan` started: the
+    vote and every duty stay where they are, the PSU's guards come from the people free then."""
+    Operation.objects.select_for_update().filter(pk=plan.operation_id).first()
+    operation = plan.operation
+    operation.refresh_from_db(fields=["config"])
+    before, _preset = operation_stages(operation)
+    psu = Stage(name, StageKind.PSU, start, end, tuple(tps))
+    operation.config = {**operation.config, "stages": stages.as_records((*before, psu))}
+    operation.save(update_fields=["config"])
+    record(
+        request,
+        "add_psu",
+        "operation",
+        str(operation.pk),
+        operation_id=operation.pk,
+        after=stages.as_records((psu,))[0],
+    )
+    params = {"plan": plan.pk, "absent": [], "categories": {}, "psu": name}
+    return start_job(operation, user, kind="replan", params=params, request=request)
 
 
 def _assignment_of(plan: Plan, person: str) -> dict[str, Any] | None:

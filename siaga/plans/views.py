@@ -8,6 +8,7 @@ Views are thin: permissions through `siaga.accounts.roles`, work in `siaga.plans
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from django import forms
 from django.contrib import messages
@@ -26,7 +27,7 @@ from siaga.audit.log import record
 from siaga.operations.services import pin_person
 from siaga.operations.views import operation_for
 from siaga.plans import pages, services, store
-from siaga.plans.forms import PinForm, ReassignForm, ReinforceForm, ReplanForm, UnpinForm
+from siaga.plans.forms import PinForm, PsuForm, ReassignForm, ReinforceForm, ReplanForm, UnpinForm
 from siaga.plans.models import Plan, PlanJob
 
 FIGURE_LABELS = {
@@ -169,6 +170,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "reassign_form": ReassignForm(operation=plan.operation),
         "replan_form": ReplanForm(operation=plan.operation),
+        "psu_form": PsuForm(operation=plan.operation),
         "pin_form": PinForm(prefix="pin", plan=plan),
         "reinforce_form": ReinforceForm(initial={"per_post": strength["per_post"]}) if strength else None,
         "post_ids": list(plan.posts.values_list("code", flat=True)) if can(request.user, "plan") else [],
@@ -309,6 +311,31 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("plan_detail", plan.pk)
     params = {"plan": plan.pk, "absent": form.cleaned_data["absent"], "categories": form.cleaned_data["categories"]}
     job = services.start_job(plan.operation, request.user, kind="replan", params=params, request=request)
+    return redirect("job_status", job.pk)
+
+
+@require_POST
+def psu(request: HttpRequest, pk: int) -> HttpResponse:
+    """A re-vote at a few TPS on a new date: the stage is added and a re-plan started."""
+    plan = plan_for(request, pk)
+    require(request.user, "plan")
+    form = PsuForm(request.POST, operation=plan.operation)
+    if not form.is_valid():
+        _refuse(request, form)
+        return redirect(reverse("plan_detail", args=[plan.pk]) + "#psu")
+    running = services.active_job(plan.operation)
+    if running is not None:
+        messages.info(request, _("Perencanaan untuk operasi ini sedang berjalan."))
+        return redirect("job_status", running.pk)
+    data = form.cleaned_data
+    start = datetime.combine(data["date"], data["start"])
+    end = datetime.combine(data["date"], data["end"])
+    job = services.add_psu(plan, data["name"].strip(), start, end, data["tps"], request.user, request)
+    messages.success(
+        request,
+        _("PSU %(name)s ditambahkan (%(n)s TPS). Rencana baru disusun: penugasan lain tetap.")
+        % {"name": data["name"].strip(), "n": len(data["tps"])},
+    )
     return redirect("job_status", job.pk)
 
 

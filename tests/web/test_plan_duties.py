@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
+
+from siaga.audit.models import AuditEntry
 from siaga.core.planning import roster
 from siaga.plans.store import core_plan
 from tests.web.conftest import OTHER_SECTOR, SECTOR
@@ -71,3 +74,65 @@ def test_the_duties_count_each_shift_place_once(plan):
         for slot, n in d.required.items():
             empty = sum(u.count for u in r.unfilled if u.post == d.id and u.slot == slot)
             assert held[(d.id, slot)] + empty == n
+
+
+# ---------------------------------------------------------------- PSU in a few clicks
+
+
+@pytest.fixture
+def inline_jobs(settings):
+    settings.SIAGA_JOBS_INLINE = True
+
+
+def psu_form(plan, **fields):
+    tps = list(plan.operation.tps_set.order_by("code").values_list("code", flat=True)[:2])
+    data = {"name": "PSU Kraton", "date": "2022-03-30", "start": "07:00", "end": "17:00", "tps": "\n".join(tps)}
+    return {**data, **fields}, tps
+
+
+def test_the_planner_adds_a_psu_and_gets_a_new_plan_with_its_guards(inline_jobs, as_planner, plan):
+    data, tps = psu_form(plan)
+    response = as_planner.post(f"/plans/{plan.pk}/psu/", data, follow=True)
+    assert response.status_code == 200
+    new = plan.operation.plans.order_by("-version").first()
+    assert new.version == plan.version + 1 and new.parent_id == plan.pk and new.violations == []
+    r = roster.of_plan(core_plan(new))
+    guards = [d for d in r.duties if d.kind == "PSU"]
+    assert sorted(d.place for d in guards) == sorted(f"PSU-{t}" for t in tps)
+    assert all(d.start.isoformat() == "2022-03-30T07:00:00" for d in guards)
+    empty = sum(u.count for u in r.unfilled if u.post in {d.id for d in guards})
+    filled = sum(1 for a in r.assignments if a.post in {d.id for d in guards})
+    assert filled + empty == sum(sum(d.required.values()) for d in guards) and filled > 0
+    assert [(a.post_id and a.person_code) for a in new.assignments.order_by("person_code")] == [
+        (a.post_id and a.person_code) for a in plan.assignments.order_by("person_code")
+    ]  # the vote is untouched
+    assert AuditEntry.objects.filter(action="add_psu", username="planner").exists()
+    page = as_planner.get(f"/plans/{new.pk}/").content.decode()
+    assert "PSU Kraton" in section(page)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"tps": "99.99.99.9999-01"}, "99.99.99.9999-01 tidak ada dalam operasi ini"),
+        ({"date": "2022-03-20"}, "PSU diadakan sesudah hari pemungutan"),
+        ({"end": "06:00"}, "Selesai harus sesudah mulai"),
+        ({"name": "Pengawalan kotak suara dan penjagaan balai desa"}, "sudah ada"),
+    ],
+)
+def test_a_bad_psu_is_refused_with_a_message_and_changes_nothing(inline_jobs, as_planner, plan, fields, message):
+    data, _ = psu_form(plan, **fields)
+    stages_before = dict(plan.operation.config).get("stages")
+    response = as_planner.post(f"/plans/{plan.pk}/psu/", data, follow=True)
+    html = response.content.decode()
+    assert message in html
+    assert plan.operation.plans.count() == 1
+    plan.operation.refresh_from_db()
+    assert dict(plan.operation.config).get("stages") == stages_before
+
+
+def test_only_planners_add_a_psu(as_commander, as_sector, as_viewer, plan):
+    data, _ = psu_form(plan)
+    for client in (as_commander, as_sector, as_viewer):
+        assert client.post(f"/plans/{plan.pk}/psu/", data).status_code == 403
+    assert plan.operation.plans.count() == 1

@@ -11,7 +11,7 @@ scenario's stages and settings alone, never from the planner:
 - `duty_travel`: between two duties at different places a person has the time to travel
   (road distance at the operation's speed);
 - `duty_rest`: after that travel, `min_rest_hours` of rest; no duty longer than
-  `max_duty_hours` except the standing TPS guard (the vote's posts); nobody above
+  `max_duty_hours` except the standing TPS guards (the vote's posts, a PSU's); nobody above
   `max_total_hours` over the operation;
 - `roster_summary`: the roster's objective is the plan's plus its own travel and empty places
   (UNFILLED_KM each), and its gap is that objective minus its lower bound, never negative.
@@ -29,6 +29,7 @@ from typing import Any
 from siaga.core.check.facts import Facts
 from siaga.core.check.rules import UNFILLED_KM, rule
 from siaga.core.data import geo, pins
+from siaga.core.data.duties import STANDING_KINDS
 from siaga.core.data import stages as stage_data
 from siaga.core.data.model import Force, StageKind
 from siaga.core.data.positions import is_command
@@ -54,14 +55,14 @@ class _Duty:
         "start",
     )
 
-    def __init__(self, d: dict[str, Any], standing: bool = False) -> None:
+    def __init__(self, d: dict[str, Any], standing: bool | None = None) -> None:
         self.id, self.stage, self.place = d["id"], d["stage"], d["place"]
         self.start, self.end = dt.datetime.fromisoformat(d["start"]), dt.datetime.fromisoformat(d["end"])
         self.lat, self.lon = float(d["lat"]), float(d["lon"])
         self.kecamatan, self.desa = d.get("kecamatan_code", ""), d.get("desa_code", "")
         self.required: dict[str, int] = dict(d.get("required", {}))
         self.shift = int(d.get("shift", 0))
-        self.standing = standing
+        self.standing = d.get("kind") in STANDING_KINDS if standing is None else standing
 
 
 def _roster(f: Facts) -> dict[str, Any] | None:

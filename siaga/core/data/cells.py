@@ -187,5 +187,11 @@ def weights(value: object) -> dict[str, float]:
     return out
 
 
+def id_list(value: object) -> tuple[str, ...]:
+    """Ids written in one cell, `;`, `,` or a new line between them: `35.14.17.2005-01; 35.14.17.2005-02`."""
+    raw = text(value).replace(",", ";").replace("\n", ";")
+    return tuple(dict.fromkeys(part.strip() for part in raw.split(";") if part.strip()))
+
+
 def weights_text(mapping: dict[str, float]) -> str:
     return "; ".join(f"{k}={v!r}" for k, v in mapping.items())

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from siaga.core.data import stages as stage_data
-from siaga.core.data.model import Duty, Level, Post, Scenario, Stage, StageKind, UnitKind
+from siaga.core.data.model import Category, Duty, Level, Post, Scenario, Stage, StageKind, UnitKind
+from siaga.core.data.patterns import CUSTOM, PRESETS, TNI_AT_TPS, rows_by_category, tni_mode
 
 K = StageKind
 
@@ -34,6 +35,8 @@ BALAI_DESA = "BALAI_DESA"
 PPK = "PPK"
 KPU = "KPU"
 BAWASLU = "BAWASLU"
+PSU = "PSU"
+STANDING_KINDS = frozenset({PSU})  # TPS guards beyond the vote: they sleep at the post too
 VOTE_KINDS = ("TPS", "VILLAGE", "STANDBY", "PATROL", "RESERVE")
 
 POLRES, KECAMATAN, DESA = "POLRES", "KECAMATAN", "DESA"
@@ -171,6 +174,7 @@ NAMES = {
     PPK: "Pengamanan rekapitulasi PPK {kec}",
     KPU: "Pengamanan kantor KPU",
     BAWASLU: "Pengamanan kantor Bawaslu",
+    PSU: "Pengamanan PSU TPS {tps} {desa}",
 }
 VOTE_NAMES = {
     "TPS": "Pengamanan TPS",
@@ -242,12 +246,67 @@ def stage_duties(scenario: Scenario, rules: Iterable[Rule] = RULES) -> list[Duty
     places = _places(scenario)
     duties: list[Duty] = []
     for stage in stage_data.of(scenario):
+        if stage.kind == K.PSU:
+            duties += psu_duties(scenario, stage)
         for rule in rules:
             if rule.stage != stage.kind or election not in rule.elections:
                 continue
             for place in places[rule.per]:
                 duties += _duties(rule, stage, place, scenario)
     return sorted(duties, key=lambda d: (d.start, d.end, d.id))
+
+
+def psu_required(scenario: Scenario) -> dict[str, int]:
+    """A re-vote's guard, per TPS: the pattern's strongest row (SANGAT_RAWAN, else the highest
+    it has), one TPS to the post, with the operation's reinforcement of sangat rawan posts.
+    Siaga's default: a PSU follows a disputed vote (DOCTRINE.md 10), so it is guarded as the
+    most vulnerable TPS are."""
+    rows = scenario.patterns if scenario.operation.pattern == CUSTOM else PRESETS[scenario.operation.pattern].rows
+    by_category = rows_by_category(tuple(rows))
+    row = next(
+        (by_category[c] for c in (Category.SANGAT_RAWAN, Category.RAWAN, Category.KURANG_RAWAN) if c in by_category),
+        None,
+    )
+    if row is None:
+        return {"POLRI": 2}
+    need = {
+        "POLRI": row.polri_per_post + scenario.operation.reinforce_sangat_rawan,
+        "TNI": row.tni_per_post if tni_mode(scenario.operation.pattern) == TNI_AT_TPS else 0,
+        "LINMAS": math.ceil(row.linmas_per_tps - 1e-9),
+    }
+    return {k: v for k, v in need.items() if v > 0}
+
+
+def psu_duties(scenario: Scenario, stage: Stage) -> list[Duty]:
+    """One standing guard per TPS that votes again, over the PSU stage's window."""
+    regions = scenario.region_by_code()
+    tps = {t.id: t for t in scenario.tps}
+    need = psu_required(scenario)
+    out = []
+    for tps_id in stage.tps:
+        t = tps.get(tps_id)
+        if t is None:
+            continue
+        desa = regions.get(t.desa_code)
+        name = NAMES[PSU].format(tps=f"{t.number:02d}", desa=desa.name if desa else t.desa_code)
+        out.append(
+            Duty(
+                f"{PSU}-{t.id}-{stage.start:%Y%m%d%H%M}",
+                PSU,
+                name,
+                stage.name,
+                stage.start,
+                stage.end,
+                f"{PSU}-{t.id}",
+                t.desa_code,
+                desa.parent_code if desa else "",
+                t.lat,
+                t.lon,
+                dict(need),
+                standing=True,
+            )
+        )
+    return out
 
 
 def _duties(rule: Rule, stage: Stage, place: Place, scenario: Scenario) -> list[Duty]:

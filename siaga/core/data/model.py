@@ -221,12 +221,14 @@ class PatternRow:
 
 @dataclass(frozen=True, slots=True)
 class Stage:
-    """A stage (tahapan) of the operation: a date-time window; stages may overlap."""
+    """A stage (tahapan) of the operation: a date-time window; stages may overlap. A PSU stage
+    names the TPS that vote again (`tps`)."""
 
     name: str
     kind: StageKind
     start: dt.datetime
     end: dt.datetime
+    tps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

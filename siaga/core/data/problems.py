@@ -60,6 +60,14 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
             "tps_id is for LINMAS members only (the PPS decree's TPS order officers)",
         ),
         "unknown_tps": ("tidak ditemukan di lembar tps", "not found in the tps sheet"),
+        "tps_outside_psu": (
+            "hanya tahapan PSU yang menyebut TPS; kosongkan sel ini atau ubah jenis menjadi PSU",
+            "only a PSU stage names TPS; empty this cell or set the kind to PSU",
+        ),
+        "psu_without_tps": (
+            "tahapan PSU harus menyebut TPS yang memilih ulang (id TPS, dipisah titik koma)",
+            "a PSU stage must name the TPS that vote again (TPS ids, separated by semicolons)",
+        ),
         "tps_not_in_desa": (
             "TPS ini bukan di desa anggota ({desa}); Linmas bertugas di TPS desanya sendiri",
             "this TPS is not in the member's desa ({desa}); Linmas serve at a TPS of their own desa",

@@ -219,6 +219,7 @@ STAGES = Sheet(
         _col("kind", "jenis", cells.enum_reader(StageKind), required=True),
         _col("start", "mulai", cells.datetime, required=True),
         _col("end", "selesai", cells.datetime, required=True),
+        _col("tps", "tps", cells.id_list, default=()),
     ),
     required=False,
 )
@@ -401,7 +402,7 @@ class _Validator:
         self._roster_and_pins(personnel, tps, region_by_code)
         self._jurisdiction(regions, tps, units)
         patterns = self._patterns(operation)
-        stages = self._stages()
+        stages = self._stages({t.id for t in tps})
         if not self.sheets and not self.problems:
             self.problems.append(Problem("no_sheets"))
         if self.problems or operation is None:
@@ -714,13 +715,23 @@ class _Validator:
             )
         )
 
-    def _stages(self) -> list[Stage]:
+    def _stages(self, tps_ids: set[str]) -> list[Stage]:
+        """The stages as written; a PSU stage names the TPS that vote again, each one of the
+        tps sheet's (docs/scenario.md 2.12)."""
         table = self._table(STAGES)
         if table is None:
             return []
         sheet, v = table.sheet, table.values
         stages = []
-        for i, (name, kind, start, end) in enumerate(zip(v["name"], v["kind"], v["start"], v["end"], strict=True)):
+        rows = zip(v["name"], v["kind"], v["start"], v["end"], v["tps"], strict=True)
+        for i, (name, kind, start, end, tps) in enumerate(rows):
+            unknown = [t for t in tps or () if t not in tps_ids]
+            if unknown:
+                self._add("unknown_tps", sheet, sheet.row_numbers[i], table.heads["tps"], ", ".join(unknown[:5]))
+            elif tps and kind != StageKind.PSU:
+                self._add("tps_outside_psu", sheet, sheet.row_numbers[i], table.heads["tps"], "; ".join(tps[:5]))
+            elif kind == StageKind.PSU and not tps:
+                self._add("psu_without_tps", sheet, sheet.row_numbers[i], table.heads["tps"], "")
             if start is not None and end is not None and end <= start:
                 self._add(
                     "stage_ends_before_start",
@@ -731,7 +742,7 @@ class _Validator:
                     start=f"{start:%Y-%m-%d %H:%M}",
                 )
             elif None not in (name, kind, start, end):
-                stages.append(Stage(name, kind, start, end))
+                stages.append(Stage(name, kind, start, end, tuple(tps or ())))
         return stages
 
     def _patterns(self, operation: Operation | None) -> list[PatternRow]:
@@ -902,6 +913,8 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, dict):  # operation weights
         return cells.weights_text(value)
+    if isinstance(value, tuple):  # a PSU stage's TPS
+        return "; ".join(value)
     if isinstance(value, dt.datetime):  # a stage's start or end, as people type it
         return f"{value:%Y-%m-%d %H:%M}"
     if hasattr(value, "value") and not isinstance(value, bool | int | float):

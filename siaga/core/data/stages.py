@@ -171,14 +171,20 @@ def window_text(start: dt.datetime, end: dt.datetime) -> str:
 def as_records(stages: tuple[Stage, ...]) -> list[dict[str, str]]:
     """Stages as JSON-ready records (ISO date-times), e.g. for the console's operation."""
     return [
-        {"name": s.name, "kind": s.kind.value, "start": s.start.isoformat(), "end": s.end.isoformat()} for s in stages
+        {"name": s.name, "kind": s.kind.value, "start": s.start.isoformat(), "end": s.end.isoformat()}
+        | ({"tps": list(s.tps)} if s.tps else {})
+        for s in stages
     ]
 
 
 def from_records(records: list[dict[str, str]]) -> tuple[Stage, ...]:
     return tuple(
         Stage(
-            r["name"], StageKind(r["kind"]), dt.datetime.fromisoformat(r["start"]), dt.datetime.fromisoformat(r["end"])
+            r["name"],
+            StageKind(r["kind"]),
+            dt.datetime.fromisoformat(r["start"]),
+            dt.datetime.fromisoformat(r["end"]),
+            tuple(r.get("tps", ())),
         )
         for r in records
     )

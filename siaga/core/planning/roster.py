@@ -435,7 +435,7 @@ def from_json(data: Mapping[str, Any]) -> Roster:
                 float(d["lon"]),
                 dict(d.get("required", {})),
                 int(d.get("shift", 0)),
-                False,
+                d["kind"] in duty_data.STANDING_KINDS,
                 tuple(d.get("route", ())),
             )
             for d in data.get("duties", [])
