@@ -19,7 +19,19 @@ from ninja.security import django_auth
 from siaga.accounts.roles import role_of
 from siaga.field import services
 from siaga.field.models import KEY_LENGTH, CheckIn, Dispatch, Incident
-from siaga.field.schemas import CheckInIn, IncidentIn, PostCode, StatusIn, TpsCode, TpsEventIn
+from siaga.field.schemas import (
+    CheckInIn,
+    DutyCode,
+    EntryIn,
+    EscortEventIn,
+    HandoverIn,
+    IncidentIn,
+    ManifestIn,
+    PostCode,
+    StatusIn,
+    TpsCode,
+    TpsEventIn,
+)
 from siaga.plans.models import Plan
 
 api = NinjaAPI(title="Siaga field API", version="1", urls_namespace="field_api", auth=django_auth)
@@ -312,6 +324,105 @@ def get_photo(request: HttpRequest, incident_id: Id) -> Any:
 def get_incidents_geojson(request: HttpRequest, plan_id: Id) -> Any:
     """The plan's open incidents the caller may see, as GeoJSON points (for the live map)."""
     return services.incidents_geojson(_plan(plan_id, request.user), request.user)
+
+
+# -- escorts and the buku mutasi (services.custody) ----------------------------------------------
+
+
+class EscortEventOut(Schema):
+    id: int
+    duty_id: str
+    leg: int
+    kind: str
+    at: datetime
+
+
+@api.post("/plans/{plan_id}/escorts/{duty_id}/events", response={201: EscortEventOut, **WRITE})
+def post_escort_event(
+    request: HttpRequest, plan_id: Id, duty_id: DutyCode, body: EscortEventIn, idempotency_key: Key
+) -> Any:
+    """The escort run's departure from a leg's start or arrival at its end (`kind` berangkat or
+    tiba, `leg` from 0, `at` the phone's time)."""
+    plan = _plan(plan_id, request.user)
+    row, _ = services.escort_event(plan, duty_id, body.dict(), request.user, idempotency_key, request)
+    return Status(201, row)
+
+
+class ManifestOut(Schema):
+    duty_id: str
+    ballot_boxes: int
+    booths: int
+    seals: int
+    envelopes: int
+    plates: str
+
+
+@api.post("/plans/{plan_id}/escorts/{duty_id}/manifest", response={200: ManifestOut, **WRITE})
+def post_manifest(request: HttpRequest, plan_id: Id, duty_id: DutyCode, body: ManifestIn, idempotency_key: Key) -> Any:
+    """What the run carries (replaces the manifest; sending it again changes nothing)."""
+    plan = _plan(plan_id, request.user)
+    return Status(200, services.set_manifest(plan, duty_id, body.dict(), request.user, request))
+
+
+class HandoverOut(Schema):
+    id: int
+    duty_id: str
+    leg: int
+    end: str
+    place: str
+    handed_by_name: str
+    handed_by_code: str
+    received_by_name: str
+    received_by_code: str
+    ballot_boxes: int
+    booths: int
+    seals: int
+    envelopes: int
+    at: datetime
+
+
+@api.post("/plans/{plan_id}/escorts/{duty_id}/handovers", response={201: HandoverOut, **WRITE})
+def post_handover(request: HttpRequest, plan_id: Id, duty_id: DutyCode, body: HandoverIn, idempotency_key: Key) -> Any:
+    """A berita acara serah terima at one end of one leg, by a member of the escort's team."""
+    plan = _plan(plan_id, request.user)
+    row, _ = services.record_handover(plan, duty_id, body.dict(), request.user, idempotency_key, request)
+    return Status(201, row)
+
+
+class EntryOut(Schema):
+    id: int
+    place: str
+    kind: str
+    name: str
+    padlock: str
+    key_to: str
+    at: datetime
+
+
+@api.post("/plans/{plan_id}/guards/{place}/entries", response={201: EntryOut, **WRITE})
+def post_entry(request: HttpRequest, plan_id: Id, place: DutyCode, body: EntryIn, idempotency_key: Key) -> Any:
+    """One line of a guarded place's buku mutasi (`kind` masuk, keluar or kunci)."""
+    plan = _plan(plan_id, request.user)
+    row, _ = services.log_entry(plan, place, body.dict(), request.user, idempotency_key, request)
+    return Status(201, row)
+
+
+class EscortState(Schema):
+    duty_id: str
+    name: str
+    start: datetime
+    end: datetime
+    state: str
+    flag: str
+    departed: datetime | None
+    arrived: datetime | None
+
+
+@api.get("/plans/{plan_id}/escorts", response={**READ, 200: list[EscortState]})
+def get_escorts(request: HttpRequest, plan_id: Id) -> Any:
+    """Every escort run the caller may see with its state and flag (missing or late arrival)."""
+    rows = services.escort_rows(_plan(plan_id, request.user), request.user)
+    return [{**r, "duty_id": r["id"]} for r in rows]
 
 
 __all__ = ["api", "CheckIn"]

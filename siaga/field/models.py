@@ -248,3 +248,134 @@ class EquipmentItem(models.Model):
         verbose_name_plural = "sarpras"
         ordering = ["unit_code", "kind"]
         constraints = [models.UniqueConstraint(fields=["operation", "unit_code", "kind"], name="equipment_unique")]
+
+
+# -- escorts and chain of custody (issue 12, item 4) ------------------------------------------
+#
+# An escort run is a KAWAL duty of the current plan's roster, named by the duty's id (never
+# shown). Its legs are the duty's route; its team the roster's people on it. What the field
+# adds is kept here: the manifest and the leg marks (EscortRun, one row per run, updated in
+# place), the departures and arrivals (EscortEvent) and the handover records (Handover). A
+# guard of a warehouse, a PPK or a balai desa keeps its buku mutasi (EntryLog) by place,
+# across its shifts.
+
+
+class EscortRun(models.Model):
+    """What is carried (the manifest) and how each leg runs (its marks)."""
+
+    class Mark(models.TextChoices):
+        BIASA = "", "biasa"
+        SULIT = "sulit", "jalan sulit"
+        PERAIRAN = "perairan", "jalur perairan (Polairud)"
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="escort_runs")
+    duty_id = models.CharField("tugas pengawalan", max_length=120)
+    kecamatan_code = models.CharField("kode kecamatan", max_length=40, blank=True, db_index=True)
+    ballot_boxes = models.PositiveIntegerField("kotak suara", default=0)
+    booths = models.PositiveIntegerField("bilik suara", default=0)
+    seals = models.PositiveIntegerField("segel", default=0)
+    envelopes = models.PositiveIntegerField("sampul formulir", default=0)
+    plates = models.CharField("nomor polisi kendaraan", max_length=200, blank=True)
+    leg_marks = models.JSONField("tanda ruas", default=list)  # one Mark value per leg
+    updated_by = _by()
+    updated_at = models.DateTimeField("diperbarui", auto_now=True)
+
+    class Meta:
+        verbose_name = "pengawalan"
+        verbose_name_plural = "pengawalan"
+        constraints = [models.UniqueConstraint(fields=["operation", "duty_id"], name="escort_run_unique")]
+
+
+class EscortEvent(models.Model):
+    """A departure from a leg's start or an arrival at its end, at the time the phone says."""
+
+    class Kind(models.TextChoices):
+        BERANGKAT = "berangkat", "berangkat"
+        TIBA = "tiba", "tiba"
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="escort_events")
+    duty_id = models.CharField("tugas pengawalan", max_length=120, db_index=True)
+    kecamatan_code = models.CharField("kode kecamatan", max_length=40, blank=True, db_index=True)
+    leg = models.PositiveSmallIntegerField("ruas")
+    kind = models.CharField("jenis", max_length=10, choices=Kind.choices)
+    at = models.DateTimeField("waktu")
+    by = _by()
+    recorded_at = models.DateTimeField("dicatat", auto_now_add=True)
+    key = _key()
+
+    class Meta:
+        verbose_name = "berangkat/tiba pengawalan"
+        verbose_name_plural = "berangkat/tiba pengawalan"
+        ordering = ["at", "id"]
+
+
+class Handover(models.Model):
+    """A berita acara serah terima at one end of one leg: at its start the other party hands
+    over to the escort, at its end the escort hands over. Signed by typing: both parties' names
+    and numbers (NRP, NIP or NIK), confirmed by the escort member who records it."""
+
+    class End(models.TextChoices):
+        ASAL = "asal", "awal ruas"
+        TUJUAN = "tujuan", "akhir ruas"
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="handovers")
+    duty_id = models.CharField("tugas pengawalan", max_length=120, db_index=True)
+    kecamatan_code = models.CharField("kode kecamatan", max_length=40, blank=True, db_index=True)
+    leg = models.PositiveSmallIntegerField("ruas")
+    end = models.CharField("ujung ruas", max_length=6, choices=End.choices)
+    place = models.CharField("tempat", max_length=120)
+    handed_by_name = models.CharField("yang menyerahkan", max_length=120)
+    handed_by_code = models.CharField("NRP/NIP/NIK yang menyerahkan", max_length=40)
+    received_by_name = models.CharField("yang menerima", max_length=120)
+    received_by_code = models.CharField("NRP/NIP/NIK yang menerima", max_length=40)
+    other_office = models.CharField("jabatan pihak lain", max_length=120, blank=True)
+    ballot_boxes = models.PositiveIntegerField("kotak suara", default=0)
+    booths = models.PositiveIntegerField("bilik suara", default=0)
+    seals = models.PositiveIntegerField("segel", default=0)
+    envelopes = models.PositiveIntegerField("sampul formulir", default=0)
+    note = models.TextField("catatan", blank=True)
+    at = models.DateTimeField("waktu")
+    by = _by()
+    recorded_at = models.DateTimeField("dicatat", auto_now_add=True)
+    key = _key()
+
+    class Meta:
+        verbose_name = "berita acara serah terima"
+        verbose_name_plural = "berita acara serah terima"
+        ordering = ["at", "id"]
+
+
+class EntryLog(models.Model):
+    """One line of a guarded place's buku mutasi: who entered or left and why, or a padlock's
+    key passing to another holder (a PPK warehouse has three: Polsek, PPK, Panwascam)."""
+
+    class Kind(models.TextChoices):
+        MASUK = "masuk", "masuk"
+        KELUAR = "keluar", "keluar"
+        KUNCI = "kunci", "serah terima kunci"
+
+    class Padlock(models.TextChoices):
+        NONE = "", "-"
+        POLSEK = "polsek", "gembok Polsek"
+        PPK = "ppk", "gembok PPK"
+        PANWASCAM = "panwascam", "gembok Panwascam"
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="entry_logs")
+    place = models.CharField("tempat jaga", max_length=120, db_index=True)
+    duty_id = models.CharField("tugas jaga", max_length=120)
+    kecamatan_code = models.CharField("kode kecamatan", max_length=40, blank=True, db_index=True)
+    kind = models.CharField("jenis", max_length=6, choices=Kind.choices)
+    name = models.CharField("nama", max_length=120)
+    code = models.CharField("NRP/NIP/NIK", max_length=40, blank=True)
+    purpose = models.CharField("keperluan", max_length=300, blank=True)
+    padlock = models.CharField("gembok", max_length=10, choices=Padlock.choices, blank=True, default="")
+    key_to = models.CharField("pemegang kunci baru", max_length=120, blank=True)
+    at = models.DateTimeField("waktu")
+    by = _by()
+    recorded_at = models.DateTimeField("dicatat", auto_now_add=True)
+    key = _key()
+
+    class Meta:
+        verbose_name = "buku mutasi"
+        verbose_name_plural = "buku mutasi"
+        ordering = ["at", "id"]

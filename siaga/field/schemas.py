@@ -6,7 +6,7 @@ Text limits come from the columns that store them, so a value longer than its co
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import models
 from ninja import Field, Schema
@@ -57,3 +57,48 @@ class IncidentIn(Schema):
     post_id: IncidentPost = ""
     tps_code: IncidentTps = ""
     description: Annotated[str, Field(max_length=4000, pattern=NO_NUL)] = ""
+
+
+# Escorts and the buku mutasi: the service checks every field itself and names the one it
+# refuses in Indonesian (`services.custody`), so these take any JSON value.
+DutyCode = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^\x00/]*$")]
+
+
+class EscortEventIn(Schema):
+    kind: Any = None  # berangkat, tiba
+    leg: Any = 0
+    at: Any = None  # ISO time the phone recorded it; none: now
+
+
+class ManifestIn(Schema):
+    ballot_boxes: Any = None
+    booths: Any = None
+    seals: Any = None
+    envelopes: Any = None
+    plates: Any = None
+
+
+class HandoverIn(Schema):
+    leg: Any = 0
+    end: Any = None  # asal (the leg's start), tujuan (its end)
+    escort_code: Any = None
+    other_name: Any = None
+    other_code: Any = None
+    other_office: Any = None
+    ballot_boxes: Any = None
+    booths: Any = None
+    seals: Any = None
+    envelopes: Any = None
+    note: Any = None
+    confirmed: Any = None
+    at: Any = None
+
+
+class EntryIn(Schema):
+    kind: Any = None  # masuk, keluar, kunci
+    name: Any = None
+    code: Any = None
+    purpose: Any = None
+    padlock: Any = None
+    key_to: Any = None
+    at: Any = None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from siaga.field import views_apel, views_day, views_map
+from siaga.field import views_apel, views_custody, views_day, views_map
 from siaga.field.api import api
 
 urlpatterns = [
@@ -20,4 +20,6 @@ urlpatterns = [
     path("plans/<int:pk>/incidents/", views_day.incidents, name="field_incidents"),
     path("plans/<int:pk>/live/", views_day.live, name="field_live"),
     path("plans/<int:pk>/report.pdf", views_day.report, name="field_report"),
+    # escorts and the buku mutasi (views_custody)
+    path("plans/<int:pk>/escorts/", views_custody.escorts, name="field_escorts"),
 ]

@@ -1,4 +1,5 @@
-"""The day's pages: the pergeseran board by kecamatan, the post leader's phone page, the
+"""The day's pages: the pergeseran board by kecamatan (and the escort runs' states and flags),
+the post leader's phone page (with the forms of their escort runs and guarded places), the
 incident list with its workflow, the live dashboard and the post-operation report (PDF).
 
 Reads only here: every write goes through the JSON API (`siaga.field.api`) with an
@@ -19,6 +20,7 @@ from siaga.accounts.roles import role_of
 from siaga.core.documents import pdf
 from siaga.field import services
 from siaga.field.models import Incident, PostStatus, TpsEvent
+from siaga.field.services.custody import ENTRY_KINDS, PADLOCKS
 from siaga.field.views_common import on_current_plan, on_current_plan_in_the_field, polled
 from siaga.plans.models import Plan
 
@@ -91,9 +93,15 @@ def board(request: HttpRequest, plan: Plan) -> HttpResponse:
         **_base(request, plan),
         "groups": _labelled(services.day_board(plan, request.user)),
         "dropped": services.dropped_posts(plan, request.user),
+        "escorts": _flagged_first(services.escort_rows(plan, request.user)),
         "now": timezone.now(),
     }
     return render(request, "field/day_board_part.html" if _partial(request) else "field/day_board.html", context)
+
+
+def _flagged_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Escort runs with a missing or late arrival first, each group in order of time."""
+    return sorted(rows, key=lambda r: (r["flag"] != "missing", r["flag"] != "late"))
 
 
 @on_current_plan
@@ -141,6 +149,10 @@ def phone(request: HttpRequest, plan: Plan) -> HttpResponse:
         "tps_kinds": list(TPS_LABELS.items()),
         "incident_kinds": INCIDENT_KINDS,
         "severities": list(SEVERITIES.items()),
+        "escorts": services.escort_rows(plan, request.user, mine=True),
+        "guards": services.guard_rows(plan, request.user, mine=True),
+        "entry_kinds": list(ENTRY_KINDS.items()),
+        "padlocks": list(PADLOCKS.items()),
     }
     return render(request, "field/phone_assignment.html", context)
 
@@ -153,6 +165,8 @@ def report(request: HttpRequest, plan: Plan) -> HttpResponse:
         row.label = STATUS_LABELS[row.status]
     for event in data["tps_events"]:
         event.label = TPS_LABELS[event.kind]
+    data["escorts"] = services.escort_rows(plan, request.user)
+    data["entries"] = [(g, e) for g in services.guard_rows(plan, request.user) for e in g["entries"]]
     context = {**_base(request, plan), "data": data, "now": timezone.now()}
     html = render_to_string("field/report.html", context, request=request)
     rendered = pdf.compose(html)

@@ -1,5 +1,5 @@
 """The field's writes and reads: apel check-ins, readiness, post statuses, the TPS timeline,
-incidents, escalation and reserve dispatch.
+incidents, escalation and reserve dispatch, escorts and the chain of custody (`custody`).
 
 Every write takes the client's idempotency key and goes through `once`: inside one
 transaction it stores the row (and its audit entry) unless a row with that key exists, in
@@ -43,6 +43,15 @@ from siaga.field.services.common import (  # noqa: F401
     require_writer,
     visible_people,
     visible_posts,
+)
+from siaga.field.services.custody import (  # noqa: F401
+    escort_event,
+    escort_rows,
+    guard_rows,
+    log_entry,
+    mark_legs,
+    record_handover,
+    set_manifest,
 )
 from siaga.field.services.day import (  # noqa: F401
     assignment,

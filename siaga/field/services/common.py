@@ -136,4 +136,7 @@ def change_stamp(plan: Plan) -> str:
     parts.append(str(Dispatch.objects.filter(incident__operation_id=op).aggregate(m=Max("id"))["m"]))
     equipment = EquipmentItem.objects.filter(operation_id=op).aggregate(m=Max("updated_at"))["m"]
     parts.append(equipment.isoformat() if equipment else "-")
+    from siaga.field.services import custody  # it builds on this module
+
+    parts.append(custody.stamp(plan))
     return "-".join(parts)

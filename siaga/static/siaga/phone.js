@@ -1,5 +1,5 @@
 /* The field's writes from the browser: the post leader's phone page (status, TPS timeline,
- * incidents) and the buttons of the incident page (escalate, dispatch, close).
+ * incidents, escort runs and the buku mutasi) and the buttons of the incident page (escalate, dispatch, close).
  *
  * Every write is one action with one Idempotency-Key, made once (crypto.randomUUID) when the
  * action is taken. On the phone page each action goes into a queue in localStorage first
@@ -200,7 +200,71 @@
     } else {
       log(`${item.label} — ${text.sent}`);
     }
+    if (item.kind === "custody") custodySent(item);
   };
+
+  // ---------------------------------------------------------------- escorts and buku mutasi
+  // Forms and buttons with data-queue-url (templates/field/_custody_phone.html) go through the
+  // same queue, each with the time it was made (`at`), so an arrival recorded offline keeps its
+  // time. A form keeps what was typed until the server has taken it; a refusal is shown in it.
+
+  const custodySent = (item) => {
+    if (item.stateTarget && $(item.stateTarget)) $(item.stateTarget).textContent = item.stateText;
+    const form = item.form && $(item.form);
+    if (form && form.tagName === "FORM" && !form.classList.contains("manifest-form")) form.reset();
+    const error = form && form.querySelector(".form-error");
+    if (error) error.hidden = true;
+  };
+
+  const custodyRefused = (item, message) => {
+    const form = item.form && $(item.form);
+    const error = form && form.querySelector(".form-error");
+    if (error) {
+      error.textContent = message;
+      error.hidden = false;
+    }
+  };
+
+  const formBody = (form) => {
+    const body = {};
+    for (const el of form.elements) {
+      if (!el.name) continue;
+      if (el.type === "checkbox") body[el.name] = el.checked;
+      else if (el.name === "end") {
+        const [leg, end] = el.value.split(":");
+        body.leg = Number(leg);
+        body.end = end;
+      } else body[el.name] = el.value;
+    }
+    return body;
+  };
+
+  let formIds = 0;
+  document.querySelectorAll("form[data-queue-url]").forEach((form) => {
+    form.id = form.id || `custody-form-${++formIds}`;
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      enqueue({
+        kind: "custody",
+        form: form.id,
+        label: form.dataset.label,
+        url: form.dataset.queueUrl,
+        body: { ...formBody(form), at: new Date().toISOString() },
+      });
+    });
+  });
+  document.querySelectorAll("button[data-queue-url]").forEach((button) => {
+    button.addEventListener("click", () =>
+      enqueue({
+        kind: "custody",
+        label: button.dataset.label,
+        stateTarget: button.dataset.stateTarget,
+        stateText: button.dataset.stateText,
+        url: button.dataset.queueUrl,
+        body: { ...JSON.parse(button.dataset.body || "{}"), at: new Date().toISOString() },
+      }),
+    );
+  });
 
   let flushing = false;
   const flush = async () => {
@@ -224,7 +288,11 @@
         const data = response.ok ? await response.json().catch(() => ({})) : null;
         save(load().filter((i) => i.key !== item.key));
         if (response.ok) sent(item, data);
-        else log(`${item.label} — ${text.refused}: ${await detail(response)}`);
+        else {
+          const why = await detail(response);
+          log(`${item.label} — ${text.refused}: ${why}`);
+          if (item.kind === "custody") custodyRefused(item, why);
+        }
         render();
       }
     } finally {
