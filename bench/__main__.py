@@ -27,6 +27,7 @@ SUITES = {
     "checkins": "bench.bench_checkins",
     "check": "bench.bench_check",
     "import": "bench.bench_import",
+    "simulate": "bench.bench_simulate",
 }
 
 

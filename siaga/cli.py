@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -21,6 +22,7 @@ from typer.core import TyperGroup
 
 from siaga.core.check import check_plan
 from siaga.core.data import demo, generator, template
+from siaga.core.data.files import write_bytes
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Force, Level, Plan, Scenario
 from siaga.core.data.planfile import PlanFileError, read_plan, write_plan
 from siaga.core.data.problems import ScenarioError, UnreadableFile
@@ -28,6 +30,7 @@ from siaga.core.data.scenario import read_scenario, write_scenario
 from siaga.core.documents import orders, ploting, schedule, tokens
 from siaga.core.planning import calibration, risk, roster
 from siaga.core.planning import engine as engine_module
+from siaga.core.planning import simulate as simulation
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Siaga: rencana pengamanan pemilu.")
 scenario_app = typer.Typer(no_args_is_help=True, help="Skenario: buat, periksa, contoh. / Scenario files.")
@@ -707,6 +710,86 @@ def parse_categories(pairs: list[str], known: set[str]) -> dict[str, Category]:
             raise typer.Exit(1)
         changes[tps.strip()] = category
     return changes
+
+
+@app.command("simulate")
+def simulate_command(
+    path: Path,
+    plan_path: Path,
+    runs: Annotated[
+        int, typer.Option("--runs", min=1, max=100_000, help="Jumlah hari simulasi. / Simulated days.")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Benih acak: sama, hasil sama. / Random seed.")] = 1,
+    other: Annotated[
+        Path | None,
+        typer.Option("--compare", help="Rencana kedua, diuji pada kejadian yang sama. / A second plan, same draws."),
+    ] = None,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Tulis laporan JSON ke berkas ini. / Write the JSON report.")
+    ] = None,
+    weights: WeightsOption = None,
+    lang: Lang = "id",
+) -> None:
+    """Uji tekanan hari H: kejadian acak melawan cadangan rencana. / Election-day stress test."""
+    en = lang == "en"
+    scenario = load(path, lang)
+    plans = [load_plan(plan_path)] + ([load_plan(other)] if other else [])
+    model = load_model(weights, scenario)
+    reports = simulation.compare(scenario, plans, runs, seed, model)
+    print_simulation(scenario, [plan_path.name] + ([other.name] if other else []), reports, en)
+    if out_path is not None:
+        data = [r.to_json() for r in reports]
+        text = json.dumps(data[0] if len(data) == 1 else data, indent=1, ensure_ascii=False)
+        write_bytes(out_path, text.encode("utf-8"))
+        out.print(f"Laporan ditulis ke {out_path}" if not en else f"Report written to {out_path}")
+
+
+def print_simulation(scenario: Scenario, names: list[str], reports: list[simulation.Report], en: bool) -> None:
+    """The reports side by side: response minutes (median / p90 / worst) overall, by category
+    and by kecamatan, waits, saturation and the TPS with the longest worst case."""
+    first = reports[0]
+    title = (
+        f"Stress test: {first.runs:,} days, seed {first.seed}, {first.incidents:,} incidents, "
+        f"{first.dispatched:,} dispatched"
+        if en
+        else f"Uji tekanan: {first.runs:,} hari, benih {first.seed}, {first.incidents:,} kejadian, "
+        f"{first.dispatched:,} perlu dikirim bantuan"
+    )
+    table = Table(title=title)
+    table.add_column(
+        "Waktu tanggap (menit): median / p90 / terburuk" if not en else "Response (min): median / p90 / worst"
+    )
+    for name in names:
+        table.add_column(name, justify="right")
+
+    def cell(s: simulation.Stats) -> str:
+        return "-" if not s.count else f"{s.median:g} / {s.p90:g} / {s.worst:g} ({s.count:,})"
+
+    table.add_row("Semua" if not en else "All", *[cell(r.overall) for r in reports])
+    for c in Category:
+        if any(r.by_category[c.value].count for r in reports):
+            table.add_row(c.value, *[cell(r.by_category[c.value]) for r in reports])
+    regions = scenario.region_by_code()
+    for code in first.by_kecamatan:
+        name = regions[code].name if code in regions else code
+        table.add_row(
+            f"Kec. {name}", *[cell(r.by_kecamatan.get(code, simulation.Stats.of(np.zeros(0)))) for r in reports]
+        )
+    table.add_row(
+        "Menunggu tim yang sibuk" if not en else "Waited for a busy team", *[f"{r.waited:,}" for r in reports]
+    )
+    table.add_row(
+        "Semua tim cadangan sibuk (bagian waktu)" if not en else "All reserve teams busy (share of time)",
+        *[f"{100 * r.saturated_share:.2f}%" for r in reports],
+    )
+    table.add_row(
+        "Tim: Polsek / cadangan" if not en else "Teams: Polsek / reserve",
+        *[f"{r.teams['polsek']} / {r.teams['reserve']}" for r in reports],
+    )
+    out.print(table)
+    for name, r in zip(names, reports, strict=True):
+        worst = ", ".join(f"{t} {m:g}" for t, m in r.worst_tps[:5])
+        out.print(f"{name}: " + ("TPS terlama (menit): " if not en else "longest TPS (min): ") + worst, highlight=False)
 
 
 def main() -> None:
