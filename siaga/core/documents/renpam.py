@@ -386,7 +386,8 @@ def _logistik(scenario: Scenario, block: schedule.StageBlock) -> list[pdf.Block]
     person_hours = sum(x.duty.hours * sum(x.filled.values()) for x in block.lines)
     meals = sum(math.ceil(x.duty.hours / MEAL_HOURS) * sum(x.required.values()) for x in block.lines)
     items = [
-        f"Radio (HT): {len(block.lines)} unit, satu untuk setiap pos, tugas atau shift.",
+        f"Radio (HT): {len({x.duty.place for x in block.lines if not x.duty.route}) + len(runs)} unit, satu untuk "
+        "setiap tempat jaga dan setiap perjalanan pengawalan; shift berikutnya memakai radio yang sama.",
         f"Konsumsi: {meals} porsi, satu porsi per personel per {MEAL_HOURS:g} jam tugas; "
         f"jumlah jam tugas personel yang terisi {round(person_hours):,} jam.".replace(",", "."),
     ]

@@ -990,11 +990,12 @@ def sprin_pdf(
     after the others. With `stage`: the Sprin of that stage alone, its name under the number;
     for the vote, the ploting, the coordinated forces and the stage's duties; for another
     stage, its duties and the people on each, instead of the ploting."""
-    s = resolve(settings or OrderSettings(), scenario)
+    given = settings or OrderSettings()
+    s = resolve(given, scenario)
     election = scenario.operation.election_date
     vote = stage is None or stage.stage.kind == StageKind.PEMUNGUTAN
-    if not vote and stage is not None:
-        s = stage_settings(s, scenario, stage)
+    if not vote and stage is not None and not given.untuk:
+        s = stage_settings(replace(s, untuk=()), scenario, stage)
     petikan = bool(ploting.scope_code)
     polres_codes = {u.code for u in scenario.units if u.kind == UnitKind.POLRES}
     numbers = iter(ROMAN)
