@@ -18,10 +18,12 @@ from siaga.accounts.scope import Scope
 from siaga.core.data import pins
 from siaga.core.data import stages as stage_data
 from siaga.core.planning import roster as duty_roster
+from siaga.core.planning import simulate as simulation
 from siaga.operations.models import Operation
+from siaga.operations.services import scenario_for
 from siaga.plans.models import Plan
 from siaga.plans.services import REINFORCE, diff
-from siaga.plans.store import plan_rows
+from siaga.plans.store import core_plan, plan_rows
 
 SLOTS = ("POLRI", "TNI", "LINMAS", "BRIMOB")
 KIND_ORDER = {"VILLAGE": 0, "TPS": 1, "STANDBY": 2, "RESERVE": 3}
@@ -189,7 +191,7 @@ def _short_hours(by_hour: list[tuple[Any, dict[str, int]]]) -> list[dict[str, An
 def _fatigue(plan: Plan, r: duty_roster.Roster) -> dict[str, Any]:
     """Duty hours per person over the operation against the limit the roster was made with."""
     vote = (r.vote_end - r.vote_start).total_seconds() / 3600
-    hours: Counter[str] = Counter()
+    hours: dict[str, float] = defaultdict(float)
     for code in plan.assignments.order_by().values_list("person_code", flat=True):
         hours[code] += vote
     by_id = {d.id: d.hours for d in r.duties}
@@ -535,3 +537,49 @@ def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
 def _sector_summary(old: Plan, new: Plan, scope: Scope) -> list[tuple[str, float, float]]:
     before, after = figures(old, scope), figures(new, scope)
     return [(k, before[k], after[k]) for k in ("assigned", "unfilled", "cost_km")]
+
+
+SIMULATION_RUNS = (100, 1_000, 5_000)  # the days a reader may ask for
+
+
+def simulation_page(plans: list[Plan], runs: int, seed: int, scope: Scope) -> dict[str, Any]:
+    """The stress test of one version, or two on the same days (`siaga.core.planning.simulate`):
+    response minutes overall, by category (the whole Polres) and by kecamatan (a sector chief:
+    his own), waits, saturation, the TPS with the longest worst case."""
+    operation = plans[0].operation
+    scenario = scenario_for(operation)
+    reports = simulation.compare(scenario, [core_plan(p) for p in plans], runs, seed)
+    names = dict(operation.regions.order_by().values_list("code", "name"))
+    first = reports[0]
+    rows: list[dict[str, Any]] = []
+    if scope.whole:
+        rows.append({"label": _("Semua kejadian"), "cells": [r.overall for r in reports]})
+        rows += [
+            {"label": c, "cells": [r.by_category[c] for r in reports]}
+            for c in first.by_category
+            if any(r.by_category[c].count for r in reports)
+        ]
+        rows += [
+            {
+                "label": _("Berat (Brimob PHH)") if k == "berat" else _("Sedang (Dalmas)"),
+                "cells": [r.by_severity[k] for r in reports],
+            }
+            for k in first.by_severity
+        ]
+    empty = simulation.Stats(0, 0.0, 0.0, 0.0)
+    for code in first.by_kecamatan:
+        if scope.sees_kecamatan(code):
+            rows.append(
+                {"label": f"Kec. {names.get(code, code)}", "cells": [r.by_kecamatan.get(code, empty) for r in reports]}
+            )
+    return {
+        "versions": [p.version for p in plans],
+        "runs": first.runs,
+        "seed": first.seed,
+        "incidents": first.incidents,
+        "dispatched": first.dispatched,
+        "rows": rows,
+        "reports": reports,
+        "worst": [(p.version, r.worst_tps) for p, r in zip(plans, reports, strict=True)],
+        "whole": scope.whole,
+    }

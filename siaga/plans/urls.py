@@ -18,5 +18,6 @@ urlpatterns = [
     path("<int:pk>/unpin/", views.unpin, name="plan_unpin"),
     path("<int:pk>/reinforce/", views.reinforce, name="plan_reinforce"),
     path("<int:pk>/psu/", views.psu, name="plan_psu"),
+    path("<int:pk>/simulate/", views.simulate, name="plan_simulate"),
     path("<int:pk>/diff/<int:other>/", views.diff, name="plan_diff"),
 ]

@@ -178,6 +178,38 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/detail.html", context)
 
 
+def simulate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The election-day stress test of this version, or of it and another on the same days."""
+    plan = plan_for(request, pk)
+    scope = Scope.of(request.user)
+    if scope.nothing or scope.person is not None:
+        raise PermissionDenied(_("Uji tekanan hanya untuk staf operasi dan pimpinan."))
+    try:
+        runs = int(request.GET.get("runs", pages.SIMULATION_RUNS[1]))
+        seed = int(request.GET.get("seed", 1))
+    except ValueError:
+        runs, seed = pages.SIMULATION_RUNS[1], 1
+        messages.error(request, _("Jumlah hari dan benih harus bilangan bulat; dipakai 1.000 hari, benih 1."))
+    runs = runs if runs in pages.SIMULATION_RUNS else pages.SIMULATION_RUNS[1]
+    plans = [plan]
+    other_pk = request.GET.get("other", "")
+    if other_pk:
+        other = PLANS.filter(pk=other_pk, operation_id=plan.operation_id).first() if other_pk.isdigit() else None
+        if other is None:
+            messages.error(request, _("Versi pembanding tidak ada dalam operasi ini."))
+        elif other.pk != plan.pk:
+            plans.append(other)
+    context = {
+        "operation": plan.operation,
+        "plan": plan,
+        "sim": pages.simulation_page(plans, runs, seed, scope),
+        "choices": pages.SIMULATION_RUNS,
+        "versions": services.versions(plan.operation).exclude(pk=plan.pk),
+        "other": plans[1].pk if len(plans) > 1 else None,
+    }
+    return render(request, "plans/simulate.html", context)
+
+
 def plan_json(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
     require(request.user, "export")

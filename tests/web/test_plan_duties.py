@@ -136,3 +136,34 @@ def test_only_planners_add_a_psu(as_commander, as_sector, as_viewer, plan):
     for client in (as_commander, as_sector, as_viewer):
         assert client.post(f"/plans/{plan.pk}/psu/", data).status_code == 403
     assert plan.operation.plans.count() == 1
+
+
+# ---------------------------------------------------------------- the stress test page
+
+
+def test_the_commander_compares_two_versions_on_the_same_simulated_days(inline_jobs, as_commander, as_planner, plan):
+    data, _ = psu_form(plan)
+    as_planner.post(f"/plans/{plan.pk}/psu/", data)
+    other = plan.operation.plans.order_by("-version").first()
+    html = as_commander.get(f"/plans/{plan.pk}/simulate/?runs=100&seed=3&other={other.pk}").content.decode()
+    assert "100 hari, benih 3:" in html
+    header = re.search(r'<table id="sim-table"><thead>(.*?)</thead>', html, re.S).group(1)
+    assert f"v{plan.version}:" in header and f"v{other.version}:" in header
+    rows = re.findall(r"<tr><td>(.*?)</td>", html)
+    assert "Semua kejadian" in rows and "Kec. Pohjentrek" in rows and "SANGAT_RAWAN" in rows
+    assert html.count('class="worst-tps"') == 2
+
+
+def test_a_sector_chief_sees_only_his_kecamatan_in_the_stress_test(as_sector, plan):
+    html = as_sector.get(f"/plans/{plan.pk}/simulate/?runs=100").content.decode()
+    rows = re.findall(r"<tr><td>(.*?)</td>", html)
+    assert rows == ["Kec. Pohjentrek"]
+    assert 'class="worst-tps"' not in html
+
+
+def test_a_bad_comparison_is_named_and_the_page_still_answers(as_planner, plan):
+    response = as_planner.get(f"/plans/{plan.pk}/simulate/?runs=7&seed=x&other=999999", follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Versi pembanding tidak ada dalam operasi ini" in html and "benih harus bilangan bulat" in html
+    assert "1.000 hari" in html or "1,000 hari" in html

@@ -29,8 +29,8 @@ from typing import Any
 from siaga.core.check.facts import Facts
 from siaga.core.check.rules import UNFILLED_KM, rule
 from siaga.core.data import geo, pins
-from siaga.core.data.duties import STANDING_KINDS
 from siaga.core.data import stages as stage_data
+from siaga.core.data.duties import STANDING_KINDS
 from siaga.core.data.model import Force, StageKind
 from siaga.core.data.positions import is_command
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from siaga.core.data.model import Operation, Scenario, Stage, StageKind
 from siaga.core.data.patterns import PRESETS
@@ -168,7 +169,7 @@ def window_text(start: dt.datetime, end: dt.datetime) -> str:
     return f"{day_text(start)} {start:%H.%M} - {day_text(end)} {end:%H.%M}"
 
 
-def as_records(stages: tuple[Stage, ...]) -> list[dict[str, str]]:
+def as_records(stages: tuple[Stage, ...]) -> list[dict[str, Any]]:
     """Stages as JSON-ready records (ISO date-times), e.g. for the console's operation."""
     return [
         {"name": s.name, "kind": s.kind.value, "start": s.start.isoformat(), "end": s.end.isoformat()}
@@ -177,7 +178,7 @@ def as_records(stages: tuple[Stage, ...]) -> list[dict[str, str]]:
     ]
 
 
-def from_records(records: list[dict[str, str]]) -> tuple[Stage, ...]:
+def from_records(records: list[dict[str, Any]]) -> tuple[Stage, ...]:
     return tuple(
         Stage(
             r["name"],
