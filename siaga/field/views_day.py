@@ -89,11 +89,13 @@ def _base(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 @on_current_plan
 @polled
 def board(request: HttpRequest, plan: Plan) -> HttpResponse:
+    escorts = _flagged_first(services.escort_rows(plan, request.user))
     context = {
         **_base(request, plan),
         "groups": _labelled(services.day_board(plan, request.user)),
         "dropped": services.dropped_posts(plan, request.user),
-        "escorts": _flagged_first(services.escort_rows(plan, request.user)),
+        "escorts": escorts,
+        "escorts_missing": sum(r["flag"] == "missing" for r in escorts),
         "now": timezone.now(),
     }
     return render(request, "field/day_board_part.html" if _partial(request) else "field/day_board.html", context)

@@ -21,6 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CARD_KEYS: dict[str, Path] = {}  # console URL -> the key file that signs its cards' QR codes
+CONSOLE_ENVS: dict[str, dict[str, str]] = {}  # console URL -> the environment its manage.py runs in
 LOGINS = {
     "perencana": "siaga-ops-2022",
     "kapolres": "siaga-pimpinan-2022",
@@ -93,6 +94,7 @@ def serve_demo(work: Path) -> Iterator[str]:
             except OSError:
                 time.sleep(0.1)
         CARD_KEYS[f"http://127.0.0.1:{port}"] = work / "card-key"
+        CONSOLE_ENVS[f"http://127.0.0.1:{port}"] = env
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
@@ -191,3 +193,16 @@ def login(page: Any, username: str) -> None:
     page.fill("#id_password", LOGINS[username])
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+@pytest.fixture
+def console_shell(console: str) -> Callable[[str], str]:
+    """Runs Python code in `manage.py shell` against the console's own database (e.g. to link a
+    login to a person the demo gives none) and answers its standard output."""
+    env = CONSOLE_ENVS[console]
+
+    def run(code: str) -> str:
+        manage = [sys.executable, str(ROOT / "manage.py"), "shell", "--no-imports", "-c", code]
+        return subprocess.run(manage, env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+    return run

@@ -210,6 +210,8 @@
 
   const custodySent = (item) => {
     if (item.stateTarget && $(item.stateTarget)) $(item.stateTarget).textContent = item.stateText;
+    const flag = item.stateTarget && item.body.kind === "tiba" && $(`${item.stateTarget}-flag`);
+    if (flag) flag.hidden = true; // arrived: no longer missing
     const form = item.form && $(item.form);
     if (form && form.tagName === "FORM" && !form.classList.contains("manifest-form")) form.reset();
     const error = form && form.querySelector(".form-error");
