@@ -237,6 +237,9 @@ KORAMIL_RANKS = (
 )  # 10 per Koramil, 70 for 7
 
 
+NO_SIGNAL_TPS = frozenset({"35.14.16.2021-06", "35.14.16.2021-07", "35.14.22.2010-06", "35.14.22.2010-07"})
+
+
 def pasuruan_kota(seed: int = SEED) -> Scenario:
     """The demo scenario: 7 kecamatan, 21 desa, 152 TPS, 950 persons."""
     rng = random.Random(seed)
@@ -330,6 +333,11 @@ def _tps(rng: random.Random, point: dict[str, tuple[float, float]]) -> list[Tps]
                     indicators=indicators,
                 )
             )
+    # TPS at the far end of two coastal desa without phone signal (synthetic): the comms plan
+    # links them by relay or runner.
+    for i, t in enumerate(out):
+        if t.id in NO_SIGNAL_TPS:
+            out[i] = replace(t, indicators={**t.indicators, "no_internet": 1})
     # The intelligence section's own call, kept with its reason (an override).
     first = out[0]
     out[0] = Tps(

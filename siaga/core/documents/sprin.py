@@ -61,6 +61,7 @@ from siaga.core.documents.ploting import (
     group_name,
     unit_label,
 )
+from siaga.core.planning import comms
 
 MONTHS = (
     "Januari",
@@ -703,6 +704,62 @@ def coordination_blocks(ploting: Ploting, annex: Annex) -> list[pdf.Block]:
     return [*blocks, *annex.signature()]
 
 
+# ---------------------------------------------------------------- the comms plan
+
+COMMS_COLUMNS = (
+    pdf.Column("No", 22, "right"),
+    pdf.Column("Pos / satuan", 250),
+    pdf.Column("Kanal HT", 48, "right"),
+    pdf.Column("Callsign", 110),
+    pdf.Column("Sinyal HP", 52),
+    pdf.Column("Penghubung bila tanpa sinyal", 170),
+    pdf.Column("Lapor (jam)", 130),
+)
+
+
+def comms_blocks(scenario: Scenario, ploting: Ploting, annex: Annex) -> list[pdf.Block]:
+    """The comms plan (`siaga.core.planning.comms`): each post's and Polsek's HT channel and
+    callsign; a post without signal, its relay or runner and its check-in hours."""
+    posts = {p.post.id: p for k in ploting.kecamatan for d in k.desa for p in d.posts}
+    lines = comms.plan(scenario, [p.post for p in posts.values()])
+    scope = f" KECAMATAN {ploting.scope_name.upper()}" if ploting.scope_code else ""
+    dark = sum(1 for x in lines if not x.signal)
+    blocks: list[pdf.Block] = [
+        *annex.head(f"RENCANA KOMUNIKASI{scope}", ploting.operation),
+        pdf.Paragraph(
+            f"Kanal {comms.COMMAND_CHANNEL}: Posko dan jaring komando (Kapolres, Kabag Ops, Padal, tim cadangan). "
+            "Setiap kecamatan memakai kanal sendiri untuk pos, Polsek dan Padal-nya. Pos tanpa sinyal HP "
+            f"({_n(dark)} pos) melapor lewat pos terdekat yang bersinyal di kecamatannya (relay) atau dengan kurir "
+            "ke Polsek, pada jam yang ditentukan; laporan yang tidak terkirim dibawa ke Posko.",
+            8.5,
+            space_before=10,
+        ),
+    ]
+    rows: list[pdf.Row] = []
+    names = {k.code: k.name for k in ploting.kecamatan}
+    current = None
+    for number, line in enumerate(lines, 1):
+        if line.kecamatan_code != current and line.kind != "POSKO":
+            current = line.kecamatan_code
+            rows.append(pdf.Band(f"Kecamatan {names.get(current, current)}" if current else "Tingkat Polres", 0))
+        block = posts.get(line.post)
+        what = (
+            "Posko" if line.kind == "POSKO" else block.name if block else f"Polsek {names.get(line.kecamatan_code, '')}"
+        )
+        row = (
+            str(number),
+            what,
+            str(line.channel),
+            line.callsign,
+            "ada" if line.signal else "TIDAK",
+            line.link or "-",
+            ", ".join(line.check_in) or "setiap ada kejadian",
+        )
+        rows.append(pdf.Cells(row) if line.signal else pdf.Cells(row, shade=GAP_SHADE))
+    blocks.append(pdf.Table(COMMS_COLUMNS, tuple(rows), size=PLOTING_SIZE))
+    return [*blocks, *annex.signature()]
+
+
 # ---------------------------------------------------------------- the organisation
 
 ORGANISATION_COLUMNS = (
@@ -1005,6 +1062,7 @@ def sprin_pdf(
     if vote:
         blocks += annex_blocks(ploting, Annex(next(numbers), s, election, petikan))
         blocks += [pdf.PageBreak(), *coordination_blocks(ploting, Annex(next(numbers), s, election, petikan))]
+        blocks += [pdf.PageBreak(), *comms_blocks(scenario, ploting, Annex(next(numbers), s, election, petikan))]
     if stage is not None:
         if vote:
             blocks.append(pdf.PageBreak())
