@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from siaga.core.data import geo
-from siaga.core.data.model import Post, Scenario, UnitKind
+from siaga.core.data.model import Post, Scenario, Unit, UnitKind
 
 CHANNELS = 16
 COMMAND_CHANNEL = 1
@@ -62,7 +62,7 @@ def plan(scenario: Scenario, posts: Iterable[Post]) -> list[Line]:
     name = {k: (regions[k].name if k in regions else k).upper() for k in kecamatan}
     no_signal = {t.id for t in scenario.tps if t.indicators.get(NO_SIGNAL, 0) >= 1}
     lines = [Line("POSKO", "POSKO", "", COMMAND_CHANNEL, "POSKO", True)]
-    polsek = {}
+    polsek: dict[str, Unit] = {}
     seen = {p.kecamatan_code for p in posts}
     for u in sorted(scenario.units, key=lambda u: u.code):
         if u.kind == UnitKind.POLSEK and u.kecamatan_code in channel and u.kecamatan_code in seen:
