@@ -176,3 +176,19 @@ def test_a_plan_without_a_roster_still_prints_its_vote_stage(scenario, made, tmp
     path = tmp_path / "sprin.pdf"
     path.write_bytes(rendered.data)
     assert "RENCANA WAKTU PENGAMANAN PER TAHAP" in pdf_text(path)
+
+
+def test_someone_with_duties_beyond_the_vote_only_gets_his_roster_card_without_a_qr(tmp_path):
+    scenario = demo.pasuruan_kota_pemilu()
+    made = plan(scenario)
+    deck = cards.build(scenario, made, ploting.build(scenario, made), KEY)
+    at_vote = {a.person for a in made.assignments}
+    alone = [c for c in deck if c.roster_only]
+    assert alone and not {c.nrp for c in alone} & at_vote
+    assert all(c.token == "" and c.roster for c in alone)
+    rendered = cards.cards_pdf(alone[:2], made.operation)
+    path = tmp_path / "alone.pdf"
+    path.write_bytes(rendered.data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "JADWAL TUGAS" in text and "KARTU PENUGASAN" not in text
+    assert alone[0].name in text and alone[0].roster[0].name.split(",")[0] in text

@@ -83,6 +83,7 @@ class Card:
     token: str
     window: str = ""  # the vote post's window, "H-1 Sel 13/02 07:00 s.d. H+1 Kam 15/02 12:00"
     roster: tuple[RosterLine, ...] = field(default=())  # every duty, the vote's post among them
+    roster_only: bool = False  # no post at the vote: only his roster card(s), without a QR
 
 
 def token_payload(nrp: str, plan_version: str, post_id: str) -> dict[str, str]:
@@ -146,6 +147,38 @@ def build(
                     "",
                 ),
                 roster=tuple(_roster_line(b, line, election) for b, line in duties_of.get(row.nrp, [])),
+            )
+        )
+    on_cards = {c.nrp for c in cards} | {a.person for a in plan.assignments}
+    units = {u.code: u.name for u in scenario.units}
+    for nrp, duties in duties_of.items():  # duties beyond the vote only: a roster card, no QR
+        if nrp in on_cards or nrp not in persons:
+            continue
+        if ploting.scope_code and not any(line.duty.kecamatan_code == ploting.scope_code for _, line in duties):
+            continue
+        p = persons[nrp]
+        cards.append(
+            Card(
+                name=p.name,
+                rank=p.rank,
+                nrp=p.id,
+                id_label=ID_LABEL.get(p.force, "NRP"),
+                unit=units.get(p.unit_code, p.unit_code),
+                task="",
+                post_id="",
+                post_name="",
+                tps="-",
+                desa="",
+                kecamatan="",
+                leader="-",
+                leader_phone="-",
+                padal="-",
+                padal_phone="-",
+                reserve="-",
+                reserve_phone="-",
+                token="",
+                roster=tuple(_roster_line(b, line, election) for b, line in duties),
+                roster_only=True,
             )
         )
     return cards
@@ -269,8 +302,8 @@ def draw_roster(page: pdf.Page, x: float, y: float, w: float, h: float, card: Ca
 
 
 def roster_parts(card: Card) -> list[tuple[RosterLine, ...]]:
-    """The duties of each roster card of `card`: none for a person with one duty."""
-    if len(card.roster) <= 1:
+    """The duties of each roster card of `card`: none for a person with one duty at the vote."""
+    if len(card.roster) <= 1 and not card.roster_only:
         return []
     return [card.roster[i : i + ROSTER_PER_CARD] for i in range(0, len(card.roster), ROSTER_PER_CARD)]
 
@@ -290,11 +323,13 @@ def _field(
 
 def pages(cards: Iterable[Card], title: str) -> list[pdf.Page]:
     """A4 pages of eight cards each, with dashed cut lines; each card followed by its roster
-    cards."""
+    cards; a person with duties beyond the vote only gets his roster cards alone."""
     out: list[pdf.Page] = []
     w = (pdf.A4[0] - 2 * MARGIN) / COLUMNS
     h = (pdf.A4[1] - TOP - BOTTOM) / ROWS
-    cells = [(card, part) for card in cards for part in range(len(roster_parts(card)) + 1)]
+    cells = [
+        (card, part) for card in cards for part in range(1 if card.roster_only else 0, len(roster_parts(card)) + 1)
+    ]
     for i, (card, part) in enumerate(cells):
         if i % PER_PAGE == 0:
             page = pdf.Page(*pdf.A4, footer_y=pdf.A4[1] - 5 * pdf.MM)
