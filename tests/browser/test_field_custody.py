@@ -73,7 +73,10 @@ def test_an_escort_hands_over_from_the_phone_and_the_board_flags_a_missing_arriv
 
     escort.locator('button[data-body*="berangkat"]').first.click()
     expect(page.locator("#log li").first).to_contain_text("berangkat — terkirim", timeout=WAIT)
+    page.context.set_offline(True)  # the arrival is made where the network is not: queued, then sent
     escort.locator('button[data-body*="tiba"]').last.click()
+    expect(page.locator("#queue-count")).to_have_text("1")
+    page.context.set_offline(False)
     expect(page.locator("#log li").first).to_contain_text("tiba — terkirim", timeout=WAIT)
     expect(escort.locator(".escort-state")).to_have_text("tiba")
     expect(escort.locator("span.flag")).to_be_hidden()  # arrived: no longer flagged on the phone

@@ -537,6 +537,7 @@ def stamp(plan: Plan) -> str:
     marked = EscortRun.objects.filter(operation_id=op).aggregate(m=Max("updated_at"))["m"]
     parts.append(marked.isoformat() if marked else "-")
     now = clock.now()
-    duties, _team = _duties(plan)
-    parts.append(str(sum(d.kind == duty_data.KAWAL and clock.local(d.end) < now for d in duties.values())))
+    duties = (plan.extra.get("roster") or {}).get("duties", []) if isinstance(plan.extra, dict) else []
+    ends = (clock.local(dt.datetime.fromisoformat(d["end"])) for d in duties if d.get("kind") == duty_data.KAWAL)
+    parts.append(str(sum(end < now for end in ends)))  # read from the JSON: polled every few seconds
     return ".".join(parts)
