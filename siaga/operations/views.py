@@ -16,7 +16,7 @@ from siaga.core.data.model import Category, Force
 from siaga.core.data.stages import h_day
 from siaga.operations.models import Operation, Region
 from siaga.operations.services import operation_stages
-from siaga.plans.models import Plan, PlanAssignment
+from siaga.plans.store import published_plan_of
 
 
 def operation_for(request: HttpRequest, op_id: int) -> Operation:
@@ -28,9 +28,7 @@ def operation_for(request: HttpRequest, op_id: int) -> Operation:
 def home(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) == Role.FIELD_OFFICER:  # straight to the phone page of their post
         code = str(getattr(getattr(request.user, "profile", None), "person_code", "") or "").strip()
-        published = PlanAssignment.objects.filter(person_code=code, plan__status=Plan.Status.PUBLISHED)
-        newest = published.order_by("-plan__operation__imported_at", "-plan__operation_id", "-plan__version")
-        plan_id = newest.values_list("plan_id", flat=True).first() if code else None
+        plan_id = published_plan_of(code) if code else None
         if plan_id is not None:
             return redirect("field_phone", plan_id)
         raise PermissionDenied("no assignment")

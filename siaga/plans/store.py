@@ -182,3 +182,18 @@ def plan_rows(plan: Plan, scope: Scope | None = None) -> dict[str, list[dict[str
             if post_pk in posts
         ],
     }
+
+
+def published_plan_of(code: str) -> int | None:
+    """The published plan a person (NRP/NIK) serves in, the newest operation first: on a post
+    at the vote, else on a duty of its roster beyond the vote (escort, warehouse, PPK)."""
+    newest = ("-plan__operation__imported_at", "-plan__operation_id", "-plan__version")
+    on_post = PlanAssignment.objects.filter(person_code=code, plan__status=Plan.Status.PUBLISHED)
+    plan_id = on_post.order_by(*newest).values_list("plan_id", flat=True).first()
+    if plan_id is not None:
+        return plan_id
+    published = Plan.objects.filter(status=Plan.Status.PUBLISHED).order_by("-operation__imported_at", "-operation_id")
+    for plan in published.only("pk", "extra"):
+        if any(a.get("person") == code for a in (plan.extra.get("roster") or {}).get("assignments", [])):
+            return plan.pk
+    return None

@@ -64,9 +64,10 @@ class Command(BaseCommand):
             shown = f"{person.rank} {person.name} ({full})" if person else full
             users[name] = self._user(name, password, role, kecamatan, shown)
             Profile.objects.filter(user__username=name).update(person_code=person.id if person else "")
-        # The second demo operation first: the Pilkades stays the newest, the one the pages open.
-        self._operation(demo.pasuruan_kota_pemilu(), "demo-pasuruan-kota-pemilu-2024.xlsx", users)
+        # The first customer's operation first (operation and plan 1), then the second demo: a
+        # Pemilu for the same Polres (logistics escorts, warehouse shifts, PPK recapitulation).
         operation = self._operation(scenario, "demo-pasuruan-kota.xlsx", users)
+        self._operation(demo.pasuruan_kota_pemilu(), "demo-pasuruan-kota-pemilu-2024.xlsx", users)
         first = Plan.objects.filter(operation=operation).order_by("version").first()
         name, password, kecamatan = POST_LEADER
         leader = post_leader(first, kecamatan) if first else None
