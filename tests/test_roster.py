@@ -370,3 +370,78 @@ def test_a_psu_is_guarded_by_people_free_then_with_the_strongest_pattern(pilkade
         desa = {p.id: p.desa_code for p in scenario.personnel}
         assert all(desa[x] == d.desa_code for x in linmas)
     assert check_plan(with_psu, after) == []
+
+
+# ---------------------------------------------------------------- the rules as data: duty_rules and events
+
+
+def test_the_duty_rules_sheet_changes_removes_and_adds_rules_and_survives_the_workbook(tmp_path):
+    from siaga.core.data.model import DutyKind, DutyLevel, DutyRuleRow, DutyWhen
+    from siaga.core.data.scenario import read_scenario, write_scenario
+
+    base = demo.pasuruan_kota_pemilu()
+    rows = (
+        DutyRuleRow(K.REKAP_PPK, DutyKind.PPK, DutyLevel.KECAMATAN, polri=6, ring=1),  # ring 1 stronger
+        DutyRuleRow(K.REKAP_KPU, DutyKind.BAWASLU, DutyLevel.POLRES),  # all zero: no Bawaslu guard
+        DutyRuleRow(K.PENGAWALAN, DutyKind.PATROLI, DutyLevel.KECAMATAN, polri=2, when=DutyWhen.NIGHTLY, hours=6),
+    )
+    scenario = replace(base, duty_rules=rows)
+    write_scenario(scenario, tmp_path / "rules.xlsx")
+    read = read_scenario(tmp_path / "rules.xlsx")
+    assert read.duty_rules == rows
+    duties = duty_data.stage_duties(read)
+    ring1 = [d for d in duties if d.kind == duty_data.PPK and d.place.endswith("-R1")]
+    assert ring1 and all(d.required == {"POLRI": 6} for d in ring1)
+    assert not any(d.kind == duty_data.BAWASLU for d in duties)
+    patrols = [d for d in duties if d.kind == duty_data.PATROLI and d.stage.startswith("Pengawalan")]
+    assert patrols and all(d.start.hour == 0 and d.hours == 6 for d in patrols)
+    made = make_plan(read)
+    assert check_plan(read, made) == []
+
+
+def test_a_campaign_event_is_guarded_in_three_rings_and_on_its_route():
+    from siaga.core.data.model import Event
+
+    base = demo.pasuruan_kota_pemilu()
+    kampanye = next(s for s in base.stages if s.kind == K.KAMPANYE)
+    start = kampanye.start + dt.timedelta(days=10, hours=9)
+    rally = Event(
+        "Kampanye akbar Lapangan Grati",
+        start,
+        start + dt.timedelta(hours=5),
+        -7.70,
+        113.0,
+        "35.14.20",
+        crowd=3000,
+        route="Alun-alun > Lapangan Grati",
+    )
+    scenario = replace(base, events=(rally,))
+    guards = [d for d in duty_data.stage_duties(scenario) if d.start == start]
+    rings = [d for d in guards if d.kind == duty_data.ACARA]
+    assert [d.required["POLRI"] for d in rings] == [12, 12, 6]  # 30 Polri for 3,000 people, 40/40/20
+    assert all(d.stage == kampanye.name and "ring" in d.name for d in rings)
+    route = [d for d in guards if d.kind == duty_data.KAWAL]
+    assert len(route) == 1 and route[0].route == ("Alun-alun", "Lapangan Grati")
+    made = make_plan(scenario)
+    held = Counter(a.post for a in roster.of_plan(made).assignments)
+    assert sum(held[d.id] for d in rings) == 30  # a campaign day: the Polres is free
+    assert check_plan(scenario, made) == []
+
+
+def test_an_event_outside_any_campaign_stage_keeps_its_own_window():
+    from siaga.core.data.model import Event
+
+    base = demo.pasuruan_kota()  # a Pilkades: no campaign stage in its preset
+    start = dt.datetime(2022, 3, 15, 19)
+    debate = Event("Debat calon kepala desa Semare", start, start + dt.timedelta(hours=3), -7.65, 112.95, polri=8)
+    scenario = replace(base, events=(debate,))
+    rings = [d for d in duty_data.stage_duties(scenario) if d.kind == duty_data.ACARA]
+    assert [d.required["POLRI"] for d in rings] == [4, 3, 1] and {d.stage for d in rings} == {""}
+    made = make_plan(scenario)
+    assert check_plan(scenario, made) == []
+    moved = {**made.extra["roster"]}
+    moved["duties"] = [
+        dict(d, end=d["end"].replace("22:00", "23:00")) if d["kind"] == "ACARA" else d for d in moved["duties"]
+    ]
+    found = check_plan(scenario, replace(made, extra={**made.extra, "roster": moved}))
+    assert any(v.rule == "duty_windows" for v in found)

@@ -59,7 +59,7 @@ def test_it_lists_every_stage_in_the_time_phased_annex_of_the_whole_operation(wh
     assert len(blocks) == 9
     for b in blocks:
         assert f"Tahap {b.number}: {b.stage.name}" in annex, b.stage.name
-    assert "Pengamanan rekapitulasi PPK Grati, shift 1" in annex
+    assert "Pengamanan rekapitulasi PPK Grati, ring 1 tertutup, shift 1" in annex
     totals = [sum(len(b.lines) for b in blocks), *(sum(b.total(k) for b in blocks) for k in ("required", "filled"))]
     short = sum(b.total("short") for b in blocks)
     assert short > 0 and " ".join(f"{n:,}".replace(",", ".") for n in [*totals, short]) in annex
@@ -79,7 +79,7 @@ def test_the_renpam_of_a_stage_names_its_duties_and_no_other_stages(rekap):
                  "VI. KENDALI OPERASI", "VII. LOGISTIK"):  # fmt: skip
         assert part in text, part
     assert "TAHAP 8: REKAPITULASI DI PPK" in text
-    assert "Pengamanan rekapitulasi PPK Nguling, shift 1" in text and "ring 1 tertutup" in text
+    assert "Pengamanan rekapitulasi PPK Nguling, ring 1 tertutup, shift 1" in text and "ring 1 tertutup" in text
     assert not [name for name in OTHER_STAGES if name in text]
     assert "Padal (perwira pengendali) Kecamatan Nguling" in text
 

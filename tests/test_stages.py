@@ -65,14 +65,21 @@ def test_a_pemilu_has_its_logistics_escort_and_three_days_of_ppk_recapitulation(
 def test_written_stages_travel_in_the_workbook_under_both_names(paskot: Scenario, tmp_path: Path) -> None:
     own = (
         Stage("Apel kesiapan", K.APEL_KESIAPAN, at(-7, "08:00"), at(-7, "10:00")),
-        Stage("Pemungutan suara ulang TPS 03 Semare", K.PSU, at(10, "07:00"), at(10, "18:00")),
+        Stage(
+            "Pemungutan suara ulang TPS 03 Semare",
+            K.PSU,
+            at(10, "07:00"),
+            at(10, "18:00"),
+            tuple(t.id for t in paskot.tps if t.desa_code == "35.14.16.2021")[2:3],
+        ),
     )
     scenario = replace(paskot, stages=own)
     for name, lang in (("id.xlsx", "id"), ("en", "en")):
         write_scenario(scenario, tmp_path / name, lang=lang)
         assert read_scenario(tmp_path / name).stages == own
     sheet = {name: rows for name, _, rows in scenario_tables(scenario, "id")}
-    assert list(sheet["tahapan"])[0][2:] == ["2022-03-16 08:00", "2022-03-16 10:00"]
+    rows = list(sheet["tahapan"])
+    assert rows[0][2:4] == ["2022-03-16 08:00", "2022-03-16 10:00"] and rows[1][4] == "35.14.16.2021-03"
 
 
 def test_an_old_file_without_the_sheet_gets_the_preset(paskot: Scenario, tmp_path: Path) -> None:
@@ -117,3 +124,48 @@ def test_the_sprin_calls_the_apel_on_the_pergeseran_day(paskot: Scenario, tmp_pa
 def test_a_spreadsheet_date_time_cell_is_read_and_named_as_people_write_it(paskot: Scenario, tmp_path: Path) -> None:
     rows = [["Rekap", "REKAP_PPK", dt.datetime(2022, 3, 24, 8, 0), dt.datetime(2022, 3, 23, 7, 0)]]
     assert _problems(paskot, tmp_path, rows) == [("stage_ends_before_start", 2, "selesai", "2022-03-23 07:00")]
+
+
+def _sheet_problems(paskot: Scenario, tmp_path: Path, sheet: str, header: list[str], rows: list[list[str]]):
+    tables = [*scenario_tables(paskot, "id"), (sheet, header, rows)]
+    write_tables(tmp_path / f"{sheet}.xlsx", tables)
+    with pytest.raises(ScenarioError) as caught:
+        read_scenario(tmp_path / f"{sheet}.xlsx")
+    return [(p.code, p.row, p.column, p.value) for p in caught.value.problems]
+
+
+def test_a_psu_must_name_known_tps_and_only_a_psu_names_tps(paskot: Scenario, tmp_path: Path) -> None:
+    rows = [
+        ["PSU", "PSU", "2022-03-30 07:00", "2022-03-30 17:00", ""],
+        ["PSU Jeruk", "PSU", "2022-03-30 07:00", "2022-03-30 17:00", "35.14.16.2007-01; 35.14.16.9999-01"],
+        ["Rekap", "REKAP_PPK", "2022-03-24 08:00", "2022-03-25 08:00", "35.14.16.2007-01"],
+    ]
+    found = _sheet_problems(
+        replace(paskot, stages=()), tmp_path, "tahapan", ["nama", "jenis", "mulai", "selesai", "tps"], rows
+    )
+    assert [c for c, *_ in found] == ["psu_without_tps", "unknown_tps", "tps_outside_psu"]
+    assert found[1][1:] == (3, "tps", "35.14.16.9999-01")
+
+
+def test_duty_rules_and_events_are_refused_with_the_cell_named(paskot: Scenario, tmp_path: Path) -> None:
+    header = ["tahapan", "tugas", "per", "polri", "waktu"]
+    rows = [
+        ["REKAP_PPK", "PPK", "KECAMATAN", "5", "WHOLE"],
+        ["REKAP_PPK", "PPK", "KECAMATAN", "6", "WHOLE"],
+        ["REKAP_PPK", "GUDANG", "DESA", "1", "WHOLE"],
+    ]
+    found = _sheet_problems(paskot, tmp_path, "aturan_tugas", header, rows)
+    assert sorted((c, r, col) for c, r, col, _ in found) == [
+        ("duplicate_rule", 3, "tugas"),
+        ("not_in_list", 4, "tugas"),
+    ]
+    header = ["nama", "mulai", "selesai", "lat", "lon", "kode_kecamatan"]
+    rows = [
+        ["Debat", "2022-03-15 19:00", "2022-03-15 18:00", "-7.65", "112.95", ""],
+        ["Kampanye", "2022-03-15 09:00", "2022-03-15 12:00", "-7.65", "112.95", "35.14.99"],
+    ]
+    found = _sheet_problems(paskot, tmp_path, "kegiatan", header, rows)
+    assert [(c, r, col) for c, r, col, _ in found] == [
+        ("event_ends_before_start", 2, "selesai"),
+        ("unknown_region", 3, "kode_kecamatan"),
+    ]

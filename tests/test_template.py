@@ -17,7 +17,18 @@ def book(tmp_path_factory):
 
 def test_it_has_every_sheet_with_indonesian_headers_and_instructions_first(book):
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames == ["petunjuk", "operasi", "wilayah", "tps", "satuan", "personel", "pola", "tahapan"]
+    assert wb.sheetnames == [
+        "petunjuk",
+        "operasi",
+        "wilayah",
+        "tps",
+        "satuan",
+        "personel",
+        "pola",
+        "tahapan",
+        "aturan_tugas",
+        "kegiatan",
+    ]
     assert [c.value for c in wb["tps"][1]][:4] == ["id", "kode_desa", "nomor", "dpt"]
     assert [c.value for c in wb["personel"][1]][:3] == ["nrp", "nama", "pangkat"]
     guide = [[c.value for c in row] for row in wb["petunjuk"].iter_rows()]

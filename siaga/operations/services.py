@@ -12,7 +12,7 @@ from typing import Any
 from django.db import connection, models, transaction
 
 from siaga.audit.log import record
-from siaga.core.data import stages
+from siaga.core.data import duties, stages
 from siaga.core.data.model import (
     VILLAGE_LEVELS,
     Category,
@@ -64,7 +64,8 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
         election_date=op.election_date,
         pattern=op.pattern,
         config={k: getattr(op, k) for k in OPERATION_SETTINGS}
-        | {"weights": dict(op.weights), "stages": stages.as_records(scenario.stages)},
+        | {"weights": dict(op.weights), "stages": stages.as_records(scenario.stages)}
+        | duties.as_records(scenario),
         source_name=source_name,
         imported_by=user if getattr(user, "is_authenticated", False) else None,
     )
@@ -293,9 +294,9 @@ def scenario_for(operation: Operation) -> Scenario:
         )
         for r in operation.pattern_rows.all()
     )
-    return Scenario(
-        core_op, regions, tps, units, people, patterns, stages.from_records(operation.config.get("stages", []))
-    )
+    rules, events = duties.from_records(operation.config)
+    written = stages.from_records(operation.config.get("stages", []))
+    return Scenario(core_op, regions, tps, units, people, patterns, written, rules, events)
 
 
 def _core_operation(operation: Operation) -> CoreOperation:

@@ -167,3 +167,25 @@ def test_a_bad_comparison_is_named_and_the_page_still_answers(as_planner, plan):
     assert response.status_code == 200
     assert "Versi pembanding tidak ada dalam operasi ini" in html and "benih harus bilangan bulat" in html
     assert "1.000 hari" in html or "1,000 hari" in html
+
+
+# ---------------------------------------------------------------- the rules and events kept by the console
+
+
+def test_an_imported_operation_keeps_its_duty_rules_and_events(db):
+    import datetime as dt
+    from dataclasses import replace
+
+    from siaga.core.data import demo
+    from siaga.core.data.model import DutyKind, DutyLevel, DutyRuleRow, Event, StageKind
+    from siaga.operations.services import import_scenario, scenario_for
+
+    base = demo.pasuruan_kota_pemilu()
+    rules = (DutyRuleRow(StageKind.REKAP_PPK, DutyKind.PPK, DutyLevel.KECAMATAN, polri=6, ring=1),)
+    start = dt.datetime(2024, 1, 20, 9)
+    events = (
+        Event("Kampanye akbar", start, start + dt.timedelta(hours=4), -7.7, 113.0, "35.14.20", 2500, route="A > B"),
+    )
+    operation = import_scenario(replace(base, duty_rules=rules, events=events), "x.xlsx")
+    back = scenario_for(operation)
+    assert back.duty_rules == rules and back.events == events

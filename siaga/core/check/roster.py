@@ -2,7 +2,8 @@
 scenario's stages and settings alone, never from the planner:
 
 - `duty_windows`: the vote's posts are held from the apel pergeseran (else the move, else
-  voting) to the end of voting and counting; every other duty lies inside its stage's window;
+  voting) to the end of voting and counting; every other duty lies inside its stage's window
+  (a campaign event's, outside any stage, is the event's own window);
 - `shift_coverage`: the shifts of one guard in one stage follow each other without gap or
   overlap; every duty's places are filled or reported empty, never more;
 - `duty_eligibility`: the people on duties are available, not in command or staff positions,
@@ -119,8 +120,11 @@ def _duty_windows(f: Facts) -> Iterator[str]:
     if (dt.datetime.fromisoformat(vote["start"]), dt.datetime.fromisoformat(vote["end"])) != (start, end):
         yield f"the vote's posts are held {vote['start']} to {vote['end']}; the stages say {start} to {end}"
     stages = {s.name: s for s in stage_data.of(f.scenario)}
+    events = {(e.start, e.end) for e in f.scenario.events}
     for d in map(_Duty, data.get("duties", [])):
         s = stages.get(d.stage)
+        if not d.stage and (d.start, d.end) in events:
+            continue  # a campaign event outside any campaign stage: its own window
         if s is None:
             yield f"duty {d.id}: no stage named {d.stage!r}"
         elif not (s.start <= d.start < d.end <= s.end):

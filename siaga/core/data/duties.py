@@ -19,27 +19,36 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from siaga.core.data import stages as stage_data
-from siaga.core.data.model import Category, Duty, Level, Post, Scenario, Stage, StageKind, UnitKind
+from siaga.core.data.model import (
+    Category,
+    Duty,
+    DutyKind,
+    DutyLevel,
+    DutyRuleRow,
+    DutyWhen,
+    Event,
+    Level,
+    Post,
+    Scenario,
+    Stage,
+    StageKind,
+    UnitKind,
+)
 from siaga.core.data.patterns import CUSTOM, PRESETS, TNI_AT_TPS, rows_by_category, tni_mode
 
 K = StageKind
 
 # Duty kinds beyond the vote's posts, with the name a person reads.
-GUDANG_KPU = "GUDANG_KPU"
-GUDANG_PPK = "GUDANG_PPK"
-KAWAL = "KAWAL"
-PATROLI = "PATROLI"
-BALAI_DESA = "BALAI_DESA"
-PPK = "PPK"
-KPU = "KPU"
-BAWASLU = "BAWASLU"
-PSU = "PSU"
+GUDANG_KPU, GUDANG_PPK, KAWAL, PATROLI = DutyKind.GUDANG_KPU, DutyKind.GUDANG_PPK, DutyKind.KAWAL, DutyKind.PATROLI
+BALAI_DESA, PPK, KPU, BAWASLU = DutyKind.BALAI_DESA, DutyKind.PPK, DutyKind.KPU, DutyKind.BAWASLU
+ACARA, PSU = DutyKind.ACARA, DutyKind.PSU
 STANDING_KINDS = frozenset({PSU})  # TPS guards beyond the vote: they sleep at the post too
 VOTE_KINDS = ("TPS", "VILLAGE", "STANDBY", "PATROL", "RESERVE")
 
-POLRES, KECAMATAN, DESA = "POLRES", "KECAMATAN", "DESA"
+POLRES, KECAMATAN, DESA = DutyLevel.POLRES, DutyLevel.KECAMATAN, DutyLevel.DESA
 ALL = frozenset({"PEMILU", "PILKADA", "PILKADES"})
 REGIONAL = frozenset({"PEMILU", "PILKADA"})
 
@@ -54,16 +63,20 @@ class Rule:
     `route`: an escort's legs, with {kec} and {desa} for the place names."""
 
     stage: StageKind
-    kind: str
-    per: str
+    kind: DutyKind
+    per: DutyLevel
     required: Mapping[str, int]
-    when: str = "WHOLE"
+    when: str = DutyWhen.WHOLE
     hours: float = 0.0
     shifts: int | None = None
     elections: frozenset[str] = ALL
     route: tuple[str, ...] = ()
     source: str = "Siaga's default"
     name: str = ""
+    ring: int = 0  # 1, 2, 3: the ring of a guarded place (ring 1 innermost); 0: none
+
+
+RING_NAMES = {1: "ring 1 tertutup", 2: "ring 2 pintu masuk", 3: "ring 3 luar"}
 
 
 RULES: tuple[Rule, ...] = (
@@ -153,19 +166,26 @@ RULES: tuple[Rule, ...] = (
         elections=frozenset({"PILKADES"}),
         source="Siaga's default: the boxes sleep at the balai desa, guarded through the night in two shifts",
     ),
-    Rule(
-        K.REKAP_PPK,
-        PPK,
-        KECAMATAN,
-        {"POLRI": 10, "LINMAS": 4, "TNI": 2},
-        elections=REGIONAL,
-        source="DOCTRINE.md 11: 10 armed Polri + 4 Linmas + 2 TNI at every PPK until it ends (Malang 2019)",
+    # DOCTRINE.md 11: 10 armed Polri + 4 Linmas + 2 TNI at every PPK until it ends (Malang 2019), in
+    # rings: ring 1 closed, ring 2 a searched entrance, ring 3 ID checks. How they share the
+    # strength between the rings is Siaga's default.
+    *(
+        Rule(
+            K.REKAP_PPK,
+            PPK,
+            KECAMATAN,
+            need,
+            elections=REGIONAL,
+            source="DOCTRINE.md 11 (Malang 2019); the split between rings is Siaga's default",
+            ring=ring,
+        )
+        for ring, need in ((1, {"POLRI": 4}), (2, {"POLRI": 4, "TNI": 2}), (3, {"POLRI": 2, "LINMAS": 4}))
     ),
     Rule(K.REKAP_KPU, KPU, POLRES, {"POLRI": 10}, elections=REGIONAL, source="DOCTRINE.md 11: priority objects"),
     Rule(K.REKAP_KPU, BAWASLU, POLRES, {"POLRI": 4}, elections=REGIONAL, source="DOCTRINE.md 11: priority objects"),
 )
 
-NAMES = {
+NAMES: dict[str, str] = {
     GUDANG_KPU: "Jaga gudang logistik KPU",
     GUDANG_PPK: "Jaga gudang PPK {kec}",
     KAWAL: "Pengawalan",
@@ -175,8 +195,18 @@ NAMES = {
     KPU: "Pengamanan kantor KPU",
     BAWASLU: "Pengamanan kantor Bawaslu",
     PSU: "Pengamanan PSU TPS {tps} {desa}",
+    ACARA: "Pengamanan {event}",
 }
-VOTE_NAMES = {
+# A campaign event's rings (DOCTRINE.md 11 describes the rings of a PPK; Siaga applies them to
+# rallies and debates): the share of its Polri in each, by default.
+RINGS = (
+    ("ring 1, panggung dan area tertutup", 0.4),
+    ("ring 2, pintu masuk dan pemeriksaan badan", 0.4),
+    ("ring 3, luar area dan pemeriksaan identitas", 0.2),
+)
+CROWD_PER_POLRI = 100  # Siaga's default: one Polri for every 100 expected people, at least 10
+ROUTE_POLRI = 4  # on the route of an event, when it has one
+VOTE_NAMES: dict[str, str] = {
     "TPS": "Pengamanan TPS",
     "VILLAGE": "Jaga balai desa",
     "STANDBY": "Siaga",
@@ -240,20 +270,112 @@ def vote_duties(scenario: Scenario, posts: Iterable[Post]) -> list[Duty]:
     return duties
 
 
-def stage_duties(scenario: Scenario, rules: Iterable[Rule] = RULES) -> list[Duty]:
-    """Every duty the stages ask for beyond the vote's posts, in order of start."""
+def rules_of(scenario: Scenario) -> tuple[Rule, ...]:
+    """The preset's rules with the scenario's `duty_rules` rows applied: a row replaces the rule
+    of the same stage, duty, level, part of the stage and ring; a row of zeros removes it; any
+    other row is added, for whatever election."""
+    rows: dict[tuple[str, str, str, str], DutyRuleRow] = {
+        (r.stage, r.duty, r.per, r.when): r for r in scenario.duty_rules
+    }
+    out = []
+    for rule in RULES:
+        row = rows.pop((rule.stage, rule.kind, rule.per, rule.when), None)
+        out.append(rule if row is None else _from_row(row))
+    out += [_from_row(row) for row in rows.values()]
+    return tuple(r for r in out if any(r.required.values()))
+
+
+def _from_row(row: DutyRuleRow) -> Rule:
+    required = {"POLRI": row.polri, "TNI": row.tni, "LINMAS": row.linmas, "BRIMOB": row.brimob}
+    return Rule(
+        row.stage,
+        row.duty,
+        row.per,
+        {k: v for k, v in required.items() if v},
+        row.when,
+        row.hours,
+        row.shifts or None,
+        route=tuple(leg.strip() for leg in row.route.split(">") if leg.strip()),
+        source="the scenario's duty_rules sheet",
+        name=row.name,
+        ring=row.ring,
+    )
+
+
+def stage_duties(scenario: Scenario, rules: Iterable[Rule] | None = None) -> list[Duty]:
+    """Every duty the stages ask for beyond the vote's posts, in order of start: the rules' (the
+    scenario's when not given), each PSU's TPS and each campaign event's rings and route."""
     election = stage_data.election_of(scenario.operation)
     places = _places(scenario)
-    duties: list[Duty] = []
+    duties: list[Duty] = [d for e in scenario.events for d in event_duties(scenario, e)]
     for stage in stage_data.of(scenario):
         if stage.kind == K.PSU:
             duties += psu_duties(scenario, stage)
-        for rule in rules:
+        for rule in rules_of(scenario) if rules is None else rules:
             if rule.stage != stage.kind or election not in rule.elections:
                 continue
             for place in places[rule.per]:
                 duties += _duties(rule, stage, place, scenario)
     return sorted(duties, key=lambda d: (d.start, d.end, d.id))
+
+
+def event_duties(scenario: Scenario, event: Event) -> list[Duty]:
+    """A campaign event secured in three rings over its window (in the KAMPANYE stage that holds
+    it, else in no stage: its own window) (the event's Polri, else one per
+    CROWD_PER_POLRI expected people and at least 10, shared by RINGS; its TNI in ring 3), and
+    ROUTE_POLRI on its route when it has one."""
+    polri = event.polri or max(10, math.ceil(event.crowd / CROWD_PER_POLRI))
+    shares = [math.floor(polri * share) for _, share in RINGS]
+    shares[0] += polri - sum(shares)
+    regions = scenario.region_by_code()
+    kec = regions.get(event.kecamatan_code)
+    stage = next(
+        (s.name for s in stage_data.of(scenario) if s.kind == K.KAMPANYE and s.start <= event.start < s.end), ""
+    )
+    base = f"{ACARA}-{event.start:%Y%m%d%H%M}-{_slug(event.name)}"
+    out = []
+    for n, ((ring, _), count) in enumerate(zip(RINGS, shares, strict=True), 1):
+        need = {"POLRI": count} | ({"TNI": event.tni} if n == 3 and event.tni else {})
+        out.append(
+            Duty(
+                f"{base}-R{n}",
+                ACARA,
+                f"Pengamanan {event.name}, {ring}",
+                stage,
+                event.start,
+                event.end,
+                base,
+                "",
+                event.kecamatan_code,
+                event.lat,
+                event.lon,
+                {k: v for k, v in need.items() if v},
+            )
+        )
+    legs = tuple(leg.strip() for leg in event.route.split(">") if leg.strip())
+    if legs:
+        out.append(
+            Duty(
+                f"{base}-RUTE",
+                KAWAL,
+                f"Pengamanan rute {event.name}" + (f" (Kec. {kec.name})" if kec else ""),
+                stage,
+                event.start,
+                event.end,
+                f"{base}-RUTE",
+                "",
+                event.kecamatan_code,
+                event.lat,
+                event.lon,
+                {"POLRI": ROUTE_POLRI},
+                route=legs,
+            )
+        )
+    return out
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.upper()).strip("-")[:40] or "ACARA"
 
 
 def psu_required(scenario: Scenario) -> dict[str, int]:
@@ -314,7 +436,7 @@ def _duties(rule: Rule, stage: Stage, place: Place, scenario: Scenario) -> list[
     if not windows:
         return []
     words = {"kec": place.extra.get("kec", ""), "desa": place.extra.get("desa", "")}
-    name = (rule.name or NAMES[rule.kind]).format(**words)
+    name = (rule.name or NAMES[rule.kind]).format(**words) + (f", {RING_NAMES[rule.ring]}" if rule.ring else "")
     route = tuple(leg.format(**words) for leg in rule.route)
     out: list[Duty] = []
     for w_start, w_end in windows:
@@ -324,13 +446,13 @@ def _duties(rule: Rule, stage: Stage, place: Place, scenario: Scenario) -> list[
         for n, (start, end) in enumerate(pieces, 1):
             out.append(
                 Duty(
-                    f"{rule.kind}-{place.code}-{start:%Y%m%d%H%M}",
+                    f"{rule.kind}-{place.code}-{start:%Y%m%d%H%M}" + (f"-R{rule.ring}" if rule.ring else ""),
                     rule.kind,
                     name,
                     stage.name,
                     start,
                     end,
-                    f"{rule.kind}-{place.code}",
+                    f"{rule.kind}-{place.code}" + (f"-R{rule.ring}" if rule.ring else ""),
                     place.desa_code,
                     place.kecamatan_code,
                     place.lat,
@@ -447,3 +569,61 @@ def by_id(duties: Iterable[Duty]) -> dict[str, Duty]:
 
 def stage_of(duty: Duty, found: Iterable[Stage]) -> Stage | None:
     return next((s for s in found if s.name == duty.stage), None)
+
+
+# ---------------------------------------------------------------- as JSON records (the console's operation)
+
+
+def as_records(scenario: Scenario) -> dict[str, list[dict[str, object]]]:
+    """The scenario's duty rules and events as JSON-ready records."""
+    return {
+        "duty_rules": [
+            {f: str(getattr(r, f)) if isinstance(getattr(r, f), str) else getattr(r, f) for f in DutyRuleRow.__slots__}
+            for r in scenario.duty_rules
+        ],
+        "events": [
+            {
+                f: getattr(e, f).isoformat() if isinstance(getattr(e, f), dt.datetime) else getattr(e, f)
+                for f in Event.__slots__
+            }
+            for e in scenario.events
+        ],
+    }
+
+
+def from_records(data: Mapping[str, Any]) -> tuple[tuple[DutyRuleRow, ...], tuple[Event, ...]]:
+    """The duty rules and events `as_records` wrote."""
+    rules = tuple(
+        DutyRuleRow(
+            StageKind(r["stage"]),
+            DutyKind(r["duty"]),
+            DutyLevel(r["per"]),
+            int(r.get("polri", 0)),
+            int(r.get("tni", 0)),
+            int(r.get("linmas", 0)),
+            int(r.get("brimob", 0)),
+            DutyWhen(r.get("when", DutyWhen.WHOLE)),
+            float(r.get("hours", 0.0)),
+            int(r.get("shifts", 0)),
+            str(r.get("name", "")),
+            str(r.get("route", "")),
+            int(r.get("ring", 0)),
+        )
+        for r in data.get("duty_rules") or []
+    )
+    events = tuple(
+        Event(
+            str(e["name"]),
+            dt.datetime.fromisoformat(e["start"]),
+            dt.datetime.fromisoformat(e["end"]),
+            float(e["lat"]),
+            float(e["lon"]),
+            str(e.get("kecamatan_code", "")),
+            int(e.get("crowd", 0)),
+            int(e.get("polri", 0)),
+            int(e.get("tni", 0)),
+            str(e.get("route", "")),
+        )
+        for e in data.get("events") or []
+    )
+    return rules, events

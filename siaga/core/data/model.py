@@ -68,6 +68,39 @@ class StageKind(StrEnum):
     LAINNYA = "LAINNYA"
 
 
+class DutyKind(StrEnum):
+    """A duty beyond the vote's posts (docs/scenario.md 2.13)."""
+
+    GUDANG_KPU = "GUDANG_KPU"  # the KPU warehouse
+    GUDANG_PPK = "GUDANG_PPK"  # a PPK's warehouse
+    KAWAL = "KAWAL"  # an escort run
+    PATROLI = "PATROLI"  # a patrol sector
+    BALAI_DESA = "BALAI_DESA"  # the boxes at the balai desa
+    PPK = "PPK"  # the PPK recapitulation
+    KPU = "KPU"  # the KPU office
+    BAWASLU = "BAWASLU"  # the Bawaslu office
+    ACARA = "ACARA"  # a campaign event: a rally or a debate, in rings
+    PSU = "PSU"  # a re-vote's TPS
+
+
+class DutyLevel(StrEnum):
+    """Where a duty rule puts one duty: the Polres, each kecamatan or each desa with TPS."""
+
+    POLRES = "POLRES"
+    KECAMATAN = "KECAMATAN"
+    DESA = "DESA"
+
+
+class DutyWhen(StrEnum):
+    """Which part of its stage a duty rule covers (data/duties.py)."""
+
+    WHOLE = "WHOLE"
+    FIRST = "FIRST"
+    LAST = "LAST"
+    AFTER_FIRST = "AFTER_FIRST"
+    NIGHTLY = "NIGHTLY"
+
+
 class Force(StrEnum):
     POLRI = "POLRI"
     BRIMOB = "BRIMOB"
@@ -232,6 +265,43 @@ class Stage:
 
 
 @dataclass(frozen=True, slots=True)
+class DutyRuleRow:
+    """A row of the `duty_rules` sheet: it replaces the preset's rule of the same stage, duty,
+    level and part of the stage (all zero: removes it), or adds one (docs/scenario.md 2.13)."""
+
+    stage: StageKind
+    duty: DutyKind
+    per: DutyLevel
+    polri: int = 0
+    tni: int = 0
+    linmas: int = 0
+    brimob: int = 0
+    when: DutyWhen = DutyWhen.WHOLE
+    hours: float = 0.0
+    shifts: int = 0  # 0: shifts of the operation's shift_hours
+    name: str = ""
+    route: str = ""  # an escort's legs, "Gudang KPU > PPK {kec}"
+    ring: int = 0  # 1, 2, 3: a ring of a guarded place; 0: none
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A row of the `events` sheet: a campaign event (rally, debate) secured in three rings and
+    along its route (docs/scenario.md 2.13)."""
+
+    name: str
+    start: dt.datetime
+    end: dt.datetime
+    lat: float
+    lon: float
+    kecamatan_code: str = ""
+    crowd: int = 0
+    polri: int = 0  # 0: from the crowd
+    tni: int = 0
+    route: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """A whole scenario workbook, validated. Tuples keep the order of the source rows."""
 
@@ -242,6 +312,8 @@ class Scenario:
     personnel: tuple[Person, ...]
     patterns: tuple[PatternRow, ...] = ()
     stages: tuple[Stage, ...] = ()  # as written in the `stages` sheet; none: the preset's (stages.py)
+    duty_rules: tuple[DutyRuleRow, ...] = ()  # the `duty_rules` sheet: changes to the preset's rules
+    events: tuple[Event, ...] = ()  # the `events` sheet: campaign events
 
     def region_by_code(self) -> dict[str, Region]:
         return {r.code: r for r in self.regions}

@@ -60,6 +60,14 @@ MESSAGES: Mapping[str, tuple[str, str]] = MappingProxyType(
             "tps_id is for LINMAS members only (the PPS decree's TPS order officers)",
         ),
         "unknown_tps": ("tidak ditemukan di lembar tps", "not found in the tps sheet"),
+        "event_ends_before_start": (
+            "kegiatan harus selesai sesudah mulai ({start})",
+            "an event must end after it starts ({start})",
+        ),
+        "duplicate_rule": (
+            "aturan tugas ini sudah ada untuk tahapan, tugas, tingkat dan waktu yang sama",
+            "a duty rule for the same stage, duty, level and part of the stage is already given",
+        ),
         "tps_outside_psu": (
             "hanya tahapan PSU yang menyebut TPS; kosongkan sel ini atau ubah jenis menjadi PSU",
             "only a PSU stage names TPS; empty this cell or set the kind to PSU",

@@ -30,6 +30,11 @@ from siaga.core.data.model import (
     SECTOR_UNIT_KINDS,
     VILLAGE_LEVELS,
     Category,
+    DutyKind,
+    DutyLevel,
+    DutyRuleRow,
+    DutyWhen,
+    Event,
     Force,
     Level,
     Operation,
@@ -224,7 +229,46 @@ STAGES = Sheet(
     required=False,
 )
 
-SHEETS = (OPERATION, REGIONS, TPS, UNITS, PERSONNEL, PATTERNS, STAGES)
+DUTY_RULES = Sheet(
+    "duty_rules",
+    "aturan_tugas",
+    (
+        _col("stage", "tahapan", cells.enum_reader(StageKind), required=True),
+        _col("duty", "tugas", cells.enum_reader(DutyKind), required=True),
+        _col("per", "per", cells.enum_reader(DutyLevel), required=True),
+        _col("polri", "polri", _count, default=0),
+        _col("tni", "tni", _count, default=0),
+        _col("linmas", "linmas", _count, default=0),
+        _col("brimob", "brimob", _count, default=0),
+        _col("when", "waktu", cells.enum_reader(DutyWhen), default=DutyWhen.WHOLE),
+        _col("hours", "jam", cells.in_range(cells.number, 0, 24 * 60), default=0.0),
+        _col("shifts", "giliran", cells.in_range(cells.integer, 0, 48), default=0),
+        _col("name", "nama", _text, default=""),
+        _col("route", "rute", _text, default=""),
+        _col("ring", "ring", cells.in_range(cells.integer, 0, 3), default=0),
+    ),
+    required=False,
+)
+
+EVENTS = Sheet(
+    "events",
+    "kegiatan",
+    (
+        _col("name", "nama", _text, required=True),
+        _col("start", "mulai", cells.datetime, required=True),
+        _col("end", "selesai", cells.datetime, required=True),
+        _col("lat", "lat", cells.latitude, required=True),
+        _col("lon", "lon", cells.longitude, required=True),
+        _col("kecamatan_code", "kode_kecamatan", _text, default=""),
+        _col("crowd", "massa", _count, default=0),
+        _col("polri", "polri", _count, default=0),
+        _col("tni", "tni", _count, default=0),
+        _col("route", "rute", _text, default=""),
+    ),
+    required=False,
+)
+
+SHEETS = (OPERATION, REGIONS, TPS, UNITS, PERSONNEL, PATTERNS, STAGES, DUTY_RULES, EVENTS)
 IGNORED_SHEETS = frozenset({"petunjuk", "instructions"})
 
 
@@ -403,12 +447,22 @@ class _Validator:
         self._jurisdiction(regions, tps, units)
         patterns = self._patterns(operation)
         stages = self._stages({t.id for t in tps})
+        duty_rules = self._duty_rules()
+        events = self._events(region_by_code)
         if not self.sheets and not self.problems:
             self.problems.append(Problem("no_sheets"))
         if self.problems or operation is None:
             raise ScenarioError(_in_order(self.problems))
         return Scenario(
-            operation, tuple(regions), tuple(tps), tuple(units), tuple(personnel), tuple(patterns), tuple(stages)
+            operation,
+            tuple(regions),
+            tuple(tps),
+            tuple(units),
+            tuple(personnel),
+            tuple(patterns),
+            tuple(stages),
+            tuple(duty_rules),
+            tuple(events),
         )
 
     def _operation(self) -> Operation | None:
@@ -745,6 +799,49 @@ class _Validator:
                 stages.append(Stage(name, kind, start, end, tuple(tps or ())))
         return stages
 
+    def _duty_rules(self) -> list[DutyRuleRow]:
+        """Changes to the preset's duty rules, one per stage, duty, level and part of the stage."""
+        table = self._table(DUTY_RULES)
+        if table is None:
+            return []
+        v = table.values
+        names = [c.name for c in DUTY_RULES.columns]
+        rows = [DutyRuleRow(*values) for values in zip(*(v[n] for n in names), strict=True)]
+        rows = [r for r in rows if None not in (r.stage, r.duty, r.per)]
+        seen: set[tuple[str, str, str, str, int]] = set()
+        for r, number in zip(rows, table.sheet.row_numbers, strict=False):
+            key = (r.stage, r.duty, r.per, r.when, r.ring)
+            if key in seen:
+                self._add("duplicate_rule", table.sheet, number, table.heads["duty"], f"{r.stage} {r.duty} {r.per}")
+            seen.add(key)
+        return rows
+
+    def _events(self, region_by_code: dict[str, Region]) -> list[Event]:
+        """Campaign events: a window that ends after it starts, a kecamatan that exists."""
+        table = self._table(EVENTS)
+        if table is None:
+            return []
+        sheet, v = table.sheet, table.values
+        names = [c.name for c in EVENTS.columns]
+        events = []
+        for i, values in enumerate(zip(*(v[n] for n in names), strict=True)):
+            e = Event(*values)
+            number = sheet.row_numbers[i]
+            if e.kecamatan_code and region_by_code.get(e.kecamatan_code) is None:
+                self._add("unknown_region", sheet, number, table.heads["kecamatan_code"], e.kecamatan_code)
+            elif e.start is not None and e.end is not None and e.end <= e.start:
+                self._add(
+                    "event_ends_before_start",
+                    sheet,
+                    number,
+                    table.heads["end"],
+                    cells.text(table.raw["end"][i]),
+                    start=f"{e.start:%Y-%m-%d %H:%M}",
+                )
+            elif None not in (e.name, e.start, e.end, e.lat, e.lon):
+                events.append(e)
+        return events
+
     def _patterns(self, operation: Operation | None) -> list[PatternRow]:
         table = self._table(PATTERNS)
         rows: list[PatternRow] = []
@@ -885,8 +982,10 @@ def scenario_tables(scenario: Scenario, lang: str = "id") -> list[tuple[str, lis
         (PERSONNEL, scenario.personnel),
         (PATTERNS, scenario.patterns),
         (STAGES, scenario.stages),
+        (DUTY_RULES, scenario.duty_rules),
+        (EVENTS, scenario.events),
     ):
-        if spec in (PATTERNS, STAGES) and not records:
+        if spec in (PATTERNS, STAGES, DUTY_RULES, EVENTS) and not records:
             continue
         keys = _indicator_keys(records) if spec.scope else []
         header = [name(c) for c in spec.columns] + keys

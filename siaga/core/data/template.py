@@ -7,7 +7,7 @@ from pathlib import Path
 
 from siaga.core.data import cells, workbook
 from siaga.core.data.indicators import Scope, ValueType, catalog
-from siaga.core.data.model import Category, Force, Level, StageKind, UnitKind
+from siaga.core.data.model import Category, DutyKind, DutyLevel, DutyWhen, Force, Level, StageKind, UnitKind
 from siaga.core.data.patterns import CUSTOM, PRESETS
 from siaga.core.data.scenario import OPERATION, OPERATION_KEY, OPERATION_VALUE, SHEETS, Sheet
 
@@ -139,6 +139,39 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("stages", "kind"): ("Jenis tahapan", ", ".join(k.value for k in StageKind)),
     ("stages", "start"): ("Mulai (kosongkan seluruh lembar: tahapan bawaan jenis pemilihan)", "TTTT-BB-HH JJ:MM"),
     ("stages", "end"): ("Selesai, sesudah mulai", "TTTT-BB-HH JJ:MM"),
+    ("stages", "tps"): ("Hanya tahapan PSU: id TPS yang memilih ulang, dipisah titik koma", "id TPS; id TPS"),
+    ("duty_rules", "stage"): ("Tahapan yang aturannya diubah atau ditambah", ", ".join(k.value for k in StageKind)),
+    ("duty_rules", "duty"): ("Jenis tugas", ", ".join(k.value for k in DutyKind)),
+    ("duty_rules", "per"): (
+        "Satu tugas untuk Polres, setiap kecamatan atau setiap desa ber-TPS",
+        "POLRES, KECAMATAN, DESA",
+    ),
+    ("duty_rules", "polri"): (
+        "Polri yang bertugas bersamaan (semua nol: aturan bawaan dihapus)",
+        "bilangan bulat >= 0",
+    ),
+    ("duty_rules", "tni"): ("TNI yang bertugas bersamaan", "bilangan bulat >= 0"),
+    ("duty_rules", "linmas"): ("Linmas yang bertugas bersamaan (dari desa/kecamatan itu)", "bilangan bulat >= 0"),
+    ("duty_rules", "brimob"): ("Brimob yang bertugas bersamaan", "bilangan bulat >= 0"),
+    ("duty_rules", "when"): (
+        "Bagian tahapan: seluruhnya, jam pertama, jam terakhir, sesudah jam pertama, atau tiap malam dari 00:00",
+        "WHOLE, FIRST, LAST, AFTER_FIRST, NIGHTLY; bawaan WHOLE",
+    ),
+    ("duty_rules", "hours"): ("Jumlah jam untuk FIRST, LAST, AFTER_FIRST dan NIGHTLY", "angka >= 0"),
+    ("duty_rules", "shifts"): ("Jumlah giliran; kosong: giliran sepanjang jam_giliran operasi", "bilangan bulat >= 0"),
+    ("duty_rules", "name"): ("Nama tugas yang dibaca personel; {kec} dan {desa} diganti nama tempat", "teks"),
+    ("duty_rules", "route"): ("Ruas pengawalan, dipisah >, mis. 'Gudang KPU > PPK {kec}'", "teks"),
+    ("duty_rules", "ring"): ("Ring pengamanan tempat (1 tertutup, 2 pintu masuk, 3 luar); 0 tanpa ring", "0-3"),
+    ("events", "name"): ("Nama kegiatan, mis. 'Kampanye akbar Lapangan Grati'", "teks"),
+    ("events", "start"): ("Mulai", "TTTT-BB-HH JJ:MM"),
+    ("events", "end"): ("Selesai, sesudah mulai", "TTTT-BB-HH JJ:MM"),
+    ("events", "lat"): ("Lintang lokasi", "-11 s.d. 6"),
+    ("events", "lon"): ("Bujur lokasi", "95 s.d. 141"),
+    ("events", "kecamatan_code"): ("Kode kecamatan lokasi", "kode wilayah"),
+    ("events", "crowd"): ("Perkiraan massa; 1 Polri per 100 orang bila kolom polri kosong", "bilangan bulat >= 0"),
+    ("events", "polri"): ("Polri pengamanan (dibagi ring 1, 2, 3: 40%, 40%, 20%)", "bilangan bulat >= 0"),
+    ("events", "tni"): ("TNI di ring 3", "bilangan bulat >= 0"),
+    ("events", "route"): ("Rute pawai atau iring-iringan, dipisah >; kosong: tanpa rute", "teks"),
 }
 
 DROPDOWNS: dict[tuple[str, str], list[str]] = {
@@ -149,6 +182,10 @@ DROPDOWNS: dict[tuple[str, str], list[str]] = {
     ("personnel", "available"): ["ya", "tidak"],
     ("patterns", "category"): [c.value for c in Category],
     ("stages", "kind"): [k.value for k in StageKind],
+    ("duty_rules", "stage"): [k.value for k in StageKind],
+    ("duty_rules", "duty"): [k.value for k in DutyKind],
+    ("duty_rules", "per"): [k.value for k in DutyLevel],
+    ("duty_rules", "when"): [k.value for k in DutyWhen],
 }
 
 
