@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from siaga.field import views_apel, views_custody, views_day, views_map
+from siaga.field import views_apel, views_custody, views_day, views_map, views_offline
 from siaga.field.api import api
 
 urlpatterns = [
     path("api/", api.urls),
+    # the phone's service worker, at the root so its scope covers the field pages (views_offline)
+    path("sw.js", views_offline.service_worker, name="service_worker"),
     path("ops/<int:op_id>/geo/posts.geojson", views_map.geo_posts, name="geo_posts"),
     # the apel and equipment readiness (views_apel)
     path("plans/<int:pk>/apel/", views_apel.apel, name="apel"),

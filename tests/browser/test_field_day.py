@@ -44,7 +44,8 @@ def test_a_post_leader_moves_the_post_and_the_board_follows(page, open_page, tmp
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation({"latitude": -7.2, "longitude": 112.5})  # far from Pasuruan
     post = phone_of(page, "kepalapos")
-    expect(page.locator("#assignment")).to_contain_text(post)  # their own assignment on top
+    expect(page.locator(f'#assignment dl[data-post="{post}"]')).to_have_count(1)  # their own assignment
+    expect(page.locator("#assignment")).not_to_contain_text(post)  # named, never by its id
     expect(page.locator("#post option")).to_have_count(1)  # and only their own post
     board = open_page()
     login(board, "kapolres")

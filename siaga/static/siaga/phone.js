@@ -2,10 +2,12 @@
  * incidents, escort runs and the buku mutasi) and the buttons of the incident page (escalate, dispatch, close).
  *
  * Every write is one action with one Idempotency-Key, made once (crypto.randomUUID) when the
- * action is taken. On the phone page each action goes into a queue in localStorage first
- * and is sent from there: while offline it stays queued (and is shown), and it is sent again
- * on the window's 'online' event and by a retry timer, always with the same key, so the
- * server stores it once however often it is retried.
+ * action is taken. On the phone page each action goes into the queue in IndexedDB first
+ * (queue.js) and is sent from there: while offline it stays queued (and is shown, through a
+ * reload or a killed tab), and it is sent again on the window's 'online' event and by a retry
+ * timer, always with the same key, so the server stores it once however often it is retried.
+ * The page registers the service worker (/sw.js) that keeps it, and its assets, for a reload
+ * without signal.
  */
 (() => {
   "use strict";
@@ -27,13 +29,10 @@
       body: body === null || body === undefined ? "" : JSON.stringify(body),
     });
 
-  // A queued photo (a data URL) as the multipart upload the API takes.
-  const sendPhoto = (url, dataUrl, key, csrf) => {
-    const [head, b64] = dataUrl.split(",", 2);
-    const type = (head.match(/^data:([^;]+)/) || [])[1] || "image/jpeg";
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  // A queued photo (a Blob) as the multipart upload the API takes.
+  const sendPhoto = (url, photo, key, csrf) => {
     const form = new FormData();
-    form.append("photo", new Blob([bytes], { type }), type === "image/png" ? "foto.png" : "foto.jpg");
+    form.append("photo", photo, photo.type === "image/png" ? "foto.png" : "foto.jpg");
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -42,10 +41,9 @@
     });
   };
 
-  // A photo made small enough to wait in localStorage: at most 1280 px, JPEG quality 0.8
-  // (lower if still too big); null when the browser cannot read it or it stays too big.
-  const PHOTO_MAX_PX = 1280;
-  const PHOTO_MAX_CHARS = 1_500_000; // about 1.1 MB of JPEG
+  // A photo made smaller for a weak signal: at most 1600 px, JPEG quality 0.8; the file itself
+  // when the browser cannot redraw it (the server still takes JPEG or PNG up to 5 MB).
+  const PHOTO_MAX_PX = 1600;
   const shrink = (file) =>
     new Promise((resolve) => {
       if (!file) return resolve(null);
@@ -58,15 +56,11 @@
         canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
         canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
         canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
-        for (const quality of [0.8, 0.6, 0.4]) {
-          const url = canvas.toDataURL("image/jpeg", quality);
-          if (url.length <= PHOTO_MAX_CHARS) return resolve(url);
-        }
-        resolve(null);
+        canvas.toBlob((blob) => resolve(blob || file), "image/jpeg", 0.8);
       };
       img.onerror = () => {
         URL.revokeObjectURL(src);
-        resolve(null);
+        resolve(file);
       };
       img.src = src;
     });
@@ -113,46 +107,38 @@
   if (!root) return;
   const text = JSON.parse(document.getElementById("phone-text").textContent);
   const tpsByPost = JSON.parse(document.getElementById("tps-by-post").textContent);
+  const tpsNames = JSON.parse(document.getElementById("tps-names").textContent);
   const api = root.dataset.api.replace(/\/$/, "");
   const plan = root.dataset.plan;
   const csrf = root.dataset.csrf;
-  const QUEUE = `siaga.field.queue.${plan}`;
+  const queue = window.SiagaQueue;
   const $ = (id) => document.getElementById(id);
   const postSelect = $("post");
   const POST = `siaga.field.post.${plan}`;
+  const OLD_QUEUE = `siaga.field.queue.${plan}`; // the queue's former home (localStorage)
 
-  const load = () => {
-    try {
-      return JSON.parse(localStorage.getItem(QUEUE) || "[]");
-    } catch (e) {
-      return [];
-    }
-  };
-  const save = (queue) => {
-    try {
-      localStorage.setItem(QUEUE, JSON.stringify(queue));
-    } catch (e) {
-      // storage full: drop the queued photos (never the reports themselves) and try again
-      localStorage.setItem(
-        QUEUE,
-        JSON.stringify(queue.map(({ photo, ...rest }) => (rest.kind === "photo" ? null : rest)).filter(Boolean)),
-      );
-      log(text.photoDropped);
-    }
-  };
+  if ("serviceWorker" in navigator && root.dataset.sw) {
+    navigator.serviceWorker.register(root.dataset.sw, { scope: "/" }).catch(() => undefined);
+  }
 
   const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  const postName = (post) => {
+    const option = Array.from(postSelect.options).find((o) => o.value === post);
+    return option ? option.dataset.name : "";
+  };
+  const tpsName = (code) => tpsNames[code] || text.tps;
 
-  const render = () => {
-    const queue = load();
-    $("queue-count").textContent = String(queue.length);
-    $("queue-box").classList.toggle("empty", queue.length === 0);
-    const list = $("queue-list");
-    list.replaceChildren(
-      ...queue.map((item) => {
+  const render = async () => {
+    const items = await queue.all().catch(() => []);
+    $("queue-count").textContent = String(items.length);
+    $("queue-box").classList.toggle("empty", items.length === 0);
+    $("queue-jump").hidden = items.length === 0;
+    $("queue-jump-count").textContent = String(items.length);
+    $("queue-list").replaceChildren(
+      ...items.map((item) => {
         const li = document.createElement("li");
         li.dataset.key = item.key;
-        li.textContent = `${time(item.at)} · ${item.label}`;
+        li.textContent = `${time(item.at)} · ${item.label}${item.kind === "incident" && item.photo ? ` + ${text.photo}` : ""}`;
         return li;
       }),
     );
@@ -175,6 +161,19 @@
     });
   };
 
+  // What comes after an item the server has taken: a report's photo, under the key made with the report.
+  const followUp = (item, data) =>
+    item.kind === "incident" && item.photo && data && data.id
+      ? {
+          key: item.photoKey,
+          at: new Date().toISOString(),
+          kind: "photo",
+          label: `${text.photo} #${data.id}`,
+          url: `${api}/incidents/${data.id}/photo`,
+          photo: item.photo,
+        }
+      : null;
+
   const sent = (item, data) => {
     if (item.kind === "status") {
       const option = Array.from(postSelect.options).find((o) => o.value === item.post);
@@ -184,19 +183,6 @@
       }
       showStatus();
       log(`${item.label} — ${text.sent}${data.flagged ? ` (${text.flagged}: ${data.distance_km} km)` : ""}`);
-    } else if (item.kind === "incident" && item.photo && data && data.id) {
-      log(`${item.label} — ${text.sent}`);
-      // the photo follows the incident it belongs to, queued under a key made with the report
-      const queue = load();
-      queue.push({
-        key: item.photoKey,
-        at: new Date().toISOString(),
-        kind: "photo",
-        label: `${text.photo} #${data.id}`,
-        url: `${api}/incidents/${data.id}/photo`,
-        photo: item.photo,
-      });
-      save(queue);
     } else {
       log(`${item.label} — ${text.sent}`);
     }
@@ -268,46 +254,43 @@
     );
   });
 
-  let flushing = false;
-  const flush = async () => {
-    if (flushing) return;
-    flushing = true;
-    try {
-      for (;;) {
-        const queue = load();
-        if (!queue.length || !navigator.onLine) break;
-        const item = queue[0];
-        let response;
-        try {
-          response =
-            item.kind === "photo"
-              ? await sendPhoto(item.url, item.photo, item.key, csrf)
-              : await send(item.url, item.body, item.key, csrf);
-        } catch (e) {
-          break; // no network: kept, sent again later with the same key
+  // Send the queue, oldest first, one sender at a time (in any tab). An item leaves the queue
+  // only once the server has answered it: taken, or refused for good (a 4xx other than 401,
+  // 408 and 429); without network or with a server error it stays, to go again with its key.
+  const flush = () =>
+    queue
+      .exclusive(async () => {
+        for (;;) {
+          const items = await queue.all();
+          if (!items.length || !navigator.onLine) break;
+          const item = items[0];
+          let response;
+          try {
+            response =
+              item.kind === "photo"
+                ? await sendPhoto(item.url, item.photo, item.key, csrf)
+                : await send(item.url, item.body, item.key, csrf);
+          } catch (e) {
+            break; // no network: kept, sent again later with the same key
+          }
+          if (transient(response.status)) break;
+          const data = response.ok ? await response.json().catch(() => ({})) : null;
+          await queue.settle(item.key, response.ok ? followUp(item, data) : null);
+          if (response.ok) sent(item, data);
+          else {
+            const why = await detail(response);
+            log(`${item.label} — ${text.refused}: ${why}`);
+            if (item.kind === "custody") custodyRefused(item, why);
+          }
+          await render();
         }
-        if (transient(response.status)) break;
-        const data = response.ok ? await response.json().catch(() => ({})) : null;
-        save(load().filter((i) => i.key !== item.key));
-        if (response.ok) sent(item, data);
-        else {
-          const why = await detail(response);
-          log(`${item.label} — ${text.refused}: ${why}`);
-          if (item.kind === "custody") custodyRefused(item, why);
-        }
-        render();
-      }
-    } finally {
-      flushing = false;
-      render();
-    }
-  };
+      })
+      .catch(() => undefined)
+      .finally(render);
 
-  const enqueue = (item) => {
-    const queue = load();
-    queue.push({ key: uuid(), at: new Date().toISOString(), ...item });
-    save(queue);
-    render();
+  const enqueue = async (item) => {
+    await queue.add({ key: uuid(), at: new Date().toISOString(), ...item });
+    await render();
     flush();
   };
 
@@ -332,7 +315,7 @@
     const codes = tpsByPost[postSelect.value] || [];
     const options = (withEmpty) => [
       ...(withEmpty ? [new Option(text.atPost, "")] : []),
-      ...codes.map((c) => new Option(c, c)),
+      ...codes.map((c) => new Option(tpsName(c), c)),
     ];
     $("tps").replaceChildren(...options(false));
     $("incident-tps").replaceChildren(...options(true));
@@ -351,23 +334,20 @@
     if (!button || !postSelect.value) return;
     const post = postSelect.value;
     const key = uuid(); // made once, for this action, before anything can fail
+    const at = new Date().toISOString();
     button.disabled = true;
     const where = await position();
     button.disabled = false;
-    const queue = load();
-    queue.push({
+    enqueue({
       key,
-      at: new Date().toISOString(),
+      at,
       kind: "status",
       post,
       statusLabel: button.dataset.label,
-      label: `${text.status} ${post}: ${button.dataset.label}`,
+      label: `${text.status} ${postName(post)}: ${button.dataset.label}`,
       url: `${api}/plans/${plan}/posts/${encodeURIComponent(post)}/status`,
       body: { status: button.dataset.status, ...(where || {}) },
     });
-    save(queue);
-    render();
-    flush();
   });
 
   $("tps-buttons").addEventListener("click", (event) => {
@@ -376,7 +356,7 @@
     if (!button || !tps) return;
     enqueue({
       kind: "tps",
-      label: `${text.tps} ${tps}: ${button.dataset.label}`,
+      label: `${tpsName(tps)}: ${button.dataset.label}`,
       url: `${api}/plans/${plan}/tps/${encodeURIComponent(tps)}/events`,
       body: { kind: button.dataset.kind },
     });
@@ -389,23 +369,26 @@
     const kindLabel = form.kind.selectedOptions[0].textContent;
     const file = form.photo && form.photo.files[0];
     const photo = file ? await shrink(file) : null;
-    if (file && !photo) log(`${text.photo} — ${text.refused}`);
     if (form.photo) form.photo.value = "";
-    enqueue({
+    const description = form.description.value;
+    form.description.value = "";
+    await enqueue({
       ...(photo ? { photo, photoKey: uuid() } : {}),
       kind: "incident",
-      label: `${text.incident}: ${kindLabel} (${tps || postSelect.value})`,
+      label: `${text.incident}: ${kindLabel} (${tps ? tpsName(tps) : postName(postSelect.value)})`,
       url: `${api}/plans/${plan}/incidents`,
       body: {
         kind: form.kind.value,
         severity: Number(form.severity.value),
         tps_code: tps,
         post_id: tps ? "" : postSelect.value,
-        description: form.description.value,
+        description,
       },
     });
-    form.description.value = "";
   });
+
+  // "Laporkan kejadian" at the top: to the form, ready to choose the kind.
+  $("report-jump").addEventListener("click", () => setTimeout(() => $("incident-kind").focus(), 0));
 
   $("queue-retry").addEventListener("click", flush);
   window.addEventListener("online", flush);
@@ -414,6 +397,9 @@
   setInterval(flush, 5000);
   fillTps();
   showStatus();
-  render();
-  flush();
+  queue
+    .adopt(OLD_QUEUE)
+    .catch(() => undefined)
+    .then(render)
+    .then(flush);
 })();

@@ -1,0 +1,158 @@
+"""The phone without signal, in a real browser: the service worker keeps the phone page and its
+assets, so a reload offline still shows the post and the queue; a report and its photo made
+offline wait in IndexedDB through reloads and a closed tab, and are stored once each when the
+network comes back. Also: the phone, apel and board pages fit a 390 px phone, and the post
+leader's status buttons and "Laporkan kejadian" are on the first screen.
+
+Chromium does not apply `set_offline` to a service worker's own fetches, so `offline()` also
+aborts every request the worker makes: the network-first page must come from its cache."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import _guarded_page, login
+
+PLAN = 1
+WAIT = 15_000
+PHONE = {"width": 390, "height": 844}
+
+
+def _no_worker_network(route: Any) -> None:
+    if route.request.service_worker:
+        route.abort("internetdisconnected")
+    else:
+        route.continue_()
+
+
+def offline(context: Any, on: bool) -> None:
+    if on:
+        context.set_offline(True)
+        context.route("**/*", _no_worker_network)
+    else:
+        context.unroute("**/*", _no_worker_network)
+        context.set_offline(False)
+
+
+def jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 40, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def kept(page: Any) -> None:
+    """Wait until the service worker controls the page and keeps a copy of it."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=WAIT)
+    page.wait_for_function(
+        "caches.open('siaga-pages').then(c => c.match(location.href, {ignoreVary: true})).then(r => !!r)",
+        timeout=WAIT,
+    )
+
+
+def test_the_phone_reloads_offline_and_sends_a_queued_report_and_photo_once(page, console_shell):
+    page.set_viewport_size(PHONE)
+    login(page, "kapolsek")
+    page.goto(f"/plans/{PLAN}/phone/")
+    expect(page.locator("#queue-count")).to_have_text("0")
+    post_name = page.locator("#post option:checked").inner_text()
+    kept(page)
+
+    offline(page.context, True)
+    page.reload()
+    expect(page.locator("#post option:checked")).to_have_text(post_name)  # the post, from the kept copy
+    expect(page.locator("#queue-count")).to_have_text("0")
+    expect(page.locator("#net")).to_have_class("offline")
+
+    what = f"luring-foto {uuid.uuid4().hex[:8]}"
+    page.select_option("#incident-severity", "2")
+    page.fill("#incident-description", what)
+    page.set_input_files("#incident-photo", {"name": "kejadian.jpg", "mimeType": "image/jpeg", "buffer": jpeg()})
+    page.click("#incident-form button[type=submit]")
+    expect(page.locator("#queue-count")).to_have_text("1")
+    expect(page.locator("#queue-list li")).to_contain_text("Foto kejadian")  # the photo waits with it
+
+    page.reload()  # offline again: still queued, the photo a Blob in IndexedDB
+    expect(page.locator("#queue-count")).to_have_text("1")
+    expect(page.locator("#queue-jump")).to_be_visible()
+    stored = page.evaluate("SiagaQueue.all().then(q => q.map(i => [i.kind, i.photo instanceof Blob, i.photo.size]))")
+    assert stored[0][:2] == ["incident", True] and stored[0][2] > 1_000, stored
+
+    context = page.context
+    page.close()  # the tab is gone; a new one, still offline, finds the queue
+    tab = context.new_page()
+    tab.set_viewport_size(PHONE)
+    tab.goto(f"/plans/{PLAN}/phone/")
+    expect(tab.locator("#queue-count")).to_have_text("1")
+    expect(tab.locator("#queue-list li")).to_contain_text("Kejadian")
+
+    keys: dict[str, list[str]] = {"incident": [], "photo": []}
+    tab.on(
+        "request",
+        lambda r: (
+            keys["photo" if r.url.endswith("/photo") else "incident"].append(r.headers.get("idempotency-key", ""))
+            if r.method == "POST" and "/api/" in r.url
+            else None
+        ),
+    )
+    offline(context, False)
+    expect(tab.locator("#queue-count")).to_have_text("0", timeout=WAIT)
+    expect(tab.locator("#log")).to_contain_text("Foto kejadian", timeout=WAIT)
+    expect(tab.locator("#log")).not_to_contain_text("ditolak")
+    assert len(keys["incident"]) == 1 and len(keys["photo"]) == 1, keys
+
+    found = json.loads(
+        console_shell(
+            "import json\n"
+            "from siaga.field.models import Incident\n"
+            f"rows = Incident.objects.filter(description={what!r})\n"
+            "print(json.dumps([[bool(i.photo), i.actions.filter(action='photo').count()] for i in rows]))"
+        )
+    )
+    assert found == [[True, 1]], found  # one report, with one photo
+
+
+def test_the_status_buttons_and_the_report_button_are_on_the_first_screen(page):
+    page.set_viewport_size(PHONE)
+    login(page, "kepalapos")
+    page.goto(f"/plans/{PLAN}/phone/")
+    for selector in ("#status-buttons button >> nth=-1", "#report-jump"):
+        box = page.locator(selector).bounding_box()
+        assert box and box["y"] + box["height"] <= PHONE["height"], (selector, box)
+    expect(page.locator("#assignment .assignment-crew a[href^='tel:']").first).to_be_visible()
+    expect(page.locator("#assignment a[href^='geo:']").first).to_be_visible()
+    expect(page.locator("#first")).not_to_contain_text("TPS-")  # names, never post ids
+    page.click("#report-jump")
+    expect(page.locator("#incident-kind")).to_be_focused()
+
+
+@pytest.mark.parametrize(
+    ("who", "paths"),
+    [
+        ("kepalapos", ["/plans/1/phone/"]),
+        ("kapolsek", ["/plans/1/phone/", "/plans/1/apel/", "/plans/1/board/"]),
+        ("kapolres", ["/plans/1/phone/", "/plans/1/apel/", "/plans/1/board/"]),
+        ("perencana", ["/plans/1/apel/", "/plans/1/board/"]),
+    ],
+)
+def test_the_phone_apel_and_board_pages_fit_390_px(browser: Any, console: str, who: str, paths: list[str]) -> None:
+    page, outside = _guarded_page(browser, console)
+    page.set_viewport_size(PHONE)
+    login(page, who)
+    wide = {}
+    for path in paths:
+        page.goto(path)
+        page.locator("h1").first.wait_for()
+        width = page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+        if width > PHONE["width"]:
+            wide[path] = width
+    page.context.close()
+    assert wide == {}, f"pages wider than the phone: {wide}"
+    assert outside == [], "requests left the machine"
