@@ -103,14 +103,16 @@ def plan_page(plan: Plan, scope: Scope) -> dict[str, Any]:
         "pins": pin_list(plan, people, scope, visible, names),
         "strength": strength_advice(plan) if scope.whole else None,
         "linmas": _linmas_coordination(plan, scope, names, kecamatan_of),
-        "duties": duties_page(plan, scope, _figures(data)),
+        "duties": duties_page(plan, scope, _figures(data), [a["person"] for a in data["assignments"]]),
     }
 
 
 SHORT_SHOWN = 100  # shortfall lines listed on the page; the plan file holds them all
 
 
-def duties_page(plan: Plan, scope: Scope, vote: dict[str, float] | None = None) -> dict[str, Any] | None:
+def duties_page(
+    plan: Plan, scope: Scope, vote: dict[str, float] | None = None, at_vote: list[str] | None = None
+) -> dict[str, Any] | None:
     """The duties beyond the vote, by stage, for what the reader sees (a sector chief: his
     kecamatan's PPK, PPS, escorts and patrols; the Polres's offices and warehouse only for the
     whole Polres): their places, who fills them, what stays empty where and when and in which
@@ -166,7 +168,7 @@ def duties_page(plan: Plan, scope: Scope, vote: dict[str, float] | None = None) 
         "short_total": sum(s.count for s in shorts),
         "short_more": max(0, len(shorts) - SHORT_SHOWN),
         "hours": hours,
-        "fatigue": _fatigue(plan, r) if scope.whole else None,
+        "fatigue": _fatigue(plan, r, at_vote) if scope.whole else None,
         "gap": r.gap if scope.whole else None,
         "lower_bound": r.lower_bound,
         "objective": r.objective,
@@ -188,11 +190,14 @@ def _short_hours(by_hour: list[tuple[Any, dict[str, int]]]) -> list[dict[str, An
     return lines
 
 
-def _fatigue(plan: Plan, r: duty_roster.Roster) -> dict[str, Any]:
-    """Duty hours per person over the operation against the limit the roster was made with."""
+def _fatigue(plan: Plan, r: duty_roster.Roster, at_vote: list[str] | None = None) -> dict[str, Any]:
+    """Duty hours per person over the operation against the limit the roster was made with
+    (`at_vote`: who holds a post of the vote, when the caller has them)."""
     vote = (r.vote_end - r.vote_start).total_seconds() / 3600
     hours: dict[str, float] = defaultdict(float)
-    for code in plan.assignments.order_by().values_list("person_code", flat=True):
+    if at_vote is None:
+        at_vote = list(plan.assignments.order_by().values_list("person_code", flat=True))
+    for code in at_vote:
         hours[code] += vote
     by_id = {d.id: d.hours for d in r.duties}
     for a in r.assignments:

@@ -19,6 +19,7 @@ from siaga.core.data.model import (
     SECTOR_UNIT_KINDS,
     Assignment,
     Category,
+    Duty,
     Force,
     Operation,
     PatternRow,
@@ -101,8 +102,43 @@ def plan(scenario: Scenario, model: RiskModel | None = None, reserve_work: float
 
 def with_roster(scenario: Scenario, made: Plan, previous: roster.Roster | None = None) -> Plan:
     """The plan with its roster across the stages (roster.py) in `extra["roster"]`."""
-    built = roster.build(scenario, made, previous)
+
+    def joint(duties: list[Duty]) -> float | None:
+        return joint_bound(scenario, made.posts, duties)
+
+    built = roster.build(scenario, made, previous, joint=joint)
     return replace(made, extra={**made.extra, "roster": roster.to_json(built)})
+
+
+def joint_bound(scenario: Scenario, posts: tuple[Post, ...], duties: list[Duty]) -> float | None:
+    """A lower bound on the vote and `duties` together, when nobody can hold both a post of the
+    vote and one of `duties` (roster.py): the optimum of one flow over the vote's posts and the
+    duties, each person at most once, as 2.5 scores it (a duty's empty place weighs 1). A Linmas
+    place of a kecamatan's duty (which the vote's flow cannot give a Linmas of another desa) is
+    left out: dropping a place only lowers the bound. None under PPS decrees, where the vote's
+    Linmas are not the flow's."""
+    if kpu_roster(scenario):
+        return None
+    extra = tuple(
+        Post(
+            d.id,
+            "DUTY",
+            (),
+            d.desa_code,
+            d.kecamatan_code,
+            d.lat,
+            d.lon,
+            Category.KURANG_RAWAN,
+            {s: n for s, n in d.required.items() if n and (s != "LINMAS" or d.desa_code)},
+        )
+        for d in duties
+    )
+    together = posts + extra
+    solution = _assign(scenario, together)
+    weight = {p.id: slot_weight(p) for p in together}
+    travel = sum(a.cost_km for a in solution.assignments)
+    empty = sum(weight[u.post] * UNFILLED_KM * u.count for u in solution.unfilled)
+    return travel + empty - solution.max_rounding_km
 
 
 def at_assembly(scenario: Scenario) -> Scenario:

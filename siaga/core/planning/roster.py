@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -88,9 +88,15 @@ def settings_of(scenario: Scenario) -> dict[str, float]:
 
 
 def build(
-    scenario: Scenario, plan: Plan, previous: Roster | None = None, rules: Iterable[duty_data.Rule] = duty_data.RULES
+    scenario: Scenario,
+    plan: Plan,
+    previous: Roster | None = None,
+    rules: Iterable[duty_data.Rule] | None = None,
+    joint: Callable[[list[Duty]], float | None] | None = None,
 ) -> Roster:
-    """The roster of `plan` (its vote assignment fixed); with `previous`, the fewest moved."""
+    """The roster of `plan` (its vote assignment fixed); with `previous`, the fewest moved.
+    `joint(duties)`: a lower bound on the vote and `duties` together (plan.joint_bound), used
+    for the wave that conflicts with the vote for everyone and is the least filled."""
     op = scenario.operation
     start, end = duty_data.vote_window(scenario)
     vote = duty_data.vote_duties(scenario, plan.posts)
@@ -114,12 +120,20 @@ def build(
     bound = float(plan.summary.get("lower_bound", objective))
     waves = _waves(others, op.min_rest_hours)
     horizon = _horizon(scenario, others, people)
+    relaxed, short = [], []
     for wave in waves:
         got, empty, cost = _fill(wave, people, scenario, held, scale, horizon)
         assignments += got
         unfilled += empty
         objective += cost
-        bound += _relaxed(wave, people, scenario)
+        relaxed.append(_relaxed(wave, people, scenario))
+        short.append({u.post for u in empty})
+    bound += sum(relaxed)
+    near = _VoteNear(plan, start, end, scenario)
+    merged = _with_the_vote(waves, short, near) if joint is not None else None
+    if joint is not None and merged is not None:
+        sharper = _joint_bound(waves[merged], relaxed[merged], bound, plan, people, scenario, joint, near)
+        bound = max(bound, sharper)
     kept = sum(1 for a in assignments if held.get((a.person, a.post)) == a.slot)
     return Roster(
         start,
@@ -135,6 +149,66 @@ def build(
         moved=len(assignments) - kept if previous is not None else 0,
         kept=kept if previous is not None else 0,
     )
+
+
+def _with_the_vote(waves: list[list[Duty]], empty: list[set[str]], near: _VoteNear) -> int | None:
+    """The wave whose duties that conflict with the vote's posts for everyone leave the most
+    places empty; None when no such duty has an empty place."""
+    best: tuple[int, int] | None = None
+    for i, wave in enumerate(waves):
+        short = sum(1 for d in near.conflicting(wave) if d.id in empty[i])
+        if short and (best is None or short > best[0]):
+            best = (short, i)
+    return None if best is None else best[1]
+
+
+class _VoteNear:
+    """Which duties nobody on a post of the vote can also hold: a duty that starts before the
+    vote ends plus the rest and the road from the nearest post, or ends after the vote starts
+    less the same."""
+
+    def __init__(self, plan: Plan, start: dt.datetime, end: dt.datetime, scenario: Scenario) -> None:
+        self.start, self.end, self.op = start, end, scenario.operation
+        self.lat = np.array([p.lat for p in plan.posts], dtype=float)
+        self.lon = np.array([p.lon for p in plan.posts], dtype=float)
+
+    def conflicting(self, wave: list[Duty]) -> list[Duty]:
+        if not len(self.lat) or not wave:
+            return []
+        lat = np.array([d.lat for d in wave], dtype=float)
+        lon = np.array([d.lon for d in wave], dtype=float)
+        km = geo.distance_matrix_km(lat, lon, self.lat, self.lon).min(axis=1) * self.op.road_factor
+        gap = [dt.timedelta(hours=self.op.min_rest_hours + k / self.op.speed_kmh) for k in km.tolist()]
+        return [d for d, g in zip(wave, gap, strict=True) if d.start < self.end + g and d.end + g > self.start]
+
+
+def _joint_bound(
+    wave: list[Duty],
+    relaxed: float,
+    bound: float,
+    plan: Plan,
+    people: dict[str, _Person],
+    scenario: Scenario,
+    joint: Callable[[list[Duty]], float | None],
+    near: _VoteNear,
+) -> float:
+    """The bound with the vote and this wave's duties that conflict with it taken together
+    (`joint`, one flow: nobody holds both) instead of apart; the wave's other duties, and the
+    Linmas places of its kecamatan duties, keep their own relaxation. Each part bounds what any
+    roster spends on it, so the sum is a bound."""
+    sub = near.conflicting(wave)
+    together = joint(sub)
+    if together is None:
+        return bound
+    ids = {d.id for d in sub}
+    rest = [d for d in wave if d.id not in ids]
+    rest += [
+        replace(d, required={"LINMAS": d.required["LINMAS"]})
+        for d in sub
+        if d.required.get("LINMAS") and not d.desa_code
+    ]
+    alone = _relaxed(rest, people, scenario) if rest else 0.0
+    return bound - float(plan.summary.get("lower_bound", 0.0)) - relaxed + together + alone
 
 
 def _people(scenario: Scenario) -> dict[str, _Person]:
@@ -260,8 +334,8 @@ class _Wave:
     def cost_km(self, p: _Person) -> np.ndarray:
         n = len(self.lat)
         km = geo.haversine_km_array(np.full(n, p.lat), np.full(n, p.lon), self.lat, self.lon) * self.op.road_factor
-        if p.sector:
-            km += np.where((self.kec != "") & (self.kec != p.sector), self.op.out_of_sector_penalty_km, 0.0)
+        if p.sector:  # as the vote's posts (plan.travel_km): a duty of the Polres is outside his sector too
+            km += np.where(self.kec != p.sector, self.op.out_of_sector_penalty_km, 0.0)
         return np.round(km, 6)
 
     def arcs(
