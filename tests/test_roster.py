@@ -20,8 +20,8 @@ from siaga.core.data import demo
 from siaga.core.data import duties as duty_data
 from siaga.core.data.model import Category, Force, Stage, StageKind
 from siaga.core.planning import roster
-from siaga.core.planning.plan import plan as make_plan
 from siaga.core.planning.plan import joint_bound, replan
+from siaga.core.planning.plan import plan as make_plan
 
 K = StageKind
 DAY = dt.date(2024, 2, 14)

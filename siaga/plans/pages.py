@@ -129,17 +129,17 @@ def duties_page(
     for u in r.unfilled:
         if u.post in ids:
             empty[u.post] += u.count
-    stages: dict[str, dict[str, Any]] = {}
+    stages: dict[tuple[str, bool], dict[str, Any]] = {}  # (stage, the vote's posts)
     for d in mine:
         blank = {"name": d.stage, "start": d.start, "end": d.end, "duties": 0, "places": 0, "filled": 0, "empty": 0}
-        row = stages.setdefault(d.stage, blank)
+        row = stages.setdefault((d.stage, False), blank)
         row["start"], row["end"] = min(row["start"], d.start), max(row["end"], d.end)
         row["duties"] += 1
         row["places"] += sum(d.required.values())
         row["filled"] += filled[d.id]
         row["empty"] += empty[d.id]
     if vote is not None:  # the vote's posts: one standing duty each, from the move to the end of the count
-        stages[r.vote_stage] = {
+        stages[(r.vote_stage, True)] = {
             "name": r.vote_stage,
             "start": r.vote_start,
             "end": r.vote_end,
@@ -154,7 +154,7 @@ def duties_page(
     shorts = duty_roster.shortfall(r, None if scope.whole else [scope.kecamatan or ""])
     hours = _short_hours(duty_roster.short_by_hour(shorts))
     return {
-        "stages": sorted(stages.values(), key=lambda x: (x["start"], x["name"])),
+        "stages": sorted(stages.values(), key=lambda x: (x["start"], not x.get("vote"), x["name"])),
         "short": [
             {
                 "duty": s.duty.name,

@@ -44,7 +44,7 @@ K = StageKind
 # Duty kinds beyond the vote's posts, with the name a person reads.
 GUDANG_KPU, GUDANG_PPK, KAWAL, PATROLI = DutyKind.GUDANG_KPU, DutyKind.GUDANG_PPK, DutyKind.KAWAL, DutyKind.PATROLI
 BALAI_DESA, PPK, KPU, BAWASLU = DutyKind.BALAI_DESA, DutyKind.PPK, DutyKind.KPU, DutyKind.BAWASLU
-ACARA, PSU = DutyKind.ACARA, DutyKind.PSU
+ACARA, PSU, POSKO = DutyKind.ACARA, DutyKind.PSU, DutyKind.POSKO
 STANDING_KINDS = frozenset({PSU})  # TPS guards beyond the vote: they sleep at the post too
 VOTE_KINDS = ("TPS", "VILLAGE", "STANDBY", "PATROL", "RESERVE")
 
@@ -181,6 +181,13 @@ RULES: tuple[Rule, ...] = (
         )
         for ring, need in ((1, {"POLRI": 4}), (2, {"POLRI": 4, "TNI": 2}), (3, {"POLRI": 2, "LINMAS": 4}))
     ),
+    Rule(
+        K.PEMUNGUTAN,
+        POSKO,
+        POLRES,
+        {"POLRI": 4},
+        source="DOCTRINE.md 12: the Posko commands on the day; its watch (4 operators at a time) is Siaga's default",
+    ),
     Rule(K.REKAP_KPU, KPU, POLRES, {"POLRI": 10}, elections=REGIONAL, source="DOCTRINE.md 11: priority objects"),
     Rule(K.REKAP_KPU, BAWASLU, POLRES, {"POLRI": 4}, elections=REGIONAL, source="DOCTRINE.md 11: priority objects"),
 )
@@ -196,6 +203,7 @@ NAMES: dict[str, str] = {
     BAWASLU: "Pengamanan kantor Bawaslu",
     PSU: "Pengamanan PSU TPS {tps} {desa}",
     ACARA: "Pengamanan {event}",
+    POSKO: "Piket Posko Polres (operator dan radio)",
 }
 # A campaign event's rings (DOCTRINE.md 11 describes the rings of a PPK; Siaga applies them to
 # rallies and debates): the share of its Polri in each, by default.

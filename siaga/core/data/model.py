@@ -80,6 +80,7 @@ class DutyKind(StrEnum):
     KPU = "KPU"  # the KPU office
     BAWASLU = "BAWASLU"  # the Bawaslu office
     ACARA = "ACARA"  # a campaign event: a rally or a debate, in rings
+    POSKO = "POSKO"  # the Posko's watch: operators and radio, round the clock
     PSU = "PSU"  # a re-vote's TPS
 
 
