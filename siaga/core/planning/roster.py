@@ -24,7 +24,7 @@ moved.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -127,13 +127,13 @@ def build(
         unfilled += empty
         objective += cost
         relaxed.append(_relaxed(wave, people, scenario))
-        short.append({u.post for u in empty})
+        short.append(Counter({u.post: u.count for u in empty}))
     bound += sum(relaxed)
-    near = _VoteNear(plan, start, end, scenario)
-    merged = _with_the_vote(waves, short, near) if joint is not None else None
-    if joint is not None and merged is not None:
-        sharper = _joint_bound(waves[merged], relaxed[merged], bound, plan, people, scenario, joint, near)
-        bound = max(bound, sharper)
+    if joint is not None:
+        near = _VoteNear(plan, start, end, scenario)
+        base = bound  # each set's bound replaces parts of this one: never of another set's
+        for chosen in _with_the_vote(waves, short, near, op.min_rest_hours):
+            bound = max(bound, _joint_bound(waves, relaxed, chosen, base, plan, people, scenario, joint))
     kept = sum(1 for a in assignments if held.get((a.person, a.post)) == a.slot)
     return Roster(
         start,
@@ -151,15 +151,26 @@ def build(
     )
 
 
-def _with_the_vote(waves: list[list[Duty]], empty: list[set[str]], near: _VoteNear) -> int | None:
-    """The wave whose duties that conflict with the vote's posts for everyone leave the most
-    places empty; None when no such duty has an empty place."""
-    best: tuple[int, int] | None = None
-    for i, wave in enumerate(waves):
-        short = sum(1 for d in near.conflicting(wave) if d.id in empty[i])
-        if short and (best is None or short > best[0]):
-            best = (short, i)
-    return None if best is None else best[1]
+def _with_the_vote(
+    waves: list[list[Duty]], empty: list[Counter[str]], near: _VoteNear, rest_hours: float
+) -> list[list[Duty]]:
+    """Sets of duties to take together with the vote's posts: each duty conflicts with the vote
+    for everyone and with every other one of its set (so nobody holds two of them, or one and a
+    post). Two sets are tried: the conflicting duties of the wave that leaves most of their
+    places empty, and a set taken greedily across waves, most empty places first. None when no
+    such place is empty."""
+    rest = dt.timedelta(hours=rest_hours)
+    subs = [near.conflicting(wave) for wave in waves]
+    short = [sum(empty[i].get(d.id, 0) for d in sub) for i, sub in enumerate(subs)]
+    if not any(short):
+        return []
+    best = subs[max(range(len(subs)), key=lambda i: (short[i], -i))]
+    candidates = sorted((-empty[i].get(d.id, 0), d.start, d.id, d) for i, sub in enumerate(subs) for d in sub)
+    greedy: list[Duty] = []
+    for *_, d in candidates:
+        if all(d.start < c.end + rest and c.start < d.end + rest for c in greedy):
+            greedy.append(d)
+    return [best] if [d.id for d in greedy] == [d.id for d in best] else [best, greedy]
 
 
 class _VoteNear:
@@ -183,32 +194,35 @@ class _VoteNear:
 
 
 def _joint_bound(
-    wave: list[Duty],
-    relaxed: float,
+    waves: list[list[Duty]],
+    relaxed: list[float],
+    chosen: list[Duty],
     bound: float,
     plan: Plan,
     people: dict[str, _Person],
     scenario: Scenario,
     joint: Callable[[list[Duty]], float | None],
-    near: _VoteNear,
 ) -> float:
-    """The bound with the vote and this wave's duties that conflict with it taken together
-    (`joint`, one flow: nobody holds both) instead of apart; the wave's other duties, and the
-    Linmas places of its kecamatan duties, keep their own relaxation. Each part bounds what any
+    """The bound with the vote and the `chosen` duties taken together (`joint`, one flow:
+    nobody holds two of them) instead of apart; the other duties of their waves, and the Linmas
+    places of chosen kecamatan duties, keep their own relaxation. Each part bounds what any
     roster spends on it, so the sum is a bound."""
-    sub = near.conflicting(wave)
-    together = joint(sub)
+    together = joint(chosen)
     if together is None:
         return bound
-    ids = {d.id for d in sub}
-    rest = [d for d in wave if d.id not in ids]
-    rest += [
-        replace(d, required={"LINMAS": d.required["LINMAS"]})
-        for d in sub
-        if d.required.get("LINMAS") and not d.desa_code
-    ]
-    alone = _relaxed(rest, people, scenario) if rest else 0.0
-    return bound - float(plan.summary.get("lower_bound", 0.0)) - relaxed + together + alone
+    ids = {d.id for d in chosen}
+    touched = [i for i, wave in enumerate(waves) if any(d.id in ids for d in wave)]
+    alone = 0.0
+    for i in touched:
+        rest = [d for d in waves[i] if d.id not in ids]
+        rest += [
+            replace(d, required={"LINMAS": d.required["LINMAS"]})
+            for d in waves[i]
+            if d.id in ids and d.required.get("LINMAS") and not d.desa_code
+        ]
+        alone += _relaxed(rest, people, scenario) if rest else 0.0
+    vote = float(plan.summary.get("lower_bound", 0.0))
+    return bound - vote - sum(relaxed[i] for i in touched) + together + alone
 
 
 def _people(scenario: Scenario) -> dict[str, _Person]:
