@@ -25,6 +25,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "publish": frozenset({R.ADMIN, R.COMMANDER}),
     "export": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER}),
     "audit": frozenset({R.ADMIN, R.COMMANDER}),
+    # election day (siaga.field.services.authority): who works incidents in the Posko (a
+    # sector chief in his kecamatan, the Kabag Ops for the Kapolres), and who commands (the
+    # Kapolres: escalate to the Kapolda, area status, Brimob and the BKO reserves).
+    "posko": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER, R.SECTOR_CHIEF}),
+    "command": frozenset({R.ADMIN, R.COMMANDER}),
 }
 
 M = TypeVar("M", bound=Model)

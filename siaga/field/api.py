@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Header, NinjaAPI, Path, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
@@ -20,18 +21,26 @@ from siaga.accounts.roles import role_of
 from siaga.field import services
 from siaga.field.models import KEY_LENGTH, CheckIn, Dispatch, Incident
 from siaga.field.schemas import (
+    AreaIn,
     CheckInIn,
+    CloseIn,
+    CustodyIn,
+    DelegationIn,
     DutyCode,
     EntryIn,
     EscortEventIn,
     HandoverIn,
     IncidentIn,
     ManifestIn,
+    NoteIn,
     PostCode,
+    SeizeIn,
     StatusIn,
+    StepIn,
     TpsCode,
     TpsEventIn,
 )
+from siaga.field.services import taxonomy as words
 from siaga.plans.models import Plan
 
 api = NinjaAPI(title="Siaga field API", version="1", urls_namespace="field_api", auth=django_auth)
@@ -55,14 +64,22 @@ def no_current_plan(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=409)
 
 
+@api.exception_handler(services.Busy)
+def busy(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
 @api.exception_handler(services.KeyConflict)
 def key_conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "Idempotency-Key already used"}, status=409)
+    detail = _("Kunci Idempotency-Key ini sudah dipakai untuk catatan lain.")
+    return api.create_response(request, {"detail": detail}, status=409)
 
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "forbidden"}, status=403)
+    """A refusal says why (`services.Refused`); any other, that the role may not do it."""
+    detail = str(exc) if isinstance(exc, services.Refused) else _("Peran Anda tidak berwenang melakukan tindakan ini.")
+    return api.create_response(request, {"detail": detail}, status=403)
 
 
 @api.exception_handler(services.NotVisible)
@@ -230,14 +247,21 @@ class IncidentOut(Schema):
     kecamatan_code: str
     description: str
     status: str
-    level: str
+    level: str  # who commands: polsek (Kapolsek), polres (Kapolres), polda (Kapolda)
+    command: str  # the same, as shown
     reported_at: datetime
     closed_by: str | None
     closed_at: datetime | None
+    disposition: str
+    referred_at: datetime | None
 
     @staticmethod
     def resolve_closed_by(obj: Incident) -> str | None:
         return obj.closed_by.get_username() if obj.closed_by else None
+
+    @staticmethod
+    def resolve_command(obj: Incident) -> str:
+        return str(words.COMMAND.get(obj.level, obj.level))
 
 
 @api.post("/plans/{plan_id}/incidents", response={201: IncidentOut, **WRITE})
@@ -248,29 +272,49 @@ def post_incident(request: HttpRequest, plan_id: Id, body: IncidentIn, idempoten
 
 
 @api.post("/incidents/{incident_id}/escalate", response={200: IncidentOut, **WRITE})
-def post_escalate(request: HttpRequest, incident_id: Id, idempotency_key: Key) -> Any:
+def post_escalate(request: HttpRequest, incident_id: Id, idempotency_key: Key, body: NoteIn | None = None) -> Any:
+    """Command one step up: Kapolsek -> Kapolres -> Kapolda."""
     incident = services.incident_for(incident_id, request.user)
-    services.escalate(incident, request.user, idempotency_key, request)
+    services.escalate(incident, request.user, idempotency_key, request, note=body.note if body else "")
     return Status(200, incident)
 
 
 @api.post("/incidents/{incident_id}/close", response={200: IncidentOut, **WRITE})
-def post_close(request: HttpRequest, incident_id: Id, idempotency_key: Key) -> Any:
+def post_close(request: HttpRequest, incident_id: Id, idempotency_key: Key, body: CloseIn | None = None) -> Any:
+    """Close with a `disposition` (selesai_di_tempat, gakkumdu, reskrim, lainnya), a `note` and
+    `confirmed: true`; an election offence closes only once passed to Bawaslu/Gakkumdu."""
     incident = services.incident_for(incident_id, request.user)
-    services.close(incident, request.user, idempotency_key, request)
+    given = body or CloseIn()
+    services.close(
+        incident, request.user, idempotency_key, request, given.disposition, given.note, given.confirmed is True
+    )
+    return Status(200, incident)
+
+
+@api.post("/incidents/{incident_id}/refer", response={200: IncidentOut, **WRITE})
+def post_refer(request: HttpRequest, incident_id: Id, body: NoteIn, idempotency_key: Key) -> Any:
+    """The election offence passed to Bawaslu and the Gakkumdu (`note`: the letter, to whom)."""
+    incident = services.incident_for(incident_id, request.user)
+    services.refer(incident, request.user, idempotency_key, body.note, request)
     return Status(200, incident)
 
 
 class Reserve(Schema):
-    post_id: str
+    post_id: str  # the unit's code
+    name: str
+    kind: str
     road_km: float
     eta_minutes: float
     busy: bool
+    may_dispatch: bool
+    refusal: str | None
 
 
 @api.get("/incidents/{incident_id}/reserves", response={200: list[Reserve], **READ})
 def get_reserves(request: HttpRequest, incident_id: Id) -> Any:
-    return services.reserves(services.incident_for(incident_id, request.user))
+    """Every unit by travel time to the incident, free ones first; whether the caller may send it."""
+    rows = services.reserves(services.incident_for(incident_id, request.user), request.user)
+    return [{**r, "may_dispatch": r["refusal"] is None} for r in rows]
 
 
 class DispatchIn(Schema):
@@ -281,16 +325,83 @@ class DispatchOut(Schema):
     id: int
     incident_id: int
     post_id: str
+    unit_name: str
     eta_minutes: float
+    status: str
     at: datetime
 
 
 @api.post("/incidents/{incident_id}/dispatch", response={201: DispatchOut, **WRITE})
 def post_dispatch(request: HttpRequest, incident_id: Id, idempotency_key: Key, body: DispatchIn | None = None) -> Any:
+    """Send a unit (`post_id`, the unit's code; none: the nearest free one the caller may send).
+    A unit that is out is a 409."""
     incident = services.incident_for(incident_id, request.user)
     row: Dispatch
     row, _ = services.dispatch(incident, request.user, idempotency_key, body.post_id if body else None, request)
     return Status(201, row)
+
+
+@api.post("/dispatches/{dispatch_id}/status", response={200: DispatchOut, **WRITE})
+def post_unit_status(request: HttpRequest, dispatch_id: Id, body: StepIn, idempotency_key: Key) -> Any:
+    """The unit's next step: dalam_perjalanan, tiba, selesai, kembali."""
+    row = services.dispatch_for(dispatch_id, request.user)
+    services.advance(row, request.user, idempotency_key, body.status, request, body.note)
+    return Status(200, row)
+
+
+class SeizedOut(Schema):
+    id: int
+    incident_id: int
+    item: str
+    quantity: str
+    from_whom: str
+    kept_at: str
+    at: datetime
+
+
+@api.post("/incidents/{incident_id}/seized", response={201: SeizedOut, **WRITE})
+def post_seized(request: HttpRequest, incident_id: Id, body: SeizeIn, idempotency_key: Key) -> Any:
+    """A seized good into the incident's ledger."""
+    incident = services.incident_for(incident_id, request.user)
+    row, _ = services.seize(incident, request.user, idempotency_key, body.dict())
+    return Status(201, row)
+
+
+class CustodyOut(Schema):
+    id: int
+    item_id: int
+    holder: str
+    kept_at: str
+    at: datetime
+
+
+@api.post("/seized/{item_id}/custody", response={201: CustodyOut, **WRITE})
+def post_custody(request: HttpRequest, item_id: Id, body: CustodyIn, idempotency_key: Key) -> Any:
+    """The seized good passes to another holder (its chain of custody)."""
+    row, _ = services.hand_over(item_id, request.user, idempotency_key, body.dict())
+    return Status(201, row)
+
+
+class AreaOut(Schema):
+    region_code: str
+    status: str
+    at: datetime
+
+
+@api.post("/plans/{plan_id}/areas/{code}", response={201: AreaOut, **WRITE})
+def post_area(request: HttpRequest, plan_id: Id, code: PostCode, body: AreaIn, idempotency_key: Key) -> Any:
+    """A desa's or kecamatan's status (hijau, kuning, merah), set by the Kapolres."""
+    plan = _plan(plan_id, request.user)
+    row, _ = services.set_area(plan, code, body.status, request.user, idempotency_key, body.note, request)
+    return Status(201, row)
+
+
+@api.post("/plans/{plan_id}/delegations", response={200: dict[str, bool], **WRITE})
+def post_delegation(request: HttpRequest, plan_id: Id, body: DelegationIn, idempotency_key: Key) -> Any:
+    """The Kapolres grants (or takes back) a Kabag Ops the dispatch of Brimob and BKO reserves."""
+    plan = _plan(plan_id, request.user)
+    services.delegate(plan.operation_id, request.user, body.user, body.granted)
+    return Status(200, {"granted": body.granted})
 
 
 # -- incident photos and the live map ----------------------------------------------------------

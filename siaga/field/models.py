@@ -140,12 +140,20 @@ class Incident(models.Model):
         SELESAI = "selesai", "selesai"
 
     class Level(models.TextChoices):
-        POLSEK = "polsek", "Polsek"
-        POLRES = "polres", "Polres"
-        BRIMOB = "brimob", "Brimob"
-        TNI = "tni", "TNI"
+        """Who commands the incident (Perkap 16/2006): command passes Kapolsek -> Kapolres ->
+        Kapolda. The force sent (Dalmas, Brimob, TNI) is the incident's dispatches, apart."""
 
-    LADDER = (Level.POLSEK, Level.POLRES, Level.BRIMOB, Level.TNI)
+        POLSEK = "polsek", "Kapolsek"
+        POLRES = "polres", "Kapolres"
+        POLDA = "polda", "Kapolda"
+
+    class Disposition(models.TextChoices):
+        SELESAI_DI_TEMPAT = "selesai_di_tempat", "selesai di tempat"
+        GAKKUMDU = "gakkumdu", "diserahkan ke Gakkumdu/Bawaslu"
+        RESKRIM = "reskrim", "diserahkan ke Reskrim"
+        LAINNYA = "lainnya", "lainnya"
+
+    LADDER = (Level.POLSEK, Level.POLRES, Level.POLDA)
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="incidents")
     kind = models.CharField("jenis", max_length=60)
@@ -166,6 +174,12 @@ class Incident(models.Model):
     closed_at = models.DateTimeField("selesai", null=True, blank=True)
     # Under MEDIA_ROOT/incidents/<uuid>.<ext>; served only through the scoped API, never as /media/.
     photo = models.FileField("foto", upload_to="incidents/", max_length=120, blank=True)
+    disposition = models.CharField("penanganan akhir", max_length=20, choices=Disposition.choices, blank=True)
+    closing_note = models.TextField("catatan penutupan", blank=True)
+    # An election offence (politik uang, intimidasi) goes to Bawaslu and the Gakkumdu within 7
+    # days of being known (the report); when it was passed on, and the letter or note.
+    referred_at = models.DateTimeField("diteruskan ke Bawaslu/Gakkumdu", null=True, blank=True)
+    referral_note = models.TextField("catatan penerusan", blank=True)
     key = _key()
 
     objects = IncidentQuerySet.as_manager()
@@ -180,9 +194,11 @@ class IncidentAction(models.Model):
     """One change of an incident (escalation, closing), kept under the key that asked for it."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions")
-    action = models.CharField("tindakan", max_length=12)  # escalate, close
-    before = models.CharField("sebelum", max_length=32)  # status/level, e.g. ditangani/brimob
+    action = models.CharField("tindakan", max_length=12)  # escalate, close, dispatch, unit, ...
+    before = models.CharField("sebelum", max_length=32)  # status/level, e.g. ditangani/polres
     after = models.CharField("sesudah", max_length=32)
+    detail = models.CharField("rincian", max_length=200, blank=True)  # e.g. the unit and its step
+    note = models.TextField("catatan", blank=True)
     by = _by()
     at = models.DateTimeField("waktu", auto_now_add=True)
     key = _key()
@@ -194,19 +210,117 @@ class IncidentAction(models.Model):
 
 
 class Dispatch(models.Model):
-    """A reserve team sent to an incident."""
+    """A unit sent to an incident (`post_id`: the unit's code, a reserve post's id for the
+    plan's reserves), with its status clock. A unit is out from its dispatch until it is back
+    (`kembali`): the database refuses a second dispatch of a unit that is out."""
+
+    class Step(models.TextChoices):
+        DIKERAHKAN = "dikerahkan", "dikerahkan"
+        DALAM_PERJALANAN = "dalam_perjalanan", "dalam perjalanan"
+        TIBA = "tiba", "tiba"
+        SELESAI = "selesai", "selesai"
+        KEMBALI = "kembali", "kembali"
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="dispatches")
-    post_id = models.CharField("pos cadangan", max_length=80)
+    operation = models.ForeignKey(Operation, null=True, on_delete=models.CASCADE, related_name="+")
+    post_id = models.CharField("satuan", max_length=80)
+    unit_kind = models.CharField("jenis satuan", max_length=20, blank=True)
+    unit_name = models.CharField("nama satuan", max_length=160, blank=True)
     eta_minutes = models.FloatField("perkiraan tiba (menit)")
+    status = models.CharField("status", max_length=20, choices=Step.choices, default=Step.DIKERAHKAN)
+    departed_at = models.DateTimeField("berangkat", null=True, blank=True)
+    arrived_at = models.DateTimeField("tiba", null=True, blank=True)
+    done_at = models.DateTimeField("selesai", null=True, blank=True)
+    returned_at = models.DateTimeField("kembali", null=True, blank=True)
     by = _by()
     at = models.DateTimeField("waktu", auto_now_add=True)
     key = _key()
 
     class Meta:
-        verbose_name = "pengerahan cadangan"
-        verbose_name_plural = "pengerahan cadangan"
+        verbose_name = "pengerahan satuan"
+        verbose_name_plural = "pengerahan satuan"
         ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "post_id"],
+                condition=~models.Q(status="kembali"),
+                name="dispatch_unit_out_once",
+            )
+        ]
+
+
+class AreaStatus(models.Model):
+    """The status of a desa or kecamatan set by the commander (Perkap 16/2006: hijau, kuning,
+    merah); the latest row of an area is its status."""
+
+    class Color(models.TextChoices):
+        HIJAU = "hijau", "hijau"
+        KUNING = "kuning", "kuning"
+        MERAH = "merah", "merah"
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="area_statuses")
+    region_code = models.CharField("kode wilayah", max_length=40, db_index=True)
+    kecamatan_code = models.CharField("kode kecamatan", max_length=40, blank=True, db_index=True)
+    status = models.CharField("status", max_length=8, choices=Color.choices)
+    note = models.TextField("catatan", blank=True)
+    by = _by()
+    at = models.DateTimeField("waktu", auto_now_add=True)
+    key = _key()
+
+    class Meta:
+        verbose_name = "status wilayah"
+        verbose_name_plural = "status wilayah"
+        ordering = ["at", "id"]
+
+
+class SeizedItem(models.Model):
+    """A seized good of an incident (cash, envelopes, ...): what, how much, from whom and
+    where it is kept; its custody entries follow it from hand to hand."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="seized")
+    item = models.CharField("barang", max_length=200)
+    quantity = models.CharField("jumlah", max_length=80)
+    from_whom = models.CharField("disita dari", max_length=200)
+    kept_at = models.CharField("disimpan di", max_length=200)
+    by = _by()
+    at = models.DateTimeField("waktu", auto_now_add=True)
+    key = _key()
+
+    class Meta:
+        verbose_name = "barang sitaan"
+        verbose_name_plural = "barang sitaan"
+        ordering = ["at", "id"]
+
+
+class CustodyEntry(models.Model):
+    """One hand-over of a seized good (chain of custody): to whom, kept where, why."""
+
+    item = models.ForeignKey(SeizedItem, on_delete=models.CASCADE, related_name="custody")
+    holder = models.CharField("diserahkan kepada", max_length=200)
+    kept_at = models.CharField("disimpan di", max_length=200)
+    note = models.TextField("catatan", blank=True)
+    by = _by()
+    at = models.DateTimeField("waktu", auto_now_add=True)
+    key = _key()
+
+    class Meta:
+        verbose_name = "rantai penguasaan barang sitaan"
+        verbose_name_plural = "rantai penguasaan barang sitaan"
+        ordering = ["at", "id"]
+
+
+class Delegation(models.Model):
+    """The Kapolres lets a user (his Kabag Ops, say) dispatch Brimob and the BKO reserves."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    by = _by()
+    at = models.DateTimeField("waktu", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "limpahan wewenang pengerahan"
+        verbose_name_plural = "limpahan wewenang pengerahan"
+        constraints = [models.UniqueConstraint(fields=["operation", "user"], name="delegation_once")]
 
 
 class AbsenteeReplan(models.Model):

@@ -19,6 +19,7 @@ urlpatterns = [
     # the move to the posts, election day, incidents and the report (views_day)
     path("plans/<int:pk>/board/", views_day.board, name="field_board"),
     path("plans/<int:pk>/phone/", views_day.phone, name="field_phone"),
+    path("plans/<int:pk>/phone/reports/", views_day.report_status, name="field_report_status"),
     path("plans/<int:pk>/incidents/", views_day.incidents, name="field_incidents"),
     path("plans/<int:pk>/live/", views_day.live, name="field_live"),
     path("plans/<int:pk>/report.pdf", views_day.report, name="field_report"),

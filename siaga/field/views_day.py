@@ -10,30 +10,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from siaga.accounts.models import Role
 from siaga.accounts.roles import role_of
 from siaga.core.documents import pdf
 from siaga.field import services
-from siaga.field.models import Incident, PostStatus, TpsEvent
+from siaga.field.models import Delegation, Incident, PostStatus, TpsEvent
+from siaga.field.services import taxonomy as words
 from siaga.field.services.custody import ENTRY_KINDS, PADLOCKS
 from siaga.field.views_common import on_current_plan, on_current_plan_in_the_field, polled
 from siaga.plans.models import Plan
 
-INCIDENT_KINDS = (
-    ("keributan", _("keributan")),
-    ("intimidasi", _("intimidasi")),
-    ("politik uang", _("politik uang")),
-    ("gangguan logistik", _("gangguan logistik")),
-    ("kerusakan kotak suara", _("kerusakan kotak suara")),
-    ("bencana", _("bencana")),
-    ("lainnya", _("lainnya")),
-)
-SEVERITIES = {1: _("ringan"), 2: _("serius"), 3: _("berat")}
+INCIDENT_KINDS = list(words.KINDS.items())
+SEVERITIES = words.SEVERITIES
 STATUS_LABELS = {
     PostStatus.Status.BELUM_BERANGKAT: _("belum berangkat"),
     PostStatus.Status.BERANGKAT: _("berangkat"),
@@ -48,11 +43,6 @@ TPS_LABELS = {
     TpsEvent.Kind.SELESAI: _("selesai"),
     TpsEvent.Kind.KOTAK_SUARA_DIKAWAL: _("kotak suara dikawal"),
 }
-INCIDENT_STATUS = {
-    Incident.Status.DILAPORKAN: _("dilaporkan"),
-    Incident.Status.DITANGANI: _("ditangani"),
-    Incident.Status.SELESAI: _("selesai"),
-}
 
 
 def _labelled(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -66,13 +56,6 @@ def _labelled(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return groups
 
 
-def _incidents(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    for row in rows:
-        row["severity_label"] = SEVERITIES.get(row["incident"].severity, "")
-        row["status_label"] = INCIDENT_STATUS[row["incident"].status]
-    return rows
-
-
 def _partial(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true" or "part" in request.GET
 
@@ -82,7 +65,7 @@ def _base(request: HttpRequest, plan: Plan) -> dict[str, Any]:
         "operation": plan.operation,
         "plan": plan,
         "may_write": role_of(request.user) in services.FIELD_WRITERS,
-        "ladder": Incident.Level.choices,
+        "ladder": list(words.COMMAND.items()),
     }
 
 
@@ -90,15 +73,45 @@ def _base(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 @polled
 def board(request: HttpRequest, plan: Plan) -> HttpResponse:
     escorts = _flagged_first(services.escort_rows(plan, request.user))
+    areas = _areas(plan, request.user)
+    groups = _labelled(services.day_board(plan, request.user))
+    for group in groups:
+        group["area"] = areas.get(group["code"])
+        for post in group["posts"]:
+            post["area"] = areas.get(post["desa_code"])
     context = {
         **_base(request, plan),
-        "groups": _labelled(services.day_board(plan, request.user)),
+        "groups": groups,
         "dropped": services.dropped_posts(plan, request.user),
         "escorts": escorts,
         "escorts_missing": sum(r["flag"] == "missing" for r in escorts),
+        "areas": areas,
+        "area_colors": list(words.AREA.items()),
+        "may_set_area": services.authority.to_set_area(request.user) is None,
         "now": timezone.now(),
     }
     return render(request, "field/day_board_part.html" if _partial(request) else "field/day_board.html", context)
+
+
+def _areas(plan: Plan, user: Any) -> dict[str, Any]:
+    """The kecamatan and desa the user sees, each with its latest status (hijau, kuning, merah)."""
+    latest = services.area_statuses(plan, user)
+    names = dict(plan.operation.regions.order_by().values_list("code", "name"))
+    seen = services.visible_posts(plan, user).values()
+    codes = sorted({str(p.get("kecamatan_code", "")) for p in seen} | {str(p.get("desa_code", "")) for p in seen})
+    rows = {}
+    for code in filter(None, codes):
+        row = latest.get(code)
+        rows[code] = {
+            "code": code,
+            "name": names.get(code, code),
+            "kecamatan": code.count(".") == 2,
+            "status": row.status if row else "",
+            "label": words.AREA.get(row.status, "") if row else "",
+            "note": row.note if row else "",
+            "at": row.at if row else None,
+        }
+    return rows
 
 
 def _flagged_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -124,11 +137,32 @@ def live(request: HttpRequest, plan: Plan) -> HttpResponse:
 def incidents(request: HttpRequest, plan: Plan) -> HttpResponse:
     context = {
         **_base(request, plan),
-        "rows": _incidents(services.incident_rows(plan, request.user)),
+        "rows": services.incident_rows(plan, request.user),
+        "latest_severe": services.latest_severe(plan, request.user),
+        "dispositions": list(words.DISPOSITIONS.items()),
+        "delegates": _delegates(plan, request.user),
         "now": timezone.now(),
     }
     template = "field/incidents_part.html" if _partial(request) else "field/incidents.html"
     return render(request, template, context)
+
+
+def _delegates(plan: Plan, user: Any) -> list[dict[str, Any]]:
+    """For the Kapolres: the Kabag Ops accounts, and whether each may send Brimob/BKO."""
+    if services.authority.to_delegate(user) is not None:
+        return []
+    granted = set(Delegation.objects.filter(operation_id=plan.operation_id).values_list("user_id", flat=True))
+    planners = get_user_model().objects.filter(is_active=True, profile__role=Role.PLANNER).order_by("username")
+    return [{"user": u, "granted": u.pk in granted} for u in planners]
+
+
+@on_current_plan_in_the_field
+def report_status(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The reporter's own reports with their state and the ETA of help (the phone polls it)."""
+    context = {"plan": plan, "my_reports": services.reporter_status(plan, request.user), "now": timezone.now()}
+    response = render(request, "field/_report_status.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @on_current_plan_in_the_field
@@ -155,6 +189,7 @@ def phone(request: HttpRequest, plan: Plan) -> HttpResponse:
         "guards": services.guard_rows(plan, request.user, mine=True),
         "entry_kinds": list(ENTRY_KINDS.items()),
         "padlocks": list(PADLOCKS.items()),
+        "my_reports": services.reporter_status(plan, request.user),
     }
     return render(request, "field/phone_assignment.html", context)
 
@@ -162,7 +197,8 @@ def phone(request: HttpRequest, plan: Plan) -> HttpResponse:
 @on_current_plan
 def report(request: HttpRequest, plan: Plan) -> HttpResponse:
     data = services.report_data(plan, request.user)
-    _incidents(data["incidents"])
+    data["referrals"] = [r for r in data["incidents"] if r["referral"]]
+    data["seized"] = [(r["incident"], item) for r in data["incidents"] for item in r["seized"]]
     for row in data["timeline"]:
         row.label = STATUS_LABELS[row.status]
     for event in data["tps_events"]:
@@ -177,4 +213,4 @@ def report(request: HttpRequest, plan: Plan) -> HttpResponse:
     return response
 
 
-__all__ = ["Incident", "board", "incidents", "live", "phone", "report"]
+__all__ = ["Incident", "board", "incidents", "live", "phone", "report", "report_status"]

@@ -1,5 +1,6 @@
 """The field's writes and reads: apel check-ins, readiness, post statuses, the TPS timeline,
-incidents, escalation and reserve dispatch, escorts and the chain of custody (`custody`).
+incidents as the Posko works them (`incidents`, `posko`, `authority`, `units`, `areas`,
+`seized`), escorts and the chain of custody (`custody`).
 
 Every write takes the client's idempotency key and goes through `once`: inside one
 transaction it stores the row (and its audit entry) unless a row with that key exists, in
@@ -10,7 +11,8 @@ Who writes: planner, admin and sector chief write (`WRITERS`); a sector chief on
 people and incidents of their kecamatan (another kecamatan's object is a 404). A field officer
 (post leader) sets their own post's status, records its TPS events and reports incidents at it
 (`FIELD_WRITERS`); they see only the post(s) their NRP/NIK (`Profile.person_code`) is assigned to
-in the plan, any other post, TPS or incident is a 404. Commander and viewer read.
+in the plan, any other post, TPS or incident is a 404. Commander and viewer read these; on
+election day the commander commands the incidents (`authority` says who acts on them).
 """
 
 # The field by capability; this package re-exports each module's public names.
@@ -24,6 +26,8 @@ from siaga.field.services.apel import (  # noqa: F401
     readiness,
     replan_absentees,
 )
+from siaga.field.services.areas import area_statuses, set_area  # noqa: F401
+from siaga.field.services.authority import Refused, delegate  # noqa: F401
 from siaga.field.services.common import (  # noqa: F401
     FIELD_WRITERS,
     WRITERS,
@@ -65,12 +69,16 @@ from siaga.field.services.day import (  # noqa: F401
 )
 from siaga.field.services.equipment import sarpras, set_equipment  # noqa: F401
 from siaga.field.services.incidents import (  # noqa: F401
+    Busy,
     act_on,
+    advance,
     close,
     dispatch,
+    dispatch_for,
     escalate,
     incident_for,
     own_tps,
+    refer,
     report_incident,
     reserves,
     tps_event,
@@ -85,3 +93,5 @@ from siaga.field.services.photos import (  # noqa: F401
     photo_kind,
     photo_of,
 )
+from siaga.field.services.posko import incident_cards, latest_severe, reporter_status  # noqa: F401
+from siaga.field.services.seized import hand_over, seize  # noqa: F401

@@ -16,7 +16,17 @@ from siaga.accounts.models import Role
 from siaga.accounts.roles import role_of
 from siaga.accounts.scope import Scope
 from siaga.core.documents import tokens
-from siaga.field.models import CheckIn, Dispatch, EquipmentItem, Incident, IncidentAction, PostStatus, TpsEvent
+from siaga.field.models import (
+    AreaStatus,
+    CheckIn,
+    Delegation,
+    Dispatch,
+    EquipmentItem,
+    Incident,
+    IncidentAction,
+    PostStatus,
+    TpsEvent,
+)
 from siaga.plans.models import Plan
 from siaga.plans.store import current_plan, post_rows
 
@@ -134,6 +144,9 @@ def change_stamp(plan: Plan) -> str:
         parts.append(f"{figures['n']}.{figures['last']}")
     parts.append(str(IncidentAction.objects.filter(incident__operation_id=op).aggregate(m=Max("id"))["m"]))
     parts.append(str(Dispatch.objects.filter(incident__operation_id=op).aggregate(m=Max("id"))["m"]))
+    for posko in (AreaStatus, Delegation):  # the Kapolres's area statuses and delegations
+        figures = posko.objects.filter(operation_id=op).aggregate(n=Count("id"), last=Max("id"))
+        parts.append(f"{figures['n']}.{figures['last']}")
     equipment = EquipmentItem.objects.filter(operation_id=op).aggregate(m=Max("updated_at"))["m"]
     parts.append(equipment.isoformat() if equipment else "-")
     from siaga.field.services import custody  # it builds on this module

@@ -19,7 +19,7 @@ from siaga.field.models import (
 )
 from siaga.field.services.apel import readiness
 from siaga.field.services.common import own_posts, posts_of, visible_posts
-from siaga.field.services.incidents import own_tps, reserves
+from siaga.field.services.incidents import own_tps
 from siaga.field.services.movement import latest_statuses
 from siaga.operations.models import Person, Tps
 from siaga.operations.services import operation_stages
@@ -127,6 +127,7 @@ def day_board(plan: Plan, user: Any) -> list[dict[str, Any]]:
                 "post_id": post_id,
                 "kind": str(post.get("kind", "")),
                 "desa": names.get(str(post.get("desa_code", "")), str(post.get("desa_code", ""))),
+                "desa_code": str(post.get("desa_code", "")),
                 "status": status,
                 "status_label": PostStatus.Status(status).label,
                 "at": now.at if now else None,
@@ -163,34 +164,11 @@ def visible_incidents(plan: Plan, user: Any) -> models.QuerySet[Incident]:
     return rows.in_scope(Scope.of(user))
 
 
-def _minutes(start: Any, end: Any) -> float | None:
-    return None if start is None or end is None else round((end - start).total_seconds() / 60, 1)
-
-
 def incident_rows(plan: Plan, user: Any) -> list[dict[str, Any]]:
-    """The incidents the user may see, open first, each with its dispatches, the next rung of
-    the ladder and, for a serious open one, the reserve team that can arrive first."""
-    out = []
-    for incident in visible_incidents(plan, user):
-        dispatches = list(incident.dispatches.all())
-        ladder = list(Incident.LADDER)
-        step = ladder.index(Incident.Level(incident.level))
-        is_open = incident.status != Incident.Status.SELESAI
-        suggested = None
-        if is_open and incident.severity >= 2:
-            suggested = next(iter(reserves(incident)), None)
-        out.append(
-            {
-                "incident": incident,
-                "open": is_open,
-                "dispatches": dispatches,
-                "next_level": ladder[step + 1].label if step + 1 < len(ladder) else None,
-                "suggested": suggested,
-                "dispatch_minutes": _minutes(incident.reported_at, dispatches[0].at if dispatches else None),
-                "close_minutes": _minutes(incident.reported_at, incident.closed_at),
-            }
-        )
-    return sorted(out, key=lambda r: (not r["open"], -r["incident"].severity, -r["incident"].pk))
+    """The incidents the user may see as the Posko's cards (`posko.incident_cards`)."""
+    from siaga.field.services.posko import incident_cards  # it builds on this module
+
+    return incident_cards(plan, user)
 
 
 def live_figures(plan: Plan, user: Any) -> dict[str, Any]:
@@ -200,6 +178,7 @@ def live_figures(plan: Plan, user: Any) -> dict[str, Any]:
     by_status = Counter(p["status"] for p in posts)
     incidents = list(visible_incidents(plan, user))
     open_by = Counter(i.severity for i in incidents if i.status != Incident.Status.SELESAI)
+    severe = [i.pk for i in incidents if i.status != Incident.Status.SELESAI and i.severity >= 3]
     ready = readiness(plan, user)
     return {
         "posts": len(posts),
@@ -209,6 +188,7 @@ def live_figures(plan: Plan, user: Any) -> dict[str, Any]:
         "open": sum(open_by.values()),
         "open_by_severity": [(n, open_by.get(n, 0)) for n in (3, 2, 1)],
         "closed": sum(i.status == Incident.Status.SELESAI for i in incidents),
+        "latest_severe": max(severe, default=0),
         "present": ready["present"],
         "expected": ready["expected"],
         "groups": groups,

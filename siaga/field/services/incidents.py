@@ -1,25 +1,31 @@
-"""Election day: the TPS timeline, incidents, escalation, closing, reserve teams and their dispatch."""
+"""Election day: the TPS timeline, incidents and how the Posko works them: command passed up
+the ladder (Kapolsek > Kapolres > Kapolda), units sent with their status clock (never one unit
+twice while it is out), election offences passed to Bawaslu/Gakkumdu, and closing with a
+disposition, a note and a confirmation. Every step is in the incident's action log (who, when,
+what, note). Who may do what: `authority`."""
 
 from __future__ import annotations
 
-import dataclasses
+import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from siaga.accounts.models import Role
-from siaga.accounts.roles import role_of
+from siaga.accounts.roles import can, role_of
 from siaga.accounts.scope import Scope
 from siaga.audit.log import record
-from siaga.core.data import geo
-from siaga.core.data.model import Operation as CoreOperation
 from siaga.field.models import (
     Dispatch,
     Incident,
     IncidentAction,
     TpsEvent,
 )
+from siaga.field.services import authority, units
+from siaga.field.services import taxonomy as words
 from siaga.field.services.common import (
     FieldError,
     KeyConflict,
@@ -29,7 +35,6 @@ from siaga.field.services.common import (
     post_of,
     posts_of,
     require_field_writer,
-    require_writer,
 )
 from siaga.operations.models import Tps
 from siaga.plans.models import Plan
@@ -79,8 +84,11 @@ def tps_event(plan: Plan, tps_code: str, kind: str, user: Any, key: str, request
 def report_incident(
     plan: Plan, user: Any, key: str, fields: dict[str, Any], request: Any = None
 ) -> tuple[Incident, bool]:
-    """A new incident at a post or a TPS (its place defaults to theirs)."""
-    require_field_writer(user)
+    """A new incident at a post or a TPS (its place defaults to theirs); its kind mapped onto
+    the taxonomy (`taxonomy.kind_of`). By the field's writers, and by any Posko role (a report
+    taken by radio)."""
+    if not can(user, "posko"):
+        require_field_writer(user)
     post_id, tps_code = fields.get("post_id") or "", fields.get("tps_code") or ""
     lat, lon = fields.get("lat"), fields.get("lon")
     if post_id:
@@ -92,14 +100,14 @@ def report_incident(
         tps = _tps_of(plan, tps_code, user)
         kecamatan, place = tps.kecamatan_code, (tps.lat, tps.lon)
     else:
-        raise FieldError("post_id or tps_code required")
+        raise FieldError(_("Sebutkan pos atau TPS tempat kejadian."))
     if lat is None or lon is None:
         lat, lon = place
 
     def create() -> Incident:
         row = Incident.objects.create(
             operation_id=plan.operation_id,
-            kind=fields["kind"],
+            kind=words.kind_of(str(fields["kind"])),
             severity=fields["severity"],
             lat=lat,
             lon=lon,
@@ -132,14 +140,29 @@ def incident_for(pk: int, user: Any) -> Incident:
     return incident
 
 
-def act_on(incident: Incident, user: Any, key: str, action: str, change: Callable[[], str], request: Any) -> bool:
+class Busy(FieldError):
+    """The unit is out on another dispatch (the API answers 409)."""
+
+
+def act_on(
+    incident: Incident,
+    user: Any,
+    key: str,
+    action: str,
+    change: Callable[[], str],
+    request: Any,
+    detail: str = "",
+    note: str = "",
+) -> bool:
+    """Run `change` on the locked incident once per key, and log it (who, when, what, note)."""
+
     def create() -> IncidentAction:
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         incident.refresh_from_db()
         before = f"{locked.status}/{locked.level}"
         after = change()
         row = IncidentAction.objects.create(
-            incident=incident, action=action, before=before, after=after, by=user, key=key
+            incident=incident, action=action, before=before, after=after, detail=detail, note=note, by=user, key=key
         )
         record(request, action, "incident", incident.pk, operation_id=incident.operation_id, after=after)
         return row
@@ -151,98 +174,174 @@ def act_on(incident: Incident, user: Any, key: str, action: str, change: Callabl
     return created
 
 
+def _log(incident: Incident, user: Any, action: str, detail: str = "", note: str = "") -> None:
+    """A log entry of a write kept under its own key (a dispatch, a unit's step, a seizure)."""
+    state = f"{incident.status}/{incident.level}"
+    IncidentAction.objects.create(
+        incident=incident,
+        action=action,
+        before=state,
+        after=state,
+        detail=detail[:200],
+        note=note,
+        by=user,
+        key=f"log-{uuid.uuid4()}",
+    )
+
+
 def _open(incident: Incident) -> None:
     if incident.status == Incident.Status.SELESAI:
-        raise FieldError("kejadian sudah selesai / incident already closed")
+        raise FieldError(_("Kejadian ini sudah ditutup."))
 
 
-def escalate(incident: Incident, user: Any, key: str, request: Any = None) -> bool:
-    """One step up the ladder Polsek -> Polres -> Brimob -> TNI."""
-    require_writer(user)
+def escalate(incident: Incident, user: Any, key: str, request: Any = None, note: str = "") -> bool:
+    """Command one step up: Kapolsek -> Kapolres -> Kapolda (the force sent is apart)."""
 
-    def change() -> str:
+    def change() -> str:  # checked on the locked row: a retry of a stored key is not refused
+        authority.check(authority.to_escalate(user, incident))
         _open(incident)
         ladder = list(Incident.LADDER)
         step = ladder.index(Incident.Level(incident.level))
         if step + 1 >= len(ladder):
-            raise FieldError("sudah di tingkat tertinggi / already at the top of the ladder")
+            raise FieldError(_("Komando sudah di tingkat tertinggi (Kapolda)."))
         incident.level = ladder[step + 1]
         incident.status = Incident.Status.DITANGANI
         incident.save(update_fields=["level", "status"])
         return f"{incident.status}/{incident.level}"
 
-    return act_on(incident, user, key, "escalate", change, request)
+    detail = str(words.COMMAND.get(_next_level(incident) or "", ""))
+    return act_on(incident, user, key, "escalate", change, request, detail=detail, note=note)
 
 
-def close(incident: Incident, user: Any, key: str, request: Any = None) -> bool:
-    """Closed, with the closer named."""
-    require_writer(user)
+def _next_level(incident: Incident) -> str | None:
+    ladder = list(Incident.LADDER)
+    step = ladder.index(Incident.Level(incident.level))
+    return ladder[step + 1] if step + 1 < len(ladder) else None
+
+
+def close(
+    incident: Incident,
+    user: Any,
+    key: str,
+    request: Any = None,
+    disposition: str = "",
+    note: str = "",
+    confirmed: bool = False,
+) -> bool:
+    """Closed with a disposition, a note and the closer's confirmation. An election offence
+    closes only once passed to Bawaslu/Gakkumdu (closing it as handed to them records that)."""
+    if not can(user, "posko"):
+        authority.check(authority.to_work(user, incident))
+    if disposition not in words.DISPOSITIONS:
+        raise FieldError(_("Pilih penanganan akhir kejadian sebelum menutupnya."))
+    if not note.strip():
+        raise FieldError(_("Tulis catatan penutupan: apa yang terjadi dan bagaimana diselesaikan."))
+    if not confirmed:
+        raise FieldError(_("Penutupan kejadian perlu dikonfirmasi."))
+    offence = words.is_offence(incident)
 
     def change() -> str:
+        authority.check(authority.to_work(user, incident))
         _open(incident)
-        incident.status, incident.closed_by, incident.closed_at = Incident.Status.SELESAI, user, timezone.now()
-        incident.save(update_fields=["status", "closed_by", "closed_at"])
+        now = timezone.now()
+        if offence and incident.referred_at is None:
+            if disposition != Incident.Disposition.GAKKUMDU:
+                raise FieldError(
+                    _(
+                        "Pelanggaran pemilu tidak diselesaikan Polri sendiri: teruskan ke Bawaslu/Gakkumdu "
+                        "(paling lambat 7 hari) sebelum menutupnya."
+                    )
+                )
+            incident.referred_at, incident.referral_note = now, note
+        incident.status, incident.closed_by, incident.closed_at = Incident.Status.SELESAI, user, now
+        incident.disposition, incident.closing_note = disposition, note
+        fields = ["status", "closed_by", "closed_at", "disposition", "closing_note", "referred_at", "referral_note"]
+        incident.save(update_fields=fields)
+        incident.dispatches.filter(status__in=_BEFORE_DONE).update(status=Dispatch.Step.SELESAI, done_at=now)
         return f"{incident.status}/{incident.level}"
 
-    return act_on(incident, user, key, "close", change, request)
+    detail = str(words.DISPOSITIONS[disposition])
+    return act_on(incident, user, key, "close", change, request, detail=detail, note=note)
 
 
-def _travel(operation_config: dict[str, Any]) -> tuple[float, float]:
-    defaults = {f.name: f.default for f in dataclasses.fields(CoreOperation)}
-    return (
-        float(operation_config.get("road_factor", defaults["road_factor"])),
-        float(operation_config.get("speed_kmh", defaults["speed_kmh"])),
-    )
+_BEFORE_DONE = (Dispatch.Step.DIKERAHKAN, Dispatch.Step.DALAM_PERJALANAN, Dispatch.Step.TIBA)
 
 
-def reserves(incident: Incident) -> list[dict[str, Any]]:
-    """The plan's reserve posts by travel time to the incident, free teams first
-    (a team is busy while dispatched to an incident that is not closed)."""
-    plan = current_plan(incident.operation_id)
-    if plan is None:
-        return []
-    road, speed = _travel(incident.operation.config)
-    busy = set(
-        Dispatch.objects.filter(incident__operation_id=incident.operation_id)
-        .exclude(incident__status=Incident.Status.SELESAI)
-        .exclude(incident=incident)
-        .values_list("post_id", flat=True)
-    )
-    rows = []
-    for post in posts_of(plan).values():
-        if post.get("kind") != "RESERVE" or incident.lat is None or incident.lon is None:
-            continue
-        km = geo.road_km(incident.lat, incident.lon, float(post["lat"]), float(post["lon"]), road)
-        rows.append(
-            {
-                "post_id": str(post["id"]),
-                "road_km": round(km, 2),
-                "eta_minutes": round(geo.travel_minutes(km, speed), 1),
-                "busy": str(post["id"]) in busy,
-            }
-        )
-    return sorted(rows, key=lambda r: (r["busy"], r["eta_minutes"], r["post_id"]))
+def refer(incident: Incident, user: Any, key: str, note: str, request: Any = None) -> bool:
+    """The election offence passed to Bawaslu and the Gakkumdu (the letter's number, whom)."""
+    authority.check(authority.to_work(user, incident))
+    if not words.is_offence(incident):
+        raise FieldError(_("Hanya pelanggaran pemilu yang diteruskan ke Bawaslu/Gakkumdu."))
+    if not note.strip():
+        raise FieldError(_("Tulis nomor surat atau kepada siapa diteruskan."))
+
+    def change() -> str:
+        if incident.referred_at is None:
+            incident.referred_at, incident.referral_note = timezone.now(), note
+            incident.save(update_fields=["referred_at", "referral_note"])
+        return f"{incident.status}/{incident.level}"
+
+    return act_on(incident, user, key, "refer", change, request, note=note)
+
+
+def reserves(incident: Incident, user: Any = None) -> list[dict[str, Any]]:
+    """Every unit by travel time to the incident, free ones first, each with its name and kind
+    (shown), whether it is out, and whether `user` (when given) may send it (`refusal`)."""
+    rows = units.ranked(incident)
+    for row in rows:
+        team: units.Team = row["team"]
+        row["name"], row["kind"] = team.name, str(words.UNIT_KINDS[team.kind])
+        row["refusal"] = authority.to_dispatch(user, team, incident) if user is not None else None
+    return rows
 
 
 def dispatch(
     incident: Incident, user: Any, key: str, post_id: str | None = None, request: Any = None
 ) -> tuple[Dispatch, bool]:
-    """Send a reserve team: the named one, or the one that can arrive first."""
-    require_writer(user)
+    """Send a unit: the named one, or the free one the user may send that can arrive first. A
+    unit that is out (on this or another incident) is refused (`Busy`)."""
+    if not can(user, "posko"):
+        authority.check(authority.to_work(user, incident))
 
     def create() -> Dispatch:
         _open(incident)
-        ranked = reserves(incident)
-        chosen = next((r for r in ranked if r["post_id"] == post_id), None) if post_id else next(iter(ranked), None)
-        if chosen is None:
-            raise FieldError("tidak ada pos cadangan / no such reserve post")
-        row = Dispatch.objects.create(
-            incident=incident, post_id=chosen["post_id"], eta_minutes=chosen["eta_minutes"], by=user, key=key
-        )
+        ranked = reserves(incident, user)
+        if post_id:
+            chosen = next((r for r in ranked if r["post_id"] == post_id), None)
+            if chosen is None:
+                raise FieldError(_("Satuan itu tidak ada dalam operasi ini."))
+        else:
+            chosen = next((r for r in ranked if not r["busy"] and r["refusal"] is None), None)
+            if chosen is None:
+                raise Busy(_("Tidak ada satuan bebas yang dapat Anda kerahkan."))
+        authority.check(chosen["refusal"])
+        team: units.Team = chosen["team"]
+        out = units.busy(incident.operation_id).get(team.code)
+        if out is not None:
+            raise Busy(_busy_text(team, out))
+        try:
+            with transaction.atomic():
+                row = Dispatch.objects.create(
+                    incident=incident,
+                    operation_id=incident.operation_id,
+                    post_id=team.code,
+                    unit_kind=team.kind,
+                    unit_name=team.name[:160],
+                    eta_minutes=chosen["eta_minutes"],
+                    by=user,
+                    key=key,
+                )
+        except IntegrityError:
+            out = units.busy(incident.operation_id).get(team.code)
+            if out is None:  # the key's row: `once` reads it
+                raise
+            raise Busy(_busy_text(team, out)) from None
         if incident.status == Incident.Status.DILAPORKAN:
             incident.status = Incident.Status.DITANGANI
             incident.save(update_fields=["status"])
-        after = {"reserve": row.post_id, "eta_minutes": row.eta_minutes}
+        eta = round(row.eta_minutes)
+        _log(incident, user, "dispatch", _("%(unit)s, perkiraan tiba %(eta)s menit") % {"unit": team.name, "eta": eta})
+        after = {"unit": row.post_id, "eta_minutes": row.eta_minutes}
         record(request, "dispatch", "incident", incident.pk, operation_id=incident.operation_id, after=after)
         return row
 
@@ -250,6 +349,53 @@ def dispatch(
     if row.incident_id != incident.pk:
         raise KeyConflict(key)
     return row, created
+
+
+def _busy_text(team: units.Team, out: Dispatch) -> str:
+    return _("%(unit)s sedang bertugas di kejadian #%(n)s (%(step)s) dan belum kembali; pilih satuan lain.") % {
+        "unit": team.name,
+        "n": out.incident_id,
+        "step": words.STEPS.get(out.status, out.status),
+    }
+
+
+def dispatch_for(pk: int, user: Any) -> Dispatch:
+    """A dispatch of an incident the user may see, else 404."""
+    row = Dispatch.objects.select_related("incident").filter(pk=pk).first()
+    if row is None:
+        raise NotVisible
+    incident_for(row.incident_id, user)
+    return row
+
+
+def advance(row: Dispatch, user: Any, key: str, step: str, request: Any = None, note: str = "") -> bool:
+    """The unit's status clock one or more steps on (dikerahkan > dalam perjalanan > tiba >
+    selesai > kembali), each step's time kept; by whoever may send that unit."""
+    incident = row.incident
+    team = units.teams(incident.operation).get(row.post_id)
+    if team is not None:
+        authority.check(authority.to_dispatch(user, team, incident))
+    elif not can(user, "command"):
+        authority.check(authority.to_work(user, incident))
+    order = list(words.STEPS)
+    if step not in order:
+        raise FieldError(_("Status satuan tidak dikenal."))
+
+    def change() -> str:
+        locked = Dispatch.objects.select_for_update().get(pk=row.pk)
+        if order.index(step) <= order.index(locked.status):
+            raise FieldError(
+                _("%(unit)s sudah berstatus %(step)s.") % {"unit": locked.unit_name, "step": words.STEPS[locked.status]}
+            )
+        now = timezone.now()
+        locked.status = step
+        setattr(locked, words.STEP_TIME[step], now)
+        locked.save(update_fields=["status", words.STEP_TIME[step]])
+        row.refresh_from_db()
+        return f"{incident.status}/{incident.level}"
+
+    detail = f"{row.unit_name or row.post_id}: {words.STEPS[step]}"
+    return act_on(incident, user, key, "unit", change, request, detail=detail, note=note)
 
 
 def _at_own_post(incident: Incident, posts: set[str], tps: set[str]) -> bool:

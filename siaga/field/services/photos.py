@@ -8,7 +8,8 @@ from typing import Any
 from siaga.field.models import (
     Incident,
 )
-from siaga.field.services.common import FieldError, NotVisible, require_writer
+from siaga.field.services import authority
+from siaga.field.services.common import FieldError, NotVisible
 from siaga.field.services.day import visible_incidents
 from siaga.field.services.incidents import act_on
 from siaga.plans.models import Plan
@@ -27,12 +28,12 @@ def photo_kind(head: bytes) -> tuple[str, str] | None:
 def attach_photo(incident: Incident, user: Any, key: str, upload: Any, request: Any = None) -> bool:
     """The incident's photo (JPEG or PNG, at most 5 MB), stored once per key as
     MEDIA_ROOT/incidents/<uuid>.<ext>; a later photo under a new key replaces the link (the
-    earlier file is kept)."""
+    earlier file is kept). By the Posko, or by a post leader on his own report."""
     import uuid
 
     from django.core.files.base import ContentFile
 
-    require_writer(user)
+    authority.check(authority.to_attach_photo(user, incident))
     if upload is None or upload.size is None or upload.size > PHOTO_MAX_BYTES:
         raise FieldError("foto paling besar 5 MB / photo larger than 5 MB")
     upload.seek(0)

@@ -1,0 +1,220 @@
+"""What the Posko and the reporter see of an incident: its card (kind, severity, who commands
+it, the force sent with each unit's status clock, the units the reader may send, the action
+log, the referral's 7-day clock, the seized goods), the reporter's view of their own reports
+(state and the ETA of help), and the newest severe incident (for the pages' alert)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from siaga.accounts.roles import can
+from siaga.field.models import Dispatch, Incident
+from siaga.field.services import authority, clock, units
+from siaga.field.services import taxonomy as words
+from siaga.field.services.day import visible_incidents
+from siaga.field.services.incidents import reserves
+from siaga.operations.models import Person
+from siaga.plans.models import Plan
+
+PER_KIND = 2  # the units offered on a card: the nearest free ones of each kind the reader may send
+
+
+def _minutes(start: Any, end: Any) -> float | None:
+    return None if start is None or end is None else round((end - start).total_seconds() / 60, 1)
+
+
+def commanders(plan: Plan) -> dict[str, str]:
+    """Who holds each command level, by name: "Kapolres" and, per kecamatan, its Kapolsek."""
+    op = plan.operation
+    polsek_of = dict(op.units.filter(kind="POLSEK").order_by().values_list("code", "kecamatan_code"))
+    out: dict[str, str] = {}
+    for person in Person.objects.filter(operation=op, position__in=["Kapolres"]).order_by("code"):
+        out["polres"] = f"{person.rank} {person.name} (Kapolres)".strip()
+    for person in Person.objects.filter(operation=op, position__startswith="Kapolsek").order_by("code"):
+        kecamatan = polsek_of.get(person.unit_code, "")
+        if kecamatan:
+            out[f"polsek:{kecamatan}"] = f"{person.rank} {person.name} ({person.position})".strip()
+    return out
+
+
+def command_of(incident: Incident, holders: dict[str, str]) -> str:
+    if incident.level == Incident.Level.POLSEK:
+        return holders.get(f"polsek:{incident.kecamatan_code}", str(words.COMMAND[incident.level]))
+    if incident.level == Incident.Level.POLRES:
+        return holders.get("polres", str(words.COMMAND[incident.level]))
+    return str(words.COMMAND.get(incident.level, incident.level))
+
+
+def _unit_row(row: Dispatch, user: Any, incident: Incident, teams: dict[str, units.Team]) -> dict[str, Any]:
+    order = list(words.STEPS)
+    step = order.index(row.status) if row.status in order else 0
+    team = teams.get(row.post_id)
+    may = (authority.to_dispatch(user, team, incident) is None) if team else can(user, "command")
+    times = [(words.STEPS[s], getattr(row, words.STEP_TIME[s])) for s in order]
+    return {
+        "dispatch": row,
+        "name": row.unit_name or (team.name if team else _("satuan")),
+        "kind": words.UNIT_KINDS.get(row.unit_kind, ""),
+        "step": row.status,
+        "step_label": words.STEPS.get(row.status, row.status),
+        "times": [(label, at) for label, at in times if at is not None],
+        "next": order[step + 1] if step + 1 < len(order) else None,
+        "next_label": words.STEPS[order[step + 1]] if step + 1 < len(order) else None,
+        "may_advance": may,
+        "arrives": row.at + dt.timedelta(minutes=row.eta_minutes),
+    }
+
+
+def _log(incident: Incident) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "at": incident.reported_at,
+            "who": incident.reported_by,
+            "what": _("dilaporkan"),
+            "detail": "",
+            "note": incident.description,
+        }
+    ]
+    for action in incident.actions.all():
+        rows.append(
+            {
+                "at": action.at,
+                "who": action.by,
+                "what": words.ACTIONS.get(action.action, action.action),
+                "detail": action.detail,
+                "note": action.note,
+            }
+        )
+    return rows
+
+
+def _referral(incident: Incident, now: dt.datetime) -> dict[str, Any] | None:
+    if not words.is_offence(incident):
+        return None
+    due = words.referral_due(incident)
+    left = due - now
+    return {
+        "due": due,
+        "done": incident.referred_at,
+        "note": incident.referral_note,
+        "days_left": max(0, math.ceil(left.total_seconds() / 86400)),
+        "overdue": incident.referred_at is None and left.total_seconds() < 0,
+    }
+
+
+def incident_cards(plan: Plan, user: Any) -> list[dict[str, Any]]:
+    """The incidents the user may see, open first (then graver, newer), each as its card."""
+    holders = commanders(plan)
+    teams = units.teams(plan.operation)
+    now = clock.now()
+    out = []
+    rows = visible_incidents(plan, user).prefetch_related("actions__by", "seized__custody")
+    for incident in rows:
+        dispatches = list(incident.dispatches.all())
+        is_open = incident.status != Incident.Status.SELESAI
+        offer: list[dict[str, Any]] = []
+        held: list[dict[str, Any]] = []
+        if is_open and can(user, "posko"):
+            for row in reserves(incident, user):
+                if row["busy"]:
+                    continue
+                (offer if row["refusal"] is None else held).append(row)
+        next_level = words.COMMAND.get(_next(incident) or "")
+        arrivals = [d.arrived_at for d in dispatches if d.arrived_at is not None]
+        out.append(
+            {
+                "incident": incident,
+                "open": is_open,
+                "kind_label": words.kind_label(incident.kind),
+                "severity_label": words.SEVERITIES.get(incident.severity, ""),
+                "status_label": words.STATUS.get(incident.status, incident.status),
+                "command_label": words.COMMAND.get(incident.level, incident.level),
+                "commander": command_of(incident, holders),
+                "dispatches": dispatches,
+                "units": [_unit_row(d, user, incident, teams) for d in dispatches],
+                "forces": sorted({str(words.UNIT_KINDS.get(d.unit_kind, "")) for d in dispatches} - {""}),
+                "offer": _nearest_of_each_kind(offer),
+                "suggested": offer[0] if offer and incident.severity >= 2 else None,
+                "held": _nearest_of_each_kind([r for r in held if r["team"].reserved]),  # the Kapolres's
+                "next_level": next_level,
+                "may_escalate": is_open and next_level is not None and authority.to_escalate(user, incident) is None,
+                "may_work": is_open and authority.to_work(user, incident) is None,
+                "log": _log(incident),
+                "referral": _referral(incident, now),
+                "seized": list(incident.seized.all()),
+                "disposition_label": words.DISPOSITIONS.get(incident.disposition, ""),
+                "dispatch_minutes": _minutes(incident.reported_at, dispatches[0].at if dispatches else None),
+                "response_minutes": _minutes(incident.reported_at, min(arrivals) if arrivals else None),
+                "close_minutes": _minutes(incident.reported_at, incident.closed_at),
+            }
+        )
+    return sorted(out, key=lambda r: (not r["open"], -r["incident"].severity, -r["incident"].pk))
+
+
+def _nearest_of_each_kind(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The nearest few of each kind (Dalmas Awal, Dalmas Lanjut, Brimob PHH, patrol, TNI), by ETA."""
+    count: dict[str, int] = {}
+    out = []
+    for row in rows:  # already by ETA
+        kind = row["team"].kind
+        if count.get(kind, 0) < PER_KIND:
+            count[kind] = count.get(kind, 0) + 1
+            out.append(row)
+    return out
+
+
+def _next(incident: Incident) -> str | None:
+    ladder = list(Incident.LADDER)
+    step = ladder.index(Incident.Level(incident.level))
+    return ladder[step + 1] if step + 1 < len(ladder) else None
+
+
+def latest_severe(plan: Plan, user: Any) -> int:
+    """The id of the newest open severe incident the user may see (0: none), for the alert."""
+    rows = visible_incidents(plan, user).filter(severity__gte=words.SEVERE).exclude(status=Incident.Status.SELESAI)
+    return max(rows.values_list("pk", flat=True), default=0)
+
+
+def reporter_status(plan: Plan, user: Any, limit: int = 10) -> list[dict[str, Any]]:
+    """The user's own reports, newest first, each with its state in words: received, being
+    handled, help on its way and about when it arrives (its ETA from the road distance and the
+    operation's speed, counted from the dispatch), help arrived, or closed (and how)."""
+    now = clock.now()
+    rows = (
+        Incident.objects.filter(operation_id=plan.operation_id, reported_by_id=getattr(user, "pk", None))
+        .prefetch_related("dispatches")
+        .order_by("-reported_at", "-id")[:limit]
+    )
+    out = []
+    for incident in rows:
+        dispatches = [d for d in incident.dispatches.all() if d.status != Dispatch.Step.KEMBALI]
+        coming = [d for d in dispatches if d.status in (Dispatch.Step.DIKERAHKAN, Dispatch.Step.DALAM_PERJALANAN)]
+        arrived = [d for d in dispatches if d.status in (Dispatch.Step.TIBA, Dispatch.Step.SELESAI)]
+        state, text = "received", _("laporan diterima Posko")
+        if incident.status == Incident.Status.SELESAI:
+            label = words.DISPOSITIONS.get(incident.disposition, "")
+            state, text = "closed", _("selesai") + (f": {label}" if label else "")
+        elif arrived:
+            state, text = "arrived", _("bantuan sudah tiba")
+        elif coming:
+            first = min(d.at + dt.timedelta(minutes=d.eta_minutes) for d in coming)
+            minutes = max(1, math.ceil((first - now).total_seconds() / 60))
+            state = "coming"
+            text = _("bantuan dalam perjalanan, tiba sekitar %(n)s menit") % {"n": minutes}
+        elif incident.status == Incident.Status.DITANGANI:
+            state, text = "handled", _("sedang ditangani")
+        out.append(
+            {
+                "incident": incident,
+                "kind_label": words.kind_label(incident.kind),
+                "state": state,
+                "text": text,
+                "at": timezone.localtime(incident.reported_at),
+            }
+        )
+    return out

@@ -1,0 +1,190 @@
+/* The Posko's pages (incidents, live dashboard, board): their buttons and forms, and the alert
+ * on a new severe incident.
+ *
+ * A button with data-action posts its data-body (JSON); a form with data-action posts its
+ * fields (a form with data-action-base posts to that base plus its `code` field). Every write
+ * has one Idempotency-Key, made when the action is first taken and kept for a retry. A form
+ * with data-confirm-step asks once more before it is sent (closing an incident). While a form
+ * of the incident list is open or being typed in, the list's polling waits (poskoIdle).
+ *
+ * The alert: each polled part carries #severe-marker (the newest open severe incident); when
+ * it grows the page shows #severe-alert, beeps and flashes its title until acknowledged.
+ */
+(() => {
+  "use strict";
+
+  const uuid = () => {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  };
+
+  const holder = document.getElementById("incidents") || document.getElementById("board");
+  const csrf = holder ? holder.dataset.csrf : "";
+  const failed = holder ? holder.dataset.failed : "";
+  const message = document.getElementById("action-message");
+  const say = (text) => {
+    if (message) message.textContent = text;
+  };
+
+  const detail = async (response) => {
+    try {
+      const data = await response.json();
+      return typeof data.detail === "string" ? data.detail : JSON.stringify(data.detail);
+    } catch (e) {
+      return String(response.status);
+    }
+  };
+
+  const send = async (url, body, key) => {
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": key, "X-CSRFToken": csrf },
+        body: body === null || body === undefined ? "" : JSON.stringify(body),
+      });
+      if (!response.ok) {
+        say(`${failed} ${await detail(response)}`);
+        return false;
+      }
+      say("");
+      return true;
+    } catch (e) {
+      say(`${failed} ${e}`);
+      return false;
+    }
+  };
+
+  const refresh = () => {
+    if (window.htmx && holder) window.htmx.trigger(holder, "refresh");
+  };
+
+  // ------------------------------------------------------------------ buttons and forms
+
+  document.addEventListener("click", async (event) => {
+    const cancel = event.target.closest(".confirm-step .cancel");
+    if (cancel) {
+      const form = cancel.closest("form");
+      form.querySelector(".confirm-step").hidden = true;
+      form.querySelector(".ask").hidden = false;
+      return;
+    }
+    const button = event.target.closest("button[data-action]");
+    if (!button || button.disabled) return;
+    button.dataset.key = button.dataset.key || uuid(); // a second click retries the same action
+    button.disabled = true;
+    const ok = await send(button.dataset.action, button.dataset.body ? JSON.parse(button.dataset.body) : null, button.dataset.key);
+    if (!ok) button.disabled = false;
+    if (ok && button.closest("#delegation")) window.location.reload();
+    refresh();
+  });
+
+  document.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form[data-action], form[data-action-base]");
+    if (!form) return;
+    event.preventDefault();
+    const confirmed = event.submitter && event.submitter.dataset.confirm === "yes";
+    if (form.dataset.confirmStep && !confirmed) {
+      if (!form.reportValidity()) return;
+      form.querySelector(".confirm-step").hidden = false;
+      form.querySelector(".ask").hidden = true;
+      return;
+    }
+    const body = Object.fromEntries(new FormData(form).entries());
+    let url = form.dataset.action;
+    if (form.dataset.actionBase) {
+      url = form.dataset.actionBase + encodeURIComponent(body.code);
+      delete body.code;
+    }
+    if (form.dataset.confirmStep) body.confirmed = true;
+    form.dataset.key = form.dataset.key || uuid();
+    if (await send(url, body, form.dataset.key)) {
+      delete form.dataset.key;
+      form.reset();
+      const details = form.closest("details");
+      if (details) details.open = false;
+      if (form.dataset.confirmStep) {
+        form.querySelector(".confirm-step").hidden = true;
+        form.querySelector(".ask").hidden = false;
+      }
+      refresh();
+    }
+  });
+
+  // the incident list waits while a form in it is open or typed in
+  window.poskoIdle = () => {
+    const list = document.getElementById("incidents");
+    if (!list) return true;
+    if (list.querySelector("details.form[open]")) return false;
+    const active = document.activeElement;
+    return !(active && list.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName));
+  };
+
+  // ------------------------------------------------------------------ the severe incident alert
+
+  const alertBox = document.getElementById("severe-alert");
+  const SEEN = "siaga-posko-severe-seen";
+  const latest = () => {
+    const marker = document.getElementById("severe-marker");
+    return marker ? Number(marker.dataset.latest || 0) : 0;
+  };
+  let seen = Math.max(Number(sessionStorage.getItem(SEEN) || 0), latest());
+  sessionStorage.setItem(SEEN, String(seen));
+  const title = document.title;
+  let flashing = null;
+
+  const beep = () => {
+    try {
+      const Audio = window.AudioContext || window.webkitAudioContext;
+      const context = new Audio();
+      [0, 0.35, 0.7].forEach((at) => {
+        const tone = context.createOscillator();
+        const gain = context.createGain();
+        tone.frequency.value = 880;
+        gain.gain.value = 0.2;
+        tone.connect(gain).connect(context.destination);
+        tone.start(context.currentTime + at);
+        tone.stop(context.currentTime + at + 0.2);
+      });
+    } catch (e) {
+      /* no sound here: the banner and the title still alert */
+    }
+  };
+
+  const acknowledge = () => {
+    if (flashing) clearInterval(flashing);
+    flashing = null;
+    document.title = title;
+    if (alertBox) alertBox.hidden = true;
+  };
+
+  const alarm = () => {
+    if (!alertBox) return;
+    alertBox.hidden = false;
+    document.body.dataset.severeAlerts = String(Number(document.body.dataset.severeAlerts || 0) + 1);
+    beep();
+    const warn = `⚠ ${alertBox.dataset.title}`;
+    document.title = `${warn} — ${title}`;
+    if (flashing) clearInterval(flashing);
+    let on = true;
+    flashing = setInterval(() => {
+      on = !on;
+      document.title = on ? `${warn} — ${title}` : title;
+    }, 1000);
+  };
+
+  const ok = document.getElementById("severe-alert-ok");
+  if (ok) ok.addEventListener("click", acknowledge);
+  document.body.addEventListener("htmx:afterSwap", () => {
+    const now = latest();
+    if (now > seen) {
+      seen = now;
+      sessionStorage.setItem(SEEN, String(seen));
+      alarm();
+    }
+  });
+})();
