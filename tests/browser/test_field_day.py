@@ -1,7 +1,7 @@
 """Election day in a real browser: a post leader (the field officer `kepalapos`, who sees only
 their own post) moves their post through the pergeseran from the phone page while the
 commander's board shows each step without a reload; an incident is reported from the phone, escalated,
-dispatched and closed on the incident page while the live dashboard follows; a write made
+dispatched and closed (with a disposition) on the incident page while the live dashboard follows; a write made
 offline is queued, shown, and sent once back online, a lost answer retried with the same key
 storing one record.
 
@@ -76,7 +76,7 @@ def test_an_incident_is_reported_escalated_dispatched_and_closed(page, open_page
     before = int(live.locator("#live-open").inner_text())
 
     what = f"uji {uuid.uuid4().hex[:8]}"
-    page.select_option("#incident-kind", "keributan")
+    page.select_option("#incident-kind", "gangguan kamtibmas")
     page.select_option("#incident-severity", "3")
     page.select_option("#incident-tps", index=1)
     page.fill("#incident-description", what)
@@ -89,13 +89,17 @@ def test_an_incident_is_reported_escalated_dispatched_and_closed(page, open_page
     desk.goto(f"/plans/{PLAN}/incidents/")
     card = desk.locator("article.incident", has_text=what)
     expect(card).to_have_attribute("data-status", "dilaporkan")
-    expect(card.locator(".suggested")).to_contain_text("Saran cadangan tercepat")
-    card.get_by_role("button", name="Eskalasi ke Polres").click()
+    expect(card.locator(".suggested")).to_contain_text("Saran satuan tercepat")
+    card.get_by_role("button", name="Eskalasi ke Kapolres").click()  # command passes up (Perkap 16/2006)
     expect(card).to_have_attribute("data-level", "polres", timeout=WAIT)
     expect(card).to_have_attribute("data-status", "ditangani")
-    card.locator("button", has_text="Kerahkan").click()
-    expect(card.locator(".dispatched")).to_contain_text("dikerahkan", timeout=WAIT)
-    card.get_by_role("button", name="Tandai selesai").click()
+    card.locator("button.dispatch", has_text="Dalmas").first.click()  # the Kabag Ops sends no Brimob himself
+    expect(card.locator("li.unit")).to_have_attribute("data-step", "dikerahkan", timeout=WAIT)
+    card.locator("details.close-form summary").click()
+    card.locator("select[name=disposition]").select_option("selesai_di_tempat")
+    card.locator("textarea[name=note]").fill("selesai di tempat")
+    card.locator("details.close-form .ask").click()
+    card.get_by_role("button", name="Ya, tutup kejadian").click()
     expect(card).to_have_attribute("data-status", "selesai", timeout=WAIT)
     expect(card.locator(".closed-by")).to_contain_text("oleh")
     expect(live.locator("#live-open")).to_have_text(str(before), timeout=WAIT)

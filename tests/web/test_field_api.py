@@ -249,23 +249,32 @@ def report(client: Client, plan: Plan, kecamatan: str = SECTOR, **fields: Any) -
     return post(client, f"/api/plans/{plan.pk}/incidents", body)
 
 
-def test_it_runs_an_incident_from_report_to_close(as_sector, plan):
+CLOSE = {"disposition": "selesai_di_tempat", "note": "massa bubar", "confirmed": True}
+
+
+def test_it_runs_an_incident_from_report_to_close(as_sector, as_commander, plan):
     incident = report(as_sector, plan, description="massa berkumpul").json()
     assert incident["status"] == "dilaporkan" and incident["level"] == "polsek"
-    escalated = post(as_sector, f"/api/incidents/{incident['id']}/escalate").json()
-    assert escalated["level"] == "polres" and escalated["status"] == "ditangani"
-    sent = post(as_sector, f"/api/incidents/{incident['id']}/dispatch")
+    sent = post(as_sector, f"/api/incidents/{incident['id']}/dispatch")  # his own Polsek's team
     assert sent.status_code == 201, sent.content
-    closed = post(as_sector, f"/api/incidents/{incident['id']}/close").json()
-    assert closed["status"] == "selesai" and closed["closed_by"] == "sector"
-    assert post(as_sector, f"/api/incidents/{incident['id']}/escalate").status_code == 422
+    assert sent.json()["post_id"].endswith(":POLSEK-17")
+    escalated = post(as_sector, f"/api/incidents/{incident['id']}/escalate").json()
+    assert escalated["level"] == "polres" and escalated["command"] == "Kapolres"
+    refused = post(as_sector, f"/api/incidents/{incident['id']}/close", CLOSE)  # command passed up
+    assert refused.status_code == 403 and "Kapolres" in refused.json()["detail"]
+    closed = post(as_commander, f"/api/incidents/{incident['id']}/close", CLOSE).json()
+    assert closed["status"] == "selesai" and closed["closed_by"] == "commander"
+    assert closed["disposition"] == "selesai_di_tempat"
+    assert post(as_commander, f"/api/incidents/{incident['id']}/escalate").status_code == 422
 
 
-def test_it_climbs_the_ladder_to_the_top_and_no_further(as_planner, plan):
+def test_command_climbs_kapolsek_kapolres_kapolda_and_no_further(as_planner, as_commander, plan):
     incident = report(as_planner, plan).json()
-    levels = [post(as_planner, f"/api/incidents/{incident['id']}/escalate").json()["level"] for _ in range(3)]
-    assert levels == ["polres", "brimob", "tni"]
-    assert post(as_planner, f"/api/incidents/{incident['id']}/escalate").status_code == 422
+    assert post(as_planner, f"/api/incidents/{incident['id']}/escalate").json()["level"] == "polres"
+    refused = post(as_planner, f"/api/incidents/{incident['id']}/escalate")  # the Kapolres hands over
+    assert refused.status_code == 403 and "Kapolda" in refused.json()["detail"]
+    assert post(as_commander, f"/api/incidents/{incident['id']}/escalate").json()["level"] == "polda"
+    assert post(as_commander, f"/api/incidents/{incident['id']}/escalate").status_code == 422
 
 
 def test_it_escalates_once_for_a_retried_key(as_planner, plan):
@@ -283,19 +292,22 @@ def test_it_stores_one_incident_for_a_retried_key(as_planner, plan):
     assert Incident.objects.count() == 1
 
 
-def test_it_suggests_the_reserve_that_arrives_first(as_planner, plan):
+def test_it_suggests_the_reserve_that_arrives_first(as_commander, as_planner, plan):
     reserves = [p for p in plan_file(plan)["posts"] if p["kind"] == "RESERVE"]
-    target = reserves[-1]
+    target = next(r for r in reserves if "KORAMIL" in r["id"])  # not at a Polsek (whose teams are units too)
     body = {"kind": "kericuhan", "severity": 3, "post_id": post_in(plan, SECTOR)["id"]}
     body.update(lat=target["lat"] + 0.001, lon=target["lon"])
     incident = post(as_planner, f"/api/plans/{plan.pk}/incidents", body).json()
-    ranked = as_planner.get(f"/api/incidents/{incident['id']}/reserves").json()
-    assert ranked[0]["post_id"] == target["id"]
+    ranked = as_commander.get(f"/api/incidents/{incident['id']}/reserves").json()
+    assert ranked[0]["post_id"] == target["id"] and ranked[0]["may_dispatch"]
     assert [r["eta_minutes"] for r in ranked] == sorted(r["eta_minutes"] for r in ranked)
-    sent = post(as_planner, f"/api/incidents/{incident['id']}/dispatch", key="d1").json()
+    sent = post(as_commander, f"/api/incidents/{incident['id']}/dispatch", key="d1").json()
     assert sent["post_id"] == target["id"] and sent["eta_minutes"] == ranked[0]["eta_minutes"]
-    assert post(as_planner, f"/api/incidents/{incident['id']}/dispatch", key="d1").json() == sent
+    assert post(as_commander, f"/api/incidents/{incident['id']}/dispatch", key="d1").json() == sent
     assert Dispatch.objects.count() == 1
+    # the Kabag Ops sends no Brimob without the Kapolres's delegation
+    mine = as_planner.get(f"/api/incidents/{incident['id']}/reserves").json()
+    assert not next(r for r in mine if r["post_id"] == target["id"])["may_dispatch"]
 
 
 def test_it_hides_another_sectors_incident(as_sector, as_planner, plan):

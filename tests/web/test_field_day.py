@@ -82,32 +82,35 @@ def test_the_phone_page_carries_what_its_script_needs(as_sector, plan):
         assert needle in page
 
 
-def test_an_incident_is_reported_escalated_dispatched_and_closed(as_planner, as_commander, plan):
+def test_an_incident_is_reported_escalated_dispatched_and_closed(as_planner, as_commander, as_viewer, plan):
     tps = str(post_in(plan, SECTOR)["tps"][0])
     response = post(
         as_planner, f"/api/plans/{plan.pk}/incidents", {"kind": "keributan", "severity": 3, "tps_code": tps}
     )
     assert response.status_code == 201
     pk = response.json()["id"]
-    page = as_planner.get(f"/plans/{plan.pk}/incidents/").content.decode()
+    assert response.json()["kind"] == "gangguan kamtibmas"  # the old kind, on the taxonomy
+    page = as_commander.get(f"/plans/{plan.pk}/incidents/").content.decode()
     assert f'id="incident-{pk}" data-status="dilaporkan" data-level="polsek"' in page
     assert f"/api/incidents/{pk}/escalate" in page and f"/api/incidents/{pk}/dispatch" in page
-    assert "Saran cadangan tercepat" in page
-    assert "data-action" not in as_commander.get(f"/plans/{plan.pk}/incidents/").content.decode()  # reads only
+    assert "Saran satuan tercepat" in page and "Eskalasi ke Kapolres" in page
+    assert "data-action" not in as_viewer.get(f"/plans/{plan.pk}/incidents/").content.decode()  # reads only
 
-    assert post(as_planner, f"/api/incidents/{pk}/escalate").status_code == 200
-    suggested = as_planner.get(f"/api/incidents/{pk}/reserves").json()[0]["post_id"]
-    assert post(as_planner, f"/api/incidents/{pk}/dispatch", {"post_id": suggested}).status_code == 201
+    assert post(as_commander, f"/api/incidents/{pk}/escalate").status_code == 200
+    suggested = as_commander.get(f"/api/incidents/{pk}/reserves").json()[0]
+    assert post(as_commander, f"/api/incidents/{pk}/dispatch", {"post_id": suggested["post_id"]}).status_code == 201
     live = as_planner.get(f"/plans/{plan.pk}/live/?part=1").content.decode()
     assert 'id="live-open">1<' in live
-    assert post(as_planner, f"/api/incidents/{pk}/close").status_code == 200
+    assert post(as_commander, f"/api/incidents/{pk}/close").status_code == 422  # no disposition
+    body = {"disposition": "selesai_di_tempat", "note": "massa bubar", "confirmed": True}
+    assert post(as_commander, f"/api/incidents/{pk}/close", body).status_code == 200
 
     page = as_planner.get(f"/plans/{plan.pk}/incidents/?part=1").content.decode()
     assert f'id="incident-{pk}" data-status="selesai" data-level="polres"' in page
-    assert f"Cadangan {suggested} dikerahkan" in page
-    assert "oleh Planner" in page
+    assert f"<strong>{suggested['name']}</strong>" in page and "massa bubar" in page
+    assert "oleh Commander" in page
     assert 'id="live-closed">1<' in as_planner.get(f"/plans/{plan.pk}/live/?part=1").content.decode()
-    assert Incident.objects.get(pk=pk).closed_by.username == "planner"
+    assert Incident.objects.get(pk=pk).closed_by.username == "commander"
 
 
 def test_a_sector_chief_does_not_see_another_kecamatans_incident(as_planner, as_sector, plan):
@@ -128,7 +131,8 @@ def test_the_report_is_a_pdf_with_attendance_incidents_and_coverage(as_planner, 
     body = {"kind": "politik uang", "severity": 2, "post_id": mine["id"], "description": "amplop di TPS"}
     pk = post(as_planner, f"/api/plans/{plan.pk}/incidents", body).json()["id"]
     assert post(as_planner, f"/api/incidents/{pk}/dispatch").status_code == 201
-    assert post(as_planner, f"/api/incidents/{pk}/close").status_code == 200
+    body = {"disposition": "gakkumdu", "note": "diteruskan ke Gakkumdu", "confirmed": True}
+    assert post(as_planner, f"/api/incidents/{pk}/close", body).status_code == 200
 
     response = as_planner.get(f"/plans/{plan.pk}/report.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

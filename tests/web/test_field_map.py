@@ -24,6 +24,9 @@ def _current(plan: Any) -> Any:
 _keys = itertools.count()
 
 
+CLOSE = {"disposition": "selesai_di_tempat", "note": "selesai", "confirmed": True}
+
+
 def post(client: Client, url: str, body: Any = None) -> Any:
     headers = {"Idempotency-Key": f"map-{next(_keys)}"}
     return client.post(url, "" if body is None else body, content_type="application/json", headers=headers)
@@ -50,7 +53,8 @@ def test_the_posts_carry_their_status_and_open_incidents(as_planner, plan):
     after = posts_geojson(as_planner, plan)
     assert after[mine["id"]]["status"] == "tiba" and after[mine["id"]]["in_place"] is True
     assert after[mine["id"]]["open_incidents"] == before[mine["id"]]["open_incidents"] + 1
-    assert post(as_planner, f"/api/incidents/{incident.json()['id']}/close").status_code == 200
+    url = f"/api/incidents/{incident.json()['id']}/close"
+    assert post(as_planner, url, CLOSE).status_code == 200
     assert posts_geojson(as_planner, plan)[mine["id"]]["open_incidents"] == before[mine["id"]]["open_incidents"]
 
 
@@ -67,7 +71,7 @@ def test_the_incidents_geojson_is_open_incidents_in_scope(as_planner, as_sector,
             as_planner, f"/api/plans/{plan.pk}/incidents", {"kind": name, "severity": 1, "post_id": p["id"]}
         )
         ids[name] = response.json()["id"]
-    assert post(as_planner, f"/api/incidents/{ids['closed']}/close").status_code == 200
+    assert post(as_planner, f"/api/incidents/{ids['closed']}/close", CLOSE).status_code == 200
     url = f"/api/plans/{plan.pk}/incidents.geojson"
     everything = as_planner.get(url).json()
     assert everything["type"] == "FeatureCollection"
