@@ -96,12 +96,20 @@ def test_the_pemilu_demo_holds_escorts_tps_duty_ppk_recapitulation_and_warehouse
 def test_nobody_is_rostered_above_the_fatigue_limits(pemilu):
     scenario, plan = pemilu
     op = scenario.operation
-    people = {a.person for a in roster.of_plan(plan).assignments}
-    assert people
-    for person in people:
-        duties = roster.person_duties(scenario, plan, person)
-        assert sum(d.hours for d, _ in duties) <= op.max_total_hours
-        for (a, _), (b, _) in itertools.pairwise(duties):
+    r = roster.of_plan(plan)
+    hours = roster.duty_hours(r, [a.person for a in plan.assignments])
+    assert hours and max(hours.values()) <= op.max_total_hours
+    vote = {d.id: d for d in duty_data.vote_duties(scenario, plan.posts)}
+    by_id = {d.id: d for d in r.duties}
+    held = defaultdict(list)
+    for a in plan.assignments:
+        held[a.person].append(vote[a.post])
+    for a in r.assignments:
+        held[a.person].append(by_id[a.post])
+    for person, duties in held.items():
+        duties.sort(key=lambda d: d.start)
+        assert sum(d.hours for d in duties) == pytest.approx(hours[person])
+        for a, b in itertools.pairwise(duties):
             assert (b.start - a.end).total_seconds() / 3600 >= op.min_rest_hours
 
 

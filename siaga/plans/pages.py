@@ -193,15 +193,9 @@ def _short_hours(by_hour: list[tuple[Any, dict[str, int]]]) -> list[dict[str, An
 def _fatigue(plan: Plan, r: duty_roster.Roster, at_vote: list[str] | None = None) -> dict[str, Any]:
     """Duty hours per person over the operation against the limit the roster was made with
     (`at_vote`: who holds a post of the vote, when the caller has them)."""
-    vote = (r.vote_end - r.vote_start).total_seconds() / 3600
-    hours: dict[str, float] = defaultdict(float)
     if at_vote is None:
         at_vote = list(plan.assignments.order_by().values_list("person_code", flat=True))
-    for code in at_vote:
-        hours[code] += vote
-    by_id = {d.id: d.hours for d in r.duties}
-    for a in r.assignments:
-        hours[a.person] += by_id.get(a.post, 0.0)
+    hours = duty_roster.duty_hours(r, at_vote)
     limit = float(r.settings.get("max_total_hours", 0) or 0)
     return {
         "people": len(hours),

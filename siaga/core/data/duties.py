@@ -46,7 +46,6 @@ GUDANG_KPU, GUDANG_PPK, KAWAL, PATROLI = DutyKind.GUDANG_KPU, DutyKind.GUDANG_PP
 BALAI_DESA, PPK, KPU, BAWASLU = DutyKind.BALAI_DESA, DutyKind.PPK, DutyKind.KPU, DutyKind.BAWASLU
 ACARA, PSU, POSKO = DutyKind.ACARA, DutyKind.PSU, DutyKind.POSKO
 STANDING_KINDS = frozenset({PSU})  # TPS guards beyond the vote: they sleep at the post too
-VOTE_KINDS = ("TPS", "VILLAGE", "STANDBY", "PATROL", "RESERVE")
 
 POLRES, KECAMATAN, DESA = DutyLevel.POLRES, DutyLevel.KECAMATAN, DutyLevel.DESA
 ALL = frozenset({"PEMILU", "PILKADA", "PILKADES"})
@@ -569,14 +568,6 @@ def _headquarters(scenario: Scenario) -> Place | None:
     lat = sum(t.lat for t in scenario.tps) / len(scenario.tps)
     lon = sum(t.lon for t in scenario.tps) / len(scenario.tps)
     return Place("POLRES", "Polres", lat, lon)
-
-
-def by_id(duties: Iterable[Duty]) -> dict[str, Duty]:
-    return {d.id: d for d in duties}
-
-
-def stage_of(duty: Duty, found: Iterable[Stage]) -> Stage | None:
-    return next((s for s in found if s.name == duty.stage), None)
 
 
 # ---------------------------------------------------------------- as JSON records (the console's operation)

@@ -548,17 +548,6 @@ def of_plan(plan: Plan) -> Roster | None:
     return from_json(data) if data else None
 
 
-def person_duties(scenario: Scenario, plan: Plan, person: str) -> list[tuple[Duty, str]]:
-    """One person's duties in order of time, the vote's post among them, with the slot."""
-    roster = of_plan(plan)
-    vote = {d.id: d for d in duty_data.vote_duties(scenario, plan.posts)}
-    out = [(vote[a.post], a.slot) for a in plan.assignments if a.person == person and a.post in vote]
-    if roster is not None:
-        by_id = {d.id: d for d in roster.duties}
-        out += [(by_id[a.post], a.slot) for a in roster.assignments if a.person == person and a.post in by_id]
-    return sorted(out, key=lambda x: (x[0].start, x[0].id))
-
-
 # ---------------------------------------------------------------- what the roster lacks, and fatigue
 
 
@@ -600,17 +589,14 @@ def short_by_hour(shorts: Iterable[Short]) -> list[tuple[dt.datetime, dict[str, 
     return [(h, dict(v)) for h, v in sorted(hours.items())]
 
 
-def duty_hours(scenario: Scenario, plan: Plan) -> dict[str, float]:
-    """Each person's duty hours over the operation, the vote's post included."""
-    r = of_plan(plan)
-    if r is None:
-        return {}
+def duty_hours(r: Roster, at_vote: Iterable[str]) -> dict[str, float]:
+    """Each person's duty hours over the operation: the vote's post (`at_vote`: who holds one)
+    and the roster's duties."""
     hours: dict[str, float] = defaultdict(float)
     vote = (r.vote_end - r.vote_start).total_seconds() / 3600
-    for a in plan.assignments:
-        hours[a.person] += vote
-    by_id = {d.id: d for d in r.duties}
+    for person in at_vote:
+        hours[person] += vote
+    by_id = {d.id: d.hours for d in r.duties}
     for a in r.assignments:
-        if a.post in by_id:
-            hours[a.person] += by_id[a.post].hours
+        hours[a.person] += by_id.get(a.post, 0.0)
     return dict(hours)
