@@ -59,6 +59,23 @@ def as_escort(run: dict[str, Any]) -> Client:
     return officer("pengawal", run["team"][0])
 
 
+@pytest.fixture
+def guard(plan: Any) -> dict[str, Any]:
+    """A balai desa guard of the sector's (a shift with people on it), with one of its people."""
+    duty = next(
+        d
+        for d in plan.extra["roster"]["duties"]
+        if d["kind"] == "BALAI_DESA" and d["kecamatan_code"] == SECTOR and team_of(plan, d["id"])
+    )
+    return {**duty, "person": team_of(plan, duty["id"])[0]}
+
+
+@pytest.fixture
+def as_guard(guard: dict[str, Any]) -> Client:
+    """A field officer on that guard's shift."""
+    return officer("penjaga", guard["person"])
+
+
 def post(client: Client, url: str, body: Any = None, key: str | None = None) -> Any:
     headers = {"Idempotency-Key": key or f"custody-{next(_keys)}"}
     return client.post(url, {} if body is None else body, content_type="application/json", headers=headers)
@@ -204,14 +221,9 @@ def guard_url(plan: Any, place: str) -> str:
     return f"/api/plans/{plan.pk}/guards/{place}/entries"
 
 
-def test_a_guard_keeps_the_buku_mutasi_with_its_key_holders(as_field_officer, as_viewer, plan):
-    mine = next(
-        d
-        for d in plan.extra["roster"]["duties"]
-        if d["kind"] == "BALAI_DESA"
-        and get_user_model().objects.get(username="field_officer").profile.person_code in team_of(plan, d["id"])
-    )
-    place = guard_url(plan, mine["place"])
+def test_a_guard_keeps_the_buku_mutasi_with_its_key_holders(as_guard, as_viewer, plan, guard):
+    as_field_officer = as_guard
+    place = guard_url(plan, guard["place"])
     entry = {"kind": "masuk", "name": "Budi (PPS)", "purpose": "memeriksa segel"}
     assert post(as_field_officer, place, entry).status_code == 201
     key = {"kind": "kunci", "name": "Aiptu Slamet", "padlock": "polsek", "key_to": "Briptu Dedi"}
@@ -243,14 +255,14 @@ def test_a_planner_marks_legs_and_the_marks_show_on_the_board_and_escorts_page(a
     assert EscortRun.objects.get(duty_id=run["id"]).leg_marks == ["perairan"]  # refused, kept
 
 
-def test_the_phone_shows_the_forms_of_ones_own_duties_by_name_never_by_code(as_escort, as_field_officer, plan, run):
+def test_the_phone_shows_the_forms_of_ones_own_duties_by_name_never_by_code(as_escort, as_guard, plan, run):
     page = as_escort.get(f"/plans/{plan.pk}/phone/").content.decode()
     assert "handover-form" in page and run["name"] in page and "entry-form" not in page
     assert 'id="assignment-none"' not in page  # an escort without a vote post is still on duty
     assert "KAWAL-" not in shown_text(page)  # the duty's code only in URLs and data attributes
-    guard = as_field_officer.get(f"/plans/{plan.pk}/phone/").content.decode()
-    assert "entry-form" in guard and "handover-form" not in guard
-    assert "BALAI_DESA-" not in shown_text(guard)
+    page = as_guard.get(f"/plans/{plan.pk}/phone/").content.decode()
+    assert "entry-form" in page and "handover-form" not in page
+    assert "BALAI_DESA-" not in shown_text(page)
 
 
 def shown_text(page: str) -> str:
@@ -269,15 +281,11 @@ def test_the_manifest_is_set_by_the_team(as_escort, as_viewer, plan, run):
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is needed")
-def test_the_report_lists_the_handover_records_and_the_buku_mutasi(as_escort, as_field_officer, plan, run, tmp_path):
+def test_the_report_lists_the_handover_records_and_the_buku_mutasi(as_escort, as_guard, guard, plan, run, tmp_path):
     assert post(as_escort, url(plan, run, "events"), {"kind": "tiba"}).status_code == 201
     assert post(as_escort, url(plan, run, "handovers"), handover_body(run)).status_code == 201
-    person = get_user_model().objects.get(username="field_officer").profile.person_code
-    mine = next(
-        d for d in plan.extra["roster"]["duties"] if d["kind"] == "BALAI_DESA" and person in team_of(plan, d["id"])
-    )
     entry = {"kind": "keluar", "name": "Joko Susilo", "purpose": "selesai periksa"}
-    assert post(as_field_officer, guard_url(plan, mine["place"]), entry).status_code == 201
+    assert post(as_guard, guard_url(plan, guard["place"]), entry).status_code == 201
     response = client_for("planner").get(f"/plans/{plan.pk}/report.pdf")
     (tmp_path / "r.pdf").write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
