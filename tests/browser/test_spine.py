@@ -65,7 +65,7 @@ def test_field_records_carry_over_to_the_newly_published_version(
     phone.click('#status-buttons button[data-status="berangkat"]')
     expect(phone.locator("#current-status")).to_have_text("berangkat", timeout=WAIT)
     what = f"uji {uuid.uuid4().hex[:8]}"
-    phone.select_option("#incident-kind", "keributan")
+    phone.select_option("#incident-kind", "gangguan kamtibmas")
     phone.select_option("#incident-severity", "2")
     phone.fill("#incident-description", what)
     phone.click("#incident-form button[type=submit]")
