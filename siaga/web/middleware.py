@@ -1,14 +1,29 @@
 """Bahasa Indonesia unless the user chose English with the switch (a cookie): the browser's
 own language preference is not followed, so a console set up in English still opens in
-Indonesian for the next officer."""
+Indonesian for the next officer. A request whose Content-Length is not a count of bytes is
+refused before anything reads its body."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
+
+
+class ContentLengthMiddleware:
+    """A Content-Length that is not a whole number of bytes answers 400, not a server error
+    from whichever code first reads the body."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        declared = request.META.get("CONTENT_LENGTH")
+        if declared and not str(declared).strip().isdigit():
+            return HttpResponseBadRequest("Panjang isi permintaan (Content-Length) tidak sah.")
+        return self.get_response(request)
 
 
 class ChosenLanguageMiddleware:

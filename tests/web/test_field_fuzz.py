@@ -56,3 +56,15 @@ def test_it_never_answers_the_fuzzer_with_a_server_error(plan, settings):
 
             call()
     assert not failures, failures[:5]
+
+
+def test_a_content_length_that_is_not_a_number_is_refused_not_a_server_error(plan):
+    client = client_for("planner")
+    response = client.generic(
+        "POST",
+        "/api/incidents/1/escalate",
+        data="{}",
+        content_type="application/json",
+        headers={"Content-Length": "bu3XB"},
+    )
+    assert response.status_code == 400 and "Content-Length" in response.content.decode()

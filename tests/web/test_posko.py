@@ -236,3 +236,29 @@ def test_the_report_lists_logs_response_times_referrals_and_seized_goods(as_comm
     commander = get_user_model().objects.get(username="commander")
     row = next(r for r in report_data(plan, commander)["incidents"] if r["incident"].pk == incident)
     assert row["response_minutes"] is not None  # from the report to the first arrival
+
+
+def test_the_report_sets_the_stress_tests_prediction_beside_the_real_response_times(
+    as_commander, as_sector, plan, tmp_path
+):
+    incident = report(as_commander, plan, kind="bentrok", severity=3)
+    sent = post(as_commander, f"/api/incidents/{incident}/dispatch").json()
+    post(as_commander, f"/api/dispatches/{sent['id']}/status", {"status": "tiba"})
+    from siaga.core.planning import simulate
+    from siaga.field.services import report_data
+    from siaga.operations.services import scenario_for
+    from siaga.plans.store import core_plan
+
+    commander = get_user_model().objects.get(username="commander")
+    rows = {r["severity"]: r for r in report_data(plan, commander)["response"]}
+    expected = simulate.simulate(scenario_for(plan.operation), core_plan(plan), runs=1000, seed=1)
+    assert rows["berat"]["predicted"] == expected.by_severity["berat"] and rows["berat"]["actual"].count >= 1
+    (tmp_path / "r.pdf").write_bytes(as_commander.get(f"/plans/{plan.pk}/report.pdf").content)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "Waktu tanggap: perkiraan uji tekanan dan kenyataan" in text
+    b = expected.by_severity["berat"]
+    shown = f"{b.median:g} / {b.p90:g} / {b.worst:g} ({b.count})".replace(".", ",")  # Indonesian decimals
+    assert shown in text
+    sector = get_user_model().objects.get(username="sector")
+    own = {r["severity"]: r for r in report_data(plan, sector)["response"]}
+    assert own["berat"]["predicted"] == expected.by_kecamatan.get("35.14.17")

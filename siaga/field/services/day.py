@@ -6,12 +6,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
+import numpy as np
 from django.db import models
 
 from siaga.accounts.roles import role_of
 from siaga.accounts.scope import Scope
 from siaga.core.data import geo, ranks
 from siaga.core.data.stages import h_day
+from siaga.core.planning import simulate as simulation
 from siaga.field.models import (
     Incident,
     PostStatus,
@@ -22,8 +24,9 @@ from siaga.field.services.common import own_posts, posts_of, visible_posts
 from siaga.field.services.incidents import own_tps
 from siaga.field.services.movement import latest_statuses
 from siaga.operations.models import Person, Tps
-from siaga.operations.services import operation_stages
+from siaga.operations.services import operation_stages, scenario_for
 from siaga.plans.models import Plan
+from siaga.plans.store import core_plan
 
 # -- the day's pages: board, live figures, incident list, report (views_day) -------------------
 
@@ -213,17 +216,45 @@ def report_data(plan: Plan, user: Any) -> dict[str, Any]:
         for e in TpsEvent.objects.filter(operation_id=plan.operation_id).order_by("at", "id")
         if e.tps_code in all_tps and (scope.person is not None or scope.sees_kecamatan(e.kecamatan_code))
     ]
+    incidents = incident_rows(plan, user)
     return {
         "attendance": readiness(plan, user),
         "timeline": timeline,
         "tps_events": events,
-        "incidents": incident_rows(plan, user),
+        "incidents": incidents,
+        "response": predicted_and_actual(plan, incidents, scope),
         "posts": len(posts),
         "posts_siaga": len(siaga),
         "tps_total": len(all_tps),
         "tps_covered": len(covered),
         "coverage_pct": round(100 * len(covered) / len(all_tps), 1) if all_tps else 0.0,
     }
+
+
+PREDICTION_DAYS = 1_000  # the stress test's days behind the report's predicted response times
+
+
+def predicted_and_actual(plan: Plan, incidents: list[dict[str, Any]], scope: Scope) -> list[dict[str, Any]]:
+    """Response minutes (report to first arrival) as the stress test predicted them for this
+    plan (siaga.core.planning.simulate, PREDICTION_DAYS days, seed 1) and as they were, by
+    severity; for a sector chief, his kecamatan's incidents against its prediction."""
+    if scope.nothing or scope.person is not None:
+        return []
+    report = simulation.simulate(scenario_for(plan.operation), core_plan(plan), runs=PREDICTION_DAYS, seed=1)
+    rows = []
+    for severity, label in ((2, "sedang"), (3, "berat")):
+        actual = [r["response_minutes"] for r in incidents if r["incident"].severity == severity]
+        arrived = np.array([m for m in actual if m is not None], dtype=float)
+        predicted = report.by_severity[label] if scope.whole else report.by_kecamatan.get(scope.kecamatan or "")
+        rows.append(
+            {
+                "severity": label,
+                "predicted": predicted,
+                "actual": simulation.Stats.of(arrived),
+                "waiting": sum(1 for m in actual if m is None),
+            }
+        )
+    return rows
 
 
 def dropped_posts(plan: Plan, user: Any) -> list[dict[str, Any]]:
