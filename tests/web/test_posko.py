@@ -7,6 +7,7 @@ of help on its way, and the report's new tables."""
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 import subprocess
 from typing import Any
@@ -262,3 +263,17 @@ def test_the_report_sets_the_stress_tests_prediction_beside_the_real_response_ti
     sector = get_user_model().objects.get(username="sector")
     own = {r["severity"]: r for r in report_data(plan, sector)["response"]}
     assert own["berat"]["predicted"] == expected.by_kecamatan.get("35.14.17")
+
+
+def test_an_incident_card_names_its_post_as_the_sprin_does_never_by_its_id(as_commander, plan):
+    from siaga.core.documents.ploting import post_names
+    from siaga.operations.services import scenario_for
+    from siaga.plans.store import core_plan
+
+    incident = report(as_commander, plan)
+    code = Incident.objects.get(pk=incident).post_id
+    page = as_commander.get(f"/plans/{plan.pk}/incidents/").content.decode()
+    expected = post_names(scenario_for(plan.operation), core_plan(plan).posts)[code]
+    card = page[page.index(f'id="incident-{incident}"') :]
+    card = card[: card.index("</article>")]
+    assert expected in card and code not in re.sub(r'data-[a-z-]+="[^"]*"|href="[^"]*"', "", card)

@@ -326,9 +326,15 @@ def post_names(scenario: Scenario, posts: Iterable[Post]) -> dict[str, str]:
     "Cadangan Brimob di Polsek Nguling (tim 1)", "Siaga TNI Kecamatan Kraton". Two posts that
     would share a name are told apart by a number: "... (2)". Deterministic: the same posts give
     the same names, whatever their order."""
-    regions = scenario.region_by_code()
-    units = scenario.unit_by_code()
     number = {t.id: t.number for t in scenario.tps}
+    return names_of_posts(scenario.region_by_code(), scenario.unit_by_code(), number, posts)
+
+
+def names_of_posts(
+    regions: Mapping[str, Region], units: Mapping[str, Unit], number: Mapping[str, int], posts: Iterable[Post]
+) -> dict[str, str]:
+    """`post_names` from the parts it reads: the regions and units by code, each TPS's number
+    (for a caller that holds only the posts it shows, not the whole scenario)."""
     names: dict[str, str] = {}
     for post in sorted(posts, key=lambda p: p.id):
         desa = _village(regions.get(post.desa_code), post.desa_code)
