@@ -24,21 +24,42 @@ MAX_LINES = 5000
 
 
 class ReassignForm(forms.Form):
-    person = forms.CharField(label=_("NRP/NIK personel"), max_length=40)
+    """A person, found by NRP/NIK or by a name only one person holds, to a post named by its
+    id or by the name a person reads (`post_names`: id -> name), or made idle."""
+
+    person = forms.CharField(label=_("Nama atau NRP/NIK personel"), max_length=120)
     idle = forms.BooleanField(label=_("Jadikan cadangan (tanpa pos)"), required=False)
-    post = forms.CharField(label=_("Pos tujuan"), max_length=80, required=False)
+    post = forms.CharField(label=_("Pos tujuan"), max_length=160, required=False)
     slot = forms.ChoiceField(label=_("Slot"), choices=SLOT_CHOICES, required=False)
 
-    def __init__(self, *args: Any, operation: Operation, **kwargs: Any):
+    def __init__(self, *args: Any, operation: Operation, post_names: dict[str, str] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.operation = operation
+        self.post_names = post_names or {}
+        self.person_name = self.post_name = ""
 
     def clean_person(self) -> str:
-        code = self.cleaned_data["person"].strip()
-        force = self.operation.personnel.filter(code=code).values_list("force", flat=True).first()
-        if force is None:
-            raise forms.ValidationError(_("Personel %(code)s tidak ada dalam operasi ini."), params={"code": code})
-        self.force = force
+        typed = self.cleaned_data["person"].strip()
+        people = self.operation.personnel
+        found = list(people.filter(code=typed).values_list("code", "name", "rank", "force")[:1])
+        if not found:
+            found = list(people.filter(name__iexact=typed).values_list("code", "name", "rank", "force")[:2])
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _("Lebih dari satu personel bernama %(name)s: pilih dari daftar saran (NRP/NIK)."),
+                params={"name": typed},
+            )
+        if not found:
+            raise forms.ValidationError(_("Personel %(code)s tidak ada dalam operasi ini."), params={"code": typed})
+        code, name, rank, self.force = found[0]
+        self.person_name = f"{rank} {name}".strip()
+        return str(code)
+
+    def clean_post(self) -> str:
+        typed = (self.cleaned_data.get("post") or "").strip()
+        by_name = {name: code for code, name in self.post_names.items()}
+        code = by_name.get(typed, typed)
+        self.post_name = self.post_names.get(code, code)
         return code
 
     def clean(self) -> dict[str, Any]:
@@ -48,8 +69,7 @@ class ReassignForm(forms.Form):
         if data.get("idle"):
             data["post"], data["slot"] = None, None
             return data
-        data["post"] = (data.get("post") or "").strip()
-        if not data["post"]:
+        if not data.get("post"):
             raise forms.ValidationError(_("Isi pos tujuan, atau pilih 'jadikan cadangan'."))
         data["slot"] = data.get("slot") or SLOT_OF_FORCE.get(self.force)
         if not data["slot"]:
@@ -57,6 +77,19 @@ class ReassignForm(forms.Form):
                 _("Unsur %(force)s tidak mengisi slot pos mana pun."), params={"force": self.force}
             )
         return data
+
+
+def with_picks(post: Any) -> dict[str, Any]:
+    """The re-plan's POST with what was picked from lists added to the typed fallback: each
+    `absent_pick` a line of `absent`, each `change_tps`/`change_category` pair a line
+    TPS=CATEGORY of `categories` (a pair with either half empty is skipped)."""
+    absent = [post.get("absent", ""), *post.getlist("absent_pick")]
+    pairs = zip(post.getlist("change_tps"), post.getlist("change_category"), strict=False)
+    changes = [post.get("categories", ""), *(f"{t}={c}" for t, c in pairs if t and c)]
+    return {
+        "absent": "\n".join(line for line in absent if line.strip()),
+        "categories": "\n".join(line for line in changes if line.strip()),
+    }
 
 
 class ReplanForm(forms.Form):

@@ -9,6 +9,8 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import cache
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -17,8 +19,11 @@ from django.utils.translation import gettext_lazy
 from siaga.accounts.scope import Scope
 from siaga.core.data import pins
 from siaga.core.data import stages as stage_data
+from siaga.core.documents.ploting import post_names
+from siaga.core.planning import plan as core_planning
 from siaga.core.planning import roster as duty_roster
 from siaga.core.planning import simulate as simulation
+from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS
 from siaga.operations.models import Operation
 from siaga.operations.services import scenario_for
 from siaga.plans.models import Plan
@@ -83,6 +88,9 @@ def plan_page(plan: Plan, scope: Scope) -> dict[str, Any]:
     data = plan_rows(plan, scope)
     posts = data["posts"]
     visible = {p["id"] for p in posts}
+    post_name = post_name_list(plan)
+    for p in posts:
+        p["name"] = post_name.get(p["id"], "")
     people = roster(plan.operation)
     regions = plan.operation.regions.order_by().values_list("code", "name", "kecamatan_code")
     names = {code: name for code, name, _kecamatan in regions}
@@ -95,6 +103,7 @@ def plan_page(plan: Plan, scope: Scope) -> dict[str, Any]:
     return {
         "tree": _tree(posts, filled, missing, names),
         "figures": _figures(data),
+        "headline": headline(data, plan.summary),
         "quality": quality(plan.summary),
         "shortfall": _shortfall(
             posts, data["unfilled"], visible, names, kpu_linmas="linmas_coordination" in plan.extra
@@ -226,6 +235,130 @@ def _figures(data: dict[str, Any]) -> dict[str, float]:
     }
 
 
+CATEGORY_ORDER = ("KHUSUS", "SANGAT_RAWAN", "RAWAN", "KURANG_RAWAN")
+OPTIMAL_KM = 0.5  # a gap below half a kilometre is rounding in the flow's integer costs: optimal
+
+
+def headline(data: dict[str, Any], summary: dict[str, float]) -> dict[str, Any]:
+    """The figures a Kabag Ops reads first, for the part of the version the reader sees: TPS
+    whose post holds its full pattern, each force placed against what the pattern needs,
+    empty places by category (most vulnerable first), the reserves' reach and the distance."""
+    posts = data["posts"]
+    visible = {p["id"] for p in posts}
+    short_posts = {u["post"] for u in data["unfilled"] if u["post"] in visible and u["count"]}
+    tps_posts = [p for p in posts if p["kind"] == "TPS"]
+    needed: Counter[str] = Counter()
+    for p in posts:
+        needed.update(p["required"])
+    placed = Counter(a["slot"] for a in data["assignments"] if a["post"] in visible)
+    kind_of = {p["id"]: p["category"] for p in posts}
+    empty: Counter[str] = Counter()
+    for u in data["unfilled"]:
+        if u["post"] in visible:
+            empty[kind_of[u["post"]]] += u["count"]
+    return {
+        "tps": sum(len(p["tps"]) for p in tps_posts),
+        "tps_covered": sum(len(p["tps"]) for p in tps_posts if p["id"] not in short_posts),
+        "forces": [{"slot": s, "placed": placed[s], "needed": needed[s]} for s in SLOTS if needed[s]],
+        "empty": [(c, empty[c]) for c in CATEGORY_ORDER if empty[c]],
+        "empty_total": sum(empty.values()),
+        "cost_km": round(sum(a["cost_km"] for a in data["assignments"] if a["post"] in visible), 1),
+    }
+
+
+def optimality(summary: dict[str, float]) -> dict[str, Any]:
+    """The optimiser's proof in words: "optimal" when the objective meets its proven lower
+    bound (within rounding), else how many km at most a better plan could save."""
+    objective, bound = summary.get("objective"), summary.get("lower_bound")
+    if objective is None or bound is None:
+        return {"known": False}
+    gap = max(objective - bound, 0.0)
+    return {"known": True, "optimal": gap < OPTIMAL_KM, "gap_km": gap, "objective": objective, "bound": bound}
+
+
+def slot_candidates(plan: Plan, post: str, slot: str, limit: int = 8) -> dict[str, Any]:
+    """Who could fill one empty place of a post (`core_planning.candidates`): rank, name, unit
+    and the distance, nearest first; and the post by the name a person reads."""
+    scenario = scenario_for(plan.operation)
+    core = core_plan(plan)
+    found = core_planning.candidates(scenario, core, [(post, slot)], limit)[(post, slot)]
+    people = roster(plan.operation)
+    names = post_names(scenario, core.posts)
+    return {
+        "post": post,
+        "post_name": names.get(post, ""),
+        "slot": slot,
+        "people": [{**(people.get(code) or _someone(code)), "km": km} for code, km in found],
+    }
+
+
+POST_NAMES_KEPT = 3600  # seconds; a version's posts never change, its region names rarely
+
+
+def post_name_list(plan: Plan) -> dict[str, str]:
+    """Every post of the version by the name a person reads, post id -> name; worked out once
+    an hour per version (it reads the whole operation)."""
+    key = f"siaga:post-names:{plan.pk}:{plan.digest}"
+    names = cache.get(key)
+    if names is None:
+        names = post_names(scenario_for(plan.operation), core_plan(plan).posts)
+        cache.set(key, names, POST_NAMES_KEPT)
+    return dict(names)
+
+
+def people_matching(plan: Plan, typed: str, limit: int) -> list[dict[str, str]]:
+    """The operation's people whose name or NRP/NIK holds `typed` (two letters at least), with
+    what a planner reads to tell them apart: rank, name, unit and where the version puts them."""
+    typed = typed.strip()
+    if len(typed) < 2:
+        return []
+    found = (
+        plan.operation.personnel.filter(Q(name__icontains=typed) | Q(code__startswith=typed))
+        .order_by("name", "code")
+        .values_list("code", "name", "rank", "force", "unit_code")[:limit]
+    )
+    rows = list(found)
+    units = dict(plan.operation.units.filter(code__in={r[4] for r in rows}).values_list("code", "name"))
+    posts = dict(plan.assignments.filter(person_code__in=[r[0] for r in rows]).values_list("person_code", "post__code"))
+    names = post_name_list(plan) if posts else {}
+    return [
+        {
+            "value": code,
+            "label": " · ".join(
+                part
+                for part in (
+                    f"{rank} {name}".strip(),
+                    str(FORCE_LABELS.get(force, force)),
+                    units.get(unit, ""),
+                    names.get(posts[code], "") if code in posts else _("tanpa pos"),
+                )
+                if part
+            ),
+        }
+        for code, name, rank, force, unit in rows
+    ]
+
+
+def replan_choices(plan: Plan) -> dict[str, Any]:
+    """The lists the re-plan form picks from: the people this version places (rank and name,
+    by unit) and the operation's TPS by number and desa, with the categories' words."""
+    people = roster(plan.operation)
+    placed = sorted(
+        {people[c]["code"] for c in plan.assignments.values_list("person_code", flat=True) if c in people},
+        key=lambda c: (people[c]["unit"], people[c]["name"]),
+    )
+    desa = dict(plan.operation.regions.values_list("code", "name"))
+    tps = plan.operation.tps_set.order_by("desa_code", "number").values_list("code", "number", "desa_code")
+    return {
+        "absent_choices": [
+            {"code": c, "label": f"{people[c]['rank']} {people[c]['name']}".strip(), "unit": people[c]["unit"]}
+            for c in placed
+        ],
+        "tps_choices": [(code, _("TPS %(n)02d %(desa)s") % {"n": n, "desa": desa.get(d, d)}) for code, n, d in tps],
+        "category_choices": [(c, str(CATEGORY_LABELS.get(c, c))) for c in reversed(CATEGORY_ORDER)],
+    }
+
+
 def quality(summary: dict[str, float]) -> dict[str, float | None]:
     """How far the plan may be from the optimum (objective minus its proven lower bound), and
     the share of the category-weighted TPS a reserve team reaches in time."""
@@ -295,6 +428,7 @@ def _post_row(
         short = missing.get((post["id"], s), 0)
         cells.append(
             {
+                "slot": s,
                 "required": required,
                 "fill": f"{len(people)}/{required}",
                 "people": SafeString("".join(people)),
@@ -304,6 +438,7 @@ def _post_row(
         )
     return {
         "id": post["id"],
+        "name": post.get("name") or post["id"],
         "kind": post["kind"],
         "patrol": post["id"].startswith("PATROL-"),
         "category": post["category"],

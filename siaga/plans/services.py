@@ -216,7 +216,43 @@ def publish(plan: Plan, user: Any, request: Any = None) -> Plan:
     return _set_status(plan, Plan.Status.PUBLISHED, user, request, published_at=timezone.now())
 
 
-def _set_status(plan: Plan, status: str, user: Any, request: Any, **fields: Any) -> Plan:
+@transaction.atomic
+def withdraw(plan: Plan, reason: str, user: Any, request: Any = None) -> Plan:
+    """The commander takes a decision back, with a reason: an approved plan becomes a draft
+    again; a published plan becomes approved, and the version it replaced (the superseded
+    version published last) is the operation's current plan again. Field records stay."""
+    reason = reason.strip()
+    if not reason:
+        raise PlanError(_("Tulis alasan penarikan."))
+    if plan.status == Plan.Status.APPROVED:
+        return _set_status(
+            plan, Plan.Status.DRAFT, user, request, reason, "withdraw_approval", approved_by=None, approved_at=None
+        )
+    if plan.status != Plan.Status.PUBLISHED:
+        raise PlanError(_("Hanya rencana yang disetujui atau diterbitkan yang dapat ditarik."))
+    replaced = replaced_by_withdrawal(plan)
+    _set_status(plan, Plan.Status.APPROVED, user, request, reason, "withdraw_publication", published_at=None)
+    if replaced is not None:
+        _set_status(replaced, Plan.Status.PUBLISHED, user, request, reason, "republish")
+    return plan
+
+
+def replaced_by_withdrawal(plan: Plan) -> Plan | None:
+    """The version that becomes current again if this published plan is withdrawn."""
+    if plan.status != Plan.Status.PUBLISHED:
+        return None
+    return (
+        Plan.objects.filter(operation_id=plan.operation_id, status=Plan.Status.SUPERSEDED, published_at__isnull=False)
+        .exclude(pk=plan.pk)
+        .order_by("-published_at", "-version")
+        .first()
+    )
+
+
+def _set_status(
+    plan: Plan, status: str, user: Any, request: Any, reason: str = "", action: str = "", **fields: Any
+) -> Plan:
+    """The plan's new status, audited as `action` (default: the status's own code)."""
     before = plan.status
     plan.status = status
     for name, value in fields.items():
@@ -224,12 +260,12 @@ def _set_status(plan: Plan, status: str, user: Any, request: Any, **fields: Any)
     plan.save(update_fields=["status", *fields])
     record(
         request,
-        status,
+        action or status,
         "plan",
         str(plan.pk),
         operation_id=plan.operation_id,
         before={"status": before},
-        after={"status": status},
+        after={"status": status, "reason": reason} if reason else {"status": status},
     )
     return plan
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from siaga.audit.log import record
 from siaga.operations.services import pin_person
 from siaga.operations.views import operation_for
 from siaga.plans import pages, services, store
-from siaga.plans.forms import PinForm, PsuForm, ReassignForm, ReinforceForm, ReplanForm, UnpinForm
+from siaga.plans.forms import PinForm, PsuForm, ReassignForm, ReinforceForm, ReplanForm, UnpinForm, with_picks
 from siaga.plans.models import Plan, PlanJob
 
 FIGURE_LABELS = {
@@ -174,8 +174,32 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pin_form": PinForm(prefix="pin", plan=plan),
         "reinforce_form": ReinforceForm(initial={"per_post": strength["per_post"]}) if strength else None,
         "post_ids": list(plan.posts.values_list("code", flat=True)) if can(request.user, "plan") else [],
+        "optimality": pages.optimality(plan.summary),
+        "withdraw_restores": services.replaced_by_withdrawal(plan),
     }
+    if can(request.user, "plan"):
+        context |= {"post_names": sorted(pages.post_name_list(plan).values()), **pages.replan_choices(plan)}
     return render(request, "plans/detail.html", context)
+
+
+def candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who could fill one empty place ("siapa bisa mengisi slot ini"), nearest first, each
+    with a button that makes the new version; htmx loads it when the planner opens the slot."""
+    plan = plan_for(request, pk)
+    require(request.user, "plan")
+    found = pages.slot_candidates(plan, request.GET.get("post", ""), request.GET.get("slot", ""))
+    return render(request, "plans/_candidates.html", {"plan": plan, "found": found})
+
+
+SEARCH_SHOWN = 20
+
+
+def people_search(request: HttpRequest, pk: int) -> JsonResponse:
+    """The operation's people whose name or NRP/NIK holds the typed text, for the reassign
+    field's suggestion list: value (NRP/NIK) and what a person reads (rank, name, unit, post)."""
+    plan = plan_for(request, pk)
+    require(request.user, "plan")
+    return JsonResponse({"people": pages.people_matching(plan, request.GET.get("q", ""), SEARCH_SHOWN)})
 
 
 def simulate(request: HttpRequest, pk: int) -> HttpResponse:
@@ -255,7 +279,7 @@ def plan_orders(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
 def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
     require(request.user, "plan")
-    form = ReassignForm(request.POST, operation=plan.operation)
+    form = ReassignForm(request.POST, operation=plan.operation, post_names=pages.post_name_list(plan))
     if not form.is_valid():
         _refuse(request, form)
         return redirect("plan_detail", plan.pk)
@@ -265,10 +289,10 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     except services.PlanError as exc:
         messages.error(request, _("Perubahan ditolak: %(why)s") % {"why": exc})
         return redirect("plan_detail", plan.pk)
-    where = f"{data['post']} ({data['slot']})" if data["post"] else _("cadangan (tanpa pos)")
+    where = f"{form.post_name} ({data['slot']})" if data["post"] else _("cadangan (tanpa pos)")
     messages.success(
         request,
-        _("Versi %(v)s dibuat: %(who)s ke %(where)s.") % {"v": new.version, "who": data["person"], "where": where},
+        _("Versi %(v)s dibuat: %(who)s ke %(where)s.") % {"v": new.version, "who": form.person_name, "where": where},
     )
     return redirect("plan_detail", new.pk)
 
@@ -337,7 +361,7 @@ def reinforce(request: HttpRequest, pk: int) -> HttpResponse:
 def replan(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
     require(request.user, "plan")
-    form = ReplanForm(request.POST, operation=plan.operation)
+    form = ReplanForm(with_picks(request.POST), operation=plan.operation)
     if not form.is_valid():
         _refuse(request, form)
         return redirect("plan_detail", plan.pk)
@@ -371,10 +395,21 @@ def psu(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("job_status", job.pk)
 
 
+def _confirmed(request: HttpRequest, plan: Plan) -> bool:
+    """A decision is taken only with the confirmation box's field: a stray POST (a double
+    click, a replayed form) is refused with a message."""
+    if request.POST.get("confirm") == "yes":
+        return True
+    messages.error(request, _("Tindakan tidak dijalankan: konfirmasi dulu pada kotak yang muncul."))
+    return False
+
+
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
     require(request.user, "approve")
+    if not _confirmed(request, plan):
+        return redirect("plan_detail", plan.pk)
     try:
         services.approve(plan, request.user, request)
     except services.PlanError as exc:
@@ -388,12 +423,34 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
     require(request.user, "publish")
+    if not _confirmed(request, plan):
+        return redirect("plan_detail", plan.pk)
     try:
         services.publish(plan, request.user, request)
     except services.PlanError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Rencana versi %(v)s diterbitkan.") % {"v": plan.version})
+    return redirect("plan_detail", plan.pk)
+
+
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The commander takes back an approval or a publication, with a reason."""
+    plan = plan_for(request, pk)
+    require(request.user, "publish" if plan.status == Plan.Status.PUBLISHED else "approve")
+    if not _confirmed(request, plan):
+        return redirect("plan_detail", plan.pk)
+    was = plan.status
+    try:
+        services.withdraw(plan, request.POST.get("reason", "")[:200], request.user, request)
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        done = _("Persetujuan rencana versi %(v)s ditarik: kembali menjadi konsep.")
+        if was == Plan.Status.PUBLISHED:
+            done = _("Penerbitan rencana versi %(v)s ditarik: kembali berstatus disetujui.")
+        messages.success(request, done % {"v": plan.version})
     return redirect("plan_detail", plan.pk)
 
 

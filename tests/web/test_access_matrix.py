@@ -89,7 +89,9 @@ ACTIONS: list[tuple[str, Callable[..., str], dict[str, str], set[str]]] = [
         {"category": "RAWAN", "reason": "uji akses"},
         PLANNERS,
     ),
-    ("approve", lambda o, p: reverse("plan_approve", args=[p.pk]), {}, COMMANDERS),
+    ("approve", lambda o, p: reverse("plan_approve", args=[p.pk]), {"confirm": "yes"}, COMMANDERS),
+    ("publish", lambda o, p: reverse("plan_publish", args=[p.pk]), {"confirm": "yes"}, COMMANDERS),
+    ("withdraw", lambda o, p: reverse("plan_withdraw", args=[p.pk]), {"confirm": "yes", "reason": "uji"}, COMMANDERS),
     (
         "pin",
         lambda o, p: reverse("plan_pin", args=[p.pk]),

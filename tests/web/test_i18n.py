@@ -22,8 +22,8 @@ import siaga
 SIAGA = Path(siaga.__file__).parent
 MESSAGES = SIAGA / "locale" / "en" / "LC_MESSAGES"
 PO, MO = MESSAGES / "django.po", MESSAGES / "django.mo"
-# The same flags as `make messages`: the core keeps its own id/en messages.
-IGNORE = ["static/vendor/*", "core/*"]
+# The same flags as `make messages`: the core and the CLI are in the catalogue too.
+IGNORE = ["static/vendor/*"]
 PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[-+ #0-9.]*[sdifr%]")
 MENU = {  # the top bar of every operation page, for every role
     "Dasbor": "Dashboard",
@@ -241,7 +241,9 @@ def test_it_gives_the_map_script_its_words_in_english(as_planner, operation):
 
 
 def test_it_words_a_services_refusal_in_the_users_language(as_commander, plan):
-    refused = in_english(as_commander).post(f"/plans/{plan.pk}/publish/", follow=True).content.decode()
+    refused = (
+        in_english(as_commander).post(f"/plans/{plan.pk}/publish/", {"confirm": "yes"}, follow=True).content.decode()
+    )
     assert "Only an approved plan can be published." in refused
     plan.refresh_from_db()
     assert plan.status == plan.Status.DRAFT

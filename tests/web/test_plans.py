@@ -17,6 +17,7 @@ from siaga.plans.models import Plan, PlanJob
 from siaga.plans.store import plan_file
 from tests.web.conftest import OTHER_SECTOR, SECTOR, client_for, copy_plan
 
+CONFIRM = {"confirm": "yes"}  # the confirmation box's field; without it a decision is refused
 POST_ROW = re.compile(r'<tr id="((?:TPS|VILLAGE|RESERVE|STANDBY|PATROL)-[^"]+)"')
 
 
@@ -132,6 +133,86 @@ def test_it_moves_a_person_into_an_empty_slot(as_planner, operation, plan):
     assert new.violations == []
 
 
+def test_it_headlines_the_plan_in_bag_ops_terms_and_folds_the_optimisers_figures(as_planner, plan):
+    html = page(as_planner, f"/plans/{plan.pk}/")
+    assert 'id="tps-covered">152<' in html and "TPS terjaga sesuai pola" in html
+    assert "Polri ditempatkan / dibutuhkan" in html and 'id="distance"' in html
+    technical = re.search(r'<details class="technical" id="technical">(.*?)</details>', html, re.S).group(1)
+    assert "rencana ini terbukti optimal" in technical and 'id="objective"' in technical
+
+
+def test_it_says_how_far_from_optimal_a_hand_edited_plan_may_be(as_planner, operation, plan):
+    as_planner.post(f"/plans/{plan.pk}/reassign/", {"person": assigned(plan, "POLRI")[0]["person"], "idle": "on"})
+    html = page(as_planner, f"/plans/{latest(operation).pk}/")
+    said = re.search(r'id="optimality">(.*?)</span>', html).group(1)
+    assert said.startswith("paling jauh ") and said.endswith(" km dari optimal")
+    assert re.search(r"slot kosong · (Kurang rawan|Rawan|Sangat rawan|Khusus) 1<", html)
+
+
+def test_it_offers_the_nearest_idle_people_for_an_empty_slot(as_planner, operation, plan):
+    vacated = assigned(plan, "POLRI")[0]
+    as_planner.post(f"/plans/{plan.pk}/reassign/", {"person": vacated["person"], "idle": "on"})
+    emptied = latest(operation)
+    html = page(as_planner, f"/plans/{emptied.pk}/")
+    assert "siapa bisa mengisi slot ini" in html and "/candidates/?post=" in html
+    url = f"/plans/{emptied.pk}/candidates/?post={vacated['post']}&slot=POLRI"
+    fragment = page(as_planner, url)
+    offered = re.findall(r'data-person="([^"]+)"', fragment)
+    busy = {a["person"] for a in plan_file(emptied)["assignments"]}
+    assert offered and not set(offered) & busy and vacated["person"] in offered
+    km = [float(x.replace(",", ".")) for x in re.findall(r"· ([\d.,]+) km</small>", fragment)]
+    assert km == sorted(km)
+    as_planner.post(f"/plans/{emptied.pk}/reassign/", {"person": offered[0], "post": vacated["post"], "slot": "POLRI"})
+    assert latest(operation).summary["unfilled"] == 0
+
+
+def test_it_refuses_the_candidates_to_a_commander(as_commander, plan):
+    assert as_commander.get(f"/plans/{plan.pk}/candidates/?post=x&slot=POLRI").status_code == 403
+    assert as_commander.get(f"/plans/{plan.pk}/people/?q=ab").status_code == 403
+
+
+def test_it_suggests_people_by_name_or_nrp(as_planner, operation, plan):
+    person = operation.personnel.get(code=assigned(plan, "POLRI")[0]["person"])
+    found = as_planner.get(f"/plans/{plan.pk}/people/?q={person.name[:6]}").json()["people"]
+    assert person.code in [p["value"] for p in found]
+    label = next(p["label"] for p in found if p["value"] == person.code)
+    assert person.name in label and "TPS" in label and "35." not in label  # its post by name, not code
+    assert as_planner.get(f"/plans/{plan.pk}/people/?q={person.code[:5]}").json()["people"]
+
+
+def test_it_reassigns_a_person_named_to_a_post_named(as_planner, operation, plan):
+    from siaga.plans.pages import post_name_list
+
+    names = post_name_list(plan)
+    polri = assigned(plan, "POLRI")
+    vacated = polri[0]
+    moved, name = next(
+        (a, n)
+        for a in polri[1:]
+        for n in [operation.personnel.get(code=a["person"]).name]
+        if operation.personnel.filter(name__iexact=n).count() == 1
+    )
+    as_planner.post(f"/plans/{plan.pk}/reassign/", {"person": vacated["person"], "idle": "on"})
+    emptied = latest(operation)
+    response = as_planner.post(
+        f"/plans/{emptied.pk}/reassign/", {"person": name, "post": names[vacated["post"]]}, follow=True
+    )
+    new = latest(operation)
+    assert new.pk != emptied.pk and names[vacated["post"]] in messages_after(response)
+    assert next(a for a in plan_file(new)["assignments"] if a["person"] == moved["person"])["post"] == vacated["post"]
+
+
+def test_it_replans_with_absentees_and_categories_picked_from_lists(as_planner, operation, plan):
+    html = page(as_planner, f"/plans/{plan.pk}/")
+    assert 'name="absent_pick"' in html and 'name="change_tps"' in html and ">Sangat rawan<" in html
+    absent = assigned(plan, "POLRI")[0]["person"]
+    tps = next(t for t, c in plan_file(plan)["tps_categories"].items() if c == "KURANG_RAWAN")
+    data = {"absent_pick": [absent], "change_tps": [tps, ""], "change_category": ["SANGAT_RAWAN", "RAWAN"]}
+    as_planner.post(f"/plans/{plan.pk}/replan/", data)
+    new = latest(operation)
+    assert plan_file(new)["replan"]["absent"] == [absent] and plan_file(new)["tps_categories"][tps] == "SANGAT_RAWAN"
+
+
 def test_it_refuses_a_linmas_in_another_desa(as_planner, operation, plan):
     desa_of = {p["id"]: p["desa_code"] for p in plan_file(plan)["posts"]}
     linmas = assigned(plan, "LINMAS")[0]
@@ -164,7 +245,7 @@ def test_it_refuses_hand_edits_to_a_commander(as_commander, operation, plan):
 
 def test_it_lets_the_commander_approve_the_planners_plan(as_commander, plan):
     assert 'id="approve"' in page(as_commander, f"/plans/{plan.pk}/")
-    as_commander.post(f"/plans/{plan.pk}/approve/")
+    as_commander.post(f"/plans/{plan.pk}/approve/", CONFIRM)
     plan.refresh_from_db()
     assert plan.status == Plan.Status.APPROVED and plan.approved_by.username == "commander"
     assert AuditEntry.objects.filter(action="approved", object_id=str(plan.pk), username="commander").exists()
@@ -172,8 +253,9 @@ def test_it_lets_the_commander_approve_the_planners_plan(as_commander, plan):
 
 
 def test_it_refuses_approval_to_planners(as_planner, plan):
-    assert as_planner.post(f"/plans/{plan.pk}/approve/").status_code == 403  # their own plan
-    assert client_for("planner2").post(f"/plans/{plan.pk}/approve/").status_code == 403  # no approve permission
+    assert as_planner.post(f"/plans/{plan.pk}/approve/", CONFIRM).status_code == 403  # their own plan
+    refused = client_for("planner2").post(f"/plans/{plan.pk}/approve/", CONFIRM)
+    assert refused.status_code == 403  # no approve permission
     plan.refresh_from_db()
     assert plan.status == Plan.Status.DRAFT and plan.approved_by is None
 
@@ -182,26 +264,78 @@ def test_it_refuses_an_admin_approving_their_own_plan(as_admin, operation):
     as_admin.post(f"/plans/ops/{operation.pk}/start/")
     own = latest(operation)
     assert own.author.username == "admin"
-    response = as_admin.post(f"/plans/{own.pk}/approve/", follow=True)
+    response = as_admin.post(f"/plans/{own.pk}/approve/", CONFIRM, follow=True)
     own.refresh_from_db()
     assert own.status == Plan.Status.DRAFT and "pembuatnya sendiri" in messages_after(response)
 
 
 def test_it_publishes_only_after_approval(as_commander, plan):
-    refused = as_commander.post(f"/plans/{plan.pk}/publish/", follow=True)
+    refused = as_commander.post(f"/plans/{plan.pk}/publish/", CONFIRM, follow=True)
     plan.refresh_from_db()
     assert plan.status == Plan.Status.DRAFT and "sudah disetujui" in messages_after(refused)
-    as_commander.post(f"/plans/{plan.pk}/approve/")
-    as_commander.post(f"/plans/{plan.pk}/publish/")
+    as_commander.post(f"/plans/{plan.pk}/approve/", CONFIRM)
+    as_commander.post(f"/plans/{plan.pk}/publish/", CONFIRM)
     plan.refresh_from_db()
     assert plan.status == Plan.Status.PUBLISHED and plan.published_at is not None
 
 
 def test_it_refuses_approving_a_plan_that_breaks_the_rules(as_commander, plan):
     Plan.objects.filter(pk=plan.pk).update(violations=["[capacity] pos penuh"])
-    response = as_commander.post(f"/plans/{plan.pk}/approve/", follow=True)
+    response = as_commander.post(f"/plans/{plan.pk}/approve/", CONFIRM, follow=True)
     plan.refresh_from_db()
     assert plan.status == Plan.Status.DRAFT and "melanggar aturan" in messages_after(response)
+
+
+def test_it_refuses_approval_and_publication_without_the_confirmation(as_commander, plan):
+    html = page(as_commander, f"/plans/{plan.pk}/")
+    assert 'id="approve-box"' in html and 'name="confirm" value="yes"' in html
+    refused = as_commander.post(f"/plans/{plan.pk}/approve/", follow=True)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT and "konfirmasi" in messages_after(refused)
+    as_commander.post(f"/plans/{plan.pk}/approve/", CONFIRM)
+    refused = as_commander.post(f"/plans/{plan.pk}/publish/", follow=True)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPROVED and "konfirmasi" in messages_after(refused)
+
+
+def test_it_lets_the_commander_withdraw_an_approval_with_a_reason(as_commander, plan):
+    as_commander.post(f"/plans/{plan.pk}/approve/", CONFIRM)
+    assert 'id="withdraw"' in page(as_commander, f"/plans/{plan.pk}/")
+    no_reason = as_commander.post(f"/plans/{plan.pk}/withdraw/", {**CONFIRM, "reason": " "}, follow=True)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPROVED and "alasan" in messages_after(no_reason)
+    as_commander.post(f"/plans/{plan.pk}/withdraw/", {**CONFIRM, "reason": "pola belum final"})
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT and plan.approved_by is None
+    entry = AuditEntry.objects.get(action="withdraw_approval", object_id=str(plan.pk))
+    assert entry.after == {"status": "draft", "reason": "pola belum final"} and entry.username == "commander"
+
+
+def test_it_refuses_withdrawal_to_the_planner(as_planner, as_commander, plan):
+    as_commander.post(f"/plans/{plan.pk}/approve/", CONFIRM)
+    assert 'id="withdraw"' not in page(as_planner, f"/plans/{plan.pk}/")
+    assert as_planner.post(f"/plans/{plan.pk}/withdraw/", {**CONFIRM, "reason": "x"}).status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPROVED
+
+
+def test_withdrawing_a_publication_makes_the_replaced_version_current_again(as_planner, as_commander, plan):
+    for step in ("approve", "publish"):
+        as_commander.post(f"/plans/{plan.pk}/{step}/", CONFIRM)
+    person = assigned(plan, "POLRI")[0]["person"]
+    as_planner.post(f"/plans/{plan.pk}/reassign/", {"person": person, "idle": "on"})
+    second = latest(plan.operation)
+    for step in ("approve", "publish"):
+        as_commander.post(f"/plans/{second.pk}/{step}/", CONFIRM)
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.SUPERSEDED
+    html = page(as_commander, f"/plans/{second.pk}/")
+    assert "Tarik penerbitan" in html and f"versi {plan.version} yang digantikannya" in html
+    as_commander.post(f"/plans/{second.pk}/withdraw/", {**CONFIRM, "reason": "salah pos"})
+    plan.refresh_from_db()
+    second.refresh_from_db()
+    assert (second.status, plan.status) == (Plan.Status.APPROVED, Plan.Status.PUBLISHED)
+    assert AuditEntry.objects.filter(action="republish", object_id=str(plan.pk)).exists()
 
 
 # ---------------------------------------------------------------- re-planning
@@ -289,7 +423,10 @@ def test_it_sends_anonymous_pollers_away(db, plan):
 
 
 def test_it_builds_the_plan_page_without_a_query_per_row(as_planner, plan, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):  # session, user, profile, plan, its 4 tables, units, roster, regions
+    as_planner.get(f"/plans/{plan.pk}/")  # the posts' names are worked out once per version
+    # session, user, profile, plan, its 4 tables, units, roster, regions; the re-plan's pick
+    # lists (placed people with their units, desa, TPS) and the version a withdrawal restores
+    with django_assert_max_num_queries(17):
         as_planner.get(f"/plans/{plan.pk}/")
 
 

@@ -825,3 +825,34 @@ def reassign(scenario: Scenario, previous: Plan, person: str, post_id: str | Non
         extra["linmas_coordination"] = linmas_coordination(previous.posts, unfilled)
     edited = replace(previous, assignments=tuple(kept), unfilled=unfilled, summary=summary, extra=extra)
     return with_roster(at_assembly(scenario), edited, roster.of_plan(previous))
+
+
+def candidates(
+    scenario: Scenario, previous: Plan, wanted: Iterable[tuple[str, str]], limit: int = 5
+) -> dict[tuple[str, str], list[tuple[str, float]]]:
+    """Who could fill each empty (post id, slot) of `previous` through `reassign` without
+    leaving another post: available people of the slot's force who hold no post in it, not
+    command or staff, a Linmas only in their own desa (and at the TPS the PPS decree names,
+    where it names them), as (person id, travel km) nearest first, at most `limit` each.
+    Unknown posts give an empty list."""
+    posts = {p.id: p for p in previous.posts}
+    busy = {a.person for a in previous.assignments}
+    decree = kpu_roster(scenario)
+    op = scenario.operation
+    groups = _groups(at_assembly(scenario))
+    found: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for where, slot in wanted:
+        post = posts.get(where)
+        rows: list[tuple[str, float]] = []
+        for group in groups if post is not None and slot in post.required else []:
+            assert post is not None
+            if SLOT_OF_FORCE.get(group.force) != slot or (slot == "LINMAS" and group.origin != post.desa_code):
+                continue
+            km = travel_km(group.lat, group.lon, group.sector, post, op.road_factor, op.out_of_sector_penalty_km)
+            rows += [
+                (p.id, km)
+                for p in group.persons
+                if p.id not in busy and not (slot == "LINMAS" and decree and p.tps_id not in post.tps)
+            ]
+        found[(where, slot)] = sorted(rows, key=lambda row: (row[1], row[0]))[:limit]
+    return found

@@ -1,0 +1,20 @@
+"""The words people read for a plan's codes: `{{ p.category|category_label }}`,
+`{{ slot|force_label }}`."""
+
+from __future__ import annotations
+
+from django import template
+
+from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS
+
+register = template.Library()
+
+
+@register.filter
+def category_label(code: str) -> str:
+    return str(CATEGORY_LABELS.get(code, code))
+
+
+@register.filter
+def force_label(code: str) -> str:
+    return str(FORCE_LABELS.get(code, code))
