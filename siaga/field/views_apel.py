@@ -25,6 +25,7 @@ from siaga.accounts.scope import Scope
 from siaga.field import services
 from siaga.field.models import KEY_LENGTH, AbsenteeReplan, CheckIn, EquipmentItem
 from siaga.field.schemas import CheckInIn
+from siaga.field.services import apel as apel_rules
 from siaga.field.views_common import on_current_plan, polled
 from siaga.operations.models import Person
 from siaga.plans.models import Plan, PlanJob
@@ -101,6 +102,8 @@ def apel(request: HttpRequest, plan: Plan) -> HttpResponse:
             "expected": _expected(plan, request, context["apel"].key),
             "may_write": _may_write(request),
             "may_replan": can(request.user, "plan"),
+            "replan_refused": apel_rules.replan_refusal(plan, request.user) if can(request.user, "plan") else None,
+            "replan_share": apel_rules.replan_min_present(plan.operation),
             "replan_key": uuid.uuid4().hex,
             "nrp_key": uuid.uuid4().hex,
             "apel_text": {
@@ -201,12 +204,29 @@ def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
     return redirect(reverse("apel", args=[plan.pk]) + (f"?apel={apel.key}" if apel.key else ""))
 
 
+def _replan_refused(request: HttpRequest, plan: Plan) -> str | None:
+    """Why this POST may not start the absentee re-plan: not confirmed, or too early
+    (`services.replan_refusal`). A repeated key (the same confirmed click) passes as before."""
+    if not can(request.user, "plan"):
+        return None  # the service refuses it with 403
+    key = request.POST.get("key", "").strip()[:KEY_LENGTH]
+    if key and AbsenteeReplan.objects.filter(key=key, plan__operation_id=plan.operation_id).exists():
+        return None
+    if request.POST.get("confirm") != "yes":
+        return _("Susun ulang tidak dijalankan: konfirmasi dulu pada kotak yang muncul.")
+    return apel_rules.replan_refusal(plan, request.user)
+
+
 @on_current_plan
 def absentee_replan(request: HttpRequest, plan: Plan) -> HttpResponse:
     """POST: a minimal-change re-plan without everyone not yet checked in (the planner's
     `replan` job). GET: that job's progress and, once done, who moves where."""
     if request.method == "POST":
         key = request.POST.get("key", "").strip()[:KEY_LENGTH] or uuid.uuid4().hex
+        refused = _replan_refused(request, plan)
+        if refused:
+            messages.error(request, refused)
+            return redirect(reverse("apel", args=[plan.pk]) + "#replan")
         try:
             started, _created = services.replan_absentees(plan, request.user, key, request=request)
         except services.FieldError as exc:

@@ -154,9 +154,9 @@ def test_absentees_become_a_replan_that_shows_who_moves_where(as_planner, plan, 
     people = people_in(plan)
     for nrp in people[1:]:
         check_in(as_planner, plan, nrp=nrp)
-    response = as_planner.post(f"/plans/{plan.pk}/apel/replan/", {"key": "replan-1"})
+    response = as_planner.post(f"/plans/{plan.pk}/apel/replan/", {"key": "replan-1", "confirm": "yes"})
     assert response.status_code == 302
-    again = as_planner.post(f"/plans/{plan.pk}/apel/replan/", {"key": "replan-1"})
+    again = as_planner.post(f"/plans/{plan.pk}/apel/replan/", {"key": "replan-1", "confirm": "yes"})
     assert again["Location"] == response["Location"]
     row = AbsenteeReplan.objects.get()
     assert row.absent == [people[0]]
@@ -165,6 +165,52 @@ def test_absentees_become_a_replan_that_shows_who_moves_where(as_planner, plan, 
     html = as_planner.get(response["Location"]).content.decode()
     assert f"/plans/{plan.pk}/diff/{job.plan_id}/" in html
     assert people[0] in html  # the absentee leaves their post
+
+
+def messages_of(response: Any) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def test_the_absentee_replan_before_the_apel_starts_is_refused_with_a_message(as_planner, plan, monkeypatch):
+    import datetime as dt
+
+    from siaga.field.services import apel as apel_rules
+
+    for nrp in people_in(plan):
+        check_in(as_planner, plan, nrp=nrp)
+    start = apel_rules.apel_of(plan.operation, "").start
+    assert start is not None
+    monkeypatch.setattr(apel_rules, "_now", lambda: start - dt.timedelta(hours=2))
+    html = as_planner.get(f"/plans/{plan.pk}/apel/").content.decode()
+    assert 'id="replan-refused"' in html and "belum dimulai" in html
+    response = as_planner.post(f"/plans/{plan.pk}/apel/replan/", {"key": "early", "confirm": "yes"}, follow=True)
+    assert "belum dimulai" in messages_of(response)
+    assert not AbsenteeReplan.objects.exists() and not PlanJob.objects.filter(kind="replan").exists()
+
+
+def test_the_absentee_replan_is_refused_while_too_few_are_checked_in(as_planner, plan):
+    response = as_planner.post(f"/plans/{plan.pk}/apel/replan/", {"key": "few", "confirm": "yes"}, follow=True)
+    expected = len(people_in(plan))
+    said = messages_of(response)
+    assert f"Baru 0 dari {expected} personel" in said and "50%" in said
+    assert not AbsenteeReplan.objects.exists()
+
+
+def test_the_share_checked_in_is_an_operation_setting(as_planner, operation, plan, settings):
+    settings.SIAGA_JOBS_INLINE = True
+    operation.config = {**operation.config, "replan_min_present_pct": 0}
+    operation.save(update_fields=["config"])
+    response = as_planner.post(f"/plans/{plan.pk}/apel/replan/", {"key": "none-yet", "confirm": "yes"})
+    assert response.status_code == 302 and AbsenteeReplan.objects.filter(key="none-yet").exists()
+
+
+def test_the_absentee_replan_asks_for_confirmation(as_planner, plan):
+    for nrp in people_in(plan):
+        check_in(as_planner, plan, nrp=nrp)
+    html = as_planner.get(f"/plans/{plan.pk}/apel/").content.decode()
+    assert 'id="replan-box"' in html and 'name="confirm" value="yes"' in html and "replan-refused" not in html
+    response = as_planner.post(f"/plans/{plan.pk}/apel/replan/", {"key": "stray"}, follow=True)
+    assert "konfirmasi" in messages_of(response) and not AbsenteeReplan.objects.exists()
 
 
 def test_sarpras_is_edited_by_the_planner_and_gives_readiness(as_planner, plan):

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db import IntegrityError
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from siaga.accounts.roles import require
@@ -213,6 +215,55 @@ def absentees(plan: Plan, user: Any, apel: str = "") -> list[str]:
         CheckIn.objects.filter(operation_id=plan.operation_id, apel=apel).values_list("person_code", flat=True)
     )
     return sorted(set(expected) - present)
+
+
+REPLAN_MIN_PRESENT_PCT = 50  # default share of the expected people checked in before a re-plan
+REPLAN_SETTING = "replan_min_present_pct"  # the operation's setting (its config) that overrides it
+
+
+def replan_min_present(operation: Operation) -> int:
+    """The share (percent) of the expected people who must be checked in at the apel before
+    the pergeseran before its absentees may be re-planned: the operation's setting, else 50."""
+    value = (operation.config or {}).get(REPLAN_SETTING, REPLAN_MIN_PRESENT_PCT)
+    try:
+        share = int(value)
+    except (TypeError, ValueError):
+        return REPLAN_MIN_PRESENT_PCT
+    return min(max(share, 0), 100)
+
+
+def _now() -> dt.datetime:
+    return timezone.localtime() if timezone.is_aware(timezone.now()) else timezone.now()
+
+
+def replan_refusal(plan: Plan, user: Any, now: dt.datetime | None = None) -> str | None:
+    """Why the absentees of the apel before the pergeseran may not be re-planned yet, or None:
+    the apel has not started (everyone would be absent), or fewer than the operation's share
+    of the expected people are checked in (the roll call is not done; `replan_min_present`)."""
+    apel = apel_of(plan.operation, "")
+    now = now or _now()
+    if apel.start is not None:
+        start = apel.start if timezone.is_aware(apel.start) else timezone.make_aware(apel.start)
+        moment = now if timezone.is_aware(now) else timezone.make_aware(now)
+        if moment < start:
+            return _(
+                "%(apel)s belum dimulai (mulai %(start)s). Susun ulang dengan yang tidak hadir dapat dijalankan "
+                "setelah apel dimulai dan kehadiran dicatat."
+            ) % {"apel": apel.name, "start": date_format(timezone.localtime(start), "j F Y H.i")}
+    ready = readiness(plan, user, "")
+    share = replan_min_present(plan.operation)
+    if ready["expected"] and 100 * ready["present"] < share * ready["expected"]:
+        return _(
+            "Baru %(present)s dari %(expected)s personel tercatat hadir; susun ulang memerlukan paling sedikit "
+            "%(share)s%% hadir. Jika dijalankan sekarang, %(absent)s personel dianggap tidak hadir. Catat "
+            "kehadiran dulu."
+        ) % {
+            "present": ready["present"],
+            "expected": ready["expected"],
+            "share": share,
+            "absent": ready["expected"] - ready["present"],
+        }
+    return None
 
 
 def replan_absentees(
