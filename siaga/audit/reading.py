@@ -1,0 +1,263 @@
+"""The audit log as a commander reads it: each action in words, each record by the name a
+person knows it by ("Rencana v3", "TPS 03 Logowok"), before and after as a list of fields,
+and each user by rank and name where their account is linked to a person.
+
+Names are looked up once per page, a query per kind of record, never per entry."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from siaga.audit.models import AuditEntry
+from siaga.operations.labels import CATEGORY_LABELS
+from siaga.operations.models import Operation, Person, Region, Tps, Unit
+from siaga.plans.models import Plan
+
+ACTION_LABELS = {
+    "login": gettext_lazy("Masuk"),
+    "logout": gettext_lazy("Keluar"),
+    "login_failed": gettext_lazy("Gagal masuk"),
+    "import": gettext_lazy("Impor data operasi"),
+    "start_import": gettext_lazy("Mulai impor berkas"),
+    "import_done": gettext_lazy("Impor selesai"),
+    "start_plan": gettext_lazy("Mulai menyusun rencana"),
+    "plan_done": gettext_lazy("Rencana selesai disusun"),
+    "start_replan": gettext_lazy("Mulai susun ulang"),
+    "replan_done": gettext_lazy("Susun ulang selesai"),
+    "start_orders": gettext_lazy("Mulai mencetak surat perintah"),
+    "orders_done": gettext_lazy("Surat perintah selesai dicetak"),
+    "reassign": gettext_lazy("Ubah penugasan"),
+    "approved": gettext_lazy("Setujui rencana"),
+    "published": gettext_lazy("Terbitkan rencana"),
+    "superseded": gettext_lazy("Rencana diganti versi baru"),
+    "withdraw_approval": gettext_lazy("Tarik persetujuan"),
+    "withdraw_publication": gettext_lazy("Tarik penerbitan"),
+    "republish": gettext_lazy("Rencana berlaku lagi"),
+    "add_psu": gettext_lazy("Tambah PSU"),
+    "preview_orders": gettext_lazy("Pratinjau Sprin (konsep)"),
+    "download_orders": gettext_lazy("Unduh surat perintah"),
+    "export": gettext_lazy("Ekspor data"),
+    "export_list": gettext_lazy("Ekspor daftar"),
+    "export_plan": gettext_lazy("Unduh berkas rencana"),
+    "export_audit": gettext_lazy("Ekspor jejak audit"),
+    "read_roster": gettext_lazy("Membaca daftar personel"),
+    "edit": gettext_lazy("Ubah data"),
+    "add": gettext_lazy("Tambah data"),
+    "remove": gettext_lazy("Hapus data"),
+    "rename": gettext_lazy("Ganti nama operasi"),
+    "archive": gettext_lazy("Arsipkan operasi"),
+    "bulk_availability": gettext_lazy("Ubah kesiapan sekaligus"),
+    "bulk_category": gettext_lazy("Ubah kategori sekaligus"),
+    "override_category": gettext_lazy("Tetapkan kategori TPS"),
+    "pin": gettext_lazy("Pin personel"),
+    "unpin": gettext_lazy("Lepas pin personel"),
+    "check_in": gettext_lazy("Hadir di apel"),
+    "set_equipment": gettext_lazy("Catat sarpras"),
+    "post_status": gettext_lazy("Status pos"),
+    "tps_event": gettext_lazy("Peristiwa TPS"),
+    "area_status": gettext_lazy("Status wilayah"),
+    "report_incident": gettext_lazy("Laporkan kejadian"),
+    "dispatch": gettext_lazy("Kirim bantuan"),
+    "escalate": gettext_lazy("Naikkan tingkat kejadian"),
+    "close": gettext_lazy("Tutup kejadian"),
+    "unit": gettext_lazy("Langkah satuan bantuan"),
+    "entry_log": gettext_lazy("Buku jaga"),
+    "escort_event": gettext_lazy("Pengawalan"),
+    "escort_manifest": gettext_lazy("Manifes pengawalan"),
+    "escort_marks": gettext_lazy("Segel pengawalan"),
+    "handover": gettext_lazy("Serah terima"),
+}
+FIELD_LABELS = {
+    "status": gettext_lazy("status"),
+    "reason": gettext_lazy("alasan"),
+    "category": gettext_lazy("kategori"),
+    "available": gettext_lazy("siap"),
+    "pinned_post": gettext_lazy("pin"),
+    "pin_reason": gettext_lazy("alasan pin"),
+    "version": gettext_lazy("versi"),
+    "violations": gettext_lazy("pelanggaran"),
+    "file": gettext_lazy("berkas"),
+    "name": gettext_lazy("nama"),
+    "post": gettext_lazy("pos"),
+    "slot": gettext_lazy("unsur"),
+    "person": gettext_lazy("personel"),
+    "absent": gettext_lazy("berhalangan"),
+    "categories": gettext_lazy("perubahan kategori"),
+    "plan": gettext_lazy("rencana"),
+    "kecamatan": gettext_lazy("kecamatan"),
+    "assigned": gettext_lazy("personel ditugaskan"),
+    "unfilled": gettext_lazy("slot kosong"),
+    "cost_km": gettext_lazy("jarak tempuh (km)"),
+    "tps": gettext_lazy("TPS"),
+    "persons": gettext_lazy("personel"),
+    "level": gettext_lazy("tingkat"),
+    "note": gettext_lazy("catatan"),
+    "method": gettext_lazy("cara"),
+    "apel": gettext_lazy("apel"),
+}
+TYPE_LABELS = {
+    "plan": gettext_lazy("Rencana"),
+    "plan_job": gettext_lazy("Proses"),
+    "operation": gettext_lazy("Operasi"),
+    "tps": gettext_lazy("TPS"),
+    "person": gettext_lazy("Personel"),
+    "personnel": gettext_lazy("Daftar personel"),
+    "unit": gettext_lazy("Satuan"),
+    "region": gettext_lazy("Wilayah"),
+    "incident": gettext_lazy("Kejadian"),
+    "checkin": gettext_lazy("Kehadiran"),
+    "user": gettext_lazy("Pengguna"),
+    "post_status": gettext_lazy("Status pos"),
+    "escort": gettext_lazy("Pengawalan"),
+    "guard": gettext_lazy("Jaga"),
+}
+STATUS_WORDS = {
+    "draft": gettext_lazy("konsep"),
+    "approved": gettext_lazy("disetujui"),
+    "published": gettext_lazy("diterbitkan"),
+    "superseded": gettext_lazy("diganti versi baru"),
+}
+SHOWN_ITEMS = 8  # items of a list value shown before "and N more"
+
+
+def action_label(code: str) -> str:
+    """The action in words; an action without a label reads as its code's words."""
+    return str(ACTION_LABELS.get(code, code.replace("_", " ")))
+
+
+def action_choices(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """The actions for the filter, by their words."""
+    return sorted(((c, action_label(c)) for c in set(codes)), key=lambda pair: pair[1].lower())
+
+
+@dataclass(frozen=True)
+class Line:
+    """One entry as the page and the export show it."""
+
+    entry: AuditEntry
+    who: str
+    action: str
+    record: str
+    before: list[tuple[str, str]]
+    after: list[tuple[str, str]]
+
+
+def lines(entries: Sequence[AuditEntry]) -> list[Line]:
+    """The entries of one page in words (a few queries for the whole page)."""
+    users = _user_names(entries)
+    records = _record_names(entries)
+    return [
+        Line(
+            entry=e,
+            who=users.get(e.user_id or 0) or e.username or _("(tanpa akun)"),
+            action=action_label(e.action),
+            record=records.get((e.object_type, e.object_id)) or _record_fallback(e.object_type, e.object_id),
+            before=fields(e.before),
+            after=fields(e.after),
+        )
+        for e in entries
+    ]
+
+
+def fields(value: Any) -> list[tuple[str, str]]:
+    """Before/after as (field, value) pairs in words; a nested dict is flattened with its
+    field's name ("summary" -> "slot kosong: 3"), a list shortened."""
+    if value is None or value == {} or value == []:
+        return []
+    if not isinstance(value, dict):
+        return [("", _value(value))]
+    found: list[tuple[str, str]] = []
+    for key, item in value.items():
+        if isinstance(item, dict):
+            found += fields(item)
+        else:
+            found.append((str(FIELD_LABELS.get(key, key.replace("_", " "))), _value(item, key)))
+    return found
+
+
+def _value(value: Any, key: str = "") -> str:
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    if value is None or value == "":
+        return "–"
+    if key == "status" and str(value) in STATUS_WORDS:
+        return str(STATUS_WORDS[str(value)])
+    if key == "category":
+        return str(CATEGORY_LABELS.get(str(value), value))
+    if isinstance(value, list):
+        shown = ", ".join(_value(v) for v in value[:SHOWN_ITEMS])
+        more = len(value) - SHOWN_ITEMS
+        return shown + (" " + _("dan %(n)s lainnya") % {"n": more} if more > 0 else "")
+    if isinstance(value, float):
+        return f"{value:,.1f}".replace(",", " ")
+    return str(value)
+
+
+def _record_fallback(object_type: str, object_id: str) -> str:
+    kind = str(TYPE_LABELS.get(object_type, object_type.replace("_", " ")))
+    return f"{kind} {object_id}".strip()
+
+
+def _user_names(entries: Sequence[AuditEntry]) -> dict[int, str]:
+    """Account id -> rank and name of the person it is linked to, else its full name."""
+    ids = {e.user_id for e in entries if e.user_id}
+    accounts = get_user_model().objects.filter(pk__in=ids).select_related("profile")
+    codes: dict[int, str] = {}
+    names: dict[int, str] = {}
+    for user in accounts:
+        names[user.pk] = user.get_full_name() or user.get_username()
+        profile = getattr(user, "profile", None)
+        if profile is not None and profile.person_code:
+            codes[user.pk] = profile.person_code
+    people = {
+        code: f"{rank} {name}".strip()
+        for code, rank, name in Person.objects.filter(code__in=set(codes.values())).values_list("code", "rank", "name")
+    }
+    return {pk: people.get(codes.get(pk, ""), name) for pk, name in names.items()}
+
+
+def _record_names(entries: Sequence[AuditEntry]) -> dict[tuple[str, str], str]:
+    """(object type, id) -> the name a person reads, for plans, operations, TPS, people, units
+    and regions; one query per kind."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for e in entries:
+        wanted[e.object_type].add(e.object_id)
+    names: dict[tuple[str, str], str] = {}
+    plan_ids = [int(i) for i in wanted.get("plan", ()) if i.isdigit()]
+    for pk, version in Plan.objects.filter(pk__in=plan_ids).values_list("pk", "version"):
+        names[("plan", str(pk))] = _("Rencana v%(v)s") % {"v": version}
+    op_ids = [int(i) for i in wanted.get("operation", ()) if i.isdigit()]
+    for pk, name in Operation.objects.filter(pk__in=op_ids).values_list("pk", "name"):
+        names[("operation", str(pk))] = name
+    ops = {e.operation_id for e in entries if e.operation_id}
+    desa = dict(Region.objects.filter(operation_id__in=ops).values_list("code", "name"))
+    tps = Tps.objects.filter(operation_id__in=ops, code__in=wanted.get("tps", ())).values_list(
+        "code", "number", "desa_code"
+    )
+    for code, number, desa_code in tps:
+        names[("tps", code)] = _("TPS %(n)02d %(desa)s") % {"n": number, "desa": desa.get(desa_code, desa_code)}
+    people = Person.objects.filter(operation_id__in=ops, code__in=wanted.get("person", ())).values_list(
+        "code", "rank", "name"
+    )
+    for code, rank, name in people:
+        names[("person", code)] = f"{rank} {name}".strip()
+    for code, name in Unit.objects.filter(operation_id__in=ops, code__in=wanted.get("unit", ())).values_list(
+        "code", "name"
+    ):
+        names[("unit", code)] = name
+    for code in wanted.get("region", ()):
+        if code in desa:
+            names[("region", code)] = desa[code]
+    for key in ("incident", "plan_job"):
+        for i in wanted.get(key, ()):
+            names[(key, i)] = f"{TYPE_LABELS[key]} #{i}"
+    for i in wanted.get("user", ()):
+        names[("user", i)] = i
+    return names
