@@ -27,6 +27,7 @@ from siaga.core.data.model import VILLAGE_LEVELS, Category, Force, Level, Plan, 
 from siaga.core.data.planfile import PlanFileError, read_plan, write_plan
 from siaga.core.data.problems import ScenarioError, UnreadableFile
 from siaga.core.data.scenario import read_scenario, write_scenario
+from siaga.core.data.text import _, gettext_noop, ngettext, number
 from siaga.core.documents import orders, ploting, schedule, tokens
 from siaga.core.planning import calibration, risk, roster
 from siaga.core.planning import engine as engine_module
@@ -62,11 +63,11 @@ def load(path: Path, lang: str) -> Scenario:
         return read_scenario(path)
     except ScenarioError as exc:
         unreadable = isinstance(exc, UnreadableFile)
-        title = ("Cannot read " if lang == "en" else "Tidak dapat membaca ") if unreadable else ""
-        count = len(exc.problems)
-        if not unreadable:
-            title = f"{count} problem(s) found:" if lang == "en" else f"Ditemukan {count} masalah:"
-        err.print(f"[bold red]{title}[/]{path if unreadable else ''}", highlight=False)
+        if unreadable:
+            title = _("Tidak dapat membaca %(path)s", lang, path=path)
+        else:
+            title = ngettext("Ditemukan %(n)s masalah:", "Ditemukan %(n)s masalah:", len(exc.problems), lang)
+        err.print(f"[bold red]{title}[/]", highlight=False)
         for message in exc.messages(lang):
             err.print(f"  - {message}", highlight=False, markup=False)
         raise typer.Exit(2 if unreadable else 1) from None
@@ -77,27 +78,26 @@ def validate(path: Path, lang: Lang = "id") -> None:
     """Periksa skenario (.xlsx atau folder CSV). / Validate a scenario."""
     scenario = load(path, lang)
     print_summary(scenario, lang)
-    out.print("[green]Skenario sah.[/]" if lang != "en" else "[green]The scenario is valid.[/]")
+    out.print(_("Skenario sah.", lang), style="green")
 
 
 def print_summary(scenario: Scenario, lang: str = "id") -> None:
     levels = Counter(r.level for r in scenario.regions)
     forces = Counter(p.force for p in scenario.personnel)
     kinds = Counter(u.kind for u in scenario.units)
-    en = lang == "en"
     table = Table(title=scenario.operation.name, show_header=False)
-    table.add_row("Pemilihan / election date", scenario.operation.election_date.isoformat())
-    table.add_row("Pola / pattern", scenario.operation.pattern)
-    table.add_row("kecamatan", f"{levels[Level.KECAMATAN]:,}")
-    table.add_row("desa/kelurahan", f"{sum(levels[lv] for lv in VILLAGE_LEVELS):,}")
-    table.add_row("TPS", f"{len(scenario.tps):,}")
-    table.add_row("DPT (voters)" if en else "DPT (pemilih)", f"{sum(t.voters for t in scenario.tps):,}")
-    table.add_row("persons" if en else "personel", f"{len(scenario.personnel):,}")
+    table.add_row(_("Tanggal pemilihan", lang), scenario.operation.election_date.isoformat())
+    table.add_row(_("Pola", lang), scenario.operation.pattern)
+    table.add_row("kecamatan", number(levels[Level.KECAMATAN], lang))
+    table.add_row("desa/kelurahan", number(sum(levels[lv] for lv in VILLAGE_LEVELS), lang))
+    table.add_row("TPS", number(len(scenario.tps), lang))
+    table.add_row(_("DPT (pemilih)", lang), number(sum(t.voters for t in scenario.tps), lang))
+    table.add_row(_("personel", lang), number(len(scenario.personnel), lang))
     for force in Force:
-        table.add_row(f"  {force.value}", f"{forces[force]:,}")
-    table.add_row("units" if en else "satuan", f"{len(scenario.units):,}")
+        table.add_row(f"  {force.value}", number(forces[force], lang))
+    table.add_row(_("satuan", lang), number(len(scenario.units), lang))
     for kind, n in sorted(kinds.items()):
-        table.add_row(f"  {kind.value}", f"{n:,}")
+        table.add_row(f"  {kind.value}", number(n, lang))
     out.print(table)
 
 
@@ -111,17 +111,18 @@ def demo_command(
             help="Operasi contoh kedua: Pemilu 2024 untuk Polres yang sama. / The second demo: a Pemilu 2024.",
         ),
     ] = False,
+    lang: Lang = "id",
 ) -> None:
     """Tulis skenario contoh Polres Pasuruan Kota, Pilkades 2022. / Write the demo scenario."""
     write_scenario(demo.pasuruan_kota_pemilu() if pemilu else demo.pasuruan_kota(), out_path)
-    out.print(f"Skenario contoh ditulis ke {out_path}")
+    out.print(_("Skenario contoh ditulis ke %(path)s", lang, path=out_path))
 
 
 @scenario_app.command("template")
-def template_command(out_path: OutPath) -> None:
+def template_command(out_path: OutPath, lang: Lang = "id") -> None:
     """Tulis templat skenario kosong dengan petunjuk. / Write an empty scenario template."""
     template.write(out_path)
-    out.print(f"Templat ditulis ke {out_path}")
+    out.print(_("Templat ditulis ke %(path)s", lang, path=out_path))
 
 
 @scenario_app.command("generate")
@@ -132,6 +133,7 @@ def generate_command(
     indicators: Annotated[
         bool, typer.Option(help="Isi nilai indikator kerawanan. / Fill vulnerability indicators.")
     ] = False,
+    lang: Lang = "id",
 ) -> None:
     """Buat skenario sintetis sebesar apa pun. / Generate a synthetic scenario of any size."""
     try:
@@ -139,7 +141,7 @@ def generate_command(
     except ValueError as exc:
         err.print(f"[bold red]{exc}[/]", highlight=False)
         raise typer.Exit(2) from None
-    out.print(f"Skenario sintetis ({tps:,} TPS) ditulis ke {out_path}")
+    out.print(_("Skenario sintetis (%(tps)s TPS) ditulis ke %(path)s", lang, tps=number(tps, lang), path=out_path))
 
 
 WeightsOption = Annotated[
@@ -153,7 +155,7 @@ CATEGORY_STYLE = {
 }
 
 
-def load_model(path: Path | None, scenario: Scenario) -> risk.RiskModel:
+def load_model(path: Path | None, scenario: Scenario, lang: str = "id") -> risk.RiskModel:
     """The operation sheet's weights, with a weights file's on top when one is given."""
     base = risk.operation_model(scenario.operation)
     if path is None:
@@ -161,7 +163,7 @@ def load_model(path: Path | None, scenario: Scenario) -> risk.RiskModel:
     try:
         return risk.load_model(path, base)
     except risk.WeightsError as exc:
-        err.print(f"[bold red]{exc}[/]", highlight=False)
+        err.print(f"[bold red]{exc.message(lang)}[/]", highlight=False, markup=False)
         raise typer.Exit(1) from None
 
 
@@ -175,14 +177,14 @@ def risk_show(
 ) -> None:
     """Skor, kategori dan alasan tiap TPS. / Score, category and reasons of every TPS."""
     scenario = load(path, lang)
-    model = load_model(weights, scenario)
+    model = load_model(weights, scenario, lang)
     assessments = risk.assess(scenario, model)
     if as_json:
         typer.echo(json.dumps({k: a.to_json() for k, a in assessments.items()}, ensure_ascii=False, indent=1))
         return
     if desa is not None:
         if desa not in {t.desa_code for t in scenario.tps}:
-            err.print(f"Desa '{desa}' tidak punya TPS di skenario / has no TPS in the scenario.", highlight=False)
+            err.print(_("Desa '%(desa)s' tidak punya TPS di skenario.", lang, desa=desa), highlight=False)
             raise typer.Exit(1)
         print_desa(risk.desa_view(scenario, desa, assessments, model), lang)
         return
@@ -190,20 +192,19 @@ def risk_show(
 
 
 def print_risk(scenario: Scenario, assessments: dict[str, risk.Assessment], lang: str) -> None:
-    en = lang == "en"
     names = {r.code: r.name for r in scenario.regions}
     parent = {r.code: r.parent_code for r in scenario.regions}
-    table = Table(title=("Vulnerability of every TPS" if en else "Kerawanan tiap TPS") + f": {scenario.operation.name}")
-    for head in (
-        "Kecamatan",
-        "Desa",
-        "TPS",
-        "Skor" if not en else "Score",
-        "Kategori" if not en else "Category",
-        "Sumber" if not en else "Source",
-        "Alasan utama" if not en else "Top reasons",
+    table = Table(title=_("Kerawanan tiap TPS: %(name)s", lang, name=scenario.operation.name))
+    for head, no_wrap in (
+        ("Kecamatan", False),
+        ("Desa", False),
+        ("TPS", True),
+        (_("Skor", lang), False),
+        (_("Kategori", lang), True),
+        (_("Sumber", lang), False),
+        (_("Alasan utama", lang), False),
     ):
-        table.add_column(head, overflow="fold", no_wrap=head in ("TPS", "Kategori", "Category"))
+        table.add_column(head, overflow="fold", no_wrap=no_wrap)
     rows = sorted(scenario.tps, key=lambda t: (parent.get(t.desa_code, ""), t.desa_code, t.number))
     last_desa = None
     for t in rows:
@@ -213,58 +214,47 @@ def print_risk(scenario: Scenario, assessments: dict[str, risk.Assessment], lang
         if first and last_desa is not None:
             table.add_section()
         last_desa = t.desa_code
-        source = ("override: " if en else "penetapan: ") + a.reason if a.source == "override" else "model"
-        reasons = "; ".join(c.text(lang) for c in a.contributions[:3]) or ("-" if en else "tidak ada faktor")
+        source = _("penetapan: %(reason)s", lang, reason=a.reason) if a.source == "override" else "model"
+        reasons = "; ".join(c.text(lang) for c in a.contributions[:3]) or _("tidak ada faktor", lang)
         style = CATEGORY_STYLE[a.category]
         table.add_row(
             names.get(kec, kec) if first else "",
             names.get(t.desa_code, t.desa_code) if first else "",
             t.id,
-            f"{a.score:g}",
+            number(a.score, lang, None),
             f"[{style}]{a.category.value}[/]",
             source,
             reasons,
         )
     out.print(table)
     counts = Counter(a.category for a in assessments.values())
-    out.print(
-        ("TPS per category: " if en else "TPS per kategori: ") + ", ".join(f"{c.value} {counts[c]}" for c in Category)
-    )
+    per = ", ".join(f"{c.value} {number(counts[c], lang)}" for c in Category)
+    out.print(_("TPS per kategori: %(counts)s", lang, counts=per))
     manual = risk.overrides(scenario, assessments)
     if manual:
-        over = Table(title="Overrides (category set by hand)" if en else "Penetapan kategori manual")
-        for head in (
-            "TPS",
-            "Kategori ditetapkan" if not en else "Category set",
-            "Alasan" if not en else "Reason",
-            "Pendapat model" if not en else "Model's opinion",
-        ):
+        over = Table(title=_("Penetapan kategori manual", lang))
+        for head in ("TPS", _("Kategori ditetapkan", lang), _("Alasan", lang), _("Pendapat model", lang)):
             over.add_column(head, overflow="fold")
         for a in manual:
-            over.add_row(a.tps, a.category.value, a.reason, f"{a.model_category.value} ({a.score:g})")
+            over.add_row(a.tps, a.category.value, a.reason, f"{a.model_category.value} ({number(a.score, lang, None)})")
         out.print(over)
 
 
 def print_desa(view: risk.DesaView, lang: str) -> None:
-    en = lang == "en"
     out.print(f"[bold]Desa {view.desa.name}[/] ({view.desa.code}): {view.category.value}")
-    factors = Table(title="Desa factors" if en else "Faktor tingkat desa")
-    factors.add_column("Indikator" if not en else "Indicator")
-    factors.add_column("Nilai" if not en else "Value")
-    factors.add_column("Poin" if not en else "Points")
+    factors = Table(title=_("Faktor tingkat desa", lang))
+    factors.add_column(_("Indikator", lang))
+    factors.add_column(_("Nilai", lang))
+    factors.add_column(_("Poin", lang))
     for c in view.factors:
-        factors.add_row(c.label(lang), f"{c.value:g}", f"{c.points:+g}")
+        factors.add_row(c.label(lang), number(c.value, lang, None), number(c.points, lang, None, sign=True))
     out.print(factors)
     tps = Table(title="TPS")
-    for head in (
-        "TPS",
-        "Skor" if not en else "Score",
-        "Kategori" if not en else "Category",
-        "Alasan" if not en else "Reasons",
-    ):
+    for head in ("TPS", _("Skor", lang), _("Kategori", lang), _("Alasan", lang)):
         tps.add_column(head, overflow="fold")
     for a in view.tps:
-        tps.add_row(a.tps, f"{a.score:g}", a.category.value, "; ".join(c.text(lang) for c in a.contributions))
+        reasons = "; ".join(c.text(lang) for c in a.contributions)
+        tps.add_row(a.tps, number(a.score, lang, None), a.category.value, reasons)
     out.print(tps)
 
 
@@ -282,21 +272,30 @@ def risk_calibrate(
         positive = calibration.read_incidents(incidents, scenario)
         result = calibration.calibrate(scenario, positive, seed=seed)
     except calibration.IncidentsError as exc:
-        for message in exc.messages:
+        for message in exc.texts(lang):
             err.print(f"  - {message}", highlight=False, markup=False)
         raise typer.Exit(1) from None
     out_path.write_text(json.dumps(result.model.to_json(), indent=1) + "\n", encoding="utf-8")
-    table = Table(title="Kalibrasi bobot / weight calibration")
+    table = Table(title=_("Kalibrasi bobot", lang))
     table.add_column("")
-    table.add_column("Bobot hasil kalibrasi / fitted")
-    table.add_column("Bobot bawaan / default")
-    table.add_row("AUC (data uji / held out)", f"{result.auc_fitted:.3f}", f"{result.auc_default:.3f}")
-    table.add_row("Brier (data uji / held out)", f"{result.brier_fitted:.4f}", f"{result.brier_default:.4f}")
+    table.add_column(_("Bobot hasil kalibrasi", lang))
+    table.add_column(_("Bobot bawaan", lang))
+    auc, brier = _("AUC (data uji)", lang), _("Brier (data uji)", lang)
+    table.add_row(auc, number(result.auc_fitted, lang, 3), number(result.auc_default, lang, 3))
+    table.add_row(brier, number(result.brier_fitted, lang, 4), number(result.brier_default, lang, 4))
     out.print(table)
     top = sorted(result.model.weights.items(), key=lambda kv: -kv[1])[:8]
-    out.print("Bobot terbesar / largest weights: " + ", ".join(f"{k} {v:g}" for k, v in top))
-    out.print(f"TPS latih/uji: {result.train_tps:,}/{result.test_tps:,}; TPS dengan kejadian: {result.positives:,}")
-    out.print(f"Bobot ditulis ke {out_path} (pakai dengan --weights)")
+    out.print(_("Bobot terbesar: %(weights)s", lang, weights=", ".join(f"{k} {number(v, lang, None)}" for k, v in top)))
+    out.print(
+        _(
+            "TPS latih: %(train)s, TPS uji: %(test)s; TPS dengan kejadian: %(positives)s",
+            lang,
+            train=number(result.train_tps, lang),
+            test=number(result.test_tps, lang),
+            positives=number(result.positives, lang),
+        )
+    )
+    out.print(_("Bobot ditulis ke %(path)s (pakai dengan --weights)", lang, path=out_path))
 
 
 @scenario_app.command("incidents")
@@ -310,7 +309,7 @@ def incidents_command(
     scenario = load(path, lang)
     rows = calibration.synthetic_incidents(scenario, seed=seed)
     calibration.write_incidents(rows, out_path)
-    out.print(f"{len(rows):,} kejadian ditulis ke {out_path}")
+    out.print(_("%(n)s kejadian ditulis ke %(path)s", lang, n=number(len(rows), lang), path=out_path))
 
 
 PlanPath = Annotated[Path, typer.Option("--out", "-o", help="Berkas rencana JSON tujuan. / Plan file to write.")]
@@ -328,16 +327,16 @@ def plan_command(
 ) -> None:
     """Susun rencana penempatan optimal. / Compute the optimal deployment plan."""
     if engine not in ("local", "dask"):
-        err.print("[bold red]--engine harus local atau dask / must be local or dask[/]")
+        err.print(_("--engine harus local atau dask", lang), style="bold red")
         raise typer.Exit(2)
     scenario = load(path, lang)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out
     ) as bar:
-        task = bar.add_task("Menyusun rencana per Polres / planning per Polres", total=None)
+        task = bar.add_task(_("Menyusun rencana per Polres", lang), total=None)
         result = engine_module.plan_all(
             scenario,
-            load_model(weights, scenario),
+            load_model(weights, scenario, lang),
             engine,
             workers,
             scheduler,
@@ -349,66 +348,63 @@ def plan_command(
 
 def print_plan(result: Plan, lang: str) -> None:
     s = result.summary
-    en = lang == "en"
+    n = lambda value: number(value, lang)  # noqa: E731
     table = Table(title=f"{result.operation} (pola {result.pattern})", show_header=False)
     rows = [
-        ("TPS / desa / kecamatan", f"{s['tps']:,} / {s['desa']:,} / {s['kecamatan']:,}"),
+        ("TPS, desa, kecamatan", f"{n(s['tps'])}, {n(s['desa'])}, {n(s['kecamatan'])}"),
         (
-            "Pos TPS (batas pola / minimum terbukti)" if not en else "TPS posts (pattern floor / proven minimum)",
-            "{:,} ({:,} / {:,})".format(
-                result.extra.get("tps_posts", 0), result.extra.get("post_floor", 0), result.extra.get("post_minimum", 0)
+            _("Pos TPS (batas pola; minimum terbukti)", lang),
+            "{} ({}; {})".format(
+                n(result.extra.get("tps_posts", 0)),
+                n(result.extra.get("post_floor", 0)),
+                n(result.extra.get("post_minimum", 0)),
             ),
         ),
-        ("Pos seluruhnya" if not en else "All posts", f"{len(result.posts):,}"),
-        (
-            "Personel / ditugaskan / cadangan tak terpakai" if not en else "Persons / assigned / idle",
-            f"{s['persons']:,} / {s['assigned']:,} / {s['idle']:,}",
-        ),
-        ("Slot / kosong" if not en else "Slots / unfilled", f"{s['slots']:,} / {s['unfilled']:,}"),
-        ("Jarak tempuh total (km)" if not en else "Total travel (km)", f"{s['cost_km']:,.1f}"),
-        (
-            "Nilai tujuan / batas bawah terbukti" if not en else "Objective / proven lower bound",
-            f"{s['objective']:,.3f} / {s['lower_bound']:,.3f}",
-        ),
+        (_("Pos seluruhnya", lang), n(len(result.posts))),
+        (_("Personel", lang), n(s["persons"])),
+        (_("Ditugaskan", lang), n(s["assigned"])),
+        (_("Cadangan tak terpakai", lang), n(s["idle"])),
+        (_("Slot", lang), n(s["slots"])),
+        (_("Slot kosong", lang), n(s["unfilled"])),
+        (_("Jarak tempuh total (km)", lang), number(s["cost_km"], lang, 1)),
+        (_("Nilai tujuan", lang), number(s["objective"], lang, 3)),
+        (_("Batas bawah terbukti", lang), number(s["lower_bound"], lang, 3)),
     ]
     reserve = result.extra.get("reserve")
     if isinstance(reserve, dict):
         covered, total, bound = s["reserve_covered_weight"], s["reserve_total_weight"], reserve.get("upper_bound", 0)
         pct = 100 * covered / total if total else 100.0
-        rows.append(
-            (
-                "Cakupan cadangan (bobot)" if not en else "Reserve coverage (weight)",
-                f"{covered:g} / {total:g} ({pct:.1f}%), batas atas {bound:g}, {reserve.get('teams', 0)} tim",
-            )
+        coverage = _(
+            "%(covered)s dari %(total)s (%(percent)s%%), batas atas %(bound)s, %(teams)s tim",
+            lang,
+            covered=number(covered, lang, None),
+            total=number(total, lang, None),
+            percent=number(pct, lang, 1),
+            bound=number(bound, lang, None),
+            teams=n(reserve.get("teams", 0)),
         )
+        rows.append((_("Cakupan cadangan (bobot)", lang), coverage))
     for label, value in rows:
         table.add_row(label, value)
     out.print(table)
     shortfall = result.extra.get("shortfall")
     if isinstance(shortfall, dict) and shortfall.get("unfilled_by_category"):
-        out.print(
-            ("Unfilled by category: " if en else "Slot kosong per kategori: ")
-            + ", ".join(f"{k} {v}" for k, v in shortfall["unfilled_by_category"].items())
-        )
-        out.print(
-            ("More people needed: " if en else "Tambahan personel yang dibutuhkan: ")
-            + ", ".join(f"{k} {v}" for k, v in shortfall["more_needed"].items())
-        )
-        out.print(
-            ("TPS below their pattern: " if en else "TPS di bawah pola: ") + f"{len(shortfall['tps_below_pattern']):,}"
-        )
-    for line in roster_lines(result, en):
+        counts = lambda values: ", ".join(f"{k} {n(v)}" for k, v in values.items())  # noqa: E731
+        out.print(_("Slot kosong per kategori: %(counts)s", lang, counts=counts(shortfall["unfilled_by_category"])))
+        out.print(_("Tambahan personel yang dibutuhkan: %(counts)s", lang, counts=counts(shortfall["more_needed"])))
+        out.print(_("TPS di bawah pola: %(n)s", lang, n=n(len(shortfall["tps_below_pattern"]))))
+    for line in roster_lines(result, lang):
         out.print(line, highlight=False, markup=False)
     for warning in result.extra.get("warnings", []) or []:
-        out.print(f"[yellow]Peringatan:[/] {warning}", highlight=False)
-    for line in advice_lines(result, en):
+        out.print(_("Peringatan:", lang), warning, style="yellow", highlight=False)
+    for line in advice_lines(result, lang):
         out.print(line, highlight=False, markup=False)
 
 
 ROSTER_SHOWN = 10
 
 
-def roster_lines(result: Plan, en: bool) -> list[str]:
+def roster_lines(result: Plan, lang: str) -> list[str]:
     """The roster across the stages in a few lines: its duties, what stays empty where and
     when (the first ROSTER_SHOWN), its gap to the proven lower bound."""
     r = roster.of_plan(result)
@@ -417,41 +413,40 @@ def roster_lines(result: Plan, en: bool) -> list[str]:
     places = sum(sum(d.required.values()) for d in r.duties)
     empty = sum(u.count for u in r.unfilled)
     lines = [
-        f"Duties beyond the vote: {len(r.duties):,} in {r.waves:,} waves, {places:,} places, {empty:,} empty; "
-        f"objective {r.objective:,.3f}, proven lower bound {r.lower_bound:,.3f}, gap {r.gap:,.3f}"
-        if en
-        else f"Tugas di luar pemungutan: {len(r.duties):,} dalam {r.waves:,} gelombang, {places:,} tempat, "
-        f"{empty:,} kosong; nilai tujuan {r.objective:,.3f}, batas bawah terbukti {r.lower_bound:,.3f}, "
-        f"selisih {r.gap:,.3f}"
+        _(
+            "Tugas di luar pemungutan: %(duties)s dalam %(waves)s gelombang, %(places)s tempat, %(empty)s kosong;"
+            " nilai tujuan %(objective)s, batas bawah terbukti %(bound)s, selisih %(gap)s",
+            lang,
+            duties=number(len(r.duties), lang),
+            waves=number(r.waves, lang),
+            places=number(places, lang),
+            empty=number(empty, lang),
+            objective=number(r.objective, lang, 3),
+            bound=number(r.lower_bound, lang, 3),
+            gap=number(r.gap, lang, 3),
+        )
     ]
     shorts = roster.shortfall(r)
-    lines += [f"  {roster.short_text(s, en)}" for s in shorts[:ROSTER_SHOWN]]
+    lines += [f"  {roster.short_text(s, lang)}" for s in shorts[:ROSTER_SHOWN]]
     if len(shorts) > ROSTER_SHOWN:
-        more = len(shorts) - ROSTER_SHOWN
-        lines.append(
-            f"  ... and {more:,} more (plan file key roster)"
-            if en
-            else f"  ... dan {more:,} lainnya (kunci roster di berkas rencana)"
-        )
+        more = number(len(shorts) - ROSTER_SHOWN, lang)
+        lines.append("  " + _("... dan %(more)s lainnya (kunci roster di berkas rencana)", lang, more=more))
     return lines
 
 
-ADVICE = {
-    "id": (
-        "Saran: pola memberi kekuatan Polri yang sama untuk semua kategori, sementara {idle} Polri tidak bertugas.",
-        "  Tambah {n} Polri di tiap {posts} pos TPS sangat rawan/khusus: "
-        "kunci operasi tambahan_polri_sangat_rawan = {n}.",
-        "  Atau pakai pola {other}, yang membedakan kategori.",
+ADVICE = (
+    gettext_noop(
+        "Saran: pola memberi kekuatan Polri yang sama untuk semua kategori, sementara %(idle)s Polri tidak bertugas."
     ),
-    "en": (
-        "Advice: the pattern gives every category the same Polri strength while {idle} Polri have no duty.",
-        "  Add {n} Polri to each of the {posts} sangat rawan/khusus TPS posts (reinforce_sangat_rawan = {n}).",
-        "  Or use the pattern {other}, which tells the categories apart.",
+    gettext_noop(
+        "Tambah %(n)s Polri di tiap %(posts)s pos TPS sangat rawan/khusus:"
+        " kunci operasi tambahan_polri_sangat_rawan = %(n)s."
     ),
-}
+    gettext_noop("Atau pakai pola %(other)s, yang membedakan kategori."),
+)
 
 
-def advice_lines(result: Plan, en: bool) -> list[str]:
+def advice_lines(result: Plan, lang: str) -> list[str]:
     """What the planner should act on beyond the figures: the strength advice, the KPU/PPS
     coordination list and the pins that did not hold (docs/scenario.md 2.9-2.11)."""
     lines = []
@@ -459,44 +454,38 @@ def advice_lines(result: Plan, en: bool) -> list[str]:
     if isinstance(strength, dict):
         idle, n, posts = strength["idle"]["POLRI"], strength["reinforce_sangat_rawan"], strength["sangat_rawan_posts"]
         other = strength.get("stronger_pattern") or ""
-        words = ADVICE["en" if en else "id"]
-        lines.append(words[0].format(idle=idle))
+        lines.append(_(ADVICE[0], lang, idle=number(idle, lang)))
         if n:
-            lines.append(words[1].format(n=n, posts=posts))
+            lines.append("  " + _(ADVICE[1], lang, n=number(n, lang), posts=number(posts, lang)))
         if other:
-            lines.append(words[2].format(other=other))
+            lines.append("  " + _(ADVICE[2], lang, other=other))
     gaps = result.extra.get("linmas_coordination") or []
     if gaps:
         missing = sum(int(g["needed"]) - int(g["named"]) for g in gaps)
         lines.append(
-            f"KPU/PPS coordination: {len(gaps)} TPS posts lack {missing} Linmas named by the PPS decree."
-            if en
-            else f"Koordinasi KPU/PPS: {len(gaps)} pos TPS kurang {missing} Linmas yang ditetapkan SK PPS."
+            _(
+                "Koordinasi KPU/PPS: %(posts)s pos TPS kurang %(missing)s Linmas yang ditetapkan SK PPS.",
+                lang,
+                posts=number(len(gaps), lang),
+                missing=number(missing, lang),
+            )
         )
     broken = [p for p in result.extra.get("pins", []) or [] if not p.get("held")]
     if broken:
         lines.append(
-            f"Pins that did not hold: {len(broken)} (plan file key pins)"
-            if en
-            else f"Pin yang tidak berlaku: {len(broken)} (kunci pins di berkas rencana)"
+            _("Pin yang tidak berlaku: %(n)s (kunci pins di berkas rencana)", lang, n=number(len(broken), lang))
         )
     return lines
-    timings = result.extra.get("timings_ms")
-    if isinstance(timings, dict):
-        out.print(("Timings (ms): " if en else "Waktu (ms): ") + ", ".join(f"{k} {v}" for k, v in timings.items()))
 
 
 def verdict(scenario: Scenario, result: Plan, weights: Path | None, lang: str) -> list[str]:
     """Run the independent checker and print its verdict; the violations, [] when valid."""
-    violations = [str(v) for v in check_plan(scenario, result, load_model(weights, scenario))]
+    violations = [str(v) for v in check_plan(scenario, result, load_model(weights, scenario, lang))]
     if not violations:
-        out.print(
-            "[green]Pemeriksa independen: rencana sah.[/]"
-            if lang != "en"
-            else "[green]Independent checker: the plan is valid.[/]"
-        )
+        out.print(_("Pemeriksa independen: rencana sah.", lang), style="green")
         return []
-    err.print(f"[bold red]{len(violations)} pelanggaran / violations:[/]")
+    title = ngettext("%(n)s pelanggaran:", "%(n)s pelanggaran:", len(violations), lang)
+    err.print(f"[bold red]{title}[/]")
     for v in violations:
         err.print(f"  - {v}", highlight=False, markup=False)
     return violations
@@ -516,18 +505,18 @@ def write_checked(scenario: Scenario, result: Plan, out_path: Path, weights: Pat
     violations = verdict(scenario, result, weights, lang)
     if not violations:
         write_plan(result, out_path)
-        out.print(f"Rencana ditulis ke {out_path}" if lang != "en" else f"Plan written to {out_path}")
+        out.print(_("Rencana ditulis ke %(path)s", lang, path=out_path))
         return
     rejected = invalid_path(out_path)
     write_plan(replace(result, extra={**result.extra, "violations": violations}), rejected)
-    err.print(
-        f"[bold red]Plan NOT written to {out_path}: it fails the independent checker. "
-        f"It was written to {rejected} for inspection only; it cannot be used.[/]"
-        if lang == "en"
-        else f"[bold red]Rencana TIDAK ditulis ke {out_path}: tidak lolos pemeriksa independen. "
-        f"Rencana ditulis ke {rejected} hanya untuk diperiksa; tidak boleh dipakai.[/]",
-        highlight=False,
+    refused = _(
+        "Rencana TIDAK ditulis ke %(path)s: tidak lolos pemeriksa independen."
+        " Rencana ditulis ke %(rejected)s hanya untuk diperiksa; tidak boleh dipakai.",
+        lang,
+        path=out_path,
+        rejected=rejected,
     )
+    err.print(f"[bold red]{refused}[/]", highlight=False)
     raise typer.Exit(1)
 
 
@@ -535,16 +524,16 @@ def write_checked(scenario: Scenario, result: Plan, out_path: Path, weights: Pat
 def check_command(path: Path, plan_path: Path, weights: WeightsOption = None, lang: Lang = "id") -> None:
     """Periksa rencana terhadap semua aturan. / Check a plan against every rule."""
     scenario = load(path, lang)
-    result = load_plan(plan_path)
+    result = load_plan(plan_path, lang)
     if verdict(scenario, result, weights, lang):
         raise typer.Exit(1)
 
 
-def load_plan(path: Path) -> Plan:
+def load_plan(path: Path, lang: str = "id") -> Plan:
     try:
         return read_plan(path)
     except PlanFileError as exc:
-        err.print(f"[bold red]{exc}[/]", highlight=False)
+        err.print(f"[bold red]{exc.message(lang)}[/]", highlight=False, markup=False)
         raise typer.Exit(2) from None
 
 
@@ -585,13 +574,15 @@ def orders_command(
     lang: Lang = "id",
 ) -> None:
     """Tulis Sprin + lampiran, ploting XLSX dan kartu penugasan. / Write the orders of a plan."""
-    en = lang == "en"
     scenario = load(path, lang)
-    result = load_plan(plan_path)
+    result = load_plan(plan_path, lang)
     created = not key_path.exists()
     try:
         key = tokens.key_file(key_path)
-    except (OSError, ValueError) as exc:
+    except tokens.KeyTooShort as exc:
+        err.print(f"[bold red]{exc.message(lang)}[/]", highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    except OSError as exc:
         err.print(f"[bold red]{key_path}: {exc}[/]", highlight=False)
         raise typer.Exit(2) from None
     start = time.perf_counter()
@@ -602,48 +593,40 @@ def orders_command(
             out_dir,
             key,
             kecamatan or "",
-            model=load_model(weights, scenario),
+            model=load_model(weights, scenario, lang),
             draft=konsep,
             stage=stage or "",
         )
     except orders.InvalidPlan as exc:
-        err.print(
-            "[bold red]The plan fails the independent checker: no orders are printed from it.[/]"
-            if en
-            else "[bold red]Rencana tidak lolos pemeriksa independen: perintah tidak dicetak.[/]"
-        )
+        err.print(_("Rencana tidak lolos pemeriksa independen: perintah tidak dicetak.", lang), style="bold red")
         for v in exc.violations:
             err.print(f"  - {v}", highlight=False, markup=False)
         raise typer.Exit(1) from None
     except (ploting.PlotingError, schedule.StageError) as exc:
-        err.print(f"[bold red]{exc}[/]", highlight=False)
+        err.print(f"[bold red]{exc.message(lang)}[/]", highlight=False, markup=False)
         raise typer.Exit(1) from None
     seconds = time.perf_counter() - start
     if created:
         out.print(
-            f"New card key written to {key_path}: keep it, the apel scanner needs it."
-            if en
-            else f"Kunci kartu baru dibuat di {key_path}: simpan, pemindai apel membutuhkannya.",
+            _("Kunci kartu baru dibuat di %(path)s: simpan, pemindai apel membutuhkannya.", lang, path=key_path),
             highlight=False,
         )
     plot = written.ploting
-    table = Table(title=("Orders" if en else "Perintah") + f": {result.operation}", show_header=False)
-    table.add_row("Jumlah / total", plot.headline())
-    table.add_row("Ditugaskan / assigned", f"{plot.assigned:,}")
-    table.add_row("Slot kosong / unfilled", f"{plot.unfilled:,}")
-    table.add_row(str(out_dir / orders.SPRIN), f"{written.sprin_pages:,} " + ("pages" if en else "halaman"))
+    pages = lambda n: ngettext("%(n)s halaman", "%(n)s halaman", n, lang)  # noqa: E731
+    table = Table(title=_("Perintah: %(operation)s", lang, operation=result.operation), show_header=False)
+    table.add_row(_("Jumlah", lang), plot.headline())
+    table.add_row(_("Ditugaskan", lang), number(plot.assigned, lang))
+    table.add_row(_("Slot kosong", lang), number(plot.unfilled, lang))
+    table.add_row(str(out_dir / orders.SPRIN), pages(written.sprin_pages))
     if written.stage is not None:
-        table.add_row("Tahap / stage", f"{written.stage.number}. {written.stage.stage.name}")
-        table.add_row(str(out_dir / orders.RENPAM), f"{written.renpam_pages:,} " + ("pages" if en else "halaman"))
-    table.add_row(str(out_dir / orders.WORKBOOK), f"{len(plot.kecamatan) + 1} " + ("sheets" if en else "lembar"))
+        table.add_row(_("Tahap", lang), f"{written.stage.number}. {written.stage.stage.name}")
+        table.add_row(str(out_dir / orders.RENPAM), pages(written.renpam_pages))
     table.add_row(
-        str(out_dir / orders.CARDS),
-        f"{written.cards:,} "
-        + ("cards" if en else "kartu")
-        + f", {written.card_pages:,} "
-        + ("pages" if en else "halaman"),
+        str(out_dir / orders.WORKBOOK), ngettext("%(n)s lembar", "%(n)s lembar", len(plot.kecamatan) + 1, lang)
     )
-    table.add_row("Waktu / time", f"{seconds:.1f} s")
+    cards = ngettext("%(n)s kartu", "%(n)s kartu", written.cards, lang)
+    table.add_row(str(out_dir / orders.CARDS), f"{cards}, {pages(written.card_pages)}")
+    table.add_row(_("Waktu", lang), f"{number(seconds, lang, 1)} s")
     out.print(table)
 
 
@@ -662,51 +645,65 @@ def replan_command(
 ) -> None:
     """Susun ulang setelah ada yang tidak hadir atau kategori berubah. / Re-plan."""
     scenario = load(path, lang)
-    previous = load_plan(from_path)
-    gone = read_absent(absent, {p.id for p in scenario.personnel}) if absent else set()
-    changes = parse_categories(category or [], {t.id for t in scenario.tps})
+    previous = load_plan(from_path, lang)
+    gone = read_absent(absent, {p.id for p in scenario.personnel}, lang) if absent else set()
+    changes = parse_categories(category or [], {t.id for t in scenario.tps}, lang)
     result = engine_module.replan_all(scenario, previous, gone, changes)
     print_plan(result, lang)
     info = result.extra["replan"]
     assert isinstance(info, dict)
     out.print(
-        f"Berpindah / moved: {info['moved']:,}; tetap / kept: {info['kept']:,}; tidak hadir / absent: {len(gone):,}"
+        _(
+            "Berpindah: %(moved)s; tetap: %(kept)s; tidak hadir: %(absent)s",
+            lang,
+            moved=number(info["moved"], lang),
+            kept=number(info["kept"], lang),
+            absent=number(len(gone), lang),
+        )
     )
     write_checked(scenario, result, out_path, weights, lang)
 
 
-def read_absent(path: Path, known: set[str]) -> set[str]:
+def read_absent(path: Path, known: set[str], lang: str = "id") -> set[str]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
         err.print(f"[bold red]{path}: {exc}[/]", highlight=False)
         raise typer.Exit(2) from None
     ids, unknown = set(), []
-    for number, line in enumerate(lines, start=1):
+    for row, line in enumerate(lines, start=1):
         value = line.split(",")[0].strip()
-        if not value or (number == 1 and value.lower() in ("id", "nrp")):
+        if not value or (row == 1 and value.lower() in ("id", "nrp")):
             continue
-        (ids.add(value) if value in known else unknown.append(f"baris {number}: '{value}'"))
+        (
+            ids.add(value)
+            if value in known
+            else unknown.append(_("baris %(row)s: '%(value)s'", lang, row=row, value=value))
+        )
     if unknown:
-        err.print(f"[bold red]{path}: NRP tidak dikenal / unknown ids:[/] " + ", ".join(unknown), highlight=False)
+        title = _("%(path)s: NRP tidak dikenal:", lang, path=path)
+        err.print(f"[bold red]{title}[/] " + ", ".join(unknown), highlight=False)
         raise typer.Exit(1)
     return ids
 
 
-def parse_categories(pairs: list[str], known: set[str]) -> dict[str, Category]:
+def parse_categories(pairs: list[str], known: set[str], lang: str = "id") -> dict[str, Category]:
     changes = {}
     for pair in pairs:
-        tps, _, value = pair.partition("=")
+        tps, _sep, value = pair.partition("=")
         try:
             category = Category(value.strip().upper())
         except ValueError:
             category = None
         if tps.strip() not in known or category is None:
             allowed = ", ".join(c.value for c in Category)
-            err.print(
-                f"[bold red]--category {pair}: harus TPS_ID=KATEGORI dengan TPS yang ada dan kategori {allowed}[/]",
-                highlight=False,
+            wrong = _(
+                "--category %(pair)s: harus TPS_ID=KATEGORI dengan TPS yang ada dan kategori %(allowed)s",
+                lang,
+                pair=pair,
+                allowed=allowed,
             )
+            err.print(f"[bold red]{wrong}[/]", highlight=False, markup=False)
             raise typer.Exit(1)
         changes[tps.strip()] = category
     return changes
@@ -731,41 +728,43 @@ def simulate_command(
     lang: Lang = "id",
 ) -> None:
     """Uji tekanan hari H: kejadian acak melawan cadangan rencana. / Election-day stress test."""
-    en = lang == "en"
     scenario = load(path, lang)
-    plans = [load_plan(plan_path)] + ([load_plan(other)] if other else [])
-    model = load_model(weights, scenario)
+    plans = [load_plan(plan_path, lang)] + ([load_plan(other, lang)] if other else [])
+    model = load_model(weights, scenario, lang)
     reports = simulation.compare(scenario, plans, runs, seed, model)
-    print_simulation(scenario, [plan_path.name] + ([other.name] if other else []), reports, en)
+    print_simulation(scenario, [plan_path.name] + ([other.name] if other else []), reports, lang)
     if out_path is not None:
         data = [r.to_json() for r in reports]
         text = json.dumps(data[0] if len(data) == 1 else data, indent=1, ensure_ascii=False)
         write_bytes(out_path, text.encode("utf-8"))
-        out.print(f"Laporan ditulis ke {out_path}" if not en else f"Report written to {out_path}")
+        out.print(_("Laporan ditulis ke %(path)s", lang, path=out_path))
 
 
-def print_simulation(scenario: Scenario, names: list[str], reports: list[simulation.Report], en: bool) -> None:
-    """The reports side by side: response minutes (median / p90 / worst) overall, by category
+def print_simulation(scenario: Scenario, names: list[str], reports: list[simulation.Report], lang: str) -> None:
+    """The reports side by side: response minutes (median, p90, worst) overall, by category
     and by kecamatan, waits, saturation and the TPS with the longest worst case."""
     first = reports[0]
-    title = (
-        f"Stress test: {first.runs:,} days, seed {first.seed}, {first.incidents:,} incidents, "
-        f"{first.dispatched:,} dispatched"
-        if en
-        else f"Uji tekanan: {first.runs:,} hari, benih {first.seed}, {first.incidents:,} kejadian, "
-        f"{first.dispatched:,} perlu dikirim bantuan"
+    n = lambda value: number(value, lang)  # noqa: E731
+    title = _(
+        "Uji tekanan: %(runs)s hari, benih %(seed)s, %(incidents)s kejadian, %(dispatched)s perlu dikirim bantuan",
+        lang,
+        runs=n(first.runs),
+        seed=first.seed,
+        incidents=n(first.incidents),
+        dispatched=n(first.dispatched),
     )
     table = Table(title=title)
-    table.add_column(
-        "Waktu tanggap (menit): median / p90 / terburuk" if not en else "Response (min): median / p90 / worst"
-    )
+    table.add_column(_("Waktu tanggap (menit): median; p90; terburuk", lang))
     for name in names:
         table.add_column(name, justify="right")
 
     def cell(s: simulation.Stats) -> str:
-        return "-" if not s.count else f"{s.median:g} / {s.p90:g} / {s.worst:g} ({s.count:,})"
+        if not s.count:
+            return "-"
+        median, p90, worst = (number(v, lang, None) for v in (s.median, s.p90, s.worst))
+        return f"{median}; {p90}; {worst} ({n(s.count)})"
 
-    table.add_row("Semua" if not en else "All", *[cell(r.overall) for r in reports])
+    table.add_row(_("Semua", lang), *[cell(r.overall) for r in reports])
     for c in Category:
         if any(r.by_category[c.value].count for r in reports):
             table.add_row(c.value, *[cell(r.by_category[c.value]) for r in reports])
@@ -775,21 +774,18 @@ def print_simulation(scenario: Scenario, names: list[str], reports: list[simulat
         table.add_row(
             f"Kec. {name}", *[cell(r.by_kecamatan.get(code, simulation.Stats.of(np.zeros(0)))) for r in reports]
         )
+    table.add_row(_("Menunggu tim yang sibuk", lang), *[n(r.waited) for r in reports])
     table.add_row(
-        "Menunggu tim yang sibuk" if not en else "Waited for a busy team", *[f"{r.waited:,}" for r in reports]
+        _("Semua tim cadangan sibuk (bagian waktu)", lang),
+        *[number(100 * r.saturated_share, lang, 2) + "%" for r in reports],
     )
     table.add_row(
-        "Semua tim cadangan sibuk (bagian waktu)" if not en else "All reserve teams busy (share of time)",
-        *[f"{100 * r.saturated_share:.2f}%" for r in reports],
-    )
-    table.add_row(
-        "Tim: Polsek / cadangan" if not en else "Teams: Polsek / reserve",
-        *[f"{r.teams['polsek']} / {r.teams['reserve']}" for r in reports],
+        _("Tim Polsek; tim cadangan", lang), *[f"{n(r.teams['polsek'])}; {n(r.teams['reserve'])}" for r in reports]
     )
     out.print(table)
     for name, r in zip(names, reports, strict=True):
-        worst = ", ".join(f"{t} {m:g}" for t, m in r.worst_tps[:5])
-        out.print(f"{name}: " + ("TPS terlama (menit): " if not en else "longest TPS (min): ") + worst, highlight=False)
+        worst = ", ".join(f"{t} {number(m, lang, None)}" for t, m in r.worst_tps[:5])
+        out.print(f"{name}: " + _("TPS terlama (menit): %(tps)s", lang, tps=worst), highlight=False)
 
 
 def main() -> None:

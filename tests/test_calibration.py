@@ -68,8 +68,11 @@ def test_it_names_the_row_of_an_incident_for_an_unknown_tps(history, tmp_path):
     bad.write_text("tps_id,year\n" + scenario.tps[0].id + ",2019\nTPS-TIDAK-ADA,2020\n")
     with pytest.raises(IncidentsError) as caught:
         calibration.read_incidents(bad, scenario)
-    assert caught.value.messages == [
-        "incidents.csv, baris 3, kolom 'tps_id', nilai 'TPS-TIDAK-ADA': TPS tidak ada di skenario / not in the scenario"
+    assert caught.value.texts() == [
+        "incidents.csv, baris 3, kolom 'tps_id', nilai 'TPS-TIDAK-ADA': TPS tidak ada di skenario"
+    ]
+    assert caught.value.texts("en") == [
+        "incidents.csv, row 3, column 'tps_id', value 'TPS-TIDAK-ADA': the TPS is not in the scenario"
     ]
 
 

@@ -124,7 +124,7 @@ def test_every_engine_gives_the_same_plan_file_and_reports_each_part(name, regio
 def test_the_engines_are_chosen_by_the_names_the_command_line_uses(regions, tmp_path):
     by_name = engine.plan_all(regions, None, "dask", 2, None)  # as `siaga plan --engine dask --workers 2`
     assert plan_bytes(by_name, tmp_path, "dask") == plan_bytes(engine.plan_all(regions, workers=1), tmp_path, "one")
-    with pytest.raises(ValueError, match="unknown engine"):
+    with pytest.raises(ValueError, match="tidak dikenal"):
         engine.plan_all(regions, engine="spark")
 
 
@@ -302,7 +302,7 @@ def test_a_part_that_fails_once_is_retried_and_the_plans_are_the_ones_planned_di
 
 @pytest.mark.parametrize("name", ENGINES)
 def test_a_part_that_fails_again_fails_the_run_naming_its_polres(name, regions, request, tmp_path):
-    with pytest.raises(EngineError, match=r"Polres 53\.05: .*2 attempts.*percobaan gagal di 53\.05"):
+    with pytest.raises(EngineError, match=r"Polres 53\.05: .*2 percobaan.*percobaan gagal di 53\.05"):
         make(name, request).run(flaky_plan, flaky_parts(regions, tmp_path, "always:53.05"))
     assert attempts(tmp_path)["53.05"] == 2
 

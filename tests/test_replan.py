@@ -323,7 +323,7 @@ def test_it_replans_absentees_from_the_command_line_and_its_own_check_accepts_th
     new_path = tmp_path / "new.json"
     result = siaga("replan", scenario_path, "--from", plan_path, "--out", new_path, "--absent", absent)
     assert result.exit_code == 0, result.output
-    assert "tidak hadir / absent: 15" in result.output
+    assert "tidak hadir: 15" in result.output
     assert "rencana sah" in result.output and "pelanggaran" not in result.output, result.output
     new = json.loads(new_path.read_text(encoding="utf-8"))
     assert not set(brimob) & {a["person"] for a in new["assignments"]}

@@ -787,7 +787,7 @@ def operation(tps: int, seed: int) -> Operation:
         pattern="pemilu-2024",
         note=(
             f"Data sintetis (siaga scenario generate, seed {seed}): wilayah, TPS dan personel rekaan, "
-            "bukan data sebenarnya. / Synthetic data: made-up regions, TPS and personnel, not real."
+            "bukan data sebenarnya."
         ),
     )
 

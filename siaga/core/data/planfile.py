@@ -10,12 +10,13 @@ from typing import Any
 
 from siaga.core.data.files import atomic_write_text
 from siaga.core.data.model import Assignment, Category, Plan, Post, Unfilled
+from siaga.core.data.text import TranslatedError, gettext_noop
 
 FORMAT = "siaga-plan/1"
 
 
-class PlanFileError(ValueError):
-    pass
+class PlanFileError(TranslatedError, ValueError):
+    """A plan file that cannot be used; `message(lang)` says why."""
 
 
 def to_json(plan: Plan) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def digest(plan: Plan) -> str:
 
 def from_json(data: dict[str, Any]) -> Plan:
     if data.get("format") != FORMAT:
-        raise PlanFileError(f"bukan berkas rencana {FORMAT} / not a {FORMAT} plan file")
+        raise PlanFileError(gettext_noop("bukan berkas rencana %(format)s"), format=FORMAT)
     try:
         posts = tuple(
             Post(
@@ -91,7 +92,7 @@ def from_json(data: dict[str, Any]) -> Plan:
             extra={k: v for k, v in data.items() if k not in known},
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise PlanFileError(f"berkas rencana rusak / malformed plan file: {exc!r}") from None
+        raise PlanFileError(gettext_noop("berkas rencana rusak: %(detail)s"), detail=repr(exc)) from None
 
 
 def write_plan(plan: Plan, path: Path) -> None:
@@ -104,7 +105,7 @@ def read_plan(path: Path) -> Plan:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise PlanFileError(f"{path}: tidak dapat dibaca / cannot be read ({exc})") from None
+        raise PlanFileError(gettext_noop("%(path)s: tidak dapat dibaca (%(detail)s)"), path=path, detail=exc) from None
     if not isinstance(data, dict):
-        raise PlanFileError(f"{path}: bukan berkas rencana / not a plan file")
+        raise PlanFileError(gettext_noop("%(path)s: bukan berkas rencana"), path=path)
     return from_json(data)

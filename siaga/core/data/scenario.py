@@ -50,6 +50,7 @@ from siaga.core.data.model import (
 )
 from siaga.core.data.patterns import CUSTOM, PRESETS
 from siaga.core.data.problems import Problem, ScenarioError
+from siaga.core.data.text import Message, gettext_noop
 from siaga.core.data.workbook import LIMITS, Limits, RawSheet, read_tables, write_tables
 
 Reader = Callable[[object], Any]
@@ -361,10 +362,8 @@ class _Validator:
                 continue
             if column is None and indicators[key].scope != spec.scope:
                 on_tps = indicators[key].scope == Scope.TPS
-                scope = {
-                    "scope_id": "TPS (lembar tps)" if on_tps else "desa (lembar wilayah)",
-                    "scope_en": "a TPS (the tps sheet)" if on_tps else "a desa (the regions sheet)",
-                }
+                where = gettext_noop("TPS (lembar tps)") if on_tps else gettext_noop("desa (lembar wilayah)")
+                scope = {"scope": Message(where)}
                 self.problems.append(Problem("indicator_scope", sheet=sheet.name, row=1, column=head, params=scope))
                 continue
             if name in target:

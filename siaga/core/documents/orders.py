@@ -34,7 +34,7 @@ SHEET_COLUMNS = (*COLUMNS, "Pos", "Unsur", "Keterangan")
 
 class InvalidPlan(ValueError):
     def __init__(self, violations: list[Violation]) -> None:
-        super().__init__(f"{len(violations)} pelanggaran / violations")
+        super().__init__(f"{len(violations)} violation(s)")
         self.violations = violations
 
 

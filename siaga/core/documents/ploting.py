@@ -47,6 +47,7 @@ from siaga.core.data.model import (
 )
 from siaga.core.data.patterns import CUSTOM, PRESETS, rows_by_category
 from siaga.core.data.ranks import ketua_pos, seniority
+from siaga.core.data.text import TranslatedError, gettext_noop
 
 COLUMNS = (
     "No",
@@ -368,15 +369,15 @@ def names_of_posts(
     return names
 
 
-class PlotingError(ValueError):
-    pass
+class PlotingError(TranslatedError, ValueError):
+    """A kecamatan or person the scenario does not have."""
 
 
 def build(scenario: Scenario, plan: Plan, kecamatan_code: str = "") -> Ploting:
     """The ploting of `plan` (checked against `scenario` beforehand), whole or one kecamatan."""
     regions = scenario.region_by_code()
     if kecamatan_code and kecamatan_code not in regions:
-        raise PlotingError(f"kecamatan '{kecamatan_code}' tidak ada di skenario / is not in the scenario")
+        raise PlotingError(gettext_noop("kecamatan '%(code)s' tidak ada di skenario"), code=kecamatan_code)
     persons = {p.id: p for p in scenario.personnel}
     units = scenario.unit_by_code()
     tps_by_id = {t.id: t for t in scenario.tps}
@@ -384,7 +385,7 @@ def build(scenario: Scenario, plan: Plan, kecamatan_code: str = "") -> Ploting:
     members: dict[str, list[tuple[Person, str]]] = defaultdict(list)
     for a in plan.assignments:
         if a.person not in persons:
-            raise PlotingError(f"personel '{a.person}' tidak ada di skenario / is not in the scenario")
+            raise PlotingError(gettext_noop("personel '%(nrp)s' tidak ada di skenario"), nrp=a.person)
         members[a.post].append((persons[a.person], a.slot))
     unfilled: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for u in plan.unfilled:

@@ -19,6 +19,7 @@ from siaga.core.data import duties as duty_data
 from siaga.core.data import stages as stage_data
 from siaga.core.data.model import Duty, Person, Plan, Scenario, Stage
 from siaga.core.data.ranks import ketua_pos
+from siaga.core.data.text import TranslatedError, gettext_noop
 from siaga.core.documents.ploting import POLRES_LEVEL, SLOT_LABEL, post_names
 from siaga.core.planning import roster as roster_data
 
@@ -26,7 +27,7 @@ DAY_SHORT = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
 SLOT_ORDER = ("POLRI", "BRIMOB", "TNI", "LINMAS")
 
 
-class StageError(ValueError):
+class StageError(TranslatedError, ValueError):
     """A stage asked for by a name or number the operation does not have."""
 
 
@@ -118,7 +119,7 @@ def find(blocks: Sequence[StageBlock], key: str) -> StageBlock:
         if len(hits) == 1:
             return hits[0]
     known = "; ".join(f"{b.number}. {b.stage.name}" for b in blocks)
-    raise StageError(f"Tahap tidak dikenal / unknown stage: {key!r}. Tahap: {known}")
+    raise StageError(gettext_noop("Tahap tidak dikenal: %(key)s. Tahap: %(known)s"), key=repr(key), known=known)
 
 
 def _place_names(scenario: Scenario) -> dict[str, str]:

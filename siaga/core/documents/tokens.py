@@ -21,13 +21,19 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from siaga.core.data.text import TranslatedError, gettext_noop
+
 SIGNATURE_BYTES = 16
 KEY_BYTES = 32
 MIN_KEY_BYTES = 16
 
 
-class BadToken(ValueError):
+class BadToken(TranslatedError, ValueError):
     """The token is malformed or its signature does not match: it was altered or forged."""
+
+
+class KeyTooShort(TranslatedError, ValueError):
+    """A signing key shorter than MIN_KEY_BYTES."""
 
 
 def _b64(data: bytes) -> str:
@@ -40,7 +46,7 @@ def _unb64(text: str) -> bytes:
 
 def _signature(payload: str, key: bytes) -> str:
     if len(key) < MIN_KEY_BYTES:
-        raise ValueError(f"kunci terlalu pendek / key shorter than {MIN_KEY_BYTES} bytes")
+        raise KeyTooShort(gettext_noop("kunci terlalu pendek: kurang dari %(bytes)s bita"), bytes=MIN_KEY_BYTES)
     return _b64(hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest()[:SIGNATURE_BYTES])
 
 
@@ -53,15 +59,15 @@ def verify(token: str, key: bytes) -> dict[str, Any]:
     """The payload of a genuine token; BadToken for anything else."""
     body, dot, signature = token.partition(".")
     if not dot or not body.isascii() or not signature.isascii():
-        raise BadToken("bukan token kartu / not a card token")
+        raise BadToken(gettext_noop("bukan token kartu"))
     if not hmac.compare_digest(_signature(body, key).encode("ascii"), signature.encode("ascii")):
-        raise BadToken("tanda tangan tidak cocok / signature does not match")
+        raise BadToken(gettext_noop("tanda tangan tidak cocok"))
     try:
         payload = json.loads(_unb64(body))
     except (binascii.Error, ValueError) as exc:
-        raise BadToken("isi token rusak / malformed payload") from exc
+        raise BadToken(gettext_noop("isi token rusak")) from exc
     if not isinstance(payload, dict):
-        raise BadToken("isi token rusak / malformed payload")
+        raise BadToken(gettext_noop("isi token rusak"))
     return payload
 
 
@@ -73,7 +79,11 @@ def key_file(path: Path) -> bytes:
     except FileExistsError:
         key = path.read_bytes()
         if len(key) < MIN_KEY_BYTES:
-            raise ValueError(f"{path}: kunci terlalu pendek / key shorter than {MIN_KEY_BYTES} bytes") from None
+            raise KeyTooShort(
+                gettext_noop("%(path)s: kunci terlalu pendek: kurang dari %(bytes)s bita"),
+                path=path,
+                bytes=MIN_KEY_BYTES,
+            ) from None
         return key
     key = secrets.token_bytes(KEY_BYTES)
     with os.fdopen(fd, "wb") as f:

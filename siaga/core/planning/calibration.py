@@ -22,6 +22,7 @@ import numpy as np
 
 from siaga.core.data.indicators import catalog
 from siaga.core.data.model import Scenario
+from siaga.core.data.text import Message, gettext_noop
 from siaga.core.planning.risk import RiskModel, default_model
 
 POINTS_PER_LOGIT = 20.0
@@ -39,9 +40,14 @@ HIDDEN_INTERCEPT = -3.0
 
 
 class IncidentsError(ValueError):
-    def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
+    """An incident history that cannot be used: every problem found, rendered by `texts(lang)`."""
+
+    def __init__(self, messages: list[Message]):
+        super().__init__("\n".join(map(str, messages)))
         self.messages = messages
+
+    def texts(self, lang: str = "id") -> list[str]:
+        return [m.render(lang) for m in self.messages]
 
 
 def read_incidents(path: Path, scenario: Scenario) -> set[str]:
@@ -59,8 +65,8 @@ def read_incidents(path: Path, scenario: Scenario) -> set[str]:
             reader = csv.DictReader(f)
             heads = {(h or "").strip().lower(): h for h in reader.fieldnames or []}
             if "tps_id" not in heads and "desa_code" not in heads:
-                need = "perlu kolom 'tps_id' atau 'desa_code' / needs a 'tps_id' or 'desa_code' column"
-                raise IncidentsError([f"{path.name}, baris 1: {need}"])
+                need = gettext_noop("%(file)s, baris 1: perlu kolom 'tps_id' atau 'desa_code'")
+                raise IncidentsError([Message(need, file=path.name)])
             for number, row in enumerate(reader, start=2):
                 tps = (row.get(heads.get("tps_id", ""), "") or "").strip()
                 desa = (row.get(heads.get("desa_code", ""), "") or "").strip()
@@ -68,18 +74,24 @@ def read_incidents(path: Path, scenario: Scenario) -> set[str]:
                     if tps in tps_ids:
                         positive.add(tps)
                     else:
-                        where = f"{path.name}, baris {number}, kolom 'tps_id', nilai '{tps}'"
-                        problems.append(f"{where}: TPS tidak ada di skenario / not in the scenario")
+                        what = gettext_noop(
+                            "%(file)s, baris %(row)s, kolom 'tps_id', nilai '%(value)s': TPS tidak ada di skenario"
+                        )
+                        problems.append(Message(what, file=path.name, row=number, value=tps))
                 elif desa:
                     if desa in by_desa:
                         positive.update(by_desa[desa])
                     else:
-                        where = f"{path.name}, baris {number}, kolom 'desa_code', nilai '{desa}'"
-                        problems.append(f"{where}: desa tanpa TPS di skenario / no TPS in the scenario")
+                        what = gettext_noop(
+                            "%(file)s, baris %(row)s, kolom 'desa_code', nilai '%(value)s': desa tanpa TPS di skenario"
+                        )
+                        problems.append(Message(what, file=path.name, row=number, value=desa))
                 else:
-                    problems.append(f"{path.name}, baris {number}: tps_id dan desa_code kosong / both blank")
+                    blank = gettext_noop("%(file)s, baris %(row)s: tps_id dan desa_code kosong")
+                    problems.append(Message(blank, file=path.name, row=number))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise IncidentsError([f"{path}: tidak dapat dibaca / cannot be read ({exc})"]) from None
+        unreadable = gettext_noop("%(path)s: tidak dapat dibaca (%(detail)s)")
+        raise IncidentsError([Message(unreadable, path=path, detail=exc)]) from None
     if problems:
         raise IncidentsError(problems)
     return positive
@@ -125,9 +137,8 @@ def calibrate(
     test = np.array([d in held for d in desa])
     train = ~test
     if len(set(y[train])) < 2 or len(set(y[test])) < 2:
-        raise IncidentsError(
-            ["riwayat kejadian terlalu sedikit untuk kalibrasi / too few incidents (or no quiet TPS) to calibrate"]
-        )
+        too_few = gettext_noop("riwayat kejadian terlalu sedikit (atau tidak ada TPS tanpa kejadian) untuk kalibrasi")
+        raise IncidentsError([Message(too_few)])
     beta, b0 = fit_logistic(x[train], y[train], l2)
     fitted_p = _sigmoid(x[test] @ beta + b0)
     default = default_model()

@@ -34,6 +34,7 @@ from multiprocessing import resource_tracker
 from typing import Any, Protocol
 
 from siaga.core.data.model import Category, Plan, Scenario
+from siaga.core.data.text import TranslatedError, gettext_noop
 from siaga.core.planning import polres
 from siaga.core.planning.plan import plan, replan
 from siaga.core.planning.risk import RiskModel
@@ -45,14 +46,20 @@ Task = Callable[..., Plan]  # a module-level function, so workers can import it 
 Parts = Mapping[str, tuple[Any, ...]]  # Polres code -> the task's arguments for that Polres
 
 
-class EngineError(RuntimeError):
+class EngineError(TranslatedError, RuntimeError):
     """A run that could not finish; the message names the Polres whose part failed."""
+
+
+class UnknownEngine(TranslatedError, ValueError):
+    """An engine name other than local or dask."""
 
 
 def failure(code: str, attempts: int, exc: BaseException) -> EngineError:
     return EngineError(
-        f"Polres {code}: rencana gagal setelah {attempts} percobaan / planning failed after {attempts} attempts: "
-        f"{type(exc).__name__}: {exc}"
+        gettext_noop("Polres %(code)s: rencana gagal setelah %(attempts)s percobaan: %(error)s"),
+        code=code,
+        attempts=attempts,
+        error=f"{type(exc).__name__}: {exc}",
     )
 
 
@@ -151,7 +158,7 @@ def make_engine(engine: str | Engine, workers: int | None = None, scheduler: str
         return LocalEngine(workers)
     if engine == "dask":
         return DaskEngine(scheduler, workers)
-    raise ValueError(f"mesin {engine!r} tidak dikenal (local, dask) / unknown engine {engine!r}: local or dask")
+    raise UnknownEngine(gettext_noop("mesin %(engine)s tidak dikenal: local atau dask"), engine=repr(engine))
 
 
 @contextmanager
@@ -284,7 +291,7 @@ class DaskEngine:
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError as exc:  # the optional extra is not installed
-            raise RuntimeError("Dask tidak terpasang: pasang 'siaga[dask]' / install the siaga[dask] extra") from exc
+            raise EngineError(gettext_noop("Dask tidak terpasang: pasang 'siaga[dask]'")) from exc
         if self.scheduler:
             with Client(self.scheduler, set_as_default=False) as client:
                 return _on_dask(client, task, parts, progress)

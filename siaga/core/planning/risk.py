@@ -17,6 +17,8 @@ from typing import Any, NamedTuple
 
 from siaga.core.data.indicators import catalog
 from siaga.core.data.model import Category, Operation, Region, Scenario, Tps
+from siaga.core.data.problems import HINT
+from siaga.core.data.text import Message, TranslatedError, _, gettext_noop
 
 SPECIAL_LOCATION = "special_location"
 CAP = "_cap"  # the pseudo-indicator that keeps a score within 0..100
@@ -55,7 +57,7 @@ def operation_model(operation: Operation) -> RiskModel:
     return RiskModel(weights, operation.threshold_rawan, operation.threshold_sangat_rawan)
 
 
-class WeightsError(ValueError):
+class WeightsError(TranslatedError, ValueError):
     """A weights file that cannot be used; the message names what to fix."""
 
 
@@ -72,9 +74,9 @@ def load_model(path: Path, base: RiskModel | None = None) -> RiskModel:
         else:
             data = json.loads(text)
     except (OSError, ValueError) as exc:
-        raise WeightsError(f"{path}: tidak dapat dibaca / cannot be read ({exc})") from None
+        raise WeightsError(gettext_noop("%(path)s: tidak dapat dibaca (%(detail)s)"), path=path, detail=exc) from None
     if not isinstance(data, dict):
-        raise WeightsError(f"{path}: harus berisi objek dengan kunci 'weights' / must hold an object with 'weights'")
+        raise WeightsError(gettext_noop("%(path)s: harus berisi objek dengan kunci 'weights'"), path=path)
     return model_from_mapping(data, str(path), base)
 
 
@@ -86,16 +88,18 @@ def model_from_mapping(data: Mapping[str, Any], where: str = "weights", base: Ri
     for key, value in dict(data.get("weights") or {}).items():
         if key not in weights:
             close = difflib.get_close_matches(key, list(weights), n=1)
-            hint = f"; maksud Anda / did you mean '{close[0]}'?" if close else ""
-            raise WeightsError(f"{where}: indikator tidak dikenal / unknown indicator '{key}'{hint}")
+            hint = Message(HINT, suggestion=close[0]) if close else ""
+            raise WeightsError(
+                gettext_noop("%(where)s: indikator tidak dikenal '%(key)s'%(hint)s"), where=where, key=key, hint=hint
+            )
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise WeightsError(f"{where}: bobot '{key}' harus angka / weight '{key}' must be a number")
+            raise WeightsError(gettext_noop("%(where)s: bobot '%(key)s' harus angka"), where=where, key=key)
         weights[key] = float(value)
     thresholds = dict(data.get("thresholds") or {})
     rawan = float(thresholds.get("RAWAN", base.rawan))
     sangat = float(thresholds.get("SANGAT_RAWAN", base.sangat_rawan))
     if not 0 < rawan < sangat <= 100:
-        raise WeightsError(f"{where}: ambang harus 0 < RAWAN < SANGAT_RAWAN <= 100 / thresholds out of order")
+        raise WeightsError(gettext_noop("%(where)s: ambang harus 0 < RAWAN < SANGAT_RAWAN <= 100"), where=where)
     return RiskModel(weights, rawan, sangat)
 
 
@@ -108,7 +112,7 @@ class Contribution(NamedTuple):
 
     def label(self, lang: str = "id") -> str:
         if self.indicator == CAP:
-            return "Batas skor 0-100" if lang != "en" else "Score limit 0-100"
+            return _("Batas skor 0-100", lang)
         return catalog()[self.indicator].label(lang)
 
     def text(self, lang: str = "id") -> str:

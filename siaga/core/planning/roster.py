@@ -35,6 +35,7 @@ from siaga.core.data import duties as duty_data
 from siaga.core.data import geo, pins, positions
 from siaga.core.data import stages as stage_data
 from siaga.core.data.model import SECTOR_UNIT_KINDS, Assignment, Duty, Force, Person, Plan, Scenario, Unfilled
+from siaga.core.data.text import _
 from siaga.core.planning import solvers
 from siaga.core.planning.posts import REPLAN_SCALE, SCALE, SLOT_OF_FORCE, SLOTS, UNFILLED_KM
 
@@ -167,7 +168,7 @@ def _with_the_vote(
     best = subs[max(range(len(subs)), key=lambda i: (short[i], -i))]
     candidates = sorted((-empty[i].get(d.id, 0), d.start, d.id, d) for i, sub in enumerate(subs) for d in sub)
     greedy: list[Duty] = []
-    for *_, d in candidates:
+    for *_key, d in candidates:
         if all(d.start < c.end + rest and c.start < d.end + rest for c in greedy):
             greedy.append(d)
     return [best] if [d.id for d in greedy] == [d.id for d in best] else [best, greedy]
@@ -572,10 +573,11 @@ def shortfall(r: Roster, kecamatan: Iterable[str] | None = None) -> list[Short]:
     return sorted(out, key=lambda s: (s.duty.start, s.duty.name, SLOTS.index(s.slot)))
 
 
-def short_text(s: Short, en: bool = False) -> str:
+def short_text(s: Short, lang: str = "id") -> str:
     """ "Pengamanan rekapitulasi PPK Grati, 15 Feb 20.00-08.00: kurang 4 POLRI"."""
     window = stage_data.window_text(s.duty.start, s.duty.end)
-    return f"{s.duty.name}, {window}: " + (f"{s.count} {s.slot} short" if en else f"kurang {s.count} {s.slot}")
+    short = _("kurang %(count)s %(slot)s", lang, count=s.count, slot=s.slot)
+    return f"{s.duty.name}, {window}: {short}"
 
 
 def short_by_hour(shorts: Iterable[Short]) -> list[tuple[dt.datetime, dict[str, int]]]:
