@@ -81,6 +81,7 @@ def test_a_marshal_checks_in_by_qr_and_nrp_and_replans_the_absentee(page: Any, c
     expect(page.locator("#absent-count")).to_have_text("1", timeout=10_000)
     expect(page.locator(f'#absentees [data-absent="{absentee}"]')).to_be_visible()
     page.click("#replan-absent")
+    page.click("#replan-absent-confirm")  # a confirmation first
     page.wait_for_url(f"**/plans/{plan}/apel/replan/?r=*")
     expect(page.locator("#replan-done")).to_be_visible(timeout=60_000)
     expect(page.locator("#moves")).to_contain_text(absentee)

@@ -74,6 +74,7 @@ def test_field_records_carry_over_to_the_newly_published_version(
     # the absentees (everyone not checked in) become v2, a draft
     marshal.goto("/plans/1/apel/")
     marshal.click("#replan-absent")
+    marshal.click("#replan-absent-confirm")  # a confirmation first
     expect(marshal.locator("#replan-done")).to_be_visible(timeout=120_000)
     marshal.locator("#replan-done ~ p a", has_text="Buka rencana").click()
     marshal.wait_for_url(re.compile(r"/plans/(\d+)/$"))
@@ -88,8 +89,10 @@ def test_field_records_carry_over_to_the_newly_published_version(
     login(commander, "kapolres")
     commander.goto(f"/plans/{v2}/")
     commander.click("#approve")
+    commander.click("#approve-confirm")
     expect(commander.locator("#plan-status")).to_have_text("disetujui")
     commander.click("#publish")
+    commander.click("#publish-confirm")
     expect(commander.locator("#plan-status")).to_have_text("diterbitkan")
 
     # v2: the same check-ins, statuses and incidents

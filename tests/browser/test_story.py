@@ -353,6 +353,7 @@ def test_the_commander_approves_the_plan_its_planner_cannot(page: Any, open_page
     commander.goto(plan)
     expect(commander.locator("#plan-status")).to_have_text("konsep")
     commander.click("#approve")
+    commander.click("#approve-confirm")  # approval asks for confirmation
     commander.wait_for_url(f"**{plan}")
     expect(commander.locator("#plan-status")).to_have_text("disetujui")
     expect(commander.locator("#plan-status")).to_have_class(re.compile(r"\bstatus-approved\b"))
