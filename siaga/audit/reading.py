@@ -101,6 +101,17 @@ FIELD_LABELS = {
     "note": gettext_lazy("catatan"),
     "method": gettext_lazy("cara"),
     "apel": gettext_lazy("apel"),
+    "personnel": gettext_lazy("personel"),
+    "regions": gettext_lazy("wilayah"),
+    "units": gettext_lazy("satuan"),
+    "rows": gettext_lazy("baris"),
+    "format": gettext_lazy("format"),
+    "effective": gettext_lazy("kategori berlaku"),
+    "objective": gettext_lazy("nilai tujuan"),
+    "lower_bound": gettext_lazy("batas bawah terbukti"),
+    "idle": gettext_lazy("personel tanpa pos"),
+    "desa": gettext_lazy("desa"),
+    "slots": gettext_lazy("slot"),
 }
 TYPE_LABELS = {
     "plan": gettext_lazy("Rencana"),
@@ -145,6 +156,7 @@ class Line:
     who: str
     action: str
     record: str
+    operation: str
     before: list[tuple[str, str]]
     after: list[tuple[str, str]]
 
@@ -153,12 +165,16 @@ def lines(entries: Sequence[AuditEntry]) -> list[Line]:
     """The entries of one page in words (a few queries for the whole page)."""
     users = _user_names(entries)
     records = _record_names(entries)
+    operations = dict(
+        Operation.objects.filter(pk__in={e.operation_id for e in entries if e.operation_id}).values_list("pk", "name")
+    )
     return [
         Line(
             entry=e,
-            who=users.get(e.user_id or 0) or e.username or _("(tanpa akun)"),
+            who=users.get(e.user_id or 0) or e.username or _("sistem"),
             action=action_label(e.action),
             record=records.get((e.object_type, e.object_id)) or _record_fallback(e.object_type, e.object_id),
+            operation=operations.get(e.operation_id or 0, "") if e.object_type != "operation" else "",
             before=fields(e.before),
             after=fields(e.after),
         )
@@ -189,7 +205,7 @@ def _value(value: Any, key: str = "") -> str:
         return "–"
     if key == "status" and str(value) in STATUS_WORDS:
         return str(STATUS_WORDS[str(value)])
-    if key == "category":
+    if key in ("category", "effective"):
         return str(CATEGORY_LABELS.get(str(value), value))
     if isinstance(value, list):
         shown = ", ".join(_value(v) for v in value[:SHOWN_ITEMS])

@@ -351,7 +351,11 @@ def replan_choices(plan: Plan) -> dict[str, Any]:
     tps = plan.operation.tps_set.order_by("desa_code", "number").values_list("code", "number", "desa_code")
     return {
         "absent_choices": [
-            {"code": c, "label": f"{people[c]['rank']} {people[c]['name']}".strip(), "unit": people[c]["unit"]}
+            {
+                "code": c,
+                "label": f"{people[c]['rank']} {people[c]['name']}".strip(),
+                "unit": people[c]["unit"] or _("Linmas desa (tanpa satuan)"),
+            }
             for c in placed
         ],
         "tps_choices": [(code, _("TPS %(n)02d %(desa)s") % {"n": n, "desa": desa.get(d, d)}) for code, n, d in tps],
