@@ -152,3 +152,161 @@ class PersonForm(forms.Form):
         if Level(found) not in VILLAGE_LEVELS:
             raise ValidationError(problem_text("wrong_level", field, code, level=found, expected="DESA/KELURAHAN"))
         return code
+
+
+def _taken(column_: contract.Column) -> str:
+    name = column_.name if lang() == "en" else column_.alias
+    return _("%(field)s: kode ini sudah dipakai dalam operasi ini; kode harus unik.") % {"field": name.capitalize()}
+
+
+class NewCodeField(CellField):
+    """The code (NRP/NIK, TPS id, unit code) of a new row: required and unique in the operation."""
+
+    def __init__(self, sheet: contract.Sheet, name: str, model: type[Any], **kwargs: Any):
+        self.model = model
+        super().__init__(sheet, name, **kwargs)
+
+
+class _NewRowForm(forms.Form):
+    """A form for a new row of one operation; its NewCodeField must not be taken."""
+
+    def __init__(self, data: Any = None, *, operation_id: int, **kwargs: Any):
+        self.operation_id = operation_id
+        super().__init__(data, **kwargs)
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        field = self.fields["code"]
+        assert isinstance(field, NewCodeField)
+        if field.model.objects.filter(operation_id=self.operation_id, code=code).exists():
+            raise ValidationError(_taken(field.column))
+        return code
+
+    def villages(self) -> list[tuple[str, str]]:
+        rows = Region.objects.filter(operation_id=self.operation_id, level__in=list(VILLAGE_LEVELS))
+        return [(c, f"{n} ({c})") for c, n in rows.order_by("kecamatan_code", "name").values_list("code", "name")]
+
+    def region_code(self, name: str, sheet: contract.Sheet, levels: frozenset[Level], expected: str) -> str:
+        code: str = self.cleaned_data[name]
+        field = column(sheet, name)
+        if not code:
+            return code
+        found = Region.objects.filter(operation_id=self.operation_id, code=code).values_list("level", flat=True).first()
+        if found is None:
+            raise ValidationError(problem_text("unknown_region", field, code))
+        if Level(found) not in levels:
+            raise ValidationError(problem_text("wrong_level", field, code, level=found, expected=expected))
+        return code
+
+
+class PersonAddForm(_NewRowForm):
+    code = NewCodeField(contract.PERSONNEL, "id", Person, label=gettext_lazy("NRP/NIK"), max_length=40)
+    name = CellField(contract.PERSONNEL, "name", label=gettext_lazy("Nama"), max_length=120)
+    rank = CellField(contract.PERSONNEL, "rank", label=gettext_lazy("Pangkat"), max_length=30)
+    force = CellField(contract.PERSONNEL, "force", label=gettext_lazy("Unsur"))
+    unit_code = CellField(contract.PERSONNEL, "unit_code", label=gettext_lazy("Satuan (selain Linmas)"))
+    desa_code = CellField(contract.PERSONNEL, "desa_code", label=gettext_lazy("Desa/kelurahan (Linmas)"))
+    phone = CellField(contract.PERSONNEL, "phone", label=gettext_lazy("No. HP"), max_length=30)
+    position = CellField(contract.PERSONNEL, "position", label=gettext_lazy("Jabatan"), max_length=120)
+
+    def __init__(self, data: Any = None, *, operation_id: int):
+        super().__init__(data, operation_id=operation_id)
+        from siaga.operations.labels import FORCE_LABELS
+
+        self.fields["force"].widget = forms.Select(choices=[(k, str(v)) for k, v in FORCE_LABELS.items()])
+        units = Unit.objects.filter(operation_id=operation_id).order_by("name").values_list("code", "name")
+        self.fields["unit_code"].widget = forms.Select(choices=[("", "–"), *((c, f"{n} ({c})") for c, n in units)])
+        self.fields["desa_code"].widget = forms.Select(choices=[("", "–"), *self.villages()])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        force = data.get("force")
+        if force is None:
+            if "force" not in self.errors:
+                self.add_error("force", problem_text("required", column(contract.PERSONNEL, "force")))
+            return data
+        if force == Force.LINMAS:
+            if not data.get("desa_code") and "desa_code" not in self.errors:
+                self.add_error("desa_code", problem_text("linmas_needs_desa", column(contract.PERSONNEL, "desa_code")))
+            data["unit_code"] = ""
+        else:
+            code = data.get("unit_code", "")
+            field = column(contract.PERSONNEL, "unit_code")
+            if not code:
+                self.add_error("unit_code", problem_text("needs_unit", field, force=force.value))
+            elif not Unit.objects.filter(operation_id=self.operation_id, code=code).exists():
+                self.add_error("unit_code", problem_text("unknown_unit", field, code))
+        return data
+
+    def clean_desa_code(self) -> str:
+        return self.region_code("desa_code", contract.PERSONNEL, VILLAGE_LEVELS, "DESA/KELURAHAN")
+
+    def values(self) -> dict[str, Any]:
+        """The new row's fields, with the kecamatan that decides which sector chief sees them."""
+        data = dict(self.cleaned_data)
+        force = data["force"]
+        if force == Force.LINMAS:
+            desa = Region.objects.filter(operation_id=self.operation_id, code=data["desa_code"])
+            kecamatan = desa.values_list("kecamatan_code", flat=True).first()
+        else:
+            unit = Unit.objects.filter(operation_id=self.operation_id, code=data["unit_code"])
+            kecamatan = unit.values_list("kecamatan_code", flat=True).first()
+        data["force"] = force.value
+        data["kecamatan_code"] = kecamatan or ""
+        return data
+
+
+class TpsAddForm(_NewRowForm):
+    code = NewCodeField(contract.TPS, "id", Tps, label=gettext_lazy("Kode TPS"), max_length=60)
+    desa_code = CellField(contract.TPS, "desa_code", label=gettext_lazy("Desa/kelurahan"))
+    number = CellField(contract.TPS, "number", label=gettext_lazy("Nomor TPS"))
+    voters = CellField(contract.TPS, "voters", label=gettext_lazy("DPT (pemilih)"))
+    lat = CellField(contract.TPS, "lat", label=gettext_lazy("Lintang"))
+    lon = CellField(contract.TPS, "lon", label=gettext_lazy("Bujur"))
+    address = CellField(contract.TPS, "address", label=gettext_lazy("Alamat"), max_length=255)
+
+    def __init__(self, data: Any = None, *, operation_id: int):
+        super().__init__(data, operation_id=operation_id)
+        self.fields["desa_code"].widget = forms.Select(choices=[("", "–"), *self.villages()])
+
+    def clean_desa_code(self) -> str:
+        return self.region_code("desa_code", contract.TPS, VILLAGE_LEVELS, "DESA/KELURAHAN")
+
+    def values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        desa = Region.objects.filter(operation_id=self.operation_id, code=data["desa_code"])
+        data["kecamatan_code"] = desa.values_list("kecamatan_code", flat=True).first() or ""
+        return data
+
+
+class UnitForm(_NewRowForm):
+    """A new unit (with its code) or an edit of one (`unit`: the code stays)."""
+
+    code = NewCodeField(contract.UNITS, "code", Unit, label=gettext_lazy("Kode satuan"), max_length=60)
+    name = CellField(contract.UNITS, "name", label=gettext_lazy("Nama"), max_length=120)
+    kind = CellField(contract.UNITS, "kind", label=gettext_lazy("Jenis"))
+    kecamatan_code = CellField(contract.UNITS, "kecamatan_code", label=gettext_lazy("Kecamatan"))
+    lat = CellField(contract.UNITS, "lat", label=gettext_lazy("Lintang"))
+    lon = CellField(contract.UNITS, "lon", label=gettext_lazy("Bujur"))
+
+    def __init__(self, data: Any = None, *, operation_id: int, unit: Unit | None = None):
+        initial = None
+        if unit is not None:
+            initial = {f: getattr(unit, f) for f in ("name", "kind", "kecamatan_code", "lat", "lon")}
+        super().__init__(data, operation_id=operation_id, initial=initial)
+        from siaga.operations.labels import KIND_LABELS
+
+        if unit is not None:
+            del self.fields["code"]
+        self.fields["kind"].widget = forms.Select(choices=[(k, str(v)) for k, v in KIND_LABELS.items()])
+        kecamatan = Region.objects.filter(operation_id=operation_id, level=Level.KECAMATAN)
+        options = kecamatan.order_by("name").values_list("code", "name")
+        self.fields["kecamatan_code"].widget = forms.Select(choices=[("", "–"), *options])
+
+    def clean_kecamatan_code(self) -> str:
+        return self.region_code("kecamatan_code", contract.UNITS, frozenset({Level.KECAMATAN}), "KECAMATAN")
+
+    def values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["kind"] = data["kind"].value
+        return data

@@ -1,6 +1,7 @@
 """An operation and its scenario data, as imported from the staff's workbook.
 
-Every import makes a new Operation, so nothing imported before is lost. Codes and ids are the
+Importing a workbook whose operation name matches a (not archived) operation updates that
+operation: its rows are replaced, and a `DataVersion` keeps what changed. Codes and ids are the
 scenario's (text). `kecamatan_code` is kept on TPS, people and regions so a sector chief's
 view is one indexed filter.
 """
@@ -24,6 +25,7 @@ class Operation(models.Model):
     source_name = models.CharField(_("berkas asal"), max_length=255, blank=True)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     imported_at = models.DateTimeField(_("diimpor"), auto_now_add=True)
+    archived = models.BooleanField(_("diarsipkan"), default=False, db_index=True)
 
     class Meta:
         verbose_name = _("operasi")
@@ -32,6 +34,28 @@ class Operation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DataVersion(models.Model):
+    """One import of an operation's workbook: the first, or a re-import with what it changed
+    (`diff`: TPS and people added, removed and changed, by code)."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="data_versions")
+    number = models.PositiveIntegerField(_("versi data"))
+    source_name = models.CharField(_("berkas asal"), max_length=255, blank=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    imported_at = models.DateTimeField(_("diimpor"), auto_now_add=True)
+    counts = models.JSONField(_("jumlah"), default=dict)
+    diff = models.JSONField(_("perubahan"), default=dict)
+
+    class Meta:
+        verbose_name = _("versi data")
+        verbose_name_plural = _("versi data")
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["operation", "number"], name="data_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.operation} v{self.number}"
 
 
 class Region(models.Model):

@@ -41,7 +41,7 @@ from siaga.core.data.model import (
     Unit as CoreUnit,
 )
 from siaga.core.planning import risk
-from siaga.operations.models import Operation, PatternRow, Person, Region, Tps, Unit
+from siaga.operations.models import DataVersion, Operation, PatternRow, Person, Region, Tps, Unit
 
 OPERATION_SETTINGS = [
     f.name for f in dataclasses.fields(CoreOperation) if f.name not in ("name", "election_date", "pattern")
@@ -50,7 +50,10 @@ OPERATION_SETTINGS = [
 
 @transaction.atomic
 def import_scenario(scenario: Scenario, source_name: str = "", request: Any = None, user: Any = None) -> Operation:
-    """Store a validated scenario as a new operation, whole (or nothing, on any error).
+    """Store a validated scenario, whole (or nothing, on any error): as a new operation, or,
+    when a not archived operation has the scenario's name, as that operation's next data
+    version (its rows replaced; a `DataVersion` keeps the diff). Plans keep what they were
+    made from; a new plan reads the new rows.
 
     Every TPS is scored (`risk.assess`) before its row goes in, so the rows are written once.
     Rows keep the scenario's order (ids ascending). On PostgreSQL the large tables (regions,
@@ -59,16 +62,27 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
     """
     op = scenario.operation
     user = user if user is not None else getattr(request, "user", None)  # a job passes its user
-    operation = Operation.objects.create(
-        name=op.name,
-        election_date=op.election_date,
-        pattern=op.pattern,
-        config={k: getattr(op, k) for k in OPERATION_SETTINGS}
+    importer = user if getattr(user, "is_authenticated", False) else None
+    fields = {
+        "election_date": op.election_date,
+        "pattern": op.pattern,
+        "config": {k: getattr(op, k) for k in OPERATION_SETTINGS}
         | {"weights": dict(op.weights), "stages": stages.as_records(scenario.stages)}
         | duties.as_records(scenario),
-        source_name=source_name,
-        imported_by=user if getattr(user, "is_authenticated", False) else None,
-    )
+        "source_name": source_name,
+        "imported_by": importer,
+    }
+    operation = Operation.objects.select_for_update().filter(name=op.name, archived=False).first()
+    diff: dict[str, Any] = {}
+    if operation is None:
+        operation = Operation.objects.create(name=op.name, **fields)
+    else:
+        diff = data_diff(operation, scenario)
+        for model in (Region, Tps, Unit, Person, PatternRow):
+            model.objects.filter(operation=operation).delete()
+        for name, value in fields.items():
+            setattr(operation, name, value)
+        operation.save(update_fields=list(fields))
     kecamatan = _kecamatan_of(scenario.regions)
     assessments = risk.assess(scenario)
     _insert(
@@ -171,16 +185,88 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
         ]
     )
     counts = {"tps": len(scenario.tps), "personnel": len(scenario.personnel), "regions": len(scenario.regions)}
+    last = operation.data_versions.aggregate(n=models.Max("number"))["n"] or (1 if diff else 0)
+    version = DataVersion.objects.create(
+        operation=operation, number=last + 1, source_name=source_name, imported_by=importer, counts=counts, diff=diff
+    )
     record(
         request,
-        "import",
+        "reimport" if diff else "import",
         "operation",
         str(operation.pk),
         operation_id=operation.pk,
-        after=counts | {"file": source_name},
+        after=counts | {"file": source_name, "version": version.number} | _diff_summary(diff),
         user=user,
     )
     return operation
+
+
+TPS_COMPARED = ("desa_code", "number", "voters", "lat", "lon", "address", "category", "category_reason", "indicators")
+PERSON_COMPARED = ("name", "rank", "unit_code", "force", "desa_code", "phone", "available", "position", "tps_code")
+PERSON_FIELD_OF = {"tps_code": "tps_id"}
+
+
+def existing_operation(name: str) -> Operation | None:
+    """The operation a workbook of this operation name updates (None: it makes a new one)."""
+    return Operation.objects.filter(name=name, archived=False).first()
+
+
+def data_diff(operation: Operation, scenario: Scenario) -> dict[str, Any]:
+    """What importing `scenario` would change in `operation`: TPS and people added, removed
+    and changed (by code, with the changed fields), and the units added and removed."""
+    old_tps = {row["code"]: row for row in operation.tps_set.values("code", *TPS_COMPARED)}
+    new_tps = {
+        t.id: {
+            "desa_code": t.desa_code,
+            "number": t.number,
+            "voters": t.voters,
+            "lat": t.lat,
+            "lon": t.lon,
+            "address": t.address,
+            "category": t.category.value if t.category else "",
+            "category_reason": t.category_reason,
+            "indicators": dict(t.indicators),
+        }
+        for t in scenario.tps
+    }
+    old_people = {row["code"]: row for row in operation.personnel.values("code", *PERSON_COMPARED)}
+    new_people = {
+        p.id: {f: _plain(getattr(p, PERSON_FIELD_OF.get(f, f))) for f in PERSON_COMPARED} for p in scenario.personnel
+    }
+    old_units = set(operation.units.values_list("code", flat=True))
+    new_units = {u.code for u in scenario.units}
+    return {
+        "tps": _compare(old_tps, new_tps),
+        "personnel": _compare(old_people, new_people),
+        "units": {"added": sorted(new_units - old_units), "removed": sorted(old_units - new_units)},
+    }
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Force) else value
+
+
+def _compare(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    changed = []
+    for code in sorted(old.keys() & new.keys()):
+        fields = [f for f, v in new[code].items() if old[code].get(f) != v]
+        if fields:
+            changed.append({"code": code, "fields": fields})
+    return {"added": sorted(new.keys() - old.keys()), "removed": sorted(old.keys() - new.keys()), "changed": changed}
+
+
+def _diff_summary(diff: dict[str, Any]) -> dict[str, Any]:
+    if not diff:
+        return {}
+    return {
+        f"{table}_{kind}": len(diff[table][kind])
+        for table in ("tps", "personnel")
+        for kind in ("added", "removed", "changed")
+    }
+
+
+def diff_is_empty(diff: dict[str, Any]) -> bool:
+    return not any(codes for part in diff.values() for codes in part.values())
 
 
 _BATCH = 2000
@@ -485,3 +571,208 @@ def _apply(row: Any, changes: dict[str, Any], editable: frozenset[str]) -> tuple
     for f, v in after.items():
         setattr(row, f, v)
     return before, after
+
+
+# ---------------------------------------------------------------- the roster's posts, bulk actions
+
+
+def post_names(plan: Any, person_codes: list[str]) -> dict[str, str]:
+    """Person code -> the name of their post in `plan` ("Pos TPS 3, 4 Semare", "Tim cadangan
+    Kraton"), for these people only (three queries whatever their number)."""
+    from siaga.operations.labels import POST_KIND_LABELS, label
+    from siaga.plans.models import PlanAssignment, PlanTps
+
+    rows = list(
+        PlanAssignment.objects.filter(plan=plan, person_code__in=person_codes).values_list(
+            "person_code", "post_id", "post__kind", "post__desa_code", "post__kecamatan_code"
+        )
+    )
+    post_ids = {r[1] for r in rows}
+    tps_of_post: dict[int, list[str]] = {}
+    for post_id, tps_code in PlanTps.objects.filter(post_id__in=post_ids).values_list("post_id", "tps_code"):
+        tps_of_post.setdefault(post_id, []).append(tps_code)
+    numbers = dict(
+        Tps.objects.filter(
+            operation_id=plan.operation_id, code__in=[c for v in tps_of_post.values() for c in v]
+        ).values_list("code", "number")
+    )
+    places = {r[3] or r[4] for r in rows}
+    names = dict(Region.objects.filter(operation_id=plan.operation_id, code__in=places).values_list("code", "name"))
+    out = {}
+    for code, post_id, kind, desa, kecamatan in rows:
+        place = names.get(desa or kecamatan, "")
+        tps = ", ".join(
+            str(numbers[c])
+            for c in sorted(tps_of_post.get(post_id, []), key=lambda c: numbers.get(c, 0))
+            if c in numbers
+        )
+        out[code] = " ".join(part for part in (label(POST_KIND_LABELS, kind), tps, place) if part)
+    return out
+
+
+@transaction.atomic
+def set_availability(people: models.QuerySet[Person], available: bool, request: Any = None) -> int:
+    """Mark these people ready (or not), audited as one entry naming them. Returns how many
+    changed (those already so are left alone)."""
+    changing = people.exclude(available=available)
+    codes = list(changing.values_list("code", flat=True))
+    if not codes:
+        return 0
+    operation_id = int(changing.values_list("operation_id", flat=True).first() or 0)
+    Person.objects.filter(operation_id=operation_id, code__in=codes).update(available=available)
+    before = {"available": not available, "persons": codes}
+    record(
+        request,
+        "bulk_availability",
+        "personnel",
+        "",
+        operation_id=operation_id,
+        before=before,
+        after={"available": available, "persons": codes},
+    )
+    return len(codes)
+
+
+@transaction.atomic
+def set_categories(
+    operation: Operation, tps_list: models.QuerySet[Tps], category: str, reason: str, request: Any = None
+) -> int:
+    """Set (or with "" clear) the category of these TPS by hand with one reason, scored again
+    once, audited as one entry with each TPS's category before and after."""
+    reason = reason if category else ""
+    before = {code: cat for code, cat in tps_list.values_list("code", "effective_category")}
+    changed = tps_list.exclude(category=category, category_reason=reason)
+    codes = list(changed.values_list("code", flat=True))
+    if not codes:
+        return 0
+    Tps.objects.filter(operation=operation, code__in=codes).update(category=category, category_reason=reason)
+    refresh_vulnerability(operation)
+    after = dict(Tps.objects.filter(operation=operation, code__in=codes).values_list("code", "effective_category"))
+    record(
+        request,
+        "bulk_category",
+        "tps",
+        "",
+        operation_id=operation.pk,
+        before={c: before[c] for c in codes},
+        after={"category": category, "reason": reason, "effective": after},
+    )
+    return len(codes)
+
+
+# ---------------------------------------------------------------- add and remove rows
+
+
+@transaction.atomic
+def add_row(model: type[models.Model], operation: Operation, values: dict[str, Any], request: Any = None) -> Any:
+    """A new person, TPS or unit with values already validated (siaga.operations.forms), audited."""
+    row = model(operation=operation, **values)
+    row.save()
+    if isinstance(row, Tps):
+        refresh_vulnerability(operation)
+        row.refresh_from_db()
+    kind = model._meta.model_name
+    record(request, "add", str(kind), values.get("code", ""), operation_id=operation.pk, after=_jsonable(values))
+    return row
+
+
+def dependents(row: Person | Tps | Unit) -> str:
+    """Why this row may not be removed ("" if it may): what still depends on it, in words."""
+    from django.utils.translation import gettext as _
+
+    from siaga.plans.models import Plan, PlanAssignment, PlanTps
+
+    live = [Plan.Status.APPROVED, Plan.Status.PUBLISHED]
+    in_live_plan = PlanAssignment.objects.filter(plan__operation_id=row.operation_id, plan__status__in=live)
+    if isinstance(row, Person) and in_live_plan.filter(person_code=row.code).exists():
+        return _(
+            "%(name)s ditugaskan dalam rencana yang disetujui atau diterbitkan. Tandai tidak siap, jangan dihapus."
+        ) % {"name": row}
+    if isinstance(row, Tps):
+        if PlanTps.objects.filter(
+            plan__operation_id=row.operation_id, plan__status__in=live, tps_code=row.code
+        ).exists():
+            return _("TPS %(tps)s dijaga dalam rencana yang disetujui atau diterbitkan; susun rencana baru dulu.") % {
+                "tps": row.code
+            }
+        if Person.objects.filter(operation_id=row.operation_id, tps_code=row.code).exists():
+            return _("Anggota Linmas masih ditetapkan pada TPS %(tps)s (SK PPS); pindahkan mereka dulu.") % {
+                "tps": row.code
+            }
+    if isinstance(row, Unit):
+        members = Person.objects.filter(operation_id=row.operation_id, unit_code=row.code).count()
+        if members:
+            return _("Satuan %(unit)s masih beranggota %(n)s personel; pindahkan mereka dulu.") % {
+                "unit": row.name,
+                "n": members,
+            }
+        if Unit.objects.filter(operation_id=row.operation_id, parent_code=row.code).exists():
+            return _("Satuan %(unit)s masih menjadi induk satuan lain.") % {"unit": row.name}
+    return ""
+
+
+@transaction.atomic
+def remove_row(row: Person | Tps | Unit, request: Any = None) -> str:
+    """Remove the row, audited, unless something depends on it; returns the refusal ("" when removed)."""
+    refusal = dependents(row)
+    if refusal:
+        return refusal
+    kind = row._meta.model_name
+    before = _jsonable(
+        {
+            f.attname: getattr(row, f.attname)
+            for f in row._meta.concrete_fields
+            if f.attname not in ("id", "operation_id")
+        }
+    )
+    operation = row.operation
+    row.delete()
+    if isinstance(row, Tps):
+        refresh_vulnerability(operation)
+    record(request, "remove", str(kind), row.code, operation_id=operation.pk, before=before)
+    return ""
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.value if hasattr(v, "value") else v for k, v in values.items()}
+
+
+@transaction.atomic
+def rename_operation(operation: Operation, name: str, request: Any = None) -> None:
+    before = operation.name
+    operation.name = name
+    operation.save(update_fields=["name"])
+    record(
+        request,
+        "rename",
+        "operation",
+        operation.pk,
+        operation_id=operation.pk,
+        before={"name": before},
+        after={"name": name},
+    )
+
+
+@transaction.atomic
+def archive_operation(operation: Operation, archived: bool, request: Any = None) -> None:
+    operation.archived = archived
+    operation.save(update_fields=["archived"])
+    record(request, "archive" if archived else "unarchive", "operation", operation.pk, operation_id=operation.pk)
+
+
+UNIT_EDITABLE = frozenset({"name", "kind", "kecamatan_code", "lat", "lon"})
+
+
+@transaction.atomic
+def edit_unit(unit: Unit, changes: dict[str, Any], request: Any = None) -> list[str]:
+    """Like edit_tps for a unit; a new kecamatan moves its (non-Linmas) members with it."""
+    changed = _apply(unit, changes, UNIT_EDITABLE)
+    if not changed:
+        return []
+    before, after = changed
+    unit.save(update_fields=list(after))
+    if "kecamatan_code" in after:
+        members = Person.objects.filter(operation_id=unit.operation_id, unit_code=unit.code)
+        members.exclude(force=Force.LINMAS).update(kecamatan_code=unit.kecamatan_code)
+    record(request, "edit", "unit", unit.code, operation_id=unit.operation_id, before=before, after=after)
+    return list(after)

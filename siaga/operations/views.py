@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("field_phone", plan_id)
         raise PermissionDenied("no assignment")
     require(request.user, "view")
-    latest = Operation.objects.first()
+    latest = Operation.objects.filter(archived=False).first() or Operation.objects.first()
     if latest is None:
         return render(request, "operations/empty.html")
     return redirect("dashboard_for", latest.pk)
@@ -72,6 +72,6 @@ def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
         "latest_plan": latest,
         "stages": [(s, h_day(operation.election_date, s.start), h_day(operation.election_date, s.end)) for s in stages],
         "stages_preset": preset,
-        "operations": Operation.objects.all()[:10],
+        "operations": Operation.objects.filter(archived=False)[:10],
     }
     return render(request, "operations/dashboard.html", context)

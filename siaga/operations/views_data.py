@@ -21,18 +21,22 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import get_scoped, require, role_of, scoped
+from siaga.accounts.scope import Scope
 from siaga.audit.log import record
 from siaga.core.data import template
 from siaga.core.data.indicators import ValueType, catalog
@@ -40,11 +44,23 @@ from siaga.core.data.model import VILLAGE_LEVELS, Category, Force, Level, Scenar
 from siaga.core.data.problems import ScenarioError, UnreadableFile
 from siaga.core.data.scenario import read_scenario
 from siaga.operations import services
-from siaga.operations.forms import PersonForm, TpsForm, UploadForm, lang, max_upload_bytes, too_large
-from siaga.operations.models import Operation
+from siaga.operations.forms import (
+    PersonAddForm,
+    PersonForm,
+    TpsAddForm,
+    TpsForm,
+    UnitForm,
+    UploadForm,
+    lang,
+    max_upload_bytes,
+    too_large,
+)
+from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, KIND_LABELS, LEVEL_LABELS, label
+from siaga.operations.models import Operation, Person, Tps, Unit
 from siaga.operations.views import operation_for
+from siaga.plans.store import current_plan
+from siaga.web.listing import Column, Filter, Listing, View
 
-PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOKEN = re.compile(r"[0-9a-f]{32}")
 SESSION_UPLOADS = "siaga_uploads"  # token -> original file name, for this session only
@@ -82,6 +98,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     uploads[token] = name
     request.session[SESSION_UPLOADS] = uploads
     context = {"name": name, "token": token, "summary": _summary(scenario)}
+    existing = services.existing_operation(scenario.operation.name)
+    if existing is not None:  # the import updates it: say so, and what it changes
+        diff = services.data_diff(existing, scenario)
+        context |= {"existing": existing, "changes": _diff_view(existing, diff)}
+        context["next_version"] = (existing.data_versions.aggregate(n=Max("number"))["n"] or 1) + 1
     return render(request, "operations/import_preview.html", context)
 
 
@@ -190,124 +211,229 @@ def _attachment(write: Callable[[Path], None], filename: str) -> FileResponse:
 # ---------------------------------------------------------------- lists
 
 
-def regions_list(request: HttpRequest, op_id: int) -> HttpResponse:
+def _one_of(allowed: list[str]) -> Callable[[str], str | None]:
+    return lambda value: value if value in allowed else None
+
+
+def _yes_no(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: str(_("ya") if row[key] else _("tidak"))
+
+
+KECAMATAN_ORDER = ("kecamatan_code", "desa_code", "number", "code")
+FORCE_ORDER = ("force", "unit_code", "name", "code")
+
+
+REGIONS = Listing(
+    "wilayah",
+    (
+        Column("code", _lazy("Kode"), ("code",)),
+        Column("name", _lazy("Nama"), ("name",)),
+        Column("level", _lazy("Tingkat"), ("level",), cell=lambda r: label(LEVEL_LABELS, r["level"])),
+        Column("parent", _lazy("Induk"), ("parent_code",), cell=lambda r: r["parent_name"] or r["parent_code"]),
+        Column("lat", _lazy("Lintang"), ("lat",)),
+        Column("lon", _lazy("Bujur"), ("lon",)),
+        Column("indicators", _lazy("Indikator kerawanan desa"), cell=lambda r: _indicator_text(r["indicator_list"])),
+    ),
+    ("id", "code", "name", "level", "parent_code", "lat", "lon", "indicators"),
+    search=("name", "code"),
+    filters=(Filter("level", "level", _one_of(LEVELS)), Filter("kecamatan", "kecamatan_code")),
+    default_sort="code",
+)
+
+
+def regions_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
     operation = operation_for(request, op_id)
-    chosen = _chosen(request, "level", "q")
-    rows = scoped(operation.regions.all(), request.user)
-    if chosen["level"] in LEVELS:
-        rows = rows.filter(level=chosen["level"])
-    if chosen["q"]:
-        rows = rows.filter(Q(name__icontains=chosen["q"]) | Q(code__icontains=chosen["q"]))
-    fields = ("id", "code", "name", "level", "parent_code", "lat", "lon", "indicators")
-    page = _page(request, rows.order_by("code").values(*fields))
-    parents = _region_names(operation, (r["parent_code"] for r in page))
+    view = REGIONS.view(request, scoped(operation.regions.all(), request.user))
     labels = {k: (ind.label(lang()), ind.type == ValueType.BOOL) for k, ind in catalog().items()}
-    for r in page:
-        r["parent_name"] = parents.get(r["parent_code"], "")
-        r["is_desa"] = r["level"] in VILLAGE_LEVELS
-        shown = [(k, v, *labels.get(k, (k, False))) for k, v in r["indicators"].items()]
-        r["indicator_list"] = [(label, _indicator_value(v, boolean)) for _k, v, label, boolean in shown]
-    context = {"operation": operation, "page": page, "chosen": chosen, "levels": LEVELS}
+
+    def enrich(rows: list[dict[str, Any]]) -> None:
+        parents = _region_names(operation, (r["parent_code"] for r in rows))
+        for r in rows:
+            r["parent_name"] = parents.get(r["parent_code"], "")
+            r["is_desa"] = r["level"] in VILLAGE_LEVELS
+            r["level_label"] = label(LEVEL_LABELS, r["level"])
+            shown = [(k, v, *labels.get(k, (k, False))) for k, v in r["indicators"].items()]
+            r["indicator_list"] = [(name, _indicator_value(v, boolean)) for _k, v, name, boolean in shown]
+
+    if view.export_format:
+        return _export(request, operation, view, enrich, _("wilayah"))
+    context = {"operation": operation, **view.context(enrich), "levels": _options(LEVEL_LABELS, LEVELS)}
+    context["kecamatan_options"] = _kecamatan_options(operation, request)
     return render(request, "operations/data_regions.html", context)
 
 
-def tps_list(request: HttpRequest, op_id: int) -> HttpResponse:
+TPS_LIST = Listing(
+    "tps",
+    (
+        Column("code", _lazy("Kode TPS"), ("code",)),
+        Column("desa", _lazy("Desa/kelurahan"), ("desa_code", "number"), cell=lambda t: t["desa_name"]),
+        Column("kecamatan", _lazy("Kecamatan"), KECAMATAN_ORDER, cell=lambda t: t["kecamatan_name"]),
+        Column("number", _lazy("No."), ("number",)),
+        Column("voters", _lazy("DPT"), ("voters",)),
+        Column("address", _lazy("Alamat"), ("address",)),
+        Column("category", _lazy("Kategori"), ("effective_category",), cell=lambda t: t["category_label"]),
+        Column("score", _lazy("Skor"), ("score",)),
+        Column("reason", _lazy("Alasan penetapan manual"), cell=lambda t: t["category_reason"], show=False),
+        Column("lat", _lazy("Lintang"), cell=lambda t: t["lat"], show=False),
+        Column("lon", _lazy("Bujur"), cell=lambda t: t["lon"], show=False),
+    ),
+    (
+        "id", "code", "desa_code", "kecamatan_code", "number", "voters", "address", "lat", "lon",
+        "effective_category", "score", "category", "category_reason",
+    ),
+    search=("code", "address"),
+    filters=(
+        Filter("kecamatan", "kecamatan_code"),
+        Filter("desa", "desa_code"),
+        Filter("category", "effective_category", _one_of(CATEGORIES)),
+    ),
+    default_sort="kecamatan",
+)  # fmt: skip
+
+
+def tps_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
     operation = operation_for(request, op_id)
-    chosen = _chosen(request, "kecamatan", "desa", "category", "q")
-    rows = scoped(operation.tps_set.all(), request.user)
-    if chosen["kecamatan"]:
-        rows = rows.filter(kecamatan_code=chosen["kecamatan"])
-    if chosen["desa"]:
-        rows = rows.filter(desa_code=chosen["desa"])
-    if chosen["category"] in CATEGORIES:
-        rows = rows.filter(effective_category=chosen["category"])
-    if chosen["q"]:
-        rows = rows.filter(Q(code__icontains=chosen["q"]) | Q(address__icontains=chosen["q"]))
-    fields = ["id", "code", "desa_code", "kecamatan_code", "number", "voters", "address"]
-    fields += ["effective_category", "score", "category", "category_reason"]
-    page = _page(request, rows.order_by("kecamatan_code", "desa_code", "number", "code").values(*fields))
-    codes = {code for t in page for code in (t["desa_code"], t["kecamatan_code"])}
-    regions = {
-        code: (pk, name)
-        for pk, code, name in operation.regions.filter(code__in=codes).values_list("pk", "code", "name")
-    }
-    for t in page:
-        t["desa_id"], t["desa_name"] = regions.get(t["desa_code"], (None, ""))
-        t["kecamatan_name"] = regions.get(t["kecamatan_code"], (None, ""))[1]
+    view = TPS_LIST.view(request, scoped(operation.tps_set.all(), request.user))
+
+    def enrich(rows: list[dict[str, Any]]) -> None:
+        codes = {code for t in rows for code in (t["desa_code"], t["kecamatan_code"])}
+        regions = {
+            code: (pk, name)
+            for pk, code, name in operation.regions.filter(code__in=codes).values_list("pk", "code", "name")
+        }
+        for t in rows:
+            t["desa_id"], t["desa_name"] = regions.get(t["desa_code"], (None, t["desa_code"]))
+            t["kecamatan_name"] = regions.get(t["kecamatan_code"], (None, t["kecamatan_code"]))[1]
+            t["category_label"] = label(CATEGORY_LABELS, t["effective_category"])
+
+    if view.export_format:
+        return _export(request, operation, view, enrich, _("tps"))
+    chosen = view.chosen
     context = {
         "operation": operation,
-        "page": page,
-        "chosen": chosen,
+        **view.context(enrich),
         "kecamatan_options": _kecamatan_options(operation, request),
         "desa_options": _desa_options(operation, request, chosen["kecamatan"]),
-        "categories": CATEGORIES,
+        "categories": _options(CATEGORY_LABELS, CATEGORIES),
     }
     return render(request, "operations/data_tps.html", context)
 
 
-def units_list(request: HttpRequest, op_id: int) -> HttpResponse:
+UNITS = Listing(
+    "satuan",
+    (
+        Column("code", _lazy("Kode"), ("code",)),
+        Column("name", _lazy("Nama"), ("name",)),
+        Column("kind", _lazy("Jenis"), ("kind",), cell=lambda u: label(KIND_LABELS, u["kind"])),
+        Column("kecamatan", _lazy("Kecamatan"), ("kecamatan_code",), cell=lambda u: u["kecamatan_name"]),
+        Column("members", _lazy("Anggota")),
+    ),
+    ("id", "code", "name", "kind", "kecamatan_code"),
+    search=("name", "code"),
+    filters=(Filter("kind", "kind"), Filter("kecamatan", "kecamatan_code")),
+    default_sort="code",
+)
+
+
+def units_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
     operation = operation_for(request, op_id)
-    chosen = _chosen(request, "kind", "q")
-    rows = scoped(operation.units.all(), request.user)
-    if chosen["kind"]:
-        rows = rows.filter(kind=chosen["kind"])
-    if chosen["q"]:
-        rows = rows.filter(Q(name__icontains=chosen["q"]) | Q(code__icontains=chosen["q"]))
-    page = _page(request, rows.order_by("code").values("id", "code", "name", "kind", "kecamatan_code"))
-    codes = [u["code"] for u in page]
-    members = scoped(operation.personnel.filter(unit_code__in=codes), request.user)
-    count = dict(members.order_by().values_list("unit_code").annotate(n=Count("id")).values_list("unit_code", "n"))
-    names = _region_names(operation, (u["kecamatan_code"] for u in page))
-    for u in page:
-        u["kecamatan_name"], u["members"] = names.get(u["kecamatan_code"], ""), count.get(u["code"], 0)
+    view = UNITS.view(request, scoped(operation.units.all(), request.user))
+
+    def enrich(rows: list[dict[str, Any]]) -> None:
+        codes = [u["code"] for u in rows]
+        members = scoped(operation.personnel.filter(unit_code__in=codes), request.user)
+        count = dict(members.order_by().values_list("unit_code").annotate(n=Count("id")).values_list("unit_code", "n"))
+        names = _region_names(operation, (u["kecamatan_code"] for u in rows))
+        for u in rows:
+            u["kecamatan_name"], u["members"] = names.get(u["kecamatan_code"], ""), count.get(u["code"], 0)
+            u["kind_label"] = label(KIND_LABELS, u["kind"])
+
+    if view.export_format:
+        return _export(request, operation, view, enrich, _("satuan"))
     kinds = scoped(operation.units.all(), request.user).order_by("kind").values_list("kind", flat=True).distinct()
-    context = {"operation": operation, "page": page, "chosen": chosen, "kinds": list(kinds)}
+    context = {"operation": operation, **view.context(enrich), "kinds": _options(KIND_LABELS, list(kinds))}
+    context["kecamatan_options"] = _kecamatan_options(operation, request)
     return render(request, "operations/data_units.html", context)
 
 
-def personnel_list(request: HttpRequest, op_id: int) -> HttpResponse:
-    """The roster. Reading it without owning it (anyone but admin and planner) is audited (UU PDP)."""
+PERSONNEL = Listing(
+    "personel",
+    (
+        Column("code", _lazy("NRP/NIK"), ("code",)),
+        Column("name", _lazy("Nama"), ("name",)),
+        Column("rank", _lazy("Pangkat"), ("rank",)),
+        Column("unit", _lazy("Satuan"), ("unit_code", "name"), cell=lambda p: p["unit_name"] or p["unit_code"]),
+        Column("force", _lazy("Unsur"), FORCE_ORDER, cell=lambda p: p["force_label"]),
+        Column("desa", _lazy("Desa"), ("desa_code", "name"), cell=lambda p: p["desa_name"] or p["desa_code"]),
+        Column("phone", _lazy("No. HP")),
+        Column("available", _lazy("Siap"), ("available", "name"), cell=_yes_no("available")),
+        Column("position", _lazy("Jabatan"), ("position", "name")),
+        Column("post", _lazy("Pos (rencana berlaku)"), cell=lambda p: p["post_name"]),
+    ),
+    (
+        "id", "code", "name", "rank", "unit_code", "force", "desa_code", "phone", "available",
+        "position", "pinned_post", "pin_reason",
+    ),
+    search=("name", "code", "rank", "phone"),
+    filters=(
+        Filter("force", "force", _one_of(FORCES)),
+        Filter("unit", "unit_code"),
+        Filter("kecamatan", "kecamatan_code"),
+        Filter("desa", "desa_code"),
+        Filter("available", "available", lambda v: {"1": True, "0": False}.get(v)),
+    ),
+    default_sort="force",
+)  # fmt: skip
+
+
+def personnel_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
+    """The roster, with each person's post in the current plan. Reading it without owning it
+    (anyone but admin and planner) is audited (UU PDP), and so is every export of it."""
     operation = operation_for(request, op_id)
-    chosen = _chosen(request, "force", "unit", "kecamatan", "available", "q")
-    rows = scoped(operation.personnel.all(), request.user)
-    if chosen["force"] in FORCES:
-        rows = rows.filter(force=chosen["force"])
-    if chosen["unit"]:
-        rows = rows.filter(unit_code=chosen["unit"])
-    if chosen["kecamatan"]:
-        rows = rows.filter(kecamatan_code=chosen["kecamatan"])
-    if chosen["available"] in ("1", "0"):
-        rows = rows.filter(available=chosen["available"] == "1")
-    if chosen["q"]:
-        rows = rows.filter(Q(name__icontains=chosen["q"]) | Q(code__icontains=chosen["q"]))
-    fields = ["id", "code", "name", "rank", "unit_code", "force", "desa_code", "phone", "available"]
-    fields += ["position", "pinned_post", "pin_reason"]
-    page = _page(request, rows.order_by("force", "unit_code", "name", "code").values(*fields))
-    units = dict(operation.units.filter(code__in={p["unit_code"] for p in page}).values_list("code", "name"))
-    desa = _region_names(operation, (p["desa_code"] for p in page))
-    for p in page:
-        p["unit_name"], p["desa_name"] = units.get(p["unit_code"], ""), desa.get(p["desa_code"], "")
+    view = PERSONNEL.view(request, scoped(operation.personnel.all(), request.user))
+    plan = current_plan(operation) or operation.plans.first()
+
+    def enrich(rows: list[dict[str, Any]]) -> None:
+        units = dict(operation.units.filter(code__in={p["unit_code"] for p in rows}).values_list("code", "name"))
+        desa = _region_names(operation, (p["desa_code"] for p in rows))
+        posts = services.post_names(plan, [p["code"] for p in rows]) if plan else {}
+        for p in rows:
+            p["unit_name"], p["desa_name"] = units.get(p["unit_code"], ""), desa.get(p["desa_code"], "")
+            p["force_label"] = label(FORCE_LABELS, p["force"])
+            p["post_name"] = posts.get(p["code"], "")
+
+    if view.export_format:
+        return _export(request, operation, view, enrich, _("personel"))
+    page = view.page(enrich)
     if role_of(request.user) not in ROSTER_OWNERS:
-        shown = {"filters": {k: v for k, v in chosen.items() if v}, "page": page.number}
+        shown = {"filters": view.filters_in_use(), "page": page.number}
         shown |= {"total": page.paginator.count, "persons": [p["code"] for p in page]}
         record(request, "read_roster", "personnel", "", operation_id=operation.pk, after=shown)
     context = {
         "operation": operation,
-        "page": page,
-        "chosen": chosen,
-        "forces": FORCES,
+        **view.context(enrich),
+        "plan": plan,
+        "forces": _options(FORCE_LABELS, FORCES),
         "unit_options": list(scoped(operation.units.all(), request.user).order_by("name").values_list("code", "name")),
         "kecamatan_options": _kecamatan_options(operation, request),
     }
     return render(request, "operations/data_personnel.html", context)
 
 
-def _chosen(request: HttpRequest, *names: str) -> dict[str, str]:
-    return {n: request.GET.get(n, "").strip()[:100] for n in names}
+def _export(request: HttpRequest, operation: Operation, view: View, enrich: Any, title: str) -> HttpResponseBase:
+    """The filtered view as a file, audited (an export of the roster is a read of it)."""
+    response = view.export(enrich, f"{title}-{operation.name}")
+    shown = {"format": view.export_format, "filters": view.filters_in_use()}
+    record(request, "export_list", view.listing.name, "", operation_id=operation.pk, after=shown)
+    return response
 
 
-def _page(request: HttpRequest, rows: QuerySet[Any, Any]) -> Page[Any]:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+def _options(labels: dict[str, Any], codes: Iterable[str]) -> list[tuple[str, str]]:
+    return [(code, label(labels, code)) for code in codes]
+
+
+def _indicator_text(items: list[tuple[str, str]]) -> str:
+    return "; ".join(f"{name}: {value}" for name, value in items)
 
 
 def _region_names(operation: Operation, codes: Iterable[str]) -> dict[str, str]:
@@ -375,3 +501,194 @@ def _saved(request: HttpRequest, what: str, changed: list[str]) -> None:
         messages.success(request, _("%(what)s disimpan.") % {"what": what})
     else:
         messages.info(request, _("%(what)s: tidak ada perubahan.") % {"what": what})
+
+
+# ---------------------------------------------------------------- add and remove rows, bulk actions
+
+NEW_ROWS: dict[str, tuple[type[Any], Any, str, str]] = {
+    # kind: (model, form, list url name, page title)
+    "person": (Person, PersonAddForm, "personnel_list", "Tambah personel"),
+    "tps": (Tps, TpsAddForm, "tps_list", "Tambah TPS"),
+    "unit": (Unit, UnitForm, "units_list", "Tambah satuan"),
+}
+
+
+def _row_form_page(
+    request: HttpRequest, operation: Operation, form: Any, title: str, back: str, **extra: Any
+) -> HttpResponse:
+    context = {"operation": operation, "form": form, "title": title, "back": back, **extra}
+    return render(request, "operations/data_row_form.html", context, status=400 if form.is_bound else 200)
+
+
+def row_add(request: HttpRequest, op_id: int, kind: str) -> HttpResponse:
+    """A new person, TPS or unit, validated as the importer validates its sheet, audited."""
+    operation = operation_for(request, op_id)
+    require(request.user, "edit")
+    model, form_class, back, title = NEW_ROWS[kind]
+    form = form_class(request.POST if request.method == "POST" else None, operation_id=operation.pk)
+    if form.is_valid():
+        values = form.values()
+        if not Scope.of(request.user).sees_kecamatan(values.get("kecamatan_code", "")):
+            raise PermissionDenied("scope")
+        row = services.add_row(model, operation, values, request)
+        messages.success(request, _("%(what)s ditambahkan.") % {"what": getattr(row, "name", row.code)})
+        return redirect(reverse(back, args=[operation.pk]) + f"?q={row.code}")
+    return _row_form_page(request, operation, form, _(title), reverse(back, args=[operation.pk]))
+
+
+def unit_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
+    operation = operation_for(request, op_id)
+    require(request.user, "edit")
+    unit = get_scoped(operation.units.all(), request.user, pk=pk)
+    form = UnitForm(request.POST if request.method == "POST" else None, operation_id=operation.pk, unit=unit)
+    if form.is_valid():
+        _saved(request, unit.name, services.edit_unit(unit, form.values(), request))
+        return redirect(reverse("units_list", args=[operation.pk]) + f"?q={unit.code}")
+    back = reverse("units_list", args=[operation.pk])
+    return _row_form_page(
+        request, operation, form, _("Ubah satuan %(unit)s") % {"unit": unit.name}, back, removable=("unit", unit.pk)
+    )
+
+
+REMOVABLE = {"person": ("personnel", "personnel_list"), "tps": ("tps_set", "tps_list"), "unit": ("units", "units_list")}
+
+
+@require_POST
+def row_remove(request: HttpRequest, op_id: int, kind: str, pk: int) -> HttpResponse:
+    """Remove a person, TPS or unit, unless something depends on it (then say what, in words)."""
+    operation = operation_for(request, op_id)
+    require(request.user, "edit")
+    related, back = REMOVABLE[kind]
+    row = get_scoped(getattr(operation, related).all(), request.user, pk=pk)
+    refusal = services.remove_row(row, request)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(request.META.get("HTTP_REFERER") or reverse(back, args=[operation.pk]))
+    messages.success(request, _("%(what)s dihapus.") % {"what": getattr(row, "name", row.code)})
+    return redirect(back, operation.pk)
+
+
+def _selected(request: HttpRequest, rows: QuerySet[Any]) -> QuerySet[Any]:
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:5000]
+    return scoped(rows, request.user).filter(pk__in=ids)
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    return redirect(
+        target if url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/") else fallback
+    )
+
+
+@require_POST
+def personnel_bulk(request: HttpRequest, op_id: int) -> HttpResponse:
+    """Mark the checked people ready or not ready, at once, audited."""
+    operation = operation_for(request, op_id)
+    require(request.user, "edit")
+    people = _selected(request, operation.personnel.all())
+    choice = request.POST.get("available", "")
+    fallback = reverse("personnel_list", args=[operation.pk])
+    if choice not in ("ya", "tidak") or not people.exists():
+        messages.error(request, _("Centang dulu personel yang akan diubah, lalu pilih siap atau tidak siap."))
+        return _back(request, fallback)
+    n = services.set_availability(people, choice == "ya", request)
+    text = _("%(n)s personel ditandai siap.") if choice == "ya" else _("%(n)s personel ditandai tidak siap.")
+    messages.success(request, text % {"n": n})
+    return _back(request, fallback)
+
+
+@require_POST
+def tps_bulk(request: HttpRequest, op_id: int) -> HttpResponse:
+    """Set the category of the checked TPS at once, with one reason, audited."""
+    operation = operation_for(request, op_id)
+    require(request.user, "override")
+    tps = _selected(request, operation.tps_set.all())
+    category, reason = request.POST.get("category", ""), request.POST.get("reason", "").strip()[:1000]
+    fallback = reverse("tps_list", args=[operation.pk])
+    if category and category not in CATEGORIES or not tps.exists():
+        messages.error(request, _("Centang dulu TPS yang akan diubah, lalu pilih kategorinya."))
+        return _back(request, fallback)
+    if category and not reason:
+        messages.error(request, _("Alasan wajib diisi bila kategori ditetapkan secara manual. Tidak ada yang berubah."))
+        return _back(request, fallback)
+    n = services.set_categories(operation, tps, category, reason, request)
+    messages.success(request, _("Kategori %(n)s TPS diubah.") % {"n": n})
+    messages.info(request, _("Rencana yang sudah ada tidak berubah; susun ulang rencana untuk memakai kategori ini."))
+    return _back(request, fallback)
+
+
+# ---------------------------------------------------------------- data versions, rename and archive
+
+
+def versions(request: HttpRequest, op_id: int) -> HttpResponse:
+    """The operation's data versions, newest first, each with what it changed."""
+    operation = operation_for(request, op_id)
+    rows = [
+        {"v": v, "changes": _diff_view(operation, v.diff) if v.diff else None}
+        for v in operation.data_versions.select_related("imported_by")[:50]
+    ]
+    context = {"operation": operation, "versions": rows}
+    return render(request, "operations/versions.html", context)
+
+
+def _diff_view(operation: Operation, diff: dict[str, Any]) -> dict[str, Any]:
+    """A diff with each TPS named as people name it ("TPS 3 Semare") and each person by name."""
+    tps = diff.get("tps", {})
+    codes = set(tps.get("added", [])) | set(tps.get("removed", [])) | {c["code"] for c in tps.get("changed", [])}
+    rows = operation.tps_set.filter(code__in=codes).values_list("code", "number", "desa_code")
+    found = {code: (number, desa) for code, number, desa in rows}
+    desa = _region_names(operation, (d for _n, d in found.values()))
+
+    def tps_name(code: str) -> str:
+        if code not in found:
+            return code
+        number, desa_code = found[code]
+        return _("TPS %(n)s %(desa)s") % {"n": number, "desa": desa.get(desa_code, desa_code)}
+
+    people = diff.get("personnel", {})
+    return {
+        "tps_added": [tps_name(c) for c in tps.get("added", [])],
+        "tps_removed": [tps_name(c) for c in tps.get("removed", [])],
+        "tps_changed": [
+            (tps_name(c["code"]), c["code"], _field_names(Tps, c["fields"])) for c in tps.get("changed", [])
+        ],
+        "people_added": len(people.get("added", [])),
+        "people_removed": len(people.get("removed", [])),
+        "people_changed": len(people.get("changed", [])),
+        "empty": services.diff_is_empty(diff),
+    }
+
+
+def _field_names(model: type[Any], fields: list[str]) -> list[str]:
+    return [str(model._meta.get_field(f).verbose_name) for f in fields]
+
+
+@require_POST
+def operation_rename(request: HttpRequest, op_id: int) -> HttpResponse:
+    operation = operation_for(request, op_id)
+    require(request.user, "import")
+    name = request.POST.get("name", "").strip()
+    if not name or len(name) > 200:
+        messages.error(request, _("Nama operasi wajib diisi (paling banyak 200 huruf). Tidak ada yang berubah."))
+    elif Operation.objects.filter(name=name, archived=False).exclude(pk=operation.pk).exists():
+        messages.error(request, _("Nama operasi ini sudah dipakai operasi lain. Tidak ada yang berubah."))
+    elif name != operation.name:
+        services.rename_operation(operation, name, request)
+        messages.success(request, _("Operasi diganti nama menjadi %(name)s.") % {"name": name})
+    return redirect("versions", operation.pk)
+
+
+@require_POST
+def operation_archive(request: HttpRequest, op_id: int) -> HttpResponse:
+    operation = operation_for(request, op_id)
+    require(request.user, "import")
+    archived = request.POST.get("archived") == "1"
+    if not archived and Operation.objects.filter(name=operation.name, archived=False).exists():
+        messages.error(request, _("Ada operasi aktif dengan nama yang sama; ganti nama salah satunya dulu."))
+        return redirect("versions", operation.pk)
+    services.archive_operation(operation, archived, request)
+    if archived:
+        messages.success(request, _("Operasi %(name)s diarsipkan.") % {"name": operation.name})
+    else:
+        messages.success(request, _("Operasi %(name)s diaktifkan kembali.") % {"name": operation.name})
+    return redirect("versions", operation.pk)

@@ -27,18 +27,13 @@ from siaga.core.data.indicators import Scope, catalog
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Level
 from siaga.core.planning import risk
 from siaga.operations import services
+from siaga.operations.labels import CATEGORY_LABELS
 from siaga.operations.models import Operation, Tps
 from siaga.operations.views import operation_for
 from siaga.plans.models import Plan
 from siaga.plans.store import current_plan
 
 COLOURS = {"KURANG_RAWAN": "#2e8b57", "RAWAN": "#d4a017", "SANGAT_RAWAN": "#c0392b", "KHUSUS": "#8e44ad"}
-CATEGORY_LABELS = {
-    "KURANG_RAWAN": gettext_lazy("Kurang rawan"),
-    "RAWAN": gettext_lazy("Rawan"),
-    "SANGAT_RAWAN": gettext_lazy("Sangat rawan"),
-    "KHUSUS": gettext_lazy("Khusus"),
-}
 SOURCE_LABELS = {"model": gettext_lazy("Model"), "override": gettext_lazy("Penetapan manual")}
 VILLAGE = [lv.value for lv in VILLAGE_LEVELS]
 
