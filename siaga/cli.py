@@ -395,8 +395,10 @@ def print_plan(result: Plan, lang: str) -> None:
         out.print(_("TPS di bawah pola: %(n)s", lang, n=n(len(shortfall["tps_below_pattern"]))))
     for line in roster_lines(result, lang):
         out.print(line, highlight=False, markup=False)
-    for warning in result.extra.get("warnings", []) or []:
-        out.print(_("Peringatan:", lang), warning, style="yellow", highlight=False)
+    structured = result.extra.get("warning_messages") or []
+    texts = [_(w["msgid"], lang, **w.get("params", {})) for w in structured] or result.extra.get("warnings", []) or []
+    for warning in texts:
+        out.print(_("Peringatan:", lang), warning, style="yellow", highlight=False, markup=False)
     for line in advice_lines(result, lang):
         out.print(line, highlight=False, markup=False)
 

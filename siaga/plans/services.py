@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from siaga.audit.log import record
@@ -134,7 +135,7 @@ def reassign(plan: Plan, person: str, post: str | None, slot: str | None, user: 
     try:
         result = core_reassign(scenario, core_plan(plan), person, post, slot)
     except EditError as exc:
-        raise PlanError(str(exc)) from None
+        raise PlanError(exc.message(get_language() or "id")) from None
     new = save_plan(plan.operation, result, scenario, user, plan, f"Ubah manual: {person}")
     after = _assignment_of(new, person)
     record(request, "reassign", "plan", str(new.pk), operation_id=plan.operation_id, before=before, after=after)

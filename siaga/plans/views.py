@@ -164,7 +164,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "scope": scope.narrowed_to,
         "summary": plan.summary,
-        "warnings": plan.extra.get("warnings", []),
+        "warnings": [_(w["msgid"]) % w.get("params", {}) for w in plan.extra.get("warning_messages", [])]
+        or plan.extra.get("warnings", []),
         "reserve": plan.extra.get("reserve", {}),
         "replanned": plan.extra.get("replan"),
         "page": page,

@@ -369,6 +369,7 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
     shortfall: dict[str, Counter[str]] = {}
     below: dict[str, object] = {}
     warnings: list[str] = []
+    warning_messages: list[dict[str, object]] = []
     for p in plans:
         for key, value in dict(p.extra.get("shortfall", {})).items():
             if key == "tps_below_pattern":
@@ -376,6 +377,7 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
             else:
                 shortfall.setdefault(key, Counter()).update(value)
         warnings += [w for w in p.extra.get("warnings", []) if w not in warnings]
+        warning_messages += [w for w in p.extra.get("warning_messages", []) if w not in warning_messages]
     organisation = [o for p in plans for o in p.extra.get("organisation", [])]
     listed = {key: [x for p in plans for x in p.extra.get(key, [])] for key in ("pins", "linmas_coordination")}
     return Plan(
@@ -388,6 +390,8 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
         summary={k: round(v, 6) if isinstance(v, float) else v for k, v in summary.items()},
         extra={
             "warnings": warnings,
+            **({"warning_messages": warning_messages} if warning_messages else {}),
+            **_merged_roster([p.extra["roster"] for p in plans if "roster" in p.extra]),
             "polres": len(plans),
             "post_floor": sum(int(p.extra.get("post_floor", 0)) for p in plans),
             "post_minimum": sum(int(p.extra.get("post_minimum", 0)) for p in plans),
@@ -403,6 +407,29 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
             **_merged_strength([p.extra["strength"] for p in plans if "strength" in p.extra]),
         },
     )
+
+
+def _merged_roster(rosters: list[Any]) -> dict[str, Any]:
+    """The Polres's rosters as one: their duties, people and empty places side by side (duty
+    ids name their kecamatan, desa or Polres, so they never meet), objectives and bounds summed."""
+    if not rosters:
+        return {}
+    first = rosters[0]
+    objective = round(sum(float(r["objective"]) for r in rosters), 6)
+    bound = round(sum(float(r["lower_bound"]) for r in rosters), 6)
+    return {
+        "roster": {
+            "vote": first["vote"],
+            "settings": first["settings"],
+            "duties": [d for r in rosters for d in r["duties"]],
+            "assignments": [a for r in rosters for a in r["assignments"]],
+            "unfilled": [u for r in rosters for u in r["unfilled"]],
+            "objective": objective,
+            "lower_bound": bound,
+            "gap": round(objective - bound, 6),
+            "waves": sum(int(r["waves"]) for r in rosters),
+        }
+    }
 
 
 def _merged_strength(parts: list[dict[str, Any]]) -> dict[str, object]:

@@ -31,6 +31,7 @@ from siaga.core.data.model import (
     Unit,
 )
 from siaga.core.data.patterns import CUSTOM, LINMAS_KPU, PRESETS, linmas_mode, rows_by_category
+from siaga.core.data.text import Message, TranslatedError, gettext_noop
 from siaga.core.planning import polres, reserves, roster, solvers, strength
 from siaga.core.planning.posts import (
     CATEGORY_ORDER,
@@ -65,16 +66,23 @@ def pattern_rows(scenario: Scenario) -> dict[Category, PatternRow]:
     return rows_by_category(tuple(rows))
 
 
-def pattern_warnings(rows: Mapping[Category, PatternRow], operation: Operation) -> list[str]:
+FEWER_THAN_PAIRS = gettext_noop("Pola memberi kurang dari 2 Polri per pos (sistem berpasangan) untuk %(categories)s")
+
+
+def pattern_warnings(rows: Mapping[Category, PatternRow], operation: Operation) -> list[Message]:
     """The body system: Polri work in pairs. Fewer is allowed (Pasuruan chose 1), with a warning;
     a category the operation reinforces to 2 or more is not named."""
     few = [c.value for c, r in rows.items() if 0 < required(r, operation, r.tps_per_post)["POLRI"] < 2]
-    if not few:
-        return []
-    return [
-        f"Pola memberi kurang dari 2 Polri per pos (sistem berpasangan) untuk {', '.join(few)} / "
-        "the pattern puts fewer than 2 Polri on a post (body system)"
-    ]
+    return [Message(FEWER_THAN_PAIRS, categories=", ".join(few))] if few else []
+
+
+def warning_records(messages: list[Message]) -> dict[str, object]:
+    """The plan file's `warnings` (the Indonesian text, as ever) and `warning_messages` (msgid
+    and parameters, for a reader in another language)."""
+    return {
+        "warnings": [m.render("id") for m in messages],
+        "warning_messages": [{"msgid": m.msgid, "params": dict(m.params)} for m in messages],
+    }
 
 
 # ---------------------------------------------------------------- the pipeline
@@ -91,7 +99,7 @@ def plan(scenario: Scenario, model: RiskModel | None = None, reserve_work: float
     posts = formation.posts + tuple(standby_posts(scenario, categories)) + tuple(reserve_posts)
     solution = _assign(scenario, posts)
     extra = {
-        "warnings": pattern_warnings(rows, scenario.operation),
+        **warning_records(pattern_warnings(rows, scenario.operation)),
         "post_floor": formation.floor,
         "post_minimum": formation.minimum,
         "tps_posts": sum(1 for p in formation.posts if p.kind == "TPS"),
@@ -754,8 +762,8 @@ def _kept_posts(
 # ---------------------------------------------------------------- editing by hand
 
 
-class EditError(ValueError):
-    """A hand edit the rules do not allow; the message says why."""
+class EditError(TranslatedError, ValueError):
+    """A hand edit the rules do not allow; the message says why, in the reader's language."""
 
 
 def reassign(scenario: Scenario, previous: Plan, person: str, post_id: str | None, slot: str | None) -> Plan:
@@ -765,30 +773,30 @@ def reassign(scenario: Scenario, previous: Plan, person: str, post_id: str | Non
     people = {p.id: p for p in scenario.personnel}
     who = people.get(person)
     if who is None:
-        raise EditError(f"personel {person} tidak ada / no such person")
+        raise EditError(gettext_noop("personel %(person)s tidak ada"), person=person)
     kept = [a for a in previous.assignments if a.person != person]
     if post_id is not None:
         post = next((p for p in previous.posts if p.id == post_id), None)
         if post is None:
-            raise EditError(f"pos {post_id} tidak ada / no such post")
+            raise EditError(gettext_noop("pos %(post)s tidak ada"), post=post_id)
         if slot is None or slot not in post.required or SLOT_OF_FORCE.get(who.force) != slot:
-            raise EditError(f"{who.force.value} tidak dapat mengisi slot {slot} / cannot fill a {slot} slot")
-        if slot == "LINMAS" and who.desa_code != post.desa_code:
-            raise EditError("Linmas hanya bertugas di desanya sendiri / Linmas serve in their own desa only")
-        if slot == "LINMAS" and kpu_roster(scenario) and who.tps_id not in post.tps:
             raise EditError(
-                "Linmas hanya bertugas di TPS yang ditetapkan SK PPS / "
-                "Linmas serve only at the TPS the PPS decree names"
+                gettext_noop("%(force)s tidak dapat mengisi slot %(slot)s"), force=who.force.value, slot=slot
             )
+        if slot == "LINMAS" and who.desa_code != post.desa_code:
+            raise EditError(gettext_noop("Linmas hanya bertugas di desanya sendiri"))
+        if slot == "LINMAS" and kpu_roster(scenario) and who.tps_id not in post.tps:
+            raise EditError(gettext_noop("Linmas hanya bertugas di TPS yang ditetapkan SK PPS"))
         if not who.available:
-            raise EditError(f"{person} tidak siap / is not available")
+            raise EditError(gettext_noop("%(person)s tidak siap"), person=person)
         if positions.is_command(who.position):
             raise EditError(
-                f"{person} ({who.position}) adalah komando/staf operasi, bukan penjaga pos / "
-                "is command or staff, not a post guard"
+                gettext_noop("%(person)s (%(position)s) adalah komando/staf operasi, bukan penjaga pos"),
+                person=person,
+                position=who.position,
             )
         if sum(1 for a in kept if a.post == post_id and a.slot == slot) >= post.required[slot]:
-            raise EditError(f"slot {slot} di {post_id} sudah penuh / is full")
+            raise EditError(gettext_noop("slot %(slot)s di %(post)s sudah penuh"), slot=slot, post=post_id)
         group = _groups(replace(at_assembly(scenario), personnel=(who,)))[0]
         cost = travel_km(
             group.lat,

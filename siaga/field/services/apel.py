@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from siaga.accounts.roles import require
@@ -103,7 +104,7 @@ def check_in(
         try:
             payload = tokens.verify(token, card_key())
         except tokens.BadToken as exc:
-            raise FieldError(str(exc)) from None
+            raise FieldError(exc.message(get_language() or "id")) from None
         code, method = str(payload.get("nrp", "")), CheckIn.Method.QR
         _card_matches(plan, payload)
     elif nrp:
