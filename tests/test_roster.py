@@ -453,3 +453,22 @@ def test_an_event_outside_any_campaign_stage_keeps_its_own_window():
     ]
     found = check_plan(scenario, replace(made, extra={**made.extra, "roster": moved}))
     assert any(v.rule == "duty_windows" for v in found)
+
+
+def test_a_plan_of_two_polres_keeps_both_rosters_and_passes_the_checker():
+    from plan_helpers import twin_kabupaten
+
+    from siaga.core.planning import engine
+
+    people = [("POLRES", True), ("POLSEK-0", True), ("POLRES", True)]
+    single = tiny_scenario([(0, Category.RAWAN, 0.0, 0.0)], people, pattern="pemilu-2024")
+    stages = (
+        Stage("Pemungutan", K.PEMUNGUTAN, at(7), at(13)),
+        Stage("Rekap", K.REKAP_PPK, at(30), at(42)),
+    )
+    twins = replace(twin_kabupaten(replace(single, stages=stages)), stages=stages)
+    merged = engine.plan_all(twins, workers=1)
+    r = roster.of_plan(merged)
+    assert r is not None and merged.extra["polres"] == 2
+    assert {d.kecamatan_code[:5] for d in r.duties if d.kind == duty_data.PPK} == {"35.01", "35.02"}
+    assert check_plan(twins, merged) == []
