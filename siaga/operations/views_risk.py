@@ -13,8 +13,10 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.roles import get_scoped, require, scoped
+from siaga.audit.log import record
 from siaga.audit.models import AuditEntry
 from siaga.core.data.indicators import Scope, catalog
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Level
@@ -32,10 +35,12 @@ from siaga.operations.models import Operation, Tps
 from siaga.operations.views import operation_for
 from siaga.plans.models import Plan
 from siaga.plans.store import current_plan
+from siaga.web.listing import Column, Filter, Listing
 
 COLOURS = {"KURANG_RAWAN": "#2e8b57", "RAWAN": "#d4a017", "SANGAT_RAWAN": "#c0392b", "KHUSUS": "#8e44ad"}
 SOURCE_LABELS = {"model": gettext_lazy("Model"), "override": gettext_lazy("Penetapan manual")}
 VILLAGE = [lv.value for lv in VILLAGE_LEVELS]
+KECAMATAN_ORDER = ("kecamatan_code", "desa_code", "number", "code")
 
 
 class OverrideForm(forms.Form):
@@ -72,40 +77,116 @@ def tps_url(operation: Operation) -> Callable[[int], str]:
 # ---------------------------------------------------------------- the vulnerability table
 
 
-def vulnerability(request: HttpRequest, op_id: int) -> HttpResponse:
+VULNERABILITY_PAGE = 500  # a Polres's TPS in one page; a Polda's in pages
+
+
+VULNERABILITY = Listing(
+    "kerawanan",
+    (
+        Column("code", gettext_lazy("TPS"), ("code",)),
+        Column("desa", gettext_lazy("Desa/kelurahan"), cell=lambda r: r["desa_name"], show=False),
+        Column("kecamatan", gettext_lazy("Kecamatan"), KECAMATAN_ORDER, cell=lambda r: r["kecamatan_name"], show=False),
+        Column("voters", gettext_lazy("DPT"), ("voters",)),
+        Column("score", gettext_lazy("Skor"), ("score",)),
+        Column("model_category", gettext_lazy("Kategori model"), ("model_category",), cell=lambda r: r["model_label"]),
+        Column("category", gettext_lazy("Kategori berlaku"), ("effective_category",), cell=lambda r: r["label"]),
+        Column("source", gettext_lazy("Sumber"), ("category",), cell=lambda r: _source_text(r)),
+        Column("top", gettext_lazy("Alasan utama"), cell=lambda r: "; ".join(r["top"])),
+    ),
+    ("pk", "id", "code", "desa_code", "kecamatan_code", "voters"),
+    search=("code", "address"),
+    filters=(
+        Filter("kecamatan", "kecamatan_code"),
+        Filter("source", "category", lambda v: "" if v == "model" else None),  # "override": excluded below
+        Filter("category", "effective_category", lambda v: v if v in CATEGORY_LABELS else None),
+    ),
+    default_sort="kecamatan",
+)
+
+
+def _source_text(row: dict[str, Any]) -> str:
+    if row["source"] == "override":
+        return f"{SOURCE_LABELS['override']}: {row['reason']}"
+    return str(SOURCE_LABELS["model"])
+
+
+def vulnerability(request: HttpRequest, op_id: int) -> HttpResponseBase:
+    """Every TPS (of the user's scope) with its category and the top reasons, filtered,
+    searched, sorted and paged in the database; only the page's TPS are scored for reasons."""
     operation = operation_for(request, op_id)
-    v = services.vulnerability_of(operation)
-    names = {r.code: r.name for r in v.scenario.regions}
-    desa_pk = dict(operation.regions.filter(level__in=VILLAGE).values_list("code", "pk"))
+    rows = scoped(operation.tps_set.all(), request.user)
+    if request.GET.get("source") == "override":
+        rows = rows.exclude(category="")
+    view = VULNERABILITY.view(request, rows)
     lang, detail = lang_of(request), tps_url(operation)
-    rows = [
-        _row(pk, code, desa, kec, voters, v.assessments[code], lang, detail(pk))
-        for pk, code, desa, kec, voters in scoped(operation.tps_set.all(), request.user).values_list(
-            "pk", "code", "desa_code", "kecamatan_code", "voters"
+
+    def enrich(chunk: list[dict[str, Any]]) -> None:
+        v = services.vulnerability_of(operation, pk__in=[r["pk"] for r in chunk])
+        codes = {c for r in chunk for c in (r["desa_code"], r["kecamatan_code"])}
+        names = dict(operation.regions.filter(code__in=codes).values_list("code", "name"))
+        for i, r in enumerate(chunk):
+            a = v.assessments[r["code"]]
+            chunk[i] = _row(
+                r["pk"], r["code"], r["desa_code"], r["kecamatan_code"], r["voters"], a, lang, detail(r["pk"])
+            )
+            chunk[i] |= {
+                "desa_name": names.get(r["desa_code"], ""),
+                "kecamatan_name": names.get(r["kecamatan_code"], ""),
+            }
+
+    if view.export_format:
+        response = view.export(enrich, f"{_('kerawanan')}-{operation.name}")
+        shown = {"format": view.export_format, "filters": view.filters_in_use()}
+        record(request, "export_list", "kerawanan", "", operation_id=operation.pk, after=shown)
+        return response
+    page = Paginator(view.rows, VULNERABILITY_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    enrich(page.object_list)
+    others = request.GET.copy()
+    others.pop("category", None)
+    counted = VULNERABILITY.view(request, rows, others).rows  # the cards count every category
+    by_category = dict(
+        counted.order_by()
+        .values_list("effective_category")
+        .annotate(n=Count("id"))
+        .values_list("effective_category", "n")
+    )
+    scope_rows = scoped(operation.tps_set.all(), request.user)
+    kecamatan_codes = sorted(set(scope_rows.values_list("kecamatan_code", flat=True).distinct()))
+    names = dict(operation.regions.filter(code__in=kecamatan_codes).values_list("code", "name"))
+    names |= {r["desa"]: r["desa_name"] for r in page} | {r["kecamatan"]: r["kecamatan_name"] for r in page}
+    desa_pk = dict(operation.regions.filter(code__in={r["desa"] for r in page}).values_list("code", "pk"))
+    overridden = scope_rows.exclude(category="").values_list("pk", "code", "desa_code", "kecamatan_code", "voters")
+    chosen = {k: request.GET.get(k, "") for k in ("kecamatan", "category", "source", "q")}
+    v_over = services.vulnerability_of(operation, pk__in=[o[0] for o in overridden])
+    over_rows = [_row(pk, c, d, k, n, v_over.assessments[c], lang, detail(pk)) for pk, c, d, k, n in overridden]
+    region_names = dict(
+        operation.regions.filter(code__in={x for r in over_rows for x in (r["desa"], r["kecamatan"])}).values_list(
+            "code", "name"
         )
-    ]
-    kecamatan_codes = sorted({r["kecamatan"] for r in rows})
-    chosen = {k: request.GET.get(k, "") for k in ("kecamatan", "category", "source")}
-    shown = [r for r in rows if _matches(r, chosen, "kecamatan", "source")]
-    counts = {c: 0 for c in CATEGORY_LABELS}
-    for r in shown:
-        counts[r["category"]] += 1
-    shown = [r for r in shown if _matches(r, chosen, "category")]
-    overridden = [r for r in rows if r["source"] == "override"]
+    )
+    grouped = view.sort in ("", VULNERABILITY.default_sort)
     context = {
         "operation": operation,
-        "groups": _grouped(shown, names, desa_pk),
-        "shown": len(shown),
-        "total": len(rows),
-        "counts": [(c, CATEGORY_LABELS[c], n) for c, n in counts.items()],
+        "page": page,
+        "groups": _grouped(page.object_list, names, desa_pk, grouped),
+        "grouped": grouped,
+        "headers": view.headers(),
+        "export_urls": view.export_urls(),
+        "sort": view.sort,
+        "shown": page.paginator.count,
+        "total": scope_rows.count(),
+        "counts": [(c, CATEGORY_LABELS[c], by_category.get(c, 0)) for c in CATEGORY_LABELS],
         "chosen": chosen,
         "kecamatan_options": [(k, names.get(k, k)) for k in kecamatan_codes],
         "category_options": list(CATEGORY_LABELS.items()),
         "source_options": list(SOURCE_LABELS.items()),
-        "overrides": _with_names(overridden, names, _set_by(operation, {r["code"] for r in overridden})),
-        "thresholds": (v.model.rawan, v.model.sangat_rawan),
+        "overrides": _with_names(over_rows, region_names, _set_by(operation, {r["code"] for r in over_rows})),
+        "thresholds": (v_over.model.rawan, v_over.model.sangat_rawan),
         "tiles": bool(settings.SIAGA_TILE_URL),
-        "map_config": _map_config(request, operation, small=True, query=chosen),
+        "map_config": _map_config(
+            request, operation, small=True, query={k: chosen[k] for k in ("kecamatan", "category", "source")}
+        ),
     }
     return render(request, "operations/risk_vulnerability.html", context)
 
@@ -135,8 +216,13 @@ def _matches(row: dict[str, Any], chosen: dict[str, str], *keys: str) -> bool:
     return all(not chosen[k] or row[k] == chosen[k] for k in keys)
 
 
-def _grouped(rows: list[dict[str, Any]], names: dict[str, str], desa_pk: dict[str, int]) -> list[dict[str, Any]]:
-    """Rows (in kecamatan, desa, number order) as kecamatan > desa > TPS."""
+def _grouped(
+    rows: list[dict[str, Any]], names: dict[str, str], desa_pk: dict[str, int], grouped: bool = True
+) -> list[dict[str, Any]]:
+    """Rows (in kecamatan, desa, number order) as kecamatan > desa > TPS; sorted otherwise,
+    one group of them all."""
+    if not grouped:
+        return [{"code": "", "name": "", "desa": [{"code": "", "name": "", "pk": None, "rows": rows}]}]
     return [
         {
             "code": kec,

@@ -25,6 +25,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.functional import Promise
 from django.utils.text import slugify
 
 from siaga.accounts.roles import can
@@ -52,7 +53,8 @@ class Column:
     show: bool = True  # a column of the page's table
 
     def value(self, row: Row) -> Any:
-        return self.cell(row) if self.cell else row.get(self.key, "")
+        value = self.cell(row) if self.cell else row.get(self.key, "")
+        return str(value) if isinstance(value, Promise) else value  # a label in the reader's language
 
 
 def keep(value: str) -> Any:
@@ -78,9 +80,9 @@ class Listing:
     filters: tuple[Filter, ...] = ()
     default_sort: str = ""
 
-    def view(self, request: HttpRequest, rows: QuerySet[Any, Any]) -> View:
-        """The rows (already scoped) narrowed, searched and sorted as the request asks."""
-        params = request.GET
+    def view(self, request: HttpRequest, rows: QuerySet[Any, Any], params: QueryDict | None = None) -> View:
+        """The rows (already scoped) narrowed, searched and sorted as the request (or `params`) asks."""
+        params = request.GET if params is None else params
         chosen = {f.param: _text(params, f.param) for f in self.filters} | {"q": _text(params, "q")}
         for f in self.filters:
             value = f.convert(chosen[f.param]) if chosen[f.param] else None

@@ -308,3 +308,44 @@ def test_it_refuses_adds_and_removals_to_everyone_but_planners(name, operation):
     assert client.post(f"/ops/{operation.pk}/personnel/add/", new_person(operation)).status_code == 403
     assert client.post(f"/ops/{operation.pk}/person/{person.pk}/remove/").status_code == 403
     assert Person.objects.filter(pk=person.pk).exists()
+
+
+# ---------------------------------------------------------------- the vulnerability table
+
+
+def vulnerability_codes(response: Any) -> list[str]:
+    return re.findall(r'<tr class="tps-row" data-tps="([^"]+)"', body(response))
+
+
+def test_the_vulnerability_table_sorts_by_score_and_searches(as_planner, operation):
+    url = f"/ops/{operation.pk}/vulnerability/"
+    by_score = vulnerability_codes(as_planner.get(url, {"sort": "-score"}))
+    expected = Tps.objects.filter(operation=operation).order_by("-score", "-id").values_list("code", flat=True)
+    assert by_score == list(expected) and 'class="group-kec"' not in body(as_planner.get(url, {"sort": "-score"}))
+    one = Tps.objects.filter(operation=operation).last()
+    assert vulnerability_codes(as_planner.get(url, {"q": one.code})) == [one.code]
+
+
+def test_the_vulnerability_table_exports_the_filtered_rows_with_reasons(as_commander, operation):
+    query = {"kecamatan": OTHER_SECTOR, "export": "xlsx"}
+    header, *rows = exported(as_commander.get(f"/ops/{operation.pk}/vulnerability/", query))
+    assert header[:3] == ["TPS", "Desa/kelurahan", "Kecamatan"] and "Alasan utama" in header
+    assert len(rows) == Tps.objects.filter(operation=operation, kecamatan_code=OTHER_SECTOR).count()
+    assert {r[header.index("Kategori berlaku")] for r in rows} <= {"Kurang rawan", "Rawan", "Sangat rawan", "Khusus"}
+
+
+def test_the_vulnerability_table_scores_only_its_page(as_planner):
+    from siaga.core.data.generator import generate
+    from siaga.operations.services import import_scenario
+    from siaga.operations.views_risk import VULNERABILITY_PAGE
+
+    big = import_scenario(generate(VULNERABILITY_PAGE + 100, seed=7, indicators=True), "besar.xlsx")
+    url = f"/ops/{big.pk}/vulnerability/"
+    assert len(vulnerability_codes(as_planner.get(url))) == VULNERABILITY_PAGE
+    assert len(vulnerability_codes(as_planner.get(url, {"page": 2}))) == 100
+
+
+def test_a_sector_chief_sees_and_sorts_only_their_tps_in_the_vulnerability_table(as_sector, operation):
+    codes = vulnerability_codes(as_sector.get(f"/ops/{operation.pk}/vulnerability/", {"sort": "voters"}))
+    assert len(codes) == 22 and all(c.startswith(SECTOR + ".") for c in codes)
+    assert as_sector.get(f"/ops/{operation.pk}/vulnerability/", {"export": "csv"}).status_code == 403
