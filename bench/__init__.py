@@ -6,6 +6,7 @@ and written as JSON to bench/out/ (git-ignored), with the machine they ran on.
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,3 +36,15 @@ def timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any
     start = time.perf_counter()
     value = fn(*args, **kwargs)
     return time.perf_counter() - start, value
+
+
+def command_seconds(command: list[str], cwd: Path, times: int = 3) -> list[float]:
+    """Wall seconds of each of `times` runs of a whole command (what its user waits for);
+    a failing run stops the benchmark with the command's own message."""
+    runs = []
+    for _ in range(times):
+        seconds, done = timed(subprocess.run, command, capture_output=True, text=True, cwd=cwd)
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr or done.stdout)
+        runs.append(seconds)
+    return runs

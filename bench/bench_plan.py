@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import Result, timed
+from bench import Result, command_seconds, timed
 from siaga.core.check import check_plan
 from siaga.core.data import demo, generator, planfile, stages
 from siaga.core.data.scenario import read_scenario, write_scenario
@@ -81,12 +81,7 @@ def in_time(work: Path, regency, base) -> list[Result]:  # type: ignore[no-untyp
     write_scenario(regency, book)
     out = work / "regency-plan.json"
     command = [str(Path(sys.executable).parent / "siaga"), "plan", str(book), "--out", str(out)]
-    runs = []
-    for _ in range(3):
-        seconds, done = timed(subprocess.run, command, capture_output=True, text=True, cwd=ROOT)
-        if done.returncode != 0:
-            raise RuntimeError(done.stderr or done.stdout)
-        runs.append(seconds)
+    runs = command_seconds(command, ROOT)
     r = roster.of_plan(planfile.read_plan(out))
     assert r is not None
     note = f"median of 3, {len(stages.of(regency))} stages, {len(r.duties):,} duties in {r.waves} waves"

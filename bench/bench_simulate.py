@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
-from bench import Result, timed
+from bench import Result, command_seconds
 from siaga.core.data import demo, generator, planfile
 from siaga.core.data.scenario import write_scenario
 from siaga.core.planning.plan import plan
@@ -42,12 +41,7 @@ def run(work: Path) -> list[Result]:
             "--out",
             str(report),
         ]
-        runs = []
-        for _ in range(3):
-            seconds, done = timed(subprocess.run, command, capture_output=True, text=True, cwd=ROOT)
-            if done.returncode != 0:
-                raise RuntimeError(done.stderr or done.stdout)
-            runs.append(seconds)
+        runs = command_seconds(command, ROOT)
         data = json.loads(report.read_text(encoding="utf-8"))
         note = f"median of 3; {data['dispatched']:,} dispatches, p90 {data['response_minutes']['p90']} min"
         results.append(Result(f"siaga simulate {DAYS:,} days, {name}", statistics.median(runs), "s", 10.0, note))
