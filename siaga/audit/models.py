@@ -1,6 +1,8 @@
 """The audit log: who did what to which record, when, from where, before and after.
 
-Append-only: an entry cannot be changed or deleted through the application.
+Append-only: an entry cannot be changed or deleted through the application (`AuditEntry`),
+nor in the database (triggers, migrations 0002 and 0003); on PostgreSQL the application's role
+may only INSERT and SELECT it (`manage.py secure_audit`, docs/security.md).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ class AppendOnlyError(RuntimeError):
 
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # PROTECT: a user with entries is deactivated, never deleted (SET_NULL would be an UPDATE
+    # of the entries, which the database refuses).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     username = models.CharField(_("pengguna"), max_length=150, db_index=True)
     ip = models.GenericIPAddressField(_("alamat"), null=True)
     action = models.CharField(_("tindakan"), max_length=60, db_index=True)
