@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 from typer.core import TyperGroup
 
 from siaga.core.check import check_plan
@@ -50,8 +51,11 @@ class _ShowByDefault(TyperGroup):
 risk_app = typer.Typer(cls=_ShowByDefault, no_args_is_help=True, help="Analisa kerawanan TPS. / TPS vulnerability.")
 app.add_typer(risk_app, name="risk")
 
-out = Console(width=None if sys.stdout.isatty() else 200)  # wide tables in files and pipes
-err = Console(stderr=True, soft_wrap=True)  # a problem stays on one line, whole
+# Markup is off: a path, a name or a problem can hold "[/x]" or "[bold]" and is printed as
+# written; styles are given as `style=` or as rich.text.Text, never inside a string. (Rich
+# also drops the control characters of an ANSI escape from the text it prints.)
+out = Console(width=None if sys.stdout.isatty() else 200, markup=False)  # wide tables in files and pipes
+err = Console(stderr=True, soft_wrap=True, markup=False)  # a problem stays on one line, whole
 
 Lang = Annotated[str, typer.Option("--lang", help="Bahasa pesan: id (Indonesia) atau en (English).")]
 OutPath = Annotated[Path, typer.Option("--out", "-o", help="Berkas .xlsx atau folder CSV tujuan.")]
@@ -67,7 +71,7 @@ def load(path: Path, lang: str) -> Scenario:
             title = _("Tidak dapat membaca %(path)s", lang, path=path)
         else:
             title = ngettext("Ditemukan %(n)s masalah:", "Ditemukan %(n)s masalah:", len(exc.problems), lang)
-        err.print(f"[bold red]{title}[/]", highlight=False)
+        err.print(title, style="bold red", highlight=False)
         for message in exc.messages(lang):
             err.print(f"  - {message}", highlight=False, markup=False)
         raise typer.Exit(2 if unreadable else 1) from None
@@ -139,7 +143,7 @@ def generate_command(
     try:
         generator.write(out_path, tps=tps, seed=seed, indicators=indicators)
     except ValueError as exc:
-        err.print(f"[bold red]{exc}[/]", highlight=False)
+        err.print(str(exc), style="bold red", highlight=False)
         raise typer.Exit(2) from None
     out.print(_("Skenario sintetis (%(tps)s TPS) ditulis ke %(path)s", lang, tps=number(tps, lang), path=out_path))
 
@@ -163,7 +167,7 @@ def load_model(path: Path | None, scenario: Scenario, lang: str = "id") -> risk.
     try:
         return risk.load_model(path, base)
     except risk.WeightsError as exc:
-        err.print(f"[bold red]{exc.message(lang)}[/]", highlight=False, markup=False)
+        err.print(exc.message(lang), style="bold red", highlight=False)
         raise typer.Exit(1) from None
 
 
@@ -222,7 +226,7 @@ def print_risk(scenario: Scenario, assessments: dict[str, risk.Assessment], lang
             names.get(t.desa_code, t.desa_code) if first else "",
             t.id,
             number(a.score, lang, None),
-            f"[{style}]{a.category.value}[/]",
+            Text(a.category.value, style=style),
             source,
             reasons,
         )
@@ -241,7 +245,7 @@ def print_risk(scenario: Scenario, assessments: dict[str, risk.Assessment], lang
 
 
 def print_desa(view: risk.DesaView, lang: str) -> None:
-    out.print(f"[bold]Desa {view.desa.name}[/] ({view.desa.code}): {view.category.value}")
+    out.print(Text.assemble((f"Desa {view.desa.name}", "bold"), f" ({view.desa.code}): {view.category.value}"))
     factors = Table(title=_("Faktor tingkat desa", lang))
     factors.add_column(_("Indikator", lang))
     factors.add_column(_("Nilai", lang))
@@ -487,7 +491,7 @@ def verdict(scenario: Scenario, result: Plan, weights: Path | None, lang: str) -
         out.print(_("Pemeriksa independen: rencana sah.", lang), style="green")
         return []
     title = ngettext("%(n)s pelanggaran:", "%(n)s pelanggaran:", len(violations), lang)
-    err.print(f"[bold red]{title}[/]")
+    err.print(title, style="bold red", highlight=False)
     for v in violations:
         err.print(f"  - {v}", highlight=False, markup=False)
     return violations
@@ -518,7 +522,7 @@ def write_checked(scenario: Scenario, result: Plan, out_path: Path, weights: Pat
         path=out_path,
         rejected=rejected,
     )
-    err.print(f"[bold red]{refused}[/]", highlight=False)
+    err.print(refused, style="bold red", highlight=False)
     raise typer.Exit(1)
 
 
@@ -535,7 +539,7 @@ def load_plan(path: Path, lang: str = "id") -> Plan:
     try:
         return read_plan(path)
     except PlanFileError as exc:
-        err.print(f"[bold red]{exc.message(lang)}[/]", highlight=False, markup=False)
+        err.print(exc.message(lang), style="bold red", highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -582,10 +586,10 @@ def orders_command(
     try:
         key = tokens.key_file(key_path)
     except tokens.KeyTooShort as exc:
-        err.print(f"[bold red]{exc.message(lang)}[/]", highlight=False, markup=False)
+        err.print(exc.message(lang), style="bold red", highlight=False)
         raise typer.Exit(2) from None
     except OSError as exc:
-        err.print(f"[bold red]{key_path}: {exc}[/]", highlight=False)
+        err.print(f"{key_path}: {exc}", style="bold red", highlight=False)
         raise typer.Exit(2) from None
     start = time.perf_counter()
     try:
@@ -605,7 +609,7 @@ def orders_command(
             err.print(f"  - {v}", highlight=False, markup=False)
         raise typer.Exit(1) from None
     except (ploting.PlotingError, schedule.StageError) as exc:
-        err.print(f"[bold red]{exc.message(lang)}[/]", highlight=False, markup=False)
+        err.print(exc.message(lang), style="bold red", highlight=False)
         raise typer.Exit(1) from None
     seconds = time.perf_counter() - start
     if created:
@@ -670,7 +674,7 @@ def read_absent(path: Path, known: set[str], lang: str = "id") -> set[str]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
-        err.print(f"[bold red]{path}: {exc}[/]", highlight=False)
+        err.print(f"{path}: {exc}", style="bold red", highlight=False)
         raise typer.Exit(2) from None
     ids, unknown = set(), []
     for row, line in enumerate(lines, start=1):
@@ -684,7 +688,7 @@ def read_absent(path: Path, known: set[str], lang: str = "id") -> set[str]:
         )
     if unknown:
         title = _("%(path)s: NRP tidak dikenal:", lang, path=path)
-        err.print(f"[bold red]{title}[/] " + ", ".join(unknown), highlight=False)
+        err.print(Text.assemble((title, "bold red"), " " + ", ".join(unknown)), highlight=False)
         raise typer.Exit(1)
     return ids
 
@@ -705,7 +709,7 @@ def parse_categories(pairs: list[str], known: set[str], lang: str = "id") -> dic
                 pair=pair,
                 allowed=allowed,
             )
-            err.print(f"[bold red]{wrong}[/]", highlight=False, markup=False)
+            err.print(wrong, style="bold red", highlight=False)
             raise typer.Exit(1)
         changes[tps.strip()] = category
     return changes

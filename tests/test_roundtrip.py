@@ -31,7 +31,12 @@ from siaga.core.data.scenario import read_scenario, write_scenario
 
 # Printable text as people type it: no control characters, no line or paragraph separators,
 # nothing Excel cannot store; cells are read stripped, so none is generated with outer spaces.
-PRINTABLE = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp"))
+# Bidi controls are refused by the contract (they disguise text), so none is generated.
+PRINTABLE = st.characters(
+    codec="utf-8",
+    exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp"),
+    exclude_characters="\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+)
 # Text a spreadsheet could take for something else: a formula, an escape, a number, a boolean.
 TRICKY_TEXT = ['=HYPERLINK("http://x.invalid/")', "_x0041_", "a_x005F_b", "007", "78040123", "1e5", "TRUE", "-7,65"]
 names = st.one_of(
@@ -143,7 +148,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             Person(
                 person_id,
                 draw(names),
-                draw(optional_text),
+                draw(optional_text.filter(lambda rank: len(rank) <= 30)),  # a rank column holds 30
                 "" if linmas else draw(st.sampled_from([u.code for u in units])),
                 force,
                 draw(st.sampled_from(desa_list)) if linmas else "",

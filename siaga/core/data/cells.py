@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
@@ -44,7 +46,10 @@ def number(value: object) -> float:
     if isinstance(value, bool):
         raise Bad("not_number")
     if isinstance(value, int | float):
-        result = float(value)
+        try:
+            result = float(value)
+        except OverflowError:  # an int beyond any float
+            raise Bad("not_finite") from None
     else:
         raw = text(value)
         if "," in raw and "." not in raw:
@@ -54,7 +59,7 @@ def number(value: object) -> float:
         except ValueError:
             raise Bad("not_number") from None
     if not math.isfinite(result):
-        raise Bad("not_number")
+        raise Bad("not_finite")
     return result
 
 
@@ -181,16 +186,110 @@ def weights(value: object) -> dict[str, float]:
             close = difflib.get_close_matches(key, list(catalog()), n=1)
             raise Bad("bad_weights", part=part.strip(), hint=f" ({close[0]}?)" if close else "")
         try:
-            out[key] = float(raw.strip())
+            weight = float(raw.strip())
         except ValueError:
             raise Bad("bad_weights", part=part.strip(), hint="") from None
+        if not math.isfinite(weight):
+            raise Bad("not_finite")
+        if not -WEIGHT_MAX <= weight <= WEIGHT_MAX:
+            raise Bad("too_large", max=_plain(WEIGHT_MAX))
+        out[key] = weight
     return out
+
+
+WEIGHT_MAX = 1000.0
 
 
 def id_list(value: object) -> tuple[str, ...]:
     """Ids written in one cell, `;`, `,` or a new line between them: `35.14.17.2005-01; 35.14.17.2005-02`."""
     raw = text(value).replace(",", ";").replace("\n", ";")
-    return tuple(dict.fromkeys(part.strip() for part in raw.split(";") if part.strip()))
+    ids = (ID_IN_LIST(part) for part in raw.split(";") if part.strip())
+    return tuple(dict.fromkeys(i for i in ids if i))
+
+
+# ---------------------------------------------------------------- clean text
+
+# C0 controls but tab, line feed and carriage return; DEL and the C1 controls (ANSI escapes
+# start with ESC or CSI).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LINE_BREAK = re.compile(r"[\t\n\r\x85\u2028\u2029]")
+# Characters that reorder what is shown (Trojan-source tricks): marks, embeddings, overrides, isolates.
+BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Characters that show nothing: zero-width spaces and joiners, word joiner, invisible operators,
+# the BOM, soft hyphen, Hangul fillers. Removed from identifiers.
+INVISIBLE = re.compile(
+    r"[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2064\u3164\ufeff\uffa0]"
+)
+
+
+def _shown(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def identifier_form(raw: str) -> str:
+    """An identifier as compared: NFKC (full-width and compatibility forms to plain ones), the
+    invisible characters removed, and digits of any script written as 0-9."""
+    if raw.isascii():
+        return raw
+    value = INVISIBLE.sub("", unicodedata.normalize("NFKC", raw))
+    if not value.isascii():
+        value = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in value)
+    return value.strip()
+
+
+class Text:
+    """A text cell held to the contract: at most `max_length` characters (the database
+    column's), no control characters, no bidi controls. An `identifier` (a code, an id, an
+    NRP) is also put in `identifier_form` and may not hold a tab or line break."""
+
+    __slots__ = ("identifier", "max_length")
+
+    def __init__(self, max_length: int, identifier: bool = False) -> None:
+        self.max_length = max_length
+        self.identifier = identifier
+
+    def __call__(self, value: object) -> str:
+        return self.clean(text(value))
+
+    def clean(self, value: str) -> str:
+        if self.identifier and not value.isascii():
+            normal = identifier_form(value)
+            if not normal:
+                raise Bad("only_invisible")
+            value = normal
+        bad = CONTROL.search(value) or (LINE_BREAK.search(value) if self.identifier else None)
+        if bad:
+            raise Bad("control_character", char=_shown(bad[0]))
+        bidi = BIDI.search(value)
+        if bidi:
+            raise Bad("bidi_character", char=_shown(bidi[0]))
+        if len(value) > self.max_length:
+            raise Bad("text_too_long", length=f"{len(value):,}", max=f"{self.max_length:,}")
+        return value
+
+    def clean_all(self, values: list[str]) -> list[str]:
+        """`clean` on a whole column, with one fast check when every value is plain ASCII."""
+        if not values:
+            return values
+        joined = "".join(values)
+        plain = joined.isascii() and not CONTROL.search(joined) and max(map(len, values)) <= self.max_length
+        if plain and not (self.identifier and LINE_BREAK.search(joined)):
+            return values
+        return [self.clean(v) for v in values]
+
+    def __repr__(self) -> str:
+        return f"Text({self.max_length}, identifier={self.identifier})"
+
+
+def clean_text(value: str, identifier: bool = False) -> bool:
+    """Whether `value` passes the contract's character rules (the length aside)."""
+    try:
+        return Text(len(value) or 1, identifier).clean(value) == value
+    except Bad:
+        return False
+
+
+ID_IN_LIST = Text(60, identifier=True)
 
 
 def weights_text(mapping: dict[str, float]) -> str:

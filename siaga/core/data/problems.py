@@ -6,6 +6,7 @@ value found and what was expected. `code` picks the message; `params` fill it in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -81,6 +82,31 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
         "not_xlsx": gettext_noop("bukan berkas Excel .xlsx yang sah; simpan ulang dari Excel sebagai .xlsx"),
         "old_xls": gettext_noop("format Excel lama (.xls); buka di Excel lalu simpan sebagai .xlsx"),
         "zip_bomb": gettext_noop("isi berkas terlalu besar setelah dibuka (%(size)s); batas %(limit)s"),
+        "zip_ratio": gettext_noop(
+            "isi berkas memampat tidak wajar (%(size)s dari bagian yang %(ratio)s kali lebih kecil);"
+            " batas %(limit)s kali"
+        ),
+        "too_many_cells": gettext_noop(
+            "lembar ini terlalu luas: %(rows)s baris x %(columns)s kolom = %(cells)s sel; batas %(limit)s sel"
+            " (ada isian jauh di bawah atau di kanan? hapus baris dan kolom kosong di ujung lembar)"
+        ),
+        "not_readable": gettext_noop("berkas tidak dapat dibaca dari disk"),
+        "csv_nul": gettext_noop(
+            "berkas CSV berisi karakter NUL (teks UTF-16 atau berkas biner?); di Excel simpan sebagai 'CSV UTF-8'"
+        ),
+        "control_character": gettext_noop(
+            "berisi karakter kendali tak terlihat (%(char)s); ketik ulang isinya tanpa menyalin dari sumber lain"
+        ),
+        "bidi_character": gettext_noop(
+            "berisi karakter pembalik arah teks tak terlihat (%(char)s) yang dapat menyamarkan isi; hapus karakter itu"
+        ),
+        "only_invisible": gettext_noop("hanya berisi karakter tak terlihat"),
+        "text_too_long": gettext_noop("terlalu panjang (%(length)s karakter); paling banyak %(max)s karakter"),
+        "not_finite": gettext_noop("harus angka biasa (bukan NaN atau tak hingga)"),
+        "lookalike_id": gettext_noop(
+            "berisi angka atau huruf dari aksara lain (%(char)s) yang tampak seperti angka biasa; dibaca sebagai"
+            " '%(normalised)s'"
+        ),
         "xml_entities": gettext_noop("berkas berisi definisi entitas XML (DOCTYPE/ENTITY) yang tidak diizinkan"),
         "too_many_rows": gettext_noop(
             "lembar ini memiliki lebih dari %(limit)s baris; untuk data sebesar ini pakai folder CSV"
@@ -118,7 +144,7 @@ class Problem:
     def message(self, lang: str = "id") -> str:
         """The problem in `lang`: its place, then what is wrong."""
         place = [
-            _(WHERE[part], lang, place=text)
+            _(WHERE[part], lang, place=shown(text) if isinstance(text, str) else text)
             for part, text in (
                 ("sheet", self.sheet),
                 ("row", self.row),
@@ -133,8 +159,19 @@ class Problem:
         return f"{', '.join(place)}: {what}" if place else what[:1].upper() + what[1:]
 
 
+# Characters a file may hold that must not reach a terminal or a page as they are: controls
+# (ANSI escapes), bidi controls and invisible characters; a message shows their code point.
+_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def shown(value: object) -> str:
+    """`value` as text safe to print: every control, bidi or invisible character as <U+XXXX>."""
+    return _UNSHOWABLE.sub(lambda m: f"<U+{ord(m[0]):04X}>", str(value))
+
+
 def _clip(value: str, limit: int = 60) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    value = value if len(value) <= limit else value[: limit - 1] + "…"
+    return shown(value)
 
 
 class ScenarioError(Exception):

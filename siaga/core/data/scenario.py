@@ -92,41 +92,65 @@ def _col(name: str, alias: str, read: Reader, required: bool = False, default: A
 
 
 _text, _number, _integer = cells.text, cells.number, cells.integer
-_positive = cells.in_range(cells.number, 0.0001, None)
-_count = cells.in_range(cells.integer, 0, None)
-_at_least_one = cells.in_range(cells.integer, 1, None)
+
+
+def _id(max_length: int) -> cells.Text:
+    """A code or id: NFKC, no invisible or control characters, at most `max_length` (the
+    database column's, tests/web/test_hostile_import.py)."""
+    return cells.Text(max_length, identifier=True)
+
+
+def _words(max_length: int) -> cells.Text:
+    """Free text (names, addresses, reasons): no control or bidi characters, at most `max_length`."""
+    return cells.Text(max_length)
+
+
+# Upper bounds: far above any real election, far below what a database column or the planner
+# could take (a PostgreSQL integer stops at 2,147,483,647).
+COUNT_MAX = 1_000_000
+NOTE_MAX = 4_000  # free text kept in the operation's settings (JSON), no column of its own
+_positive = cells.in_range(cells.number, 0.0001, 24 * 60.0)
+_count = cells.in_range(cells.integer, 0, COUNT_MAX)
+_at_least_one = cells.in_range(cells.integer, 1, COUNT_MAX)
+_km = cells.in_range(cells.number, 0, 10_000.0)
 
 OPERATION = Sheet(
     "operation",
     "operasi",
     (
-        _col("name", "nama", _text, required=True),
+        _col("name", "nama", _words(200), required=True),
         _col("election_date", "tanggal_pemungutan", cells.date, required=True),
-        _col("pattern", "pola", _text, default="pemilu-2024"),
+        _col("pattern", "pola", _id(40), default="pemilu-2024"),
         _col("road_factor", "faktor_jalan", cells.in_range(cells.number, 1.0, 5.0), default=1.3),
         _col("speed_kmh", "kecepatan_kmj", cells.in_range(cells.number, 1.0, 200.0), default=30.0),
         _col("response_minutes", "waktu_respons_menit", _positive, default=30.0),
         _col("reserve_team_size", "ukuran_tim_cadangan", _at_least_one, default=30),
         _col("village_guard_polri", "jaga_balai_desa_polri", _count, default=0),
         _col("village_guard_tni", "jaga_balai_desa_tni", _count, default=0),
-        _col("out_of_sector_penalty_km", "penalti_luar_sektor_km", cells.in_range(cells.number, 0, None), default=20.0),
-        _col("max_post_radius_km", "radius_pos_maks_km", cells.in_range(cells.number, 0, None), default=1.0),
-        _col("note", "catatan", _text, default=""),
+        _col("out_of_sector_penalty_km", "penalti_luar_sektor_km", _km, default=20.0),
+        _col("max_post_radius_km", "radius_pos_maks_km", _km, default=1.0),
+        _col("note", "catatan", _words(NOTE_MAX), default=""),
         _col("weights", "bobot", cells.weights, default={}),
         _col("threshold_rawan", "ambang_rawan", cells.in_range(cells.number, 0.01, 100.0), default=20.0),
         _col("threshold_sangat_rawan", "ambang_sangat_rawan", cells.in_range(cells.number, 0.01, 100.0), default=45.0),
         _col("tni_standby_size", "ukuran_siaga_tni", _count, default=0),
-        _col("patrol_radius_km", "radius_patroli_km", cells.in_range(cells.number, 0, None), default=3.0),
+        _col("patrol_radius_km", "radius_patroli_km", _km, default=3.0),
         _col("reinforce_sangat_rawan", "tambahan_polri_sangat_rawan", _count, default=0),
-        _col("sprin_on_behalf", "sprin_atas_nama", _text, default=""),
-        _col("tembusan", "tembusan", _text, default=""),
-        _col("renops_number", "nomor_renops", _text, default=""),
-        _col("prinlak_number", "nomor_prinlak", _text, default=""),
+        _col("sprin_on_behalf", "sprin_atas_nama", _words(NOTE_MAX), default=""),
+        _col("tembusan", "tembusan", _words(NOTE_MAX), default=""),
+        _col("renops_number", "nomor_renops", _words(200), default=""),
+        _col("prinlak_number", "nomor_prinlak", _words(200), default=""),
         _col("pergeseran_day", "hari_pergeseran", cells.in_range(cells.integer, 0, 30), default=1),
         _col("shift_hours", "jam_giliran", cells.in_range(cells.number, 1.0, 24.0), default=12.0),
         _col("min_rest_hours", "jam_istirahat_min", cells.in_range(cells.number, 0, 48.0), default=8.0),
         _col("max_duty_hours", "jam_tugas_maks", cells.in_range(cells.number, 1.0, 72.0), default=12.0),
-        _col("max_total_hours", "jam_tugas_total_maks", cells.in_range(cells.number, 1.0, None), default=120.0),
+        _col("max_total_hours", "jam_tugas_total_maks", cells.in_range(cells.number, 1.0, 24 * 366.0), default=120.0),
+        _col(
+            "replan_min_present_pct",
+            "persen_hadir_min_susun_ulang",
+            cells.in_range(cells.integer, 0, 100),
+            default=50,
+        ),
     ),
 )
 OPERATION_KEY = _col("key", "kunci", _text, required=True)
@@ -136,13 +160,13 @@ REGIONS = Sheet(
     "regions",
     "wilayah",
     (
-        _col("code", "kode", _text, required=True),
-        _col("name", "nama", _text, required=True),
+        _col("code", "kode", _id(40), required=True),
+        _col("name", "nama", _words(120), required=True),
         _col("level", "tingkat", cells.enum_reader(Level), required=True),
-        _col("parent_code", "kode_induk", _text, default=""),
+        _col("parent_code", "kode_induk", _id(40), default=""),
         _col("lat", "lintang", cells.latitude),
         _col("lon", "bujur", cells.longitude),
-        _col("polres_code", "kode_polres", _text, default=""),
+        _col("polres_code", "kode_polres", _id(60), default=""),
     ),
     scope=Scope.DESA,
 )
@@ -151,15 +175,15 @@ TPS = Sheet(
     "tps",
     "tps",
     (
-        _col("id", "id", _text, required=True),
-        _col("desa_code", "kode_desa", _text, required=True),
+        _col("id", "id", _id(60), required=True),
+        _col("desa_code", "kode_desa", _id(40), required=True),
         _col("number", "nomor", _at_least_one, required=True),
         _col("voters", "dpt", _count, required=True),
         _col("lat", "lintang", cells.latitude, required=True),
         _col("lon", "bujur", cells.longitude, required=True),
-        _col("address", "alamat", _text, default=""),
+        _col("address", "alamat", _words(255), default=""),
         _col("category", "kategori", cells.category),
-        _col("category_reason", "alasan", _text, default=""),
+        _col("category_reason", "alasan", _words(NOTE_MAX), default=""),
     ),
     scope=Scope.TPS,
 )
@@ -168,14 +192,14 @@ UNITS = Sheet(
     "units",
     "satuan",
     (
-        _col("code", "kode", _text, required=True),
-        _col("name", "nama", _text, required=True),
+        _col("code", "kode", _id(60), required=True),
+        _col("name", "nama", _words(120), required=True),
         _col("kind", "jenis", cells.enum_reader(UnitKind), required=True),
-        _col("kecamatan_code", "kode_kecamatan", _text, default=""),
+        _col("kecamatan_code", "kode_kecamatan", _id(40), default=""),
         _col("lat", "lintang", cells.latitude, required=True),
         _col("lon", "bujur", cells.longitude, required=True),
-        _col("parent_code", "kode_induk", _text, default=""),
-        _col("bko_to", "bko_ke", _text, default=""),
+        _col("parent_code", "kode_induk", _id(60), default=""),
+        _col("bko_to", "bko_ke", _id(60), default=""),
         _col("assembly_lat", "lintang_apel", cells.latitude),
         _col("assembly_lon", "bujur_apel", cells.longitude),
     ),
@@ -185,18 +209,18 @@ PERSONNEL = Sheet(
     "personnel",
     "personel",
     (
-        _col("id", "nrp", _text, required=True),
-        _col("name", "nama", _text, required=True),
-        _col("rank", "pangkat", _text, default=""),
-        _col("unit_code", "satuan", _text, default=""),
+        _col("id", "nrp", _id(40), required=True),
+        _col("name", "nama", _words(120), required=True),
+        _col("rank", "pangkat", _words(30), default=""),
+        _col("unit_code", "satuan", _id(60), default=""),
         _col("force", "unsur", cells.enum_reader(Force)),
-        _col("desa_code", "kode_desa", _text, default=""),
-        _col("phone", "no_hp", _text, default=""),
+        _col("desa_code", "kode_desa", _id(40), default=""),
+        _col("phone", "no_hp", _id(30), default=""),
         _col("available", "siap", cells.boolean, default=True),
-        _col("position", "jabatan", _text, default=""),
-        _col("tps_id", "id_tps", _text, default=""),
-        _col("pinned_post", "pos_tetap", _text, default=""),
-        _col("pin_reason", "alasan_pin", _text, default=""),
+        _col("position", "jabatan", _words(120), default=""),
+        _col("tps_id", "id_tps", _id(60), default=""),
+        _col("pinned_post", "pos_tetap", _id(80), default=""),
+        _col("pin_reason", "alasan_pin", _words(200), default=""),
     ),
 )
 
@@ -208,7 +232,7 @@ PATTERNS = Sheet(
         _col("tps_per_post", "tps_per_pos", _at_least_one, required=True),
         _col("polri_per_post", "polri_per_pos", _count, required=True),
         _col("tni_per_post", "tni_per_pos", _count, required=True),
-        _col("linmas_per_tps", "linmas_per_tps", cells.in_range(cells.number, 0, None), required=True),
+        _col("linmas_per_tps", "linmas_per_tps", cells.in_range(cells.number, 0, 1000.0), required=True),
         _col("patrol", "patroli", cells.boolean, default=False),
     ),
     required=False,
@@ -221,7 +245,7 @@ STAGES = Sheet(
     "stages",
     "tahapan",
     (
-        _col("name", "nama", _text, required=True),
+        _col("name", "nama", _words(200), required=True),
         _col("kind", "jenis", cells.enum_reader(StageKind), required=True),
         _col("start", "mulai", cells.datetime, required=True),
         _col("end", "selesai", cells.datetime, required=True),
@@ -244,8 +268,8 @@ DUTY_RULES = Sheet(
         _col("when", "waktu", cells.enum_reader(DutyWhen), default=DutyWhen.WHOLE),
         _col("hours", "jam", cells.in_range(cells.number, 0, 24 * 60), default=0.0),
         _col("shifts", "giliran", cells.in_range(cells.integer, 0, 48), default=0),
-        _col("name", "nama", _text, default=""),
-        _col("route", "rute", _text, default=""),
+        _col("name", "nama", _words(200), default=""),
+        _col("route", "rute", _words(NOTE_MAX), default=""),
         _col("ring", "ring", cells.in_range(cells.integer, 0, 3), default=0),
     ),
     required=False,
@@ -255,16 +279,16 @@ EVENTS = Sheet(
     "events",
     "kegiatan",
     (
-        _col("name", "nama", _text, required=True),
+        _col("name", "nama", _words(200), required=True),
         _col("start", "mulai", cells.datetime, required=True),
         _col("end", "selesai", cells.datetime, required=True),
         _col("lat", "lat", cells.latitude, required=True),
         _col("lon", "lon", cells.longitude, required=True),
-        _col("kecamatan_code", "kode_kecamatan", _text, default=""),
-        _col("crowd", "massa", _count, default=0),
+        _col("kecamatan_code", "kode_kecamatan", _id(40), default=""),
+        _col("crowd", "massa", cells.in_range(cells.integer, 0, 100 * COUNT_MAX), default=0),
         _col("polri", "polri", _count, default=0),
         _col("tni", "tni", _count, default=0),
-        _col("route", "rute", _text, default=""),
+        _col("route", "rute", _words(NOTE_MAX), default=""),
     ),
     required=False,
 )
@@ -922,8 +946,13 @@ def _read_fast(raw: list[Any], read: Reader, required: bool, default: Any) -> li
 
     Columns with few distinct values (kinds, categories, yes/no) read each distinct value once.
     """
-    if read is cells.text:
+    if read is cells.text or isinstance(read, cells.Text):
         out = [v.strip() if type(v) is str else cells.text(v) for v in raw]
+        if isinstance(read, cells.Text):
+            try:
+                out = read.clean_all(out)
+            except Bad:
+                return None
         return None if required and "" in out else out
     try:
         if len(raw) > 1000 and len(set(raw[:1000])) <= 100:

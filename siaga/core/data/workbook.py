@@ -6,8 +6,11 @@ nothing of what the sheets mean; it guards against hostile files before any pars
 - an `.xlsx` is a zip: the declared and the actual unpacked size of every part are checked
   against `Limits`, and so is the compression ratio (a zip bomb is refused, in bounded memory);
 - any DOCTYPE or ENTITY declaration in a part is refused (entity expansion tricks);
-- the cell area of every sheet is measured before it is loaded (a stray cell at XFD1048576
-  would otherwise make a parser allocate the whole grid);
+- the cell area of every sheet is measured before it is loaded: its rows, its columns and the
+  cells the parser will really allocate (rows x columns: a stray cell at GR200001 would
+  otherwise cost gigabytes), each against `Limits`;
+- every error a zip, XML or workbook library can raise on a broken file is the one
+  "unreadable file" refusal, never a traceback;
 - formulas are never evaluated: the value Excel cached is read;
 - CSV files must be UTF-8 and are read with a row limit.
 """
@@ -18,6 +21,7 @@ import csv
 import math
 import re
 import shutil
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -50,6 +54,8 @@ class Limits:
     xlsx_ratio: int = 200  # unpacked / packed, for parts over 1 MiB
     xlsx_rows: int = 200_000
     xlsx_columns: int = 200
+    xlsx_cells: int = 5_000_000  # rows x columns of one sheet: what the parser allocates
+    xlsx_total_cells: int = 10_000_000  # the same, summed over the sheets
     csv_file_bytes: int = 2**30
     csv_rows: int = 5_000_000
 
@@ -83,51 +89,103 @@ def _refuse(code: str, path: Path, sheet: str = "", row: int | None = None, **pa
 # ---------------------------------------------------------------- xlsx
 
 
+# What zip, XML and workbook libraries raise on a broken file: a bad or truncated zip, a
+# directory pointing outside the file (OSError), a missing part (KeyError), a truncated or
+# corrupt deflate stream (EOFError, zlib.error), bad XML (ParseError is a SyntaxError), an
+# encrypted or unknown member (RuntimeError, NotImplementedError), calamine's own errors, and
+# the ValueError, OverflowError, IndexError or struct.error of a field out of range.
+BROKEN_FILE_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    KeyError,
+    EOFError,
+    zlib.error,
+    SyntaxError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+    OverflowError,
+    IndexError,
+    struct.error,
+    python_calamine.CalamineError,
+)
+
+
 def _read_xlsx(path: Path, limits: Limits) -> list[RawSheet]:
-    with path.open("rb") as f:
-        magic = f.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _refuse("old_xls", path)
-    if not magic.startswith(b"PK") or not zipfile.is_zipfile(path):
-        raise _refuse("not_xlsx", path)
-    if path.stat().st_size > limits.xlsx_file_bytes:
-        raise _refuse("zip_bomb", path, size=_mib(path.stat().st_size), limit=_mib(limits.xlsx_file_bytes))
-    areas = _inspect_zip(path, limits)
     try:
+        with path.open("rb") as f:
+            magic = f.read(8)
+        if magic.startswith(b"\xd0\xcf\x11\xe0"):
+            raise _refuse("old_xls", path)
+        if not magic.startswith(b"PK") or not zipfile.is_zipfile(path):
+            raise _refuse("not_xlsx", path)
+        if path.stat().st_size > limits.xlsx_file_bytes:
+            raise _refuse("zip_bomb", path, size=_mib(path.stat().st_size), limit=_mib(limits.xlsx_file_bytes))
+        areas = _inspect_zip(path, limits)
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for broken workbooks
+        _check_areas(path, book.sheet_names, areas, limits)
+        sheets = []
+        for name in book.sheet_names:
+            sheets.append(_read_sheet(path, book, name))
+        return sheets
+    except UnreadableFile:
+        raise
+    except BROKEN_FILE_ERRORS as exc:
         raise _refuse("not_xlsx", path) from exc
+
+
+def _check_areas(path: Path, names: Sequence[str], areas: dict[str, tuple[int, int]], limits: Limits) -> None:
+    """Every sheet is measured before any is loaded: its rows, its columns, and the cells the
+    parser allocates for it (the whole rectangle up to its farthest cell, empty or not)."""
     # A sheet calamine names otherwise than workbook.xml is held to the largest area.
     largest = max([0, *(rows for rows, _ in areas.values())]), max([0, *(cols for _, cols in areas.values())])
-    for name in book.sheet_names:  # every sheet is measured before any is loaded
+    total = 0
+    for name in names:
         rows_needed, cols_needed = areas.get(name, largest)
         if rows_needed - 1 > limits.xlsx_rows:
             raise _refuse("too_many_rows", path, sheet=name, limit=f"{limits.xlsx_rows:,}")
         if cols_needed > limits.xlsx_columns:
             raise _refuse("too_many_columns", path, sheet=name, limit=f"{limits.xlsx_columns:,}")
-    sheets = []
-    for name in book.sheet_names:
-        try:
-            grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise _refuse("not_xlsx", path, sheet=name) from exc
-        sheets.append(_sheet_from_grid(name, grid))
-    return sheets
+        cells = rows_needed * cols_needed
+        total += cells
+        if cells > limits.xlsx_cells or total > limits.xlsx_total_cells:
+            limit = limits.xlsx_cells if cells > limits.xlsx_cells else limits.xlsx_total_cells
+            raise _refuse(
+                "too_many_cells",
+                path,
+                sheet=name,
+                rows=f"{rows_needed:,}",
+                columns=f"{cols_needed:,}",
+                cells=f"{cells:,}",
+                limit=f"{limit:,}",
+            )
 
 
-def _sheet_from_grid(name: str, grid: Sequence[Sequence[Cell]]) -> RawSheet:
-    header_at = next((i for i, row in enumerate(grid) if any(_filled(c) for c in row)), None)
-    if header_at is None:
+def _read_sheet(path: Path, book: python_calamine.CalamineWorkbook, name: str) -> RawSheet:
+    """One sheet, row by row: only the rows that hold something are kept, placed as Excel
+    places them (the empty columns left of the sheet's first cell included)."""
+    data = book.get_sheet_by_name(name)
+    start, end = data.start, data.end
+    if start is None or end is None:
         return RawSheet(name, [])
-    header = [_text(c) for c in grid[header_at]]
+    lead: list[Cell] = [""] * start[1]
+    kept: list[tuple[int, Sequence[Cell]]] = []
+    count = 0
+    for i, row in enumerate(data.iter_rows()):
+        count = i + 1
+        if any(_filled(c) for c in row):
+            kept.append((i, lead + row if lead else row))
+    offset = end[0] + 1 - count  # 0 when the rows are yielded from row 1, else the first row's index
+    if not kept:
+        return RawSheet(name, [])
+    (_, head), body = kept[0], kept[1:]
+    header = [_text(c) for c in head]
     while header and not header[-1]:
         header.pop()
     sheet = RawSheet(name, header)
-    for i in range(header_at + 1, len(grid)):
-        row = grid[i]
-        if any(_filled(c) for c in row):
-            sheet.rows.append(row)
-            sheet.row_numbers.append(i + 1)
+    sheet.rows = [row for _, row in body]
+    sheet.row_numbers = [i + 1 + offset for i, _ in body]
     return sheet
 
 
@@ -246,8 +304,11 @@ def _scan_part(zf: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, limits:
         while chunk := f.read(1 << 20):
             size += len(chunk)
             packed = max(member.compress_size, 1)
-            if size > limits.xlsx_part_bytes or (size > 2**20 and size / packed > limits.xlsx_ratio):
+            if size > limits.xlsx_part_bytes:
                 raise _refuse("zip_bomb", path, size=f"> {_mib(size)}", limit=_mib(limits.xlsx_part_bytes))
+            if size > 2**20 and size / packed > limits.xlsx_ratio:  # the ratio's own limit, not the size's
+                ratio = f"{size // packed:,}"
+                raise _refuse("zip_ratio", path, ratio=ratio, size=_mib(size), limit=f"{limits.xlsx_ratio:,}")
             window = tail + chunk
             if _ENTITY.search(window):
                 raise _refuse("xml_entities", path)
@@ -309,22 +370,28 @@ def _read_csv(path: Path, limits: Limits) -> RawSheet:
                 if record and any(record):
                     rows.append(record)
                     numbers.append(number)
-    except (UnicodeDecodeError, _NulByte) as exc:
+    except UnicodeDecodeError as exc:
         raise _refuse("csv_encoding", path, sheet=name) from exc
+    except _NulByte as exc:  # valid UTF-8, but with NUL characters: UTF-16 text or a binary file
+        raise _refuse("csv_nul", path, sheet=name, row=exc.row) from exc
+    except OSError as exc:
+        raise _refuse("not_readable", path, sheet=name) from exc
     except csv.Error as exc:
         raise _refuse("csv_malformed", path, sheet=name, row=number + 1, detail=str(exc)) from exc
     return sheet
 
 
 class _NulByte(ValueError):
-    pass
+    def __init__(self, row: int) -> None:
+        super().__init__(row)
+        self.row = row
 
 
 def _without_nul(lines: Iterable[str]) -> Iterable[str]:
     """The lines, refusing NUL: UTF-16 text (Excel's "Unicode Text") or a binary file."""
-    for line in lines:
+    for number, line in enumerate(lines, start=1):
         if "\0" in line:
-            raise _NulByte
+            raise _NulByte(number)
         yield line
 
 
@@ -376,14 +443,17 @@ _ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 
 
 def _safe_cell(ws: object, value: Cell) -> Cell:
-    """Text that looks like a formula is stored as text, never as a formula; text that looks
-    like an Excel escape (`_x0041_` reads as "A") has its underscore escaped; a float keeps
-    all its digits (openpyxl writes 16 significant digits, a float may need 17)."""
+    """Text that looks like a formula (starting with = + - @, a tab or a carriage return) is
+    stored as text marked with a quote prefix, never as a formula, and stays text when the
+    cell is edited in a spreadsheet; the value read back is unchanged. Text that looks like an
+    Excel escape (`_x0041_` reads as "A") has its underscore escaped; a float keeps all its
+    digits (openpyxl writes 16 significant digits, a float may need 17)."""
     if isinstance(value, str) and "_x" in value:
         value = _ESCAPE_LIKE.sub("_x005F_", value)
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
+        cell.quotePrefix = True
         return cell
     if isinstance(value, float) and math.isfinite(value) and float(f"{value:.16g}") != value:
         cell = WriteOnlyCell(ws, value=repr(value))
