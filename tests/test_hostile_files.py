@@ -22,9 +22,11 @@ import pytest
 from conftest import Tables, rewrite_zip, write_csv_folder, write_xlsx
 from openpyxl import load_workbook
 
+from siaga.core.data.model import Scenario
 from siaga.core.data.problems import ScenarioError, UnreadableFile
 from siaga.core.data.scenario import read_scenario
 from siaga.core.data.workbook import LIMITS, Limits
+from tests.hostile_corpus import KIND_NAMES, build, contract_breaches
 
 TPS_PART = "xl/worksheets/sheet3.xml"  # the valid workbook's sheets: operasi, wilayah, tps, satuan, personel
 QUICK_SECONDS = 5
@@ -68,6 +70,7 @@ from pathlib import Path
 from siaga.core.data.problems import ScenarioError
 from siaga.core.data.scenario import read_scenario
 from siaga.core.data.workbook import LIMITS, Limits
+from tests.hostile_corpus import KIND_NAMES, build, contract_breaches
 resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
 limits = Limits(**json.loads(sys.argv[2])) if sys.argv[2] != "null" else LIMITS
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -471,3 +474,115 @@ def test_it_treats_a_formula_without_a_cached_value_as_blank(book):
     with pytest.raises(ScenarioError) as caught:
         read_scenario(path)
     assert [(p.code, p.sheet, p.row, p.column) for p in caught.value.problems] == [("required", "tps", 2, "dpt")]
+
+
+# ---------------------------------------------------------------- the hostile corpus (issue 15)
+
+# How many files of each kind the corpus holds (tests/hostile_corpus.py): 305 in all.
+CORPUS_SIZES = {
+    "byte-flip": 27,
+    "truncation": 20,
+    "part-removed": 14,
+    "part-renamed": 14,
+    "huge-cell": 10,
+    "stray-cell": 9,
+    "formula": 7,
+    "number": 26,
+    "unicode": 73,
+    "duplicate-sheet": 4,
+    "xml-entity": 6,
+    "zip-bomb": 4,
+    "not-workbook": 10,
+    "csv": 32,
+    "xml-fuzz": 42,
+    "zip-structure": 7,
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("corpus")
+
+
+def outcome(path: Path) -> tuple[str, object]:
+    """What reading `path` gives: ("accepted", the scenario), ("refused", the error) or
+    ("unreadable", the error). Any other exception propagates: a traceback fails the test."""
+    try:
+        return "accepted", read_scenario(path)
+    except UnreadableFile as exc:
+        return "unreadable", exc
+    except ScenarioError as exc:
+        return "refused", exc
+
+
+def test_the_corpus_holds_305_files_of_every_kind(corpus_folder):
+    assert sum(CORPUS_SIZES.values()) == 305
+    assert list(CORPUS_SIZES) == KIND_NAMES
+
+
+@pytest.mark.parametrize("kind", list(CORPUS_SIZES))
+def test_no_hostile_file_gives_a_traceback_or_a_hostile_value(kind, corpus_folder):
+    """Each file is refused (every problem named in both languages, with nothing a terminal or
+    page would interpret) or read into a scenario whose every value passes the contract."""
+    files = build(corpus_folder, [kind])
+    assert len(files) == CORPUS_SIZES[kind]
+    breaches = {}
+    for _, path in files:
+        result, value = outcome(path)
+        if result == "accepted":
+            assert isinstance(value, Scenario)
+            breaches[path.name] = contract_breaches(value)
+            continue
+        assert isinstance(value, ScenarioError) and value.problems
+        for lang in ("id", "en"):
+            for message in value.messages(lang):
+                assert not re.search(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]", message)
+    assert {name: found for name, found in breaches.items() if found} == {}
+
+
+def test_the_corpus_refuses_what_it_must_and_accepts_what_is_harmless(corpus_folder):
+    """A few named files: the refusal each must get, or the clean value it reads into."""
+    files = build(corpus_folder, ["unicode", "stray-cell", "zip-structure"])
+    by_name = {path.name: path for _, path in files}
+
+    def codes(name: str) -> list[str]:
+        result, error = outcome(by_name[name])
+        return [p.code for p in error.problems] if isinstance(error, ScenarioError) else []
+
+    # The 70 KB workbook with one stray cell at GR200001 per sheet, refused before loading.
+    assert codes("stray-cell-008.xlsx") == ["too_many_cells"]
+    # The zip directory pointing outside the file (an OSError before): unreadable.
+    assert codes("zip-structure-000.xlsx") == ["not_xlsx"]
+    # NUL, ANSI and bidi in a person's name; an NRP in Arabic-Indic digits; two NRPs equal once read.
+    nrp, name = 0, 12  # unicode files: 12 tricks per target, the NRP first, the name second
+    assert codes(f"unicode-{nrp + 9:03d}.xlsx") == ["lookalike_id"]
+    assert codes(f"unicode-{name + 0:03d}.xlsx") == ["control_character"]
+    assert codes(f"unicode-{name + 2:03d}.xlsx") == ["control_character"]
+    assert codes(f"unicode-{name + 5:03d}.xlsx") == ["bidi_character"]
+    assert codes("unicode-072.xlsx") == ["lookalike_id"]
+    # A zero-width space inside a TPS id is removed; full-width digits are read as digits.
+    tps_id = 24
+    assert read_scenario(by_name[f"unicode-{tps_id + 7:03d}.xlsx"]).tps[0].id == "35.14.16.2022-01"
+    assert read_scenario(by_name[f"unicode-{tps_id + 10:03d}.xlsx"]).tps[0].id == "35.14.16.2022-01"
+
+
+def test_the_stray_cell_workbook_is_refused_in_bounded_memory(corpus_folder):
+    """The issue's 70 KB workbook (1.98 GB before): refused by its measured area, before the
+    parser allocates anything; the reader's peak memory stays far under 1 GB."""
+    files = {path.name: path for _, path in build(corpus_folder, ["stray-cell"])}
+    path = files["stray-cell-008.xlsx"]
+    assert path.stat().st_size < 100 * 1024
+    result = in_fresh_interpreter(path)
+    assert result["codes"] == ["too_many_cells"]
+    assert result["grown_kib"] < 200 * 1024
+
+
+def test_the_largest_sheet_the_limits_let_through_stays_under_a_gigabyte(corpus_folder):
+    """A sheet just inside the cell limit (5 million cells: one stray cell at CV50000) is read
+    row by row; what the parser allocates for it is bounded by the limit, well under 1 GB."""
+    base = build(corpus_folder, ["formula"])[0][1].with_name("demo.xlsx")
+    path = with_sheet_rows(base, b'<row r="50000"><c r="CV50000" t="n"><v>1</v></c></row>', "inside.xlsx")
+    assert LIMITS.xlsx_cells >= 50_000 * 100
+    result = in_fresh_interpreter(path)
+    assert result["codes"][0] == "unnamed_column"  # read, and the stray cell named
+    assert result["grown_kib"] < 1024 * 1024

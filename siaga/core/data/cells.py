@@ -242,11 +242,12 @@ class Text:
     column's), no control characters, no bidi controls. An `identifier` (a code, an id, an
     NRP) is also put in `identifier_form` and may not hold a tab or line break."""
 
-    __slots__ = ("identifier", "max_length")
+    __slots__ = ("identifier", "lookalikes", "max_length")
 
-    def __init__(self, max_length: int, identifier: bool = False) -> None:
+    def __init__(self, max_length: int, identifier: bool = False, lookalikes: bool = True) -> None:
         self.max_length = max_length
         self.identifier = identifier
+        self.lookalikes = lookalikes  # False: a character that only looks like a plain one is refused
 
     def __call__(self, value: object) -> str:
         return self.clean(text(value))
@@ -256,6 +257,10 @@ class Text:
             normal = identifier_form(value)
             if not normal:
                 raise Bad("only_invisible")
+            visible = INVISIBLE.sub("", value).strip()
+            if not self.lookalikes and visible != normal:
+                char = next((c for c in visible if not c.isascii()), visible[0])
+                raise Bad("lookalike_id", char=f"{char} {_shown(char)}", normalised=normal)
             value = normal
         bad = CONTROL.search(value) or (LINE_BREAK.search(value) if self.identifier else None)
         if bad:

@@ -104,8 +104,8 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
         "text_too_long": gettext_noop("terlalu panjang (%(length)s karakter); paling banyak %(max)s karakter"),
         "not_finite": gettext_noop("harus angka biasa (bukan NaN atau tak hingga)"),
         "lookalike_id": gettext_noop(
-            "berisi angka atau huruf dari aksara lain (%(char)s) yang tampak seperti angka biasa; dibaca sebagai"
-            " '%(normalised)s'"
+            "berisi karakter yang hanya mirip angka atau huruf biasa (%(char)s); terbaca '%(normalised)s',"
+            " tulis ulang dengan angka dan huruf biasa"
         ),
         "xml_entities": gettext_noop("berkas berisi definisi entitas XML (DOCTYPE/ENTITY) yang tidak diizinkan"),
         "too_many_rows": gettext_noop(

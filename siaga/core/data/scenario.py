@@ -209,7 +209,9 @@ PERSONNEL = Sheet(
     "personnel",
     "personel",
     (
-        _col("id", "nrp", _id(40), required=True),
+        # An NRP is compared with Polri's records: one written in look-alike digits (another
+        # script's, full-width) is refused, naming what it reads as.
+        _col("id", "nrp", cells.Text(40, identifier=True, lookalikes=False), required=True),
         _col("name", "nama", _words(120), required=True),
         _col("rank", "pangkat", _words(30), default=""),
         _col("unit_code", "satuan", _id(60), default=""),
