@@ -1,5 +1,10 @@
 """Which part of the operation a user sees: one value, asked by every app and the API alike.
 
+The roster (names, NRP/NIK, phone numbers: personal data under UU PDP 27/2022) has one gate
+here too: `require_export` before any file that holds it leaves the server, `roster_read` on
+every page that shows it (audited unless the reader keeps the roster), `hide_notes` for plan
+notes (they may name anyone) shown below the whole Polres.
+
 A `Scope` is the whole Polres (planner, commander, viewer, admin), one kecamatan (a sector
 chief), the posts one person is assigned to (a field officer, by their NRP/NIK), or nothing (a
 sector chief with no kecamatan set, an inactive user). QuerySets of scoped rows mix in
@@ -9,10 +14,14 @@ the post statuses and incidents of the field) narrow a person's scope to their o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Self, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 
 from siaga.accounts.models import Role
 
@@ -73,3 +82,70 @@ class ScopedQuerySet(models.QuerySet[M]):
         if scope.nothing or scope.person is not None:
             return self.none()
         return self.filter(**{self.kecamatan_field: scope.kecamatan})
+
+
+# ---------------------------------------------------------------- the roster (UU PDP 27/2022)
+
+# Who keeps the roster: their reads of it are their own work, not audited one by one.
+ROSTER_KEEPERS = frozenset({Role.ADMIN, Role.PLANNER})
+# Who may take the roster away in a file for the whole Polres (the export right).
+EXPORTERS = frozenset({Role.ADMIN, Role.PLANNER, Role.COMMANDER})
+
+
+def may_export(user: Any, kecamatan: str | None = None) -> bool:
+    """Whether the user may download a file holding the roster: admin, planner and commander
+    any; a sector chief only a file narrowed to their own kecamatan (`kecamatan`, e.g. the
+    petikan of the orders); a viewer (pengamat) or a field officer never."""
+    from siaga.accounts.roles import role_of
+
+    role = role_of(user)
+    if role in EXPORTERS:
+        return True
+    if role == Role.SECTOR_CHIEF and kecamatan:
+        return Scope.of(user).kecamatan == kecamatan
+    return False
+
+
+def require_export(user: Any, kecamatan: str | None = None) -> None:
+    """`may_export`, or 403."""
+    if not may_export(user, kecamatan):
+        raise PermissionDenied("export")
+
+
+def roster_read(
+    request: Any,
+    object_type: str,
+    object_id: object = "",
+    *,
+    operation_id: int | None = None,
+    after: Any = None,
+    once_per: timedelta | None = None,
+) -> None:
+    """A page showing names and NRP/NIK was read: an audit entry `read_roster`, unless the
+    reader keeps the roster (admin, planner) or sees only their own post (a field officer).
+    `once_per`: a part the page polls writes one entry per reader and object in that time."""
+    from siaga.accounts.roles import role_of
+    from siaga.audit.log import record
+    from siaga.audit.models import AuditEntry
+
+    user = getattr(request, "user", None)
+    role = role_of(user)
+    if not role or role in ROSTER_KEEPERS or Scope.of(user).person is not None:
+        return
+    if once_per is not None and user is not None:
+        recent = AuditEntry.objects.filter(
+            user_id=user.pk, action="read_roster", object_type=object_type, object_id=str(object_id)
+        )
+        if recent.filter(at__gte=timezone.now() - once_per).exists():
+            return
+    record(request, "read_roster", object_type, object_id, operation_id=operation_id, after=after)
+
+
+def hide_notes(plans: Iterable[M], user: Any) -> list[M]:
+    """The plans, their notes blanked (in memory, never saved) for a reader below the whole
+    Polres: a note may name anyone of the operation by name and NRP."""
+    rows = list(plans)
+    if not Scope.of(user).whole:
+        for plan in rows:
+            plan.note = ""  # type: ignore[attr-defined]
+    return rows

@@ -9,6 +9,7 @@ idempotency key of every check-in); the views only turn requests into calls and 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticError
 
 from siaga.accounts.roles import can, role_of
-from siaga.accounts.scope import Scope
+from siaga.accounts.scope import Scope, roster_read
 from siaga.field import services
 from siaga.field.models import KEY_LENGTH, AbsenteeReplan, CheckIn, EquipmentItem
 from siaga.field.schemas import CheckInIn
@@ -94,6 +95,7 @@ def _readiness_context(plan: Plan, request: HttpRequest) -> dict[str, Any]:
 @on_current_plan
 def apel(request: HttpRequest, plan: Plan) -> HttpResponse:
     context = _readiness_context(plan, request)
+    roster_read(request, "apel", plan.pk, operation_id=plan.operation_id, after={"apel": context["apel"].key})
     context.update(
         {
             "operation": plan.operation,
@@ -124,7 +126,9 @@ def apel(request: HttpRequest, plan: Plan) -> HttpResponse:
 @on_current_plan
 @polled
 def readiness(request: HttpRequest, plan: Plan) -> HttpResponse:
-    """The readiness panel, polled by htmx every two seconds."""
+    """The readiness panel, polled by htmx every two seconds (the absentees by name: audited
+    once per reader and quarter of an hour)."""
+    roster_read(request, "apel", plan.pk, operation_id=plan.operation_id, once_per=timedelta(minutes=15))
     return render(request, "field/_apel_readiness.html", _readiness_context(plan, request))
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import role_of
+from siaga.accounts.scope import Scope, require_export
 from siaga.core.documents import pdf
 from siaga.field import services
 from siaga.field.models import Delegation, Incident, PostStatus, TpsEvent
@@ -196,6 +197,7 @@ def phone(request: HttpRequest, plan: Plan) -> HttpResponse:
 
 @on_current_plan
 def report(request: HttpRequest, plan: Plan) -> HttpResponse:
+    require_export(request.user, Scope.of(request.user).kecamatan)  # names and NRP of handovers: a file
     data = services.report_data(plan, request.user)
     data["referrals"] = [r for r in data["incidents"] if r["referral"]]
     data["seized"] = [(r["incident"], item) for r in data["incidents"] for item in r["seized"]]

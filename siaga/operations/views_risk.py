@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.roles import get_scoped, require, scoped
+from siaga.accounts.scope import hide_notes
 from siaga.audit.log import record
 from siaga.audit.models import AuditEntry
 from siaga.core.data.indicators import Scope, catalog
@@ -386,7 +387,7 @@ def map_view(request: HttpRequest, op_id: int) -> HttpResponse:
     context = {
         "operation": operation,
         "plan": plan,
-        "plans": operation.plans.all()[:20],
+        "plans": hide_notes(operation.plans.all()[:20], request.user),  # notes name people
         "chosen": query,
         "kecamatan_options": [(k, names.get(k, k)) for k in kecamatan_codes],
         "category_options": list(CATEGORY_LABELS.items()),

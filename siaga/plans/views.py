@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.roles import can, require
-from siaga.accounts.scope import Scope
+from siaga.accounts.scope import Scope, require_export, roster_read
 from siaga.audit.log import record
 from siaga.operations.services import pin_person
 from siaga.operations.views import operation_for
@@ -80,6 +80,7 @@ def plan_konsep(request: HttpRequest, pk: int) -> HttpResponseBase:
     where = Scope.of(request.user)
     if where.nothing or where.person is not None:
         raise PermissionDenied("no kecamatan")
+    require_export(request.user, where.label)  # the whole roster: not for a viewer
     try:
         data = services.konsep_sprin(plan, where.label, request)
     except services.PlanError as exc:
@@ -256,6 +257,7 @@ def plan_orders(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
     where = Scope.of(request.user)
     if where.nothing or where.person is not None:
         raise PermissionDenied("no kecamatan")
+    require_export(request.user, where.label)  # the whole roster: not for a viewer
     scope = where.label
     try:
         found = services.orders_file(plan, name, scope, request)
@@ -480,8 +482,7 @@ def diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
 
 def _log_roster_read(request: HttpRequest, plan: Plan) -> None:
     """Names and NRP on a page read by a role that does not keep the roster (UU PDP)."""
-    if not can(request.user, "edit"):
-        record(request, "read_roster", "plan", str(plan.pk), operation_id=plan.operation_id)
+    roster_read(request, "plan", plan.pk, operation_id=plan.operation_id)
 
 
 def _refuse(request: HttpRequest, form: forms.Form) -> None:

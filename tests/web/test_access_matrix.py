@@ -152,3 +152,118 @@ def test_it_never_shows_a_sector_chief_another_sectors_tps_in_any_list(operation
     ):
         body = client.get(url).content.decode()
         assert not [code for code in foreign if code in body], url
+
+
+# ---------------------------------------------------------------- personal data (UU PDP 27/2022)
+
+# The files that carry the roster (names, NRP, phone numbers, signed QR cards): the orders of a
+# plan and the konsep Sprin for the whole Polres or, for a sector chief, their kecamatan's;
+# the plan file, the data export and the list exports for the whole Polres only.
+ORDERS_TAKERS = EXPORTERS | {"sector"}
+FILES: list[tuple[str, Callable[..., str], set[str]]] = [
+    ("sprin pdf", lambda o, p: reverse("plan_orders", args=[p.pk, "sprin.pdf"]), ORDERS_TAKERS),
+    ("ploting workbook", lambda o, p: reverse("plan_orders", args=[p.pk, "ploting.xlsx"]), ORDERS_TAKERS),
+    ("cards", lambda o, p: reverse("plan_orders", args=[p.pk, "kartu.pdf"]), ORDERS_TAKERS),
+    ("plan json", lambda o, p: reverse("plan_json", args=[p.pk]), EXPORTERS),
+    ("data export", lambda o, p: reverse("export", args=[o.pk]), EXPORTERS),
+    ("personnel xlsx", lambda o, p: reverse("personnel_list", args=[o.pk]) + "?export=xlsx", EXPORTERS),
+    ("personnel csv", lambda o, p: reverse("personnel_list", args=[o.pk]) + "?export=csv", EXPORTERS),
+    ("tps csv", lambda o, p: reverse("tps_list", args=[o.pk]) + "?export=csv", EXPORTERS),
+]
+
+
+def test_only_the_roles_that_may_take_the_roster_away_download_it(operation, plan, settings, tmp_path):
+    # The orders of an approved plan: an allowed role gets the file or the job that makes it
+    # (200 or a redirect to the job); a viewer and a field officer get 403, nothing rendered.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    type(plan).objects.filter(pk=plan.pk).update(status=type(plan).Status.APPROVED)
+    unexpected = []
+    for name, url_of, who in FILES:
+        url = url_of(operation, plan)
+        for role in ROLES:
+            response = client_for(role).get(url)
+            allowed = response.status_code == 200 or (
+                response.status_code == 302 and "/jobs/" in response.headers.get("Location", "")
+            )
+            if allowed != (role in who):
+                where = response.headers.get("Location", "")
+                unexpected.append(f"{role} GET {name} ({url}): {response.status_code} {where}")
+            if role not in who and response.status_code not in (403, 404):
+                unexpected.append(f"{role} GET {name}: refused with {response.status_code}, expected 403/404")
+    assert unexpected == []
+    assert not PlanJob.objects.filter(kind="orders", created_by__username__in=["viewer", "field_officer"]).exists()
+
+
+def test_a_viewer_cannot_read_the_konsep_sprin_of_a_draft(operation, plan, monkeypatch):
+    from siaga.plans import services
+
+    monkeypatch.setattr(services, "konsep_sprin", lambda plan, kecamatan, request=None: b"%PDF-1.4 konsep")
+    url = reverse("plan_konsep", args=[plan.pk])
+    got = {role: client_for(role).get(url).status_code for role in ROLES}
+    assert got == {role: 200 if role in ORDERS_TAKERS else 403 for role in ROLES}
+
+
+def roster_reads(username: str) -> int:
+    from siaga.audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(username=username, action="read_roster").count()
+
+
+def test_the_apel_page_read_by_a_commander_writes_an_audit_entry(operation, plan):
+    from siaga.audit.models import AuditEntry
+
+    publish(plan)
+    before = roster_reads("commander")
+    assert client_for("commander").get(reverse("apel", args=[plan.pk])).status_code == 200
+    assert roster_reads("commander") == before + 1
+    read = AuditEntry.objects.filter(username="commander", action="read_roster").latest("id")
+    assert (read.object_type, read.object_id, read.operation_id) == ("apel", str(plan.pk), operation.pk)
+
+
+def test_every_roster_page_read_outside_the_roster_keepers_is_audited(operation, plan):
+    # Who keeps the roster (admin, planner) reads it as their work; everyone else's read of
+    # names and NRP is an entry; a field officer sees only their own post's people.
+    publish(plan)
+    pages = {
+        "plan detail": reverse("plan_detail", args=[plan.pk]),
+        "plan diff": reverse("plan_diff", args=[plan.pk, plan.pk]),
+        "apel readiness": reverse("apel_readiness", args=[plan.pk]),  # before the page: see below
+        "apel": reverse("apel", args=[plan.pk]),
+        "personnel list": reverse("personnel_list", args=[operation.pk]),
+    }
+    audited = {"commander", "sector", "viewer"}
+    unexpected = []
+    for role in sorted(EVERYONE):
+        client = client_for(role)
+        for name, url in pages.items():
+            before = roster_reads(role)
+            assert client.get(url).status_code == 200, (role, name)
+            if (roster_reads(role) > before) != (role in audited):
+                unexpected.append(f"{role} {name}: {roster_reads(role) - before} entries")
+    assert unexpected == []
+    # the readiness part is polled every two seconds: one entry per reader per quarter hour
+    client, before = client_for("viewer"), roster_reads("viewer")
+    for _ in range(3):
+        client.get(pages["apel readiness"])
+    assert roster_reads("viewer") == before
+    before = roster_reads("field_officer")
+    assert client_for("field_officer").get(reverse("field_phone", args=[plan.pk])).status_code == 200
+    assert roster_reads("field_officer") == before  # their own post
+
+
+def test_exports_of_personal_data_are_audited_for_every_role_that_may_take_them(operation, plan):
+    from siaga.audit.models import AuditEntry
+
+    urls = {
+        "export_plan": reverse("plan_json", args=[plan.pk]),
+        "export": reverse("export", args=[operation.pk]),
+        "export_list": reverse("personnel_list", args=[operation.pk]) + "?export=csv",
+    }
+    for role in sorted(EXPORTERS):
+        client = client_for(role)
+        for action, url in urls.items():
+            before = AuditEntry.objects.filter(username=role, action=action).count()
+            response = client.get(url)
+            assert response.status_code == 200, (role, action)
+            b"".join(response.streaming_content) if response.streaming else response.content
+            assert AuditEntry.objects.filter(username=role, action=action).count() == before + 1, (role, action)

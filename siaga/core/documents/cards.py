@@ -46,6 +46,7 @@ QR_SIZE = 100.0
 QR_BORDER = 4  # modules of quiet zone
 QR_MASK = 0
 ID_LABEL = {Force.LINMAS: "NIK", Force.SATPOL_PP: "NIP"}
+UNPRINTED_LABELS = frozenset({"NIK"})  # a Linmas member's KTP number is never printed (ploting.printed_id)
 ROSTER_PER_CARD = 4  # duties on one roster card, three lines each at 7 pt
 
 
@@ -84,6 +85,13 @@ class Card:
     window: str = ""  # the vote post's window, "H-1 Sel 13/02 07:00 s.d. H+1 Kam 15/02 12:00"
     roster: tuple[RosterLine, ...] = field(default=())  # every duty, the vote's post among them
     roster_only: bool = False  # no post at the vote: only his roster card(s), without a QR
+
+    @property
+    def printed_id(self) -> str:
+        """The identifier as the card prints it ("NRP 78040123"); none for a Linmas member:
+        the NIK (their KTP number) is never printed (UU PDP 27/2022, ploting.printed_id), it
+        stays in the QR."""
+        return "" if self.id_label in UNPRINTED_LABELS else f"{self.id_label} {self.nrp}"
 
 
 def token_payload(nrp: str, plan_version: str, post_id: str) -> dict[str, str]:
@@ -248,7 +256,7 @@ def draw_card(page: pdf.Page, x: float, y: float, w: float, h: float, card: Card
         page.text(x + PAD, cy, line, 11, bold=True)
         cy += 12.5
     rank = f"{card.rank}  |  " if card.rank else ""
-    cy = _field(page, x + PAD, cy, left, "", f"{rank}{card.id_label} {card.nrp}", 8, most=1)
+    cy = _field(page, x + PAD, cy, left, "", f"{rank}{card.printed_id}".strip(" |") or "-", 8, most=1)
     cy = _field(page, x + PAD, cy, left, "", card.unit, 8)
     cy += 4
     cy = _field(page, x + PAD, cy, left, "Tugas", card.task)
@@ -277,7 +285,7 @@ def draw_roster(page: pdf.Page, x: float, y: float, w: float, h: float, card: Ca
     count = f"kartu {part} dari {len(parts)}" if len(parts) > 1 else f"{len(card.roster)} tugas"
     page.text(x + w - PAD, y + 11, count, 7, bold=True, align="right")
     page.text(x + PAD, y + 18, _lines(title, w - 2 * PAD, 5.8, most=1)[0], 5.8)
-    ident = f"{card.rank}  {card.id_label} {card.nrp}".strip()
+    ident = f"{card.rank}  {card.printed_id}".strip()
     room = w - 2 * PAD - pdf.text_width(ident, 7) - 6
     page.text(x + PAD, y + 31, _lines(card.name, room, 9, bold=True, most=1)[0], 9, bold=True)
     page.text(x + w - PAD, y + 31, ident, 7, align="right")

@@ -95,6 +95,16 @@ GROUP_LABEL = {"RESERVE": "Cadangan", "STANDBY": "Siaga TNI"}  # posts of a keca
 POST_ORDER = {"TPS": 0, "VILLAGE": 1, "STANDBY": 2, "RESERVE": 3}
 
 
+UNPRINTED_IDS = frozenset({Force.LINMAS})  # a Linmas member's NIK: the KTP number (UU PDP 27/2022)
+
+
+def printed_id(force: Force, code: str) -> str:
+    """What a printed order (ploting, annex, card) shows of a person's identifier: the NRP/NIP;
+    never a Linmas member's NIK, which is their KTP number and not needed to do the duty (data
+    minimisation, UU PDP 27/2022). The NIK stays inside the card's signed QR for the apel."""
+    return "-" if force in UNPRINTED_IDS else code
+
+
 @dataclass(frozen=True)
 class Row:
     """One person on the ploting."""
@@ -121,6 +131,11 @@ class Row:
     is_ketua: bool
 
     @property
+    def printed_id(self) -> str:
+        """The identifier a printed order shows (`printed_id`)."""
+        return printed_id(self.force, self.nrp)
+
+    @property
     def tps(self) -> str:
         return ", ".join(self.tps_ids) or "-"
 
@@ -134,7 +149,7 @@ class Row:
             self.no,
             self.name,
             self.rank,
-            self.nrp,
+            self.printed_id,
             self.unit,
             self.task,
             self.kecamatan,

@@ -59,6 +59,7 @@ from siaga.core.documents.ploting import (
     Ploting,
     PostBlock,
     group_name,
+    printed_id,
     unit_label,
 )
 from siaga.core.planning import comms
@@ -586,7 +587,7 @@ def _ploting_table(ploting: Ploting) -> pdf.Table:
                                 str(number),
                                 r.name,
                                 r.rank or "-",
-                                r.nrp,
+                                r.printed_id,
                                 r.unit,
                                 r.task,
                                 r.kecamatan,
@@ -974,7 +975,7 @@ def stage_people_blocks(
                         str(number),
                         person.name,
                         person.rank or "-",
-                        person.id,
+                        printed_id(person.force, person.id),
                         unit_label(units.get(person.unit_code), person, desa.name if desa else ""),
                         SLOT_LABEL.get(slot, slot),
                         when,
