@@ -1,12 +1,16 @@
 """Django settings, all from the environment (see docs/console.md). Defaults give a laptop
-console on SQLite; `SIAGA_PRODUCTION=1` with a secret key and hosts gives a server."""
+console on SQLite; `SIAGA_PRODUCTION=1` with a secret key and hosts gives a server. DEBUG is off
+in every mode a user runs (a 500 shows siaga/templates/500.html, never a traceback);
+`SIAGA_DEBUG=1` is for developers only."""
 
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,22 +53,17 @@ def database(url: str | None) -> dict[str, object]:
             },
             "TEST": {"NAME": os.environ.get("SIAGA_SQLITE_TEST") or None},
         }
-    parts = urlparse(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise ImproperlyConfigured(f"DATABASE_URL must start with postgres://, not {parts.scheme}://")
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parts.path.lstrip("/")),
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
-        "CONN_MAX_AGE": 60,
-    }
+    scheme = urlparse(url).scheme
+    if scheme not in ("postgres", "postgresql"):
+        raise ImproperlyConfigured(f"DATABASE_URL must start with postgres://, not {scheme}://")
+    # dj-database-url keeps the query's options (`?sslmode=require&sslrootcert=...`) in OPTIONS.
+    parsed: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    parsed["PORT"] = str(parsed.get("PORT") or "")
+    return parsed
 
 
 PRODUCTION = env_bool("SIAGA_PRODUCTION", False)
-DEBUG = env_bool("SIAGA_DEBUG", not PRODUCTION)
+DEBUG = env_bool("SIAGA_DEBUG", False)
 SECRET_KEY = os.environ.get("SIAGA_SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
@@ -92,6 +91,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "siaga.web.middleware.ContentLengthMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files with DEBUG off, laptop and server
     "django.contrib.sessions.middleware.SessionMiddleware",
     "siaga.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,6 +125,7 @@ DATABASES = {"default": database(os.environ.get("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
@@ -133,8 +134,17 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SIAGA_SESSION_SECONDS", 8 * 3600)  # one duty shift
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Failed logins are slowed down per (user name, address) pair, never locked: after
+# SIAGA_LOGIN_FAILURES failures the pair waits 2, 4, 8 ... seconds (at most SIAGA_LOGIN_MAX_DELAY)
+# before its next attempt is even evaluated; other users and other addresses are untouched
+# (siaga/accounts/throttle.py, docs/security.md "Masuk dan penguncian").
 LOGIN_FAILURE_LIMIT = env_int("SIAGA_LOGIN_FAILURES", 5)
-LOGIN_LOCK_SECONDS = env_int("SIAGA_LOGIN_LOCK_SECONDS", 15 * 60)
+LOGIN_FIRST_DELAY_SECONDS = env_int("SIAGA_LOGIN_FIRST_DELAY", 2)  # then doubled at each failure
+LOGIN_MAX_DELAY_SECONDS = env_int("SIAGA_LOGIN_MAX_DELAY", 5 * 60)
+LOGIN_FORGET_SECONDS = env_int("SIAGA_LOGIN_FORGET_SECONDS", 24 * 3600)  # a quiet pair starts afresh
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+# none by default: the client's address is the connection's (siaga/accounts/addresses.py).
+SIAGA_TRUSTED_PROXIES = env_list("SIAGA_TRUSTED_PROXIES")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -146,6 +156,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("SIAGA_STATIC_ROOT", str(ROOT / "var" / "static")))
+# WhiteNoise serves the static files with DEBUG off: from STATIC_ROOT after `collectstatic` on a
+# server, straight from the app folders (finders) on a laptop where nobody ran it.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)  # no collectstatic yet
 MEDIA_ROOT = Path(os.environ.get("SIAGA_MEDIA_ROOT", str(ROOT / "var" / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
