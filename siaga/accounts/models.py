@@ -37,13 +37,22 @@ class Profile(models.Model):
         return f"{self.user.username} ({self.role})"
 
 
-class LoginFailure(models.Model):
-    """A failed login, kept to slow down password guessing (per username and per address)."""
+class LoginThrottle(models.Model):
+    """Failed logins of one user name from one address (siaga/accounts/throttle.py): after
+    `LOGIN_FAILURE_LIMIT` of them the pair waits 2, 4, 8 ... seconds before its next attempt is
+    evaluated. Never a lock: another address, or another user name, is untouched; a success, a
+    quiet day or `manage.py unlock` clears it."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=45, blank=True)  # "" when unknown
+    failures = models.PositiveIntegerField(default=0)
+    wait_until = models.DateTimeField(null=True)
+    last_attempt = models.DateTimeField(db_index=True)
 
     class Meta:
         verbose_name = _("gagal masuk")
         verbose_name_plural = _("gagal masuk")
+        constraints = [models.UniqueConstraint(fields=["username", "address"], name="login_throttle_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address or '?'}: {self.failures}"

@@ -1,44 +1,51 @@
-"""Signing in, with failed attempts slowed down per username and per address."""
+"""Signing in, with failed attempts slowed down per (user name, address) pair, never locked
+(siaga/accounts/throttle.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from siaga.accounts.models import LoginFailure
-from siaga.audit.log import client_ip, record
+from siaga.accounts import throttle
+from siaga.accounts.addresses import client_ip
+from siaga.audit.log import record
+
+OBJECT_ID_LENGTH = 120  # AuditEntry.object_id: a longer user name is cut there and kept whole in `after`
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
+    wait = 0  # seconds the pair must still wait, when refused
+
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username", "")
-        ip = client_ip(self.request)
-        since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
-        recent = LoginFailure.objects.filter(at__gte=since)
-        if recent.filter(username=username).count() >= settings.LOGIN_FAILURE_LIMIT or (
-            ip and recent.filter(ip=ip).count() >= settings.LOGIN_FAILURE_LIMIT * 4
-        ):
-            minutes = settings.LOGIN_LOCK_SECONDS // 60
+        username = self.cleaned_data.get("username")
+        if not username or not self.cleaned_data.get("password"):
+            return super().clean()  # nothing is guessed: the fields' own errors answer
+        address = client_ip(self.request) or ""
+        wait = self.wait = throttle.admit(username, address)
+        if wait:
             raise ValidationError(
-                _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d menit.")
-                % {"minutes": minutes},
-                code="locked",
+                _(
+                    "Terlalu banyak percobaan masuk yang gagal untuk nama pengguna ini dari alamat ini. "
+                    "Coba lagi dalam %(seconds)d detik."
+                )
+                % {"seconds": wait},
+                code="throttled",
             )
         try:
-            return super().clean()
+            cleaned = super().clean()
         except ValidationError:
-            LoginFailure.objects.create(username=username, ip=ip)
-            record(self.request, "login_failed", "user", username)
+            throttle.failed(username, address)
+            whole = {"username": username} if len(username) > OBJECT_ID_LENGTH else None
+            record(self.request, "login_failed", "user", username[:OBJECT_ID_LENGTH], after=whole)
             raise
+        throttle.forgive(username, address)
+        return cleaned
 
 
 class SiagaLoginView(LoginView):
@@ -48,8 +55,14 @@ class SiagaLoginView(LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> Any:
         response = super().form_valid(form)
-        LoginFailure.objects.filter(username=form.get_user().get_username()).delete()
         record(self.request, "login", "user", form.get_user().get_username())
+        return response
+
+    def form_invalid(self, form: AuthenticationForm) -> Any:
+        response = super().form_invalid(form)
+        if form.has_error("__all__", "throttled"):
+            response.status_code = 429
+            response["Retry-After"] = str(getattr(form, "wait", 0) or 1)
         return response
 
 

@@ -11,9 +11,11 @@ from siaga.audit.models import AuditEntry
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: the connection's, or a configured trusted proxy's X-Forwarded-For
+    (one function for the audit and the login throttle: siaga/accounts/addresses.py)."""
+    from siaga.accounts.addresses import client_ip as address_of
+
+    return address_of(request)
 
 
 def record(

@@ -1,4 +1,5 @@
-"""The JSON API for phones (django-ninja; OpenAPI at /api/docs and /api/openapi.json).
+"""The JSON API for phones (django-ninja; the schema at /api/openapi.json; the Swagger UI page at
+/api/docs only with SIAGA_DEBUG=1, as it loads its script from a CDN).
 
 Session authentication, with Django's CSRF check on writes (the phone page is served by the
 console, so it sends the same session cookie and the CSRF header). Every write needs an
@@ -10,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -43,7 +45,13 @@ from siaga.field.schemas import (
 from siaga.field.services import taxonomy as words
 from siaga.plans.models import Plan
 
-api = NinjaAPI(title="Siaga field API", version="1", urls_namespace="field_api", auth=django_auth)
+api = NinjaAPI(
+    title="Siaga field API",
+    version="1",
+    urls_namespace="field_api",
+    auth=django_auth,
+    docs_url="/docs" if settings.DEBUG else None,  # Swagger UI comes from a CDN: nothing leaves a user's machine
+)
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Code = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[^\x00]*$")]

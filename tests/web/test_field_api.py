@@ -334,7 +334,7 @@ def test_it_answers_bad_input_without_a_500(as_planner, plan, body):
 def test_it_serves_the_openapi_schema(as_viewer):
     schema = as_viewer.get("/api/openapi.json").json()
     assert "/api/plans/{plan_id}/checkins" in schema["paths"]
-    assert as_viewer.get("/api/docs").status_code == 200
+    assert as_viewer.get("/api/docs").status_code == 404  # Swagger UI loads from a CDN: off unless SIAGA_DEBUG
 
 
 @pytest.mark.parametrize("field,size", [("kind", 61), ("kind", 80), ("tps_code", 61), ("post_id", 81)])
