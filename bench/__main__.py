@@ -28,6 +28,7 @@ SUITES = {
     "check": "bench.bench_check",
     "import": "bench.bench_import",
     "simulate": "bench.bench_simulate",
+    "hostile": "bench.bench_hostile",
 }
 
 
