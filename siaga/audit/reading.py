@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from siaga.audit.models import AuditEntry
-from siaga.operations.labels import CATEGORY_LABELS
+from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS
 from siaga.operations.models import Operation, Person, Region, Tps, Unit
 from siaga.plans.models import Plan
 
@@ -59,6 +59,7 @@ ACTION_LABELS = {
     "pin": gettext_lazy("Pin personel"),
     "unpin": gettext_lazy("Lepas pin personel"),
     "check_in": gettext_lazy("Hadir di apel"),
+    "check_in_unit": gettext_lazy("Satuan hadir di apel"),
     "set_equipment": gettext_lazy("Catat sarpras"),
     "post_status": gettext_lazy("Status pos"),
     "tps_event": gettext_lazy("Peristiwa TPS"),
@@ -168,6 +169,7 @@ def lines(entries: Sequence[AuditEntry]) -> list[Line]:
     operations = dict(
         Operation.objects.filter(pk__in={e.operation_id for e in entries if e.operation_id}).values_list("pk", "name")
     )
+    posts = _post_names(entries)
     return [
         Line(
             entry=e,
@@ -175,16 +177,34 @@ def lines(entries: Sequence[AuditEntry]) -> list[Line]:
             action=action_label(e.action),
             record=records.get((e.object_type, e.object_id)) or _record_fallback(e.object_type, e.object_id),
             operation=operations.get(e.operation_id or 0, "") if e.object_type != "operation" else "",
-            before=fields(e.before),
-            after=fields(e.after),
+            before=fields(e.before, posts.get(e.operation_id or 0, {})),
+            after=fields(e.after, posts.get(e.operation_id or 0, {})),
         )
         for e in entries
     ]
 
 
-def fields(value: Any) -> list[tuple[str, str]]:
+POST_KEYS = ("post", "post_id", "pinned_post", "from_post", "to_post")
+
+
+def _post_names(entries: Sequence[AuditEntry]) -> dict[int, dict[str, str]]:
+    """Operation -> post id -> name, for the posts the page's entries name (plan edits)."""
+    from siaga.field.services.duties import operation_post_labels
+
+    wanted: dict[int, set[str]] = {}
+    for e in entries:
+        for side in (e.before, e.after):
+            if isinstance(side, dict) and e.operation_id:
+                wanted.setdefault(e.operation_id, set()).update(
+                    str(side[k]) for k in POST_KEYS if isinstance(side.get(k), str) and side.get(k)
+                )
+    return {op: operation_post_labels(op, codes) for op, codes in wanted.items() if codes}
+
+
+def fields(value: Any, posts: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """Before/after as (field, value) pairs in words; a nested dict is flattened with its
-    field's name ("summary" -> "slot kosong: 3"), a list shortened."""
+    field's name ("summary" -> "slot kosong: 3"), a list shortened; a post by its name
+    (`posts`), a slot or force by its word."""
     if value is None or value == {} or value == []:
         return []
     if not isinstance(value, dict):
@@ -192,13 +212,17 @@ def fields(value: Any) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for key, item in value.items():
         if isinstance(item, dict):
-            found += fields(item)
+            found += fields(item, posts)
+        elif key in POST_KEYS and posts and str(item) in posts:
+            found.append((str(FIELD_LABELS.get(key, key.replace("_", " "))), posts[str(item)]))
         else:
             found.append((str(FIELD_LABELS.get(key, key.replace("_", " "))), _value(item, key)))
     return found
 
 
 def _value(value: Any, key: str = "") -> str:
+    if key in ("slot", "force") and isinstance(value, str):
+        return str(FORCE_LABELS.get(value, value))
     if isinstance(value, bool):
         return _("ya") if value else _("tidak")
     if value is None or value == "":

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticError
 
@@ -27,8 +28,10 @@ from siaga.field import services
 from siaga.field.models import KEY_LENGTH, AbsenteeReplan, CheckIn, EquipmentItem
 from siaga.field.schemas import CheckInIn
 from siaga.field.services import apel as apel_rules
+from siaga.field.services.duties import post_labels
 from siaga.field.views_common import on_current_plan, polled
-from siaga.operations.models import Person
+from siaga.operations.labels import FORCE_LABELS, label
+from siaga.operations.models import Person, Unit
 from siaga.plans.models import Plan, PlanJob
 from siaga.plans.pages import diff_page
 
@@ -57,17 +60,21 @@ def _expected(plan: Plan, request: HttpRequest, apel: str) -> list[dict[str, Any
     persons = {
         p.code: p for p in Person.objects.filter(operation_id=plan.operation_id, code__in=people).order_by("code")
     }
+    units = dict(Unit.objects.filter(operation_id=plan.operation_id).values_list("code", "name"))
+    posts = post_labels(plan, people.values())
     rows = []
     for code, post in people.items():
         person = persons.get(code)
+        unit = person.unit_code if person else ""
         rows.append(
             {
                 "code": code,
                 "name": person.name if person else code,
                 "rank": person.rank if person else "",
-                "unit": person.unit_code if person else "",
-                "force": person.force if person else "",
-                "post": post,
+                "unit_code": unit,
+                "unit": units.get(unit, unit),
+                "force": label(FORCE_LABELS, person.force) if person else "",
+                "post": posts.get(post, post),
                 "present": code in present,
             }
         )
@@ -89,6 +96,8 @@ def _readiness_context(plan: Plan, request: HttpRequest) -> dict[str, Any]:
         "ready": ready,
         "absent": [{"code": code, "name": names.get(code, code)} for code in absent],
         "sarpras": services.sarpras(plan, request.user),
+        "may_write": _may_write(request),
+        "unit_key": uuid.uuid4().hex,
     }
 
 
@@ -206,6 +215,40 @@ def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
     else:
         messages.error(request, answer["error"])
     return redirect(reverse("apel", args=[plan.pk]) + (f"?apel={apel.key}" if apel.key else ""))
+
+
+@require_POST
+@on_current_plan
+def checkin_unit(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """A whole unit present at once: its commander reports it formed up, the clerk records
+    everyone of it on the plan (within the user's sector) who has not checked in yet."""
+    apel = _apel(request, plan)
+    unit = request.POST.get("unit", "").strip()
+    key = request.POST.get("key", "").strip()[:KEY_LENGTH] or uuid.uuid4().hex
+    back = reverse("apel", args=[plan.pk]) + (f"?apel={apel.key}" if apel.key else "")
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tidak dicatat: konfirmasi dulu pada kotak yang muncul."))
+        return redirect(back)
+    name = Unit.objects.filter(operation_id=plan.operation_id, code=unit).values_list("name", flat=True).first()
+    if name is None:
+        messages.error(request, _("Satuan tidak ditemukan di operasi ini."))
+        return redirect(back)
+    try:
+        n = services.check_in_unit(plan, request.user, unit, key, apel=apel.key, request=request)
+    except PermissionDenied:
+        messages.error(request, _("Peran Anda hanya dapat melihat apel."))
+        return redirect(back)
+    if n:
+        messages.success(
+            request,
+            ngettext(
+                "%(unit)s: %(n)s personel dicatat hadir.", "%(unit)s: %(n)s personel dicatat hadir.", n
+            )
+            % {"unit": name, "n": n},
+        )
+    else:
+        messages.info(request, _("%(unit)s: semua personelnya sudah tercatat hadir.") % {"unit": name})
+    return redirect(back)
 
 
 def _replan_refused(request: HttpRequest, plan: Plan) -> str | None:

@@ -13,8 +13,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from siaga.core.data import labels
 from siaga.core.data.model import Category, Force
 from siaga.core.data.positions import is_command
+from siaga.operations.labels import CATEGORY_LABELS
 from siaga.operations.models import Operation, Person
 from siaga.plans.models import Plan
 
@@ -126,15 +128,18 @@ class ReplanForm(forms.Form):
             raise forms.ValidationError(_("Terlalu banyak baris (paling banyak %(n)s)."), params={"n": MAX_LINES})
         changes: dict[str, str] = {}
         errors = []
+        # A category by its word in the reader's language or in Indonesian, or by its code.
+        words = {str(CATEGORY_LABELS[c]).casefold(): c.value for c in Category}
+        words |= {labels.CATEGORY[c].casefold(): c.value for c in Category}
         for number, line in enumerate(lines, 1):
             code, sep, value = (part.strip() for part in line.partition("="))
-            category = value.upper().replace(" ", "_")
+            category = words.get(" ".join(value.split()).casefold(), value.upper().replace(" ", "_"))
             if not sep or not code:
                 errors.append(_("baris %(n)s: tulis KODE_TPS=KATEGORI") % {"n": number})
             elif category not in Category.__members__:
                 errors.append(
                     _("baris %(n)s: kategori %(value)s tidak dikenal (%(known)s)")
-                    % {"n": number, "value": value, "known": ", ".join(c.value for c in Category)}
+                    % {"n": number, "value": value, "known": ", ".join(str(CATEGORY_LABELS[c]) for c in Category)}
                 )
             else:
                 changes[code] = category

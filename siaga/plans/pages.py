@@ -23,7 +23,8 @@ from siaga.core.documents.ploting import post_names
 from siaga.core.planning import plan as core_planning
 from siaga.core.planning import roster as duty_roster
 from siaga.core.planning import simulate as simulation
-from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS
+from siaga.field.services.duties import operation_post_labels
+from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, label
 from siaga.operations.models import Operation
 from siaga.operations.services import scenario_for
 from siaga.plans.models import Plan
@@ -170,7 +171,7 @@ def duties_page(
                 "stage": s.duty.stage,
                 "window": stage_data.window_text(s.duty.start, s.duty.end),
                 "count": s.count,
-                "slot": s.slot,
+                "slot": label(FORCE_LABELS, s.slot),
             }
             for s in shorts[:SHORT_SHOWN]
         ],
@@ -188,7 +189,7 @@ def _short_hours(by_hour: list[tuple[Any, dict[str, int]]]) -> list[dict[str, An
     """Consecutive hours with the same empty places, as one line: "15 Feb 08.00-20.00: TNI 14"."""
     lines: list[dict[str, Any]] = []
     for hour, slots in by_hour:
-        what = ", ".join(f"{s} {slots[s]}" for s in SLOTS if slots.get(s))
+        what = ", ".join(f"{label(FORCE_LABELS, s)} {slots[s]}" for s in SLOTS if slots.get(s))
         last = lines[-1] if lines else None
         if last and last["what"] == what and last["end"] == hour:
             last["end"] = hour + timedelta(hours=1)
@@ -643,8 +644,14 @@ def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
 
     people = roster(new.operation)
     names = dict(new.operation.regions.order_by().values_list("code", "name"))
+    posts = operation_post_labels(new.operation_id, kecamatan)
+
+    def place(line: Any) -> tuple[str, str] | None:
+        """(post, slot) as a person reads them: the post's name and the force."""
+        return (posts.get(line[0], line[0]), label(FORCE_LABELS, line[1])) if line else None
+
     moved = [
-        {"person": people.get(code) or _someone(code), "before": before, "after": after}
+        {"person": people.get(code) or _someone(code), "before": place(before), "after": place(after)}
         for code, before, after in changes["moved"]
         if seen(before and before[0]) or seen(after and after[0])
     ]
@@ -665,8 +672,8 @@ def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
     pin_changes = {key: [row for row in map(pin_row, rows) if row is not None] for key, rows in changes["pins"].items()}
     return {
         "moved": moved,
-        "posts_added": [p for p in changes["posts_added"] if seen(p)],
-        "posts_removed": [p for p in changes["posts_removed"] if seen(p)],
+        "posts_added": [posts.get(p, p) for p in changes["posts_added"] if seen(p)],
+        "posts_removed": [posts.get(p, p) for p in changes["posts_removed"] if seen(p)],
         "summary": changes["summary"] if scope.whole else _sector_summary(old, new, scope),
         "pins": pin_changes,
     }
@@ -693,7 +700,7 @@ def simulation_page(plans: list[Plan], runs: int, seed: int, scope: Scope) -> di
     if scope.whole:
         rows.append({"label": _("Semua kejadian"), "cells": [r.overall for r in reports]})
         rows += [
-            {"label": c, "cells": [r.by_category[c] for r in reports]}
+            {"label": label(CATEGORY_LABELS, c), "cells": [r.by_category[c] for r in reports]}
             for c in first.by_category
             if any(r.by_category[c].count for r in reports)
         ]

@@ -204,6 +204,68 @@ def test_the_share_checked_in_is_an_operation_setting(as_planner, operation, pla
     assert response.status_code == 302 and AbsenteeReplan.objects.filter(key="none-yet").exists()
 
 
+def test_the_phone_api_refuses_the_absentee_replan_as_the_page_does(as_planner, plan):
+    """The rule lives in the service: the API cannot start what the page refuses."""
+    response = as_planner.post(
+        f"/api/plans/{plan.pk}/absentees/replan",
+        "{}",
+        content_type="application/json",
+        headers={"Idempotency-Key": "api-too-few"},
+    )
+    assert response.status_code == 422, response.content
+    assert f"Baru 0 dari {len(people_in(plan))} personel" in response.json()["detail"]
+    assert not AbsenteeReplan.objects.exists() and not PlanJob.objects.filter(kind="replan").exists()
+
+
+def _unit_of(plan: Plan, kecamatan: str) -> tuple[str, list[str]]:
+    """A unit with people on the plan in `kecamatan`, and those people."""
+    from siaga.operations.models import Person
+
+    codes = people_in(plan, kecamatan)
+    unit = Person.objects.filter(operation_id=plan.operation_id, code__in=codes).values_list("unit_code", flat=True)
+    chosen = sorted(set(unit) - {""})[0]
+    on_plan = set(people_in(plan))
+    members = Person.objects.filter(operation_id=plan.operation_id, unit_code=chosen, code__in=on_plan)
+    return chosen, sorted(members.values_list("code", flat=True))
+
+
+def test_a_whole_unit_checks_in_at_once_after_confirming(as_planner, plan):
+    unit, members = _unit_of(plan, SECTOR)
+    check_in(as_planner, plan, nrp=members[0])  # one of them already scanned his card
+    html = as_planner.get(f"/plans/{plan.pk}/apel/").content.decode()
+    assert f'<input type="hidden" name="unit" value="{unit}">' in html and "data-confirm-message" in html
+    url = f"/plans/{plan.pk}/apel/checkin/unit/"
+    unconfirmed = as_planner.post(url, {"unit": unit, "key": "u1"}, follow=True)
+    assert "konfirmasi" in messages_of(unconfirmed) and CheckIn.objects.count() == 1
+    response = as_planner.post(url, {"unit": unit, "key": "u1", "confirm": "yes"}, follow=True)
+    assert f"{len(members) - 1} personel dicatat hadir" in messages_of(response)
+    present = set(CheckIn.objects.values_list("person_code", flat=True))
+    assert present == set(members)
+    assert set(CheckIn.objects.exclude(person_code=members[0]).values_list("method", flat=True)) == {"list"}
+    again = as_planner.post(url, {"unit": unit, "key": "u1", "confirm": "yes"}, follow=True)
+    assert "sudah tercatat hadir" in messages_of(again) and CheckIn.objects.count() == len(members)
+    from siaga.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="check_in_unit")
+    assert entry.object_id == unit and entry.after["people"] == len(members) - 1
+
+
+def test_a_sector_chief_checks_in_a_unit_only_within_his_kecamatan(as_sector, plan):
+    unit, members = _unit_of(plan, OTHER_SECTOR)
+    mine = set(people_in(plan, SECTOR))
+    as_sector.post(f"/plans/{plan.pk}/apel/checkin/unit/", {"unit": unit, "key": "u2", "confirm": "yes"})
+    assert set(CheckIn.objects.values_list("person_code", flat=True)) <= mine
+
+
+@pytest.mark.parametrize("persona", ["as_viewer", "as_commander"])
+def test_readers_cannot_check_in_a_unit(request, persona, plan):
+    unit, _members = _unit_of(plan, SECTOR)
+    client = request.getfixturevalue(persona)
+    client.post(f"/plans/{plan.pk}/apel/checkin/unit/", {"unit": unit, "key": "u3", "confirm": "yes"})
+    assert not CheckIn.objects.exists()
+    assert "apel_checkin_unit" not in client.get(f"/plans/{plan.pk}/apel/").content.decode()
+
+
 def test_the_absentee_replan_asks_for_confirmation(as_planner, plan):
     for nrp in people_in(plan):
         check_in(as_planner, plan, nrp=nrp)

@@ -180,6 +180,9 @@ class Operation:
     min_rest_hours: float = 8.0  # between two duties of one person, after travel
     max_duty_hours: float = 12.0  # the longest duty without relief; a TPS guard who sleeps at the post is exempt
     max_total_hours: float = 120.0  # a person's duty hours over the whole operation (fatigue)
+    # The absentee re-plan at the apel before the pergeseran runs only once this share (percent)
+    # of the expected people are checked in (Siaga's default: the roll call is at least half done).
+    replan_min_present_pct: int = 50
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from typing import Any
 
 from siaga.core.data.model import Operation, Scenario, Stage, StageKind
 from siaga.core.data.patterns import PRESETS
+from siaga.core.data.text import gettext_noop
 
 K = StageKind
 
@@ -42,7 +43,7 @@ class Window:
 # Voting and counting, the same in every election.
 VOTE = Window(
     K.PEMUNGUTAN,
-    "Pemungutan dan penghitungan suara",
+    gettext_noop("Pemungutan dan penghitungan suara"),
     0,
     "07:00",
     1,
@@ -51,11 +52,19 @@ VOTE = Window(
 )
 
 PILKADES: tuple[Window, ...] = (
-    Window(K.APEL_PERGESERAN, "Apel gelar pasukan dan pergeseran", "P", "07:00", "P", "09:00", "DOCTRINE.md 5: H-1"),
-    Window(K.PERGESERAN, "Pergeseran pasukan ke pos dan pengamanan logistik", "P", "09:00", 0, "07:00"),
+    Window(
+        K.APEL_PERGESERAN,
+        gettext_noop("Apel gelar pasukan dan pergeseran"),
+        "P",
+        "07:00",
+        "P",
+        "09:00",
+        "DOCTRINE.md 5: H-1",
+    ),
+    Window(K.PERGESERAN, gettext_noop("Pergeseran pasukan ke pos dan pengamanan logistik"), "P", "09:00", 0, "07:00"),
     Window(
         K.PEMUNGUTAN,
-        "Pemungutan dan penghitungan suara",
+        gettext_noop("Pemungutan dan penghitungan suara"),
         0,
         "07:00",
         0,
@@ -64,7 +73,7 @@ PILKADES: tuple[Window, ...] = (
     ),
     Window(
         K.PENGAWALAN,
-        "Pengawalan kotak suara dan penjagaan balai desa",
+        gettext_noop("Pengawalan kotak suara dan penjagaan balai desa"),
         0,
         "17:00",
         1,
@@ -73,7 +82,7 @@ PILKADES: tuple[Window, ...] = (
     ),
     Window(
         K.PENETAPAN,
-        "Penetapan calon kepala desa terpilih",
+        gettext_noop("Penetapan calon kepala desa terpilih"),
         1,
         "08:00",
         7,
@@ -83,27 +92,67 @@ PILKADES: tuple[Window, ...] = (
 )
 
 _VOTE_AND_AFTER: tuple[Window, ...] = (
-    Window(K.MASA_TENANG, "Masa tenang", -3, "00:00", 0, "00:00", "Pilkada 2024: 24-26 November, vote 27 November"),
     Window(
-        K.DISTRIBUSI_LOGISTIK, "Distribusi dan pengawalan logistik", -5, "06:00", -2, "18:00", "about H-5 (DOCTRINE 11)"
+        K.MASA_TENANG,
+        gettext_noop("Masa tenang"),
+        -3,
+        "00:00",
+        0,
+        "00:00",
+        "Pilkada 2024: 24-26 November, vote 27 November",
     ),
-    Window(K.APEL_PERGESERAN, "Apel pergeseran pasukan", "P", "07:00", "P", "09:00", "H-1 to H-3 (DOCTRINE 10)"),
-    Window(K.PERGESERAN, "Pergeseran pasukan ke TPS dan pengamanan logistik", "P", "09:00", 0, "07:00"),
+    Window(
+        K.DISTRIBUSI_LOGISTIK,
+        gettext_noop("Distribusi dan pengawalan logistik"),
+        -5,
+        "06:00",
+        -2,
+        "18:00",
+        "about H-5 (DOCTRINE 11)",
+    ),
+    Window(
+        K.APEL_PERGESERAN,
+        gettext_noop("Apel pergeseran pasukan"),
+        "P",
+        "07:00",
+        "P",
+        "09:00",
+        "H-1 to H-3 (DOCTRINE 10)",
+    ),
+    Window(K.PERGESERAN, gettext_noop("Pergeseran pasukan ke TPS dan pengamanan logistik"), "P", "09:00", 0, "07:00"),
     VOTE,
-    Window(K.PENGAWALAN, "Pengawalan kotak suara ke PPS dan PPK", 0, "13:00", 1, "18:00"),
-    Window(K.REKAP_PPK, "Rekapitulasi di PPK", 1, "08:00", 4, "08:00"),
+    Window(K.PENGAWALAN, gettext_noop("Pengawalan kotak suara ke PPS dan PPK"), 0, "13:00", 1, "18:00"),
+    Window(K.REKAP_PPK, gettext_noop("Rekapitulasi di PPK"), 1, "08:00", 4, "08:00"),
 )
 
 PEMILU: tuple[Window, ...] = (
-    Window(K.KAMPANYE, "Kampanye", -78, "00:00", -3, "00:00", "Pemilu 2024: 28 November 2023 - 10 February 2024"),
+    Window(
+        K.KAMPANYE,
+        gettext_noop("Kampanye"),
+        -78,
+        "00:00",
+        -3,
+        "00:00",
+        "Pemilu 2024: 28 November 2023 - 10 February 2024",
+    ),
     *_VOTE_AND_AFTER,
-    Window(K.REKAP_KPU, "Rekapitulasi di KPU", 4, "08:00", 35, "16:00", "Pemilu 2024: results set on 20 March (H+35)"),
+    Window(
+        K.REKAP_KPU,
+        gettext_noop("Rekapitulasi di KPU"),
+        4,
+        "08:00",
+        35,
+        "16:00",
+        "Pemilu 2024: results set on 20 March (H+35)",
+    ),
 )
 
 PILKADA: tuple[Window, ...] = (
-    Window(K.KAMPANYE, "Kampanye", -63, "00:00", -3, "00:00", "Pilkada 2024: 25 September - 23 November"),
+    Window(K.KAMPANYE, gettext_noop("Kampanye"), -63, "00:00", -3, "00:00", "Pilkada 2024: 25 September - 23 November"),
     *_VOTE_AND_AFTER,
-    Window(K.REKAP_KPU, "Rekapitulasi di KPU", 4, "08:00", 19, "16:00", "Pilkada 2024: to 16 December (H+19)"),
+    Window(
+        K.REKAP_KPU, gettext_noop("Rekapitulasi di KPU"), 4, "08:00", 19, "16:00", "Pilkada 2024: to 16 December (H+19)"
+    ),
 )
 
 PRESET_WINDOWS = {"PILKADES": PILKADES, "PEMILU": PEMILU, "PILKADA": PILKADA}

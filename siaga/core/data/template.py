@@ -135,6 +135,10 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
         "Jumlah jam tugas seorang personel sepanjang operasi (batas kelelahan)",
         "angka >= 1, bawaan 120 (bawaan Siaga)",
     ),
+    ("operation", "replan_min_present_pct"): (
+        "Susun ulang dengan yang tidak hadir di apel pergeseran hanya berjalan bila sekian persen personel sudah hadir",
+        "bilangan bulat 0-100, bawaan 50 (bawaan Siaga)",
+    ),
     ("stages", "name"): ("Nama tahapan, mis. 'Rekapitulasi di PPK'", "teks"),
     ("stages", "kind"): ("Jenis tahapan", ", ".join(k.value for k in StageKind)),
     ("stages", "start"): ("Mulai (kosongkan seluruh lembar: tahapan bawaan jenis pemilihan)", "TTTT-BB-HH JJ:MM"),

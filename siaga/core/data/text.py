@@ -30,7 +30,8 @@ def catalogue(lang: str) -> stdlib_gettext.NullTranslations:
 
 def _(msgid: str, lang: str = "id", **params: object) -> str:
     """`msgid` in `lang`, its `%(name)s` placeholders filled from `params` (a Message among
-    them is rendered in `lang` too)."""
+    them is rendered in `lang` too, and a list is a list of msgids, each rendered and joined
+    with commas: words such as categories, kept as msgids in a plan file's JSON)."""
     return _fill(catalogue(lang).gettext(msgid), lang, params)
 
 
@@ -42,7 +43,15 @@ def ngettext(singular: str, plural: str, n: int, lang: str = "id", **params: obj
 def _fill(text: str, lang: str, params: Mapping[str, object]) -> str:
     if not params:
         return text
-    return text % {k: v.render(lang) if isinstance(v, Message) else v for k, v in params.items()}
+    return text % {k: _param(v, lang) for k, v in params.items()}
+
+
+def _param(value: object, lang: str) -> object:
+    if isinstance(value, Message):
+        return value.render(lang)
+    if isinstance(value, list | tuple):
+        return ", ".join(catalogue(lang).gettext(str(v)) for v in value)
+    return value
 
 
 def gettext_noop(msgid: str) -> str:

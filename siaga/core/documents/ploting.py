@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from siaga.core.data import positions
+from siaga.core.data import labels, positions
 from siaga.core.data.model import (
     Category,
     Force,
@@ -73,21 +73,11 @@ TASK = {
     "STANDBY": "Siaga TNI",
 }
 PATROL_PREFIX = "PATROL-"  # a patrol post is a TPS post covering many TPS (planning/posts.py)
-CATEGORY_LABEL = {
-    Category.KURANG_RAWAN: "Kurang rawan",
-    Category.RAWAN: "Rawan",
-    Category.SANGAT_RAWAN: "Sangat rawan",
-    Category.KHUSUS: "Khusus",
-}
-SLOT_LABEL = {"POLRI": "Polri", "TNI": "TNI", "LINMAS": "Linmas", "BRIMOB": "Brimob"}
+# The orders are written in Indonesian: the words of siaga/core/data/labels.py as they are.
+CATEGORY_LABEL = {c: labels.CATEGORY[c] for c in Category}
+SLOT_LABEL = {s: labels.FORCE[s] for s in ("POLRI", "TNI", "LINMAS", "BRIMOB")}
 FORCES = (Force.POLRI, Force.BRIMOB, Force.TNI, Force.LINMAS, Force.SATPOL_PP)
-FORCE_LABEL = {
-    Force.POLRI: "Polri",
-    Force.BRIMOB: "Brimob",
-    Force.TNI: "TNI",
-    Force.LINMAS: "Linmas",
-    Force.SATPOL_PP: "Satpol PP",
-}
+FORCE_LABEL = {f: labels.FORCE[f] for f in FORCES}
 COMMANDED = frozenset({Force.POLRI, Force.BRIMOB})  # under the Kapolres's Sprin
 COORDINATED = (Force.TNI, Force.LINMAS, Force.SATPOL_PP)  # coordinated with, not commanded
 POLRES_LEVEL = "Tingkat Polres"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from siaga.core.data import geo, pins, positions
+from siaga.core.data.labels import CATEGORY
 from siaga.core.data.model import (
     SECTOR_UNIT_KINDS,
     Assignment,
@@ -72,8 +73,8 @@ FEWER_THAN_PAIRS = gettext_noop("Pola memberi kurang dari 2 Polri per pos (siste
 def pattern_warnings(rows: Mapping[Category, PatternRow], operation: Operation) -> list[Message]:
     """The body system: Polri work in pairs. Fewer is allowed (Pasuruan chose 1), with a warning;
     a category the operation reinforces to 2 or more is not named."""
-    few = [c.value for c, r in rows.items() if 0 < required(r, operation, r.tps_per_post)["POLRI"] < 2]
-    return [Message(FEWER_THAN_PAIRS, categories=", ".join(few))] if few else []
+    few = [CATEGORY[c] for c, r in rows.items() if 0 < required(r, operation, r.tps_per_post)["POLRI"] < 2]
+    return [Message(FEWER_THAN_PAIRS, categories=few)] if few else []
 
 
 def warning_records(messages: list[Message]) -> dict[str, object]:

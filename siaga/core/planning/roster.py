@@ -34,6 +34,7 @@ import numpy as np
 from siaga.core.data import duties as duty_data
 from siaga.core.data import geo, pins, positions
 from siaga.core.data import stages as stage_data
+from siaga.core.data.labels import FORCE, word
 from siaga.core.data.model import SECTOR_UNIT_KINDS, Assignment, Duty, Force, Person, Plan, Scenario, Unfilled
 from siaga.core.data.text import _
 from siaga.core.planning import solvers
@@ -574,9 +575,9 @@ def shortfall(r: Roster, kecamatan: Iterable[str] | None = None) -> list[Short]:
 
 
 def short_text(s: Short, lang: str = "id") -> str:
-    """ "Pengamanan rekapitulasi PPK Grati, 15 Feb 20.00-08.00: kurang 4 POLRI"."""
+    """ "Pengamanan rekapitulasi PPK Grati, 15 Feb 20.00-08.00: kurang 4 Polri"."""
     window = stage_data.window_text(s.duty.start, s.duty.end)
-    short = _("kurang %(count)s %(slot)s", lang, count=s.count, slot=s.slot)
+    short = _("kurang %(count)s %(slot)s", lang, count=s.count, slot=word(FORCE, s.slot, lang))
     return f"{s.duty.name}, {window}: {short}"
 
 

@@ -23,6 +23,7 @@ from siaga.field.services.apel import (  # noqa: F401
     apels,
     card_note,
     check_in,
+    check_in_unit,
     readiness,
     replan_absentees,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,10 +21,7 @@ from siaga.accounts.scope import Scope
 from siaga.audit.log import record
 from siaga.core.data.model import StageKind
 from siaga.core.documents import tokens
-from siaga.field.models import (
-    AbsenteeReplan,
-    CheckIn,
-)
+from siaga.field.models import KEY_LENGTH, AbsenteeReplan, CheckIn
 from siaga.field.services.common import (
     FieldError,
     assigned_posts,
@@ -33,6 +31,7 @@ from siaga.field.services.common import (
     require_writer,
     visible_people,
 )
+from siaga.operations.labels import FORCE_LABELS, label, stage_name
 from siaga.operations.models import Operation, Person, Unit
 from siaga.operations.services import operation_stages
 from siaga.plans.models import Plan
@@ -67,7 +66,7 @@ def apels(operation: Operation) -> list[Apel]:
             continue
         first = stage.kind == StageKind.APEL_PERGESERAN and not any(a.before_pergeseran for a in found)
         key = "" if first else f"{stage.kind.value}-{stage.start:%Y%m%d%H%M}"
-        found.append(Apel(key, stage.name, stage.start))
+        found.append(Apel(key, stage_name(stage.name), stage.start))
     if not any(a.before_pergeseran for a in found):
         found.append(Apel("", _("Apel gelar pasukan"), None))
     return found
@@ -110,12 +109,12 @@ def check_in(
     elif nrp:
         code, method = nrp.strip(), method or CheckIn.Method.NRP
         if method not in (CheckIn.Method.NRP, CheckIn.Method.LIST):
-            raise FieldError("method must be nrp or list")
+            raise FieldError(_("cara pencatatan harus NRP atau daftar"))
     else:
-        raise FieldError("token or nrp required")
+        raise FieldError(_("pindai kartu atau ketik NRP/NIK"))
     post = assigned_posts(plan).get(code)
     if post is None:
-        raise FieldError("personel tidak ada dalam rencana ini / person not in this plan")
+        raise FieldError(_("personel tidak ada dalam rencana ini"))
     post_of(plan, post, user)
 
     def create() -> CheckIn:
@@ -134,6 +133,40 @@ def check_in(
         return once(CheckIn, key, user, "by", create)
     except IntegrityError:  # a concurrent check-in of the same person under another key won
         return mine.get(), False
+
+
+def check_in_unit(plan: Plan, user: Any, unit_code: str, key: str, apel: str = "", request: Any = None) -> int:
+    """Everyone of one unit on the plan whom the user may see and who has not checked in at
+    this apel, present at once (the unit's commander reports his whole unit formed up): one
+    check-in per person by list, each with its own key derived from `key` (a retry of the
+    same click adds nobody twice), and one audit entry for the unit. Returns how many."""
+    require_writer(user)
+    if apel:
+        apel_of(plan.operation, apel)
+    on_plan = plan.assignments.in_scope(Scope.of(user)).values("person_code")
+    codes = list(
+        Person.objects.filter(operation_id=plan.operation_id, unit_code=unit_code, code__in=on_plan)
+        .exclude(code__in=CheckIn.objects.filter(operation_id=plan.operation_id, apel=apel).values("person_code"))
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    if not codes:
+        return 0
+    rows = [
+        CheckIn(
+            operation_id=plan.operation_id,
+            person_code=code,
+            apel=apel,
+            method=CheckIn.Method.LIST,
+            by=user,
+            key=f"{key[: KEY_LENGTH - 41]}:{hashlib.sha1(code.encode()).hexdigest()}",
+        )
+        for code in codes
+    ]
+    CheckIn.objects.bulk_create(rows, ignore_conflicts=True)
+    after = {"unit": unit_code, "people": len(codes), **({"apel": apel} if apel else {})}
+    record(request, "check_in_unit", "unit", unit_code, operation_id=plan.operation_id, after=after)
+    return len(codes)
 
 
 def _card_matches(plan: Plan, payload: dict[str, Any]) -> None:
@@ -205,7 +238,7 @@ def readiness(plan: Plan, user: Any, apel: str = "") -> dict[str, Any]:
         "present": sum(c["present"] for c in by_force.values()),
         "expected": sum(c["expected"] for c in by_force.values()),
         "units": rows(by_unit, lambda k: names.get(k, k) or _("(tanpa satuan)")),
-        "forces": rows(by_force, lambda k: k),
+        "forces": rows(by_force, lambda k: label(FORCE_LABELS, k)),
     }
 
 
@@ -271,12 +304,19 @@ def replan_absentees(
     plan: Plan, user: Any, key: str, absent: list[str] | None = None, request: Any = None
 ) -> tuple[AbsenteeReplan, bool]:
     """A minimal-change re-plan without the absentees (all not checked in at the apel before
-    the pergeseran, unless named)."""
+    the pergeseran, unless named). Refused (`replan_refusal`) before that apel starts or while
+    too few are checked in, from the page and the phone API alike; a retry of a started re-plan
+    (its key) returns it."""
     require(user, "plan")
+    earlier = AbsenteeReplan.objects.filter(key=key, plan__operation_id=plan.operation_id).first()
+    if earlier is None:
+        refused = replan_refusal(plan, user)
+        if refused:
+            raise FieldError(refused)
     names = sorted(set(absent)) if absent is not None else absentees(plan, user)
     unknown = set(names) - set(assigned_posts(plan))
     if unknown:
-        raise FieldError(f"not in this plan: {', '.join(sorted(unknown)[:5])}")
+        raise FieldError(_("tidak ada dalam rencana ini: %(codes)s") % {"codes": ", ".join(sorted(unknown)[:5])})
 
     def create() -> AbsenteeReplan:
         return AbsenteeReplan.objects.create(plan=plan, absent=names, by=user, key=key)

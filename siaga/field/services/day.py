@@ -21,8 +21,10 @@ from siaga.field.models import (
 )
 from siaga.field.services.apel import readiness
 from siaga.field.services.common import own_posts, posts_of, visible_posts
+from siaga.field.services.duties import operation_post_labels, post_labels
 from siaga.field.services.incidents import own_tps
 from siaga.field.services.movement import latest_statuses
+from siaga.operations import labels
 from siaga.operations.models import Person, Tps
 from siaga.operations.services import operation_stages, scenario_for
 from siaga.plans.models import Plan
@@ -121,14 +123,19 @@ def day_board(plan: Plan, user: Any) -> list[dict[str, Any]]:
         latest[row.post_id] = row
     names = _names(plan)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for post_id, post in visible_posts(plan, user).items():
+    posts = visible_posts(plan, user)
+    post_names = post_labels(plan, posts)
+    for post_id, post in posts.items():
         kecamatan = str(post.get("kecamatan_code", ""))
         now = latest.get(post_id)
         status = now.status if now else PostStatus.Status.BELUM_BERANGKAT
+        kind = str(post.get("kind", ""))
         groups[kecamatan].append(
             {
                 "post_id": post_id,
-                "kind": str(post.get("kind", "")),
+                "name": post_names.get(post_id, post_id),
+                "kind": kind,
+                "kind_label": labels.label(labels.POST_KIND_LABELS, kind),
                 "desa": names.get(str(post.get("desa_code", "")), str(post.get("desa_code", ""))),
                 "desa_code": str(post.get("desa_code", "")),
                 "status": status,
@@ -144,7 +151,7 @@ def day_board(plan: Plan, user: Any) -> list[dict[str, Any]]:
         {
             "code": code,
             "name": names.get(code, code),
-            "posts": sorted(rows, key=lambda r: (r["in_place"], r["post_id"])),
+            "posts": sorted(rows, key=lambda r: (r["in_place"], r["name"], r["post_id"])),
             "waiting": sum(not r["in_place"] for r in rows),
         }
         for code, rows in sorted(groups.items())
@@ -265,8 +272,19 @@ def dropped_posts(plan: Plan, user: Any) -> list[dict[str, Any]]:
         return []
     current = set(plan.posts.values_list("code", flat=True))
     latest = latest_statuses(plan.operation)
-    return [
-        {"post_id": code, "status": row.status, "status_label": PostStatus.Status(row.status).label, "at": row.at}
+    dropped = {
+        code: row
         for code, row in sorted(latest.items())
         if code not in current and scope.sees_kecamatan(row.kecamatan_code)
+    }
+    names = operation_post_labels(plan.operation_id, dropped)
+    return [
+        {
+            "post_id": code,
+            "name": names.get(code, code),
+            "status": row.status,
+            "status_label": PostStatus.Status(row.status).label,
+            "at": row.at,
+        }
+        for code, row in dropped.items()
     ]

@@ -115,3 +115,20 @@ def post_labels(plan: Plan, codes: Iterable[str]) -> dict[str, str]:
         for r in rows
     ]
     return names_of_posts(regions, units, number, posts)
+
+
+def operation_post_labels(operation_id: int, codes: Iterable[str]) -> dict[str, str]:
+    """Post id -> name for posts of any version of the operation (a post a re-plan dropped, a
+    post named in an old audit entry), each named by the newest version that has it."""
+    wanted = sorted({c for c in codes if c})
+    newest: dict[str, int] = {}
+    rows = PlanPost.objects.filter(plan__operation_id=operation_id, code__in=wanted)
+    for code, plan_id in rows.order_by("plan__version").values_list("code", "plan_id"):
+        newest[code] = plan_id
+    by_plan: dict[int, list[str]] = defaultdict(list)
+    for code, plan_id in newest.items():
+        by_plan[plan_id].append(code)
+    names: dict[str, str] = {}
+    for plan in Plan.objects.filter(pk__in=by_plan):
+        names.update(post_labels(plan, by_plan[plan.pk]))
+    return names

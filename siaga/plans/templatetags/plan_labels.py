@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS
+from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, stage_name
 
 register = template.Library()
 
@@ -18,3 +18,8 @@ def category_label(code: str) -> str:
 @register.filter
 def force_label(code: str) -> str:
     return str(FORCE_LABELS.get(code, code))
+
+
+@register.filter(name="stage_name")
+def stage_name_filter(name: str) -> str:
+    return stage_name(name)
