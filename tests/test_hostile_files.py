@@ -586,3 +586,63 @@ def test_the_largest_sheet_the_limits_let_through_stays_under_a_gigabyte(corpus_
     result = in_fresh_interpreter(path)
     assert result["codes"][0] == "unnamed_column"  # read, and the stray cell named
     assert result["grown_kib"] < 1024 * 1024
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_the_command_line_prints_a_path_as_written_never_as_markup(tmp_path):
+    """A path holding "[/x]" raised Rich's MarkupError (a traceback); "[bold]" was swallowed."""
+    from typer.testing import CliRunner
+
+    from siaga.cli import app
+
+    folder = tmp_path / "a[/x]"  # the folder "x]" inside "a["
+    folder.mkdir(parents=True)
+    path = folder / "[bold]b.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a workbook")
+
+    done = CliRunner().invoke(app, ["scenario", "validate", str(path)])
+
+    assert done.exit_code == 2, done.output
+    assert str(path) in done.output and "[bold]b.xlsx" in done.output
+    assert done.exception is None or isinstance(done.exception, SystemExit)
+
+
+# ---------------------------------------------------------------- the contract, one value at a time
+
+
+@pytest.mark.parametrize(
+    ("ref", "xml", "code", "column"),
+    [
+        ("D2", b'<c r="D2" t="n"><v>NaN</v></c>', "not_integer", "dpt"),
+        ("D2", b'<c r="D2" t="n"><v>9223372036854775808</v></c>', "too_large", "dpt"),
+        ("E2", b'<c r="E2" t="n"><v>1e309</v></c>', "not_finite", "lintang"),
+        ("G2", b'<c r="G2" t="inlineStr"><is><t>Dusun\x1b[2J</t></is></c>', "control_character", "alamat"),
+        ("G2", b'<c r="G2" t="inlineStr"><is><t>_x0000_Dusun</t></is></c>', "control_character", "alamat"),
+        ("G2", '<c r="G2" t="inlineStr"><is><t>Dusun \u202eKulon</t></is></c>'.encode(), "bidi_character", "alamat"),
+        ("G2", b'<c r="G2" t="inlineStr"><is><t>' + b"x" * 256 + b"</t></is></c>", "text_too_long", "alamat"),
+        ("A2", '<c r="A2" t="inlineStr"><is><t>\u200b\u200d</t></is></c>'.encode(), "only_invisible", "id"),
+    ],
+    ids=["nan", "2^63", "1e309", "ansi", "escaped-nul", "bidi", "too-long", "invisible-id"],
+)
+def test_a_hostile_value_is_refused_naming_its_sheet_row_and_column(ref, xml, code, column, book):
+    path = set_cell_xml(book, ref, xml)
+    with pytest.raises(ScenarioError) as caught:
+        read_scenario(path)
+    assert [(p.code, p.sheet, p.row, p.column) for p in caught.value.problems] == [(code, "tps", 2, column)]
+    for message in caught.value.messages("id") + caught.value.messages("en"):
+        assert "tps" in message and column in message and "\x1b" not in message and "\u202e" not in message
+
+
+def test_identifiers_are_read_in_their_normal_form(book):
+    path = set_cell_xml(book, "A2", '<c r="A2" t="inlineStr"><is><t>００７\u200b</t></is></c>'.encode())
+    assert read_scenario(path).tps[0].id == "007"
+
+
+def test_nan_and_infinite_weights_are_refused(folder):
+    operation = folder / "operation.csv"
+    operation.write_text(operation.read_text("utf-8") + "weights,violence_history=nan\n", "utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        read_scenario(folder)
+    assert [p.code for p in caught.value.problems] == ["not_finite"]

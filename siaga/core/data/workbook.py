@@ -350,8 +350,12 @@ def _mib(n: int) -> str:
 
 def _read_csv(path: Path, limits: Limits) -> RawSheet:
     name = path.stem
-    if path.stat().st_size > limits.csv_file_bytes:
-        size, limit = _mib(path.stat().st_size), _mib(limits.csv_file_bytes)
+    try:
+        file_bytes = path.stat().st_size
+    except OSError as exc:
+        raise _refuse("not_readable", path, sheet=name) from exc
+    if file_bytes > limits.csv_file_bytes:
+        size, limit = _mib(file_bytes), _mib(limits.csv_file_bytes)
         raise _refuse("file_too_large", path, sheet=name, size=size, limit=limit)
     number = 0  # rows read so far: a broken record is on row number + 1
     try:
