@@ -96,3 +96,33 @@ def test_a_viewer_of_the_apel_cannot_check_in(page: Any) -> None:
     expect(page.locator("#read-only")).to_be_visible()
     expect(page.locator("#nrp-form")).to_have_count(0)
     expect(page.locator("#readiness")).to_be_visible()
+
+
+def test_a_kapolsek_checks_in_a_whole_unit_of_his_sector_after_confirming(page: Any, tmp_path: Path) -> None:
+    """The commander of a formed-up unit reports it complete: one click and a confirmation
+    record everyone of it in the kapolsek's kecamatan; the readiness shows it without more."""
+    login(page, "kapolsek")
+    open_apel(page)
+    form = page.locator("#ready-units form.unit-checkin").first
+    expect(form).to_be_visible()
+    unit = form.locator("input[name=unit]").get_attribute("value")
+    row = page.locator(f'#ready-units tr[data-unit="{unit}"]')
+    expected = int(row.locator("td.num").nth(1).inner_text())
+    said: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        said.append(dialog.message)
+        dialog.dismiss() if len(said) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    form.locator("button").click()  # the first time the clerk thinks again
+    page.wait_for_timeout(300)
+    assert int(row.locator("td.present").inner_text()) < expected and len(said) == 1
+    form.locator("button").click()
+    page.wait_for_load_state()
+    expect(page.locator("ul.messages")).to_contain_text("personel dicatat hadir")
+    row = page.locator(f'#ready-units tr[data-unit="{unit}"]')
+    expect(row.locator("td.present")).to_have_text(str(expected))
+    expect(row.locator("form.unit-checkin")).to_have_count(0)
+    assert "berbaris lengkap" in said[0]
+    shoot(page, Path(os.environ.get("SIAGA_SHOTS", tmp_path)), "apel-unit-checkin")
