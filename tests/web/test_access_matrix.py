@@ -203,6 +203,17 @@ def test_a_viewer_cannot_read_the_konsep_sprin_of_a_draft(operation, plan, monke
     assert got == {role: 200 if role in ORDERS_TAKERS else 403 for role in ROLES}
 
 
+def test_the_operations_report_is_a_file_for_those_who_may_take_the_roster(operation, plan, monkeypatch):
+    # The report names who handed over and received ballot boxes (name and NRP): a file.
+    from siaga.field import views_day
+
+    publish(plan)
+    monkeypatch.setattr(views_day.pdf, "compose", lambda html: type("R", (), {"data": b"%PDF-1.4 laporan"})())
+    url = reverse("field_report", args=[plan.pk])
+    got = {role: client_for(role).get(url).status_code for role in ROLES}
+    assert got == {role: 200 if role in ORDERS_TAKERS else 403 for role in ROLES}
+
+
 def roster_reads(username: str) -> int:
     from siaga.audit.models import AuditEntry
 
