@@ -87,7 +87,15 @@ class UploadForm(forms.Form):
         return upload
 
 
+def version_field() -> forms.IntegerField:
+    """The row's `edit_version` when the form was opened, sent back hidden: a save made on an
+    older version is refused as a conflict (siaga.operations.services.EditConflict). A post
+    without it (a script's) names no version and is not checked."""
+    return forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
 class TpsForm(forms.Form):
+    edit_version = version_field()
     number = CellField(contract.TPS, "number", label=gettext_lazy("Nomor TPS"))
     voters = CellField(contract.TPS, "voters", label=gettext_lazy("DPT (pemilih)"))
     lat = CellField(contract.TPS, "lat", label=gettext_lazy("Lintang"))
@@ -98,7 +106,7 @@ class TpsForm(forms.Form):
 
     @staticmethod
     def initial_for(tps: Tps) -> dict[str, Any]:
-        return {f: getattr(tps, f) for f in ("number", "voters", "lat", "lon", "address")}
+        return {f: getattr(tps, f) for f in ("number", "voters", "lat", "lon", "address", "edit_version")}
 
 
 YES_NO = [("ya", gettext_lazy("ya")), ("tidak", gettext_lazy("tidak"))]
@@ -115,11 +123,13 @@ class PersonForm(forms.Form):
     )
     unit_code = CellField(contract.PERSONNEL, "unit_code", label=gettext_lazy("Satuan"))
     desa_code = CellField(contract.PERSONNEL, "desa_code", label=gettext_lazy("Desa/kelurahan"))
+    edit_version = version_field()
 
     def __init__(self, data: Any = None, *, person: Person):
         self.person = person
-        initial = {"rank": person.rank, "phone": person.phone, "available": "ya" if person.available else "tidak"}
-        initial |= {"unit_code": person.unit_code, "desa_code": person.desa_code}
+        initial: dict[str, Any] = {"rank": person.rank, "phone": person.phone}
+        initial["available"] = "ya" if person.available else "tidak"
+        initial |= {"unit_code": person.unit_code, "desa_code": person.desa_code, "edit_version": person.edit_version}
         super().__init__(data, initial=initial)
         if person.force == Force.LINMAS:
             del self.fields["unit_code"]
@@ -288,16 +298,19 @@ class UnitForm(_NewRowForm):
     kecamatan_code = CellField(contract.UNITS, "kecamatan_code", label=gettext_lazy("Kecamatan"))
     lat = CellField(contract.UNITS, "lat", label=gettext_lazy("Lintang"))
     lon = CellField(contract.UNITS, "lon", label=gettext_lazy("Bujur"))
+    edit_version = version_field()
 
     def __init__(self, data: Any = None, *, operation_id: int, unit: Unit | None = None):
         initial = None
         if unit is not None:
-            initial = {f: getattr(unit, f) for f in ("name", "kind", "kecamatan_code", "lat", "lon")}
+            initial = {f: getattr(unit, f) for f in ("name", "kind", "kecamatan_code", "lat", "lon", "edit_version")}
         super().__init__(data, operation_id=operation_id, initial=initial)
         from siaga.operations.labels import KIND_LABELS
 
         if unit is not None:
             del self.fields["code"]
+        else:
+            del self.fields["edit_version"]
         self.fields["kind"].widget = forms.Select(choices=[(k, str(v)) for k, v in KIND_LABELS.items()])
         kecamatan = Region.objects.filter(operation_id=operation_id, level=Level.KECAMATAN)
         options = kecamatan.order_by("name").values_list("code", "name")

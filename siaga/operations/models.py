@@ -17,6 +17,19 @@ from siaga.core.data.model import Category, Force, Level, UnitKind
 CATEGORY_CHOICES = [(c.value, c.value) for c in Category]
 
 
+class Edited(models.Model):
+    """A row planners edit in the console: `edit_version` grows by one with every save through
+    the console (optimistic concurrency: an edit form carries the version it was opened on, and
+    a save made on an older one is refused as a conflict), with who saved last and when."""
+
+    edit_version = models.PositiveIntegerField(_("versi ubahan"), default=0)
+    edited_by = models.CharField(_("diubah oleh"), max_length=150, blank=True, default="")
+    edited_at = models.DateTimeField(_("diubah pada"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Operation(models.Model):
     name = models.CharField(_("nama operasi"), max_length=200)
     election_date = models.DateField(_("tanggal pemungutan"))
@@ -80,7 +93,7 @@ class Region(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Tps(models.Model):
+class Tps(Edited):
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="tps_set")
     code = models.CharField(_("kode TPS"), max_length=60)
     desa_code = models.CharField(_("kode desa"), max_length=40, db_index=True)
@@ -110,7 +123,7 @@ class Tps(models.Model):
         return self.code
 
 
-class Unit(models.Model):
+class Unit(Edited):
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="units")
     code = models.CharField(_("kode"), max_length=60)
     name = models.CharField(_("nama"), max_length=120)
@@ -133,7 +146,7 @@ class Unit(models.Model):
         return self.name
 
 
-class Person(models.Model):
+class Person(Edited):
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="personnel")
     code = models.CharField(_("NRP/NIK"), max_length=40)
     name = models.CharField(_("nama"), max_length=120)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from siaga.audit.log import record
 from siaga.core.data import duties, stages
@@ -420,7 +421,7 @@ def override_category(tps: Tps, category: str, reason: str, request: Any = None)
     """Set (or with category "" clear) a TPS's category by hand, with its reason, audited."""
     before = {"category": tps.category, "reason": tps.category_reason, "effective": tps.effective_category}
     tps.category, tps.category_reason = category, reason if category else ""
-    tps.save(update_fields=["category", "category_reason"])
+    _save_edit(tps, {"category": tps.category, "category_reason": tps.category_reason}, None, request)
     refresh_vulnerability(tps.operation)
     tps.refresh_from_db()
     after = {"category": tps.category, "reason": tps.category_reason, "effective": tps.effective_category}
@@ -510,11 +511,13 @@ RISK_INPUTS = frozenset({"desa_code", "category", "category_reason", "indicators
 def edit_tps(tps: Tps, changes: dict[str, Any], request: Any = None) -> list[str]:
     """Set some of a TPS's fields to values already validated (siaga.operations.forms),
     audited with before and after. Returns the fields that changed; none: nothing written."""
+    changes = dict(changes)
+    seen = changes.pop(VERSION_FIELD, None)
     changed = _apply(tps, changes, TPS_EDITABLE)
     if not changed:
         return []
     before, after = changed
-    tps.save(update_fields=list(after))
+    _save_edit(tps, after, seen, request)
     if RISK_INPUTS & set(after):
         refresh_vulnerability(tps.operation)
     record(request, "edit", "tps", tps.code, operation_id=tps.operation_id, before=before, after=after)
@@ -526,6 +529,7 @@ def edit_person(person: Person, changes: dict[str, Any], request: Any = None) ->
     """Like edit_tps for one person. A new unit (or, for LINMAS, a new desa) moves the person
     to that unit's (desa's) kecamatan, which decides which sector chief sees them."""
     changes = dict(changes)
+    seen = changes.pop(VERSION_FIELD, None)
     if "unit_code" in changes and changes["unit_code"] != person.unit_code:
         unit = Unit.objects.get(operation_id=person.operation_id, code=changes["unit_code"])
         changes["kecamatan_code"] = unit.kecamatan_code
@@ -536,7 +540,7 @@ def edit_person(person: Person, changes: dict[str, Any], request: Any = None) ->
     if not changed:
         return []
     before, after = changed
-    person.save(update_fields=list(after))
+    _save_edit(person, after, seen, request)
     record(request, "edit", "person", person.code, operation_id=person.operation_id, before=before, after=after)
     return list(after)
 
@@ -553,10 +557,45 @@ def pin_person(person: Person, pinned_post: str, reason: str, request: Any = Non
     if before == after:
         return False
     person.pinned_post, person.pin_reason = pinned_post, reason
-    person.save(update_fields=["pinned_post", "pin_reason"])
+    _save_edit(person, after, None, request)
     action = "pin" if pinned_post else "unpin"
     record(request, action, "person", person.code, operation_id=person.operation_id, before=before, after=after)
     return True
+
+
+VERSION_FIELD = "edit_version"  # the version an edit form was opened on (siaga.operations.forms)
+
+
+class EditConflict(Exception):
+    """An edit made on a version of a row that another save has since replaced: nothing was
+    written. `current` is the row as it is now (its `edited_by` and `edited_at` say who and when)."""
+
+    def __init__(self, current: Any, seen: int):
+        super().__init__(f"{type(current).__name__} {current.pk}: opened at version {seen}, now {current.edit_version}")
+        self.current, self.seen = current, seen
+
+
+def _edit_stamp(request: Any) -> dict[str, Any]:
+    """The columns every console save sets besides its own: the version one up, who, when."""
+    user = getattr(request, "user", None)
+    name = str(user.get_username()) if user is not None and user.is_authenticated else ""
+    return {VERSION_FIELD: models.F(VERSION_FIELD) + 1, "edited_by": name, "edited_at": timezone.now()}
+
+
+def _save_edit(row: Any, after: dict[str, Any], seen: int | None, request: Any) -> None:
+    """Write `after` to the row in one `UPDATE ... WHERE pk = ? AND edit_version = ?` (the
+    version the edit form was opened on; None: a save that names no version, e.g. a pin),
+    raising `EditConflict` (nothing written) when another save came first."""
+    model = type(row)
+    rows = model._default_manager.filter(pk=row.pk)
+    if seen is not None:
+        rows = rows.filter(**{VERSION_FIELD: seen})
+    if rows.update(**after, **_edit_stamp(request)) != 1:
+        current = model._default_manager.filter(pk=row.pk).first()
+        if current is None:  # removed meanwhile
+            raise model.DoesNotExist(f"{model.__name__} {row.pk}")
+        raise EditConflict(current, seen if seen is not None else current.edit_version)
+    row.refresh_from_db(fields=[VERSION_FIELD, "edited_by", "edited_at"])
 
 
 def _apply(row: Any, changes: dict[str, Any], editable: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -619,7 +658,7 @@ def set_availability(people: models.QuerySet[Person], available: bool, request: 
     if not codes:
         return 0
     operation_id = int(changing.values_list("operation_id", flat=True).first() or 0)
-    Person.objects.filter(operation_id=operation_id, code__in=codes).update(available=available)
+    Person.objects.filter(operation_id=operation_id, code__in=codes).update(available=available, **_edit_stamp(request))
     before = {"available": not available, "persons": codes}
     record(
         request,
@@ -645,7 +684,9 @@ def set_categories(
     codes = list(changed.values_list("code", flat=True))
     if not codes:
         return 0
-    Tps.objects.filter(operation=operation, code__in=codes).update(category=category, category_reason=reason)
+    Tps.objects.filter(operation=operation, code__in=codes).update(
+        category=category, category_reason=reason, **_edit_stamp(request)
+    )
     refresh_vulnerability(operation)
     after = dict(Tps.objects.filter(operation=operation, code__in=codes).values_list("code", "effective_category"))
     record(
@@ -722,7 +763,7 @@ def remove_row(row: Person | Tps | Unit, request: Any = None) -> str:
         {
             f.attname: getattr(row, f.attname)
             for f in row._meta.concrete_fields
-            if f.attname not in ("id", "operation_id")
+            if f.attname not in ("id", "operation_id", VERSION_FIELD, "edited_by", "edited_at")
         }
     )
     operation = row.operation
@@ -766,11 +807,13 @@ UNIT_EDITABLE = frozenset({"name", "kind", "kecamatan_code", "lat", "lon"})
 @transaction.atomic
 def edit_unit(unit: Unit, changes: dict[str, Any], request: Any = None) -> list[str]:
     """Like edit_tps for a unit; a new kecamatan moves its (non-Linmas) members with it."""
+    changes = dict(changes)
+    seen = changes.pop(VERSION_FIELD, None)
     changed = _apply(unit, changes, UNIT_EDITABLE)
     if not changed:
         return []
     before, after = changed
-    unit.save(update_fields=list(after))
+    _save_edit(unit, after, seen, request)
     if "kecamatan_code" in after:
         members = Person.objects.filter(operation_id=unit.operation_id, unit_code=unit.code)
         members.exclude(force=Force.LINMAS).update(kecamatan_code=unit.kecamatan_code)

@@ -21,10 +21,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Max, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -474,7 +475,12 @@ def tps_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     tps = get_scoped(operation.tps_set.all(), request.user, pk=pk)
     form = TpsForm(request.POST if request.method == "POST" else None, initial=TpsForm.initial_for(tps))
     if form.is_valid():
-        changed = services.edit_tps(tps, form.cleaned_data, request)
+        try:
+            changed = _edit(services.edit_tps, tps, form.cleaned_data, request)
+        except services.EditConflict as conflict:
+            again = TpsForm(_reapplied(request, conflict), initial=TpsForm.initial_for(conflict.current))
+            back = reverse("tps_list", args=[operation.pk]) + f"?desa={tps.desa_code}"
+            return _conflict(request, operation, conflict, form, again, f"TPS {tps.code}", back)
         _saved(request, tps.code, changed)
         return redirect(reverse("tps_list", args=[operation.pk]) + f"?desa={tps.desa_code}")
     names = _region_names(operation, [tps.desa_code, tps.kecamatan_code])
@@ -489,11 +495,94 @@ def person_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     person = get_scoped(operation.personnel.all(), request.user, pk=pk)
     form = PersonForm(request.POST if request.method == "POST" else None, person=person)
     if form.is_valid():
-        changed = services.edit_person(person, form.cleaned_data, request)
+        try:
+            changed = _edit(services.edit_person, person, form.cleaned_data, request)
+        except services.EditConflict as conflict:
+            again = PersonForm(_reapplied(request, conflict), person=conflict.current)
+            back = reverse("personnel_list", args=[operation.pk]) + f"?q={person.code}"
+            return _conflict(request, operation, conflict, form, again, str(person), back)
         _saved(request, person.name, changed)
         return redirect(reverse("personnel_list", args=[operation.pk]) + f"?q={person.code}")
     context = {"operation": operation, "person": person, "form": form}
     return render(request, "operations/data_person_edit.html", context, status=400 if form.is_bound else 200)
+
+
+def _edit(save: Callable[..., list[str]], row: Any, values: dict[str, Any], request: HttpRequest) -> list[str]:
+    """Save an edit form's values (EditConflict when another save came first); a row removed
+    since the form was opened is a 404."""
+    try:
+        return save(row, values, request)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def _reapplied(request: HttpRequest, conflict: services.EditConflict) -> Any:
+    """The refused form's values again, now naming the version saved meanwhile: saving them
+    from the conflict page puts them over the other planner's change, knowingly."""
+    data = request.POST.copy()
+    data[services.VERSION_FIELD] = str(conflict.current.edit_version)
+    return data
+
+
+def _shown(value: Any, field: Any) -> str:
+    """A value as the form shows it: a choice by its label, yes/no in words, a blank as a dash."""
+    value = getattr(value, "value", value)
+    if isinstance(value, bool):
+        return str(_("ya") if value else _("tidak"))
+    choices = dict(getattr(field.widget, "choices", []) or [])
+    if value is None or value == "":
+        return "–"
+    return str(choices.get(value, choices.get(str(value), value)))
+
+
+def _conflict(
+    request: HttpRequest,
+    operation: Operation,
+    conflict: services.EditConflict,
+    form: Any,
+    again: Any,
+    what: str,
+    back: str,
+) -> HttpResponse:
+    """The second writer's page (409): who changed the row and when since the form was opened,
+    the values saved now beside the ones sent, nothing saved; the form again with the sent
+    values, to save them over the new ones or to leave."""
+    current = conflict.current
+    rows = []
+    for name, field in form.fields.items():
+        if name == services.VERSION_FIELD:
+            continue
+        theirs, yours = getattr(current, name, ""), form.cleaned_data.get(name)
+        if name == "available":
+            theirs = bool(theirs)
+        plain = getattr(yours, "value", yours)
+        rows.append(
+            {
+                "label": field.label,
+                "theirs": _shown(theirs, field),
+                "yours": _shown(yours, field),
+                "differs": theirs != plain,
+            }
+        )
+    context = {
+        "operation": operation,
+        "what": what,
+        "by": _user_name(current.edited_by),
+        "at": current.edited_at,
+        "rows": rows,
+        "form": again,
+        "back": back,
+    }
+    return render(request, "operations/conflict.html", context, status=409)
+
+
+def _user_name(username: str) -> str:
+    """The name a planner knows a colleague by: "Full Name (username)"; "" when unknown."""
+    if not username:
+        return ""
+    user = get_user_model().objects.filter(username=username).first()
+    full = user.get_full_name() if user is not None else ""
+    return f"{full} ({username})" if full else username
 
 
 def _saved(request: HttpRequest, what: str, changed: list[str]) -> None:
@@ -542,7 +631,13 @@ def unit_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     unit = get_scoped(operation.units.all(), request.user, pk=pk)
     form = UnitForm(request.POST if request.method == "POST" else None, operation_id=operation.pk, unit=unit)
     if form.is_valid():
-        _saved(request, unit.name, services.edit_unit(unit, form.values(), request))
+        try:
+            changed = _edit(services.edit_unit, unit, form.values(), request)
+        except services.EditConflict as conflict:
+            again = UnitForm(_reapplied(request, conflict), operation_id=operation.pk, unit=conflict.current)
+            back = reverse("units_list", args=[operation.pk]) + f"?q={unit.code}"
+            return _conflict(request, operation, conflict, form, again, unit.name, back)
+        _saved(request, unit.name, changed)
         return redirect(reverse("units_list", args=[operation.pk]) + f"?q={unit.code}")
     back = reverse("units_list", args=[operation.pk])
     return _row_form_page(

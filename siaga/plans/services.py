@@ -31,7 +31,7 @@ from siaga.jobs.models import Lease, OrdersFile
 from siaga.operations.models import Operation
 from siaga.operations.services import import_scenario, operation_stages, scenario_for
 from siaga.plans.models import Plan, PlanJob
-from siaga.plans.store import core_plan, save_plan
+from siaga.plans.store import core_plan, lock_operation, save_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REINFORCE = "reinforce_sangat_rawan"  # the operation setting the strength advice sets
@@ -128,17 +128,50 @@ def _progress(job: PlanJob, status: str, percent: int, message: str) -> None:
     job.save(update_fields=["status", "progress", "message"])
 
 
-def reassign(plan: Plan, person: str, post: str | None, slot: str | None, user: Any, request: Any = None) -> Plan:
-    """A new version with one person moved by hand; the checker runs on it."""
+class PlanConflict(PlanError):
+    """A hand edit made on a version that is no longer the operation's newest: another planner
+    (or a planning job) made `newest` since. Nothing was saved: applied on the old version, the
+    new version would leave out what `newest` changed (two edits of one version fork the plan)."""
+
+    def __init__(self, plan: Plan, newest: Plan):
+        super().__init__(f"v{plan.version} -> v{newest.version}")
+        self.plan, self.newest = plan, newest
+
+
+def newer_version(plan: Plan, seen: int | None = None) -> Plan | None:
+    """The operation's newest version if it is newer than `plan` and than the version `seen`
+    (the newest one the planner had seen when choosing to edit an older version), else None."""
+    newest = Plan.objects.filter(operation_id=plan.operation_id).order_by("-version").first()
+    if newest is None or newest.version <= max(plan.version, seen or 0):
+        return None
+    return newest
+
+
+def reassign(
+    plan: Plan, person: str, post: str | None, slot: str | None, user: Any, request: Any = None, seen: int | None = None
+) -> Plan:
+    """A new version with one person moved by hand; the checker runs on it.
+
+    An edit names the version it was made on (`plan`): when a newer version exists (and is
+    newer than `seen`), it is refused with `PlanConflict` and nothing is saved, checked again
+    under the operation's lock just before the new version is numbered."""
+    newest = newer_version(plan, seen)
+    if newest is not None:
+        raise PlanConflict(plan, newest)
     scenario = scenario_for(plan.operation)
     before = _assignment_of(plan, person)
     try:
         result = core_reassign(scenario, core_plan(plan), person, post, slot)
     except EditError as exc:
         raise PlanError(exc.message(get_language() or "id")) from None
-    new = save_plan(plan.operation, result, scenario, user, plan, f"Ubah manual: {person}")
-    after = _assignment_of(new, person)
-    record(request, "reassign", "plan", str(new.pk), operation_id=plan.operation_id, before=before, after=after)
+    with transaction.atomic():
+        lock_operation(plan.operation_id)
+        newest = newer_version(plan, seen)
+        if newest is not None:
+            raise PlanConflict(plan, newest)
+        new = save_plan(plan.operation, result, scenario, user, plan, f"Ubah manual: {person}")
+        after = _assignment_of(new, person)
+        record(request, "reassign", "plan", str(new.pk), operation_id=plan.operation_id, before=before, after=after)
     return new
 
 
@@ -146,7 +179,7 @@ def reassign(plan: Plan, person: str, post: str | None, slot: str | None, user: 
 def reinforce(operation: Operation, per_post: int, user: Any, request: Any = None) -> PlanJob:
     """Accept the strength advice: every sangat rawan and khusus TPS post gets `per_post` more
     Polri from now on (the operation setting, audited), and a new plan is started with it."""
-    Operation.objects.select_for_update().filter(pk=operation.pk).first()
+    lock_operation(operation.pk)
     operation.refresh_from_db(fields=["config"])
     before = operation.config.get(REINFORCE, 0)
     operation.config = {**operation.config, REINFORCE: per_post}
@@ -163,11 +196,12 @@ def reinforce(operation: Operation, per_post: int, user: Any, request: Any = Non
     return start_job(operation, user, params={REINFORCE: per_post}, request=request)
 
 
+@transaction.atomic
 def add_psu(plan: Plan, name: str, start: Any, end: Any, tps: list[str], user: Any, request: Any = None) -> PlanJob:
     """A re-vote at `tps` from `start` to `end`: a PSU stage added to the operation (its stages
     written out when they were the preset's), audited, and a re-plan from `plan` started: the
     vote and every duty stay where they are, the PSU's guards come from the people free then."""
-    Operation.objects.select_for_update().filter(pk=plan.operation_id).first()
+    lock_operation(plan.operation_id)
     operation = plan.operation
     operation.refresh_from_db(fields=["config"])
     before, _preset = operation_stages(operation)

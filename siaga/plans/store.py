@@ -34,8 +34,9 @@ def save_plan(
 ) -> Plan:
     """Store a core plan as the operation's next version, with the checker's verdict.
 
-    The operation row is locked first, so two versions saved at once get two numbers."""
-    Operation.objects.select_for_update().filter(pk=operation.pk).first()
+    The operation row is locked first (`lock_operation`), so two versions saved at once get
+    two numbers: the second waits for the first to commit, then reads its number."""
+    lock_operation(operation.pk)
     version = (Plan.objects.filter(operation=operation).aggregate(v=Max("version"))["v"] or 0) + 1
     violations = [str(v) for v in check_plan(scenario, result)]
     plan = Plan.objects.create(
@@ -89,6 +90,18 @@ def save_plan(
     )
     _refresh_statistics()
     return plan
+
+
+def lock_operation(operation_id: int) -> None:
+    """Hold the operation's row lock until the caller's transaction ends: what numbers plan
+    versions and orders hand edits. On PostgreSQL a `SELECT ... FOR UPDATE` that is really
+    run (a queryset is lazy: one never evaluated, or an aggregate over it, takes no lock); on
+    SQLite the transaction itself holds the database's write lock from its start (IMMEDIATE)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_operation outside a transaction holds nothing")
+    locked = list(Operation.objects.select_for_update().filter(pk=operation_id).values_list("pk", flat=True))
+    if not locked:
+        raise Operation.DoesNotExist(f"operation {operation_id}")
 
 
 def _refresh_statistics() -> None:

@@ -287,8 +287,12 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
         _refuse(request, form)
         return redirect("plan_detail", plan.pk)
     data = form.cleaned_data
+    seen_text = request.POST.get("seen", "")  # the newest version seen when editing an older one
+    seen = int(seen_text) if seen_text.isdigit() else None
     try:
-        new = services.reassign(plan, data["person"], data["post"], data["slot"], request.user, request)
+        new = services.reassign(plan, data["person"], data["post"], data["slot"], request.user, request, seen)
+    except services.PlanConflict as conflict:
+        return _plan_conflict(request, conflict, form)
     except services.PlanError as exc:
         messages.error(request, _("Perubahan ditolak: %(why)s") % {"why": exc})
         return redirect("plan_detail", plan.pk)
@@ -298,6 +302,27 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
         _("Versi %(v)s dibuat: %(who)s ke %(where)s.") % {"v": new.version, "who": form.person_name, "where": where},
     )
     return redirect("plan_detail", new.pk)
+
+
+def _plan_conflict(request: HttpRequest, conflict: services.PlanConflict, form: ReassignForm) -> HttpResponse:
+    """A hand edit refused because a newer version exists (409): who made it and when, the
+    versions made since, the edit; nothing saved. The planner may apply the same edit on the
+    newest version, or knowingly on the version they chose (its later changes left out)."""
+    plan, newest = conflict.plan, conflict.newest
+    since = services.versions(plan.operation).filter(version__gt=plan.version)
+    data = form.cleaned_data
+    where = f"{form.post_name} ({data['slot']})" if data["post"] else _("cadangan (tanpa pos)")
+    carried = [(k, v) for k, values in request.POST.lists() if k not in ("csrfmiddlewaretoken", "seen") for v in values]
+    context = {
+        "operation": plan.operation,
+        "plan": plan,
+        "newest": newest,
+        "since": since,
+        "who": form.person_name or data["person"],
+        "where": where,
+        "carried": carried,
+    }
+    return render(request, "plans/conflict.html", context, status=409)
 
 
 @require_POST
