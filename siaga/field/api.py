@@ -3,7 +3,8 @@
 
 Session authentication, with Django's CSRF check on writes (the phone page is served by the
 console, so it sends the same session cookie and the CSRF header). Every write needs an
-`Idempotency-Key` header; a retry with the same key answers with the stored record.
+`Idempotency-Key` header; a retry with the same key answers with the stored record, and the
+same key with another request is a 409 (siaga/field/idempotency.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ninja.security import django_auth
 
 from siaga.accounts.roles import role_of
 from siaga.field import services
+from siaga.field.idempotency import KeyedRouter
 from siaga.field.models import KEY_LENGTH, CheckIn, Dispatch, Incident
 from siaga.field.schemas import (
     AreaIn,
@@ -51,6 +53,7 @@ api = NinjaAPI(
     urls_namespace="field_api",
     auth=django_auth,
     docs_url="/docs" if settings.DEBUG else None,  # Swagger UI comes from a CDN: nothing leaves a user's machine
+    default_router=KeyedRouter(),  # every write's Idempotency-Key bound to its request (409 on another)
 )
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -493,3 +493,20 @@ class EntryLog(models.Model):
         verbose_name = "buku mutasi"
         verbose_name_plural = "buku mutasi"
         ordering = ["at", "id"]
+
+
+class IdempotencyKey(models.Model):
+    """A write's Idempotency-Key bound to who sent it and to a digest of what it asked
+    (method, path and body: siaga/field/idempotency.py). A retry with the same request finds the
+    stored record; the same key with another request is refused (409), never answered with the
+    first request's record. Written in the write's own transaction: a refused write binds nothing."""
+
+    key = models.CharField("kunci idempotensi", max_length=KEY_LENGTH, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    fingerprint = models.CharField("sidik permintaan", max_length=64)
+    path = models.CharField("alamat", max_length=300)
+    at = models.DateTimeField("waktu", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "kunci idempotensi"
+        verbose_name_plural = "kunci idempotensi"
