@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "siaga.web.csp.ContentSecurityPolicyMiddleware",  # outermost: every answer carries the policy
     "siaga.web.middleware.ContentLengthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files with DEBUG off, laptop and server

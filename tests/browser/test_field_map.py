@@ -28,7 +28,7 @@ def api_post(page: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
 def test_the_map_follows_a_post_and_an_incident_without_reload(page):
     login(page, "perencana")
     page.goto(f"/ops/{OPERATION}/map/?plan={PLAN}")
-    page.wait_for_function("window.siagaMap && Object.keys(window.siagaMap.posts).length > 0", timeout=WAIT)
+    page.wait_for_function("() => window.siagaMap && Object.keys(window.siagaMap.posts).length > 0", timeout=WAIT)
     page.evaluate("window.__sameDocument = true")
     post = page.evaluate("Object.values(window.siagaMap.posts).find((p) => p.kind === 'TPS' && !p.in_place).id")
     waiting = page.locator(".post-square.not-in-place")
@@ -41,9 +41,9 @@ def test_the_map_follows_a_post_and_an_incident_without_reload(page):
     incident = api_post(page, f"/api/plans/{PLAN}/incidents", {"kind": "kericuhan", "severity": 3, "post_id": post})
 
     page.wait_for_function(
-        f"window.siagaMap.posts[{post!r}] && window.siagaMap.posts[{post!r}].status === 'siaga'", timeout=WAIT
+        f"() => window.siagaMap.posts[{post!r}] && window.siagaMap.posts[{post!r}].status === 'siaga'", timeout=WAIT
     )
-    page.wait_for_function(f"window.siagaMap.incidents.some((i) => i.id === {incident['id']})", timeout=WAIT)
+    page.wait_for_function(f"() => window.siagaMap.incidents.some((i) => i.id === {incident['id']})", timeout=WAIT)
     assert page.evaluate("window.__sameDocument") is True  # no reload
     assert page.evaluate(f"window.siagaMap.posts[{post!r}].open_incidents") >= 1
     expect(waiting).to_have_count(before - 1)

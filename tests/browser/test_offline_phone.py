@@ -50,9 +50,9 @@ def jpeg() -> bytes:
 
 def kept(page: Any) -> None:
     """Wait until the service worker controls the page and keeps a copy of it."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=WAIT)
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=WAIT)
     page.wait_for_function(
-        "caches.open('siaga-pages').then(c => c.match(location.href, {ignoreVary: true})).then(r => !!r)",
+        "() => caches.open('siaga-pages').then(c => c.match(location.href, {ignoreVary: true})).then(r => !!r)",
         timeout=WAIT,
     )
 

@@ -322,11 +322,11 @@ def test_the_map_draws_every_tps_without_leaving_the_machine(page: Any, console:
         page.goto(f"/ops/{op}/map/")
     assert answer.value.status == 200
     assert len(answer.value.json()["features"]) == 152
-    page.wait_for_function("window.__tpsOnMap && window.__tpsOnMap.size >= 152")
+    page.wait_for_function("() => window.__tpsOnMap && window.__tpsOnMap.size >= 152")
     drawn = page.evaluate("window.__tpsOnMap.size")
     assert drawn > 100
     expect(page.locator("#map.leaflet-container canvas")).to_have_count(1)
-    page.wait_for_function(f"({COLOURED_PIXELS})({CATEGORY_COLOURS!r}) > 2000")  # the circles, painted
+    page.wait_for_function(f"() => ({COLOURED_PIXELS})({CATEGORY_COLOURS!r}) > 2000")  # the circles, painted
     expect(page.locator("#map .leaflet-marker-icon.map-place").first).to_be_attached()  # region names
     expect(page.locator("#map-status")).to_have_text("")  # no "failed to load"
     shoot(page, shots, "4-map")

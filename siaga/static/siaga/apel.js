@@ -27,7 +27,7 @@
     row.classList.add("present");
     const cell = row.querySelector("td.tick");
     if (cell) {
-      cell.innerHTML = "";
+      cell.replaceChildren();
       const ok = document.createElement("span");
       ok.className = "ok";
       ok.textContent = "✓ " + text.present;

@@ -17,6 +17,7 @@
   const map = L.map(box, { zoomSnap: 0.5, preferCanvas: true, scrollWheelZoom: !cfg.small });
   map.attributionControl.setPrefix(false);
   if (cfg.tile_url) {
+    // the attribution is the operator's own setting (it may hold a link), not data: kept as HTML
     L.tileLayer(cfg.tile_url, { attribution: cfg.tile_attribution, maxZoom: 19 }).addTo(map);
   } else {
     box.classList.add("no-tiles");
@@ -37,6 +38,11 @@
   }
 
   // ------------------------------------------------------------ small DOM helpers (no innerHTML)
+  // Leaflet puts a string given as tooltip, popup or layer name into innerHTML: every text from
+  // the data (a TPS code, a desa, a person) goes to Leaflet as a DOM node built here (`el`), and
+  // the few strings Leaflet insists on (the layer names) through `escapeHtml`.
+  const escapeHtml = (text) =>
+    String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
@@ -81,7 +87,7 @@
         fillOpacity: 0.95,
       }),
     onEachFeature: (feature, layer) => {
-      layer.bindTooltip("TPS " + feature.properties.code);
+      layer.bindTooltip(() => el("span", {}, "TPS " + feature.properties.code));
       layer.bindPopup(() => tpsPopup(feature.properties));
     },
   }).addTo(map);
@@ -92,6 +98,7 @@
   // What the map shows now, for people and tests: posts by id, open incidents, refresh count.
   const shown = { posts: {}, incidents: [], refreshes: 0 };
   shown.view = () => ({ zoom: map.getZoom(), center: map.getCenter() });
+  Object.assign(shown, { leaflet: map, tpsLayer, postLayer, incidentLayer }); // for tests: open every tooltip
   window.siagaMap = shown;
   let postOfTps = {}; // TPS code -> its TPS post: the square sits on the circle, so one popup tells both
   if (!cfg.small) {
@@ -99,11 +106,11 @@
     postLayer.addTo(map);
     incidentLayer.addTo(map);
     const overlays = {};
-    overlays[words.tps] = tpsLayer;
-    overlays[words.posts] = postLayer;
-    overlays[words.reserve_reach] = reachLayer;
-    overlays[words.open_incidents] = incidentLayer;
-    overlays[words.places] = places;
+    overlays[escapeHtml(words.tps)] = tpsLayer;
+    overlays[escapeHtml(words.posts)] = postLayer;
+    overlays[escapeHtml(words.reserve_reach)] = reachLayer;
+    overlays[escapeHtml(words.open_incidents)] = incidentLayer;
+    overlays[escapeHtml(words.places)] = places;
     L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
   }
 

@@ -115,7 +115,9 @@
     }
   });
 
-  // the incident list waits while a form in it is open or typed in
+  // the incident list waits while a form in it is open or typed in: its polls (htmx "every",
+  // which carry no triggering event) are skipped then; an explicit "refresh" still goes. Done
+  // here, not in an hx-trigger filter, because the CSP lets htmx evaluate no script.
   window.poskoIdle = () => {
     const list = document.getElementById("incidents");
     if (!list) return true;
@@ -123,6 +125,10 @@
     const active = document.activeElement;
     return !(active && list.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName));
   };
+  document.addEventListener("htmx:confirm", (event) => {
+    const polled = event.detail && !event.detail.triggeringEvent;
+    if (polled && event.target.closest("[data-poll-when-idle]") && !window.poskoIdle()) event.preventDefault();
+  });
 
   // ------------------------------------------------------------------ the severe incident alert
 

@@ -1,0 +1,88 @@
+/* The console's small behaviours, loaded by base.html on every page. The Content-Security-
+ * Policy (siaga/web/csp.py) runs no inline script and no onclick/onchange/onsubmit attribute, so
+ * the templates say what they want with data attributes and this file does it:
+ *
+ *   <select data-submit-on-change>                   sends its form when changed (the language)
+ *   <form data-confirm-message="Yakin?">             asks before it is sent
+ *   <input type="checkbox" data-check-all="ids">     ticks every input[name=ids] like itself
+ *   <button data-open-all="details.desa">            opens (data-close-all: closes) those details
+ *   <input data-search="URL" list="ID">              suggestions from URL?q=typed into the datalist
+ *   <div hidden data-fill-from="table.posts li" data-fill-field="ID" data-fill-scroll="ID"
+ *        data-fill-focus="ID">                       a click on such an item copies its <code> into the field
+ *
+ * Text from the server only ever goes in as text (textContent, option values), never as HTML.
+ * Handlers sit on the document, so parts swapped in by htmx work too.
+ */
+(() => {
+  "use strict";
+
+  document.addEventListener("change", (event) => {
+    const select = event.target.closest("[data-submit-on-change]");
+    if (select && select.form) select.form.submit();
+  });
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-confirm-message]");
+    if (form && !window.confirm(form.dataset.confirmMessage)) event.preventDefault();
+  });
+
+  document.addEventListener("click", (event) => {
+    const all = event.target.closest("input[data-check-all]");
+    if (all) {
+      for (const box of document.querySelectorAll("input[type=checkbox]")) {
+        if (box.name === all.dataset.checkAll) box.checked = all.checked;
+      }
+      return;
+    }
+    const toggle = event.target.closest("[data-open-all], [data-close-all]");
+    if (toggle) {
+      const open = toggle.hasAttribute("data-open-all");
+      const selector = open ? toggle.dataset.openAll : toggle.dataset.closeAll;
+      document.querySelectorAll(selector).forEach((d) => (d.open = open));
+      return;
+    }
+    for (const fill of document.querySelectorAll("[data-fill-from]")) {
+      const item = event.target.closest(fill.dataset.fillFrom);
+      const field = document.getElementById(fill.dataset.fillField);
+      const code = item && item.querySelector("code");
+      if (!code || !field) continue;
+      field.value = code.textContent;
+      const target = document.getElementById(fill.dataset.fillScroll);
+      if (target) target.scrollIntoView({ behavior: "smooth" });
+      const focus = document.getElementById(fill.dataset.fillFocus);
+      if (focus) focus.focus({ preventScroll: true });
+    }
+  });
+
+  // ------------------------------------------------------------ suggestions while typing
+  const timers = new WeakMap();
+  const last = new WeakMap();
+  document.addEventListener("input", (event) => {
+    const field = event.target.closest("input[data-search]");
+    if (!field || !field.list) return;
+    clearTimeout(timers.get(field));
+    timers.set(
+      field,
+      setTimeout(async () => {
+        const typed = field.value.trim();
+        if (typed.length < 2 || typed === last.get(field)) return;
+        last.set(field, typed);
+        const answer = await fetch(field.dataset.search + "?q=" + encodeURIComponent(typed), {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        });
+        if (!answer.ok) return;
+        const people = (await answer.json()).people || [];
+        field.list.replaceChildren(
+          ...people.map((p) => {
+            const option = document.createElement("option");
+            option.value = p.value;
+            option.label = p.label;
+            option.textContent = p.label;
+            return option;
+          })
+        );
+      }, 200)
+    );
+  });
+})();
