@@ -547,6 +547,18 @@ KINDS: list[tuple[str, Callable[[Path, Path, random.Random, Namer], Iterator[Pat
     ("zip-structure", zip_structures),
 ]
 KIND_NAMES += [kind for kind, _ in KINDS]
+# The kinds with files the reader accepts: tests/web/test_hostile_import.py imports each of
+# them; tests/test_hostile_files.py checks that the other kinds have none.
+ACCEPTING_KINDS = (
+    "part-removed",
+    "part-renamed",
+    "stray-cell",
+    "formula",
+    "unicode",
+    "csv",
+    "xml-fuzz",
+    "zip-structure",
+)
 
 
 # ---------------------------------------------------------------- the contract, checked
