@@ -1,12 +1,18 @@
-"""`manage.py demo`: the Pasuruan Kota 2022 demo, planned, with one login per role."""
+"""`manage.py demo`: the Pasuruan Kota 2022 demo, planned, with one login per role.
+
+Its logins have published passwords (and one is `admin`), so it refuses to run where it could
+open a real installation: with `SIAGA_PRODUCTION=1`, or on a database that already holds an
+operation other than the demo's, unless `--force` or `SIAGA_ALLOW_DEMO=1` says it is meant."""
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from siaga.accounts.models import Profile, Role
 from siaga.core.data import demo, positions, ranks
@@ -46,10 +52,22 @@ def post_leader(plan: Plan, kecamatan: str) -> Person | None:
 
 
 class Command(BaseCommand):
-    help = "Muat skenario contoh Polres Pasuruan Kota 2022, susun rencananya, dan buat pengguna contoh."
+    help = (
+        "Muat skenario contoh Polres Pasuruan Kota 2022, susun rencananya, dan buat pengguna contoh. "
+        "Ditolak pada server produksi atau basis data yang berisi operasi sungguhan, kecuali dengan --force."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="jalankan juga di produksi / pada data sungguhan (membuat akun contoh dengan kata sandi umum)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         scenario = demo.pasuruan_kota()
+        pemilu = demo.pasuruan_kota_pemilu()
+        self._guard(options["force"], {scenario.operation.name, pemilu.operation.name})
         # Each command login is the person in that position: who approves the plan (the Kapolres)
         # signs the Sprin, and the planner and the Kapolsek are the Kaops and the Padal the
         # organisation annex names.
@@ -67,7 +85,7 @@ class Command(BaseCommand):
         # The first customer's operation first (operation and plan 1), then the second demo: a
         # Pemilu for the same Polres (logistics escorts, warehouse shifts, PPK recapitulation).
         operation = self._operation(scenario, "demo-pasuruan-kota.xlsx", users)
-        self._operation(demo.pasuruan_kota_pemilu(), "demo-pasuruan-kota-pemilu-2024.xlsx", users)
+        self._operation(pemilu, "demo-pasuruan-kota-pemilu-2024.xlsx", users)
         first = Plan.objects.filter(operation=operation).order_by("version").first()
         name, password, kecamatan = POST_LEADER
         leader = post_leader(first, kecamatan) if first else None
@@ -80,6 +98,26 @@ class Command(BaseCommand):
         name, password, _kecamatan = POST_LEADER
         who = f", NRP {leader.code} ({leader})" if leader else ""
         self.stdout.write(f"  {name:<10} {password:<22} {Role.FIELD_OFFICER.label}{who}")
+
+    def _guard(self, force: bool, demo_operations: set[str]) -> None:
+        """Refuse on a production server or a real installation unless told it is meant."""
+        if force or os.environ.get("SIAGA_ALLOW_DEMO", "").lower() in ("1", "true", "yes", "on"):
+            return
+        if getattr(settings, "PRODUCTION", False):
+            raise CommandError(
+                "Data contoh tidak dimuat: ini server produksi (SIAGA_PRODUCTION). Akun contohnya memakai kata "
+                "sandi yang tercetak di dokumentasi. Bila memang dimaksud: manage.py demo --force.\n"
+                "Demo not loaded: this is a production server; its logins have published passwords. "
+                "If you mean it: manage.py demo --force."
+            )
+        real = Operation.objects.exclude(name__in=demo_operations).order_by("pk").first()
+        if real is not None:
+            raise CommandError(
+                f"Data contoh tidak dimuat: basis data ini berisi operasi sungguhan ({real.name}). Akun contohnya "
+                "memakai kata sandi yang tercetak di dokumentasi. Bila memang dimaksud: manage.py demo --force.\n"
+                "Demo not loaded: this database holds a real operation; the demo's logins have published "
+                "passwords. If you mean it: manage.py demo --force."
+            )
 
     def _operation(self, scenario: Any, source: str, users: dict[str, Any]) -> Operation:
         """The demo operation, imported and planned once; the Kapolres approves and publishes its
