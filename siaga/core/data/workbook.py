@@ -78,7 +78,11 @@ def read_tables(path: Path, limits: Limits = LIMITS) -> list[RawSheet]:
     if not path.exists():
         raise _refuse("file_not_found", path)
     if path.is_dir():
-        return [_read_csv(p, limits) for p in sorted(path.glob("*.csv")) if p.is_file()]
+        try:
+            files = [p for p in sorted(path.glob("*.csv")) if p.is_file()]
+        except OSError as exc:  # a folder that cannot be listed
+            raise _refuse("not_readable", path) from exc
+        return [_read_csv(p, limits) for p in files]
     return _read_xlsx(path, limits)
 
 
