@@ -648,3 +648,21 @@ def test_nan_and_infinite_weights_are_refused(folder):
     with pytest.raises(ScenarioError) as caught:
         read_scenario(folder)
     assert [p.code for p in caught.value.problems] == ["not_finite"]
+
+
+def test_rows_read_one_by_one_keep_the_places_excel_shows(tmp_path):
+    """Only filled rows are kept, each at its Excel row number, with the empty columns left of
+    the first cell, so a problem names the row and column the user sees."""
+    from openpyxl import Workbook
+
+    from siaga.core.data.workbook import read_tables
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "tps"
+    ws["C3"], ws["D3"], ws["C5"], ws["E7"] = "id", "dpt", "x", 1
+    wb.save(tmp_path / "placed.xlsx")
+    [sheet] = read_tables(tmp_path / "placed.xlsx")
+    assert sheet.header == ["", "", "id", "dpt"]
+    assert sheet.row_numbers == [5, 7]
+    assert [list(r) for r in sheet.rows] == [["", "", "x", "", ""], ["", "", "", "", 1.0]]

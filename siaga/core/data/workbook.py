@@ -131,7 +131,7 @@ def _read_xlsx(path: Path, limits: Limits) -> list[RawSheet]:
         _check_areas(path, book.sheet_names, areas, limits)
         sheets = []
         for name in book.sheet_names:
-            sheets.append(_read_sheet(path, book, name))
+            sheets.append(_read_sheet(book, name))
         return sheets
     except UnreadableFile:
         raise
@@ -166,20 +166,20 @@ def _check_areas(path: Path, names: Sequence[str], areas: dict[str, tuple[int, i
             )
 
 
-def _read_sheet(path: Path, book: python_calamine.CalamineWorkbook, name: str) -> RawSheet:
+def _read_sheet(book: python_calamine.CalamineWorkbook, name: str) -> RawSheet:
     """One sheet, row by row: only the rows that hold something are kept, placed as Excel
     places them (the empty columns left of the sheet's first cell included)."""
     data = book.get_sheet_by_name(name)
     start, end = data.start, data.end
     if start is None or end is None:
         return RawSheet(name, [])
-    lead: list[Cell] = [""] * start[1]
+    lead: list[Cell] = [""] * start[1]  # rows are yielded from the first column that holds a cell
     kept: list[tuple[int, Sequence[Cell]]] = []
     count = 0
     for i, row in enumerate(data.iter_rows()):
         count = i + 1
         if any(_filled(c) for c in row):
-            kept.append((i, lead + row if lead else row))
+            kept.append((i, lead + row if lead and len(row) <= end[1] - start[1] + 1 else row))
     offset = end[0] + 1 - count  # 0 when the rows are yielded from row 1, else the first row's index
     if not kept:
         return RawSheet(name, [])
