@@ -247,8 +247,9 @@ def pages(ids: dict[str, Any]) -> dict[str, str]:
     by_op += ["vulnerability", "map", "plan_list", "person_add", "tps_add", "unit_add"]
     by_plan = ["apel", "apel_readiness", "sarpras", "field_board", "field_phone", "field_report_status"]
     by_plan += ["field_incidents", "field_live", "field_escorts", "plan_simulate", "plan_posts", "incident_register"]
-    found = {name: reverse(name, args=[op]) for name in by_op}
-    found.update({name: reverse(name, args=[plan]) for name in by_plan})
+    names = {name for name, _route in url_names()}  # a page not (yet) in this console is left out
+    found = {name: reverse(name, args=[op]) for name in by_op if name in names}
+    found.update({name: reverse(name, args=[plan]) for name in by_plan if name in names})
     found.update(
         {
             "dashboard": reverse("dashboard"),
