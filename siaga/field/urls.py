@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from siaga.field import views_apel, views_custody, views_day, views_map, views_offline
+from siaga.field import views_apel, views_custody, views_day, views_map, views_offline, views_register
 from siaga.field.api import api
 
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("plans/<int:pk>/phone/", views_day.phone, name="field_phone"),
     path("plans/<int:pk>/phone/reports/", views_day.report_status, name="field_report_status"),
     path("plans/<int:pk>/incidents/", views_day.incidents, name="field_incidents"),
+    path("plans/<int:pk>/incidents/register/", views_register.register, name="incident_register"),
     path("plans/<int:pk>/live/", views_day.live, name="field_live"),
     path("plans/<int:pk>/report.pdf", views_day.report, name="field_report"),
     # escorts and the buku mutasi (views_custody)

@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.models import Role
@@ -227,13 +227,15 @@ FORCE_ORDER = ("force", "unit_code", "name", "code")
 REGIONS = Listing(
     "wilayah",
     (
-        Column("code", _lazy("Kode"), ("code",)),
-        Column("name", _lazy("Nama"), ("name",)),
-        Column("level", _lazy("Tingkat"), ("level",), cell=lambda r: label(LEVEL_LABELS, r["level"])),
-        Column("parent", _lazy("Induk"), ("parent_code",), cell=lambda r: r["parent_name"] or r["parent_code"]),
-        Column("lat", _lazy("Lintang"), ("lat",)),
-        Column("lon", _lazy("Bujur"), ("lon",)),
-        Column("indicators", _lazy("Indikator kerawanan desa"), cell=lambda r: _indicator_text(r["indicator_list"])),
+        Column("code", gettext_lazy("Kode"), ("code",)),
+        Column("name", gettext_lazy("Nama"), ("name",)),
+        Column("level", gettext_lazy("Tingkat"), ("level",), cell=lambda r: label(LEVEL_LABELS, r["level"])),
+        Column("parent", gettext_lazy("Induk"), ("parent_code",), cell=lambda r: r["parent_name"] or r["parent_code"]),
+        Column("lat", gettext_lazy("Lintang"), ("lat",)),
+        Column("lon", gettext_lazy("Bujur"), ("lon",)),
+        Column(
+            "indicators", gettext_lazy("Indikator kerawanan desa"), cell=lambda r: _indicator_text(r["indicator_list"])
+        ),
     ),
     ("id", "code", "name", "level", "parent_code", "lat", "lon", "indicators"),
     search=("name", "code"),
@@ -266,17 +268,17 @@ def regions_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
 TPS_LIST = Listing(
     "tps",
     (
-        Column("code", _lazy("Kode TPS"), ("code",)),
-        Column("desa", _lazy("Desa/kelurahan"), ("desa_code", "number"), cell=lambda t: t["desa_name"]),
-        Column("kecamatan", _lazy("Kecamatan"), KECAMATAN_ORDER, cell=lambda t: t["kecamatan_name"]),
-        Column("number", _lazy("No."), ("number",)),
-        Column("voters", _lazy("DPT"), ("voters",)),
-        Column("address", _lazy("Alamat"), ("address",)),
-        Column("category", _lazy("Kategori"), ("effective_category",), cell=lambda t: t["category_label"]),
-        Column("score", _lazy("Skor"), ("score",)),
-        Column("reason", _lazy("Alasan penetapan manual"), cell=lambda t: t["category_reason"], show=False),
-        Column("lat", _lazy("Lintang"), cell=lambda t: t["lat"], show=False),
-        Column("lon", _lazy("Bujur"), cell=lambda t: t["lon"], show=False),
+        Column("code", gettext_lazy("Kode TPS"), ("code",)),
+        Column("desa", gettext_lazy("Desa/kelurahan"), ("desa_code", "number"), cell=lambda t: t["desa_name"]),
+        Column("kecamatan", gettext_lazy("Kecamatan"), KECAMATAN_ORDER, cell=lambda t: t["kecamatan_name"]),
+        Column("number", gettext_lazy("No."), ("number",)),
+        Column("voters", gettext_lazy("DPT"), ("voters",)),
+        Column("address", gettext_lazy("Alamat"), ("address",)),
+        Column("category", gettext_lazy("Kategori"), ("effective_category",), cell=lambda t: t["category_label"]),
+        Column("score", gettext_lazy("Skor"), ("score",)),
+        Column("reason", gettext_lazy("Alasan penetapan manual"), cell=lambda t: t["category_reason"], show=False),
+        Column("lat", gettext_lazy("Lintang"), cell=lambda t: t["lat"], show=False),
+        Column("lon", gettext_lazy("Bujur"), cell=lambda t: t["lon"], show=False),
     ),
     (
         "id", "code", "desa_code", "kecamatan_code", "number", "voters", "address", "lat", "lon",
@@ -323,11 +325,11 @@ def tps_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
 UNITS = Listing(
     "satuan",
     (
-        Column("code", _lazy("Kode"), ("code",)),
-        Column("name", _lazy("Nama"), ("name",)),
-        Column("kind", _lazy("Jenis"), ("kind",), cell=lambda u: label(KIND_LABELS, u["kind"])),
-        Column("kecamatan", _lazy("Kecamatan"), ("kecamatan_code",), cell=lambda u: u["kecamatan_name"]),
-        Column("members", _lazy("Anggota")),
+        Column("code", gettext_lazy("Kode"), ("code",)),
+        Column("name", gettext_lazy("Nama"), ("name",)),
+        Column("kind", gettext_lazy("Jenis"), ("kind",), cell=lambda u: label(KIND_LABELS, u["kind"])),
+        Column("kecamatan", gettext_lazy("Kecamatan"), ("kecamatan_code",), cell=lambda u: u["kecamatan_name"]),
+        Column("members", gettext_lazy("Anggota")),
     ),
     ("id", "code", "name", "kind", "kecamatan_code"),
     search=("name", "code"),
@@ -360,16 +362,16 @@ def units_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
 PERSONNEL = Listing(
     "personel",
     (
-        Column("code", _lazy("NRP/NIK"), ("code",)),
-        Column("name", _lazy("Nama"), ("name",)),
-        Column("rank", _lazy("Pangkat"), ("rank",)),
-        Column("unit", _lazy("Satuan"), ("unit_code", "name"), cell=lambda p: p["unit_name"] or p["unit_code"]),
-        Column("force", _lazy("Unsur"), FORCE_ORDER, cell=lambda p: p["force_label"]),
-        Column("desa", _lazy("Desa"), ("desa_code", "name"), cell=lambda p: p["desa_name"] or p["desa_code"]),
-        Column("phone", _lazy("No. HP")),
-        Column("available", _lazy("Siap"), ("available", "name"), cell=_yes_no("available")),
-        Column("position", _lazy("Jabatan"), ("position", "name")),
-        Column("post", _lazy("Pos (rencana berlaku)"), cell=lambda p: p["post_name"]),
+        Column("code", gettext_lazy("NRP/NIK"), ("code",)),
+        Column("name", gettext_lazy("Nama"), ("name",)),
+        Column("rank", gettext_lazy("Pangkat"), ("rank",)),
+        Column("unit", gettext_lazy("Satuan"), ("unit_code", "name"), cell=lambda p: p["unit_name"] or p["unit_code"]),
+        Column("force", gettext_lazy("Unsur"), FORCE_ORDER, cell=lambda p: p["force_label"]),
+        Column("desa", gettext_lazy("Desa"), ("desa_code", "name"), cell=lambda p: p["desa_name"] or p["desa_code"]),
+        Column("phone", gettext_lazy("No. HP")),
+        Column("available", gettext_lazy("Siap"), ("available", "name"), cell=_yes_no("available")),
+        Column("position", gettext_lazy("Jabatan"), ("position", "name")),
+        Column("post", gettext_lazy("Pos (rencana berlaku)"), cell=lambda p: p["post_name"]),
     ),
     (
         "id", "code", "name", "rank", "unit_code", "force", "desa_code", "phone", "available",

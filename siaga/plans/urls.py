@@ -1,6 +1,6 @@
 from django.urls import path
 
-from siaga.plans import views
+from siaga.plans import views, views_lists
 
 urlpatterns = [
     path("ops/<int:op_id>/", views.plan_list, name="plan_list"),
@@ -22,5 +22,6 @@ urlpatterns = [
     path("<int:pk>/reinforce/", views.reinforce, name="plan_reinforce"),
     path("<int:pk>/psu/", views.psu, name="plan_psu"),
     path("<int:pk>/simulate/", views.simulate, name="plan_simulate"),
+    path("<int:pk>/posts/", views_lists.posts_list, name="plan_posts"),
     path("<int:pk>/diff/<int:other>/", views.diff, name="plan_diff"),
 ]

@@ -53,6 +53,7 @@ PAGES: list[tuple[str, Callable[[Any, Any], str | None]]] = [
     ("job_status", lambda o, p: _job(o)),
     ("plan_detail", lambda o, p: reverse("plan_detail", args=[p.pk])),
     ("plan_simulate", lambda o, p: reverse("plan_simulate", args=[p.pk])),
+    ("plan_posts", lambda o, p: reverse("plan_posts", args=[p.pk])),
     ("plan_diff", lambda o, p: _diff(p)),
     ("plan_candidates", lambda o, p: _candidates(p)),
     ("audit_list", lambda o, p: reverse("audit_list")),
@@ -63,6 +64,7 @@ PAGES: list[tuple[str, Callable[[Any, Any], str | None]]] = [
     ("field_phone", lambda o, p: reverse("field_phone", args=[p.pk])),
     ("field_report_status", lambda o, p: reverse("field_report_status", args=[p.pk])),
     ("field_incidents", _incident),
+    ("incident_register", lambda o, p: reverse("incident_register", args=[p.pk])),
     ("field_live", lambda o, p: reverse("field_live", args=[p.pk])),
     ("field_escorts", lambda o, p: reverse("field_escorts", args=[p.pk])),
 ]

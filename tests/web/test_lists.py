@@ -349,3 +349,78 @@ def test_a_sector_chief_sees_and_sorts_only_their_tps_in_the_vulnerability_table
     codes = vulnerability_codes(as_sector.get(f"/ops/{operation.pk}/vulnerability/", {"sort": "voters"}))
     assert len(codes) == 22 and all(c.startswith(SECTOR + ".") for c in codes)
     assert as_sector.get(f"/ops/{operation.pk}/vulnerability/", {"export": "csv"}).status_code == 403
+
+
+# -- the posts of a plan version -----------------------------------------------------------------
+
+
+def test_the_posts_list_sorts_filters_searches_and_exports(as_planner, plan):
+    url = f"/plans/{plan.pk}/posts/"
+    listed = as_planner.get(url)
+    assert listed.status_code == 200
+    assert f'<span id="row-count">{plan.posts.count()}</span>' in body(listed)
+    category = plan.posts.order_by("category").values_list("category", flat=True).last()
+    chosen = as_planner.get(url + f"?sort=-needed&category={category}")
+    rows = re.findall(r'<tr data-post="([^"]+)">', body(chosen))
+    assert rows and set(rows) <= set(plan.posts.filter(category=category).values_list("code", flat=True))
+    needed = {p.code: sum(p.required.values()) for p in plan.posts.all()}
+    assert [needed[c] for c in rows] == sorted((needed[c] for c in rows), reverse=True)
+    assert "TPS-" not in re.sub(r'data-post="[^"]+"|href="[^"]+"', "", body(chosen))  # posts by their names
+    kecamatan = set(Region.objects.filter(operation=plan.operation, level="KECAMATAN").values_list("name", flat=True))
+    desa = next(
+        r
+        for r in Region.objects.filter(operation=plan.operation, code__in=plan.posts.values("desa_code"))
+        if not any(r.name.lower() in k.lower() for k in kecamatan)
+    )
+    found = as_planner.get(url + f"?q={desa.name}")
+    assert set(re.findall(r'<tr data-post="([^"]+)">', body(found))) == set(
+        plan.posts.filter(desa_code=desa.code).values_list("code", flat=True)
+    )
+    empty = as_planner.get(url + "?empty=1")
+    assert (
+        len(re.findall(r'<tr data-post="', body(empty))) == plan.posts.filter(unfilled__isnull=False).distinct().count()
+    )
+    sheet = exported(as_planner.get(url + f"?category={category}&export=xlsx"))
+    assert len(sheet) - 1 == plan.posts.filter(category=category).count()
+    assert all(str(row[0]).startswith(("Pos", "Jaga", "Tim", "Cadangan", "Siaga", "Patroli")) for row in sheet[1:])
+
+
+def test_a_kapolsek_lists_only_his_posts_and_a_viewer_cannot_export_them(as_sector, as_viewer, plan):
+    url = f"/plans/{plan.pk}/posts/"
+    mine = set(plan.posts.filter(kecamatan_code=SECTOR).values_list("code", flat=True))
+    shown = set(re.findall(r'<tr data-post="([^"]+)">', body(as_sector.get(url + "?sort=kind"))))
+    assert shown and shown <= mine
+    assert as_viewer.get(url).status_code == 200
+    assert as_viewer.get(url + "?export=csv").status_code == 403
+
+
+# -- the incident register ---------------------------------------------------------------------
+
+
+def _report(client: Client, plan: Any, kecamatan: str, severity: int, text: str) -> None:
+    post = plan.posts.filter(kind="TPS", kecamatan_code=kecamatan).order_by("pk").first()
+    answer = client.post(
+        f"/api/plans/{plan.pk}/incidents",
+        {"kind": "bentrok", "severity": severity, "post_id": post.code, "description": text},
+        content_type="application/json",
+        headers={"Idempotency-Key": f"register-{kecamatan}-{severity}"},
+    )
+    assert answer.status_code == 201, answer.content
+
+
+def test_the_incident_register_sorts_filters_scopes_and_exports(as_planner, as_sector, plan):
+    publish(plan)
+    _report(as_planner, plan, SECTOR, 3, "Dua kelompok saling dorong")
+    _report(as_planner, plan, OTHER_SECTOR, 1, "Spanduk dirusak")
+    url = f"/plans/{plan.pk}/incidents/register/"
+    page = body(as_planner.get(url + "?sort=severity"))
+    assert page.index("Spanduk dirusak") < page.index("Dua kelompok saling dorong")
+    assert "TPS-" not in re.sub(r'data-[a-z]+="[^"]+"|href="[^"]+"', "", page)  # posts by their names
+    grave = body(as_planner.get(url + "?severity=3"))
+    assert "Dua kelompok" in grave and "Spanduk" not in grave
+    assert "Dua kelompok" in body(as_planner.get(url + "?q=saling"))
+    mine = body(as_sector.get(url))
+    assert "Dua kelompok" in mine and "Spanduk" not in mine
+    sheet = exported(as_planner.get(url + "?export=csv&sort=-severity"))
+    assert [row[-2] for row in sheet[1:]] == ["Dua kelompok saling dorong", "Spanduk dirusak"]
+    assert AuditEntry.objects.filter(action="export_list", object_type="kejadian").exists()
