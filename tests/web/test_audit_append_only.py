@@ -93,3 +93,22 @@ def test_the_application_role_may_only_insert_and_select_the_audit_log(db):
         finally:
             cursor.execute("RESET ROLE")
     assert AuditEntry.objects.get(pk=e.pk).action == "test"
+    # An installation whose application role ran migrate (and so owns the table): the command
+    # refuses until another owner is named, then moves the table to it.
+    owner = f"{role}_pemilik"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {owner} NOLOGIN")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred key checks pending on the table
+        cursor.execute(f"ALTER TABLE {TABLE} OWNER TO {role}")
+    with pytest.raises(CommandError, match="owns the audit table"):
+        call_command("secure_audit", app_role=role)
+    call_command("secure_audit", app_role=role, owner_role=owner)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tableowner FROM pg_tables WHERE tablename = %s", [TABLE])
+        assert cursor.fetchone()[0] == owner
+        cursor.execute(f"SET ROLE {role}")
+        try:
+            assert "must be owner" in refused(f"DROP TRIGGER audit_entry_no_delete ON {TABLE}")
+            assert "permission denied" in refused(f"DELETE FROM {TABLE} WHERE id = %s", [e.pk])
+        finally:
+            cursor.execute("RESET ROLE")
