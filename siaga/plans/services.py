@@ -5,6 +5,7 @@ The only place where stored plans become core plans and back. Every change is au
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from datetime import timedelta
 from pathlib import Path
@@ -29,7 +30,7 @@ from siaga.jobs import orders as stored_orders
 from siaga.jobs import queue, runner
 from siaga.jobs.models import Lease, OrdersFile
 from siaga.operations.models import Operation
-from siaga.operations.services import import_scenario, operation_stages, scenario_for
+from siaga.operations.services import data_diff, import_scenario, operation_stages, scenario_for
 from siaga.plans.models import Plan, PlanJob
 from siaga.plans.store import core_plan, lock_operation, save_plan
 
@@ -472,14 +473,48 @@ def _render_orders(job: PlanJob, attempt: int) -> None:
 # ---------------------------------------------------------------- imports as jobs
 
 
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes (an import remembers the file it stored)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def start_import(path: Path, name: str, user: Any, request: Any = None) -> PlanJob:
     """Queue the import of a previewed workbook (already claimed at `path`) as a new operation."""
-    job = PlanJob.objects.create(
-        operation=None, kind="import", params={"file": str(path), "name": name}, created_by=user
-    )
+    params = {"file": str(path), "name": name, "sha256": file_digest(path)}
+    job = PlanJob.objects.create(operation=None, kind="import", params=params, created_by=user)
     record(request, "start_import", "plan_job", str(job.pk), after={"file": name})
     queue.submit(job.pk)
     return job
+
+
+def _already_imported(job: PlanJob, scenario: Any) -> Operation | None:
+    """The operation this very file was last imported into, when importing it again would change
+    nothing: the same bytes (SHA-256) as that operation's latest finished import, and its TPS,
+    people and units as the file has them (no hand edit since to take back). Then a re-upload
+    (after an import killed right after its commit looked lost, or a second click) points to it
+    instead of adding a data version, or, before data versions, a second operation."""
+    digest = str(job.params.get("sha256") or "")
+    if not digest:
+        return None
+    operation = Operation.objects.filter(name=scenario.operation.name, archived=False).first()
+    if operation is None:
+        return None
+    latest = (
+        PlanJob.objects.filter(kind="import", status=PlanJob.Status.DONE, operation=operation)
+        .exclude(pk=job.pk)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if latest is None or latest.params.get("sha256") != digest:
+        return None
+    diff = data_diff(operation, scenario)
+    if any(diff["tps"].values()) or any(diff["personnel"].values()) or any(diff["units"].values()):
+        return None
+    return operation
 
 
 def _run_import(job: PlanJob, attempt: int) -> None:
@@ -495,6 +530,19 @@ def _run_import(job: PlanJob, attempt: int) -> None:
         job.finished_at = timezone.now()
         job.save(update_fields=["finished_at"])
         _progress(job, PlanJob.Status.FAILED, 100, f"Berkas tidak dapat diimpor: {first}")
+        return
+    same = _already_imported(job, scenario)
+    if same is not None:  # the very file again (a re-upload after an import that seemed lost)
+        with transaction.atomic():
+            if not runner.holds(job.pk, attempt):
+                return
+            job.operation, job.finished_at = same, timezone.now()
+            job.params = {**job.params, "unchanged": True}
+            job.save(update_fields=["operation", "finished_at", "params"])
+            _progress(
+                job, PlanJob.Status.DONE, 100, f"Berkas yang sama sudah diimpor ke {same.name}; tidak ada yang diubah"
+            )
+        path.unlink(missing_ok=True)
         return
     _progress(job, PlanJob.Status.RUNNING, 40, "Menyimpan wilayah, TPS, satuan dan personel")
     with transaction.atomic():
