@@ -35,9 +35,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siaga.accounts.models import Role
-from siaga.accounts.roles import get_scoped, require, role_of, scoped
-from siaga.accounts.scope import Scope
+from siaga.accounts.roles import get_scoped, require, scoped
+from siaga.accounts.scope import Scope, roster_read
 from siaga.audit.log import record
 from siaga.core.data import template
 from siaga.core.data.indicators import ValueType, catalog
@@ -66,7 +65,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOKEN = re.compile(r"[0-9a-f]{32}")
 SESSION_UPLOADS = "siaga_uploads"  # token -> original file name, for this session only
 UPLOAD_MAX_AGE_SECONDS = 24 * 3600
-ROSTER_OWNERS = frozenset({Role.ADMIN, Role.PLANNER})
 LEVELS = [lv.value for lv in Level]
 CATEGORIES = [c.value for c in Category]
 FORCES = [f.value for f in Force]
@@ -408,10 +406,9 @@ def personnel_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
     if view.export_format:
         return _export(request, operation, view, enrich, _("personel"))
     page = view.page(enrich)
-    if role_of(request.user) not in ROSTER_OWNERS:
-        shown = {"filters": view.filters_in_use(), "page": page.number}
-        shown |= {"total": page.paginator.count, "persons": [p["code"] for p in page]}
-        record(request, "read_roster", "personnel", "", operation_id=operation.pk, after=shown)
+    shown = {"filters": view.filters_in_use(), "page": page.number}
+    shown |= {"total": page.paginator.count, "persons": [p["code"] for p in page]}
+    roster_read(request, "personnel", "", operation_id=operation.pk, after=shown)  # not the keepers
     context = {
         "operation": operation,
         **view.context(enrich),
