@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -319,10 +320,19 @@ def _plan_conflict(request: HttpRequest, conflict: services.PlanConflict, form: 
         "newest": newest,
         "since": since,
         "who": form.person_name or data["person"],
+        "author": _known_as(newest.author),
         "where": where,
         "carried": carried,
     }
     return render(request, "plans/conflict.html", context, status=409)
+
+
+def _known_as(user: Any) -> str:
+    """How a planner knows a colleague: "Full Name (username)"; "" for a system job."""
+    if user is None:
+        return ""
+    full = user.get_full_name()
+    return f"{full} ({user.get_username()})" if full else str(user.get_username())
 
 
 @require_POST

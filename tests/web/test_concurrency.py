@@ -191,7 +191,8 @@ def test_two_hand_edits_of_one_version_the_second_gets_a_conflict_and_the_first_
     second = as_planner2.post(url, {"person": two, "idle": "on"})  # made on the version before
     assert second.status_code == 409
     page = text(second)
-    assert f"versi {first.version} dibuat oleh planner" in page and f"sejak Anda membuka versi {plan.version}" in page
+    assert f"versi {first.version} dibuat oleh Planner (planner) pada" in page
+    assert f"sejak Anda membuka versi {plan.version}" in page
     assert "Perubahan Anda belum disimpan" in page and f"/plans/{plan.pk}/diff/{first.pk}/" in page
     assert operation.plans.count() == 2  # nothing saved, no fork
 
