@@ -113,6 +113,13 @@ FIELD_LABELS = {
     "idle": gettext_lazy("personel tanpa pos"),
     "desa": gettext_lazy("desa"),
     "slots": gettext_lazy("slot"),
+    "page": gettext_lazy("halaman"),
+    "total": gettext_lazy("jumlah"),
+    "filters": gettext_lazy("saringan"),
+    "sort": gettext_lazy("urutan"),
+    "q": gettext_lazy("kata cari"),
+    "unit": gettext_lazy("satuan"),
+    "people": gettext_lazy("personel"),
 }
 TYPE_LABELS = {
     "plan": gettext_lazy("Rencana"),
@@ -273,6 +280,9 @@ def _record_names(entries: Sequence[AuditEntry]) -> dict[tuple[str, str], str]:
     plan_ids = [int(i) for i in wanted.get("plan", ()) if i.isdigit()]
     for pk, version in Plan.objects.filter(pk__in=plan_ids).values_list("pk", "version"):
         names[("plan", str(pk))] = _("Rencana v%(v)s") % {"v": version}
+    apel_ids = [int(i) for i in wanted.get("apel", ()) if i.isdigit()]
+    for pk, version in Plan.objects.filter(pk__in=apel_ids).values_list("pk", "version"):
+        names[("apel", str(pk))] = _("Apel · rencana v%(v)s") % {"v": version}
     op_ids = [int(i) for i in wanted.get("operation", ()) if i.isdigit()]
     for pk, name in Operation.objects.filter(pk__in=op_ids).values_list("pk", "name"):
         names[("operation", str(pk))] = name

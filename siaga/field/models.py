@@ -8,14 +8,15 @@ a post that the current version dropped is shown as such on the board.
 Every row written from a phone carries the client's idempotency key (UNIQUE): a retry of the
 same write finds the stored row instead of adding a second one.
 
-Verbose names are plain Indonesian for now: adding them to the translation catalogue
-(siaga/locale, `make messages`) is left to the pages that show them.
+Choice labels are in the catalogue (the reader's language); verbose names are plain
+Indonesian (the admin's, not a page's).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from siaga.accounts.scope import ScopedQuerySet
 from siaga.operations.models import Operation
@@ -38,9 +39,9 @@ class CheckIn(models.Model):
     (`services.apels`: apel gelar opening the operation, apel kesiapan, ...)."""
 
     class Method(models.TextChoices):
-        QR = "qr", "kartu (QR)"
-        NRP = "nrp", "NRP"
-        LIST = "list", "daftar"
+        QR = "qr", _("kartu (QR)")
+        NRP = "nrp", _("NRP")
+        LIST = "list", _("daftar")
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="checkins")
     person_code = models.CharField("NRP/NIK", max_length=40, db_index=True)
@@ -68,11 +69,11 @@ class PostStatus(models.Model):
     """One step of a post in the pergeseran pasukan; the latest event is the post's status."""
 
     class Status(models.TextChoices):
-        BELUM_BERANGKAT = "belum_berangkat", "belum berangkat"
-        BERANGKAT = "berangkat", "berangkat"
-        TIBA = "tiba", "tiba"
-        KOORDINASI = "koordinasi", "koordinasi dengan panitia"
-        SIAGA = "siaga", "siaga"
+        BELUM_BERANGKAT = "belum_berangkat", _("belum berangkat")
+        BERANGKAT = "berangkat", _("berangkat")
+        TIBA = "tiba", _("tiba")
+        KOORDINASI = "koordinasi", _("koordinasi dengan panitia")
+        SIAGA = "siaga", _("siaga")
 
     IN_PLACE = frozenset({Status.TIBA, Status.KOORDINASI, Status.SIAGA})
     FLAG_KM = 1.0
@@ -105,11 +106,11 @@ class TpsEvent(models.Model):
     """One step of a TPS's election day."""
 
     class Kind(models.TextChoices):
-        DIBUKA = "dibuka", "dibuka"
-        PEMUNGUTAN = "pemungutan", "pemungutan"
-        PENGHITUNGAN = "penghitungan", "penghitungan"
-        SELESAI = "selesai", "selesai"
-        KOTAK_SUARA_DIKAWAL = "kotak_suara_dikawal", "kotak suara dikawal"
+        DIBUKA = "dibuka", _("dibuka")
+        PEMUNGUTAN = "pemungutan", _("pemungutan")
+        PENGHITUNGAN = "penghitungan", _("penghitungan")
+        SELESAI = "selesai", _("selesai")
+        KOTAK_SUARA_DIKAWAL = "kotak_suara_dikawal", _("kotak suara dikawal")
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="tps_events")
     tps_code = models.CharField("kode TPS", max_length=60, db_index=True)
@@ -135,23 +136,23 @@ class Incident(models.Model):
     """An incident reported from the field, its workflow and its escalation level."""
 
     class Status(models.TextChoices):
-        DILAPORKAN = "dilaporkan", "dilaporkan"
-        DITANGANI = "ditangani", "ditangani"
-        SELESAI = "selesai", "selesai"
+        DILAPORKAN = "dilaporkan", _("dilaporkan")
+        DITANGANI = "ditangani", _("ditangani")
+        SELESAI = "selesai", _("selesai")
 
     class Level(models.TextChoices):
         """Who commands the incident (Perkap 16/2006): command passes Kapolsek -> Kapolres ->
         Kapolda. The force sent (Dalmas, Brimob, TNI) is the incident's dispatches, apart."""
 
-        POLSEK = "polsek", "Kapolsek"
-        POLRES = "polres", "Kapolres"
-        POLDA = "polda", "Kapolda"
+        POLSEK = "polsek", _("Kapolsek")
+        POLRES = "polres", _("Kapolres")
+        POLDA = "polda", _("Kapolda")
 
     class Disposition(models.TextChoices):
-        SELESAI_DI_TEMPAT = "selesai_di_tempat", "selesai di tempat"
-        GAKKUMDU = "gakkumdu", "diserahkan ke Gakkumdu/Bawaslu"
-        RESKRIM = "reskrim", "diserahkan ke Reskrim"
-        LAINNYA = "lainnya", "lainnya"
+        SELESAI_DI_TEMPAT = "selesai_di_tempat", _("selesai di tempat")
+        GAKKUMDU = "gakkumdu", _("diserahkan ke Gakkumdu/Bawaslu")
+        RESKRIM = "reskrim", _("diserahkan ke Reskrim")
+        LAINNYA = "lainnya", _("lainnya")
 
     LADDER = (Level.POLSEK, Level.POLRES, Level.POLDA)
 
@@ -215,11 +216,11 @@ class Dispatch(models.Model):
     (`kembali`): the database refuses a second dispatch of a unit that is out."""
 
     class Step(models.TextChoices):
-        DIKERAHKAN = "dikerahkan", "dikerahkan"
-        DALAM_PERJALANAN = "dalam_perjalanan", "dalam perjalanan"
-        TIBA = "tiba", "tiba"
-        SELESAI = "selesai", "selesai"
-        KEMBALI = "kembali", "kembali"
+        DIKERAHKAN = "dikerahkan", _("dikerahkan")
+        DALAM_PERJALANAN = "dalam_perjalanan", _("dalam perjalanan")
+        TIBA = "tiba", _("tiba")
+        SELESAI = "selesai", _("selesai")
+        KEMBALI = "kembali", _("kembali")
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="dispatches")
     operation = models.ForeignKey(Operation, null=True, on_delete=models.CASCADE, related_name="+")
@@ -254,9 +255,9 @@ class AreaStatus(models.Model):
     merah); the latest row of an area is its status."""
 
     class Color(models.TextChoices):
-        HIJAU = "hijau", "hijau"
-        KUNING = "kuning", "kuning"
-        MERAH = "merah", "merah"
+        HIJAU = "hijau", _("hijau")
+        KUNING = "kuning", _("kuning")
+        MERAH = "merah", _("merah")
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="area_statuses")
     region_code = models.CharField("kode wilayah", max_length=40, db_index=True)
@@ -342,12 +343,12 @@ class EquipmentItem(models.Model):
     """Sarpras: how many of one kind of equipment a unit needs for the operation and has at the apel."""
 
     class Kind(models.TextChoices):
-        KENDARAAN = "kendaraan", "kendaraan"
-        HT = "ht", "HT (radio)"
-        TENDA = "tenda", "tenda"
-        PENERANGAN = "penerangan", "penerangan"
-        P3K = "p3k", "P3K"
-        LAINNYA = "lainnya", "lainnya"
+        KENDARAAN = "kendaraan", _("kendaraan")
+        HT = "ht", _("HT (radio)")
+        TENDA = "tenda", _("tenda")
+        PENERANGAN = "penerangan", _("penerangan")
+        P3K = "p3k", _("P3K")
+        LAINNYA = "lainnya", _("lainnya")
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="equipment")
     unit_code = models.CharField("satuan", max_length=60, db_index=True)
@@ -378,9 +379,9 @@ class EscortRun(models.Model):
     """What is carried (the manifest) and how each leg runs (its marks)."""
 
     class Mark(models.TextChoices):
-        BIASA = "", "biasa"
-        SULIT = "sulit", "jalan sulit"
-        PERAIRAN = "perairan", "jalur perairan (Polairud)"
+        BIASA = "", _("biasa")
+        SULIT = "sulit", _("jalan sulit")
+        PERAIRAN = "perairan", _("jalur perairan (Polairud)")
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="escort_runs")
     duty_id = models.CharField("tugas pengawalan", max_length=120)
@@ -404,8 +405,8 @@ class EscortEvent(models.Model):
     """A departure from a leg's start or an arrival at its end, at the time the phone says."""
 
     class Kind(models.TextChoices):
-        BERANGKAT = "berangkat", "berangkat"
-        TIBA = "tiba", "tiba"
+        BERANGKAT = "berangkat", _("berangkat")
+        TIBA = "tiba", _("tiba")
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="escort_events")
     duty_id = models.CharField("tugas pengawalan", max_length=120, db_index=True)
@@ -429,8 +430,8 @@ class Handover(models.Model):
     and numbers (NRP, NIP or NIK), confirmed by the escort member who records it."""
 
     class End(models.TextChoices):
-        ASAL = "asal", "awal ruas"
-        TUJUAN = "tujuan", "akhir ruas"
+        ASAL = "asal", _("awal ruas")
+        TUJUAN = "tujuan", _("akhir ruas")
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="handovers")
     duty_id = models.CharField("tugas pengawalan", max_length=120, db_index=True)
@@ -464,15 +465,15 @@ class EntryLog(models.Model):
     key passing to another holder (a PPK warehouse has three: Polsek, PPK, Panwascam)."""
 
     class Kind(models.TextChoices):
-        MASUK = "masuk", "masuk"
-        KELUAR = "keluar", "keluar"
-        KUNCI = "kunci", "serah terima kunci"
+        MASUK = "masuk", _("masuk")
+        KELUAR = "keluar", _("keluar")
+        KUNCI = "kunci", _("serah terima kunci")
 
     class Padlock(models.TextChoices):
-        NONE = "", "-"
-        POLSEK = "polsek", "gembok Polsek"
-        PPK = "ppk", "gembok PPK"
-        PANWASCAM = "panwascam", "gembok Panwascam"
+        NONE = "", _("-")
+        POLSEK = "polsek", _("gembok Polsek")
+        PPK = "ppk", _("gembok PPK")
+        PANWASCAM = "panwascam", _("gembok Panwascam")
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="entry_logs")
     place = models.CharField("tempat jaga", max_length=120, db_index=True)

@@ -36,6 +36,15 @@ from siaga.plans.models import Plan, PlanJob
 from siaga.plans.pages import diff_page
 
 
+def _scope_name(plan: Plan, user: Any) -> str:
+    """A sector chief's kecamatan by its name ("Kecamatan Pohjentrek"); "" for the whole Polres."""
+    code = Scope.of(user).narrowed_to
+    if not code:
+        return ""
+    name = plan.operation.regions.filter(code=code).values_list("name", flat=True).first()
+    return _("Kecamatan %(name)s") % {"name": name} if name else code
+
+
 def _may_write(request: HttpRequest) -> bool:
     return role_of(request.user) in services.WRITERS
 
@@ -108,7 +117,7 @@ def apel(request: HttpRequest, plan: Plan) -> HttpResponse:
     context.update(
         {
             "operation": plan.operation,
-            "scope": Scope.of(request.user).narrowed_to,
+            "scope": _scope_name(plan, request.user),
             "apels": services.apels(plan.operation),
             "expected": _expected(plan, request, context["apel"].key),
             "may_write": _may_write(request),
@@ -331,7 +340,7 @@ def sarpras(request: HttpRequest, plan: Plan) -> HttpResponse:
     context = {
         "operation": plan.operation,
         "plan": plan,
-        "scope": Scope.of(request.user).narrowed_to,
+        "scope": _scope_name(plan, request.user),
         "data": services.sarpras(plan, request.user),
         "may_write": _may_write(request),
         "kinds": EquipmentItem.Kind.choices,
