@@ -133,7 +133,7 @@ def template_command(out_path: OutPath, lang: Lang = "id") -> None:
 def generate_command(
     out_path: OutPath,
     tps: Annotated[int, typer.Option(help="Jumlah TPS / number of TPS.", min=1, max=2_000_000)],
-    seed: Annotated[int, typer.Option(help="Seed acak / random seed.")] = 1,
+    seed: Annotated[int, typer.Option(help="Benih acak (seed): hasil yang sama untuk benih yang sama.")] = 1,
     indicators: Annotated[
         bool, typer.Option(help="Isi nilai indikator kerawanan. / Fill vulnerability indicators.")
     ] = False,
@@ -306,7 +306,7 @@ def risk_calibrate(
 def incidents_command(
     path: Path,
     out_path: Annotated[Path, typer.Option("--out", "-o", help="CSV riwayat kejadian tujuan.")],
-    seed: Annotated[int, typer.Option(help="Seed acak / random seed.")] = 1,
+    seed: Annotated[int, typer.Option(help="Benih acak (seed): hasil yang sama untuk benih yang sama.")] = 1,
     lang: Lang = "id",
 ) -> None:
     """Buat riwayat kejadian sintetis dari aturan tersembunyi. / Synthetic incident history."""
@@ -325,7 +325,7 @@ def plan_command(
     out_path: PlanPath,
     weights: WeightsOption = None,
     engine: Annotated[str, typer.Option(help="local (proses paralel) atau dask.")] = "local",
-    workers: Annotated[int | None, typer.Option(help="Jumlah proses / number of workers.", min=1)] = None,
+    workers: Annotated[int | None, typer.Option(help="Jumlah proses pekerja.", min=1)] = None,
     scheduler: Annotated[str | None, typer.Option(help="Alamat scheduler Dask / Dask scheduler address.")] = None,
     lang: Lang = "id",
 ) -> None:

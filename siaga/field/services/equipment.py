@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from siaga.accounts.scope import Scope
 from siaga.audit.log import record
@@ -85,9 +86,9 @@ def set_equipment(
     kinds = set(EquipmentItem.Kind.values)
     for kind, (required, present) in counts.items():
         if kind not in kinds:
-            raise FieldError(f"jenis sarpras tidak dikenal / unknown kind: {kind}")
+            raise FieldError(_("jenis sarpras tidak dikenal: %(kind)s") % {"kind": kind})
         if required < 0 or present < 0:
-            raise FieldError("jumlah tidak boleh negatif / counts cannot be negative")
+            raise FieldError(_("jumlah sarpras tidak boleh negatif"))
     with transaction.atomic():
         for kind, (required, present) in counts.items():
             EquipmentItem.objects.update_or_create(
