@@ -575,6 +575,20 @@ class EditConflict(Exception):
         self.current, self.seen = current, seen
 
 
+def database_busy(exc: Exception) -> bool:
+    """Whether a database error says another write held the lock longer than this one waited
+    (SQLite: "database is locked" after its busy timeout; PostgreSQL: a lock or statement
+    timeout, when one is configured): nothing was written, and the same save may be tried again."""
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text or "lock timeout" in text
+
+
+def busy_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Basis data sedang sibuk menyimpan perubahan lain; belum ada yang disimpan. Coba simpan lagi.")
+
+
 def _edit_stamp(request: Any) -> dict[str, Any]:
     """The columns every console save sets besides its own: the version one up, who, when."""
     user = getattr(request, "user", None)

@@ -24,6 +24,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
+from django.db import OperationalError
 from django.db.models import Count, Max, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -480,12 +481,13 @@ def tps_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
             again = TpsForm(_reapplied(request, conflict), initial=TpsForm.initial_for(conflict.current))
             back = reverse("tps_list", args=[operation.pk]) + f"?desa={tps.desa_code}"
             return _conflict(request, operation, conflict, form, again, f"TPS {tps.code}", back)
-        _saved(request, tps.code, changed)
-        return redirect(reverse("tps_list", args=[operation.pk]) + f"?desa={tps.desa_code}")
+        if changed is not None:
+            _saved(request, tps.code, changed)
+            return redirect(reverse("tps_list", args=[operation.pk]) + f"?desa={tps.desa_code}")
     names = _region_names(operation, [tps.desa_code, tps.kecamatan_code])
     context = {"operation": operation, "tps": tps, "form": form, "desa": names.get(tps.desa_code, tps.desa_code)}
     context["kecamatan"] = names.get(tps.kecamatan_code, tps.kecamatan_code)
-    return render(request, "operations/data_tps_edit.html", context, status=400 if form.is_bound else 200)
+    return render(request, "operations/data_tps_edit.html", context, status=_unsaved(form))
 
 
 def person_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
@@ -500,19 +502,38 @@ def person_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
             again = PersonForm(_reapplied(request, conflict), person=conflict.current)
             back = reverse("personnel_list", args=[operation.pk]) + f"?q={person.code}"
             return _conflict(request, operation, conflict, form, again, str(person), back)
-        _saved(request, person.name, changed)
-        return redirect(reverse("personnel_list", args=[operation.pk]) + f"?q={person.code}")
+        if changed is not None:
+            _saved(request, person.name, changed)
+            return redirect(reverse("personnel_list", args=[operation.pk]) + f"?q={person.code}")
     context = {"operation": operation, "person": person, "form": form}
-    return render(request, "operations/data_person_edit.html", context, status=400 if form.is_bound else 200)
+    return render(request, "operations/data_person_edit.html", context, status=_unsaved(form))
 
 
-def _edit(save: Callable[..., list[str]], row: Any, values: dict[str, Any], request: HttpRequest) -> list[str]:
-    """Save an edit form's values (EditConflict when another save came first); a row removed
-    since the form was opened is a 404."""
+BUSY = 503  # the form's page again, its values kept, when the database stayed busy
+
+
+def _edit(save: Callable[..., list[str]], row: Any, values: dict[str, Any], request: HttpRequest) -> list[str] | None:
+    """Save an edit form's values: the fields changed (EditConflict when another save came
+    first). A row removed since the form was opened is a 404; a database still busy with
+    another write after its wait (SQLite's busy timeout) is None, with a message: nothing
+    saved, the form shown again with what was typed."""
     try:
         return save(row, values, request)
     except ObjectDoesNotExist:
         raise Http404 from None
+    except OperationalError as exc:
+        if not services.database_busy(exc):
+            raise
+        messages.error(request, services.busy_message())
+        return None
+
+
+def _unsaved(form: Any) -> int:
+    """The status of an edit page shown again: 503 when the database was busy, 400 for a form
+    with mistakes, 200 when it is first opened."""
+    if form.is_bound and not form.errors:
+        return BUSY
+    return 400 if form.is_bound else 200
 
 
 def _reapplied(request: HttpRequest, conflict: services.EditConflict) -> Any:
@@ -636,12 +657,14 @@ def unit_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
             again = UnitForm(_reapplied(request, conflict), operation_id=operation.pk, unit=conflict.current)
             back = reverse("units_list", args=[operation.pk]) + f"?q={unit.code}"
             return _conflict(request, operation, conflict, form, again, unit.name, back)
-        _saved(request, unit.name, changed)
-        return redirect(reverse("units_list", args=[operation.pk]) + f"?q={unit.code}")
+        if changed is not None:
+            _saved(request, unit.name, changed)
+            return redirect(reverse("units_list", args=[operation.pk]) + f"?q={unit.code}")
     back = reverse("units_list", args=[operation.pk])
-    return _row_form_page(
-        request, operation, form, _("Ubah satuan %(unit)s") % {"unit": unit.name}, back, removable=("unit", unit.pk)
-    )
+    title = _("Ubah satuan %(unit)s") % {"unit": unit.name}
+    response = _row_form_page(request, operation, form, title, back, removable=("unit", unit.pk))
+    response.status_code = _unsaved(form)
+    return response
 
 
 REMOVABLE = {"person": ("personnel", "personnel_list"), "tps": ("tps_set", "tps_list"), "unit": ("units", "units_list")}

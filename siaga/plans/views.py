@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_POST
 from siaga.accounts.roles import can, require
 from siaga.accounts.scope import Scope, require_export, roster_read
 from siaga.audit.log import record
-from siaga.operations.services import pin_person
+from siaga.operations.services import busy_message, database_busy, pin_person
 from siaga.operations.views import operation_for
 from siaga.plans import pages, services, store
 from siaga.plans.forms import PinForm, PsuForm, ReassignForm, ReinforceForm, ReplanForm, UnpinForm, with_picks
@@ -294,6 +295,11 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
         new = services.reassign(plan, data["person"], data["post"], data["slot"], request.user, request, seen)
     except services.PlanConflict as conflict:
         return _plan_conflict(request, conflict, form)
+    except OperationalError as exc:  # the database stayed busy with another write: nothing saved
+        if not database_busy(exc):
+            raise
+        messages.error(request, busy_message())
+        return redirect("plan_detail", plan.pk)
     except services.PlanError as exc:
         messages.error(request, _("Perubahan ditolak: %(why)s") % {"why": exc})
         return redirect("plan_detail", plan.pk)

@@ -166,6 +166,41 @@ def test_the_second_unit_edit_gets_a_conflict(as_planner, as_planner2, operation
     assert Unit.objects.get(pk=unit.pk).name == "Polsek Satu"
 
 
+def test_a_database_busy_past_its_wait_keeps_the_typed_values_and_says_so(as_planner, operation, monkeypatch):
+    """SQLite's busy timeout ran out (another write held the lock longer): no 500, nothing
+    saved, the form again with what was typed, and a message to save again."""
+    from django.db import OperationalError
+
+    from siaga.operations import services
+
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "edit_tps", locked)
+    tps = operation.tps_set.order_by("id")[3]
+    url = f"/ops/{operation.pk}/tps/{tps.pk}/edit/"
+    busy = as_planner.post(url, tps_form(tps, opened(as_planner, url), voters=777))
+    assert busy.status_code == 503
+    page = text(busy)
+    assert "Basis data sedang sibuk" in page and 'value="777"' in page
+    assert Tps.objects.get(pk=tps.pk).voters == tps.voters
+
+
+def test_a_hand_edit_on_a_busy_database_is_refused_with_a_message(as_planner, operation, plan, monkeypatch):
+    from django.db import OperationalError
+
+    from siaga.plans import services
+
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "reassign", locked)
+    done = as_planner.post(f"/plans/{plan.pk}/reassign/", {"person": polri_on_posts(plan, 1)[0], "idle": "on"})
+    assert done.status_code == 302 and done.headers["Location"] == f"/plans/{plan.pk}/"
+    assert "Basis data sedang sibuk" in text(as_planner.get(done.headers["Location"]))
+    assert operation.plans.count() == 1
+
+
 # ---------------------------------------------------------------- hand edits of one plan version
 
 
