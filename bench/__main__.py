@@ -29,6 +29,7 @@ SUITES = {
     "import": "bench.bench_import",
     "simulate": "bench.bench_simulate",
     "hostile": "bench.bench_hostile",
+    "startup": "bench.bench_startup",
 }
 
 

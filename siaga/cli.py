@@ -5,15 +5,16 @@ Exit codes: 0 done, 1 the input is invalid (every problem printed), 2 the file c
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -21,21 +22,52 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from siaga.core.check import check_plan
-from siaga.core.data import demo, generator, template
 from siaga.core.data.files import write_bytes
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Force, Level, Plan, Scenario
-from siaga.core.data.planfile import PlanFileError, read_plan, write_plan
 from siaga.core.data.problems import ScenarioError, UnreadableFile
-from siaga.core.data.scenario import read_scenario, write_scenario
 from siaga.core.data.text import _, gettext_noop, ngettext, number
-from siaga.core.documents import orders, ploting, schedule, tokens
-from siaga.core.planning import calibration, risk, roster
-from siaga.core.planning import engine as engine_module
-from siaga.core.planning import simulate as simulation
+
+
+def _lazy(name: str) -> ModuleType:
+    """`name` imported when first used, not when the command line starts: `siaga --help`
+    and every command pay only for the modules they use (numpy, OR-Tools, openpyxl, the PDF
+    writers take seconds together)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, name
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from siaga.core import check
+    from siaga.core.data import demo, generator, planfile, template
+    from siaga.core.data import scenario as scenario_io
+    from siaga.core.documents import orders, ploting, schedule, tokens
+    from siaga.core.planning import calibration, risk, roster
+    from siaga.core.planning import engine as engine_module
+    from siaga.core.planning import simulate as simulation
+else:
+    np = _lazy("numpy")
+    check = _lazy("siaga.core.check")
+    demo, generator = _lazy("siaga.core.data.demo"), _lazy("siaga.core.data.generator")
+    planfile, template = _lazy("siaga.core.data.planfile"), _lazy("siaga.core.data.template")
+    scenario_io = _lazy("siaga.core.data.scenario")
+    orders, ploting = _lazy("siaga.core.documents.orders"), _lazy("siaga.core.documents.ploting")
+    schedule, tokens = _lazy("siaga.core.documents.schedule"), _lazy("siaga.core.documents.tokens")
+    calibration, risk = _lazy("siaga.core.planning.calibration"), _lazy("siaga.core.planning.risk")
+    roster, engine_module = _lazy("siaga.core.planning.roster"), _lazy("siaga.core.planning.engine")
+    simulation = _lazy("siaga.core.planning.simulate")
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Siaga: rencana pengamanan pemilu.")
-scenario_app = typer.Typer(no_args_is_help=True, help="Skenario: buat, periksa, contoh. / Scenario files.")
+scenario_app = typer.Typer(no_args_is_help=True, help="Skenario: buat, periksa, contoh.")
 app.add_typer(scenario_app, name="scenario")
 
 
@@ -48,7 +80,7 @@ class _ShowByDefault(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-risk_app = typer.Typer(cls=_ShowByDefault, no_args_is_help=True, help="Analisa kerawanan TPS. / TPS vulnerability.")
+risk_app = typer.Typer(cls=_ShowByDefault, no_args_is_help=True, help="Analisa kerawanan TPS.")
 app.add_typer(risk_app, name="risk")
 
 # Markup is off: a path, a name or a problem can hold "[/x]" or "[bold]" and is printed as
@@ -64,7 +96,7 @@ OutPath = Annotated[Path, typer.Option("--out", "-o", help="Berkas .xlsx atau fo
 def load(path: Path, lang: str) -> Scenario:
     """Read a scenario or exit: 1 with every problem when invalid, 2 when unreadable."""
     try:
-        return read_scenario(path)
+        return scenario_io.read_scenario(path)
     except ScenarioError as exc:
         unreadable = isinstance(exc, UnreadableFile)
         if unreadable:
@@ -118,7 +150,7 @@ def demo_command(
     lang: Lang = "id",
 ) -> None:
     """Tulis skenario contoh Polres Pasuruan Kota, Pilkades 2022. / Write the demo scenario."""
-    write_scenario(demo.pasuruan_kota_pemilu() if pemilu else demo.pasuruan_kota(), out_path)
+    scenario_io.write_scenario(demo.pasuruan_kota_pemilu() if pemilu else demo.pasuruan_kota(), out_path)
     out.print(_("Skenario contoh ditulis ke %(path)s", lang, path=out_path))
 
 
@@ -486,7 +518,7 @@ def advice_lines(result: Plan, lang: str) -> list[str]:
 
 def verdict(scenario: Scenario, result: Plan, weights: Path | None, lang: str) -> list[str]:
     """Run the independent checker and print its verdict; the violations, [] when valid."""
-    violations = [str(v) for v in check_plan(scenario, result, load_model(weights, scenario, lang))]
+    violations = [str(v) for v in check.check_plan(scenario, result, load_model(weights, scenario, lang))]
     if not violations:
         out.print(_("Pemeriksa independen: rencana sah.", lang), style="green")
         return []
@@ -510,11 +542,11 @@ def write_checked(scenario: Scenario, result: Plan, out_path: Path, weights: Pat
     inspection, and the command exits 1; a file already at `out_path` is left as it was."""
     violations = verdict(scenario, result, weights, lang)
     if not violations:
-        write_plan(result, out_path)
+        planfile.write_plan(result, out_path)
         out.print(_("Rencana ditulis ke %(path)s", lang, path=out_path))
         return
     rejected = invalid_path(out_path)
-    write_plan(replace(result, extra={**result.extra, "violations": violations}), rejected)
+    planfile.write_plan(replace(result, extra={**result.extra, "violations": violations}), rejected)
     refused = _(
         "Rencana TIDAK ditulis ke %(path)s: tidak lolos pemeriksa independen."
         " Rencana ditulis ke %(rejected)s hanya untuk diperiksa; tidak boleh dipakai.",
@@ -537,8 +569,8 @@ def check_command(path: Path, plan_path: Path, weights: WeightsOption = None, la
 
 def load_plan(path: Path, lang: str = "id") -> Plan:
     try:
-        return read_plan(path)
-    except PlanFileError as exc:
+        return planfile.read_plan(path)
+    except planfile.PlanFileError as exc:
         err.print(exc.message(lang), style="bold red", highlight=False)
         raise typer.Exit(2) from None
 

@@ -1,0 +1,30 @@
+"""The command line's start-up (issue 18 item 2): `siaga --help` and `siaga scenario validate`
+on the demo workbook, whole commands as a user waits for them (median of 5). The heavy
+libraries (numpy, OR-Tools, openpyxl, the PDF writers) load only in the commands that use
+them (siaga/cli.py `_lazy`)."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+from bench import Result, command_seconds
+from siaga.core.data import demo
+from siaga.core.data.scenario import write_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SIAGA = str(Path(sys.executable).parent / "siaga")
+
+
+def run(work: Path) -> list[Result]:
+    book = work / "demo.xlsx"
+    write_scenario(demo.pasuruan_kota(), book)
+    helped = command_seconds([SIAGA, "--help"], ROOT, times=5)
+    python = command_seconds([sys.executable, "-c", "pass"], ROOT, times=5)
+    validated = command_seconds([SIAGA, "scenario", "validate", str(book)], ROOT, times=5)
+    return [
+        Result("siaga --help", statistics.median(helped), "s", 0.3, "median of 5"),
+        Result("python -c pass (the floor)", statistics.median(python), "s", None, "median of 5"),
+        Result("siaga scenario validate, demo workbook", statistics.median(validated), "s", None, "median of 5"),
+    ]
