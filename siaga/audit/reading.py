@@ -60,6 +60,8 @@ ACTION_LABELS = {
     "unpin": gettext_lazy("Lepas pin personel"),
     "check_in": gettext_lazy("Hadir di apel"),
     "check_in_unit": gettext_lazy("Satuan hadir di apel"),
+    "login_unlocked": gettext_lazy("Buka penahanan masuk"),
+    "user_deactivated": gettext_lazy("Nonaktifkan pengguna"),
     "set_equipment": gettext_lazy("Catat sarpras"),
     "post_status": gettext_lazy("Status pos"),
     "tps_event": gettext_lazy("Peristiwa TPS"),

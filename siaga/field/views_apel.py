@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from pydantic import ValidationError as PydanticError
 
 from siaga.accounts.roles import can, role_of
 from siaga.accounts.scope import Scope, roster_read
-from siaga.field import services
+from siaga.field import idempotency, services
 from siaga.field.models import KEY_LENGTH, AbsenteeReplan, CheckIn, EquipmentItem
 from siaga.field.schemas import CheckInIn
 from siaga.field.services import apel as apel_rules
@@ -186,15 +187,19 @@ def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
         status, answer = 422, {"error": _("Isian tidak sah.")}
     else:
         try:
-            row, created = services.check_in(
-                plan, request.user, key, token=token, nrp=nrp, method=method, apel=apel.key, request=request
-            )
+            with transaction.atomic():  # the key bound to this request, or nothing (a refusal frees it)
+                clash = idempotency.conflict(key, request.user, request)
+                if clash:
+                    raise services.KeyConflict(clash)
+                row, created = services.check_in(
+                    plan, request.user, key, token=token, nrp=nrp, method=method, apel=apel.key, request=request
+                )
         except PermissionDenied:
             status, answer = 403, {"error": _("Peran Anda hanya dapat melihat apel.")}
         except services.NotVisible:
             status, answer = 404, {"error": _("Personel ini di luar wilayah Anda.")}
-        except services.KeyConflict:
-            status, answer = 409, {"error": _("Kunci idempotensi sudah dipakai orang lain.")}
+        except services.KeyConflict as clash:
+            status, answer = 409, {"error": str(clash) or _("Kunci idempotensi sudah dipakai orang lain.")}
         except services.FieldError as exc:
             refused = _("Kartu ditolak") if token else _("Personel tidak ditemukan")
             status, answer = 422, {"error": f"{refused}: {exc}"}

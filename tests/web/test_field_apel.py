@@ -377,3 +377,13 @@ def test_an_apel_the_operation_does_not_hold_is_not_found(as_planner, plan, two_
     assert as_planner.get(f"/plans/{plan.pk}/apel/?apel=APEL_GELAR-202201010800").status_code == 404
     refused = check_in_at(as_planner, plan, "APEL_GELAR-202201010800", people_in(plan)[0], "x-1")
     assert refused.status_code == 404 and not CheckIn.objects.exists()
+
+
+def test_a_key_used_for_one_person_cannot_check_in_another_from_the_page(as_planner, plan):
+    """The page's check-in binds its key to the request, as the phone API does."""
+    first, second = people_in(plan)[:2]
+    assert check_in(as_planner, plan, key="same-key", nrp=first).status_code == 200
+    again = check_in(as_planner, plan, key="same-key", nrp=second)
+    assert again.status_code == 409 and "kunci baru" in again.json()["error"]
+    assert list(CheckIn.objects.values_list("person_code", flat=True)) == [first]
+    assert check_in(as_planner, plan, key="same-key", nrp=first).status_code == 200  # a true retry

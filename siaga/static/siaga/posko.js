@@ -49,7 +49,9 @@
       });
       if (!response.ok) {
         say(`${failed} ${await detail(response)}`);
-        return false;
+        // 409: the key went with another request (the form was changed after a lost answer);
+        // the next send is a new request with a new key
+        return response.status === 409 ? "conflict" : false;
       }
       say("");
       return true;
@@ -78,8 +80,9 @@
     button.dataset.key = button.dataset.key || uuid(); // a second click retries the same action
     button.disabled = true;
     const ok = await send(button.dataset.action, button.dataset.body ? JSON.parse(button.dataset.body) : null, button.dataset.key);
-    if (!ok) button.disabled = false;
-    if (ok && button.closest("#delegation")) window.location.reload();
+    if (ok !== true) button.disabled = false;
+    if (ok === "conflict") delete button.dataset.key;
+    if (ok === true && button.closest("#delegation")) window.location.reload();
     refresh();
   });
 
@@ -102,7 +105,9 @@
     }
     if (form.dataset.confirmStep) body.confirmed = true;
     form.dataset.key = form.dataset.key || uuid();
-    if (await send(url, body, form.dataset.key)) {
+    const sent = await send(url, body, form.dataset.key);
+    if (sent === "conflict") delete form.dataset.key;
+    if (sent === true) {
       delete form.dataset.key;
       form.reset();
       const details = form.closest("details");
