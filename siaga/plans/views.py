@@ -19,13 +19,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.roles import can, require
 from siaga.accounts.scope import Scope, require_export, roster_read
 from siaga.audit.log import record
+from siaga.core.data.text import _ as core_text
 from siaga.operations.services import busy_message, database_busy, pin_person
 from siaga.operations.views import operation_for
 from siaga.plans import pages, services, store
@@ -167,7 +168,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "scope": scope.narrowed_to,
         "summary": plan.summary,
-        "warnings": [_(w["msgid"]) % w.get("params", {}) for w in plan.extra.get("warning_messages", [])]
+        "warnings": [
+            core_text(w["msgid"], get_language() or "id", **w.get("params", {}))
+            for w in plan.extra.get("warning_messages", [])
+        ]
         or plan.extra.get("warnings", []),
         "reserve": plan.extra.get("reserve", {}),
         "replanned": plan.extra.get("replan"),
