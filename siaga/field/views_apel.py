@@ -255,9 +255,7 @@ def checkin_unit(request: HttpRequest, plan: Plan) -> HttpResponse:
     if n:
         messages.success(
             request,
-            ngettext(
-                "%(unit)s: %(n)s personel dicatat hadir.", "%(unit)s: %(n)s personel dicatat hadir.", n
-            )
+            ngettext("%(unit)s: %(n)s personel dicatat hadir.", "%(unit)s: %(n)s personel dicatat hadir.", n)
             % {"unit": name, "n": n},
         )
     else:

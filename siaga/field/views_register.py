@@ -67,8 +67,13 @@ INCIDENTS = Listing(
 )
 
 
+def register(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The incident register of the operation's current plan (`on_current_plan`)."""
+    return _register(request, pk)
+
+
 @on_current_plan
-def register(request: HttpRequest, plan: Plan) -> HttpResponseBase:
+def _register(request: HttpRequest, plan: Plan) -> Any:
     operation = plan.operation
     scope = Scope.of(request.user)
     view = INCIDENTS.view(request, Incident.objects.filter(operation=operation).in_scope(scope))
