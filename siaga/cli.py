@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from siaga.core import check
-    from siaga.core.data import demo, generator, planfile, template
+    from siaga.core.data import demo, generator, kpu, planfile, template
     from siaga.core.data import scenario as scenario_io
     from siaga.core.documents import orders, ploting, schedule, tokens
     from siaga.core.planning import calibration, risk, roster
@@ -59,6 +59,7 @@ else:
     check = _lazy("siaga.core.check")
     demo, generator = _lazy("siaga.core.data.demo"), _lazy("siaga.core.data.generator")
     planfile, template = _lazy("siaga.core.data.planfile"), _lazy("siaga.core.data.template")
+    kpu = _lazy("siaga.core.data.kpu")
     scenario_io = _lazy("siaga.core.data.scenario")
     orders, ploting = _lazy("siaga.core.documents.orders"), _lazy("siaga.core.documents.ploting")
     schedule, tokens = _lazy("siaga.core.documents.schedule"), _lazy("siaga.core.documents.tokens")
@@ -178,6 +179,37 @@ def generate_command(
         err.print(str(exc), style="bold red", highlight=False)
         raise typer.Exit(2) from None
     out.print(_("Skenario sintetis (%(tps)s TPS) ditulis ke %(path)s", lang, tps=number(tps, lang), path=out_path))
+
+
+@scenario_app.command("kpu-tps")
+def kpu_tps_command(path: Path, kpu_file: Path, out_path: OutPath, lang: Lang = "id") -> None:
+    """Ganti TPS skenario dengan daftar TPS KPU (CSV/.xlsx). / Replace the TPS with a KPU TPS list."""
+    scenario = load(path, lang)
+    try:
+        result, warnings = kpu.kpu_scenario(scenario, kpu_file)
+    except ScenarioError as exc:
+        unreadable = isinstance(exc, UnreadableFile)
+        if unreadable:
+            title = _("Tidak dapat membaca %(path)s", lang, path=kpu_file)
+        else:
+            title = ngettext("Ditemukan %(n)s masalah:", "Ditemukan %(n)s masalah:", len(exc.problems), lang)
+        err.print(title, style="bold red", highlight=False)
+        for message in exc.messages(lang):
+            err.print(f"  - {message}", highlight=False, markup=False)
+        raise typer.Exit(2 if unreadable else 1) from None
+    for warning in warnings:
+        err.print(f"  ! {warning.message(lang)}", style="yellow", highlight=False, markup=False)
+    scenario_io.write_scenario(result, out_path)
+    out.print(
+        _(
+            "%(tps)s TPS dari daftar KPU (%(special)s TPS lokasi khusus, %(warnings)s peringatan) ditulis ke %(path)s",
+            lang,
+            tps=number(len(result.tps), lang),
+            special=number(sum(t.number >= kpu.SPECIAL_FROM for t in result.tps), lang),
+            warnings=number(len(warnings), lang),
+            path=out_path,
+        )
+    )
 
 
 WeightsOption = Annotated[
