@@ -23,6 +23,51 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
         "too_small": gettext_noop("tidak boleh kurang dari %(min)s"),
         "too_large": gettext_noop("tidak boleh lebih dari %(max)s"),
         "outside_indonesia": gettext_noop("koordinat di luar Indonesia (lintang -11 s.d. 6, bujur 95 s.d. 141)"),
+        "boundary_not_collection": gettext_noop(
+            'berkas batas wilayah harus GeoJSON FeatureCollection ("type": "FeatureCollection" dengan daftar'
+            ' "features")'
+        ),
+        "boundary_not_json": gettext_noop("berkas batas wilayah bukan JSON yang sah (%(detail)s)"),
+        "boundary_too_large": gettext_noop("berkas batas wilayah terlalu besar (%(size)s); batas %(limit)s"),
+        "boundary_too_many_points": gettext_noop(
+            "berkas batas wilayah memiliki lebih dari %(limit)s titik; sederhanakan poligonnya"
+        ),
+        "boundary_not_feature": gettext_noop("fitur ke-%(feature)s bukan GeoJSON Feature"),
+        "boundary_no_code": gettext_noop(
+            "fitur ke-%(feature)s tidak memiliki kode wilayah Kemendagri yang sah (properti code atau kode,"
+            " mis. 35.14.17.2001)"
+        ),
+        "boundary_duplicate": gettext_noop(
+            "fitur ke-%(feature)s (kode %(region)s): kode ini sudah dipakai fitur ke-%(other)s"
+        ),
+        "boundary_bad_geometry": gettext_noop(
+            "fitur ke-%(feature)s (kode %(region)s): geometri harus Polygon atau MultiPolygon, bukan %(kind)s"
+        ),
+        "boundary_ring_short": gettext_noop(
+            "fitur ke-%(feature)s (kode %(region)s): poligon %(polygon)s, cincin %(ring)s hanya %(points)s titik;"
+            " paling sedikit 4 (titik pertama diulang di akhir)"
+        ),
+        "boundary_ring_open": gettext_noop(
+            "fitur ke-%(feature)s (kode %(region)s): poligon %(polygon)s, cincin %(ring)s tidak tertutup"
+            " (titik terakhir harus sama dengan titik pertama)"
+        ),
+        "boundary_bad_point": gettext_noop(
+            "fitur ke-%(feature)s (kode %(region)s): poligon %(polygon)s, cincin %(ring)s, titik ke-%(point)s"
+            " bukan koordinat [bujur, lintang] berupa angka"
+        ),
+        "boundary_outside": gettext_noop(
+            "fitur ke-%(feature)s (kode %(region)s): poligon %(polygon)s, cincin %(ring)s, titik ke-%(point)s"
+            " [%(lon)s, %(lat)s] di luar Indonesia; GeoJSON menulis [bujur, lintang]"
+        ),
+        "boundary_no_area": gettext_noop(
+            "fitur ke-%(feature)s (kode %(region)s): poligon %(polygon)s tidak memiliki luas (titiknya segaris)"
+        ),
+        "boundary_unknown_code": gettext_noop(
+            "fitur ke-%(feature)s (kode %(region)s): kode ini tidak ada di wilayah operasi; fitur dilewati"
+        ),
+        "boundary_none_matched": gettext_noop(
+            "tidak satu pun dari %(features)s fitur berkas batas wilayah cocok dengan kode wilayah operasi"
+        ),
         "not_in_list": gettext_noop("harus salah satu dari: %(allowed)s"),
         "not_date": gettext_noop("harus tanggal dengan format TTTT-BB-HH (contoh 2022-03-23)"),
         "not_bool": gettext_noop("harus ya atau tidak"),
