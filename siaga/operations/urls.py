@@ -1,6 +1,6 @@
 from django.urls import path
 
-from siaga.operations import views, views_data, views_risk
+from siaga.operations import views, views_data, views_kpu, views_risk
 
 urlpatterns = [
     path("", views.home, name="dashboard"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("ops/<int:op_id>/personnel/bulk/", views_data.personnel_bulk, name="personnel_bulk"),
     path("ops/<int:op_id>/tps/add/", views_data.row_add, {"kind": "tps"}, name="tps_add"),
     path("ops/<int:op_id>/tps/bulk/", views_data.tps_bulk, name="tps_bulk"),
+    path("ops/<int:op_id>/tps/kpu/", views_kpu.kpu_tps_import, name="kpu_tps_import"),
     path("ops/<int:op_id>/units/add/", views_data.row_add, {"kind": "unit"}, name="unit_add"),
     path("ops/<int:op_id>/units/<int:pk>/edit/", views_data.unit_edit, name="unit_edit"),
     path("ops/<int:op_id>/<str:kind>/<int:pk>/remove/", views_data.row_remove, name="row_remove"),

@@ -223,7 +223,8 @@ def read_kpu_tps(
         if voters is not None and split is not None and voters != split:
             refuse("kpu_voters_sum", heads["voters"], voters, voters=voters, sum=split)
             continue
-        total: int = voters if voters is not None else split
+        if voters is None:
+            voters = split
         point = _point(v["lat"][i], v["lon"][i], region, tps_id, sheet.name, row, heads, warnings)
         if point is None:
             refuse("kpu_no_point", heads["lat"], desa=desa)
@@ -234,7 +235,7 @@ def read_kpu_tps(
                 id=tps_id,
                 desa_code=desa,
                 number=tps_number,
-                voters=total,
+                voters=voters,
                 lat=point[0],
                 lon=point[1],
                 address=v["address"][i],
