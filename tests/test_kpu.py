@@ -170,6 +170,29 @@ def test_refusals_name_file_row_and_column(tmp_path, scenario):
     assert rows == [] and warnings == []
 
 
+def test_the_kpu_export_s_name_columns_and_other_headers_are_read(tmp_path, scenario):
+    path = tmp_path / "ekspor.csv"
+    path.write_text(
+        "No,Provinsi,Kabupaten/Kota,Kecamatan,Kelurahan,Kode Kelurahan,Nomor TPS,Laki-laki,Perempuan,Latitude,Longitude\n"
+        "1,JAWA TIMUR,PASURUAN,POHJENTREK,SUSUKAN REJO,3514172001,1,120,130,-7.662,112.880\n",
+        encoding="utf-8",
+    )
+    rows, warnings, problems = read_kpu_tps(path, scenario.regions)
+    assert problems == [] and warnings == []
+    assert [(t.id, t.desa_code, t.number, t.voters, t.lat, t.lon) for t in rows] == [
+        ("3514172001001", "35.14.17.2001", 1, 250, -7.662, 112.88)
+    ]
+
+
+def test_an_unknown_column_is_refused_with_a_hint(tmp_path, scenario):
+    path = tmp_path / "typo.csv"
+    path.write_text("kode_tps,dtp,lintang,bujur\n3514172001001,200,-7.66,112.88\n", encoding="utf-8")
+    _rows, _warnings, problems = read_kpu_tps(path, scenario.regions)
+    assert [p.message() for p in problems] == [
+        "Lembar 'typo.csv', baris 1, kolom 'dtp': kolom tidak dikenal; maksud Anda 'dpt'?"
+    ]
+
+
 def test_far_from_the_desa_is_filled_with_a_warning(tmp_path, scenario):
     path = tmp_path / "jauh.csv"
     path.write_text("tps_code,voters,lat,lon\n3514172001001,200,-7.20,112.88\n", encoding="utf-8")

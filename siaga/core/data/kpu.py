@@ -130,6 +130,35 @@ ALIASES: Mapping[str, str] = MappingProxyType(
     }
 )
 IGNORED_SHEETS = frozenset({"petunjuk", "instructions"})
+# Columns a KPU export carries that Siaga takes from the operation's regions instead: names of
+# the province, regency, kecamatan and desa, a running number. Read past, never refused.
+IGNORED_COLUMNS = frozenset(
+    {
+        "no",
+        "no_urut",
+        "nomor_urut",
+        "provinsi",
+        "nama_provinsi",
+        "kabupaten",
+        "kota",
+        "kabupaten_kota",
+        "kab_kota",
+        "kabupaten/kota",
+        "kab/kota",
+        "nama_kabupaten",
+        "nama_kabupaten_kota",
+        "kecamatan",
+        "nama_kecamatan",
+        "desa",
+        "kelurahan",
+        "desa_kelurahan",
+        "desa/kelurahan",
+        "nama_desa",
+        "nama_kelurahan",
+        "nama_desa_kelurahan",
+        "nama_tps",
+    }
+)
 _NOT_DIGIT = re.compile(r"[.\s-]")
 
 
@@ -164,7 +193,7 @@ def read_kpu_tps(
     table = reader._table(KPU_SHEET)
     problems: list[Problem] = [_kpu(p) for p in reader.problems]
     warnings: list[Problem] = []
-    if table is None:
+    if table is None or any(p.row == 1 for p in problems):  # the columns first: rows read wrong otherwise
         return [], warnings, problems
     if not sheet.rows:
         problems.append(KpuProblem("kpu_no_rows", sheet=sheet.name))
@@ -292,6 +321,10 @@ def _sheet(path: Path, limits: Limits) -> RawSheet:
             return RawSheet(path.name, [])
         sheet = tables[0]
         sheet.name = path.name if len(tables) == 1 else f"{path.name} ({sheet.name})"
+    keep = [i for i, h in enumerate(sheet.header) if scenario_io.normalise(h) not in IGNORED_COLUMNS]
+    if len(keep) < len(sheet.header):
+        sheet.rows = [[row[i] if i < len(row) else "" for i in keep] for row in sheet.rows]
+        sheet.header = [sheet.header[i] for i in keep]
     sheet.header = [ALIASES.get(scenario_io.normalise(h), h) for h in sheet.header]
     return sheet
 
