@@ -173,7 +173,8 @@ def test_refusals_name_file_row_and_column(tmp_path, scenario):
 def test_the_kpu_export_s_name_columns_and_other_headers_are_read(tmp_path, scenario):
     path = tmp_path / "ekspor.csv"
     path.write_text(
-        "No,Provinsi,Kabupaten/Kota,Kecamatan,Kelurahan,Kode Kelurahan,Nomor TPS,Laki-laki,Perempuan,Latitude,Longitude\n"
+        "No,Provinsi,Kabupaten/Kota,Kecamatan,Kelurahan,Kode Kelurahan,Nomor TPS,Laki-laki,Perempuan,"
+        "Latitude,Longitude\n"
         "1,JAWA TIMUR,PASURUAN,POHJENTREK,SUSUKAN REJO,3514172001,1,120,130,-7.662,112.880\n",
         encoding="utf-8",
     )
