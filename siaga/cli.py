@@ -548,16 +548,16 @@ def advice_lines(result: Plan, lang: str) -> list[str]:
     return lines
 
 
-def verdict(scenario: Scenario, result: Plan, weights: Path | None, lang: str) -> list[str]:
-    """Run the independent checker and print its verdict; the violations, [] when valid."""
-    violations = [str(v) for v in check.check_plan(scenario, result, load_model(weights, scenario, lang))]
+def verdict(scenario: Scenario, result: Plan, weights: Path | None, lang: str) -> list[check.Violation]:
+    """Run the independent checker and print its verdict (in `lang`); the violations, [] when valid."""
+    violations = check.check_plan(scenario, result, load_model(weights, scenario, lang))
     if not violations:
         out.print(_("Pemeriksa independen: rencana sah.", lang), style="green")
         return []
     title = ngettext("%(n)s pelanggaran:", "%(n)s pelanggaran:", len(violations), lang)
     err.print(title, style="bold red", highlight=False)
     for v in violations:
-        err.print(f"  - {v}", highlight=False, markup=False)
+        err.print(f"  - [{v.rule}] {v.render(lang)}", highlight=False, markup=False)
     return violations
 
 
@@ -570,15 +570,17 @@ def invalid_path(out_path: Path) -> Path:
 
 def write_checked(scenario: Scenario, result: Plan, out_path: Path, weights: Path | None, lang: str) -> None:
     """Write the plan to `out_path` only when the independent checker passes it. A plan that
-    fails goes to `invalid_path(out_path)` with its violations (key `violations`), for
-    inspection, and the command exits 1; a file already at `out_path` is left as it was."""
+    fails goes to `invalid_path(out_path)` with its violations (key `violations`, Indonesian;
+    `violation_messages`, msgid and parameters), for inspection, and the command exits 1; a
+    file already at `out_path` is left as it was."""
     violations = verdict(scenario, result, weights, lang)
     if not violations:
         planfile.write_plan(result, out_path)
         out.print(_("Rencana ditulis ke %(path)s", lang, path=out_path))
         return
     rejected = invalid_path(out_path)
-    planfile.write_plan(replace(result, extra={**result.extra, "violations": violations}), rejected)
+    found = {"violations": [str(v) for v in violations], "violation_messages": check.records(violations)}
+    planfile.write_plan(replace(result, extra={**result.extra, **found}), rejected)
     refused = _(
         "Rencana TIDAK ditulis ke %(path)s: tidak lolos pemeriksa independen."
         " Rencana ditulis ke %(rejected)s hanya untuk diperiksa; tidak boleh dipakai.",
@@ -670,7 +672,7 @@ def orders_command(
     except orders.InvalidPlan as exc:
         err.print(_("Rencana tidak lolos pemeriksa independen: perintah tidak dicetak.", lang), style="bold red")
         for v in exc.violations:
-            err.print(f"  - {v}", highlight=False, markup=False)
+            err.print(f"  - [{v.rule}] {v.render(lang)}", highlight=False, markup=False)
         raise typer.Exit(1) from None
     except (ploting.PlotingError, schedule.StageError) as exc:
         err.print(exc.message(lang), style="bold red", highlight=False)

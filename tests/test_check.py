@@ -526,8 +526,15 @@ def test_it_refuses_a_computed_category_the_indicators_do_not_give():
     assert check.check_plan(scenario, result) == []
     tps = next(t for t in scenario.tps if t.category is None and result.tps_categories[t.id] == KR)
     bumped = replace(result, tps_categories={**result.tps_categories, tps.id: R})
-    messages = [v.message for v in check.check_plan(scenario, bumped) if v.rule == "category"]
-    assert messages == [f"TPS {tps.id}: category RAWAN, expected KURANG_RAWAN"]
+    found = [v for v in check.check_plan(scenario, bumped) if v.rule == "category"]
+    assert [v.message for v in found] == [f"TPS {tps.id}: kategori Rawan, seharusnya Kurang rawan"]
+    assert [v.render("en") for v in found] == [f"TPS {tps.id}: category Vulnerable, expected Less vulnerable"]
+    assert found[0].record() == {
+        "rule": "category",
+        "msgid": "TPS %(tps)s: kategori %(got)s, seharusnya %(expected)s",
+        "params": {"tps": tps.id, "got": ["Rawan"], "expected": ["Kurang rawan"]},
+    }
+    assert check.render(found[0].record(), "en") == str(found[0]).replace(found[0].message, found[0].render("en"))
 
 
 # ---------------------------------------------------------------- the grid index

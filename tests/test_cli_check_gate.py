@@ -75,7 +75,10 @@ def test_it_exits_1_and_writes_only_an_invalid_file_when_the_plan_fails_the_chec
     assert f"Rencana TIDAK ditulis ke {out}" in result.output and str(rejected) in result.output
     assert "[cost]" in result.output
     violations = json.loads(rejected.read_text(encoding="utf-8"))["violations"]
-    assert violations[0].startswith("[cost] P01 at ")  # and the summary's cost, which it changes
+    assert violations[0].startswith("[cost] P01 di ")  # and the summary's cost, which it changes
+    records = json.loads(rejected.read_text(encoding="utf-8"))["violation_messages"]
+    assert [r["rule"] for r in records] == [v[1 : v.index("]")] for v in violations]
+    assert records[0]["msgid"] == "%(person)s di %(post)s: biaya %(cost)s km, seharusnya %(expected)s km"
     check = siaga("check", folder, rejected)
     assert check.exit_code == 1 and f"{len(violations)} pelanggaran" in check.output
 
@@ -92,6 +95,7 @@ def test_it_leaves_a_file_already_at_the_out_path_as_it_was(
     assert out.read_text(encoding="utf-8") == "rencana lama"
     assert (tmp_path / "plan.invalid.json").exists()
     assert f"Plan NOT written to {out}" in result.output
+    assert "[cost] P01 at " in result.output and "biaya" not in result.output  # the violations in English too
 
 
 def test_it_exits_1_without_writing_a_replan_that_fails_the_checker(

@@ -99,7 +99,7 @@ def test_the_checker_refuses_a_standby_post_of_the_wrong_size_or_under_a_tps_pat
     assert found and post.id in found[0].message
     # the same plan under a pattern that puts the TNI at the TPS: no standby post may exist
     pilkades = with_pattern(paskot, "pilkades-paskot-2022")
-    assert any("standby" in v.message for v in check_plan(pilkades, plan) if v.rule == "tni_standby")
+    assert any("bukan siaga" in v.message for v in check_plan(pilkades, plan) if v.rule == "tni_standby")
 
 
 def test_two_polres_each_form_their_own_standby_posts() -> None:
@@ -180,7 +180,7 @@ def test_the_checker_refuses_a_linmas_the_decree_does_not_name(paskot: Scenario)
     found = [
         v.message for v in check_plan(scenario, replace(plan, assignments=tuple(swapped))) if v.rule == "linmas_roster"
     ]
-    assert found == [f"Linmas {stranger.id} stands at {named.post} but no PPS decree names them"]
+    assert found == [f"Linmas {stranger.id} berjaga di {named.post} tetapi tidak disebut SK PPS mana pun"]
 
 
 def test_under_a_pilkades_pattern_the_decree_is_a_pin_and_the_rest_are_optimised(paskot: Scenario) -> None:

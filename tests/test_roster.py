@@ -184,7 +184,7 @@ def test_the_checker_finds_too_little_rest_between_duties_at_one_place(pilkades)
     assignments = [dict(a, person=person) if a is taken else a for a in data["assignments"]]
     found = check_plan(scenario, _with_roster(plan, assignments=assignments))
     assert "duty_rest" in _rules(found) and "duty_travel" not in _rules(found)
-    assert any("of rest between" in v.message for v in found)
+    assert any("jam antara" in v.message and v.message.startswith(f"{person}: istirahat ") for v in found)
 
 
 def test_the_checker_finds_a_night_with_no_guard_between_two_shifts(pilkades):
@@ -194,7 +194,7 @@ def test_the_checker_finds_a_night_with_no_guard_between_two_shifts(pilkades):
     late = (dt.datetime.fromisoformat(second["start"]) + dt.timedelta(hours=1)).isoformat()
     duties = [dict(d, start=late) if d is second else d for d in data["duties"]]
     found = check_plan(scenario, _with_roster(plan, duties=duties))
-    assert any(v.rule == "shift_coverage" and "shift 2 starts" in v.message for v in found)
+    assert any(v.rule == "shift_coverage" and "sif 2 mulai" in v.message for v in found)
 
 
 def test_the_checker_finds_a_duty_whose_places_are_neither_filled_nor_reported_empty(pilkades):
@@ -211,8 +211,9 @@ def test_the_checker_finds_a_duty_longer_than_any_relief_allows_and_hours_above_
     guard = next(d for d in data["duties"] if d["kind"] == duty_data.BALAI_DESA and d["shift"] == 1)
     tight = replace(scenario, operation=replace(scenario.operation, max_duty_hours=3, max_total_hours=20))
     found = check_plan(tight, plan)
-    assert any(v.rule == "duty_rest" and guard["id"] in v.message and "without relief" in v.message for v in found)
-    assert any(v.rule == "duty_rest" and "duty hours over the operation" in v.message for v in found)
+    assert any(v.rule == "duty_rest" and guard["id"] in v.message and "tanpa pergantian" in v.message for v in found)
+    assert any(v.rule == "duty_rest" and "jam tugas selama operasi" in v.message for v in found)
+    assert any("duty hours over the operation" in v.render("en") for v in found)
     assert _rules(check_plan(scenario, plan)) == set()
 
 

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from siaga.accounts.scope import Scope
-from siaga.core.check import check_plan
+from siaga.core.check import check_plan, records
 from siaga.core.data.model import Plan as CorePlan
 from siaga.core.data.model import Scenario
 from siaga.core.data.planfile import FORMAT, digest, from_json, to_json
@@ -38,7 +38,11 @@ def save_plan(
     two numbers: the second waits for the first to commit, then reads its number."""
     lock_operation(operation.pk)
     version = (Plan.objects.filter(operation=operation).aggregate(v=Max("version"))["v"] or 0) + 1
-    violations = [str(v) for v in check_plan(scenario, result)]
+    found = check_plan(scenario, result)
+    violations = [str(v) for v in found]  # Indonesian, as ever; `violation_messages` for other readers
+    extra = {k: v for k, v in result.extra.items() if k != "violation_messages"}
+    if found:
+        extra["violation_messages"] = records(found)
     plan = Plan.objects.create(
         operation=operation,
         version=version,
@@ -46,7 +50,7 @@ def save_plan(
         note=note,
         pattern=result.pattern,
         summary=dict(result.summary),
-        extra=dict(result.extra),
+        extra=extra,
         digest=digest(result),
         violations=violations,
         author=author if getattr(author, "is_authenticated", False) else None,

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from siaga.accounts.roles import can, require
 from siaga.accounts.scope import Scope, require_export, roster_read
 from siaga.audit.log import record
+from siaga.core import check
 from siaga.core.data.text import _ as core_text
 from siaga.operations.services import busy_message, database_busy, pin_person
 from siaga.operations.views import operation_for
@@ -173,6 +174,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for w in plan.extra.get("warning_messages", [])
         ]
         or plan.extra.get("warnings", []),
+        "violations": [check.render(v, get_language() or "id") for v in plan.extra.get("violation_messages", [])]
+        or plan.violations,
         "reserve": plan.extra.get("reserve", {}),
         "replanned": plan.extra.get("replan"),
         "page": page,

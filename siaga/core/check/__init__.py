@@ -2,6 +2,9 @@
 
 `check_plan(scenario, plan)` returns every violation, each naming its rule; `siaga check`,
 `siaga plan`, `siaga replan`, the orders and the console's approval all refuse a plan with any.
+A violation's message is an Indonesian msgid of the one catalogue with JSON parameters
+(`messages.py`), rendered in the reader's language only when read (`Violation.render`, and
+`render` for a plan file's stored `violation_messages`).
 
 Independent of the planner: the checker imports only the data layer (`siaga.core.data`: the
 model, the pattern presets, the indicator catalogue, `geo` for distance), never
@@ -40,24 +43,53 @@ category changes applied).
 from __future__ import annotations
 
 import gc
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from siaga.core.check import command as _command  # noqa: F401  (registers command_off_posts)
 from siaga.core.check import forces as _forces  # noqa: F401  (registers tni_standby, linmas_roster)
+from siaga.core.check import messages
 from siaga.core.check import roster as _roster  # noqa: F401  (registers the duty rules)
 from siaga.core.check.facts import Facts
 from siaga.core.check.rules import RULES, Rule, rule
 from siaga.core.check.vulnerability import Weights
 from siaga.core.data.model import Plan, Scenario
+from siaga.core.data.text import Message
 
 
 @dataclass(frozen=True)
 class Violation:
+    """One broken rule: `text` is the message as its msgid and JSON parameters (`messages.py`),
+    rendered when read: `message` in Indonesian, `render(lang)` in the reader's language,
+    `record()` as the plan file keeps it (`violation_messages`)."""
+
     rule: str
-    message: str
+    text: Message
+
+    @property
+    def message(self) -> str:
+        return self.text.render("id")
+
+    def render(self, lang: str = "id") -> str:
+        return self.text.render(lang)
+
+    def record(self) -> dict[str, object]:
+        return {"rule": self.rule, "msgid": self.text.msgid, "params": dict(self.text.params)}
 
     def __str__(self) -> str:
         return f"[{self.rule}] {self.message}"
+
+
+def render(record: Mapping[str, Any], lang: str = "id") -> str:
+    """A stored violation (`Violation.record()`, a plan file's `violation_messages`) as
+    "[rule] message" in `lang`."""
+    return f"[{record.get('rule', '')}] {messages.render(record['msgid'], record.get('params') or {}, lang)}"
+
+
+def records(violations: list[Violation]) -> list[dict[str, object]]:
+    """The violations as the plan file keeps them, key `violation_messages`."""
+    return [v.record() for v in violations]
 
 
 def check_plan(scenario: Scenario, plan: Plan, model: Weights | None = None) -> list[Violation]:
@@ -76,4 +108,4 @@ def check_plan(scenario: Scenario, plan: Plan, model: Weights | None = None) -> 
             gc.enable()
 
 
-__all__ = ["RULES", "Rule", "Violation", "Weights", "check_plan", "rule"]
+__all__ = ["RULES", "Rule", "Violation", "Weights", "check_plan", "records", "render", "rule"]

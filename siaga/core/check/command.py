@@ -10,16 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from siaga.core.check.facts import Facts
+from siaga.core.check.messages import M
 from siaga.core.check.rules import rule
 from siaga.core.data.positions import is_command
+from siaga.core.data.text import Message, gettext_noop
 
 
 @rule("command_off_posts")
-def _command_off_posts(f: Facts) -> Iterator[str]:
+def _command_off_posts(f: Facts) -> Iterator[Message]:
     """No person in a command or staff position fills a TPS, village or reserve post."""
     command = {p.id: p.position for p in f.scenario.personnel if p.position and is_command(p.position)}
     if not command:
         return
     for a in f.plan.assignments:
         if a.person in command:
-            yield f"{a.person} ({command[a.person]}) is command or staff but stands at {a.post}"
+            yield M(
+                gettext_noop("%(person)s (%(position)s) termasuk pimpinan atau staf tetapi berjaga di %(post)s"),
+                person=a.person,
+                position=command[a.person],
+                post=a.post,
+            )

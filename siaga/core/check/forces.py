@@ -25,11 +25,13 @@ import numpy as np
 
 from siaga.core.check import jurisdiction
 from siaga.core.check.facts import SLOT_CODE, WEIGHT, Facts, column
+from siaga.core.check.messages import M, category, slots
 from siaga.core.check.rules import RANK, rule
 from siaga.core.data import pins
 from siaga.core.data.model import Force, Person, UnitKind
 from siaga.core.data.patterns import LINMAS_KPU, TNI_STANDBY, linmas_mode, tni_mode
 from siaga.core.data.positions import is_command
+from siaga.core.data.text import Message, gettext_noop
 
 RANKED = sorted(RANK, key=RANK.__getitem__)
 WEIGHT_BY_RANK = np.array([WEIGHT[c] for c in RANKED], dtype=np.float64)
@@ -53,19 +55,30 @@ def _shares(total: int, weight: Mapping[str, int]) -> dict[str, int]:
 
 
 @rule("tni_standby")
-def _tni_standby(f: Facts) -> Iterator[str]:
+def _tni_standby(f: Facts) -> Iterator[Message]:
     """In arrays over TPS, people and assignments: a national plan has millions of each."""
     posts = f.posts_of("STANDBY")
     if tni_mode(f.op.pattern) != TNI_STANDBY:
         for p in posts:
-            yield f"standby post {p.id}: the pattern {f.op.pattern} puts the TNI at the TPS, not on standby"
+            yield M(
+                gettext_noop("pos siaga TNI %(post)s: pola %(pattern)s menempatkan TNI di TPS, bukan siaga"),
+                post=p.id,
+                pattern=f.op.pattern,
+            )
         return
     d, plan_posts = f.duties, f.plan.posts
     is_tps = np.fromiter(map("TPS".__eq__, map(attrgetter("kind"), plan_posts)), dtype=bool, count=len(plan_posts))
     at_tps = d.known & (d.slot == TNI) & is_tps[np.where(d.known, d.post, 0)]
     for n in np.flatnonzero(at_tps).tolist():
         a = f.plan.assignments[n]
-        yield f"{a.person} (TNI) stands at TPS post {a.post}; under {f.op.pattern} the TNI wait on standby"
+        yield M(
+            gettext_noop(
+                "%(person)s (TNI) berjaga di pos TPS %(post)s; pada pola %(pattern)s TNI bersiaga di pos siaga"
+            ),
+            person=a.person,
+            post=a.post,
+            pattern=f.op.pattern,
+        )
     expected, highest, middle = _expected(f)
     koramil: dict[str, tuple[float, float]] = {}
     for u in f.scenario.units:
@@ -75,16 +88,38 @@ def _tni_standby(f: Facts) -> Iterator[str]:
     seen = Counter(p.kecamatan_code for p in posts)
     for kecamatan in expected:
         if seen[kecamatan] != 1:
-            yield f"kecamatan {kecamatan} has {seen[kecamatan]} TNI standby posts, expected 1"
+            yield M(
+                gettext_noop("kecamatan %(kecamatan)s punya %(n)s pos siaga TNI, seharusnya 1"),
+                kecamatan=kecamatan,
+                n=seen[kecamatan],
+            )
     for p in posts:
         k = p.kecamatan_code
         if k not in expected:
-            yield f"standby post {p.id}: kecamatan {k} has no TPS or no soldier to share"
+            yield M(
+                gettext_noop(
+                    "pos siaga TNI %(post)s: kecamatan %(kecamatan)s tidak punya TPS atau prajurit untuk dibagi"
+                ),
+                post=p.id,
+                kecamatan=k,
+            )
             continue
         if {s: n for s, n in p.required.items() if n} != {"TNI": expected[k]}:
-            yield f"standby post {p.id} requires {dict(p.required)}, expected {expected[k]} TNI"
+            yield M(
+                gettext_noop("pos siaga TNI %(post)s meminta %(got)s, seharusnya %(n)s TNI"),
+                post=p.id,
+                got=slots(p.required),
+                n=expected[k],
+            )
         if p.category.value != highest[k]:
-            yield f"standby post {p.id} has category {p.category.value}, the kecamatan's highest is {highest[k]}"
+            yield M(
+                gettext_noop(
+                    "pos siaga TNI %(post)s berkategori %(category)s, kategori tertinggi kecamatannya %(highest)s"
+                ),
+                post=p.id,
+                category=category(p.category),
+                highest=category(highest[k]),
+            )
         region = f.regions.get(k)
         if k in koramil:
             lat, lon = koramil[k]
@@ -93,7 +128,10 @@ def _tni_standby(f: Facts) -> Iterator[str]:
         else:
             lat, lon = middle[k]
         if abs(p.lat - lat) > POINT_TOLERANCE_DEG or abs(p.lon - lon) > POINT_TOLERANCE_DEG:
-            yield f"standby post {p.id} is not at the kecamatan's Koramil (or its point)"
+            yield M(
+                gettext_noop("pos siaga TNI %(post)s tidak berada di Koramil kecamatan (atau titik kecamatan)"),
+                post=p.id,
+            )
 
 
 def _expected(f: Facts) -> tuple[dict[str, int], dict[str, str], dict[str, tuple[float, float]]]:
@@ -134,7 +172,7 @@ def _expected(f: Facts) -> tuple[dict[str, int], dict[str, str], dict[str, tuple
 
 
 @rule("linmas_roster")
-def _linmas_roster(f: Facts) -> Iterator[str]:
+def _linmas_roster(f: Facts) -> Iterator[Message]:
     linmas = {p.id: p for p in f.scenario.personnel if p.force == Force.LINMAS}
     if linmas_mode(f.op.pattern) != LINMAS_KPU or not any(p.tps_id for p in linmas.values()):
         return
@@ -144,6 +182,15 @@ def _linmas_roster(f: Facts) -> Iterator[str]:
             continue
         post = f.posts.get(a.post)
         if not person.tps_id:
-            yield f"Linmas {a.person} stands at {a.post} but no PPS decree names them"
+            yield M(
+                gettext_noop("Linmas %(person)s berjaga di %(post)s tetapi tidak disebut SK PPS mana pun"),
+                person=a.person,
+                post=a.post,
+            )
         elif post is not None and person.tps_id not in post.tps:
-            yield f"Linmas {a.person} stands at {a.post}; the PPS decree names them to TPS {person.tps_id}"
+            yield M(
+                gettext_noop("Linmas %(person)s berjaga di %(post)s; SK PPS menetapkannya di TPS %(tps)s"),
+                person=a.person,
+                post=a.post,
+                tps=person.tps_id,
+            )

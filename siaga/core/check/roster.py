@@ -28,12 +28,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from siaga.core.check.facts import Facts
+from siaga.core.check.messages import M, force
 from siaga.core.check.rules import UNFILLED_KM, rule
 from siaga.core.data import geo, pins
 from siaga.core.data import stages as stage_data
 from siaga.core.data.duties import STANDING_KINDS
 from siaga.core.data.model import Force, StageKind
 from siaga.core.data.positions import is_command
+from siaga.core.data.text import Message, gettext_noop
 
 TOLERANCE = dt.timedelta(seconds=1)
 KM_TOLERANCE = 1e-3
@@ -111,14 +113,23 @@ def _vote_window(f: Facts) -> tuple[dt.datetime, dt.datetime]:
 
 
 @rule("duty_windows")
-def _duty_windows(f: Facts) -> Iterator[str]:
+def _duty_windows(f: Facts) -> Iterator[Message]:
     data = _roster(f)
     if data is None:
         return
     start, end = _vote_window(f)
     vote = data["vote"]
     if (dt.datetime.fromisoformat(vote["start"]), dt.datetime.fromisoformat(vote["end"])) != (start, end):
-        yield f"the vote's posts are held {vote['start']} to {vote['end']}; the stages say {start} to {end}"
+        yield M(
+            gettext_noop(
+                "pos pemungutan suara dijaga %(start)s sampai %(end)s;"
+                " menurut tahapan %(stage_start)s sampai %(stage_end)s"
+            ),
+            start=vote["start"],
+            end=vote["end"],
+            stage_start=str(start),
+            stage_end=str(end),
+        )
     stages = {s.name: s for s in stage_data.of(f.scenario)}
     events = {(e.start, e.end) for e in f.scenario.events}
     for d in map(_Duty, data.get("duties", [])):
@@ -126,13 +137,24 @@ def _duty_windows(f: Facts) -> Iterator[str]:
         if not d.stage and (d.start, d.end) in events:
             continue  # a campaign event outside any campaign stage: its own window
         if s is None:
-            yield f"duty {d.id}: no stage named {d.stage!r}"
+            yield M(gettext_noop("tugas %(duty)s: tidak ada tahapan bernama '%(stage)s'"), duty=d.id, stage=d.stage)
         elif not (s.start <= d.start < d.end <= s.end):
-            yield f"duty {d.id} ({d.start} to {d.end}) lies outside its stage {d.stage} ({s.start} to {s.end})"
+            yield M(
+                gettext_noop(
+                    "tugas %(duty)s (%(start)s sampai %(end)s) di luar tahapannya %(stage)s"
+                    " (%(stage_start)s sampai %(stage_end)s)"
+                ),
+                duty=d.id,
+                start=str(d.start),
+                end=str(d.end),
+                stage=d.stage,
+                stage_start=str(s.start),
+                stage_end=str(s.end),
+            )
 
 
 @rule("shift_coverage")
-def _shift_coverage(f: Facts) -> Iterator[str]:
+def _shift_coverage(f: Facts) -> Iterator[Message]:
     data = _roster(f)
     if data is None:
         return
@@ -143,25 +165,50 @@ def _shift_coverage(f: Facts) -> Iterator[str]:
     for (place, stage), run in shifts.items():
         run.sort(key=lambda d: d.start)
         if [d.shift for d in run] != list(range(1, len(run) + 1)):
-            yield f"{place} in {stage}: shifts numbered {[d.shift for d in run]}, expected 1 to {len(run)}"
+            yield M(
+                gettext_noop("%(place)s pada %(stage)s: sif bernomor %(shifts)s, seharusnya 1 sampai %(n)s"),
+                place=place,
+                stage=stage,
+                shifts=" ".join(str(d.shift) for d in run),
+                n=len(run),
+            )
         for a, b in zip(run, run[1:], strict=False):
             if b.start != a.end:
-                yield f"{place} in {stage}: shift {a.shift} ends {a.end}, shift {b.shift} starts {b.start}"
+                yield M(
+                    gettext_noop("%(place)s pada %(stage)s: sif %(a)s selesai %(end)s, sif %(b)s mulai %(start)s"),
+                    place=place,
+                    stage=stage,
+                    a=a.shift,
+                    end=str(a.end),
+                    b=b.shift,
+                    start=str(b.start),
+                )
     filled: Counter[tuple[str, str]] = Counter((a["duty"], a["slot"]) for a in data.get("assignments", []))
     empty: Counter[tuple[str, str]] = Counter()
     for u in data.get("unfilled", []):
         empty[(u["duty"], u["slot"])] += int(u["count"])
     known = {d["id"]: d for d in data.get("duties", [])}
     for key in (filled.keys() | empty.keys()) - {(k, s) for k, d in known.items() for s in d.get("required", {})}:
-        yield f"duty {key[0]} slot {key[1]}: filled or reported empty, but the duty asks for none"
+        yield M(
+            gettext_noop("tugas %(duty)s slot %(slot)s: diisi atau dilaporkan kosong, padahal tugas tidak memintanya"),
+            duty=key[0],
+            slot=force(key[1]),
+        )
     for k, d in known.items():
         for slot, n in dict(d.get("required", {})).items():
             if filled[(k, slot)] + empty[(k, slot)] != n:
-                yield f"duty {k}: {slot} {filled[(k, slot)]} on duty + {empty[(k, slot)]} empty, required {n}"
+                yield M(
+                    gettext_noop("tugas %(duty)s: %(slot)s %(filled)s bertugas + %(empty)s kosong, diminta %(n)s"),
+                    duty=k,
+                    slot=force(slot),
+                    filled=filled[(k, slot)],
+                    empty=empty[(k, slot)],
+                    n=n,
+                )
 
 
 @rule("duty_eligibility")
-def _duty_eligibility(f: Facts) -> Iterator[str]:
+def _duty_eligibility(f: Facts) -> Iterator[Message]:
     data = _roster(f)
     if data is None:
         return
@@ -170,30 +217,64 @@ def _duty_eligibility(f: Facts) -> Iterator[str]:
     for a in data.get("assignments", []):
         p, d = people.get(a["person"]), known.get(a["duty"])
         if p is None or d is None:
-            yield f"{a['person']} on {a['duty']}: unknown person or duty"
+            yield M(
+                gettext_noop("%(person)s pada %(duty)s: personel atau tugas tidak dikenal"),
+                person=a["person"],
+                duty=a["duty"],
+            )
             continue
         pin = pins.parse(p.pinned_post)
         if not p.available or is_command(p.position) or (pin is not None and pin.kind != pins.POST):
-            yield f"{p.id} on {d['id']}: not free to serve (absent, command or staff position, or pinned off posts)"
+            yield M(
+                gettext_noop(
+                    "%(person)s pada %(duty)s: tidak bebas bertugas (tidak hadir, jabatan pimpinan atau staf,"
+                    " atau dipin di luar pos)"
+                ),
+                person=p.id,
+                duty=d["id"],
+            )
         if FORCE_OF_SLOT.get(a["slot"]) != p.force:
-            yield f"{p.id} ({p.force.value}) on a {a['slot']} place of {d['id']}"
+            yield M(
+                gettext_noop("%(person)s (%(force)s) di tempat %(slot)s pada %(duty)s"),
+                person=p.id,
+                force=force(p.force),
+                slot=force(a["slot"]),
+                duty=d["id"],
+            )
         if p.force == Force.LINMAS:
             region = f.regions.get(p.desa_code)
             own_kec = region.parent_code if region else ""
             desa, kec = d.get("desa_code", ""), d.get("kecamatan_code", "")
             if not (desa == p.desa_code or (not desa and kec and kec == own_kec)):
-                yield f"Linmas {p.id} of desa {p.desa_code} on {d['id']} outside his desa and kecamatan"
+                yield M(
+                    gettext_noop("Linmas %(person)s dari desa %(desa)s pada %(duty)s di luar desa dan kecamatannya"),
+                    person=p.id,
+                    desa=p.desa_code,
+                    duty=d["id"],
+                )
 
 
 @rule("duty_overlap")
-def _duty_overlap(f: Facts) -> Iterator[str]:
+def _duty_overlap(f: Facts) -> Iterator[Message]:
     if _roster(f) is None:
         return
     _, held = _duties(f)
     for person, duties in sorted(held.items()):
         for (a, _), (b, _) in zip(duties, duties[1:], strict=False):
             if b.start < a.end:
-                yield f"{person} holds {a.id} ({a.start} to {a.end}) and {b.id} ({b.start} to {b.end}) at once"
+                yield M(
+                    gettext_noop(
+                        "%(person)s memegang %(a)s (%(a_start)s sampai %(a_end)s) dan %(b)s"
+                        " (%(b_start)s sampai %(b_end)s) sekaligus"
+                    ),
+                    person=person,
+                    a=a.id,
+                    a_start=str(a.start),
+                    a_end=str(a.end),
+                    b=b.id,
+                    b_start=str(b.start),
+                    b_end=str(b.end),
+                )
 
 
 def _travel_hours(f: Facts, a: _Duty, b: _Duty) -> float:
@@ -203,7 +284,7 @@ def _travel_hours(f: Facts, a: _Duty, b: _Duty) -> float:
 
 
 @rule("duty_travel")
-def _duty_travel(f: Facts) -> Iterator[str]:
+def _duty_travel(f: Facts) -> Iterator[Message]:
     if _roster(f) is None:
         return
     _, held = _duties(f)
@@ -212,11 +293,18 @@ def _duty_travel(f: Facts) -> Iterator[str]:
             gap = (b.start - a.end).total_seconds() / 3600
             need = _travel_hours(f, a, b)
             if gap >= 0 and gap + 1e-9 < need:
-                yield f"{person}: {gap:.2f} h from {a.id} to {b.id}, the road needs {need:.2f} h"
+                yield M(
+                    gettext_noop("%(person)s: %(gap)s jam dari %(a)s ke %(b)s, perjalanan butuh %(need)s jam"),
+                    person=person,
+                    gap=round(gap, 2),
+                    a=a.id,
+                    b=b.id,
+                    need=round(need, 2),
+                )
 
 
 @rule("duty_rest")
-def _duty_rest(f: Facts) -> Iterator[str]:
+def _duty_rest(f: Facts) -> Iterator[Message]:
     if _roster(f) is None:
         return
     op = f.op
@@ -224,19 +312,36 @@ def _duty_rest(f: Facts) -> Iterator[str]:
     for d in by_id.values():
         hours = (d.end - d.start).total_seconds() / 3600
         if not d.standing and hours > op.max_duty_hours + 1e-9:
-            yield f"duty {d.id} runs {hours:.2f} h, above the {op.max_duty_hours:g} h without relief"
+            yield M(
+                gettext_noop("tugas %(duty)s berlangsung %(hours)s jam, di atas %(limit)s jam tanpa pergantian"),
+                duty=d.id,
+                hours=round(hours, 2),
+                limit=float(op.max_duty_hours),
+            )
     for person, duties in sorted(held.items()):
         for (a, _), (b, _) in zip(duties, duties[1:], strict=False):
             rest = (b.start - a.end).total_seconds() / 3600 - _travel_hours(f, a, b)
             if b.start >= a.end and rest + 1e-9 < op.min_rest_hours:
-                yield f"{person}: {rest:.2f} h of rest between {a.id} and {b.id}, below {op.min_rest_hours:g} h"
+                yield M(
+                    gettext_noop("%(person)s: istirahat %(rest)s jam antara %(a)s dan %(b)s, di bawah %(limit)s jam"),
+                    person=person,
+                    rest=round(rest, 2),
+                    a=a.id,
+                    b=b.id,
+                    limit=float(op.min_rest_hours),
+                )
         total = sum((d.end - d.start).total_seconds() / 3600 for d, _ in duties)
         if total > op.max_total_hours + 1e-9:
-            yield f"{person}: {total:.2f} duty hours over the operation, above {op.max_total_hours:g} h"
+            yield M(
+                gettext_noop("%(person)s: %(hours)s jam tugas selama operasi, di atas %(limit)s jam"),
+                person=person,
+                hours=round(total, 2),
+                limit=float(op.max_total_hours),
+            )
 
 
 @rule("roster_summary")
-def _roster_summary(f: Facts) -> Iterator[str]:
+def _roster_summary(f: Facts) -> Iterator[Message]:
     data = _roster(f)
     if data is None:
         return
@@ -245,8 +350,22 @@ def _roster_summary(f: Facts) -> Iterator[str]:
     expected = float(f.plan.summary.get("objective", 0.0)) + travel + UNFILLED_KM * empty
     objective, bound = float(data.get("objective", 0.0)), float(data.get("lower_bound", 0.0))
     if abs(objective - expected) > KM_TOLERANCE * max(1, len(data.get("assignments", []))):
-        yield f"roster objective {objective}, expected {expected:.6f} (the plan's, travel and empty places)"
+        yield M(
+            gettext_noop(
+                "objective roster %(got)s, seharusnya %(expected)s (objective rencana, perjalanan dan tempat kosong)"
+            ),
+            got=objective,
+            expected=round(expected, 6),
+        )
     if bound > objective + KM_TOLERANCE:
-        yield f"roster lower bound {bound} above its objective {objective}"
+        yield M(
+            gettext_noop("lower bound roster %(bound)s di atas objective-nya %(objective)s"),
+            bound=bound,
+            objective=objective,
+        )
     if abs(float(data.get("gap", 0.0)) - (objective - bound)) > KM_TOLERANCE:
-        yield f"roster gap {data.get('gap')}, expected {objective - bound:.6f}"
+        yield M(
+            gettext_noop("gap roster %(got)s, seharusnya %(expected)s"),
+            got=data.get("gap"),
+            expected=round(objective - bound, 6),
+        )
