@@ -5,6 +5,7 @@ diff). A problem refuses the whole list, nothing changes; warnings show after th
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from siaga.operations.forms import lang, max_upload_bytes, too_large
 from siaga.operations.views import operation_for
 
 SUFFIXES = (".csv", ".xlsx")
+SAFE_NAME = re.compile(r"[\w .,()+-]{1,200}")  # an upload's name used as it is; any other: kpu.csv
 SHOWN = 50  # problems or warnings listed one by one; the rest counted
 
 
@@ -58,7 +60,8 @@ def kpu_tps_import(request: HttpRequest, op_id: int) -> HttpResponse:
         )
         return back
     with tempfile.TemporaryDirectory(prefix="siaga-kpu-") as folder:
-        path = Path(folder) / (name if not name.startswith(".") else f"kpu{suffix}")  # messages name the file
+        plain = SAFE_NAME.fullmatch(name) and not name.startswith(".")
+        path = Path(folder) / (name if plain else f"kpu{suffix}")  # the messages name the file
         with path.open("xb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
