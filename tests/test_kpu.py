@@ -4,6 +4,7 @@ and `siaga scenario kpu-tps`). The lists are written here, in the KPU's shape, f
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 from siaga.cli import app
 from siaga.core.data import demo
 from siaga.core.data.kpu import FAR_KM, desa_code, kpu_scenario, read_kpu_tps
-from siaga.core.data.model import Category
+from siaga.core.data.model import Category, Force
 from siaga.core.data.problems import ScenarioError
 from siaga.core.data.scenario import read_scenario, write_scenario
 from siaga.core.planning import engine
@@ -86,14 +87,14 @@ def test_a_kpu_csv_reads_with_exactly_the_expected_messages(tmp_path, scenario):
         f"Lembar 'kpu.csv', baris 157, kolom 'kode_desa', nilai '{UNKNOWN_DESA}': desa 35.14.99.2001 tidak ada"
         " di wilayah operasi ini; perbaiki kodenya atau tambahkan desanya ke lembar wilayah"
     ]
-    messages = [w.message() for w in warnings]
-    assert len(messages) == 2
-    assert messages[0].startswith("Lembar 'kpu.csv', baris 3, kolom 'bujur': koordinat TPS 3514162022002 (")
-    assert messages[0].endswith(", 1.07) di luar Indonesia; diisi titik desa 35.14.16.2022 Kraton")
-    assert (
-        "kolom 'lintang': TPS 3514172001003 tanpa koordinat; diisi titik desa 35.14.17.2001 Susukan Rejo"
-        in (messages[1])
-    )
+    far = next(t for t in scenario.tps if t.desa_code == FAR_DESA and t.number == 2)
+    bare_row = 2 + next(i for i, t in enumerate(scenario.tps) if t.desa_code == BARE_DESA and t.number == 3)
+    assert [w.message() for w in warnings] == [
+        f"Lembar 'kpu.csv', baris 3, kolom 'bujur': koordinat TPS 3514162022002 ({far.lat}, 1.07) di luar"
+        " Indonesia; diisi titik desa 35.14.16.2022 Kraton",
+        f"Lembar 'kpu.csv', baris {bare_row}, kolom 'lintang': TPS 3514172001003 tanpa koordinat; diisi titik desa"
+        " 35.14.17.2001 Susukan Rejo",
+    ]
     en = [w.message("en") for w in warnings]
     assert "outside Indonesia" in en[0] and "without coordinates" in en[1], en
     by_id = {t.id: t for t in rows}
@@ -140,6 +141,30 @@ def test_the_rest_loads_keeps_indicators_and_plans(tmp_path, scenario):
     assert set(plan.tps_categories) == {t.id for t in result.tps}
     assert all(plan.tps_categories[f"3514172005{n}"] == Category.KHUSUS for n in (901, 902, 903))
     assert plan.posts and plan.assignments
+
+
+def test_a_second_import_of_the_same_list_changes_nothing(tmp_path, scenario):
+    path = write_kpu_csv(tmp_path / "kpu.csv", unknown=False)
+    once, _warnings = kpu_scenario(scenario, path)
+    twice, _warnings = kpu_scenario(once, path)
+    assert twice.tps == once.tps
+
+
+def test_a_list_that_drops_a_linmas_s_tps_is_refused_on_the_personnel_sheet(tmp_path, scenario):
+    linmas = next(p for p in scenario.personnel if p.force == Force.LINMAS and p.desa_code == FAR_DESA)
+    dropped = next(t for t in scenario.tps if t.desa_code == FAR_DESA)
+    named = dataclasses.replace(
+        scenario,
+        personnel=tuple(dataclasses.replace(p, tps_id=dropped.id) if p == linmas else p for p in scenario.personnel),
+    )
+    path = tmp_path / "kpu.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(HEADER)
+        out.writerows(r for r in kpu_rows(unknown=False) if r[0] != dropped.id.replace(".", "").replace("-", "0"))
+    with pytest.raises(ScenarioError) as refused:
+        kpu_scenario(named, path)
+    assert [(p.sheet, p.code) for p in refused.value.problems] == [("personnel", "unknown_tps")]
 
 
 def test_refusals_name_file_row_and_column(tmp_path, scenario):
