@@ -201,13 +201,13 @@ def read_kpu_tps(
     bad_rows = {p.row for p in problems if p.row not in (None, 1)}
     rows: list[Tps] = []
     first: dict[str, int] = {}
+    row = 0
+
+    def refuse(code: str, column: str, value: object = "", **params: object) -> None:
+        """The row being read (`row`) is refused: a problem naming the file, the row and the column."""
+        problems.append(KpuProblem(code, sheet=sheet.name, row=row, column=column, value=str(value), params=params))
+
     for i, row in enumerate(numbers):
-
-        def refuse(code: str, column: str, value: object = "", **params: object) -> None:
-            problems.append(  # noqa: B023 - called at once, in this iteration
-                KpuProblem(code, sheet=sheet.name, row=row, column=column, value=str(value), params=params)  # noqa: B023
-            )
-
         if row in bad_rows:
             continue
         code, desa_raw, tps_number = v["tps_code"][i], v["desa_code"][i], v["number"][i]
