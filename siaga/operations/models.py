@@ -185,3 +185,27 @@ class PatternRow(models.Model):
         verbose_name = _("baris pola")
         verbose_name_plural = _("baris pola")
         ordering = ["id"]
+
+
+class RegionBoundary(models.Model):
+    """A region's outline (siaga.core.data.boundaries), imported from a GeoJSON file: `geometry`
+    is a GeoJSON MultiPolygon in WGS84 ([lon, lat]); `lat`/`lon` where its name is drawn.
+    `kecamatan_code` (the kecamatan's own code on a kecamatan) scopes a sector chief's map."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="boundaries")
+    code = models.CharField(_("kode"), max_length=40)
+    name = models.CharField(_("nama"), max_length=120)
+    level = models.CharField(_("tingkat"), max_length=12)
+    kecamatan_code = models.CharField(max_length=40, blank=True, db_index=True)
+    lat = models.FloatField(_("lintang"))
+    lon = models.FloatField(_("bujur"))
+    geometry = models.JSONField(_("batas wilayah"))
+
+    class Meta:
+        verbose_name = _("batas wilayah")
+        verbose_name_plural = _("batas wilayah")
+        constraints = [models.UniqueConstraint(fields=["operation", "code"], name="region_boundary_code_unique")]
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"

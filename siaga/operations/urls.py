@@ -1,6 +1,6 @@
 from django.urls import path
 
-from siaga.operations import views, views_data, views_kpu, views_risk
+from siaga.operations import views, views_boundaries, views_data, views_kpu, views_risk
 
 urlpatterns = [
     path("", views.home, name="dashboard"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("template.xlsx", views_data.template_download, name="template_download"),
     path("ops/<int:op_id>/export.xlsx", views_data.export, name="export"),
     path("ops/<int:op_id>/regions/", views_data.regions_list, name="regions_list"),
+    path("ops/<int:op_id>/regions/boundaries/", views_boundaries.boundaries_import, name="boundaries_import"),
     path("ops/<int:op_id>/tps/", views_data.tps_list, name="tps_list"),
     path("ops/<int:op_id>/tps/<int:pk>/edit/", views_data.tps_edit, name="tps_edit"),
     path("ops/<int:op_id>/units/", views_data.units_list, name="units_list"),
@@ -34,4 +35,5 @@ urlpatterns = [
     path("ops/<int:op_id>/desa/<int:pk>/", views_risk.desa_detail, name="desa_detail"),
     path("ops/<int:op_id>/map/", views_risk.map_view, name="map"),
     path("ops/<int:op_id>/geo/tps.geojson", views_risk.geo_tps, name="geo_tps"),
+    path("ops/<int:op_id>/geo/boundaries.geojson", views_boundaries.geo_boundaries, name="geo_boundaries"),
 ]

@@ -1,6 +1,10 @@
 /* Siaga maps: TPS coloured by category, the posts of a plan as squares and the reach of the
    reserve teams as dashed circles, all from the console's own GeoJSON endpoints.
 
+   Under them, the base layer: the kecamatan and desa boundaries the operation imported (from
+   the #map element's data-boundaries URL), the outer edge of the jurisdiction drawn bold, and
+   the names at their centres (kecamatan when zoomed out, desa when zoomed in).
+
    Settings come from the JSON in #map-config (urls, filters, words in the user's language).
    Nothing is loaded from another host unless the operator configured a tile URL. */
 (() => {
@@ -77,6 +81,49 @@
     )
   ).addTo(map);
 
+  // The base layer: its own pane below the TPS and posts (which share the overlay pane's canvas).
+  const boundariesUrl = box.dataset.boundaries || "";
+  map.createPane("boundaries").style.zIndex = 350;
+  const boundaryRenderer = L.canvas({ pane: "boundaries" });
+  const BOUNDARY_STYLE = {
+    KECAMATAN: { color: "#4a5561", weight: 2, opacity: 0.9 },
+    DESA: { color: "#8a949e", weight: 0.8, opacity: 0.9 },
+    KELURAHAN: { color: "#8a949e", weight: 0.8, opacity: 0.9 },
+    OUTLINE: { color: "#1d2935", weight: 4, opacity: 0.9 },
+  };
+  const boundaryLayer = L.geoJSON(null, {
+    pane: "boundaries",
+    renderer: boundaryRenderer,
+    interactive: false,
+    style: (feature) => ({ fill: false, ...(BOUNDARY_STYLE[feature.properties.level] || BOUNDARY_STYLE.DESA) }),
+  });
+  if (boundariesUrl) boundaryLayer.addTo(map);
+
+  function boundaryLabel(p) {
+    // a name at the centre: kecamatan names when zoomed out, desa names when zoomed in (CSS)
+    const kind = p.level === "KECAMATAN" ? "kecamatan" : "desa";
+    return L.tooltip({ permanent: true, direction: "center", interactive: false, className: "boundary-label " + kind })
+      .setLatLng([p.lat, p.lon])
+      .setContent(el("span", {}, p.name));
+  }
+
+  async function loadBoundaries() {
+    if (!boundariesUrl) return null;
+    const data = await get(boundariesUrl);
+    boundaryLayer.clearLayers();
+    // drawn order: desa, then kecamatan, then the outline on top
+    const order = { DESA: 0, KELURAHAN: 0, KECAMATAN: 1, OUTLINE: 2 };
+    const features = data.features.slice().sort((a, b) => order[a.properties.level] - order[b.properties.level]);
+    boundaryLayer.addData({ type: "FeatureCollection", features });
+    const named = features.filter((f) => f.properties.level !== "OUTLINE" && f.properties.name);
+    if (named.length) {
+      places.clearLayers(); // the names go where the outlines are
+      named.forEach((f) => places.addLayer(boundaryLabel(f.properties)));
+    }
+    shown.boundaries = named.length;
+    return data;
+  }
+
   const tpsLayer = L.geoJSON(null, {
     pointToLayer: (feature, latlng) =>
       L.circleMarker(latlng, {
@@ -98,7 +145,8 @@
   // What the map shows now, for people and tests: posts by id, open incidents, refresh count.
   const shown = { posts: {}, incidents: [], refreshes: 0 };
   shown.view = () => ({ zoom: map.getZoom(), center: map.getCenter() });
-  Object.assign(shown, { leaflet: map, tpsLayer, postLayer, incidentLayer }); // for tests: open every tooltip
+  Object.assign(shown, { leaflet: map, tpsLayer, postLayer, incidentLayer, boundaryLayer }); // for tests
+  shown.boundaries = 0;
   window.siagaMap = shown;
   let postOfTps = {}; // TPS code -> its TPS post: the square sits on the circle, so one popup tells both
   if (!cfg.small) {
@@ -111,6 +159,7 @@
     overlays[escapeHtml(words.reserve_reach)] = reachLayer;
     overlays[escapeHtml(words.open_incidents)] = incidentLayer;
     overlays[escapeHtml(words.places)] = places;
+    if (boundariesUrl) overlays[escapeHtml(box.dataset.boundariesLabel || "")] = boundaryLayer;
     L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
   }
 
@@ -254,9 +303,11 @@
   }
 
   let fitted = false;
+  let boundaries = null; // fetched once: {fit: true} when the user sees one kecamatan
   async function load() {
     say("");
     try {
+      if (boundariesUrl && !boundaries) boundaries = await loadBoundaries().catch(() => ({ features: [] }));
       const wanted = [get(url(cfg.tps_url, cfg.query))];
       if (!cfg.small && cfg.plan) wanted.push(get(url(cfg.posts_url, { ...cfg.query, plan: cfg.plan })));
       if (!cfg.small && cfg.plan) wanted.push(get(incidentsUrl()).catch(() => null));
@@ -266,7 +317,11 @@
       showIncidents(incidents);
       if (!tps.features.length) say(words.none);
       const bounds = tps.features.length ? tpsLayer.getBounds() : null;
-      if (bounds && bounds.isValid()) {
+      const own = boundaries && boundaries.fit && boundaryLayer.getLayers().length ? boundaryLayer.getBounds() : null;
+      if (own && own.isValid() && !(cfg.query && cfg.query.kecamatan)) {
+        map.fitBounds(own, { padding: [16, 16] }); // a sector chief's map opens on his kecamatan
+        fitted = true;
+      } else if (bounds && bounds.isValid()) {
         map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
         fitted = true;
       } else if (!fitted && cfg.places.length) {

@@ -16,6 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from siaga.accounts.models import Profile, Role
 from siaga.core.data import demo, positions, ranks
+from siaga.core.data.boundaries import read_shipped
+from siaga.operations.boundaries import store_boundaries
 from siaga.operations.models import Operation, Person
 from siaga.operations.services import import_scenario, scenario_for
 from siaga.plans.models import Plan
@@ -126,6 +128,10 @@ class Command(BaseCommand):
         if operation is None:
             operation = import_scenario(scenario, source)
             self.stdout.write(f"Skenario contoh dimuat: {operation.name}")
+        if not operation.boundaries.exists():  # the real outlines of the demo's regions (its points stay)
+            found = read_shipped(dict(operation.regions.values_list("code", "level")))
+            count = store_boundaries(operation, found, "pasuruan-boundaries.geojson")
+            self.stdout.write(f"Batas wilayah contoh dimuat: {count} wilayah")
         if not Plan.objects.filter(operation=operation).exists():
             from siaga.core.planning.engine import plan_all
 
