@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 
 from siaga.core.data import demo
-from siaga.core.data.boundaries import normalise_code, outline, read_boundaries, read_shipped, shipped_path
+from siaga.core.data.boundaries import (
+    normalise_code,
+    outer_rings,
+    outline,
+    read_boundaries,
+    read_shipped,
+    shipped_path,
+)
 from siaga.core.data.problems import ScenarioError
 
 SQUARE = [[112.86, -7.67], [112.87, -7.67], [112.87, -7.66], [112.86, -7.66], [112.86, -7.67]]
@@ -58,14 +65,26 @@ def test_the_shipped_file_matches_every_region_of_both_demos():
 
 
 def test_the_jurisdiction_outline_is_the_outer_edge_of_the_kecamatan():
+    """The shipped kecamatan polygons are coarser than its desa: the demo's kecamatan are drawn
+    as the outer edge of their desa (all of them in the file), and the jurisdiction as the
+    outer edge of its 7 kecamatan, one ring without the slivers between neighbours."""
     found = read_shipped(regions())
-    kecamatan = [b.geometry for b in found.boundaries if b.level == "KECAMATAN"]
-    lines = outline(kecamatan)
-    inner = sum(len(r) - 1 for g in kecamatan for p in g["coordinates"] for r in p)
-    edges = sum(len(line) - 1 for line in lines)
-    assert 0 < edges < inner  # the borders the kecamatan share are not part of it
-    one = outline(kecamatan[:1])
-    assert sum(len(line) - 1 for line in one) == sum(len(r) - 1 for p in kecamatan[0]["coordinates"] for r in p)
+    as_filed = read_boundaries(shipped_path(), regions())
+    filed = {b.code: b for b in as_filed.boundaries}
+    kecamatan = [b for b in found.boundaries if b.level == "KECAMATAN"]
+    for b in kecamatan:
+        assert b.geometry != filed[b.code].geometry and (b.lat, b.lon) == (filed[b.code].lat, filed[b.code].lon)
+        assert all(ring[0] == ring[-1] and len(ring) >= 4 for p in b.geometry["coordinates"] for ring in p)
+        assert len(b.geometry["coordinates"]) <= 2
+    desa = [b for b in found.boundaries if b.level == "DESA"]
+    assert all(b.geometry == filed[b.code].geometry for b in desa)
+    (jurisdiction,) = outer_rings([b.geometry for b in kecamatan])
+    edges = sum(len(r) - 1 for b in kecamatan for p in b.geometry["coordinates"] for r in p)
+    assert 0 < len(jurisdiction) - 1 < edges  # the borders the kecamatan share are not part of it
+    one = outline([filed["35.14.17"].geometry])
+    assert sum(len(line) - 1 for line in one) == sum(
+        len(r) - 1 for p in filed["35.14.17"].geometry["coordinates"] for r in p
+    )
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from siaga.audit.log import record
-from siaga.core.data.boundaries import Boundaries, outline
+from siaga.core.data.boundaries import Boundaries, outer_rings
 from siaga.operations.models import Operation, RegionBoundary
 
 VILLAGE = ("DESA", "KELURAHAN")
@@ -76,6 +76,6 @@ def boundaries_geojson(operation: Operation, rows: Any) -> dict[str, Any]:
         properties = {"code": code, "name": names.get(code, name), "level": level, "kecamatan": kec, "lat": lat}
         features.append({"type": "Feature", "properties": {**properties, "lon": lon}, "geometry": geometry})
     if kecamatan:
-        edge = {"type": "MultiLineString", "coordinates": outline(kecamatan)}
+        edge = {"type": "MultiLineString", "coordinates": outer_rings(kecamatan)}
         features.append({"type": "Feature", "properties": {"level": "OUTLINE"}, "geometry": edge})
     return {"type": "FeatureCollection", "features": features}

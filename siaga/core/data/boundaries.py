@@ -35,6 +35,7 @@ MAX_POINTS = 5_000_000
 LAT_RANGE = (-11.0, 6.0)  # Indonesia, as the scenario's coordinates (problems.outside_indonesia)
 LON_RANGE = (95.0, 141.0)
 LEVELS_BY_SEGMENTS = {2: "KABUPATEN", 3: "KECAMATAN"}
+SLIVER = 0.02  # a dissolved kecamatan's rings smaller than this share of its largest are slivers
 MAX_PROBLEMS = 200  # a file broken everywhere: the first ones are enough to act on
 
 
@@ -97,10 +98,18 @@ def shipped_path() -> Path:
     return Path(str(resources.files("siaga.core").joinpath(SHIPPED)))
 
 
-def read_boundaries(source: Path | str | bytes | Mapping[str, Any], regions: Mapping[str, str]) -> Boundaries:
+def read_boundaries(
+    source: Path | str | bytes | Mapping[str, Any], regions: Mapping[str, str], kecamatan_from_desa: bool = False
+) -> Boundaries:
     """The boundaries in `source` (a path, the file's bytes or the parsed JSON) of the regions in
-    `regions` (code -> level). Raises ScenarioError with every problem found."""
+    `regions` (code -> level). Raises ScenarioError with every problem found.
+
+    `kecamatan_from_desa`: a kecamatan's outline is the outer edge of the desa and kelurahan
+    under it in the file (all of them, in the scenario or not), for a file whose kecamatan
+    polygons are simplified more coarsely than its desa (the shipped one); the rings are
+    closed walks of that edge, enough to draw (not to measure an area)."""
     data = _load(source)
+    villages: dict[str, list[list[list[list[float]]]]] = {}
     if (
         not isinstance(data, Mapping)
         or data.get("type") != "FeatureCollection"
@@ -137,6 +146,8 @@ def read_boundaries(source: Path | str | bytes | Mapping[str, Any], regions: Map
             problems.extend(wrong)
             continue
         points += sum(len(ring) for polygon in polygons for ring in polygon)
+        if code.count(".") == 3:
+            villages.setdefault(code.rsplit(".", 1)[0], []).extend(polygons)
         if points > MAX_POINTS:
             problems.append(Problem("boundary_too_many_points", params={"limit": f"{MAX_POINTS:,}".replace(",", ".")}))
             break
@@ -151,6 +162,8 @@ def read_boundaries(source: Path | str | bytes | Mapping[str, Any], regions: Map
         found.append(Boundary(code, name, level, geo, lat, lon, index))
     if problems:
         raise ScenarioError(problems)
+    if kecamatan_from_desa:
+        found = [_dissolved(b, villages[b.code]) if b.code in villages else b for b in found]
     if not found:
         raise ScenarioError([Problem("boundary_none_matched", params={"features": len(data["features"])})])
     have = {b.code for b in found}
@@ -160,8 +173,21 @@ def read_boundaries(source: Path | str | bytes | Mapping[str, Any], regions: Map
 
 
 def read_shipped(regions: Mapping[str, str]) -> Boundaries:
-    """The Pasuruan boundaries shipped with Siaga, of `regions`."""
-    return read_boundaries(shipped_path(), regions)
+    """The Pasuruan boundaries shipped with Siaga, of `regions`; a kecamatan is outlined by its
+    desa and kelurahan (the file's own kecamatan polygons are coarser)."""
+    return read_boundaries(shipped_path(), regions, kecamatan_from_desa=True)
+
+
+def _dissolved(kecamatan: Boundary, polygons: list[list[list[list[float]]]]) -> Boundary:
+    if kecamatan.level != "KECAMATAN":
+        return kecamatan
+    rings = outer_rings([{"coordinates": polygons}])
+    if not rings:
+        return kecamatan
+    geometry = {"type": "MultiPolygon", "coordinates": [[ring] for ring in rings]}
+    return Boundary(
+        kecamatan.code, kecamatan.name, kecamatan.level, geometry, kecamatan.lat, kecamatan.lon, kecamatan.feature
+    )
 
 
 def _load(source: Path | str | bytes | Mapping[str, Any]) -> Any:
@@ -322,6 +348,17 @@ def outline(geometries: Iterable[Mapping[str, Any]], places: int = 5) -> list[li
             line.append(step)
         lines.append([[x, y] for x, y in line])
     return lines
+
+
+def outer_rings(geometries: Iterable[Mapping[str, Any]]) -> list[list[list[float]]]:
+    """The outer edge of the union of `geometries` as closed rings (`outline`), without the
+    slivers left where neighbours do not share their vertices exactly: rings far smaller than
+    the largest one are dropped."""
+    rings = [line for line in outline(geometries) if len(line) >= 4 and line[0] == line[-1]]
+    if not rings:
+        return []
+    largest = max(abs(_area(r)) for r in rings)
+    return [r for r in rings if abs(_area(r)) >= SLIVER * largest]
 
 
 def _edge(a: tuple[float, float], b: tuple[float, float]) -> tuple[tuple[float, float], tuple[float, float]]:
