@@ -376,7 +376,9 @@ def konsep_sprin(plan: Plan, kecamatan_code: str, request: Any = None) -> bytes:
     try:
         data = orders.konsep_pdf(scenario_for(plan.operation), core_plan(plan), kecamatan_code)
     except orders.InvalidPlan as exc:
-        raise PlanError(_("Rencana ini ditolak pemeriksa: %(why)s") % {"why": exc.violations[0]}) from exc
+        first = exc.violations[0]
+        why = f"[{first.rule}] {first.render(get_language() or 'id')}"
+        raise PlanError(_("Rencana ini ditolak pemeriksa: %(why)s") % {"why": why}) from exc
     record(
         request,
         "preview_orders",
