@@ -79,6 +79,7 @@ NOT_PAGES = {
     "export",
     "personnel_bulk",
     "tps_bulk",
+    "kpu_tps_import",  # the KPU TPS list's upload (POST), offered on tps_list
     "row_remove",
     "operation_rename",
     "operation_archive",
