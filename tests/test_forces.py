@@ -314,8 +314,8 @@ def test_the_body_system_warning_leaves_out_the_categories_the_reinforcement_pai
     after = " ".join(
         planner.plan(with_pattern(paskot, paskot.operation.pattern, reinforce_sangat_rawan=1)).extra["warnings"]
     )
-    assert "SANGAT_RAWAN" in before and "KHUSUS" in before
-    assert "SANGAT_RAWAN" not in after and "KHUSUS" not in after and "KURANG_RAWAN" in after
+    assert "Sangat rawan" in before and "Khusus" in before  # the categories in words
+    assert "Sangat rawan" not in after and "Khusus" not in after and "Kurang rawan" in after
 
 
 def test_a_hand_edit_keeps_a_decree_linmas_at_the_tps_the_decree_names(paskot: Scenario) -> None:

@@ -198,7 +198,7 @@ POST_KEYS = ("post", "post_id", "pinned_post", "from_post", "to_post")
 
 def _post_names(entries: Sequence[AuditEntry]) -> dict[int, dict[str, str]]:
     """Operation -> post id -> name, for the posts the page's entries name (plan edits)."""
-    from siaga.field.services.duties import operation_post_labels
+    from siaga.plans.names import operation_post_labels
 
     wanted: dict[int, set[str]] = {}
     for e in entries:

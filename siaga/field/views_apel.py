@@ -29,11 +29,11 @@ from siaga.field import idempotency, services
 from siaga.field.models import KEY_LENGTH, AbsenteeReplan, CheckIn, EquipmentItem
 from siaga.field.schemas import CheckInIn
 from siaga.field.services import apel as apel_rules
-from siaga.field.services.duties import post_labels
 from siaga.field.views_common import on_current_plan, polled
 from siaga.operations.labels import FORCE_LABELS, label
 from siaga.operations.models import Person, Unit
 from siaga.plans.models import Plan, PlanJob
+from siaga.plans.names import post_labels
 from siaga.plans.pages import diff_page
 
 

@@ -20,9 +20,9 @@ from siaga.audit.log import record
 from siaga.core.data.model import Level
 from siaga.field.models import Incident
 from siaga.field.services import taxonomy as words
-from siaga.field.services.duties import operation_post_labels
 from siaga.field.views_common import on_current_plan
 from siaga.plans.models import Plan
+from siaga.plans.names import operation_post_labels
 from siaga.web.listing import Column, Filter, Listing
 
 

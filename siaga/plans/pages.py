@@ -23,11 +23,11 @@ from siaga.core.documents.ploting import post_names
 from siaga.core.planning import plan as core_planning
 from siaga.core.planning import roster as duty_roster
 from siaga.core.planning import simulate as simulation
-from siaga.field.services.duties import operation_post_labels
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, label
 from siaga.operations.models import Operation
 from siaga.operations.services import scenario_for
 from siaga.plans.models import Plan
+from siaga.plans.names import operation_post_labels
 from siaga.plans.services import REINFORCE, diff
 from siaga.plans.store import core_plan, plan_rows
 

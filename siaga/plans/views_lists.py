@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 from siaga.accounts.scope import Scope
 from siaga.audit.log import record
 from siaga.core.data.model import Category, Level
-from siaga.field.services.duties import post_labels
 from siaga.operations.labels import CATEGORY_LABELS, POST_KIND_LABELS, label
 from siaga.plans.models import PlanAssignment, PlanTps, PlanUnfilled
+from siaga.plans.names import post_labels
 from siaga.plans.views import plan_for
 from siaga.web.listing import Column, Filter, Listing
 

@@ -69,6 +69,8 @@ def test_a_post_leader_moves_the_post_and_the_board_follows(page, open_page, tmp
 
 def test_an_incident_is_reported_escalated_dispatched_and_closed(page, open_page):
     phone_of(page)
+    tps_post = page.locator("#post option").evaluate_all("options => options.map(o => o.value)")
+    page.select_option("#post", next(code for code in tps_post if code.startswith("TPS-")))  # a post with TPS
     live = open_page()
     login(live, "kapolres")
     live.goto(f"/plans/{PLAN}/live/")

@@ -151,8 +151,8 @@ def data_names(operation: Any, plan: Any) -> set[str]:
     """Names from the data and the orders that a page shows as they are, in any language: the
     operation, regions, units, people, TPS addresses, the posts and duties as the Sprin names
     them (the printed order and the screen must match) and the stages the workbook named."""
-    from siaga.field.services.duties import post_labels
     from siaga.operations.services import operation_stages
+    from siaga.plans.names import post_labels
 
     names = {operation.name}
     names |= set(Region.objects.filter(operation=operation).values_list("name", flat=True))

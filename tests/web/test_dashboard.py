@@ -45,7 +45,7 @@ def test_it_throttles_repeated_failed_logins(db):
     for _ in range(5):
         client.post("/login/", {"username": "viewer", "password": "salah"})
     locked = client.post("/login/", {"username": "viewer", "password": "uji-siaga-2022"})
-    assert locked.status_code == 200 and "Terlalu banyak percobaan" in locked.content.decode()
+    assert locked.status_code == 429 and "Terlalu banyak percobaan" in locked.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 
 from siaga.audit.models import AuditEntry
+from siaga.core.data.labels import FORCE, word
 from siaga.core.planning import roster
 from siaga.plans.store import core_plan
 from tests.web.conftest import OTHER_SECTOR, SECTOR
@@ -42,7 +43,7 @@ def test_the_planner_sees_every_stage_its_empty_places_and_the_fatigue_limit(as_
     assert rows[1][2] == "1" and rows[2][2] == str(len(r.duties) - 1)  # 21 escorts and 42 balai desa shifts
     assert int(rows[1][5]) + int(rows[2][5]) == sum(u.count for u in r.unfilled)
     for s in roster.shortfall(r):
-        assert f"{s.duty.name}, " in html and f"kurang {s.count} {s.slot}" in html
+        assert f"{s.duty.name}, " in html and f"kurang {s.count} {word(FORCE, s.slot)}" in html
     assert 'id="duty-short-hours"' in html
     assert re.search(
         r"Jam tugas: \d+ personel, paling lama \d+ jam sepanjang operasi \(batas 120 jam; 0 di atas batas\)", html
@@ -150,7 +151,7 @@ def test_the_commander_compares_two_versions_on_the_same_simulated_days(inline_j
     header = re.search(r'<table id="sim-table"><thead>(.*?)</thead>', html, re.S).group(1)
     assert f"v{plan.version}:" in header and f"v{other.version}:" in header
     rows = re.findall(r"<tr><td>(.*?)</td>", html)
-    assert "Semua kejadian" in rows and "Kec. Pohjentrek" in rows and "SANGAT_RAWAN" in rows
+    assert "Semua kejadian" in rows and "Kec. Pohjentrek" in rows and "Sangat rawan" in rows
     assert html.count('class="worst-tps"') == 2
 
 

@@ -395,7 +395,7 @@ def test_it_shows_who_moved_between_versions(as_planner, operation, plan):
     html = page(as_planner, picked.headers["Location"])
     name = operation.personnel.get(code=person["person"]).name
     row = re.search(r'<table id="moved">.*?</table>', html, re.S).group(0)
-    from siaga.field.services.duties import post_labels
+    from siaga.plans.names import post_labels
 
     post_name = post_labels(plan, [person["post"]])[person["post"]]
     assert name in row and person["person"] in row and post_name in row and "tanpa pos" in row

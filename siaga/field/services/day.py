@@ -21,13 +21,13 @@ from siaga.field.models import (
 )
 from siaga.field.services.apel import readiness
 from siaga.field.services.common import own_posts, posts_of, visible_posts
-from siaga.field.services.duties import operation_post_labels, post_labels
 from siaga.field.services.incidents import own_tps
 from siaga.field.services.movement import latest_statuses
 from siaga.operations import labels
 from siaga.operations.models import Person, Tps
 from siaga.operations.services import operation_stages, scenario_for
 from siaga.plans.models import Plan
+from siaga.plans.names import operation_post_labels, post_labels
 from siaga.plans.store import core_plan
 
 # -- the day's pages: board, live figures, incident list, report (views_day) -------------------

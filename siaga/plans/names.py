@@ -1,0 +1,73 @@
+"""Posts by the names people read (the Sprin's, `ploting.names_of_posts`), read from a plan
+version's rows without loading the whole scenario: for the pages that show posts (the apel,
+the board, the diff, the lists, the audit) and poll them every few seconds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from siaga.core.data.model import Category, Level, Post, UnitKind
+from siaga.core.data.model import Region as CoreRegion
+from siaga.core.data.model import Unit as CoreUnit
+from siaga.core.documents.ploting import names_of_posts
+from siaga.operations.models import Region, Tps, Unit
+from siaga.plans.models import Plan, PlanPost, PlanTps
+
+
+def post_labels(plan: Plan, codes: Iterable[str]) -> dict[str, str]:
+    """Post id -> the name people read (the Sprin's, `ploting.names_of_posts`), for the posts
+    asked only: read from the plan's rows, without loading the whole scenario (pages that poll
+    call this every few seconds)."""
+    wanted = sorted({c for c in codes if c})
+    if not wanted:
+        return {}
+    rows = list(PlanPost.objects.filter(plan=plan, code__in=wanted).order_by())
+    tps_of: dict[int, list[str]] = defaultdict(list)
+    for post_id, code in PlanTps.objects.filter(post_id__in=[r.pk for r in rows]).values_list("post_id", "tps_code"):
+        tps_of[post_id].append(code)
+    number = dict(
+        Tps.objects.filter(
+            operation_id=plan.operation_id, code__in=[c for v in tps_of.values() for c in v]
+        ).values_list("code", "number")
+    )
+    regions = {
+        r.code: CoreRegion(r.code, r.name, Level(r.level), r.parent_code)
+        for r in Region.objects.filter(operation_id=plan.operation_id).order_by()
+    }
+    units = {
+        u.code: CoreUnit(u.code, u.name, UnitKind(u.kind), u.kecamatan_code, u.lat, u.lon)
+        for u in Unit.objects.filter(operation_id=plan.operation_id).order_by()
+    }
+    posts = [
+        Post(
+            r.code,
+            r.kind,
+            tuple(sorted(tps_of[r.pk])),
+            r.desa_code,
+            r.kecamatan_code,
+            r.lat,
+            r.lon,
+            Category(r.category),
+            dict(r.required),
+        )
+        for r in rows
+    ]
+    return names_of_posts(regions, units, number, posts)
+
+
+def operation_post_labels(operation_id: int, codes: Iterable[str]) -> dict[str, str]:
+    """Post id -> name for posts of any version of the operation (a post a re-plan dropped, a
+    post named in an old audit entry), each named by the newest version that has it."""
+    wanted = sorted({c for c in codes if c})
+    newest: dict[str, int] = {}
+    rows = PlanPost.objects.filter(plan__operation_id=operation_id, code__in=wanted)
+    for code, plan_id in rows.order_by("plan__version").values_list("code", "plan_id"):
+        newest[code] = plan_id
+    by_plan: dict[int, list[str]] = defaultdict(list)
+    for code, plan_id in newest.items():
+        by_plan[plan_id].append(code)
+    names: dict[str, str] = {}
+    for plan in Plan.objects.filter(pk__in=by_plan):
+        names.update(post_labels(plan, by_plan[plan.pk]))
+    return names
