@@ -43,8 +43,9 @@ def test_the_boundaries_are_the_base_layer_with_names_by_zoom(page, open_page):
     sector.wait_for_function("() => window.siagaMap && window.siagaMap.boundaries > 0", timeout=WAIT)
     # his kecamatan and its desa only; the view fitted to his kecamatan's outline
     assert sector.evaluate("() => window.siagaMap.boundaries") == 4  # Pohjentrek and its 3 demo desa
-    sector.wait_for_function(
-        "() => window.siagaMap.leaflet.getBounds().contains(window.siagaMap.boundaryLayer.getBounds())",
+    sector.wait_for_function(  # fitted: closer than the whole Polres, and his kecamatan in view
+        f"() => window.siagaMap.leaflet.getZoom() > {whole}"
+        " && window.siagaMap.leaflet.getBounds().contains(window.siagaMap.boundaryLayer.getBounds())",
         timeout=WAIT,
     )
     own = sector.evaluate("() => window.siagaMap.leaflet.getZoom()")

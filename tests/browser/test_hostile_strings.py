@@ -244,7 +244,7 @@ def pages(ids: dict[str, Any]) -> dict[str, str]:
 
     op, plan = ids["op"], ids["plan"]
     by_op = ["dashboard_for", "regions_list", "tps_list", "units_list", "personnel_list", "versions"]
-    by_op += ["vulnerability", "map", "plan_list", "person_add", "tps_add", "unit_add"]
+    by_op += ["vulnerability", "map", "plan_list", "person_add", "tps_add", "unit_add", "boundaries_import"]
     by_plan = ["apel", "apel_readiness", "sarpras", "field_board", "field_phone", "field_report_status"]
     by_plan += ["field_incidents", "field_live", "field_escorts", "plan_simulate", "plan_posts", "incident_register"]
     names = {name for name, _route in url_names()}  # a page not (yet) in this console is left out
@@ -279,6 +279,7 @@ NOT_PAGES = DOWNLOADS | {
     "operation_archive", "plan_start", "plan_reassign", "plan_approve", "plan_publish", "plan_withdraw",
     "plan_people", "plan_replan", "plan_pin", "plan_unpin", "service_worker", "apel_checkin", "apel_checkin_unit",
     "apel_replan", "personnel_bulk", "tps_bulk", "tps_override", "row_remove", "plan_psu", "plan_reinforce",
+    "kpu_tps_import", "geo_boundaries",
 }  # fmt: skip
 
 
