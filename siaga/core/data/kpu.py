@@ -26,8 +26,8 @@ from siaga.core.data import cells
 from siaga.core.data import scenario as scenario_io
 from siaga.core.data.geo import haversine_km
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Region, Scenario, Tps
-from siaga.core.data.problems import HINT, MESSAGES, WHERE, Problem, ScenarioError, _clip, shown
-from siaga.core.data.text import _, gettext_noop, number
+from siaga.core.data.problems import MESSAGES, Problem, ScenarioError
+from siaga.core.data.text import gettext_noop, number
 from siaga.core.data.workbook import LIMITS, Limits, RawSheet, _read_csv, read_tables
 
 SPECIAL_FROM = 901  # TPS lokasi khusus: prisons, hospitals (DOCTRINE.md section 13)
@@ -70,28 +70,16 @@ KPU_MESSAGES: Mapping[str, str] = MappingProxyType(
 )
 
 
+KPU_WORDS: Mapping[str, str] = MappingProxyType({**MESSAGES, **KPU_MESSAGES})
+
+
 @dataclass(frozen=True, slots=True)
 class KpuProblem(Problem):
     """A problem or warning of a KPU list: its place as `Problem` gives it, its words from
     `KPU_MESSAGES` (or the scenario's `MESSAGES` for the reader's own codes)."""
 
-    def message(self, lang: str = "id") -> str:
-        if self.code in MESSAGES:
-            return Problem.message(self, lang)
-        place = [
-            _(WHERE[part], lang, place=shown(text) if isinstance(text, str) else text)
-            for part, text in (
-                ("sheet", self.sheet),
-                ("row", self.row),
-                ("column", self.column),
-                ("value", _clip(self.value)),
-            )
-            if text not in ("", None)
-        ]
-        suggestion = self.params.get("suggestion")
-        hint = _(HINT, lang, suggestion=suggestion) if suggestion else ""
-        what = _(KPU_MESSAGES[self.code], lang, **{"hint": hint, **self.params})
-        return f"{', '.join(place)}: {what}" if place else what[:1].upper() + what[1:]
+    def words(self) -> Mapping[str, str]:
+        return KPU_WORDS
 
 
 _count = cells.in_range(cells.integer, 0, scenario_io.COUNT_MAX)

@@ -186,6 +186,10 @@ class Problem:
     value: str = ""
     params: Mapping[str, object] = field(default_factory=dict)
 
+    def words(self) -> Mapping[str, str]:
+        """The msgids of this kind of problem by code (a reader of another file kind adds its own)."""
+        return MESSAGES
+
     def message(self, lang: str = "id") -> str:
         """The problem in `lang`: its place, then what is wrong."""
         place = [
@@ -200,7 +204,7 @@ class Problem:
         ]
         suggestion = self.params.get("suggestion")
         hint = _(HINT, lang, suggestion=suggestion) if suggestion else ""
-        what = _(MESSAGES[self.code], lang, **{"hint": hint, **self.params})
+        what = _(self.words()[self.code], lang, **{"hint": hint, **self.params})
         return f"{', '.join(place)}: {what}" if place else what[:1].upper() + what[1:]
 
 
