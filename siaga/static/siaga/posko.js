@@ -134,6 +134,13 @@
     const polled = event.detail && !event.detail.triggeringEvent;
     if (polled && event.target.closest("[data-poll-when-idle]") && !window.poskoIdle()) event.preventDefault();
   });
+  // a poll already on its way when a form was opened: its answer is not swapped in either (the
+  // open form would vanish under the hand); the next poll after the form closes brings it
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const config = event.detail && event.detail.requestConfig;
+    const polled = config && !config.triggeringEvent;
+    if (polled && event.target.closest("[data-poll-when-idle]") && !window.poskoIdle()) event.detail.shouldSwap = false;
+  });
 
   // ------------------------------------------------------------------ the severe incident alert
 
