@@ -55,9 +55,9 @@ def _drop_postgres(url: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@contextmanager
-def serve_demo(work: Path) -> Iterator[str]:
-    """A console with the demo loaded (`manage.py demo`), served from `work`; its base URL."""
+def console_env(work: Path, pg_name: str) -> dict[str, str]:
+    """The environment of a console served from `work`: its own SQLite file, media and card
+    key there (or a fresh PostgreSQL database `pg_name` when the run is on PostgreSQL)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIAGA_")}
     env.update(
         SIAGA_SQLITE=str(work / "siaga.sqlite3"),
@@ -67,9 +67,16 @@ def serve_demo(work: Path) -> Iterator[str]:
         SIAGA_LOG_LEVEL="ERROR",
         PYTHONUNBUFFERED="1",
     )
-    pg_name = f"siaga_browser_{os.getpid()}_{work.name}"
     if os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = _fresh_postgres(os.environ["DATABASE_URL"], pg_name)
+    return env
+
+
+@contextmanager
+def serve_demo(work: Path) -> Iterator[str]:
+    """A console with the demo loaded (`manage.py demo`), served from `work`; its base URL."""
+    pg_name = f"siaga_browser_{os.getpid()}_{work.name}"
+    env = console_env(work, pg_name)
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--verbosity", "0"], ["demo"]):
         subprocess.run(manage + command, env=env, cwd=ROOT, check=True, capture_output=True)

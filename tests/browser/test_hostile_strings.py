@@ -178,18 +178,8 @@ def build(workbook: str) -> None:
 def serve_hostile(work: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """A console holding the hostile operation only, served from `work`, with its job worker
     (as conftest.serve_demo, with `build` in place of `manage.py demo`); its URL and the ids."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SIAGA_")}
-    env.update(
-        SIAGA_SQLITE=str(work / "siaga.sqlite3"),
-        SIAGA_MEDIA_ROOT=str(work / "media"),
-        SIAGA_CARD_KEY_FILE=str(work / "card-key"),
-        SIAGA_DEBUG="0",
-        SIAGA_LOG_LEVEL="ERROR",
-        PYTHONUNBUFFERED="1",
-    )
     pg_name = f"siaga_hostile_{os.getpid()}"
-    if os.environ.get("DATABASE_URL"):
-        env["DATABASE_URL"] = browser_conftest._fresh_postgres(os.environ["DATABASE_URL"], pg_name)
+    env = browser_conftest.console_env(work, pg_name)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run(manage + ["migrate", "--verbosity", "0"], env=env, cwd=ROOT, check=True, capture_output=True)
     code = f"from tests.browser.test_hostile_strings import build; build({str(work / 'hostile.xlsx')!r})"
