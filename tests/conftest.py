@@ -261,3 +261,33 @@ def small_scenario() -> Scenario:
 @pytest.fixture
 def valid_scenario() -> Scenario:
     return small_scenario()
+
+
+# The database-only run. `make test` runs the suite twice: on SQLite (everything) and on
+# PostgreSQL. The core's own tests (tests/test_*.py at the top, which use no database fixture:
+# the core imports no Django, tests/test_core_is_pure.py) give the same answer whatever the
+# database, so the PostgreSQL run, started with SIAGA_TEST_DATABASE_ONLY=1, leaves them out and
+# says how many it left out ("deselected"). Everything that touches a database (tests/web,
+# tests/browser and any test with a database fixture) runs on both.
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_reset_sequences"})
+TESTS = Path(__file__).resolve().parent
+
+
+def touches_a_database(item: pytest.Item) -> bool:
+    path = Path(str(item.path)).resolve()
+    if path.parent != TESTS:  # tests/web, tests/browser: consoles on the database
+        return True
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    import os
+
+    if os.environ.get("SIAGA_TEST_DATABASE_ONLY") != "1":
+        return
+    kept = [item for item in items if touches_a_database(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not touches_a_database(item)])
+        items[:] = kept
