@@ -24,12 +24,16 @@ SUITES = {
     "plan": "bench.bench_plan",
     "console": "bench.bench_console",
     "orders": "bench.bench_orders",
+    "maps": "bench.bench_maps",
     "checkins": "bench.bench_checkins",
     "check": "bench.bench_check",
     "import": "bench.bench_import",
     "simulate": "bench.bench_simulate",
     "hostile": "bench.bench_hostile",
     "startup": "bench.bench_startup",
+    "regions": "bench.bench_regions",
+    "national": "bench.bench_national",
+    "boundaries": "bench.bench_boundaries",
 }
 
 

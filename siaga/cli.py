@@ -5,15 +5,17 @@ Exit codes: 0 done, 1 the input is invalid (every problem printed), 2 the file c
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import sys
 import time
+import zoneinfo
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -48,8 +50,11 @@ if TYPE_CHECKING:
     import numpy as np
 
     from siaga.core import check
-    from siaga.core.data import demo, generator, kpu, planfile, template
+    from siaga.core.data import bawaslu, demo, generator, interchange, kemendagri, kpu, linmas, planfile, template
+    from siaga.core.data import boundaries as boundaries_io
     from siaga.core.data import scenario as scenario_io
+    from siaga.core.data import travel as travel_io
+    from siaga.core.documents import interchange as exports
     from siaga.core.documents import orders, ploting, schedule, tokens
     from siaga.core.planning import calibration, risk, roster
     from siaga.core.planning import engine as engine_module
@@ -59,13 +64,17 @@ else:
     check = _lazy("siaga.core.check")
     demo, generator = _lazy("siaga.core.data.demo"), _lazy("siaga.core.data.generator")
     planfile, template = _lazy("siaga.core.data.planfile"), _lazy("siaga.core.data.template")
-    kpu = _lazy("siaga.core.data.kpu")
-    scenario_io = _lazy("siaga.core.data.scenario")
+    kpu, travel_io = _lazy("siaga.core.data.kpu"), _lazy("siaga.core.data.travel")
+    interchange = _lazy("siaga.core.data.interchange")
+    exports = _lazy("siaga.core.documents.interchange")
+    kemendagri, linmas = _lazy("siaga.core.data.kemendagri"), _lazy("siaga.core.data.linmas")
+    scenario_io, boundaries_io = _lazy("siaga.core.data.scenario"), _lazy("siaga.core.data.boundaries")
     orders, ploting = _lazy("siaga.core.documents.orders"), _lazy("siaga.core.documents.ploting")
     schedule, tokens = _lazy("siaga.core.documents.schedule"), _lazy("siaga.core.documents.tokens")
     calibration, risk = _lazy("siaga.core.planning.calibration"), _lazy("siaga.core.planning.risk")
     roster, engine_module = _lazy("siaga.core.planning.roster"), _lazy("siaga.core.planning.engine")
     simulation = _lazy("siaga.core.planning.simulate")
+    bawaslu = _lazy("siaga.core.data.bawaslu")
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Siaga: rencana pengamanan pemilu.")
 scenario_app = typer.Typer(no_args_is_help=True, help="Skenario: buat, periksa, contoh.")
@@ -83,6 +92,8 @@ class _ShowByDefault(TyperGroup):
 
 risk_app = typer.Typer(cls=_ShowByDefault, no_args_is_help=True, help="Analisa kerawanan TPS.")
 app.add_typer(risk_app, name="risk")
+export_app = typer.Typer(no_args_is_help=True, help="Berkas untuk SOT/EWS (CSV atau JSON). / Files for SOT/EWS.")
+app.add_typer(export_app, name="export")
 
 # Markup is off: a path, a name or a problem can hold "[/x]" or "[bold]" and is printed as
 # written; styles are given as `style=` or as rich.text.Text, never inside a string. (Rich
@@ -111,10 +122,35 @@ def load(path: Path, lang: str) -> Scenario:
 
 
 @scenario_app.command("validate")
-def validate(path: Path, lang: Lang = "id") -> None:
+def validate(
+    path: Path,
+    boundary_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--boundaries",
+            help="Batas desa (GeoJSON): peringatan untuk TPS di luar desanya; bawaan: berkas .geojson senama di "
+            "samping skenario. / Desa boundaries (GeoJSON): a warning for each TPS outside its desa; default: the "
+            ".geojson of the same name beside the scenario.",
+        ),
+    ] = None,
+    lang: Lang = "id",
+) -> None:
     """Periksa skenario (.xlsx atau folder CSV). / Validate a scenario."""
     scenario = load(path, lang)
     print_summary(scenario, lang)
+    beside = path.with_suffix(".geojson")
+    boundary_path = boundary_path or (beside if beside.is_file() else None)
+    if boundary_path is not None:
+        try:
+            regions = {r.code: r.level.value for r in scenario.regions}
+            found = boundaries_io.read_boundaries(boundary_path, regions)
+        except ScenarioError as exc:
+            _refused(exc, boundary_path, lang)
+        outlines = {b.code: b.geometry for b in found.boundaries}
+        outside = boundaries_io.tps_outside([(t.id, t.desa_code, t.lat, t.lon) for t in scenario.tps], outlines)
+        names = {r.code: r.name for r in scenario.regions}
+        for warning in boundaries_io.outside_warnings(outside, names, lang):
+            out.print(_("Peringatan:", lang), warning.message(lang), style="yellow", highlight=False, markup=False)
     out.print(_("Skenario sah.", lang), style="green")
 
 
@@ -207,6 +243,77 @@ def kpu_tps_command(path: Path, kpu_file: Path, out_path: OutPath, lang: Lang = 
             tps=number(len(result.tps), lang),
             special=number(sum(t.number >= kpu.SPECIAL_FROM for t in result.tps), lang),
             warnings=number(len(warnings), lang),
+            path=out_path,
+        )
+    )
+
+
+def _refused(exc: ScenarioError, path: Path, lang: str) -> NoReturn:
+    """Every problem of a refused list file, then exit 1 (2: the file cannot be read)."""
+    unreadable = isinstance(exc, UnreadableFile)
+    if unreadable:
+        title = _("Tidak dapat membaca %(path)s", lang, path=path)
+    else:
+        title = ngettext("Ditemukan %(n)s masalah:", "Ditemukan %(n)s masalah:", len(exc.problems), lang)
+    err.print(title, style="bold red", highlight=False)
+    for message in exc.messages(lang):
+        err.print(f"  - {message}", highlight=False, markup=False)
+    raise typer.Exit(2 if unreadable else 1) from None
+
+
+@scenario_app.command("regions")
+def regions_command(path: Path, region_file: Path, out_path: OutPath, lang: Lang = "id") -> None:
+    """Ganti wilayah skenario dengan daftar wilayah Kemendagri (CSV/.xlsx). / Use Kemendagri's region list."""
+    scenario = load(path, lang)
+    try:
+        result, read, dropped = kemendagri.regions_scenario(scenario, region_file)
+    except ScenarioError as exc:
+        _refused(exc, region_file, lang)
+    scenario_io.write_scenario(result, out_path)
+    levels = Counter(r.level for r in result.regions)
+    out.print(
+        _(
+            "Wilayah Kemendagri: %(provinces)s provinsi dibaca, %(regencies)s kabupaten/kota, %(kecamatan)s"
+            " kecamatan, %(desa)s desa/kelurahan (%(dropped)s wilayah lama dilepas) ditulis ke %(path)s",
+            lang,
+            provinces=number(len(read.provinces), lang),
+            regencies=number(levels[Level.KABUPATEN] + levels[Level.KOTA], lang),
+            kecamatan=number(levels[Level.KECAMATAN], lang),
+            desa=number(levels[Level.DESA] + levels[Level.KELURAHAN], lang),
+            dropped=number(len(dropped), lang),
+            path=out_path,
+        )
+    )
+
+
+@scenario_app.command("linmas")
+def linmas_command(path: Path, decree_file: Path, out_path: OutPath, lang: Lang = "id") -> None:
+    """Masukkan SK PPS Linmas per TPS (CSV/.xlsx); cetak daftar koordinasi KPU/PPS. / Import the PPS Linmas decree."""
+    scenario = load(path, lang)
+    try:
+        result, decree, gone = linmas.decree_scenario(scenario, decree_file)
+    except ScenarioError as exc:
+        _refused(exc, decree_file, lang)
+    categories = {t: a.category for t, a in risk.assess(result).items()}
+    named = Counter(p.tps_id for p in result.personnel if p.force == Force.LINMAS and p.tps_id)
+    gaps = linmas.coordination(
+        {t.id: t.desa_code for t in result.tps}, linmas.needed(result, categories), named, decree.gaps
+    )
+    if gaps:
+        err.print(_("Daftar koordinasi KPU/PPS:", lang), style="yellow", highlight=False)
+    for gap in gaps:
+        words = _(linmas.GAP_WORDS[gap.kind], lang, **gap.params())
+        err.print(f"  ! {gap.desa_code} {gap.tps}: {words}", style="yellow", highlight=False, markup=False)
+    scenario_io.write_scenario(result, out_path)
+    out.print(
+        _(
+            "%(linmas)s Linmas dari SK PPS untuk %(tps)s TPS (menggantikan %(replaced)s Linmas sebelumnya;"
+            " %(gaps)s baris daftar koordinasi) ditulis ke %(path)s",
+            lang,
+            linmas=number(len(decree.linmas), lang),
+            tps=number(len(decree.tps), lang),
+            replaced=number(len(gone), lang),
+            gaps=number(len(gaps), lang),
             path=out_path,
         )
     )
@@ -381,6 +488,27 @@ def incidents_command(
 
 
 PlanPath = Annotated[Path, typer.Option("--out", "-o", help="Berkas rencana JSON tujuan. / Plan file to write.")]
+TravelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--travel",
+        help="CSV waktu tempuh jalan (dari, ke, menit) menggantikan lembar waktu_tempuh. "
+        "/ Road travel times CSV (from, to, minutes), in place of the travel_times sheet.",
+    ),
+]
+
+
+def with_travel(scenario: Scenario, path: Path | None, lang: str) -> Scenario:
+    """The scenario with the road times of `path` when given; exit 1 with every bad row."""
+    if path is None:
+        return scenario
+    try:
+        return travel_io.with_travel_times(scenario, path)
+    except ScenarioError as exc:
+        err.print(_("Berkas waktu tempuh %(path)s ditolak:", lang, path=path), style="bold red", highlight=False)
+        for message in exc.messages(lang):
+            err.print(f"  - {message}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
 
 
 @app.command("plan")
@@ -391,13 +519,14 @@ def plan_command(
     engine: Annotated[str, typer.Option(help="local (proses paralel) atau dask.")] = "local",
     workers: Annotated[int | None, typer.Option(help="Jumlah proses pekerja.", min=1)] = None,
     scheduler: Annotated[str | None, typer.Option(help="Alamat scheduler Dask / Dask scheduler address.")] = None,
+    travel_path: TravelOption = None,
     lang: Lang = "id",
 ) -> None:
     """Susun rencana penempatan optimal. / Compute the optimal deployment plan."""
     if engine not in ("local", "dask"):
         err.print(_("--engine harus local atau dask", lang), style="bold red")
         raise typer.Exit(2)
-    scenario = load(path, lang)
+    scenario = with_travel(load(path, lang), travel_path, lang)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out
     ) as bar:
@@ -455,6 +584,7 @@ def print_plan(result: Plan, lang: str) -> None:
     for label, value in rows:
         table.add_row(label, value)
     out.print(table)
+    out.print(travel_io.sentence(result.extra.get("travel"), lang), highlight=False, markup=False)
     shortfall = result.extra.get("shortfall")
     if isinstance(shortfall, dict) and shortfall.get("unfilled_by_category"):
         counts = lambda values: ", ".join(f"{k} {n(v)}" for k, v in values.items())  # noqa: E731
@@ -593,9 +723,11 @@ def write_checked(scenario: Scenario, result: Plan, out_path: Path, weights: Pat
 
 
 @app.command("check")
-def check_command(path: Path, plan_path: Path, weights: WeightsOption = None, lang: Lang = "id") -> None:
+def check_command(
+    path: Path, plan_path: Path, weights: WeightsOption = None, travel_path: TravelOption = None, lang: Lang = "id"
+) -> None:
     """Periksa rencana terhadap semua aturan. / Check a plan against every rule."""
-    scenario = load(path, lang)
+    scenario = with_travel(load(path, lang), travel_path, lang)
     result = load_plan(plan_path, lang)
     if verdict(scenario, result, weights, lang):
         raise typer.Exit(1)
@@ -643,11 +775,29 @@ def orders_command(
         ),
     ] = None,
     weights: WeightsOption = None,
+    boundary_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--boundaries",
+            help="Batas kecamatan dan desa (GeoJSON) untuk peta; bawaan: berkas .geojson senama di samping skenario. "
+            "/ Kecamatan and desa boundaries (GeoJSON) for the maps; default: the .geojson of the same name beside "
+            "the scenario.",
+        ),
+    ] = None,
     lang: Lang = "id",
 ) -> None:
-    """Tulis Sprin + lampiran, ploting XLSX dan kartu penugasan. / Write the orders of a plan."""
+    """Tulis Sprin + lampiran, ploting XLSX, kartu penugasan dan peta. / Write the orders of a plan."""
     scenario = load(path, lang)
     result = load_plan(plan_path, lang)
+    beside = path.with_suffix(".geojson")
+    boundary_path = boundary_path or (beside if beside.is_file() else None)
+    outlines: tuple[boundaries_io.Boundary, ...] = ()
+    if boundary_path is not None:
+        try:
+            regions = {r.code: r.level for r in scenario.regions}
+            outlines = boundaries_io.read_boundaries(boundary_path, regions).boundaries
+        except ScenarioError as exc:
+            _refused(exc, boundary_path, lang)
     created = not key_path.exists()
     try:
         key = tokens.key_file(key_path)
@@ -668,6 +818,7 @@ def orders_command(
             model=load_model(weights, scenario, lang),
             draft=konsep,
             stage=stage or "",
+            boundaries=outlines,
         )
     except orders.InvalidPlan as exc:
         err.print(_("Rencana tidak lolos pemeriksa independen: perintah tidak dicetak.", lang), style="bold red")
@@ -698,6 +849,10 @@ def orders_command(
     )
     cards = ngettext("%(n)s kartu", "%(n)s kartu", written.cards, lang)
     table.add_row(str(out_dir / orders.CARDS), f"{cards}, {pages(written.card_pages)}")
+    table.add_row(str(out_dir / orders.MAPS), pages(written.map_pages))
+    table.add_row(str(out_dir / orders.BRIEFING), pages(written.map_pages + 1))
+    if boundary_path is None:
+        table.add_row("", _("Peta tanpa batas wilayah: beri --boundaries FILE.geojson", lang))
     table.add_row(_("Waktu", lang), f"{number(seconds, lang, 1)} s")
     out.print(table)
 
@@ -712,6 +867,10 @@ def replan_command(
         typer.Option("--absent", help="Berkas NRP yang tidak hadir, satu per baris (atau CSV dengan kolom id)."),
     ] = None,
     category: Annotated[list[str] | None, typer.Option("--category", help="TPS_ID=KATEGORI, boleh berulang.")] = None,
+    tps_rawan: Annotated[
+        Path | None,
+        typer.Option("--bawaslu", help="Daftar TPS rawan Bawaslu (CSV/XLSX): skor dihitung ulang. / TPS-rawan list."),
+    ] = None,
     weights: WeightsOption = None,
     lang: Lang = "id",
 ) -> None:
@@ -720,6 +879,22 @@ def replan_command(
     previous = load_plan(from_path, lang)
     gone = read_absent(absent, {p.id for p in scenario.personnel}, lang) if absent else set()
     changes = parse_categories(category or [], {t.id for t in scenario.tps}, lang)
+    if tps_rawan is not None:  # the list's flags on its TPS, re-scored; a category that changes is re-planned
+        try:
+            listed = bawaslu.read_bawaslu(tps_rawan, scenario)
+        except ScenarioError as exc:
+            _refused(exc, tps_rawan, lang)
+        scenario = bawaslu.with_bawaslu(scenario, listed)
+        rescored = {t: a.category for t, a in risk.assess(scenario).items() if t in listed.flags}
+        changes = {t: c for t, c in rescored.items() if previous.tps_categories.get(t) != c} | changes
+        out.print(
+            _(
+                "Daftar TPS rawan Bawaslu: %(tps)s TPS dibaca, %(changed)s berubah kategori",
+                lang,
+                tps=number(len(listed.flags), lang),
+                changed=number(len(changes), lang),
+            )
+        )
     result = engine_module.replan_all(scenario, previous, gone, changes)
     print_plan(result, lang)
     info = result.extra["replan"]
@@ -858,6 +1033,91 @@ def print_simulation(scenario: Scenario, names: list[str], reports: list[simulat
     for name, r in zip(names, reports, strict=True):
         worst = ", ".join(f"{t} {number(m, lang, None)}" for t, m in r.worst_tps[:5])
         out.print(f"{name}: " + _("TPS terlama (menit): %(tps)s", lang, tps=worst), highlight=False)
+
+
+# ---------------------------------------------------------------- SOT/EWS files (docs/interchange.md)
+
+ExportOut = Annotated[Path, typer.Option("--out", "-o", help="Berkas .csv atau .json tujuan. / A .csv or .json file.")]
+TimeZone = Annotated[str, typer.Option("--tz", help="Zona waktu operasi (WIB: Asia/Jakarta). / The time zone.")]
+
+
+def _write_interchange(
+    kind: str, rows: list[dict[str, object]], out_path: Path, head: dict[str, object], lang: str
+) -> None:
+    if out_path.suffix.lower() not in (".csv", ".json"):
+        err.print(_("Berkas tujuan harus .csv atau .json: %(path)s", lang, path=out_path), style="bold red")
+        raise typer.Exit(2)
+    csv_file = out_path.suffix.lower() == ".csv"
+    write_bytes(out_path, interchange.to_csv(kind, rows) if csv_file else interchange.to_json(kind, rows, head))
+    out.print(_("%(n)s baris ditulis ke %(path)s", lang, n=number(len(rows), lang), path=out_path))
+
+
+def _zone(name: str, lang: str) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        err.print(_("Zona waktu tidak dikenal: %(tz)s (contoh: Asia/Jakarta)", lang, tz=name), style="bold red")
+        raise typer.Exit(2) from None
+
+
+@export_app.command("personel")
+def export_personnel(
+    path: Path,
+    plan_path: Path,
+    out_path: ExportOut,
+    kecamatan: Annotated[str, typer.Option("--kecamatan", help="Satu kecamatan saja. / One kecamatan only.")] = "",
+    tz: TimeZone = "Asia/Jakarta",
+    lang: Lang = "id",
+) -> None:
+    """Personel pada pos dan tugasnya, satu baris per penugasan. / Every assignment of a plan."""
+    scenario = load(path, lang)
+    result = load_plan(plan_path, lang)
+    zone = _zone(tz, lang)
+    if verdict(scenario, result, None, lang):
+        raise typer.Exit(1)
+    rows = exports.personnel_rows(scenario, result, zone, kecamatan)
+    head: dict[str, object] = {
+        "operation": scenario.operation.name,
+        "plan_version": None,
+        "kecamatan": kecamatan,
+        "time_zone": tz,
+    }
+    _write_interchange("personel", rows, out_path, head, lang)
+
+
+@export_app.command("tps")
+def export_tps(
+    path: Path,
+    out_path: ExportOut,
+    plan_path: Annotated[Path | None, typer.Option("--plan", help="Berkas rencana: pos dan kategorinya.")] = None,
+    kecamatan: Annotated[str, typer.Option("--kecamatan", help="Satu kecamatan saja. / One kecamatan only.")] = "",
+    lang: Lang = "id",
+) -> None:
+    """TPS dengan koordinatnya (dapat diimpor kembali). / Every TPS with its point."""
+    scenario = load(path, lang)
+    result = load_plan(plan_path, lang) if plan_path is not None else None
+    rows = exports.tps_rows(scenario, result, None, kecamatan)
+    head: dict[str, object] = {
+        "operation": scenario.operation.name,
+        "plan_version": None,
+        "kecamatan": kecamatan,
+        "time_zone": "",
+    }
+    _write_interchange("tps", rows, out_path, head, lang)
+
+
+@scenario_app.command("coordinates")
+def coordinates_command(path: Path, coordinates_file: Path, out_path: OutPath, lang: Lang = "id") -> None:
+    """Ambil koordinat TPS dari CSV/.xlsx (kode TPS, lintang, bujur). / Take TPS points from a file."""
+    scenario = load(path, lang)
+    try:
+        result, moved = interchange.coordinates_scenario(scenario, coordinates_file)
+    except ScenarioError as exc:
+        _refused(exc, coordinates_file, lang)
+    scenario_io.write_scenario(result, out_path)
+    out.print(
+        _("Koordinat %(n)s TPS berubah; skenario ditulis ke %(path)s", lang, n=number(len(moved), lang), path=out_path)
+    )
 
 
 def main() -> None:

@@ -6,21 +6,35 @@ have is a warning, and a region without a boundary is listed."""
 from __future__ import annotations
 
 import json
+import random
 from copy import deepcopy
+from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from siaga.cli import app
 from siaga.core.data import demo
 from siaga.core.data.boundaries import (
+    contains,
+    contains_many,
+    km_outside,
     normalise_code,
     outer_rings,
     outline,
+    outside_warnings,
+    point_inside,
     read_boundaries,
     read_shipped,
+    shipped,
     shipped_path,
+    tps_outside,
 )
+from siaga.core.data.geo import haversine_km
 from siaga.core.data.problems import ScenarioError
+from siaga.core.data.scenario import write_scenario
 
 SQUARE = [[112.86, -7.67], [112.87, -7.67], [112.87, -7.66], [112.86, -7.66], [112.86, -7.67]]
 
@@ -193,3 +207,109 @@ def test_the_shipped_file_with_one_ring_broken_is_refused():
     broken["features"][index]["geometry"]["coordinates"][0][0].pop()
     (message,) = refused(broken)
     assert message.startswith(f"Fitur ke-{index + 1} (kode 35.14.17.2001): poligon 1, cincin 1 tidak tertutup")
+
+
+# ---------------------------------------------------------------- the demo on real ground
+
+
+def test_the_demo_desa_and_kecamatan_points_are_the_shipped_centroids():
+    filed = shipped()
+    for scenario in (demo.pasuruan_kota(), demo.pasuruan_kota_pemilu()):
+        placed = [r for r in scenario.regions if r.level.value in ("KECAMATAN", "DESA")]
+        assert len(placed) == 28
+        for r in placed:
+            assert (r.lat, r.lon) == (filed[r.code].lat, filed[r.code].lon), r.code
+        # the distance to the Polsek is measured between those real points
+        kecamatan = {r.code: r for r in placed if r.level.value == "KECAMATAN"}
+        for r in placed:
+            if r.level.value == "DESA":
+                k = kecamatan[r.parent_code]
+                km = haversine_km(r.lat, r.lon, k.lat, k.lon)  # type: ignore[arg-type]
+                assert r.indicators["polsek_distance_km"] == round(km)
+
+
+def test_every_demo_tps_lies_inside_its_desa_and_the_demo_keeps_its_figures():
+    filed = shipped()
+    scenario = demo.pasuruan_kota()
+    assert (len(scenario.tps), len(scenario.personnel)) == (152, 950)
+    for t in scenario.tps:
+        assert contains(filed[t.desa_code].geometry, t.lat, t.lon), t.id
+    assert tps_outside([(t.id, t.desa_code, t.lat, t.lon) for t in scenario.tps], {
+        code: b.geometry for code, b in filed.items()}, outside_m=0) == []  # fmt: skip
+    assert demo.pasuruan_kota() == scenario  # deterministic from the seed
+    assert demo.pasuruan_kota(seed=7).tps != scenario.tps
+
+
+# A square of 0.01 degrees (about 1.1 km) with a square hole in the middle.
+HOLE = [[112.864, -7.666], [112.864, -7.664], [112.866, -7.664], [112.866, -7.666], [112.864, -7.666]]
+HOLED = {"type": "Polygon", "coordinates": [SQUARE, HOLE]}
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "inside", "km"),
+    [
+        (-7.668, 112.862, True, 0.0),  # inside the ring
+        (-7.665, 112.865, False, 0.11),  # inside the hole: outside, 0.001 degrees from its edge
+        (-7.665, 112.88, False, 1.10),  # east of the square, 0.01 degrees from its edge
+        (-7.68, 112.865, False, 1.11),  # south
+    ],
+)
+def test_a_point_is_inside_an_outline_or_so_far_outside_it(lat, lon, inside, km):
+    assert contains(HOLED, lat, lon) is inside
+    assert km_outside(HOLED, lat, lon) == pytest.approx(km, abs=0.01)
+    multi = {"type": "MultiPolygon", "coordinates": [[SQUARE, HOLE], [[[x + 1, y] for x, y in SQUARE]]]}
+    assert contains(multi, lat, lon) is inside and contains(multi, lat, lon + 1) is (km < 0.5)  # no hole there
+
+
+def test_many_points_at_once_are_judged_as_one_at_a_time():
+    """The vectorised test over the real outlines of the demo's desa (holes, several parts)."""
+    rng = random.Random(5)
+    for code in demo.DESA:
+        outline = shipped()[code].geometry
+        points = [(rng.uniform(-7.8, -7.58), rng.uniform(112.8, 113.1)) for _ in range(300)]
+        lat, lon = np.array([p[0] for p in points]), np.array([p[1] for p in points])
+        assert contains_many(outline, lat, lon).tolist() == [contains(outline, *p) for p in points], code
+
+
+def test_a_point_drawn_inside_an_outline_is_inside_and_the_same_for_a_seed():
+    drawn = [point_inside(HOLED, random.Random(seed)) for seed in range(50)]
+    assert all(contains(HOLED, lat, lon) for lat, lon in drawn)
+    assert drawn == [point_inside(HOLED, random.Random(seed)) for seed in range(50)]
+    near = [point_inside(HOLED, random.Random(seed), around=(-7.661, 112.861, 0.001)) for seed in range(20)]
+    assert all(-7.662 <= lat <= -7.66 and 112.86 <= lon <= 112.862 for lat, lon in near)
+
+
+def test_a_tps_placed_outside_its_desa_gets_a_warning_naming_it():
+    outlines = {"35.14.17.2005": {"type": "Polygon", "coordinates": [SQUARE]}}
+    tps = [
+        ("35.14.17.2005-01", "35.14.17.2005", -7.665, 112.865),  # inside
+        ("35.14.17.2005-02", "35.14.17.2005", -7.665, 112.8705),  # 55 m outside: within the allowed 100 m
+        ("35.14.17.2005-03", "35.14.17.2005", -7.665, 112.89),  # 2.2 km outside
+        ("35.14.17.2005-04", "35.14.17.2005", None, None),  # no point: not judged
+        ("35.14.16.2022-01", "35.14.16.2022", -7.0, 113.0),  # no outline for its desa: not judged
+    ]
+    found = tps_outside(tps, outlines)
+    assert [(o.tps, o.desa) for o in found] == [("35.14.17.2005-03", "35.14.17.2005")]
+    assert found[0].km == pytest.approx(2.2, abs=0.01)
+    assert [o.tps for o in tps_outside(tps, outlines, outside_m=0)] == ["35.14.17.2005-02", "35.14.17.2005-03"]
+    (warning,) = outside_warnings(found, {"35.14.17.2005": "Logowok"})
+    assert warning.message() == (
+        "Lembar 'tps': TPS 35.14.17.2005-03 terletak 2,20 km di luar batas desa Logowok (35.14.17.2005); "
+        "periksa lintang dan bujurnya"
+    )
+    english = outside_warnings(found, {"35.14.17.2005": "Logowok"}, "en")[0].message("en")
+    assert "35.14.17.2005-03" in english and "2.20 km" in english and "outside" in english
+
+
+def test_validate_warns_of_a_tps_outside_its_desa_with_the_boundaries_beside_the_workbook(tmp_path):
+    scenario = demo.pasuruan_kota()
+    moved = "35.14.17.2005-03"
+    tps = tuple(replace(t, lat=-7.655, lon=112.90) if t.id == moved else t for t in scenario.tps)
+    write_scenario(replace(scenario, tps=tps), tmp_path / "ops.xlsx")
+    plain = CliRunner().invoke(app, ["scenario", "validate", str(tmp_path / "ops.xlsx")])
+    assert plain.exit_code == 0 and "luar batas desa" not in plain.output  # no boundaries: nothing to judge
+    (tmp_path / "ops.geojson").write_bytes(shipped_path().read_bytes())
+    beside = CliRunner().invoke(app, ["scenario", "validate", str(tmp_path / "ops.xlsx")])
+    assert beside.exit_code == 0, beside.output  # a warning, not an error
+    lines = [line for line in beside.output.splitlines() if "luar batas desa" in line]
+    assert len(lines) == 1 and moved in lines[0] and "Logowok" in lines[0] and "Skenario sah" in beside.output

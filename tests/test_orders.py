@@ -25,7 +25,7 @@ from siaga.core.data.planfile import digest, read_plan, write_plan
 from siaga.core.data.ranks import leader
 from siaga.core.data.scenario import write_scenario
 from siaga.core.data.workbook import write_report
-from siaga.core.documents import cards, orders, ploting, sprin, tokens
+from siaga.core.documents import cards, orders, pdf, ploting, sprin, tokens
 from siaga.core.planning.plan import plan
 
 KEY = b"k" * 32
@@ -270,10 +270,11 @@ def test_it_lists_unfilled_slots_so_a_gap_is_never_mistaken_for_a_plan(scenario,
 
 def test_it_writes_a_sheet_per_kecamatan_with_a_row_per_person(scenario, demo_plan, written):
     book = load_workbook(written.directory / orders.WORKBOOK)
-    names = {r.code: r.name for r in scenario.regions}
+    names = {r.code: r.name for r in scenario.regions} | {"": "Tingkat Polres"}  # a reserve at the Kodim
     kecamatan_of_post = {p.id: p.kecamatan_code for p in demo_plan.posts}
     expected = Counter(names[kecamatan_of_post[a.post]] for a in demo_plan.assignments)
-    assert book.sheetnames == ["Ringkasan", *(names[c] for c in sorted(set(kecamatan_of_post.values())))]
+    ordered = sorted(set(kecamatan_of_post.values()), key=lambda c: (c == "", c))  # the Polres level last
+    assert book.sheetnames == ["Ringkasan", *(names[c] for c in ordered)]
     for name, count in expected.items():
         sheet = book[name]
         assert sheet.max_row == count + 1, name
@@ -377,9 +378,9 @@ def test_it_writes_a_sector_chiefs_orders_from_the_command_line(files):
     plan_ = read_plan(files / "plan.json")
     scenario_ = demo.pasuruan_kota()
     deck = cards.build(scenario_, plan_, ploting.build(scenario_, plan_, NGULING), KEY)
-    front = [c for c in deck if not c.roster_only]  # 108 cards; their roster cards, and those of the
+    front = [c for c in deck if not c.roster_only]  # 78 cards; their roster cards, and those of the
     cells = len(front) + sum(len(cards.roster_parts(c)) for c in deck)  # sector's people beyond the vote
-    assert len(front) == 108 and re.search(rf"^Pages:\s+{math.ceil(cells / 8)}$", info, re.MULTILINE)
+    assert len(front) == 78 and re.search(rf"^Pages:\s+{math.ceil(cells / 8)}$", info, re.MULTILINE)
 
 
 def test_it_refuses_to_print_orders_from_an_invalid_plan(files):
@@ -402,11 +403,72 @@ def test_it_refuses_an_unknown_kecamatan(files):
     assert "99.99" in result.output
 
 
-def test_it_escapes_every_text_of_the_letter(scenario):
-    settings = sprin.OrderSettings(pertimbangan=("<script>alert(1)</script> & co",), signer_name="<b>Budi</b>")
-    html = sprin.letter_html(sprin.resolve(settings, scenario), scenario)
-    assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "<b>Budi</b>" not in html and "&lt;b&gt;Budi&lt;/b&gt;" in html
+def test_it_prints_every_text_of_the_letter_as_written(scenario, tmp_path):
+    settings = sprin.OrderSettings(pertimbangan=("<script>alert(1)</script> & co (a) \\ b",), signer_name="<b>Budi</b>")
+    plot = ploting.build(scenario, plan(scenario))
+    path = tmp_path / "sprin.pdf"
+    path.write_bytes(sprin.sprin_pdf(scenario, plot, settings).data)
+    letter = " ".join(pdf_text(path, 1, 2).split())
+    assert "<script>alert(1)</script> & co (a) \\ b" in letter
+    assert "<b>Budi</b>" in letter
+
+
+UNICODE_NAMES = ("Ṣāliḥ Nguyễn", "Gülşen Çağlayan")
+
+
+def test_it_prints_names_outside_latin_1_in_the_letter_the_annex_and_the_cards(scenario, demo_plan, tmp_path):
+    kapolres = next(p for p in scenario.personnel if p.position == "Kapolres")
+    on_post = next(r for r in ploting.build(scenario, demo_plan).rows() if r.force == Force.POLRI)
+    names = {kapolres.id: UNICODE_NAMES[0], on_post.nrp: UNICODE_NAMES[1]}
+    renamed = dataclasses.replace(
+        scenario, personnel=tuple(dataclasses.replace(p, name=names.get(p.id, p.name)) for p in scenario.personnel)
+    )
+    done = orders.write(renamed, demo_plan, tmp_path, KEY)
+    letter = " ".join(pdf_text(done.directory / orders.SPRIN, 1, 2).split())
+    annex = " ".join(pdf_text(done.directory / orders.SPRIN, 3).split())
+    deck = " ".join(pdf_text(done.directory / orders.CARDS).split())
+    assert UNICODE_NAMES[0] in letter
+    assert UNICODE_NAMES[0] in annex and UNICODE_NAMES[1] in annex  # the organisation, the ploting
+    assert UNICODE_NAMES[1] in deck
+    for name in (orders.SPRIN, orders.CARDS):
+        fonts = subprocess.run(["pdffonts", str(done.directory / name)], capture_output=True, text=True).stdout
+        rows = [line.split() for line in fonts.splitlines()[2:]]
+        assert rows and all("DejaVuSans" in row[0] and row[-5:-2] == ["yes", "yes", "yes"] for row in rows), fonts
+
+
+def test_it_prints_more_characters_than_one_font_subset_holds(tmp_path):
+    alphabet = "".join(chr(c) for c in [*range(0x100, 0x180), *range(0x410, 0x450), *range(0x1EA0, 0x1EFA)])
+    page = pdf.Page()
+    lines = [alphabet[i : i + 60] for i in range(0, len(alphabet), 60)]
+    for n, line in enumerate(lines):
+        page.text(40, 60 + 14 * n, f"({line}) \\", 9, bold=n % 2 == 1)
+    path = tmp_path / "many.pdf"
+    path.write_bytes(pdf.pages_pdf([page]).data)
+    assert len(set(alphabet)) > 256
+    text = pdf_text(path).splitlines()
+    for line in lines:
+        assert f"({line}) \\" in text
+
+
+def test_the_annex_names_who_signed_off_the_tps_categories(scenario, demo_plan, tmp_path):
+    signoff = {
+        "name": "Budi Wibowo",
+        "rank": "AKP",
+        "nrp": "72118235",
+        "position": "Kasat Intelkam",
+        "signed_at": "2022-03-20T02:30:00+00:00",
+    }
+    signed = dataclasses.replace(demo_plan, extra={**demo_plan.extra, orders.SIGNOFF: signoff})
+    text = " ".join(pdf_text(orders.write(scenario, signed, tmp_path / "a", KEY).directory / orders.SPRIN).split())
+    line = (
+        "Kategori kerawanan TPS disahkan oleh Kasat Intelkam Budi Wibowo, AKP NRP 72118235, "
+        "20 Maret 2022 pukul 09.30 WIB"
+    )
+    assert text.count(line) == 1
+    title = text.index("DAFTAR PLOTING PERSONEL POLRI")
+    assert title < text.index(line) < text.index("950 personel", title)
+    unsigned = pdf_text(orders.write(scenario, demo_plan, tmp_path / "b", KEY).directory / orders.SPRIN)
+    assert "disahkan oleh" not in unsigned
 
 
 @pytest.mark.parametrize(
@@ -435,3 +497,25 @@ def test_it_writes_the_pola_as_the_press_does(preset, category, expected):
 def test_it_shows_where_a_person_comes_from_and_marks_the_bko(unit, expected):
     person = Person("1", "Budi", force=Force.LINMAS if unit is None else Force.POLRI)
     assert ploting.unit_label(unit, person, "Jeruk") == expected
+
+
+def test_it_lays_out_a_plain_html_report_with_its_headings_and_tables(tmp_path):
+    html = (
+        "<html><head><title>x</title><style>h1 { color: red }</style></head><body><h1>Laporan pasca operasi</h1>"
+        "<p>Operasi &amp; versi 3</p><table><thead><tr><th>Satuan</th><th class='num'>Hadir</th></tr></thead>"
+        "<tbody><tr><td>Polsek Gülşen</td><td class='num'>12</td></tr><tr><td colspan='2'>Tidak ada.</td></tr>"
+        "</tbody></table></body></html>"
+    )
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf.compose(html).data)
+    text = pdf_text(path)
+    for words in (
+        "Laporan pasca operasi",
+        "Operasi & versi 3",
+        "Satuan",
+        "Polsek Gülşen",
+        "Tidak ada.",
+        "Halaman 1 dari 1",
+    ):
+        assert words in text, words
+    assert "color" not in text and "x\n" not in text

@@ -361,3 +361,24 @@ def test_it_plans_an_old_file_without_positions_as_before(tmp_path):
     made = to_json(make_plan(old))
     assert "organisation" not in made
     assert json.dumps(made, sort_keys=True) == json.dumps(to_json(make_plan(scenario)), sort_keys=True)
+
+
+def test_the_planner_loads_without_pandas_and_pandas_still_loads_after() -> None:
+    """OR-Tools' CP-SAT imports pandas only for helpers the planner never calls (solvers.py): a
+    fresh `siaga plan` process plans the demo with no pandas loaded, and a later `import pandas`
+    still gets the real library."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from siaga.core.data import demo\n"
+        "from siaga.core.planning.plan import plan\n"
+        "made = plan(demo.pasuruan_kota())\n"
+        "assert made.assignments\n"
+        "assert 'pandas' not in sys.modules, 'pandas loaded'\n"
+        "import pandas\n"
+        "assert pandas.DataFrame({'a': [1, 2]})['a'].sum() == 3\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -28,6 +28,7 @@ def test_it_has_every_sheet_with_indonesian_headers_and_instructions_first(book)
         "tahapan",
         "aturan_tugas",
         "kegiatan",
+        "waktu_tempuh",
     ]
     assert [c.value for c in wb["tps"][1]][:4] == ["id", "kode_desa", "nomor", "dpt"]
     assert [c.value for c in wb["personel"][1]][:3] == ["nrp", "nama", "pangkat"]

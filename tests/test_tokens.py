@@ -1,4 +1,5 @@
-"""Card tokens: what one key signs verifies, and nothing else does."""
+"""Card tokens: what one key signs verifies, and nothing else does; the QR code that carries
+one is the symbol segno would draw."""
 
 import base64
 import hashlib
@@ -7,10 +8,11 @@ import json
 import stat
 
 import pytest
+import segno
 from hypothesis import given
 from hypothesis import strategies as st
 
-from siaga.core.documents import tokens
+from siaga.core.documents import qr, tokens
 
 KEY = bytes(range(32))
 PAYLOAD = {"nrp": "80015250", "plan": "0123456789abcdef", "post": "TPS-35.14.16.2007-1"}
@@ -78,3 +80,23 @@ def test_it_refuses_a_key_file_too_short(tmp_path):
     path.write_bytes(b"1234")
     with pytest.raises(ValueError, match="too short|terlalu pendek"):
         tokens.key_file(path)
+
+
+# ---------------------------------------------------------------- the QR code that carries a token
+
+
+@given(st.text(alphabet=ALPHABET, max_size=600))
+def test_the_fast_qr_code_is_segnos_symbol(text):
+    token = "t" + text  # a lower-case letter: byte mode, as every token is
+    expected = segno.make(token, error="m", micro=False, boost_error=False, mask=qr.MASK)
+    assert qr.modules(token, border=0) == [bytes(row) for row in expected.matrix]
+
+
+@pytest.mark.parametrize("length, version", [(1, 1), (14, 1), (15, 2), (106, 6), (107, 7), (2331, 40)])
+def test_it_picks_the_smallest_qr_version_that_holds_the_token(length, version):
+    assert qr.version_for(length) == version
+
+
+def test_it_refuses_a_token_too_long_for_any_qr_code():
+    with pytest.raises(qr.TooLong):
+        qr.matrix("t" * 2332)

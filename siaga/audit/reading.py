@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from siaga.audit.models import AuditEntry
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS
 from siaga.operations.models import Operation, Person, Region, Tps, Unit
-from siaga.plans.models import Plan
+from siaga.plans.models import CategorySource, Plan
 
 ACTION_LABELS = {
     "login": gettext_lazy("Masuk"),
@@ -56,6 +56,10 @@ ACTION_LABELS = {
     "bulk_availability": gettext_lazy("Ubah kesiapan sekaligus"),
     "bulk_category": gettext_lazy("Ubah kategori sekaligus"),
     "override_category": gettext_lazy("Tetapkan kategori TPS"),
+    "set_category": gettext_lazy("Putuskan kategori TPS"),
+    "category_signoff": gettext_lazy("Sahkan kategori rencana"),
+    "void_signoff": gettext_lazy("Pengesahan kategori batal"),
+    "bawaslu_import": gettext_lazy("Impor daftar TPS rawan Bawaslu"),
     "pin": gettext_lazy("Pin personel"),
     "unpin": gettext_lazy("Lepas pin personel"),
     "check_in": gettext_lazy("Hadir di apel"),
@@ -122,6 +126,14 @@ FIELD_LABELS = {
     "q": gettext_lazy("kata cari"),
     "unit": gettext_lazy("satuan"),
     "people": gettext_lazy("personel"),
+    "rank": gettext_lazy("pangkat"),
+    "nrp": gettext_lazy("NRP"),
+    "position": gettext_lazy("jabatan"),
+    "signed_at": gettext_lazy("disahkan pada"),
+    "source": gettext_lazy("sumber"),
+    "catalogue": gettext_lazy("katalog"),
+    "changed": gettext_lazy("TPS berubah kategori"),
+    "moved": gettext_lazy("personel dipindah"),
 }
 TYPE_LABELS = {
     "plan": gettext_lazy("Rencana"),
@@ -240,6 +252,8 @@ def _value(value: Any, key: str = "") -> str:
         return str(STATUS_WORDS[str(value)])
     if key in ("category", "effective"):
         return str(CATEGORY_LABELS.get(str(value), value))
+    if key == "source" and str(value) in CategorySource.Source.values:
+        return str(CategorySource.Source(str(value)).label)
     if isinstance(value, list):
         shown = ", ".join(_value(v) for v in value[:SHOWN_ITEMS])
         more = len(value) - SHOWN_ITEMS

@@ -511,3 +511,26 @@ class IdempotencyKey(models.Model):
     class Meta:
         verbose_name = "kunci idempotensi"
         verbose_name_plural = "kunci idempotensi"
+
+
+class LinmasLeftover(models.Model):
+    """A row of the operation's last PPS Linmas decree that could not be taken (siaga.core.data.linmas):
+    named for a TPS the operation lacks, or a NIK written twice. With the TPS short of Linmas it
+    makes the KPU/PPS coordination list; the next decree replaces these rows. The NIK is kept
+    masked only (minimisation, docs/security.md): the PPS finds the row by its number and name."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="linmas_leftovers")
+    kind = models.CharField("jenis", max_length=20)  # linmas.UNKNOWN_TPS or linmas.DUPLICATE
+    desa_code = models.CharField("kode desa", max_length=40)
+    kecamatan_code = models.CharField("kode kecamatan", max_length=40, db_index=True)
+    tps = models.CharField("TPS", max_length=60)
+    name = models.CharField("nama", max_length=120)
+    nik_masked = models.CharField("NIK (tersamar)", max_length=12)
+    row = models.PositiveIntegerField("baris")
+    other_row = models.PositiveIntegerField("baris lain", null=True, blank=True)
+    source_name = models.CharField("berkas", max_length=255)
+
+    class Meta:
+        verbose_name = "baris SK Linmas yang tidak diambil"
+        verbose_name_plural = "baris SK Linmas yang tidak diambil"
+        ordering = ["desa_code", "row"]

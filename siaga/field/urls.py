@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from siaga.field import views_apel, views_custody, views_day, views_map, views_offline, views_register
+from siaga.field import (
+    views_apel,
+    views_custody,
+    views_day,
+    views_interchange,
+    views_map,
+    views_offline,
+    views_register,
+)
 from siaga.field.api import api
 
 urlpatterns = [
@@ -27,4 +35,13 @@ urlpatterns = [
     path("plans/<int:pk>/report.pdf", views_day.report, name="field_report"),
     # escorts and the buku mutasi (views_custody)
     path("plans/<int:pk>/escorts/", views_custody.escorts, name="field_escorts"),
+    # out to Polri's systems (SOT, EWS) and TPS coordinates back in (views_interchange)
+    path("ops/<int:op_id>/interchange/", views_interchange.interchange, name="interchange"),
+    path("ops/<int:op_id>/interchange/<str:name>", views_interchange.interchange_file, name="interchange_file"),
+    path("ops/<int:op_id>/interchange/coordinates/", views_interchange.coordinates_preview, name="coordinates_preview"),
+    path(
+        "ops/<int:op_id>/interchange/coordinates/confirm/",
+        views_interchange.coordinates_confirm,
+        name="coordinates_confirm",
+    ),
 ]

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from siaga.operations import views, views_boundaries, views_data, views_kpu, views_risk
+from siaga.operations import (
+    views,
+    views_basemap,
+    views_boundaries,
+    views_data,
+    views_kpu,
+    views_linmas,
+    views_regions,
+    views_risk,
+)
 
 urlpatterns = [
     path("", views.home, name="dashboard"),
@@ -22,6 +31,10 @@ urlpatterns = [
     path("ops/<int:op_id>/tps/add/", views_data.row_add, {"kind": "tps"}, name="tps_add"),
     path("ops/<int:op_id>/tps/bulk/", views_data.tps_bulk, name="tps_bulk"),
     path("ops/<int:op_id>/tps/kpu/", views_kpu.kpu_tps_import, name="kpu_tps_import"),
+    path("ops/<int:op_id>/regions/kemendagri/", views_regions.kemendagri_import, name="kemendagri_import"),
+    path("ops/<int:op_id>/linmas/", views_linmas.linmas_coordination, name="linmas_coordination"),
+    path("ops/<int:op_id>/linmas/preview/", views_linmas.linmas_preview, name="linmas_preview"),
+    path("ops/<int:op_id>/linmas/confirm/", views_linmas.linmas_confirm, name="linmas_confirm"),
     path("ops/<int:op_id>/units/add/", views_data.row_add, {"kind": "unit"}, name="unit_add"),
     path("ops/<int:op_id>/units/<int:pk>/edit/", views_data.unit_edit, name="unit_edit"),
     path("ops/<int:op_id>/<str:kind>/<int:pk>/remove/", views_data.row_remove, name="row_remove"),
@@ -36,4 +49,5 @@ urlpatterns = [
     path("ops/<int:op_id>/map/", views_risk.map_view, name="map"),
     path("ops/<int:op_id>/geo/tps.geojson", views_risk.geo_tps, name="geo_tps"),
     path("ops/<int:op_id>/geo/boundaries.geojson", views_boundaries.geo_boundaries, name="geo_boundaries"),
+    path("map/basemap.pmtiles", views_basemap.basemap_file, name="basemap_file"),
 ]

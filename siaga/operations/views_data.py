@@ -40,6 +40,7 @@ from siaga.accounts.roles import get_scoped, require, scoped
 from siaga.accounts.scope import Scope, roster_read
 from siaga.audit.log import record
 from siaga.core.data import template
+from siaga.core.data.boundaries import OUTSIDE_M, outside_warnings, tps_outside
 from siaga.core.data.indicators import ValueType, catalog
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Force, Level, Scenario
 from siaga.core.data.problems import ScenarioError, UnreadableFile
@@ -98,8 +99,20 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     uploads[token] = name
     request.session[SESSION_UPLOADS] = uploads
     context = {"name": name, "token": token, "summary": _summary(scenario)}
+    if scenario.travel_times:  # not stored yet: say so rather than drop it silently
+        messages.warning(
+            request,
+            _(
+                "Lembar waktu tempuh (%(n)s baris) sah, tetapi konsol belum menyimpannya: rencana yang disusun di "
+                "konsol memakai perkiraan jarak garis lurus dikali faktor jalan. Untuk memakainya, susun rencana "
+                "dengan perintah siaga plan."
+            )
+            % {"n": len(scenario.travel_times)},
+        )
     existing = services.existing_operation(scenario.operation.name)
     if existing is not None:  # the import updates it: say so, and what it changes
+        tps = ((t.id, t.desa_code, t.lat, t.lon) for t in scenario.tps)
+        _warn_outside(request, existing, tps, {r.code: r.name for r in scenario.regions})
         diff = services.data_diff(existing, scenario)
         context |= {"existing": existing, "changes": _diff_view(existing, diff)}
         context["next_version"] = (existing.data_versions.aggregate(n=Max("number"))["n"] or 1) + 1
@@ -317,8 +330,62 @@ def tps_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
         "kecamatan_options": _kecamatan_options(operation, request),
         "desa_options": _desa_options(operation, request, chosen["kecamatan"]),
         "categories": _options(CATEGORY_LABELS, CATEGORIES),
+        "outside": _tps_outside(operation, view.rows),
+        "outside_m": outside_m(),
     }
     return render(request, "operations/data_tps.html", context)
+
+
+# ---------------------------------------------------------------- TPS against their desa's outline
+
+OUTSIDE_SHOWN = 200  # rows of the list on the data page; the count says how many in all
+OUTSIDE_MAX_TPS = 20_000  # TPS judged in one page view (about a second, bench/bench_boundaries.py)
+
+
+def outside_m() -> int:
+    """How far outside its desa's outline a TPS may lie before it is named (a setting)."""
+    return int(getattr(settings, "SIAGA_TPS_OUTSIDE_M", OUTSIDE_M))
+
+
+def _outlines(operation: Operation, desa: Iterable[str]) -> dict[str, Any]:
+    rows = operation.boundaries.filter(code__in=set(desa), level__in=("DESA", "KELURAHAN"))
+    return dict(rows.values_list("code", "geometry"))
+
+
+def _tps_outside(operation: Operation, rows: QuerySet[Any]) -> dict[str, Any] | None:
+    """The TPS of `rows` (the list as filtered) lying outside their desa's outline (None when
+    the operation has no outlines): id, code, desa name and km outside of the first
+    OUTSIDE_SHOWN, and the count; past OUTSIDE_MAX_TPS rows only how many there are (the
+    user narrows the list to a kecamatan)."""
+    if not operation.boundaries.exists():
+        return None
+    total = rows.count()
+    if total > OUTSIDE_MAX_TPS:
+        return {"rows": [], "count": 0, "too_many": total}
+    values = list(rows.values_list("id", "code", "desa_code", "lat", "lon"))
+    outlines = _outlines(operation, (v[2] for v in values))
+    found = tps_outside(((str(pk), desa, lat, lon) for pk, _code, desa, lat, lon in values), outlines, outside_m())
+    code_of = {str(pk): code for pk, code, *_ in values}
+    names = _region_names(operation, {o.desa for o in found[:OUTSIDE_SHOWN]})
+    shown = [
+        {"id": o.tps, "code": code_of[o.tps], "desa": names.get(o.desa, o.desa), "km": o.km}
+        for o in found[:OUTSIDE_SHOWN]
+    ]
+    return {"rows": shown, "count": len(found)}
+
+
+def _warn_outside(
+    request: HttpRequest, operation: Operation, tps: Iterable[tuple[str, str, float | None, float | None]], names: Any
+) -> None:
+    """A warning (the import goes on) for each TPS of an import lying outside its desa's
+    outline stored with `operation`, naming it; the first ten, then how many more."""
+    tps = list(tps)
+    found = tps_outside(tps, _outlines(operation, {t[1] for t in tps}), outside_m())
+    for problem in outside_warnings(found[:10], names, lang()):
+        messages.warning(request, problem.message(lang()))
+    if len(found) > 10:
+        more = len(found) - 10
+        messages.warning(request, _("... dan %(n)s TPS lain di luar batas desanya (lihat daftar TPS).") % {"n": more})
 
 
 UNITS = Listing(

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -23,19 +24,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siaga.accounts.roles import get_scoped, require, scoped
+from siaga.accounts.roles import can, get_scoped, scoped
+from siaga.accounts.scope import Scope as AccessScope
 from siaga.accounts.scope import hide_notes
 from siaga.audit.log import record
 from siaga.audit.models import AuditEntry
-from siaga.core.data.indicators import Scope, catalog
+from siaga.core.data.indicators import VARIABLES, VERSIONS, Scope, catalog, catalogue, version_of
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Level
 from siaga.core.planning import risk
 from siaga.operations import services
 from siaga.operations.labels import CATEGORY_LABELS
 from siaga.operations.models import Operation, Tps
+from siaga.operations.views_basemap import basemap_path
 from siaga.operations.views import operation_for
-from siaga.plans.models import Plan
+from siaga.plans import services as plan_services
+from siaga.plans.models import CategorySource, Plan
 from siaga.plans.store import current_plan
+from siaga.plans.views_bawaslu import BawasluForm
 from siaga.web.listing import Column, Filter, Listing
 
 COLOURS = {"KURANG_RAWAN": "#2e8b57", "RAWAN": "#d4a017", "SANGAT_RAWAN": "#c0392b", "KHUSUS": "#8e44ad"}
@@ -48,6 +53,14 @@ class OverrideForm(forms.Form):
     category = forms.ChoiceField(
         label=gettext_lazy("Kategori"),
         choices=[("", gettext_lazy("(hasil model)")), *CATEGORY_LABELS.items()],
+        required=False,
+    )
+    source = forms.ChoiceField(
+        label=gettext_lazy("Dasar penetapan"),
+        choices=[
+            (CategorySource.Source.INTEL.value, CategorySource.Source.INTEL.label),
+            (CategorySource.Source.DECISION.value, CategorySource.Source.DECISION.label),
+        ],
         required=False,
     )
     reason = forms.CharField(
@@ -106,9 +119,44 @@ VULNERABILITY = Listing(
 
 
 def _source_text(row: dict[str, Any]) -> str:
+    given = row.get("provenance")
+    if given:
+        return f"{given['label']}: {given['reason']}" if given["reason"] else str(given["label"])
     if row["source"] == "override":
         return f"{SOURCE_LABELS['override']}: {row['reason']}"
     return str(SOURCE_LABELS["model"])
+
+
+def may_decide(user: Any) -> bool:
+    """Who sets a TPS's category by decision: a planner (the Kabag Ops's staff, entering the
+    intelligence estimate) or the commander (the Kapolres's decision)."""
+    return can(user, "override") or can(user, "approve")
+
+
+def provenance(operation: Operation, assessments: dict[str, risk.Assessment]) -> dict[str, dict[str, Any]]:
+    """Each TPS's category source, who set it and when: its newest record where that record
+    still holds its category in force; else a category from the data file (an intelligence
+    estimate, with who last set it by hand if anyone did), or the model's score."""
+    kept = plan_services.provenance(operation, assessments)
+    by_hand = _set_by(operation, {c for c, a in assessments.items() if a.source == "override"})
+    version = operation.data_versions.order_by("-number").first()
+    imported = {"by": getattr(version, "imported_by", None) or operation.imported_by, "at": operation.imported_at}
+    if version is not None:
+        imported["at"] = version.imported_at
+    labels = dict(CategorySource.Source.choices)
+    out: dict[str, dict[str, Any]] = {}
+    for code, a in assessments.items():
+        row = kept.get(code)
+        if row is not None and row["category"] == a.category.value:
+            out[code] = row
+        elif a.source == "override":
+            hand = by_hand.get(code)
+            who = hand["username"] if hand else getattr(imported["by"], "username", "")
+            when = hand["at"] if hand else imported["at"]
+            out[code] = {"label": labels["intel"], "reason": a.reason, "by": who, "at": when, "source": "intel"}
+        else:
+            out[code] = {"label": labels["model"], "reason": "", "by": "", "at": imported["at"], "source": "model"}
+    return out
 
 
 def vulnerability(request: HttpRequest, op_id: int) -> HttpResponseBase:
@@ -125,6 +173,7 @@ def vulnerability(request: HttpRequest, op_id: int) -> HttpResponseBase:
         v = services.vulnerability_of(operation, pk__in=[r["pk"] for r in chunk])
         codes = {c for r in chunk for c in (r["desa_code"], r["kecamatan_code"])}
         names = dict(operation.regions.filter(code__in=codes).values_list("code", "name"))
+        given = provenance(operation, v.assessments)
         for i, r in enumerate(chunk):
             a = v.assessments[r["code"]]
             chunk[i] = _row(
@@ -133,6 +182,7 @@ def vulnerability(request: HttpRequest, op_id: int) -> HttpResponseBase:
             chunk[i] |= {
                 "desa_name": names.get(r["desa_code"], ""),
                 "kecamatan_name": names.get(r["kecamatan_code"], ""),
+                "provenance": given.get(r["code"]),
             }
 
     if view.export_format:
@@ -184,12 +234,36 @@ def vulnerability(request: HttpRequest, op_id: int) -> HttpResponseBase:
         "source_options": list(SOURCE_LABELS.items()),
         "overrides": _with_names(over_rows, region_names, _set_by(operation, {r["code"] for r in over_rows})),
         "thresholds": (v_over.model.rawan, v_over.model.sangat_rawan),
+        "catalogue": _catalogue_of(operation, lang),
+        "bawaslu_form": BawasluForm() if can(request.user, "import") and not operation.archived else None,
         "tiles": bool(settings.SIAGA_TILE_URL),
         "map_config": _map_config(
             request, operation, small=True, query={k: chosen[k] for k in ("kecamatan", "category", "source")}
         ),
     }
     return render(request, "operations/risk_vulnerability.html", context)
+
+
+def _catalogue_of(operation: Operation, lang: str) -> dict[str, Any]:
+    """The operation's indicator catalogue: its name, and its TPS indicators by variable."""
+    from siaga.core.data.text import _ as core_text
+
+    version = version_of(str(operation.config.get("catalogue", "")), operation.pattern)
+    indicators = catalogue(version)
+    variables: dict[str, list[dict[str, Any]]] = {}
+    for ind in indicators.values():
+        variables.setdefault(ind.variable, []).append(
+            {"key": ind.key, "label": ind.label(lang), "listed": ind.listed, "weight": ind.weight}
+        )
+    return {
+        "name": core_text(VERSIONS[version], lang),
+        "size": len(indicators),
+        "variables": [
+            {"name": core_text(VARIABLES.get(name, name), lang), "indicators": rows} for name, rows in variables.items()
+        ],
+        "unlisted": sum(not ind.listed for ind in indicators.values()),
+        "tps": any(ind.scope == Scope.TPS for ind in indicators.values()),
+    }
 
 
 def _row(
@@ -269,24 +343,33 @@ def _set_by(operation: Operation, codes: set[str]) -> dict[str, dict[str, Any]]:
 def tps_detail(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     operation = operation_for(request, op_id)
     tps = get_scoped(operation.tps_set.all(), request.user, pk=pk)
-    form = OverrideForm(initial={"category": tps.category, "reason": tps.category_reason})
+    source = CategorySource.Source.DECISION if can(request.user, "approve") else CategorySource.Source.INTEL
+    form = OverrideForm(initial={"category": tps.category, "reason": tps.category_reason, "source": source.value})
     return _tps_page(request, operation, tps, form)
 
 
 @require_POST
 def tps_override(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     operation = operation_for(request, op_id)
-    require(request.user, "override")
+    if not may_decide(request.user):
+        raise PermissionDenied("override")
     tps = get_scoped(operation.tps_set.all(), request.user, pk=pk)
     form = OverrideForm(request.POST)
     if not form.is_valid():
         return _tps_page(request, operation, tps, form, status=400)
     category = form.cleaned_data["category"]
     reason = form.cleaned_data["reason"] if category else ""
+    source = form.cleaned_data["source"] or (  # not chosen: by who enters it
+        CategorySource.Source.DECISION if can(request.user, "approve") else CategorySource.Source.INTEL
+    )
     if (category, reason) == (tps.category, tps.category_reason):
         messages.info(request, _("Tidak ada perubahan."))
         return redirect("tps_detail", operation.pk, tps.pk)
-    tps = services.override_category(tps, category, reason, request)
+    try:
+        tps = plan_services.set_category(tps, category, reason, source, request.user, request)
+    except plan_services.PlanError as exc:
+        messages.error(request, str(exc))
+        return redirect("tps_detail", operation.pk, tps.pk)
     if category:
         text = _("Kategori TPS %(tps)s ditetapkan %(category)s.")
     else:
@@ -324,6 +407,8 @@ def _tps_page(
         "thresholds": (v.model.rawan, v.model.sangat_rawan),
         "form": form,
         "set_by": _set_by(operation, {tps.code}).get(tps.code),
+        "provenance": provenance(operation, {tps.code: a})[tps.code],
+        "may_decide": may_decide(request.user),
     }
     return render(request, "operations/risk_tps.html", context, status=status)
 
@@ -393,6 +478,10 @@ def map_view(request: HttpRequest, op_id: int) -> HttpResponse:
         "category_options": list(CATEGORY_LABELS.items()),
         "reach_km": services.reserve_reach_km(operation),
         "tiles": bool(settings.SIAGA_TILE_URL),
+        "basemap": basemap_path() is not None,  # the operator's offline base map (views_basemap)
+        "basemap_attribution": settings.SIAGA_BASEMAP_ATTRIBUTION,
+        "boundaries": operation.boundaries.exists(),
+        "sector": not AccessScope.of(request.user).whole,  # the outline is his kecamatan's, not the Polres's
         "map_config": _map_config(request, operation, small=False, query=query, plan=plan),
     }
     return render(request, "operations/map.html", context)
@@ -449,6 +538,17 @@ def _map_config(
             "open_incidents": _("Kejadian terbuka"),
             "incident": _("Kejadian"),
             "severity": _("Tingkat"),
+            "tps_number": _("TPS %(number)s"),
+            "leader": _("Ketua pos"),
+            "strength": _("Terisi / dibutuhkan"),
+            "post_page": _("Pos di rencana"),
+            "incident_page": _("Buka di daftar kejadian"),
+            "escort": _("Pengawalan"),
+            "escorts": _("Pengawalan"),
+            "route": _("Rute"),
+            "window": _("Waktu"),
+            "escort_page": _("Buka di halaman pengawalan"),
+            "call": _("Telepon %(name)s"),
         },
     }
 
@@ -467,6 +567,7 @@ def geo_tps(request: HttpRequest, op_id: int) -> HttpResponse:
             lon,
             {
                 "code": code,
+                "number": number,
                 "desa": names.get(desa, desa),
                 "kecamatan": names.get(kec, kec),
                 "category": effective,
@@ -477,9 +578,10 @@ def geo_tps(request: HttpRequest, op_id: int) -> HttpResponse:
                 "url": detail(pk),
             },
         )
-        for pk, code, desa, kec, lat, lon, effective, model, manual, score, voters in tps.values_list(
+        for pk, code, number, desa, kec, lat, lon, effective, model, manual, score, voters in tps.values_list(
             "pk",
             "code",
+            "number",
             "desa_code",
             "kecamatan_code",
             "lat",

@@ -172,3 +172,59 @@ class PlanJob(models.Model):
         verbose_name = _("proses perencanaan")
         verbose_name_plural = _("proses perencanaan")
         ordering = ["-created_at"]
+
+
+class CategorySource(models.Model):
+    """Where a TPS's category came from, who set it and when: one row each time it is set
+    (the newest row of a TPS is its provenance; a TPS without a row has the model's category,
+    or the one its data file gave). Kept by TPS code, so a new data version keeps it."""
+
+    class Source(models.TextChoices):
+        MODEL = "model", _("Skor model")
+        INTEL = "intel", _("Perkiraan intelijen (Satintelkam)")
+        BAWASLU = "bawaslu", _("Daftar TPS rawan Bawaslu")
+        DECISION = "decision", _("Keputusan Kapolres")
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="category_sources")
+    tps_code = models.CharField(_("kode TPS"), max_length=60)
+    category = models.CharField(_("kategori"), max_length=20)
+    source = models.CharField(_("sumber"), max_length=10, choices=Source.choices)
+    reason = models.TextField(_("alasan"), blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    set_by_name = models.CharField(_("ditetapkan oleh"), max_length=150, blank=True)
+    set_at = models.DateTimeField(_("ditetapkan pada"))
+
+    class Meta:
+        verbose_name = _("sumber kategori")
+        verbose_name_plural = _("sumber kategori")
+        ordering = ["-set_at", "-id"]
+        indexes = [models.Index(fields=["operation", "tps_code"], name="category_source_tps")]
+
+    def __str__(self) -> str:
+        return f"{self.tps_code} {self.category} ({self.source})"
+
+
+class CategorySignoff(models.Model):
+    """A named officer (Kasat Intelkam or Kapolres) signs off the TPS categories of a plan
+    version: valid for every version with the same categories (`digest`) until voided by a
+    category change. The Sprin of a version is approved only with a valid sign-off."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="category_signoffs")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="signoffs")  # the version signed
+    digest = models.CharField(max_length=64, db_index=True)  # the categories signed (sha256 of TPS=category)
+    name = models.CharField(_("nama"), max_length=120)
+    rank = models.CharField(_("pangkat"), max_length=30, blank=True)
+    nrp = models.CharField(_("NRP"), max_length=40, blank=True)
+    position = models.CharField(_("jabatan"), max_length=120)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    signed_at = models.DateTimeField(_("disahkan pada"))
+    voided_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    void_reason = models.CharField(_("alasan pembatalan"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("pengesahan kategori")
+        verbose_name_plural = _("pengesahan kategori")
+        ordering = ["-signed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.position} {self.name}"

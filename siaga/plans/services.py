@@ -7,32 +7,41 @@ from __future__ import annotations
 
 import hashlib
 import traceback
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from siaga.audit.log import record
 from siaga.core.data import stages
+from siaga.core.data.bawaslu import BawasluList, read_bawaslu, with_bawaslu
 from siaga.core.data.model import Category, Stage, StageKind
 from siaga.core.data.problems import ScenarioError
 from siaga.core.data.scenario import read_scenario
 from siaga.core.documents import orders
-from siaga.core.planning import engine
+from siaga.core.planning import engine, risk
 from siaga.core.planning.plan import EditError
 from siaga.core.planning.plan import reassign as core_reassign
 from siaga.jobs import orders as stored_orders
 from siaga.jobs import queue, runner
 from siaga.jobs.models import Lease, OrdersFile
-from siaga.operations.models import Operation
-from siaga.operations.services import data_diff, import_scenario, operation_stages, scenario_for
-from siaga.plans.models import Plan, PlanJob
-from siaga.plans.store import core_plan, lock_operation, save_plan
+from siaga.operations.models import Operation, Tps
+from siaga.operations.services import (
+    data_diff,
+    import_scenario,
+    operation_stages,
+    override_category,
+    refresh_vulnerability,
+    scenario_for,
+)
+from siaga.plans.models import CategorySignoff, CategorySource, Plan, PlanJob
+from siaga.plans.store import core_plan, current_plan, lock_operation, save_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REINFORCE = "reinforce_sangat_rawan"  # the operation setting the strength advice sets
@@ -95,6 +104,7 @@ def run_job(job_id: int) -> None:
             if not runner.holds(job.pk, attempt):
                 return  # the sweep gave the job to another attempt: that one stores the plan
             saved = save_plan(operation, result, scenario, job.created_by, parent, _note(job))
+            carry_signoff(saved, parent)
             job.plan, job.finished_at = saved, timezone.now()
             _progress(job, PlanJob.Status.DONE, 100, f"Rencana versi {saved.version} selesai")
             job.save(update_fields=["plan", "finished_at"])
@@ -119,6 +129,8 @@ def _note(job: PlanJob) -> str:
         return f"Perencanaan: +{per_post} Polri per pos TPS sangat rawan" if per_post else "Perencanaan"
     if job.params.get("psu"):
         return f"Susun ulang: PSU {job.params['psu']}"
+    if job.params.get("bawaslu"):
+        return f"Susun ulang: daftar TPS rawan Bawaslu {job.params['bawaslu']}"[:255]
     absent = len(job.params.get("absent", []))
     changed = len(job.params.get("categories", {}))
     return f"Susun ulang: {absent} tidak hadir, {changed} kategori berubah"
@@ -171,6 +183,7 @@ def reassign(
         if newest is not None:
             raise PlanConflict(plan, newest)
         new = save_plan(plan.operation, result, scenario, user, plan, f"Ubah manual: {person}")
+        carry_signoff(new, plan, request)
         after = _assignment_of(new, person)
         record(request, "reassign", "plan", str(new.pk), operation_id=plan.operation_id, before=before, after=after)
     return new
@@ -238,6 +251,8 @@ def approve(plan: Plan, user: Any, request: Any = None) -> Plan:
         raise PlanError(_("Rencana tidak dapat disetujui oleh pembuatnya sendiri."))
     if plan.violations:
         raise PlanError(_("Rencana masih melanggar aturan; perbaiki dulu."))
+    if valid_signoff(plan) is None:
+        raise PlanError(unsigned_reason())
     return _set_status(plan, Plan.Status.APPROVED, user, request, approved_by=user, approved_at=timezone.now())
 
 
@@ -320,6 +335,7 @@ def diff(old: Plan, new: Plan) -> dict[str, Any]:
     new_posts = set(new.posts.values_list("code", flat=True))
     figures = ("assigned", "unfilled", "cost_km", "objective", "lower_bound")
     return {
+        "categories": diff_categories(old, new),
         "moved": moved,
         "posts_added": sorted(new_posts - old_posts),
         "posts_removed": sorted(old_posts - new_posts),
@@ -365,7 +381,13 @@ def active_job(operation: Operation, within_minutes: int = 30) -> PlanJob | None
     return jobs.first()
 
 
-ORDER_FILES = {"sprin.pdf": "application/pdf", "ploting.xlsx": XLSX, "kartu.pdf": "application/pdf"}
+ORDER_FILES = {
+    "sprin.pdf": "application/pdf",
+    "ploting.xlsx": XLSX,
+    "kartu.pdf": "application/pdf",
+    "peta.pdf": "application/pdf",
+    "paket-briefing.pdf": "application/pdf",
+}
 
 
 def konsep_sprin(plan: Plan, kecamatan_code: str, request: Any = None) -> bytes:
@@ -557,3 +579,336 @@ def _run_import(job: PlanJob, attempt: int) -> None:
         message = f"Diimpor: {len(scenario.tps)} TPS, {len(scenario.personnel)} personel"
         _progress(job, PlanJob.Status.DONE, 100, message)
     path.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- category provenance and sign-off
+
+SIGNOFF_POSITIONS = ("kapolres", "kasat intelkam")  # who may sign off the categories (DOCTRINE.md 13)
+SIGNOFF_KEY = "category_signoff"  # the plan's extra: the line the Sprin's annex prints
+
+
+def unsigned_reason() -> str:
+    return _(
+        "Kategori kerawanan TPS rencana ini belum disahkan oleh Kasat Intelkam atau Kapolres; "
+        "Sprin baru dapat disetujui setelah kategori disahkan."
+    )
+
+
+def categories_digest(plan: Plan) -> str:
+    """The plan's TPS categories as one fingerprint (sha256 of sorted `TPS=KATEGORI` lines)."""
+    lines = sorted(f"{code}={category}" for code, category in plan.tps_rows.values_list("tps_code", "category"))
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def valid_signoff(plan: Plan) -> CategorySignoff | None:
+    """The sign-off in force for this version's categories: one of the operation's, not voided,
+    made on these very categories (on this version or on another with the same ones)."""
+    return (
+        CategorySignoff.objects.filter(
+            operation_id=plan.operation_id, digest=categories_digest(plan), voided_at__isnull=True
+        )
+        .select_related("signed_by")
+        .first()
+    )
+
+
+def signers(operation: Operation) -> list[Any]:
+    """The operation's people who may sign off categories: the Kapolres and the Kasat Intelkam."""
+    people = operation.personnel.exclude(position="").order_by("id")
+    return [p for p in people if " ".join(p.position.lower().split()) in SIGNOFF_POSITIONS]
+
+
+def signoff_record(signoff: CategorySignoff) -> dict[str, str]:
+    """The sign-off as the plan's extra keeps it (and the annex prints it)."""
+    return {
+        "name": signoff.name,
+        "rank": signoff.rank,
+        "nrp": signoff.nrp,
+        "position": signoff.position,
+        "signed_at": signoff.signed_at.isoformat(),
+    }
+
+
+@transaction.atomic
+def sign_off(plan: Plan, person_code: str, user: Any, request: Any = None) -> CategorySignoff:
+    """The named officer (`person_code`: the operation's Kapolres or Kasat Intelkam) signs off
+    the plan's TPS categories; written into the plan's extra as `category_signoff`, audited."""
+    lock_operation(plan.operation_id)
+    plan.refresh_from_db()
+    if plan.status != Plan.Status.DRAFT:
+        raise PlanError(_("Hanya kategori rencana berstatus konsep yang dapat disahkan."))
+    if valid_signoff(plan) is not None:
+        raise PlanError(_("Kategori rencana ini sudah disahkan."))
+    officer = next((p for p in signers(plan.operation) if p.code == person_code), None)
+    if officer is None:
+        raise PlanError(
+            _("Pilih Kapolres atau Kasat Intelkam dari daftar personel operasi (kolom jabatan di lembar personel).")
+        )
+    signoff = CategorySignoff.objects.create(
+        operation_id=plan.operation_id,
+        plan=plan,
+        digest=categories_digest(plan),
+        name=officer.name,
+        rank=officer.rank,
+        nrp=officer.code,
+        position=officer.position,
+        signed_by=user if getattr(user, "is_authenticated", False) else None,
+        signed_at=timezone.now(),
+    )
+    plan.extra = {**plan.extra, SIGNOFF_KEY: signoff_record(signoff)}
+    plan.save(update_fields=["extra"])
+    record(
+        request,
+        "category_signoff",
+        "plan",
+        str(plan.pk),
+        operation_id=plan.operation_id,
+        user=user,
+        after=signoff_record(signoff) | {"tps": plan.tps_rows.count()},
+    )
+    return signoff
+
+
+def carry_signoff(saved: Plan, parent: Plan | None, request: Any = None) -> None:
+    """A new version keeps the sign-off of its categories when they are unchanged (in its extra
+    for the orders); when its categories differ from its parent's, the parent's sign-off is
+    voided: a category change needs a new sign-off."""
+    signoff = valid_signoff(saved)
+    extra = {k: v for k, v in saved.extra.items() if k != SIGNOFF_KEY}
+    if signoff is not None:
+        extra[SIGNOFF_KEY] = signoff_record(signoff)
+    if extra != saved.extra:
+        saved.extra = extra
+        saved.save(update_fields=["extra"])
+    if parent is not None and signoff is None:
+        void_signoffs(parent, _("Kategori berubah di versi %(v)s") % {"v": saved.version}, request)
+
+
+def void_signoffs(plan: Plan, reason: str, request: Any = None) -> int:
+    """Void the sign-off in force on `plan`'s categories (audited); the number voided."""
+    signoff = valid_signoff(plan)
+    if signoff is None:
+        return 0
+    signoff.voided_at, signoff.void_reason = timezone.now(), reason[:255]
+    signoff.save(update_fields=["voided_at", "void_reason"])
+    record(
+        request,
+        "void_signoff",
+        "plan",
+        str(signoff.plan_id),
+        operation_id=plan.operation_id,
+        before=signoff_record(signoff),
+        after={"reason": reason},
+    )
+    for signed in Plan.objects.filter(operation_id=plan.operation_id, status=Plan.Status.DRAFT):
+        if SIGNOFF_KEY in signed.extra and valid_signoff(signed) is None:
+            signed.extra = {k: v for k, v in signed.extra.items() if k != SIGNOFF_KEY}
+            signed.save(update_fields=["extra"])
+    return 1
+
+
+SOURCE_OF_DECISION = {
+    CategorySource.Source.INTEL.value: CategorySource.Source.INTEL,
+    CategorySource.Source.DECISION.value: CategorySource.Source.DECISION,
+}
+
+
+@transaction.atomic
+def set_category(tps: Tps, category: str, reason: str, source: str, user: Any, request: Any = None) -> Tps:
+    """A TPS's category set by a decision (`source`: an intelligence estimate or the Kapolres's
+    decision) with its reason, or cleared back to the model's score (category ""): the category
+    stored on the TPS (operations.services.override_category, which audits the change), its
+    provenance recorded, audited as `set_category`; a draft whose signed-off categories give
+    the TPS another category loses its sign-off."""
+    if category and source not in SOURCE_OF_DECISION:
+        raise PlanError(_("Pilih dasar penetapan: perkiraan intelijen atau keputusan Kapolres."))
+    tps = override_category(tps, category, reason, request)
+    kind = SOURCE_OF_DECISION[source] if category else CategorySource.Source.MODEL
+    by = user.get_username() if getattr(user, "is_authenticated", False) else ""
+    CategorySource.objects.create(
+        operation_id=tps.operation_id,
+        tps_code=tps.code,
+        category=tps.effective_category,
+        source=kind,
+        reason=reason if category else "",
+        set_by=user if by else None,
+        set_by_name=by,
+        set_at=timezone.now(),
+    )
+    record(
+        request,
+        "set_category",
+        "tps",
+        tps.code,
+        operation_id=tps.operation_id,
+        user=user,
+        after={"category": tps.effective_category, "source": kind.value, "reason": reason if category else ""},
+    )
+    for plan in Plan.objects.filter(operation_id=tps.operation_id, status=Plan.Status.DRAFT):
+        in_plan = plan.tps_rows.filter(tps_code=tps.code).values_list("category", flat=True).first()
+        if in_plan is not None and in_plan != tps.effective_category:
+            void_signoffs(plan, _("Kategori TPS %(tps)s diubah") % {"tps": tps.code}, request)
+    return tps
+
+
+def provenance(operation: Operation, codes: Any) -> dict[str, dict[str, Any]]:
+    """Each of these TPS's category source, who set it and when (the newest record of each);
+    a TPS with no record is absent: its category is the model's, or the one its data file gave."""
+    out: dict[str, dict[str, Any]] = {}
+    rows = CategorySource.objects.filter(operation=operation, tps_code__in=list(codes)).values_list(
+        "tps_code", "source", "category", "reason", "set_by_name", "set_at"
+    )
+    labels = dict(CategorySource.Source.choices)
+    for code, source, category, reason, by, at in rows:  # newest first
+        out.setdefault(
+            code,
+            {"source": source, "label": labels[source], "category": category, "reason": reason, "by": by, "at": at},
+        )
+    return out
+
+
+# ---------------------------------------------------------------- the Bawaslu TPS-rawan list
+
+
+@dataclass(frozen=True)
+class BawasluPreview:
+    """What a Bawaslu TPS-rawan list changes, worked out before anything is stored: the TPS
+    whose category changes (code, before, after), the re-plan's people moved, its plan."""
+
+    name: str
+    tps_rawan: BawasluList
+    changes: dict[str, str]  # TPS code -> the category it takes
+    before: dict[str, str]  # TPS code -> its category in the plan re-planned
+    moved: int
+    plan: Plan | None
+    data_version: int
+
+
+def _data_version(operation: Operation) -> int:
+    return operation.data_versions.aggregate(n=Max("number"))["n"] or 0
+
+
+def replan_base(operation: Operation) -> Plan | None:
+    """The plan a re-plan starts from: the current (published) plan, else the newest version."""
+    return current_plan(operation) or Plan.objects.filter(operation=operation).order_by("-version").first()
+
+
+def bawaslu_preview(operation: Operation, path: Path, name: str) -> BawasluPreview:
+    """Read a Bawaslu TPS-rawan list against the operation's catalogue and work out, without
+    storing anything, what it changes: the TPS re-scored into another category and the people
+    the re-plan (the fewest moved, from the current plan) would move. Raises ScenarioError."""
+    scenario = scenario_for(operation)
+    tps_rawan = read_bawaslu(path, scenario)
+    return _preview(operation, scenario, tps_rawan, name)
+
+
+def _preview(operation: Operation, scenario: Any, tps_rawan: BawasluList, name: str) -> BawasluPreview:
+    rescored = with_bawaslu(scenario, tps_rawan)
+    base = replan_base(operation)
+    assessed = risk.assess(rescored)
+    if base is None:
+        before = {t.id: t.category.value for t in scenario.tps if t.category is not None}
+        before |= {k: a.category.value for k, a in risk.assess(scenario).items() if k not in before}
+    else:
+        before = dict(base.tps_rows.values_list("tps_code", "category"))
+    changes = {k: a.category.value for k, a in assessed.items() if k in before and before[k] != a.category.value}
+    moved = 0
+    if base is not None:
+        result = engine.replan_all(rescored, core_plan(base), [], {k: Category(v) for k, v in changes.items()})
+        moved = int(result.extra["replan"]["moved"])
+    return BawasluPreview(name, tps_rawan, changes, before, moved, base, _data_version(operation))
+
+
+def bawaslu_record(preview: BawasluPreview) -> dict[str, Any]:
+    """The list as the confirm step keeps it (JSON)."""
+    t = preview.tps_rawan
+    return {
+        "name": preview.name,
+        "catalogue": t.catalogue,
+        "keys": list(t.keys),
+        "flags": {k: dict(v) for k, v in t.flags.items()},
+        "data_version": preview.data_version,
+        "plan": preview.plan.pk if preview.plan else None,
+    }
+
+
+@transaction.atomic
+def bawaslu_apply(operation: Operation, kept: dict[str, Any], user: Any, request: Any = None) -> PlanJob | None:
+    """The previewed list lands (H-3): the flags on the TPS it names as the operation's next
+    data version (import_scenario keeps the diff), every TPS re-scored, the provenance of the
+    TPS it names recorded, audited, and the re-plan from the current plan (the fewest people
+    moved) started with the categories that changed. Refused when the data or the plan
+    changed since the preview (the preview would not be what lands)."""
+    lock_operation(operation.pk)
+    base = replan_base(operation)
+    if _data_version(operation) != kept["data_version"] or (base.pk if base else None) != kept["plan"]:
+        raise PlanError(_("Data operasi atau rencana berubah sejak pratinjau; unggah ulang daftar Bawaslu."))
+    tps_rawan = BawasluList(kept["catalogue"], tuple(kept["keys"]), kept["flags"])
+    scenario = scenario_for(operation)
+    preview = _preview(operation, scenario, tps_rawan, kept["name"])
+    import_scenario(with_bawaslu(scenario, tps_rawan), f"Bawaslu: {kept['name']}"[:255], request=request, user=user)
+    assessed = refresh_vulnerability(operation)
+    by = user.get_username() if getattr(user, "is_authenticated", False) else ""
+    now = timezone.now()
+    CategorySource.objects.bulk_create(
+        CategorySource(
+            operation=operation,
+            tps_code=code,
+            category=assessed[code].category.value,
+            source=CategorySource.Source.BAWASLU,
+            reason=kept["name"][:200],
+            set_by=user if by else None,
+            set_by_name=by,
+            set_at=now,
+        )
+        for code in tps_rawan.flags
+        if code in assessed and assessed[code].source == "model"
+    )
+    record(
+        request,
+        "bawaslu_import",
+        "operation",
+        str(operation.pk),
+        operation_id=operation.pk,
+        user=user,
+        after={
+            "file": kept["name"],
+            "catalogue": tps_rawan.catalogue,
+            "tps": len(tps_rawan.flags),
+            "changed": len(preview.changes),
+            "moved": preview.moved,
+        },
+    )
+    if base is None:
+        return None
+    params = {"plan": base.pk, "absent": [], "categories": preview.changes, "bawaslu": kept["name"]}
+    return start_job(operation, user, kind="replan", params=params, request=request)
+
+
+def tps_names(operation: Operation, codes: Any) -> dict[str, str]:
+    """TPS code -> the name people say ("TPS 3 Semare")."""
+    rows = list(operation.tps_set.filter(code__in=list(codes)).values_list("code", "number", "desa_code"))
+    desa = dict(operation.regions.filter(code__in={d for _c, _n, d in rows}).values_list("code", "name"))
+    return {code: _("TPS %(n)s %(desa)s") % {"n": n, "desa": desa.get(d, d)} for code, n, d in rows}
+
+
+def category_changes(old: Plan, new: Plan, scope: Any = None) -> list[dict[str, str]]:
+    """The TPS whose category differs between two versions, as people read them (the TPS a
+    sector chief sees, with `scope`), each with its category before and after (codes)."""
+    changed = diff_categories(old, new)
+    kecamatan = dict(
+        old.operation.tps_set.filter(code__in=[c for c, _b, _a in changed]).values_list("code", "kecamatan_code")
+    )
+    names = tps_names(old.operation, kecamatan)
+    return [
+        {"code": code, "name": names.get(code, code), "before": before, "after": after}
+        for code, before, after in changed
+        if scope is None or scope.sees_kecamatan(kecamatan.get(code, ""))
+    ]
+
+
+def diff_categories(old: Plan, new: Plan) -> list[tuple[str, str, str]]:
+    """(TPS code, category in `old`, category in `new`) of each TPS in both whose category differs."""
+    before = dict(old.tps_rows.values_list("tps_code", "category"))
+    after = dict(new.tps_rows.values_list("tps_code", "category"))
+    return [(c, before[c], after[c]) for c in sorted(before.keys() & after.keys()) if before[c] != after[c]]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from siaga.plans import views, views_lists
+from siaga.plans import views, views_bawaslu, views_lists
 
 urlpatterns = [
     path("ops/<int:op_id>/", views.plan_list, name="plan_list"),
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:pk>/konsep/sprin.pdf", views.plan_konsep, name="plan_konsep"),
     path("<int:pk>/reassign/", views.reassign, name="plan_reassign"),
     path("<int:pk>/approve/", views.approve, name="plan_approve"),
+    path("<int:pk>/signoff/", views.sign_off, name="plan_signoff"),
+    path("ops/<int:op_id>/bawaslu/", views_bawaslu.bawaslu_import, name="bawaslu_import"),
+    path("ops/<int:op_id>/bawaslu/confirm/", views_bawaslu.bawaslu_confirm, name="bawaslu_confirm"),
     path("<int:pk>/publish/", views.publish, name="plan_publish"),
     path("<int:pk>/withdraw/", views.withdraw, name="plan_withdraw"),
     path("<int:pk>/candidates/", views.candidates, name="plan_candidates"),

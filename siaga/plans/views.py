@@ -27,6 +27,7 @@ from siaga.accounts.roles import can, require
 from siaga.accounts.scope import Scope, require_export, roster_read
 from siaga.audit.log import record
 from siaga.core import check
+from siaga.core.data import travel
 from siaga.core.data.text import _ as core_text
 from siaga.operations.services import busy_message, database_busy, pin_person
 from siaga.operations.views import operation_for
@@ -177,6 +178,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "violations": [check.render(v, get_language() or "id") for v in plan.extra.get("violation_messages", [])]
         or plan.violations,
         "reserve": plan.extra.get("reserve", {}),
+        "travel": travel.sentence(plan.extra.get("travel"), get_language() or "id") if "travel" in plan.extra else "",
         "replanned": plan.extra.get("replan"),
         "page": page,
         "reassign_form": ReassignForm(operation=plan.operation),
@@ -187,6 +189,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "post_ids": list(plan.posts.values_list("code", flat=True)) if can(request.user, "plan") else [],
         "optimality": pages.optimality(plan.summary),
         "withdraw_restores": services.replaced_by_withdrawal(plan),
+        **_signoff_context(request, plan),
     }
     if can(request.user, "plan"):
         context |= {"post_names": sorted(pages.post_name_list(plan).values()), **pages.replan_choices(plan)}
@@ -470,6 +473,40 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plan_detail", plan.pk)
 
 
+def _signoff_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
+    """The sign-off of the plan's categories: in force, voided, or who may give it."""
+    signoff = services.valid_signoff(plan)
+    voided = None if signoff else plan.signoffs.exclude(voided_at=None).first()
+    may_sign = signoff is None and plan.status == Plan.Status.DRAFT and can(request.user, "approve")
+    return {
+        "signoff": signoff,
+        "signoff_voided": voided,
+        "signers": services.signers(plan.operation) if may_sign else [],
+        "may_sign": may_sign,
+        "unsigned_reason": services.unsigned_reason(),
+    }
+
+
+@require_POST
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """The commander records the named officer's sign-off of the plan's TPS categories."""
+    plan = plan_for(request, pk)
+    require(request.user, "approve")
+    if not _confirmed(request, plan):
+        return redirect("plan_detail", plan.pk)
+    try:
+        signoff = services.sign_off(plan, request.POST.get("officer", "")[:40], request.user, request)
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Kategori rencana versi %(v)s disahkan oleh %(position)s %(name)s.")
+            % {"v": plan.version, "position": signoff.position, "name": signoff.name},
+        )
+    return redirect("plan_detail", plan.pk)
+
+
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
@@ -524,6 +561,8 @@ def diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
         "scope": scope.narrowed_to,
         "changes": changes,
         "figures": figures,
+        "categories": services.category_changes(old, new, scope if scope.narrowed_to is not None else None),
+        "signoffs": (services.valid_signoff(old), services.valid_signoff(new)),
     }
     return render(request, "plans/diff.html", context)
 

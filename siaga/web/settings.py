@@ -169,6 +169,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 # Map tiles: none unless a URL is configured (nothing leaves the machine by default).
 SIAGA_TILE_URL = os.environ.get("SIAGA_TILE_URL", "")
 SIAGA_TILE_ATTRIBUTION = os.environ.get("SIAGA_TILE_ATTRIBUTION", "")
+# An offline vector base map (roads, rivers, settlements): a PMTiles file made for the Polres area
+# (docs/map.md), served by the console itself; empty: none, nothing fetched.
+SIAGA_BASEMAP_PMTILES = os.environ.get("SIAGA_BASEMAP_PMTILES", "")
+SIAGA_BASEMAP_ATTRIBUTION = os.environ.get("SIAGA_BASEMAP_ATTRIBUTION", "© OpenStreetMap")
+# A TPS further than this (metres) outside its desa's outline is named on import and the TPS list.
+SIAGA_TPS_OUTSIDE_M = env_int("SIAGA_TPS_OUTSIDE_M", 100)
 # The key that signs the QR codes of the assignment cards (created on first use, mode 0600).
 SIAGA_CARD_KEY_FILE = os.environ.get("SIAGA_CARD_KEY_FILE", str(ROOT / "var" / "card-key"))
 # Plans, re-plans and orders run as jobs on a Django-Q2 queue kept in the database (the ORM

@@ -135,7 +135,7 @@ def build(workbook: str) -> None:
     from siaga.operations.models import Person, Region, Tps, Unit
     from siaga.operations.services import import_scenario, scenario_for
     from siaga.plans.models import PlanJob
-    from siaga.plans.services import approve, publish
+    from siaga.plans.services import approve, publish, sign_off, signers
     from siaga.plans.store import save_plan
 
     write_scenario(hostile_scenario(), workbook)
@@ -148,6 +148,7 @@ def build(workbook: str) -> None:
     stored = scenario_for(operation)
     result = plan_all(stored)
     plan = save_plan(operation, result, stored, users["perencana"], note="<script>alert(25)</script>")
+    sign_off(plan, signers(operation)[0].code, users["kapolres"])  # a name with script, in the sign-off line
     publish(approve(plan, users["kapolres"]), users["kapolres"])
     draft = save_plan(operation, result, stored, users["perencana"], parent=plan, note='"><svg onload=alert(26)>')
     name, password, _kec = POST_LEADER
@@ -235,6 +236,8 @@ def pages(ids: dict[str, Any]) -> dict[str, str]:
     op, plan = ids["op"], ids["plan"]
     by_op = ["dashboard_for", "regions_list", "tps_list", "units_list", "personnel_list", "versions"]
     by_op += ["vulnerability", "map", "plan_list", "person_add", "tps_add", "unit_add", "boundaries_import"]
+    by_op += ["interchange"]
+    by_op += ["linmas_coordination"]
     by_plan = ["apel", "apel_readiness", "sarpras", "field_board", "field_phone", "field_report_status"]
     by_plan += ["field_incidents", "field_live", "field_escorts", "plan_simulate", "plan_posts", "incident_register"]
     names = {name for name, _route in url_names()}  # a page not (yet) in this console is left out
@@ -263,6 +266,7 @@ def pages(ids: dict[str, Any]) -> dict[str, str]:
 
 # Downloads: not pages, and not fetched here (each renders a file).
 DOWNLOADS = {"template_download", "export", "plan_json", "plan_orders", "plan_konsep", "field_report"}
+DOWNLOADS |= {"interchange_file"}
 # JSON, the service worker and POST-only actions: fetched by the admin, and must not answer HTML.
 NOT_PAGES = DOWNLOADS | {
     "set_language", "login", "logout", "import_confirm", "geo_tps", "geo_posts", "operation_rename",
@@ -271,6 +275,10 @@ NOT_PAGES = DOWNLOADS | {
     "apel_replan", "personnel_bulk", "tps_bulk", "tps_override", "row_remove", "plan_psu", "plan_reinforce",
     "kpu_tps_import", "geo_boundaries",
 }  # fmt: skip
+NOT_PAGES |= {"coordinates_preview", "coordinates_confirm"}
+NOT_PAGES |= {"kemendagri_import", "linmas_preview", "linmas_confirm"}
+NOT_PAGES |= {"plan_signoff", "bawaslu_import", "bawaslu_confirm"}
+NOT_PAGES |= {"basemap_file"}
 
 
 def fill(route: str, ids: dict[str, Any]) -> str:

@@ -361,6 +361,9 @@ def test_the_commander_approves_the_plan_its_planner_cannot(page: Any, open_page
     login(commander, "kapolres")
     commander.goto(plan)
     expect(commander.locator("#plan-status")).to_have_text("konsep")
+    commander.click("#signoff-open")  # a category changed by hand: its sign-off comes first (issue 17)
+    commander.click("#signoff-confirm")
+    expect(commander.locator("#signoff-line")).to_be_visible()
     commander.click("#approve")
     commander.click("#approve-confirm")  # approval asks for confirmation
     commander.wait_for_url(f"**{plan}")

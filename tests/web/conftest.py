@@ -14,7 +14,7 @@ from siaga.core.data import demo
 from siaga.core.planning.engine import plan_all
 from siaga.operations.management.commands.demo import post_leader
 from siaga.operations.services import import_scenario, scenario_for
-from siaga.plans.services import save_plan
+from siaga.plans.services import save_plan, sign_off, signers
 
 PASSWORD = "uji-siaga-2022"
 PERSONAS = {
@@ -46,6 +46,7 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         operation = import_scenario(demo.pasuruan_kota(), "demo.xlsx")
         scenario = scenario_for(operation)
         plan = save_plan(operation, plan_all(scenario), scenario, users["planner"], note="demo")
+        sign_off(plan, signers(operation)[0].code, users["commander"])  # the Kapolres signed its categories
         leader = post_leader(plan, SECTOR)
         assert leader is not None
         Profile.objects.filter(user=users["field_officer"]).update(person_code=leader.code)

@@ -33,6 +33,7 @@ PAGES: list[tuple[str, Callable[[Any, Any], str | None]]] = [
     ("import", lambda o, p: reverse("import")),
     ("regions_list", lambda o, p: reverse("regions_list", args=[o.pk])),
     ("boundaries_import", lambda o, p: reverse("boundaries_import", args=[o.pk])),
+    ("linmas_coordination", lambda o, p: reverse("linmas_coordination", args=[o.pk])),
     ("tps_list", lambda o, p: reverse("tps_list", args=[o.pk])),
     ("tps_edit", lambda o, p: reverse("tps_edit", args=[o.pk, _first(Tps, operation=o).pk])),
     ("tps_add", lambda o, p: reverse("tps_add", args=[o.pk])),
@@ -68,6 +69,7 @@ PAGES: list[tuple[str, Callable[[Any, Any], str | None]]] = [
     ("incident_register", lambda o, p: reverse("incident_register", args=[p.pk])),
     ("field_live", lambda o, p: reverse("field_live", args=[p.pk])),
     ("field_escorts", lambda o, p: reverse("field_escorts", args=[p.pk])),
+    ("interchange", lambda o, p: reverse("interchange", args=[o.pk])),
 ]
 
 # Writes (POST), files, JSON for scripts and the API: not pages a person reads as HTML.
@@ -80,6 +82,9 @@ NOT_PAGES = {
     "personnel_bulk",
     "tps_bulk",
     "kpu_tps_import",  # the KPU TPS list's upload (POST), offered on tps_list
+    "kemendagri_import",  # the Kemendagri region list's upload (POST), offered on regions_list
+    "linmas_preview",  # the Linmas decree's upload (POST), offered on linmas_coordination
+    "linmas_confirm",
     "row_remove",
     "operation_rename",
     "operation_archive",
@@ -87,12 +92,16 @@ NOT_PAGES = {
     "geo_tps",
     "geo_posts",
     "geo_boundaries",
+    "basemap_file",  # the operator's base map file (PMTiles), read in byte ranges by the map
     "plan_start",
     "plan_json",
     "plan_orders",
     "plan_konsep",
     "plan_reassign",
     "plan_approve",
+    "plan_signoff",  # the categories' sign-off (POST), offered on plan_detail
+    "bawaslu_import",  # the Bawaslu TPS-rawan list's upload and preview (POST), offered on vulnerability
+    "bawaslu_confirm",
     "plan_publish",
     "plan_withdraw",
     "plan_people",
@@ -106,6 +115,9 @@ NOT_PAGES = {
     "field_report",
     "service_worker",
     "apel_checkin_unit",
+    "interchange_file",  # the SOT/EWS files (CSV, JSON), offered on interchange
+    "coordinates_preview",  # the TPS coordinates upload (POST): its preview is the interchange page
+    "coordinates_confirm",
 }
 
 

@@ -87,8 +87,11 @@ ACTIONS: list[tuple[str, Callable[..., str], dict[str, str], set[str]]] = [
         "override",
         lambda o, p: reverse("tps_override", args=[o.pk, tps(o, SECTOR).pk]),
         {"category": "RAWAN", "reason": "uji akses"},
-        PLANNERS,
+        EXPORTERS,  # a planner enters the intelligence estimate; the Kapolres decides (issue 17)
     ),
+    ("sign off", lambda o, p: reverse("plan_signoff", args=[p.pk]), {"confirm": "yes", "officer": "x"}, COMMANDERS),
+    ("bawaslu list", lambda o, p: reverse("bawaslu_import", args=[o.pk]), {}, PLANNERS),
+    ("bawaslu confirm", lambda o, p: reverse("bawaslu_confirm", args=[o.pk]), {"token": "x"}, PLANNERS),
     ("approve", lambda o, p: reverse("plan_approve", args=[p.pk]), {"confirm": "yes"}, COMMANDERS),
     ("publish", lambda o, p: reverse("plan_publish", args=[p.pk]), {"confirm": "yes"}, COMMANDERS),
     ("withdraw", lambda o, p: reverse("plan_withdraw", args=[p.pk]), {"confirm": "yes", "reason": "uji"}, COMMANDERS),

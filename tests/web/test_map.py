@@ -14,7 +14,8 @@ from django.test import override_settings
 from django.urls import resolve
 
 import siaga
-from siaga.operations.models import Operation, Tps
+from siaga.audit.models import AuditEntry
+from siaga.operations.models import Operation, Person, RegionBoundary, Tps
 from siaga.plans.store import plan_file
 from tests.web.conftest import OTHER_SECTOR, SECTOR, copy_plan
 
@@ -188,3 +189,100 @@ def test_it_sets_up_the_map_for_the_sectors_own_ground(as_sector, operation, pla
     assert len([p for p in config["places"] if not p["kecamatan"]]) == 3
     options = re.search(r'<select name="kecamatan">(.*?)</select>', html, re.S)[1]
     assert SECTOR in options and OTHER_SECTOR not in options
+
+
+# ---------------------------------------------------------------- what the popups name
+
+
+def _leaders(plan: Any) -> dict[str, set[str]]:
+    """Post id -> the people assigned to it (by NRP/NIK), from the plan file."""
+    crew: dict[str, set[str]] = {}
+    for a in plan_file(plan)["assignments"]:
+        crew.setdefault(a["post"], set()).add(a["person"])
+    return crew
+
+
+def test_each_post_names_its_leader_with_his_phone_and_its_page(as_planner, operation, plan):
+    features = geojson(as_planner, f"/ops/{operation.pk}/geo/posts.geojson")["features"]
+    people = {p.code: p for p in Person.objects.filter(operation=operation)}
+    crew = _leaders(plan)
+    led = [f["properties"] for f in features if f["properties"]["leader"]]
+    assert len(led) == len([f for f in features if crew.get(f["properties"]["id"])])
+    for p in led:
+        leader = next(people[c] for c in crew[p["id"]] if str(people[c]) == p["leader"]["name"])
+        assert p["leader"]["phone"] == leader.phone
+        assert leader.force in ("POLRI", "BRIMOB") or all(
+            people[c].force not in ("POLRI", "BRIMOB") for c in crew[p["id"]]
+        )
+        assert p["url"] == f"/plans/{plan.pk}/#{p['id']}" and p["name"]
+    # the post's name is the Sprin's, not its code
+    assert all(f["properties"]["name"] != f["properties"]["id"] for f in features if f["properties"]["kind"] == "TPS")
+
+
+def test_a_sector_chief_gets_the_leaders_of_his_kecamatan_only_and_the_read_is_audited(as_sector, operation, plan):
+    features = geojson(as_sector, f"/ops/{operation.pk}/geo/posts.geojson")["features"]
+    own = {p.code for p in Person.objects.filter(operation=operation)}
+    crew = _leaders(plan)
+    assert features and all(f["properties"]["kecamatan_code"] == SECTOR for f in features)
+    names = {f["properties"]["leader"]["name"] for f in features if f["properties"]["leader"]}
+    in_sector = {c for f in features for c in crew.get(f["properties"]["id"], ())}
+    assert names and names <= {str(p) for p in Person.objects.filter(operation=operation, code__in=in_sector & own)}
+    # his map polls every few seconds: one audit entry of the roster read, not one per poll
+    geojson(as_sector, f"/ops/{operation.pk}/geo/posts.geojson")
+    reads = AuditEntry.objects.filter(action="read_roster", object_type="map", object_id=str(plan.pk))
+    assert reads.count() == 1 and reads.get().username == "sector"
+
+
+def test_the_planner_who_keeps_the_roster_is_not_audited_for_the_map(as_planner, operation, plan):
+    geojson(as_planner, f"/ops/{operation.pk}/geo/posts.geojson")
+    assert not AuditEntry.objects.filter(action="read_roster", object_type="map").exists()
+
+
+def test_a_field_officer_gets_no_map_and_no_leaders(as_field_officer, operation):
+    for url in (f"/ops/{operation.pk}/geo/posts.geojson", f"/ops/{operation.pk}/map/"):
+        assert as_field_officer.get(url).status_code == 403
+
+
+def test_the_escort_runs_are_drawn_where_they_start_scoped_to_the_sector(as_planner, as_sector, operation, plan):
+    duties = [d for d in plan.extra["roster"]["duties"] if d["kind"] == "KAWAL"]
+    assert duties
+    everyone = geojson(as_planner, f"/ops/{operation.pk}/geo/posts.geojson")["escorts"]
+    assert {e["properties"]["id"] for e in everyone} == {d["id"] for d in duties}
+    first = next(e for e in everyone if e["properties"]["id"] == duties[0]["id"])
+    assert first["geometry"]["coordinates"] == [duties[0]["lon"], duties[0]["lat"]]
+    assert first["properties"]["url"] == f"/plans/{plan.pk}/escorts/"
+    assert first["properties"]["needed"] == sum(duties[0]["required"].values())
+    own = geojson(as_sector, f"/ops/{operation.pk}/geo/posts.geojson")["escorts"]
+    expected = {d["id"] for d in duties if d["kecamatan_code"] == SECTOR}
+    assert expected and {e["properties"]["id"] for e in own} == expected
+    assert all("person" not in json.dumps(e) for e in own)  # no names of people on an escort
+
+
+def test_the_incidents_are_named_in_the_users_words(as_planner, operation):
+    data = geojson(as_planner, f"/ops/{operation.pk}/geo/posts.geojson")
+    words = data["incident_words"]
+    assert words["severities"]["3"] == "berat" and words["kinds"]["bentrok"] == "bentrok"
+    assert words["kinds"]["kericuhan"] == "gangguan kamtibmas"  # an older kind, by its new name
+    assert data["incidents_url"] == f"/plans/{data['plan']['id']}/incidents/"
+
+
+@override_settings(SIAGA_TILE_URL="", SIAGA_TILE_ATTRIBUTION="")
+def test_the_legend_says_there_is_no_base_map_only_when_there_is_none(as_planner, operation):
+    assert "Tanpa peta dasar" in as_planner.get(f"/ops/{operation.pk}/map/").content.decode()
+    RegionBoundary.objects.create(
+        operation=operation,
+        code=SECTOR,
+        name="Pohjentrek",
+        level="KECAMATAN",
+        kecamatan_code=SECTOR,
+        lat=-7.68,
+        lon=112.87,
+        geometry={
+            "type": "MultiPolygon",
+            "coordinates": [[[[112.86, -7.69], [112.88, -7.69], [112.88, -7.67], [112.86, -7.69]]]],
+        },
+    )
+    html = as_planner.get(f"/ops/{operation.pk}/map/").content.decode()
+    assert "Tanpa peta dasar" not in html
+    assert 'id="map-panel-toggle"' in html and 'aria-expanded="true"' in html
+    assert "Batas wilayah hukum Polres" in html

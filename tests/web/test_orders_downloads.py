@@ -69,8 +69,8 @@ def test_it_renders_the_orders_once_for_two_downloads(as_commander, approved):
     assert {
         row.name: (row.pk, row.created_at, Path(row.file.path).stat().st_mtime_ns) for row in rows(approved)
     } == stored
-    assert sorted(stored) == ["kartu.pdf", "ploting.xlsx", "sprin.pdf"]
-    assert PlanJob.objects.filter(kind="orders", plan=approved).count() == 1  # one render, three files
+    assert sorted(stored) == ["kartu.pdf", "paket-briefing.pdf", "peta.pdf", "ploting.xlsx", "sprin.pdf"]
+    assert PlanJob.objects.filter(kind="orders", plan=approved).count() == 1  # one render, five files
     downloads = AuditEntry.objects.filter(action="download_orders", object_id=str(approved.pk))
     assert downloads.count() == 2 and AuditEntry.objects.filter(action="start_orders").count() == 1
 
@@ -80,7 +80,7 @@ def test_it_keeps_a_sector_chiefs_orders_apart_from_the_whole_polres(as_commande
     assert {row.kecamatan_code for row in rows(approved)} == {SECTOR}
     as_commander.get(reverse("plan_orders", args=[approved.pk, "sprin.pdf"]))
     assert {row.kecamatan_code for row in rows(approved)} == {SECTOR, ""}
-    assert rows(approved).count() == 6
+    assert rows(approved).count() == 10
 
 
 def test_it_shows_the_progress_of_the_orders_job_then_the_links(as_commander, approved, settings):

@@ -225,14 +225,23 @@ class Facts:
         if not tps or not teams:
             return 0.0, 0.0, total
         polres = {code: k for k, code in enumerate(self.jurisdiction.polres)}
-        sites = sorted({(p.lat, p.lon, polres.get(self.post_polres[p.id], -1)) for p in teams})
+        # a site is named by its unit (RESERVE-<unit>-<n>), as the travel_times sheet names it
+        sites = sorted(
+            {
+                (p.lat, p.lon, polres.get(self.post_polres[p.id], -1), p.id.removeprefix("RESERVE-").rsplit("-", 1)[0])
+                for p in teams
+            }
+        )
         of_desa = map(self.jurisdiction.of_region.get, map(attrgetter("desa_code"), tps), repeat(""))
         tps_polres = np.fromiter(map(polres.get, of_desa, repeat(-2)), dtype=np.int64, count=len(tps))
-        site_lat, site_lon, site_polres = (np.array(column) for column in zip(*sites, strict=True))
+        site_lat, site_lon, site_polres, site_unit = (np.array(column) for column in zip(*sites, strict=True))
         reach = self.op.speed_kmh * self.op.response_minutes / 60  # road km
-        i, j, km = geo.pairs_within_km(
+        travel = geo.Travel.of(self.op.road_factor, self.op.speed_kmh, self.scenario.travel_times)
+        i, j, km = travel.pairs_within(
+            self.tps_ids,
             self.tps_lat,
             self.tps_lon,
+            list(site_unit),
             site_lat,
             site_lon,
             (reach + REACH_TOLERANCE_KM) / self.op.road_factor,

@@ -10,6 +10,10 @@ points, a coordinate that is no number or lies outside Indonesia, no area), a fe
 code, a code given twice, a file that is no FeatureCollection. A code the scenario does not
 have is a warning (the feature is skipped); a region without a boundary is listed.
 
+Points against outlines: `contains` (point in polygon), `km_outside`, `point_inside` (a
+seeded point inside an outline, for the demo's TPS) and `tps_outside`, the TPS lying outside
+their desa's outline by more than OUTSIDE_M metres (a warning on import, a list on the data page).
+
 `siaga/core/data/pasuruan-boundaries.geojson` is shipped: Kabupaten and Kota Pasuruan, from
 cahyadsn/wilayah_boundaries (MIT licence, LICENSE-wilayah-boundaries.txt beside it).
 """
@@ -21,11 +25,16 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from siaga.core.data.problems import Problem, ScenarioError
+from siaga.core.data.text import gettext_noop, number
 
 SHIPPED = "data/pasuruan-boundaries.geojson"
 CODE_KEYS = ("code", "kode", "kode_wilayah", "kd_wilayah", "kdepum", "id")
@@ -363,3 +372,164 @@ def outer_rings(geometries: Iterable[Mapping[str, Any]]) -> list[list[list[float
 
 def _edge(a: tuple[float, float], b: tuple[float, float]) -> tuple[tuple[float, float], tuple[float, float]]:
     return (a, b) if a < b else (b, a)
+
+
+# ---------------------------------------------------------------- points and outlines
+
+OUTSIDE_M = 100  # a TPS further outside its desa's outline than this is warned about (simplified outlines)
+SAMPLE_TRIES = 10_000  # points drawn in a polygon's box before giving up on finding one inside
+
+
+def contains(geometry: Mapping[str, Any], lat: float, lon: float) -> bool:
+    """Whether the point lies inside the (Multi)Polygon: even-odd over each polygon's rings, so
+    a hole is outside; a point exactly on an edge may fall either way."""
+    coords = geometry.get("coordinates") or []
+    polygons = [coords] if geometry.get("type") == "Polygon" else coords
+    for polygon in polygons:
+        inside = False
+        for ring in polygon:
+            for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+                if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+                    inside = not inside
+        if inside:
+            return True
+    return False
+
+
+def km_outside(geometry: Mapping[str, Any], lat: float, lon: float) -> float:
+    """How far the point lies outside the (Multi)Polygon in km: 0 inside, else the distance to
+    its nearest edge (a local flat projection: exact enough over a desa or kecamatan)."""
+    if contains(geometry, lat, lon):
+        return 0.0
+    coords = geometry.get("coordinates") or []
+    polygons = [coords] if geometry.get("type") == "Polygon" else coords
+    ky = math.pi * 6371.0088 / 180  # km per degree of latitude
+    kx = ky * math.cos(math.radians(lat))
+    best = math.inf
+    for polygon in polygons:
+        for ring in polygon:
+            for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+                ax, ay = (x1 - lon) * kx, (y1 - lat) * ky
+                bx, by = (x2 - lon) * kx, (y2 - lat) * ky
+                dx, dy = bx - ax, by - ay
+                t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / (dx * dx + dy * dy)))
+                best = min(best, math.hypot(ax + t * dx, ay + t * dy))
+    return best
+
+
+def point_inside(
+    geometry: Mapping[str, Any], rng: Any, around: tuple[float, float, float] | None = None, decimals: int = 6
+) -> tuple[float, float]:
+    """A point (lat, lon) drawn uniformly inside the (Multi)Polygon from `rng` (a
+    random.Random): drawn in its bounding box until one falls inside (rejection sampling), so
+    the same seed gives the same point. `around` (lat, lon, degrees): draw in that square
+    around a point instead (where a desa's houses cluster), the whole box when nothing inside
+    the outline is found there. Raises ValueError when no point is found at all."""
+    coords = geometry.get("coordinates") or []
+    polygons = [coords] if geometry.get("type") == "Polygon" else coords
+    lons = [x for polygon in polygons for x, _ in polygon[0]]
+    lats = [y for polygon in polygons for _, y in polygon[0]]
+    boxes = [(min(lats), max(lats), min(lons), max(lons))]
+    if around is not None:
+        lat, lon, half = around
+        boxes.insert(0, (max(lat - half, boxes[0][0]), min(lat + half, boxes[0][1]),
+                         max(lon - half, boxes[0][2]), min(lon + half, boxes[0][3])))  # fmt: skip
+    for south, north, west, east in boxes:
+        if south > north or west > east:
+            continue
+        for _ in range(SAMPLE_TRIES):
+            lat, lon = round(rng.uniform(south, north), decimals), round(rng.uniform(west, east), decimals)
+            if contains(geometry, lat, lon):
+                return lat, lon
+    raise ValueError("no point found inside the polygon")
+
+
+@cache
+def shipped() -> Mapping[str, Boundary]:
+    """Every feature of the shipped Pasuruan file by code, as filed (kecamatan not dissolved):
+    its outline and its centroid (the file's `lat`/`lon`)."""
+    data = json.loads(shipped_path().read_bytes())
+    codes = {normalise_code(f["properties"]["code"]): "" for f in data["features"]}
+    return MappingProxyType({b.code: b for b in read_boundaries(data, codes).boundaries})
+
+
+# ---------------------------------------------------------------- TPS against their desa
+
+
+class PlaceProblem(Problem):
+    """A warning about where a TPS lies against its desa's outline (its words are here)."""
+
+    def words(self) -> Mapping[str, str]:
+        return PLACE_MESSAGES
+
+
+PLACE_MESSAGES: Mapping[str, str] = MappingProxyType(
+    {
+        "tps_outside_desa": gettext_noop(
+            "TPS %(tps)s terletak %(km)s km di luar batas desa %(desa)s; periksa lintang dan bujurnya"
+        ),
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Outside:
+    """A TPS that lies outside its desa's outline by more than the allowed distance."""
+
+    tps: str
+    desa: str  # the desa's code
+    km: float  # how far outside the outline
+
+
+def tps_outside(
+    tps: Iterable[tuple[str, str, float | None, float | None]],
+    outlines: Mapping[str, Mapping[str, Any]],
+    outside_m: float = OUTSIDE_M,
+) -> list[Outside]:
+    """The TPS of `tps` ((id, desa code, lat, lon) each) that lie more than `outside_m` metres
+    outside their desa's outline in `outlines` (desa code -> GeoJSON geometry), in the order
+    given. A TPS without a point, or whose desa has no outline, is not judged."""
+    rows = [t for t in tps if t[1] in outlines and t[2] is not None and t[3] is not None]
+    by_desa: dict[str, list[int]] = {}
+    for n, t in enumerate(rows):
+        by_desa.setdefault(t[1], []).append(n)
+    out: dict[int, Outside] = {}
+    for desa, at in by_desa.items():  # one vectorised test per desa: a national list in seconds
+        lat = np.array([rows[n][2] for n in at], dtype=float)
+        lon = np.array([rows[n][3] for n in at], dtype=float)
+        for k in np.flatnonzero(~contains_many(outlines[desa], lat, lon)).tolist():
+            tps_id, _, y, x = rows[at[k]]
+            km = km_outside(outlines[desa], y, x)  # type: ignore[arg-type]
+            if km * 1000 > outside_m:
+                out[at[k]] = Outside(tps_id, desa, round(km, 2))
+    return [out[n] for n in sorted(out)]
+
+
+def contains_many(geometry: Mapping[str, Any], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """`contains` for many points at once (arrays of lat and lon): a boolean array."""
+    coords = geometry.get("coordinates") or []
+    polygons = [coords] if geometry.get("type") == "Polygon" else coords
+    inside = np.zeros(len(lat), dtype=bool)
+    for polygon in polygons:
+        odd = np.zeros(len(lat), dtype=bool)
+        for ring in polygon:
+            x1, y1 = np.array(ring[:-1], dtype=float).T
+            x2, y2 = np.array(ring[1:], dtype=float).T
+            crosses = (y1[None, :] > lat[:, None]) != (y2[None, :] > lat[:, None])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                at_x = x1[None, :] + (lat[:, None] - y1[None, :]) * (x2 - x1)[None, :] / (y2 - y1)[None, :]
+            odd ^= (crosses & (lon[:, None] < at_x)).sum(axis=1) % 2 == 1
+        inside |= odd
+    return inside
+
+
+def outside_warnings(found: Iterable[Outside], desa_names: Mapping[str, str], lang: str = "id") -> list[PlaceProblem]:
+    """A warning for each TPS of `found`, naming it and its desa."""
+    return [
+        PlaceProblem(
+            "tps_outside_desa",
+            sheet="tps",
+            params={"tps": o.tps, "desa": f"{desa_names.get(o.desa, o.desa)} ({o.desa})", "km": number(o.km, lang, 2)},
+        )
+        for o in found
+    ]

@@ -3,7 +3,9 @@
 Published (docs/doctrine.md, section 1): 7 kecamatan, 21 desa, 152 TPS, 950 joint personnel
 (about 300 Polres/Polsek, 100 Brimob BKO, 100 TNI, the rest Linmas and others), pattern
 1 Polri + 2 Linmas per TPS. The kecamatan and desa codes and names are real (Kemendagri, via
-`data/kab-pasuruan-regions.csv`); everything else (desa and TPS points, voters, TPS per desa,
+`data/kab-pasuruan-regions.csv`), and so are their points: each kecamatan and desa lies at its
+centroid in the shipped boundary file (`boundaries.shipped`), and each TPS at a point drawn
+inside its desa's outline. Everything else (TPS points within the desa, voters, TPS per desa,
 names, NRP, phones, indicator values) is synthetic, deterministic from `seed`.
 """
 
@@ -15,7 +17,7 @@ import random
 from dataclasses import replace
 from importlib import resources
 
-from siaga.core.data import stages
+from siaga.core.data import boundaries, stages
 from siaga.core.data.geo import haversine_km
 from siaga.core.data.model import (
     Category,
@@ -34,15 +36,16 @@ SEED = 2022
 KABUPATEN = "35.14"
 POLRES_POINT = (-7.645, 112.905)  # Mapolres Pasuruan Kota
 
-# Kecamatan centre (lat, lon) and whether it lies on the coast (docs/doctrine.md, section 1).
+# The kecamatan and whether they lie on the coast (docs/doctrine.md, section 1); their points are
+# their centroids in the shipped boundary file (`point`).
 KECAMATAN = {
-    "35.14.16": (-7.660, 112.860, True),  # Kraton
-    "35.14.17": (-7.670, 112.870, False),  # Pohjentrek
-    "35.14.18": (-7.715, 112.910, False),  # Gondangwetan
-    "35.14.20": (-7.740, 112.975, False),  # Grati
-    "35.14.21": (-7.710, 113.070, True),  # Nguling
-    "35.14.22": (-7.665, 113.030, True),  # Lekok
-    "35.14.23": (-7.685, 112.955, True),  # Rejoso
+    "35.14.16": True,  # Kraton
+    "35.14.17": False,  # Pohjentrek
+    "35.14.18": False,  # Gondangwetan
+    "35.14.20": False,  # Grati
+    "35.14.21": True,  # Nguling
+    "35.14.22": True,  # Lekok
+    "35.14.23": True,  # Rejoso
 }
 
 # Three real desa per kecamatan; the five named in the press are among them.
@@ -85,6 +88,7 @@ DESA_FACTS: dict[str, dict[str, float]] = {
 }
 
 TPS_COUNT = 152
+TPS_SPREAD = 0.006  # degrees (about 650 m) around the desa's point where its TPS lie, inside its outline
 POLRI, BRIMOB, TNI, SATPOL_PP, TOTAL = 300, 100, 100, 30, 950
 LINMAS = TOTAL - POLRI - BRIMOB - TNI - SATPOL_PP
 
@@ -245,20 +249,17 @@ def pasuruan_kota(seed: int = SEED) -> Scenario:
     rng = random.Random(seed)
     names = _region_names()
     regions = [Region(KABUPATEN, names[KABUPATEN], Level.KABUPATEN, "35")]
-    point: dict[str, tuple[float, float]] = {}
-    for code, (lat, lon, _) in KECAMATAN.items():
-        regions.append(Region(code, names[code], Level.KECAMATAN, KABUPATEN, lat, lon))
+    for code in KECAMATAN:
+        regions.append(Region(code, names[code], Level.KECAMATAN, KABUPATEN, *point(code)))
     for desa in DESA:
         kecamatan = desa.rsplit(".", 1)[0]
-        lat, lon, coast = KECAMATAN[kecamatan]
-        north = 0.012 if desa in COASTAL_DESA and coast else 0.0
-        point[desa] = (round(lat + north + rng.uniform(-0.018, 0.012), 6), round(lon + rng.uniform(-0.02, 0.02), 6))
+        rng.uniform(0, 1), rng.uniform(0, 1)  # the draws of the old synthetic points: the rest stays as it was
         facts = {"candidates": rng.choice((2, 3, 3, 4)), **DESA_FACTS.get(desa, {})}
         if desa in COASTAL_DESA:
             facts["coastal"] = 1
-        facts["polsek_distance_km"] = round(haversine_km(*point[desa], lat, lon))
-        regions.append(Region(desa, names[desa], Level.DESA, kecamatan, *point[desa], facts))
-    tps = _tps(rng, point)
+        facts["polsek_distance_km"] = round(haversine_km(*point(desa), *point(kecamatan)))
+        regions.append(Region(desa, names[desa], Level.DESA, kecamatan, *point(desa), facts))
+    tps = _tps(rng, random.Random(f"{seed}-tps-points"))
     units = _units()
     personnel = _personnel(rng, units, tps)
     operation = Operation(
@@ -269,7 +270,8 @@ def pasuruan_kota(seed: int = SEED) -> Scenario:
         village_guard_polri=2,
         village_guard_tni=2,
         note=(
-            "Data contoh. Kode dan nama kecamatan/desa asli (Kemendagri); titik desa dan TPS, "
+            "Data contoh. Kode dan nama kecamatan/desa asli (Kemendagri), titik kecamatan dan desa di titik "
+            "tengah batas wilayahnya yang asli; titik TPS (di dalam desanya), "
             "DPT, jumlah TPS per desa, nama, NRP, nomor HP dan nilai indikator SINTETIS "
             f"(seed {seed}). Angka operasi dari rilis Polres Pasuruan Kota, Maret 2022: "
             "950 personel gabungan, 7 kecamatan, 21 desa, 152 TPS."
@@ -299,19 +301,26 @@ def pasuruan_kota_pemilu(seed: int = SEED) -> Scenario:
     return replace(base, operation=operation, stages=stages.preset(operation))
 
 
+def point(code: str) -> tuple[float, float]:
+    """A region's point: its centroid in the shipped boundary file."""
+    found = boundaries.shipped()[code]
+    return found.lat, found.lon
+
+
 def _region_names() -> dict[str, str]:
     text = resources.files("siaga.core").joinpath("data/kab-pasuruan-regions.csv").read_text("utf-8")
     return {row["code"]: row["name"] for row in csv.DictReader(text.splitlines())}
 
 
-def _tps(rng: random.Random, point: dict[str, tuple[float, float]]) -> list[Tps]:
+def _tps(rng: random.Random, places: random.Random) -> list[Tps]:
+    """The TPS, each at a point drawn from `places` inside its desa's outline."""
     per_desa = dict.fromkeys(DESA, TPS_COUNT // len(DESA))
     for desa in rng.sample(DESA, TPS_COUNT - sum(per_desa.values())):
         per_desa[desa] += 1
     riot_desa = "35.14.20.2004"
     out = []
     for desa, count in per_desa.items():
-        lat, lon = point[desa]
+        outline = boundaries.shipped()[desa].geometry
         for n in range(1, count + 1):
             indicators: dict[str, float] = {}
             if desa == riot_desa and n <= 2:
@@ -320,14 +329,17 @@ def _tps(rng: random.Random, point: dict[str, tuple[float, float]]) -> list[Tps]
                 indicators["near_campaign_post"] = 1
             if rng.random() < 0.08:
                 indicators["dptb_voters"] = 1
+            voters = rng.randint(230, 495)
+            rng.uniform(0, 1), rng.uniform(0, 1)  # the draws of the old synthetic points: the rest stays as it was
+            lat, lon = boundaries.point_inside(outline, places, around=(*point(desa), TPS_SPREAD))
             out.append(
                 Tps(
                     id=f"{desa}-{n:02d}",
                     desa_code=desa,
                     number=n,
-                    voters=rng.randint(230, 495),
-                    lat=round(lat + rng.uniform(-0.006, 0.006), 6),
-                    lon=round(lon + rng.uniform(-0.006, 0.006), 6),
+                    voters=voters,
+                    lat=lat,
+                    lon=lon,
                     address=f"Dusun {rng.choice(('Krajan', 'Kidul', 'Lor', 'Wetan', 'Kulon', 'Tengah'))}, "
                     f"RT {rng.randint(1, 12):02d} RW {rng.randint(1, 6):02d}",
                     indicators=indicators,
@@ -363,7 +375,8 @@ def _units() -> list[Unit]:
         Unit("SATPOLPP-PAS", "Satpol PP Kab. Pasuruan", UnitKind.SATPOL_PP, "", -7.611, 112.844),
     ]
     names = _region_names()
-    for code, (lat, lon, _) in KECAMATAN.items():
+    for code in KECAMATAN:
+        lat, lon = point(code)
         suffix = code.rsplit(".", 1)[1]
         units.append(Unit(f"POLSEK-{suffix}", f"Polsek {names[code]}", UnitKind.POLSEK, code, lat + 0.002, lon))
         units.append(Unit(f"KORAMIL-{suffix}", f"Koramil {names[code]}", UnitKind.KORAMIL, code, lat, lon + 0.003))

@@ -1,7 +1,10 @@
 """Distances on the earth: the one home of distance for the planner, the checker and the console.
 
 Travel is straight-line (great-circle) distance times a road factor; a road network function
-can replace `road_km` later without the planner changing. Points are WGS84 degrees on a
+can replace `road_km` later without the planner changing. Where the scenario gives road
+travel times (the `travel_times` sheet, docs/scenario.md 2.14), `Travel` puts them in place of
+the estimate for the pairs it names: reserve reach and escort times ask `Travel`, never the
+sheet. Points are WGS84 degrees on a
 sphere of the mean earth radius. `pairs_within_km` finds every pair of points closer than a
 distance in time linear in the points (a grid of cells as wide as the distance), so a rule
 such as reserve coverage never compares every TPS with every team.
@@ -10,7 +13,9 @@ such as reserve coverage never compares every TPS with every team.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -149,3 +154,94 @@ def _cell_degrees(km: float, max_abs_lat: float) -> tuple[float, float]:
     c = math.cos(math.radians(min(float(max_abs_lat), 89.0)))
     dlon = math.degrees(2 * math.asin(min(1.0, math.sin(angle / 2) / c)))
     return dlat * CELL_MARGIN, max(dlon, dlat) * CELL_MARGIN
+
+
+# ---------------------------------------------------------------- travel times by road
+
+
+class _TimeRow(Protocol):
+    """A row of road time (model.TravelTime), without geo depending on the model."""
+
+    @property
+    def origin(self) -> str: ...
+    @property
+    def destination(self) -> str: ...
+    @property
+    def minutes(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class Travel:
+    """How long the trip between two places takes: the road minutes of the scenario's travel
+    times where they name the pair (a row counts both ways unless the way back has its own
+    row), else the straight-line estimate: km x `road_factor` at `speed_kmh`. Places are named
+    by the codes the sheet uses (unit code, TPS id, region code)."""
+
+    road_factor: float
+    speed_kmh: float
+    road_minutes: Mapping[tuple[str, str], float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, road_factor: float, speed_kmh: float, rows: Iterable[_TimeRow] = ()) -> Travel:
+        minutes: dict[tuple[str, str], float] = {}
+        given = list(rows)
+        for r in given:  # the way back first, so a row of its own wins
+            minutes[(r.destination, r.origin)] = float(r.minutes)
+        for r in given:
+            minutes[(r.origin, r.destination)] = float(r.minutes)
+        return cls(road_factor, speed_kmh, minutes)
+
+    @property
+    def by_road(self) -> bool:
+        return bool(self.road_minutes)
+
+    def minutes(self, origin: str, destination: str, km: float) -> float:
+        """Minutes from `origin` to `destination`, `km` apart in a straight line."""
+        road = self.road_minutes.get((origin, destination))
+        return road if road is not None else travel_minutes(self.road_factor * km, self.speed_kmh)
+
+    def as_km(self, minutes: float) -> float:
+        """The straight-line km the estimate covers in `minutes`: a road time as a distance, so
+        one reach in straight-line km holds for both."""
+        return minutes * self.speed_kmh / 60.0 / self.road_factor
+
+    def reach_km(self, keys1: Sequence[str], keys2: Sequence[str], km: np.ndarray) -> np.ndarray:
+        """`km` (straight-line, rows `keys1`, columns `keys2`) with each pair that has a road
+        time replaced by that time `as_km`; the others as they are."""
+        if not self.road_minutes:
+            return km
+        rows = {k: i for i, k in enumerate(keys1)}
+        cols = {k: j for j, k in enumerate(keys2)}
+        out = np.array(km, dtype=float, copy=True)
+        for (a, b), minutes in self.road_minutes.items():
+            if a in rows and b in cols:
+                out[rows[a], cols[b]] = self.as_km(minutes)
+        return out
+
+    def pairs_within(
+        self,
+        keys1: Sequence[str],
+        lat1: Points,
+        lon1: Points,
+        keys2: Sequence[str],
+        lat2: Points,
+        lon2: Points,
+        km: float,
+        labels: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`pairs_within_km` where a pair with a road time is judged by that time `as_km`: a
+        pair the road makes too long is dropped, one it brings within reach is added."""
+        i, j, d = pairs_within_km(lat1, lon1, lat2, lon2, km, labels)
+        if not self.road_minutes:
+            return i, j, d
+        rows = {k: n for n, k in enumerate(keys1)}
+        cols = {k: n for n, k in enumerate(keys2)}
+        road = {(rows[a], cols[b]): self.as_km(m) for (a, b), m in self.road_minutes.items() if a in rows and b in cols}
+        if labels is not None:
+            road = {(r, c): v for (r, c), v in road.items() if labels[0][r] == labels[1][c]}
+        found = {(int(r), int(c)): float(v) for r, c, v in zip(i, j, d, strict=True)} | road
+        kept = sorted((r, c, v) for (r, c), v in found.items() if v <= km)
+        if not kept:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+        r_, c_, v_ = zip(*kept, strict=True)
+        return np.array(r_, dtype=np.int64), np.array(c_, dtype=np.int64), np.array(v_, dtype=float)

@@ -25,10 +25,11 @@ from typing import Any
 from siaga.core.data import cells
 from siaga.core.data import scenario as scenario_io
 from siaga.core.data.geo import haversine_km
+from siaga.core.data.listfile import desa_code, kpu_code, one_table
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Region, Scenario, Tps
 from siaga.core.data.problems import MESSAGES, Problem, ScenarioError
 from siaga.core.data.text import gettext_noop, number
-from siaga.core.data.workbook import LIMITS, Limits, RawSheet, _read_csv, read_tables
+from siaga.core.data.workbook import LIMITS, Limits, RawSheet
 
 SPECIAL_FROM = 901  # TPS lokasi khusus: prisons, hospitals (DOCTRINE.md section 13)
 SPECIAL_REASON = gettext_noop("TPS lokasi khusus")
@@ -117,7 +118,6 @@ ALIASES: Mapping[str, str] = MappingProxyType(
         "longitude": "lon",
     }
 )
-IGNORED_SHEETS = frozenset({"petunjuk", "instructions"})
 # Columns a KPU export carries that Siaga takes from the operation's regions instead: names of
 # the province, regency, kecamatan and desa, a running number. Read past, never refused.
 IGNORED_COLUMNS = frozenset(
@@ -148,20 +148,6 @@ IGNORED_COLUMNS = frozenset(
     }
 )
 _NOT_DIGIT = re.compile(r"[.\s-]")
-
-
-def desa_code(raw: str) -> str | None:
-    """A Kemendagri desa code in its dotted form (35.14.17.2001), from the dotted or the
-    undotted (3514172001) form; None when it is neither."""
-    digits = _NOT_DIGIT.sub("", raw)
-    if len(digits) != 10 or not digits.isdigit() or ("." in raw and raw.count(".") != 3):
-        return None
-    return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
-
-
-def kpu_code(desa: str, tps_number: int) -> str:
-    """The 13-digit KPU TPS code of TPS `tps_number` of desa `desa` (dotted)."""
-    return desa.replace(".", "") + f"{tps_number:03d}"
 
 
 def read_kpu_tps(
@@ -298,23 +284,8 @@ def _kpu(problem: Problem) -> Problem:
 
 
 def _sheet(path: Path, limits: Limits) -> RawSheet:
-    """The list's one table: a CSV file, or the first sheet of a workbook (an instructions
-    sheet aside), named after the file so that a message names it."""
-    if path.suffix.lower() == ".csv" and path.is_file():
-        sheet = _read_csv(path, limits)
-        sheet.name = path.name
-    else:
-        tables = [t for t in read_tables(path, limits) if scenario_io.normalise(t.name) not in IGNORED_SHEETS]
-        if not tables:
-            return RawSheet(path.name, [])
-        sheet = tables[0]
-        sheet.name = path.name if len(tables) == 1 else f"{path.name} ({sheet.name})"
-    keep = [i for i, h in enumerate(sheet.header) if scenario_io.normalise(h) not in IGNORED_COLUMNS]
-    if len(keep) < len(sheet.header):
-        sheet.rows = [[row[i] if i < len(row) else "" for i in keep] for row in sheet.rows]
-        sheet.header = [sheet.header[i] for i in keep]
-    sheet.header = [ALIASES.get(scenario_io.normalise(h), h) for h in sheet.header]
-    return sheet
+    """The list's one table (listfile.one_table), the KPU's own column names read as the contract's."""
+    return one_table(path, limits, ALIASES, IGNORED_COLUMNS)
 
 
 # ---------------------------------------------------------------- into a scenario

@@ -183,6 +183,9 @@ class Operation:
     # The absentee re-plan at the apel before the pergeseran runs only once this share (percent)
     # of the expected people are checked in (Siaga's default: the roll call is at least half done).
     replan_min_present_pct: int = 50
+    # The indicator catalogue (siaga.core.data.indicators: pemilu-2024, pilkada-2024, pilkades);
+    # blank: the pattern's (patterns.default_catalogue).
+    catalogue: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +309,16 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class TravelTime:
+    """A row of the `travel_times` sheet (docs/scenario.md 2.14): the minutes by road between two
+    places, each a unit code, a TPS id or a region code (`geo.Travel` reads them)."""
+
+    origin: str
+    destination: str
+    minutes: float
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """A whole scenario workbook, validated. Tuples keep the order of the source rows."""
 
@@ -318,6 +331,7 @@ class Scenario:
     stages: tuple[Stage, ...] = ()  # as written in the `stages` sheet; none: the preset's (stages.py)
     duty_rules: tuple[DutyRuleRow, ...] = ()  # the `duty_rules` sheet: changes to the preset's rules
     events: tuple[Event, ...] = ()  # the `events` sheet: campaign events
+    travel_times: tuple[TravelTime, ...] = ()  # the `travel_times` sheet: road minutes between places
 
     def region_by_code(self) -> dict[str, Region]:
         return {r.code: r for r in self.regions}

@@ -153,6 +153,15 @@ def linmas_mode(pattern: str) -> str:
     return preset.linmas if preset else LINMAS_DESA
 
 
+def default_catalogue(pattern: str) -> str:
+    """The indicator catalogue (siaga.core.data.indicators) of an operation that names none:
+    its preset's election kind's (a Pilkades: the desa catalogue; a Pilkada: Bawaslu's Pilkada
+    2024; a Pemilu or a custom pattern: Bawaslu's Pemilu 2024, the catalogue of old files)."""
+    preset = PRESETS.get(pattern)
+    election = preset.election if preset else "PEMILU"
+    return {"PILKADES": "pilkades", "PILKADA": "pilkada-2024"}.get(election, "pemilu-2024")
+
+
 def rows_by_category(rows: tuple[PatternRow, ...]) -> dict[Category, PatternRow]:
     """The row for every category; KHUSUS falls back to SANGAT_RAWAN when it has none."""
     by_category = {r.category: r for r in rows}

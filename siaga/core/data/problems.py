@@ -76,6 +76,9 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
         "duplicate": gettext_noop("sudah dipakai di baris %(other_row)s; kode/id harus unik"),
         "unknown_region": gettext_noop("tidak ditemukan di lembar wilayah"),
         "unknown_unit": gettext_noop("tidak ditemukan di lembar satuan"),
+        "unknown_place": gettext_noop(
+            "tidak ditemukan: harus kode satuan (lembar satuan), id TPS (lembar tps) atau kode wilayah (lembar wilayah)"
+        ),
         "wrong_level": gettext_noop("wilayah ini bertingkat %(level)s, seharusnya %(expected)s"),
         "reason_required": gettext_noop(
             "kategori diisi tetapi alasan (kolom alasan) kosong; tulis alasan penetapan kategori"

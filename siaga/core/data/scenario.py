@@ -18,10 +18,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from siaga.core.data import cells, pins
 from siaga.core.data.cells import Bad
+from siaga.core.data.indicators import VERSIONS as INDICATOR_VERSIONS
 from siaga.core.data.indicators import Scope, ValueType, catalog
 from siaga.core.data.model import (
     EMPTY,
@@ -45,6 +47,7 @@ from siaga.core.data.model import (
     Stage,
     StageKind,
     Tps,
+    TravelTime,
     Unit,
     UnitKind,
 )
@@ -105,6 +108,14 @@ def _words(max_length: int) -> cells.Text:
     return cells.Text(max_length)
 
 
+def _indicator_catalogue(value: object) -> str:
+    """An indicator catalogue's version (siaga.core.data.indicators.VERSIONS), any case."""
+    name = cells.text(value).strip().lower()
+    if name not in INDICATOR_VERSIONS:
+        raise Bad("not_in_list", allowed=", ".join(INDICATOR_VERSIONS))
+    return name
+
+
 # Upper bounds: far above any real election, far below what a database column or the planner
 # could take (a PostgreSQL integer stops at 2,147,483,647).
 COUNT_MAX = 1_000_000
@@ -151,6 +162,7 @@ OPERATION = Sheet(
             cells.in_range(cells.integer, 0, 100),
             default=50,
         ),
+        _col("catalogue", "katalog_kerawanan", _indicator_catalogue, default=""),
     ),
 )
 OPERATION_KEY = _col("key", "kunci", _text, required=True)
@@ -295,7 +307,20 @@ EVENTS = Sheet(
     required=False,
 )
 
-SHEETS = (OPERATION, REGIONS, TPS, UNITS, PERSONNEL, PATTERNS, STAGES, DUTY_RULES, EVENTS)
+# Road travel times (docs/scenario.md 2.14): where given, reserve reach and escort times use them
+# instead of the straight-line estimate (geo.Travel). `from`/`to`: a unit code, TPS id or region code.
+TRAVEL_TIMES = Sheet(
+    "travel_times",
+    "waktu_tempuh",
+    (
+        _col("from", "dari", _id(60), required=True),
+        _col("to", "ke", _id(60), required=True),
+        _col("minutes", "menit", cells.in_range(cells.number, 0, 7 * 24 * 60), required=True),
+    ),
+    required=False,
+)
+
+SHEETS = (OPERATION, REGIONS, TPS, UNITS, PERSONNEL, PATTERNS, STAGES, DUTY_RULES, EVENTS, TRAVEL_TIMES)
 IGNORED_SHEETS = frozenset({"petunjuk", "instructions"})
 
 
@@ -326,6 +351,18 @@ def read_scenario(path: str | Path, limits: Limits = LIMITS) -> Scenario:
             gc.enable()
 
 
+def read_travel_times(raw: RawSheet, places: set[str]) -> tuple[TravelTime, ...]:
+    """The `travel_times` sheet on its own (`travel.py`: a CSV file given beside a scenario)
+    against the `places` of its scenario; ScenarioError with every problem, each row named."""
+    validator = _Validator([])
+    validator.problems.clear()  # no other sheet is expected here
+    validator.sheets = {TRAVEL_TIMES.name: raw}
+    rows = validator._travel_times(places)
+    if validator.problems:
+        raise ScenarioError(_in_order(validator.problems))
+    return tuple(rows)
+
+
 class _Validator:
     """Turns raw sheets into a Scenario, collecting every problem on the way."""
 
@@ -333,6 +370,7 @@ class _Validator:
         self.problems: list[Problem] = []
         self.sheets = self._match_sheets(raw)
         self.tables: dict[str, Table] = {}  # sheet name -> the table read from it
+        self.pointless: dict[str, list[tuple[RawSheet, int, str]]] = {}  # desa without lat/lon -> its cells
 
     # -- sheets and columns
 
@@ -469,11 +507,13 @@ class _Validator:
         units = self._units(region_by_code)
         personnel = self._personnel(region_by_code, {u.code: u for u in units})
         self._roster_and_pins(personnel, tps, region_by_code)
+        self._points(tps, personnel)
         self._jurisdiction(regions, tps, units)
         patterns = self._patterns(operation)
         stages = self._stages({t.id for t in tps})
         duty_rules = self._duty_rules()
         events = self._events(region_by_code)
+        travel_times = self._travel_times({*region_by_code, *(t.id for t in tps), *(u.code for u in units)})
         if not self.sheets and not self.problems:
             self.problems.append(Problem("no_sheets"))
         if self.problems or operation is None:
@@ -488,7 +528,30 @@ class _Validator:
             tuple(stages),
             tuple(duty_rules),
             tuple(events),
+            tuple(travel_times),
         )
+
+    def _travel_times(self, places: set[str]) -> list[TravelTime]:
+        """Road minutes between places the scenario has, each pair (one way) once."""
+        table = self._table(TRAVEL_TIMES)
+        if table is None:
+            return []
+        sheet, v = table.sheet, table.values
+        rows: list[TravelTime] = []
+        first: dict[tuple[str, str], int] = {}  # a pair -> the row it was first given on
+        for i, (origin, destination, minutes) in enumerate(zip(v["from"], v["to"], v["minutes"], strict=True)):
+            number = sheet.row_numbers[i]
+            unknown = next((k for k in ("from", "to") if v[k][i] is not None and v[k][i] not in places), None)
+            if unknown is not None:
+                self._add("unknown_place", sheet, number, table.heads[unknown], v[unknown][i])
+            elif None not in (origin, destination, minutes):
+                if (origin, destination) in first:
+                    other = first[(origin, destination)]
+                    self._add("duplicate", sheet, number, table.heads["to"], destination, other_row=other)
+                    continue
+                first[(origin, destination)] = number
+                rows.append(TravelTime(origin, destination, minutes))
+        return rows
 
     def _operation(self) -> Operation | None:
         sheet = self.sheets.get("operation")
@@ -565,10 +628,10 @@ class _Validator:
             level, parent, number = v["level"][i], v["parent_code"][i], sheet.row_numbers[i]
             if level is None:
                 continue
-            if level in VILLAGE_LEVELS:
+            if level in VILLAGE_LEVELS:  # a point is needed where a TPS or a Linmas member is (_points)
                 for axis in ("lat", "lon"):
                     if _blank(table.raw[axis][i]):
-                        self._add("required", sheet, number, head[axis], "")
+                        self.pointless.setdefault(v["code"][i], []).append((sheet, number, head[axis]))
             if level in REGENCY_LEVELS:
                 continue
             expected = KECAMATAN if level in VILLAGE_LEVELS else REGENCY_LEVELS
@@ -586,6 +649,17 @@ class _Validator:
                 v["polres_code"],
             )
         )
+
+    def _points(self, tps: list[Tps], personnel: list[Person]) -> None:
+        """A desa or kelurahan needs its point (`lat`, `lon`) when a TPS or a Linmas member is
+        in it: a Linmas member starts from it, a balai desa post stands on it. A region list
+        of the whole country (kemendagri.py) has none for the other desa."""
+        if not self.pointless:
+            return
+        needed = {t.desa_code for t in tps} | {p.desa_code for p in personnel if p.force == Force.LINMAS}
+        for code in needed & self.pointless.keys():
+            for cell in self.pointless[code]:
+                self._add("required", *cell, "")
 
     def _check_ref(
         self,
@@ -1014,8 +1088,10 @@ def scenario_tables(scenario: Scenario, lang: str = "id") -> list[tuple[str, lis
         (STAGES, scenario.stages),
         (DUTY_RULES, scenario.duty_rules),
         (EVENTS, scenario.events),
-    ):
-        if spec in (PATTERNS, STAGES, DUTY_RULES, EVENTS) and not records:
+        (TRAVEL_TIMES, [SimpleNamespace(**{"from": t.origin, "to": t.destination, "minutes": t.minutes})
+                        for t in scenario.travel_times]),
+    ):  # fmt: skip
+        if spec in (PATTERNS, STAGES, DUTY_RULES, EVENTS, TRAVEL_TIMES) and not records:
             continue
         keys = _indicator_keys(records) if spec.scope else []
         header = [name(c) for c in spec.columns] + keys

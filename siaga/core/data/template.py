@@ -176,6 +176,9 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("events", "polri"): ("Polri pengamanan (dibagi ring 1, 2, 3: 40%, 40%, 20%)", "bilangan bulat >= 0"),
     ("events", "tni"): ("TNI di ring 3", "bilangan bulat >= 0"),
     ("events", "route"): ("Rute pawai atau iring-iringan, dipisah >; kosong: tanpa rute", "teks"),
+    ("travel_times", "from"): ("Tempat asal: kode satuan, id TPS atau kode wilayah", "teks"),
+    ("travel_times", "to"): ("Tempat tujuan, seperti 'dari'; satu baris berlaku dua arah", "teks"),
+    ("travel_times", "minutes"): ("Waktu tempuh lewat jalan; kosong: diperkirakan dari garis lurus", "menit, 0 ke atas"),
 }
 
 DROPDOWNS: dict[tuple[str, str], list[str]] = {

@@ -18,7 +18,8 @@ carries a signed token (tokens.py) of the person's NRP, the plan version (planfi
 and the post, which the apel scanner verifies.
 
 The QR mask is fixed: a token is base64 text, close to random, so searching the eight masks
-(80% of segno's time) buys nothing, and the regency's 4,600 cards must print in seconds.
+(80% of segno's time) buys nothing, and the regency's 4,600 cards must print in seconds: the
+codes come from qr.py (segno's symbol, a hundred times faster), drawn as vectors.
 """
 
 from __future__ import annotations
@@ -28,13 +29,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import segno
+import numpy as np
 
 from siaga.core.data import geo
 from siaga.core.data.model import Force, Person, Plan, Post, Scenario
 from siaga.core.data.planfile import digest
 from siaga.core.data.ranks import leader
-from siaga.core.documents import pdf, schedule, tokens
+from siaga.core.documents import pdf, qr, schedule, tokens
 from siaga.core.documents.ploting import Ploting, person_label
 
 PER_PAGE = 8
@@ -44,7 +45,7 @@ TOP, BOTTOM = 8 * pdf.MM, 12 * pdf.MM  # the page number sits below the cards
 PAD = 8.0
 QR_SIZE = 100.0
 QR_BORDER = 4  # modules of quiet zone
-QR_MASK = 0
+QR_MASK = qr.MASK
 ID_LABEL = {Force.LINMAS: "NIK", Force.SATPOL_PP: "NIP"}
 UNPRINTED_LABELS = frozenset({"NIK"})  # a Linmas member's KTP number is never printed (ploting.printed_id)
 ROSTER_PER_CARD = 4  # duties on one roster card, three lines each at 7 pt
@@ -217,17 +218,10 @@ def _nearest_reserve(
 # ---------------------------------------------------------------- drawing
 
 
-def qr_modules(text: str) -> list[list[int]]:
-    """The QR code of `text` (error correction M) with its quiet zone, 1 = dark."""
-    code = segno.make(text, error="m", micro=False, boost_error=False, mask=QR_MASK)
-    size = len(code.matrix) + 2 * QR_BORDER
-    blank = [0] * size
-    pad = [0] * QR_BORDER
-    return [
-        *([blank] * QR_BORDER),
-        *([*pad, *(1 if m else 0 for m in row), *pad] for row in code.matrix),
-        *([blank] * QR_BORDER),
-    ]
+def qr_modules(text: str) -> np.ndarray:
+    """The QR code of `text` (error correction M, mask QR_MASK) with its quiet zone, 1 = dark
+    (qr.py: segno's symbol, made fast)."""
+    return qr.matrix(text, QR_BORDER)
 
 
 def _lines(text: str, width: float, size: float, bold: bool = False, most: int = 2) -> list[str]:
@@ -241,15 +235,36 @@ def _lines(text: str, width: float, size: float, bold: bool = False, most: int =
     return [*lines[: most - 1], last.rstrip() + "\u2026"]
 
 
+CARD, ROSTER = "kartu", "jadwal"  # the templates: what every card, every roster card has
+
+
+def templates(title: str) -> dict[str, pdf.Page]:
+    """What every assignment card and every roster card of the document has (the header bar,
+    the kind of card, the operation, the note at the foot), drawn once in the file."""
+    w, h = _cell()
+    card, roster = pdf.Page(w, h, numbered=False), pdf.Page(w, h, numbered=False)
+    for face, kind in ((card, "KARTU PENUGASAN"), (roster, "JADWAL TUGAS")):
+        face.rect(3, 3, w - 6, 17, fill=0.88, stroke=False)
+        face.text(PAD, 11, kind, 8, bold=True)
+        face.text(PAD, 18, _lines(title, w - 2 * PAD, 5.8, most=1)[0], 5.8)
+    note = "Bawa kartu ini saat apel; kode QR bertanda tangan, kartu yang diubah tidak berlaku."
+    card.text(PAD, h - PAD - 1, _lines(note, w - 2 * PAD, 5.5, most=1)[0], 5.5)
+    note = "Jadwal menurut rencana; perubahan diberitahukan oleh Padal. Kartu ini tidak untuk absensi apel."
+    roster.text(PAD, h - PAD - 1, _lines(note, w - 2 * PAD, 5.5, most=1)[0], 5.5)
+    return {CARD: card, ROSTER: roster}
+
+
+def _cell() -> tuple[float, float]:
+    return (pdf.A4[0] - 2 * MARGIN) / COLUMNS, (pdf.A4[1] - TOP - BOTTOM) / ROWS
+
+
 def draw_card(page: pdf.Page, x: float, y: float, w: float, h: float, card: Card, title: str) -> None:
-    page.rect(x + 3, y + 3, w - 6, 17, fill=0.88, stroke=False)
-    page.text(x + PAD, y + 11, "KARTU PENUGASAN", 8, bold=True)
+    """The card's own text and QR code over the CARD template (`templates(title)`)."""
+    page.place(CARD, x, y, h)
     room = w - 2 * PAD - pdf.text_width("KARTU PENUGASAN", 8, True) - 8
     page.text(x + w - PAD, y + 11, _lines(card.post_name, room, 7, bold=True, most=1)[0], 7, bold=True, align="right")
-    for n, line in enumerate(_lines(title, w - 2 * PAD, 5.8, most=1)):
-        page.text(x + PAD, y + 18 + 7 * n, line, 5.8)
     qr_x, qr_y = x + w - PAD - QR_SIZE + 4, y + 24
-    page.bitmap(qr_x, qr_y, QR_SIZE, qr_modules(card.token))
+    page.qr(qr_x, qr_y, QR_SIZE, qr_modules(card.token))
     left = qr_x - x - PAD - 4
     cy = y + 36
     for line in _lines(card.name, left, 11, bold=True):
@@ -272,19 +287,15 @@ def draw_card(page: pdf.Page, x: float, y: float, w: float, h: float, card: Card
     if len(card.roster) > 1:
         hint = f"Jadwal: {len(card.roster)} tugas selama operasi, lihat kartu jadwal tugas."
         page.text(x + PAD, y + h - PAD - 8.5, _lines(hint, w - 2 * PAD, 6.5, bold=True, most=1)[0], 6.5, bold=True)
-    note = "Bawa kartu ini saat apel; kode QR bertanda tangan, kartu yang diubah tidak berlaku."
-    page.text(x + PAD, y + h - PAD - 1, _lines(note, w - 2 * PAD, 5.5, most=1)[0], 5.5)
 
 
 def draw_roster(page: pdf.Page, x: float, y: float, w: float, h: float, card: Card, part: int, title: str) -> None:
-    """The roster card `part` (1, 2, ...) of `card`: up to ROSTER_PER_CARD duties, each in three
-    lines: window (and stage), name, place and leader."""
+    """The roster card `part` (1, 2, ...) of `card` over the ROSTER template: up to
+    ROSTER_PER_CARD duties, each in three lines: window (and stage), name, place and leader."""
     parts = roster_parts(card)
-    page.rect(x + 3, y + 3, w - 6, 17, fill=0.88, stroke=False)
-    page.text(x + PAD, y + 11, "JADWAL TUGAS", 8, bold=True)
+    page.place(ROSTER, x, y, h)
     count = f"kartu {part} dari {len(parts)}" if len(parts) > 1 else f"{len(card.roster)} tugas"
     page.text(x + w - PAD, y + 11, count, 7, bold=True, align="right")
-    page.text(x + PAD, y + 18, _lines(title, w - 2 * PAD, 5.8, most=1)[0], 5.8)
     ident = f"{card.rank}  {card.printed_id}".strip()
     room = w - 2 * PAD - pdf.text_width(ident, 7) - 6
     page.text(x + PAD, y + 31, _lines(card.name, room, 9, bold=True, most=1)[0], 9, bold=True)
@@ -305,8 +316,6 @@ def draw_roster(page: pdf.Page, x: float, y: float, w: float, h: float, card: Ca
         cy += 30
         if n < first + len(parts[part - 1]):
             page.line(x + PAD, cy - 9, x + w - PAD, cy - 9, 0.2, dash=1)
-    note = "Jadwal menurut rencana; perubahan diberitahukan oleh Padal. Kartu ini tidak untuk absensi apel."
-    page.text(x + PAD, y + h - PAD - 1, _lines(note, inner, 5.5, most=1)[0], 5.5)
 
 
 def roster_parts(card: Card) -> list[tuple[RosterLine, ...]]:
@@ -333,8 +342,7 @@ def pages(cards: Iterable[Card], title: str) -> list[pdf.Page]:
     """A4 pages of eight cards each, with dashed cut lines; each card followed by its roster
     cards; a person with duties beyond the vote only gets his roster cards alone."""
     out: list[pdf.Page] = []
-    w = (pdf.A4[0] - 2 * MARGIN) / COLUMNS
-    h = (pdf.A4[1] - TOP - BOTTOM) / ROWS
+    w, h = _cell()
     cells = [
         (card, part) for card in cards for part in range(1 if card.roster_only else 0, len(roster_parts(card)) + 1)
     ]
@@ -356,4 +364,4 @@ def pages(cards: Iterable[Card], title: str) -> list[pdf.Page]:
 
 
 def cards_pdf(cards: Sequence[Card], title: str) -> pdf.Rendered:
-    return pdf.pages_pdf(pages(cards, title), title=f"Kartu penugasan {title}")
+    return pdf.pages_pdf(pages(cards, title), title=f"Kartu penugasan {title}", templates=templates(title))

@@ -7,7 +7,10 @@
   whoever holds more than one duty across the stages (cards.py);
 - with a stage (`stage`, a number or name as schedule.find takes it): `sprin.pdf` is that
   stage's Sprin and `renpam.pdf` its Renpam (renpam.py); without one, the Sprin covers the whole
-  operation with the time-phased annex.
+  operation with the time-phased annex;
+- `peta.pdf`: the map pages (the Polres, then each kecamatan: its TPS by category and post
+  numbers as in the annex) and `paket-briefing.pdf`, the same maps on A3 after a cover, for the
+  Tactical Floor Game (maps.py); drawn over the operation's boundaries when given.
 
 Orders are never printed from a plan that fails the independent checker: `write` refuses it
 with `InvalidPlan` before anything is written. A scope (`kecamatan_code`) gives a sector
@@ -17,18 +20,22 @@ chief's orders: the posts of their kecamatan only.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from siaga.core.check import Violation, check_plan
+from siaga.core.data.boundaries import Boundary
 from siaga.core.data.files import write_bytes
 from siaga.core.data.model import Plan, Scenario
 from siaga.core.data.workbook import ReportTable, write_report
-from siaga.core.documents import cards, ploting, renpam, schedule, sprin
+from siaga.core.documents import cards, maps, ploting, renpam, schedule, sprin
 from siaga.core.documents.ploting import COLUMNS, FORCE_LABEL, FORCES, Ploting
 from siaga.core.planning.risk import RiskModel
 
 SPRIN, WORKBOOK, CARDS, RENPAM = "sprin.pdf", "ploting.xlsx", "kartu.pdf", "renpam.pdf"
+MAPS, BRIEFING = maps.MAPS, maps.BRIEFING
+SIGNOFF = "category_signoff"  # the plan's extra naming who signed off the TPS categories (sprin.signoff_line)
 SHEET_COLUMNS = (*COLUMNS, "Pos", "Unsur", "Keterangan")
 
 
@@ -48,6 +55,7 @@ class Written:
     seconds: dict[str, float] = field(default_factory=dict)  # check, sprin, workbook, cards
     stage: schedule.StageBlock | None = None  # the stage of the Sprin and the Renpam
     renpam_pages: int = 0
+    map_pages: int = 0  # peta.pdf; the briefing pack holds a cover more
 
 
 def write(
@@ -60,9 +68,11 @@ def write(
     model: RiskModel | None = None,
     draft: bool = False,
     stage: str = "",
+    boundaries: Sequence[Boundary] = (),
 ) -> Written:
-    """Check the plan, then write the three files into `out` (four with `stage`: its Renpam).
-    `draft` marks every page of the Sprin "KONSEP" (a plan not yet approved). Raises
+    """Check the plan, then write the five files into `out` (six with `stage`: its Renpam); the
+    maps are drawn over `boundaries` (points only without them). `draft` marks every page of
+    the Sprin and the maps "KONSEP" (a plan not yet approved). Raises
     InvalidPlan, ploting.PlotingError for an unknown kecamatan, schedule.StageError for an
     unknown stage."""
     seconds: dict[str, float] = {}
@@ -78,7 +88,8 @@ def write(
     out.mkdir(parents=True, exist_ok=True)
 
     start = time.perf_counter()
-    order = sprin.sprin_pdf(scenario, plot, settings, draft=draft, stages=stages, stage=chosen)
+    signoff = plan.extra.get(SIGNOFF)
+    order = sprin.sprin_pdf(scenario, plot, settings, draft=draft, stages=stages, stage=chosen, signoff=signoff)
     write_bytes(out / SPRIN, order.data)
     seconds["sprin"] = _lap(start)
     renpam_pages = 0
@@ -98,7 +109,11 @@ def write(
     rendered = cards.cards_pdf(deck, plan.operation)
     write_bytes(out / CARDS, rendered.data)
     seconds["cards"] = _lap(start)
-    return Written(out, plot, order.pages, len(deck), rendered.pages, seconds, chosen, renpam_pages)
+
+    start = time.perf_counter()
+    drawn = maps.write(scenario, plan, out, boundaries, kecamatan_code, draft=draft, plot=plot)
+    seconds["maps"] = _lap(start)
+    return Written(out, plot, order.pages, len(deck), rendered.pages, seconds, chosen, renpam_pages, drawn.map_pages)
 
 
 def konsep_pdf(
@@ -116,7 +131,7 @@ def konsep_pdf(
         raise InvalidPlan(violations)
     stages = schedule.scoped(schedule.build(scenario, plan), kecamatan_code)
     plot = ploting.build(scenario, plan, kecamatan_code)
-    return sprin.sprin_pdf(scenario, plot, settings, draft=True, stages=stages).data
+    return sprin.sprin_pdf(scenario, plot, settings, draft=True, stages=stages, signoff=plan.extra.get(SIGNOFF)).data
 
 
 def _lap(start: float) -> float:

@@ -1,117 +1,155 @@
-"""PDF out: the only module that touches WeasyPrint and its PDF layer, pydyf.
+"""PDF out: the only module that touches ReportLab, the one PDF engine of the orders.
 
-Two ways to draw, chosen by measurement (issue 6): WeasyPrint lays out HTML beautifully but
-needs about 10 ms per table row and 9 ms per card, so the regency's 4,600-person annex and
-cards would take minutes. So:
+Everything is drawn directly, in one font (DejaVu Sans, vendored under fonts/ with its
+licence, embedded as a subset), so any name prints as written, "Ṣāliḥ Nguyễn" and "Gülşen"
+alike:
 
-- `compose(html, pages)`: a letter in HTML, laid out by WeasyPrint, then `pages` drawn
-  directly (the long annex tables) appended to the same PDF;
-- `Page`, `Flow` and `pages_pdf`: direct drawing with the standard PDF fonts (Helvetica, no
-  font file needed), measured text, wrapping, long tables with repeated headers, bitmaps.
+- `Page`: text, rectangles, lines and QR codes (as vectors) at coordinates from the top-left
+  corner, kept as PDF operators until the document is written;
+- `Flow` and `flow`: paragraphs (with a hanging label, indented, justified) and long tables
+  with repeated headers and group bands, laid out on pages of one size;
+- `pages_pdf`: the document, every page numbered "Halaman X dari Y" and, with `watermark`
+  (a draft's "KONSEP"), that word large, light and diagonal over its content;
+- `compose`: a small, plain HTML report (headings, paragraphs, tables) laid out by `Flow`.
 
-Every page of a document carries "Halaman X dari Y"; with `watermark` (a draft's "KONSEP")
-every page, HTML or drawn, carries that word large, light and diagonal over its content. The
-standard fonts speak WinAnsi (cp1252): a character outside it is written without its accents,
-or as "?".
+Measured (issue 18): ReportLab's own `drawString` costs about 100 us a string, so a page's
+operators are written here, the text encoded to the font's subsets through a table built
+once per document (`_Encoder`); ReportLab keeps the subsets, the resources and the file.
 """
 
 from __future__ import annotations
 
-import json
+import io
 import math
-import unicodedata
-import zlib
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
 from importlib import resources
+from typing import Any, NamedTuple
 
-import pydyf
+import numpy as np
+from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
 MM = 72 / 25.4
 A4 = (595.28, 841.89)
 A4_LANDSCAPE = (A4[1], A4[0])
-TOTAL_PAGES = "{{TOTAL_PAGES}}"  # in `compose` HTML: replaced by the page count of the whole document
 FOOTER_SIZE = 7.0
 WATERMARK_GRAY, WATERMARK_ALPHA = 0.45, 0.28  # over the content: light grey, the text below stays legible
+REGULAR, BOLD = "SiagaSans", "SiagaSans-Bold"
+FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", "SiagaSans-Oblique": "DejaVuSans-Oblique.ttf"}
+CAP_HEIGHT = 0.73  # DejaVu Sans, of the size
 
-BASE_CSS = """
-@page {
-  size: A4;
-  margin: 12mm 18mm 16mm 25mm;
-  @bottom-center { content: "Halaman " counter(page) " dari {{TOTAL_PAGES}}"; font-size: 7pt; color: #444; }
-}
-html { font-family: Arial, "Liberation Sans", Helvetica, "DejaVu Sans", sans-serif;
-       font-size: 10pt; line-height: 1.28; }
-table { border-collapse: collapse; }
-thead { display: table-header-group; }
-tr, img { break-inside: avoid; }
-h1, h2, h3 { break-after: avoid; }
-"""
+rl_config.useA85 = 0  # binary streams: ASCII85 costs time and a quarter more bytes
+
+
+def _register() -> dict[bool, TTFont]:
+    fonts = resources.files("siaga.core.documents").joinpath("fonts")
+    for name, filename in FONT_FILES.items():
+        if name not in pdfmetrics.getRegisteredFontNames():
+            with resources.as_file(fonts.joinpath(filename)) as path:
+                pdfmetrics.registerFont(TTFont(name, str(path)))
+    return {False: pdfmetrics.getFont(REGULAR), True: pdfmetrics.getFont(BOLD)}  # type: ignore[dict-item]
+
+
+_FONTS = _register()
 
 
 # ---------------------------------------------------------------- text metrics
 
 
-def _load_widths() -> tuple[list[int], list[int]]:
-    data = json.loads(resources.files("siaga.core").joinpath("data/helvetica-widths.json").read_text("utf-8"))
-    pad = [0] * data["first"]
-    return pad + data["regular"], pad + data["bold"]
+class _Widths(dict[int, float]):
+    """Advance widths by code point, in thousandths of the size; control characters as spaces."""
+
+    def __init__(self, font: TTFont) -> None:
+        super().__init__(font.face.charWidths)
+        self.default = float(font.face.defaultWidth)
+        self.space = self[32]
+
+    def __missing__(self, code: int) -> float:
+        return self.space if code < 32 or code == 127 else self.default
 
 
-_WIDTHS = _load_widths()
+_WIDTHS = {bold: _Widths(font) for bold, font in _FONTS.items()}
 
 
-def encode(text: str) -> bytes:
-    """The text in WinAnsi (cp1252); other characters lose their accents, or become "?"."""
-    try:
-        return text.encode("cp1252")
-    except UnicodeEncodeError:
-        folded = unicodedata.normalize("NFKD", text)
-        return "".join(c for c in folded if not unicodedata.combining(c)).encode("cp1252", errors="replace")
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    return _advance(text, bold) * size / 1000
 
 
-_CONTROLS_AS_SPACE = bytes(32 if b < 32 or b == 127 else b for b in range(256))
-
-
-def _clean(text: str) -> bytes:
-    """One line of text: control characters (tab, CR, newline ...) as spaces."""
-    return encode(text).translate(_CONTROLS_AS_SPACE)
-
-
-def text_width(text: str | bytes, size: float, bold: bool = False) -> float:
+@lru_cache(maxsize=1 << 16)
+def _advance(text: str, bold: bool) -> float:
+    """The width of `text` in thousandths of the size."""
     widths = _WIDTHS[bold]
-    data = text if isinstance(text, bytes) else _clean(text)
-    return sum(widths[b] for b in data) * size / 1000
+    return sum(map(widths.__getitem__, map(ord, text)))
+
+
+_WORDS = re.compile(r"[^\s\xa0]+(?:\xa0+[^\s\xa0]*)*|\xa0+[^\s\xa0]*")  # no-break spaces hold words together
 
 
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     """Greedy word wrap to `width` points; a word longer than a line is cut by characters."""
+    return list(_wrap(text, width, size, bold))
+
+
+@lru_cache(maxsize=1 << 16)  # cards and tables wrap the same names, places and notes again and again
+def _wrap(text: str, width: float, size: float, bold: bool) -> tuple[str, ...]:
+    room = width * 1000 / size
+    widths = _WIDTHS[bold]
+    space = widths.space
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split():
-            candidate = f"{line} {word}" if line else word
-            if text_width(candidate, size, bold) <= width:
-                line = candidate
+        line: list[str] = []
+        used = 0.0
+        for word in _WORDS.findall(paragraph):
+            w = sum(map(widths.__getitem__, map(ord, word)))
+            if line and used + space + w <= room:
+                line.append(word)
+                used += space + w
+                continue
+            if not line and w <= room:
+                line, used = [word], w
                 continue
             if line:
-                lines.append(line)
-            line = word
-            while text_width(line, size, bold) > width and len(line) > 1:
-                cut = len(line) - 1
-                while cut > 1 and text_width(line[:cut], size, bold) > width:
-                    cut -= 1
-                lines.append(line[:cut])
-                line = line[cut:]
-        lines.append(line)
-    return lines or [""]
-
-
-def _literal(data: bytes) -> bytes:
-    return b"(" + data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+                lines.append(" ".join(line))
+            while w > room and len(word) > 1:
+                cut, taken = 0, 0.0
+                while cut < len(word) - 1 and taken + widths[ord(word[cut])] <= room:
+                    taken += widths[ord(word[cut])]
+                    cut += 1
+                cut = max(cut, 1)
+                lines.append(word[:cut])
+                word = word[cut:]
+                w = sum(map(widths.__getitem__, map(ord, word)))
+            line, used = [word], w
+        lines.append(" ".join(line))
+    return tuple(lines) or ("",)
 
 
 # ---------------------------------------------------------------- direct drawing
+
+
+class _Text(NamedTuple):  # a tuple: a card page makes hundreds of them
+    x: float
+    y: float  # from the bottom, PDF's way
+    text: str
+    size: float
+    bold: bool
+    spacing: float = 0.0
+    word_space: float = 0.0
+
+
+class _Place(NamedTuple):
+    name: str  # a template of the document (pages_pdf)
+    x: float
+    y: float  # the template's bottom-left corner, from the bottom
+
+
+Op = str | _Text | _Place
 
 
 @dataclass
@@ -122,134 +160,134 @@ class Page:
     height: float = A4[1]
     numbered: bool = True
     footer_y: float | None = None  # the page number's baseline from the top; None: 12 mm above the bottom
-    ops: list[bytes] = field(default_factory=list)
-    images: list[tuple[int, int, bytes]] = field(default_factory=list)  # (width, height, 1-bit rows)
+    ops: list[Op] = field(default_factory=list)
 
-    def text(self, x: float, y: float, text: str, size: float, bold: bool = False, align: str = "left") -> None:
-        """`y` is the baseline. `align` left, right (x is the right edge) or center."""
-        data = _clean(text)
-        if align != "left":
-            w = text_width(data, size, bold)
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        bold: bool = False,
+        align: str = "left",
+        spacing: float = 0.0,
+        justify: float = 0.0,
+    ) -> None:
+        """`y` is the baseline. `align` left, right (x is the right edge) or center; `spacing`
+        points between letters; `justify` a width to stretch the spaces of the line to."""
+        if not text:
+            return
+        word_space = 0.0
+        if justify and text.count(" "):
+            word_space = max(0.0, (justify - text_width(text, size, bold)) / text.count(" "))
+        elif align != "left":
+            w = text_width(text, size, bold) + spacing * (len(text) - 1)
             x -= w if align == "right" else w / 2
-        font = b"/F2" if bold else b"/F1"
-        self.ops.append(b"BT %s %.2f Tf %.2f %.2f Td %s Tj ET" % (font, size, x, self.height - y, _literal(data)))
+        self.ops.append(_Text(x, self.height - y, text, size, bold, spacing, word_space))
+
+    def place(self, template: str, x: float, y: float, height: float) -> None:
+        """The document's template `template` (a Page `height` high, drawn once in the file
+        and reused) with its top-left corner at (x, y)."""
+        self.ops.append(_Place(template, x, self.height - y - height))
 
     def rect(self, x: float, y: float, w: float, h: float, fill: float | None = None, stroke: bool = True) -> None:
         """A rectangle with its top-left corner at (x, y); `fill` a gray level (1 white)."""
-        shape = b"%.2f %.2f %.2f %.2f re" % (x, self.height - y - h, w, h)
+        shape = f"{x:.2f} {self.height - y - h:.2f} {w:.2f} {h:.2f} re"
         if fill is not None:
-            self.ops.append(b"%.3f g %s %s" % (fill, shape, b"B" if stroke else b"f"))
-            self.ops.append(b"0 g")
+            self.ops.append(f"{fill:.3f} g {shape} {'B' if stroke else 'f'} 0 g")
         elif stroke:
-            self.ops.append(shape + b" S")
+            self.ops.append(shape + " S")
 
     def line(self, x1: float, y1: float, x2: float, y2: float, width: float = 0.5, dash: float = 0) -> None:
-        pattern = b"[%.1f %.1f] 0 d" % (dash, dash) if dash else b"[] 0 d"
+        pattern = f"[{dash:.1f} {dash:.1f}] 0 d " if dash else ""
+        end = " [] 0 d" if dash else ""
         self.ops.append(
-            b"%s %.2f w %.2f %.2f m %.2f %.2f l S [] 0 d 0.5 w"
-            % (pattern, width, x1, self.height - y1, x2, self.height - y2)
+            f"{pattern}{width:.2f} w {x1:.2f} {self.height - y1:.2f} m {x2:.2f} {self.height - y2:.2f} l S{end} 0.5 w"
         )
 
-    def bitmap(self, x: float, y: float, size: float, modules: Sequence[Sequence[int]]) -> None:
-        """A square black-and-white bitmap (a QR code: 1 = dark), scaled without smoothing."""
-        rows = len(modules)
-        cols = len(modules[0]) if rows else 0
-        data = bytearray()
-        pad = (-cols) % 8
-        for row in modules:
-            bits = int("".join("0" if dark else "1" for dark in row) + "0" * pad, 2)
-            data += bits.to_bytes((cols + pad) // 8, "big")
-        self.images.append((cols, rows, bytes(data)))
-        name = b"/Im%d" % (len(self.images) - 1)
-        self.ops.append(b"q %.2f 0 0 %.2f %.2f %.2f cm %s Do Q" % (size, size, x, self.height - y - size, name))
+    def qr(self, x: float, y: float, size: float, modules: np.ndarray) -> None:
+        """A square code (a QR code: a 0/1 matrix, 1 = dark) as filled vector rectangles, one
+        per run of dark modules in a row, sharp at any scale."""
+        count = len(modules)
+        if not count:
+            return
+        framed = np.zeros((count, count + 1), dtype=np.int8)  # a light module closes every row
+        framed[:, 1:] = modules
+        edges = np.diff(framed.ravel(), append=0)
+        starts = np.flatnonzero(edges == 1) + 1  # the first dark module of a run
+        ends = np.flatnonzero(edges == -1) + 1  # the light module after it
+        rows, columns = np.divmod(starts, count + 1)
+        runs = np.stack([columns - 1, count - 1 - rows, ends - starts], axis=1).ravel().tolist()
+        path = ("%d %d %d 1 re\n" * len(starts)) % tuple(runs)
+        scale = size / count
+        self.ops.append(f"q {scale:.4f} 0 0 {scale:.4f} {x:.2f} {self.height - y - size:.2f} cm 0 g\n{path}f Q")
 
 
-def _fonts(pdf: pydyf.PDF) -> pydyf.Dictionary:
-    fonts = {}
-    for key, base in (("F1", "/Helvetica"), ("F2", "/Helvetica-Bold")):
-        font = pydyf.Dictionary(
-            {"Type": "/Font", "Subtype": "/Type1", "BaseFont": base, "Encoding": "/WinAnsiEncoding"}
-        )
-        pdf.add_object(font)
-        fonts[key] = font.reference
-    return pydyf.Dictionary(fonts)
+class _Codes(dict[int, str]):
+    """A `str.translate` table of one font in one document: each character to its code in the
+    font's subsets (chr(subset * 256 + byte); in the first subset, the byte as a PDF string
+    writes it: `_escape`), control characters as spaces. A character seen for the first time
+    is given its code by ReportLab."""
+
+    def __init__(self, font: TTFont, doc: Any) -> None:
+        super().__init__()
+        self.font, self.doc = font, doc
+
+    def __missing__(self, code: int) -> str:
+        char = " " if code < 32 or code == 127 or code == 0xA0 else chr(code)
+        self.font.splitString(char, self.doc)
+        n = self.font.state[self.doc].assignments.get(ord(char), 0)
+        value = _escape(chr(n)) if n < 256 else chr(n)
+        self[code] = value
+        return value
 
 
-def _stream(data: bytes, extra: dict[str, object] | None = None) -> pydyf.Stream:
-    return pydyf.Stream([zlib.compress(data, 6)], {**(extra or {}), "Filter": "/FlateDecode"})
+class _Encoder:
+    """Text to content-stream operators in the document's font subsets."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.codes = {bold: _Codes(font, doc) for bold, font in _FONTS.items()}
+        self.names: dict[tuple[bool, int], str] = {}
+
+    def _name(self, bold: bool, subset: int) -> str:
+        key = (bold, subset)
+        if key not in self.names:
+            self.names[key] = _FONTS[bold].getSubsetInternalName(subset, self.doc)
+        return self.names[key]
+
+    def show(self, t: _Text) -> str:
+        coded = t.text.translate(self.codes[t.bold])
+        spacing = f"{t.spacing:.2f} Tc " if t.spacing else ""
+        spacing += f"{t.word_space:.3f} Tw " if t.word_space else ""
+        start = f"BT {spacing}1 0 0 1 {t.x:.2f} {t.y:.2f} Tm"
+        end = " 0 Tc 0 Tw ET" if spacing else " ET"  # both stay in the graphics state after ET
+        if max(coded) < "\u0100":  # one subset: the usual case
+            return f"{start} {self._name(t.bold, 0)} {t.size:.2f} Tf ({coded}) Tj{end}"
+        parts = [start]
+        run: list[str] = []
+        subset = -1
+        for char in coded:
+            n = ord(char)
+            if n >> 8 != subset and run:
+                parts.append(self._run(t, subset, run))
+                run = []
+            subset = n >> 8
+            run.append(char if subset == 0 else _escape(chr(n & 0xFF)))
+        parts.append(self._run(t, subset, run))
+        return " ".join(parts) + end
+
+    def _run(self, t: _Text, subset: int, run: list[str]) -> str:
+        return f"{self._name(t.bold, subset)} {t.size:.2f} Tf ({''.join(run)}) Tj"
 
 
-def _watermark_ops(width: float, height: float, text: str) -> bytes:
-    """`text` in bold along the page's rising diagonal, centred, over 70% of its length."""
-    data = _clean(text)
-    angle = math.atan2(height, width)
-    size = 0.7 * math.hypot(width, height) / max(text_width(data, 1, True), 1)
-    cos, sin = math.cos(angle), math.sin(angle)
-    half_w, half_h = text_width(data, size, True) / 2, 0.72 * size / 2  # Helvetica's cap height
-    x = width / 2 - half_w * cos + half_h * sin
-    y = height / 2 - half_w * sin - half_h * cos
-    return b"q /GSW gs %.3f g BT /F2 %.2f Tf %.5f %.5f %.5f %.5f %.2f %.2f Tm %s Tj ET Q" % (
-        WATERMARK_GRAY,
-        size,
-        cos,
-        sin,
-        -sin,
-        cos,
-        x,
-        y,
-        _literal(data),
-    )
-
-
-def _add_pages(pdf: pydyf.PDF, pages: Sequence[Page], first_number: int, total: int, watermark: str = "") -> None:
-    fonts = _fonts(pdf)
-    state = None
-    if watermark:
-        state = pydyf.Dictionary({"Type": "/ExtGState", "ca": WATERMARK_ALPHA, "CA": WATERMARK_ALPHA})
-        pdf.add_object(state)
-    for n, page in enumerate(pages, start=first_number):
-        ops = [b"0.5 w 0 G 0 g", *page.ops]
-        if watermark:
-            ops.append(_watermark_ops(page.width, page.height, watermark))
-        if page.numbered:
-            footer = Page(page.width, page.height)
-            y = page.footer_y if page.footer_y is not None else page.height - 12 * MM
-            footer.text(page.width / 2, y, f"Halaman {n} dari {total}", FOOTER_SIZE, align="center")
-            ops += footer.ops
-        contents = _stream(b"\n".join(ops))
-        pdf.add_object(contents)
-        xobjects = {}
-        for i, (w, h, bits) in enumerate(page.images):
-            image = _stream(
-                bits,
-                {
-                    "Type": "/XObject",
-                    "Subtype": "/Image",
-                    "Width": w,
-                    "Height": h,
-                    "ColorSpace": "/DeviceGray",
-                    "BitsPerComponent": 1,
-                    "Interpolate": "false",
-                },
-            )
-            pdf.add_object(image)
-            xobjects[f"Im{i}"] = image.reference
-        resources_ = pydyf.Dictionary({"Font": fonts, "ProcSet": pydyf.Array(["/PDF", "/Text", "/ImageB"])})
-        if state is not None:
-            resources_["ExtGState"] = pydyf.Dictionary({"GSW": state.reference})
-        if xobjects:
-            resources_["XObject"] = pydyf.Dictionary(xobjects)
-        pdf.add_page(
-            pydyf.Dictionary(
-                {
-                    "Type": "/Page",
-                    "Parent": pdf.pages.reference,
-                    "MediaBox": pydyf.Array([0, 0, page.width, page.height]),
-                    "Contents": contents.reference,
-                    "Resources": resources_,
-                }
-            )
-        )
+def _escape(char: str) -> str:
+    """One byte of a PDF string: ReportLab writes the content stream as UTF-8, and a reader
+    takes a carriage return in a string for a line feed, so a byte below 32 or from 128 up is
+    written as an octal escape."""
+    if char in "()\\":
+        return "\\" + char
+    return f"\\{ord(char):03o}" if char < " " or char >= "\x80" else char
 
 
 @dataclass(frozen=True)
@@ -258,64 +296,74 @@ class Rendered:
     pages: int
 
 
-def pages_pdf(pages: Sequence[Page], title: str = "", watermark: str = "") -> Rendered:
-    """A PDF of directly drawn pages, each marked with `watermark` when given."""
-    pdf = pydyf.PDF()
-    if title:
-        pdf.info["Title"] = pydyf.String(title)
-    pdf.info["Producer"] = pydyf.String("Siaga")
-    _add_pages(pdf, pages, 1, len(pages), watermark)
-    out = _Buffer()
-    pdf.write(out, version=b"1.7", compress=True)
-    return Rendered(out.getvalue(), len(pages))
+def pages_pdf(
+    pages: Sequence[Page], title: str = "", watermark: str = "", templates: Mapping[str, Page] | None = None
+) -> Rendered:
+    """A PDF of directly drawn pages, each numbered "Halaman X dari Y", each marked with
+    `watermark` when given. `templates` are drawn once each (PDF form XObjects) and placed on
+    the pages by `Page.place`: what every card has, written once for thousands of cards."""
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1, invariant=1, initialFontName=REGULAR)
+    pdf.setTitle(title)
+    pdf.setCreator("Siaga")
+    pdf.setProducer("Siaga")
+    encoder = _Encoder(pdf._doc)
+    for name, template in (templates or {}).items():
+        pdf.beginForm(name, 0, 0, template.width, template.height)
+        pdf.addLiteral("q 0.5 w 0 G 0 g")
+        pdf.addLiteral("\n".join([*_operators(template.ops, encoder, pdf), "Q"]))
+        pdf.endForm()
+    total = len(pages)
+    for n, page in enumerate(pages, start=1):
+        pdf.setPageSize((page.width, page.height))
+        pdf.addLiteral("q 0.5 w 0 G 0 g")
+        ops = _operators(page.ops, encoder, pdf)
+        if page.numbered:
+            y = page.footer_y if page.footer_y is not None else page.height - 12 * MM
+            footer = Page(page.width, page.height)
+            footer.text(page.width / 2, y, f"Halaman {n} dari {total}", FOOTER_SIZE, align="center")
+            ops += ["0.267 g", *_operators(footer.ops, encoder, pdf), "0 g"]
+        ops.append("Q")
+        pdf.addLiteral("\n".join(ops))
+        if watermark:
+            _watermark(pdf, page, watermark)
+        pdf.showPage()
+    pdf.save()
+    return Rendered(out.getvalue(), total)
 
 
-class _Buffer:
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-
-    def write(self, data: bytes) -> None:
-        self.parts.append(data)
-
-    def getvalue(self) -> bytes:
-        return b"".join(self.parts)
-
-
-def _watermark_html(html: str, text: str) -> str:
-    """`html` with `text` as a fixed element: WeasyPrint repeats it on every page."""
-    if not text:
-        return html
-    if html.count("<body>") != 1:
-        raise ValueError("a watermark needs the HTML to have one plain <body> tag")
-    word = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    # A4 portrait: the diagonal rises at 54.7 degrees; the word spans about 70% of it.
-    css = (
-        "position: fixed; top: 44%; left: -20%; width: 140%; text-align: center; z-index: 10;"
-        f" transform: rotate(-54.7deg); font: bold {int(720 / max(len(text), 1))}pt Helvetica, Arial, sans-serif;"
-        f" color: rgba(115, 115, 115, {WATERMARK_ALPHA}); line-height: 1;"
-    )
-    return html.replace("<body>", f'<body><div style="{css}">{word}</div>', 1)
+def _operators(ops: Sequence[Op], encoder: _Encoder, pdf: canvas.Canvas) -> list[str]:
+    """The content-stream operators of `ops`; a placed template is drawn through the canvas
+    (it names the form in the page's resources), the operators before it written first."""
+    out: list[str] = []
+    for op in ops:
+        if isinstance(op, str):
+            out.append(op)
+        elif isinstance(op, _Text):
+            out.append(encoder.show(op))
+        else:
+            if not pdf.hasForm(op.name):
+                raise ValueError(f"template {op.name!r} is not among the document's templates")
+            pdf.addLiteral("\n".join(out))
+            out = []
+            pdf.saveState()
+            pdf.translate(op.x, op.y)
+            pdf.doForm(op.name)
+            pdf.restoreState()
+    return out
 
 
-def compose(html: str, pages: Sequence[Page] = (), watermark: str = "") -> Rendered:
-    """`html` laid out by WeasyPrint (with BASE_CSS first), then `pages` appended to the same
-    document. TOTAL_PAGES in the HTML becomes the page count of the whole document. With
-    `watermark`, every page carries it (the HTML must then have one plain `<body>` tag)."""
-    import weasyprint  # here: it loads Pango, which nothing else needs
-
-    html = _watermark_html(html, watermark)
-    stylesheet = weasyprint.CSS(string=BASE_CSS.replace(TOTAL_PAGES, "?"))
-    own = len(weasyprint.HTML(string=html).render(stylesheets=[stylesheet]).pages)
-    total = own + len(pages)
-    final = weasyprint.CSS(string=BASE_CSS.replace(TOTAL_PAGES, str(total)))
-    document = weasyprint.HTML(string=html.replace(TOTAL_PAGES, str(total))).render(stylesheets=[final])
-
-    def append(_document: object, pdf: pydyf.PDF) -> None:
-        _add_pages(pdf, pages, len(document.pages) + 1, total, watermark)
-
-    data = document.write_pdf(finisher=append)
-    assert data is not None
-    return Rendered(data, len(document.pages) + len(pages))
+def _watermark(pdf: canvas.Canvas, page: Page, text: str) -> None:
+    """`text` in bold along the page's rising diagonal, centred, over 70% of its length."""
+    size = 0.7 * math.hypot(page.width, page.height) / max(text_width(text, 1, True), 1)
+    pdf.saveState()
+    pdf.setFillAlpha(WATERMARK_ALPHA)
+    pdf.setFillGray(WATERMARK_GRAY)
+    pdf.translate(page.width / 2, page.height / 2)
+    pdf.rotate(math.degrees(math.atan2(page.height, page.width)))
+    pdf.setFont(BOLD, size)
+    pdf.drawCentredString(0, -CAP_HEIGHT * size / 2, text)
+    pdf.restoreState()
 
 
 # ---------------------------------------------------------------- flowing text and long tables
@@ -368,7 +416,12 @@ class Table:
 @dataclass(frozen=True)
 class Paragraph:
     """`keep` ties the paragraph to the block before it: after a table, the table's last rows
-    go over to the next page with it (a signature never stands alone on a page)."""
+    go over to the next page with it (a signature never stands alone on a page).
+
+    `indent` and `width` (0: to the right margin) place the text in a column; `labels` are
+    short texts on the first line at offsets from the left margin (a letter's "Dasar", ":",
+    "1."); `justify` spreads every line but the last to the column's width; `spacing` puts
+    points between letters and `underline` rules the text."""
 
     text: str
     size: float = 9.0
@@ -376,11 +429,19 @@ class Paragraph:
     space_before: float = 4.0
     align: str = "left"
     keep: bool = False
+    indent: float = 0.0
+    width: float = 0.0
+    labels: tuple[tuple[float, str, bool], ...] = ()
+    justify: bool = False
+    spacing: float = 0.0
+    underline: bool = False
+    leading: float = 1.3
+    rule: float = 0.0  # a line of this width under the paragraph, across its column
 
 
 @dataclass(frozen=True)
 class PageBreak:
-    pass
+    size: tuple[float, float] | None = None  # the next pages' size; None: the same
 
 
 Block = Paragraph | Table | PageBreak
@@ -391,31 +452,44 @@ KEPT_ROWS = 3  # a table's last rows that go over with the kept paragraphs after
 
 
 class Flow:
-    """Lays out paragraphs and long tables on pages of one size, a running head on each."""
+    """Lays out paragraphs and long tables on pages, a running head on each. `margins` (top,
+    right, bottom, left) default to `margin` all round."""
 
-    def __init__(self, size: tuple[float, float] = A4_LANDSCAPE, margin: float = 10 * MM, head: str = "") -> None:
+    def __init__(
+        self,
+        size: tuple[float, float] = A4_LANDSCAPE,
+        margin: float = 10 * MM,
+        head: str = "",
+        margins: tuple[float, float, float, float] | None = None,
+    ) -> None:
         self.width, self.height = size
-        self.margin = margin
+        self.top, self.right, self.low, self.left = margins or (margin, margin, margin, margin)
         self.head = head
         self.pages: list[Page] = []
         self.y = 0.0
         self._new_page()
 
     @property
+    def margin(self) -> float:
+        return self.left
+
+    @property
     def inner(self) -> float:
-        return self.width - 2 * self.margin
+        return self.width - self.left - self.right
 
     @property
     def bottom(self) -> float:
-        return self.height - self.margin - 6 * MM  # room for the footer
+        return self.height - self.low - 6 * MM  # room for the footer
 
-    def _new_page(self) -> None:
+    def _new_page(self, size: tuple[float, float] | None = None) -> None:
+        if size is not None:
+            self.width, self.height = size
         page = Page(self.width, self.height)
         self.pages.append(page)
-        self.y = self.margin
+        self.y = self.top
         if self.head:
-            page.text(self.margin, self.y + 7, self.head, 7)
-            page.line(self.margin, self.y + 10, self.width - self.margin, self.y + 10, 0.4)
+            page.text(self.left, self.y + 7, self.head, 7)
+            page.line(self.left, self.y + 10, self.width - self.right, self.y + 10, 0.4)
             self.y += 14
 
     @property
@@ -425,27 +499,43 @@ class Flow:
     def add(self, block: Block, tail: float = 0.0) -> None:
         """Lay out `block`; `tail` is the height of the kept paragraphs that follow it."""
         if isinstance(block, PageBreak):
-            self._new_page()
+            self._new_page(block.size)
         elif isinstance(block, Paragraph):
             self._paragraph(block, tail)
         else:
             self._table(block, tail)
 
+    def _column(self, p: Paragraph) -> float:
+        return (p.width or self.inner - p.indent) - p.spacing * 2
+
     def paragraph_height(self, p: Paragraph) -> float:
-        return p.space_before + len(wrap(p.text, self.inner, p.size, p.bold)) * p.size * 1.3
+        return p.space_before + len(wrap(p.text, self._column(p), p.size, p.bold)) * p.size * p.leading
 
     def _paragraph(self, p: Paragraph, tail: float = 0.0) -> None:
-        leading = p.size * 1.3
-        lines = wrap(p.text, self.inner, p.size, p.bold)
-        if tail and self.y + self.paragraph_height(p) + tail > self.bottom and self.y > self.margin + 14:
+        leading = p.size * p.leading
+        column = self._column(p)
+        lines = wrap(p.text, column, p.size, p.bold)
+        if tail and self.y + self.paragraph_height(p) + tail > self.bottom and self.y > self.top + 14:
             self._new_page()
         self.y += p.space_before
-        for line in lines:
+        left = self.left + p.indent
+        for n, line in enumerate(lines):
             if self.y + leading > self.bottom:
                 self._new_page()
             self.y += leading
-            x = {"left": self.margin, "center": self.width / 2}.get(p.align, self.width - self.margin)
-            self.page.text(x, self.y - p.size * 0.25, line, p.size, p.bold, p.align)
+            baseline = self.y - p.size * 0.25
+            if n == 0:
+                for offset, label, bold in p.labels:
+                    self.page.text(self.left + offset, baseline, label, p.size, bold)
+            x = {"left": left, "center": left + column / 2}.get(p.align, left + column)
+            stretch = column if p.justify and n < len(lines) - 1 else 0.0
+            self.page.text(x, baseline, line, p.size, p.bold, p.align, p.spacing, stretch)
+            if p.underline:
+                w = text_width(line, p.size, p.bold) + p.spacing * (len(line) - 1)
+                start = {"left": x, "center": x - w / 2}.get(p.align, x - w)
+                self.page.line(start, baseline + 1.2, start + w, baseline + 1.2, 0.6)
+        if p.rule:
+            self.page.line(left, self.y, left + column, self.y, p.rule)
 
     def _table(self, t: Table, tail: float = 0.0) -> None:
         leading = t.size * 1.22
@@ -506,7 +596,7 @@ class Flow:
         size: float,
         leading: float,
     ) -> None:
-        page, x0, y = self.page, self.margin, self.y
+        page, x0, y = self.page, self.left, self.y
         width = sum(c.width for c in columns)
         if isinstance(row, Band | Span):
             if isinstance(row, Band):
@@ -535,9 +625,14 @@ class Flow:
         self.y += height
 
 
-def flow(blocks: Sequence[Block], size: tuple[float, float] = A4_LANDSCAPE, head: str = "") -> list[Page]:
+def flow(
+    blocks: Sequence[Block],
+    size: tuple[float, float] = A4_LANDSCAPE,
+    head: str = "",
+    margins: tuple[float, float, float, float] | None = None,
+) -> list[Page]:
     """The pages of `blocks` laid out one after the other."""
-    layout = Flow(size, head=head)
+    layout = Flow(size, head=head, margins=margins)
     for i, block in enumerate(blocks):
         tail = 0.0
         for after in blocks[i + 1 :]:
@@ -546,3 +641,134 @@ def flow(blocks: Sequence[Block], size: tuple[float, float] = A4_LANDSCAPE, head
             tail += layout.paragraph_height(after)
         layout.add(block, tail)
     return layout.pages
+
+
+# ---------------------------------------------------------------- a plain HTML report
+
+
+class _Html(HTMLParser):
+    """Headings, paragraphs and tables of a plain HTML report as blocks; anything else
+    (style, script, images) is left out, its text kept where it is text."""
+
+    SIZES = {"h1": 15.0, "h2": 12.0, "h3": 10.5}
+
+    def __init__(self, width: float) -> None:
+        super().__init__(convert_charrefs=True)
+        self.width = width  # of the page's column, in points
+        self.blocks: list[Block] = []
+        self.text: list[str] = []
+        self.kind = "p"
+        self.skip = 0
+        self.rows: list[tuple[list[tuple[str, bool]], bool]] | None = None
+        self.row: list[tuple[str, bool]] = []
+        self.cell_right = False
+        self.header_row = False
+        self.muted = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in ("style", "script", "title"):
+            self.skip += 1
+        elif tag in ("h1", "h2", "h3", "p"):
+            self._close()
+            self.kind, self.muted = tag, "muted" in classes
+        elif tag == "table":
+            self._close()
+            self.rows = []
+        elif tag == "tr":
+            self.row, self.header_row = [], False
+        elif tag in ("td", "th"):
+            self.text, self.cell_right = [], "num" in classes
+            self.header_row = self.header_row or tag == "th"
+        elif tag == "br":
+            self.text.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script", "title"):
+            self.skip -= 1
+        elif tag in ("h1", "h2", "h3", "p"):
+            self._close()
+        elif tag in ("td", "th"):
+            self.row.append(("".join(self.text).strip(), self.cell_right))
+            self.text = []
+        elif tag == "tr" and self.rows is not None:
+            self.rows.append((self.row, self.header_row))
+        elif tag == "table" and self.rows is not None:
+            self._table(self.rows)
+            self.rows = None
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.text.append(data)
+
+    def _close(self) -> None:
+        text = " ".join("".join(self.text).split())
+        if text and self.rows is None:
+            size = self.SIZES.get(self.kind, 9.0)
+            bold = self.kind in self.SIZES
+            self.blocks.append(Paragraph(text, size, bold, space_before=8 if bold else 4))
+        self.text, self.kind = [], "p"
+
+    def _table(self, rows: list[tuple[list[tuple[str, bool]], bool]]) -> None:
+        head = [r for r, is_head in rows if is_head][:1]
+        body = [r for r, is_head in rows if not is_head]
+        count = max((len(r) for r, _ in rows), default=0)
+        if not count:
+            return
+        titles = [c[0] for c in head[0]] + [""] * (count - len(head[0])) if head else [""] * count
+        sample = [*([head[0]] if head else []), *body[:500]]
+        size = next((s for s in (8.0, 7.0, 6.0) if _fits(sample, count, self.width, s)), 6.0)
+        columns = tuple(
+            Column(title, width, "right" if any(r[i][1] for r in sample if i < len(r)) else "left")
+            for i, (title, width) in enumerate(zip(titles, _widths(sample, count, self.width, size), strict=True))
+        )
+        out: list[Row] = []
+        for r in body:
+            cells = [c[0] for c in r]
+            if len(cells) == 1 and count > 1:
+                out.append(Span(cells[0], bold=False))
+            else:
+                out.append(Cells(tuple(cells + [""] * (count - len(cells)))))
+        if out:
+            self.blocks.append(Table(columns, tuple(out), size=size))
+
+
+def _needs(rows: list[list[tuple[str, bool]]], count: int, room: float, size: float) -> tuple[list[float], list[float]]:
+    """Each column's longest word and longest text, in points at `size` (bold: the head)."""
+    least, most = [2 * PAD + 8.0] * count, [2 * PAD + 8.0] * count
+    for r in rows:
+        if len(r) == 1 and count > 1:
+            continue  # a row across the table
+        for i, (text, _) in enumerate(r[:count]):
+            words = [text_width(w, size, True) for w in text.split()] or [0.0]
+            least[i] = max(least[i], max(words) + 2 * PAD + 1)  # a point to spare: no word cut by rounding
+            most[i] = max(most[i], min(text_width(text, size, True), room) + 2 * PAD)
+    return least, most
+
+
+def _fits(rows: list[list[tuple[str, bool]]], count: int, room: float, size: float) -> bool:
+    return sum(_needs(rows, count, room, size)[0]) <= room
+
+
+def _widths(rows: list[list[tuple[str, bool]]], count: int, room: float, size: float) -> list[float]:
+    """Column widths over `room`: each at least its longest word, the rest of the room shared
+    in proportion to what each column's longest text would still need to stand on one line."""
+    least, most = _needs(rows, count, room, size)
+    spare = room - sum(least)
+    if spare <= 0:  # even the longest words do not fit: shrink them alike (Flow cuts the words)
+        return [room * w / sum(least) for w in least]
+    if sum(most) <= room:  # every text on one line: the rest of the room in proportion
+        return [room * m / sum(most) for m in most]
+    wish = [m - w for m, w in zip(most, least, strict=True)]
+    return [w + spare * x / sum(wish) for w, x in zip(least, wish, strict=True)]
+
+
+def compose(html: str, watermark: str = "", title: str = "") -> Rendered:
+    """A plain HTML report (headings, paragraphs, tables with a head row; a cell of class
+    "num" aligned right) laid out on portrait A4 pages, numbered."""
+    margins = (12 * MM, 15 * MM, 12 * MM, 18 * MM)
+    parser = _Html(A4[0] - margins[1] - margins[3])
+    parser.feed(html)
+    parser.close()
+    parser._close()
+    return pages_pdf(flow(parser.blocks, size=A4, margins=margins), title=title, watermark=watermark)

@@ -1,8 +1,8 @@
 """The Sprin (surat perintah) and its lampiran, as one A4 PDF in Indonesian.
 
 The letter (letterhead, number, Pertimbangan, Dasar, Kepada, Untuk, place, date, the signature
-block and the Tembusan, the last two kept together on one page) is HTML laid out by WeasyPrint;
-the lampiran are drawn as long landscape tables (see pdf.py for why), numbered in order:
+block and the Tembusan, the last two kept together on one page) is laid out on portrait A4
+(`letter_blocks`); the lampiran follow as long landscape tables (pdf.py), numbered in order:
 
 - the organisation (susunan organisasi), when someone has a position: Penanggung jawab
   (Kapolres), Wakil (Wakapolres), Kaops (Kabag Ops), each satgas with its Kasatgas
@@ -24,7 +24,8 @@ people on each instead, and its Untuk orders that stage (unless the Kabag Ops wr
 A sector chief's extract (a ploting scoped to one kecamatan) is a *petikan*: its title and
 every annex heading say so. A draft (`sprin_pdf(..., draft=True)`) carries "KONSEP" across
 every page. Posts are named as people read them (ploting.post_names), never by id. Every text
-that comes from the scenario or the settings is escaped.
+that comes from the scenario or the settings is printed as written (pdf.py draws text, it
+interprets no markup), in any script the font has.
 
 `OrderSettings` holds what a Kabag Ops edits; each blank field gets a default derived from
 the scenario: the Polres from its POLRES unit, the Polda from the province code, the number
@@ -39,14 +40,15 @@ Kapolres, above his own title.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from siaga.core.data import positions, stages
 from siaga.core.data.model import Force, Level, Person, Scenario, StageKind, UnitKind
 from siaga.core.data.ranks import leader
+from siaga.core.data.text import _
 from siaga.core.documents import pdf, schedule
 from siaga.core.documents.ploting import (
     COMMANDED,
@@ -301,84 +303,98 @@ def issued_text(s: OrderSettings, election: dt.date) -> str:
     return f"{BLANK}{MONTHS[election.month - 1]} {election.year}"
 
 
-# ---------------------------------------------------------------- the letter (HTML)
+# ---------------------------------------------------------------- the letter
 
-LETTER_CSS = """
-.kop { display: inline-block; text-align: center; font-weight: bold; font-size: 10.5pt; line-height: 1.25; }
-.kop .rule { border-top: 1.2pt solid #000; margin-top: 2pt; }
-.title { text-align: center; margin: 12pt 0 8pt; }
-.title h1 { font-size: 12pt; margin: 0; text-decoration: underline; letter-spacing: 1pt; }
-.title p { margin: 2pt 0 0; }
-table.parts { width: 100%; margin-top: 6pt; }
-table.parts td { vertical-align: top; padding: 0 0 2pt; text-align: justify; }
-table.parts td.label { width: 28mm; text-align: left; }
-table.parts td.colon { width: 5mm; }
-table.parts td.num { width: 6mm; }
-table.parts tr.last td { padding-bottom: 5pt; }
-.order { text-align: center; font-weight: bold; letter-spacing: 2pt; margin: 6pt 0 8pt; }
-.close { break-inside: avoid; break-before: avoid; }
-.sign { margin-left: 34%; margin-top: 8pt; }
-.sign table { margin-left: 18%; margin-bottom: 4pt; }
-.sign table td { padding: 0 4pt 0 0; }
-.sign .who, .sign .name, .sign .rank { text-align: center; }
-.sign .who { margin-top: 2pt; font-weight: bold; }
-.sign .name { margin-top: 17mm; font-weight: bold; text-decoration: underline; }
-.copies { margin-top: 10pt; font-size: 9.5pt; }
-.copies p { margin: 0; }
-"""
+LETTER_MARGINS = (12 * pdf.MM, 18 * pdf.MM, 16 * pdf.MM, 25 * pdf.MM)  # top, right, bottom, left
+LETTER_SIZE = 10.0
+LABEL_W, COLON_W, NUMBER_W = 28 * pdf.MM, 5 * pdf.MM, 6 * pdf.MM
+KOP_SIZE = 10.5
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _rows(label: str, items: tuple[str, ...]) -> str:
-    """One table row per numbered item (a lone item is not numbered): a page can break between
-    items, so the last ones go over with the signature instead of leaving it alone."""
-    out = []
+def _items(label: str, items: tuple[str, ...], first: bool) -> list[pdf.Block]:
+    """One paragraph per item, the label and colon on the first, numbered when more than one
+    (a lone item is not): a page can break between items, so the last ones go over with the
+    signature instead of leaving it alone."""
+    out: list[pdf.Block] = []
     for n, item in enumerate(items, start=1):
-        head = f'<td class="label">{label}</td><td class="colon">:</td>' if n == 1 else "<td></td><td></td>"
-        body = f"<td colspan=2>{_e(item)}</td>" if len(items) == 1 else f'<td class="num">{n}.</td><td>{_e(item)}</td>'
-        last = ' class="last"' if n == len(items) else ""
-        out.append(f"<tr{last}>{head}{body}</tr>")
-    return "".join(out)
+        labels = ((0.0, label, False), (LABEL_W, ":", False)) if n == 1 else ()
+        indent = LABEL_W + COLON_W
+        if len(items) > 1:
+            labels = (*labels, (indent, f"{n}.", False))
+            indent += NUMBER_W
+        space = (0.0 if first else 6.0) if n == 1 else 2.0
+        out.append(pdf.Paragraph(item, LETTER_SIZE, space_before=space, indent=indent, labels=labels, justify=True))
+    return out
 
 
-def letter_html(s: OrderSettings, scenario: Scenario, petikan: bool = False, stage_line: str = "") -> str:
-    """The letter: HTML for pdf.compose. The signature block and the Tembusan are one block
-    that never breaks, so the copies never sit alone on a page. `stage_line` names the stage of
-    a Sprin for one stage, under the number."""
+def letter_blocks(s: OrderSettings, scenario: Scenario, petikan: bool = False, stage_line: str = "") -> list[pdf.Block]:
+    """The letter, for a portrait page within LETTER_MARGINS: the kop, the title and number
+    (and `stage_line`, the stage of a Sprin for one stage), Pertimbangan, Dasar,
+    DIPERINTAHKAN, Kepada, Untuk, then the place and date, the signature block and the
+    Tembusan, all kept together with the last item of Untuk, so that neither the copies nor
+    the signature ever stand alone on a page."""
+    inner = pdf.A4[0] - LETTER_MARGINS[1] - LETTER_MARGINS[3]
     polda = f"DAERAH {s.polda.upper()}" if s.polda else "DAERAH"
-    parts = _rows("Pertimbangan", s.pertimbangan) + _rows("Dasar", s.dasar)
+    kop = ("KEPOLISIAN NEGARA REPUBLIK INDONESIA", polda, f"RESOR {_resort(s.polres)}")
+    kop_w = max(pdf.text_width(line, KOP_SIZE, True) for line in kop)
+    blocks: list[pdf.Block] = [
+        pdf.Paragraph(line, KOP_SIZE, True, space_before=0, align="center", width=kop_w, leading=1.25) for line in kop
+    ]
+    blocks.append(pdf.Paragraph("", 1, space_before=1, width=kop_w, rule=1.2))
+    title = f"{'PETIKAN ' if petikan else ''}SURAT PERINTAH"
+    blocks += [
+        pdf.Paragraph(title, 12, True, space_before=14, align="center", spacing=1, underline=True),
+        pdf.Paragraph(f"Nomor: {s.number}", LETTER_SIZE, space_before=2, align="center"),
+    ]
+    if stage_line:
+        blocks.append(pdf.Paragraph(stage_line, LETTER_SIZE, True, space_before=2, align="center"))
+    blocks += _items("Pertimbangan", s.pertimbangan, first=False)
+    blocks += _items("Dasar", s.dasar, first=False)
+    blocks.append(pdf.Paragraph("DIPERINTAHKAN", LETTER_SIZE, True, space_before=8, align="center", spacing=2))
     kepada = ("Personel sebagaimana tersebut dalam lampiran Surat Perintah ini.",)
-    orders = _rows("Kepada", kepada) + _rows("Untuk", s.untuk)
-    copies = "".join(f"<p>{n}. {_e(c)}</p>" for n, c in enumerate(s.tembusan, start=1))
-    on_behalf = f'<div class="who">{_e(s.on_behalf)}</div>' if s.on_behalf else ""
-    return f"""<!DOCTYPE html>
-<html lang="id"><head><meta charset="utf-8"><title>Surat Perintah {_e(scenario.operation.name)}</title>
-<style>{LETTER_CSS}</style></head><body>
-<div class="kop">KEPOLISIAN NEGARA REPUBLIK INDONESIA<br>{_e(polda)}<br>RESOR {_e(_resort(s.polres))}
-<div class="rule"></div></div>
-<div class="title"><h1>{"PETIKAN " if petikan else ""}SURAT PERINTAH</h1><p>Nomor: {_e(s.number)}</p>
-{f"<p><b>{_e(stage_line)}</b></p>" if stage_line else ""}</div>
-<table class="parts">{parts}</table>
-<div class="order">DIPERINTAHKAN</div>
-<table class="parts">{orders}</table>
-<div class="close"><div class="sign">
-<table><tr><td>Dikeluarkan di</td><td>:</td><td>{_e(s.city)}</td></tr>
-<tr><td>pada tanggal</td><td>:</td><td>{_e(issued_text(s, scenario.operation.election_date))}</td></tr></table>
-{on_behalf}<div class="who">{_e(s.signer_title)}</div>
-<div class="name">{_e(s.signer_name) or "&nbsp;"}</div>
-<div class="rank">{_e(s.signer_rank)} NRP {_e(s.signer_nrp)}</div>
-</div>
-{f'<div class="copies"><p>Tembusan:</p>{copies}</div>' if copies else ""}
-</div>
-</body></html>"""
+    blocks += _items("Kepada", kepada, first=False)
+    blocks += _items("Untuk", s.untuk, first=False)
+    sign_x = 0.34 * inner
+    place_x = sign_x + 0.18 * (inner - sign_x)
+    label_w = pdf.text_width("Dikeluarkan di", LETTER_SIZE) + 4
+    issued = issued_text(s, scenario.operation.election_date)
+    closing: list[pdf.Paragraph] = [
+        pdf.Paragraph(
+            value,
+            LETTER_SIZE,
+            space_before=space,
+            indent=place_x + label_w + 8,
+            labels=((place_x, label, False), (place_x + label_w, ":", False)),
+        )
+        for label, value, space in (("Dikeluarkan di", s.city, 12.0), ("pada tanggal", issued, 0.0))
+    ]
+
+    def centred(text: str, bold: bool = True, space: float = 0.0, underline: bool = False) -> pdf.Paragraph:
+        width = inner - sign_x
+        return pdf.Paragraph(text, LETTER_SIZE, bold, space, "center", indent=sign_x, width=width, underline=underline)
+
+    if s.on_behalf:
+        closing.append(centred(s.on_behalf, space=4))
+    closing += [
+        centred(s.signer_title, space=0 if s.on_behalf else 4),
+        centred(s.signer_name or BLANK, space=17 * pdf.MM, underline=bool(s.signer_name)),
+        centred(f"{s.signer_rank} NRP {s.signer_nrp}".strip(), bold=False),
+    ]
+    if s.tembusan:
+        closing.append(pdf.Paragraph("Tembusan:", 9.5, space_before=12))
+        closing += [
+            pdf.Paragraph(f"{n}. {c}", 9.5, space_before=0, indent=0) for n, c in enumerate(s.tembusan, start=1)
+        ]
+    return [*blocks, *(replace(p, keep=True) for p in closing)]
+
+
+def letter_pages(s: OrderSettings, scenario: Scenario, petikan: bool = False, stage_line: str = "") -> list[pdf.Page]:
+    return pdf.flow(letter_blocks(s, scenario, petikan, stage_line), size=pdf.A4, margins=LETTER_MARGINS)
 
 
 # ---------------------------------------------------------------- the lampiran (drawn tables)
 
-PLOTING_COLUMNS = (  # points; the widest usual values fit on one line at 6.5 pt
+PLOTING_COLUMNS = (  # points; the widest usual values fit on one line at 6.5 pt in DejaVu Sans
     pdf.Column("No", 20, "right"),
     pdf.Column("Nama", 88),
     pdf.Column("Pangkat", 36),
@@ -388,10 +404,10 @@ PLOTING_COLUMNS = (  # points; the widest usual values fit on one line at 6.5 pt
     pdf.Column("Kecamatan", 52),
     pdf.Column("Desa", 52),
     pdf.Column("TPS", 22),
-    pdf.Column("Kategori", 48),
-    pdf.Column("Pola", 112),
+    pdf.Column("Kategori", 52),
+    pdf.Column("Pola", 100),
     pdf.Column("Ketua pos", 82),
-    pdf.Column("No. HP", 48),
+    pdf.Column("No. HP", 56),
 )
 PLOTING_SIZE = 6.5
 GAP_SHADE = 0.9
@@ -456,13 +472,44 @@ def _coordinated(post: PostBlock) -> bool:
     return any(r.force not in COMMANDED for r in post.rows) or any(not g.commanded for g in post.gaps)
 
 
-def annex_blocks(ploting: Ploting, annex: Annex) -> list[pdf.Block]:
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+def signoff_line(signoff: Mapping[str, Any] | None) -> str:
+    """The line that says who signed off the TPS categories (a plan's `category_signoff`:
+    name, rank, nrp, position, signed_at in ISO 8601), or "" when nobody did. A time with an
+    offset is printed in WIB, the console's time zone."""
+    if not isinstance(signoff, Mapping) or not signoff.get("name"):
+        return ""
+    when = str(signoff.get("signed_at") or "")
+    try:
+        at = dt.datetime.fromisoformat(when)
+    except ValueError:
+        pass
+    else:
+        local = at.astimezone(WIB) if at.tzinfo else at
+        zone = " WIB" if at.tzinfo else ""
+        when = f"{long_date(local.date())} pukul {local:%H.%M}{zone}"
+    return _(
+        "Kategori kerawanan TPS disahkan oleh %(jabatan)s %(nama)s, %(pangkat)s NRP %(nrp)s, %(tanggal)s",
+        jabatan=str(signoff.get("position") or ""),
+        nama=str(signoff.get("name") or ""),
+        pangkat=str(signoff.get("rank") or ""),
+        nrp=str(signoff.get("nrp") or ""),
+        tanggal=when,
+    ).replace("  ", " ")
+
+
+def annex_blocks(ploting: Ploting, annex: Annex, signoff: Mapping[str, Any] | None = None) -> list[pdf.Block]:
     """The Polri ploting: headline, recap of the joint force, unfilled slots, then every Polri
-    and Brimob member by kecamatan > desa > post."""
+    and Brimob member by kecamatan > desa > post. Under the title, who signed off the TPS
+    categories, when someone did (`signoff_line`)."""
     scope = f" KECAMATAN {ploting.scope_name.upper()}" if ploting.scope_code else ""
     polri = sum(1 for r in ploting.rows() if r.force in COMMANDED)
+    signed = signoff_line(signoff)
     blocks: list[pdf.Block] = [
         *annex.head(f"DAFTAR PLOTING PERSONEL POLRI{scope}", ploting.operation),
+        *([pdf.Paragraph(signed, 8.5, align="center", space_before=2)] if signed else []),
         pdf.Paragraph(ploting.headline(), 10, bold=True, space_before=10),
         pdf.Paragraph(ploting.assigned_line() + f". Pola pengamanan: {ploting.pattern}.", 8.5),
         pdf.Paragraph(
@@ -1040,9 +1087,11 @@ def sprin_pdf(
     draft: bool = False,
     stages: Sequence[schedule.StageBlock] = (),
     stage: schedule.StageBlock | None = None,
+    signoff: Mapping[str, Any] | None = None,
 ) -> pdf.Rendered:
     """The Sprin with its lampiran, as PDF bytes; a petikan when `ploting` is scoped to one
-    kecamatan; "KONSEP" across every page when `draft`.
+    kecamatan; "KONSEP" across every page when `draft`; `signoff` (the plan's
+    `category_signoff`) printed under the ploting annex's title.
 
     With `stages` (schedule.build) and no `stage`: the whole operation, the time-phased annex
     after the others. With `stage`: the Sprin of that stage alone, its name under the number;
@@ -1061,7 +1110,7 @@ def sprin_pdf(
     if blocks:
         next(numbers)
     if vote:
-        blocks += annex_blocks(ploting, Annex(next(numbers), s, election, petikan))
+        blocks += annex_blocks(ploting, Annex(next(numbers), s, election, petikan), signoff)
         blocks += [pdf.PageBreak(), *coordination_blocks(ploting, Annex(next(numbers), s, election, petikan))]
         blocks += [pdf.PageBreak(), *comms_blocks(scenario, ploting, Annex(next(numbers), s, election, petikan))]
     if stage is not None:
@@ -1082,6 +1131,7 @@ def sprin_pdf(
     extract = "Petikan lampiran" if petikan else "Lampiran"
     number = s.number if s.number.casefold().startswith("sprin") else f"Sprin {s.number}"  # never "Sprin Sprin/"
     head = f"{extract} {number} | {ploting.operation}" + (f" | Tahap {stage.stage.name}" if stage else "")
-    pages = pdf.flow(blocks, head=head)
     stage_line = stage_title(stage, election) if stage else ""
-    return pdf.compose(letter_html(s, scenario, petikan, stage_line), pages, watermark=KONSEP if draft else "")
+    pages = [*letter_pages(s, scenario, petikan, stage_line), *pdf.flow(blocks, head=head)]
+    title = f"{'Petikan ' if petikan else ''}Surat Perintah {scenario.operation.name}"
+    return pdf.pages_pdf(pages, title=title, watermark=KONSEP if draft else "")

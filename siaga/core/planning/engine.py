@@ -36,7 +36,7 @@ from typing import Any, Protocol
 from siaga.core.data.model import Category, Plan, Scenario
 from siaga.core.data.text import TranslatedError, gettext_noop
 from siaga.core.planning import polres
-from siaga.core.planning.plan import plan, replan
+from siaga.core.planning.plan import plan, replan, travel_report
 from siaga.core.planning.risk import RiskModel
 
 RETRIES = 1  # a failed part is tried this many more times before the run fails
@@ -164,8 +164,9 @@ def make_engine(engine: str | Engine, workers: int | None = None, scheduler: str
 @contextmanager
 def _frozen_heap() -> Iterator[None]:
     """The scenario's millions of objects live through the run: keep the cyclic collector off
-    them while the plans come back (a national run allocates millions more)."""
-    gc.collect()
+    them while the plans come back (a national run allocates millions more). No collection
+    first: freezing is instant, a full collection is not (tens of milliseconds of a demo's
+    `siaga plan`), and whatever garbage is frozen is collected after `unfreeze`."""
     gc.freeze()
     try:
         yield
@@ -401,6 +402,7 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
                 "upper_bound": sum(dict(p.extra.get("reserve", {})).get("upper_bound", 0) for p in plans),
                 "method": "per polres",
             },
+            "travel": travel_report(scenario),
             "shortfall": {**{k: dict(v) for k, v in shortfall.items()}, "tps_below_pattern": below},
             **({"organisation": organisation} if organisation else {}),
             **{key: rows for key, rows in listed.items() if rows},

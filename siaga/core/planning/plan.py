@@ -8,9 +8,12 @@ among optimal plans, moves the fewest people.
 
 from __future__ import annotations
 
+import functools
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 
@@ -88,7 +91,30 @@ def warning_records(messages: list[Message]) -> dict[str, object]:
 
 # ---------------------------------------------------------------- the pipeline
 
+_Args = ParamSpec("_Args")
+_Result = TypeVar("_Result")
 
+
+def _without_cyclic_collection(fn: Callable[_Args, _Result]) -> Callable[_Args, _Result]:
+    """`fn` with Python's cyclic collector paused while it runs: a plan makes hundreds of
+    thousands of short-lived objects and no reference cycles to speak of, and each collection
+    would rescan the scenario's objects (a tenth of a re-plan's time, issue 18). Whatever cycles
+    it leaves are collected after, as usual."""
+
+    @functools.wraps(fn)
+    def paused(*args: _Args.args, **kwargs: _Args.kwargs) -> _Result:
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
+
+    return paused
+
+
+@_without_cyclic_collection
 def plan(scenario: Scenario, model: RiskModel | None = None, reserve_work: float = RESERVE_WORK) -> Plan:
     """The plan of one Polres. A function of its arguments alone: the same scenario gives the
     same plan, byte for byte in its plan file, on any machine load (no clock in it)."""
@@ -105,6 +131,7 @@ def plan(scenario: Scenario, model: RiskModel | None = None, reserve_work: float
         "post_minimum": formation.minimum,
         "tps_posts": sum(1 for p in formation.posts if p.kind == "TPS"),
         "reserve": reserve_report(placement),
+        "travel": travel_report(scenario),
     }
     return with_roster(scenario, _finish(scenario, categories, posts, solution, placement, extra))
 
@@ -210,6 +237,17 @@ def reserve_report(placement: reserves.Placement) -> dict[str, object]:
 # ---------------------------------------------------------------- reserves
 
 
+def travel_of(scenario: Scenario) -> geo.Travel:
+    """The scenario's travel: its road times where given, else the straight-line estimate."""
+    op = scenario.operation
+    return geo.Travel.of(op.road_factor, op.speed_kmh, scenario.travel_times)
+
+
+def travel_report(scenario: Scenario) -> dict[str, object]:
+    """The plan file's `travel` key: how reserve reach was measured (road times or the estimate)."""
+    return {"by_road": bool(scenario.travel_times), "road_times": len(scenario.travel_times)}
+
+
 def _reserve_inputs(
     scenario: Scenario, categories: Mapping[str, Category]
 ) -> tuple[list[reserves.Site], list[reserves.Target], float]:
@@ -226,7 +264,7 @@ def _reserves(
     op = scenario.operation
     teams = sum(1 for p in scenario.personnel if p.available and p.force == Force.BRIMOB) // op.reserve_team_size
     sites, targets, reach_km = _reserve_inputs(scenario, categories)
-    placement = reserves.place_reserves(sites, targets, teams, reach_km, work)
+    placement = reserves.place_reserves(sites, targets, teams, reach_km, work, travel_of(scenario))
     unit_by_code = scenario.unit_by_code()
     posts = []
     seen: Counter[str] = Counter()
@@ -265,6 +303,7 @@ def _reached_category(
         [t.lat for t in scenario.tps],
         [t.lon for t in scenario.tps],
     )
+    km = travel_of(scenario).reach_km([u.code for u in units], [t.id for t in scenario.tps], km)
     reached = np.where(km <= reach_km, rank[None, :], 0).max(axis=1)
     return [CATEGORY_ORDER[int(r)] for r in reached]
 
@@ -522,15 +561,23 @@ def _disaggregate(
         zip(zip(arc_group[used].tolist(), arc_slot[used].tolist(), strict=True), km[used].tolist(), strict=True)
     )
     if stays is not None:
+        kept_ids: set[str] = set()
+        by_place: dict[int, dict[tuple[str, str], list[Person]]] = {}  # a group's people by the place they held
         for k in np.flatnonzero(stay_flows).tolist():
             g, i, n = int(stays.group[k]), int(stays.slot[k]), int(stay_flows[k])
             key = (slots[i].post.id, slots[i].slot)
-            keep = [p for p in free[g] if previous.get(p.id) == key][:n]
+            if g not in by_place:
+                by_place[g] = defaultdict(list)
+                for p in free[g]:
+                    if p.id in previous:
+                        by_place[g][previous[p.id]].append(p)
             cost = float(stay_km[k])
-            for p in keep:
-                free[g].remove(p)
+            for p in by_place[g][key][:n]:
+                kept_ids.add(p.id)
                 assignments.append(Assignment(p.id, key[0], key[1], cost))
             filled[i] += n
+        for g in by_place:  # the stayers leave their group's free people, the others keep their order
+            free[g] = [p for p in free[g] if p.id not in kept_ids]
     for k in used.tolist():
         g, i, n = int(arc_group[k]), int(arc_slot[k]), int(flows[k])
         slot = slots[i]
@@ -641,6 +688,7 @@ def shortfall(
 # ---------------------------------------------------------------- re-plan
 
 
+@_without_cyclic_collection
 def replan(
     scenario: Scenario,
     previous: Plan,
@@ -663,6 +711,7 @@ def replan(
     extra: dict[str, object] = {
         **{k: v for k, v in previous.extra.items() if k not in REPLAN_DROPS},
         "reserve": reserve_report(placement),
+        "travel": travel_report(scenario),
         "replan": {
             "absent": sorted(gone),
             "category_changes": {k: v.value for k, v in changes.items()},
@@ -706,7 +755,7 @@ def _kept_reserves(
     """The coverage of the reserve teams a re-plan keeps, under the new categories."""
     sites, targets, reach_km = _reserve_inputs(scenario, categories)
     kept = [p.id.removeprefix("RESERVE-").rsplit("-", 1)[0] for p in posts if p.kind == "RESERVE"]
-    covered, reachable = reserves.coverage(sites, kept, targets, reach_km)
+    covered, reachable = reserves.coverage(sites, kept, targets, reach_km, travel_of(scenario))
     total = float(sum(t.weight for t in targets))
     return reserves.Placement(tuple(kept), covered, total, reachable, "kept from the previous plan")
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from siaga.core.data.geo import distance_matrix_km, pairs_within_km
+from siaga.core.data.geo import Travel, distance_matrix_km, pairs_within_km
 from siaga.core.planning import solvers
 
 ENUMERATE_LIMIT = 20_000  # site subsets worth trying one by one when CP-SAT finds nothing
@@ -54,15 +54,23 @@ class Placement:
 
 
 def place_reserves(
-    sites: Sequence[Site], targets: Sequence[Target], teams: int, reach_km: float, time_limit_s: float = 10.0
+    sites: Sequence[Site],
+    targets: Sequence[Target],
+    teams: int,
+    reach_km: float,
+    time_limit_s: float = 10.0,
+    travel: Travel | None = None,
 ) -> Placement:
-    """`reach_km` is the straight-line distance a team covers within the response time."""
+    """`reach_km` is the straight-line distance a team covers within the response time; a pair
+    with a road time in `travel` is judged by that time (`Travel.reach_km`)."""
     total = float(sum(t.weight for t in targets))
     if teams <= 0 or not sites:
         return Placement((), 0.0, total, 0.0, "none")
     km = distance_matrix_km(
         [t.lat for t in targets], [t.lon for t in targets], [s.lat for s in sites], [s.lon for s in sites]
     )
+    if travel is not None:
+        km = travel.reach_km([t.key for t in targets], [s.key for s in sites], km)
     within = km <= reach_km
     # Targets reached by the same set of sites are one target of their summed weight.
     patterns, which = np.unique(np.packbits(within, axis=1), axis=0, return_inverse=True)
@@ -93,7 +101,11 @@ def place_reserves(
 
 
 def coverage(
-    sites: Sequence[Site], chosen: Sequence[str], targets: Sequence[Target], reach_km: float
+    sites: Sequence[Site],
+    chosen: Sequence[str],
+    targets: Sequence[Target],
+    reach_km: float,
+    travel: Travel | None = None,
 ) -> tuple[float, float]:
     """(weight of the targets the `chosen` sites reach, weight any site could reach): the
     coverage of a placement kept as it was, and an upper bound on any placement's. Linear in
@@ -101,9 +113,14 @@ def coverage(
     located = [s for s in sites if s.lat is not None and s.lon is not None]
     if not located or not targets:
         return 0.0, 0.0
-    i, j, _ = pairs_within_km(
-        [t.lat for t in targets], [t.lon for t in targets], [s.lat for s in located], [s.lon for s in located], reach_km
-    )
+    lat1, lon1 = [t.lat for t in targets], [t.lon for t in targets]
+    lat2, lon2 = [s.lat for s in located], [s.lon for s in located]
+    if travel is None:
+        i, j, _ = pairs_within_km(lat1, lon1, lat2, lon2, reach_km)
+    else:
+        i, j, _ = travel.pairs_within(
+            [t.key for t in targets], lat1, lon1, [s.key for s in located], lat2, lon2, reach_km
+        )
     weight = np.array([t.weight for t in targets], dtype=float)
     keys = set(chosen)
     picked = np.array([s.key in keys for s in located], dtype=bool)

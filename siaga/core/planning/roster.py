@@ -75,7 +75,7 @@ class _Person:
     lon: float
     sector: str
     kecamatan: str  # a Linmas's kecamatan
-    intervals: list[tuple[dt.datetime, dt.datetime, float, float]]
+    intervals: list[tuple[float, float, float, float]]  # start and end (POSIX seconds), lat, lon
     hours: float
 
 
@@ -109,12 +109,15 @@ def build(
         p = people.get(a.person)
         d = post_at.get(a.post)
         if p is not None and d is not None:
-            p.intervals.append((d.start, d.end, d.lat, d.lon))
+            p.intervals.append((d.start.timestamp(), d.end.timestamp(), d.lat, d.lon))
             p.hours += d.hours
     others = duty_data.stage_duties(scenario, rules)
     held: dict[tuple[str, str], str] = {}
     if previous is not None:
         held = {(a.person, a.post): a.slot for a in previous.assignments}
+    held_at: dict[str, list[tuple[str, str]]] = defaultdict(list)  # duty -> the (person, slot) it had
+    for (person, duty), slot in held.items():
+        held_at[duty].append((person, slot))
     scale = SCALE if previous is None else REPLAN_SCALE
     assignments: list[Assignment] = []
     unfilled: list[Unfilled] = []
@@ -123,12 +126,14 @@ def build(
     waves = _waves(others, op.min_rest_hours)
     horizon = _horizon(scenario, others, people)
     relaxed, short = [], []
+    origins = _origins(people)
     for wave in waves:
-        got, empty, cost = _fill(wave, people, scenario, held, scale, horizon)
+        arrays = _Wave(wave, scenario, horizon)
+        got, empty, cost = _fill(arrays, people, held_at, scale)
         assignments += got
         unfilled += empty
         objective += cost
-        relaxed.append(_relaxed(wave, people, scenario))
+        relaxed.append(_relaxed(arrays, origins))
         short.append(Counter({u.post: u.count for u in empty}))
     bound += sum(relaxed)
     if joint is not None:
@@ -215,6 +220,7 @@ def _joint_bound(
     ids = {d.id for d in chosen}
     touched = [i for i, wave in enumerate(waves) if any(d.id in ids for d in wave)]
     alone = 0.0
+    origins = _origins(people)
     for i in touched:
         rest = [d for d in waves[i] if d.id not in ids]
         rest += [
@@ -222,7 +228,7 @@ def _joint_bound(
             for d in waves[i]
             if d.id in ids and d.required.get("LINMAS") and not d.desa_code
         ]
-        alone += _relaxed(rest, people, scenario) if rest else 0.0
+        alone += _relaxed(_Wave(rest, scenario), origins) if rest else 0.0
     vote = float(plan.summary.get("lower_bound", 0.0))
     return bound - vote - sum(relaxed[i] for i in touched) + together + alone
 
@@ -305,13 +311,14 @@ class _Wave:
         self.reach = self.rest + horizon * 3600
         self._travel: dict[tuple[float, float], np.ndarray] = {}
         self._decided: dict[tuple[float, float], bool] = {}
+        self._km: dict[tuple[float, float, str], np.ndarray] = {}  # cost_km by origin and sector
+        self._linmas: dict[tuple[str, str], np.ndarray] = {}  # where a Linmas may serve, by desa
 
     def key(self, p: _Person) -> tuple[Any, ...]:
         """What decides a person's place in this wave: his slot, origin and hours, and his
         duties near it in time, with their place only where the travel could decide."""
         near = []
-        for s, e, la, lo in p.intervals:
-            ts, te = s.timestamp(), e.timestamp()
+        for ts, te, la, lo in p.intervals:
             if te + self.reach <= self.first or self.last + self.reach <= ts:
                 continue  # far enough in time: no duty of the wave conflicts with it
             decided = self._decided.get((ts, te))
@@ -336,9 +343,14 @@ class _Wave:
         """Which of the wave's duties `p` may hold, given his duties `near` in time (his key's:
         a place of None where the travel cannot decide); None: ignoring his other duties and
         hours, for the relaxation."""
-        ok = self.long_ok.copy()
         if p.slot == "LINMAS":
-            ok &= (self.desa == p.origin) | ((self.desa == "") & (self.kec == p.kecamatan))
+            home = self._linmas.get((p.origin, p.kecamatan))
+            if home is None:
+                home = self.long_ok & ((self.desa == p.origin) | ((self.desa == "") & (self.kec == p.kecamatan)))
+                self._linmas[(p.origin, p.kecamatan)] = home
+            ok = home.copy()
+        else:
+            ok = self.long_ok.copy()
         if near is None:
             return ok
         ok &= p.hours + self.hours <= self.op.max_total_hours + EPS
@@ -348,11 +360,15 @@ class _Wave:
         return ok
 
     def cost_km(self, p: _Person) -> np.ndarray:
+        found = self._km.get((p.lat, p.lon, p.sector))
+        if found is not None:
+            return found
         n = len(self.lat)
         km = geo.haversine_km_array(np.full(n, p.lat), np.full(n, p.lon), self.lat, self.lon) * self.op.road_factor
         if p.sector:  # as the vote's posts (plan.travel_km): a duty of the Polres is outside his sector too
             km += np.where(self.kec != p.sector, self.op.out_of_sector_penalty_km, 0.0)
-        return np.round(km, 6)
+        found = self._km[(p.lat, p.lon, p.sector)] = np.round(km, 6)
+        return found
 
     def arcs(
         self, reps: list[_Person], nears: list[tuple[Any, ...]] | None
@@ -373,23 +389,23 @@ class _Wave:
 
 
 def _fill(
-    duties: list[Duty],
+    wave: _Wave,
     people: dict[str, _Person],
-    scenario: Scenario,
-    held: Mapping[tuple[str, str], str],
+    held: Mapping[str, list[tuple[str, str]]],
     scale: int,
-    horizon: float,
 ) -> tuple[list[Assignment], list[Unfilled], float]:
-    """The wave's optimal assignment over the people free for it (with `held`, the fewest
-    moved among optimal ones); the people's duties are recorded."""
-    wave = _Wave(duties, scenario, horizon)
+    """The wave's optimal assignment over the people free for it (with `held`, duty -> the
+    (person, slot) it had before, the fewest moved among optimal ones); the people's duties are
+    recorded."""
+    duties = wave.duties
+    stay_of: dict[str, tuple[str, str]] = {}  # person -> the first of the wave's duties he held
+    for d in duties if held else ():
+        for person, slot in held.get(d.id, ()):
+            stay_of.setdefault(person, (d.id, slot))
     groups: dict[tuple[Any, ...], list[_Person]] = defaultdict(list)
     for p in people.values():
         if p.slot in wave.needs:
-            stay = None
-            if held:
-                stay = next(((d, held[(p.person.id, d)]) for d in wave.index if (p.person.id, d) in held), None)
-            groups[(*wave.key(p), stay)].append(p)
+            groups[(*wave.key(p), stay_of.get(p.person.id))].append(p)
     keys = list(groups)
     g_arr, s_arr, km_arr = wave.arcs([groups[k][0] for k in keys], [k[2] for k in keys])
     supply = np.array([len(groups[k]) for k in keys], dtype=np.int64)
@@ -397,8 +413,9 @@ def _fill(
     cost = np.round(km_arr * scale).astype(np.int64)
     reward = np.full(len(wave.slots), UNFILLED_KM * scale, dtype=np.int64)
     stays = None
-    arc_of = {(g, k): j for j, (g, k) in enumerate(zip(g_arr.tolist(), s_arr.tolist(), strict=True))}
+    arc_of: dict[tuple[int, int], int] = {}
     if held:
+        arc_of = {(g, k): j for j, (g, k) in enumerate(zip(g_arr.tolist(), s_arr.tolist(), strict=True))}
         tie = int(supply.sum()) + 1
         rows = []
         for g, key in enumerate(keys):
@@ -415,16 +432,18 @@ def _fill(
         cost = cost * tie + 1
         reward = reward * tie
     flows, stay_flows = solvers.solve(supply, capacity, reward, solvers.Arcs(g_arr, s_arr, cost), stays)
-    pool = {g: sorted(groups[k], key=lambda p: p.person.id) for g, k in enumerate(keys)}
+    pool: dict[int, list[_Person]] = {}  # each group's people in id order, sorted when first taken from
     filled = np.zeros(len(wave.slots), dtype=np.int64)
     got: list[Assignment] = []
 
     def take(g: int, k: int, n: int, km: float) -> None:
         i, slot, _ = wave.slots[k]
         duty = duties[i]
+        if g not in pool:
+            pool[g] = sorted(groups[keys[g]], key=lambda p: p.person.id)
         for p in pool[g][:n]:
             got.append(Assignment(p.person.id, duty.id, slot, km))
-            p.intervals.append((duty.start, duty.end, duty.lat, duty.lon))
+            p.intervals.append((duty.start.timestamp(), duty.end.timestamp(), duty.lat, duty.lon))
             p.hours += duty.hours
         pool[g] = pool[g][n:]
         filled[k] += n
@@ -441,19 +460,23 @@ def _fill(
     return got, empty, travel + UNFILLED_KM * sum(u.count for u in empty)
 
 
-def _relaxed(duties: list[Duty], people: dict[str, _Person], scenario: Scenario) -> float:
-    """The wave's optimum with every person free of his other duties: a lower bound on what
-    any roster spends on this wave."""
-    wave = _Wave(duties, scenario)
+def _origins(people: dict[str, _Person]) -> list[tuple[str, _Person, int]]:
+    """The people by slot and origin, in order of first appearance: (slot, the first of them,
+    how many). Who is free of what changes from wave to wave; these do not."""
     reps: dict[tuple[str, str], _Person] = {}
     sizes: dict[tuple[str, str], int] = defaultdict(int)
     for p in people.values():
-        if p.slot in wave.needs:
-            reps.setdefault((p.slot, p.origin), p)
-            sizes[(p.slot, p.origin)] += 1
-    keys = list(reps)
-    g_arr, s_arr, km_arr = wave.arcs([reps[k] for k in keys], None)
-    supply = np.array([sizes[k] for k in keys], dtype=np.int64)
+        reps.setdefault((p.slot, p.origin), p)
+        sizes[(p.slot, p.origin)] += 1
+    return [(key[0], rep, sizes[key]) for key, rep in reps.items()]
+
+
+def _relaxed(wave: _Wave, origins: list[tuple[str, _Person, int]]) -> float:
+    """The wave's optimum with every person free of his other duties: a lower bound on what
+    any roster spends on this wave. `origins`: the people by slot and origin (`_origins`)."""
+    needed = [(rep, size) for slot, rep, size in origins if slot in wave.needs]
+    g_arr, s_arr, km_arr = wave.arcs([rep for rep, _ in needed], None)
+    supply = np.array([size for _, size in needed], dtype=np.int64)
     capacity = np.array([n for _, _, n in wave.slots], dtype=np.int64)
     cost = np.round(km_arr * SCALE).astype(np.int64)
     reward = np.full(len(wave.slots), UNFILLED_KM * SCALE, dtype=np.int64)

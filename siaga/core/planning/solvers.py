@@ -15,13 +15,44 @@ is, and a plan made twice is the same plan.
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
-from ortools.sat.python import cp_model
+
+
+def _without_pandas() -> types.ModuleType:
+    """OR-Tools' CP-SAT module, imported without pandas when nothing has loaded pandas yet.
+
+    `cp_model` imports pandas only for its DataFrame helpers (`new_int_var_series` and the
+    like), which the planner never calls; pandas costs about a third of a second of every
+    `siaga plan` start (issue 18). While `cp_model` loads, `pandas` names a stand-in with the
+    two classes its annotations name; the stand-in is removed afterwards, so a later `import
+    pandas` anywhere loads the real one."""
+    if "pandas" in sys.modules:
+        from ortools.sat.python import cp_model as loaded
+
+        return loaded
+    stand_in = types.ModuleType("pandas")
+    absent = type("_NotPandas", (), {})
+    stand_in.Index = stand_in.Series = stand_in.DataFrame = absent  # type: ignore[attr-defined]
+    sys.modules["pandas"] = stand_in
+    try:
+        from ortools.sat.python import cp_model as loaded
+    finally:
+        if sys.modules.get("pandas") is stand_in:
+            del sys.modules["pandas"]
+    return loaded
+
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+else:
+    cp_model = _without_pandas()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from siaga.accounts.scope import Scope
+from siaga.accounts.scope import Scope, may_export
 from siaga.plans.models import Plan
 
 register = template.Library()
@@ -17,7 +17,10 @@ register = template.Library()
 def orders_panel(context: dict[str, Any], plan: Plan) -> dict[str, Any]:
     from siaga.plans.services import orders_state
 
-    scope = Scope.of(context["request"].user)
+    user = context["request"].user
+    scope = Scope.of(user)
     if plan.status == Plan.Status.DRAFT or scope.nothing or scope.person is not None:
+        return {"hidden": True}
+    if not may_export(user, scope.label):  # a viewer reads the plan, never downloads the roster
         return {"hidden": True}
     return orders_state(plan, scope.label)

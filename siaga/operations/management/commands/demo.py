@@ -21,7 +21,7 @@ from siaga.operations.boundaries import store_boundaries
 from siaga.operations.models import Operation, Person
 from siaga.operations.services import import_scenario, scenario_for
 from siaga.plans.models import Plan
-from siaga.plans.services import approve, publish
+from siaga.plans.services import approve, publish, sign_off, signers
 from siaga.plans.store import plan_rows, save_plan
 
 DEMO_USERS = [
@@ -141,6 +141,9 @@ class Command(BaseCommand):
                 f"Rencana versi {plan.version} disusun: {plan.summary['assigned']:.0f} personel ditugaskan"
             )
             if not plan.violations:
+                officers = signers(operation)  # the Kapolres signs off the categories first
+                if officers:
+                    sign_off(plan, officers[0].code, users["kapolres"])
                 publish(approve(plan, users["kapolres"]), users["kapolres"])
                 self.stdout.write(f"Rencana versi {plan.version} disetujui dan diterbitkan oleh kapolres")
         return operation
