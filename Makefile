@@ -31,8 +31,8 @@ demo: $(STAMP)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/siaga
 
 test: $(STAMP) postgres
-	$(BIN)/pytest -n 2 -q
-	DATABASE_URL=$(PG_URL) SIAGA_TEST_DATABASE_ONLY=1 $(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist loadgroup -q
+	DATABASE_URL=$(PG_URL) SIAGA_TEST_DATABASE_ONLY=1 $(BIN)/pytest -n 2 --dist loadgroup -q
 
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start

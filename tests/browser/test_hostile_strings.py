@@ -35,6 +35,9 @@ import pytest
 
 from tests.browser import conftest as browser_conftest
 
+# One worker builds the hostile console and runs every role on it (`make test` runs with
+# `--dist loadgroup`): split between two workers, each would build its own.
+pytestmark = pytest.mark.xdist_group("hostile-console")
 ROOT = Path(__file__).resolve().parents[2]
 SECTOR = "35.14.17"  # the demo Kapolsek's kecamatan (Pohjentrek)
 
