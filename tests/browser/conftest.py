@@ -72,6 +72,21 @@ def console_env(work: Path, pg_name: str) -> dict[str, str]:
     return env
 
 
+def wait_until_served(port: int, server: subprocess.Popen[Any], seconds: float = 90.0) -> None:
+    """Wait for a console started on `port` to answer (a loaded CI machine can take a minute);
+    fail with its exit code if it stopped instead."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the console stopped with exit code {server.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"no console answered on port {port} within {seconds:.0f} s")
+
+
 @contextmanager
 def serve_demo(work: Path) -> Iterator[str]:
     """A console with the demo loaded (`manage.py demo`), served from `work`; its base URL."""
@@ -94,12 +109,7 @@ def serve_demo(work: Path) -> Iterator[str]:
         manage + ["worker"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_served(port, server)
         CARD_KEYS[f"http://127.0.0.1:{port}"] = work / "card-key"
         CONSOLE_ENVS[f"http://127.0.0.1:{port}"] = env
         yield f"http://127.0.0.1:{port}"

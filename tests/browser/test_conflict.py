@@ -5,8 +5,6 @@ lost, and its own edit is applied knowingly from that page."""
 from __future__ import annotations
 
 import re
-import socket
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,13 +20,6 @@ NEW_PLAN = re.compile(r"/plans/(\d+)/$")
 def own_console(tmp_path_factory: Any) -> Iterator[str]:
     """A console of this test alone: it edits a TPS and makes plan versions."""
     with serve_demo(tmp_path_factory.mktemp("conflict")) as url:
-        port = int(url.rsplit(":", 1)[1])
-        for _ in range(600):  # a loaded machine may take longer than serve_demo waits
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         yield url
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -202,12 +201,7 @@ def serve_hostile(work: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         stderr=log,
     )
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        browser_conftest.wait_until_served(port, server)
         yield f"http://127.0.0.1:{port}", ids
     finally:
         server.terminate()
