@@ -7,6 +7,7 @@ from siaga.field import (
     views_custody,
     views_day,
     views_interchange,
+    views_linmas,
     views_map,
     views_offline,
     views_register,
@@ -17,6 +18,10 @@ urlpatterns = [
     path("api/", api.urls),
     # the phone's service worker, at the root so its scope covers the field pages (views_offline)
     path("sw.js", views_offline.service_worker, name="service_worker"),
+    # the PPS Linmas decree and the KPU/PPS coordination list
+    path("ops/<int:op_id>/linmas/", views_linmas.linmas_coordination, name="linmas_coordination"),
+    path("ops/<int:op_id>/linmas/preview/", views_linmas.linmas_preview, name="linmas_preview"),
+    path("ops/<int:op_id>/linmas/confirm/", views_linmas.linmas_confirm, name="linmas_confirm"),
     path("ops/<int:op_id>/geo/posts.geojson", views_map.geo_posts, name="geo_posts"),
     # the apel and equipment readiness (views_apel)
     path("plans/<int:pk>/apel/", views_apel.apel, name="apel"),

@@ -209,3 +209,23 @@ class RegionBoundary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class TravelTime(models.Model):
+    """A road time of the operation's data (the workbook's `travel_times` sheet, docs/scenario.md
+    2.14): the minutes by road from one place to the other, each a unit code, a TPS id or a
+    region code. Replaced with the other rows on a re-import; a plan made in the console reads
+    them (services.scenario_for), so its reserve reach is measured by road where given."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="travel_times")
+    origin = models.CharField(_("dari"), max_length=60)
+    destination = models.CharField(_("ke"), max_length=60)
+    minutes = models.FloatField(_("menit"))
+
+    class Meta:
+        verbose_name = _("waktu tempuh")
+        verbose_name_plural = _("waktu tempuh")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.origin} - {self.destination}"

@@ -39,10 +39,13 @@ from siaga.core.data.model import (
     Tps as CoreTps,
 )
 from siaga.core.data.model import (
+    TravelTime as CoreTravelTime,
+)
+from siaga.core.data.model import (
     Unit as CoreUnit,
 )
 from siaga.core.planning import risk
-from siaga.operations.models import DataVersion, Operation, PatternRow, Person, Region, Tps, Unit
+from siaga.operations.models import DataVersion, Operation, PatternRow, Person, Region, Tps, TravelTime, Unit
 
 OPERATION_SETTINGS = [
     f.name for f in dataclasses.fields(CoreOperation) if f.name not in ("name", "election_date", "pattern")
@@ -79,7 +82,7 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
         operation = Operation.objects.create(name=op.name, **fields)
     else:
         diff = data_diff(operation, scenario)
-        for model in (Region, Tps, Unit, Person, PatternRow):
+        for model in (Region, Tps, Unit, Person, PatternRow, TravelTime):
             model.objects.filter(operation=operation).delete()
         for name, value in fields.items():
             setattr(operation, name, value)
@@ -184,6 +187,13 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
             )
             for r in scenario.patterns
         ]
+    )
+    TravelTime.objects.bulk_create(  # the road times: reserve reach by road in a console plan
+        [
+            TravelTime(operation=operation, origin=t.origin, destination=t.destination, minutes=t.minutes)
+            for t in scenario.travel_times
+        ],
+        batch_size=_BATCH,
     )
     counts = {"tps": len(scenario.tps), "personnel": len(scenario.personnel), "regions": len(scenario.regions)}
     last = operation.data_versions.aggregate(n=models.Max("number"))["n"] or (1 if diff else 0)
@@ -383,7 +393,11 @@ def scenario_for(operation: Operation) -> Scenario:
     )
     rules, events = duties.from_records(operation.config)
     written = stages.from_records(operation.config.get("stages", []))
-    return Scenario(core_op, regions, tps, units, people, patterns, written, rules, events)
+    times = tuple(
+        CoreTravelTime(t.origin, t.destination, t.minutes)
+        for t in operation.travel_times.order_by("id")  # type: ignore[attr-defined]
+    )
+    return Scenario(core_op, regions, tps, units, people, patterns, written, rules, events, times)
 
 
 def _core_operation(operation: Operation) -> CoreOperation:

@@ -6,7 +6,6 @@ from siaga.operations import (
     views_boundaries,
     views_data,
     views_kpu,
-    views_linmas,
     views_regions,
     views_risk,
 )
@@ -32,9 +31,6 @@ urlpatterns = [
     path("ops/<int:op_id>/tps/bulk/", views_data.tps_bulk, name="tps_bulk"),
     path("ops/<int:op_id>/tps/kpu/", views_kpu.kpu_tps_import, name="kpu_tps_import"),
     path("ops/<int:op_id>/regions/kemendagri/", views_regions.kemendagri_import, name="kemendagri_import"),
-    path("ops/<int:op_id>/linmas/", views_linmas.linmas_coordination, name="linmas_coordination"),
-    path("ops/<int:op_id>/linmas/preview/", views_linmas.linmas_preview, name="linmas_preview"),
-    path("ops/<int:op_id>/linmas/confirm/", views_linmas.linmas_confirm, name="linmas_confirm"),
     path("ops/<int:op_id>/units/add/", views_data.row_add, {"kind": "unit"}, name="unit_add"),
     path("ops/<int:op_id>/units/<int:pk>/edit/", views_data.unit_edit, name="unit_edit"),
     path("ops/<int:op_id>/<str:kind>/<int:pk>/remove/", views_data.row_remove, name="row_remove"),

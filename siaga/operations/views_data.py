@@ -99,13 +99,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     uploads[token] = name
     request.session[SESSION_UPLOADS] = uploads
     context = {"name": name, "token": token, "summary": _summary(scenario)}
-    if scenario.travel_times:  # not stored yet: say so rather than drop it silently
-        messages.warning(
+    if scenario.travel_times:  # stored with the data: a console plan measures reserve reach by road
+        messages.info(
             request,
             _(
-                "Lembar waktu tempuh (%(n)s baris) sah, tetapi konsol belum menyimpannya: rencana yang disusun di "
-                "konsol memakai perkiraan jarak garis lurus dikali faktor jalan. Untuk memakainya, susun rencana "
-                "dengan perintah siaga plan."
+                "Lembar waktu tempuh (%(n)s baris) sah dan ikut disimpan: rencana yang disusun di konsol memakai "
+                "waktu tempuh jalan ini untuk jangkauan tim cadangan."
             )
             % {"n": len(scenario.travel_times)},
         )

@@ -35,8 +35,8 @@ from siaga.core.planning import risk
 from siaga.operations import services
 from siaga.operations.labels import CATEGORY_LABELS
 from siaga.operations.models import Operation, Tps
-from siaga.operations.views_basemap import basemap_path
 from siaga.operations.views import operation_for
+from siaga.operations.views_basemap import basemap_path
 from siaga.plans import services as plan_services
 from siaga.plans.models import CategorySource, Plan
 from siaga.plans.store import current_plan

@@ -37,7 +37,8 @@ from siaga.core.data.model import Force
 from siaga.core.data.problems import ScenarioError
 from siaga.core.data.workbook import write_tables
 from siaga.core.planning import risk
-from siaga.operations import coordination, services
+from siaga.field.services import coordination
+from siaga.operations import services
 from siaga.operations.forms import lang, max_upload_bytes, too_large
 from siaga.operations.models import Operation
 from siaga.operations.views import operation_for
@@ -100,7 +101,7 @@ def linmas_coordination(request: HttpRequest, op_id: int) -> HttpResponse:
         "form": DecreeForm(),
         "linmas": scoped(operation.personnel.filter(force=Force.LINMAS), request.user).exclude(tps_code="").count(),
     }
-    return render(request, "operations/linmas_coordination.html", context)
+    return render(request, "field/linmas_coordination.html", context)
 
 
 def _line(gap: linmas.Gap) -> dict[str, Any]:
@@ -192,7 +193,7 @@ def linmas_preview(request: HttpRequest, op_id: int) -> HttpResponse:
         "counts": {str(GAP_LABELS[k]): kinds[k] for k in GAP_LABELS if kinds[k]},
         "leftovers": [_line(g) for g in decree.gaps],
     }
-    return render(request, "operations/linmas_preview.html", context)
+    return render(request, "field/linmas_preview.html", context)
 
 
 @require_POST
