@@ -44,7 +44,8 @@ def test_reassign_by_name_with_a_suggestion_list(browser: Any, own_console: str,
     options = page.locator("#people-list option")
     expect(options.first).to_be_attached(timeout=WAIT)
     labels = options.evaluate_all("os => os.map(o => [o.value, o.label])")
-    value = next(v for v, label in labels if typed.lower() in label.lower())
+    # the suggestion of the person on the post (another with the same surname may come first)
+    value = next(v for v, label in labels if label.startswith(rank_and_name.strip() + " · "))
     assert not re.search(r"TPS-|VILLAGE-|RESERVE-", " ".join(label for _, label in labels))  # no post codes
     page.fill("#id_person", value)  # what choosing the suggestion puts in the field
     page.check("#id_idle")
