@@ -28,18 +28,17 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import python_calamine
 from defusedxml import ElementTree as SafeET
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from siaga.core.data.files import atomic_write
 from siaga.core.data.problems import Problem, UnreadableFile
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 
 Cell = object
 
@@ -431,6 +430,10 @@ def write_tables(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable
 
 
 def _write_xlsx(out: BinaryIO, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> None:
+    from openpyxl import Workbook  # here: reading (calamine) and planning never load openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     for name, header, rows in sheets:
@@ -456,6 +459,8 @@ def _safe_cell(ws: object, value: Cell) -> Cell:
     cell is edited in a spreadsheet; the value read back is unchanged. Text that looks like an
     Excel escape (`_x0041_` reads as "A") has its underscore escaped; a float keeps all its
     digits (openpyxl writes 16 significant digits, a float may need 17)."""
+    from openpyxl.cell import WriteOnlyCell
+
     if isinstance(value, str) and "_x" in value:
         value = _ESCAPE_LIKE.sub("_x005F_", value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
@@ -478,6 +483,8 @@ def write_template(
 ) -> None:
     """An empty workbook to fill in: bold frozen headers, an instructions sheet (`petunjuk`)
     first, and a drop-down list on the columns named in `dropdowns` ((sheet, column index))."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -555,6 +562,10 @@ def write_report(path: Path, sheets: Sequence[tuple[str, Sequence[ReportTable]]]
     numbered "Halaman X dari Y". Text that a spreadsheet could take for a formula (starting
     with = + - @, a tab or a carriage return) is stored as text, marked with a quote prefix.
     """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     book.remove(book.active)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
