@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -61,11 +62,12 @@ def run(work: Path) -> list[Result]:
         results.append(Result(f"{tps:,} TPS: read + plan + check + write", total, "s", target, note))
         memory_target = 6.0 if tps >= generator.NATIONAL_TPS else None
         results.append(Result(f"{tps:,} TPS: peak memory, PSS of all processes", peak_gb, "GB", memory_target))
-        results.append(Result(f"{tps:,} TPS: checker violations", stages["violations"], "", 0.0))
+        rules = ", ".join(f"{rule} {n}" for rule, n in stages["violation_rules"].items())
+        results.append(Result(f"{tps:,} TPS: checker violations", stages["violations"], "", 0.0, rules))
     return results
 
 
-def in_child(folder: Path, out: Path) -> tuple[dict[str, float], float]:
+def in_child(folder: Path, out: Path) -> tuple[dict[str, Any], float]:
     """The stages' seconds (and the violations) from a child process, and its peak total PSS."""
     child = subprocess.Popen(
         [sys.executable, "-m", "bench.bench_national", str(folder), str(out)],
@@ -138,7 +140,8 @@ def _stages(folder: str, out: str) -> None:
     plan = stage("plan", engine.plan_all, scenario, workers=2)
     violations = stage("check", check_plan, scenario, plan)
     stage("write", planfile.write_plan, plan, Path(out))
-    print(json.dumps(seconds | {"violations": len(violations)}))
+    rules = Counter(v.rule for v in violations)
+    print(json.dumps(seconds | {"violations": len(violations), "violation_rules": dict(rules.most_common())}))
 
 
 def _cpu() -> float:

@@ -1,10 +1,12 @@
 """Road travel times (docs/scenario.md 2.14): the `travel_times` sheet or a CSV file beside the
-workbook, checked row by row; where they name a pair, reserve reach is judged by the road time
-in the planner and in the checker alike, and the plan says which measure it used."""
+workbook, checked row by row; where they name a pair, reserve reach and a person's travel
+between two duties (an escort run and the next) are judged by the road time in the planner and
+in the checker alike, and the plan says which measure it used."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -146,3 +148,75 @@ def test_the_command_line_plans_and_checks_with_a_travel_file(scenario, tmp_path
     bad = write_csv(tmp_path / "salah.csv", [["POLSEK-21", "NOWHERE", 5]])
     refused = runner.invoke(app, ["plan", str(workbook), "--out", str(tmp_path / "x.json"), "--travel", str(bad)])
     assert refused.exit_code == 1 and "NOWHERE" in refused.output and not (tmp_path / "x.json").exists()
+
+
+# ---------------------------------------------------------------- travel between duties (escorts)
+
+
+def test_travel_between_two_points_takes_the_road_time_of_the_places_there():
+    places = {(-7.66, 112.86): "A", (-7.70, 113.05): "B"}
+    roads = Travel.of(1.3, 30.0, [TravelTime("A", "B", 150.0)], places)
+    plain = Travel.of(1.3, 30.0, (), places)
+    assert roads.hours(-7.66, 112.86, -7.70, 113.05) == pytest.approx(2.5)
+    straight = plain.hours(-7.66, 112.86, -7.70, 113.05)
+    assert straight == pytest.approx(geo_hours(-7.66, 112.86, -7.70, 113.05)) and straight < 1.5
+    lats, lons = np.array([-7.70, -7.66, -7.80]), np.array([113.05, 112.86, 113.0])
+    got = roads.hours_from(-7.66, 112.86, lats, lons)  # to B by road, to itself and an unnamed point estimated
+    assert got.tolist() == pytest.approx([2.5, 0.0, geo_hours(-7.66, 112.86, -7.80, 113.0)])
+    assert plain.hours_from(-7.66, 112.86, lats, lons)[0] == pytest.approx(straight)
+
+
+def geo_hours(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    return distance_matrix_km([lat1], [lon1], [lat2], [lon2])[0, 0] * 1.3 / 30.0
+
+
+def escort_then_other_duty(scenario: Scenario, data: dict) -> tuple[str, dict, dict, float, str, str]:
+    """A person's escort run and his next duty at another named place, the hours between them
+    and the two places' codes (the first such pair, fewest hours first)."""
+    duties = {d["id"]: d for d in data["duties"]}
+    points = travel.points(scenario)
+    held: dict[str, list[dict]] = {}
+    for a in data["assignments"]:
+        if a["duty"] in duties:
+            held.setdefault(a["person"], []).append(duties[a["duty"]])
+    found = []
+    for person, ds in held.items():
+        ds.sort(key=lambda d: d["start"])
+        for a, b in zip(ds, ds[1:], strict=False):
+            pa, pb = points.get((a["lat"], a["lon"])), points.get((b["lat"], b["lon"]))
+            if a["kind"] == "KAWAL" and pa and pb and pa != pb:
+                gap = (dt.datetime.fromisoformat(b["start"]) - dt.datetime.fromisoformat(a["end"])).total_seconds()
+                found.append((gap / 3600, person, a["id"], b["id"], pa, pb))
+    assert found, "the Pemilu demo has escorts followed by another duty elsewhere"
+    gap, person, a_id, b_id, pa, pb = min(found)
+    return person, duties[a_id], duties[b_id], gap, pa, pb
+
+
+def test_an_escorts_travel_to_the_next_duty_follows_a_given_road_time():
+    scenario = demo.pasuruan_kota_pemilu()
+    straight = plan(scenario)
+    person, escort, after, gap, here, there = escort_then_other_duty(scenario, straight.extra["roster"])
+    rest = scenario.operation.min_rest_hours
+    assert gap >= rest + geo_hours(escort["lat"], escort["lon"], after["lat"], after["lon"])  # fine by the estimate
+    # the road from the escort's desa to the next duty takes an hour more than the person's spare time
+    minutes = (gap - rest + 1.0) * 60
+    slow = dataclasses.replace(scenario, travel_times=(TravelTime(here, there, minutes),))
+    found = [str(v) for v in check_plan(slow, straight)]
+    assert any(person in v and escort["id"] in v and after["id"] in v for v in found), found
+    assert check_plan(scenario, straight) == []
+
+    by_road = plan(slow)
+    assert by_road.extra["travel"] == {"by_road": True, "road_times": 1}
+    assert check_plan(slow, by_road) == []  # the roster kept the road time: nobody lacks it
+    duties = {d["id"]: d for d in by_road.extra["roster"]["duties"]}
+    points = travel.points(slow)
+    held: dict[str, list[dict]] = {}
+    for a in by_road.extra["roster"]["assignments"]:
+        if a["duty"] in duties:
+            held.setdefault(a["person"], []).append(duties[a["duty"]])
+    for ds in held.values():
+        ds.sort(key=lambda d: d["start"])
+        for a, b in zip(ds, ds[1:], strict=False):
+            if {points.get((a["lat"], a["lon"])), points.get((b["lat"], b["lon"]))} == {here, there}:
+                spare = (dt.datetime.fromisoformat(b["start"]) - dt.datetime.fromisoformat(a["end"])).total_seconds()
+                assert spare / 3600 + 1e-6 >= rest + minutes / 60, (a["id"], b["id"])

@@ -218,8 +218,8 @@ class TravelTime(models.Model):
     them (services.scenario_for), so its reserve reach is measured by road where given."""
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="travel_times")
-    origin = models.CharField(_("dari"), max_length=60)
-    destination = models.CharField(_("ke"), max_length=60)
+    origin = models.CharField(_("tempat asal"), max_length=60)
+    destination = models.CharField(_("tempat tujuan"), max_length=60)
     minutes = models.FloatField(_("menit"))
 
     class Meta:

@@ -393,10 +393,7 @@ def scenario_for(operation: Operation) -> Scenario:
     )
     rules, events = duties.from_records(operation.config)
     written = stages.from_records(operation.config.get("stages", []))
-    times = tuple(
-        CoreTravelTime(t.origin, t.destination, t.minutes)
-        for t in operation.travel_times.order_by("id")  # type: ignore[attr-defined]
-    )
+    times = tuple(CoreTravelTime(t.origin, t.destination, t.minutes) for t in operation.travel_times.order_by("id"))
     return Scenario(core_op, regions, tps, units, people, patterns, written, rules, events, times)
 
 

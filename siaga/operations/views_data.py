@@ -99,12 +99,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     uploads[token] = name
     request.session[SESSION_UPLOADS] = uploads
     context = {"name": name, "token": token, "summary": _summary(scenario)}
-    if scenario.travel_times:  # stored with the data: a console plan measures reserve reach by road
+    if scenario.travel_times:  # stored with the data: a console plan measures by road
         messages.info(
             request,
             _(
                 "Lembar waktu tempuh (%(n)s baris) sah dan ikut disimpan: rencana yang disusun di konsol memakai "
-                "waktu tempuh jalan ini untuk jangkauan tim cadangan."
+                "waktu tempuh jalan ini untuk jangkauan tim cadangan dan perjalanan personel antartugas."
             )
             % {"n": len(scenario.travel_times)},
         )

@@ -88,10 +88,11 @@ def wait_until_served(port: int, server: subprocess.Popen[Any], seconds: float =
 
 
 @contextmanager
-def serve_demo(work: Path) -> Iterator[str]:
-    """A console with the demo loaded (`manage.py demo`), served from `work`; its base URL."""
+def serve_demo(work: Path, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """A console with the demo loaded (`manage.py demo`), served from `work` with these extra
+    settings (environment variables); its base URL."""
     pg_name = f"siaga_browser_{os.getpid()}_{work.name}"
-    env = console_env(work, pg_name)
+    env = console_env(work, pg_name) | (settings or {})
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--verbosity", "0"], ["demo"]):
         subprocess.run(manage + command, env=env, cwd=ROOT, check=True, capture_output=True)

@@ -273,7 +273,7 @@ def test_the_planner_overrides_a_tps_category_with_a_reason(page: Any, shots: Pa
     page.click("#override-form button")
     expect(page.locator("#override-form .errorlist")).to_contain_text("Alasan wajib diisi")
     expect(page.locator("#category")).to_have_class(re.compile(r"\bKURANG_RAWAN\b"))
-    expect(page.locator("#source")).to_have_text("Model")
+    expect(page.locator("#source-kind")).to_have_text("Skor model")  # where the category comes from (issue 17)
 
     reason = "Laporan intelijen: rencana pengerahan massa pendukung calon (uji peramban)"
     page.select_option("#id_category", "SANGAT_RAWAN")

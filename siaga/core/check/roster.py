@@ -10,7 +10,7 @@ scenario's stages and settings alone, never from the planner:
   of the slot's force, a Linmas in his own desa or at his kecamatan's PPK;
 - `duty_overlap`: nobody holds two duties at once;
 - `duty_travel`: between two duties at different places a person has the time to travel
-  (road distance at the operation's speed);
+  (road distance at the operation's speed, or the road time where the scenario gives one);
 - `duty_rest`: after that travel, `min_rest_hours` of rest; no duty longer than
   `max_duty_hours` except the standing TPS guards (the vote's posts, a PSU's); nobody above
   `max_total_hours` over the operation;
@@ -30,8 +30,9 @@ from typing import Any
 from siaga.core.check.facts import Facts
 from siaga.core.check.messages import M, force
 from siaga.core.check.rules import UNFILLED_KM, rule
-from siaga.core.data import geo, pins
+from siaga.core.data import pins
 from siaga.core.data import stages as stage_data
+from siaga.core.data import travel as travel_io
 from siaga.core.data.duties import STANDING_KINDS
 from siaga.core.data.model import Force, StageKind
 from siaga.core.data.positions import is_command
@@ -280,7 +281,8 @@ def _duty_overlap(f: Facts) -> Iterator[Message]:
 def _travel_hours(f: Facts, a: _Duty, b: _Duty) -> float:
     if a.place == b.place:
         return 0.0
-    return geo.road_km(a.lat, a.lon, b.lat, b.lon, f.op.road_factor) / f.op.speed_kmh
+    road = vars(f).get("_road") or vars(f).setdefault("_road", travel_io.measure(f.scenario))  # once per check
+    return road.hours(a.lat, a.lon, b.lat, b.lon)  # the road time where both places are named, else the estimate
 
 
 @rule("duty_travel")

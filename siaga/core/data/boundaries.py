@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from siaga.core.data.geo import EARTH_RADIUS_KM
 from siaga.core.data.problems import Problem, ScenarioError
 from siaga.core.data.text import gettext_noop, number
 
@@ -403,7 +404,7 @@ def km_outside(geometry: Mapping[str, Any], lat: float, lon: float) -> float:
         return 0.0
     coords = geometry.get("coordinates") or []
     polygons = [coords] if geometry.get("type") == "Polygon" else coords
-    ky = math.pi * 6371.0088 / 180  # km per degree of latitude
+    ky = math.pi * EARTH_RADIUS_KM / 180  # km per degree of latitude
     kx = ky * math.cos(math.radians(lat))
     best = math.inf
     for polygon in polygons:

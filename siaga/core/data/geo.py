@@ -175,21 +175,30 @@ class Travel:
     """How long the trip between two places takes: the road minutes of the scenario's travel
     times where they name the pair (a row counts both ways unless the way back has its own
     row), else the straight-line estimate: km x `road_factor` at `speed_kmh`. Places are named
-    by the codes the sheet uses (unit code, TPS id, region code)."""
+    by the codes the sheet uses (unit code, TPS id, region code). `places` names the points
+    of those places (WGS84, as the scenario gives them), so travel between two points (a
+    person's duties: an escort, a warehouse shift) takes the road time of the places there."""
 
     road_factor: float
     speed_kmh: float
     road_minutes: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    places: Mapping[tuple[float, float], str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, road_factor: float, speed_kmh: float, rows: Iterable[_TimeRow] = ()) -> Travel:
+    def of(
+        cls,
+        road_factor: float,
+        speed_kmh: float,
+        rows: Iterable[_TimeRow] = (),
+        places: Mapping[tuple[float, float], str] | None = None,
+    ) -> Travel:
         minutes: dict[tuple[str, str], float] = {}
         given = list(rows)
         for r in given:  # the way back first, so a row of its own wins
             minutes[(r.destination, r.origin)] = float(r.minutes)
         for r in given:
             minutes[(r.origin, r.destination)] = float(r.minutes)
-        return cls(road_factor, speed_kmh, minutes)
+        return cls(road_factor, speed_kmh, minutes, dict(places or {}) if minutes else {})
 
     @property
     def by_road(self) -> bool:
@@ -199,6 +208,27 @@ class Travel:
         """Minutes from `origin` to `destination`, `km` apart in a straight line."""
         road = self.road_minutes.get((origin, destination))
         return road if road is not None else travel_minutes(self.road_factor * km, self.speed_kmh)
+
+    def hours(self, lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+        """Hours from one point to the other: the road time of the places there where given."""
+        a, b = self.places.get((lat1, lon1)), self.places.get((lat2, lon2))
+        road = self.road_minutes.get((a, b)) if a is not None and b is not None else None
+        if road is not None:
+            return road / 60.0
+        return road_km(lat1, lon1, lat2, lon2, self.road_factor) / self.speed_kmh
+
+    def hours_from(self, lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+        """Hours from a point to each of the points `lats`, `lons`, as `hours`."""
+        n = len(lats)
+        out = haversine_km_array(np.full(n, lat), np.full(n, lon), lats, lons) * self.road_factor / self.speed_kmh
+        origin = self.places.get((lat, lon))
+        if origin is None:
+            return out
+        for j, point in enumerate(zip(lats.tolist(), lons.tolist(), strict=True)):
+            road = self.road_minutes.get((origin, self.places.get(point, "")))
+            if road is not None:
+                out[j] = road / 60.0
+        return out
 
     def as_km(self, minutes: float) -> float:
         """The straight-line km the estimate covers in `minutes`: a road time as a distance, so

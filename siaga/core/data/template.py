@@ -178,7 +178,7 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
     ("events", "route"): ("Rute pawai atau iring-iringan, dipisah >; kosong: tanpa rute", "teks"),
     ("travel_times", "from"): ("Tempat asal: kode satuan, id TPS atau kode wilayah", "teks"),
     ("travel_times", "to"): ("Tempat tujuan, seperti 'dari'; satu baris berlaku dua arah", "teks"),
-    ("travel_times", "minutes"): ("Waktu tempuh lewat jalan; kosong: diperkirakan dari garis lurus", "menit, 0 ke atas"),
+    ("travel_times", "minutes"): ("Waktu tempuh lewat jalan", "menit, 0 ke atas"),
 }
 
 DROPDOWNS: dict[tuple[str, str], list[str]] = {

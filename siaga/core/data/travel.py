@@ -1,7 +1,10 @@
 """Road travel times between places: the `travel_times` sheet of a scenario (docs/scenario.md
 2.14), or the same table as a CSV file given beside the workbook (`siaga plan --travel FILE`).
 They decide which TPS a reserve team reaches within the response time (the planner's placement
-and the checker's coverage rule alike); escort and roster travel still use the estimate.
+and the checker's coverage rule alike), and the travel of a person between two of his duties
+(an escort run, a warehouse shift, the PPK guard: the roster and the checker's `duty_travel` and
+`duty_rest`) where both duties stand at named places (`measure`: a duty at a desa's or a
+kecamatan's point, a TPS, a unit's base).
 
 A row: `from` (`dari`), `to` (`ke`), `minutes` (`menit`), the minutes by road from one place
 to the other. A place is named by a code the scenario has: a unit code (the `units` sheet: a
@@ -18,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from siaga.core.data import geo
 from siaga.core.data.model import Scenario
 from siaga.core.data.scenario import read_travel_times
 from siaga.core.data.text import _, gettext_noop, number
@@ -29,6 +33,29 @@ def places(scenario: Scenario) -> set[str]:
     return {*(r.code for r in scenario.regions), *(t.id for t in scenario.tps), *(u.code for u in scenario.units)}
 
 
+def points(scenario: Scenario) -> dict[tuple[float, float], str]:
+    """Each named place's point -> its code (a region's first, then a TPS's, then a unit's where
+    two share a point): a duty held at a point is held at that place."""
+    out: dict[tuple[float, float], str] = {}
+    for code, lat, lon in (
+        *((r.code, r.lat, r.lon) for r in scenario.regions),
+        *((t.id, t.lat, t.lon) for t in scenario.tps),
+        *((u.code, u.lat, u.lon) for u in scenario.units),
+    ):
+        if lat is not None and lon is not None:
+            out.setdefault((float(lat), float(lon)), code)
+    return out
+
+
+def measure(scenario: Scenario) -> geo.Travel:
+    """The scenario's travel: its road times where given (with the points of its places), else
+    the straight-line estimate."""
+    op = scenario.operation
+    if not scenario.travel_times:
+        return geo.Travel.of(op.road_factor, op.speed_kmh)
+    return geo.Travel.of(op.road_factor, op.speed_kmh, scenario.travel_times, points(scenario))
+
+
 def with_travel_times(scenario: Scenario, path: Path | str, limits: Limits = LIMITS) -> Scenario:
     """The scenario with the road times of the CSV file at `path` in place of its own sheet's.
     Raises ScenarioError (each problem naming the file as its sheet, the row and column)."""
@@ -37,17 +64,19 @@ def with_travel_times(scenario: Scenario, path: Path | str, limits: Limits = LIM
 
 
 def sentence(travel: Mapping[str, object] | None, lang: str = "id") -> str:
-    """What a plan says of how it measured its reserve teams' reach (its `travel` key). Escort
-    and roster travel stay the straight-line estimate for now (docs/scenario.md 2.14)."""
+    """What a plan says of how it measured its reserve teams' reach and its people's travel
+    between duties (its `travel` key, docs/scenario.md 2.14)."""
     if not travel or not travel.get("by_road"):
         return _(STRAIGHT, lang)
     return _(ROAD, lang, n=number(float(str(travel.get("road_times", 0))), lang))
 
 
 STRAIGHT = gettext_noop(
-    "Jangkauan tim cadangan diperkirakan dari jarak garis lurus dikali faktor jalan (tidak ada waktu tempuh jalan)."
+    "Jangkauan tim cadangan dan perjalanan personel antartugas (pengawalan, jaga gudang) diperkirakan dari jarak "
+    "garis lurus dikali faktor jalan (tidak ada waktu tempuh jalan)."
 )
 ROAD = gettext_noop(
-    "Jangkauan tim cadangan memakai waktu tempuh jalan (lembar waktu tempuh, %(n)s baris) di antara tempat "
-    "yang disebutnya; pasangan tempat lain diperkirakan dari jarak garis lurus dikali faktor jalan."
+    "Jangkauan tim cadangan dan perjalanan personel antartugas (pengawalan, jaga gudang) memakai waktu tempuh "
+    "jalan (lembar waktu tempuh, %(n)s baris) di antara tempat yang disebutnya; pasangan tempat lain "
+    "diperkirakan dari jarak garis lurus dikali faktor jalan."
 )

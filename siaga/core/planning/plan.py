@@ -18,6 +18,7 @@ from typing import ParamSpec, TypeVar
 import numpy as np
 
 from siaga.core.data import geo, pins, positions
+from siaga.core.data import travel as travel_io
 from siaga.core.data.labels import CATEGORY
 from siaga.core.data.model import (
     SECTOR_UNIT_KINDS,
@@ -239,12 +240,12 @@ def reserve_report(placement: reserves.Placement) -> dict[str, object]:
 
 def travel_of(scenario: Scenario) -> geo.Travel:
     """The scenario's travel: its road times where given, else the straight-line estimate."""
-    op = scenario.operation
-    return geo.Travel.of(op.road_factor, op.speed_kmh, scenario.travel_times)
+    return travel_io.measure(scenario)
 
 
 def travel_report(scenario: Scenario) -> dict[str, object]:
-    """The plan file's `travel` key: how reserve reach was measured (road times or the estimate)."""
+    """The plan file's `travel` key: how reserve reach and travel between duties were measured
+    (road times or the estimate)."""
     return {"by_road": bool(scenario.travel_times), "road_times": len(scenario.travel_times)}
 
 

@@ -34,6 +34,7 @@ import numpy as np
 from siaga.core.data import duties as duty_data
 from siaga.core.data import geo, pins, positions
 from siaga.core.data import stages as stage_data
+from siaga.core.data import travel as travel_io
 from siaga.core.data.labels import FORCE, word
 from siaga.core.data.model import SECTOR_UNIT_KINDS, Assignment, Duty, Force, Person, Plan, Scenario, Unfilled
 from siaga.core.data.text import _
@@ -281,7 +282,8 @@ def _horizon(scenario: Scenario, duties: list[Duty], people: Mapping[str, _Perso
     if not lats:
         return 0.0
     km = geo.road_km(min(lats), min(lons), max(lats), max(lons), scenario.operation.road_factor)
-    return km / scenario.operation.speed_kmh + 1.0
+    road = max((t.minutes / 60 for t in scenario.travel_times), default=0.0)  # a road may take longer
+    return max(km / scenario.operation.speed_kmh, road) + 1.0
 
 
 class _Wave:
@@ -310,6 +312,7 @@ class _Wave:
         self.rest = op.min_rest_hours * 3600
         self.reach = self.rest + horizon * 3600
         self._travel: dict[tuple[float, float], np.ndarray] = {}
+        self.road = travel_io.measure(scenario)
         self._decided: dict[tuple[float, float], bool] = {}
         self._km: dict[tuple[float, float, str], np.ndarray] = {}  # cost_km by origin and sector
         self._linmas: dict[tuple[str, str], np.ndarray] = {}  # where a Linmas may serve, by desa
@@ -333,9 +336,7 @@ class _Wave:
         """Seconds of road from a point to each duty of the wave."""
         found = self._travel.get((lat, lon))
         if found is None:
-            n = len(self.lat)
-            km = geo.haversine_km_array(np.full(n, lat), np.full(n, lon), self.lat, self.lon)
-            found = km * self.op.road_factor / self.op.speed_kmh * 3600
+            found = self.road.hours_from(lat, lon, self.lat, self.lon) * 3600  # by road where given
             self._travel[(lat, lon)] = found
         return found
 

@@ -14,8 +14,8 @@ class Migration(migrations.Migration):
             name="TravelTime",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("origin", models.CharField(max_length=60, verbose_name="dari")),
-                ("destination", models.CharField(max_length=60, verbose_name="ke")),
+                ("origin", models.CharField(max_length=60, verbose_name="tempat asal")),
+                ("destination", models.CharField(max_length=60, verbose_name="tempat tujuan")),
                 ("minutes", models.FloatField(verbose_name="menit")),
                 (
                     "operation",
