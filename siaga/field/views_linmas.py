@@ -38,17 +38,13 @@ from siaga.core.data.problems import ScenarioError
 from siaga.core.data.workbook import write_tables
 from siaga.core.planning import risk
 from siaga.field.services import coordination
-from siaga.operations import services
-from siaga.operations.forms import lang, max_upload_bytes, too_large
+from siaga.operations import services, uploads
 from siaga.operations.models import Operation
 from siaga.operations.views import operation_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SUFFIXES = (".csv", ".xlsx")
 TOKEN = re.compile(r"[0-9a-f]{32}")
 SESSION_KEY = "siaga_linmas_uploads"  # token -> [the file's name, its suffix]
-SAFE_NAME = re.compile(r"[\w .,()+-]{1,200}")
-SHOWN = 50  # problems listed one by one on a refused file
 SHOWN_LINES = 2000  # lines of the list on the page; the workbook holds them all
 # Who reads the list: the planner and the commander, and a Kapolsek for his kecamatan.
 READERS = frozenset({Role.ADMIN, Role.PLANNER, Role.COMMANDER, Role.SECTOR_CHIEF})
@@ -144,35 +140,26 @@ def linmas_preview(request: HttpRequest, op_id: int) -> HttpResponse:
     operation = operation_for(request, op_id)
     require(request.user, "import")
     back = redirect("linmas_coordination", operation.pk)
-    if operation.archived:
-        messages.error(request, _("Operasi yang diarsipkan tidak dapat diubah."))
+    sent = uploads.list_upload(
+        request,
+        operation,
+        DecreeForm(request.POST, request.FILES),
+        choose=_("Pilih berkas SK PPS Linmas (.csv atau .xlsx)."),
+        kind=_("SK PPS Linmas harus berkas .csv atau .xlsx."),
+    )
+    if sent is None:
         return back
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    if declared > max_upload_bytes() + 64 * 1024:
-        messages.error(request, too_large(declared))
-        return back
-    form = DecreeForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Pilih berkas SK PPS Linmas (.csv atau .xlsx)."))
-        return back
-    upload = form.cleaned_data["file"]
-    name = Path(upload.name or "").name[:200]
-    suffix = Path(name).suffix.lower()
-    if suffix not in SUFFIXES:
-        messages.error(request, _("SK PPS Linmas harus berkas .csv atau .xlsx."))
-        return back
+    name, suffix = sent.name, sent.suffix
     token = secrets.token_hex(16)
     path = _path(token, suffix)
-    with path.open("xb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    sent.save_as(path)
     try:
         result, decree, gone = _read(operation, path, name)
     except ScenarioError as exc:
         path.unlink(missing_ok=True)
         return _refused(request, operation, exc, name)
     for old, (_name, old_suffix) in request.session.get(SESSION_KEY, {}).items():
-        if TOKEN.fullmatch(old) and old_suffix in SUFFIXES:
+        if TOKEN.fullmatch(old) and old_suffix in uploads.LIST_SUFFIXES:
             _path(old, old_suffix).unlink(missing_ok=True)  # one decree waits at a time
     request.session[SESSION_KEY] = {token: [name, suffix]}
     categories = {t: a.category for t, a in risk.assess(result).items()}
@@ -232,27 +219,20 @@ def linmas_confirm(request: HttpRequest, op_id: int) -> HttpResponse:
 def _read(operation: Operation, path: Path, name: str) -> Any:
     """The decree at `path` read against the operation, under its own name (the messages name it)."""
     with tempfile.TemporaryDirectory(prefix="siaga-linmas-") as folder:
-        plain = SAFE_NAME.fullmatch(name) and not name.startswith(".")
+        plain = uploads.PLAIN_NAME.fullmatch(name) and not name.startswith(".")
         named = Path(folder) / (name if plain else f"sk-linmas{path.suffix}")
         shutil.copyfile(path, named)
         return linmas.decree_scenario(services.scenario_for(operation), named)
 
 
 def _refused(request: HttpRequest, operation: Operation, exc: ScenarioError, name: str) -> HttpResponse:
-    found = exc.messages(lang())
-    messages.error(
-        request,
-        _("SK PPS Linmas %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.") % {"name": name, "n": len(found)},
-    )
-    for message in found[:SHOWN]:
-        messages.error(request, message)
-    if len(found) > SHOWN:
-        messages.error(request, _("... dan %(n)s masalah lain.") % {"n": len(found) - SHOWN})
+    headline = _("SK PPS Linmas %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.")
+    uploads.tell_refusal(request, exc, headline, name)
     return redirect("linmas_coordination", operation.pk)
 
 
 def _path(token: str, suffix: str) -> Path:
-    if not TOKEN.fullmatch(token) or suffix not in SUFFIXES:  # the only way a name reaches the file system
+    if not TOKEN.fullmatch(token) or suffix not in uploads.LIST_SUFFIXES:  # the only way a name reaches the file system
         raise ValueError("bad upload token")
     folder = Path(settings.MEDIA_ROOT) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,6 @@ diff). A problem refuses the whole list, nothing changes; warnings show after th
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -20,13 +19,8 @@ from django.views.decorators.http import require_POST
 from siaga.accounts.roles import require
 from siaga.core.data.kpu import kpu_scenario
 from siaga.core.data.problems import ScenarioError
-from siaga.operations import services
-from siaga.operations.forms import lang, max_upload_bytes, too_large
+from siaga.operations import services, uploads
 from siaga.operations.views import operation_for
-
-SUFFIXES = (".csv", ".xlsx")
-SAFE_NAME = re.compile(r"[\w .,()+-]{1,200}")  # an upload's name used as it is; any other: kpu.csv
-SHOWN = 50  # problems or warnings listed one by one; the rest counted
 
 
 class KpuUploadForm(forms.Form):
@@ -40,42 +34,23 @@ def kpu_tps_import(request: HttpRequest, op_id: int) -> HttpResponse:
     operation = operation_for(request, op_id)
     require(request.user, "import")
     back = redirect("tps_list", operation.pk)
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    if declared > max_upload_bytes() + 64 * 1024:
-        messages.error(request, too_large(declared))
+    sent = uploads.list_upload(
+        request,
+        operation,
+        KpuUploadForm(request.POST, request.FILES),
+        choose=_("Pilih berkas daftar TPS KPU (.csv atau .xlsx)."),
+        kind=_("Daftar TPS KPU harus berkas .csv atau .xlsx."),
+    )
+    if sent is None:
         return back
-    form = KpuUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Pilih berkas daftar TPS KPU (.csv atau .xlsx)."))
-        return back
-    upload = form.cleaned_data["file"]
-    name = Path(upload.name or "").name[:200]
-    suffix = Path(name).suffix.lower()
-    if suffix not in SUFFIXES or operation.archived:
-        messages.error(
-            request,
-            _("Operasi yang diarsipkan tidak dapat diubah.")
-            if operation.archived
-            else _("Daftar TPS KPU harus berkas .csv atau .xlsx."),
-        )
-        return back
+    name = sent.name
     with tempfile.TemporaryDirectory(prefix="siaga-kpu-") as folder:
-        plain = SAFE_NAME.fullmatch(name) and not name.startswith(".")
-        path = Path(folder) / (name if plain else f"kpu{suffix}")  # the messages name the file
-        with path.open("xb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        path = sent.save(Path(folder), "kpu")
         try:
             scenario, warnings = kpu_scenario(services.scenario_for(operation), path)
         except ScenarioError as exc:
-            found = exc.messages(lang())
-            messages.error(
-                request,
-                _("Daftar TPS KPU %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.")
-                % {"name": name, "n": len(found)},
-            )
-            for message in found[:SHOWN]:
-                messages.error(request, message)
+            headline = _("Daftar TPS KPU %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.")
+            uploads.tell_refusal(request, exc, headline, name)
             return back
     services.import_scenario(scenario, name, request=request)
     specials = sum(t.number >= 901 for t in scenario.tps)
@@ -84,8 +59,5 @@ def kpu_tps_import(request: HttpRequest, op_id: int) -> HttpResponse:
         _("Daftar TPS KPU %(name)s diimpor: %(n)s TPS (%(special)s TPS lokasi khusus), versi data baru.")
         % {"name": name, "n": len(scenario.tps), "special": specials},
     )
-    for warning in warnings[:SHOWN]:
-        messages.warning(request, warning.message(lang()))
-    if len(warnings) > SHOWN:
-        messages.warning(request, _("... dan %(n)s peringatan lain.") % {"n": len(warnings) - SHOWN})
+    uploads.tell_warnings(request, warnings)
     return back

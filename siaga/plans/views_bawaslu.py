@@ -27,16 +27,14 @@ from siaga.accounts.roles import require
 from siaga.core.data.indicators import VERSIONS, catalogue
 from siaga.core.data.problems import ScenarioError
 from siaga.core.data.text import _ as core_text
-from siaga.operations.forms import lang, max_upload_bytes, too_large
+from siaga.operations import uploads
+from siaga.operations.forms import lang
 from siaga.operations.labels import CATEGORY_LABELS
 from siaga.operations.views import operation_for
 from siaga.plans import services
 
-SUFFIXES = (".csv", ".xlsx")
-SAFE_NAME = re.compile(r"[\w .,()+-]{1,200}")
 TOKEN = re.compile(r"[0-9a-f]{32}")
 SESSION_KEY = "siaga_bawaslu"  # token -> operation id, for this session only
-SHOWN = 50
 MAX_AGE_SECONDS = 24 * 3600
 
 
@@ -62,42 +60,22 @@ def bawaslu_import(request: HttpRequest, op_id: int) -> HttpResponse:
     operation = operation_for(request, op_id)
     require(request.user, "import")
     back = redirect("vulnerability", operation.pk)
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    if declared > max_upload_bytes() + 64 * 1024:
-        messages.error(request, too_large(declared))
-        return back
-    form = BawasluForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Pilih berkas daftar TPS rawan Bawaslu (.csv atau .xlsx)."))
-        return back
-    upload = form.cleaned_data["file"]
-    name = Path(upload.name or "").name[:200]
-    suffix = Path(name).suffix.lower()
-    if operation.archived:
-        messages.error(request, _("Operasi yang diarsipkan tidak dapat diubah."))
-        return back
-    if suffix not in SUFFIXES:
-        messages.error(request, _("Daftar TPS rawan Bawaslu harus berkas .csv atau .xlsx."))
+    sent = uploads.list_upload(
+        request,
+        operation,
+        BawasluForm(request.POST, request.FILES),
+        choose=_("Pilih berkas daftar TPS rawan Bawaslu (.csv atau .xlsx)."),
+        kind=_("Daftar TPS rawan Bawaslu harus berkas .csv atau .xlsx."),
+    )
+    if sent is None:
         return back
     with tempfile.TemporaryDirectory(prefix="siaga-bawaslu-") as folder:
-        plain = SAFE_NAME.fullmatch(name) and not name.startswith(".")
-        path = Path(folder) / (name if plain else f"bawaslu{suffix}")  # the messages name the file
-        with path.open("xb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        path = sent.save(Path(folder), "bawaslu")
         try:
-            preview = services.bawaslu_preview(operation, path, name)
+            preview = services.bawaslu_preview(operation, path, sent.name)
         except ScenarioError as exc:
-            found = exc.messages(lang())
-            messages.error(
-                request,
-                _("Daftar TPS rawan Bawaslu %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.")
-                % {"name": name, "n": len(found)},
-            )
-            for message in found[:SHOWN]:
-                messages.error(request, message)
-            if len(found) > SHOWN:
-                messages.error(request, _("... dan %(n)s masalah lain.") % {"n": len(found) - SHOWN})
+            headline = _("Daftar TPS rawan Bawaslu %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.")
+            uploads.tell_refusal(request, exc, headline, sent.name)
             return back
     cutoff = time.time() - MAX_AGE_SECONDS
     for old in _folder().glob("bawaslu-*.json"):
