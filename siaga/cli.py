@@ -110,15 +110,7 @@ def load(path: Path, lang: str) -> Scenario:
     try:
         return scenario_io.read_scenario(path)
     except ScenarioError as exc:
-        unreadable = isinstance(exc, UnreadableFile)
-        if unreadable:
-            title = _("Tidak dapat membaca %(path)s", lang, path=path)
-        else:
-            title = ngettext("Ditemukan %(n)s masalah:", "Ditemukan %(n)s masalah:", len(exc.problems), lang)
-        err.print(title, style="bold red", highlight=False)
-        for message in exc.messages(lang):
-            err.print(f"  - {message}", highlight=False, markup=False)
-        raise typer.Exit(2 if unreadable else 1) from None
+        _refused(exc, path, lang)
 
 
 @scenario_app.command("validate")
@@ -249,7 +241,7 @@ def kpu_tps_command(path: Path, kpu_file: Path, out_path: OutPath, lang: Lang = 
 
 
 def _refused(exc: ScenarioError, path: Path, lang: str) -> NoReturn:
-    """Every problem of a refused list file, then exit 1 (2: the file cannot be read)."""
+    """Every problem of a refused file (a scenario or a list), then exit 1 (2: it cannot be read)."""
     unreadable = isinstance(exc, UnreadableFile)
     if unreadable:
         title = _("Tidak dapat membaca %(path)s", lang, path=path)
