@@ -535,9 +535,13 @@ def pin_list(
     now = {code: p for code, p in people.items() if p["pinned_post"]}
 
     def seen(code: str, line: dict[str, Any] | None) -> bool:
+        """Whole scope; a person of the sector; or a pin whose post (held, or pinned since) it sees."""
         person = people.get(code)
         mine = person is not None and scope.sees_kecamatan(person["kecamatan"])
-        return scope.whole or mine or (line is not None and line.get("post") in visible)
+        posts = {line.get("post")} if line is not None else set()
+        if code in now:
+            posts.add(now[code]["pinned_post"])
+        return scope.whole or mine or bool(posts & visible)
 
     rows = []
     for code in sorted(version.keys() | now.keys()):
