@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from siaga.accounts.names import known_as
 from siaga.accounts.roles import get_scoped, require, scoped
 from siaga.accounts.scope import Scope, roster_read
 from siaga.audit.log import record
@@ -667,8 +668,7 @@ def _user_name(username: str) -> str:
     if not username:
         return ""
     user = get_user_model().objects.filter(username=username).first()
-    full = user.get_full_name() if user is not None else ""
-    return f"{full} ({username})" if full else username
+    return known_as(user) if user is not None else username
 
 
 def _saved(request: HttpRequest, what: str, changed: list[str]) -> None:

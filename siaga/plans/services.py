@@ -15,9 +15,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
+from siaga.accounts.names import known_as
 from siaga.audit.log import record
 from siaga.core.data import stages
 from siaga.core.data.bawaslu import BawasluList, read_bawaslu, with_bawaslu
@@ -471,8 +472,17 @@ def orders_state(plan: Plan, kecamatan_code: str, job: PlanJob | None = None) ->
         "job": job,
         "running": running and not ready,
         "failed": not ready and job is not None and job.status == PlanJob.Status.FAILED,
-        "line": job.message.partition("\n")[0] if job is not None else "",
+        # a failed job's message is "Gagal: <why>": the why is shown, translated where it is a msgid
+        "line": job.message.partition("\n")[0].removeprefix("Gagal: ") if job is not None else "",
     }
+
+
+# Stored as the job's message in Indonesian, shown translated (the orders panel translates it).
+# A plan passed the checker when it was made: refused now, the operation's data changed since.
+ORDERS_REFUSED = gettext_noop(
+    "Surat perintah tidak dicetak: rencana ini tidak lagi sesuai dengan data operasi saat ini (data diubah"
+    " sesudah rencana disusun). Susun ulang rencana dari data terbaru, setujui, lalu cetak."
+)
 
 
 def _render_orders(job: PlanJob, attempt: int) -> None:
@@ -486,7 +496,7 @@ def _render_orders(job: PlanJob, attempt: int) -> None:
         try:
             stored_orders.render(plan, kecamatan_code)
         except orders.InvalidPlan as exc:
-            raise PlanError("Rencana melanggar aturan; surat perintah tidak dicetak.") from exc
+            raise PlanError(ORDERS_REFUSED) from exc
     with transaction.atomic():
         if runner.holds(job.pk, attempt):
             job.finished_at = timezone.now()
@@ -724,7 +734,7 @@ def set_category(tps: Tps, category: str, reason: str, source: str, user: Any, r
         raise PlanError(_("Pilih dasar penetapan: perkiraan intelijen atau keputusan Kapolres."))
     tps = override_category(tps, category, reason, request)
     kind = SOURCE_OF_DECISION[source] if category else CategorySource.Source.MODEL
-    by = user.get_username() if getattr(user, "is_authenticated", False) else ""
+    by = known_as(user)
     CategorySource.objects.create(
         operation_id=tps.operation_id,
         tps_code=tps.code,
@@ -848,7 +858,7 @@ def bawaslu_apply(operation: Operation, kept: dict[str, Any], user: Any, request
     preview = _preview(operation, scenario, tps_rawan, kept["name"])
     import_scenario(with_bawaslu(scenario, tps_rawan), f"Bawaslu: {kept['name']}"[:255], request=request, user=user)
     assessed = refresh_vulnerability(operation)
-    by = user.get_username() if getattr(user, "is_authenticated", False) else ""
+    by = known_as(user)
     now = timezone.now()
     CategorySource.objects.bulk_create(
         CategorySource(

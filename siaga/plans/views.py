@@ -23,6 +23,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from siaga.accounts.names import known_as
 from siaga.accounts.roles import can, require
 from siaga.accounts.scope import Scope, require_export, roster_read
 from siaga.audit.log import record
@@ -336,19 +337,11 @@ def _plan_conflict(request: HttpRequest, conflict: services.PlanConflict, form: 
         "newest": newest,
         "since": since,
         "who": form.person_name or data["person"],
-        "author": _known_as(newest.author),
+        "author": known_as(newest.author),
         "where": where,
         "carried": carried,
     }
     return render(request, "plans/conflict.html", context, status=409)
-
-
-def _known_as(user: Any) -> str:
-    """How a planner knows a colleague: "Full Name (username)"; "" for a system job."""
-    if user is None:
-        return ""
-    full = user.get_full_name()
-    return f"{full} ({user.get_username()})" if full else str(user.get_username())
 
 
 @require_POST

@@ -145,3 +145,25 @@ def test_an_approved_plan_has_no_konsep_and_a_field_officer_none_at_all(as_comma
     response = as_commander.get(reverse("plan_konsep", args=[approved.pk]), follow=True)
     assert not response.content.startswith(b"%PDF") and "Konsep hanya untuk rencana" in response.content.decode()
     assert as_field_officer.get(reverse("plan_konsep", args=[approved.pk])).status_code in (403, 404)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_it_says_why_orders_are_not_printed_when_the_data_changed_since_the_plan(as_commander, approved, lang):
+    """A TPS's category changed after the plan was approved: its orders are refused with the
+    reason and what to do, in the reader's language, and nothing is stored."""
+    from siaga.operations.models import Tps
+
+    tps = Tps.objects.filter(operation=approved.operation, effective_category="KURANG_RAWAN").first()
+    Tps.objects.filter(pk=tps.pk).update(category="SANGAT_RAWAN", effective_category="SANGAT_RAWAN")
+    as_commander.cookies["django_language"] = lang
+    as_commander.get(reverse("plan_orders", args=[approved.pk, "sprin.pdf"]), headers={"HX-Request": "true"})
+    job = PlanJob.objects.get(kind="orders", plan=approved)
+    assert job.status == PlanJob.Status.FAILED
+    # the panel polls the job: its answer, once failed, says why
+    shown = as_commander.get(reverse("job_status", args=[job.pk]), headers={"HX-Request": "true"}).content.decode()
+    said = {
+        "id": "Susun ulang rencana dari data terbaru, setujui, lalu cetak.",
+        "en": "Plan again from the current data, approve, then print.",
+    }[lang]
+    assert 'id="orders-message"' in shown and said in shown, shown
+    assert not OrdersFile.objects.filter(plan=approved).exists()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from siaga.audit.models import AuditEntry
@@ -88,13 +89,15 @@ def test_a_category_decision_records_its_source_and_voids_the_signoff(as_command
     html = page(as_commander, f"/ops/{operation.pk}/tps/{tps.pk}/")
     assert 'id="source-kind">Skor model<' in html and 'name="source"' in html
     data = {"category": "SANGAT_RAWAN", "source": "decision", "reason": "Info intelijen: massa dua calon bentrok"}
+    get_user_model().objects.filter(username="commander").update(first_name="AKBP Mustofa", last_name="Nugroho")
     as_commander.post(f"/ops/{operation.pk}/tps/{tps.pk}/override/", data)
     tps.refresh_from_db()
     assert tps.effective_category == "SANGAT_RAWAN"
     source = CategorySource.objects.get(operation=operation, tps_code=tps.code)
-    assert (source.source, source.set_by_name, source.category) == ("decision", "commander", "SANGAT_RAWAN")
+    named = "AKBP Mustofa Nugroho (commander)"  # the officer's name, not only the login
+    assert (source.source, source.set_by_name, source.category) == ("decision", named, "SANGAT_RAWAN")
     html = page(as_commander, f"/ops/{operation.pk}/tps/{tps.pk}/")
-    assert 'id="source-kind">Keputusan Kapolres<' in html and "commander" in html and data["reason"] in html
+    assert 'id="source-kind">Keputusan Kapolres<' in html and named in html and data["reason"] in html
     assert AuditEntry.objects.filter(action="set_category", object_id=tps.code, username="commander").exists()
     # The plan's categories are no longer the operation's: its sign-off is void
     assert services.valid_signoff(plan) is None
