@@ -681,8 +681,8 @@ def sign_off(plan: Plan, person_code: str, user: Any, request: Any = None) -> Ca
 
 def carry_signoff(saved: Plan, parent: Plan | None, request: Any = None) -> None:
     """A new version keeps the sign-off of its categories when they are unchanged (in its extra
-    for the orders); when its categories differ from its parent's, the parent's sign-off is
-    voided: a category change needs a new sign-off."""
+    for the orders); when its categories differ from its parent's, it needs a new sign-off, and
+    a draft parent's sign-off is voided."""
     signoff = valid_signoff(saved)
     extra = {k: v for k, v in saved.extra.items() if k != SIGNOFF_KEY}
     if signoff is not None:
@@ -690,7 +690,9 @@ def carry_signoff(saved: Plan, parent: Plan | None, request: Any = None) -> None
     if extra != saved.extra:
         saved.extra = extra
         saved.save(update_fields=["extra"])
-    if parent is not None and signoff is None:
+    # a draft's sign-off goes with a change of its categories; an approved or published version
+    # keeps its own (its orders were approved on it): the new version needs a sign-off of its own
+    if parent is not None and signoff is None and parent.status == Plan.Status.DRAFT:
         void_signoffs(parent, _("Kategori berubah di versi %(v)s") % {"v": saved.version}, request)
 
 

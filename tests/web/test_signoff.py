@@ -166,6 +166,8 @@ def test_a_bawaslu_list_is_previewed_then_lands_with_a_replan(as_planner, operat
     assert [round(now[t.code].score - scores[t.code], 2) for t in quiet] == [40, 40, 25]  # re-scored
     assert all(categories[c] == now[c].effective_category != "KURANG_RAWAN" for c in scores)
     assert services.valid_signoff(new) is None  # the categories changed: a new sign-off is needed
+    published = Plan.objects.get(pk=plan.pk)  # the version in force keeps the sign-off it was approved on
+    assert services.valid_signoff(published) is not None and "category_signoff" in published.extra
     sources = dict(CategorySource.objects.filter(operation=operation).values_list("tps_code", "source"))
     assert {sources[t.code] for t in quiet} == {"bawaslu"}
     assert AuditEntry.objects.get(action="bawaslu_import").after["moved"] == moved
