@@ -23,8 +23,10 @@ from django.views.decorators.http import require_POST
 from siaga.accounts.roles import can, require
 from siaga.accounts.scope import Scope, may_export, require_export
 from siaga.audit.log import record
+from siaga.core.data.boundaries import outside_warnings
 from siaga.core.data.problems import ScenarioError
 from siaga.field.services import interchange as service
+from siaga.operations.boundaries import outside_their_desa
 from siaga.operations.forms import lang, max_upload_bytes, too_large
 from siaga.operations.models import Operation
 from siaga.operations.views import operation_for
@@ -144,7 +146,14 @@ def coordinates_preview(request: HttpRequest, op_id: int) -> HttpResponse:
     pending = request.session.get(SESSION_KEY, {})
     pending[token] = [operation.pk, path.name]
     request.session[SESSION_KEY] = pending
+    # a moved point outside its desa's outline: warned before saving (the save goes on)
+    moved_ids = {m.tps for m in moved}
+    outside = outside_their_desa(
+        operation, ((t.id, t.desa_code, t.lat, t.lon) for t in scenario.tps if t.id in moved_ids)
+    )
+    names = {r.code: r.name for r in scenario.regions}
     context |= {
+        "outside": [p.message(lang()) for p in outside_warnings(outside[:SHOWN], names, lang())],
         "token": token,
         "file_name": path.name,
         "moved": moved[:SHOWN],

@@ -4,13 +4,15 @@ kecamatan (the Polres jurisdiction, or a sector chief's kecamatan)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
 from siaga.audit.log import record
-from siaga.core.data.boundaries import Boundaries, outer_rings
+from siaga.core.data.boundaries import OUTSIDE_M, Boundaries, Outside, outer_rings, tps_outside
 from siaga.operations.models import Operation, RegionBoundary
 
 VILLAGE = ("DESA", "KELURAHAN")
@@ -79,3 +81,23 @@ def boundaries_geojson(operation: Operation, rows: Any) -> dict[str, Any]:
         edge = {"type": "MultiLineString", "coordinates": outer_rings(kecamatan)}
         features.append({"type": "Feature", "properties": {"level": "OUTLINE"}, "geometry": edge})
     return {"type": "FeatureCollection", "features": features}
+
+
+def outside_m() -> int:
+    """How far outside its desa's outline a TPS may lie before it is named (a setting)."""
+    return int(getattr(settings, "SIAGA_TPS_OUTSIDE_M", OUTSIDE_M))
+
+
+def village_outlines(operation: Operation, desa: Iterable[str]) -> dict[str, Any]:
+    """The stored outlines of these desa/kelurahan, by code (GeoJSON geometry)."""
+    rows = operation.boundaries.filter(code__in=set(desa), level__in=VILLAGE)
+    return dict(rows.values_list("code", "geometry"))
+
+
+def outside_their_desa(
+    operation: Operation, tps: Iterable[tuple[str, str, float | None, float | None]]
+) -> list[Outside]:
+    """The TPS of `tps` ((id, desa code, lat, lon) each) lying outside their desa's outline
+    stored with `operation` by more than the setting allows, in the order given."""
+    tps = list(tps)
+    return tps_outside(tps, village_outlines(operation, {t[1] for t in tps}), outside_m())

@@ -41,12 +41,13 @@ from siaga.accounts.roles import get_scoped, require, scoped
 from siaga.accounts.scope import Scope, roster_read
 from siaga.audit.log import record
 from siaga.core.data import template
-from siaga.core.data.boundaries import OUTSIDE_M, outside_warnings, tps_outside
+from siaga.core.data.boundaries import outside_warnings
 from siaga.core.data.indicators import ValueType, catalog
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Force, Level, Scenario
 from siaga.core.data.problems import ScenarioError, UnreadableFile
 from siaga.core.data.scenario import read_scenario
 from siaga.operations import services
+from siaga.operations.boundaries import outside_m, outside_their_desa
 from siaga.operations.forms import (
     PersonAddForm,
     PersonForm,
@@ -342,16 +343,6 @@ OUTSIDE_SHOWN = 200  # rows of the list on the data page; the count says how man
 OUTSIDE_MAX_TPS = 20_000  # TPS judged in one page view (about a second, bench/bench_boundaries.py)
 
 
-def outside_m() -> int:
-    """How far outside its desa's outline a TPS may lie before it is named (a setting)."""
-    return int(getattr(settings, "SIAGA_TPS_OUTSIDE_M", OUTSIDE_M))
-
-
-def _outlines(operation: Operation, desa: Iterable[str]) -> dict[str, Any]:
-    rows = operation.boundaries.filter(code__in=set(desa), level__in=("DESA", "KELURAHAN"))
-    return dict(rows.values_list("code", "geometry"))
-
-
 def _tps_outside(operation: Operation, rows: QuerySet[Any]) -> dict[str, Any] | None:
     """The TPS of `rows` (the list as filtered) lying outside their desa's outline (None when
     the operation has no outlines): id, code, desa name and km outside of the first
@@ -363,8 +354,7 @@ def _tps_outside(operation: Operation, rows: QuerySet[Any]) -> dict[str, Any] | 
     if total > OUTSIDE_MAX_TPS:
         return {"rows": [], "count": 0, "too_many": total}
     values = list(rows.values_list("id", "code", "desa_code", "lat", "lon"))
-    outlines = _outlines(operation, (v[2] for v in values))
-    found = tps_outside(((str(pk), desa, lat, lon) for pk, _code, desa, lat, lon in values), outlines, outside_m())
+    found = outside_their_desa(operation, ((str(pk), desa, lat, lon) for pk, _code, desa, lat, lon in values))
     code_of = {str(pk): code for pk, code, *_ in values}
     names = _region_names(operation, {o.desa for o in found[:OUTSIDE_SHOWN]})
     shown = [
@@ -379,8 +369,7 @@ def _warn_outside(
 ) -> None:
     """A warning (the import goes on) for each TPS of an import lying outside its desa's
     outline stored with `operation`, naming it; the first ten, then how many more."""
-    tps = list(tps)
-    found = tps_outside(tps, _outlines(operation, {t[1] for t in tps}), outside_m())
+    found = outside_their_desa(operation, tps)
     for problem in outside_warnings(found[:10], names, lang()):
         messages.warning(request, problem.message(lang()))
     if len(found) > 10:

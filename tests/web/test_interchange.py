@@ -6,6 +6,7 @@ coordinates round-trip through a preview and refuse bad rows by name."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from typing import Any
@@ -175,3 +176,22 @@ def _csv_upload(rows: list[dict[str, str]]) -> SimpleUploadedFile:
     writer.writeheader()
     writer.writerows(rows)
     return SimpleUploadedFile("tps.csv", ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv")
+
+
+def test_a_point_moved_outside_its_desa_is_warned_before_it_is_saved(as_planner, operation):
+    """The preview names the TPS whose new point lies outside its desa's stored outline."""
+    from siaga.core.data.boundaries import read_shipped
+    from siaga.operations.boundaries import store_boundaries
+
+    regions = dict(operation.regions.values_list("code", "level"))
+    store_boundaries(operation, read_shipped(regions), "pasuruan-boundaries.geojson")
+    rows = read_csv(as_planner.get(url(operation, "tps.csv")))
+    row = next(r for r in rows if r["kode_tps"].startswith("35.14.17.2005-"))  # a TPS of Logowok
+    inside = as_planner.post(url(operation, "coordinates/"), {"file": _csv_upload(rows)})
+    assert b'id="coordinates-outside"' not in inside.content  # the demo's points lie inside
+    row["lintang"], row["bujur"] = "-7.640000", "112.900000"  # kilometres north of Logowok
+    preview = as_planner.post(url(operation, "coordinates/"), {"file": _csv_upload(rows)})
+    shown = html.unescape(preview.content.decode())
+    assert preview.status_code == 200 and 'id="coordinates-outside"' in shown
+    warned = shown.split('id="coordinates-outside"')[1].split("</div>")[0]
+    assert row["kode_tps"] in warned and "Logowok" in warned
