@@ -216,15 +216,7 @@ def kpu_tps_command(path: Path, kpu_file: Path, out_path: OutPath, lang: Lang = 
     try:
         result, warnings = kpu.kpu_scenario(scenario, kpu_file)
     except ScenarioError as exc:
-        unreadable = isinstance(exc, UnreadableFile)
-        if unreadable:
-            title = _("Tidak dapat membaca %(path)s", lang, path=kpu_file)
-        else:
-            title = ngettext("Ditemukan %(n)s masalah:", "Ditemukan %(n)s masalah:", len(exc.problems), lang)
-        err.print(title, style="bold red", highlight=False)
-        for message in exc.messages(lang):
-            err.print(f"  - {message}", highlight=False, markup=False)
-        raise typer.Exit(2 if unreadable else 1) from None
+        _refused(exc, kpu_file, lang)
     for warning in warnings:
         err.print(f"  ! {warning.message(lang)}", style="yellow", highlight=False, markup=False)
     scenario_io.write_scenario(result, out_path)
