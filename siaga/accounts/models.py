@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     SECTOR_CHIEF = "sector_chief", _("Kepala sektor (Kapolsek/Danramil)")
     VIEWER = "viewer", _("Pengamat")
     FIELD_OFFICER = "field_officer", _("Kepala pos / petugas lapangan")
+    POLDA = "polda", _("Polda (Karoops/Kapolda)")
 
 
 class Profile(models.Model):
@@ -27,6 +28,23 @@ class Profile(models.Model):
         max_length=40,
         blank=True,
         help_text=_("Wajib untuk kepala pos / petugas lapangan: pos yang boleh dilihat adalah pos penugasannya."),
+    )
+    polres_code = models.CharField(
+        _("Polres"),
+        max_length=60,
+        blank=True,
+        default="",
+        help_text=_(
+            "Kode satuan Polres akun ini (mis. POLRES-PASKOT): hanya operasi Polres itu yang terlihat. "
+            "Kosong: semua operasi, bila basis data hanya memuat satu Polres."
+        ),
+    )
+    polda = models.CharField(
+        _("Polda"),
+        max_length=60,
+        blank=True,
+        default="",
+        help_text=_("Wajib untuk peran Polda (mis. JAWA TIMUR): semua operasi Polres di Polda itu terlihat."),
     )
 
     class Meta:

@@ -15,8 +15,9 @@ from siaga.accounts.scope import Scope
 
 R = Role
 ALLOWED: dict[str, frozenset[str]] = {
-    "view": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER, R.SECTOR_CHIEF, R.VIEWER}),
-    "field": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER, R.SECTOR_CHIEF, R.VIEWER, R.FIELD_OFFICER}),
+    # the Polda reads every Polres of its Polda (siaga.accounts.scope.operations_for), as a viewer
+    "view": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER, R.SECTOR_CHIEF, R.VIEWER, R.POLDA}),
+    "field": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER, R.SECTOR_CHIEF, R.VIEWER, R.FIELD_OFFICER, R.POLDA}),
     "import": frozenset({R.ADMIN, R.PLANNER}),
     "edit": frozenset({R.ADMIN, R.PLANNER}),
     "override": frozenset({R.ADMIN, R.PLANNER}),

@@ -84,6 +84,56 @@ class ScopedQuerySet(models.QuerySet[M]):
         return self.filter(**{self.kecamatan_field: scope.kecamatan})
 
 
+# ---------------------------------------------------------------- which operations (a Polda database)
+
+
+def operations_for(user: Any) -> models.QuerySet[Any]:
+    """The operations the user may open at all; every other operation answers 404.
+
+    A laptop or a Polres server holds one Polres: every account sees every operation. A Polda
+    database holds many (`Operation.polres_code`, set on import from the scenario's POLRES unit):
+    an account with a Polres set sees that Polres's operations only, whatever its role; a Polda
+    account (role Polda) sees the operations of its Polda; an admin with no Polres set sees
+    all; any other account with no Polres set sees none there, so a forgotten field never
+    opens another Polres's roster."""
+    from siaga.accounts.roles import role_of
+    from siaga.operations.models import Operation
+
+    role = role_of(user)
+    profile = getattr(user, "profile", None)
+    polres = str(getattr(profile, "polres_code", "") or "").strip()
+    if not role:
+        return Operation.objects.none()
+    if role == Role.POLDA:
+        polda = str(getattr(profile, "polda", "") or "").strip()
+        return Operation.objects.filter(polda=polda) if polda else Operation.objects.none()
+    if polres:
+        return Operation.objects.filter(polres_code=polres)
+    if role == Role.ADMIN or not several_polres():
+        return Operation.objects.all()
+    return Operation.objects.none()
+
+
+def several_polres() -> bool:
+    """Whether the database holds the operations of more than one Polres (a Polda database)."""
+    from siaga.operations.models import Operation
+
+    owners = Operation.objects.exclude(polres_code="").order_by().values_list("polres_code", flat=True).distinct()
+    return len(owners[:2]) > 1
+
+
+def may_open(user: Any, operation_id: int) -> bool:
+    return operations_for(user).filter(pk=operation_id).exists()
+
+
+def require_operation(user: Any, operation_id: int) -> None:
+    """404 for an operation the user may not open: another Polres's looks like none at all."""
+    from django.http import Http404
+
+    if not may_open(user, operation_id):
+        raise Http404
+
+
 # ---------------------------------------------------------------- the roster (UU PDP 27/2022)
 
 # Who keeps the roster: their reads of it are their own work, not audited one by one.

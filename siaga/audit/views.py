@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from siaga.accounts.roles import require
+from siaga.accounts.scope import operations_for, several_polres
 from siaga.audit import reading
 from siaga.audit.log import record
 from siaga.audit.models import AuditEntry
@@ -37,6 +38,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if wanted in ("csv", "xlsx"):
         return _export(request, entries, wanted)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = _visible(request.user)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -44,9 +46,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         "lines": reading.lines(list(page.object_list)),
         "chosen": chosen,
         "query": query.urlencode(),
-        "actions": reading.action_choices(AuditEntry.objects.order_by().values_list("action", flat=True).distinct()),
-        "users": sorted(set(AuditEntry.objects.order_by().values_list("username", flat=True).distinct()) - {""}),
-        "operations": Operation.objects.order_by("-pk").values_list("pk", "name"),
+        "actions": reading.action_choices(visible.order_by().values_list("action", flat=True).distinct()),
+        "users": sorted(set(visible.order_by().values_list("username", flat=True).distinct()) - {""}),
+        "operations": operations_for(request.user).order_by("-pk").values_list("pk", "name"),
     }
     return render(request, "audit/list.html", context)
 
@@ -54,7 +56,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 def _filtered(request: HttpRequest) -> tuple[dict[str, str], QuerySet[AuditEntry]]:
     """The filters as asked (a bad date is ignored) and the entries they leave."""
     chosen = {k: request.GET.get(k, "").strip()[:150] for k in ("from", "to", "operation", "user", "action")}
-    entries = AuditEntry.objects.all()
+    entries = _visible(request.user)
     start, end = _date(chosen["from"]), _date(chosen["to"])
     if start is not None:
         entries = entries.filter(at__gte=_moment(start))
@@ -67,6 +69,17 @@ def _filtered(request: HttpRequest) -> tuple[dict[str, str], QuerySet[AuditEntry
     if chosen["action"]:
         entries = entries.filter(action=chosen["action"])
     return chosen, entries
+
+
+def _visible(user: Any) -> QuerySet[AuditEntry]:
+    """Every entry, or in a Polda database for a Polres's commander, his operations' entries
+    and his own (another Polres's people and actions stay out of sight)."""
+    entries = AuditEntry.objects.all()
+    if several_polres() and operations_for(user).count() != Operation.objects.count():
+        entries = entries.filter(
+            Q(operation_id__in=operations_for(user).values("pk")) | Q(operation_id__isnull=True, user_id=user.pk)
+        )
+    return entries
 
 
 def _date(text: str) -> dt.date | None:

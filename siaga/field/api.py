@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
 from siaga.accounts.roles import role_of
+from siaga.accounts.scope import operations_for
 from siaga.field import services
 from siaga.field.idempotency import KeyedRouter
 from siaga.field.models import KEY_LENGTH, CheckIn, Dispatch, Incident
@@ -115,7 +116,7 @@ def _plan(pk: int, user: Any) -> Plan:
     there, whichever version the phone last loaded (409 before any version is published)."""
     if not role_of(user):
         raise PermissionDenied("view")
-    plan = Plan.objects.select_related("operation").filter(pk=pk).first()
+    plan = Plan.objects.select_related("operation").filter(pk=pk, operation__in=operations_for(user)).first()
     if plan is None:
         raise Http404
     return services.current(plan)

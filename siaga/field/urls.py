@@ -10,12 +10,14 @@ from siaga.field import (
     views_linmas,
     views_map,
     views_offline,
+    views_polda,
     views_register,
 )
 from siaga.field.api import api
 
 urlpatterns = [
     path("api/", api.urls),
+    path("polda/", views_polda.polda_dashboard, name="polda_dashboard"),
     # the phone's service worker, at the root so its scope covers the field pages (views_offline)
     path("sw.js", views_offline.service_worker, name="service_worker"),
     # the PPS Linmas decree and the KPU/PPS coordination list

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 
 from siaga.accounts.roles import require
+from siaga.accounts.scope import operations_for
 from siaga.field.services import NotVisible, change_stamp
 from siaga.plans.models import Plan
 from siaga.plans.store import current_plan
@@ -31,7 +32,8 @@ def on_current_plan(view: View, action: str = "view") -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
         require(request.user, action)
-        named = get_object_or_404(Plan.objects.select_related("operation"), pk=pk)
+        visible = Plan.objects.select_related("operation").filter(operation__in=operations_for(request.user))
+        named = get_object_or_404(visible, pk=pk)
         plan = current_plan(named.operation_id)
         if plan is None:
             context = {"operation": named.operation, "plan": named}

@@ -39,6 +39,11 @@ class Operation(models.Model):
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     imported_at = models.DateTimeField(_("diimpor"), auto_now_add=True)
     archived = models.BooleanField(_("diarsipkan"), default=False, db_index=True)
+    # Whose operation it is (siaga.core.data.owner, set on every import): a Polda database holds
+    # many Polres, and these decide who sees which (siaga.accounts.scope.operations_for).
+    polres_code = models.CharField(_("kode Polres"), max_length=60, blank=True, default="", db_index=True)
+    polres_name = models.CharField(_("Polres"), max_length=120, blank=True, default="")
+    polda = models.CharField(_("Polda"), max_length=60, blank=True, default="", db_index=True)
 
     class Meta:
         verbose_name = _("operasi")

@@ -13,7 +13,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from siaga.audit.log import record
-from siaga.core.data import duties, stages
+from siaga.core.data import duties, owner, stages
 from siaga.core.data.model import (
     VILLAGE_LEVELS,
     Category,
@@ -76,7 +76,13 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
         "source_name": source_name,
         "imported_by": importer,
     }
-    operation = Operation.objects.select_for_update().filter(name=op.name, archived=False).first()
+    whose = owner.of(scenario)
+    fields |= {"polres_code": whose.polres_code, "polres_name": whose.polres_name, "polda": whose.polda}
+    operation = (
+        Operation.objects.select_for_update()
+        .filter(name=op.name, polres_code=whose.polres_code, archived=False)
+        .first()
+    )
     diff: dict[str, Any] = {}
     if operation is None:
         operation = Operation.objects.create(name=op.name, **fields)
@@ -217,9 +223,26 @@ PERSON_COMPARED = ("name", "rank", "unit_code", "force", "desa_code", "phone", "
 PERSON_FIELD_OF = {"tps_code": "tps_id"}
 
 
-def existing_operation(name: str) -> Operation | None:
-    """The operation a workbook of this operation name updates (None: it makes a new one)."""
-    return Operation.objects.filter(name=name, archived=False).first()
+def another_polres(scenario: Scenario, user: Any) -> str:
+    """Why this account may not import this workbook ("" when it may): an account of one Polres
+    imports that Polres's workbooks only (siaga.accounts.scope.operations_for)."""
+    from django.utils.translation import gettext as _
+
+    mine = str(getattr(getattr(user, "profile", None), "polres_code", "") or "").strip()
+    theirs = owner.of(scenario)
+    if not mine or theirs.polres_code == mine:
+        return ""
+    return _(
+        "Berkas ini untuk %(theirs)s (satuan %(code)s di lembar satuan), sedangkan akun Anda untuk Polres %(mine)s. "
+        "Tidak ada yang diimpor: periksa lembar satuan berkas, atau minta admin menetapkan Polres akun Anda."
+    ) % {"theirs": theirs.polres_name or _("beberapa Polres"), "code": theirs.polres_code or "-", "mine": mine}
+
+
+def existing_operation(scenario: Scenario) -> Operation | None:
+    """The operation a workbook updates: the one of its operation name and its Polres that is
+    not archived (None: it makes a new one). Two Polres may name their operations alike."""
+    polres = owner.of(scenario).polres_code
+    return Operation.objects.filter(name=scenario.operation.name, polres_code=polres, archived=False).first()
 
 
 def data_diff(operation: Operation, scenario: Scenario) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import require, role_of, scoped
-from siaga.accounts.scope import Scope
+from siaga.accounts.scope import Scope, operations_for, several_polres
 from siaga.core.data.model import Category, Force
 from siaga.core.data.stages import h_day
 from siaga.operations.models import Operation, Region
@@ -20,9 +20,9 @@ from siaga.plans.store import published_plan_of
 
 
 def operation_for(request: HttpRequest, op_id: int) -> Operation:
-    """The operation of the URL, if the user may view it at all."""
+    """The operation of the URL, if the user may view it at all (another Polres's: 404)."""
     require(request.user, "view")
-    return get_object_or_404(Operation, pk=op_id)
+    return get_object_or_404(operations_for(request.user), pk=op_id)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,9 +33,12 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("field_phone", plan_id)
         raise PermissionDenied("no assignment")
     require(request.user, "view")
-    latest = Operation.objects.filter(archived=False).first() or Operation.objects.first()
+    if role_of(request.user) == Role.POLDA:  # the Polda's own page: every Polres of it
+        return redirect("polda_dashboard")
+    mine = operations_for(request.user)
+    latest = mine.filter(archived=False).first() or mine.first()
     if latest is None:
-        return render(request, "operations/empty.html")
+        return render(request, "operations/empty.html", {"unassigned": several_polres()})
     return redirect("dashboard_for", latest.pk)
 
 
@@ -72,6 +75,6 @@ def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
         "latest_plan": latest,
         "stages": [(s, h_day(operation.election_date, s.start), h_day(operation.election_date, s.end)) for s in stages],
         "stages_preset": preset,
-        "operations": Operation.objects.filter(archived=False)[:10],
+        "operations": operations_for(request.user).filter(archived=False)[:10],
     }
     return render(request, "operations/dashboard.html", context)

@@ -97,6 +97,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     except ScenarioError as exc:
         _upload_path(token).unlink(missing_ok=True)
         return _problems(request, exc, name)
+    refusal = services.another_polres(scenario, request.user)
+    if refusal:  # a Polda database: a Polres imports its own workbooks only
+        _upload_path(token).unlink(missing_ok=True)
+        return render(request, "operations/import.html", {"form": UploadForm(), "refused": refusal}, status=400)
     uploads = {t: n for t, n in request.session.get(SESSION_UPLOADS, {}).items() if _upload_path(t).exists()}
     uploads[token] = name
     request.session[SESSION_UPLOADS] = uploads
@@ -110,7 +114,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             )
             % {"n": len(scenario.travel_times)},
         )
-    existing = services.existing_operation(scenario.operation.name)
+    existing = services.existing_operation(scenario)
     if existing is not None:  # the import updates it: say so, and what it changes
         tps = ((t.id, t.desa_code, t.lat, t.lon) for t in scenario.tps)
         _warn_outside(request, existing, tps, {r.code: r.name for r in scenario.regions})
@@ -842,7 +846,11 @@ def operation_rename(request: HttpRequest, op_id: int) -> HttpResponse:
     name = request.POST.get("name", "").strip()
     if not name or len(name) > 200:
         messages.error(request, _("Nama operasi wajib diisi (paling banyak 200 huruf). Tidak ada yang berubah."))
-    elif Operation.objects.filter(name=name, archived=False).exclude(pk=operation.pk).exists():
+    elif (
+        Operation.objects.filter(name=name, polres_code=operation.polres_code, archived=False)
+        .exclude(pk=operation.pk)
+        .exists()
+    ):
         messages.error(request, _("Nama operasi ini sudah dipakai operasi lain. Tidak ada yang berubah."))
     elif name != operation.name:
         services.rename_operation(operation, name, request)
@@ -855,7 +863,10 @@ def operation_archive(request: HttpRequest, op_id: int) -> HttpResponse:
     operation = operation_for(request, op_id)
     require(request.user, "import")
     archived = request.POST.get("archived") == "1"
-    if not archived and Operation.objects.filter(name=operation.name, archived=False).exists():
+    if (
+        not archived
+        and Operation.objects.filter(name=operation.name, polres_code=operation.polres_code, archived=False).exists()
+    ):
         messages.error(request, _("Ada operasi aktif dengan nama yang sama; ganti nama salah satunya dulu."))
         return redirect("versions", operation.pk)
     services.archive_operation(operation, archived, request)

@@ -35,6 +35,7 @@ from siaga.jobs.models import Lease, OrdersFile
 from siaga.operations.models import Operation, Tps
 from siaga.operations.services import (
     data_diff,
+    existing_operation,
     import_scenario,
     operation_stages,
     override_category,
@@ -534,7 +535,7 @@ def _already_imported(job: PlanJob, scenario: Any) -> Operation | None:
     digest = str(job.params.get("sha256") or "")
     if not digest:
         return None
-    operation = Operation.objects.filter(name=scenario.operation.name, archived=False).first()
+    operation = existing_operation(scenario)
     if operation is None:
         return None
     latest = (

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from siaga.accounts.names import known_as
 from siaga.accounts.roles import can, require
-from siaga.accounts.scope import Scope, require_export, roster_read
+from siaga.accounts.scope import Scope, operations_for, require_export, roster_read
 from siaga.audit.log import record
 from siaga.core import check
 from siaga.core.data import travel
@@ -50,7 +50,7 @@ def plan_for(request: HttpRequest, pk: int) -> Plan:
     """The plan of the URL, if the user may view plans at all (a sector chief's page is
     narrowed to their kecamatan by `services.plan_page`)."""
     require(request.user, "view")
-    return get_object_or_404(PLANS, pk=pk)
+    return get_object_or_404(PLANS.filter(operation__in=operations_for(request.user)), pk=pk)
 
 
 def plan_list(request: HttpRequest, op_id: int) -> HttpResponse:
@@ -114,7 +114,8 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress; htmx polls it every second. A plan job sends the page to its plan
     when done; an orders job turns into the download links."""
     require(request.user, "view")
-    job = get_object_or_404(PlanJob.objects.select_related("operation", "plan", "created_by"), pk=pk)
+    jobs = PlanJob.objects.select_related("operation", "plan", "created_by")
+    job = get_object_or_404(jobs.filter(operation__in=operations_for(request.user)), pk=pk)
     polled = bool(request.headers.get("HX-Request"))
     if job.kind == "import":
         return _import_progress(request, job, polled)
@@ -164,7 +165,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
     scope = Scope.of(request.user)
     _log_roster_read(request, plan)
-    page = pages.plan_page(plan, scope)
+    page = pages.plan_page(plan, scope, request.GET.get("page"))
     strength = page["strength"]
     context = {
         "operation": plan.operation,

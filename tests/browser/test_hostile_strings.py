@@ -245,6 +245,7 @@ def pages(ids: dict[str, Any]) -> dict[str, str]:
             "dashboard": reverse("dashboard"),
             "import": reverse("import"),
             "audit_list": reverse("audit_list"),
+            "polda_dashboard": reverse("polda_dashboard"),
             "plan_detail": reverse("plan_detail", args=[plan]),
             "plan_detail draft": reverse("plan_detail", args=[ids["draft"]]),
             "plan_diff": reverse("plan_diff", args=[ids["draft"], plan]),

@@ -59,6 +59,7 @@ PAGES: list[tuple[str, Callable[[Any, Any], str | None]]] = [
     ("plan_diff", lambda o, p: _diff(p)),
     ("plan_candidates", lambda o, p: _candidates(p)),
     ("audit_list", lambda o, p: reverse("audit_list")),
+    ("polda_dashboard", lambda o, p: reverse("polda_dashboard")),
     ("apel", lambda o, p: reverse("apel", args=[p.pk])),
     ("apel_readiness", lambda o, p: reverse("apel_readiness", args=[p.pk])),
     ("sarpras", lambda o, p: reverse("sarpras", args=[p.pk])),

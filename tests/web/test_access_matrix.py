@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from siaga.accounts.models import Role
 from siaga.operations.models import Person, Region, Tps
 from siaga.plans.models import PlanJob
 from tests.web.conftest import OTHER_SECTOR, SECTOR, client_for, publish
@@ -281,3 +282,203 @@ def test_exports_of_personal_data_are_audited_for_every_role_that_may_take_them(
             assert response.status_code == 200, (role, action)
             b"".join(response.streaming_content) if response.streaming else response.content
             assert AuditEntry.objects.filter(username=role, action=action).count() == before + 1, (role, action)
+
+
+# ---------------------------------------------------------------- a Polda database (issue 18)
+#
+# Two Polres of one Polda in one database: the demo's Polres Pasuruan Kota (the session's
+# operation) and a second Polres with its own operation, plan, incident and job. Each Polres's
+# people see nothing of the other's (404, as for no object at all), the Polda sees both, read-only.
+
+OTHER_POLRES = ("POLRES-PASURUAN", "Polres Pasuruan")
+POLDA_PEOPLE = {
+    # name: (role, Polres code, Polda, kecamatan)
+    "paskot_planner": (Role.PLANNER, "POLRES-PASKOT", "", ""),
+    "paskot_commander": (Role.COMMANDER, "POLRES-PASKOT", "", ""),
+    "pasuruan_commander": (Role.COMMANDER, OTHER_POLRES[0], "", ""),
+    "pasuruan_sector": (Role.SECTOR_CHIEF, OTHER_POLRES[0], "", SECTOR),
+    "polda_jatim": (Role.POLDA, "", "JAWA TIMUR", ""),
+    "polda_bali": (Role.POLDA, "", "BALI", ""),
+}
+
+
+def other_polres_scenario() -> Any:
+    """The demo's scenario as another Polres's: its own Polres unit, operation name and NRP/NIK."""
+    from dataclasses import replace
+
+    from siaga.core.data import demo
+
+    scenario = demo.pasuruan_kota()
+    code, name = OTHER_POLRES
+
+    def unit(value: str) -> str:
+        return code if value == "POLRES-PASKOT" else value
+
+    units = tuple(
+        replace(
+            u, code=unit(u.code), name=name if u.code == "POLRES-PASKOT" else u.name, parent_code=unit(u.parent_code)
+        )
+        for u in scenario.units
+    )
+    people = tuple(replace(p, id="9" + p.id, unit_code=unit(p.unit_code)) for p in scenario.personnel)
+    operation = replace(scenario.operation, name="Pam Pilkades 2022 Polres Pasuruan")
+    return replace(scenario, units=units, personnel=people, operation=operation)
+
+
+@pytest.fixture
+def two_polres(operation: Any, plan: Any) -> dict[str, Any]:
+    from django.contrib.auth import get_user_model
+
+    from siaga.accounts.models import Profile
+    from siaga.core.planning.engine import plan_all
+    from siaga.field.models import Incident
+    from siaga.operations.services import import_scenario, scenario_for
+    from siaga.plans.store import save_plan
+
+    publish(plan)
+    other = import_scenario(other_polres_scenario(), "pasuruan.xlsx")
+    scenario = scenario_for(other)
+    author = get_user_model().objects.get(username="planner")
+    other_plan = publish(save_plan(other, plan_all(scenario), scenario, author, note="Polres Pasuruan"))
+    found = {"mine": (operation, plan), "other": (other, other_plan)}
+    for key, (op, pl) in found.items():
+        incident = Incident.objects.create(
+            operation=op, kind="bentrok", severity=2, kecamatan_code=SECTOR, key=f"polda-{key}"
+        )
+        job = PlanJob.objects.create(operation=op, status=PlanJob.Status.DONE, progress=100, plan=pl)
+        found[key] = (op, pl, incident, job)
+    for name, (role, polres, polda, kecamatan) in POLDA_PEOPLE.items():
+        user = get_user_model().objects.create_user(name, password="polda-uji-2024")
+        Profile.objects.create(user=user, role=role, polres_code=polres, polda=polda, kecamatan_code=kecamatan)
+    return found
+
+
+def polda_client(name: str) -> Client:
+    client = Client()
+    assert client.login(username=name, password="polda-uji-2024"), name
+    return client
+
+
+def _operation_urls(op: Any, pl: Any, incident: Any, job: Any) -> list[tuple[str, str]]:
+    """Every page and API read of one operation: the console's pages, its data and the API."""
+    from tests.web import pages
+
+    global_pages = {"login", "dashboard", "import", "audit_list", "polda_dashboard"}
+    found = [(name, url) for name, url in pages.urls(op, pl) if name not in global_pages]
+    found += [
+        ("job", reverse("job_status", args=[job.pk])),
+        ("plan json", reverse("plan_json", args=[pl.pk])),
+        ("export", reverse("export", args=[op.pk])),
+        ("tps geojson", reverse("geo_tps", args=[op.pk])),
+        ("posts geojson", reverse("geo_posts", args=[op.pk]) + f"?plan={pl.pk}"),
+        ("api readiness", f"/api/plans/{pl.pk}/readiness"),
+        ("api board", f"/api/plans/{pl.pk}/board"),
+        ("api incidents", f"/api/plans/{pl.pk}/incidents.geojson"),
+        ("api reserves", f"/api/incidents/{incident.pk}/reserves"),
+    ]
+    return found
+
+
+def test_a_polres_user_sees_nothing_of_another_polres_in_one_polda_database(two_polres):
+    mine, other = two_polres["mine"], two_polres["other"]
+    leaks, refused_own = [], []
+    for name, theirs, own in (
+        ("paskot_planner", other, mine),
+        ("paskot_commander", other, mine),
+        ("pasuruan_commander", mine, other),
+        ("pasuruan_sector", mine, other),
+    ):
+        client = polda_client(name)
+        for page, url in _operation_urls(*theirs):
+            answer = client.get(url)
+            if answer.status_code != 404:
+                leaks.append((name, page, url, answer.status_code))
+        for page, url in _operation_urls(*own):
+            if name.endswith("sector") and page in ("tps_detail", "desa_detail"):
+                continue  # the first TPS and desa lie in another kecamatan: 404 for a sector chief
+            if client.get(url).status_code == 404:
+                refused_own.append((name, page, url))
+        op, pl, incident, _job = theirs
+        for url in (
+            reverse("plan_start", args=[op.pk]),
+            reverse("plan_approve", args=[pl.pk]),
+            reverse("tps_override", args=[op.pk, tps(op, SECTOR).pk]),
+        ):
+            answer = client.post(url, {"confirm": "yes", "category": "RAWAN", "reason": "uji"})
+            if answer.status_code not in (403, 404):
+                leaks.append((name, "POST", url, answer.status_code))
+        answer = client.post(
+            f"/api/incidents/{incident.pk}/escalate",
+            {},
+            content_type="application/json",
+            headers={"Idempotency-Key": "x1"},
+        )
+        if answer.status_code not in (403, 404):
+            leaks.append((name, "escalate", incident.pk, answer.status_code))
+        # the menu and the home page lead to their own operation only
+        home = client.get("/")
+        assert home.status_code == 302 and home["Location"] == reverse("dashboard_for", args=[own[0].pk]), name
+        polda_page = client.get(reverse("polda_dashboard")).content.decode()
+        assert own[0].name in polda_page and theirs[0].name not in polda_page, name
+    assert leaks == []
+    assert refused_own == []
+
+
+def test_the_polda_reads_every_polres_of_its_polda_and_decides_nothing(two_polres):
+    mine, other = two_polres["mine"], two_polres["other"]
+    client = polda_client("polda_jatim")
+    home = client.get("/")
+    assert home.status_code == 302 and home["Location"] == reverse("polda_dashboard")
+    page = client.get(reverse("polda_dashboard")).content.decode()
+    for op, pl, _incident, _job in (mine, other):
+        assert reverse("dashboard_for", args=[op.pk]) in page  # drill-down to each Polres
+        assert reverse("plan_detail", args=[pl.pk]) in page
+    assert "Polres Pasuruan Kota" in page and ">Polres Pasuruan<" in page
+    for op, pl, _incident, _job in (mine, other):
+        assert client.get(reverse("dashboard_for", args=[op.pk])).status_code == 200
+        assert client.get(reverse("plan_detail", args=[pl.pk])).status_code == 200
+        assert client.post(reverse("plan_start", args=[op.pk])).status_code == 403
+        assert client.post(reverse("plan_approve", args=[pl.pk]), {"confirm": "yes"}).status_code == 403
+        assert client.get(reverse("export", args=[op.pk])).status_code == 403  # the roster stays with the Polres
+    # a Polda of another province sees none of them
+    bali = polda_client("polda_bali")
+    assert "Polres Pasuruan" not in bali.get(reverse("polda_dashboard")).content.decode()
+    for op, pl, _incident, _job in (mine, other):
+        assert bali.get(reverse("dashboard_for", args=[op.pk])).status_code == 404
+        assert bali.get(reverse("plan_detail", args=[pl.pk])).status_code == 404
+
+
+def test_an_account_with_no_polres_opens_nothing_in_a_polda_database_but_the_admin_all(two_polres):
+    mine, other = two_polres["mine"], two_polres["other"]
+    viewer = client_for("viewer")  # a Polres account whose Polres the admin forgot to set
+    home = viewer.get("/")
+    assert home.status_code == 200 and "belum ditetapkan ke satu Polres" in home.content.decode()
+    for op, pl, _incident, _job in (mine, other):
+        assert viewer.get(reverse("dashboard_for", args=[op.pk])).status_code == 404
+        assert viewer.get(reverse("plan_detail", args=[pl.pk])).status_code == 404
+    admin = client_for("admin")
+    for op, pl, _incident, _job in (mine, other):
+        assert admin.get(reverse("dashboard_for", args=[op.pk])).status_code == 200
+        assert admin.get(reverse("plan_detail", args=[pl.pk])).status_code == 200
+
+
+def test_a_polres_imports_only_its_own_workbooks_and_reads_only_its_own_audit(two_polres, tmp_path):
+    from siaga.audit.models import AuditEntry
+    from siaga.core.data.scenario import write_scenario
+    from siaga.operations.models import Operation
+
+    book = tmp_path / "pasuruan.xlsx"
+    write_scenario(other_polres_scenario(), book)
+    before = Operation.objects.count()
+    client = polda_client("paskot_planner")
+    with book.open("rb") as handle:
+        answer = client.post(reverse("import"), {"file": handle})
+    assert answer.status_code == 400
+    text = answer.content.decode()
+    assert "Polres Pasuruan" in text and "Tidak ada yang diimpor" in text
+    assert Operation.objects.count() == before
+    mine, other = two_polres["mine"], two_polres["other"]
+    AuditEntry.objects.create(action="approve_plan", object_type="plan", object_id="1", operation_id=mine[0].pk)
+    AuditEntry.objects.create(action="approve_plan", object_type="plan", object_id="2", operation_id=other[0].pk)
+    audit = polda_client("pasuruan_commander").get(reverse("audit_list")).content.decode()
+    assert other[0].name in audit and mine[0].name not in audit

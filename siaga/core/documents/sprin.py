@@ -45,7 +45,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from siaga.core.data import positions, stages
+from siaga.core.data import owner, positions, stages
 from siaga.core.data.model import Force, Level, Person, Scenario, StageKind, UnitKind
 from siaga.core.data.ranks import leader
 from siaga.core.data.text import _
@@ -86,44 +86,6 @@ KONSEP = "KONSEP"  # the draft's watermark
 NAMES_UP_TO = 20  # the coordination annex names a post's members of one force up to this many, else counts
 BLANK = "\u00a0" * 8  # room to write the number or the day by hand (no-break spaces survive layout)
 PDP_LAW_IN_FORCE = dt.date(2022, 10, 17)  # UU 27/2022 tentang Pelindungan Data Pribadi
-
-# Polda by province code (Kemendagri); Jakarta's is Polda Metro Jaya.
-POLDA = {
-    "11": "ACEH",
-    "12": "SUMATERA UTARA",
-    "13": "SUMATERA BARAT",
-    "14": "RIAU",
-    "15": "JAMBI",
-    "16": "SUMATERA SELATAN",
-    "17": "BENGKULU",
-    "18": "LAMPUNG",
-    "19": "KEPULAUAN BANGKA BELITUNG",
-    "21": "KEPULAUAN RIAU",
-    "31": "METRO JAYA",
-    "32": "JAWA BARAT",
-    "33": "JAWA TENGAH",
-    "34": "DAERAH ISTIMEWA YOGYAKARTA",
-    "35": "JAWA TIMUR",
-    "36": "BANTEN",
-    "51": "BALI",
-    "52": "NUSA TENGGARA BARAT",
-    "53": "NUSA TENGGARA TIMUR",
-    "61": "KALIMANTAN BARAT",
-    "62": "KALIMANTAN TENGAH",
-    "63": "KALIMANTAN SELATAN",
-    "64": "KALIMANTAN TIMUR",
-    "65": "KALIMANTAN UTARA",
-    "71": "SULAWESI UTARA",
-    "72": "SULAWESI TENGAH",
-    "73": "SULAWESI SELATAN",
-    "74": "SULAWESI TENGGARA",
-    "75": "GORONTALO",
-    "76": "SULAWESI BARAT",
-    "81": "MALUKU",
-    "82": "MALUKU UTARA",
-    "91": "PAPUA",
-    "92": "PAPUA BARAT",
-}
 
 
 def long_date(day: dt.date) -> str:
@@ -172,7 +134,7 @@ def resolve(settings: OrderSettings, scenario: Scenario) -> OrderSettings:
     polres_units = [u for u in scenario.units if u.kind == UnitKind.POLRES]
     polres = settings.polres or (polres_units[0].name if len(polres_units) == 1 else op.name)
     place = re.sub(r"(?i)^polres(ta|tabes)?\s+|\s+kota$|^kab(upaten)?\.?\s+", "", polres).strip() or polres
-    province = next((r.code[:2] for r in scenario.regions if r.level in (Level.KABUPATEN, Level.KOTA)), "")
+    province = owner.province(scenario)
     polres_codes = {u.code for u in polres_units}
     kapolres = f"KEPALA KEPOLISIAN RESOR {_resort(polres)}"
     if op.sprin_on_behalf.strip():  # a.n.: the holder of that position signs, or the name is written by hand
@@ -196,7 +158,7 @@ def resolve(settings: OrderSettings, scenario: Scenario) -> OrderSettings:
     committee = "panitia pemilihan" if kind == "PILKADES" else "KPPS"
     defaults = OrderSettings(
         polres=polres,
-        polda=POLDA.get(province, ""),
+        polda=owner.POLDA.get(province, ""),
         city=place.title() if place.isupper() else place,
         number=f"Sprin/{BLANK}/{ROMAN[day.month - 1]}/OPS.1.3./{day.year}",
         pertimbangan=(
@@ -218,7 +180,7 @@ def resolve(settings: OrderSettings, scenario: Scenario) -> OrderSettings:
             "menyebarluaskannya" + (" (UU Nomor 27 Tahun 2022);" if pdp else ";"),
             "melaksanakan perintah ini dengan saksama dan penuh rasa tanggung jawab.",
         ),
-        tembusan=_tembusan(scenario, POLDA.get(province, "")),
+        tembusan=_tembusan(scenario, owner.POLDA.get(province, "")),
         signer_name=signer.name if signer else "",
         signer_rank=signer.rank if signer else "",
         signer_nrp=signer.id if signer else "",

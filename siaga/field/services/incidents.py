@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import can, role_of
-from siaga.accounts.scope import Scope
+from siaga.accounts.scope import Scope, operations_for
 from siaga.audit.log import record
 from siaga.field.models import (
     Dispatch,
@@ -127,7 +127,7 @@ def report_incident(
 
 def incident_for(pk: int, user: Any) -> Incident:
     """An incident the user may see, else 404."""
-    incident = Incident.objects.select_related("operation").filter(pk=pk).first()
+    incident = Incident.objects.select_related("operation").filter(pk=pk, operation__in=operations_for(user)).first()
     if incident is None or not role_of(user):
         raise NotVisible
     if role_of(user) == Role.FIELD_OFFICER:

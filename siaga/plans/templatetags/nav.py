@@ -8,6 +8,7 @@ from typing import Any
 
 from django import template
 
+from siaga.accounts.scope import operations_for
 from siaga.operations.models import Operation
 
 register = template.Library()
@@ -24,5 +25,6 @@ def nav_operation(context: Any) -> Operation | None:
             session[SESSION_KEY] = shown.pk
         return shown
     remembered = session.get(SESSION_KEY) if session is not None else None
-    found = Operation.objects.filter(pk=remembered).first() if remembered else None
-    return found or Operation.objects.order_by("-pk").first()
+    mine = operations_for(getattr(request, "user", None))
+    found = mine.filter(pk=remembered).first() if remembered else None
+    return found or mine.order_by("-pk").first()

@@ -31,7 +31,9 @@ DEMO_USERS = [
     ("kapolres", "siaga-pimpinan-2022", Role.COMMANDER, "", "Kapolres"),
     ("kapolsek", "siaga-sektor-2022", Role.SECTOR_CHIEF, "35.14.17", "Kapolsek Pohjentrek"),
     ("pengamat", "siaga-lihat-2022", Role.VIEWER, "", "Pengamat"),
+    ("polda", "siaga-polda-2022", Role.POLDA, "", "Karoops Polda"),  # reads every Polres of Polda Jawa Timur
 ]
+DEMO_POLDA = "JAWA TIMUR"  # siaga.core.data.owner: the demo's Polres is in Jawa Timur
 # The field officer: the leader of a TPS post in this kecamatan of the demo plan (by NRP).
 POST_LEADER = ("kepalapos", "siaga-pos-2022", "35.14.17")
 
@@ -154,5 +156,8 @@ class Command(BaseCommand):
         user.first_name, user.last_name, user.is_active = first, last, True
         user.set_password(password)
         user.save()
-        Profile.objects.update_or_create(user=user, defaults={"role": role, "kecamatan_code": kecamatan})
+        polda = DEMO_POLDA if role == Role.POLDA else ""
+        Profile.objects.update_or_create(
+            user=user, defaults={"role": role, "kecamatan_code": kecamatan, "polda": polda}
+        )
         return user
