@@ -34,6 +34,7 @@ SUITES = {
     "regions": "bench.bench_regions",
     "national": "bench.bench_national",
     "boundaries": "bench.bench_boundaries",
+    "polda": "bench.bench_polda",
 }
 
 
