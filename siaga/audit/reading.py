@@ -66,6 +66,7 @@ ACTION_LABELS = {
     "check_in_unit": gettext_lazy("Satuan hadir di apel"),
     "login_unlocked": gettext_lazy("Buka penahanan masuk"),
     "user_deactivated": gettext_lazy("Nonaktifkan pengguna"),
+    "account_set": gettext_lazy("Atur peran akun"),
     "set_equipment": gettext_lazy("Catat sarpras"),
     "post_status": gettext_lazy("Status pos"),
     "tps_event": gettext_lazy("Peristiwa TPS"),
