@@ -100,7 +100,7 @@ def run_job(job_id: int) -> None:
             changes = {k: Category(v) for k, v in job.params.get("categories", {}).items()}
             result = engine.replan_all(scenario, core_plan(parent), job.params.get("absent", []), changes)
         else:
-            result = engine.plan_all(scenario, workers=1, progress=step)
+            result = engine.plan_all(scenario, progress=step, **planning_engine())
         _progress(job, PlanJob.Status.RUNNING, 95, "Memeriksa dan menyimpan rencana")
         with transaction.atomic():
             if not runner.holds(job.pk, attempt):
@@ -123,6 +123,15 @@ def run_job(job_id: int) -> None:
         job.finished_at = timezone.now()
         job.save(update_fields=["finished_at"])
         _progress(job, PlanJob.Status.FAILED, 100, f"Gagal: {exc}\n{traceback.format_exc(limit=3)}")
+
+
+def planning_engine() -> dict[str, Any]:
+    """The engine the console plans on (settings SIAGA_PLAN_ENGINE, SIAGA_PLAN_WORKERS,
+    SIAGA_DASK_SCHEDULER): every core of this machine by default; the plan is the same on any."""
+    from django.conf import settings
+
+    scheduler = settings.SIAGA_DASK_SCHEDULER or None
+    return {"engine": settings.SIAGA_PLAN_ENGINE, "workers": settings.SIAGA_PLAN_WORKERS, "scheduler": scheduler}
 
 
 def _note(job: PlanJob) -> str:

@@ -185,6 +185,14 @@ SIAGA_JOB_HEARTBEAT_SECONDS = env_int("SIAGA_JOB_HEARTBEAT_SECONDS", 5)
 SIAGA_JOB_STALE_SECONDS = env_int("SIAGA_JOB_STALE_SECONDS", 60)  # no beat for this long: the worker died
 SIAGA_JOB_SWEEP_SECONDS = env_int("SIAGA_JOB_SWEEP_SECONDS", 15)
 SIAGA_JOB_ATTEMPTS = env_int("SIAGA_JOB_ATTEMPTS", 3)  # runs of a job whose worker keeps dying
+# Where a console plan's Polres are planned (siaga.core.planning.engine, docs/scale.md): "local"
+# (a pool of SIAGA_PLAN_WORKERS processes, default every core; one Polres runs in the job's own
+# process) or "dask" (the cluster at SIAGA_DASK_SCHEDULER, or a LocalCluster made for the run).
+SIAGA_PLAN_ENGINE = os.environ.get("SIAGA_PLAN_ENGINE", "local")
+SIAGA_PLAN_WORKERS = env_int("SIAGA_PLAN_WORKERS", os.cpu_count() or 1)
+SIAGA_DASK_SCHEDULER = os.environ.get("SIAGA_DASK_SCHEDULER", "")
+if SIAGA_PLAN_ENGINE not in ("local", "dask"):
+    raise ImproperlyConfigured(f"SIAGA_PLAN_ENGINE must be local or dask, not {SIAGA_PLAN_ENGINE!r}")
 Q_CLUSTER = {
     "name": "siaga",
     "orm": "default",
@@ -193,6 +201,7 @@ Q_CLUSTER = {
     # the broker's lease: a message not acknowledged by then is delivered again (our sweep acts sooner)
     "retry": SIAGA_JOB_TIMEOUT + 2 * SIAGA_JOB_STALE_SECONDS,
     "max_attempts": SIAGA_JOB_ATTEMPTS,
+    "daemonize_workers": False,  # a plan job starts its own pool of planning processes (or a Dask cluster)
     "ack_failures": True,
     "bulk": 1,
     "poll": 0.5,

@@ -195,6 +195,9 @@ def console(tmp_path_factory: Any) -> Iterator[Console]:
         SIAGA_CARD_KEY_FILE=str(work / "card-key"),
         SIAGA_LOG_LEVEL="INFO",
         SIAGA_JOB_WORKERS="1",
+        # the plan job plans its 4 Polres on a pool of 2 processes: a daemonic Django-Q worker
+        # could not start one ("daemonic processes are not allowed to have children")
+        SIAGA_PLAN_WORKERS="2",
         SIAGA_JOB_HEARTBEAT_SECONDS="1",
         SIAGA_JOB_STALE_SECONDS="4",  # a dead worker is noticed after 4 s without a beat
         SIAGA_JOB_SWEEP_SECONDS="1",
