@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -115,7 +116,9 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     when done; an orders job turns into the download links."""
     require(request.user, "view")
     jobs = PlanJob.objects.select_related("operation", "plan", "created_by")
-    job = get_object_or_404(jobs.filter(operation__in=operations_for(request.user)), pk=pk)
+    # an import before it has its operation, and a Polda's orders, belong to whoever started them
+    yours = Q(operation__isnull=True, created_by_id=request.user.pk)
+    job = get_object_or_404(jobs.filter(Q(operation__in=operations_for(request.user)) | yours), pk=pk)
     polled = bool(request.headers.get("HX-Request"))
     if job.kind == "import":
         return _import_progress(request, job, polled)

@@ -478,6 +478,13 @@ def test_a_polres_imports_only_its_own_workbooks_and_reads_only_its_own_audit(tw
     assert "Polres Pasuruan" in text and "Tidak ada yang diimpor" in text
     assert Operation.objects.count() == before
     mine, other = two_polres["mine"], two_polres["other"]
+    # an import's job before it has an operation: its progress page is its starter's only
+    from django.contrib.auth import get_user_model
+
+    starter = get_user_model().objects.get(username="paskot_planner")
+    job = PlanJob.objects.create(operation=None, kind="import", params={"name": "baru.xlsx"}, created_by=starter)
+    assert client.get(reverse("job_status", args=[job.pk])).status_code == 200
+    assert polda_client("pasuruan_commander").get(reverse("job_status", args=[job.pk])).status_code == 404
     AuditEntry.objects.create(action="approve_plan", object_type="plan", object_id="1", operation_id=mine[0].pk)
     AuditEntry.objects.create(action="approve_plan", object_type="plan", object_id="2", operation_id=other[0].pk)
     audit = polda_client("pasuruan_commander").get(reverse("audit_list")).content.decode()
