@@ -26,6 +26,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "publish": frozenset({R.ADMIN, R.COMMANDER}),
     "export": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER}),
     "audit": frozenset({R.ADMIN, R.COMMANDER}),
+    # the orders of every Polres in one pack (Sprin, ploting, cards, maps): they hold the
+    # roster, so only the Polda's admin and the Polda role, and every download is audited
+    "polda_orders": frozenset({R.ADMIN, R.POLDA}),
     # election day (siaga.field.services.authority): who works incidents in the Posko (a
     # sector chief in his kecamatan, the Kabag Ops for the Kapolres), and who commands (the
     # Kapolres: escalate to the Kapolda, area status, Brimob and the BKO reserves).

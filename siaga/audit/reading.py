@@ -67,6 +67,8 @@ ACTION_LABELS = {
     "login_unlocked": gettext_lazy("Buka penahanan masuk"),
     "user_deactivated": gettext_lazy("Nonaktifkan pengguna"),
     "account_set": gettext_lazy("Atur peran akun"),
+    "start_polda_orders": gettext_lazy("Cetak surat perintah semua Polres"),
+    "download_polda_orders": gettext_lazy("Unduh surat perintah semua Polres"),
     "set_equipment": gettext_lazy("Catat sarpras"),
     "post_status": gettext_lazy("Status pos"),
     "tps_event": gettext_lazy("Peristiwa TPS"),

@@ -18,6 +18,8 @@ from siaga.field.api import api
 urlpatterns = [
     path("api/", api.urls),
     path("polda/", views_polda.polda_dashboard, name="polda_dashboard"),
+    path("polda/orders/", views_polda.polda_orders_start, name="polda_orders_start"),
+    path("polda/orders/<int:pk>.zip", views_polda.polda_orders_file, name="polda_orders_file"),
     # the phone's service worker, at the root so its scope covers the field pages (views_offline)
     path("sw.js", views_offline.service_worker, name="service_worker"),
     # the PPS Linmas decree and the KPU/PPS coordination list

@@ -3,13 +3,20 @@ console (the Polda role reads; what a Polres decides stays with the Polres)."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from pathlib import Path
 
-from siaga.accounts.roles import require
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from siaga.accounts.roles import can, require
 from siaga.accounts.scope import operations_for
+from siaga.audit.log import record
 from siaga.field import polda
+from siaga.plans import services
+from siaga.plans.models import PlanJob
 
 PAGE_SIZE = 50
 
@@ -27,5 +34,29 @@ def polda_dashboard(request: HttpRequest) -> HttpResponse:
         "rows": polda.rows(page.object_list),
         "totals": polda.totals(mine),
         "q": wanted,
+        "last_pack": PlanJob.objects.filter(kind="polda", created_by_id=request.user.pk).order_by("-pk").first()
+        if can(request.user, "polda_orders")
+        else None,
     }
     return render(request, "field/polda.html", context)
+
+
+@require_POST
+def polda_orders_start(request: HttpRequest) -> HttpResponse:
+    """Start the job that prints the orders of every Polres the user sees, in one ZIP."""
+    require(request.user, "polda_orders")
+    job = services.start_polda_orders(request.user, request)
+    return redirect("job_status", job.pk)
+
+
+def polda_orders_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The ZIP of a finished Polda orders job, for the one who started it (audited)."""
+    require(request.user, "polda_orders")
+    job = get_object_or_404(PlanJob, pk=pk, kind="polda", created_by_id=request.user.pk, status=PlanJob.Status.DONE)
+    relative = str(job.params.get("file", ""))
+    path = Path(settings.MEDIA_ROOT) / relative
+    if not relative or not path.is_file():
+        raise Http404
+    record(request, "download_polda_orders", "plan_job", str(job.pk), after={"size": path.stat().st_size})
+    stamp = job.created_at.strftime("%Y%m%d-%H%M")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"surat-perintah-polda-{stamp}.zip")

@@ -8,7 +8,12 @@ transaction: a render that dies midway stores nothing, and the next attempt rend
 
 from __future__ import annotations
 
+import zipfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -41,14 +46,30 @@ def folder_of(plan: Plan, kecamatan_code: str) -> str:
 def render(plan: Plan, kecamatan_code: str) -> None:
     """Write the files and store their rows. Raises orders.InvalidPlan when the plan
     fails the checker, ploting.PlotingError for an unknown kecamatan."""
-    relative = folder_of(plan, kecamatan_code)
-    folder = Path(settings.MEDIA_ROOT) / relative
+    folder = Path(settings.MEDIA_ROOT) / folder_of(plan, kecamatan_code)
+    _write(*_inputs(plan, kecamatan_code, folder))
+    _store(plan, kecamatan_code)
+
+
+def _inputs(plan: Plan, kecamatan_code: str, folder: Path) -> tuple[Any, ...]:
+    """What `orders.write` needs, read from the database (a worker process gets them whole)."""
     key = tokens.key_file(Path(settings.SIAGA_CARD_KEY_FILE))
     outlines = [
         Boundary(b.code, b.name, b.level, b.geometry, b.lat, b.lon, 0)
         for b in plan.operation.boundaries.filter(level__in=("KECAMATAN", "DESA", "KELURAHAN"))
     ]
-    orders.write(scenario_for(plan.operation), core_plan(plan), folder, key, kecamatan_code, boundaries=outlines)
+    return scenario_for(plan.operation), core_plan(plan), folder, key, kecamatan_code, tuple(outlines)
+
+
+def _write(
+    scenario: Any, plan: Any, folder: Path, key: bytes, kecamatan_code: str, outlines: tuple[Boundary, ...]
+) -> None:
+    orders.write(scenario, plan, folder, key, kecamatan_code, boundaries=outlines)
+
+
+def _store(plan: Plan, kecamatan_code: str) -> None:
+    relative = folder_of(plan, kecamatan_code)
+    folder = Path(settings.MEDIA_ROOT) / relative
     with transaction.atomic():
         for name in NAMES:
             OrdersFile.objects.update_or_create(
@@ -57,3 +78,74 @@ def render(plan: Plan, kecamatan_code: str) -> None:
                 name=name,
                 defaults={"file": f"{relative}/{name}", "size": (folder / name).stat().st_size},
             )
+
+
+# ---------------------------------------------------------------- a Polda's orders, every Polres
+
+
+def polda_pack(
+    plans: Sequence[Plan], relative: str, workers: int, progress: Callable[[int, int, str], None]
+) -> list[tuple[Plan, str]]:
+    """The whole-Polres orders of every plan (each Polres's published version), rendered where
+    not yet stored, on `workers` processes, then packed into one ZIP at `relative` (under
+    MEDIA_ROOT), a folder per Polres. Gives the plans left out and why (a plan the checker
+    refuses is not printed; the Polres re-plans it). `progress(done, total, polres)`."""
+    left_out: list[tuple[Plan, str]] = []
+    todo = [p for p in plans if not complete(p, "")]
+    done = len(plans) - len(todo)
+    progress(done, len(plans), "")
+    if todo:
+        inputs = {p.pk: _inputs(p, "", Path(settings.MEDIA_ROOT) / folder_of(p, "")) for p in todo}
+        by_pk = {p.pk: p for p in todo}
+        if workers > 1 and len(todo) > 1:
+            with ProcessPoolExecutor(min(workers, len(todo)), mp_context=get_context("spawn")) as pool:
+                # the task is the core's own writer: a spawned process imports no Django
+                running = {pool.submit(orders.write, *inputs[pk][:5], boundaries=inputs[pk][5]): pk for pk in inputs}
+                for future in as_completed(running):
+                    done += 1
+                    _finish(by_pk[running[future]], future.exception(), left_out)
+                    progress(done, len(plans), _polres(by_pk[running[future]]))
+        else:
+            for pk in inputs:
+                done += 1
+                try:
+                    _write(*inputs[pk])
+                    error: BaseException | None = None
+                except orders.InvalidPlan as exc:
+                    error = exc
+                _finish(by_pk[pk], error, left_out)
+                progress(done, len(plans), _polres(by_pk[pk]))
+    out = Path(settings.MEDIA_ROOT) / relative
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_suffix(".partial")
+    skipped = {p.pk for p, _why in left_out}
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as pack:  # PDFs and XLSX are compressed already
+        for plan in plans:
+            if plan.pk in skipped:
+                continue
+            for name, row in sorted(stored(plan, "").items()):
+                pack.write(Path(settings.MEDIA_ROOT) / str(row.file.name), f"{_folder_name(plan)}/{name}")
+    partial.replace(out)
+    return left_out
+
+
+def _finish(plan: Plan, error: BaseException | None, left_out: list[tuple[Plan, str]]) -> None:
+    if error is None:
+        _store(plan, "")
+    elif isinstance(error, orders.InvalidPlan):
+        left_out.append((plan, str(error)))
+    else:
+        raise error
+
+
+def _polres(plan: Plan) -> str:
+    return plan.operation.polres_name or plan.operation.name
+
+
+def _folder_name(plan: Plan) -> str:
+    """The ZIP folder of a Polres's operation: its Polres, operation and version (a Polres may
+    run two operations), safe as a path on any system."""
+    operation = plan.operation
+    shown = f"{operation.polres_name} - {operation.name}" if operation.polres_name else operation.name
+    name = "".join(c if c.isalnum() or c in " -." else "_" for c in shown).strip() or "Polres"
+    return f"{name} v{plan.version}"

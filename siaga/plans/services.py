@@ -84,6 +84,9 @@ def run_job(job_id: int) -> None:
         if job.kind == "import":
             _run_import(job, attempt)
             return
+        if job.kind == "polda":
+            _render_polda_orders(job, attempt)
+            return
         operation = job.operation
         if operation is None:  # only an import job starts without one
             raise ValueError(f"proses {job.kind} tanpa operasi")
@@ -512,6 +515,58 @@ def _render_orders(job: PlanJob, attempt: int) -> None:
             job.finished_at = timezone.now()
             job.save(update_fields=["finished_at"])
             _progress(job, PlanJob.Status.DONE, 100, "Surat perintah siap diunduh")
+
+
+# ---------------------------------------------------------------- a Polda's orders
+
+
+def start_polda_orders(user: Any, request: Any = None) -> PlanJob:
+    """Queue the orders of every Polres the user sees (each one's published plan) as one pack."""
+    from siaga.accounts.scope import operations_for
+
+    count = Plan.objects.filter(
+        operation__in=operations_for(user).filter(archived=False), status=Plan.Status.PUBLISHED
+    ).count()
+    job = PlanJob.objects.create(operation=None, kind="polda", params={"plans": count}, created_by=user)
+    record(request, "start_polda_orders", "plan_job", str(job.pk), after={"plans": count})
+    queue.submit(job.pk)
+    return job
+
+
+def polda_plans(user: Any) -> list[Plan]:
+    """The published plan of every operation the user sees, by Polres and operation name."""
+    from siaga.accounts.scope import operations_for
+
+    published = Plan.objects.select_related("operation").filter(
+        operation__in=operations_for(user).filter(archived=False), status=Plan.Status.PUBLISHED
+    )
+    return list(published.order_by("operation__polres_name", "operation__name", "pk"))
+
+
+def _render_polda_orders(job: PlanJob, attempt: int) -> None:
+    """Every Polres's orders (sprin, ploting, cards, maps) in one ZIP for the job's starter."""
+    plans = polda_plans(job.created_by)
+
+    def step(done: int, total: int, polres: str) -> None:
+        line = f"Polres {done}/{total}" + (f": {polres}" if polres else "")
+        _progress(job, PlanJob.Status.RUNNING, 5 + int(90 * done / max(total, 1)), line)
+
+    relative = f"orders/polda-job-{job.pk}.zip"
+    left_out = stored_orders.polda_pack(plans, relative, planning_engine()["workers"], step)
+    with transaction.atomic():
+        if not runner.holds(job.pk, attempt):
+            return
+        skipped = [_polda_row(p) for p, _why in left_out]
+        job.params = {**job.params, "file": relative, "left_out": skipped}
+        job.finished_at = timezone.now()
+        job.save(update_fields=["params", "finished_at"])
+        printed = len(plans) - len(left_out)
+        _progress(job, PlanJob.Status.DONE, 100, f"Surat perintah {printed} Polres siap diunduh")
+
+
+def _polda_row(plan: Plan) -> dict[str, Any]:
+    operation = plan.operation
+    return {"polres": operation.polres_name, "operation": operation.name, "version": plan.version, "plan": plan.pk}
 
 
 # ---------------------------------------------------------------- imports as jobs

@@ -122,6 +122,11 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     polled = bool(request.headers.get("HX-Request"))
     if job.kind == "import":
         return _import_progress(request, job, polled)
+    if job.kind == "polda":
+        require(request.user, "polda_orders")
+        context = {"job": job, "finished": job.status in (PlanJob.Status.DONE, PlanJob.Status.FAILED)}
+        context["line"] = job.message.partition("\n")[0]
+        return render(request, "field/_polda_job.html" if polled else "field/polda_job.html", context)
     if job.kind == "orders" and job.plan is not None:
         return _orders_panel(request, job.plan, str(job.params.get("kecamatan", "")), job, polled)
     if polled and job.status == PlanJob.Status.DONE and job.plan is not None:

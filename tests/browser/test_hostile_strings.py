@@ -264,7 +264,7 @@ def pages(ids: dict[str, Any]) -> dict[str, str]:
 
 # Downloads: not pages, and not fetched here (each renders a file).
 DOWNLOADS = {"template_download", "export", "plan_json", "plan_orders", "plan_konsep", "field_report"}
-DOWNLOADS |= {"interchange_file"}
+DOWNLOADS |= {"interchange_file", "polda_orders_file"}
 # JSON, the service worker and POST-only actions: fetched by the admin, and must not answer HTML.
 NOT_PAGES = DOWNLOADS | {
     "set_language", "login", "logout", "import_confirm", "geo_tps", "geo_posts", "operation_rename",
@@ -273,7 +273,7 @@ NOT_PAGES = DOWNLOADS | {
     "apel_replan", "personnel_bulk", "tps_bulk", "tps_override", "row_remove", "plan_psu", "plan_reinforce",
     "kpu_tps_import", "geo_boundaries",
 }  # fmt: skip
-NOT_PAGES |= {"coordinates_preview", "coordinates_confirm"}
+NOT_PAGES |= {"coordinates_preview", "coordinates_confirm", "polda_orders_start"}
 NOT_PAGES |= {"kemendagri_import", "linmas_preview", "linmas_confirm"}
 NOT_PAGES |= {"plan_signoff", "bawaslu_import", "bawaslu_confirm"}
 NOT_PAGES |= {"basemap_file"}

@@ -119,6 +119,8 @@ NOT_PAGES = {
     "interchange_file",  # the SOT/EWS files (CSV, JSON), offered on interchange
     "coordinates_preview",  # the TPS coordinates upload (POST): its preview is the interchange page
     "coordinates_confirm",
+    "polda_orders_start",  # the Polda's orders pack (POST), offered on polda_dashboard
+    "polda_orders_file",  # the pack itself (ZIP)
 }
 
 

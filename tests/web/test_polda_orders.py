@@ -1,0 +1,48 @@
+"""A Polda's orders: every Polres's Sprin, ploting, cards and maps in one ZIP, made by a job
+with progress, for the Polda (read as its Karoops would: start, wait, download, open)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.urls import reverse
+
+from siaga.audit.models import AuditEntry
+from siaga.plans.models import PlanJob
+from tests.web.test_access_matrix import polda_client, two_polres  # noqa: F401  (the fixture)
+
+
+def test_the_polda_prints_every_polres_orders_in_one_pack(two_polres, settings, tmp_path):  # noqa: F811
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SIAGA_CARD_KEY_FILE = str(tmp_path / "card-key")
+    settings.SIAGA_JOBS_INLINE = True  # the job runs in the request; a worker runs it on a server
+    karoops = polda_client("polda_jatim")
+    page = karoops.get(reverse("polda_dashboard")).content.decode()
+    assert reverse("polda_orders_start") in page
+    started = karoops.post(reverse("polda_orders_start"))
+    assert started.status_code == 302
+    job = PlanJob.objects.get(kind="polda")
+    assert started["Location"] == reverse("job_status", args=[job.pk])
+    assert job.status == PlanJob.Status.DONE, job.message  # the tests run jobs inline
+    assert job.message == "Surat perintah 2 Polres siap diunduh"
+    shown = karoops.get(started["Location"]).content.decode()
+    assert reverse("polda_orders_file", args=[job.pk]) in shown
+    answer = karoops.get(reverse("polda_orders_file", args=[job.pk]))
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/zip"
+    pack = zipfile.ZipFile(io.BytesIO(b"".join(answer.streaming_content)))
+    folders = {name.split("/")[0] for name in pack.namelist()}
+    mine, other = two_polres["mine"], two_polres["other"]
+    assert folders == {
+        f"Polres Pasuruan Kota - {mine[0].name} v{mine[1].version}",
+        f"Polres Pasuruan - {other[0].name} v{other[1].version}",
+    }
+    for folder in folders:
+        files = {name.split("/")[1] for name in pack.namelist() if name.startswith(folder + "/")}
+        assert files == {"sprin.pdf", "ploting.xlsx", "kartu.pdf", "peta.pdf", "paket-briefing.pdf"}
+        assert pack.read(f"{folder}/sprin.pdf").startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="download_polda_orders", object_id=str(job.pk)).count() == 1
+    # another Polda's Karoops cannot take this one's pack; a Polres's commander cannot start one
+    assert polda_client("polda_bali").get(reverse("polda_orders_file", args=[job.pk])).status_code == 404
+    assert polda_client("paskot_commander").post(reverse("polda_orders_start")).status_code == 403
+    assert reverse("polda_orders_start") not in polda_client("paskot_commander").get("/polda/").content.decode()
