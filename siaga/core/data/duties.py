@@ -567,7 +567,12 @@ def _headquarters(scenario: Scenario) -> Place | None:
         return None
     lat = sum(t.lat for t in scenario.tps) / len(scenario.tps)
     lon = sum(t.lon for t in scenario.tps) / len(scenario.tps)
-    return Place("POLRES", "Polres", lat, lon)
+    # No POLRES unit of its own (docs/scenario.md 2.6 may seat it in a neighbour's part): the
+    # middle of its TPS, named after its first kecamatan (a kecamatan lies in one Polres), so
+    # that the Polres of a national run never share a duty id when their plans are merged.
+    regions = scenario.region_by_code()
+    kecamatan = min((regions[t.desa_code].parent_code for t in scenario.tps if t.desa_code in regions), default="")
+    return Place(f"POLRES-{kecamatan}" if kecamatan else "POLRES", "Polres", lat, lon)
 
 
 # ---------------------------------------------------------------- as JSON records (the console's operation)
