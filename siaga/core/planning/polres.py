@@ -14,8 +14,10 @@ Either way a TPS belongs to its desa's part; a unit to the host Polres's when it
 else to the part of its kecamatan_code, else (Polres, Kodim, Brimob and others without a
 sector) to the part whose TPS centre lies nearest its point for the operation (assembly
 point or base; great-circle distance, `geo.haversine_km`); a person to their unit's, a Linmas
-member to their desa's. A scenario whose TPS lie in one part is one part. `split` is the one
-place that decides the parts: the engines plan whatever it returns.
+member to their desa's; a campaign event to its kecamatan's part, else to the part whose TPS
+centre lies nearest it (one Polres secures it, not each of them). A scenario whose TPS lie in
+one part is one part. `split` is the one place that decides the parts: the engines plan
+whatever it returns.
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ def split(scenario: Scenario) -> dict[str, Scenario]:
     for u in scenario.units:  # BKO: the host's part, once every host's part is known
         if u.bko_to in unit_kab:
             unit_kab[u.code] = unit_kab[u.bko_to]
-    regions, tps, units, people = (defaultdict(list) for _ in range(4))
+    regions, tps, units, people, events = (defaultdict(list) for _ in range(5))
     held: dict[str, dict[str, None]] = defaultdict(dict)  # kabupaten -> the parts holding some of it
     if jurisdiction:
         for r in scenario.regions:
@@ -116,9 +118,19 @@ def split(scenario: Scenario) -> dict[str, Scenario]:
         units[unit_kab.get(u.code, "")].append(u)
     for p in scenario.personnel:
         people[kab.get(p.desa_code, "") if not p.unit_code else unit_kab.get(p.unit_code, "")].append(p)
+    for e in scenario.events:  # one Polres secures it: its kecamatan's, else the nearest
+        held_by = kab.get(e.kecamatan_code, "")
+        events[
+            held_by if held_by in centre else min(centre, key=lambda k: haversine_km(e.lat, e.lon, *centre[k]))
+        ].append(e)
     return {
         k: replace(
-            scenario, regions=tuple(regions[k]), tps=tuple(tps[k]), units=tuple(units[k]), personnel=tuple(people[k])
+            scenario,
+            regions=tuple(regions[k]),
+            tps=tuple(tps[k]),
+            units=tuple(units[k]),
+            personnel=tuple(people[k]),
+            events=tuple(events[k]),
         )
         for k in codes
     }
