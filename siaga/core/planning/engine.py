@@ -414,7 +414,7 @@ def merge(scenario: Scenario, plans: list[Plan]) -> Plan:
 def _merged_roster(rosters: list[Any]) -> dict[str, Any]:
     """The Polres's rosters as one: their duties, people and empty places side by side (duty
     ids name their kecamatan, desa or Polres, so they never meet: a Polres without a POLRES
-    unit of its own names its headquarters after its first kecamatan, `roster.own_headquarters`,
+    unit of its own names its headquarters after its first kecamatan, `duties._headquarters`,
     and each campaign event is in one part, `polres.split`), objectives and bounds summed."""
     if not rosters:
         return {}

@@ -722,9 +722,23 @@ def replan(
             "absent_new": sorted(set(absent) - set(earlier.get("absent", []))),  # this re-plan's own absentees
         },
     }
-    return with_roster(
-        scenario, _finish(scenario, categories, posts, solution, placement, extra), roster.of_plan(previous)
-    )
+    return _with_roster_again(scenario, _finish(scenario, categories, posts, solution, placement, extra), previous)
+
+
+def _with_roster_again(scenario: Scenario, made: Plan, previous: Plan) -> Plan:
+    """`with_roster` for a re-plan: the roster of `previous` re-planned, its waves that no
+    change reaches kept without a new flow (roster.build's `before`: where each person stood at
+    the vote in `previous`). Only for the same people as `previous` (a person added since
+    could take an empty place there); otherwise every wave is filled again."""
+    point = {p.id: (p.lat, p.lon) for p in previous.posts}
+    same_people = previous.summary.get("persons") == len(scenario.personnel)
+    before = {a.person: point[a.post] for a in previous.assignments if a.post in point} if same_people else None
+
+    def joint(duties: list[Duty]) -> float | None:
+        return joint_bound(scenario, made.posts, duties)
+
+    built = roster.build(scenario, made, roster.of_plan(previous), joint=joint, before=before)
+    return replace(made, extra={**made.extra, "roster": roster.to_json(built)})
 
 
 # What a re-plan works out anew rather than carrying over from the plan it starts from

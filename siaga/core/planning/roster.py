@@ -18,7 +18,8 @@ Across waves the result is not proven optimal: the lower bound is the sum, over 
 each wave alone, of the optimum with every person free (a relaxation of the whole), and the
 gap between the roster's objective and that bound is reported (`gap`). A re-plan keeps every
 duty's people where they still may serve: among each wave's optimal assignments, the fewest
-moved.
+moved; a wave that no absence or move reaches keeps its people without a new flow
+(`_Unchanged`), which is most of them after a few absences (issue 18).
 """
 
 from __future__ import annotations
@@ -36,7 +37,16 @@ from siaga.core.data import geo, pins, positions
 from siaga.core.data import stages as stage_data
 from siaga.core.data import travel as travel_io
 from siaga.core.data.labels import FORCE, word
-from siaga.core.data.model import SECTOR_UNIT_KINDS, Assignment, Duty, Force, Person, Plan, Scenario, Unfilled
+from siaga.core.data.model import (
+    SECTOR_UNIT_KINDS,
+    Assignment,
+    Duty,
+    Force,
+    Person,
+    Plan,
+    Scenario,
+    Unfilled,
+)
 from siaga.core.data.text import _
 from siaga.core.planning import solvers
 from siaga.core.planning.posts import REPLAN_SCALE, SCALE, SLOT_OF_FORCE, SLOTS, UNFILLED_KM
@@ -78,6 +88,42 @@ class _Person:
     kecamatan: str  # a Linmas's kecamatan
     intervals: list[tuple[float, float, float, float]]  # start and end (POSIX seconds), lat, lon
     hours: float
+    state: int = 0  # equal for people of one slot and origin with the same duties (`_States`)
+
+
+class _States:
+    """Numbers for what decides a person's place in a wave (`_Wave.key`): his slot, origin and
+    duties so far, in order (his hours follow from them). People alike in these share a number,
+    so a wave works out each key once."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[Any, ...], int] = {}
+        self.spans: dict[int, tuple[tuple[float, float, float, float], float]] = {}  # id(duty) -> interval, hours
+
+    def start(self, people: Iterable[_Person]) -> None:
+        for p in people:
+            p.state = self.first(p)
+
+    def first(self, p: _Person) -> int:
+        """The number of `p`'s slot and origin, before any duty."""
+        return self.ids.setdefault((p.slot, p.origin), len(self.ids))
+
+    def after(self, state: int, interval: tuple[float, float, float, float]) -> int:
+        """The number of a state and then one more duty."""
+        return self.ids.setdefault((state, interval), len(self.ids))
+
+    def hold(self, p: _Person, duty: Duty) -> None:
+        """`p` takes `duty`."""
+        span = self.spans.get(id(duty))
+        if span is None:
+            span = self.spans[id(duty)] = (_interval(duty), duty.hours)
+        p.intervals.append(span[0])
+        p.hours += span[1]
+        p.state = self.after(p.state, span[0])
+
+
+def _interval(d: Duty) -> tuple[float, float, float, float]:
+    return (d.start.timestamp(), d.end.timestamp(), d.lat, d.lon)
 
 
 def settings_of(scenario: Scenario) -> dict[str, float]:
@@ -96,22 +142,27 @@ def build(
     previous: Roster | None = None,
     rules: Iterable[duty_data.Rule] | None = None,
     joint: Callable[[list[Duty]], float | None] | None = None,
+    before: Mapping[str, tuple[float, float]] | None = None,
 ) -> Roster:
     """The roster of `plan` (its vote assignment fixed); with `previous`, the fewest moved.
     `joint(duties)`: a lower bound on the vote and `duties` together (plan.joint_bound), used
-    for the wave that conflicts with the vote for everyone and is the least filled."""
+    for the wave that conflicts with the vote for everyone and is the least filled.
+    `before` (with `previous`, a re-plan): where each person stood at the vote in the plan
+    `previous` belongs to (the post's point); a wave whose people could not be placed better
+    than before keeps them without a new flow (`_Unchanged`)."""
     op = scenario.operation
     start, end = duty_data.vote_window(scenario)
     vote = duty_data.vote_duties(scenario, plan.posts)
     stage_name = vote[0].stage if vote else ""
     people = _people(scenario)
+    states = _States()
+    states.start(people.values())
     post_at = {d.id: d for d in vote}
     for a in plan.assignments:
         p = people.get(a.person)
         d = post_at.get(a.post)
         if p is not None and d is not None:
-            p.intervals.append((d.start.timestamp(), d.end.timestamp(), d.lat, d.lon))
-            p.hours += d.hours
+            states.hold(p, d)
     others = duty_data.stage_duties(scenario, rules)
     held: dict[tuple[str, str], str] = {}
     if previous is not None:
@@ -128,20 +179,37 @@ def build(
     horizon = _horizon(scenario, others, people)
     relaxed, short = [], []
     origins = _origins(people)
+    same: _Unchanged | None = None
+    if previous is not None and before is not None and previous.duties == tuple(others):
+        same = _Unchanged(people, before, (start, end), held_at, states)
+    relaxed_of: dict[tuple[Any, ...], float] = {}  # waves alike in place, hours and places, in order
+    shared: dict[Any, Any] = {}
     for wave in waves:
-        arrays = _Wave(wave, scenario, horizon)
-        got, empty, cost = _fill(arrays, people, held_at, scale)
+        arrays = _Wave(wave, scenario, horizon, shared)
+        if same is not None and same.clean(arrays, people):
+            got, empty, cost = same.keep(arrays, people, states)
+        else:
+            got, empty, cost = _fill(arrays, people, held_at, scale, states)
+        if same is not None:
+            same.advance(arrays, got)
         assignments += got
         unfilled += empty
         objective += cost
-        relaxed.append(_relaxed(arrays, origins))
+        alike = _alike(wave)
+        if alike not in relaxed_of:
+            relaxed_of[alike] = _relaxed(arrays, origins)
+        relaxed.append(relaxed_of[alike])
         short.append(Counter({u.post: u.count for u in empty}))
     bound += sum(relaxed)
     if joint is not None:
         near = _VoteNear(plan, start, end, scenario)
         base = bound  # each set's bound replaces parts of this one: never of another set's
         for chosen in _with_the_vote(waves, short, near, op.min_rest_hours):
-            bound = max(bound, _joint_bound(waves, relaxed, chosen, base, plan, people, scenario, joint))
+            spent = _spent_on(chosen, assignments, unfilled)
+            bound = max(
+                bound,
+                _joint_bound(waves, relaxed, chosen, base, plan, origins, scenario, joint, (bound, spent), shared),
+            )
     kept = sum(1 for a in assignments if held.get((a.person, a.post)) == a.slot)
     return Roster(
         start,
@@ -190,14 +258,19 @@ class _VoteNear:
         self.start, self.end, self.op = start, end, scenario.operation
         self.lat = np.array([p.lat for p in plan.posts], dtype=float)
         self.lon = np.array([p.lon for p in plan.posts], dtype=float)
+        self._gap: dict[tuple[tuple[float, float], ...], list[dt.timedelta]] = {}  # by the duties' places
 
     def conflicting(self, wave: list[Duty]) -> list[Duty]:
         if not len(self.lat) or not wave:
             return []
-        lat = np.array([d.lat for d in wave], dtype=float)
-        lon = np.array([d.lon for d in wave], dtype=float)
-        km = geo.distance_matrix_km(lat, lon, self.lat, self.lon).min(axis=1) * self.op.road_factor
-        gap = [dt.timedelta(hours=self.op.min_rest_hours + k / self.op.speed_kmh) for k in km.tolist()]
+        places = tuple((d.lat, d.lon) for d in wave)
+        gap = self._gap.get(places)
+        if gap is None:
+            lat = np.array([d.lat for d in wave], dtype=float)
+            lon = np.array([d.lon for d in wave], dtype=float)
+            km = geo.distance_matrix_km(lat, lon, self.lat, self.lon).min(axis=1) * self.op.road_factor
+            gap = [dt.timedelta(hours=self.op.min_rest_hours + k / self.op.speed_kmh) for k in km.tolist()]
+            self._gap[places] = gap
         return [d for d, g in zip(wave, gap, strict=True) if d.start < self.end + g and d.end + g > self.start]
 
 
@@ -207,21 +280,26 @@ def _joint_bound(
     chosen: list[Duty],
     bound: float,
     plan: Plan,
-    people: dict[str, _Person],
+    origins: list[tuple[str, _Person, int]],
     scenario: Scenario,
     joint: Callable[[list[Duty]], float | None],
+    beat: tuple[float, float] = (-np.inf, 0.0),
+    shared: dict[Any, Any] | None = None,
 ) -> float:
     """The bound with the vote and the `chosen` duties taken together (`joint`, one flow:
     nobody holds two of them) instead of apart; the other duties of their waves, and the Linmas
     places of chosen kecamatan duties, keep their own relaxation. Each part bounds what any
-    roster spends on it, so the sum is a bound."""
-    together = joint(chosen)
-    if together is None:
-        return bound
+    roster spends on it, so the sum is a bound. `origins`: the people by slot and origin
+    (`_origins`); `shared`: as `_Wave`'s.
+
+    `beat` = (a bound found already, what the plan and its roster spend on `chosen` as
+    `_spent_on` counts it): the vote's posts and these duties as the plan fills them are one
+    way through `joint`'s flow, so its optimum is no more than the plan's objective plus that;
+    when even so this bound could not exceed the one found, it is not worked out and `bound`
+    is returned (a set's bound only counts where it is the higher)."""
     ids = {d.id for d in chosen}
     touched = [i for i, wave in enumerate(waves) if any(d.id in ids for d in wave)]
     alone = 0.0
-    origins = _origins(people)
     for i in touched:
         rest = [d for d in waves[i] if d.id not in ids]
         rest += [
@@ -229,9 +307,33 @@ def _joint_bound(
             for d in waves[i]
             if d.id in ids and d.required.get("LINMAS") and not d.desa_code
         ]
-        alone += _relaxed(_Wave(rest, scenario), origins) if rest else 0.0
+        alone += _relaxed(_Wave(rest, scenario, shared=shared), origins) if rest else 0.0
     vote = float(plan.summary.get("lower_bound", 0.0))
-    return bound - vote - sum(relaxed[i] for i in touched) + together + alone
+    found, spent = beat
+    ceiling = float(plan.summary.get("objective", np.inf)) + spent
+    if bound - vote - sum(relaxed[i] for i in touched) + ceiling + alone < found - JOINT_MARGIN_KM:
+        return bound
+    together = joint(chosen)
+    if together is None:
+        return bound
+    return bound - vote - sum(relaxed[i] for i in touched) + together + alone  # in this order: the sum is rounded
+
+
+# How far below a bound found already a joint bound's ceiling must be to leave it unworked:
+# far above the float error of sums of this size, far below a metre.
+JOINT_MARGIN_KM = 1e-3
+
+
+def _spent_on(chosen: list[Duty], assignments: list[Assignment], unfilled: list[Unfilled]) -> float:
+    """What the roster spends on the `chosen` duties as `joint` counts them (plan.joint_bound):
+    travel, and each empty place at one weight, without the Linmas places of kecamatan duties."""
+    counted = {d.id: bool(d.desa_code) for d in chosen}
+
+    def counts(post: str, slot: str) -> bool:
+        return post in counted and (slot != "LINMAS" or counted[post])
+
+    travel = sum(a.cost_km for a in assignments if counts(a.post, a.slot))
+    return travel + UNFILLED_KM * sum(u.count for u in unfilled if counts(u.post, u.slot))
 
 
 def _people(scenario: Scenario) -> dict[str, _Person]:
@@ -289,7 +391,11 @@ def _horizon(scenario: Scenario, duties: list[Duty], people: Mapping[str, _Perso
 class _Wave:
     """A wave's duties as arrays, and who may hold which of them."""
 
-    def __init__(self, duties: list[Duty], scenario: Scenario, horizon: float = 0.0) -> None:
+    def __init__(
+        self, duties: list[Duty], scenario: Scenario, horizon: float = 0.0, shared: dict[Any, Any] | None = None
+    ) -> None:
+        """`shared`: what waves at the same places may share (travel and km from each origin),
+        kept across the waves of one roster."""
         op = scenario.operation
         self.duties = duties
         self.op = op
@@ -311,11 +417,18 @@ class _Wave:
             self.slot_of[slot] = np.array([self.slot_at.get((i, slot), -1) for i in range(len(duties))], dtype=np.int64)
         self.rest = op.min_rest_hours * 3600
         self.reach = self.rest + horizon * 3600
-        self._travel: dict[tuple[float, float], np.ndarray] = {}
-        self.road = travel_io.measure(scenario)
+        shared = {} if shared is None else shared
+        if "road" not in shared:
+            shared["road"] = travel_io.measure(scenario)
+        self.road = shared["road"]
+        at = (self.lat.tobytes(), self.lon.tobytes())
+        self._travel: dict[tuple[float, float], np.ndarray] = shared.setdefault(("travel", at), {})
         self._decided: dict[tuple[float, float], bool] = {}
-        self._km: dict[tuple[float, float, str], np.ndarray] = {}  # cost_km by origin and sector
-        self._linmas: dict[tuple[str, str], np.ndarray] = {}  # where a Linmas may serve, by desa
+        places = (*at, tuple(self.kec))
+        # cost_km by origin and sector; where a Linmas may serve, by desa
+        self._km: dict[tuple[float, float, str], np.ndarray] = shared.setdefault(("km", places), {})
+        linmas = ("linmas", places, self.long_ok.tobytes(), tuple(self.desa))
+        self._linmas: dict[tuple[str, str], np.ndarray] = shared.setdefault(linmas, {})
 
     def key(self, p: _Person) -> tuple[Any, ...]:
         """What decides a person's place in this wave: his slot, origin and hours, and his
@@ -344,14 +457,7 @@ class _Wave:
         """Which of the wave's duties `p` may hold, given his duties `near` in time (his key's:
         a place of None where the travel cannot decide); None: ignoring his other duties and
         hours, for the relaxation."""
-        if p.slot == "LINMAS":
-            home = self._linmas.get((p.origin, p.kecamatan))
-            if home is None:
-                home = self.long_ok & ((self.desa == p.origin) | ((self.desa == "") & (self.kec == p.kecamatan)))
-                self._linmas[(p.origin, p.kecamatan)] = home
-            ok = home.copy()
-        else:
-            ok = self.long_ok.copy()
+        ok = self._home(p).copy()
         if near is None:
             return ok
         ok &= p.hours + self.hours <= self.op.max_total_hours + EPS
@@ -361,32 +467,64 @@ class _Wave:
         return ok
 
     def cost_km(self, p: _Person) -> np.ndarray:
-        found = self._km.get((p.lat, p.lon, p.sector))
-        if found is not None:
-            return found
-        n = len(self.lat)
-        km = geo.haversine_km_array(np.full(n, p.lat), np.full(n, p.lon), self.lat, self.lon) * self.op.road_factor
-        if p.sector:  # as the vote's posts (plan.travel_km): a duty of the Polres is outside his sector too
-            km += np.where(self.kec != p.sector, self.op.out_of_sector_penalty_km, 0.0)
-        found = self._km[(p.lat, p.lon, p.sector)] = np.round(km, 6)
-        return found
+        return self.costs([p])[0]
+
+    def costs(self, reps: list[_Person]) -> np.ndarray:
+        """The km from each of `reps` to each duty, as rows of a matrix; each origin's worked
+        out once, the new ones together (element by element as one at a time would)."""
+        keys = [(p.lat, p.lon, p.sector) for p in reps]
+        new = list(dict.fromkeys(k for k in keys if k not in self._km))
+        if new:
+            lat = np.array([k[0] for k in new])[:, None]
+            lon = np.array([k[1] for k in new])[:, None]
+            km = geo.haversine_km_array(lat, lon, self.lat[None, :], self.lon[None, :]) * self.op.road_factor
+            # as the vote's posts (plan.travel_km): a duty of the Polres is outside a sector too
+            sector = np.array([k[2] for k in new], dtype=object)[:, None]
+            km += np.where((sector != "") & (self.kec[None, :] != sector), self.op.out_of_sector_penalty_km, 0.0)
+            for k, row in zip(new, np.round(km, 6), strict=True):
+                self._km[k] = row
+        return np.stack([self._km[k] for k in keys])
 
     def arcs(
         self, reps: list[_Person], nears: list[tuple[Any, ...]] | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Arcs from each group (its representative) to the places it may fill, with the km."""
-        groups, places, kms = [], [], []
-        for g, rep in enumerate(reps):
-            ok = self.fits(rep, None if nears is None else nears[g])
-            where = self.slot_of[rep.slot]
-            duty = np.flatnonzero(ok & (where >= 0))
-            if len(duty):
-                groups.append(np.full(len(duty), g, dtype=np.int64))
-                places.append(where[duty])
-                kms.append(self.cost_km(rep)[duty])
-        if not groups:
+        """Arcs from each group (its representative) to the places it may fill, with the km, in
+        order of group then duty."""
+        if not reps:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, float)
-        return np.concatenate(groups), np.concatenate(places), np.concatenate(kms)
+        ok = self.free(reps, nears)
+        where = np.stack([self.slot_of[rep.slot] for rep in reps])
+        group, duty = np.nonzero(ok & (where >= 0))
+        km = self.costs(reps)
+        return group.astype(np.int64), where[group, duty], km[group, duty]
+
+    def free(self, reps: list[_Person], nears: list[tuple[Any, ...]] | None) -> np.ndarray:
+        """`fits` of each of `reps` (with his `nears`, or None for all), as rows of a matrix."""
+        ok = np.stack([self._home(rep) for rep in reps])
+        if nears is not None:
+            hours = np.array([rep.hours for rep in reps])
+            ok &= hours[:, None] + self.hours[None, :] <= self.op.max_total_hours + EPS
+            rows = [(g, ts, te, la, lo) for g, near in enumerate(nears) for ts, te, la, lo in near]
+            if rows:
+                zero = np.zeros(len(self.duties))
+                gap = self.rest + np.stack([zero if la is None else self.travel_s(la, lo) for _, _, _, la, lo in rows])
+                ts_, te_ = np.array([[r[1]] for r in rows]), np.array([[r[2]] for r in rows])
+                each = (te_ + gap <= self.start + EPS) | (self.end + gap <= ts_ + EPS)
+                owner = np.array([r[0] for r in rows], dtype=np.int64)
+                first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+                ok[owner[first]] &= np.logical_and.reduceat(each, first, axis=0)
+        return ok
+
+    def _home(self, p: _Person) -> np.ndarray:
+        """The duties `p` may hold whatever his other duties: all but the long ones for a
+        standing guard's force, his desa's and his kecamatan's for a Linmas."""
+        if p.slot != "LINMAS":
+            return self.long_ok
+        home = self._linmas.get((p.origin, p.kecamatan))
+        if home is None:
+            home = self.long_ok & ((self.desa == p.origin) | ((self.desa == "") & (self.kec == p.kecamatan)))
+            self._linmas[(p.origin, p.kecamatan)] = home
+        return home
 
 
 def _fill(
@@ -394,19 +532,34 @@ def _fill(
     people: dict[str, _Person],
     held: Mapping[str, list[tuple[str, str]]],
     scale: int,
+    states: _States,
 ) -> tuple[list[Assignment], list[Unfilled], float]:
     """The wave's optimal assignment over the people free for it (with `held`, duty -> the
     (person, slot) it had before, the fewest moved among optimal ones); the people's duties are
-    recorded."""
+    recorded (`states`)."""
     duties = wave.duties
     stay_of: dict[str, tuple[str, str]] = {}  # person -> the first of the wave's duties he held
     for d in duties if held else ():
         for person, slot in held.get(d.id, ()):
             stay_of.setdefault(person, (d.id, slot))
-    groups: dict[tuple[Any, ...], list[_Person]] = defaultdict(list)
+    # People by key and the place they held, in order of first appearance; a key numbered
+    # once for each state (`_States`) and each distinct key.
+    by_key: dict[tuple[Any, ...], int] = {}
+    key_no: dict[int, int] = {}
+    members: dict[tuple[int, tuple[str, str] | None], list[_Person]] = {}
+    needs = wave.needs
     for p in people.values():
-        if p.slot in wave.needs:
-            groups[(*wave.key(p), stay_of.get(p.person.id))].append(p)
+        if p.slot in needs:
+            k = key_no.get(p.state)
+            if k is None:
+                k = key_no[p.state] = by_key.setdefault(wave.key(p), len(by_key))
+            found = members.get((k, stay_of.get(p.person.id)))
+            if found is None:
+                members[(k, stay_of.get(p.person.id))] = [p]
+            else:
+                found.append(p)
+    key_of = list(by_key)
+    groups = {(*key_of[k], stay): found for (k, stay), found in members.items()}
     keys = list(groups)
     g_arr, s_arr, km_arr = wave.arcs([groups[k][0] for k in keys], [k[2] for k in keys])
     supply = np.array([len(groups[k]) for k in keys], dtype=np.int64)
@@ -416,14 +569,15 @@ def _fill(
     stays = None
     arc_of: dict[tuple[int, int], int] = {}
     if held:
-        arc_of = {(g, k): j for j, (g, k) in enumerate(zip(g_arr.tolist(), s_arr.tolist(), strict=True))}
         tie = int(supply.sum()) + 1
-        rows = []
+        wanted = []
         for g, key in enumerate(keys):
             stay = key[-1]
             k = None if stay is None else wave.slot_at.get((wave.index[stay[0]], stay[1]))
-            if k is not None and (g, k) in arc_of:
-                rows.append((g, k, arc_of[(g, k)]))
+            if k is not None:
+                wanted.append((g, k))
+        arc_of = _arcs_at(g_arr, s_arr, len(wave.slots), wanted)
+        rows = [(g, k, arc_of[(g, k)]) for g, k in wanted if (g, k) in arc_of]
         stays = solvers.Stays(
             np.array([g for g, _, _ in rows], dtype=np.int64),
             np.array([k for _, k, _ in rows], dtype=np.int64),
@@ -444,8 +598,7 @@ def _fill(
             pool[g] = sorted(groups[keys[g]], key=lambda p: p.person.id)
         for p in pool[g][:n]:
             got.append(Assignment(p.person.id, duty.id, slot, km))
-            p.intervals.append((duty.start.timestamp(), duty.end.timestamp(), duty.lat, duty.lon))
-            p.hours += duty.hours
+            states.hold(p, duty)
         pool[g] = pool[g][n:]
         filled[k] += n
 
@@ -459,6 +612,152 @@ def _fill(
     got.sort(key=lambda a: (a.post, SLOTS.index(a.slot), a.person))
     travel = sum(a.cost_km for a in got)
     return got, empty, travel + UNFILLED_KM * sum(u.count for u in empty)
+
+
+def _arcs_at(
+    group: np.ndarray, slot: np.ndarray, slots: int, wanted: list[tuple[int, int]]
+) -> dict[tuple[int, int], int]:
+    """The index of the arc from group g to place k, for each (g, k) `wanted` that has one;
+    the arcs in order of group and place (`_Wave.arcs`)."""
+    if not wanted or not len(group):
+        return {}
+    keys = group * slots + slot
+    asked = np.array([g * slots + k for g, k in wanted], dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, asked), len(keys) - 1)
+    return {pair: int(j) for pair, j, hit in zip(wanted, at.tolist(), (keys[at] == asked).tolist(), strict=True) if hit}
+
+
+def _alike(duties: list[Duty]) -> tuple[Any, ...]:
+    """What `_relaxed` sees of a wave's duties, in order: waves alike in it have the same
+    relaxation (the shifts of one guard on other days)."""
+    return tuple(
+        (d.lat, d.lon, d.kecamatan_code, d.desa_code, d.standing, d.hours, tuple(d.required.items())) for d in duties
+    )
+
+
+class _Unchanged:
+    """A re-plan's waves that keep their people without a new flow.
+
+    The previous roster filled each wave with the optimum over its people as they stood then.
+    A wave whose problem has only lost options since keeps that optimum, with nobody moved,
+    which is what a new flow finds (where the optimum is the only one): every holder still
+    available and still free for his duty, and nobody whose duties changed (an absentee, his
+    stand-ins, anyone moved on the vote or in an earlier wave: `diverged`) now free for a duty
+    he was not free for before; everyone else sees the wave as before. Any other wave is
+    filled as ever (`_fill`). A previous roster made by `plan` was filled at its finer scale:
+    where only the re-plan's rounding to the metre would prefer other people, the kept ones
+    are the better by the true distances."""
+
+    def __init__(
+        self,
+        people: Mapping[str, _Person],
+        before: Mapping[str, tuple[float, float]],
+        vote: tuple[dt.datetime, dt.datetime],
+        held_at: Mapping[str, list[tuple[str, str]]],
+        states: _States,
+    ) -> None:
+        """`before`: where each person stood at the vote before (`build`); `vote`: its window;
+        `held_at`: duty -> the (person, slot) it had before; `states`: the people's (`_States`),
+        which number the previous duties too."""
+        self.window = (vote[0].timestamp(), vote[1].timestamp())
+        self.vote_hours = (vote[1] - vote[0]).total_seconds() / 3600  # as Duty.hours
+        self.before = before
+        self.held_at = held_at
+        self.states = states
+        self.earlier: dict[str, list[Duty]] = defaultdict(list)  # person -> his previous duties of waves done
+        self.was: dict[str, int] = {}  # person -> the number of his previous duties so far, once asked
+        # Before the first wave a person's duties are his post of the vote, if any: the same
+        # window for every post, so the same duties where the same point.
+        self.diverged = {
+            pid for pid, p in people.items() if (p.intervals[0][2:] if p.intervals else None) != before.get(pid)
+        }
+        self.diverged |= {pid for pid in before if pid not in people}
+
+    def _was(self, p: _Person) -> int:
+        """The state number of `p`'s previous duties up to this wave (`_States`)."""
+        pid = p.person.id
+        found = self.was.get(pid)
+        if found is None:
+            found = self.states.first(p)
+            if pid in self.before:
+                found = self.states.after(found, (*self.window, *self.before[pid]))
+            for d in self.earlier.get(pid, ()):
+                found = self.states.after(found, _interval(d))
+            self.was[pid] = found
+        return found
+
+    def _as_before(self, p: _Person) -> _Person:
+        """`p` with the duties he held in the previous plan, up to this wave."""
+        pid = p.person.id
+        intervals = [(*self.window, *self.before[pid])] if pid in self.before else []
+        hours = self.vote_hours if pid in self.before else 0.0
+        for d in self.earlier.get(pid, ()):
+            intervals.append(_interval(d))
+            hours += d.hours
+        return replace(p, intervals=intervals, hours=hours)
+
+    def clean(self, wave: _Wave, people: Mapping[str, _Person]) -> bool:
+        """Whether the wave may keep its previous people (the class's contract)."""
+        asked: dict[int, _Person] = {}  # state number -> someone in that state
+        holders: list[tuple[_Person, int]] = []  # diverged holders and their duty
+        changed: list[tuple[_Person, int]] = []  # diverged people of the wave's slots, and their previous state
+        for d in wave.duties:
+            for pid, slot in self.held_at.get(d.id, ()):
+                p = people.get(pid)
+                if p is None or p.slot != slot:
+                    return False
+                if pid in self.diverged:
+                    holders.append((p, wave.index[d.id]))
+                    asked.setdefault(p.state, p)
+        for pid in self.diverged:
+            p = people.get(pid)
+            if p is None or p.slot not in wave.needs:
+                continue
+            was = self._was(p)
+            if was != p.state:  # else his duties so far are the previous ones again
+                changed.append((p, was))
+                asked.setdefault(p.state, p)
+                if was not in asked:
+                    asked[was] = self._as_before(p)
+        if not asked:
+            return True
+        reps = list(asked.values())
+        row = {state: r for r, state in enumerate(asked)}
+        free = wave.free(reps, [wave.key(rep)[2] for rep in reps])
+        if any(not free[row[p.state], i] for p, i in holders):
+            return False
+        return not any((free[row[p.state]] & ~free[row[was]] & (wave.slot_of[p.slot] >= 0)).any() for p, was in changed)
+
+    def keep(
+        self, wave: _Wave, people: Mapping[str, _Person], states: _States
+    ) -> tuple[list[Assignment], list[Unfilled], float]:
+        """The wave as before, recorded on its people as `_fill` records them."""
+        places = [(people[pid], d, slot) for d in wave.duties for pid, slot in self.held_at.get(d.id, ())]
+        km = wave.costs([p for p, _, _ in places]) if places else np.zeros((0, len(wave.duties)))
+        got: list[Assignment] = []
+        filled: Counter[tuple[int, str]] = Counter()
+        for row, (p, d, slot) in enumerate(places):
+            i = wave.index[d.id]
+            got.append(Assignment(p.person.id, d.id, slot, float(km[row, i])))
+            states.hold(p, d)
+            filled[(i, slot)] += 1
+        empty = [Unfilled(wave.duties[i].id, s, n - filled[(i, s)]) for i, s, n in wave.slots if n > filled[(i, s)]]
+        got.sort(key=lambda a: (a.post, SLOTS.index(a.slot), a.person))
+        travel = sum(a.cost_km for a in got)
+        return got, empty, travel + UNFILLED_KM * sum(u.count for u in empty)
+
+    def advance(self, wave: _Wave, got: list[Assignment]) -> None:
+        """After the wave: its previous holders' duties join their past; whoever holds another
+        duty of it than before (or none, or one for none) has diverged."""
+        now = {a.person: a.post for a in got}
+        was: dict[str, str] = {}
+        for d in wave.duties:
+            for pid, _slot in self.held_at.get(d.id, ()):
+                was[pid] = d.id
+                self.earlier[pid].append(d)
+                if pid in self.was:
+                    self.was[pid] = self.states.after(self.was[pid], _interval(d))
+        self.diverged |= {pid for pid in now.keys() | was.keys() if now.get(pid) != was.get(pid)}
 
 
 def _origins(people: dict[str, _Person]) -> list[tuple[str, _Person, int]]:
