@@ -10,16 +10,14 @@ import importlib.util
 import json
 import sys
 import time
-import zoneinfo
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
@@ -75,6 +73,79 @@ else:
     roster, engine_module = _lazy("siaga.core.planning.roster"), _lazy("siaga.core.planning.engine")
     simulation = _lazy("siaga.core.planning.simulate")
     bawaslu = _lazy("siaga.core.data.bawaslu")
+
+_TYPER = object()  # `_quick`: the value is left to typer's own coercion
+
+
+def _quick(descriptor: Any, value: object, param: Any, ctx: typer.Context) -> object:
+    """`value` coerced as typer's coercion would, for the plain values `siaga` takes: text,
+    repeated text, a whole number in range, a path; `_TYPER` for anything else and for every
+    value typer would refuse, so that typer gives its own error."""
+    from typer._param_types import coerce_cli_path
+
+    info, kind = descriptor.parameter_info, descriptor.annotation
+    if info.parser is not None:
+        return _TYPER
+    if kind is str and type(value) is str:
+        return value
+    if kind == list[str] and isinstance(value, list | tuple) and all(type(v) is str for v in value):
+        return list(value)
+    number = _whole(value) if kind is int else None
+    if number is not None:
+        low, high = info.min, info.max
+        return number if (low is None or number >= low) and (high is None or number <= high) else _TYPER
+    if kind is Path and info.path_type is None and isinstance(value, str | Path):
+        try:
+            return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
+        except Exception:  # typer's coercion says what is wrong, in its words
+            return _TYPER
+    return _TYPER
+
+
+def _whole(value: object) -> int | None:
+    """`value` as an int when it is one or is written in ASCII digits only, else None."""
+    if type(value) is int:
+        return value
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
+
+
+class _Coercion:
+    """Typer's coercion of one parameter, without pydantic for the values `_quick` knows.
+
+    Typer 0.29 coerces every parameter, `--help` included, through a pydantic TypeAdapter;
+    importing pydantic and building them costs a tenth of a second or more of every command
+    (issue 18). The values are the ones typer gives; any other value, an invalid one above
+    all, goes through typer's own coercion, so its errors and messages are unchanged."""
+
+    def __init__(self, descriptor: Any) -> None:
+        self.descriptor = descriptor
+        self.typer: Any = None
+
+    def coerce(self, value: object, param: Any, ctx: typer.Context) -> object:
+        if value is None:  # as typer: nothing given
+            return () if param.multiple or param.nargs == -1 else None
+        quick = _quick(self.descriptor, value, param, ctx)
+        if quick is not _TYPER:
+            return quick
+        if self.typer is None:
+            from typer._coercion import build_runtime_param
+
+            self.typer = build_runtime_param(self.descriptor)
+        return self.typer.coerce(value, param=param, ctx=ctx)
+
+
+def _without_pydantic() -> None:
+    """Typer's parameters coerced through `_Coercion`: typer 0.29 builds each parameter's
+    coercion with `typer.core.build_runtime_param` on first use. Another typer is left as it is."""
+    try:
+        from typer import _coercion, core
+    except ImportError:
+        return
+    if getattr(core, "build_runtime_param", None) is getattr(_coercion, "build_runtime_param", _TYPER):
+        core.build_runtime_param = _Coercion  # type: ignore[assignment]  # the same call, the same `coerce`
+
+
+_without_pydantic()
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Siaga: rencana pengamanan pemilu.")
 scenario_app = typer.Typer(no_args_is_help=True, help="Skenario: buat, periksa, contoh.")
@@ -510,6 +581,8 @@ def plan_command(
     if engine not in ("local", "dask"):
         err.print(_("--engine harus local atau dask", lang), style="bold red")
         raise typer.Exit(2)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # plan only
+
     scenario = with_travel(load(path, lang), travel_path, lang)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out
@@ -1037,6 +1110,8 @@ def _write_interchange(
 
 
 def _zone(name: str, lang: str) -> dt.tzinfo:
+    import zoneinfo  # these commands only
+
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

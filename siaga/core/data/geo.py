@@ -7,7 +7,8 @@ the estimate for the pairs it names: reserve reach and escort times ask `Travel`
 sheet. Points are WGS84 degrees on a
 sphere of the mean earth radius. `pairs_within_km` finds every pair of points closer than a
 distance in time linear in the points (a grid of cells as wide as the distance), so a rule
-such as reserve coverage never compares every TPS with every team.
+such as reserve coverage never compares every TPS with every team. numpy loads with the first
+array function called, not with this module: most importers need only `haversine_km`.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
+    Points = Sequence[float] | Sequence[float | None] | np.ndarray
 
 EARTH_RADIUS_KM = 6371.0088
-Points = Sequence[float] | Sequence[float | None] | np.ndarray
 # Cells a little wider than the distance asked for, so rounding never drops a pair at the edge.
 CELL_MARGIN = 1.0 + 1e-9
 MAX_CELLS = 10_000  # cells per axis of the grid, at most
@@ -44,6 +47,8 @@ def travel_minutes(km: float, speed_kmh: float) -> float:
 
 def haversine_km_array(lat1: Points, lon1: Points, lat2: Points, lon2: Points) -> np.ndarray:
     """Great-circle distances in km, element by element (numpy broadcasting rules apply)."""
+    import numpy as np
+
     p1 = np.radians(np.asarray(lat1, dtype=float))
     p2 = np.radians(np.asarray(lat2, dtype=float))
     dl = np.radians(np.asarray(lon2, dtype=float)) - np.radians(np.asarray(lon1, dtype=float))
@@ -54,6 +59,8 @@ def haversine_km_array(lat1: Points, lon1: Points, lat2: Points, lon2: Points) -
 def distance_matrix_km(lat1: Points, lon1: Points, lat2: Points, lon2: Points) -> np.ndarray:
     """Great-circle distances in km between every point of the first list (rows) and every
     point of the second (columns)."""
+    import numpy as np
+
     lat1_, lon1_ = np.asarray(lat1, dtype=float)[:, None], np.asarray(lon1, dtype=float)[:, None]
     lat2_, lon2_ = np.asarray(lat2, dtype=float)[None, :], np.asarray(lon2, dtype=float)[None, :]
     return haversine_km_array(lat1_, lon1_, lat2_, lon2_)
@@ -77,6 +84,8 @@ def pairs_within_km(
     second), only pairs with equal labels are kept, before any distance is computed. Points
     must have coordinates (no NaN). Longitudes are not wrapped at +-180 degrees (no
     scenario spans the antimeridian: Indonesia lies between 95 and 141 degrees east)."""
+    import numpy as np
+
     lat_a, lon_a = np.asarray(lat1, dtype=float), np.asarray(lon1, dtype=float)
     lat_b, lon_b = np.asarray(lat2, dtype=float), np.asarray(lon2, dtype=float)
     empty = np.zeros(0, dtype=np.int64)
@@ -130,6 +139,8 @@ class _Runs:
     DENSE_CELLS = 20_000_000
 
     def __init__(self, sorted_cells: np.ndarray, n_cells: int):
+        import numpy as np
+
         self.sorted_cells = sorted_cells
         self.dense = n_cells <= max(self.DENSE_CELLS, 4 * len(sorted_cells))
         if self.dense:
@@ -139,6 +150,8 @@ class _Runs:
     def of(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if self.dense:
             return self.start[cells], self.count[cells]
+        import numpy as np
+
         start = np.searchsorted(self.sorted_cells, cells, side="left")
         return start, np.searchsorted(self.sorted_cells, cells, side="right") - start
 
@@ -219,6 +232,8 @@ class Travel:
 
     def hours_from(self, lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
         """Hours from a point to each of the points `lats`, `lons`, as `hours`."""
+        import numpy as np
+
         n = len(lats)
         out = haversine_km_array(np.full(n, lat), np.full(n, lon), lats, lons) * self.road_factor / self.speed_kmh
         origin = self.places.get((lat, lon))
@@ -240,6 +255,8 @@ class Travel:
         time replaced by that time `as_km`; the others as they are."""
         if not self.road_minutes:
             return km
+        import numpy as np
+
         rows = {k: i for i, k in enumerate(keys1)}
         cols = {k: j for j, k in enumerate(keys2)}
         out = np.array(km, dtype=float, copy=True)
@@ -271,6 +288,8 @@ class Travel:
             road = {(r, c): v for (r, c), v in road.items() if labels[0][r] == labels[1][c]}
         found = {(int(r), int(c)): float(v) for r, c, v in zip(i, j, d, strict=True)} | road
         kept = sorted((r, c, v) for (r, c), v in found.items() if v <= km)
+        import numpy as np
+
         if not kept:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
         r_, c_, v_ = zip(*kept, strict=True)

@@ -11,21 +11,27 @@ The CP-SAT models stop on a work limit, never on the clock: `work_limit` is CP-S
 deterministic time (about a second of work on a quiet machine per unit), searched by one
 worker with a fixed seed. So the same model gives the same answer however busy the machine
 is, and a plan made twice is the same plan.
+
+OR-Tools and numpy load when a solver first runs, not when this module is imported: CP-SAT
+(`max_covering`, `min_groups`) and the flow (`solve`) each load only their own part.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 import types
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from ortools.graph.python import min_cost_flow
+if TYPE_CHECKING:
+    import numpy as np
+    from ortools.sat.python import cp_model
 
 
-def _without_pandas() -> types.ModuleType:
+@functools.cache
+def _cp_model() -> types.ModuleType:
     """OR-Tools' CP-SAT module, imported without pandas when nothing has loaded pandas yet.
 
     `cp_model` imports pandas only for its DataFrame helpers (`new_int_var_series` and the
@@ -47,12 +53,6 @@ def _without_pandas() -> types.ModuleType:
         if sys.modules.get("pandas") is stand_in:
             del sys.modules["pandas"]
     return loaded
-
-
-if TYPE_CHECKING:
-    from ortools.sat.python import cp_model
-else:
-    cp_model = _without_pandas()
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,9 @@ def solve(
     supply[g]: people in group g (stayers included); capacity[s]: people slot s takes;
     reward[s]: what filling one place of slot s is worth, in the units of the arc costs.
     """
+    import numpy as np
+    from ortools.graph.python import min_cost_flow
+
     n_groups, n_slots = len(supply), len(capacity)
     n_stays = 0 if stays is None else len(stays.group)
     source, sink, group_node, slot_node = 0, 1, 2, 2 + n_groups
@@ -150,6 +153,7 @@ def max_covering(
     the chosen sites (None when nothing was found within `work_limit`), the proven upper
     bound and whether the choice is proven optimal.
     """
+    cp_model = _cp_model()
     model = cp_model.CpModel()
     y = [model.new_bool_var(f"y{j}") for j in range(n_sites)]
     terms = []
@@ -175,6 +179,7 @@ def min_groups(
     Returns (centre, members) groups (None when nothing was found within `work_limit`) and
     the proven lower bound on the number of groups.
     """
+    cp_model = _cp_model()
     n = len(reach)
     model = cp_model.CpModel()
     centre = [model.new_bool_var(f"c{c}") for c in range(n)]
@@ -199,7 +204,7 @@ def min_groups(
 def _solve(model: cp_model.CpModel, work_limit: float) -> tuple[Any, cp_model.CpSolver]:
     """Solve within `work_limit` deterministic seconds: one search worker (several would race,
     and the winner depends on the machine's load), a fixed seed, no wall-clock limit."""
-    solver = cp_model.CpSolver()
+    solver = _cp_model().CpSolver()
     solver.parameters.max_deterministic_time = work_limit
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 1
