@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -21,11 +22,13 @@ from siaga.field import services
 from siaga.field.models import Incident, PostStatus
 from siaga.field.services import taxonomy
 from siaga.operations import services as operations_services
+from siaga.operations import viewport
 from siaga.operations.models import Person
 from siaga.operations.views import operation_for
-from siaga.operations.views_risk import category_param, feature, plan_of
-from siaga.plans.models import Plan
+from siaga.operations.views_risk import category_param, feature, plan_of, view_params
+from siaga.plans.models import Plan, PlanPost
 from siaga.plans.names import post_labels
+from siaga.plans.pages import rows_of_posts
 from siaga.plans.store import plan_rows
 
 ESCORT_KINDS = ("KAWAL",)  # duties of the roster drawn as escort runs
@@ -39,9 +42,14 @@ def geo_posts(request: HttpRequest, op_id: int) -> HttpResponse:
         return error
     if plan is None:
         return JsonResponse({"type": "FeatureCollection", "features": [], "plan": None})
+    box, _zoom, error = view_params(request.GET)
+    if error:
+        return error
     kecamatan = request.GET.get("kecamatan", "")
     scope = Scope.of(request.user)
-    data = plan_rows(plan, scope)
+    data, in_view = plan_rows(plan, scope), None
+    if box is not None:
+        data, in_view = posts_in_view(plan, scope, box, kecamatan, category)
     staffing, reach = operations_services.post_staffing(data), round(operations_services.reserve_reach_km(operation), 3)
     unfilled: dict[str, int] = {}
     for u in data["unfilled"]:
@@ -69,7 +77,7 @@ def geo_posts(request: HttpRequest, op_id: int) -> HttpResponse:
             "unfilled": unfilled.get(p["id"], 0),
             "tps": p["tps"],
             "leader": leaders.get(p["id"]),
-            "url": f"{page}#{p['id']}",
+            "url": f"{page}?post={quote(p['id'])}#{p['id']}",  # the plan page's page that holds it
             "status": latest[str(p["id"])].status
             if str(p["id"]) in latest
             else PostStatus.Status.BELUM_BERANGKAT.value,
@@ -87,7 +95,9 @@ def geo_posts(request: HttpRequest, op_id: int) -> HttpResponse:
             "features": features,
             "plan": {"id": plan.pk, "version": plan.version},
             "statuses": {k: str(v) for k, v in PostStatus.Status.choices},
-            "escorts": escort_features(plan, scope, kecamatan),
+            "escorts": [e for e in escort_features(plan, scope, kecamatan) if box is None or box.holds(*_lat_lon(e))],
+            "total": len(features) if in_view is None else in_view,
+            "too_many": in_view is not None and in_view > len(features),
             "incidents_url": reverse("field_incidents", args=[plan.pk]),
             "incident_words": {  # the field's own words for an incident's kind, severity, status
                 "kinds": {k: str(v) for k, v in {**taxonomy.KINDS, **_old_kinds()}.items()},
@@ -96,6 +106,29 @@ def geo_posts(request: HttpRequest, op_id: int) -> HttpResponse:
             },
         }
     )
+
+
+def posts_in_view(
+    plan: Plan, scope: Scope, box: viewport.Box, kecamatan: str, category: str
+) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """The posts of `plan` the user sees inside `box` (and the filters), with their TPS,
+    assignments and unfilled places, shaped as `plan_rows` gives them, all narrowed by the
+    database; none when more than `POST_CAP` are in view (the map asks to zoom in). Also how
+    many posts are in view."""
+    posts_qs = PlanPost.objects.filter(plan=plan).in_scope(scope).filter(box.lookups())
+    if kecamatan:
+        posts_qs = posts_qs.filter(kecamatan_code=kecamatan)
+    if category:
+        posts_qs = posts_qs.filter(category=category)
+    count = posts_qs.count()
+    if count > viewport.POST_CAP:
+        return {"posts": [], "assignments": [], "unfilled": []}, count
+    return rows_of_posts(plan, posts_qs), count
+
+
+def _lat_lon(feature: dict[str, Any]) -> tuple[float, float]:
+    lon, lat = feature["geometry"]["coordinates"]
+    return lat, lon
 
 
 def _old_kinds() -> dict[str, Any]:

@@ -32,7 +32,7 @@ from siaga.audit.models import AuditEntry
 from siaga.core.data.indicators import VARIABLES, VERSIONS, Scope, catalog, catalogue, version_of
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Level
 from siaga.core.planning import risk
-from siaga.operations import services
+from siaga.operations import services, viewport
 from siaga.operations.labels import CATEGORY_LABELS
 from siaga.operations.models import Operation, Tps
 from siaga.operations.views import operation_for
@@ -92,6 +92,8 @@ def tps_url(operation: Operation) -> Callable[[int], str]:
 
 
 VULNERABILITY_PAGE = 500  # a Polres's TPS in one page; a Polda's in pages
+PLACES_SHOWN = 3000  # desa names the map's page carries; more: kecamatan names only
+OVERRIDES_SHOWN = 200  # the override report's rows on the page; all of them: the table, source=override
 
 
 VULNERABILITY = Listing(
@@ -203,11 +205,14 @@ def vulnerability(request: HttpRequest, op_id: int) -> HttpResponseBase:
         .values_list("effective_category", "n")
     )
     scope_rows = scoped(operation.tps_set.all(), request.user)
-    kecamatan_codes = sorted(set(scope_rows.values_list("kecamatan_code", flat=True).distinct()))
+    kecamatan_codes = list(scope_rows.order_by("kecamatan_code").values_list("kecamatan_code", flat=True).distinct())
     names = dict(operation.regions.filter(code__in=kecamatan_codes).values_list("code", "name"))
     names |= {r["desa"]: r["desa_name"] for r in page} | {r["kecamatan"]: r["kecamatan_name"] for r in page}
     desa_pk = dict(operation.regions.filter(code__in={r["desa"] for r in page}).values_list("code", "pk"))
-    overridden = scope_rows.exclude(category="").values_list("pk", "code", "desa_code", "kecamatan_code", "voters")
+    overridden_all = scope_rows.exclude(category="").order_by(*KECAMATAN_ORDER)
+    overridden = list(
+        overridden_all.values_list("pk", "code", "desa_code", "kecamatan_code", "voters")[:OVERRIDES_SHOWN]
+    )
     chosen = {k: request.GET.get(k, "") for k in ("kecamatan", "category", "source", "q")}
     v_over = services.vulnerability_of(operation, pk__in=[o[0] for o in overridden])
     over_rows = [_row(pk, c, d, k, n, v_over.assessments[c], lang, detail(pk)) for pk, c, d, k, n in overridden]
@@ -233,6 +238,7 @@ def vulnerability(request: HttpRequest, op_id: int) -> HttpResponseBase:
         "category_options": list(CATEGORY_LABELS.items()),
         "source_options": list(SOURCE_LABELS.items()),
         "overrides": _with_names(over_rows, region_names, _set_by(operation, {r["code"] for r in over_rows})),
+        "overrides_total": overridden_all.count() if len(overridden) == OVERRIDES_SHOWN else len(overridden),
         "thresholds": (v_over.model.rawan, v_over.model.sangat_rawan),
         "catalogue": _catalogue_of(operation, lang),
         "bawaslu_form": BawasluForm() if can(request.user, "import") and not operation.archived else None,
@@ -466,7 +472,7 @@ def map_view(request: HttpRequest, op_id: int) -> HttpResponse:
     operation = operation_for(request, op_id)
     plan = plan_of(request, operation)
     tps = scoped(operation.tps_set.all(), request.user)
-    kecamatan_codes = sorted(set(tps.values_list("kecamatan_code", flat=True)))
+    kecamatan_codes = list(tps.order_by("kecamatan_code").values_list("kecamatan_code", flat=True).distinct())
     names = dict(operation.regions.filter(code__in=kecamatan_codes).values_list("code", "name"))
     query = {k: request.GET.get(k, "") for k in ("kecamatan", "category")}
     context = {
@@ -495,6 +501,8 @@ def _map_config(
     places = scoped(operation.regions.filter(level__in=[*VILLAGE, Level.KECAMATAN.value]), request.user).exclude(
         lat=None
     )
+    if places.filter(level__in=VILLAGE).count() > PLACES_SHOWN:  # a Polda's desa: their outlines name them
+        places = places.filter(level=Level.KECAMATAN.value)
     return {
         "small": small,
         "tps_url": reverse("geo_tps", args=[operation.pk]),
@@ -549,17 +557,55 @@ def _map_config(
             "window": _("Waktu"),
             "escort_page": _("Buka di halaman pengawalan"),
             "call": _("Telepon %(name)s"),
+            "cluster": _("%(count)s TPS"),
+            "zoom_tps": _("TPS dihitung per wilayah: perbesar peta untuk melihat tiap TPS."),
+            "zoom_posts": _("Perbesar peta untuk melihat pos."),
         },
     }
 
 
 def geo_tps(request: HttpRequest, op_id: int) -> HttpResponse:
+    """The TPS the user sees in the map's view (`?bbox=`, `?zoom=`; siaga.operations.viewport):
+    one by one (at most `TPS_CAP`, `truncated` beyond), or counted per kecamatan or desa when
+    a zoomed-out view holds too many. `total`: the TPS in view; `clusters`: the level, or ""."""
     operation = operation_for(request, op_id)
     category, error = category_param(request.GET)
     if error:
         return error
+    box, zoom, error = view_params(request.GET)
+    if error:
+        return error
     tps = _filter_tps(scoped(operation.tps_set.all(), request.user), request.GET, category)
-    names = dict(operation.regions.values_list("code", "name"))
+    if box is not None:
+        tps = tps.filter(box.lookups())
+    total = tps.count()
+    level = viewport.cluster_level(total, zoom)
+    if level:
+        groups = viewport.clusters(tps, level)
+        names = dict(operation.regions.filter(code__in=[g["code"] for g in groups]).values_list("code", "name"))
+        features = [
+            feature(g["lat"], g["lon"], {"cluster": True, "level": level, "name": names.get(g["code"], g["code"])} | g)
+            for g in groups
+        ]
+        return JsonResponse({"type": "FeatureCollection", "features": features, "total": total, "clusters": level})
+    rows = list(
+        tps.order_by("id").values_list(
+            "pk",
+            "code",
+            "number",
+            "desa_code",
+            "kecamatan_code",
+            "lat",
+            "lon",
+            "effective_category",
+            "model_category",
+            "category",
+            "score",
+            "voters",
+        )[: viewport.TPS_CAP]
+    )
+    codes = {c for row in rows for c in (row[3], row[4])}
+    names = dict(operation.regions.filter(code__in=codes).values_list("code", "name"))
     detail = tps_url(operation)
     features = [
         feature(
@@ -578,22 +624,19 @@ def geo_tps(request: HttpRequest, op_id: int) -> HttpResponse:
                 "url": detail(pk),
             },
         )
-        for pk, code, number, desa, kec, lat, lon, effective, model, manual, score, voters in tps.values_list(
-            "pk",
-            "code",
-            "number",
-            "desa_code",
-            "kecamatan_code",
-            "lat",
-            "lon",
-            "effective_category",
-            "model_category",
-            "category",
-            "score",
-            "voters",
-        )
+        for pk, code, number, desa, kec, lat, lon, effective, model, manual, score, voters in rows
     ]
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    body = {"type": "FeatureCollection", "features": features, "total": total, "clusters": ""}
+    return JsonResponse(body | {"truncated": total > len(features)})
+
+
+def view_params(params: QueryDict) -> tuple[viewport.Box | None, int, HttpResponse | None]:
+    """The map's view (bbox, zoom), or the 400 answer to a view it would never send."""
+    try:
+        return viewport.box_of(params), viewport.zoom_of(params), None
+    except viewport.BadView as exc:
+        message = _("Tampilan peta tidak sah: %(view)s") % {"view": str(exc)}
+        return None, 0, JsonResponse({"error": message}, status=400)
 
 
 def _filter_tps(tps: QuerySet[Tps], params: QueryDict, category: str) -> QuerySet[Tps]:

@@ -6,11 +6,13 @@ for the KPU/PPS, and the difference between two versions, each narrowed to what 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -26,10 +28,10 @@ from siaga.core.planning import simulate as simulation
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, label
 from siaga.operations.models import Operation
 from siaga.operations.services import scenario_for
-from siaga.plans.models import Plan
-from siaga.plans.names import operation_post_labels
+from siaga.plans.models import Plan, PlanAssignment, PlanPost, PlanTps, PlanUnfilled
+from siaga.plans.names import operation_post_labels, post_labels
 from siaga.plans.services import REINFORCE, diff
-from siaga.plans.store import core_plan, plan_rows
+from siaga.plans.store import core_plan
 
 SLOTS = ("POLRI", "TNI", "LINMAS", "BRIMOB")
 KIND_ORDER = {"VILLAGE": 0, "TPS": 1, "STANDBY": 2, "RESERVE": 3}
@@ -45,25 +47,30 @@ PIN_PROBLEMS = {
 }
 
 
-def roster(operation: Operation) -> dict[str, dict[str, str]]:
+def roster(operation: Operation, codes: Iterable[str] | None = None, pinned: bool = False) -> dict[str, dict[str, str]]:
     """NRP/NIK -> code, name, rank, force, unit name, kecamatan and pin (as the row holds it
-    now): the whole roster in two queries."""
-    units = dict(operation.units.order_by().values_list("code", "name"))
-    rows = operation.personnel.order_by().values_list(
-        "code", "name", "rank", "force", "unit_code", "kecamatan_code", "pinned_post", "pin_reason"
-    )
+    now), in two queries: of everyone (`codes` None), or of `codes` and (`pinned`) whoever is
+    pinned now."""
+    people = operation.personnel.order_by()
+    units = operation.units.order_by()
+    if codes is not None:
+        wanted = Q(code__in=sorted(set(codes)))
+        people = people.filter(wanted | ~Q(pinned_post="") if pinned else wanted)
+        units = units.filter(code__in=people.values("unit_code"))
+    unit_names = dict(units.values_list("code", "name"))
+    fields = ("code", "name", "rank", "force", "unit_code", "kecamatan_code", "pinned_post", "pin_reason")
     return {
-        code: {
-            "code": code,
-            "name": name,
-            "rank": rank,
-            "force": force,
-            "unit": units.get(unit, unit),
-            "kecamatan": kecamatan,
-            "pinned_post": pinned,
-            "pin_reason": reason,
+        row["code"]: {
+            "code": row["code"],
+            "name": row["name"],
+            "rank": row["rank"],
+            "force": row["force"],
+            "unit": unit_names.get(row["unit_code"], row["unit_code"]),
+            "kecamatan": row["kecamatan_code"],
+            "pinned_post": row["pinned_post"],
+            "pin_reason": row["pin_reason"],
         }
-        for code, name, rank, force, unit, kecamatan, pinned, reason in rows
+        for row in people.values(*fields)
     }
 
 
@@ -81,40 +88,216 @@ def _label(person: dict[str, str]) -> SafeString:
     )
 
 
-def plan_page(plan: Plan, scope: Scope) -> dict[str, Any]:
-    """Everything the plan page shows, for a user who sees `scope`: posts grouped kecamatan >
-    desa > post with who fills each slot, the figures of what they see and where places stay
-    empty. A sector chief sees the posts whose kecamatan is theirs, reserve teams stationed
-    there included. Lookups are built once."""
-    data = plan_rows(plan, scope)
+TREE_PAGE = 300  # posts of the tree on one page of the plan page: a Polres's kecamatan or two
+
+
+def plan_page(plan: Plan, scope: Scope, page_number: str | None = None, post: str = "") -> dict[str, Any]:
+    """Everything the plan page shows, for a user who sees `scope`: one page (`TREE_PAGE`
+    posts, paged by the database) of the posts grouped kecamatan > desa > post with who fills
+    each slot; the figures of all they see and where places stay empty, counted by the
+    database; the pins, the strength advice and the Linmas roster gaps. A sector chief sees
+    the posts whose kecamatan is theirs, reserve teams stationed there included. Only the
+    page's posts, people and regions are read row by row. `post` (no page asked): the page
+    that holds this post, for a link to one post."""
+    posts_qs = scoped_posts(plan, scope)
+    ordered = _tree_order(posts_qs)
+    if post and not page_number:
+        codes = list(ordered.values_list("code", flat=True))
+        page_number = str(codes.index(post) // TREE_PAGE + 1) if post in codes else None
+    tree_page = Paginator(ordered.values_list("pk", flat=True), TREE_PAGE).get_page(page_number)
+    data = rows_of_posts(plan, posts_qs.filter(pk__in=list(tree_page.object_list)))
     posts = data["posts"]
-    visible = {p["id"] for p in posts}
-    post_name = post_name_list(plan)
+    post_name = post_labels(plan, [p["id"] for p in posts])
     for p in posts:
         p["name"] = post_name.get(p["id"], "")
-    people = roster(plan.operation)
-    regions = plan.operation.regions.order_by().values_list("code", "name", "kecamatan_code")
-    names = {code: name for code, name, _kecamatan in regions}
-    kecamatan_of = {code: kecamatan for code, _name, kecamatan in regions}
+    pin_codes = {str(line.get("person", "")) for line in plan.extra.get("pins", [])}
+    people = roster(plan.operation, pin_codes | {a["person"] for a in data["assignments"]}, pinned=True)
+    kpu_linmas = "linmas_coordination" in plan.extra
+    totals = plan_totals(plan, scope, kpu_linmas, posts=tree_page.paginator.count)
+    region_codes = {c for p in posts for c in (p["kecamatan_code"], p["desa_code"])} | totals["codes"]
+    region_codes |= {str(line.get("desa_code", "")) for line in plan.extra.get("linmas_coordination", [])}
+    region_codes |= {str(v).removeprefix("VILLAGE-") for v in _pin_values(plan, people)}
+    regions = plan.operation.regions.filter(code__in=region_codes).order_by()
+    names, kecamatan_of = {}, {}
+    for code, name, kecamatan in regions.values_list("code", "name", "kecamatan_code"):
+        names[code], kecamatan_of[code] = name, kecamatan
     filled: dict[tuple[str, str], list[SafeString]] = defaultdict(list)
     for a in data["assignments"]:
-        if a["post"] in visible:
-            filled[(a["post"], a["slot"])].append(_label(people.get(a["person"]) or _someone(a["person"])))
-    missing = {(u["post"], u["slot"]): u["count"] for u in data["unfilled"] if u["post"] in visible}
+        filled[(a["post"], a["slot"])].append(_label(people.get(a["person"]) or _someone(a["person"])))
+    missing = {(u["post"], u["slot"]): u["count"] for u in data["unfilled"]}
+    visible = set() if scope.whole else set(posts_qs.values_list("code", flat=True))
     return {
         "tree": _tree(posts, filled, missing, names),
-        "figures": _figures(data),
-        "headline": headline(data, plan.summary),
+        "tree_page": tree_page,
+        "figures": totals["figures"],
+        "headline": totals["headline"],
         "quality": quality(plan.summary),
-        "shortfall": _shortfall(
-            posts, data["unfilled"], visible, names, kpu_linmas="linmas_coordination" in plan.extra
-        ),
-        "open_all": len(posts) < OPEN_ALL_BELOW,
+        "shortfall": _named_shortfall(totals["shortfall"], names),
+        "open_all": tree_page.paginator.count < OPEN_ALL_BELOW,
         "pins": pin_list(plan, people, scope, visible, names),
         "strength": strength_advice(plan) if scope.whole else None,
         "linmas": _linmas_coordination(plan, scope, names, kecamatan_of),
-        "duties": duties_page(plan, scope, _figures(data), [a["person"] for a in data["assignments"]]),
+        "duties": duties_page(plan, scope, totals["figures"]),
     }
+
+
+def scoped_posts(plan: Plan, scope: Scope | None = None) -> QuerySet[PlanPost]:
+    """The posts of a version a scope sees (None: all of them)."""
+    posts = PlanPost.objects.filter(plan=plan)
+    return posts if scope is None else posts.in_scope(scope)
+
+
+def _tree_order(posts: QuerySet[PlanPost]) -> QuerySet[PlanPost]:
+    """The tree's order, by the database: kecamatan, its desa (posts of no desa last), the
+    post's kind (balai desa, TPS, standby, reserve), then as planned."""
+    no_desa = Case(When(desa_code="", then=Value(1)), default=Value(0), output_field=IntegerField())
+    kind = Case(
+        *(When(kind=k, then=Value(n)) for k, n in KIND_ORDER.items()), default=Value(9), output_field=IntegerField()
+    )
+    return posts.annotate(no_desa=no_desa, kind_rank=kind).order_by(
+        "kecamatan_code", "no_desa", "desa_code", "kind_rank", "id"
+    )
+
+
+def rows_of_posts(plan: Plan, posts_qs: QuerySet[PlanPost]) -> dict[str, list[dict[str, Any]]]:
+    """These posts of a version, shaped as `plan_rows` gives them (`posts` with their `tps`,
+    their `assignments` and `unfilled` places), read for these posts only."""
+    posts: dict[int, dict[str, Any]] = {}
+    for pk, code, kind, desa, kecamatan, lat, lon, category, required in posts_qs.order_by("id").values_list(
+        "pk", "code", "kind", "desa_code", "kecamatan_code", "lat", "lon", "category", "required"
+    ):
+        posts[pk] = {
+            "id": code,
+            "kind": kind,
+            "tps": [],
+            "desa_code": desa,
+            "kecamatan_code": kecamatan,
+            "lat": lat,
+            "lon": lon,
+            "category": category,
+            "required": required,
+        }
+    ids = list(posts)
+    for post_pk, tps_code in (
+        PlanTps.objects.filter(plan=plan, post_id__in=ids).order_by("id").values_list("post_id", "tps_code")
+    ):
+        posts[post_pk]["tps"].append(tps_code)
+    assignments = PlanAssignment.objects.filter(plan=plan, post_id__in=ids).order_by("id")
+    unfilled = PlanUnfilled.objects.filter(plan=plan, post_id__in=ids).order_by("id")
+    return {
+        "posts": list(posts.values()),
+        "assignments": [
+            {"person": person, "post": posts[post_pk]["id"], "slot": slot, "cost_km": cost}
+            for person, post_pk, slot, cost in assignments.values_list("person_code", "post_id", "slot", "cost_km")
+        ],
+        "unfilled": [
+            {"post": posts[post_pk]["id"], "slot": slot, "count": n}
+            for post_pk, slot, n in unfilled.values_list("post_id", "slot", "count")
+        ],
+    }
+
+
+def plan_totals(plan: Plan, scope: Scope | None, kpu_linmas: bool = False, posts: int | None = None) -> dict[str, Any]:
+    """The figures, the headline and the shortfall of the posts a scope sees, counted
+    by the database: a few GROUP BY queries whatever the size of the plan. Every place of a
+    post is filled or left empty, so what a force needs is what is placed plus what is empty.
+    With `kpu_linmas` the Linmas' empty places are the KPU's coordination list, not the
+    shortfall. `codes`: the regions the shortfall names. `posts`: their number, when the
+    caller counted them already."""
+    posts_qs = scoped_posts(plan, scope)
+    within = {} if scope is None or scope.whole else {"post__in": posts_qs.values("pk")}
+    placed: Counter[str] = Counter()
+    cost_km = 0.0
+    for slot, n, km in (
+        PlanAssignment.objects.filter(plan=plan, **within)
+        .order_by()
+        .values("slot")
+        .annotate(n=Count("id"), km=Sum("cost_km"))
+        .values_list("slot", "n", "km")
+    ):
+        placed[slot], cost_km = n, cost_km + (km or 0.0)
+    empty_rows = list(
+        PlanUnfilled.objects.filter(plan=plan, **within)
+        .order_by()
+        .values("slot", "post__category", "post__kecamatan_code", "post__desa_code")
+        .annotate(n=Sum("count"))
+        .values_list("slot", "post__category", "post__kecamatan_code", "post__desa_code", "n")
+    )
+    empty_by_slot: Counter[str] = Counter()
+    empty_by_category: Counter[str] = Counter()
+    by: dict[str, Counter[str]] = {k: Counter() for k in ("force", "kecamatan", "desa", "category")}
+    for slot, category, kecamatan, desa, n in empty_rows:
+        empty_by_slot[slot] += n
+        empty_by_category[category] += n
+        if kpu_linmas and slot == "LINMAS":
+            continue
+        by["force"][slot] += n
+        by["kecamatan"][kecamatan] += n
+        by["desa"][desa] += n
+        by["category"][category] += n
+    short = PlanUnfilled.objects.filter(plan=plan, count__gt=0, **within).values("post_id")
+    tps_rows = PlanTps.objects.filter(plan=plan, post__isnull=False, **within).order_by()
+    tps_counts = tps_rows.aggregate(
+        all=Count("id"),
+        at_tps_posts=Count("id", filter=Q(post__kind="TPS")),
+        covered=Count("id", filter=Q(post__kind="TPS") & ~Q(post_id__in=short)),
+    )
+    below: dict[str, dict[str, int]] = defaultdict(dict)
+    below_slots: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for post_id, slot, n in (
+        PlanUnfilled.objects.filter(plan=plan, **within)
+        .exclude(slot="LINMAS" if kpu_linmas else "")
+        .order_by("id")
+        .values_list("post_id", "slot", "count")
+    ):
+        below_slots[post_id].append((slot, n))
+    for post_id, tps_code in (
+        tps_rows.filter(post_id__in=list(below_slots)).order_by("id").values_list("post_id", "tps_code")
+    ):
+        for slot, n in below_slots[post_id]:
+            below[tps_code][slot] = n
+    assigned, unfilled = sum(placed.values()), sum(empty_by_slot.values())
+    figures = {
+        "posts": posts_qs.count() if posts is None else posts,
+        "tps": tps_counts["all"],
+        "slots": assigned + unfilled,
+        "assigned": assigned,
+        "unfilled": unfilled,
+        "cost_km": round(cost_km, 6),
+    }
+    needed = placed + empty_by_slot
+    return {
+        "figures": figures,
+        "headline": {
+            "tps": tps_counts["at_tps_posts"],
+            "tps_covered": tps_counts["covered"],
+            "forces": [{"slot": s, "placed": placed[s], "needed": needed[s]} for s in SLOTS if needed[s]],
+            "empty": [(c, empty_by_category[c]) for c in CATEGORY_ORDER if empty_by_category[c]],
+            "empty_total": sum(empty_by_category.values()),
+            "cost_km": round(cost_km, 1),
+        },
+        "shortfall": {
+            "total": sum(by["force"].values()),
+            "by_force": sorted(by["force"].items(), key=lambda kv: SLOTS.index(kv[0]) if kv[0] in SLOTS else 9),
+            "by_kecamatan": sorted(by["kecamatan"].items()),
+            "by_desa": sorted(by["desa"].items()),
+            "by_category": sorted(by["category"].items()),
+            "tps_below_pattern": sorted((t, sorted(slots.items())) for t, slots in below.items()),
+        },
+        "codes": set(by["kecamatan"]) | set(by["desa"]),
+    }
+
+
+def _named_shortfall(shortfall: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    def named(pairs: list[tuple[str, int]]) -> list[tuple[str, str, int]]:
+        return [(code, names.get(code, code or "-"), n) for code, n in pairs]
+
+    return shortfall | {"by_kecamatan": named(shortfall["by_kecamatan"]), "by_desa": named(shortfall["by_desa"])}
+
+
+def _pin_values(plan: Plan, people: dict[str, dict[str, str]]) -> set[str]:
+    lines = {str(line.get("pin", "")) for line in plan.extra.get("pins", []) if line.get("kind") != ROSTER}
+    return lines | {p["pinned_post"] for p in people.values() if p["pinned_post"]}
 
 
 SHORT_SHOWN = 100  # shortfall lines listed on the page; the plan file holds them all
@@ -218,53 +401,13 @@ def _fatigue(plan: Plan, r: duty_roster.Roster, at_vote: list[str] | None = None
 
 
 def figures(plan: Plan, scope: Scope) -> dict[str, float]:
-    """The counts of the part of a version a user sees."""
-    return _figures(plan_rows(plan, scope))
-
-
-def _figures(data: dict[str, Any]) -> dict[str, float]:
-    posts = data["posts"]
-    visible = {p["id"] for p in posts}
-    mine = [a for a in data["assignments"] if a["post"] in visible]
-    return {
-        "posts": len(posts),
-        "tps": sum(len(p["tps"]) for p in posts),
-        "slots": sum(sum(p["required"].values()) for p in posts),
-        "assigned": len(mine),
-        "unfilled": sum(u["count"] for u in data["unfilled"] if u["post"] in visible),
-        "cost_km": round(sum(a["cost_km"] for a in mine), 6),
-    }
+    """The counts of the part of a version a user sees (by the database)."""
+    figures: dict[str, float] = plan_totals(plan, scope)["figures"]
+    return figures
 
 
 CATEGORY_ORDER = ("KHUSUS", "SANGAT_RAWAN", "RAWAN", "KURANG_RAWAN")
 OPTIMAL_KM = 0.5  # a gap below half a kilometre is rounding in the flow's integer costs: optimal
-
-
-def headline(data: dict[str, Any], summary: dict[str, float]) -> dict[str, Any]:
-    """The figures a Kabag Ops reads first, for the part of the version the reader sees: TPS
-    whose post holds its full pattern, each force placed against what the pattern needs,
-    empty places by category (most vulnerable first), the reserves' reach and the distance."""
-    posts = data["posts"]
-    visible = {p["id"] for p in posts}
-    short_posts = {u["post"] for u in data["unfilled"] if u["post"] in visible and u["count"]}
-    tps_posts = [p for p in posts if p["kind"] == "TPS"]
-    needed: Counter[str] = Counter()
-    for p in posts:
-        needed.update(p["required"])
-    placed = Counter(a["slot"] for a in data["assignments"] if a["post"] in visible)
-    kind_of = {p["id"]: p["category"] for p in posts}
-    empty: Counter[str] = Counter()
-    for u in data["unfilled"]:
-        if u["post"] in visible:
-            empty[kind_of[u["post"]]] += u["count"]
-    return {
-        "tps": sum(len(p["tps"]) for p in tps_posts),
-        "tps_covered": sum(len(p["tps"]) for p in tps_posts if p["id"] not in short_posts),
-        "forces": [{"slot": s, "placed": placed[s], "needed": needed[s]} for s in SLOTS if needed[s]],
-        "empty": [(c, empty[c]) for c in CATEGORY_ORDER if empty[c]],
-        "empty_total": sum(empty.values()),
-        "cost_km": round(sum(a["cost_km"] for a in data["assignments"] if a["post"] in visible), 1),
-    }
 
 
 def optimality(summary: dict[str, float]) -> dict[str, Any]:
@@ -452,43 +595,6 @@ def _post_row(
         "cells": cells,
         "required": sum(post["required"].values()),
         "missing": sum(c["missing"] for c in cells),
-    }
-
-
-def _shortfall(
-    posts: list[dict[str, Any]],
-    unfilled: list[dict[str, Any]],
-    visible: set[str],
-    names: dict[str, str],
-    kpu_linmas: bool = False,
-) -> dict[str, Any]:
-    """Empty places by force, kecamatan, desa and category; how many more of each force would
-    fill them; the TPS whose post is below its pattern. With `kpu_linmas` (the PPS decrees name
-    the Linmas) their empty places are the KPU's coordination list, not the Polres's shortfall."""
-    post_by_id = {p["id"]: p for p in posts}
-    by: dict[str, Counter[str]] = {k: Counter() for k in ("force", "kecamatan", "desa", "category")}
-    below: dict[str, dict[str, int]] = defaultdict(dict)
-    for u in unfilled:
-        if u["post"] not in visible or (kpu_linmas and u["slot"] == "LINMAS"):
-            continue
-        post = post_by_id[u["post"]]
-        by["force"][u["slot"]] += u["count"]
-        by["kecamatan"][post["kecamatan_code"]] += u["count"]
-        by["desa"][post["desa_code"]] += u["count"]
-        by["category"][post["category"]] += u["count"]
-        for t in post["tps"]:
-            below[t][u["slot"]] = u["count"]
-
-    def named(counter: Counter[str]) -> list[tuple[str, str, int]]:
-        return [(code, names.get(code, code or "-"), n) for code, n in sorted(counter.items())]
-
-    return {
-        "total": sum(by["force"].values()),
-        "by_force": sorted(by["force"].items(), key=lambda kv: SLOTS.index(kv[0]) if kv[0] in SLOTS else 9),
-        "by_kecamatan": named(by["kecamatan"]),
-        "by_desa": named(by["desa"]),
-        "by_category": sorted(by["category"].items()),
-        "tps_below_pattern": sorted((t, sorted(slots.items())) for t, slots in below.items()),
     }
 
 

@@ -173,7 +173,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
     scope = Scope.of(request.user)
     _log_roster_read(request, plan)
-    page = pages.plan_page(plan, scope, request.GET.get("page"))
+    page = pages.plan_page(plan, scope, request.GET.get("page"), request.GET.get("post", "")[:120])
     strength = page["strength"]
     context = {
         "operation": plan.operation,

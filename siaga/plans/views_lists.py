@@ -75,10 +75,11 @@ def posts_list(request: HttpRequest, pk: int) -> HttpResponseBase:
         rows = rows.filter(Q(desa_code__in=places) | Q(kecamatan_code__in=places) | Q(code__icontains=typed))
     view = POSTS.view(request, rows)
     view.chosen["q"] = typed
-    regions = dict(operation.regions.order_by().values_list("code", "name"))
 
     def enrich(found: list[dict[str, Any]]) -> None:
         names = post_labels(plan, (p["code"] for p in found))
+        codes = {c for p in found for c in (p["kecamatan_code"], p["desa_code"])}
+        regions = dict(operation.regions.filter(code__in=codes).order_by().values_list("code", "name"))
         for p in found:
             p["name"] = names.get(p["code"], p["code"])
             p["kecamatan_name"] = regions.get(p["kecamatan_code"], p["kecamatan_code"])

@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.test import override_settings
@@ -214,7 +215,7 @@ def test_each_post_names_its_leader_with_his_phone_and_its_page(as_planner, oper
         assert leader.force in ("POLRI", "BRIMOB") or all(
             people[c].force not in ("POLRI", "BRIMOB") for c in crew[p["id"]]
         )
-        assert p["url"] == f"/plans/{plan.pk}/#{p['id']}" and p["name"]
+        assert p["url"] == f"/plans/{plan.pk}/?post={quote(p['id'])}#{p['id']}" and p["name"]
     # the post's name is the Sprin's, not its code
     assert all(f["properties"]["name"] != f["properties"]["id"] for f in features if f["properties"]["kind"] == "TPS")
 

@@ -15,6 +15,11 @@
    itself (the #map element's data-basemap URL), drawn by the vendored protomaps-leaflet in its
    light colours and without its own names (the region names are ours).
 
+   A large ground loads by view: when the first answer (the whole ground) comes counted per
+   region (`clusters`) or cut short (`truncated`), every move of the map (debounced) asks the
+   TPS and the posts of its view again (`bbox`, `zoom`, siaga/operations/viewport.py), and a
+   region's count is a disc that zooms in when clicked. A small ground arrives whole, once.
+
    Settings come from the JSON in #map-config (urls, filters, words in the user's language).
    Nothing is loaded from another host unless the operator configured a tile URL. */
 (() => {
@@ -225,16 +230,51 @@
       layer.bindPopup(() => tpsPopup(feature.properties));
     },
   }).addTo(map);
-  const drawTps = () => tpsLayer.clearLayers().addData(tpsData);
+  // Regions counted instead of TPS when the view holds too many: a disc with the count (of the
+  // categories switched on), its popup the count by category; a click zooms in on it.
+  let clusterData = [];
+  const clusterLayer = L.layerGroup().addTo(map);
+  function drawClusters() {
+    clusterLayer.clearLayers();
+    for (const feature of clusterData) {
+      const p = feature.properties;
+      const counts = Object.entries(p.categories).filter(([c, n]) => n && !hiddenCategories.has(c));
+      const count = counts.reduce((sum, [, n]) => sum + n, 0);
+      if (!count) continue;
+      const worst = counts[counts.length - 1][0]; // categories come mildest first: the disc takes the worst's colour
+      const size = Math.round(Math.min(56, 22 + 6 * Math.log10(count)));
+      const latlng = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+      const marker = L.marker(latlng, {
+        icon: L.divIcon({ className: "map-cluster " + worst, html: el("span", {}, number(count)), iconSize: [size, size] }),
+        title: p.name + " · " + fill(words.cluster, { count: number(count) }),
+      });
+      marker.on("click", () => map.setView(latlng, Math.min(map.getZoom() + 2, 18)));
+      marker.bindTooltip(() =>
+        el(
+          "div",
+          { class: "map-popup" },
+          el("strong", {}, p.name),
+          el("div", { class: "sub-title" }, fill(words.cluster, { count: number(count) })),
+          facts(counts.map(([c, n]) => [words.categories[c] || c, number(n)]))
+        )
+      );
+      marker.addTo(clusterLayer);
+    }
+    shown.clusters = clusterLayer.getLayers().length;
+  }
+  const drawTps = () => {
+    tpsLayer.clearLayers().addData(tpsData);
+    drawClusters();
+  };
 
   const postLayer = L.layerGroup();
   const reachLayer = L.layerGroup();
   const incidentLayer = L.layerGroup();
   const escortLayer = L.layerGroup();
   // What the map shows now, for people and tests: posts by id, open incidents, refresh count.
-  const shown = { posts: {}, incidents: [], escorts: [], refreshes: 0, labelsHidden: 0 };
+  const shown = { posts: {}, incidents: [], escorts: [], refreshes: 0, labelsHidden: 0, clusters: 0, viewLoads: 0 };
   shown.view = () => ({ zoom: map.getZoom(), center: map.getCenter() });
-  Object.assign(shown, { leaflet: map, tpsLayer, postLayer, incidentLayer, escortLayer, reachLayer, boundaryLayer, basemapLayer });
+  Object.assign(shown, { leaflet: map, tpsLayer, clusterLayer, postLayer, incidentLayer, escortLayer, reachLayer, boundaryLayer, basemapLayer });
   shown.boundaries = 0;
   shown.declutter = declutter;
   window.siagaMap = shown;
@@ -503,21 +543,49 @@
     return response.json();
   }
 
+  // The view as the endpoints read it (viewport.py); none while the whole ground is loaded.
+  let byView = false;
+  let asked = 0; // views asked for: an answer to an older one is dropped
+  function view() {
+    if (!byView) return {};
+    const b = map.getBounds();
+    const edges = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(5));
+    return { bbox: edges.join(","), zoom: String(Math.floor(map.getZoom())) };
+  }
+  const postsUrl = () => url(cfg.posts_url, { ...cfg.query, plan: cfg.plan, ...view() });
+
+  let tpsNotice = ""; // what the last TPS answer asks of the reader (none for the filter, zoom in)
+  function showTps(tps, inView) {
+    const clustered = Boolean(tps.clusters);
+    tpsData = { type: "FeatureCollection", features: clustered ? [] : tps.features };
+    clusterData = clustered ? tps.features : [];
+    drawTps();
+    const none = tps.features.length || inView ? "" : words.none; // an empty view is not an empty filter
+    tpsNotice = none || (clustered || tps.truncated ? words.zoom_tps : "");
+    say(tpsNotice);
+  }
+
+  function tellPosts(posts) {
+    if (posts && posts.too_many && !(status && status.textContent)) say(words.zoom_posts);
+  }
+
   let fitted = false;
   let boundaries = null; // fetched once: {fit: true} when the user sees one kecamatan
   async function load() {
     say("");
+    byView = false; // a new filter: the whole ground first, to know its extent and size
+    asked += 1; // and a view still on its way is of the old filter
     try {
       if (boundariesUrl && !boundaries) boundaries = await loadBoundaries().catch(() => ({ features: [] }));
       const wanted = [get(url(cfg.tps_url, cfg.query))];
       if (!cfg.small && cfg.plan) wanted.push(get(url(cfg.posts_url, { ...cfg.query, plan: cfg.plan })));
       if (!cfg.small && cfg.plan) wanted.push(get(incidentsUrl()).catch(() => null));
       const [tps, posts, incidents] = await Promise.all(wanted);
-      tpsData = tps;
-      drawTps();
+      byView = Boolean(tps.clusters || tps.truncated || (posts && posts.too_many));
+      showTps(tps);
       showPosts(posts);
       showIncidents(incidents);
-      if (!tps.features.length) say(words.none);
+      tellPosts(posts);
       const bounds = tps.features.length ? L.geoJSON(tps).getBounds() : null;
       const own = boundaries && boundaries.fit && boundaryLayer.getLayers().length ? boundaryLayer.getBounds() : null;
       if (own && own.isValid() && !(cfg.query && cfg.query.kecamatan)) {
@@ -535,6 +603,31 @@
       say(words.failed + " (" + error.message + ")");
     }
   }
+
+  // A large ground: the TPS and posts of the view again after each move, the last move only.
+  let moved = null;
+  async function loadView() {
+    if (!byView) return;
+    const mine = ++asked;
+    try {
+      const wanted = [get(url(cfg.tps_url, { ...cfg.query, ...view() }))];
+      if (!cfg.small && cfg.plan) wanted.push(get(postsUrl()));
+      const [tps, posts] = await Promise.all(wanted);
+      if (mine !== asked) return; // a later move answered first or is on its way
+      showTps(tps, true);
+      if (posts) showPosts(posts);
+      tellPosts(posts);
+      shown.viewLoads += 1;
+    } catch (error) {
+      say(words.failed + " (" + error.message + ")");
+    }
+  }
+  map.on("moveend", () => {
+    if (!byView) return;
+    window.clearTimeout(moved);
+    moved = window.setTimeout(loadView, 300);
+  });
+  shown.loadView = loadView;
 
   const form = document.getElementById("map-filters");
   if (form) {
@@ -560,13 +653,14 @@
     refreshing = true;
     try {
       const [posts, incidents] = await Promise.all([
-        get(url(cfg.posts_url, { ...cfg.query, plan: cfg.plan })),
+        get(postsUrl()),
         get(incidentsUrl()).catch(() => null),
       ]);
       showPosts(posts);
       showIncidents(incidents);
+      say(tpsNotice);
+      tellPosts(posts);
       shown.refreshes += 1;
-      say("");
     } catch (error) {
       say(words.failed + " (" + error.message + ")");
     } finally {
