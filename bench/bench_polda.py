@@ -41,7 +41,7 @@ def run(work: Path) -> list[Result]:
     url = _fresh_postgres(DB)
     if url is None:
         return [Result("Polda database: PostgreSQL not available, skipped", 0.0, "", None)]
-    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="siaga.web.settings")
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="siaga.web.settings", SIAGA_POLDA_DATABASE="1")
     env["SIAGA_MEDIA_ROOT"] = str(work / "media")
     try:
         done = subprocess.run(

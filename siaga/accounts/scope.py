@@ -90,12 +90,12 @@ class ScopedQuerySet(models.QuerySet[M]):
 def operations_for(user: Any) -> models.QuerySet[Any]:
     """The operations the user may open at all; every other operation answers 404.
 
-    A laptop or a Polres server holds one Polres: every account sees every operation. A Polda
-    database holds many (`Operation.polres_code`, set on import from the scenario's POLRES unit):
-    an account with a Polres set sees that Polres's operations only, whatever its role; a Polda
-    account (role Polda) sees the operations of its Polda; an admin with no Polres set sees
-    all; any other account with no Polres set sees none there, so a forgotten field never
-    opens another Polres's roster."""
+    Every operation knows its Polres (`Operation.polres_code`, set on import from the
+    scenario's POLRES unit). An account with a Polres set sees that Polres's operations only,
+    whatever its role; a Polda account (role Polda) sees the operations of its Polda; an admin
+    with no Polres set sees all. Any other account with no Polres set sees every operation on a
+    laptop or a Polres's server, and none on a Polda's server (setting SIAGA_POLDA_DATABASE), so
+    that there a forgotten field never opens another Polres's roster."""
     from siaga.accounts.roles import role_of
     from siaga.operations.models import Operation
 
@@ -109,17 +109,16 @@ def operations_for(user: Any) -> models.QuerySet[Any]:
         return Operation.objects.filter(polda=polda) if polda else Operation.objects.none()
     if polres:
         return Operation.objects.filter(polres_code=polres)
-    if role == Role.ADMIN or not several_polres():
+    if role == Role.ADMIN or not polda_database():
         return Operation.objects.all()
     return Operation.objects.none()
 
 
-def several_polres() -> bool:
-    """Whether the database holds the operations of more than one Polres (a Polda database)."""
-    from siaga.operations.models import Operation
+def polda_database() -> bool:
+    """Whether this server is a Polda's, holding many Polres (setting SIAGA_POLDA_DATABASE)."""
+    from django.conf import settings
 
-    owners = Operation.objects.exclude(polres_code="").order_by().values_list("polres_code", flat=True).distinct()
-    return len(owners[:2]) > 1
+    return bool(getattr(settings, "SIAGA_POLDA_DATABASE", False))
 
 
 def may_open(user: Any, operation_id: int) -> bool:

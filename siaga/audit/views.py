@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from siaga.accounts.roles import require
-from siaga.accounts.scope import operations_for, several_polres
+from siaga.accounts.scope import operations_for
 from siaga.audit import reading
 from siaga.audit.log import record
 from siaga.audit.models import AuditEntry
@@ -72,10 +72,11 @@ def _filtered(request: HttpRequest) -> tuple[dict[str, str], QuerySet[AuditEntry
 
 
 def _visible(user: Any) -> QuerySet[AuditEntry]:
-    """Every entry, or in a Polda database for a Polres's commander, his operations' entries
-    and his own (another Polres's people and actions stay out of sight)."""
+    """Every entry, or for an account that sees some operations only (a Polres's commander in a
+    Polda database), those operations' entries and his own: another Polres's people and
+    actions stay out of sight."""
     entries = AuditEntry.objects.all()
-    if several_polres() and operations_for(user).count() != Operation.objects.count():
+    if operations_for(user).count() != Operation.objects.count():
         entries = entries.filter(
             Q(operation_id__in=operations_for(user).values("pk")) | Q(operation_id__isnull=True, user_id=user.pk)
         )

@@ -100,7 +100,10 @@ def polda_pack(
         if workers > 1 and len(todo) > 1:
             with ProcessPoolExecutor(min(workers, len(todo)), mp_context=get_context("spawn")) as pool:
                 # the task is the core's own writer: a spawned process imports no Django
-                running = {pool.submit(orders.write, *inputs[pk][:5], boundaries=inputs[pk][5]): pk for pk in inputs}
+                running = {}
+                for pk, (scenario, plan, folder, key, kecamatan, outlines) in inputs.items():
+                    task = pool.submit(orders.write, scenario, plan, folder, key, kecamatan, boundaries=outlines)
+                    running[task] = pk
                 for future in as_completed(running):
                     done += 1
                     _finish(by_pk[running[future]], future.exception(), left_out)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import require, role_of, scoped
-from siaga.accounts.scope import Scope, operations_for, several_polres
+from siaga.accounts.scope import Scope, operations_for, polda_database
 from siaga.core.data.model import Category, Force
 from siaga.core.data.stages import h_day
 from siaga.operations.models import Operation, Region
@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
     mine = operations_for(request.user)
     latest = mine.filter(archived=False).first() or mine.first()
     if latest is None:
-        return render(request, "operations/empty.html", {"unassigned": several_polres()})
+        return render(request, "operations/empty.html", {"unassigned": polda_database()})
     return redirect("dashboard_for", latest.pk)
 
 

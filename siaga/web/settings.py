@@ -188,6 +188,9 @@ SIAGA_JOB_ATTEMPTS = env_int("SIAGA_JOB_ATTEMPTS", 3)  # runs of a job whose wor
 # Where a console plan's Polres are planned (siaga.core.planning.engine, docs/scale.md): "local"
 # (a pool of SIAGA_PLAN_WORKERS processes, default every core; one Polres runs in the job's own
 # process) or "dask" (the cluster at SIAGA_DASK_SCHEDULER, or a LocalCluster made for the run).
+# A Polda's server holds many Polres (docs/security.md): an account with no Polres set (but an
+# admin's) sees no operation there. Off: a laptop or a Polres's server, where it sees them all.
+SIAGA_POLDA_DATABASE = env_bool("SIAGA_POLDA_DATABASE", False)
 SIAGA_PLAN_ENGINE = os.environ.get("SIAGA_PLAN_ENGINE", "local")
 SIAGA_PLAN_WORKERS = env_int("SIAGA_PLAN_WORKERS", os.cpu_count() or 1)
 SIAGA_DASK_SCHEDULER = os.environ.get("SIAGA_DASK_SCHEDULER", "")

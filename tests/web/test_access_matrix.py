@@ -326,7 +326,7 @@ def other_polres_scenario() -> Any:
 
 
 @pytest.fixture
-def two_polres(operation: Any, plan: Any) -> dict[str, Any]:
+def two_polres(operation: Any, plan: Any, settings: Any) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     from siaga.accounts.models import Profile
@@ -335,6 +335,7 @@ def two_polres(operation: Any, plan: Any) -> dict[str, Any]:
     from siaga.operations.services import import_scenario, scenario_for
     from siaga.plans.store import save_plan
 
+    settings.SIAGA_POLDA_DATABASE = True  # a Polda's server
     publish(plan)
     other = import_scenario(other_polres_scenario(), "pasuruan.xlsx")
     scenario = scenario_for(other)
@@ -448,7 +449,7 @@ def test_the_polda_reads_every_polres_of_its_polda_and_decides_nothing(two_polre
         assert bali.get(reverse("plan_detail", args=[pl.pk])).status_code == 404
 
 
-def test_an_account_with_no_polres_opens_nothing_in_a_polda_database_but_the_admin_all(two_polres):
+def test_an_account_with_no_polres_opens_nothing_in_a_polda_database_but_the_admin_all(two_polres, settings):
     mine, other = two_polres["mine"], two_polres["other"]
     viewer = client_for("viewer")  # a Polres account whose Polres the admin forgot to set
     home = viewer.get("/")
@@ -460,6 +461,10 @@ def test_an_account_with_no_polres_opens_nothing_in_a_polda_database_but_the_adm
     for op, pl, _incident, _job in (mine, other):
         assert admin.get(reverse("dashboard_for", args=[op.pk])).status_code == 200
         assert admin.get(reverse("plan_detail", args=[pl.pk])).status_code == 200
+    # on a laptop or a Polres's own server, an account with no Polres sees every operation
+    settings.SIAGA_POLDA_DATABASE = False
+    for op, _pl, _incident, _job in (mine, other):
+        assert viewer.get(reverse("dashboard_for", args=[op.pk])).status_code == 200
 
 
 def test_a_polres_imports_only_its_own_workbooks_and_reads_only_its_own_audit(two_polres, tmp_path):
