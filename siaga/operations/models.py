@@ -122,6 +122,8 @@ class Tps(Edited):
         verbose_name = _("TPS")
         verbose_name_plural = _("TPS")
         constraints = [models.UniqueConstraint(fields=["operation", "code"], name="tps_code_unique")]
+        # the map's viewport query (siaga/operations/viewport.py): the TPS of a bounding box
+        indexes = [models.Index(fields=["operation", "lat", "lon"], name="tps_viewport")]
         ordering = ["kecamatan_code", "desa_code", "number"]
 
     def __str__(self) -> str:
