@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import math
+import numbers
 import re
 import shutil
 import struct
@@ -28,17 +29,13 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import BinaryIO
 
 import python_calamine
 from defusedxml import ElementTree as SafeET
 
 from siaga.core.data.files import atomic_write
 from siaga.core.data.problems import Problem, UnreadableFile
-
-if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
-
 
 Cell = object
 
@@ -561,62 +558,208 @@ def write_report(path: Path, sheets: Sequence[tuple[str, Sequence[ReportTable]]]
     each under its bold title. Every sheet prints landscape on A4, fitted to the page width,
     numbered "Halaman X dari Y". Text that a spreadsheet could take for a formula (starting
     with = + - @, a tab or a carriage return) is stored as text, marked with a quote prefix.
+    Cells hold text, numbers and booleans; any other value is written as its text.
+
+    The sheets' XML is written here, row by row as strings (the parts openpyxl would write,
+    with the same styles): openpyxl built an object per cell, a second for the regency's
+    83,000 cells (issue 18). Tested to read back through openpyxl as written.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    book.remove(book.active)
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
-    for name, (_, tables) in zip(sheet_names(n for n, _ in sheets), sheets, strict=True):
-        ws = book.create_sheet(name)
-        widths: dict[int, int] = {}
-        data_sheet = len(tables) == 1 and not tables[0].title
-        row = 1
-        for table in tables:
-            if table.title:
-                _put(ws, row, 1, table.title).font = Font(bold=True, size=12)
-                row += 1
-            for col, head in enumerate(table.header, start=1):
-                cell = _put(ws, row, col, head)
-                cell.font, cell.fill = bold, fill
-                widths[col] = max(widths.get(col, 0), len(str(head)))
-            first = row
-            for values in table.rows:
-                row += 1
-                for col, value in enumerate(values, start=1):
-                    _put(ws, row, col, value)
-                    if value is not None:
-                        widths[col] = max(widths.get(col, 0), len(str(value)))
-            if data_sheet:
-                last = get_column_letter(max(len(table.header), 1))
-                ws.freeze_panes = "A2"
-                ws.auto_filter.ref = f"A1:{last}{max(row, 1)}"
-                ws.print_title_rows = f"{first}:{first}"
-            row += 2
-        for col, width in widths.items():
-            ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 6), 50)
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.oddFooter.center.text = "Halaman &P dari &N"
-        ws.oddHeader.left.text = "&A"
+    names = sheet_names(n for n, _ in sheets)
+    parts = [_report_sheet(name, tables) for name, (_, tables) in zip(names, sheets, strict=True)]
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path) as f:
-        book.save(f)
+    with atomic_write(path) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as book:
+        book.writestr("[Content_Types].xml", _content_types(len(parts)))
+        book.writestr("_rels/.rels", _ROOT_RELS)
+        book.writestr("docProps/app.xml", _APP)
+        book.writestr("xl/workbook.xml", _workbook_xml(names, [filtered for _, filtered in parts]))
+        book.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(parts)))
+        book.writestr("xl/styles.xml", _STYLES)
+        for n, (xml, _) in enumerate(parts, start=1):
+            book.writestr(f"xl/worksheets/sheet{n}.xml", xml)
 
 
-def _put(ws: Worksheet, row: int, column: int, value: Cell) -> Any:
-    """Write one cell; text never becomes a formula (see `write_report`)."""
-    if isinstance(value, str):
-        value = _CONTROL.sub("", value)
-        if "_x" in value:
-            value = _ESCAPE_LIKE.sub("_x005F_", value)
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+# The cell styles of a report (styles.xml's cellXfs, in this order), then each with a quote
+# prefix: text a spreadsheet could take for a formula stays text when edited.
+_PLAIN, _TITLE, _HEAD = 0, 1, 2
+_QUOTED = 3  # added to a style
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_STYLES = (
+    f'{_XML_HEAD}<styleSheet xmlns="{_MAIN}">'
+    '<fonts count="3"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b val="1"/><sz val="12"/></font><font><b val="1"/></font></fonts>'
+    '<fills count="3"><fill><patternFill/></fill><fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="00DDDDDD"/></patternFill></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="0" fontId="2" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" quotePrefix="1"/>'
+    '<xf numFmtId="0" fontId="2" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" quotePrefix="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+_ROOT_RELS = (
+    f'{_XML_HEAD}<Relationships xmlns="{_RELS}">'
+    f'<Relationship Id="rId1" Type="{_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/>'
+    f'<Relationship Id="rId2" Type="{_DOC_RELS}/extended-properties" Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+_APP = (
+    f"{_XML_HEAD}<Properties "
+    'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>Siaga</Application></Properties>"
+)
+_SHEET_TAIL = (
+    '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+    '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+    "<headerFooter><oddHeader>&amp;L&amp;A</oddHeader><oddFooter>&amp;CHalaman &amp;P dari &amp;N</oddFooter>"
+    "</headerFooter></worksheet>"
+)
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+def _content_types(count: int) -> str:
+    kind = "application/vnd.openxmlformats-officedocument"
+    sheets = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{kind}.spreadsheetml.worksheet+xml"/>'
+        for n in range(1, count + 1)
+    )
+    return (
+        f'{_XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{kind}.spreadsheetml.sheet.main+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{kind}.spreadsheetml.styles+xml"/>'
+        f'<Override PartName="/docProps/app.xml" ContentType="{kind}.extended-properties+xml"/>'
+        f"{sheets}</Types>"
+    )
+
+
+def _workbook_rels(count: int) -> str:
+    sheets = "".join(
+        f'<Relationship Id="rId{n}" Type="{_DOC_RELS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+        for n in range(1, count + 1)
+    )
+    return (
+        f'{_XML_HEAD}<Relationships xmlns="{_RELS}">{sheets}'
+        f'<Relationship Id="rId{count + 1}" Type="{_DOC_RELS}/styles" Target="styles.xml"/></Relationships>'
+    )
+
+
+def _workbook_xml(names: Sequence[str], filtered: Sequence[tuple[int, int] | None]) -> str:
+    """The sheets, and each data sheet's filter range and printed title row (defined names)."""
+    sheets = "".join(
+        f'<sheet name="{_attribute(name)}" sheetId="{n}" r:id="rId{n}"/>' for n, name in enumerate(names, start=1)
+    )
+    defined = []
+    for n, (name, area) in enumerate(zip(names, filtered, strict=True)):
+        if area is None:
+            continue
+        columns, rows = area
+        quoted = _attribute("'" + name.replace("'", "''") + "'")
+        last = _column_letter(columns)
+        defined.append(
+            f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n}" hidden="1">'
+            f"{quoted}!$A$1:${last}${rows}</definedName>"
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{n}">{quoted}!$1:$1</definedName>'
+        )
+    names_xml = f"<definedNames>{''.join(defined)}</definedNames>" if defined else ""
+    return (
+        f'{_XML_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><bookViews><workbookView/></bookViews>'
+        f'<sheets>{sheets}</sheets>{names_xml}<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
+    )
+
+
+def _report_sheet(name: str, tables: Sequence[ReportTable]) -> tuple[str, tuple[int, int] | None]:
+    """A sheet's XML, and for a data sheet its filtered area (columns, last row)."""
+    widths: dict[int, int] = {}
+    data_sheet = len(tables) == 1 and not tables[0].title
+    rows: list[str] = []
+    row, last_column, filtered = 1, 1, None
+    for table in tables:
+        if table.title:
+            rows.append(_report_row(row, [table.title], _TITLE, widths, measure=False))
+            row += 1
+        rows.append(_report_row(row, table.header, _HEAD, widths))
+        last_column = max(last_column, len(table.header))
+        for values in table.rows:
+            row += 1
+            rows.append(_report_row(row, values, _PLAIN, widths))
+            last_column = max(last_column, len(values))
+        if data_sheet:
+            filtered = (max(len(table.header), 1), max(row, 1))
+        row += 2
+    dimension = f"A1:{_column_letter(last_column)}{max(row - 2, 1)}"
+    pane = (
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+        if data_sheet
+        else '<selection activeCell="A1" sqref="A1"/>'
+    )
+    columns = "".join(
+        f'<col min="{c}" max="{c}" width="{min(max(w + 2, 6), 50)}" customWidth="1"/>'
+        for c, w in sorted(widths.items())
+    )
+    head = (
+        f'{_XML_HEAD}<worksheet xmlns="{_MAIN}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<dimension ref="{dimension}"/><sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{columns}</cols>" if columns else ""}<sheetData>'
+    )
+    filter_xml = f'<autoFilter ref="A1:{_column_letter(filtered[0])}{filtered[1]}"/>' if filtered else ""
+    return head + "".join(rows) + "</sheetData>" + filter_xml + _SHEET_TAIL, filtered
+
+
+def _report_row(row: int, values: Sequence[Cell], style: int, widths: dict[int, int], measure: bool = True) -> str:
+    """One row of cells; `widths` keeps each column's longest text."""
+    cells = []
+    for col, value in enumerate(values, start=1):
+        if value is None:
+            continue
+        if measure:
+            widths[col] = max(widths.get(col, 0), len(str(value)))
+        cells.append(_report_cell(f"{_column_letter(col)}{row}", value, style))
+    return f'<row r="{row}">{"".join(cells)}</row>'
+
+
+def _report_cell(ref: str, value: Cell, style: int) -> str:
+    """One cell; text never becomes a formula (see `write_report`)."""
+    styled = f' s="{style}"' if style else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{styled} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, numbers.Integral):
+        return f'<c r="{ref}"{styled} t="n"><v>{int(value)}</v></c>'
+    if isinstance(value, numbers.Real) and math.isfinite(value):
+        return f'<c r="{ref}"{styled} t="n"><v>{float(value)!r}</v></c>'  # every digit: it reads back equal
+    text = _CONTROL.sub("", value if isinstance(value, str) else str(value))
+    if "_x" in text:
+        text = _ESCAPE_LIKE.sub("_x005F_", text)
+    if not text:
+        return f'<c r="{ref}"{styled} t="inlineStr"/>'
+    if text.startswith(FORMULA_START):
+        styled = f' s="{style + _QUOTED}"'
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{text.translate(_XML_TEXT)}</t></is></c>'
+
+
+def _attribute(text: str) -> str:
+    return text.translate(_XML_TEXT).replace('"', "&quot;")
+
+
+_LETTERS: dict[int, str] = {}
+
+
+def _column_letter(column: int) -> str:
+    """1 -> A, 27 -> AA."""
+    if column not in _LETTERS:
+        letters, n = "", column
+        while n:
+            n, rest = divmod(n - 1, 26)
+            letters = chr(65 + rest) + letters
+        _LETTERS[column] = letters
+    return _LETTERS[column]

@@ -258,13 +258,16 @@ def _cell() -> tuple[float, float]:
     return (pdf.A4[0] - 2 * MARGIN) / COLUMNS, (pdf.A4[1] - TOP - BOTTOM) / ROWS
 
 
-def draw_card(page: pdf.Page, x: float, y: float, w: float, h: float, card: Card, title: str) -> None:
-    """The card's own text and QR code over the CARD template (`templates(title)`)."""
+def draw_card(
+    page: pdf.Page, x: float, y: float, w: float, h: float, card: Card, title: str, code: pdf.Code | None = None
+) -> None:
+    """The card's own text and QR code (`code`, pdf.codes of its token's; made when not given)
+    over the CARD template (`templates(title)`)."""
     page.place(CARD, x, y, h)
     room = w - 2 * PAD - pdf.text_width("KARTU PENUGASAN", 8, True) - 8
     page.text(x + w - PAD, y + 11, _lines(card.post_name, room, 7, bold=True, most=1)[0], 7, bold=True, align="right")
     qr_x, qr_y = x + w - PAD - QR_SIZE + 4, y + 24
-    page.qr(qr_x, qr_y, QR_SIZE, qr_modules(card.token))
+    page.qr(qr_x, qr_y, QR_SIZE, code or qr_modules(card.token))
     left = qr_x - x - PAD - 4
     cy = y + 36
     for line in _lines(card.name, left, 11, bold=True):
@@ -346,6 +349,8 @@ def pages(cards: Iterable[Card], title: str) -> list[pdf.Page]:
     cells = [
         (card, part) for card in cards for part in range(1 if card.roster_only else 0, len(roster_parts(card)) + 1)
     ]
+    drawn = [card.token for card, part in cells if not part]
+    codes = dict(zip(drawn, pdf.codes([qr_modules(t) for t in drawn]), strict=True))  # at once: numpy's pace
     for i, (card, part) in enumerate(cells):
         if i % PER_PAGE == 0:
             page = pdf.Page(*pdf.A4, footer_y=pdf.A4[1] - 5 * pdf.MM)
@@ -359,7 +364,7 @@ def pages(cards: Iterable[Card], title: str) -> list[pdf.Page]:
         if part:
             draw_roster(out[-1], cx, cy, w, h, card, part, title)
         else:
-            draw_card(out[-1], cx, cy, w, h, card, title)
+            draw_card(out[-1], cx, cy, w, h, card, title, codes[card.token])
     return out
 
 

@@ -22,16 +22,17 @@ from __future__ import annotations
 import io
 import math
 import re
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from importlib import resources
 from typing import Any, NamedTuple
 
 import numpy as np
 from reportlab import rl_config
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
@@ -45,6 +46,19 @@ FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", "SiagaSans
 CAP_HEIGHT = 0.73  # DejaVu Sans, of the size
 
 rl_config.useA85 = 0  # binary streams: ASCII85 costs time and a quarter more bytes
+FLATE_LEVEL = 3  # zlib's level for every stream
+
+
+class _Flate(pdfdoc.PDFStreamFilterZCompress):  # type: ignore[misc]
+    """ReportLab's Flate filter at FLATE_LEVEL, not zlib's default 6: the regency's card file
+    holds 35 MB of QR paths; level 6 took half a second more than 3 on them for a file a
+    quarter smaller (6.3 MB, not 8.2; level 1 is no faster; measured, issue 18)."""
+
+    def encode(self, text: str | bytes) -> bytes:
+        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, FLATE_LEVEL)
+
+
+pdfdoc.PDFZCompress = _Flate()  # ReportLab looks the filter up in its module on every stream
 
 
 def _register() -> dict[bool, TTFont]:
@@ -205,22 +219,72 @@ class Page:
             f"{pattern}{width:.2f} w {x1:.2f} {self.height - y1:.2f} m {x2:.2f} {self.height - y2:.2f} l S{end} 0.5 w"
         )
 
-    def qr(self, x: float, y: float, size: float, modules: np.ndarray) -> None:
-        """A square code (a QR code: a 0/1 matrix, 1 = dark) as filled vector rectangles, one
-        per run of dark modules in a row, sharp at any scale."""
-        count = len(modules)
-        if not count:
+    def qr(self, x: float, y: float, size: float, code: Code | np.ndarray) -> None:
+        """A square code (a QR code: `codes` of its 0/1 matrix, or the matrix, 1 = dark) as one
+        filled vector path, sharp at any scale, with its top-left corner at (x, y)."""
+        if isinstance(code, np.ndarray):
+            code = codes([code])[0]
+        if not code.count:
             return
-        framed = np.zeros((count, count + 1), dtype=np.int8)  # a light module closes every row
-        framed[:, 1:] = modules
-        edges = np.diff(framed.ravel(), append=0)
-        starts = np.flatnonzero(edges == 1) + 1  # the first dark module of a run
-        ends = np.flatnonzero(edges == -1) + 1  # the light module after it
-        rows, columns = np.divmod(starts, count + 1)
-        runs = np.stack([columns - 1, count - 1 - rows, ends - starts], axis=1).ravel().tolist()
-        path = ("%d %d %d 1 re\n" * len(starts)) % tuple(runs)
-        scale = size / count
-        self.ops.append(f"q {scale:.4f} 0 0 {scale:.4f} {x:.2f} {self.height - y - size:.2f} cm 0 g\n{path}f Q")
+        scale = size / code.count
+        self.ops.append(f"q {scale:.4f} 0 0 {scale:.4f} {x:.2f} {self.height - y - size:.2f} cm 0 g\n{code.path}f Q")
+
+
+@dataclass(frozen=True)
+class Code:
+    """A square code as a path in its own units (a module is 1 x 1, the origin bottom-left)."""
+
+    count: int  # modules a side
+    path: str  # "x y w 1 re" for each run of dark modules in a row
+
+
+def codes(matrices: Sequence[np.ndarray]) -> list[Code]:
+    """The paths of square 0/1 matrices (1 = dark), made a few hundred at a time: numpy's work
+    for a document's thousands of QR codes in a few passes, not a pass for each code."""
+    sizes: dict[int, list[int]] = {}
+    for i, m in enumerate(matrices):
+        sizes.setdefault(len(m), []).append(i)
+    out: dict[int, Code] = {}
+    for count, indexes in sizes.items():
+        for first in range(0, len(indexes), CODES_AT_ONCE):
+            chunk = indexes[first : first + CODES_AT_ONCE]
+            out.update(zip(chunk, _paths(count, [matrices[i] for i in chunk]), strict=True))
+    return [out[i] for i in range(len(matrices))]
+
+
+CODES_AT_ONCE = 128  # fewer: numpy's overhead a call; more: arrays beyond the cache (measured)
+
+
+def _paths(count: int, matrices: Sequence[np.ndarray]) -> list[Code]:
+    framed = np.zeros((len(matrices), count, count + 1), dtype=np.int8)  # a light module closes every row
+    if count:
+        framed[:, :, 1:] = np.stack(matrices)
+    edges = np.diff(framed.ravel(), append=0)
+    starts = np.flatnonzero(edges == 1) + 1  # the first dark module of a run
+    ends = np.flatnonzero(edges == -1) + 1  # the light module after it
+    which, at = np.divmod(starts, count * (count + 1))
+    rows, columns = np.divmod(at, count + 1)
+    text = _rectangles(np.stack([columns - 1, count - 1 - rows, ends - starts], axis=1), len(str(count)))
+    each = len(text) // max(len(starts), 1)  # characters a rectangle
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(which, minlength=len(matrices)))]) * each
+    return [Code(count, text[bounds[k] : bounds[k + 1]]) for k in range(len(matrices))]
+
+
+_RE = np.frombuffer(b"1 re\n", dtype=np.uint8)
+
+
+@cache
+def _numbers(digits: int) -> np.ndarray:
+    """The numbers from 0 to 10**digits - 1 as text, right-aligned, each with a space after."""
+    return np.array([list(f"{n:>{digits}d} ".encode()) for n in range(10**digits)], dtype=np.uint8)
+
+
+def _rectangles(runs: np.ndarray, digits: int) -> str:
+    """The path operators "x y w 1 re" of the rows of `runs` (x, y, w: integers of at most
+    `digits` digits), written by numpy in columns of one width (a PDF reader skips the spaces)."""
+    n = len(runs)
+    numbers = _numbers(digits)[runs].reshape(n, 3 * (digits + 1))
+    return np.concatenate([numbers, np.broadcast_to(_RE, (n, len(_RE)))], axis=1).tobytes().decode("ascii")
 
 
 class _Codes(dict[int, str]):
@@ -249,6 +313,7 @@ class _Encoder:
         self.doc = doc
         self.codes = {bold: _Codes(font, doc) for bold, font in _FONTS.items()}
         self.names: dict[tuple[bool, int], str] = {}
+        self.fonts: dict[tuple[bool, int, float], str] = {}  # "/F1+0 8.00 Tf" by font, subset and size
 
     def _name(self, bold: bool, subset: int) -> str:
         key = (bold, subset)
@@ -256,29 +321,49 @@ class _Encoder:
             self.names[key] = _FONTS[bold].getSubsetInternalName(subset, self.doc)
         return self.names[key]
 
-    def show(self, t: _Text) -> str:
+    def show(self, t: _Text, font: str) -> tuple[str, str]:
+        """The operators of `t` inside a text object whose font is `font` ("/F1+0 8.00 Tf", ""
+        when none is set yet), and the font after them: the font is set only when it changes."""
         coded = t.text.translate(self.codes[t.bold])
-        spacing = f"{t.spacing:.2f} Tc " if t.spacing else ""
-        spacing += f"{t.word_space:.3f} Tw " if t.word_space else ""
-        start = f"BT {spacing}1 0 0 1 {t.x:.2f} {t.y:.2f} Tm"
-        end = " 0 Tc 0 Tw ET" if spacing else " ET"  # both stay in the graphics state after ET
-        if max(coded) < "\u0100":  # one subset: the usual case
-            return f"{start} {self._name(t.bold, 0)} {t.size:.2f} Tf ({coded}) Tj{end}"
-        parts = [start]
-        run: list[str] = []
-        subset = -1
-        for char in coded:
-            n = ord(char)
-            if n >> 8 != subset and run:
-                parts.append(self._run(t, subset, run))
-                run = []
-            subset = n >> 8
-            run.append(char if subset == 0 else _escape(chr(n & 0xFF)))
-        parts.append(self._run(t, subset, run))
-        return " ".join(parts) + end
+        if coded.isascii() and not t.spacing and not t.word_space:  # the first subset, plain: most texts
+            wanted = self.fonts.get((t.bold, 0, t.size)) or self._font(t, 0)
+            if wanted == font:
+                return f"1 0 0 1 {t.x:.2f} {t.y:.2f} Tm ({coded}) Tj", font
+            return f"1 0 0 1 {t.x:.2f} {t.y:.2f} Tm {wanted} ({coded}) Tj", wanted
+        parts = [f"1 0 0 1 {t.x:.2f} {t.y:.2f} Tm"]
+        if t.spacing:
+            parts.append(f"{t.spacing:.2f} Tc")
+        if t.word_space:
+            parts.append(f"{t.word_space:.3f} Tw")
+        if coded.isascii():  # the first subset (its bytes from 128 escaped), as most texts
+            font = self._set(parts, font, t, 0)
+            parts.append(f"({coded}) Tj")
+        else:
+            run: list[str] = []
+            subset = -1
+            for char in coded:
+                n = ord(char)
+                if n >> 8 != subset and run:
+                    font = self._set(parts, font, t, subset)
+                    parts.append(f"({''.join(run)}) Tj")
+                    run = []
+                subset = n >> 8
+                run.append(char if subset == 0 else _escape(chr(n & 0xFF)))
+            font = self._set(parts, font, t, subset)
+            parts.append(f"({''.join(run)}) Tj")
+        if t.spacing or t.word_space:
+            parts.append("0 Tc 0 Tw")  # both stay in the graphics state after ET
+        return " ".join(parts), font
 
-    def _run(self, t: _Text, subset: int, run: list[str]) -> str:
-        return f"{self._name(t.bold, subset)} {t.size:.2f} Tf ({''.join(run)}) Tj"
+    def _set(self, parts: list[str], font: str, t: _Text, subset: int) -> str:
+        wanted = self.fonts.get((t.bold, subset, t.size)) or self._font(t, subset)
+        if wanted != font:
+            parts.append(wanted)
+        return wanted
+
+    def _font(self, t: _Text, subset: int) -> str:
+        found = self.fonts[t.bold, subset, t.size] = f"{self._name(t.bold, subset)} {t.size:.2f} Tf"
+        return found
 
 
 def _escape(char: str) -> str:
@@ -336,11 +421,18 @@ def _operators(ops: Sequence[Op], encoder: _Encoder, pdf: canvas.Canvas) -> list
     """The content-stream operators of `ops`; a placed template is drawn through the canvas
     (it names the form in the page's resources), the operators before it written first."""
     out: list[str] = []
+    shown: list[str] = []  # the texts of the open text object: consecutive texts share one
+    font = ""
     for op in ops:
+        if isinstance(op, _Text):
+            text, font = encoder.show(op, font)
+            shown.append(text)
+            continue
+        if shown:
+            out.append(f"BT {' '.join(shown)} ET")
+            shown, font = [], ""
         if isinstance(op, str):
             out.append(op)
-        elif isinstance(op, _Text):
-            out.append(encoder.show(op))
         else:
             if not pdf.hasForm(op.name):
                 raise ValueError(f"template {op.name!r} is not among the document's templates")
@@ -350,6 +442,8 @@ def _operators(ops: Sequence[Op], encoder: _Encoder, pdf: canvas.Canvas) -> list
             pdf.translate(op.x, op.y)
             pdf.doForm(op.name)
             pdf.restoreState()
+    if shown:
+        out.append(f"BT {' '.join(shown)} ET")
     return out
 
 
