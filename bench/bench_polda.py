@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from typing import Any
 
 from bench import Result
 from bench.bench_checkins import _drop_postgres, _fresh_postgres
+from bench.bench_console import _median
 
 ROOT = Path(__file__).resolve().parent.parent
 POLRES = int(os.environ.get("SIAGA_BENCH_POLRES", "40"))
@@ -149,16 +149,6 @@ def _measure() -> dict[str, Any]:
     rows = len(big.tps) + len(big.personnel) + len(big.regions)
     out["_import"] = {"seconds": time.perf_counter() - start, "rows": rows}
     return out
-
-
-def _median(client: Any, url: str, runs: int) -> float:
-    times = []
-    for _ in range(runs + 1):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(times[1:])
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ from siaga.operations.views import operation_for
 from siaga.operations.views_risk import category_param, feature, plan_of, view_params
 from siaga.plans.models import Plan, PlanPost
 from siaga.plans.names import post_labels
-from siaga.plans.pages import rows_of_posts
 from siaga.plans.store import plan_rows
 
 ESCORT_KINDS = ("KAWAL",)  # duties of the roster drawn as escort runs
@@ -123,7 +122,7 @@ def posts_in_view(
     count = posts_qs.count()
     if count > viewport.POST_CAP:
         return {"posts": [], "assignments": [], "unfilled": []}, count
-    return rows_of_posts(plan, posts_qs), count
+    return plan_rows(plan, chosen=posts_qs), count
 
 
 def _lat_lon(feature: dict[str, Any]) -> tuple[float, float]:

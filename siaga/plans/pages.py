@@ -31,7 +31,7 @@ from siaga.operations.services import scenario_for
 from siaga.plans.models import Plan, PlanAssignment, PlanPost, PlanTps, PlanUnfilled
 from siaga.plans.names import operation_post_labels, post_labels
 from siaga.plans.services import REINFORCE, diff
-from siaga.plans.store import core_plan
+from siaga.plans.store import core_plan, plan_rows
 
 SLOTS = ("POLRI", "TNI", "LINMAS", "BRIMOB")
 KIND_ORDER = {"VILLAGE": 0, "TPS": 1, "STANDBY": 2, "RESERVE": 3}
@@ -105,7 +105,7 @@ def plan_page(plan: Plan, scope: Scope, page_number: str | None = None, post: st
         codes = list(ordered.values_list("code", flat=True))
         page_number = str(codes.index(post) // TREE_PAGE + 1) if post in codes else None
     tree_page = Paginator(ordered.values_list("pk", flat=True), TREE_PAGE).get_page(page_number)
-    data = rows_of_posts(plan, posts_qs.filter(pk__in=list(tree_page.object_list)))
+    data = plan_rows(plan, chosen=posts_qs.filter(pk__in=list(tree_page.object_list)))
     posts = data["posts"]
     post_name = post_labels(plan, [p["id"] for p in posts])
     for p in posts:
@@ -157,44 +157,6 @@ def _tree_order(posts: QuerySet[PlanPost]) -> QuerySet[PlanPost]:
     return posts.annotate(no_desa=no_desa, kind_rank=kind).order_by(
         "kecamatan_code", "no_desa", "desa_code", "kind_rank", "id"
     )
-
-
-def rows_of_posts(plan: Plan, posts_qs: QuerySet[PlanPost]) -> dict[str, list[dict[str, Any]]]:
-    """These posts of a version, shaped as `plan_rows` gives them (`posts` with their `tps`,
-    their `assignments` and `unfilled` places), read for these posts only."""
-    posts: dict[int, dict[str, Any]] = {}
-    for pk, code, kind, desa, kecamatan, lat, lon, category, required in posts_qs.order_by("id").values_list(
-        "pk", "code", "kind", "desa_code", "kecamatan_code", "lat", "lon", "category", "required"
-    ):
-        posts[pk] = {
-            "id": code,
-            "kind": kind,
-            "tps": [],
-            "desa_code": desa,
-            "kecamatan_code": kecamatan,
-            "lat": lat,
-            "lon": lon,
-            "category": category,
-            "required": required,
-        }
-    ids = list(posts)
-    for post_pk, tps_code in (
-        PlanTps.objects.filter(plan=plan, post_id__in=ids).order_by("id").values_list("post_id", "tps_code")
-    ):
-        posts[post_pk]["tps"].append(tps_code)
-    assignments = PlanAssignment.objects.filter(plan=plan, post_id__in=ids).order_by("id")
-    unfilled = PlanUnfilled.objects.filter(plan=plan, post_id__in=ids).order_by("id")
-    return {
-        "posts": list(posts.values()),
-        "assignments": [
-            {"person": person, "post": posts[post_pk]["id"], "slot": slot, "cost_km": cost}
-            for person, post_pk, slot, cost in assignments.values_list("person_code", "post_id", "slot", "cost_km")
-        ],
-        "unfilled": [
-            {"post": posts[post_pk]["id"], "slot": slot, "count": n}
-            for post_pk, slot, n in unfilled.values_list("post_id", "slot", "count")
-        ],
-    }
 
 
 def plan_totals(plan: Plan, scope: Scope | None, kpu_linmas: bool = False, posts: int | None = None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from siaga.accounts.scope import Scope
 from siaga.core.check import check_plan, records
@@ -145,12 +145,18 @@ def current_plan(operation: Operation | int) -> Plan | None:
     )
 
 
-def post_rows(plan: Plan, scope: Scope | None = None) -> dict[int, dict[str, Any]]:
-    """The posts of a version a scope sees (row id -> the post as the plan file has it, with
-    its `tps`). Two indexed queries."""
-    posts_qs = PlanPost.objects.filter(plan=plan)
-    if scope is not None:
-        posts_qs = posts_qs.in_scope(scope)
+def post_rows(
+    plan: Plan, scope: Scope | None = None, chosen: QuerySet[PlanPost] | None = None
+) -> dict[int, dict[str, Any]]:
+    """The posts of a version a scope sees, or the `chosen` ones (a page of them, already
+    scoped by the caller): row id -> the post as the plan file has it, with its `tps`. Two
+    indexed queries."""
+    if chosen is not None:  # read as they are: the caller chose and scoped them
+        posts_qs = chosen
+    elif scope is not None:
+        posts_qs = PlanPost.objects.filter(plan=plan).in_scope(scope)
+    else:
+        posts_qs = PlanPost.objects.filter(plan=plan)
     posts: dict[int, dict[str, Any]] = {}
     for pk, code, kind, desa, kecamatan, lat, lon, category, required in posts_qs.order_by("id").values_list(
         "pk", "code", "kind", "desa_code", "kecamatan_code", "lat", "lon", "category", "required"
@@ -167,7 +173,7 @@ def post_rows(plan: Plan, scope: Scope | None = None) -> dict[int, dict[str, Any
             "required": required,
         }
     tps = PlanTps.objects.filter(plan=plan, post__isnull=False)
-    if scope is not None and not scope.whole:
+    if chosen is not None or (scope is not None and not scope.whole):
         tps = tps.filter(post_id__in=list(posts))
     for post_pk, code in tps.order_by("id").values_list("post_id", "tps_code"):
         if post_pk in posts:
@@ -175,13 +181,16 @@ def post_rows(plan: Plan, scope: Scope | None = None) -> dict[int, dict[str, Any
     return posts
 
 
-def plan_rows(plan: Plan, scope: Scope | None = None) -> dict[str, list[dict[str, Any]]]:
-    """The part of a version a scope sees, shaped as in the plan file: `posts` (with their
-    `tps`), `assignments` and `unfilled` of those posts. Four indexed queries."""
-    posts = post_rows(plan, scope)
+def plan_rows(
+    plan: Plan, scope: Scope | None = None, chosen: QuerySet[PlanPost] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The part of a version a scope sees (or of the `chosen` posts), shaped as in the plan
+    file: `posts` (with their `tps`), `assignments` and `unfilled` of those posts. Four
+    indexed queries."""
+    posts = post_rows(plan, scope, chosen)
     assignments = PlanAssignment.objects.filter(plan=plan)
     unfilled = PlanUnfilled.objects.filter(plan=plan)
-    if scope is not None and not scope.whole:
+    if chosen is not None or (scope is not None and not scope.whole):
         assignments = assignments.filter(post_id__in=list(posts))
         unfilled = unfilled.filter(post_id__in=list(posts))
     return {

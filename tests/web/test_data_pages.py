@@ -542,4 +542,6 @@ def test_an_import_is_a_job_the_worker_runs_and_the_request_only_queues(as_plann
     assert job.status == PlanJob.Status.QUEUED and Operation.objects.count() == before
     page = as_planner.get(confirmed.headers["Location"])
     assert page.status_code == 200 and "Impor data operasi" in page.content.decode()
-    assert client_for("sector").get(confirmed.headers["Location"]).status_code == 403
+    # another's import, before it has an operation, looks like no job at all
+    assert client_for("sector").get(confirmed.headers["Location"]).status_code == 404
+    assert client_for("planner2").get(confirmed.headers["Location"]).status_code == 404

@@ -31,6 +31,7 @@ LOGINS = {
     "kapolsek": "siaga-sektor-2022",
     "pengamat": "siaga-lihat-2022",
     "kepalapos": "siaga-pos-2022",
+    "polda": "siaga-polda-2022",
 }
 READ = (200, 403, 404)  # a refusal is a page its reader reads too
 
