@@ -23,6 +23,7 @@ A plan made before rosters (no `roster` key) has nothing here to check.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -46,6 +47,7 @@ FORCE_OF_SLOT = {"POLRI": Force.POLRI, "TNI": Force.TNI, "LINMAS": Force.LINMAS,
 class _Duty:
     __slots__ = (
         "end",
+        "hours",
         "id",
         "kecamatan",
         "desa",
@@ -61,12 +63,19 @@ class _Duty:
 
     def __init__(self, d: dict[str, Any], standing: bool | None = None) -> None:
         self.id, self.stage, self.place = d["id"], d["stage"], d["place"]
-        self.start, self.end = dt.datetime.fromisoformat(d["start"]), dt.datetime.fromisoformat(d["end"])
+        self.start, self.end = _when(d["start"]), _when(d["end"])
+        self.hours = (self.end - self.start).total_seconds() / 3600
         self.lat, self.lon = float(d["lat"]), float(d["lon"])
         self.kecamatan, self.desa = d.get("kecamatan_code", ""), d.get("desa_code", "")
         self.required: dict[str, int] = dict(d.get("required", {}))
         self.shift = int(d.get("shift", 0))
         self.standing = d.get("kind") in STANDING_KINDS if standing is None else standing
+
+
+@functools.lru_cache(maxsize=4096)
+def _when(text: str) -> dt.datetime:
+    """A duty's start or end (the vote's window is every post's: read once)."""
+    return dt.datetime.fromisoformat(text)
 
 
 def _roster(f: Facts) -> dict[str, Any] | None:
@@ -76,7 +85,14 @@ def _roster(f: Facts) -> dict[str, Any] | None:
 
 def _duties(f: Facts) -> tuple[dict[str, _Duty], dict[str, list[tuple[_Duty, str]]]]:
     """Every duty by id (the vote's posts with the roster's vote window) and each person's
-    duties with their slots."""
+    duties with their slots; worked out once per check (the rules only read them)."""
+    found = vars(f).get("_duties")
+    if found is None:
+        found = vars(f).setdefault("_duties", _duties_of(f))
+    return found
+
+
+def _duties_of(f: Facts) -> tuple[dict[str, _Duty], dict[str, list[tuple[_Duty, str]]]]:
     data = _roster(f)
     assert data is not None
     vote = data["vote"]
@@ -281,8 +297,13 @@ def _duty_overlap(f: Facts) -> Iterator[Message]:
 def _travel_hours(f: Facts, a: _Duty, b: _Duty) -> float:
     if a.place == b.place:
         return 0.0
-    road = vars(f).get("_road") or vars(f).setdefault("_road", travel_io.measure(f.scenario))  # once per check
-    return road.hours(a.lat, a.lon, b.lat, b.lon)  # the road time where both places are named, else the estimate
+    known: dict[tuple[float, float, float, float], float] = vars(f).setdefault("_travel_hours", {})  # per check
+    points = (a.lat, a.lon, b.lat, b.lon)
+    hours = known.get(points)
+    if hours is None:
+        road = vars(f).get("_road") or vars(f).setdefault("_road", travel_io.measure(f.scenario))  # once per check
+        hours = known[points] = road.hours(*points)  # the road time where both places are named, else the estimate
+    return hours
 
 
 @rule("duty_travel")
@@ -312,7 +333,7 @@ def _duty_rest(f: Facts) -> Iterator[Message]:
     op = f.op
     by_id, held = _duties(f)
     for d in by_id.values():
-        hours = (d.end - d.start).total_seconds() / 3600
+        hours = d.hours
         if not d.standing and hours > op.max_duty_hours + 1e-9:
             yield M(
                 gettext_noop("tugas %(duty)s berlangsung %(hours)s jam, di atas %(limit)s jam tanpa pergantian"),
@@ -332,7 +353,7 @@ def _duty_rest(f: Facts) -> Iterator[Message]:
                     b=b.id,
                     limit=float(op.min_rest_hours),
                 )
-        total = sum((d.end - d.start).total_seconds() / 3600 for d, _ in duties)
+        total = sum(d.hours for d, _ in duties)
         if total > op.max_total_hours + 1e-9:
             yield M(
                 gettext_noop("%(person)s: %(hours)s jam tugas selama operasi, di atas %(limit)s jam"),

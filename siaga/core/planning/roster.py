@@ -180,6 +180,7 @@ def build(
     relaxed, short = [], []
     origins = _origins(people)
     same: _Unchanged | None = None
+    by_slot = _by_slot(people)
     if previous is not None and before is not None and previous.duties == tuple(others):
         same = _Unchanged(people, before, (start, end), held_at, states)
     relaxed_of: dict[tuple[Any, ...], float] = {}  # waves alike in place, hours and places, in order
@@ -189,7 +190,7 @@ def build(
         if same is not None and same.clean(arrays, people):
             got, empty, cost = same.keep(arrays, people, states)
         else:
-            got, empty, cost = _fill(arrays, people, held_at, scale, states)
+            got, empty, cost = _fill(arrays, people, held_at, scale, states, by_slot)
         if same is not None:
             same.advance(arrays, got)
         assignments += got
@@ -258,19 +259,19 @@ class _VoteNear:
         self.start, self.end, self.op = start, end, scenario.operation
         self.lat = np.array([p.lat for p in plan.posts], dtype=float)
         self.lon = np.array([p.lon for p in plan.posts], dtype=float)
-        self._gap: dict[tuple[tuple[float, float], ...], list[dt.timedelta]] = {}  # by the duties' places
+        self._gap: dict[tuple[float, float], dt.timedelta] = {}  # by a duty's place
 
     def conflicting(self, wave: list[Duty]) -> list[Duty]:
         if not len(self.lat) or not wave:
             return []
-        places = tuple((d.lat, d.lon) for d in wave)
-        gap = self._gap.get(places)
-        if gap is None:
-            lat = np.array([d.lat for d in wave], dtype=float)
-            lon = np.array([d.lon for d in wave], dtype=float)
+        new = list(dict.fromkeys((d.lat, d.lon) for d in wave if (d.lat, d.lon) not in self._gap))
+        if new:  # places no earlier wave had (a place's km do not depend on the others with it)
+            lat = np.array([la for la, _ in new], dtype=float)
+            lon = np.array([lo for _, lo in new], dtype=float)
             km = geo.distance_matrix_km(lat, lon, self.lat, self.lon).min(axis=1) * self.op.road_factor
-            gap = [dt.timedelta(hours=self.op.min_rest_hours + k / self.op.speed_kmh) for k in km.tolist()]
-            self._gap[places] = gap
+            for place, k in zip(new, km.tolist(), strict=True):
+                self._gap[place] = dt.timedelta(hours=self.op.min_rest_hours + k / self.op.speed_kmh)
+        gap = [self._gap[(d.lat, d.lon)] for d in wave]
         return [d for d, g in zip(wave, gap, strict=True) if d.start < self.end + g and d.end + g > self.start]
 
 
@@ -533,33 +534,39 @@ def _fill(
     held: Mapping[str, list[tuple[str, str]]],
     scale: int,
     states: _States,
+    by_slot: Mapping[str, list[tuple[int, _Person]]] | None = None,
 ) -> tuple[list[Assignment], list[Unfilled], float]:
     """The wave's optimal assignment over the people free for it (with `held`, duty -> the
     (person, slot) it had before, the fewest moved among optimal ones); the people's duties are
-    recorded (`states`)."""
+    recorded (`states`). `by_slot`: `_by_slot(people)`, made once for all waves."""
     duties = wave.duties
     stay_of: dict[str, tuple[str, str]] = {}  # person -> the first of the wave's duties he held
     for d in duties if held else ():
         for person, slot in held.get(d.id, ()):
             stay_of.setdefault(person, (d.id, slot))
-    # People by key and the place they held, in order of first appearance; a key numbered
-    # once for each state (`_States`) and each distinct key.
+    # People by key and the place they held, in order of first appearance (a group's people
+    # are of one slot: each slot's people are gone through, and the groups put in order of
+    # their first person); a key numbered once for each state (`_States`) and each distinct key.
     by_key: dict[tuple[Any, ...], int] = {}
     key_no: dict[int, int] = {}
     members: dict[tuple[int, tuple[str, str] | None], list[_Person]] = {}
-    needs = wave.needs
-    for p in people.values():
-        if p.slot in needs:
+    first: list[tuple[int, tuple[int, tuple[str, str] | None]]] = []
+    slots = _by_slot(people) if by_slot is None else by_slot
+    for slot in wave.needs:
+        for at, p in slots.get(slot, ()):
             k = key_no.get(p.state)
             if k is None:
                 k = key_no[p.state] = by_key.setdefault(wave.key(p), len(by_key))
-            found = members.get((k, stay_of.get(p.person.id)))
+            group = (k, stay_of.get(p.person.id)) if stay_of else (k, None)
+            found = members.get(group)
             if found is None:
-                members[(k, stay_of.get(p.person.id))] = [p]
+                members[group] = [p]
+                first.append((at, group))
             else:
                 found.append(p)
+    first.sort()
     key_of = list(by_key)
-    groups = {(*key_of[k], stay): found for (k, stay), found in members.items()}
+    groups = {(*key_of[k], stay): members[(k, stay)] for _, (k, stay) in first}
     keys = list(groups)
     g_arr, s_arr, km_arr = wave.arcs([groups[k][0] for k in keys], [k[2] for k in keys])
     supply = np.array([len(groups[k]) for k in keys], dtype=np.int64)
@@ -612,6 +619,14 @@ def _fill(
     got.sort(key=lambda a: (a.post, SLOTS.index(a.slot), a.person))
     travel = sum(a.cost_km for a in got)
     return got, empty, travel + UNFILLED_KM * sum(u.count for u in empty)
+
+
+def _by_slot(people: Mapping[str, _Person]) -> dict[str, list[tuple[int, _Person]]]:
+    """The people of each slot with their place in `people`, in its order."""
+    out: dict[str, list[tuple[int, _Person]]] = defaultdict(list)
+    for at, p in enumerate(people.values()):
+        out[p.slot].append((at, p))
+    return dict(out)
 
 
 def _arcs_at(
