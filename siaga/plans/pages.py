@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
+from html import escape as quoted  # what Django's escape does, on plain text, without its wrapping
+from itertools import groupby
 from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -448,25 +450,37 @@ def people_matching(plan: Plan, typed: str, limit: int) -> list[dict[str, str]]:
 def replan_choices(plan: Plan) -> dict[str, Any]:
     """The lists the re-plan form picks from: the people this version places (rank and name,
     by unit) and the operation's TPS by number and desa, with the categories' words."""
-    people = roster(plan.operation)
-    placed = sorted(
-        {people[c]["code"] for c in plan.assignments.values_list("person_code", flat=True) if c in people},
-        key=lambda c: (people[c]["unit"], people[c]["name"]),
+    operation = plan.operation
+    units = dict(operation.units.values_list("code", "name"))
+    placed = operation.personnel.filter(code__in=plan.assignments.values("person_code")).order_by()
+    people = sorted(
+        (
+            (units.get(unit, unit), name, code, rank)
+            for code, rank, name, unit in placed.values_list("code", "rank", "name", "unit_code")
+        ),
     )
     desa = dict(plan.operation.regions.values_list("code", "name"))
     tps = plan.operation.tps_set.order_by("desa_code", "number").values_list("code", "number", "desa_code")
+    absent = [(unit or _("Linmas desa (tanpa satuan)"), c, f"{rank} {name}".strip()) for unit, name, c, rank in people]
+    # Thousands of options (every person placed, every TPS): joined here, escaped, rather than
+    # one template node each (the plan page of a 2,000-TPS Polres, issue 18).
+    groups = []
+    for unit, rows in groupby(absent, key=lambda row: row[0]):
+        options = "".join(f'<option value="{quoted(c)}">{quoted(label)}</option>' for _unit, c, label in rows)
+        groups.append(f'<optgroup label="{quoted(unit or "–")}">{options}</optgroup>')
+    called = _("TPS %(n)02d %(desa)s")
+    named = ((code, called % {"n": n, "desa": desa.get(d, d)}) for code, n, d in tps)
+    tps_options = "".join(f'<option value="{quoted(code)}">{quoted(name)}</option>' for code, name in named)
     return {
-        "absent_choices": [
-            {
-                "code": c,
-                "label": f"{people[c]['rank']} {people[c]['name']}".strip(),
-                "unit": people[c]["unit"] or _("Linmas desa (tanpa satuan)"),
-            }
-            for c in placed
-        ],
-        "tps_choices": [(code, _("TPS %(n)02d %(desa)s") % {"n": n, "desa": desa.get(d, d)}) for code, n, d in tps],
+        "absent_options": mark_safe("".join(groups)),  # noqa: S308  (every value escaped above)
+        "tps_options": mark_safe(tps_options),  # noqa: S308
         "category_choices": [(c, str(CATEGORY_LABELS.get(c, c))) for c in reversed(CATEGORY_ORDER)],
     }
+
+
+def name_options(names: list[str]) -> str:
+    """A datalist's options for these names, escaped, as one string (see `replan_choices`)."""
+    return mark_safe("".join(f'<option value="{quoted(name)}">' for name in names))  # noqa: S308
 
 
 def quality(summary: dict[str, float]) -> dict[str, float | None]:

@@ -202,7 +202,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **_signoff_context(request, plan),
     }
     if can(request.user, "plan"):
-        context |= {"post_names": sorted(pages.post_name_list(plan).values()), **pages.replan_choices(plan)}
+        names = pages.name_options(sorted(pages.post_name_list(plan).values()))
+        context |= {"post_names": names, **pages.replan_choices(plan)}
     return render(request, "plans/detail.html", context)
 
 
