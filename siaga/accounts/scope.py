@@ -121,18 +121,6 @@ def polda_database() -> bool:
     return bool(getattr(settings, "SIAGA_POLDA_DATABASE", False))
 
 
-def may_open(user: Any, operation_id: int) -> bool:
-    return operations_for(user).filter(pk=operation_id).exists()
-
-
-def require_operation(user: Any, operation_id: int) -> None:
-    """404 for an operation the user may not open: another Polres's looks like none at all."""
-    from django.http import Http404
-
-    if not may_open(user, operation_id):
-        raise Http404
-
-
 # ---------------------------------------------------------------- the roster (UU PDP 27/2022)
 
 # Who keeps the roster: their reads of it are their own work, not audited one by one.
