@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 
 from siaga.core.data.model import Category
 from siaga.field.models import CheckIn, Incident
@@ -92,13 +92,11 @@ def totals(operations: QuerySet[Operation]) -> dict[str, Any]:
         needed += int(summary.get("slots", 0))
     still_open = Incident.objects.filter(operation_id__in=ids).exclude(status=Incident.Status.SELESAI)
     counts = still_open.aggregate(n=Count("id"), polda=Count("id", filter=Q(level=Incident.Level.POLDA)))
-    voters = Tps.objects.filter(operation_id__in=ids).aggregate(n=Sum("voters"))["n"] or 0
     return {
         "polres": operations.exclude(polres_code="").values("polres_code").distinct().count(),
         "operations": operations.count(),
         "categories": [(c.value, categories.get(c.value, 0)) for c in Category],
         "tps": sum(categories.values()),
-        "voters": voters,
         "placed": placed,
         "needed": needed,
         "empty": empty,

@@ -522,11 +522,7 @@ def _render_orders(job: PlanJob, attempt: int) -> None:
 
 def start_polda_orders(user: Any, request: Any = None) -> PlanJob:
     """Queue the orders of every Polres the user sees (each one's published plan) as one pack."""
-    from siaga.accounts.scope import operations_for
-
-    count = Plan.objects.filter(
-        operation__in=operations_for(user).filter(archived=False), status=Plan.Status.PUBLISHED
-    ).count()
+    count = len(polda_plans(user))
     job = PlanJob.objects.create(operation=None, kind="polda", params={"plans": count}, created_by=user)
     record(request, "start_polda_orders", "plan_job", str(job.pk), after={"plans": count})
     queue.submit(job.pk)
