@@ -268,12 +268,15 @@ def valid_scenario() -> Scenario:
 # the core imports no Django, tests/test_core_is_pure.py) give the same answer whatever the
 # database, so the PostgreSQL run, started with SIAGA_TEST_DATABASE_ONLY=1, leaves them out and
 # says how many it left out ("deselected"). Everything that touches a database (tests/web,
-# tests/browser and any test with a database fixture) runs on both.
+# tests/browser and any test with a database fixture) runs on both, but a console test marked
+# `same_on_every_database`, whose answer is the core's (the planning engines behind a job).
 DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_reset_sequences"})
 TESTS = Path(__file__).resolve().parent
 
 
 def touches_a_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("same_on_every_database") is not None:
+        return False
     path = Path(str(item.path)).resolve()
     if path.parent != TESTS:  # tests/web, tests/browser: consoles on the database
         return True

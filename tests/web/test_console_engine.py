@@ -29,6 +29,7 @@ def _plan_with(engine: str, operation: Any, settings: Any) -> Plan:
 
 
 @pytest.mark.django_db
+@pytest.mark.same_on_every_database  # what is compared is the engines' work, not the database's
 def test_the_console_plans_on_the_pool_and_on_dask_alike(settings):
     scenario = generator.generate(3000, seed=3, indicators=True)
     assert len(polres.split(scenario)) == 2  # two Polres: the engine runs two parts
