@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from siaga.core.data.model import Category, Level, Post, UnitKind
 from siaga.core.data.model import Region as CoreRegion
@@ -26,19 +27,6 @@ def post_labels(plan: Plan, codes: Iterable[str]) -> dict[str, str]:
     tps_of: dict[int, list[str]] = defaultdict(list)
     for post_id, code in PlanTps.objects.filter(post_id__in=[r.pk for r in rows]).values_list("post_id", "tps_code"):
         tps_of[post_id].append(code)
-    number = dict(
-        Tps.objects.filter(
-            operation_id=plan.operation_id, code__in=[c for v in tps_of.values() for c in v]
-        ).values_list("code", "number")
-    )
-    regions = {
-        r.code: CoreRegion(r.code, r.name, Level(r.level), r.parent_code)
-        for r in Region.objects.filter(operation_id=plan.operation_id).order_by()
-    }
-    units = {
-        u.code: CoreUnit(u.code, u.name, UnitKind(u.kind), u.kecamatan_code, u.lat, u.lon)
-        for u in Unit.objects.filter(operation_id=plan.operation_id).order_by()
-    }
     posts = [
         Post(
             r.code,
@@ -53,6 +41,46 @@ def post_labels(plan: Plan, codes: Iterable[str]) -> dict[str, str]:
         )
         for r in rows
     ]
+    return _named(plan.operation_id, posts)
+
+
+def row_labels(plan: Plan, rows: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """`post_labels` of posts read already, shaped as `store.post_rows` gives them."""
+    posts = [
+        Post(
+            r["id"],
+            r["kind"],
+            tuple(sorted(r["tps"])),
+            r["desa_code"],
+            r["kecamatan_code"],
+            r["lat"],
+            r["lon"],
+            Category(r["category"]),
+            dict(r["required"]),
+        )
+        for r in rows
+    ]
+    return _named(plan.operation_id, posts)
+
+
+def _named(operation_id: int, posts: list[Post]) -> dict[str, str]:
+    """The names of these posts, reading only the TPS numbers, regions and units they name."""
+    number = dict(
+        Tps.objects.filter(operation_id=operation_id, code__in=[c for p in posts for c in p.tps]).values_list(
+            "code", "number"
+        )
+    )
+    codes = {c for p in posts for c in (p.desa_code, p.kecamatan_code) if c}
+    regions = {
+        code: CoreRegion(code, name, Level(level), parent)
+        for code, name, level, parent in Region.objects.filter(operation_id=operation_id, code__in=sorted(codes))
+        .order_by()
+        .values_list("code", "name", "level", "parent_code")
+    }
+    units = {
+        u.code: CoreUnit(u.code, u.name, UnitKind(u.kind), u.kecamatan_code, u.lat, u.lon)
+        for u in Unit.objects.filter(operation_id=operation_id).order_by()
+    }
     return names_of_posts(regions, units, number, posts)
 
 

@@ -11,12 +11,12 @@ from datetime import timedelta
 from html import escape as quoted  # what Django's escape does, on plain text, without its wrapping
 from itertools import groupby
 from typing import Any
+from urllib.parse import quote
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,7 +31,7 @@ from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, label
 from siaga.operations.models import Operation
 from siaga.operations.services import scenario_for
 from siaga.plans.models import Plan, PlanAssignment, PlanPost, PlanTps, PlanUnfilled
-from siaga.plans.names import operation_post_labels, post_labels
+from siaga.plans.names import operation_post_labels, row_labels
 from siaga.plans.services import REINFORCE, diff
 from siaga.plans.store import core_plan, plan_rows
 
@@ -55,12 +55,14 @@ def roster(operation: Operation, codes: Iterable[str] | None = None, pinned: boo
     pinned now."""
     people = operation.personnel.order_by()
     units = operation.units.order_by()
+    fields = ("code", "name", "rank", "force", "unit_code", "kecamatan_code", "pinned_post", "pin_reason")
     if codes is not None:
         wanted = Q(code__in=sorted(set(codes)))
-        people = people.filter(wanted | ~Q(pinned_post="") if pinned else wanted)
-        units = units.filter(code__in=people.values("unit_code"))
+        rows = list(people.filter(wanted | ~Q(pinned_post="") if pinned else wanted).values(*fields))
+        units = units.filter(code__in=sorted({row["unit_code"] for row in rows}))
+    else:
+        rows = list(people.values(*fields))
     unit_names = dict(units.values_list("code", "name"))
-    fields = ("code", "name", "rank", "force", "unit_code", "kecamatan_code", "pinned_post", "pin_reason")
     return {
         row["code"]: {
             "code": row["code"],
@@ -72,7 +74,7 @@ def roster(operation: Operation, codes: Iterable[str] | None = None, pinned: boo
             "pinned_post": row["pinned_post"],
             "pin_reason": row["pin_reason"],
         }
-        for row in people.values(*fields)
+        for row in rows
     }
 
 
@@ -80,27 +82,27 @@ def _someone(code: str) -> dict[str, str]:
     return {"code": code, "name": "?", "rank": "", "force": "", "unit": "", "kecamatan": "", "pinned_post": ""}
 
 
-def _label(person: dict[str, str]) -> SafeString:
-    return format_html(
-        "<li>{} {} <code>{}</code> <small>{}</small></li>",
-        person["rank"],
-        person["name"],
-        person["code"],
-        person["unit"],
-    )
+def _label(person: dict[str, str]) -> str:
+    """One person in a cell of the post tree, escaped: thousands on a page, so a plain
+    format string rather than `format_html` each (issue 18)."""
+    rank, name, code, unit = (quoted(person[k]) for k in ("rank", "name", "code", "unit"))
+    return f"<li>{rank} {name} <code>{code}</code> <small>{unit}</small></li>"
 
 
 TREE_PAGE = 300  # posts of the tree on one page of the plan page: a Polres's kecamatan or two
 
 
-def plan_page(plan: Plan, scope: Scope, page_number: str | None = None, post: str = "") -> dict[str, Any]:
+def plan_page(
+    plan: Plan, scope: Scope, page_number: str | None = None, post: str = "", fill_url: str | None = None
+) -> dict[str, Any]:
     """Everything the plan page shows, for a user who sees `scope`: one page (`TREE_PAGE`
     posts, paged by the database) of the posts grouped kecamatan > desa > post with who fills
     each slot; the figures of all they see and where places stay empty, counted by the
     database; the pins, the strength advice and the Linmas roster gaps. A sector chief sees
     the posts whose kecamatan is theirs, reserve teams stationed there included. Only the
     page's posts, people and regions are read row by row. `post` (no page asked): the page
-    that holds this post, for a link to one post."""
+    that holds this post, for a link to one post. `fill_url`: where an empty place asks who
+    could fill it (None: the reader may not plan)."""
     posts_qs = scoped_posts(plan, scope)
     ordered = _tree_order(posts_qs)
     if post and not page_number:
@@ -109,7 +111,7 @@ def plan_page(plan: Plan, scope: Scope, page_number: str | None = None, post: st
     tree_page = Paginator(ordered.values_list("pk", flat=True), TREE_PAGE).get_page(page_number)
     data = plan_rows(plan, chosen=posts_qs.filter(pk__in=list(tree_page.object_list)))
     posts = data["posts"]
-    post_name = post_labels(plan, [p["id"] for p in posts])
+    post_name = row_labels(plan, posts)
     for p in posts:
         p["name"] = post_name.get(p["id"], "")
     pin_codes = {str(line.get("person", "")) for line in plan.extra.get("pins", [])}
@@ -123,13 +125,13 @@ def plan_page(plan: Plan, scope: Scope, page_number: str | None = None, post: st
     names, kecamatan_of = {}, {}
     for code, name, kecamatan in regions.values_list("code", "name", "kecamatan_code"):
         names[code], kecamatan_of[code] = name, kecamatan
-    filled: dict[tuple[str, str], list[SafeString]] = defaultdict(list)
+    filled: dict[tuple[str, str], list[str]] = defaultdict(list)
     for a in data["assignments"]:
         filled[(a["post"], a["slot"])].append(_label(people.get(a["person"]) or _someone(a["person"])))
     missing = {(u["post"], u["slot"]): u["count"] for u in data["unfilled"]}
     visible = set() if scope.whole else set(posts_qs.values_list("code", flat=True))
     return {
-        "tree": _tree(posts, filled, missing, names),
+        "tree": _tree(posts, filled, missing, names, fill_url),
         "tree_page": tree_page,
         "figures": totals["figures"],
         "headline": totals["headline"],
@@ -256,7 +258,19 @@ def _named_shortfall(shortfall: dict[str, Any], names: dict[str, str]) -> dict[s
     def named(pairs: list[tuple[str, int]]) -> list[tuple[str, str, int]]:
         return [(code, names.get(code, code or "-"), n) for code, n in pairs]
 
-    return shortfall | {"by_kecamatan": named(shortfall["by_kecamatan"]), "by_desa": named(shortfall["by_desa"])}
+    below = shortfall["tps_below_pattern"]
+    # a Polres may hold a thousand TPS below the pattern: their rows joined here, escaped,
+    # rather than template nodes for each TPS and force (issue 18)
+    rows = "".join(
+        f'<tr><td class="tps-list">{quoted(tps)}</td><td>{quoted(", ".join(f"{s} −{n}" for s, n in slots))}</td></tr>'
+        for tps, slots in below
+    )
+    return shortfall | {
+        "by_kecamatan": named(shortfall["by_kecamatan"]),
+        "by_desa": named(shortfall["by_desa"]),
+        "below_count": len(below),
+        "below_rows": mark_safe(rows),  # noqa: S308  (every value escaped above)
+    }
 
 
 def _pin_values(plan: Plan, people: dict[str, dict[str, str]]) -> set[str]:
@@ -461,7 +475,8 @@ def replan_choices(plan: Plan) -> dict[str, Any]:
     )
     desa = dict(plan.operation.regions.values_list("code", "name"))
     tps = plan.operation.tps_set.order_by("desa_code", "number").values_list("code", "number", "desa_code")
-    absent = [(unit or _("Linmas desa (tanpa satuan)"), c, f"{rank} {name}".strip()) for unit, name, c, rank in people]
+    no_unit = _("Linmas desa (tanpa satuan)")
+    absent = [(unit or no_unit, c, f"{rank} {name}".strip()) for unit, name, c, rank in people]
     # Thousands of options (every person placed, every TPS): joined here, escaped, rather than
     # one template node each (the plan page of a 2,000-TPS Polres, issue 18).
     groups = []
@@ -498,20 +513,29 @@ def quality(summary: dict[str, float]) -> dict[str, float | None]:
 
 def _tree(
     posts: list[dict[str, Any]],
-    filled: dict[tuple[str, str], list[SafeString]],
+    filled: dict[tuple[str, str], list[str]],
     missing: dict[tuple[str, str], int],
     names: dict[str, str],
+    fill_url: str | None,
 ) -> list[dict[str, Any]]:
+    """Kecamatan > desa > the rows of their posts. A page of 300 posts holds thousands of
+    cells and people: each desa's rows are one piece of escaped HTML made here, not a
+    template node per cell (issue 18: the plan page of a 2,000-TPS Polres under 300 ms)."""
     groups: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for p in posts:
         groups[p["kecamatan_code"]][p["desa_code"]].append(p)
+    words = _tree_words(fill_url)
     tree = []
     for kec_code in sorted(groups):
         desa_list = []
         for desa_code in sorted(groups[kec_code], key=lambda c: (c == "", c)):
             members = sorted(groups[kec_code][desa_code], key=lambda p: KIND_ORDER.get(p["kind"], 9))
             slots = [s for s in SLOTS if any(p["required"].get(s) for p in members)]
-            rows = [_post_row(p, slots, filled, missing) for p in members]
+            html, tps, required, short = [], 0, 0, 0
+            for p in members:
+                row, counts = _post_row(p, slots, filled, missing, words)
+                html.append(row)
+                tps, required, short = tps + counts[0], required + counts[1], short + counts[2]
             kinds = {p["kind"] for p in members}
             desa_list.append(
                 {
@@ -519,10 +543,12 @@ def _tree(
                     "name": names.get(desa_code, desa_code),
                     "kinds": "".join(sorted(kinds)) if len(kinds) == 1 else "MIXED",
                     "slots": slots,
-                    "posts": rows,
-                    "tps": sum(r["tps_count"] for r in rows),
-                    "required": sum(r["required"] for r in rows),
-                    "missing": sum(r["missing"] for r in rows),
+                    "count": len(members),
+                    "ids": [p["id"] for p in members],
+                    "rows": mark_safe("\n".join(html)),  # noqa: S308  (every value escaped in _post_row)
+                    "tps": tps,
+                    "required": required,
+                    "missing": short,
                 }
             )
         tree.append(
@@ -530,48 +556,72 @@ def _tree(
                 "code": kec_code,
                 "name": names.get(kec_code, kec_code),
                 "desa": desa_list,
-                "posts": sum(len(d["posts"]) for d in desa_list),
+                "posts": sum(d["count"] for d in desa_list),
                 "missing": sum(d["missing"] for d in desa_list),
             }
         )
     return tree
 
 
+def _tree_words(fill_url: str | None) -> dict[str, str]:
+    """The tree's fixed words, translated and escaped once for a page."""
+    kinds = {
+        "TPS": _("pos TPS"),
+        "PATROL": _("pos patroli"),
+        "VILLAGE": _("pos desa"),
+        "STANDBY": _("pos siaga TNI"),
+        "RESERVE": _("tim cadangan"),
+    }
+    words = {f"kind:{k}": quoted(v) for k, v in kinds.items()}
+    words |= {f"category:{c}": quoted(str(CATEGORY_LABELS.get(c, c))) for c in CATEGORY_ORDER}
+    if fill_url is not None:
+        ask, loading = quoted(_("siapa bisa mengisi slot ini")), quoted(_("memuat…"))
+        words["fill_url"] = quoted(fill_url)
+        words["fill_rest"] = (
+            'hx-trigger="toggle once" hx-target="find .candidates">'
+            f'<summary>{ask}</summary><div class="candidates"><span class="muted">{loading}</span></div></details>'
+        )
+    return words
+
+
 def _post_row(
     post: dict[str, Any],
     slots: list[str],
-    filled: dict[tuple[str, str], list[SafeString]],
+    filled: dict[tuple[str, str], list[str]],
     missing: dict[tuple[str, str], int],
-) -> dict[str, Any]:
-    """One post as the page prints it. Numbers are text already: a 2,000-TPS page prints
-    tens of thousands of them, and the template's number formatting would cost most of it."""
+    words: dict[str, str],
+) -> tuple[str, tuple[int, int, int]]:
+    """One post as the page prints it (its table row), and its TPS, places and empty places."""
+    code = post["id"]
     cells = []
+    empty = 0
     for s in slots:
         required = post["required"].get(s, 0)
-        people = filled.get((post["id"], s), [])
-        short = missing.get((post["id"], s), 0)
-        cells.append(
-            {
-                "slot": s,
-                "required": required,
-                "fill": f"{len(people)}/{required}",
-                "people": SafeString("".join(people)),
-                "missing": short,
-                "short": f"−{short}" if short else "",
-            }
-        )
-    return {
-        "id": post["id"],
-        "name": post.get("name") or post["id"],
-        "kind": post["kind"],
-        "patrol": post["id"].startswith("PATROL-"),
-        "category": post["category"],
-        "tps": ", ".join(post["tps"]),
-        "tps_count": len(post["tps"]),
-        "cells": cells,
-        "required": sum(post["required"].values()),
-        "missing": sum(c["missing"] for c in cells),
-    }
+        if not required:
+            cells.append('<td><span class="muted">–</span></td>')
+            continue
+        people = filled.get((code, s), [])
+        short = missing.get((code, s), 0)
+        empty += short
+        fill = f'<span class="fill">{len(people)}/{required}</span>'
+        if not short:
+            cells.append(f"<td>{fill}<ul>{''.join(people)}</ul></td>")
+            continue
+        ask = ""
+        if "fill_url" in words:
+            where = f"{words['fill_url']}?post={quoted(quote(code))}&amp;slot={quoted(quote(s))}"
+            ask = f'<details class="fill-slot" hx-get="{where}" {words["fill_rest"]}'
+        held = "".join(people)
+        cells.append(f'<td class="short">{fill} <span class="missing">−{short}</span><ul>{held}</ul>{ask}</td>')
+    kind = "PATROL" if post["kind"] == "TPS" and code.startswith("PATROL-") else post["kind"]
+    category = post["category"]
+    row = (
+        f'<tr id="{quoted(code)}"><td><strong class="post-name">{quoted(post.get("name") or code)}</strong><br>'
+        f'<span class="kind">{words.get(f"kind:{kind}", words["kind:RESERVE"])}</span></td>'
+        f'<td><span class="badge {quoted(category)}">{words.get(f"category:{category}", quoted(category))}</span></td>'
+        f'<td class="tps-list">{quoted(", ".join(post["tps"]))}</td>{"".join(cells)}</tr>'
+    )
+    return row, (len(post["tps"]), sum(post["required"].values()), empty)
 
 
 # ---------------------------------------------------------------- pins, strength, Linmas roster

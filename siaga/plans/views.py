@@ -173,7 +173,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
     scope = Scope.of(request.user)
     _log_roster_read(request, plan)
-    page = pages.plan_page(plan, scope, request.GET.get("page"), request.GET.get("post", "")[:120])
+    fill_url = reverse("plan_candidates", args=[plan.pk]) if can(request.user, "plan") else None
+    page = pages.plan_page(plan, scope, request.GET.get("page"), request.GET.get("post", "")[:120], fill_url)
     strength = page["strength"]
     context = {
         "operation": plan.operation,
@@ -196,7 +197,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "psu_form": PsuForm(operation=plan.operation),
         "pin_form": PinForm(prefix="pin", plan=plan),
         "reinforce_form": ReinforceForm(initial={"per_post": strength["per_post"]}) if strength else None,
-        "post_ids": list(plan.posts.values_list("code", flat=True)) if can(request.user, "plan") else [],
         "optimality": pages.optimality(plan.summary),
         "withdraw_restores": services.replaced_by_withdrawal(plan),
         **_signoff_context(request, plan),

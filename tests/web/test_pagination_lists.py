@@ -35,7 +35,7 @@ def by_id(response: Any) -> list[str]:
 
 
 def tree(response: Any) -> list[str]:
-    return [p["id"] for kec in response.context["page"]["tree"] for desa in kec["desa"] for p in desa["posts"]]
+    return [code for kec in response.context["page"]["tree"] for desa in kec["desa"] for code in desa["ids"]]
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ def test_the_plan_pages_figures_are_of_every_post_not_the_page(as_planner, as_se
 
 
 def tree_rows(page: dict[str, Any]) -> list[str]:
-    return [p["id"] for kec in page["tree"] for desa in kec["desa"] for p in desa["posts"]]
+    return [code for kec in page["tree"] for desa in kec["desa"] for code in desa["ids"]]
 
 
 def test_the_override_report_shows_a_page_and_counts_them_all(as_planner, operation, monkeypatch):
