@@ -527,7 +527,7 @@ def _tree(
     words = _tree_words(fill_url)
     tree = []
     for kec_code in sorted(groups):
-        desa_list = []
+        desa_list: list[dict[str, Any]] = []
         for desa_code in sorted(groups[kec_code], key=lambda c: (c == "", c)):
             members = sorted(groups[kec_code][desa_code], key=lambda p: KIND_ORDER.get(p["kind"], 9))
             slots = [s for s in SLOTS if any(p["required"].get(s) for p in members)]
