@@ -25,7 +25,8 @@ from plan_helpers import (
 from typer.testing import CliRunner
 
 from siaga.core.check import check_plan
-from siaga.core.data import demo, planfile
+from siaga.core.data import demo, generator, planfile
+from siaga.core.data import duties as duty_data
 from siaga.core.data.model import Assignment, Category, Plan, Post, Scenario, Unfilled
 from siaga.core.planning import engine
 from siaga.core.planning import plan as planner
@@ -348,3 +349,42 @@ def test_it_refuses_unknown_absentees_from_the_command_line(demo_files, tmp_path
     assert result.exit_code == 1
     assert "99999999" in result.output
     assert not (tmp_path / "new.json").exists()
+
+
+# ---------------------------------------------------------------- the vote's network, shared
+
+
+@pytest.fixture(scope="module")
+def generated() -> tuple[Scenario, Plan]:
+    scenario = planner.at_assembly(generator.generate(300, seed=3, indicators=True))
+    return scenario, planner.plan(scenario)
+
+
+@pytest.mark.parametrize("known", [0, 1, 40, 200, -1])
+def test_a_network_grown_from_a_known_one_is_the_one_built_afresh(generated, known):
+    scenario, made = generated
+    posts = made.posts
+    start = planner._network(scenario, posts[: known if known >= 0 else len(posts)])
+    grown, fresh = planner._network(scenario, posts, start), planner._network(scenario, posts)
+    assert grown.groups is start.groups  # kept, not worked out again
+    assert [(s.post.id, s.slot, s.count) for s in grown.slots] == [(s.post.id, s.slot, s.count) for s in fresh.slots]
+    for mine, theirs in zip(grown.arcs, fresh.arcs, strict=True):
+        assert mine.dtype == theirs.dtype
+        assert mine.tolist() == theirs.tolist()
+
+
+@pytest.mark.parametrize("count", [0, 10, 60])
+def test_the_joint_bound_on_the_votes_network_is_the_named_assignments(generated, count):
+    scenario, made = generated
+    extra = duty_data.stage_duties(scenario)[:count]
+    network = planner._network(scenario, made.posts)
+    fast = planner.joint_bound(scenario, made.posts, extra, network)
+    alone = planner.joint_bound(scenario, made.posts, extra)
+    places = {d.id: {s: n for s, n in d.required.items() if n and (s != "LINMAS" or d.desa_code)} for d in extra}
+    together = made.posts + tuple(
+        Post(d.id, "DUTY", (), d.desa_code, d.kecamatan_code, d.lat, d.lon, KR, places[d.id]) for d in extra
+    )
+    named = planner._assign(scenario, together)  # every person named, summed in the plan's order
+    weights = {p.id: planner.slot_weight(p) for p in together}
+    empty = sum(weights[u.post] * planner.UNFILLED_KM * u.count for u in named.unfilled)
+    assert fast == alone == sum(a.cost_km for a in named.assignments) + empty - named.max_rounding_km

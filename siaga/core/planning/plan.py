@@ -12,7 +12,7 @@ import functools
 import gc
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import ParamSpec, TypeVar
 
 import numpy as np
@@ -134,26 +134,33 @@ def plan(scenario: Scenario, model: RiskModel | None = None, reserve_work: float
         "reserve": reserve_report(placement),
         "travel": travel_report(scenario),
     }
-    return with_roster(scenario, _finish(scenario, categories, posts, solution, placement, extra))
+    made = _finish(scenario, categories, posts, solution, placement, extra)
+    return with_roster(scenario, made, network=solution.network)
 
 
-def with_roster(scenario: Scenario, made: Plan, previous: roster.Roster | None = None) -> Plan:
-    """The plan with its roster across the stages (roster.py) in `extra["roster"]`."""
+def with_roster(
+    scenario: Scenario, made: Plan, previous: roster.Roster | None = None, network: _Network | None = None
+) -> Plan:
+    """The plan with its roster across the stages (roster.py) in `extra["roster"]`; `network`:
+    the one the vote's flow ran on, if at hand (`joint_bound`)."""
 
     def joint(duties: list[Duty]) -> float | None:
-        return joint_bound(scenario, made.posts, duties)
+        return joint_bound(scenario, made.posts, duties, network)
 
     built = roster.build(scenario, made, previous, joint=joint)
     return replace(made, extra={**made.extra, "roster": roster.to_json(built)})
 
 
-def joint_bound(scenario: Scenario, posts: tuple[Post, ...], duties: list[Duty]) -> float | None:
+def joint_bound(
+    scenario: Scenario, posts: tuple[Post, ...], duties: list[Duty], network: _Network | None = None
+) -> float | None:
     """A lower bound on the vote and `duties` together, when nobody can hold both a post of the
     vote and one of `duties` (roster.py): the optimum of one flow over the vote's posts and the
     duties, each person at most once, as 2.5 scores it (a duty's empty place weighs 1). A Linmas
     place of a kecamatan's duty (which the vote's flow cannot give a Linmas of another desa) is
     left out: dropping a place only lowers the bound. None under PPS decrees, where the vote's
-    Linmas are not the flow's."""
+    Linmas are not the flow's. `network`: one built on `scenario` and `posts` (the vote's flow's),
+    whose groups and arcs are reused; only the arcs to the duties are worked out."""
     if kpu_roster(scenario):
         return None
     extra = tuple(
@@ -171,11 +178,17 @@ def joint_bound(scenario: Scenario, posts: tuple[Post, ...], duties: list[Duty])
         for d in duties
     )
     together = posts + extra
-    solution = _assign(scenario, together)
     weight = {p.id: slot_weight(p) for p in together}
-    travel = sum(a.cost_km for a in solution.assignments)
-    empty = sum(weight[u.post] * UNFILLED_KM * u.count for u in solution.unfilled)
-    return travel + empty - solution.max_rounding_km
+    if any(_pinned(scenario, together)):  # pins decide some places: the whole assignment, named
+        solution = _assign(scenario, together)
+        travel = sum(a.cost_km for a in solution.assignments)
+        empty = sum(weight[u.post] * UNFILLED_KM * u.count for u in solution.unfilled)
+        return travel + empty - solution.max_rounding_km
+    known = network if network is not None and network.posts is posts else None
+    flow = _flow(scenario, together, None, _network(scenario, together, known))
+    travel, unfilled, rounding = _optimum(flow)
+    empty = sum(weight[flow.network.slots[i].post.id] * UNFILLED_KM * n for i, n in unfilled)
+    return travel + empty - rounding
 
 
 def at_assembly(scenario: Scenario) -> Scenario:
@@ -318,6 +331,7 @@ class _Solution:
     unfilled: tuple[Unfilled, ...]
     max_rounding_km: float  # how far float costs may be from the flow's integer costs, in all
     pins: tuple[dict[str, object], ...] = ()  # every pin and Linmas roster entry: held or why not
+    network: _Network | None = field(default=None, compare=False, repr=False)  # what the flow ran on
 
 
 @dataclass(frozen=True)
@@ -401,6 +415,37 @@ def _arcs(groups: list[_Group], slots: list[_Slot], scenario: Scenario) -> tuple
     if not parts_g:
         return empty, empty, np.zeros(0)
     return np.concatenate(parts_g), np.concatenate(parts_s), np.concatenate(parts_km)
+
+
+@dataclass(frozen=True)
+class _Network:
+    """The groups of `scenario`'s people and their arcs to the slots of `posts`: what the vote's
+    flow and the joint bound's (the same posts and some duties) share."""
+
+    scenario: Scenario
+    posts: tuple[Post, ...]
+    groups: list[_Group]
+    slots: list[_Slot]
+    arcs: tuple[np.ndarray, np.ndarray, np.ndarray]  # group, slot, km, by group then slot
+
+
+def _network(scenario: Scenario, posts: tuple[Post, ...], known: _Network | None = None) -> _Network:
+    """The network of `scenario` and `posts`. With `known` (of the same scenario, and posts that
+    begin `posts`), its groups and arcs are kept and only the arcs to the further slots are
+    worked out: each arc's km is computed element by element, so the arrays are the ones
+    `_arcs` gives on all the slots at once."""
+    if known is None or known.scenario is not scenario or posts[: len(known.posts)] != known.posts:
+        groups = _groups(scenario)
+        slots = _slots(posts)
+        return _Network(scenario, posts, groups, slots, _arcs(groups, slots, scenario))
+    more = _slots(posts[len(known.posts) :])
+    offset = len(known.slots)
+    extra_group, extra_slot, extra_km = _arcs(known.groups, more, scenario)
+    arc_group = np.concatenate([known.arcs[0], extra_group])
+    order = np.argsort(arc_group, kind="stable")  # each group's arcs to the known slots, then the others
+    arc_slot = np.concatenate([known.arcs[1], extra_slot + offset])[order]
+    km = np.concatenate([known.arcs[2], extra_km])[order]
+    return _Network(scenario, posts, known.groups, known.slots + more, (arc_group[order], arc_slot, km))
 
 
 def _assign(
@@ -495,11 +540,29 @@ def _pinned(scenario: Scenario, posts: tuple[Post, ...]) -> tuple[list[Assignmen
     return fixed, excluded, report
 
 
-def _optimal(scenario: Scenario, posts: tuple[Post, ...], previous: Mapping[str, tuple[str, str]] | None) -> _Solution:
-    groups = _groups(scenario)
-    slots = _slots(posts)
+@dataclass(frozen=True)
+class _Flow:
+    """The assignment's optimal flow, by (group, slot) arc, and what it was solved on."""
+
+    network: _Network
+    flows: np.ndarray
+    kept: tuple[solvers.Stays | None, np.ndarray, np.ndarray]  # stays, their km, their flows
+    scale: int
+
+
+def _flow(
+    scenario: Scenario,
+    posts: tuple[Post, ...],
+    previous: Mapping[str, tuple[str, str]] | None,
+    network: _Network | None = None,
+) -> _Flow:
+    """The optimal flow (`_assign` without pins), on `network` where it is of these scenario and
+    posts."""
+    if network is None or network.scenario is not scenario or network.posts is not posts:
+        network = _network(scenario, posts)
+    groups, slots = network.groups, network.slots
     scale = SCALE if previous is None else REPLAN_SCALE
-    arc_group, arc_slot, km = _arcs(groups, slots, scenario)
+    arc_group, arc_slot, km = network.arcs
     cost = np.round(km * scale).astype(np.int64)
     reward = np.array([slot_weight(s.post) * UNFILLED_KM * scale for s in slots], dtype=np.int64)
     supply = np.array([len(g.persons) for g in groups], dtype=np.int64)
@@ -511,9 +574,46 @@ def _optimal(scenario: Scenario, posts: tuple[Post, ...], previous: Mapping[str,
         cost = cost * tie + 1
         reward = reward * tie
     flows, stay_flows = solvers.solve(supply, capacity, reward, solvers.Arcs(arc_group, arc_slot, cost), stays)
-    return _disaggregate(
-        groups, slots, (arc_group, arc_slot, km), flows, (stays, stay_km, stay_flows), previous or {}, scale
-    )
+    return _Flow(network, flows, (stays, stay_km, stay_flows), scale)
+
+
+def _optimal(scenario: Scenario, posts: tuple[Post, ...], previous: Mapping[str, tuple[str, str]] | None) -> _Solution:
+    flow = _flow(scenario, posts, previous)
+    net = flow.network
+    solution = _disaggregate(net.groups, net.slots, net.arcs, flow.flows, flow.kept, previous or {}, flow.scale)
+    return replace(solution, network=net)
+
+
+def _optimum(flow: _Flow) -> tuple[float, list[tuple[int, int]], float]:
+    """What `_disaggregate` would sum from a flow without stays, without naming anyone as an
+    Assignment: the travel (added up in the order of its assignments, so the float is the
+    same), the empty places as (slot index, count), and its `max_rounding_km`."""
+    groups, slots = flow.network.groups, flow.network.slots
+    arc_group, arc_slot, km = flow.network.arcs
+    used = np.flatnonzero(flow.flows)
+    taken = Counter[int]()  # how many of each group's people earlier arcs took
+    filled = Counter[int]()
+    rows: list[tuple[tuple[int, int], str, int, float]] = []  # sorted as `_disaggregate` sorts
+    key = _slot_keys(slots)
+    for g, i, n, k in zip(
+        arc_group[used].tolist(), arc_slot[used].tolist(), flow.flows[used].tolist(), km[used].tolist(), strict=True
+    ):
+        start = taken[g]
+        rows += [(key[i], p.id, len(rows) + m, k) for m, p in enumerate(groups[g].persons[start : start + n])]
+        taken[g] = start + n
+        filled[i] += n
+    rows.sort()
+    travel = sum(row[3] for row in rows)
+    unfilled = [(i, s.count - filled[i]) for i, s in enumerate(slots) if s.count > filled[i]]
+    people = sum(len(g.persons) for g in groups)
+    places = sum(s.count for s in slots)
+    return travel, unfilled, 0.5 / flow.scale * (len(rows) + min(people, places))
+
+
+def _slot_keys(slots: list[_Slot]) -> list[tuple[int, int]]:
+    """Each slot's place in the order of a solution's assignments (by post, then slot)."""
+    order = {s.post.id: i for i, s in enumerate(slots)}
+    return [(order[s.post.id], SLOTS.index(s.slot)) for s in slots]
 
 
 def _stays(
@@ -630,8 +730,9 @@ def _summary(
 def kpu_roster(scenario: Scenario) -> bool:
     """Whether the Linmas at the TPS are the PPS decrees' (docs/scenario.md 2.10): the pattern
     says the KPU names them and the scenario gives the decrees (some Linmas has a `tps_id`)."""
+    # Most people have no `tps_id`: asked first, it spares comparing the force of each.
     return linmas_mode(scenario.operation.pattern) == LINMAS_KPU and any(
-        p.tps_id for p in scenario.personnel if p.force == Force.LINMAS
+        p.tps_id and p.force == Force.LINMAS for p in scenario.personnel
     )
 
 
@@ -707,7 +808,8 @@ def replan(
     posts = _kept_posts(scenario, previous, categories, changes)
     previous_slot = {a.person: (a.post, a.slot) for a in previous.assignments}
     solution = _assign(scenario, posts, previous_slot)
-    moved = sum(1 for a in solution.assignments if previous_slot.get(a.person) != (a.post, a.slot))
+    kept = sum(1 for a in solution.assignments if previous_slot.get(a.person) == (a.post, a.slot))
+    moved = len(solution.assignments) - kept
     placement = _kept_reserves(scenario, categories, posts)
     extra: dict[str, object] = {
         **{k: v for k, v in previous.extra.items() if k not in REPLAN_DROPS},
@@ -717,15 +819,16 @@ def replan(
             "absent": sorted(gone),
             "category_changes": {k: v.value for k, v in changes.items()},
             "moved": moved,  # on a post now and not the place they held: moved or newly placed
-            "kept": sum(1 for a in solution.assignments if previous_slot.get(a.person) == (a.post, a.slot)),
+            "kept": kept,
             "left": len(previous_slot.keys() - {a.person for a in solution.assignments}),  # off every post now
             "absent_new": sorted(set(absent) - set(earlier.get("absent", []))),  # this re-plan's own absentees
         },
     }
-    return _with_roster_again(scenario, _finish(scenario, categories, posts, solution, placement, extra), previous)
+    made = _finish(scenario, categories, posts, solution, placement, extra)
+    return _with_roster_again(scenario, made, previous, solution.network)
 
 
-def _with_roster_again(scenario: Scenario, made: Plan, previous: Plan) -> Plan:
+def _with_roster_again(scenario: Scenario, made: Plan, previous: Plan, network: _Network | None = None) -> Plan:
     """`with_roster` for a re-plan: the roster of `previous` re-planned, its waves that no
     change reaches kept without a new flow (roster.build's `before`: where each person stood at
     the vote in `previous`). Only for the same people as `previous` (a person added since
@@ -735,7 +838,7 @@ def _with_roster_again(scenario: Scenario, made: Plan, previous: Plan) -> Plan:
     before = {a.person: point[a.post] for a in previous.assignments if a.post in point} if same_people else None
 
     def joint(duties: list[Duty]) -> float | None:
-        return joint_bound(scenario, made.posts, duties)
+        return joint_bound(scenario, made.posts, duties, network)
 
     built = roster.build(scenario, made, roster.of_plan(previous), joint=joint, before=before)
     return replace(made, extra={**made.extra, "roster": roster.to_json(built)})
