@@ -27,7 +27,8 @@ demo: $(STAMP)
 	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The suite runs twice: on SQLite (the laptop), all of it, and on PostgreSQL (the server), every
-# test that touches a database (the core's own tests, which use none, run once: tests/conftest.py).
+# test of the console on the database (the core's own tests, which use none, and the browser's,
+# but those about what the database keeps, run once: tests/conftest.py).
 PG_URL ?= postgres://postgres@127.0.0.1:5432/siaga
 
 test: $(STAMP) postgres

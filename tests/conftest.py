@@ -267,9 +267,14 @@ def valid_scenario() -> Scenario:
 # PostgreSQL. The core's own tests (tests/test_*.py at the top, which use no database fixture:
 # the core imports no Django, tests/test_core_is_pure.py) give the same answer whatever the
 # database, so the PostgreSQL run, started with SIAGA_TEST_DATABASE_ONLY=1, leaves them out and
-# says how many it left out ("deselected"). Everything that touches a database (tests/web,
-# tests/browser and any test with a database fixture) runs on both, but a console test marked
-# `same_on_every_database`, whose answer is the core's (the planning engines behind a job).
+# says how many it left out ("deselected"). The console's tests (tests/web and any test with a
+# database fixture) run on both, but a console test marked `same_on_every_database`, whose
+# answer is the core's (the planning engines behind a job). The browser's tests (tests/browser)
+# walk what a person sees and does on a page; the server's answers behind those pages are the
+# console's, which tests/web asks on both databases. So they run on SQLite, and on PostgreSQL
+# only those marked `on_both_databases`: the ones whose point is what the database keeps (two
+# tabs editing one version, field records carried to a new version, a phone's queued writes
+# sent twice).
 DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_reset_sequences"})
 TESTS = Path(__file__).resolve().parent
 
@@ -278,7 +283,9 @@ def touches_a_database(item: pytest.Item) -> bool:
     if item.get_closest_marker("same_on_every_database") is not None:
         return False
     path = Path(str(item.path)).resolve()
-    if path.parent != TESTS:  # tests/web, tests/browser: consoles on the database
+    if path.parent == TESTS / "browser":
+        return item.get_closest_marker("on_both_databases") is not None
+    if path.parent != TESTS:  # tests/web: the console on the database
         return True
     return item.get_closest_marker("django_db") is not None or bool(
         DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))

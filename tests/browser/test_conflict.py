@@ -23,6 +23,7 @@ def own_console(tmp_path_factory: Any) -> Iterator[str]:
         yield url
 
 
+@pytest.mark.on_both_databases
 def test_the_second_tab_gets_a_conflict_and_applies_its_edit_knowingly(browser: Any, own_console: str) -> None:
     first, outside_first = _guarded_page(browser, own_console)
     second, outside_second = _guarded_page(browser, own_console)

@@ -57,6 +57,7 @@ def kept(page: Any) -> None:
     )
 
 
+@pytest.mark.on_both_databases
 def test_the_phone_reloads_offline_and_sends_a_queued_report_and_photo_once(page, console_shell):
     page.set_viewport_size(PHONE)
     login(page, "kapolsek")

@@ -43,6 +43,7 @@ def shot(page: Any, name: str, folder: Path) -> None:
     assert (folder / name).stat().st_size > 5_000
 
 
+@pytest.mark.on_both_databases
 def test_field_records_carry_over_to_the_newly_published_version(
     browser: Any, own_console: str, tmp_path: Path
 ) -> None:
