@@ -5,7 +5,9 @@ of the pages its people read (target < 300 ms each, median of 5 after one warm-u
 - the Polda dashboard, read by the Polda account (every Polres of the Polda, aggregated);
 - every list page of one Polres (the 20th), read by that Polres's planner: its dashboard,
   TPS, personnel, units, regions, vulnerability, plans, the plan page, the plan's posts, the
-  incident register, and the audit log read by its commander;
+  incident register, the field pages of the apel and the day (the apel's roll call, its
+  readiness panel, the board, the escorts, the live dashboard, the incidents, the sarpras),
+  the Linmas coordination, and the audit log read by its commander;
 - the map's TPS data for the Polres's whole area.
 
 And the import of a 100,000-TPS scenario into the same database (COPY; target < 30 s): the
@@ -138,6 +140,14 @@ def _measure() -> dict[str, Any]:
         "plan page": (planner, f"/plans/{pl}/"),
         "plan posts": (planner, f"/plans/{pl}/posts/"),
         "incident register": (planner, f"/plans/{pl}/incidents/register/"),
+        "apel roll call": (planner, f"/plans/{pl}/apel/"),
+        "apel readiness (polled)": (planner, f"/plans/{pl}/apel/readiness/"),
+        "field board": (planner, f"/plans/{pl}/board/"),
+        "escorts": (planner, f"/plans/{pl}/escorts/"),
+        "live dashboard": (planner, f"/plans/{pl}/live/"),
+        "incidents": (planner, f"/plans/{pl}/incidents/"),
+        "sarpras": (planner, f"/plans/{pl}/sarpras/"),
+        "Linmas coordination": (planner, f"/ops/{op}/linmas/"),
         "audit log (commander)": (commander, "/audit/"),
         "map TPS data": (planner, f"/ops/{op}/geo/tps.geojson"),
     }

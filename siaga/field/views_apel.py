@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,7 +27,7 @@ from pydantic import ValidationError as PydanticError
 from siaga.accounts.roles import can, role_of
 from siaga.accounts.scope import Scope, roster_read
 from siaga.field import idempotency, services
-from siaga.field.models import KEY_LENGTH, AbsenteeReplan, CheckIn, EquipmentItem
+from siaga.field.models import KEY_LENGTH, AbsenteeReplan, EquipmentItem
 from siaga.field.schemas import CheckInIn
 from siaga.field.services import apel as apel_rules
 from siaga.field.views_common import on_current_plan, polled
@@ -59,36 +60,42 @@ def _apel(request: HttpRequest, plan: Plan) -> services.Apel:
         raise Http404 from None
 
 
-def _expected(plan: Plan, request: HttpRequest, apel: str) -> list[dict[str, Any]]:
-    """The people of the plan the user may see, with their post and whether they are present."""
-    people = services.visible_people(plan, request.user)
-    present = set(
-        CheckIn.objects.filter(operation_id=plan.operation_id, apel=apel, person_code__in=people).values_list(
-            "person_code", flat=True
-        )
+ROLL_PAGE = 100  # people on a page of the roll call
+ABSENT_SHOWN = 50  # absentees the readiness panel names; the others it counts
+PRESENT_FILTER = {"no": False, "yes": True}  # `?present=`: only the absent, only the present
+NO_UNIT = "-"  # `?unit=-`: the people of no unit (the Linmas)
+
+
+def _roll_call(plan: Plan, request: HttpRequest, apel: str, units: list[dict[str, Any]]) -> dict[str, Any]:
+    """One page of the roll call (`services.apel.roll_call`, paged in the database) with the
+    filters it was asked for: `unit` (`NO_UNIT`: none), `q` (name or NRP/NIK), `present`
+    (yes/no), `page`; the units to choose from with their counts (`units`: the readiness's)."""
+    unit = request.GET.get("unit", "").strip()[:60]
+    query = request.GET.get("q", "").strip()[:100]
+    present = request.GET.get("present", "")
+    code = None if not unit else "" if unit == NO_UNIT else unit
+    rows = apel_rules.roll_call(plan, request.user, apel, unit=code, query=query, present=PRESENT_FILTER.get(present))
+    page = Paginator(rows, ROLL_PAGE).get_page(request.GET.get("page"))
+    people = list(page.object_list)
+    posts = dict(
+        plan.assignments.filter(person_code__in=[p["code"] for p in people])
+        .order_by()
+        .values_list("person_code", "post__code")
     )
-    persons = {
-        p.code: p for p in Person.objects.filter(operation_id=plan.operation_id, code__in=people).order_by("code")
+    names = post_labels(plan, posts.values())
+    for person in people:
+        post = posts.get(person["code"], "")
+        person["post"] = names.get(post, post)
+        person["force"] = label(FORCE_LABELS, person["force"])
+    return {
+        "page": page,
+        "people": people,
+        "unit": unit,
+        "q": query,
+        "present": present if present in PRESENT_FILTER else "",
+        "units": [{**u, "value": u["code"] or NO_UNIT} for u in units],
+        "filtered": bool(unit or query or present in PRESENT_FILTER),
     }
-    units = dict(Unit.objects.filter(operation_id=plan.operation_id).values_list("code", "name"))
-    posts = post_labels(plan, people.values())
-    rows = []
-    for code, post in people.items():
-        person = persons.get(code)
-        unit = person.unit_code if person else ""
-        rows.append(
-            {
-                "code": code,
-                "name": person.name if person else code,
-                "rank": person.rank if person else "",
-                "unit_code": unit,
-                "unit": units.get(unit, unit),
-                "force": label(FORCE_LABELS, person.force) if person else "",
-                "post": posts.get(post, post),
-                "present": code in present,
-            }
-        )
-    return sorted(rows, key=lambda r: (r["unit"], r["name"], r["code"]))
 
 
 def _readiness_context(plan: Plan, request: HttpRequest) -> dict[str, Any]:
@@ -97,14 +104,20 @@ def _readiness_context(plan: Plan, request: HttpRequest) -> dict[str, Any]:
     for row in ready["units"] + ready["forces"]:
         row["pct"] = round(100 * row["present"] / row["expected"]) if row["expected"] else 0
     ready["pct"] = round(100 * ready["present"] / ready["expected"]) if ready["expected"] else 0
-    absent = services.absentees(plan, request.user, apel.key)
-    names = dict(Person.objects.filter(operation_id=plan.operation_id, code__in=absent).values_list("code", "name"))
+    absent = apel_rules.absent_codes(plan, request.user, apel.key)
+    first = list(absent[:ABSENT_SHOWN])
+    count = absent.count() if len(first) == ABSENT_SHOWN else len(first)
+    names = dict(Person.objects.filter(operation_id=plan.operation_id, code__in=first).values_list("code", "name"))
+    query = f"?apel={apel.key}&present=no" if apel.key else "?present=no"
     return {
         "plan": plan,
         "apel": apel,
         "apel_query": f"?apel={apel.key}" if apel.key else "",
         "ready": ready,
-        "absent": [{"code": code, "name": names.get(code, code)} for code in absent],
+        "absent": [{"code": code, "name": names.get(code, code)} for code in first],
+        "absent_count": count,
+        "absent_more": count - len(first),
+        "absent_url": reverse("apel", args=[plan.pk]) + query + "#roll-call",
         "sarpras": services.sarpras(plan, request.user),
         "may_write": _may_write(request),
         "unit_key": uuid.uuid4().hex,
@@ -120,10 +133,14 @@ def apel(request: HttpRequest, plan: Plan) -> HttpResponse:
             "operation": plan.operation,
             "scope": _scope_name(plan, request.user),
             "apels": services.apels(plan.operation),
-            "expected": _expected(plan, request, context["apel"].key),
+            "roll": _roll_call(plan, request, context["apel"].key, context["ready"]["units"]),
             "may_write": _may_write(request),
             "may_replan": can(request.user, "plan"),
-            "replan_refused": apel_rules.replan_refusal(plan, request.user) if can(request.user, "plan") else None,
+            "replan_refused": apel_rules.replan_refusal(
+                plan, request.user, ready=context["ready"] if context["apel"].before_pergeseran else None
+            )
+            if can(request.user, "plan")
+            else None,
             "replan_share": apel_rules.replan_min_present(plan.operation),
             "replan_key": uuid.uuid4().hex,
             "nrp_key": uuid.uuid4().hex,

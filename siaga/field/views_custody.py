@@ -6,17 +6,23 @@ Writes go through `siaga.field.services` (the marks) or the phone's API (the res
 
 from __future__ import annotations
 
+from html import escape as quoted  # what Django's escape does, on plain text, without its wrapping
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import role_of
 from siaga.field import services
 from siaga.field.models import EscortRun
-from siaga.field.services.custody import MARKS
+from siaga.field.services.custody import ENTRY_KINDS, MARKS, PADLOCKS
 from siaga.field.views_common import on_current_plan
 from siaga.plans.models import Plan
 
@@ -41,8 +47,32 @@ def escorts(request: HttpRequest, plan: Plan) -> HttpResponse:
         "operation": plan.operation,
         "plan": plan,
         "escorts": services.escort_rows(plan, request.user),
-        "guards": services.guard_rows(plan, request.user),
+        "guards": _with_entry_rows(services.guard_rows(plan, request.user)),
         "may_mark": may_mark,
         "marks": [(value, MARKS[value]) for value in EscortRun.Mark.values],
     }
     return render(request, "field/escorts.html", context)
+
+
+def _with_entry_rows(guards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each guarded place with its buku mutasi as table rows made here once: on the day the
+    places of a Polres hold thousands of entries (issue 18: no template node per cell)."""
+    months = {n: str(name).title() for n, name in MONTHS_3.items()}
+    words = {str(k): quoted(str(v)) for k, v in (ENTRY_KINDS | PADLOCKS).items()}
+    for guard in guards:
+        rows = (_entry_row(e, months, words) for e in guard["entries"])
+        guard["entry_rows"] = mark_safe("".join(rows))  # noqa: S308  (every value escaped in _entry_row)
+    return guards
+
+
+def _entry_row(entry: dict[str, Any], months: dict[int, str], words: dict[str, str]) -> str:
+    """One entry of a buku mutasi: when (as the template's `date:"j M H.i"`), what, who, why."""
+    at = timezone.localtime(entry["at"]) if timezone.is_aware(entry["at"]) else entry["at"]
+    who = quoted(entry["name"])
+    if entry["code"]:
+        who += f" ({quoted(entry['code'])})"
+    if entry["key_to"]:
+        who += f" → {quoted(entry['key_to'])}"
+    why = words.get(entry["padlock"], "") if entry["padlock"] else quoted(entry["purpose"] or "—")
+    kind = words.get(entry["kind"]) or quoted(entry["kind"])
+    return f"<tr><td>{at.day} {months[at.month]} {at:%H.%M}</td><td>{kind}</td><td>{who}</td><td>{why}</td></tr>"

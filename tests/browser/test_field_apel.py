@@ -75,9 +75,12 @@ def test_a_marshal_checks_in_by_qr_and_nrp_and_replans_the_absentee(page: Any, c
     page.evaluate("window.scrollTo(0, 0)")
     shoot(page, Path(os.environ.get("SIAGA_SCREENSHOTS") or tmp_path), "apel")
 
-    # everyone else but one arrives; that one becomes a re-plan
+    # everyone else but one arrives (the roll call is paged: the rest from the plan file);
+    # that one becomes a re-plan
     absentee = codes[-1]
-    page.evaluate(CHECK_IN_ALL, codes[3:-1])
+    others = sorted(post_of.keys() - {absentee, *codes[:3]})
+    assert len(others) > len(codes)  # more people than the roll call's first page
+    page.evaluate(CHECK_IN_ALL, others)
     expect(page.locator("#absent-count")).to_have_text("1", timeout=10_000)
     expect(page.locator(f'#absentees [data-absent="{absentee}"]')).to_be_visible()
     page.click("#replan-absent")
@@ -88,6 +91,30 @@ def test_a_marshal_checks_in_by_qr_and_nrp_and_replans_the_absentee(page: Any, c
     page.click("#open-diff")
     page.wait_for_url(f"**/plans/{plan}/diff/*/")
     expect(page.locator("body")).to_contain_text(absentee)
+
+
+def test_the_roll_call_pages_and_filters_by_unit_and_attendance(page: Any) -> None:
+    """The Kabag Ops narrows the roll call to one unit, then to who is present, and pages on
+    through everyone; the filter form works without script."""
+    login(page, "perencana")
+    open_apel(page)
+    option = page.locator('#roll-unit option:not([value=""]):not([value="-"])').first  # a unit, not "no unit"
+    unit, name = option.get_attribute("value"), option.inner_text().rsplit(" (", 1)[0]
+    page.select_option("#roll-unit", unit)
+    page.locator("#roll-filter button").click()
+    page.wait_for_url("**/apel/?*unit=*")
+    expect(page.locator("#roll-unit")).to_have_value(unit)
+    units = page.locator("#roster tbody tr[data-code] td:nth-child(3)").all_inner_texts()
+    assert 0 < len(units) <= 100 and set(units) == {name}
+    page.select_option("#roll-present", "yes")
+    page.locator("#roll-filter button").click()
+    page.wait_for_url("**/apel/?*present=yes*")
+    rows = page.locator("#roster tbody tr[data-code]")
+    assert rows.count() == page.locator("#roster tbody tr.present").count()
+    page.locator("#roll-clear").click()
+    expect(page.locator("#roster tbody tr[data-code]")).to_have_count(100)
+    page.locator('.pagination a[rel="next"]').first.click()
+    expect(page.locator(".pagination").first).to_contain_text("Halaman 2")
 
 
 def test_a_viewer_of_the_apel_cannot_check_in(page: Any) -> None:

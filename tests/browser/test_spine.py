@@ -37,6 +37,19 @@ def own_console(tmp_path_factory: Any) -> Iterator[str]:
         yield url
 
 
+def roll_call(page: Any, url: str) -> list[str]:
+    """Everyone on the apel's roll call, page after page (it shows 100 a page)."""
+    codes: list[str] = []
+    number = 1
+    while True:
+        page.goto(f"{url}?page={number}")
+        expect(page.locator("h1")).to_be_visible()
+        codes += page.locator("#roster tbody tr").evaluate_all("rows => rows.map(r => r.dataset.code)")
+        if page.locator("a[rel=next]").count() == 0:
+            return codes
+        number += 1
+
+
 def shot(page: Any, name: str, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / name), full_page=True)
@@ -50,9 +63,7 @@ def test_field_records_carry_over_to_the_newly_published_version(
     shots = Path(os.environ.get("SIAGA_SCREENSHOTS") or tmp_path)
     marshal, outside = _guarded_page(browser, own_console)
     login(marshal, "perencana")
-    marshal.goto("/plans/1/apel/")
-    expect(marshal.locator("h1")).to_be_visible()
-    codes = marshal.locator("#roster tbody tr").evaluate_all("rows => rows.map(r => r.dataset.code)")
+    codes = roll_call(marshal, "/plans/1/apel/")
     present = codes[:-3]  # all but three, who become the re-plan's absentees
     marshal.evaluate(CHECK_IN, present)
     expect(marshal.locator("#present-count")).to_have_text(str(len(present)), timeout=WAIT)

@@ -5,6 +5,7 @@ equipment checklist."""
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,8 @@ from django.test import Client
 
 from siaga.core.documents import tokens
 from siaga.field.models import AbsenteeReplan, CheckIn, EquipmentItem
-from siaga.operations.models import Unit
+from siaga.field.views_apel import ABSENT_SHOWN, ROLL_PAGE
+from siaga.operations.models import Person, Unit
 from siaga.plans.models import Plan, PlanJob
 from siaga.plans.store import plan_file
 from tests.web.conftest import OTHER_SECTOR, SECTOR, publish
@@ -56,7 +58,7 @@ def test_the_apel_page_shows_the_scanner_the_roster_and_readiness(as_planner, pl
     html = page.content.decode()
     for part in ('id="scan"', 'id="nrp-form"', 'id="roster"', 'id="readiness"', "jsQR.js", "apel.js", "replan-absent"):
         assert part in html, part
-    assert html.count("tick-button") == len(people_in(plan))
+    assert html.count("tick-button") == min(len(people_in(plan)), ROLL_PAGE)  # one page of the roll call
 
 
 def test_a_check_in_by_nrp_retried_with_the_same_key_stores_one_record(as_planner, plan):
@@ -129,8 +131,10 @@ def test_a_sector_chief_checks_in_only_their_kecamatan_and_sees_only_it(as_secto
     assert refused.status_code == 404 and refused.json()["error"]
     assert list(CheckIn.objects.values_list("person_code", flat=True)) == [mine[0]]
     html = as_sector.get(f"/plans/{plan.pk}/apel/").content.decode()
-    assert f'data-code="{mine[1]}"' in html and f'data-code="{theirs[0]}"' not in html
+    assert f'data-code="{theirs[0]}"' not in html
     assert f'<span id="expected-count">{len(mine)}</span>' in html
+    assert f'data-code="{mine[1]}"' in as_sector.get(f"/plans/{plan.pk}/apel/?q={mine[1]}").content.decode()
+    assert f'data-code="{theirs[1]}"' not in as_sector.get(f"/plans/{plan.pk}/apel/?q={theirs[1]}").content.decode()
     assert "replan-absent" not in html  # re-planning is the planner's
 
 
@@ -387,3 +391,91 @@ def test_a_key_used_for_one_person_cannot_check_in_another_from_the_page(as_plan
     assert again.status_code == 409 and "kunci baru" in again.json()["error"]
     assert list(CheckIn.objects.values_list("person_code", flat=True)) == [first]
     assert check_in(as_planner, plan, key="same-key", nrp=first).status_code == 200  # a true retry
+
+
+# -- the roll call: paged, filtered and counted in the database (issue 18) ----------------------
+
+
+def roll(client: Client, plan: Plan, query: str = "") -> list[str]:
+    """The NRP/NIK on every page of the roll call with these filters, page after page."""
+    codes: list[str] = []
+    for number in itertools.count(1):
+        html = client.get(f"/plans/{plan.pk}/apel/?{query}&page={number}").content.decode()
+        codes += re.findall(r'<tr data-code="([^"]+)"', html)
+        if 'rel="next"' not in html:
+            return codes
+
+
+def test_the_roll_call_is_paged_and_the_pages_hold_everyone_once(as_planner, plan):
+    people = people_in(plan)
+    assert len(people) > ROLL_PAGE  # the demo's 630 people: several pages
+    first = as_planner.get(f"/plans/{plan.pk}/apel/").content.decode()
+    assert first.count("<tr data-code=") == ROLL_PAGE and 'rel="next"' in first
+    second = as_planner.get(f"/plans/{plan.pk}/apel/?page=2").content.decode()
+    assert not set(re.findall(r'<tr data-code="([^"]+)"', first)) & set(re.findall(r'<tr data-code="([^"]+)"', second))
+    everyone = roll(as_planner, plan)
+    assert sorted(everyone) == sorted(people)  # every page together: each person once
+
+
+def test_the_roll_call_filters_one_unit_and_counts_it_per_unit(as_planner, plan):
+    unit, members = _unit_of(plan, SECTOR)
+    check_in(as_planner, plan, nrp=members[0])
+    html = as_planner.get(f"/plans/{plan.pk}/apel/?unit={unit}").content.decode()
+    name = Unit.objects.get(operation_id=plan.operation_id, code=unit).name
+    assert f'<option value="{unit}" selected>{name} (1/{len(members)})</option>' in html  # GROUP BY counts
+    assert sorted(roll(as_planner, plan, f"unit={unit}")) == members
+    assert len(members) < len(people_in(plan))
+
+
+def test_the_roll_call_shows_the_absent_or_the_present_only(as_planner, plan):
+    people = people_in(plan)
+    for nrp in people[:3]:
+        check_in(as_planner, plan, nrp=nrp)
+    assert sorted(roll(as_planner, plan, "present=yes")) == sorted(people[:3])
+    absent = roll(as_planner, plan, "present=no")
+    assert sorted(absent) == sorted(people[3:])
+    html = as_planner.get(f"/plans/{plan.pk}/apel/?present=no").content.decode()
+    assert f'<span id="row-count">{len(people) - 3:,}</span>'.replace(",", ".") in html
+
+
+def test_the_roll_call_finds_a_person_by_name_or_nrp(as_planner, plan):
+    person = Person.objects.get(operation_id=plan.operation_id, code=people_in(plan)[5])
+    by_nrp = roll(as_planner, plan, f"q={person.code}")
+    assert by_nrp == [person.code]
+    by_name = roll(as_planner, plan, f"q={person.name.split()[-1].lower()}")
+    assert person.code in by_name and len(by_name) < len(people_in(plan))
+    assert roll(as_planner, plan, "q=tidak-ada-orang-ini") == []
+
+
+def test_a_sector_chiefs_roll_call_holds_only_his_kecamatan_on_every_page(as_sector, plan):
+    assert sorted(roll(as_sector, plan)) == sorted(people_in(plan, SECTOR))
+    unit, _members = _unit_of(plan, OTHER_SECTOR)
+    assert set(roll(as_sector, plan, f"unit={unit}")) <= set(people_in(plan, SECTOR))
+
+
+def test_a_field_officer_is_refused_the_roll_call_as_before(as_field_officer, plan):
+    for url in ("", "?page=2", "?present=no", "readiness/"):
+        assert as_field_officer.get(f"/plans/{plan.pk}/apel/{url}").status_code == 403
+
+
+def test_the_readiness_panel_names_the_first_absentees_and_counts_the_rest(as_planner, plan):
+    people = people_in(plan)
+    check_in(as_planner, plan, nrp=people[0])
+    html = as_planner.get(f"/plans/{plan.pk}/apel/readiness/").content.decode()
+    assert f'id="absent-count">{len(people) - 1}<' in html
+    assert html.count("data-absent=") == ABSENT_SHOWN
+    rest = len(people) - 1 - ABSENT_SHOWN
+    assert f'<span id="absent-more">dan {rest} lainnya</span>' in html
+    assert f'href="/plans/{plan.pk}/apel/?present=no#roll-call"' in html
+    assert f'data-absent="{people[0]}"' not in html
+
+
+def test_the_roll_call_filters_the_people_of_no_unit(as_planner, plan):
+    """The Linmas belong to no unit: `?unit=-` holds them, and only them."""
+    on_plan = set(people_in(plan))
+    linmas = Person.objects.filter(operation_id=plan.operation_id, unit_code="", code__in=on_plan)
+    expected = sorted(linmas.values_list("code", flat=True))
+    assert 0 < len(expected) < len(on_plan)
+    html = as_planner.get(f"/plans/{plan.pk}/apel/?unit=-").content.decode()
+    assert f'<option value="-" selected>(tanpa satuan) (0/{len(expected)})</option>' in html
+    assert sorted(roll(as_planner, plan, "unit=-")) == expected

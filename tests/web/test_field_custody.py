@@ -292,3 +292,18 @@ def test_the_report_lists_the_handover_records_and_the_buku_mutasi(as_escort, as
     assert "Pengawalan dan berita acara serah terima" in text and "Buku mutasi tempat jaga" in text
     assert "Siti Aminah" in text and "3514170101800001" in text and "6 kotak suara" in text
     assert "Joko Susilo" in text and "serah terima selesai" in text
+
+
+def test_the_buku_mutasi_rows_print_each_entry_escaped(as_guard, plan, guard):
+    """The escorts page makes the buku mutasi's rows itself (issue 18): each entry's time, kind,
+    who (with NRP and the new key holder) and purpose or padlock, every value escaped."""
+    place = guard_url(plan, guard["place"])
+    at = "2022-03-16T09:05:00+07:00"
+    entry = {"kind": "masuk", "name": "<b>Budi</b>", "code": "123", "purpose": "cek & segel", "at": at}
+    assert post(as_guard, place, entry).status_code == 201
+    key = {"kind": "kunci", "name": "Aiptu Slamet", "padlock": "ppk", "key_to": "Briptu Dedi", "at": at}
+    assert post(as_guard, place, key).status_code == 201
+    page = client_for("planner").get(f"/plans/{plan.pk}/escorts/").content.decode()
+    assert "<td>masuk</td><td>&lt;b&gt;Budi&lt;/b&gt; (123)</td><td>cek &amp; segel</td>" in page
+    assert "<td>serah terima kunci</td><td>Aiptu Slamet → Briptu Dedi</td><td>gembok PPK</td>" in page
+    assert "<tr><td>16 Mar 09.05</td>" in page and "<b>Budi</b>" not in page

@@ -192,3 +192,18 @@ def test_the_phone_shows_the_operation_timetable_with_what_comes_next(as_field_o
     assert [r["state"] for r in rows[3:]] == ["", ""]
     html = as_field_officer.get(f"/plans/{plan.pk}/phone/").content.decode()
     assert 'id="timetable"' in html and "Pemungutan dan penghitungan suara · H · Rab 23 Mar 07.00" in html
+
+
+def test_the_board_row_shows_the_status_its_times_and_a_far_check_in(as_planner, plan):
+    """The board makes its rows itself (issue 18): the post's status, the times each status
+    was reached, and the flag of a check-in far from the post."""
+    mine = post_in(plan, SECTOR)
+    set_status(as_planner, plan, mine["id"], "berangkat")
+    set_status(as_planner, plan, mine["id"], "tiba", lat=mine["lat"] + 0.1, lon=mine["lon"])  # ~11 km away
+    PostStatus.objects.filter(post_id=mine["id"], status="berangkat").update(at="2022-03-16T06:30:00+07:00")
+    PostStatus.objects.filter(post_id=mine["id"], status="tiba").update(at="2022-03-16T07:45:09+07:00")
+    page = as_planner.get(f"/plans/{plan.pk}/board/?part=1").content.decode()
+    row = page[page.index(f'data-post="{mine["id"]}"') :].split("</tr>")[0]
+    assert 'data-status="tiba" class="in-place"' in row
+    assert '<span class="st st-tiba">tiba</span> <span class="flag" title="lebih dari 1 km dari pos">⚠ ' in row
+    assert "<td>07:45:09</td>" in row and '<td class="times">berangkat 06:30 · tiba 07:45</td>' in row

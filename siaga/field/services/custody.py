@@ -496,18 +496,20 @@ def guard_rows(plan: Plan, user: Any, mine: bool = False) -> list[dict[str, Any]
             shown[place] = sorted(shifts, key=lambda d: d.start)
     if not shown:
         return []
-    entries: dict[str, list[EntryLog]] = defaultdict(list)
-    for e in EntryLog.objects.filter(operation_id=plan.operation_id, place__in=list(shown)).order_by("at", "id"):
-        e.kind_label = ENTRY_KINDS.get(e.kind, e.kind)  # type: ignore[attr-defined]
-        e.padlock_label = PADLOCKS.get(e.padlock, "")  # type: ignore[attr-defined]
-        entries[e.place].append(e)
+    entries: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    logged = EntryLog.objects.filter(operation_id=plan.operation_id, place__in=list(shown)).order_by("at", "id")
+    for row in logged.values("place", "kind", "name", "code", "purpose", "padlock", "key_to", "at"):
+        e: dict[str, Any] = dict(row)
+        e["kind_label"] = ENTRY_KINDS.get(e["kind"], e["kind"])
+        e["padlock_label"] = PADLOCKS.get(e["padlock"], "")
+        entries[e["place"]].append(e)
     names = _names(plan)
     out = []
     for place, shifts in sorted(shown.items(), key=lambda kv: (kv[1][0].start, kv[1][0].name)):
         holders = {}
         for e in entries[place]:
-            if e.kind == EntryLog.Kind.KUNCI:
-                holders[e.padlock] = e.key_to
+            if e["kind"] == EntryLog.Kind.KUNCI:
+                holders[e["padlock"]] = e["key_to"]
         out.append(
             {
                 "place": place,

@@ -22,12 +22,11 @@ from siaga.field.models import (
 from siaga.field.services.apel import readiness
 from siaga.field.services.common import own_posts, posts_of, visible_posts
 from siaga.field.services.incidents import own_tps
-from siaga.field.services.movement import latest_statuses
 from siaga.operations import labels
 from siaga.operations.models import Person, Tps
 from siaga.operations.services import operation_stages, scenario_for
 from siaga.plans.models import Plan
-from siaga.plans.names import operation_post_labels, post_labels
+from siaga.plans.names import operation_post_labels, row_labels
 from siaga.plans.store import core_plan
 
 # -- the day's pages: board, live figures, incident list, report (views_day) -------------------
@@ -113,38 +112,44 @@ def _names(plan: Plan) -> dict[str, str]:
     return dict(plan.operation.regions.order_by().values_list("code", "name"))
 
 
-def day_board(plan: Plan, user: Any) -> list[dict[str, Any]]:
-    """Every post the user may see, by kecamatan, with its current status, when each status
-    was reached, and whether it is in place yet; the posts not in place first."""
+def day_board(plan: Plan, user: Any, posts: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Every post the user may see (`posts`: `visible_posts` when the caller has read them),
+    by kecamatan, with its current status, when each status was reached, and whether it is in
+    place yet; the posts not in place first."""
     reached: dict[str, dict[str, Any]] = defaultdict(dict)
-    latest: dict[str, PostStatus] = {}
-    for row in PostStatus.objects.filter(operation_id=plan.operation_id).order_by("at", "id"):
-        reached[row.post_id].setdefault(row.status, row.at)
-        latest[row.post_id] = row
+    latest: dict[str, tuple[str, Any, bool, float | None]] = {}
+    statuses = PostStatus.objects.filter(operation_id=plan.operation_id).order_by("at", "id")
+    fields = ("post_id", "status", "at", "flagged", "distance_km")
+    for post_id, status, at, flagged, distance in statuses.values_list(*fields):
+        reached[post_id].setdefault(status, at)
+        latest[post_id] = (status, at, flagged, distance)
     names = _names(plan)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    posts = visible_posts(plan, user)
-    post_names = post_labels(plan, posts)
+    posts = visible_posts(plan, user) if posts is None else posts
+    post_names = row_labels(plan, posts.values())
+    kinds: dict[str, str] = {}
     for post_id, post in posts.items():
         kecamatan = str(post.get("kecamatan_code", ""))
-        now = latest.get(post_id)
-        status = now.status if now else PostStatus.Status.BELUM_BERANGKAT
+        status, at, flagged, distance = latest.get(post_id, (PostStatus.Status.BELUM_BERANGKAT, None, False, None))
         kind = str(post.get("kind", ""))
+        if kind not in kinds:
+            kinds[kind] = labels.label(labels.POST_KIND_LABELS, kind)
+        times = reached.get(post_id, {})
         groups[kecamatan].append(
             {
                 "post_id": post_id,
                 "name": post_names.get(post_id, post_id),
                 "kind": kind,
-                "kind_label": labels.label(labels.POST_KIND_LABELS, kind),
+                "kind_label": kinds[kind],
                 "desa": names.get(str(post.get("desa_code", "")), str(post.get("desa_code", ""))),
                 "desa_code": str(post.get("desa_code", "")),
                 "status": status,
                 "status_label": PostStatus.Status(status).label,
-                "at": now.at if now else None,
-                "reached": [(s.label, reached[post_id].get(s.value)) for s in PostStatus.Status],
+                "at": at,
+                "reached": [(s.label, times.get(s.value)) for s in PostStatus.Status],
                 "in_place": status in PostStatus.IN_PLACE,
-                "flagged": bool(now and now.flagged),
-                "distance_km": now.distance_km if now else None,
+                "flagged": bool(flagged),
+                "distance_km": distance,
             }
         )
     return [
@@ -270,13 +275,11 @@ def dropped_posts(plan: Plan, user: Any) -> list[dict[str, Any]]:
     scope = Scope.of(user)
     if scope.person is not None or scope.nothing:
         return []
-    current = set(plan.posts.values_list("code", flat=True))
-    latest = latest_statuses(plan.operation)
-    dropped = {
-        code: row
-        for code, row in sorted(latest.items())
-        if code not in current and scope.sees_kecamatan(row.kecamatan_code)
-    }
+    gone = PostStatus.objects.filter(operation_id=plan.operation_id).exclude(post_id__in=plan.posts.values("code"))
+    latest: dict[str, PostStatus] = {}
+    for row in gone.only("post_id", "kecamatan_code", "status", "at").order_by("at", "id"):  # the dropped posts' only
+        latest[row.post_id] = row
+    dropped = {code: row for code, row in sorted(latest.items()) if scope.sees_kecamatan(row.kecamatan_code)}
     names = operation_post_labels(plan.operation_id, dropped)
     return [
         {
