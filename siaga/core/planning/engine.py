@@ -13,6 +13,10 @@ same contract, and the merged plan is the same, byte for byte, whichever engine 
   never get each other's plans;
 - every process a run starts ends with the run.
 
+Scenarios and plans cross between processes with their long tuples of records (people, TPS,
+assignments, posts) as columns (`_pack`): a slotted frozen dataclass unpickles one field at a
+time in Python, several times slower than building it from its values.
+
 `plan_all` and `replan_all` are the front functions; `engine` picks the backend by name
 ("local", "dask") or takes an `Engine`.
 """
@@ -29,8 +33,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from multiprocessing import resource_tracker
+from operator import attrgetter
 from typing import Any, Protocol
 
 from siaga.core.data.model import Category, Plan, Scenario
@@ -219,14 +224,15 @@ def _in_pool(task: Task, parts: Parts, workers: int, progress: Progress | None) 
         left = [code for code in parts if code not in done]
         pool = ProcessPoolExecutor(min(workers, len(left)), mp_context=multiprocessing.get_context("spawn"))
         try:
-            running: dict[Future[Plan], str] = {pool.submit(task, *parts[code]): code for code in left}
+            sent = {code: _packed_args(parts[code]) for code in left}
+            running: dict[Future[Any], str] = {pool.submit(_call_packed, task, *sent[code]): code for code in left}
             while running:
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
                     code = running.pop(future)
                     exc = future.exception()
                     if exc is None:
-                        done[code] = future.result()
+                        done[code] = _unpack(future.result())
                         if progress:
                             progress(len(done), len(parts))
                         continue
@@ -236,7 +242,7 @@ def _in_pool(task: Task, parts: Parts, workers: int, progress: Progress | None) 
                     if isinstance(exc, BrokenProcessPool):
                         continue  # the pool is gone: the next pool takes this part
                     try:
-                        running[pool.submit(task, *parts[code])] = code
+                        running[pool.submit(_call_packed, task, *sent[code])] = code
                     except BrokenProcessPool:
                         continue  # broken meanwhile: the next pool takes it
         finally:
@@ -315,7 +321,9 @@ def _on_dask(client: Any, task: Task, parts: Parts, progress: Progress | None) -
     run = uuid.uuid4().hex
     name = getattr(task, "__name__", "task").replace("_", "-")
     futures = {
-        client.submit(task, *args, key=f"siaga-{name}-{code}-{run}", retries=RETRIES, pure=False): code
+        client.submit(
+            _call_packed, task, *_packed_args(args), key=f"siaga-{name}-{code}-{run}", retries=RETRIES, pure=False
+        ): code
         for code, args in parts.items()
     }
     done: dict[str, Plan] = {}
@@ -323,7 +331,7 @@ def _on_dask(client: Any, task: Task, parts: Parts, progress: Progress | None) -
         for future in as_completed(futures, loop=client.loop):
             code = futures[future]
             try:
-                done[code] = future.result()
+                done[code] = _unpack(future.result())
             except Exception as exc:
                 raise failure(code, RETRIES + 1, exc) from exc
             if progress:
@@ -331,6 +339,66 @@ def _on_dask(client: Any, task: Task, parts: Parts, progress: Progress | None) -
     finally:
         client.cancel(list(futures))
     return done
+
+
+# ---------------------------------------------------------------- records as columns
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A tuple of records of one dataclass, as a column per field (in the order of the fields)."""
+
+    kind: type[Any]
+    columns: tuple[tuple[Any, ...], ...]
+
+    def records(self) -> tuple[Any, ...]:
+        return tuple(map(self.kind, *self.columns))
+
+
+@dataclass(frozen=True)
+class _Packed:
+    """A dataclass instance whose tuples of records are `_Rows` (`_pack`)."""
+
+    kind: type[Any]
+    values: tuple[Any, ...]
+
+
+def _pack(value: Any) -> Any:
+    """A dataclass instance (a scenario, a plan) with each of its tuples of records of one
+    dataclass as columns; anything else as it is. `_unpack` gives back an equal value."""
+    if not _plain(value):
+        return value
+    return _Packed(type(value), tuple(_rows(getattr(value, f.name)) for f in fields(value)))
+
+
+def _unpack(value: Any) -> Any:
+    if not isinstance(value, _Packed):
+        return value
+    return value.kind(*(v.records() if isinstance(v, _Rows) else v for v in value.values))
+
+
+def _rows(value: Any) -> Any:
+    if not isinstance(value, tuple) or not value or not _plain(value[0]):
+        return value
+    kind = type(value[0])
+    names = [f.name for f in fields(kind)]
+    if len(names) < 2 or any(type(v) is not kind for v in value):
+        return value
+    return _Rows(kind, tuple(zip(*map(attrgetter(*names), value), strict=True)))
+
+
+def _plain(value: Any) -> bool:
+    """A dataclass instance its class rebuilds from its fields' values, in order."""
+    return is_dataclass(value) and not isinstance(value, type) and all(f.init for f in fields(value))
+
+
+def _packed_args(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(_pack(a) for a in args)
+
+
+def _call_packed(task: Task, *args: Any) -> Any:
+    """In a worker: `task` on the arguments as sent (`_pack`), its result packed to go back."""
+    return _pack(task(*(_unpack(a) for a in args)))
 
 
 # ---------------------------------------------------------------- parts and the merge

@@ -237,14 +237,14 @@ def _group(members: list[Tps], capacity: int, radius_km: float) -> tuple[list[tu
     lats, lons = [t.lat for t in members], [t.lon for t in members]
     km = distance_matrix_km(lats, lons, lats, lons)
     within = km <= radius_km
-    reach = [frozenset(np.flatnonzero(row).tolist()) for row in within]
     if len(members) <= capacity and within.all(axis=1).any():  # one centre reaches them all
         centre = int(np.flatnonzero(within.all(axis=1))[0])
         return [(members[centre], members)], 1
-    greedy = _greedy(members, reach, km.tolist(), capacity)
+    greedy = _greedy(members, within, km, capacity)
     bound = max(floor, _apart(within))
     if len(greedy) == bound or len(members) > EXACT_GROUP_LIMIT:
         return greedy, bound
+    reach = [frozenset(np.flatnonzero(row).tolist()) for row in within]
     exact, proven = solvers.min_groups(reach, capacity, EXACT_WORK)
     bound = max(bound, proven)
     if exact is not None and len(exact) < len(greedy):
@@ -263,27 +263,25 @@ def _apart(within: np.ndarray) -> int:
     return len(chosen)
 
 
-def _greedy(
-    members: list[Tps], reach: list[frozenset[int]], km: list[list[float]], capacity: int
-) -> list[tuple[Tps, list[Tps]]]:
-    """Centres that reach the most ungrouped TPS first; then posts emptied into others."""
-    left = set(range(len(members)))
+def _greedy(members: list[Tps], within: np.ndarray, km: np.ndarray, capacity: int) -> list[tuple[Tps, list[Tps]]]:
+    """Centres that reach the most ungrouped TPS first (of those alike, the first), each
+    taking its nearest (of those alike, the first); then posts emptied into others.
+    `within[c, i]`: centre c reaches TPS i; `km`: their distances."""
+    left = np.ones(len(members), dtype=bool)
     groups: list[tuple[int, list[int]]] = []
-    while left:
-        best, best_take = -1, list[int]()
-        for c in sorted(left):
-            row = km[c]
-            take = sorted(reach[c] & left, key=lambda i: (row[i], i))[:capacity]
-            if len(take) > len(best_take):
-                best, best_take = c, take
-        groups.append((best, best_take))
-        left.difference_update(best_take)
-    groups = _empty_into_others(groups, reach, capacity)
+    while left.any():
+        takes = np.where(left, np.minimum((within & left).sum(axis=1), capacity), -1)
+        best = int(np.argmax(takes))
+        reached = np.flatnonzero(within[best] & left)
+        take = reached[np.lexsort((reached, km[best, reached]))[:capacity]]
+        groups.append((best, take.tolist()))
+        left[take] = False
+    groups = _empty_into_others(groups, within.tolist(), capacity)
     return [(members[c], [members[i] for i in group]) for c, group in groups]
 
 
 def _empty_into_others(
-    groups: list[tuple[int, list[int]]], reach: list[frozenset[int]], capacity: int
+    groups: list[tuple[int, list[int]]], reach: list[list[bool]], capacity: int
 ) -> list[tuple[int, list[int]]]:
     """Drop a post whenever all its TPS fit into other posts whose centres reach them."""
     improved = True
@@ -295,7 +293,7 @@ def _empty_into_others(
             moves: dict[int, int] = {}
             for i in groups[g][1]:
                 into = max(
-                    (k for k in others if room[k] > 0 and i in reach[groups[k][0]]), key=lambda k: room[k], default=None
+                    (k for k in others if room[k] > 0 and reach[groups[k][0]][i]), key=lambda k: room[k], default=None
                 )
                 if into is None:
                     break
