@@ -3,11 +3,13 @@ one persona per role (plus people who must be refused)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.test import Client, override_settings
 
 from siaga.accounts.models import Profile, Role
 from siaga.core.data import demo
@@ -30,6 +32,18 @@ PERSONAS = {
 }
 SECTOR = "35.14.17"
 OTHER_SECTOR = "35.14.22"
+PASSWORD_HASHERS = tuple(settings.PASSWORD_HASHERS)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_logins() -> Iterator[None]:
+    """The console's tests log in hundreds of times, and PBKDF2's million rounds cost a quarter
+    of a second each: here passwords are hashed with MD5 (a PBKDF2 hash still checks). The
+    settings' own hashers are those of the consoles the browser's tests log in to."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS])
+    fast.enable()
+    yield
+    fast.disable()
 
 
 @pytest.fixture(scope="session")
