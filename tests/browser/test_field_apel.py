@@ -99,7 +99,7 @@ def test_the_roll_call_pages_and_filters_by_unit_and_attendance(page: Any) -> No
     login(page, "perencana")
     open_apel(page)
     option = page.locator('#roll-unit option:not([value=""]):not([value="-"])').first  # a unit, not "no unit"
-    unit, name = option.get_attribute("value"), option.inner_text().rsplit(" (", 1)[0]
+    unit, name = option.get_attribute("value"), option.inner_text().rsplit(" · ", 1)[0]
     page.select_option("#roll-unit", unit)
     page.locator("#roll-filter button").click()
     page.wait_for_url("**/apel/?*unit=*")

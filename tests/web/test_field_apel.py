@@ -427,7 +427,7 @@ def test_the_roll_call_filters_one_unit_and_counts_it_per_unit(as_planner, plan)
     check_in(as_planner, plan, nrp=members[0])
     html = as_planner.get(f"/plans/{plan.pk}/apel/?unit={unit}").content.decode()
     name = Unit.objects.get(operation_id=plan.operation_id, code=unit).name
-    assert f'<option value="{unit}" selected>{name} (1/{len(members)})</option>' in html  # GROUP BY counts
+    assert f'<option value="{unit}" selected>{name} · 1/{len(members)}</option>' in html  # GROUP BY counts
     assert sorted(roll(as_planner, plan, f"unit={unit}")) == members
     assert len(members) < len(people_in(plan))
 
@@ -482,5 +482,5 @@ def test_the_roll_call_filters_the_people_of_no_unit(as_planner, plan):
     expected = sorted(linmas.values_list("code", flat=True))
     assert 0 < len(expected) < len(on_plan)
     html = as_planner.get(f"/plans/{plan.pk}/apel/?unit=-").content.decode()
-    assert f'<option value="-" selected>(tanpa satuan) (0/{len(expected)})</option>' in html
+    assert f'<option value="-" selected>(tanpa satuan) · 0/{len(expected)}</option>' in html
     assert sorted(roll(as_planner, plan, "unit=-")) == expected

@@ -9,6 +9,7 @@
  *   <input data-search="URL" list="ID">              suggestions from URL?q=typed into the datalist
  *   <div hidden data-fill-from="table.posts li" data-fill-field="ID" data-fill-scroll="ID"
  *        data-fill-focus="ID">                       a click on such an item copies its <code> into the field
+ *   <details id="ID" data-keep-open>                 stays as the reader left it when htmx swaps it anew
  *
  * Text from the server only ever goes in as text (textContent, option values), never as HTML.
  * Handlers sit on the document, so parts swapped in by htmx work too.
@@ -19,6 +20,22 @@
   document.addEventListener("change", (event) => {
     const select = event.target.closest("[data-submit-on-change]");
     if (select && select.form) select.form.submit();
+  });
+
+  const kept = new Map(); // details[data-keep-open] id -> open, as the reader left it
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const details = event.target;
+      if (details.matches && details.matches("details[data-keep-open][id]")) kept.set(details.id, details.open);
+    },
+    true
+  );
+  document.addEventListener("htmx:afterSwap", () => {
+    kept.forEach((open, id) => {
+      const details = document.getElementById(id);
+      if (details && details.open !== open) details.open = open;
+    });
   });
 
   document.addEventListener("submit", (event) => {
