@@ -117,6 +117,19 @@ def test_the_roll_call_pages_and_filters_by_unit_and_attendance(page: Any) -> No
     expect(page.locator(".pagination").first).to_contain_text("Halaman 2")
 
 
+def test_the_absentee_list_stays_as_the_reader_left_it_while_the_panel_refreshes(page: Any) -> None:
+    """The readiness panel is fetched anew every 2 s; the list of who is missing stays open (or
+    closed) as the marshal left it, so its link to the roll call can be clicked."""
+    login(page, "perencana")
+    open_apel(page)
+    was = page.locator("#absentees").evaluate("d => d.open")
+    page.locator("#absentees > summary").click()
+    assert page.locator("#absentees").evaluate("d => d.open") is not was
+    page.evaluate("() => { window.swaps = 0; document.addEventListener('htmx:afterSwap', () => window.swaps++); }")
+    page.wait_for_function("() => window.swaps >= 2", timeout=30_000)
+    assert page.locator("#absentees").evaluate("d => d.open") is not was
+
+
 def test_a_viewer_of_the_apel_cannot_check_in(page: Any) -> None:
     login(page, "kapolres")
     open_apel(page)
