@@ -256,11 +256,13 @@ def _apart(within: np.ndarray) -> int:
     """A lower bound on the posts: TPS no single centre reaches together need posts of their
     own, so a set of pairwise such TPS (found greedily) counts one post each."""
     together = (within.astype(np.int32).T @ within.astype(np.int32)) > 0  # some centre reaches both
-    chosen: list[int] = []
+    chosen = 0
+    blocked = np.zeros(len(within), dtype=bool)  # reached together with one chosen (`together` is symmetric)
     for i in np.argsort(together.sum(axis=1), kind="stable").tolist():
-        if not together[i, chosen].any():
-            chosen.append(i)
-    return len(chosen)
+        if not blocked[i]:
+            chosen += 1
+            blocked |= together[i]
+    return chosen
 
 
 def _greedy(members: list[Tps], within: np.ndarray, km: np.ndarray, capacity: int) -> list[tuple[Tps, list[Tps]]]:
@@ -268,14 +270,16 @@ def _greedy(members: list[Tps], within: np.ndarray, km: np.ndarray, capacity: in
     taking its nearest (of those alike, the first); then posts emptied into others.
     `within[c, i]`: centre c reaches TPS i; `km`: their distances."""
     left = np.ones(len(members), dtype=bool)
+    reaches = within.sum(axis=1)  # each centre's ungrouped TPS
     groups: list[tuple[int, list[int]]] = []
     while left.any():
-        takes = np.where(left, np.minimum((within & left).sum(axis=1), capacity), -1)
+        takes = np.where(left, np.minimum(reaches, capacity), -1)
         best = int(np.argmax(takes))
         reached = np.flatnonzero(within[best] & left)
         take = reached[np.lexsort((reached, km[best, reached]))[:capacity]]
         groups.append((best, take.tolist()))
         left[take] = False
+        reaches -= within[:, take].sum(axis=1)
     groups = _empty_into_others(groups, within.tolist(), capacity)
     return [(members[c], [members[i] for i in group]) for c, group in groups]
 

@@ -89,37 +89,181 @@ class _Person:
     intervals: list[tuple[float, float, float, float]]  # start and end (POSIX seconds), lat, lon
     hours: float
     state: int = 0  # equal for people of one slot and origin with the same duties (`_States`)
+    at: int = 0  # his place among the roster's people (`_States.start`)
 
 
 class _States:
     """Numbers for what decides a person's place in a wave (`_Wave.key`): his slot, origin and
     duties so far, in order (his hours follow from them). People alike in these share a number,
-    so a wave works out each key once."""
+    so a wave works out each key once, and for all numbers at once as arrays (`_Wave.groups`):
+    each number's first state (its slot and origin), its duties as numbers of their intervals,
+    and its hours; and each person's number, by his place (`start`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, eager: bool = True) -> None:
+        """`eager`: each `_Person`'s state, intervals and hours kept up to date too (a re-plan
+        reads them, `_Unchanged`); else only the arrays by person and by state record duties."""
+        self.eager = eager
         self.ids: dict[tuple[Any, ...], int] = {}
         self.spans: dict[int, tuple[tuple[float, float, float, float], float]] = {}  # id(duty) -> interval, hours
+        self.places: dict[tuple[float, float, float, float], int] = {}  # interval -> its number
+        self.windows: dict[tuple[float, float], int] = {}  # (start, end) -> its number
+        self.window_of: list[int] = []  # an interval's number -> its window's
+        self.place_at: list[tuple[float, float, float, float]] = []  # an interval's number -> the interval
+        self._window_at: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0), np.zeros(0, np.int64))
+        self.parent: list[int] = []  # state -> the state before its last duty (-1 for none)
+        self.last: list[int] = []  # state -> the number of its last duty's interval (-1 for none)
+        self.depths: list[int] = []  # state -> how many duties
+        self.roots: list[int] = []  # state -> the state of its slot and origin
+        # The same as arrays (`arrays`), and each state's intervals' numbers in order (-1 after).
+        self.root = np.zeros(0, np.int64)
+        self.depth = np.zeros(0, np.int64)
+        self.seq = np.full((0, 4), -1, np.int64)
+        self._done = 0  # the states the arrays hold
+        self.hours = np.zeros(0)  # state -> the hours of whoever holds it
+        self.people: list[_Person] = []
+        self.person_ids: list[str] = []  # a person's place -> his id
+        self.state_of = np.zeros(0, np.int64)  # a person's place -> his state
+        self.id_rank = np.zeros(0, np.int64)  # a person's place -> his place in order of id
+        self.by_slot: dict[str, np.ndarray] = {}  # slot -> the places of its people, in order
+        self.linmas = np.zeros(0, dtype=bool)  # a person's place -> whether a Linmas
+        self.home_of = np.zeros(0, np.int64)  # a Linmas's place -> the number of his desa and kecamatan
+        self.home_at: list[tuple[str, str]] = []  # that number -> his desa and kecamatan
 
     def start(self, people: Iterable[_Person]) -> None:
-        for p in people:
+        """Number the people (`_Person.at`, in the order given) and give each his first state."""
+        self.people = list(people)
+        for at, p in enumerate(self.people):
+            p.at = at
             p.state = self.first(p)
+        self.state_of = np.array([p.state for p in self.people], dtype=np.int64)
+        ids = self.person_ids = [p.person.id for p in self.people]
+        self.id_rank = np.empty(len(ids), dtype=np.int64)
+        self.id_rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+        slots: dict[str, list[int]] = defaultdict(list)
+        for p in self.people:
+            slots[p.slot].append(p.at)
+        self.by_slot = {s: np.array(at, dtype=np.int64) for s, at in slots.items()}
+        self.linmas = np.array([p.slot == "LINMAS" for p in self.people], dtype=bool)
+        homes: dict[tuple[str, str], int] = {}
+        self.home_of = np.array(
+            [homes.setdefault((p.origin, p.kecamatan), len(homes)) if p.slot == "LINMAS" else -1 for p in self.people],
+            dtype=np.int64,
+        )
+        self.home_at = list(homes)
 
     def first(self, p: _Person) -> int:
         """The number of `p`'s slot and origin, before any duty."""
-        return self.ids.setdefault((p.slot, p.origin), len(self.ids))
+        found = self.ids.get((p.slot, p.origin))
+        return self._new((p.slot, p.origin), -1, -1) if found is None else found
 
     def after(self, state: int, interval: tuple[float, float, float, float]) -> int:
         """The number of a state and then one more duty."""
-        return self.ids.setdefault((state, interval), len(self.ids))
+        found = self.ids.get((state, interval))
+        return self._new((state, interval), state, self._place(interval)) if found is None else found
 
-    def hold(self, p: _Person, duty: Duty) -> None:
-        """`p` takes `duty`."""
+    def _place(self, interval: tuple[float, float, float, float]) -> int:
+        found = self.places.get(interval)
+        if found is None:
+            found = self.places[interval] = len(self.places)
+            self.place_at.append(interval)
+            self.window_of.append(self.windows.setdefault(interval[:2], len(self.windows)))
+        return found
+
+    def window_at(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each window's start and end (by its number), and each interval's window."""
+        ts, te, window = self._window_at
+        if len(ts) != len(self.windows) or len(window) != len(self.window_of):
+            ts = np.array([w[0] for w in self.windows], dtype=float)
+            te = np.array([w[1] for w in self.windows], dtype=float)
+            self._window_at = ts, te, np.array(self.window_of, dtype=np.int64)
+        return self._window_at
+
+    def _new(self, key: tuple[Any, ...], parent: int, place: int) -> int:
+        n = self.ids[key] = len(self.ids)
+        self.parent.append(parent)
+        self.last.append(place)
+        self.depths.append(0 if parent < 0 else self.depths[parent] + 1)
+        self.roots.append(n if parent < 0 else self.roots[parent])
+        return n
+
+    def _room(self) -> None:
+        """Room in the arrays by state for every state numbered (twice as many when short)."""
+        if len(self.ids) > len(self.root):
+            more = max(64, len(self.ids))
+            self.root = np.r_[self.root, np.zeros(more, np.int64)]
+            self.depth = np.r_[self.depth, np.zeros(more, np.int64)]
+            self.seq = np.r_[self.seq, np.full((more, self.seq.shape[1]), -1, np.int64)]
+            self.hours = np.r_[self.hours, np.zeros(more)]
+
+    def arrays(self) -> None:
+        """`root`, `depth` and `seq` catch up with the states numbered since, a duty at a time."""
+        done, n = self._done, len(self.ids)
+        if done == n:
+            return
+        self._room()
+        new = np.arange(done, n)
+        parent = np.array(self.parent[done:n], dtype=np.int64)
+        last = np.array(self.last[done:n], dtype=np.int64)
+        depth = np.array(self.depths[done:n], dtype=np.int64)
+        self.root[done:n] = self.roots[done:n]
+        self.depth[done:n] = depth
+        deepest = int(depth.max())
+        if deepest > self.seq.shape[1]:
+            self.seq = np.c_[self.seq, np.full((len(self.seq), deepest), -1, np.int64)]
+        for d in range(1, deepest + 1):  # a state's parent is one duty shorter: done before it
+            at = depth == d
+            self.seq[new[at]] = self.seq[parent[at]]
+            self.seq[new[at], d - 1] = last[at]
+        self._done = n
+
+    def _span(self, duty: Duty) -> tuple[tuple[float, float, float, float], float]:
         span = self.spans.get(id(duty))
         if span is None:
             span = self.spans[id(duty)] = (_interval(duty), duty.hours)
+        return span
+
+    def hold(self, p: _Person, duty: Duty) -> None:
+        """`p` takes `duty`; `note` him after."""
+        span = self._span(duty)
         p.intervals.append(span[0])
         p.hours += span[1]
         p.state = self.after(p.state, span[0])
+
+    def hold_many(self, at: np.ndarray, which: np.ndarray, duties: list[Duty]) -> None:
+        """The people at places `at` take `duties[which]`, one each, in this order (each person
+        at most once): states numbered as `hold` would number them in turn, the arrays by
+        person and by state caught up together, and each `_Person` too when `eager`."""
+        if not len(at):
+            return
+        old = self.state_of[at]
+        _, first, pair = np.unique(old * len(duties) + which, return_index=True, return_inverse=True)
+        order = np.argsort(first)  # each (state, duty) in order of its first holder
+        olds = old[first[order]].tolist()
+        span_of = {w: self._span(duties[w]) for w in np.unique(which).tolist()}
+        spans = [span_of[w] for w in which[first[order]].tolist()]
+        new = np.empty(len(first), dtype=np.int64)
+        new[order] = [self.after(s, span[0]) for s, span in zip(olds, spans, strict=True)]
+        self._room()
+        # as `note`: a person's hours plus the duty's, each state's once (equal for its people)
+        self.hours[new[order]] = self.hours[olds] + np.array([span[1] for span in spans])
+        state = new[pair.reshape(-1)]
+        self.state_of[at] = state
+        if self.eager:
+            step = np.empty(len(first), dtype=np.int64)
+            step[order] = np.arange(len(first))
+            for a, s, k in zip(at.tolist(), state.tolist(), step[pair.reshape(-1)].tolist(), strict=True):
+                p = self.people[a]
+                p.intervals.append(spans[k][0])
+                p.hours += spans[k][1]
+                p.state = s
+
+    def note(self, people: list[_Person]) -> None:
+        """The arrays by person and by state catch up with `people`'s duties (`hold`)."""
+        if people:
+            self._room()
+            state = [p.state for p in people]
+            self.state_of[[p.at for p in people]] = state
+            self.hours[state] = [p.hours for p in people]
 
 
 def _interval(d: Duty) -> tuple[float, float, float, float]:
@@ -155,14 +299,19 @@ def build(
     vote = duty_data.vote_duties(scenario, plan.posts)
     stage_name = vote[0].stage if vote else ""
     people = _people(scenario)
-    states = _States()
+    states = _States(eager=previous is not None)
     states.start(people.values())
-    post_at = {d.id: d for d in vote}
-    for a in plan.assignments:
-        p = people.get(a.person)
-        d = post_at.get(a.post)
-        if p is not None and d is not None:
-            states.hold(p, d)
+    post_at = {d.id: i for i, d in enumerate(vote)}
+    holding = [
+        (people[a.person].at, post_at[a.post]) for a in plan.assignments if a.person in people and a.post in post_at
+    ]
+    at = np.array([a for a, _ in holding], dtype=np.int64)
+    which = np.array([i for _, i in holding], dtype=np.int64)
+    if len(np.unique(at)) == len(at):
+        states.hold_many(at, which, vote)
+    else:  # someone on two posts: his second after his first
+        for r in range(len(at)):
+            states.hold_many(at[r : r + 1], which[r : r + 1], vote)
     others = duty_data.stage_duties(scenario, rules)
     held: dict[tuple[str, str], str] = {}
     if previous is not None:
@@ -180,7 +329,6 @@ def build(
     relaxed, short = [], []
     origins = _origins(people)
     same: _Unchanged | None = None
-    by_slot = _by_slot(people)
     if previous is not None and before is not None and previous.duties == tuple(others):
         same = _Unchanged(people, before, (start, end), held_at, states)
     relaxed_of: dict[tuple[Any, ...], float] = {}  # waves alike in place, hours and places, in order
@@ -190,7 +338,7 @@ def build(
         if same is not None and same.clean(arrays, people):
             got, empty, cost = same.keep(arrays, people, states)
         else:
-            got, empty, cost = _fill(arrays, people, held_at, scale, states, by_slot)
+            got, empty, cost = _fill(arrays, people, held_at, scale, states)
         if same is not None:
             same.advance(arrays, got)
         assignments += got
@@ -389,6 +537,22 @@ def _horizon(scenario: Scenario, duties: list[Duty], people: Mapping[str, _Perso
     return max(km / scenario.operation.speed_kmh, road) + 1.0
 
 
+@dataclass(frozen=True)
+class _Groups:
+    """A wave's people by key and the place they held (`_Wave.groups`), in order of their first
+    person: each group's first person's place (`first`), the number of the place it held
+    (`stay`, 0 for none) and its size; `members`: the people's places, group after group, each
+    group's in order of id, group g's from `offset[g]`; `near`: the duties of its key's near, a
+    row each, as `_Wave.codes` numbers them (-1 after them)."""
+
+    first: np.ndarray
+    stay: np.ndarray
+    size: np.ndarray
+    members: np.ndarray
+    offset: np.ndarray
+    near: np.ndarray
+
+
 class _Wave:
     """A wave's duties as arrays, and who may hold which of them."""
 
@@ -446,6 +610,61 @@ class _Wave:
             near.append((ts, te, None, None) if decided else (ts, te, la, lo))
         return (p.slot, p.origin, tuple(near), round(p.hours, 6))
 
+    def groups(self, states: _States, stay_at: np.ndarray) -> _Groups:
+        """The people of the wave's slots by `key` and the place they held (`stay_at`: a
+        person's place -> the number of his, 0 for none), as arrays (`_Groups`); each state's
+        key worked out once, all of them together."""
+        found = [states.by_slot[s] for s in self.needs if s in states.by_slot]
+        at = np.concatenate(found) if found else np.zeros(0, np.int64)
+        if not len(at):
+            none = np.zeros(0, np.int64)
+            return _Groups(none, none, none, none, np.zeros(1, np.int64), np.zeros((0, 0), np.int64))
+        state, person_state = np.unique(states.state_of[at], return_inverse=True)
+        stay = stay_at[at]
+        person_state = person_state.reshape(-1)
+        key, near = self._keys(states, state)
+        code = key[person_state] * (int(stay.max()) + 1) + stay
+        _, first, group = np.unique(code, return_index=True, return_inverse=True)
+        order = np.argsort(at[first])  # groups in order of their first person (a slot's, the least place)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        group = rank[group.reshape(-1)]
+        members = at[np.lexsort((states.id_rank[at], group))]
+        size = np.bincount(group, minlength=len(order)).astype(np.int64)
+        first_at = at[first[order]]
+        offset = np.r_[0, np.cumsum(size)].astype(np.int64)
+        return _Groups(first_at, stay_at[first_at], size, members, offset, near[person_state[first[order]]])
+
+    def _keys(self, states: _States, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each of `state` (numbers of `states`), the number of its `key` among theirs
+        (equal keys, equal numbers), and its key's near as `codes` numbers them."""
+        codes = self.codes(states)
+        states.arrays()
+        depth = int(states.depth[state].max())
+        rows = codes[states.seq[state, :depth]]  # the place -1 after a state's duties reads -1
+        rows = np.take_along_axis(rows, np.argsort(rows < 0, axis=1, kind="stable"), axis=1)  # the near, in order
+        hours, which = np.unique(states.hours[state], return_inverse=True)
+        rounded: dict[float, int] = {}
+        hours_no = np.array([rounded.setdefault(round(h, 6), len(rounded)) for h in hours.tolist()], dtype=np.int64)
+        table = np.column_stack([states.root[state], hours_no[which.reshape(-1)], rows])
+        order = np.lexsort(table.T[::-1])
+        ranked = table[order]
+        number = np.empty(len(order), dtype=np.int64)
+        number[order] = np.cumsum(np.r_[True, (ranked[1:] != ranked[:-1]).any(axis=1)]) - 1
+        return number, rows
+
+    def codes(self, states: _States) -> np.ndarray:
+        """What `key` keeps of each interval `states` numbers, as a number: -1 where far in
+        time, its window's (`states.window_at`) where the travel cannot decide, else the number
+        of windows plus its own; and -1 at the end."""
+        ts, te, window = states.window_at()
+        far = (te + self.reach <= self.first) | (self.last + self.reach <= ts)
+        ts_, te_ = ts[:, None], te[:, None]
+        gap = np.where(self.start >= te_, self.start - te_, np.where(self.end <= ts_, ts_ - self.end, -1.0))
+        decided = np.logical_not(((gap >= self.rest) & (gap < self.reach)).any(axis=1))
+        code = np.where(far[window], -1, np.where(decided[window], window, len(ts) + np.arange(len(window))))
+        return np.r_[code, -1].astype(np.int64)
+
     def travel_s(self, lat: float, lon: float) -> np.ndarray:
         """Seconds of road from a point to each duty of the wave."""
         found = self._travel.get((lat, lon))
@@ -487,13 +706,13 @@ class _Wave:
         return np.stack([self._km[k] for k in keys])
 
     def arcs(
-        self, reps: list[_Person], nears: list[tuple[Any, ...]] | None
+        self, reps: list[_Person], nears: list[tuple[Any, ...]] | None, ok: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Arcs from each group (its representative) to the places it may fill, with the km, in
-        order of group then duty."""
+        order of group then duty; `ok`: `free(reps, nears)` if worked out already."""
         if not reps:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, float)
-        ok = self.free(reps, nears)
+        ok = self.free(reps, nears) if ok is None else ok
         where = np.stack([self.slot_of[rep.slot] for rep in reps])
         group, duty = np.nonzero(ok & (where >= 0))
         km = self.costs(reps)
@@ -516,15 +735,47 @@ class _Wave:
                 ok[owner[first]] &= np.logical_and.reduceat(each, first, axis=0)
         return ok
 
+    def allowed(self, states: _States, first: np.ndarray, near: np.ndarray) -> np.ndarray:
+        """`free` of the people at places `first` (`_Groups.first`) with their key's near as
+        rows of codes (`_Groups.near`)."""
+        ok = np.empty((len(first), len(self.duties)), dtype=bool)
+        ok[:] = self.long_ok
+        rows = np.flatnonzero(states.linmas[first])
+        if len(rows):  # each home worked out once
+            home, which = np.unique(states.home_of[first[rows]], return_inverse=True)
+            ok[rows] = np.stack([self._home_at(*states.home_at[h]) for h in home.tolist()])[which.reshape(-1)]
+        hours = states.hours[states.state_of[first]]
+        ok &= hours[:, None] + self.hours[None, :] <= self.op.max_total_hours + EPS
+        group, col = np.nonzero(near >= 0)
+        if not len(group):
+            return ok
+        code = near[group, col]
+        ts, te, window = states.window_at()
+        place = code - len(ts)
+        own = place >= 0  # else the travel cannot decide
+        at = np.where(own, window[np.maximum(place, 0)], code)
+        travel = np.zeros((len(code), len(self.duties)))
+        if own.any():
+            where, which = np.unique(place[own], return_inverse=True)
+            points = [states.place_at[i] for i in where.tolist()]
+            travel[own] = np.stack([self.travel_s(p[2], p[3]) for p in points])[which.reshape(-1)]
+        gap = self.rest + travel
+        each = (te[at][:, None] + gap <= self.start + EPS) | (self.end + gap <= ts[at][:, None] + EPS)
+        first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        ok[group[first]] &= np.logical_and.reduceat(each, first, axis=0)
+        return ok
+
     def _home(self, p: _Person) -> np.ndarray:
         """The duties `p` may hold whatever his other duties: all but the long ones for a
         standing guard's force, his desa's and his kecamatan's for a Linmas."""
-        if p.slot != "LINMAS":
-            return self.long_ok
-        home = self._linmas.get((p.origin, p.kecamatan))
+        return self.long_ok if p.slot != "LINMAS" else self._home_at(p.origin, p.kecamatan)
+
+    def _home_at(self, desa: str, kecamatan: str) -> np.ndarray:
+        """The duties a Linmas of `desa` in `kecamatan` may hold whatever his other duties."""
+        home = self._linmas.get((desa, kecamatan))
         if home is None:
-            home = self.long_ok & ((self.desa == p.origin) | ((self.desa == "") & (self.kec == p.kecamatan)))
-            self._linmas[(p.origin, p.kecamatan)] = home
+            home = self.long_ok & ((self.desa == desa) | ((self.desa == "") & (self.kec == kecamatan)))
+            self._linmas[(desa, kecamatan)] = home
         return home
 
 
@@ -534,42 +785,26 @@ def _fill(
     held: Mapping[str, list[tuple[str, str]]],
     scale: int,
     states: _States,
-    by_slot: Mapping[str, list[tuple[int, _Person]]] | None = None,
 ) -> tuple[list[Assignment], list[Unfilled], float]:
     """The wave's optimal assignment over the people free for it (with `held`, duty -> the
     (person, slot) it had before, the fewest moved among optimal ones); the people's duties are
-    recorded (`states`). `by_slot`: `_by_slot(people)`, made once for all waves."""
+    recorded (`states`, which numbered `people`)."""
     duties = wave.duties
     stay_of: dict[str, tuple[str, str]] = {}  # person -> the first of the wave's duties he held
     for d in duties if held else ():
         for person, slot in held.get(d.id, ()):
             stay_of.setdefault(person, (d.id, slot))
-    # People by key and the place they held, in order of first appearance (a group's people
-    # are of one slot: each slot's people are gone through, and the groups put in order of
-    # their first person); a key numbered once for each state (`_States`) and each distinct key.
-    by_key: dict[tuple[Any, ...], int] = {}
-    key_no: dict[int, int] = {}
-    members: dict[tuple[int, tuple[str, str] | None], list[_Person]] = {}
-    first: list[tuple[int, tuple[int, tuple[str, str] | None]]] = []
-    slots = _by_slot(people) if by_slot is None else by_slot
-    for slot in wave.needs:
-        for at, p in slots.get(slot, ()):
-            k = key_no.get(p.state)
-            if k is None:
-                k = key_no[p.state] = by_key.setdefault(wave.key(p), len(by_key))
-            group = (k, stay_of.get(p.person.id)) if stay_of else (k, None)
-            found = members.get(group)
-            if found is None:
-                members[group] = [p]
-                first.append((at, group))
-            else:
-                found.append(p)
-    first.sort()
-    key_of = list(by_key)
-    groups = {(*key_of[k], stay): members[(k, stay)] for _, (k, stay) in first}
-    keys = list(groups)
-    g_arr, s_arr, km_arr = wave.arcs([groups[k][0] for k in keys], [k[2] for k in keys])
-    supply = np.array([len(groups[k]) for k in keys], dtype=np.int64)
+    stay_at = np.zeros(len(states.people), dtype=np.int64)  # a person's place -> his stay's number, 0 for none
+    stay_no: dict[tuple[str, str] | None, int] = {None: 0}
+    for person, stay in stay_of.items():
+        p = people.get(person)
+        if p is not None:
+            stay_at[p.at] = stay_no.setdefault(stay, len(stay_no))
+    stay_list = list(stay_no)
+    groups = wave.groups(states, stay_at)
+    reps = [states.people[at] for at in groups.first.tolist()]
+    g_arr, s_arr, km_arr = wave.arcs(reps, None, wave.allowed(states, groups.first, groups.near) if reps else None)
+    supply = groups.size
     capacity = np.array([n for _, _, n in wave.slots], dtype=np.int64)
     cost = np.round(km_arr * scale).astype(np.int64)
     reward = np.full(len(wave.slots), UNFILLED_KM * scale, dtype=np.int64)
@@ -578,8 +813,8 @@ def _fill(
     if held:
         tie = int(supply.sum()) + 1
         wanted = []
-        for g, key in enumerate(keys):
-            stay = key[-1]
+        for g, s in enumerate(groups.stay.tolist()):
+            stay = stay_list[s]
             k = None if stay is None else wave.slot_at.get((wave.index[stay[0]], stay[1]))
             if k is not None:
                 wanted.append((g, k))
@@ -594,19 +829,23 @@ def _fill(
         cost = cost * tie + 1
         reward = reward * tie
     flows, stay_flows = solvers.solve(supply, capacity, reward, solvers.Arcs(g_arr, s_arr, cost), stays)
-    pool: dict[int, list[_Person]] = {}  # each group's people in id order, sorted when first taken from
+    taken = groups.offset[:-1].copy()  # each group's people in id order (`_Groups`), taken from the front
     filled = np.zeros(len(wave.slots), dtype=np.int64)
     got: list[Assignment] = []
+    holders: list[np.ndarray] = []  # the places of the people taken, in turn, and their duty's
+    held_duty: list[int] = []
+    ids = states.person_ids
 
     def take(g: int, k: int, n: int, km: float) -> None:
         i, slot, _ = wave.slots[k]
-        duty = duties[i]
-        if g not in pool:
-            pool[g] = sorted(groups[keys[g]], key=lambda p: p.person.id)
-        for p in pool[g][:n]:
-            got.append(Assignment(p.person.id, duty.id, slot, km))
-            states.hold(p, duty)
-        pool[g] = pool[g][n:]
+        duty_id = duties[i].id
+        begin = int(taken[g])
+        end = min(begin + n, int(groups.offset[g + 1]))
+        taking = groups.members[begin:end]
+        got.extend(Assignment(ids[at], duty_id, slot, km) for at in taking.tolist())
+        holders.append(taking)
+        held_duty.append(i)
+        taken[g] = end
         filled[k] += n
 
     if stays is not None:
@@ -615,18 +854,13 @@ def _fill(
             take(g, k, int(stay_flows[j]), float(km_arr[arc_of[(g, k)]]))
     for j in np.flatnonzero(flows).tolist():
         take(int(g_arr[j]), int(s_arr[j]), int(flows[j]), float(km_arr[j]))
+    if holders:  # nobody takes two duties of a wave: all recorded at once
+        which = np.repeat(np.array(held_duty, dtype=np.int64), [len(at) for at in holders])
+        states.hold_many(np.concatenate(holders), which, duties)
     empty = [Unfilled(duties[i].id, s, int(n - filled[k])) for k, (i, s, n) in enumerate(wave.slots) if n > filled[k]]
     got.sort(key=lambda a: (a.post, SLOTS.index(a.slot), a.person))
     travel = sum(a.cost_km for a in got)
     return got, empty, travel + UNFILLED_KM * sum(u.count for u in empty)
-
-
-def _by_slot(people: Mapping[str, _Person]) -> dict[str, list[tuple[int, _Person]]]:
-    """The people of each slot with their place in `people`, in its order."""
-    out: dict[str, list[tuple[int, _Person]]] = defaultdict(list)
-    for at, p in enumerate(people.values()):
-        out[p.slot].append((at, p))
-    return dict(out)
 
 
 def _arcs_at(
@@ -756,6 +990,7 @@ class _Unchanged:
             got.append(Assignment(p.person.id, d.id, slot, float(km[row, i])))
             states.hold(p, d)
             filled[(i, slot)] += 1
+        states.note([p for p, _, _ in places])
         empty = [Unfilled(wave.duties[i].id, s, n - filled[(i, s)]) for i, s, n in wave.slots if n > filled[(i, s)]]
         got.sort(key=lambda a: (a.post, SLOTS.index(a.slot), a.person))
         travel = sum(a.cost_km for a in got)
