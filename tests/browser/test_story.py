@@ -36,6 +36,9 @@ from siaga.core.data.scenario import read_scenario, write_scenario
 from tests.browser.conftest import ROOT, login
 
 STORY: dict[str, str] = {}  # what one test leaves for a later one in the same worker
+# The story's steps build on each other (the category set by hand is signed off before the
+# approval): they run in order on one worker (`make test` runs with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("story")
 DASHBOARD = re.compile(r"/ops/(\d+)/$")
 PLAN_PAGE = re.compile(r"/plans/(\d+)/$")
 JOB_PAGE = re.compile(r"/plans/jobs/\d+/$")
