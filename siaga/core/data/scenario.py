@@ -6,7 +6,9 @@ returned half-loaded. `write_scenario` writes a scenario that reads back equal.
 
 Sheets are read column by column: a column of a national CSV file (two million persons) is
 checked in one pass with fast paths for the all-valid case, and the slow path that names
-each bad cell runs only when something is wrong.
+each bad cell runs only when something is wrong. Large CSV files are parsed into columns by
+columnar.py; when a folder so read has any problem, it is read again the usual way
+(`read_tables`), so that every message is that reader's.
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import gc
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import repeat
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
-from siaga.core.data import cells, pins
+from siaga.core.data import cells, columnar, pins
 from siaga.core.data.cells import Bad
 from siaga.core.data.indicators import VERSIONS as INDICATOR_VERSIONS
 from siaga.core.data.indicators import Scope, ValueType, catalog
@@ -57,6 +60,7 @@ from siaga.core.data.text import Message, gettext_noop
 from siaga.core.data.workbook import LIMITS, Limits, RawSheet, read_tables, write_tables
 
 Reader = Callable[[object], Any]
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True)
@@ -343,9 +347,15 @@ def read_scenario(path: str | Path, limits: Limits = LIMITS) -> Scenario:
     # walk them again and again (it doubled the national read time).
     collecting = gc.isenabled()
     gc.disable()
+    path = Path(path)
     try:
-        raw = read_tables(Path(path), limits)
-        return _Validator(raw).scenario()
+        columns = columnar.read_folder(path, limits) if path.is_dir() else None
+        if columns is not None:
+            try:
+                return _Validator(columns).scenario()
+            except ScenarioError:
+                pass  # the problems as the reader of record finds and words them, below
+        return _Validator(read_tables(path, limits)).scenario()
     finally:
         if collecting:
             gc.enable()
@@ -401,7 +411,7 @@ class _Validator:
         indicators = {k: ind for k, ind in catalog().items()}
         at: dict[str, int] = {}
         indicator_at: dict[str, int] = {}
-        width = max(map(len, sheet.rows), default=0)
+        width = len(sheet.columns) if isinstance(sheet, columnar.ColumnSheet) else max(map(len, sheet.rows), default=0)
         for i, head in enumerate(sheet.header + [""] * (width - len(sheet.header))):
             key = normalise(head)
             if not key:
@@ -448,27 +458,49 @@ class _Validator:
             self.problems.append(Problem("empty_sheet", sheet=sheet.name, row=1))
             return None
         at, indicator_at = self._columns(spec, sheet)
-        table = Table(sheet, {}, {}, self._indicators(sheet, indicator_at))
+        columns = _transpose(sheet)
+        table = Table(sheet, {}, {}, self._indicators(sheet, columns, indicator_at))
         self.tables[spec.name] = table
         for c in spec.columns:
-            raw = _column_values(sheet, at[c.name]) if c.name in at else [""] * len(sheet.rows)
+            raw = _column_values(sheet, columns, at[c.name]) if c.name in at else [""] * len(sheet.row_numbers)
             head = sheet.header[at[c.name]] if c.name in at else label(c)
             table.raw[c.name] = raw
             table.heads[c.name] = head
             if c.name not in at and c.required:  # reported once as missing_column, not once per row
-                table.values[c.name] = [None] * len(sheet.rows)
+                table.values[c.name] = [None] * len(sheet.row_numbers)
                 continue
             table.values[c.name] = self._read_column(sheet, head, raw, c.read, c.required, c.default)
         return table
 
-    def _indicators(self, sheet: RawSheet, indicator_at: dict[str, int]) -> list[dict[str, float]] | None:
+    def _indicators(
+        self, sheet: RawSheet, columns: Sequence[Sequence[Any]] | None, indicator_at: dict[str, int]
+    ) -> list[dict[str, float]] | None:
+        """Each row's indicator values by key, in the file's column order; blank cells left out."""
         if not indicator_at:
             return None
-        per_row: list[dict[str, float]] = [{} for _ in sheet.rows]
+        keys, read_columns, gaps = [], [], False
         for key, i in indicator_at.items():
             ind = catalog()[key]
             read = cells.boolean if ind.type == ValueType.BOOL else cells.in_range(cells.integer, 0, ind.maximum)
-            column = self._read_column(sheet, sheet.header[i], _column_values(sheet, i), read, False, None)
+            # The text 0 and 1 read as 0 and 1, as yes/no and as a count up to 1 or more.
+            zero_one = isinstance(sheet, columnar.ColumnSheet) and (ind.type == ValueType.BOOL or ind.maximum >= 1)
+            ints = sheet.zero_one(i) if zero_one and isinstance(sheet, columnar.ColumnSheet) else None
+            if ints is not None:
+                keys.append(key)
+                read_columns.append(ints)
+                continue
+            column = self._read_column(sheet, sheet.header[i], _column_values(sheet, columns, i), read, False, None)
+            if column.count(None) < len(column):  # a column left blank adds nothing
+                keys.append(key)
+                gap = None in column
+                gaps = gaps or gap
+                read_columns.append(column if gap else list(map(int, column)))
+        if not read_columns:
+            return [{} for _ in sheet.row_numbers]
+        if not gaps:  # every cell filled: row by row at once
+            return list(map(dict, map(zip, repeat(keys), zip(*read_columns, strict=True))))
+        per_row: list[dict[str, float]] = [{} for _ in sheet.row_numbers]
+        for key, column in zip(keys, read_columns, strict=True):
             for values, v in zip(per_row, column, strict=True):
                 if v is not None:
                     values[key] = int(v)
@@ -621,7 +653,7 @@ class _Validator:
         if table is None:
             return []
         sheet, v, indicators, head = table.sheet, table.values, table.indicators, table.heads
-        n = len(sheet.rows)
+        n = len(sheet.row_numbers)
         self._unique(sheet, v["code"], head["code"])
         level_of = {c: lv for c, lv in zip(v["code"], v["level"], strict=True) if c}
         for i in range(n):
@@ -636,18 +668,16 @@ class _Validator:
                 continue
             expected = KECAMATAN if level in VILLAGE_LEVELS else REGENCY_LEVELS
             self._check_ref(sheet, number, head["parent_code"], parent, level_of, expected)
-        return list(
-            map(
-                Region,
-                v["code"],
-                v["name"],
-                v["level"],
-                v["parent_code"],
-                v["lat"],
-                v["lon"],
-                indicators or repeat(EMPTY, n),
-                v["polres_code"],
-            )
+        return _records(
+            Region,
+            v["code"],
+            v["name"],
+            v["level"],
+            v["parent_code"],
+            v["lat"],
+            v["lon"],
+            indicators or repeat(EMPTY, n),
+            v["polres_code"],
         )
 
     def _points(self, tps: list[Tps], personnel: list[Person]) -> None:
@@ -707,20 +737,18 @@ class _Validator:
         for i, (category, reason) in enumerate(zip(v["category"], v["category_reason"], strict=True)):
             if category is not None and not reason:
                 self._add("reason_required", sheet, sheet.row_numbers[i], head["category_reason"], "")
-        return list(
-            map(
-                Tps,
-                v["id"],
-                v["desa_code"],
-                v["number"],
-                v["voters"],
-                v["lat"],
-                v["lon"],
-                v["address"],
-                v["category"],
-                v["category_reason"],
-                indicators or repeat(EMPTY, len(sheet.rows)),
-            )
+        return _records(
+            Tps,
+            v["id"],
+            v["desa_code"],
+            v["number"],
+            v["voters"],
+            v["lat"],
+            v["lon"],
+            v["address"],
+            v["category"],
+            v["category_reason"],
+            indicators or repeat(EMPTY, len(sheet.row_numbers)),
         )
 
     def _units(self, region_by_code: dict[str, Region]) -> list[Unit]:
@@ -740,20 +768,18 @@ class _Validator:
             if _blank(lat) != _blank(lon):  # one without the other is no point
                 column = head["assembly_lon"] if _blank(lon) else head["assembly_lat"]
                 self._add("assembly_needs_both", sheet, sheet.row_numbers[i], column, "")
-        return list(
-            map(
-                Unit,
-                v["code"],
-                v["name"],
-                v["kind"],
-                v["kecamatan_code"],
-                v["lat"],
-                v["lon"],
-                v["parent_code"],
-                v["bko_to"],
-                v["assembly_lat"],
-                v["assembly_lon"],
-            )
+        return _records(
+            Unit,
+            v["code"],
+            v["name"],
+            v["kind"],
+            v["kecamatan_code"],
+            v["lat"],
+            v["lon"],
+            v["parent_code"],
+            v["bko_to"],
+            v["assembly_lat"],
+            v["assembly_lon"],
         )
 
     def _jurisdiction(self, regions: list[Region], tps: list[Tps], units: list[Unit]) -> None:
@@ -806,7 +832,10 @@ class _Validator:
             return
         sheet, head = table.sheet, table.heads
         tps_desa = {t.id: t.desa_code for t in tps}
-        for p, number in zip(personnel, sheet.row_numbers, strict=True):
+        numbers = sheet.row_numbers
+        # Only a member with a TPS or a pin has anything to check (a blank pin parses to None).
+        named = [i for i, p in enumerate(personnel) if p.tps_id or p.pinned_post != ""]
+        for p, number in zip([personnel[i] for i in named], [numbers[i] for i in named], strict=True):
             if p.tps_id:
                 if p.force != Force.LINMAS:
                     self._add("tps_id_not_linmas", sheet, number, head["tps_id"], p.tps_id)
@@ -831,8 +860,18 @@ class _Validator:
         village = {c for c, lv in level_of.items() if lv in VILLAGE_LEVELS}
         forces = v["force"]
         allowed = ", ".join(f.value for f in Force)
-        for i, (unit_code, force, desa) in enumerate(zip(v["unit_code"], forces, v["desa_code"], strict=True)):
-            number = sheet.row_numbers[i]
+        unit_codes, desa_codes, linmas = v["unit_code"], v["desa_code"], Force.LINMAS
+        unknown_units = set(unit_codes) - unit_by_code.keys()
+        # The rows the checks below could report or change; the others pass them untouched.
+        doubtful = [
+            i
+            for i, (unit_code, force, desa) in enumerate(zip(unit_codes, forces, desa_codes, strict=True))
+            if force is None
+            or (unit_code and unit_code in unknown_units)
+            or (desa not in village if force == linmas else (not unit_code or (desa and desa not in level_of)))
+        ]
+        for i in doubtful:
+            unit_code, force, desa, number = unit_codes[i], forces[i], desa_codes[i], sheet.row_numbers[i]
             unit = unit_by_code.get(unit_code) if unit_code else None
             if unit_code and unit is None:
                 self._add("unknown_unit", sheet, number, head["unit_code"], unit_code)
@@ -850,22 +889,20 @@ class _Validator:
                 self._add("needs_unit", sheet, number, head["unit_code"], "", force=force.value)
             elif desa and desa not in level_of:
                 self._add("unknown_region", sheet, number, head["desa_code"], desa)
-        return list(
-            map(
-                Person,
-                v["id"],
-                v["name"],
-                v["rank"],
-                v["unit_code"],
-                forces,
-                v["desa_code"],
-                v["phone"],
-                v["available"],
-                v["position"],
-                v["tps_id"],
-                v["pinned_post"],
-                v["pin_reason"],
-            )
+        return _records(
+            Person,
+            v["id"],
+            v["name"],
+            v["rank"],
+            v["unit_code"],
+            forces,
+            v["desa_code"],
+            v["phone"],
+            v["available"],
+            v["position"],
+            v["tps_id"],
+            v["pinned_post"],
+            v["pin_reason"],
         )
 
     def _stages(self, tps_ids: set[str]) -> list[Stage]:
@@ -999,7 +1036,33 @@ def _in_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (sheet_order[p.sheet], p.row or 0))
 
 
-def _column_values(sheet: RawSheet, i: int) -> list[Any]:
+def _transpose(sheet: RawSheet) -> Sequence[Sequence[Any]] | None:
+    """The sheet's columns at once when every row has the same width (as a CSV file's rows
+    do), else None (`_column_values` reads a column row by row, padding short rows)."""
+    if isinstance(sheet, columnar.ColumnSheet):
+        return sheet.columns
+    widths = set(map(len, sheet.rows))
+    if len(widths) != 1:
+        return None
+    return list(zip(*sheet.rows, strict=True))
+
+
+def _records(kind: type[_R], first: Sequence[Any], *rest: Iterable[Any]) -> list[_R]:
+    """`list(map(kind, first, *rest))` for a slotted dataclass given every field in order, with
+    each column set straight into its slot: no Python call per record (two million persons).
+    A class with a `__post_init__` is made the usual way (nothing is checked on the way in)."""
+    names = [f.name for f in fields(kind)]  # type: ignore[arg-type]
+    if len(names) != 1 + len(rest) or hasattr(kind, "__post_init__") or "__slots__" not in vars(kind):
+        return list(map(kind, first, *rest))
+    records = list(map(object.__new__, repeat(kind, len(first))))
+    for name, column in zip(names, (first, *rest), strict=True):
+        deque(map(getattr(kind, name).__set__, records, column), maxlen=0)
+    return records
+
+
+def _column_values(sheet: RawSheet, columns: Sequence[Sequence[Any]] | None, i: int) -> list[Any]:
+    if columns is not None and i < len(columns):
+        return list(columns[i])
     return [row[i] if i < len(row) else "" for row in sheet.rows]
 
 
@@ -1023,19 +1086,26 @@ def _read_fast(raw: list[Any], read: Reader, required: bool, default: Any) -> li
     Columns with few distinct values (kinds, categories, yes/no) read each distinct value once.
     """
     if read is cells.text or isinstance(read, cells.Text):
-        out = [v.strip() if type(v) is str else cells.text(v) for v in raw]
+        try:
+            out = list(map(str.strip, raw))  # a CSV file's cells: all text
+        except TypeError:
+            out = [v.strip() if type(v) is str else cells.text(v) for v in raw]
         if isinstance(read, cells.Text):
             try:
                 out = read.clean_all(out)
             except Bad:
                 return None
         return None if required and "" in out else out
+    if isinstance(read, cells.Range):
+        numbers = read.read_all(raw)
+        if numbers is not None:
+            return numbers
     try:
         if len(raw) > 1000 and len(set(raw[:1000])) <= 100:
             distinct = set(raw)
             if not any(type(d) is bool for d in distinct):  # True == 1 would share a memo entry
                 memo = {d: _read_or_default(d, read, required, default) for d in distinct}
-                return [memo[d] for d in raw]
+                return list(map(memo.__getitem__, raw))
         return [_read_or_default(d, read, required, default) for d in raw]
     except Bad:
         return None
