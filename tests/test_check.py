@@ -571,3 +571,54 @@ def test_it_keeps_a_pair_at_the_very_edge_of_its_cell():
     assert i.tolist() == [0]
     i, _, _ = geo.pairs_within_km([-11.0], [120.0], [-11.0], [120.0 + lon_step * 1.002], km)
     assert i.tolist() == []
+
+
+@pytest.fixture(scope="module")
+def rostered() -> tuple[Scenario, Plan]:
+    scenario = demo.pasuruan_kota_pemilu()
+    return scenario, make_plan(scenario)
+
+
+def broken_roster(plan: Plan) -> Plan:
+    """People moved onto other duties, a duty at no point, slots swapped, unknown names, posts
+    of the plan naming a duty of the roster."""
+    data = plan.extra["roster"]
+    ids = [d["id"] for d in data["duties"]]
+    held = [replace(a, post=ids[k % len(ids)]) if k % 17 == 0 else a for k, a in enumerate(plan.assignments)]
+    people = [a["person"] for a in data["assignments"]]
+    assignments = [
+        dict(a, person=people[(k * 7) % len(people)], slot="TNI" if k % 5 == 0 else a["slot"])
+        if k % 3 == 0
+        else dict(a, person="NOBODY", duty="NO-DUTY")
+        if k % 11 == 0
+        else a
+        for k, a in enumerate(data["assignments"])
+    ]
+    duties = [dict(d, lat=float("nan")) if k % 13 == 0 else d for k, d in enumerate(data["duties"])]
+    roster = {**data, "assignments": assignments, "duties": duties}
+    return replace(plan, assignments=type(plan.assignments)(held), extra={**plan.extra, "roster": roster})
+
+
+@pytest.mark.parametrize(
+    ("changes", "broken"),
+    [
+        ({}, False),
+        ({}, True),
+        ({"min_rest_hours": 14.0}, False),
+        ({"max_total_hours": 10.0, "max_duty_hours": 2.0}, False),
+        ({"speed_kmh": 1.0, "min_rest_hours": -1.0}, True),
+    ],
+)
+def test_it_finds_the_same_roster_violations_as_when_it_looks_at_everyone(rostered, monkeypatch, changes, broken):
+    """The roster rules look in bulk for whom to walk one by one (`_suspects`, `_doubtful`):
+    a superset, so walking everyone finds not one message more or less, nor in another order."""
+    from siaga.core.check import roster as rules
+
+    scenario, plan = rostered
+    scenario = replace(scenario, operation=replace(scenario.operation, **changes))
+    plan = broken_roster(plan) if broken else plan
+    found = [v.record() for v in check.check_plan(scenario, plan)]
+    monkeypatch.setattr(rules, "_suspects", rules._held)
+    monkeypatch.setattr(rules, "_doubtful", lambda f, assignments: list(range(len(assignments))))
+    assert [v.record() for v in check.check_plan(scenario, plan)] == found
+    assert bool(found) == (bool(changes) or broken)

@@ -28,7 +28,7 @@ from siaga.core.check.facts import SLOT_CODE, WEIGHT, Facts, column
 from siaga.core.check.messages import M, category, slots
 from siaga.core.check.rules import RANK, rule
 from siaga.core.data import pins
-from siaga.core.data.model import Force, Person, UnitKind
+from siaga.core.data.model import Person, UnitKind
 from siaga.core.data.patterns import LINMAS_KPU, TNI_STANDBY, linmas_mode, tni_mode
 from siaga.core.data.positions import is_command
 from siaga.core.data.text import Message, gettext_noop
@@ -173,8 +173,12 @@ def _expected(f: Facts) -> tuple[dict[str, int], dict[str, str], dict[str, tuple
 
 @rule("linmas_roster")
 def _linmas_roster(f: Facts) -> Iterator[Message]:
-    linmas = {p.id: p for p in f.scenario.personnel if p.force == Force.LINMAS}
-    if linmas_mode(f.op.pattern) != LINMAS_KPU or not any(p.tps_id for p in linmas.values()):
+    if linmas_mode(f.op.pattern) != LINMAS_KPU:
+        return
+    persons = f.scenario.personnel
+    # the people's slot column picks the Linmas without comparing two million forces in Python
+    linmas = {persons[k].id: persons[k] for k in np.flatnonzero(f.people.slot == SLOT_CODE["LINMAS"]).tolist()}
+    if not any(p.tps_id for p in linmas.values()):
         return
     for a in f.plan.assignments:
         person = linmas.get(a.person)
