@@ -13,7 +13,8 @@ from siaga.core.data.model import Region as CoreRegion
 from siaga.core.data.model import Unit as CoreUnit
 from siaga.core.documents.ploting import names_of_posts
 from siaga.operations.models import Region, Tps, Unit
-from siaga.plans.models import Plan, PlanPost, PlanTps
+from siaga.plans.models import Plan, PlanPost
+from siaga.plans.store import post_rows
 
 
 def post_labels(plan: Plan, codes: Iterable[str]) -> dict[str, str]:
@@ -23,25 +24,8 @@ def post_labels(plan: Plan, codes: Iterable[str]) -> dict[str, str]:
     wanted = sorted({c for c in codes if c})
     if not wanted:
         return {}
-    rows = list(PlanPost.objects.filter(plan=plan, code__in=wanted).order_by())
-    tps_of: dict[int, list[str]] = defaultdict(list)
-    for post_id, code in PlanTps.objects.filter(post_id__in=[r.pk for r in rows]).values_list("post_id", "tps_code"):
-        tps_of[post_id].append(code)
-    posts = [
-        Post(
-            r.code,
-            r.kind,
-            tuple(sorted(tps_of[r.pk])),
-            r.desa_code,
-            r.kecamatan_code,
-            r.lat,
-            r.lon,
-            Category(r.category),
-            dict(r.required),
-        )
-        for r in rows
-    ]
-    return _named(plan.operation_id, posts)
+    chosen = PlanPost.objects.filter(plan=plan, code__in=wanted)
+    return row_labels(plan, post_rows(plan, chosen=chosen).values())
 
 
 def row_labels(plan: Plan, rows: Iterable[dict[str, Any]]) -> dict[str, str]:

@@ -544,7 +544,6 @@ def _tree(
                     "kinds": "".join(sorted(kinds)) if len(kinds) == 1 else "MIXED",
                     "slots": slots,
                     "count": len(members),
-                    "ids": [p["id"] for p in members],
                     "rows": mark_safe("\n".join(html)),  # noqa: S308  (every value escaped in _post_row)
                     "tps": tps,
                     "required": required,

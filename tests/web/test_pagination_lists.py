@@ -35,7 +35,7 @@ def by_id(response: Any) -> list[str]:
 
 
 def tree(response: Any) -> list[str]:
-    return [code for kec in response.context["page"]["tree"] for desa in kec["desa"] for code in desa["ids"]]
+    return tree_rows(response.context["page"])
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,9 @@ def test_the_plan_pages_figures_are_of_every_post_not_the_page(as_planner, as_se
 
 
 def tree_rows(page: dict[str, Any]) -> list[str]:
-    return [code for kec in page["tree"] for desa in kec["desa"] for code in desa["ids"]]
+    """The post ids of the tree's rows, as the page prints them."""
+    rows = (desa["rows"] for kec in page["tree"] for desa in kec["desa"])
+    return [html.unescape(code) for part in rows for code in re.findall(r'<tr id="([^"]*)"', part)]
 
 
 def test_the_override_report_shows_a_page_and_counts_them_all(as_planner, operation, monkeypatch):
