@@ -16,10 +16,18 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from siaga.jobs import queue
+from siaga.plans.lines import tell
 from siaga.jobs.models import Lease
 from siaga.plans.models import PlanJob
+
+STOPPED = gettext_noop(
+    "Gagal: pekerja berhenti di tengah proses (%(attempts)s dari %(limit)s percobaan); tidak ada hasil yang"
+    " disimpan. Silakan mulai lagi."
+)
+RESUMED = gettext_noop("Dilanjutkan: pekerja sebelumnya berhenti; percobaan %(attempt)s dari %(limit)s")
 
 
 def sweep(now: datetime | None = None) -> dict[str, list[int]]:
@@ -46,15 +54,10 @@ def _settle(job_id: int, cutoff: datetime, now: datetime) -> str | None:
         attempts = lease.attempts if lease is not None else 0
         limit = settings.SIAGA_JOB_ATTEMPTS
         if attempts >= limit:
-            job.status, job.progress, job.finished_at = PlanJob.Status.FAILED, 100, now
-            job.message = (
-                f"Gagal: pekerja berhenti di tengah proses ({attempts} dari {limit} percobaan); "
-                "tidak ada hasil yang disimpan. Silakan mulai lagi."
-            )
-            job.save(update_fields=["status", "progress", "message", "finished_at"])
+            job.finished_at = now
+            job.save(update_fields=["finished_at"])
+            tell(job, PlanJob.Status.FAILED, 100, STOPPED, attempts=attempts, limit=limit)
             return "failed"
-        job.status = PlanJob.Status.QUEUED
-        job.message = f"Dilanjutkan: pekerja sebelumnya berhenti; percobaan {attempts + 1} dari {limit}"
-        job.save(update_fields=["status", "message"])
+        tell(job, PlanJob.Status.QUEUED, job.progress, RESUMED, attempt=attempts + 1, limit=limit)
         transaction.on_commit(lambda: queue.enqueue(job_id))
         return "resumed"

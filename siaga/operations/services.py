@@ -5,11 +5,10 @@ run in one transaction."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from siaga.audit.log import record
@@ -45,6 +44,7 @@ from siaga.core.data.model import (
     Unit as CoreUnit,
 )
 from siaga.core.planning import risk
+from siaga.operations.bulk import BATCH, insert_rows
 from siaga.operations.models import DataVersion, Operation, PatternRow, Person, Region, Tps, TravelTime, Unit
 
 OPERATION_SETTINGS = [
@@ -61,8 +61,8 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
 
     Every TPS is scored (`risk.assess`) before its row goes in, so the rows are written once.
     Rows keep the scenario's order (ids ascending). On PostgreSQL the large tables (regions,
-    TPS, personnel) are loaded with COPY inside the same transaction; elsewhere with batched
-    `bulk_create`. Both give the same rows (tests/web/test_import_copy.py).
+    TPS, personnel) are loaded with COPY inside the same transaction; elsewhere with a prepared
+    INSERT (`bulk.insert_rows`). Both give the same rows (tests/web/test_import_copy.py).
     """
     op = scenario.operation
     user = user if user is not None else getattr(request, "user", None)  # a job passes its user
@@ -95,7 +95,7 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
         operation.save(update_fields=list(fields))
     kecamatan = _kecamatan_of(scenario.regions)
     assessments = risk.assess(scenario)
-    _insert(
+    insert_rows(
         Region,
         (
             {
@@ -113,7 +113,7 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
             for r in scenario.regions
         ),
     )
-    _insert(
+    insert_rows(
         Tps,
         (
             {
@@ -153,10 +153,10 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
             )
             for u in scenario.units
         ],
-        batch_size=_BATCH,
+        batch_size=BATCH,
     )
     unit_kecamatan = {u.code: u.kecamatan_code for u in scenario.units}
-    _insert(
+    insert_rows(
         Person,
         (
             {
@@ -199,7 +199,7 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
             TravelTime(operation=operation, origin=t.origin, destination=t.destination, minutes=t.minutes)
             for t in scenario.travel_times
         ],
-        batch_size=_BATCH,
+        batch_size=BATCH,
     )
     counts = {"tps": len(scenario.tps), "personnel": len(scenario.personnel), "regions": len(scenario.regions)}
     last = operation.data_versions.aggregate(n=models.Max("number"))["n"] or (1 if diff else 0)
@@ -303,46 +303,6 @@ def diff_is_empty(diff: dict[str, Any]) -> bool:
     return not any(codes for part in diff.values() for codes in part.values())
 
 
-_BATCH = 2000
-# Values of these field types go to COPY as they are (psycopg adapts str, int, float, bool and
-# None itself); any other field (JSON) is adapted by Django, as the ORM would adapt it.
-_AS_IS = (
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.FloatField,
-    models.BooleanField,
-    models.ForeignKey,
-)
-
-
-def _insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> None:
-    """Insert `rows` (field attname -> value; a field left out takes its default) in order.
-
-    On PostgreSQL one COPY on the transaction's own connection, so it commits or rolls back
-    with the rest of the import; elsewhere batched `bulk_create`. Values must already have
-    their field's Python type (the core's dataclasses guarantee it); fields filled in by
-    `pre_save` (auto_now) are not supported.
-    """
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create([model(**row) for row in rows], batch_size=_BATCH)
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-    prepare = [None if isinstance(f, _AS_IS) else f for f in fields]
-    names = [f.attname for f in fields]
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-    # Django's wrapper turns psycopg's errors into django.db's (IntegrityError ...), as the ORM does.
-    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            values = [row[name] if name in row else defaults[name] for name in names]
-            for i, field in enumerate(prepare):
-                if field is not None:
-                    values[i] = field.get_db_prep_save(values[i], connection)
-            copy.write_row(values)
-
-
 def _kecamatan_of(regions: tuple[CoreRegion, ...]) -> dict[str, str]:
     """Region code -> its kecamatan's code (a kecamatan is its own)."""
     out = {}
@@ -357,56 +317,43 @@ def _kecamatan_of(regions: tuple[CoreRegion, ...]) -> dict[str, str]:
 def scenario_for(operation: Operation) -> Scenario:
     """The operation as the core sees it."""
     core_op = _core_operation(operation)
+    # Rows read as tuples in the order of the core's fields: a model instance per row would
+    # be most of the time (a console plan or re-plan reads every row of the operation).
+    region_rows = operation.regions.order_by("id").values_list(
+        "code", "name", "level", "parent_code", "lat", "lon", "indicators", "polres_code"
+    )
     regions = tuple(
-        CoreRegion(r.code, r.name, Level(r.level), r.parent_code, r.lat, r.lon, r.indicators, r.polres_code)
-        for r in operation.regions.order_by("id")
+        CoreRegion(code, name, Level(level), parent, lat, lon, indicators, polres)
+        for code, name, level, parent, lat, lon, indicators, polres in region_rows
+    )
+    tps_rows = operation.tps_set.order_by("id").values_list(
+        "code", "desa_code", "number", "voters", "lat", "lon", "address", "category", "category_reason", "indicators"
     )
     tps = tuple(
-        CoreTps(
-            t.code,
-            t.desa_code,
-            t.number,
-            t.voters,
-            t.lat,
-            t.lon,
-            t.address,
-            Category(t.category) if t.category else None,
-            t.category_reason,
-            t.indicators,
-        )
-        for t in operation.tps_set.order_by("id")
+        CoreTps(code, desa, number, voters, lat, lon, address, Category(category) if category else None, why, ind)
+        for code, desa, number, voters, lat, lon, address, category, why, ind in tps_rows
     )
-    units = tuple(
-        CoreUnit(
-            u.code,
-            u.name,
-            UnitKind(u.kind),
-            u.kecamatan_code,
-            u.lat,
-            u.lon,
-            u.parent_code,
-            u.bko_to,
-            u.assembly_lat,
-            u.assembly_lon,
-        )
-        for u in operation.units.order_by("id")
+    unit_rows = operation.units.order_by("id").values_list(
+        "code", "name", "kind", "kecamatan_code", "lat", "lon", "parent_code", "bko_to", "assembly_lat", "assembly_lon"
     )
+    units = tuple(CoreUnit(code, name, UnitKind(kind), *rest) for code, name, kind, *rest in unit_rows)
+    person_rows = operation.personnel.order_by("id").values_list(
+        "code",
+        "name",
+        "rank",
+        "unit_code",
+        "force",
+        "desa_code",
+        "phone",
+        "available",
+        "position",
+        "tps_code",
+        "pinned_post",
+        "pin_reason",
+    )
+    forces = {f.value: f for f in Force}
     people = tuple(
-        CorePerson(
-            p.code,
-            p.name,
-            p.rank,
-            p.unit_code,
-            Force(p.force),
-            p.desa_code,
-            p.phone,
-            p.available,
-            p.position,
-            p.tps_code,
-            p.pinned_post,
-            p.pin_reason,
-        )
-        for p in operation.personnel.order_by("id")
+        CorePerson(code, name, rank, unit, forces[force], *rest) for code, name, rank, unit, force, *rest in person_rows
     )
     patterns = tuple(
         CorePatternRow(

@@ -22,6 +22,8 @@ class Plan(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     note = models.CharField(_("catatan"), max_length=255, blank=True)
+    # The note as a line shown in the reader's language (siaga.plans.lines); `note` in Indonesian.
+    note_line = models.JSONField(default=dict, blank=True)
     # The plan file's head; its posts, TPS, assignments and unfilled slots are the rows below.
     pattern = models.CharField(_("pola"), max_length=60, blank=True)
     summary = models.JSONField(_("ringkasan"), default=dict)
@@ -163,6 +165,9 @@ class PlanJob(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.TextField(blank=True)
+    # The line the pages show: {"text": Indonesian message id, "values": {...}}, translated
+    # when read (siaga.plans.lines); `message` keeps it in Indonesian with any technical detail.
+    line = models.JSONField(default=dict, blank=True)
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -42,6 +42,7 @@ from siaga.operations.services import (
     refresh_vulnerability,
     scenario_for,
 )
+from siaga.plans.lines import line_of, reason_of, said, tell
 from siaga.plans.models import CategorySignoff, CategorySource, Plan, PlanJob
 from siaga.plans.store import core_plan, current_plan, lock_operation, save_plan
 
@@ -90,12 +91,12 @@ def run_job(job_id: int) -> None:
         operation = job.operation
         if operation is None:  # only an import job starts without one
             raise ValueError(f"proses {job.kind} tanpa operasi")
-        _progress(job, PlanJob.Status.RUNNING, 5, "Membaca data operasi")
+        tell(job, PlanJob.Status.RUNNING, 5, gettext_noop("Membaca data operasi"))
         scenario = scenario_for(operation)
-        _progress(job, PlanJob.Status.RUNNING, 20, "Menyusun pos dan penugasan")
+        tell(job, PlanJob.Status.RUNNING, 20, gettext_noop("Menyusun pos dan penugasan"))
 
         def step(done: int, total: int) -> None:
-            _progress(job, PlanJob.Status.RUNNING, 20 + int(70 * done / max(total, 1)), f"Polres {done}/{total}")
+            tell(job, PlanJob.Status.RUNNING, 20 + int(70 * done / max(total, 1)), POLRES_DONE, done=done, total=total)
 
         parent = None
         if job.kind == "replan":
@@ -104,14 +105,16 @@ def run_job(job_id: int) -> None:
             result = engine.replan_all(scenario, core_plan(parent), job.params.get("absent", []), changes)
         else:
             result = engine.plan_all(scenario, progress=step, **planning_engine())
-        _progress(job, PlanJob.Status.RUNNING, 95, "Memeriksa dan menyimpan rencana")
+        tell(job, PlanJob.Status.RUNNING, 95, gettext_noop("Memeriksa dan menyimpan rencana"))
         with transaction.atomic():
             if not runner.holds(job.pk, attempt):
                 return  # the sweep gave the job to another attempt: that one stores the plan
             saved = save_plan(operation, result, scenario, job.created_by, parent, _note(job))
             carry_signoff(saved, parent)
             job.plan, job.finished_at = saved, timezone.now()
-            _progress(job, PlanJob.Status.DONE, 100, f"Rencana versi {saved.version} selesai")
+            tell(
+                job, PlanJob.Status.DONE, 100, gettext_noop("Rencana versi %(version)s selesai"), version=saved.version
+            )
             job.save(update_fields=["plan", "finished_at"])
         record(
             None,
@@ -125,7 +128,7 @@ def run_job(job_id: int) -> None:
     except Exception as exc:  # the job must end, whatever went wrong; the message says what
         job.finished_at = timezone.now()
         job.save(update_fields=["finished_at"])
-        _progress(job, PlanJob.Status.FAILED, 100, f"Gagal: {exc}\n{traceback.format_exc(limit=3)}")
+        tell(job, PlanJob.Status.FAILED, 100, FAILED, traceback.format_exc(limit=3), reason=str(exc))
 
 
 def planning_engine() -> dict[str, Any]:
@@ -137,22 +140,29 @@ def planning_engine() -> dict[str, Any]:
     return {"engine": settings.SIAGA_PLAN_ENGINE, "workers": settings.SIAGA_PLAN_WORKERS, "scheduler": scheduler}
 
 
-def _note(job: PlanJob) -> str:
+def _note(job: PlanJob) -> dict[str, Any]:
+    """The note of the version the job makes, as a line shown in the reader's language."""
     if job.kind != "replan":
         per_post = job.params.get(REINFORCE)
-        return f"Perencanaan: +{per_post} Polri per pos TPS sangat rawan" if per_post else "Perencanaan"
+        if per_post:
+            return said(gettext_noop("Perencanaan: +%(n)s Polri per pos TPS sangat rawan"), n=per_post)
+        return said(gettext_noop("Perencanaan"))
     if job.params.get("psu"):
-        return f"Susun ulang: PSU {job.params['psu']}"
+        return said(gettext_noop("Susun ulang: PSU %(tps)s"), tps=job.params["psu"])
     if job.params.get("bawaslu"):
-        return f"Susun ulang: daftar TPS rawan Bawaslu {job.params['bawaslu']}"[:255]
+        return said(gettext_noop("Susun ulang: daftar TPS rawan Bawaslu %(file)s"), file=job.params["bawaslu"])
     absent = len(job.params.get("absent", []))
     changed = len(job.params.get("categories", {}))
-    return f"Susun ulang: {absent} tidak hadir, {changed} kategori berubah"
+    return said(
+        gettext_noop("Susun ulang: %(absent)s tidak hadir, %(changed)s kategori berubah"),
+        absent=absent,
+        changed=changed,
+    )
 
 
-def _progress(job: PlanJob, status: str, percent: int, message: str) -> None:
-    job.status, job.progress, job.message = status, percent, message
-    job.save(update_fields=["status", "progress", "message"])
+# Job lines (siaga.plans.lines): Indonesian message ids, translated when a page shows them.
+FAILED = gettext_noop("Gagal: %(reason)s")
+POLRES_DONE = gettext_noop("Polres %(done)s/%(total)s")
 
 
 class PlanConflict(PlanError):
@@ -196,7 +206,9 @@ def reassign(
         newest = newer_version(plan, seen)
         if newest is not None:
             raise PlanConflict(plan, newest)
-        new = save_plan(plan.operation, result, scenario, user, plan, f"Ubah manual: {person}")
+        new = save_plan(
+            plan.operation, result, scenario, user, plan, said(gettext_noop("Ubah manual: %(person)s"), person=person)
+        )
         carry_signoff(new, plan, request)
         after = _assignment_of(new, person)
         record(request, "reassign", "plan", str(new.pk), operation_id=plan.operation_id, before=before, after=after)
@@ -437,7 +449,7 @@ def orders_file(plan: Plan, name: str, kecamatan_code: str, request: Any = None)
     if found is None:
         job = orders_job(plan, getattr(request, "user", None), kecamatan_code, request)
         if job.status == PlanJob.Status.FAILED:
-            raise PlanError(job.message.partition("\n")[0])
+            raise PlanError(reason_of(job))
         found = stored_orders.stored(plan, kecamatan_code).get(name)
         if found is None:
             return job
@@ -485,8 +497,8 @@ def orders_state(plan: Plan, kecamatan_code: str, job: PlanJob | None = None) ->
         "job": job,
         "running": running and not ready,
         "failed": not ready and job is not None and job.status == PlanJob.Status.FAILED,
-        # a failed job's message is "Gagal: <why>": the why is shown, translated where it is a msgid
-        "line": job.message.partition("\n")[0].removeprefix("Gagal: ") if job is not None else "",
+        # a failed job's line is "Gagal: <why>": the panel shows the why after its own "Gagal"
+        "line": reason_of(job) if job is not None and job.status == PlanJob.Status.FAILED else line_of(job),
     }
 
 
@@ -505,7 +517,7 @@ def _render_orders(job: PlanJob, attempt: int) -> None:
     if plan is None:
         raise PlanError("Rencana tidak ditemukan")
     if not stored_orders.complete(plan, kecamatan_code):
-        _progress(job, PlanJob.Status.RUNNING, 10, "Memeriksa rencana dan menulis Sprin, ploting, kartu")
+        tell(job, PlanJob.Status.RUNNING, 10, gettext_noop("Memeriksa rencana dan menulis Sprin, ploting, kartu"))
         try:
             stored_orders.render(plan, kecamatan_code)
         except orders.InvalidPlan as exc:
@@ -514,7 +526,7 @@ def _render_orders(job: PlanJob, attempt: int) -> None:
         if runner.holds(job.pk, attempt):
             job.finished_at = timezone.now()
             job.save(update_fields=["finished_at"])
-            _progress(job, PlanJob.Status.DONE, 100, "Surat perintah siap diunduh")
+            tell(job, PlanJob.Status.DONE, 100, gettext_noop("Surat perintah siap diunduh"))
 
 
 # ---------------------------------------------------------------- a Polda's orders
@@ -544,8 +556,19 @@ def _render_polda_orders(job: PlanJob, attempt: int) -> None:
     plans = polda_plans(job.created_by)
 
     def step(done: int, total: int, polres: str) -> None:
-        line = f"Polres {done}/{total}" + (f": {polres}" if polres else "")
-        _progress(job, PlanJob.Status.RUNNING, 5 + int(90 * done / max(total, 1)), line)
+        percent = 5 + int(90 * done / max(total, 1))
+        if polres:
+            tell(
+                job,
+                PlanJob.Status.RUNNING,
+                percent,
+                gettext_noop("Polres %(done)s/%(total)s: %(polres)s"),
+                done=done,
+                total=total,
+                polres=polres,
+            )
+        else:
+            tell(job, PlanJob.Status.RUNNING, percent, POLRES_DONE, done=done, total=total)
 
     relative = f"orders/polda-job-{job.pk}.zip"
     left_out = stored_orders.polda_pack(plans, relative, planning_engine()["workers"], step)
@@ -557,7 +580,7 @@ def _render_polda_orders(job: PlanJob, attempt: int) -> None:
         job.finished_at = timezone.now()
         job.save(update_fields=["params", "finished_at"])
         printed = len(plans) - len(left_out)
-        _progress(job, PlanJob.Status.DONE, 100, f"Surat perintah {printed} Polres siap diunduh")
+        tell(job, PlanJob.Status.DONE, 100, gettext_noop("Surat perintah %(n)s Polres siap diunduh"), n=printed)
 
 
 def _polda_row(plan: Plan) -> dict[str, Any]:
@@ -616,7 +639,7 @@ def _run_import(job: PlanJob, attempt: int) -> None:
     """Read the claimed workbook and store it as a new operation, whole, in the same transaction
     that ends the job; the file is removed once the import is stored (or refused)."""
     path = Path(str(job.params.get("file", "")))
-    _progress(job, PlanJob.Status.RUNNING, 10, "Membaca berkas")
+    tell(job, PlanJob.Status.RUNNING, 10, gettext_noop("Membaca berkas"))
     try:
         scenario = read_scenario(path)
     except ScenarioError as exc:
@@ -624,7 +647,7 @@ def _run_import(job: PlanJob, attempt: int) -> None:
         path.unlink(missing_ok=True)
         job.finished_at = timezone.now()
         job.save(update_fields=["finished_at"])
-        _progress(job, PlanJob.Status.FAILED, 100, f"Berkas tidak dapat diimpor: {first}")
+        tell(job, PlanJob.Status.FAILED, 100, gettext_noop("Berkas tidak dapat diimpor: %(problems)s"), problems=first)
         return
     same = _already_imported(job, scenario)
     if same is not None:  # the very file again (a re-upload after an import that seemed lost)
@@ -634,12 +657,11 @@ def _run_import(job: PlanJob, attempt: int) -> None:
             job.operation, job.finished_at = same, timezone.now()
             job.params = {**job.params, "unchanged": True}
             job.save(update_fields=["operation", "finished_at", "params"])
-            _progress(
-                job, PlanJob.Status.DONE, 100, f"Berkas yang sama sudah diimpor ke {same.name}; tidak ada yang diubah"
-            )
+            said = gettext_noop("Berkas yang sama sudah diimpor ke %(name)s; tidak ada yang diubah")
+            tell(job, PlanJob.Status.DONE, 100, said, name=same.name)
         path.unlink(missing_ok=True)
         return
-    _progress(job, PlanJob.Status.RUNNING, 40, "Menyimpan wilayah, TPS, satuan dan personel")
+    tell(job, PlanJob.Status.RUNNING, 40, gettext_noop("Menyimpan wilayah, TPS, satuan dan personel"))
     with transaction.atomic():
         if not runner.holds(job.pk, attempt):
             return
@@ -647,8 +669,8 @@ def _run_import(job: PlanJob, attempt: int) -> None:
         job.operation, job.finished_at = operation, timezone.now()
         job.params = {**job.params, "tps": len(scenario.tps), "persons": len(scenario.personnel)}
         job.save(update_fields=["operation", "finished_at", "params"])
-        message = f"Diimpor: {len(scenario.tps)} TPS, {len(scenario.personnel)} personel"
-        _progress(job, PlanJob.Status.DONE, 100, message)
+        said = gettext_noop("Diimpor: %(tps)s TPS, %(persons)s personel")
+        tell(job, PlanJob.Status.DONE, 100, said, tps=len(scenario.tps), persons=len(scenario.personnel))
     path.unlink(missing_ok=True)
 
 

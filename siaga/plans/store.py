@@ -22,17 +22,23 @@ from siaga.core.check import check_plan, records
 from siaga.core.data.model import Plan as CorePlan
 from siaga.core.data.model import Scenario
 from siaga.core.data.planfile import FORMAT, digest, from_json, to_json
+from siaga.operations.bulk import insert_rows
 from siaga.operations.models import Operation, Person
+from siaga.plans import lines
 from siaga.plans.models import Plan, PlanAssignment, PlanPost, PlanTps, PlanUnfilled
-
-BATCH = 5000
 
 
 @transaction.atomic
 def save_plan(
-    operation: Operation, result: CorePlan, scenario: Scenario, author: Any, parent: Plan | None = None, note: str = ""
+    operation: Operation,
+    result: CorePlan,
+    scenario: Scenario,
+    author: Any,
+    parent: Plan | None = None,
+    note: str | dict[str, Any] = "",
 ) -> Plan:
-    """Store a core plan as the operation's next version, with the checker's verdict.
+    """Store a core plan as the operation's next version, with the checker's verdict; `note`:
+    the version's note, plain or as a line shown in the reader's language (`lines.said`).
 
     The operation row is locked first (`lock_operation`), so two versions saved at once get
     two numbers: the second waits for the first to commit, then reads its number."""
@@ -47,7 +53,8 @@ def save_plan(
         operation=operation,
         version=version,
         parent=parent,
-        note=note,
+        note=(note if isinstance(note, str) else lines.written(note))[:255],
+        note_line={} if isinstance(note, str) else note,
         pattern=result.pattern,
         summary=dict(result.summary),
         extra=extra,
@@ -55,42 +62,46 @@ def save_plan(
         violations=violations,
         author=author if getattr(author, "is_authenticated", False) else None,
     )
-    posts = PlanPost.objects.bulk_create(
-        (
-            PlanPost(
-                plan=plan,
-                code=p.id,
-                kind=p.kind,
-                desa_code=p.desa_code,
-                kecamatan_code=p.kecamatan_code,
-                lat=p.lat,
-                lon=p.lon,
-                category=p.category.value,
-                required=dict(p.required),
-            )
-            for p in result.posts
-        ),
-        batch_size=BATCH,
+    rows = (
+        {
+            "plan_id": plan.pk,
+            "code": p.id,
+            "kind": p.kind,
+            "desa_code": p.desa_code,
+            "kecamatan_code": p.kecamatan_code,
+            "lat": p.lat,
+            "lon": p.lon,
+            "category": p.category.value,
+            "required": dict(p.required),
+        }
+        for p in result.posts
     )
-    post_pk = {row.code: row.pk for row in posts}
+    insert_rows(PlanPost, rows)
+    post_pk = dict(PlanPost.objects.filter(plan=plan).values_list("code", "pk"))
     post_of_tps = {t: post_pk[p.id] for p in result.posts for t in p.tps}
-    PlanTps.objects.bulk_create(
+    insert_rows(
+        PlanTps,
         (
-            PlanTps(plan=plan, post_id=post_of_tps.get(code), tps_code=code, category=category.value)
+            {"plan_id": plan.pk, "post_id": post_of_tps.get(code), "tps_code": code, "category": category.value}
             for code, category in result.tps_categories.items()
         ),
-        batch_size=BATCH,
     )
-    PlanAssignment.objects.bulk_create(
+    insert_rows(
+        PlanAssignment,
         (
-            PlanAssignment(plan=plan, post_id=post_pk[a.post], person_code=a.person, slot=a.slot, cost_km=a.cost_km)
+            {
+                "plan_id": plan.pk,
+                "post_id": post_pk[a.post],
+                "person_code": a.person,
+                "slot": a.slot,
+                "cost_km": a.cost_km,
+            }
             for a in result.assignments
         ),
-        batch_size=BATCH,
     )
-    PlanUnfilled.objects.bulk_create(
-        (PlanUnfilled(plan=plan, post_id=post_pk[u.post], slot=u.slot, count=u.count) for u in result.unfilled),
-        batch_size=BATCH,
+    insert_rows(
+        PlanUnfilled,
+        ({"plan_id": plan.pk, "post_id": post_pk[u.post], "slot": u.slot, "count": u.count} for u in result.unfilled),
     )
     _refresh_statistics()
     return plan

@@ -1,5 +1,5 @@
 """An import writes the same rows whichever way they go in: COPY with scores computed first
-(PostgreSQL) or batched bulk_create (SQLite), against the ORM path it replaced (every row
+(PostgreSQL) or a prepared INSERT (SQLite), against the ORM path it replaced (every row
 through the ORM, then a second pass storing the scores). The suite runs on both databases."""
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
 """The words people read for a plan's codes: `{{ p.category|category_label }}`,
-`{{ slot|force_label }}`."""
+`{{ slot|force_label }}`, and a version's note in the reader's language: `{{ plan|plan_note }}`."""
 
 from __future__ import annotations
 
 from django import template
 
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, stage_name
+from siaga.plans import lines
+from siaga.plans.models import Plan
 
 register = template.Library()
 
@@ -23,3 +25,8 @@ def force_label(code: str) -> str:
 @register.filter(name="stage_name")
 def stage_name_filter(name: str) -> str:
     return stage_name(name)
+
+
+@register.filter
+def plan_note(plan: Plan) -> str:
+    return lines.note_of(plan)

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext_noop
 
 from siaga.accounts.models import Profile, Role
 from siaga.core.data import demo, positions, ranks
@@ -20,6 +21,7 @@ from siaga.core.data.boundaries import read_shipped
 from siaga.operations.boundaries import store_boundaries
 from siaga.operations.models import Operation, Person
 from siaga.operations.services import import_scenario, scenario_for
+from siaga.plans.lines import said
 from siaga.plans.models import Plan
 from siaga.plans.services import approve, publish, sign_off, signers
 from siaga.plans.store import plan_rows, save_plan
@@ -138,7 +140,9 @@ class Command(BaseCommand):
             from siaga.core.planning.engine import plan_all
 
             stored = scenario_for(operation)
-            plan = save_plan(operation, plan_all(stored), stored, users["perencana"], note="Rencana awal (demo)")
+            plan = save_plan(
+                operation, plan_all(stored), stored, users["perencana"], note=said(gettext_noop("Rencana awal (demo)"))
+            )
             self.stdout.write(
                 f"Rencana versi {plan.version} disusun: {plan.summary['assigned']:.0f} personel ditugaskan"
             )
