@@ -33,6 +33,7 @@ from siaga.field.services import apel as apel_rules
 from siaga.field.views_common import on_current_plan, polled
 from siaga.operations.labels import FORCE_LABELS, label
 from siaga.operations.models import Person, Unit
+from siaga.plans.lines import line_of
 from siaga.plans.models import Plan, PlanJob
 from siaga.plans.names import post_labels
 from siaga.plans.pages import diff_page
@@ -332,7 +333,7 @@ def absentee_replan(request: HttpRequest, plan: Plan) -> HttpResponse:
         "finished": job is None or job.status in (PlanJob.Status.DONE, PlanJob.Status.FAILED),
         "absent_count": len(row.absent),
         "moves": diff_page(plan, new, Scope.of(request.user))["moved"] if new is not None else [],
-        "line": job.message.partition("\n")[0] if job is not None else "",
+        "line": line_of(job),
     }
     template = "field/_apel_replan.html" if request.headers.get("HX-Request") else "field/apel_replan.html"
     return render(request, template, context)

@@ -32,7 +32,9 @@ def on_current_plan(view: View, action: str = "view") -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
         require(request.user, action)
-        visible = Plan.objects.select_related("operation").filter(operation__in=operations_for(request.user))
+        # The URL's plan only names the operation (and the version to publish when none is):
+        # its row is read without the JSON reports, the current plan's row is read once, whole.
+        visible = Plan.objects.filter(operation__in=operations_for(request.user)).only("pk", "operation_id", "version")
         named = get_object_or_404(visible, pk=pk)
         plan = current_plan(named.operation_id)
         if plan is None:

@@ -336,7 +336,10 @@ def scenario_for(operation: Operation) -> Scenario:
     unit_rows = operation.units.order_by("id").values_list(
         "code", "name", "kind", "kecamatan_code", "lat", "lon", "parent_code", "bko_to", "assembly_lat", "assembly_lon"
     )
-    units = tuple(CoreUnit(code, name, UnitKind(kind), *rest) for code, name, kind, *rest in unit_rows)
+    units = tuple(
+        CoreUnit(code, name, UnitKind(kind), kec, lat, lon, parent, bko, a_lat, a_lon)
+        for code, name, kind, kec, lat, lon, parent, bko, a_lat, a_lon in unit_rows
+    )
     person_rows = operation.personnel.order_by("id").values_list(
         "code",
         "name",
@@ -353,7 +356,8 @@ def scenario_for(operation: Operation) -> Scenario:
     )
     forces = {f.value: f for f in Force}
     people = tuple(
-        CorePerson(code, name, rank, unit, forces[force], *rest) for code, name, rank, unit, force, *rest in person_rows
+        CorePerson(code, name, rank, unit, forces[force], desa, phone, available, position, tps_code, pin, why)
+        for code, name, rank, unit, force, desa, phone, available, position, tps_code, pin, why in person_rows
     )
     patterns = tuple(
         CorePatternRow(

@@ -7,9 +7,11 @@ re-plan that shows who moves where."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from siaga.core.data.planfile import digest, from_json
@@ -170,3 +172,35 @@ def test_a_kapolsek_checks_in_a_whole_unit_of_his_sector_after_confirming(page: 
     expect(row.locator("form.unit-checkin")).to_have_count(0)
     assert "berbaris lengkap" in said[0]
     shoot(page, Path(os.environ.get("SIAGA_SHOTS", tmp_path)), "apel-unit-checkin")
+
+
+UNIT_COUNTS = "os => os.map(o => [o.value, ...o.textContent.match(/^(.*) · (\\d+)\\/(\\d+)$/).slice(1)])"
+FORGET_UNIT = """
+from siaga.field.models import CheckIn
+from siaga.operations.models import Person
+CheckIn.objects.filter(person_code__in=Person.objects.filter(unit_code=%r).values("code")).delete()
+"""
+
+
+@pytest.mark.parametrize("username", ["perencana", "kapolsek"])
+def test_the_unit_filter_counts_follow_a_tick_without_a_reload(
+    page: Any, username: str, console_shell: Callable[[str], str]
+) -> None:
+    """The satuan filter shows present/expected per unit ("Sat Samapta · 3/40"); a tick on the
+    list moves that unit's count at once, as the readiness panel does, with no reload."""
+    login(page, username)
+    open_apel(page)
+    options = page.locator('#roll-unit option:not([value=""]):not([value="-"])')  # units, not "no unit"
+    counts = options.evaluate_all(UNIT_COUNTS)
+    if all(c[2] == c[3] for c in counts):  # other tests checked everyone in: one unit arrives anew
+        console_shell(FORGET_UNIT % counts[0][0])
+        page.reload()
+        counts = options.evaluate_all(UNIT_COUNTS)
+    unit, name, before, expected = next(c for c in counts if int(c[2]) < int(c[3]))
+    page.goto(page.url.split("?")[0] + f"?unit={unit}&present=no#roll-call")
+    page.evaluate("window.notReloaded = true")
+    page.locator("#roster .tick-button").first.click()
+    option = page.locator(f'#roll-unit option[value="{unit}"]')
+    expect(option).to_have_text(f"{name} · {int(before) + 1}/{expected}")
+    expect(page.locator(f'#ready-units tr[data-unit="{unit}"] td.present')).to_have_text(str(int(before) + 1))
+    assert page.evaluate("window.notReloaded") is True

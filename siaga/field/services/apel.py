@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from siaga.accounts.roles import require
 from siaga.accounts.scope import Scope
 from siaga.audit.log import record
-from siaga.core.data.model import StageKind
+from siaga.core.data.model import Force, StageKind
 from siaga.core.documents import tokens
 from siaga.field.models import KEY_LENGTH, AbsenteeReplan, CheckIn
 from siaga.field.services.common import (
@@ -242,12 +242,28 @@ def readiness(plan: Plan, user: Any, apel: str = "") -> dict[str, Any]:
     }
 
 
+# The order a marshal reads the absentees in. DOCTRINE.md fixes no order of the parade, so:
+# by force, Polri first, then Brimob, TNI and Linmas (Satpol PP and any other force after them),
+# then by unit and name; the NRP/NIK only breaks ties.
+ABSENT_FORCE_ORDER = (Force.POLRI, Force.BRIMOB, Force.TNI, Force.LINMAS)
+
+
 def absent_codes(plan: Plan, user: Any, apel: str = "") -> QuerySet[Any]:
     """The NRP/NIK of who the user may see on the plan and has not checked in at this apel, in
-    order: a query, so a page counts them and reads the first few without the whole roster."""
-    checked_in = CheckIn.objects.filter(operation_id=plan.operation_id, apel=apel).values("person_code")
-    on_plan = plan.assignments.in_scope(Scope.of(user)).exclude(person_code__in=checked_in)
-    return on_plan.order_by("person_code").values_list("person_code", flat=True).distinct()
+    the marshal's order (`ABSENT_FORCE_ORDER`, then unit name, name, NRP/NIK): a query, so a
+    page counts them and reads the first few without the whole roster."""
+    op = plan.operation_id
+    checked_in = CheckIn.objects.filter(operation_id=op, apel=apel).values("person_code")
+    on_plan = plan.assignments.in_scope(Scope.of(user)).exclude(person_code__in=checked_in).values("person_code")
+    force_rank = Case(
+        *(When(force=force, then=Value(n)) for n, force in enumerate(ABSENT_FORCE_ORDER)),
+        default=Value(len(ABSENT_FORCE_ORDER)),
+        output_field=IntegerField(),
+    )
+    named = Unit.objects.filter(operation_id=op, code=OuterRef("unit_code")).values("name")[:1]
+    rows = Person.objects.filter(operation_id=op, code__in=on_plan)
+    rows = rows.annotate(force_rank=force_rank, unit_name=Coalesce(Subquery(named), F("unit_code")))
+    return rows.order_by("force_rank", "unit_name", "name", "code").values_list("code", flat=True)
 
 
 def absentees(plan: Plan, user: Any, apel: str = "") -> list[str]:

@@ -10,6 +10,21 @@
   const text = JSON.parse(document.getElementById("apel-text").textContent);
   const result = document.getElementById("scan-result");
 
+  // The unit filter's counts ("Sat Samapta · 3/40") follow the readiness panel each time htmx
+  // swaps it (refreshed after a check-in, or polled): its unit table has the same counts, so the
+  // polled answer carries nothing more. An option's value is the unit's code, "-" for no unit.
+  function followUnitCounts() {
+    const select = document.getElementById("roll-unit");
+    if (!select) return;
+    for (const row of document.querySelectorAll("#ready-units tr[data-unit]")) {
+      const option = select.querySelector('option[value="' + CSS.escape(row.dataset.unit || "-") + '"]');
+      if (!option || row.cells.length < 3) continue;
+      const [name, present, expected] = Array.from(row.cells, (cell) => cell.textContent.trim());
+      option.textContent = name + " · " + present + "/" + expected;
+    }
+  }
+  document.addEventListener("htmx:afterSettle", followUnitCounts);
+
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     const bytes = crypto.getRandomValues(new Uint8Array(16));
