@@ -461,7 +461,7 @@ def escort_rows(plan: Plan, user: Any, mine: bool = False, now: dt.datetime | No
                 ],
                 "marked": any(marks),
                 "ends": [
-                    (f"{i}:{e}", f"{_('Ruas')} {i + 1} · {a if e == 'asal' else b}")
+                    (f"{i}:{e}", _("Ruas %(n)s · %(place)s") % {"n": i + 1, "place": a if e == "asal" else b})
                     for i, (a, b) in enumerate(legs)
                     for e in ("asal", "tujuan")
                 ],
