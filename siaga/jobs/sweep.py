@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from siaga.jobs import queue
-from siaga.plans.lines import tell
 from siaga.jobs.models import Lease
+from siaga.plans.lines import tell
 from siaga.plans.models import PlanJob
 
 STOPPED = gettext_noop(

@@ -82,15 +82,18 @@ class ReassignForm(forms.Form):
 
 
 def with_picks(post: Any) -> dict[str, Any]:
-    """The re-plan's POST with what was picked from lists added to the typed fallback: each
-    `absent_pick` a line of `absent`, each `change_tps`/`change_category` pair a line
-    TPS=CATEGORY of `categories` (a pair with either half empty is skipped)."""
+    """The re-plan's POST with what was picked added to the typed fallback: each `absent_pick`
+    (an NRP/NIK, picked or typed) a line of `absent`; each `change_tps`/`change_category` pair
+    (a TPS code, picked or typed, and a category) a line TPS=CATEGORY of `tps_picks`, checked
+    apart from the pasted `categories` so that its errors name the picker (a pair with either
+    half empty is skipped)."""
     absent = [post.get("absent", ""), *post.getlist("absent_pick")]
     pairs = zip(post.getlist("change_tps"), post.getlist("change_category"), strict=False)
-    changes = [post.get("categories", ""), *(f"{t}={c}" for t, c in pairs if t and c)]
+    picks = [f"{t.strip()}={c}" for t, c in pairs if t.strip() and c]
     return {
         "absent": "\n".join(line for line in absent if line.strip()),
-        "categories": "\n".join(line for line in changes if line.strip()),
+        "categories": post.get("categories", ""),
+        "tps_picks": "\n".join(picks),
     }
 
 
@@ -105,6 +108,8 @@ class ReplanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
+
+    tps_picks = forms.CharField(label=_("Perubahan kategori TPS"), widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, operation: Operation, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -149,8 +154,28 @@ class ReplanForm(forms.Form):
             raise forms.ValidationError(errors[:20])
         return changes
 
+    def clean_tps_picks(self) -> dict[str, str]:
+        """The TPS picked or typed in the category-change fields, each by its code."""
+        pairs = dict(line.split("=", 1) for line in self.cleaned_data["tps_picks"].splitlines() if "=" in line)
+        known = set(self.operation.tps_set.filter(code__in=list(pairs)).values_list("code", flat=True))
+        errors = [
+            _("TPS %(code)s tidak ada dalam operasi ini: ketik kode TPS atau pilih dari saran.") % {"code": code}
+            for code in pairs
+            if code not in known
+        ]
+        errors += [
+            _("kategori %(value)s tidak dikenal") % {"value": value}
+            for value in pairs.values()
+            if value not in Category.__members__
+        ]
+        if errors:
+            raise forms.ValidationError(errors[:20])
+        return pairs
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if "categories" in data and "tps_picks" in data:
+            data["categories"] = {**data["categories"], **data.pop("tps_picks")}
         if not self.errors and not data.get("absent") and not data.get("categories"):
             raise forms.ValidationError(_("Tidak ada perubahan: isi personel berhalangan atau perubahan kategori."))
         return data

@@ -9,7 +9,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 from html import escape as quoted  # what Django's escape does, on plain text, without its wrapping
-from itertools import groupby
 from typing import Any
 from urllib.parse import quote
 
@@ -428,17 +427,17 @@ def post_name_list(plan: Plan) -> dict[str, str]:
     return dict(names)
 
 
-def people_matching(plan: Plan, typed: str, limit: int) -> list[dict[str, str]]:
+def people_matching(plan: Plan, typed: str, limit: int, placed_only: bool = False) -> list[dict[str, str]]:
     """The operation's people whose name or NRP/NIK holds `typed` (two letters at least), with
-    what a planner reads to tell them apart: rank, name, unit and where the version puts them."""
+    what a planner reads to tell them apart: rank, name, unit and where the version puts them.
+    With `placed_only`, only the people this version places (the re-plan's absentees)."""
     typed = typed.strip()
     if len(typed) < 2:
         return []
-    found = (
-        plan.operation.personnel.filter(Q(name__icontains=typed) | Q(code__startswith=typed))
-        .order_by("name", "code")
-        .values_list("code", "name", "rank", "force", "unit_code")[:limit]
-    )
+    people = plan.operation.personnel.filter(Q(name__icontains=typed) | Q(code__startswith=typed))
+    if placed_only:
+        people = people.filter(code__in=plan.assignments.values("person_code"))
+    found = people.order_by("name", "code").values_list("code", "name", "rank", "force", "unit_code")[:limit]
     rows = list(found)
     units = dict(plan.operation.units.filter(code__in={r[4] for r in rows}).values_list("code", "name"))
     posts = dict(plan.assignments.filter(person_code__in=[r[0] for r in rows]).values_list("person_code", "post__code"))
@@ -462,33 +461,18 @@ def people_matching(plan: Plan, typed: str, limit: int) -> list[dict[str, str]]:
 
 
 def replan_choices(plan: Plan) -> dict[str, Any]:
-    """The lists the re-plan form picks from: the people this version places (rank and name,
-    by unit) and the operation's TPS by number and desa, with the categories' words."""
-    operation = plan.operation
-    units = dict(operation.units.values_list("code", "name"))
-    placed = operation.personnel.filter(code__in=plan.assignments.values("person_code")).order_by()
-    people = sorted(
-        (
-            (units.get(unit, unit), name, code, rank)
-            for code, rank, name, unit in placed.values_list("code", "rank", "name", "unit_code")
-        ),
-    )
+    """What the re-plan form picks from: one datalist of the operation's TPS (value the TPS
+    code, label its number and desa) shared by the category-change fields, and the categories'
+    words. The absentees are not listed: the form searches the people this version places
+    (`people_matching` with `placed_only`), so a 2,000-TPS plan page stays light (issue 18)."""
     desa = dict(plan.operation.regions.values_list("code", "name"))
     tps = plan.operation.tps_set.order_by("desa_code", "number").values_list("code", "number", "desa_code")
-    no_unit = _("Linmas desa (tanpa satuan)")
-    absent = [(unit or no_unit, c, f"{rank} {name}".strip()) for unit, name, c, rank in people]
-    # Thousands of options (every person placed, every TPS): joined here, escaped, rather than
-    # one template node each (the plan page of a 2,000-TPS Polres, issue 18).
-    groups = []
-    for unit, rows in groupby(absent, key=lambda row: row[0]):
-        options = "".join(f'<option value="{quoted(c)}">{quoted(label)}</option>' for _unit, c, label in rows)
-        groups.append(f'<optgroup label="{quoted(unit or "–")}">{options}</optgroup>')
     called = _("TPS %(n)02d %(desa)s")
     named = ((code, called % {"n": n, "desa": desa.get(d, d)}) for code, n, d in tps)
+    # Thousands of options joined here, escaped, rather than one template node each.
     tps_options = "".join(f'<option value="{quoted(code)}">{quoted(name)}</option>' for code, name in named)
     return {
-        "absent_options": mark_safe("".join(groups)),  # noqa: S308  (every value escaped above)
-        "tps_options": mark_safe(tps_options),  # noqa: S308
+        "tps_options": mark_safe(tps_options),  # noqa: S308  (every value escaped above)
         "category_choices": [(c, str(CATEGORY_LABELS.get(c, c))) for c in reversed(CATEGORY_ORDER)],
     }
 

@@ -35,6 +35,7 @@ from siaga.operations.services import busy_message, database_busy, pin_person
 from siaga.operations.views import operation_for
 from siaga.plans import pages, services, store
 from siaga.plans.forms import PinForm, PsuForm, ReassignForm, ReinforceForm, ReplanForm, UnpinForm, with_picks
+from siaga.plans.lines import line_of
 from siaga.plans.models import Plan, PlanJob
 
 FIGURE_LABELS = {
@@ -125,7 +126,7 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     if job.kind == "polda":
         require(request.user, "polda_orders")
         context = {"job": job, "finished": job.status in (PlanJob.Status.DONE, PlanJob.Status.FAILED)}
-        context["line"] = job.message.partition("\n")[0]
+        context["line"] = line_of(job)
         return render(request, "field/_polda_job.html" if polled else "field/polda_job.html", context)
     if job.kind == "orders" and job.plan is not None:
         return _orders_panel(request, job.plan, str(job.params.get("kecamatan", "")), job, polled)
@@ -137,7 +138,7 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
         "operation": job.operation,
         "job": job,
         "finished": job.status in (PlanJob.Status.DONE, PlanJob.Status.FAILED),
-        "line": job.message.partition("\n")[0],
+        "line": line_of(job),
     }
     return render(request, "plans/_job.html" if polled else "plans/job.html", context)
 
@@ -157,7 +158,7 @@ def _import_progress(request: HttpRequest, job: PlanJob, polled: bool) -> HttpRe
             response["HX-Redirect"] = target
             return response
         return redirect(target)
-    context = {"job": job, "finished": job.status == PlanJob.Status.FAILED, "line": job.message.partition("\n")[0]}
+    context = {"job": job, "finished": job.status == PlanJob.Status.FAILED, "line": line_of(job)}
     return render(request, "operations/_import_job.html" if polled else "operations/import_job.html", context)
 
 
@@ -221,10 +222,12 @@ SEARCH_SHOWN = 20
 
 def people_search(request: HttpRequest, pk: int) -> JsonResponse:
     """The operation's people whose name or NRP/NIK holds the typed text, for the reassign
-    field's suggestion list: value (NRP/NIK) and what a person reads (rank, name, unit, post)."""
+    field's suggestion list: value (NRP/NIK) and what a person reads (rank, name, unit, post).
+    With `placed=1`, only the people this version places (the re-plan's absentee field)."""
     plan = plan_for(request, pk)
     require(request.user, "plan")
-    return JsonResponse({"people": pages.people_matching(plan, request.GET.get("q", ""), SEARCH_SHOWN)})
+    placed = request.GET.get("placed") == "1"
+    return JsonResponse({"people": pages.people_matching(plan, request.GET.get("q", ""), SEARCH_SHOWN, placed)})
 
 
 def simulate(request: HttpRequest, pk: int) -> HttpResponse:

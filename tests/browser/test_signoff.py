@@ -1,6 +1,7 @@
 """The sign-off of a plan's categories in a real browser, on a console of its own (it makes
 versions the shared console's tests must not see): a planner re-plans the published plan with
-one TPS made sangat rawan, so the draft's categories are no longer the ones signed; the
+one absentee picked from the search and one TPS made sangat rawan, so the draft's categories
+are no longer the ones signed; the
 Kapolres cannot approve that draft's Sprin (the button says why, and a posted approval is
 refused) until he signs off its categories in the name of the Kasat Intelkam; then he
 approves it, and the Sprin's annex, downloaded, names the officer."""
@@ -27,6 +28,31 @@ def own_console(tmp_path_factory: Any) -> Iterator[str]:
         yield url
 
 
+def pick_absentees(page: Any) -> None:
+    """Two people on posts found by surname in the absentee search, the second removed again:
+    one is sent. Keys only: Enter adds the suggestion typed, Enter on × removes it."""
+    field = page.locator("#absent-pick")
+    names = page.locator("table.posts li").evaluate_all(
+        "ls => ls.slice(0, 2).map(li => li.firstChild.textContent.trim())"
+    )
+    for name in names:
+        field.press_sequentially(name.split()[-1])
+        options = page.locator("#absent-list option")
+        expect(options.filter(has_text=name).first).to_be_attached(timeout=WAIT)
+        labels = options.evaluate_all("os => os.map(o => [o.value, o.label])")
+        assert all("tanpa pos" not in label for _, label in labels)  # only the people the plan places
+        field.fill(next(v for v, label in labels if label.startswith(name + " · ")))
+        field.press("Enter")  # adds, does not send the form
+        expect(field).to_have_value("")
+    picked = page.locator("#absent-picked li")
+    expect(picked).to_have_count(2)
+    expect(picked.first).to_contain_text(names[0])
+    picked.nth(1).get_by_role("button").press("Enter")
+    expect(picked).to_have_count(1)
+    expect(page.locator("#absent-picked input[name=absent_pick]")).to_have_count(1)
+    expect(field).to_be_focused()
+
+
 def test_the_sprin_waits_for_the_signoff_and_its_annex_names_the_officer(
     browser: Any, own_console: str, tmp_path: Path
 ) -> None:
@@ -34,14 +60,17 @@ def test_the_sprin_waits_for_the_signoff_and_its_annex_names_the_officer(
     page, outside = _guarded_page(browser, own_console)
     login(page, "perencana")
     page.goto("/plans/1/")
-    first = page.locator("#category-picks select[name=change_tps]").first
-    tps_label = first.locator("option").nth(1).inner_text()
-    first.select_option(index=1)
+    pick_absentees(page)
+    # the TPS typed by its code, as picking it from the one shared suggestion list does
+    tps = page.locator("#tps-codes option").nth(1)
+    tps_label = tps.inner_text()
+    page.locator("#category-picks input[name=change_tps]").first.fill(tps.get_attribute("value") or "")
     page.locator("#category-picks select[name=change_category]").first.select_option("SANGAT_RAWAN")
     page.click("#replan-submit")
     page.wait_for_url(lambda url: re.search(r"/plans/(?!1/)\d+/$", url) is not None, timeout=WAIT)
     draft = re.search(r"(/plans/\d+/)$", page.url)[1]  # type: ignore[index]
     expect(page.locator("#plan-status")).to_have_text("konsep")
+    expect(page.locator("#replan-info")).to_contain_text("1 personel berhalangan")
     page.context.close()
 
     # The Kapolres: the diff shows the category change; approval is refused until sign-off

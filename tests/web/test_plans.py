@@ -207,10 +207,48 @@ def test_it_replans_with_absentees_and_categories_picked_from_lists(as_planner, 
     assert 'name="absent_pick"' in html and 'name="change_tps"' in html and ">Sangat rawan<" in html
     absent = assigned(plan, "POLRI")[0]["person"]
     tps = next(t for t, c in plan_file(plan)["tps_categories"].items() if c == "KURANG_RAWAN")
-    data = {"absent_pick": [absent], "change_tps": [tps, ""], "change_category": ["SANGAT_RAWAN", "RAWAN"]}
+    # a TPS code as typed (spaces around it) or picked; a category without its TPS is skipped
+    data = {"absent_pick": [absent, ""], "change_tps": [f" {tps} ", ""], "change_category": ["SANGAT_RAWAN", "RAWAN"]}
     as_planner.post(f"/plans/{plan.pk}/replan/", data)
     new = latest(operation)
     assert plan_file(new)["replan"]["absent"] == [absent] and plan_file(new)["tps_categories"][tps] == "SANGAT_RAWAN"
+
+
+def test_it_keeps_the_replan_form_light(as_planner, operation, plan):
+    """The absentees are searched, not listed; the TPS are one datalist the three fields share."""
+    html = page(as_planner, f"/plans/{plan.pk}/")
+    form = re.search(r'<form[^>]*id="replan-form".*?</form>', html, re.S)[0]
+    search = re.search(r'<input[^>]*id="absent-pick"[^>]*>', form)[0]
+    assert 'name="absent_pick"' in search and f'data-search="/plans/{plan.pk}/people/?placed=1"' in search
+    assert "<optgroup" not in form  # no option per person placed
+    assert len(re.findall(r'<input[^>]*name="change_tps"[^>]*list="tps-codes"', form)) == 3
+    assert form.count('<datalist id="tps-codes">') == 1
+    assert form.count('<option value="35.') == operation.tps_set.count()
+    tps = operation.tps_set.order_by("desa_code", "number").first()
+    desa = operation.regions.get(code=tps.desa_code).name
+    assert f'<option value="{tps.code}">TPS {tps.number:02d} {desa}</option>' in form
+
+
+def test_it_suggests_only_placed_people_as_absentees(as_planner, operation, plan):
+    placed = set(plan.assignments.values_list("person_code", flat=True))
+    idle = operation.personnel.exclude(code__in=placed).order_by("code").first()
+    assert idle is not None  # the demo keeps people in reserve
+    url = f"/plans/{plan.pk}/people/?q={idle.code}"
+    assert idle.code in [p["value"] for p in as_planner.get(url).json()["people"]]  # the reassign field: everyone
+    assert as_planner.get(url + "&placed=1").json()["people"] == []
+    someone = operation.personnel.get(code=assigned(plan, "POLRI")[0]["person"])
+    found = as_planner.get(f"/plans/{plan.pk}/people/?q={someone.name[:6]}&placed=1").json()["people"]
+    assert someone.code in [p["value"] for p in found] and {p["value"] for p in found} <= placed
+
+
+def test_it_refuses_a_typed_tps_that_does_not_exist_and_changes_nothing(as_planner, operation, plan):
+    absent = assigned(plan, "POLRI")[0]["person"]
+    data = {"absent_pick": [absent], "change_tps": ["35.99.TPS-TIDAK-ADA"], "change_category": ["SANGAT_RAWAN"]}
+    response = as_planner.post(f"/plans/{plan.pk}/replan/", data, follow=True)
+    assert response.redirect_chain[-1][0] == f"/plans/{plan.pk}/"
+    said = messages_after(response)
+    assert "Perubahan kategori TPS: TPS 35.99.TPS-TIDAK-ADA tidak ada dalam operasi ini" in said
+    assert operation.plans.count() == 1 and not PlanJob.objects.filter(operation=operation).exists()
 
 
 def test_it_refuses_a_linmas_in_another_desa(as_planner, operation, plan):

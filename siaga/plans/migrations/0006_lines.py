@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0005_category_signoff'),
+        ("plans", "0005_category_signoff"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='plan',
-            name='note_line',
+            model_name="plan",
+            name="note_line",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='planjob',
-            name='line',
+            model_name="planjob",
+            name="line",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

@@ -7,6 +7,10 @@
  *   <input type="checkbox" data-check-all="ids">     ticks every input[name=ids] like itself
  *   <button data-open-all="details.desa">            opens (data-close-all: closes) those details
  *   <input data-search="URL" list="ID">              suggestions from URL?q=typed into the datalist
+ *   <input data-pick-into="UL" list="ID">            a suggestion chosen (or Enter on one) becomes an item
+ *                                                    of the list UL: a hidden input of the field's name
+ *                                                    and a button that removes it; <button
+ *                                                    data-pick-add="FIELD"> adds the same way
  *   <div hidden data-fill-from="table.posts li" data-fill-field="ID" data-fill-scroll="ID"
  *        data-fill-focus="ID">                       a click on such an item copies its <code> into the field
  *   <details id="ID" data-keep-open>                 stays as the reader left it when htmx swaps it anew
@@ -71,12 +75,62 @@
     }
   });
 
+  // ------------------------------------------------------------ picks into a list
+  // The field's value if it is a suggestion's (or the only suggestion, when `loose`) becomes
+  // an item of the list; false when there was nothing to pick.
+  const pick = (field, loose) => {
+    const typed = field.value.trim();
+    const options = field.list ? [...field.list.options] : [];
+    const option = options.find((o) => o.value === typed) || (loose && typed && options.length === 1 ? options[0] : null);
+    const list = document.getElementById(field.dataset.pickInto);
+    if (!option || !list) return false;
+    const label = option.label || option.textContent || option.value;
+    if (![...list.querySelectorAll("input")].some((i) => i.value === option.value)) {
+      const item = document.createElement("li");
+      const kept = document.createElement("input");
+      kept.type = "hidden";
+      kept.name = field.name;
+      kept.value = option.value;
+      const text = document.createElement("span");
+      text.textContent = label;
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "secondary";
+      remove.dataset.pickRemove = field.id;
+      remove.textContent = "×";
+      remove.setAttribute("aria-label", (field.dataset.pickRemoveLabel || "×") + " " + label);
+      item.append(kept, text, " ", remove);
+      list.append(item);
+    }
+    field.value = "";
+    field.focus();
+    return true;
+  };
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || !event.target.matches || !event.target.matches("input[data-pick-into]")) return;
+    event.preventDefault(); // Enter adds to the list; it does not send the form
+    pick(event.target, true);
+  });
+  document.addEventListener("click", (event) => {
+    const add = event.target.closest("[data-pick-add]");
+    const remove = event.target.closest("[data-pick-remove]");
+    const field = document.getElementById(add ? add.dataset.pickAdd : remove ? remove.dataset.pickRemove : "");
+    if (add && field) pick(field, true);
+    if (remove) {
+      remove.closest("li").remove();
+      if (field) field.focus();
+    }
+  });
+
   // ------------------------------------------------------------ suggestions while typing
   const timers = new WeakMap();
   const last = new WeakMap();
   document.addEventListener("input", (event) => {
     const field = event.target.closest("input[data-search]");
     if (!field || !field.list) return;
+    // A suggestion chosen from the list (not a key typed) is picked at once.
+    const chosen = !(event instanceof InputEvent) || event.inputType === "insertReplacementText";
+    if (chosen && field.dataset.pickInto && pick(field, false)) return;
     clearTimeout(timers.get(field));
     timers.set(
       field,
@@ -84,7 +138,8 @@
         const typed = field.value.trim();
         if (typed.length < 2 || typed === last.get(field)) return;
         last.set(field, typed);
-        const answer = await fetch(field.dataset.search + "?q=" + encodeURIComponent(typed), {
+        const joiner = field.dataset.search.includes("?") ? "&" : "?";
+        const answer = await fetch(field.dataset.search + joiner + "q=" + encodeURIComponent(typed), {
           credentials: "same-origin",
           headers: { Accept: "application/json" },
         });
