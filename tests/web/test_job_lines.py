@@ -101,9 +101,9 @@ def test_a_versions_note_is_shown_in_the_readers_language_and_hidden_below_the_p
     assert "Susun ulang: 3 tidak hadir, 0 kategori berubah" in as_planner.get(listing).content.decode()
     for url in (listing, f"/plans/{plan.pk}/"):
         html = in_english(as_planner).get(url).content.decode()
-        assert "Re-plan: 3 absent, 0 categories changed" in html and "tidak hadir" not in html, url
+        assert "Re-plan: absent 3, TPS category changes 0" in html and "tidak hadir" not in html, url
     assert "3 tidak hadir" not in as_sector.get(listing).content.decode()  # a note may name people
-    assert "3 absent" not in in_english(as_sector).get(listing).content.decode()
+    assert "absent 3" not in in_english(as_sector).get(listing).content.decode()
 
 
 def test_a_note_stored_before_lines_is_shown_as_written(as_planner, operation, plan):
