@@ -2,7 +2,8 @@
 over every operation of the page (never a Polres's rows loaded into Python).
 
 A row holds the Polres and its operation, TPS by category, the strength the published plan
-places against the places it needs (slots) and what is left empty, the apel's readiness
+places against the places it needs (slots) and what is left empty, at the TPS and in the duties
+beyond them (escorts, guards, PPK: the "tempat kosong" of the plan page), the apel's readiness
 (people checked in at the apel before the pergeseran, of those the plan places), and the
 incidents still open, with those commanded at the Kapolda's level apart.
 """
@@ -14,12 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from siaga.core.data.model import Category
 from siaga.field.models import CheckIn, Incident
 from siaga.operations.models import Operation, Tps
-from siaga.plans.models import Plan
+from siaga.plans.models import Plan, PlanAssignment
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Row:
     placed: int = 0
     needed: int = 0
     empty: int = 0
+    duty_empty: int = 0  # places left empty in the duties beyond the TPS
     present: int = 0
     open_incidents: int = 0
     at_polda: int = 0  # open incidents the Kapolda commands
@@ -48,7 +50,7 @@ class Row:
 
 
 def rows(operations: Iterable[Operation]) -> list[Row]:
-    """The rows of these operations (a page of them), in their order."""
+    """The rows of these operations, in their order: a few aggregate queries over them all."""
     found = {o.pk: Row(o) for o in operations}
     ids = list(found)
     if not ids:
@@ -58,14 +60,15 @@ def rows(operations: Iterable[Operation]) -> list[Row]:
         found[op_id].categories[category] = n
         found[op_id].tps += n
     published = Plan.objects.filter(operation_id__in=ids, status=Plan.Status.PUBLISHED)
-    for op_id, pk, version, summary in published.values_list("operation_id", "pk", "version", "summary"):
+    fields = ("operation_id", "pk", "version", "summary", "extra__roster__unfilled")
+    for op_id, pk, version, summary, unfilled in published.values_list(*fields):
         row = found[op_id]
         row.plan, row.plan_version = pk, version
         row.placed = int(summary.get("assigned", 0))
         row.empty = int(summary.get("unfilled", 0))
         row.needed = int(summary.get("slots", row.placed + row.empty))
-    present = CheckIn.objects.filter(operation_id__in=ids, apel="").values_list("operation_id")
-    for op_id, n in present.annotate(n=Count("id")).order_by():
+        row.duty_empty = duty_empty(unfilled)
+    for op_id, n in present(ids).values_list("operation_id").annotate(n=Count("id")).order_by():
         found[op_id].present = n
     still_open = Incident.objects.filter(operation_id__in=ids).exclude(status=Incident.Status.SELESAI)
     counted = still_open.values_list("operation_id").annotate(
@@ -76,31 +79,37 @@ def rows(operations: Iterable[Operation]) -> list[Row]:
     return list(found.values())
 
 
-def totals(operations: QuerySet[Operation]) -> dict[str, Any]:
-    """The Polda's totals over all these operations: a few aggregate queries."""
-    ids = operations.values("pk")
+def present(ids: Any) -> QuerySet[CheckIn]:
+    """The check-ins at the apel before the pergeseran of people on their operation's published
+    plan, as the apel page counts them (not one taken off the plan since, nor a superseded plan's)."""
+    on_plan = PlanAssignment.objects.filter(
+        plan__operation_id=OuterRef("operation_id"),
+        plan__status=Plan.Status.PUBLISHED,
+        person_code=OuterRef("person_code"),
+    )
+    return CheckIn.objects.filter(operation_id__in=ids, apel="").filter(Exists(on_plan))
+
+
+def duty_empty(unfilled: Any) -> int:
+    """The places a plan's roster leaves empty beyond the TPS, from its stored `unfilled` list
+    (None for a plan made before rosters)."""
+    return sum(int(u.get("count", 0)) for u in unfilled or [])
+
+
+def totals(every: list[Row]) -> dict[str, Any]:
+    """The Polda's totals: the sums of the rows of all its operations (`rows` of them all, so the
+    page's rows and the totals come from one set of aggregate queries)."""
     categories: dict[str, int] = defaultdict(int)
-    tps = Tps.objects.filter(operation_id__in=ids).values_list("effective_category").annotate(n=Count("id"))
-    for category, n in tps.order_by():
-        categories[category] += n
-    placed = needed = empty = 0
-    for summary in Plan.objects.filter(operation_id__in=ids, status=Plan.Status.PUBLISHED).values_list(
-        "summary", flat=True
-    ):
-        placed += int(summary.get("assigned", 0))
-        empty += int(summary.get("unfilled", 0))
-        needed += int(summary.get("slots", 0))
-    still_open = Incident.objects.filter(operation_id__in=ids).exclude(status=Incident.Status.SELESAI)
-    counts = still_open.aggregate(n=Count("id"), polda=Count("id", filter=Q(level=Incident.Level.POLDA)))
+    for row in every:
+        for category, n in row.categories.items():
+            categories[category] += n
     return {
-        "polres": operations.exclude(polres_code="").values("polres_code").distinct().count(),
-        "operations": operations.count(),
+        "polres": len({r.operation.polres_code for r in every if r.operation.polres_code}),
+        "operations": len(every),
         "categories": [(c.value, categories.get(c.value, 0)) for c in Category],
         "tps": sum(categories.values()),
-        "placed": placed,
-        "needed": needed,
-        "empty": empty,
-        "present": CheckIn.objects.filter(operation_id__in=ids, apel="").count(),
-        "open_incidents": counts["n"] or 0,
-        "at_polda": counts["polda"] or 0,
+        **{
+            name: sum(getattr(r, name) for r in every)
+            for name in ("placed", "needed", "empty", "duty_empty", "present", "open_incidents", "at_polda")
+        },
     }

@@ -29,11 +29,13 @@ from siaga.field import services
 from siaga.field.models import Delegation, Incident, PostStatus, TpsEvent
 from siaga.field.services import taxonomy as words
 from siaga.field.services.custody import ENTRY_KINDS, PADLOCKS
+from siaga.field.services.duties import post_labels, tps_places
 from siaga.field.views_common import on_current_plan, on_current_plan_in_the_field, polled
 from siaga.plans.models import Plan
 
 INCIDENT_KINDS = list(words.KINDS.items())
 SEVERITIES = words.SEVERITIES
+RESPONSE_SEVERITY = {"sedang": 2, "berat": 3}  # the report's response levels (services.day) as severities
 STATUS_LABELS = {
     PostStatus.Status.BELUM_BERANGKAT: _("belum berangkat"),
     PostStatus.Status.BERANGKAT: _("berangkat"),
@@ -51,8 +53,11 @@ TPS_LABELS = {
 
 
 def _labelled(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The board's labels in the user's language."""
+    """The board's labels in the user's language (the posts of no kecamatan, the Polres's
+    reserves, under the name the board gives them)."""
     for group in groups:
+        if not group["code"]:
+            group["name"] = _("Tingkat Polres (tanpa kecamatan)")
         for post in group["posts"]:
             post["status_label"] = STATUS_LABELS[post["status"]]
             post["reached"] = [
@@ -248,10 +253,16 @@ def report(request: HttpRequest, plan: Plan) -> HttpResponse:
     data = services.report_data(plan, request.user)
     data["referrals"] = [r for r in data["incidents"] if r["referral"]]
     data["seized"] = [(r["incident"], item) for r in data["incidents"] for item in r["seized"]]
+    posts = post_labels(plan, {row.post_id for row in data["timeline"]})  # as the Sprin names them
+    tps = tps_places(plan, sorted({event.tps_code for event in data["tps_events"]}))
     for row in data["timeline"]:
         row.label = STATUS_LABELS[row.status]
+        row.post_name = posts.get(row.post_id) or row.post_id
     for event in data["tps_events"]:
         event.label = TPS_LABELS[event.kind]
+        event.tps_name = tps.get(event.tps_code, {}).get("name") or event.tps_code
+    for level in data["response"]:  # the stress test's levels (sedang, berat) are severities 2 and 3
+        level["severity_label"] = SEVERITIES[RESPONSE_SEVERITY[level["severity"]]]
     data["escorts"] = services.escort_rows(plan, request.user)
     data["entries"] = [(g, e) for g in services.guard_rows(plan, request.user) for e in g["entries"]]
     context = {**_base(request, plan), "data": data, "now": timezone.now()}

@@ -7,14 +7,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.roles import can, require
 from siaga.accounts.scope import operations_for
 from siaga.audit.log import record
 from siaga.field import polda
+from siaga.operations.models import Operation
 from siaga.plans import services
 from siaga.plans.models import PlanJob
 
@@ -27,18 +30,26 @@ def polda_dashboard(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("q", "").strip()[:100]
     shown = mine.filter(polres_name__icontains=wanted) if wanted else mine
     page = Paginator(shown.order_by("polres_name", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    every = {row.operation.pk: row for row in polda.rows(mine.order_by("pk"))}  # the totals are their sums
     profile = getattr(request.user, "profile", None)
     context = {
         "polda": str(getattr(profile, "polda", "") or ""),
+        "polres": _own_polres(mine) if getattr(profile, "polres_code", "") else "",
         "page": page,
-        "rows": polda.rows(page.object_list),
-        "totals": polda.totals(mine),
+        "rows": [every[o.pk] for o in page.object_list],
+        "totals": polda.totals(list(every.values())),
         "q": wanted,
         "last_pack": PlanJob.objects.filter(kind="polda", created_by_id=request.user.pk).order_by("-pk").first()
         if can(request.user, "polda_orders")
         else None,
     }
     return render(request, "field/polda.html", context)
+
+
+def _own_polres(mine: QuerySet[Operation]) -> str:
+    """The name of the one Polres a Polres's account sees (its page is titled by it, not "all")."""
+    names = list(mine.exclude(polres_name="").order_by().values_list("polres_name", flat=True).distinct()[:2])
+    return names[0] if len(names) == 1 else ""
 
 
 @require_POST
@@ -58,5 +69,5 @@ def polda_orders_file(request: HttpRequest, pk: int) -> FileResponse:
     if not relative or not path.is_file():
         raise Http404
     record(request, "download_polda_orders", "plan_job", str(job.pk), after={"size": path.stat().st_size})
-    stamp = job.created_at.strftime("%Y%m%d-%H%M")
+    stamp = timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M")  # the time the page shows
     return FileResponse(path.open("rb"), as_attachment=True, filename=f"surat-perintah-polda-{stamp}.zip")

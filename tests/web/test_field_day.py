@@ -207,3 +207,30 @@ def test_the_board_row_shows_the_status_its_times_and_a_far_check_in(as_planner,
     assert 'data-status="tiba" class="in-place"' in row
     assert '<span class="st st-tiba">tiba</span> <span class="flag" title="lebih dari 1 km dari pos">⚠ ' in row
     assert "<td>07:45:09</td>" in row and '<td class="times">berangkat 06:30 · tiba 07:45</td>' in row
+
+
+def test_the_phone_in_english_names_one_post_and_one_incident(as_field_officer, plan):
+    """The assignment's "Pos" is the officer's one post, and a queued report is "Incident: …",
+    not the menu words "Posts" and "Incidents"."""
+    as_field_officer.cookies["django_language"] = "en"
+    html = as_field_officer.get(f"/plans/{plan.pk}/phone/").content.decode()
+    assignment = html[html.index('id="assignment"') : html.index("</section>", html.index('id="assignment"'))]
+    assert "<dt>Post</dt>" in assignment and "<dt>Posts</dt>" not in assignment
+    words = html[html.index('id="phone-text"') : html.index("</script>", html.index('id="phone-text"'))]
+    assert '"incident": "Incident"' in words
+
+
+def test_the_phone_lists_what_was_sent_right_under_the_report_button(as_field_officer, plan):
+    html = as_field_officer.get(f"/plans/{plan.pk}/phone/").content.decode()
+    form_ends = html.index("</form>", html.index('id="incident-form"'))
+    assert html.index('id="sent"') > form_ends
+    between = html[form_ends : html.index('<section id="sent"')]
+    assert "<section" not in between and 'id="roster"' not in between and 'id="timetable"' not in between
+
+
+def test_the_live_dashboard_names_the_polres_reserves_row(as_commander, plan):
+    """The posts of no kecamatan (the Polres's reserves) are a named row, as on the board."""
+    assert any(not p["kecamatan_code"] for p in plan_file(plan)["posts"])
+    html = as_commander.get(f"/plans/{plan.pk}/live/?part=1").content.decode()
+    row = html[html.index('<tr data-kecamatan="">') :]
+    assert row[: row.index("</tr>")].startswith('<tr data-kecamatan=""><td>Tingkat Polres (tanpa kecamatan)</td>')

@@ -277,3 +277,54 @@ def test_an_incident_card_names_its_post_as_the_sprin_does_never_by_its_id(as_co
     card = page[page.index(f'id="incident-{incident}"') :]
     card = card[: card.index("</article>")]
     assert expected in card and code not in re.sub(r'data-[a-z-]+="[^"]*"|href="[^"]*"', "", card)
+
+
+def test_an_unreferred_election_offence_offers_only_the_gakkumdu_disposition(as_planner, plan):
+    """Closing it any other way is refused (services.incidents.close): the form does not offer
+    what would be refused; once referred, every disposition is offered."""
+    incident = report(as_planner, plan, kind="politik uang", severity=2)
+
+    def offered() -> list[str]:
+        page = as_planner.get(f"/plans/{plan.pk}/incidents/?part=1").content.decode()
+        card = page[page.index(f'id="incident-{incident}"') :]
+        select = card[card.index('name="disposition"') : card.index("</select>")]
+        return re.findall(r'<option value="([^"]*)"', select)
+
+    assert offered() == ["gakkumdu"]
+    post(as_planner, f"/api/incidents/{incident}/refer", {"note": "Surat B/12/III/2022 ke Gakkumdu"})
+    assert offered() == ["", "selesai_di_tempat", "gakkumdu", "reskrim", "lainnya"]
+
+
+def test_the_report_names_places_posts_tps_and_levels_never_by_their_codes(
+    as_field_officer, as_commander, plan, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from siaga.field import views_day
+    from siaga.field.services.duties import tps_places
+
+    pages: list[str] = []
+    monkeypatch.setattr(views_day.pdf, "compose", lambda html: pages.append(html) or SimpleNamespace(data=b"%PDF"))
+    mine = own_post(plan)
+    tps = next(p for p in plan_file(plan)["posts"] if p["id"] == mine)["tps"][0]
+    assert post(as_field_officer, f"/api/plans/{plan.pk}/posts/{mine}/status", {"status": "tiba"}).status_code == 201
+    assert post(as_field_officer, f"/api/plans/{plan.pk}/tps/{tps}/events", {"kind": "dibuka"}).status_code == 201
+    body = {"kind": "bentrok", "severity": 2, "post_id": mine}
+    assert post(as_field_officer, f"/api/plans/{plan.pk}/incidents", body).status_code == 201
+    assert as_commander.get(f"/plans/{plan.pk}/report.pdf").status_code == 200
+    html = re.sub(r"<style>.*?</style>", "", pages[0], flags=re.S)
+    from siaga.plans.names import post_labels
+
+    assert post_labels(plan, [mine])[mine] in html and mine not in html
+    timeline = html[html.index(post_labels(plan, [mine])[mine], html.index("Lini masa pergeseran pasukan")) :]
+    assert "Field_Officer" in timeline[: timeline.index("</tr>")]  # who reported it, by name, not login
+    assert tps_places(plan, [tps])[tps]["name"] in html and f">{tps}<" not in html
+    table = html[html.index('id="response-compare"') : html.index("</table>", html.index('id="response-compare"'))]
+    assert "<td>serius</td>" in table and "<td>sedang</td>" not in table  # severity 2 by its name
+
+
+def test_the_posko_gives_a_units_time_to_arrive_in_whole_minutes(as_commander, plan):
+    report(as_commander, plan, kind="bentrok", severity=3)
+    page = as_commander.get(f"/plans/{plan.pk}/incidents/?part=1").content.decode()
+    assert re.search(r"\(~\d+ menit\)", page) and re.search(r"sekitar \d+ menit\)", page)
+    assert not re.search(r"(~|sekitar )\d+[,.]\d+ menit", page)
