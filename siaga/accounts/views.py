@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import auth
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from siaga.accounts import throttle
@@ -52,6 +54,20 @@ class SiagaLoginView(LoginView):
     form_class = ThrottledAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        """The page asked for before signing in, when it is one (safe, as Django checks, and an
+        address of the console); else "" and the dashboard. Any address a signed-out user opens
+        leads here, a mistyped or stale one too (/accounts/login/, an old bookmark): after
+        signing in he lands on his dashboard, not on "page not found"."""
+        url = super().get_redirect_url()
+        if not url:
+            return ""
+        try:
+            resolve(urlsplit(url).path)
+        except Resolver404:
+            return ""
+        return url
 
     def form_valid(self, form: AuthenticationForm) -> Any:
         response = super().form_valid(form)
