@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from siaga.accounts.models import Role
@@ -267,7 +268,7 @@ def report(request: HttpRequest, plan: Plan) -> HttpResponse:
     data["entries"] = [(g, e) for g in services.guard_rows(plan, request.user) for e in g["entries"]]
     context = {**_base(request, plan), "data": data, "now": timezone.now()}
     html = render_to_string("field/report.html", context, request=request)
-    rendered = pdf.compose(html)
+    rendered = pdf.compose(html, lang=get_language() or "id")
     response = HttpResponse(rendered.data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="laporan-operasi-v{plan.version}.pdf"'
     return response

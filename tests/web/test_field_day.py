@@ -234,3 +234,12 @@ def test_the_live_dashboard_names_the_polres_reserves_row(as_commander, plan):
     html = as_commander.get(f"/plans/{plan.pk}/live/?part=1").content.decode()
     row = html[html.index('<tr data-kecamatan="">') :]
     assert row[: row.index("</tr>")].startswith('<tr data-kecamatan=""><td>Tingkat Polres (tanpa kecamatan)</td>')
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is needed")
+def test_the_report_is_numbered_in_its_readers_language(as_planner, plan, tmp_path):
+    response = as_planner.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    (tmp_path / "r.pdf").write_bytes(as_planner.get(f"/plans/{plan.pk}/report.pdf").content)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "Page 1 of" in text and "Halaman 1 dari" not in text

@@ -8,8 +8,8 @@ alike:
   corner, kept as PDF operators until the document is written;
 - `Flow` and `flow`: paragraphs (with a hanging label, indented, justified) and long tables
   with repeated headers and group bands, laid out on pages of one size;
-- `pages_pdf`: the document, every page numbered "Halaman X dari Y" and, with `watermark`
-  (a draft's "KONSEP"), that word large, light and diagonal over its content;
+- `pages_pdf`: the document, every page numbered "Halaman X dari Y" (in a report's language)
+  and, with `watermark` (a draft's "KONSEP"), that word large, light and diagonal over it;
 - `compose`: a small, plain HTML report (headings, paragraphs, tables) laid out by `Flow`.
 
 Measured (issue 18): ReportLab's own `drawString` costs about 100 us a string, so a page's
@@ -35,6 +35,8 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from siaga.core.data.text import _ as in_lang
 
 MM = 72 / 25.4
 A4 = (595.28, 841.89)
@@ -382,11 +384,17 @@ class Rendered:
 
 
 def pages_pdf(
-    pages: Sequence[Page], title: str = "", watermark: str = "", templates: Mapping[str, Page] | None = None
+    pages: Sequence[Page],
+    title: str = "",
+    watermark: str = "",
+    templates: Mapping[str, Page] | None = None,
+    lang: str = "id",
 ) -> Rendered:
-    """A PDF of directly drawn pages, each numbered "Halaman X dari Y", each marked with
-    `watermark` when given. `templates` are drawn once each (PDF form XObjects) and placed on
-    the pages by `Page.place`: what every card has, written once for thousands of cards."""
+    """A PDF of directly drawn pages, each numbered "Halaman X dari Y" (in `lang`: a report
+    is in its reader's language, an order in Indonesian), each marked with `watermark` when
+    given. `templates` are drawn once each (PDF form XObjects) and placed on the pages by
+    `Page.place`: what every card has, written once for thousands of cards."""
+    numbering = in_lang("Halaman %(n)s dari %(total)s", lang)
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1, invariant=1, initialFontName=REGULAR)
     pdf.setTitle(title)
@@ -406,7 +414,7 @@ def pages_pdf(
         if page.numbered:
             y = page.footer_y if page.footer_y is not None else page.height - 12 * MM
             footer = Page(page.width, page.height)
-            footer.text(page.width / 2, y, f"Halaman {n} dari {total}", FOOTER_SIZE, align="center")
+            footer.text(page.width / 2, y, numbering % {"n": n, "total": total}, FOOTER_SIZE, align="center")
             ops += ["0.267 g", *_operators(footer.ops, encoder, pdf), "0 g"]
         ops.append("Q")
         pdf.addLiteral("\n".join(ops))
@@ -857,12 +865,12 @@ def _widths(rows: list[list[tuple[str, bool]]], count: int, room: float, size: f
     return [w + spare * x / sum(wish) for w, x in zip(least, wish, strict=True)]
 
 
-def compose(html: str, watermark: str = "", title: str = "") -> Rendered:
+def compose(html: str, watermark: str = "", title: str = "", lang: str = "id") -> Rendered:
     """A plain HTML report (headings, paragraphs, tables with a head row; a cell of class
-    "num" aligned right) laid out on portrait A4 pages, numbered."""
+    "num" aligned right) laid out on portrait A4 pages, numbered in `lang`."""
     margins = (12 * MM, 15 * MM, 12 * MM, 18 * MM)
     parser = _Html(A4[0] - margins[1] - margins[3])
     parser.feed(html)
     parser.close()
     parser._close()
-    return pages_pdf(flow(parser.blocks, size=A4, margins=margins), title=title, watermark=watermark)
+    return pages_pdf(flow(parser.blocks, size=A4, margins=margins), title=title, watermark=watermark, lang=lang)
