@@ -579,8 +579,11 @@ def _render_polda_orders(job: PlanJob, attempt: int) -> None:
         job.params = {**job.params, "file": relative, "left_out": skipped}
         job.finished_at = timezone.now()
         job.save(update_fields=["params", "finished_at"])
-        printed = len(plans) - len(left_out)
-        tell(job, PlanJob.Status.DONE, 100, gettext_noop("Surat perintah %(n)s Polres siap diunduh"), n=printed)
+        skipped_pks = {p.pk for p, _why in left_out}
+        printed = [p for p in plans if p.pk not in skipped_pks]
+        polres = len({p.operation.polres_code or p.operation.polres_name or p.operation_id for p in printed})
+        ready = gettext_noop("Surat perintah %(n)s operasi dari %(polres)s Polres siap diunduh")
+        tell(job, PlanJob.Status.DONE, 100, ready, n=len(printed), polres=polres)
 
 
 def _polda_row(plan: Plan) -> dict[str, Any]:

@@ -25,7 +25,7 @@ def test_the_polda_prints_every_polres_orders_in_one_pack(two_polres, settings, 
     job = PlanJob.objects.get(kind="polda")
     assert started["Location"] == reverse("job_status", args=[job.pk])
     assert job.status == PlanJob.Status.DONE, job.message  # the tests run jobs inline
-    assert job.message == "Surat perintah 2 Polres siap diunduh"
+    assert job.message == "Surat perintah 2 operasi dari 2 Polres siap diunduh"
     shown = karoops.get(started["Location"]).content.decode()
     assert reverse("polda_orders_file", args=[job.pk]) in shown
     answer = karoops.get(reverse("polda_orders_file", args=[job.pk]))
