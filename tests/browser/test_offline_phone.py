@@ -136,8 +136,9 @@ def test_the_status_buttons_and_the_report_button_are_on_the_first_screen(page):
 
 def test_the_phone_keeps_its_network_line_in_sight_and_its_links_big_enough_to_tap(page):
     """At 390 px: the online/offline line stays on screen down at the report's button, the
-    empty queue shows no "not yet sent" link and no send button, and the phone numbers and
-    folded sections are at least 44 px high (a thumb, not a mouse)."""
+    empty queue shows no "not yet sent" link and no send button, and the phone numbers, the
+    folded sections, the language picker and the way out are at least 44 px high (a thumb,
+    not a mouse)."""
     page.set_viewport_size(PHONE)
     login(page, "kepalapos")
     page.goto(f"/plans/{PLAN}/phone/")
@@ -147,7 +148,8 @@ def test_the_phone_keeps_its_network_line_in_sight_and_its_links_big_enough_to_t
     net = page.locator("#net").bounding_box()
     assert net and net["y"] >= 0 and net["y"] + net["height"] <= PHONE["height"], net
     small = page.evaluate(
-        """() => [...document.querySelectorAll("#phone a[href^='tel:'], #phone summary")]
+        """() => [...document.querySelectorAll(
+               "#phone a[href^='tel:'], #phone summary, .session select, .session button")]
              .map((e) => [e.textContent.trim().slice(0, 30), Math.round(e.getBoundingClientRect().height)])
              .filter(([, h]) => h < 44)"""
     )
