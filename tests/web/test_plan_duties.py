@@ -52,6 +52,19 @@ def test_the_planner_sees_every_stage_its_empty_places_and_the_fatigue_limit(as_
     assert "KAWAL-" not in html and "BALAI_DESA-" not in html  # names a person reads, not codes
 
 
+def test_the_empty_slots_card_points_to_the_places_left_empty_beyond_the_tps(as_planner, plan):
+    """The card "slot kosong di pos" counts the posts' slots only; beside it, the duties' empty
+    places, linked to their list (one card reading 0 and a list of empty places read as a
+    contradiction)."""
+    html = as_planner.get(f"/plans/{plan.pk}/").content.decode()
+    card = re.search(r'id="unfilled">(\d+)</div><div class="label">(.*?)</div>', html, re.S)
+    assert card and card.group(1) == str(sum(u.count for u in core_plan(plan).unfilled))
+    beyond = sum(u.count for u in roster.of_plan(core_plan(plan)).unfilled)
+    assert beyond > 0
+    assert f'href="#duty-short">{beyond} tempat kosong di luar TPS</a>' in card.group(2)
+    assert 'id="duty-short"' in html
+
+
 def test_a_sector_chief_sees_only_his_kecamatan_duties(as_sector, plan):
     html = section(as_sector.get(f"/plans/{plan.pk}/").content.decode())
     r = roster.of_plan(core_plan(plan))
