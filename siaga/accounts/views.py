@@ -55,12 +55,12 @@ class SiagaLoginView(LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def get_redirect_url(self) -> str:
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
         """The page asked for before signing in, when it is one (safe, as Django checks, and an
         address of the console); else "" and the dashboard. Any address a signed-out user opens
         leads here, a mistyped or stale one too (/accounts/login/, an old bookmark): after
         signing in he lands on his dashboard, not on "page not found"."""
-        url = super().get_redirect_url()
+        url = super().get_redirect_url(*args, **kwargs)
         if not url:
             return ""
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 from typing import Any
 
@@ -179,3 +180,34 @@ def test_the_phone_apel_and_board_pages_fit_390_px(browser: Any, console: str, w
     page.context.close()
     assert wide == {}, f"pages wider than the phone: {wide}"
     assert outside == [], "requests left the machine"
+
+
+def test_my_reports_show_a_report_as_soon_as_it_is_sent_online_or_from_the_queue(page):
+    """The post leader's "Laporan kejadian saya" shows his report as soon as the server has it:
+    sent at once, and sent from the queue when the signal comes back (the reading made on coming
+    back online, before the queue was sent, is not the last word). The page's clock stands
+    still: no timer re-reads the list; only the sending does."""
+    page.set_viewport_size(PHONE)
+    login(page, "kepalapos")
+    page.clock.install()
+    page.goto(f"/plans/{PLAN}/phone/")
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)  # from here, no timer fires
+    mine = page.locator("#report-status li[data-incident]")
+
+    for from_queue in (False, True):
+        before = mine.evaluate_all("items => items.map(i => i.dataset.incident)")
+        if from_queue:
+            offline(page.context, True)
+        page.select_option("#incident-severity", "1")
+        page.fill("#incident-description", f"laporan {uuid.uuid4().hex[:8]}")
+        page.click("#incident-form button[type=submit]")
+        if from_queue:
+            expect(page.locator("#queue-count")).to_have_text("1")
+            offline(page.context, False)
+        expect(page.locator("#queue-count")).to_have_text("0", timeout=WAIT)
+        if before:  # the newest of his reports is this one
+            known = re.compile(f"^({'|'.join(before)})$")
+            expect(mine.first).not_to_have_attribute("data-incident", known, timeout=WAIT)
+        else:
+            expect(mine).to_have_count(1, timeout=WAIT)
+        expect(mine.first.locator(".report-state")).not_to_be_empty()

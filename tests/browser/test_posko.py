@@ -12,6 +12,7 @@ import re
 import uuid
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login
@@ -125,3 +126,125 @@ def test_the_posko_works_a_severe_incident_from_report_to_close(page, open_page)
     expect(card).to_have_attribute("data-status", "selesai", timeout=WAIT)
     expect(card.locator(".closed-by")).to_contain_text("selesai di tempat")
     expect(card.locator("ol.log")).to_contain_text("ditutup")
+
+
+DESK = {"width": 1366, "height": 768}  # the Posko's laptop
+REFUSED = {  # the server's refusals, in the user's language
+    "id": ("Gagal: Tulis catatan penutupan", "sedang bertugas di kejadian"),
+    "en": ("Failed: Write a closing note", "is on duty at incident"),
+}
+
+
+def report_from_phone(phone: Any, what: str) -> None:
+    """The post leader reports an incident from the phone; it reaches the server."""
+    phone.select_option("#incident-kind", "bentrok")
+    phone.select_option("#incident-severity", "2")
+    phone.fill("#incident-description", what)
+    phone.click("#incident-form button[type=submit]")
+    expect(phone.locator("#queue-count")).to_have_text("0", timeout=WAIT)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_refusal_shows_beside_its_control_and_a_refresh_keeps_an_open_form(page, open_page, lang):
+    """Two incidents on the Kapolres's Posko. He starts closing the first with a blank note: the
+    server's refusal stands in that form, on screen. He sends a team from the second card that
+    is already out: the refusal stands beside that card's buttons, and after the list refreshes
+    (the team's button is gone) still in that card. The refresh left the first card's close form
+    open, at its confirmation step, with what he had chosen and typed."""
+    page.set_viewport_size({"width": 390, "height": 860})
+    login(page, "kepalapos")
+    page.goto(f"/plans/{PLAN}/phone/")
+    first, second = f"blokade {uuid.uuid4().hex[:8]}", f"ricuh {uuid.uuid4().hex[:8]}"
+    report_from_phone(page, first)
+    report_from_phone(page, second)
+
+    desk = open_page()
+    desk.set_viewport_size(DESK)
+    login(desk, "kapolres")
+    desk.goto(f"/plans/{PLAN}/incidents/")
+    if lang != "id":
+        desk.locator("#language-form select[name=language]").select_option(lang)
+        expect(desk.locator("html")).to_have_attribute("lang", lang)
+    card_a = desk.locator("article.incident", has_text=first)
+    card_b = desk.locator("article.incident", has_text=second)
+    expect(card_b.locator("button.dispatch").first).to_be_visible(timeout=WAIT)
+    pk_a = str(card_a.get_attribute("id")).split("-")[1]
+
+    # closing the first with a note of blanks: refused by the server, the refusal in the form
+    card_a.locator("details.close-form summary").click()  # while it is open the list's polls wait
+    form = card_a.locator("details.close-form form")
+    form.locator("select[name=disposition]").select_option("selesai_di_tempat")
+    form.locator("textarea[name=note]").fill("   ")
+    form.locator(".ask").click()
+    form.locator(".confirm-step button[data-confirm=yes]").click()
+    said_in_form = form.locator("p.action-error")
+    expect(said_in_form).to_contain_text(REFUSED[lang][0], timeout=WAIT)
+    expect(said_in_form).to_have_attribute("role", "alert")
+    expect(said_in_form).to_be_in_viewport()
+    form.locator("textarea[name=note]").fill("massa bubar")
+
+    # a team that has just gone to the first incident, sent again from the second card
+    team_button = card_b.locator("button.dispatch").first
+    team = str(team_button.get_attribute("data-unit"))
+    code = json.loads(str(team_button.get_attribute("data-body")))["post_id"]
+    taken = api_post(desk, f"/api/incidents/{pk_a}/dispatch", {"post_id": code})
+    assert taken["status"] in (200, 201), taken
+    team_button.click()
+    said_in_card = card_b.locator("p.action-error")
+    expect(said_in_card).to_contain_text(REFUSED[lang][1], timeout=WAIT)
+    expect(said_in_card).to_be_in_viewport()
+    expect(said_in_form).to_have_count(0)  # one refusal at a time: the newest
+    # the refresh after the click: the team is out, its button gone; the refusal stays in the card
+    expect(card_b.locator("button.dispatch", has_text=team)).to_have_count(0, timeout=WAIT)
+    expect(card_a.locator("li.unit", has_text=team)).to_have_count(1)
+    expect(said_in_card).to_contain_text(REFUSED[lang][1])
+    expect(desk.locator("#action-message")).to_have_text("")
+
+    # ... and the first card's close form is as he left it
+    expect(card_a.locator("details.close-form")).to_have_attribute("open", "")
+    expect(form.locator("select[name=disposition]")).to_have_value("selesai_di_tempat")
+    expect(form.locator("textarea[name=note]")).to_have_value("massa bubar")
+    expect(form.locator(".confirm-step")).to_be_visible()
+    form.locator(".confirm-step button[data-confirm=yes]").click()
+    expect(card_a).to_have_attribute("data-status", "selesai", timeout=WAIT)
+    unit = card_a.locator("li.unit", has_text=team)
+    unit.locator("button.step").click()  # back at its post: free again for the other tests
+    expect(unit).to_have_attribute("data-step", "kembali", timeout=WAIT)
+
+
+def test_the_list_refreshing_after_another_action_keeps_a_form_being_typed_in(page, open_page):
+    """The Kapolres is typing a closing note on one card and escalates another: the list
+    refreshes at once (the escalation shows), and the close form stays open with its disposition,
+    and its note."""
+    page.set_viewport_size({"width": 390, "height": 860})
+    login(page, "kepalapos")
+    page.goto(f"/plans/{PLAN}/phone/")
+    first, second = f"blokade {uuid.uuid4().hex[:8]}", f"ricuh {uuid.uuid4().hex[:8]}"
+    report_from_phone(page, first)
+    report_from_phone(page, second)
+
+    desk = open_page()
+    desk.set_viewport_size(DESK)
+    login(desk, "kapolres")
+    desk.goto(f"/plans/{PLAN}/incidents/")
+    card_a = desk.locator("article.incident", has_text=first)
+    card_b = desk.locator("article.incident", has_text=second)
+    expect(card_b).to_have_attribute("data-level", "polsek", timeout=WAIT)
+
+    card_a.locator("details.close-form summary").click()
+    form = card_a.locator("details.close-form form")
+    form.locator("select[name=disposition]").select_option("selesai_di_tempat")
+    note = form.locator("textarea[name=note]")
+    note.fill("massa mulai bubar")
+
+    card_b.get_by_role("button", name="Eskalasi ke Kapolres").click()
+    expect(card_b).to_have_attribute("data-level", "polres", timeout=WAIT)  # the list was swapped
+    expect(card_a.locator("details.close-form")).to_have_attribute("open", "")
+    expect(form.locator("select[name=disposition]")).to_have_value("selesai_di_tempat")
+    expect(note).to_have_value("massa mulai bubar")
+    note.press("End")
+    note.press_sequentially(", dua diamankan")  # he types on
+    expect(note).to_have_value("massa mulai bubar, dua diamankan")
+    form.locator(".ask").click()
+    form.locator(".confirm-step button[data-confirm=yes]").click()
+    expect(card_a).to_have_attribute("data-status", "selesai", timeout=WAIT)

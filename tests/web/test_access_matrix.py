@@ -212,7 +212,7 @@ def test_the_operations_report_is_a_file_for_those_who_may_take_the_roster(opera
     from siaga.field import views_day
 
     publish(plan)
-    monkeypatch.setattr(views_day.pdf, "compose", lambda html: type("R", (), {"data": b"%PDF-1.4 laporan"})())
+    monkeypatch.setattr(views_day.pdf, "compose", lambda html, **_: type("R", (), {"data": b"%PDF-1.4 laporan"})())
     url = reverse("field_report", args=[plan.pk])
     got = {role: client_for(role).get(url).status_code for role in ROLES}
     assert got == {role: 200 if role in ORDERS_TAKERS else 403 for role in ROLES}

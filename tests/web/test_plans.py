@@ -146,7 +146,7 @@ def test_it_says_how_far_from_optimal_a_hand_edited_plan_may_be(as_planner, oper
     html = page(as_planner, f"/plans/{latest(operation).pk}/")
     said = re.search(r'id="optimality">(.*?)</span>', html).group(1)
     assert said.startswith("paling jauh ") and said.endswith(" km dari optimal")
-    assert re.search(r"slot kosong · (Kurang rawan|Rawan|Sangat rawan|Khusus) 1<", html)
+    assert re.search(r"slot kosong di pos · (Kurang rawan|Rawan|Sangat rawan|Khusus) 1(<| · )", html)
 
 
 def test_it_offers_the_nearest_idle_people_for_an_empty_slot(as_planner, operation, plan):

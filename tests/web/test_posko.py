@@ -304,7 +304,7 @@ def test_the_report_names_places_posts_tps_and_levels_never_by_their_codes(
     from siaga.field.services.duties import tps_places
 
     pages: list[str] = []
-    monkeypatch.setattr(views_day.pdf, "compose", lambda html: pages.append(html) or SimpleNamespace(data=b"%PDF"))
+    monkeypatch.setattr(views_day.pdf, "compose", lambda html, **_: pages.append(html) or SimpleNamespace(data=b"%PDF"))
     mine = own_post(plan)
     tps = next(p for p in plan_file(plan)["posts"] if p["id"] == mine)["tps"][0]
     assert post(as_field_officer, f"/api/plans/{plan.pk}/posts/{mine}/status", {"status": "tiba"}).status_code == 201

@@ -187,6 +187,8 @@
       log(`${item.label} — ${text.sent}`);
     }
     if (item.kind === "custody") custodySent(item);
+    // taken by the server: "Laporan kejadian saya" (report_status.js) reads its state now
+    document.dispatchEvent(new CustomEvent("siaga:sent", { detail: { kind: item.kind } }));
   };
 
   // ---------------------------------------------------------------- escorts and buku mutasi

@@ -5,7 +5,14 @@
  * fields (a form with data-action-base posts to that base plus its `code` field). Every write
  * has one Idempotency-Key, made when the action is first taken and kept for a retry. A form
  * with data-confirm-step asks once more before it is sent (closing an incident). While a form
- * of the incident list is open or being typed in, the list's polling waits (poskoIdle).
+ * of the incident list is open or being typed in, the list's polling waits (poskoIdle); a
+ * swap that still comes (the list refreshed after another action) keeps such a form as it was:
+ * open, what was typed, its confirmation step, its key and the cursor.
+ *
+ * A refusal (the server's own words, in the user's language) is shown beside the button or form
+ * that caused it, read out once (role="alert"), and put back there after each swap until the
+ * next action; in its card when the control is gone, at the top (#action-message) when the card
+ * is gone too.
  *
  * The alert: each polled part carries #severe-marker (the newest open severe incident); when
  * it grows the page shows #severe-alert, beeps and flashes its title until acknowledged.
@@ -30,6 +37,39 @@
     if (message) message.textContent = text;
   };
 
+  // a control found again after a swap: the same action (and body) means the same button or form
+  const controlKey = (el) =>
+    el.tagName === "FORM" ? `form ${el.dataset.action || el.dataset.actionBase}` : `button ${el.dataset.action} ${el.dataset.body || ""}`;
+  const findControl = (key) =>
+    Array.from(document.querySelectorAll("button[data-action], form[data-action], form[data-action-base]")).find(
+      (el) => controlKey(el) === key,
+    );
+
+  let refusal = null; // {text, control (its key), card (its id)}: shown until the next action
+  const showRefusal = (announce) => {
+    document.querySelectorAll("p.action-error").forEach((el) => el.remove());
+    if (!refusal) return say("");
+    const control = findControl(refusal.control);
+    const card = refusal.card ? document.getElementById(refusal.card) : null;
+    if (!control && !card) return say(refusal.text);
+    const box = document.createElement("p");
+    box.className = "action-error flag";
+    box.textContent = refusal.text;
+    if (announce) box.setAttribute("role", "alert"); // read out once, not again at each swap
+    if (control && control.tagName === "FORM") control.append(box);
+    else if (control) {
+      const row = control.closest(".actions, li");
+      if (row && row.classList.contains("actions")) row.after(box);
+      else (row || control.parentElement).append(box);
+    } else card.firstElementChild.after(box);
+    say("");
+  };
+  const refuse = (origin, text) => {
+    const card = origin && origin.closest("article.incident");
+    refusal = text ? { text, control: origin ? controlKey(origin) : "", card: card ? card.id : "" } : null;
+    showRefusal(true);
+  };
+
   const detail = async (response) => {
     try {
       const data = await response.json();
@@ -39,7 +79,8 @@
     }
   };
 
-  const send = async (url, body, key) => {
+  const send = async (url, body, key, origin) => {
+    refuse(null, ""); // the next action: the last refusal goes
     try {
       const response = await fetch(url, {
         method: "POST",
@@ -48,15 +89,14 @@
         body: body === null || body === undefined ? "" : JSON.stringify(body),
       });
       if (!response.ok) {
-        say(`${failed} ${await detail(response)}`);
+        refuse(origin, `${failed} ${await detail(response)}`);
         // 409: the key went with another request (the form was changed after a lost answer);
         // the next send is a new request with a new key
         return response.status === 409 ? "conflict" : false;
       }
-      say("");
       return true;
     } catch (e) {
-      say(`${failed} ${e}`);
+      refuse(origin, `${failed} ${e}`);
       return false;
     }
   };
@@ -79,7 +119,7 @@
     if (!button || button.disabled) return;
     button.dataset.key = button.dataset.key || uuid(); // a second click retries the same action
     button.disabled = true;
-    const ok = await send(button.dataset.action, button.dataset.body ? JSON.parse(button.dataset.body) : null, button.dataset.key);
+    const ok = await send(button.dataset.action, button.dataset.body ? JSON.parse(button.dataset.body) : null, button.dataset.key, button);
     if (ok !== true) button.disabled = false;
     if (ok === "conflict") delete button.dataset.key;
     if (ok === true && button.closest("#delegation")) window.location.reload();
@@ -105,7 +145,7 @@
     }
     if (form.dataset.confirmStep) body.confirmed = true;
     form.dataset.key = form.dataset.key || uuid();
-    const sent = await send(url, body, form.dataset.key);
+    const sent = await send(url, body, form.dataset.key, form);
     if (sent === "conflict") delete form.dataset.key;
     if (sent === true) {
       delete form.dataset.key;
@@ -140,6 +180,61 @@
     const config = event.detail && event.detail.requestConfig;
     const polled = config && !config.triggeringEvent;
     if (polled && event.target.closest("[data-poll-when-idle]") && !window.poskoIdle()) event.detail.shouldSwap = false;
+  });
+
+  // a swap that comes while a form is open (an explicit refresh after another action) puts the
+  // form back as it was; and the refusal beside its control
+  const swapped = (event) => ["incidents", "board"].includes(event.target.id);
+  let kept = [];
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    if (!swapped(event)) return;
+    const active = document.activeElement;
+    kept = Array.from(event.target.querySelectorAll("form[data-action], form[data-action-base]"))
+      .filter((form) => {
+        const details = form.closest("details");
+        return (details && details.open) || form.contains(active);
+      })
+      .map((form) => {
+        const step = form.querySelector(".confirm-step");
+        const focus = form.contains(active) && active.name ? active : null;
+        return {
+          control: controlKey(form),
+          key: form.dataset.key,
+          confirming: !!step && !step.hidden,
+          values: Array.from(form.elements)
+            .filter((el) => el.name && el.type !== "file")
+            .map((el) => [el.name, el.type === "checkbox" ? el.checked : el.value]),
+          focus: focus && { name: focus.name, start: focus.selectionStart, end: focus.selectionEnd },
+        };
+      });
+  });
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (!swapped(event)) return;
+    for (const was of kept) {
+      const form = findControl(was.control);
+      if (!form) continue; // the incident closed meanwhile: its forms are gone
+      const details = form.closest("details");
+      if (details) details.open = true;
+      if (was.key) form.dataset.key = was.key;
+      for (const [name, value] of was.values) {
+        const el = form.elements.namedItem(name);
+        if (!el || el instanceof RadioNodeList) continue;
+        if (el.type === "checkbox") el.checked = value;
+        else el.value = value;
+      }
+      const step = form.querySelector(".confirm-step");
+      if (step && was.confirming) {
+        step.hidden = false;
+        form.querySelector(".ask").hidden = true;
+      }
+      const focus = was.focus && form.elements.namedItem(was.focus.name);
+      if (focus && focus.focus) {
+        focus.focus();
+        if (was.focus.start !== null && focus.setSelectionRange) focus.setSelectionRange(was.focus.start, was.focus.end);
+      }
+    }
+    kept = [];
+    showRefusal(false);
   });
 
   // ------------------------------------------------------------------ the severe incident alert
