@@ -1,5 +1,5 @@
 """The Polda's picture of its Polres: one row per operation, each figure one aggregate query
-over every operation of the page (never a Polres's rows loaded into Python).
+over all its operations (never a Polres's rows loaded into Python); the totals are their sums.
 
 A row holds the Polres and its operation, TPS by category, the strength the published plan
 places against the places it needs (slots) and what is left empty, at the TPS and in the duties

@@ -51,10 +51,11 @@ def note_of(plan: Plan) -> str:
 
 def shown(line: dict[str, Any] | None) -> str:
     """A stored line in the language of the request ("" for none)."""
-    text = (line or {}).get("text")
+    line = line or {}
+    text = line.get("text")
     if not text:
         return ""
-    values = dict(line.get("values") or {}) if line else {}
+    values = dict(line.get("values") or {})
     if REASON in values:
         values[REASON] = gettext(str(values[REASON]))
     return _filled(gettext(text), values)
