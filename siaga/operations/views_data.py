@@ -189,9 +189,9 @@ def _summary(scenario: Scenario) -> dict[str, Any]:
         "tps": len(scenario.tps),
         "voters": sum(t.voters for t in scenario.tps),
         "persons": len(scenario.personnel),
-        "forces": [(f.value, forces[f]) for f in Force],
+        "forces": [(label(FORCE_LABELS, f.value), forces[f]) for f in Force],  # the words, never the codes
         "units": len(scenario.units),
-        "kinds": sorted((k.value, n) for k, n in kinds.items()),
+        "kinds": sorted((label(KIND_LABELS, k.value), n) for k, n in kinds.items()),
     }
 
 

@@ -147,11 +147,14 @@ def _import_progress(request: HttpRequest, job: PlanJob, polled: bool) -> HttpRe
     """An import's progress for the planner who may import; done: on to the new operation."""
     require(request.user, "import")
     if job.status == PlanJob.Status.DONE and job.operation_id is not None:
-        messages.success(
-            request,
-            _('Operasi "%(name)s" diimpor: %(tps)d TPS, %(persons)d personel.')
-            % {"name": job.operation, "tps": job.params.get("tps", 0), "persons": job.params.get("persons", 0)},
-        )
+        if job.params.get("unchanged"):  # the very file again: the job says so, nothing was imported
+            messages.info(request, line_of(job))
+        else:
+            messages.success(
+                request,
+                _('Operasi "%(name)s" diimpor: %(tps)d TPS, %(persons)d personel.')
+                % {"name": job.operation, "tps": job.params.get("tps", 0), "persons": job.params.get("persons", 0)},
+            )
         target = reverse("dashboard_for", args=[job.operation_id])
         if polled:
             response = HttpResponse()
