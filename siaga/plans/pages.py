@@ -765,12 +765,34 @@ def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
     names = dict(new.operation.regions.order_by().values_list("code", "name"))
     posts = operation_post_labels(new.operation_id, kecamatan)
 
-    def place(line: Any) -> tuple[str, str] | None:
-        """(post, slot) as a person reads them: the post's name and the force."""
-        return (posts.get(line[0], line[0]), label(FORCE_LABELS, line[1])) if line else None
+    # A re-plan that changes a TPS's category makes its post anew under the same name: a post
+    # "removed" and one "added" with one name are one post whose category changed.
+    old_category = dict(old.posts.values_list("code", "category"))
+    new_category = dict(new.posts.values_list("code", "category"))
+    removed_by_name = {posts.get(p, p): p for p in changes["posts_removed"] if seen(p)}
+    same = {
+        p: removed_by_name[posts.get(p, p)]
+        for p in changes["posts_added"]
+        if seen(p) and posts.get(p, p) in removed_by_name
+    }
+    was = {gone: p for p, gone in same.items()}
+
+    def place(line: Any, category: dict[str, str]) -> tuple[str, str] | None:
+        """(post, slot) as a person reads them: the post's name (with its category where a
+        post of that name changed category) and the force."""
+        if not line:
+            return None
+        name = posts.get(line[0], line[0])
+        if line[0] in same or line[0] in was:
+            name = f"{name} ({label(CATEGORY_LABELS, category.get(line[0], ''))})"
+        return (name, label(FORCE_LABELS, line[1]))
 
     moved = [
-        {"person": people.get(code) or _someone(code), "before": place(before), "after": place(after)}
+        {
+            "person": people.get(code) or _someone(code),
+            "before": place(before, old_category),
+            "after": place(after, new_category),
+        }
         for code, before, after in changes["moved"]
         if seen(before and before[0]) or seen(after and after[0])
     ]
@@ -791,8 +813,17 @@ def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
     pin_changes = {key: [row for row in map(pin_row, rows) if row is not None] for key, rows in changes["pins"].items()}
     return {
         "moved": moved,
-        "posts_added": [posts.get(p, p) for p in changes["posts_added"] if seen(p)],
-        "posts_removed": [posts.get(p, p) for p in changes["posts_removed"] if seen(p)],
+        "posts_added": [posts.get(p, p) for p in changes["posts_added"] if seen(p) and p not in same],
+        "posts_removed": [posts.get(p, p) for p in changes["posts_removed"] if seen(p) and p not in was],
+        "posts_recategorised": [
+            {
+                "name": posts.get(p, p),
+                "before": label(CATEGORY_LABELS, old_category.get(gone, "")),
+                "after": label(CATEGORY_LABELS, new_category.get(p, "")),
+            }
+            for p, gone in same.items()
+            if old_category.get(gone) != new_category.get(p)
+        ],
         "summary": changes["summary"] if scope.whole else _sector_summary(old, new, scope),
         "pins": pin_changes,
     }

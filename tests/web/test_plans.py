@@ -403,6 +403,21 @@ def test_it_replans_after_a_category_change(as_planner, operation, plan):
     new = latest(operation)
     assert plan_file(new)["tps_categories"][tps] == "SANGAT_RAWAN" and new.violations == []
 
+    # the diff says the post changed category: not one post removed and one of the same name
+    # added, nor people "moved" from a post to itself
+    diff = page(as_planner, f"/plans/{plan.pk}/diff/{new.pk}/")
+    changed = re.search(r'<ul id="posts-recategorised">(.*?)</ul>', diff, re.S)
+    assert changed and "Kurang rawan → Sangat rawan" in changed.group(1), diff[-3000:]
+    name = re.search(r"<li>(.*?): Kurang rawan", changed.group(1)).group(1)
+    for listed in ("posts-added", "posts-removed"):
+        found = re.search(rf'<ul id="{listed}">(.*?)</ul>', diff, re.S)
+        assert not found or f"<li>{name}</li>" not in found.group(1)
+    moved = re.search(r'<table id="moved">(.*?)</table>', diff, re.S)
+    for row in re.findall(r"<tr>(.*?)</tr>", moved.group(1) if moved else "", re.S):
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        if len(cells) == 5:
+            assert cells[3] != cells[4], row  # nobody moves from a post to the same post
+
 
 @pytest.mark.parametrize(
     ("absent", "categories", "said"),
