@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -152,14 +153,22 @@ def scoped_posts(plan: Plan, scope: Scope | None = None) -> QuerySet[PlanPost]:
 
 def _tree_order(posts: QuerySet[PlanPost]) -> QuerySet[PlanPost]:
     """The tree's order, by the database: kecamatan, its desa (posts of no desa last), the
-    post's kind (balai desa, TPS, standby, reserve), then as planned."""
+    post's kind (balai desa, TPS, standby, reserve), its first TPS (a post a re-plan made anew
+    for a category change stands among its desa's posts, not after them), then as planned.
+    `_post_place` orders a page's posts the same way."""
     no_desa = Case(When(desa_code="", then=Value(1)), default=Value(0), output_field=IntegerField())
     kind = Case(
         *(When(kind=k, then=Value(n)) for k, n in KIND_ORDER.items()), default=Value(9), output_field=IntegerField()
     )
-    return posts.annotate(no_desa=no_desa, kind_rank=kind).order_by(
-        "kecamatan_code", "no_desa", "desa_code", "kind_rank", "id"
+    first_tps = Coalesce(Min("tps_rows__tps_code"), Value(""))
+    return posts.annotate(no_desa=no_desa, kind_rank=kind, first_tps=first_tps).order_by(
+        "kecamatan_code", "no_desa", "desa_code", "kind_rank", "first_tps", "id"
     )
+
+
+def _post_place(post: dict[str, Any]) -> tuple[int, str]:
+    """A post's place among its desa's (`_tree_order`; a stable sort keeps the planned order)."""
+    return KIND_ORDER.get(post["kind"], 9), min(post["tps"], default="")
 
 
 def plan_totals(plan: Plan, scope: Scope | None, kpu_linmas: bool = False, posts: int | None = None) -> dict[str, Any]:
@@ -513,7 +522,7 @@ def _tree(
     for kec_code in sorted(groups):
         desa_list: list[dict[str, Any]] = []
         for desa_code in sorted(groups[kec_code], key=lambda c: (c == "", c)):
-            members = sorted(groups[kec_code][desa_code], key=lambda p: KIND_ORDER.get(p["kind"], 9))
+            members = sorted(groups[kec_code][desa_code], key=_post_place)
             slots = [s for s in SLOTS if any(p["required"].get(s) for p in members)]
             html, tps, required, short = [], 0, 0, 0
             for p in members:

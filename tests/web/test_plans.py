@@ -412,6 +412,14 @@ def test_it_replans_after_a_category_change(as_planner, operation, plan):
     for listed in ("posts-added", "posts-removed"):
         found = re.search(rf'<ul id="{listed}">(.*?)</ul>', diff, re.S)
         assert not found or f"<li>{name}</li>" not in found.group(1)
+    # on the plan page the rebuilt post stands among its desa's TPS posts, by its first TPS
+    rebuilt = next(p for p in plan_file(new)["posts"] if tps in p["tps"])
+    html = page(as_planner, f"/plans/{new.pk}/?post={rebuilt['id']}")
+    first = {p["id"]: min(p["tps"]) for p in plan_file(new)["posts"] if p["kind"] == "TPS"}
+    desa = {p["id"] for p in plan_file(new)["posts"] if p["desa_code"] == rebuilt["desa_code"]}
+    shown = [code for code in re.findall(r'<tr id="([^"]+)">', html) if code in desa and code in first]
+    assert rebuilt["id"] in shown and len(shown) > 1
+    assert [first[c] for c in shown] == sorted(first[c] for c in shown)
     moved = re.search(r'<table id="moved">(.*?)</table>', diff, re.S)
     for row in re.findall(r"<tr>(.*?)</tr>", moved.group(1) if moved else "", re.S):
         cells = re.findall(r"<td>(.*?)</td>", row, re.S)
