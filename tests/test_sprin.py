@@ -388,3 +388,26 @@ def test_a_reinforced_post_says_its_real_strength_and_the_head_names_sprin_once(
     assert reserve == {"-"}
     pages = render(stronger, made, tmp_path)
     assert "Sprin Sprin" not in " ".join(pages)
+
+
+def test_the_annex_never_cuts_a_kecamatan_or_desa_name():
+    """Gondangwetan is wider than the Kecamatan column's usual 52 points: the column takes the
+    room from the pattern's column (whose words wrap at spaces); the table keeps its width, and
+    a table whose names fit keeps the usual columns."""
+    from siaga.core.documents import pdf
+
+    pola = "2 Polri + 2 TNI per balai desa"
+
+    def row(kecamatan: str, desa: str) -> pdf.Cells:
+        cells = ["1", "Andik", "BRIPKA", "1", "Polsek", "Pos TPS", kecamatan, desa, "1", "Rawan"]
+        return pdf.Cells((*cells, pola, "-", "-"))
+
+    usual = sprin.PLOTING_COLUMNS
+    assert sprin._fitted(usual, [row("Kraton", "Bayeman")]) == usual
+    fitted = sprin._fitted(usual, [row("Gondangwetan", "Sumberrejoagung"), row("Kraton", "Bayeman")])
+    width = {c.title: c.width for c in fitted}
+    for word, title in (("Gondangwetan", "Kecamatan"), ("Sumberrejoagung", "Desa")):
+        assert width[title] >= pdf.text_width(word, sprin.PLOTING_SIZE) + 2 * pdf.PAD, title
+    longest = max(pdf.text_width(w, sprin.PLOTING_SIZE) for w in pola.split(" "))
+    assert width["Pola"] >= longest + 2 * pdf.PAD and width["Pola"] < 100
+    assert sum(width.values()) == pytest.approx(sum(c.width for c in usual))

@@ -372,6 +372,11 @@ PLOTING_COLUMNS = (  # points; the widest usual values fit on one line at 6.5 pt
     pdf.Column("No. HP", 56),
 )
 PLOTING_SIZE = 6.5
+# Columns whose values are one word a reader must not see cut (a kecamatan, a desa: Gondangwetan
+# is wider than the usual 52 points), and the column that gives them the room they need (the
+# pattern's words wrap at their spaces, so it loses no word).
+WHOLE_WORDS = ("Kecamatan", "Desa")
+ROOM_FROM = "Pola"
 GAP_SHADE = 0.9
 COMMANDED_ORDER = tuple(f for f in FORCES if f in COMMANDED)  # Polri, Brimob
 
@@ -631,7 +636,29 @@ def _ploting_table(ploting: Ploting) -> pdf.Table:
             shade=0.85,
         )
     )
-    return pdf.Table(PLOTING_COLUMNS, tuple(rows), size=PLOTING_SIZE)
+    return pdf.Table(_fitted(PLOTING_COLUMNS, rows), tuple(rows), size=PLOTING_SIZE)
+
+
+def _fitted(columns: Sequence[pdf.Column], rows: Sequence[Any]) -> tuple[pdf.Column, ...]:
+    """`columns` with the `WHOLE_WORDS` columns widened to their longest word in `rows`, as far
+    as `ROOM_FROM` can give without cutting a word of its own; the table's width is unchanged
+    (and so is every column where the words fit)."""
+    at = {c.title: i for i, c in enumerate(columns)}
+    cells = [r.cells for r in rows if isinstance(r, pdf.Cells)]
+
+    def need(i: int) -> float:
+        words = (w for cell in cells for w in cell[i].split())
+        return max((pdf.text_width(w, PLOTING_SIZE) for w in words), default=0.0) + 2 * pdf.PAD + 1
+
+    widths = [c.width for c in columns]
+    donor = at[ROOM_FROM]
+    for title in WHOLE_WORDS:
+        i = at[title]
+        give = min(need(i) - widths[i], widths[donor] - need(donor))
+        if give > 0:
+            widths[i] += give
+            widths[donor] -= give
+    return tuple(replace(c, width=w) for c, w in zip(columns, widths, strict=True))
 
 
 def _who(person: Person | None) -> str:
