@@ -151,17 +151,7 @@ def test_a_refusal_shows_beside_its_control_and_a_refresh_keeps_an_open_form(pag
     is already out: the refusal stands beside that card's buttons, and after the list refreshes
     (the team's button is gone) still in that card. The refresh left the first card's close form
     open, at its confirmation step, with what he had chosen and typed."""
-    page.set_viewport_size({"width": 390, "height": 860})
-    login(page, "kepalapos")
-    page.goto(f"/plans/{PLAN}/phone/")
-    first, second = f"blokade {uuid.uuid4().hex[:8]}", f"ricuh {uuid.uuid4().hex[:8]}"
-    report_from_phone(page, first)
-    report_from_phone(page, second)
-
-    desk = open_page()
-    desk.set_viewport_size(DESK)
-    login(desk, "kapolres")
-    desk.goto(f"/plans/{PLAN}/incidents/")
+    desk, first, second = two_reports_at_the_posko(page, open_page)
     if lang != "id":
         desk.locator("#language-form select[name=language]").select_option(lang)
         expect(desk.locator("html")).to_have_attribute("lang", lang)
@@ -216,17 +206,7 @@ def test_the_list_refreshing_after_another_action_keeps_a_form_being_typed_in(pa
     """The Kapolres is typing a closing note on one card and escalates another: the list
     refreshes at once (the escalation shows), and the close form stays open with its disposition,
     and its note."""
-    page.set_viewport_size({"width": 390, "height": 860})
-    login(page, "kepalapos")
-    page.goto(f"/plans/{PLAN}/phone/")
-    first, second = f"blokade {uuid.uuid4().hex[:8]}", f"ricuh {uuid.uuid4().hex[:8]}"
-    report_from_phone(page, first)
-    report_from_phone(page, second)
-
-    desk = open_page()
-    desk.set_viewport_size(DESK)
-    login(desk, "kapolres")
-    desk.goto(f"/plans/{PLAN}/incidents/")
+    desk, first, second = two_reports_at_the_posko(page, open_page)
     card_a = desk.locator("article.incident", has_text=first)
     card_b = desk.locator("article.incident", has_text=second)
     expect(card_b).to_have_attribute("data-level", "polsek", timeout=WAIT)
@@ -248,3 +228,19 @@ def test_the_list_refreshing_after_another_action_keeps_a_form_being_typed_in(pa
     form.locator(".ask").click()
     form.locator(".confirm-step button[data-confirm=yes]").click()
     expect(card_a).to_have_attribute("data-status", "selesai", timeout=WAIT)
+
+
+def two_reports_at_the_posko(page: Any, open_page: Any) -> tuple[Any, str, str]:
+    """The post leader reports two incidents from his phone (390 px); the Kapolres opens the
+    Posko's incident list: his page and the two reports' words."""
+    page.set_viewport_size({"width": 390, "height": 860})
+    login(page, "kepalapos")
+    page.goto(f"/plans/{PLAN}/phone/")
+    first, second = f"blokade {uuid.uuid4().hex[:8]}", f"ricuh {uuid.uuid4().hex[:8]}"
+    report_from_phone(page, first)
+    report_from_phone(page, second)
+    desk = open_page()
+    desk.set_viewport_size(DESK)
+    login(desk, "kapolres")
+    desk.goto(f"/plans/{PLAN}/incidents/")
+    return desk, first, second
