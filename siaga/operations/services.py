@@ -615,37 +615,16 @@ def _apply(row: Any, changes: dict[str, Any], editable: frozenset[str]) -> tuple
 
 
 def post_names(plan: Any, person_codes: list[str]) -> dict[str, str]:
-    """Person code -> the name of their post in `plan` ("Pos TPS 3, 4 Semare", "Tim cadangan
-    Kraton"), for these people only (three queries whatever their number)."""
-    from siaga.operations.labels import POST_KIND_LABELS, label
-    from siaga.plans.models import PlanAssignment, PlanTps
+    """Person code -> the name of their post in `plan`, as the Sprin names it and in the
+    page's language (`plans.names.post_labels`), for these people only."""
+    from siaga.plans.models import PlanAssignment
+    from siaga.plans.names import post_labels
 
     rows = list(
-        PlanAssignment.objects.filter(plan=plan, person_code__in=person_codes).values_list(
-            "person_code", "post_id", "post__kind", "post__desa_code", "post__kecamatan_code"
-        )
+        PlanAssignment.objects.filter(plan=plan, person_code__in=person_codes).values_list("person_code", "post__code")
     )
-    post_ids = {r[1] for r in rows}
-    tps_of_post: dict[int, list[str]] = {}
-    for post_id, tps_code in PlanTps.objects.filter(post_id__in=post_ids).values_list("post_id", "tps_code"):
-        tps_of_post.setdefault(post_id, []).append(tps_code)
-    numbers = dict(
-        Tps.objects.filter(
-            operation_id=plan.operation_id, code__in=[c for v in tps_of_post.values() for c in v]
-        ).values_list("code", "number")
-    )
-    places = {r[3] or r[4] for r in rows}
-    names = dict(Region.objects.filter(operation_id=plan.operation_id, code__in=places).values_list("code", "name"))
-    out = {}
-    for code, post_id, kind, desa, kecamatan in rows:
-        place = names.get(desa or kecamatan, "")
-        tps = ", ".join(
-            str(numbers[c])
-            for c in sorted(tps_of_post.get(post_id, []), key=lambda c: numbers.get(c, 0))
-            if c in numbers
-        )
-        out[code] = " ".join(part for part in (label(POST_KIND_LABELS, kind), tps, place) if part)
-    return out
+    names = post_labels(plan, {post for _, post in rows})
+    return {person: names.get(post, "") for person, post in rows}
 
 
 @transaction.atomic

@@ -12,23 +12,24 @@ from siaga.core.data.model import Category, Level, Post, UnitKind
 from siaga.core.data.model import Region as CoreRegion
 from siaga.core.data.model import Unit as CoreUnit
 from siaga.core.documents.ploting import names_of_posts
+from siaga.operations.forms import lang as reader_lang
 from siaga.operations.models import Region, Tps, Unit
 from siaga.plans.models import Plan, PlanPost
 from siaga.plans.store import post_rows
 
 
-def post_labels(plan: Plan, codes: Iterable[str]) -> dict[str, str]:
+def post_labels(plan: Plan, codes: Iterable[str], lang: str | None = None) -> dict[str, str]:
     """Post id -> the name people read (the Sprin's, `ploting.names_of_posts`), for the posts
     asked only: read from the plan's rows, without loading the whole scenario (pages that poll
-    call this every few seconds)."""
+    call this every few seconds). In `lang`, by default the page's (`reader_lang`)."""
     wanted = sorted({c for c in codes if c})
     if not wanted:
         return {}
     chosen = PlanPost.objects.filter(plan=plan, code__in=wanted)
-    return row_labels(plan, post_rows(plan, chosen=chosen).values())
+    return row_labels(plan, post_rows(plan, chosen=chosen).values(), lang)
 
 
-def row_labels(plan: Plan, rows: Iterable[dict[str, Any]]) -> dict[str, str]:
+def row_labels(plan: Plan, rows: Iterable[dict[str, Any]], lang: str | None = None) -> dict[str, str]:
     """`post_labels` of posts read already, shaped as `store.post_rows` gives them."""
     posts = [
         Post(
@@ -44,10 +45,10 @@ def row_labels(plan: Plan, rows: Iterable[dict[str, Any]]) -> dict[str, str]:
         )
         for r in rows
     ]
-    return _named(plan.operation_id, posts)
+    return _named(plan.operation_id, posts, lang or reader_lang())
 
 
-def _named(operation_id: int, posts: list[Post]) -> dict[str, str]:
+def _named(operation_id: int, posts: list[Post], lang: str) -> dict[str, str]:
     """The names of these posts, reading only the TPS numbers, regions and units they name."""
     number = dict(
         Tps.objects.filter(operation_id=operation_id, code__in=[c for p in posts for c in p.tps]).values_list(
@@ -65,12 +66,13 @@ def _named(operation_id: int, posts: list[Post]) -> dict[str, str]:
         u.code: CoreUnit(u.code, u.name, UnitKind(u.kind), u.kecamatan_code, u.lat, u.lon)
         for u in Unit.objects.filter(operation_id=operation_id).order_by()
     }
-    return names_of_posts(regions, units, number, posts)
+    return names_of_posts(regions, units, number, posts, lang)
 
 
-def operation_post_labels(operation_id: int, codes: Iterable[str]) -> dict[str, str]:
+def operation_post_labels(operation_id: int, codes: Iterable[str], lang: str | None = None) -> dict[str, str]:
     """Post id -> name for posts of any version of the operation (a post a re-plan dropped, a
-    post named in an old audit entry), each named by the newest version that has it."""
+    post named in an old audit entry), each named by the newest version that has it; in `lang`
+    as `post_labels`."""
     wanted = sorted({c for c in codes if c})
     newest: dict[str, int] = {}
     rows = PlanPost.objects.filter(plan__operation_id=operation_id, code__in=wanted)
@@ -81,5 +83,5 @@ def operation_post_labels(operation_id: int, codes: Iterable[str]) -> dict[str, 
         by_plan[plan_id].append(code)
     names: dict[str, str] = {}
     for plan in Plan.objects.filter(pk__in=by_plan):
-        names.update(post_labels(plan, by_plan[plan.pk]))
+        names.update(post_labels(plan, by_plan[plan.pk], lang))
     return names

@@ -31,7 +31,7 @@ from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, label
 from siaga.operations.models import Operation
 from siaga.operations.services import scenario_for
 from siaga.plans.models import Plan, PlanAssignment, PlanPost, PlanTps, PlanUnfilled
-from siaga.plans.names import operation_post_labels, row_labels
+from siaga.plans.names import operation_post_labels, reader_lang, row_labels
 from siaga.plans.services import REINFORCE, diff
 from siaga.plans.store import core_plan, plan_rows
 
@@ -413,7 +413,7 @@ def slot_candidates(plan: Plan, post: str, slot: str, limit: int = 8) -> dict[st
     core = core_plan(plan)
     found = core_planning.candidates(scenario, core, [(post, slot)], limit)[(post, slot)]
     people = roster(plan.operation)
-    names = post_names(scenario, core.posts)
+    names = post_names(scenario, core.posts, reader_lang())
     return {
         "post": post,
         "post_name": names.get(post, ""),
@@ -426,12 +426,13 @@ POST_NAMES_KEPT = 3600  # seconds; a version's posts never change, its region na
 
 
 def post_name_list(plan: Plan) -> dict[str, str]:
-    """Every post of the version by the name a person reads, post id -> name; worked out once
-    an hour per version (it reads the whole operation)."""
-    key = f"siaga:post-names:{plan.pk}:{plan.digest}"
+    """Every post of the version by the name a person reads (in the page's language), post id
+    -> name; worked out once an hour per version and language (it reads the whole operation)."""
+    lang = reader_lang()
+    key = f"siaga:post-names:{plan.pk}:{plan.digest}:{lang}"
     names = cache.get(key)
     if names is None:
-        names = post_names(scenario_for(plan.operation), core_plan(plan).posts)
+        names = post_names(scenario_for(plan.operation), core_plan(plan).posts, lang)
         cache.set(key, names, POST_NAMES_KEPT)
     return dict(names)
 

@@ -47,7 +47,7 @@ from siaga.core.data.model import (
 )
 from siaga.core.data.patterns import CUSTOM, PRESETS, rows_by_category
 from siaga.core.data.ranks import ketua_pos, seniority
-from siaga.core.data.text import TranslatedError, gettext_noop
+from siaga.core.data.text import TranslatedError, _, gettext_noop
 
 COLUMNS = (
     "No",
@@ -66,11 +66,11 @@ COLUMNS = (
     "No. HP",
 )
 TASK = {
-    "TPS": "Pos TPS",
-    "PATROL": "Patroli TPS",
-    "VILLAGE": "Jaga balai desa",
-    "RESERVE": "Cadangan (Brimob)",
-    "STANDBY": "Siaga TNI",
+    "TPS": gettext_noop("Pos TPS"),
+    "PATROL": gettext_noop("Patroli TPS"),
+    "VILLAGE": gettext_noop("Jaga balai desa"),
+    "RESERVE": gettext_noop("Cadangan (Brimob)"),
+    "STANDBY": gettext_noop("Siaga TNI"),
 }
 PATROL_PREFIX = "PATROL-"  # a patrol post is a TPS post covering many TPS (planning/posts.py)
 # The orders are written in Indonesian: the words of siaga/core/data/labels.py as they are.
@@ -312,11 +312,11 @@ def numbers_text(numbers: Iterable[int]) -> str:
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
 
 
-def task_of(post: Post) -> str:
+def task_of(post: Post, lang: str = "id") -> str:
     """The duty of a post's members: "Pos TPS", "Patroli TPS", "Jaga balai desa", ..."""
     if post.kind == "TPS" and post.id.startswith(PATROL_PREFIX):
-        return TASK["PATROL"]
-    return TASK.get(post.kind, post.kind.title())
+        return _(TASK["PATROL"], lang)
+    return _(TASK[post.kind], lang) if post.kind in TASK else post.kind.title()
 
 
 def _village(region: Region | None, code: str) -> str:
@@ -325,19 +325,24 @@ def _village(region: Region | None, code: str) -> str:
     return f"{'Kelurahan' if region.level == Level.KELURAHAN else 'Desa'} {region.name}"
 
 
-def post_names(scenario: Scenario, posts: Iterable[Post]) -> dict[str, str]:
+def post_names(scenario: Scenario, posts: Iterable[Post], lang: str = "id") -> dict[str, str]:
     """The name a person reads for each post, by post id; no document prints a post's id.
 
     "Pos TPS 1-3 Desa Semare", "Patroli Desa Jeruk (TPS 1-16)", "Jaga balai desa Semare",
     "Cadangan Brimob di Polsek Nguling (tim 1)", "Siaga TNI Kecamatan Kraton". Two posts that
     would share a name are told apart by a number: "... (2)". Deterministic: the same posts give
-    the same names, whatever their order."""
+    the same names, whatever their order. In `lang` (the orders are Indonesian; a page is in its
+    reader's language): the words, not the places' and units' names."""
     number = {t.id: t.number for t in scenario.tps}
-    return names_of_posts(scenario.region_by_code(), scenario.unit_by_code(), number, posts)
+    return names_of_posts(scenario.region_by_code(), scenario.unit_by_code(), number, posts, lang)
 
 
 def names_of_posts(
-    regions: Mapping[str, Region], units: Mapping[str, Unit], number: Mapping[str, int], posts: Iterable[Post]
+    regions: Mapping[str, Region],
+    units: Mapping[str, Unit],
+    number: Mapping[str, int],
+    posts: Iterable[Post],
+    lang: str = "id",
 ) -> dict[str, str]:
     """`post_names` from the parts it reads: the regions and units by code, each TPS's number
     (for a caller that holds only the posts it shows, not the whole scenario)."""
@@ -348,22 +353,31 @@ def names_of_posts(
         where = desa or (f"Kecamatan {kecamatan.name}" if kecamatan else "")
         tps = numbers_text(number[t] for t in post.tps if t in number)
         if post.kind == "TPS" and post.id.startswith(PATROL_PREFIX):
-            name = f"Patroli {where} (TPS {tps})" if tps else f"Patroli {where}"
+            if tps:
+                name = _("Patroli %(where)s (TPS %(tps)s)", lang, where=where, tps=tps)
+            else:
+                name = _("Patroli %(where)s", lang, where=where)
         elif post.kind == "TPS":
-            name = f"Pos TPS {tps or '-'} {where}"
+            name = _("Pos TPS %(tps)s %(where)s", lang, tps=tps or "-", where=where)
         elif post.kind == "VILLAGE":
             region = regions.get(post.desa_code)
-            hall = "kantor kelurahan" if region is not None and region.level == Level.KELURAHAN else "balai desa"
-            name = f"Jaga {hall} {region.name if region else post.desa_code}"
+            place = region.name if region else post.desa_code
+            if region is not None and region.level == Level.KELURAHAN:
+                name = _("Jaga kantor kelurahan %(place)s", lang, place=place)
+            else:
+                name = _("Jaga balai desa %(place)s", lang, place=place)
         elif post.kind == "RESERVE":
-            code, _, team = post.id.removeprefix("RESERVE-").rpartition("-")
+            code, _sep, team = post.id.removeprefix("RESERVE-").rpartition("-")
             unit = units.get(code)
-            force = " Brimob" if set(post.required) == {"BRIMOB"} else ""
-            name = f"Cadangan{force} di {unit.name if unit else where or code} (tim {team})"
+            at = unit.name if unit else where or code
+            if set(post.required) == {"BRIMOB"}:
+                name = _("Cadangan Brimob di %(at)s (tim %(team)s)", lang, at=at, team=team)
+            else:
+                name = _("Cadangan di %(at)s (tim %(team)s)", lang, at=at, team=team)
         elif post.kind == "STANDBY":
-            name = f"Siaga TNI {where}"
+            name = _("Siaga TNI %(where)s", lang, where=where)
         else:
-            name = f"{task_of(post)} {where}"
+            name = f"{task_of(post, lang)} {where}"
         names[post.id] = " ".join(name.split())
     seen: Counter[str] = Counter(names.values())
     count: Counter[str] = Counter()

@@ -58,10 +58,11 @@ class StageBlock:
         return sum(sum(getattr(line, which).values()) for line in self.lines)
 
 
-def build(scenario: Scenario, plan: Plan) -> list[StageBlock]:
-    """Every stage of the operation in order of start, each with its duties in order of time."""
+def build(scenario: Scenario, plan: Plan, lang: str = "id") -> list[StageBlock]:
+    """Every stage of the operation in order of start, each with its duties in order of time;
+    the vote's posts named in `lang` (the orders' are Indonesian)."""
     persons = {p.id: p for p in scenario.personnel}
-    names = post_names(scenario, plan.posts)
+    names = post_names(scenario, plan.posts, lang)
     vote = duty_data.vote_duties(scenario, plan.posts)
     held: dict[str, list[tuple[Person, str]]] = defaultdict(list)
     short: dict[str, Counter[str]] = defaultdict(Counter)

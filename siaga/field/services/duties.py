@@ -13,7 +13,7 @@ from siaga.core.documents.ploting import post_names
 from siaga.operations.models import Tps
 from siaga.operations.services import scenario_for
 from siaga.plans.models import Plan
-from siaga.plans.names import operation_post_labels, post_labels  # noqa: F401  (the field reads them here too)
+from siaga.plans.names import operation_post_labels, post_labels, reader_lang  # noqa: F401  (the field reads them here too)
 from siaga.plans.store import core_plan
 
 
@@ -44,11 +44,12 @@ def phone_names(plan: Plan, person_code: str, now: dt.datetime) -> PhoneNames:
     operation's local time without a zone, as the roster is written)."""
     scenario = scenario_for(plan.operation)
     core = core_plan(plan)
-    names = post_names(scenario, core.posts)
+    lang = reader_lang()
+    names = post_names(scenario, core.posts, lang)
     election = scenario.operation.election_date
     rows: list[DutyRow] = []
     coming = True
-    lines = schedule.of_person(schedule.build(scenario, core)).get(person_code, []) if person_code else []
+    lines = schedule.of_person(schedule.build(scenario, core, lang)).get(person_code, []) if person_code else []
     for block, line in lines:
         state = "done" if line.duty.end <= now else "now" if line.duty.start <= now else ""
         if state != "done" and coming:

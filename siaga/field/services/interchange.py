@@ -91,7 +91,7 @@ def incident_records(operation: Operation, scope: Scope) -> list[ic.IncidentReco
         .annotate(last=Max("at"))
         .values_list("incident_id", "last")
     )
-    posts = operation_post_labels(operation.pk, [i.post_id for i in incidents])
+    posts = operation_post_labels(operation.pk, [i.post_id for i in incidents], "id")  # a file: as the Sprin
     with translation.override("id"):
         return [
             ic.IncidentRecord(
