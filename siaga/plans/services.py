@@ -32,7 +32,7 @@ from siaga.core.planning.plan import reassign as core_reassign
 from siaga.jobs import orders as stored_orders
 from siaga.jobs import queue, runner
 from siaga.jobs.models import Lease, OrdersFile
-from siaga.operations.models import Operation, Tps
+from siaga.operations.models import Operation, Person, Tps
 from siaga.operations.services import (
     data_diff,
     existing_operation,
@@ -889,6 +889,16 @@ def _data_version(operation: Operation) -> int:
 def replan_base(operation: Operation) -> Plan | None:
     """The plan a re-plan starts from: the current (published) plan, else the newest version."""
     return current_plan(operation) or Plan.objects.filter(operation=operation).order_by("-version").first()
+
+
+def absent_still_ready(operation: Operation) -> tuple[Plan | None, list[Person]]:
+    """The plan a re-plan starts from and the people its re-plans took off as absent whom the
+    operation's data still marks ready: a new plan from the data would place them again."""
+    base = replan_base(operation)
+    codes = list(dict((base.extra or {}).get("replan") or {}).get("absent", [])) if base is not None else []
+    if not codes:
+        return base, []
+    return base, list(operation.personnel.filter(code__in=codes, available=True).order_by("name", "code"))
 
 
 def bawaslu_preview(operation: Operation, path: Path, name: str) -> BawasluPreview:

@@ -60,9 +60,12 @@ def plan_list(request: HttpRequest, op_id: int) -> HttpResponse:
     if "old" in request.GET and "new" in request.GET:
         return _to_diff(request, operation.pk)
     plans = services.versions(operation)
+    base, still_ready = services.absent_still_ready(operation)
     context = {
         "operation": operation,
         "plans": plans,
+        "replan_base": base,
+        "still_ready": still_ready if Scope.of(request.user).whole else [],  # the Polres's figure
         "job": services.active_job(operation),
         "scope": Scope.of(request.user).narrowed_to,  # a plan's note may name anyone: not for a sector chief
         "default_old": plans[1].pk if len(plans) > 1 else None,
