@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -41,6 +42,7 @@ from siaga.operations.services import (
     override_category,
     refresh_vulnerability,
     scenario_for,
+    set_categories,
 )
 from siaga.plans.lines import line_of, reason_of, said, tell
 from siaga.plans.models import CategorySignoff, CategorySource, Plan, PlanJob
@@ -891,14 +893,42 @@ def replan_base(operation: Operation) -> Plan | None:
     return current_plan(operation) or Plan.objects.filter(operation=operation).order_by("-version").first()
 
 
-def absent_still_ready(operation: Operation) -> tuple[Plan | None, list[Person]]:
-    """The plan a re-plan starts from and the people its re-plans took off as absent whom the
-    operation's data still marks ready: a new plan from the data would place them again."""
+@dataclass(frozen=True)
+class Drift:
+    """What the version a re-plan starts from (`base`) knows and the operation's data does not:
+    absentees its re-plans took off whom the data still marks ready (`absent`), and TPS whose
+    category its re-plans changed (`categories`: the TPS and the plan's category) while the
+    data keeps another. A new plan from the data would place the absentees again and take the
+    data's categories."""
+
+    base: Plan | None
+    absent: list[Person]
+    categories: list[tuple[Tps, str]]
+
+
+def replan_drift(operation: Operation) -> Drift:
     base = replan_base(operation)
-    codes = list(dict((base.extra or {}).get("replan") or {}).get("absent", [])) if base is not None else []
-    if not codes:
-        return base, []
-    return base, list(operation.personnel.filter(code__in=codes, available=True).order_by("name", "code"))
+    replanned = dict((base.extra or {}).get("replan") or {}) if base is not None else {}
+    codes = list(replanned.get("absent", []))
+    changes = {str(k): str(v) for k, v in dict(replanned.get("category_changes", {})).items()}
+    absent = list(operation.personnel.filter(code__in=codes, available=True).order_by("name", "code")) if codes else []
+    tps = operation.tps_set.filter(code__in=changes).order_by("code") if changes else Tps.objects.none()
+    return Drift(base, absent, [(t, changes[t.code]) for t in tps if t.effective_category != changes[t.code]])
+
+
+@transaction.atomic
+def categories_to_data(operation: Operation, drift: Drift, request: Any = None) -> int:
+    """Set the data's category of the drifted TPS to the plan's (by hand, with the version as
+    the reason; audited and scored again as the TPS list's bulk action), all or none."""
+    assert drift.base is not None
+    reason = f"Ditetapkan pada susun ulang rencana versi {drift.base.version}"  # stored with the data, as typed ones
+    by_category: dict[str, list[str]] = defaultdict(list)
+    for t, category in drift.categories:
+        by_category[category].append(t.code)
+    return sum(
+        set_categories(operation, operation.tps_set.filter(code__in=codes), category, reason, request)
+        for category, codes in sorted(by_category.items())
+    )
 
 
 def bawaslu_preview(operation: Operation, path: Path, name: str) -> BawasluPreview:

@@ -5,6 +5,7 @@ from siaga.plans import views, views_bawaslu, views_lists
 urlpatterns = [
     path("ops/<int:op_id>/", views.plan_list, name="plan_list"),
     path("ops/<int:op_id>/start/", views.plan_start, name="plan_start"),
+    path("ops/<int:op_id>/categories-to-data/", views.categories_to_data, name="plan_categories_to_data"),
     path("jobs/<int:pk>/", views.job_status, name="job_status"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/plan.json", views.plan_json, name="plan_json"),

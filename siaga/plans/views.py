@@ -60,17 +60,34 @@ def plan_list(request: HttpRequest, op_id: int) -> HttpResponse:
     if "old" in request.GET and "new" in request.GET:
         return _to_diff(request, operation.pk)
     plans = services.versions(operation)
-    base, still_ready = services.absent_still_ready(operation)
     context = {
         "operation": operation,
         "plans": plans,
-        "replan_base": base,
-        "still_ready": still_ready if Scope.of(request.user).whole else [],  # the Polres's figure
+        "drift": services.replan_drift(operation) if Scope.of(request.user).whole else None,  # the Polres's
         "job": services.active_job(operation),
         "scope": Scope.of(request.user).narrowed_to,  # a plan's note may name anyone: not for a sector chief
         "default_old": plans[1].pk if len(plans) > 1 else None,
     }
     return render(request, "plans/list.html", context)
+
+
+@require_POST
+def categories_to_data(request: HttpRequest, op_id: int) -> HttpResponse:
+    """The TPS categories the re-planned version holds and the data does not, set in the data
+    (`services.categories_to_data`), so that a new plan and the vulnerability pages agree."""
+    operation = operation_for(request, op_id)
+    require(request.user, "override")
+    drift = services.replan_drift(operation)
+    if not drift.categories:
+        messages.info(request, _("Kategori TPS di data sudah sama dengan rencana. Tidak ada yang berubah."))
+    else:
+        n = services.categories_to_data(operation, drift, request)
+        messages.success(
+            request,
+            _("Kategori %(n)s TPS di data disamakan dengan rencana versi %(v)s.")
+            % {"n": n, "v": drift.base.version if drift.base else ""},
+        )
+    return redirect("plan_list", operation.pk)
 
 
 def _to_diff(request: HttpRequest, op_id: int) -> HttpResponse:

@@ -95,6 +95,7 @@ NOT_PAGES = {
     "geo_boundaries",
     "basemap_file",  # the operator's base map file (PMTiles), read in byte ranges by the map
     "plan_start",
+    "plan_categories_to_data",  # a write (POST), offered on plan_list
     "plan_json",
     "plan_orders",
     "plan_konsep",

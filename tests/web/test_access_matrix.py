@@ -84,6 +84,7 @@ PAGES: list[tuple[str, Callable[..., str], set[str]]] = [
 # the server must refuse on permission before it looks at the data.
 ACTIONS: list[tuple[str, Callable[..., str], dict[str, str], set[str]]] = [
     ("start plan", lambda o, p: reverse("plan_start", args=[o.pk]), {}, PLANNERS),
+    ("categories to data", lambda o, p: reverse("plan_categories_to_data", args=[o.pk]), {}, PLANNERS),
     (
         "override",
         lambda o, p: reverse("tps_override", args=[o.pk, tps(o, SECTOR).pk]),

@@ -1,6 +1,9 @@
-"""People a re-plan took off as absent stay "ready" in the operation's data, so a new plan made
-from the data would place them again: the plan list says so, names them, and lets the planner
-mark them not ready in one step (audited, as the personnel list's bulk action)."""
+"""What a re-plan knows and the operation's data does not (`services.replan_drift`): people it
+took off as absent stay "ready" in the data, and TPS whose category it changed keep their old
+one, so a new plan made from the data would place those people again and take the old
+categories. The plan list says so, names them, and lets the planner set the data in one step:
+the people not ready (as the personnel list's bulk action), the categories as the plan's (as
+the TPS list's, with the version as the reason), both audited."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from typing import Any
 import pytest
 
 from siaga.audit.models import AuditEntry
-from siaga.operations.models import Person
+from siaga.operations.models import Person, Tps
 from siaga.plans.models import Plan
 from siaga.plans.store import plan_file
 from tests.web.conftest import client_for, publish
@@ -21,8 +24,8 @@ def inline_jobs(settings: Any) -> None:
     settings.SIAGA_JOBS_INLINE = True
 
 
-def replanned(client: Any, plan: Plan, absent: list[str]) -> Plan:
-    client.post(f"/plans/{plan.pk}/replan/", {"absent": "\n".join(absent), "categories": ""})
+def replanned(client: Any, plan: Plan, absent: list[str], categories: str = "") -> Plan:
+    client.post(f"/plans/{plan.pk}/replan/", {"absent": "\n".join(absent), "categories": categories})
     new = Plan.objects.filter(operation_id=plan.operation_id).order_by("-version").first()
     assert new is not None and plan_file(new)["replan"]["absent"] == sorted(absent)
     return publish(new)
@@ -36,7 +39,7 @@ def test_the_plan_list_names_absentees_the_data_still_marks_ready(as_planner, op
     new = replanned(as_planner, plan, absent)
 
     html = as_planner.get(list_url).content.decode()
-    notice = re.search(r'<div class="warning" id="absent-still-ready">(.*?)</div>', html, re.S).group(1)
+    notice = re.search(r'<div id="absent-still-ready">(.*?)</div>', html, re.S).group(1)
     assert f"Versi {new.version} mencatat 2 personel berhalangan" in notice
     for code in absent:
         assert code in notice and str(Person.objects.get(operation=operation, code=code).name) in notice
@@ -68,3 +71,31 @@ def test_only_the_polres_staff_see_it_and_only_editors_get_the_button(operation,
     shown = english.get(list_url).content.decode()
     assert "records 1 person as absent" in shown and "Mark this person not ready" in shown
     assert 'id="absent-still-ready"' not in client_for("sector").get(list_url).content.decode()
+
+
+def test_the_plan_list_sets_the_datas_categories_to_the_replans(as_planner, operation, plan):
+    publish(plan)
+    list_url = f"/plans/ops/{operation.pk}/"
+    categories = plan_file(plan)["tps_categories"]
+    changed = sorted(t for t, c in categories.items() if c == "KURANG_RAWAN")[:2]
+    new = replanned(as_planner, plan, [], "\n".join(f"{t} = sangat rawan" for t in changed))
+    html = as_planner.get(list_url).content.decode()
+    notice = re.search(r'<div id="categories-not-in-data">(.*?)</div>', html, re.S).group(1)
+    assert f"Versi {new.version} mengubah kategori 2 TPS" in notice
+    for code in changed:
+        assert f"{code}</a>: di data Kurang rawan, di rencana Sangat rawan" in notice
+    assert 'id="absent-still-ready"' not in html
+
+    answer = as_planner.post(f"/plans/ops/{operation.pk}/categories-to-data/")
+    assert answer.status_code == 302 and answer.headers["Location"] == list_url
+    for t in Tps.objects.filter(operation=operation, code__in=changed):
+        assert (t.effective_category, t.category) == ("SANGAT_RAWAN", "SANGAT_RAWAN")
+        assert t.category_reason == f"Ditetapkan pada susun ulang rencana versi {new.version}"
+    entry = AuditEntry.objects.filter(operation_id=operation.pk, action="bulk_category").latest("pk")
+    assert sorted(entry.before) == changed
+    html = as_planner.get(list_url).content.decode()
+    assert 'id="replan-drift"' not in html
+    # a second click changes nothing
+    again = as_planner.post(f"/plans/ops/{operation.pk}/categories-to-data/", follow=True).content.decode()
+    assert "Tidak ada yang berubah" in again
+    assert AuditEntry.objects.filter(operation_id=operation.pk, action="bulk_category").count() == 1
