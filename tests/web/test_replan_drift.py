@@ -69,7 +69,7 @@ def test_only_the_polres_staff_see_it_and_only_editors_get_the_button(operation,
     english = client_for("planner")
     english.cookies["django_language"] = "en"
     shown = english.get(list_url).content.decode()
-    assert "records 1 person as absent" in shown and "Mark this person not ready" in shown
+    assert "records 1 person as absent" in shown and "Mark 1 person not ready" in shown
     assert 'id="absent-still-ready"' not in client_for("sector").get(list_url).content.decode()
 
 
