@@ -16,6 +16,7 @@ from siaga.core.data.model import Category, Force
 from siaga.core.data.stages import h_day
 from siaga.operations.models import Operation, Region
 from siaga.operations.services import operation_stages
+from siaga.plans.services import replan_drift
 from siaga.plans.store import published_plan_of
 
 
@@ -76,5 +77,6 @@ def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
         "stages": [(s, h_day(operation.election_date, s.start), h_day(operation.election_date, s.end)) for s in stages],
         "stages_preset": preset,
         "operations": operations_for(request.user).filter(archived=False)[:10],
+        "drift": replan_drift(operation) if Scope.of(request.user).whole else None,  # the Polres's, as the plan list
     }
     return render(request, "operations/dashboard.html", context)

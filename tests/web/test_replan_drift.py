@@ -99,3 +99,18 @@ def test_the_plan_list_sets_the_datas_categories_to_the_replans(as_planner, oper
     again = as_planner.post(f"/plans/ops/{operation.pk}/categories-to-data/", follow=True).content.decode()
     assert "Tidak ada yang berubah" in again
     assert AuditEntry.objects.filter(operation_id=operation.pk, action="bulk_category").count() == 1
+
+
+def test_the_dashboard_says_the_plan_differs_from_the_data(as_planner, operation, plan):
+    publish(plan)
+    dashboard = f"/ops/{operation.pk}/"
+    assert 'id="replan-drift"' not in as_planner.get(dashboard).content.decode()
+    absent = list(plan.assignments.filter(slot="POLRI").values_list("person_code", flat=True)[:2])
+    tps = sorted(t for t, c in plan_file(plan)["tps_categories"].items() if c == "KURANG_RAWAN")[0]
+    new = replanned(as_planner, plan, absent, f"{tps} = rawan")
+    line = re.search(r'<p class="warning" id="replan-drift">(.*?)</p>', as_planner.get(dashboard).content.decode())
+    assert line is not None
+    text = re.sub(r"<[^>]+>", "", line.group(1))
+    assert f"Versi {new.version} berbeda dari data operasi: 2 personel berhalangan masih tertanda siap, 1 TPS" in text
+    assert f'href="/plans/ops/{operation.pk}/#replan-drift"' in line.group(1)
+    assert 'id="replan-drift"' not in client_for("sector").get(dashboard).content.decode()
