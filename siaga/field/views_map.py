@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
 from siaga.accounts.scope import Scope, roster_read
+from siaga.core.data import duties as duty_data
 from siaga.core.data import ranks
 from siaga.field import services
 from siaga.field.models import Incident, PostStatus
@@ -27,7 +28,7 @@ from siaga.operations.models import Person
 from siaga.operations.views import operation_for
 from siaga.operations.views_risk import category_param, feature, plan_of, view_params
 from siaga.plans.models import Plan, PlanPost
-from siaga.plans.names import post_labels
+from siaga.plans.names import post_labels, reader_lang
 from siaga.plans.store import plan_rows
 
 ESCORT_KINDS = ("KAWAL",)  # duties of the roster drawn as escort runs
@@ -174,7 +175,7 @@ def escort_features(plan: Plan, scope: Scope, kecamatan: str) -> list[dict[str, 
             continue
         props = {
             "id": d["id"],
-            "name": d.get("name", ""),
+            "name": duty_data.duty_name(str(d.get("name", "")), reader_lang()),
             "route": [str(r) for r in d.get("route", [])],
             "start": d.get("start", ""),
             "end": d.get("end", ""),

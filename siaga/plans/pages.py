@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from siaga.accounts.scope import Scope
+from siaga.core.data import duties as duty_data
 from siaga.core.data import pins
 from siaga.core.data import stages as stage_data
 from siaga.core.documents.ploting import post_names
@@ -336,7 +337,7 @@ def duties_page(
         "stages": sorted(stages.values(), key=lambda x: (x["start"], not x.get("vote"), x["name"])),
         "short": [
             {
-                "duty": s.duty.name,
+                "duty": duty_data.duty_name(s.duty.name, reader_lang()),
                 "stage": s.duty.stage,
                 "window": stage_data.window_text(s.duty.start, s.duty.end),
                 "count": s.count,

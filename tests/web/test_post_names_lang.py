@@ -82,3 +82,25 @@ def test_files_for_polri_keep_the_sprins_names(operation: Any, plan: Any) -> Non
     assert sprin in json.dumps(incidents, ensure_ascii=False)
     assert sprin in json.dumps([r for r in people["rows"] if person in json.dumps(r)], ensure_ascii=False)
     assert "TPS post" not in json.dumps([incidents, people], ensure_ascii=False)
+
+
+def test_a_persons_roster_reads_in_his_language(operation: Any, plan: Any) -> None:
+    """The phone's roster: the vote's post and the roster's duties in the reader's language."""
+    import datetime as dt
+
+    from siaga.core.data import duties
+    from siaga.field.services.duties import phone_names
+
+    publish(plan)
+    roster = plan.extra["roster"]
+    holder = next(a["person"] for a in roster["assignments"])
+    before = dt.datetime(2022, 3, 20, 12, 0)
+    with translation.override("id"):
+        indonesian = [d.name for d in phone_names(plan, holder, before).duties]
+    with translation.override("en"):
+        english = [d.name for d in phone_names(plan, holder, before).duties]
+    assert len(english) == len(indonesian) >= 1
+    assert english != indonesian
+    for i, e in zip(indonesian, english, strict=True):  # a post of the vote, or a duty of the roster
+        assert e == (i.replace("Pos TPS", "TPS post", 1) if i.startswith("Pos TPS") else duties.duty_name(i, "en"))
+    assert not any(n.startswith(("Jaga ", "Pengawalan", "Pengamanan", "Pos TPS")) for n in english)

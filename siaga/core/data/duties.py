@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from siaga.core.data import stages as stage_data
@@ -38,6 +40,7 @@ from siaga.core.data.model import (
     UnitKind,
 )
 from siaga.core.data.patterns import CUSTOM, PRESETS, TNI_AT_TPS, rows_by_category, tni_mode
+from siaga.core.data.text import _, gettext_noop
 
 K = StageKind
 
@@ -332,7 +335,7 @@ def event_duties(scenario: Scenario, event: Event) -> list[Duty]:
     CROWD_PER_POLRI expected people and at least 10, shared by RINGS; its TNI in ring 3), and
     ROUTE_POLRI on its route when it has one."""
     polri = event.polri or max(10, math.ceil(event.crowd / CROWD_PER_POLRI))
-    shares = [math.floor(polri * share) for _, share in RINGS]
+    shares = [math.floor(polri * share) for _ring, share in RINGS]
     shares[0] += polri - sum(shares)
     regions = scenario.region_by_code()
     kec = regions.get(event.kecamatan_code)
@@ -341,7 +344,7 @@ def event_duties(scenario: Scenario, event: Event) -> list[Duty]:
     )
     base = f"{ACARA}-{event.start:%Y%m%d%H%M}-{_slug(event.name)}"
     out = []
-    for n, ((ring, _), count) in enumerate(zip(RINGS, shares, strict=True), 1):
+    for n, ((ring, _share), count) in enumerate(zip(RINGS, shares, strict=True), 1):
         need = {"POLRI": count} | ({"TNI": event.tni} if n == 3 and event.tni else {})
         out.append(
             Duty(
@@ -631,3 +634,85 @@ def from_records(data: Mapping[str, Any]) -> tuple[tuple[DutyRuleRow, ...], tupl
         for e in data.get("events") or []
     )
     return rules, events
+
+
+# ---------------------------------------------------------------- a duty's name in the reader's language
+
+# Siaga's own duty names (the rules' and NAMES's, the rings', a campaign event's) and their
+# message ids: a plan file keeps a duty's name as made, in Indonesian (the orders print it so);
+# a page shows it in its reader's language (`duty_name`). A name the workbook gave stays as it is.
+_NAME_IDS: dict[str, str] = {
+    "Jaga gudang logistik KPU": gettext_noop("Jaga gudang logistik KPU"),
+    "Jaga gudang PPK {kec}": gettext_noop("Jaga gudang PPK %(kec)s"),
+    "Pengawalan": gettext_noop("Pengawalan"),
+    "Patroli masa tenang Kec. {kec}": gettext_noop("Patroli masa tenang Kec. %(kec)s"),
+    "Jaga balai desa {desa}": gettext_noop("Jaga balai desa %(desa)s"),
+    "Pengamanan rekapitulasi PPK {kec}": gettext_noop("Pengamanan rekapitulasi PPK %(kec)s"),
+    "Pengamanan kantor KPU": gettext_noop("Pengamanan kantor KPU"),
+    "Pengamanan kantor Bawaslu": gettext_noop("Pengamanan kantor Bawaslu"),
+    "Pengamanan PSU TPS {tps} {desa}": gettext_noop("Pengamanan PSU TPS %(tps)s %(desa)s"),
+    "Piket Posko Polres (operator dan radio)": gettext_noop("Piket Posko Polres (operator dan radio)"),
+    "Pengawalan logistik Gudang KPU ke PPK {kec}": gettext_noop("Pengawalan logistik Gudang KPU ke PPK %(kec)s"),
+    "Pengawalan logistik PPK {kec} ke PPS {desa}": gettext_noop("Pengawalan logistik PPK %(kec)s ke PPS %(desa)s"),
+    "Pengawalan kotak suara PPS {desa} ke PPK {kec}": gettext_noop(
+        "Pengawalan kotak suara PPS %(desa)s ke PPK %(kec)s"
+    ),
+    "Pengawalan kotak suara TPS ke balai desa {desa}": gettext_noop(
+        "Pengawalan kotak suara TPS ke balai desa %(desa)s"
+    ),
+    "Pengamanan rute {event} (Kec. {kec})": gettext_noop("Pengamanan rute %(event)s (Kec. %(kec)s)"),
+    "Pengamanan rute {event}": gettext_noop("Pengamanan rute %(event)s"),
+}
+_EVENT = "Pengamanan {event}"  # a campaign event's ring: only with one of RINGS after it
+_EVENT_ID = gettext_noop("Pengamanan %(event)s")
+_RING_IDS: dict[str, str] = {
+    RING_NAMES[1]: gettext_noop("ring 1 tertutup"),
+    RING_NAMES[2]: gettext_noop("ring 2 pintu masuk"),
+    RING_NAMES[3]: gettext_noop("ring 3 luar"),
+    RINGS[0][0]: gettext_noop("ring 1, panggung dan area tertutup"),
+    RINGS[1][0]: gettext_noop("ring 2, pintu masuk dan pemeriksaan badan"),
+    RINGS[2][0]: gettext_noop("ring 3, luar area dan pemeriksaan identitas"),
+}
+
+
+@cache
+def _name_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each name template as a pattern over a whole name (its words caught by name), most
+    specific first; every template of the rules and NAMES must have a message id."""
+    templates = {r.name for r in RULES if r.name} | set(NAMES.values())
+    missing = templates - _NAME_IDS.keys() - {_EVENT}
+    assert not missing, f"duty names without a message id: {sorted(missing)}"
+    out = []
+    for template in sorted(_NAME_IDS, key=lambda t: (-len(re.sub(r"\{\w+\}", "", t)), t)):
+        pattern = re.escape(template)
+        for word in re.findall(r"\{(\w+)\}", template):
+            pattern = pattern.replace(re.escape("{" + word + "}"), f"(?P<{word}>.+?)", 1)
+        out.append((re.compile(pattern + r"\Z"), _NAME_IDS[template]))
+    return tuple(out)
+
+
+def duty_name(name: str, lang: str = "id") -> str:
+    """A duty's name (as a plan keeps it, with its ring and shift) in `lang`: Siaga's own words
+    translated, the places' and events' names as they are; a name the workbook gave, as it is."""
+    if lang == "id" or not name:
+        return name
+    base, shift = name, ""
+    found = re.fullmatch(r"(.*), shift (\d+)", base, re.S)
+    if found:
+        base, shift = found.group(1), found.group(2)
+    ring = next((r for r in _RING_IDS if base.endswith(f", {r}")), "")
+    if ring:
+        base = base[: -len(ring) - 2]
+    event = ring in {r for r, _share in RINGS} and base.startswith(_EVENT.removesuffix("{event}"))
+    for pattern, msgid in _name_patterns():
+        match = pattern.match(base)
+        if match:
+            base = _(msgid, lang, **match.groupdict())
+            break
+    else:
+        if event:
+            base = _(_EVENT_ID, lang, event=base.removeprefix(_EVENT.removesuffix("{event}")))
+        elif not ring:
+            return name  # not one of Siaga's: as the workbook wrote it
+    out = f"{base}, {_(_RING_IDS[ring], lang)}" if ring else base
+    return f"{out}, shift {shift}" if shift else out

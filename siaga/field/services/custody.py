@@ -38,6 +38,7 @@ from siaga.core.planning import roster as roster_data
 from siaga.field.models import EntryLog, EscortEvent, EscortRun, Handover
 from siaga.field.services import clock
 from siaga.field.services.common import WRITERS, FieldError, NotVisible, once, require_field_writer
+from siaga.operations.forms import lang as reader_lang
 from siaga.operations.models import Person
 from siaga.plans.models import Plan
 
@@ -440,7 +441,7 @@ def escort_rows(plan: Plan, user: Any, mine: bool = False, now: dt.datetime | No
         out.append(
             {
                 "id": duty.id,
-                "name": duty.name,
+                "name": duty_data.duty_name(duty.name, reader_lang()),
                 "stage": duty.stage,
                 "start": clock.local(duty.start),
                 "end": end,
@@ -513,7 +514,7 @@ def guard_rows(plan: Plan, user: Any, mine: bool = False) -> list[dict[str, Any]
         out.append(
             {
                 "place": place,
-                "name": shifts[0].name,
+                "name": duty_data.duty_name(shifts[0].name, reader_lang()),
                 "kecamatan": names.get(shifts[0].kecamatan_code, ""),
                 "start": clock.local(shifts[0].start),
                 "end": clock.local(shifts[-1].end),

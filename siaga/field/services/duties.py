@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from siaga.core.data import duties as duty_data
 from siaga.core.documents import schedule
 from siaga.core.documents.ploting import post_names
 from siaga.operations.models import Tps
@@ -55,7 +56,7 @@ def phone_names(plan: Plan, person_code: str, now: dt.datetime) -> PhoneNames:
         if state != "done" and coming:
             state, coming = state or "next", False
         window = schedule.window(election, line.duty.start, line.duty.end)
-        rows.append(DutyRow(line.name, line.place, window, block.stage.name, state))
+        rows.append(DutyRow(duty_data.duty_name(line.name, lang), line.place, window, block.stage.name, state))
     return PhoneNames(names, rows)
 
 
