@@ -34,6 +34,13 @@ ALLOWED: dict[str, frozenset[str]] = {
     # Kapolres: escalate to the Kapolda, area status, Brimob and the BKO reserves).
     "posko": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER, R.SECTOR_CHIEF}),
     "command": frozenset({R.ADMIN, R.COMMANDER}),
+    # the phone page's writes: post status, TPS events and incident reports (the same roles as
+    # siaga.field.services.common.FIELD_WRITERS); the others are not offered the phone page
+    "field_report": frozenset({R.ADMIN, R.PLANNER, R.SECTOR_CHIEF, R.FIELD_OFFICER}),
+    # the SOT/EWS files and the TPS coordinates' import (siaga.field.views_interchange): those
+    # who may take a file of the roster (a sector chief, his kecamatan's) and who import; the
+    # others are not offered the page
+    "interchange": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER, R.SECTOR_CHIEF}),
 }
 
 M = TypeVar("M", bound=Model)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from siaga.accounts import throttle
 from siaga.accounts.addresses import client_ip
@@ -23,6 +24,12 @@ OBJECT_ID_LENGTH = 120  # AuditEntry.object_id: a longer user name is cut there 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
     wait = 0  # seconds the pair must still wait, when refused
+    # Django's own words name the field in them ("Masukkan nama pengguna %(username)s ..."),
+    # which reads "nama pengguna nama pengguna" in Indonesian
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy("Nama pengguna atau kata sandi salah. Huruf besar dan kecil dibedakan."),
+    }
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from siaga.accounts.models import Role
 from siaga.audit.models import AuditEntry
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS
 from siaga.operations.models import Operation, Person, Region, Tps, Unit
@@ -25,6 +27,8 @@ ACTION_LABELS = {
     "logout": gettext_lazy("Keluar"),
     "login_failed": gettext_lazy("Gagal masuk"),
     "import": gettext_lazy("Impor data operasi"),
+    "reimport": gettext_lazy("Impor ulang data operasi"),
+    "import_boundaries": gettext_lazy("Impor batas wilayah"),
     "start_import": gettext_lazy("Mulai impor berkas"),
     "import_done": gettext_lazy("Impor selesai"),
     "start_plan": gettext_lazy("Mulai menyusun rencana"),
@@ -53,6 +57,7 @@ ACTION_LABELS = {
     "remove": gettext_lazy("Hapus data"),
     "rename": gettext_lazy("Ganti nama operasi"),
     "archive": gettext_lazy("Arsipkan operasi"),
+    "unarchive": gettext_lazy("Aktifkan kembali operasi"),
     "bulk_availability": gettext_lazy("Ubah kesiapan sekaligus"),
     "bulk_category": gettext_lazy("Ubah kategori sekaligus"),
     "override_category": gettext_lazy("Tetapkan kategori TPS"),
@@ -69,6 +74,7 @@ ACTION_LABELS = {
     "account_set": gettext_lazy("Atur peran akun"),
     "start_polda_orders": gettext_lazy("Cetak surat perintah semua Polres"),
     "download_polda_orders": gettext_lazy("Unduh surat perintah semua Polres"),
+    "polda_done": gettext_lazy("Surat perintah semua Polres selesai dicetak"),
     "set_equipment": gettext_lazy("Catat sarpras"),
     "post_status": gettext_lazy("Status pos"),
     "tps_event": gettext_lazy("Peristiwa TPS"),
@@ -78,6 +84,10 @@ ACTION_LABELS = {
     "escalate": gettext_lazy("Naikkan tingkat kejadian"),
     "close": gettext_lazy("Tutup kejadian"),
     "unit": gettext_lazy("Langkah satuan bantuan"),
+    "photo": gettext_lazy("Lampirkan foto kejadian"),
+    "refer": gettext_lazy("Teruskan kejadian ke Bawaslu/Gakkumdu"),
+    "seize": gettext_lazy("Catat barang sitaan"),
+    "custody": gettext_lazy("Serah terima barang sitaan"),
     "entry_log": gettext_lazy("Buku jaga"),
     "escort_event": gettext_lazy("Pengawalan"),
     "escort_manifest": gettext_lazy("Manifes pengawalan"),
@@ -137,6 +147,22 @@ FIELD_LABELS = {
     "catalogue": gettext_lazy("katalog"),
     "changed": gettext_lazy("TPS berubah kategori"),
     "moved": gettext_lazy("personel dipindah"),
+    "reserve_covered_weight": gettext_lazy("bobot TPS terjangkau cadangan"),
+    "reserve_total_weight": gettext_lazy("bobot TPS seluruhnya"),
+    "role": gettext_lazy("peran"),
+    "command": gettext_lazy("komando"),
+    "polres": gettext_lazy("Polres"),
+    "polda": gettext_lazy("Polda"),
+    "address": gettext_lazy("alamat"),
+    "pairs": gettext_lazy("penahanan dihapus"),
+    "boundaries": gettext_lazy("batas wilayah"),
+    "kind": gettext_lazy("jenis"),
+    "konsep": gettext_lazy("konsep"),
+    "marks": gettext_lazy("segel"),
+    "missing": gettext_lazy("wilayah tanpa batas"),
+    "plans": gettext_lazy("rencana"),
+    "size": gettext_lazy("ukuran (bita)"),
+    "skipped": gettext_lazy("dilewati"),
 }
 TYPE_LABELS = {
     "plan": gettext_lazy("Rencana"),
@@ -153,6 +179,42 @@ TYPE_LABELS = {
     "post_status": gettext_lazy("Status pos"),
     "escort": gettext_lazy("Pengawalan"),
     "guard": gettext_lazy("Jaga"),
+    "audit": gettext_lazy("Jejak audit"),
+    "interchange": gettext_lazy("Ekspor ke SOT/EWS"),
+    "kejadian": gettext_lazy("Daftar kejadian"),
+    "kerawanan": gettext_lazy("Analisa kerawanan"),
+    "pos": gettext_lazy("Daftar pos"),
+}
+PIN_WORDS = {  # a pin that names no post (siaga.core.data.pins)
+    "STAF": gettext_lazy("staf operasi (tanpa pos)"),
+    "STAFF": gettext_lazy("staf operasi (tanpa pos)"),
+    "TIDAK": gettext_lazy("tidak diturunkan"),
+    "TIDAK_DITURUNKAN": gettext_lazy("tidak diturunkan"),
+}
+SORT_WORDS = {  # a list's `?sort=` column, as its header reads
+    "code": gettext_lazy("kode"),
+    "name": gettext_lazy("nama"),
+    "rank": gettext_lazy("pangkat"),
+    "kind": gettext_lazy("jenis"),
+    "level": gettext_lazy("tingkat"),
+    "parent": gettext_lazy("induk"),
+    "desa": gettext_lazy("desa"),
+    "kecamatan": gettext_lazy("kecamatan"),
+    "unit": gettext_lazy("satuan"),
+    "force": gettext_lazy("unsur"),
+    "voters": gettext_lazy("DPT"),
+    "score": gettext_lazy("skor"),
+    "category": gettext_lazy("kategori"),
+    "model_category": gettext_lazy("kategori model"),
+    "severity": gettext_lazy("tingkat"),
+    "status": gettext_lazy("status"),
+    "reported_at": gettext_lazy("dilaporkan"),
+    "closed_at": gettext_lazy("selesai"),
+    "tps": gettext_lazy("TPS"),
+    "needed": gettext_lazy("dibutuhkan"),
+    "placed": gettext_lazy("terisi"),
+    "empty": gettext_lazy("kosong"),
+    "members": gettext_lazy("anggota"),
 }
 STATUS_WORDS = {
     "draft": gettext_lazy("konsep"),
@@ -194,17 +256,47 @@ def lines(entries: Sequence[AuditEntry]) -> list[Line]:
         Operation.objects.filter(pk__in={e.operation_id for e in entries if e.operation_id}).values_list("pk", "name")
     )
     posts = _post_names(entries)
+    versions = _job_plans(entries)
     return [
         Line(
             entry=e,
-            who=users.get(e.user_id or 0) or e.username or _("sistem"),
+            who=users.get(e.user_id or 0) or e.username or (_("(belum masuk)") if e.ip else _("sistem")),
             action=action_label(e.action),
             record=records.get((e.object_type, e.object_id)) or _record_fallback(e.object_type, e.object_id),
             operation=operations.get(e.operation_id or 0, "") if e.object_type != "operation" else "",
             before=fields(e.before, posts.get(e.operation_id or 0, {})),
-            after=fields(e.after, posts.get(e.operation_id or 0, {})),
+            after=_incident_state(e.after)
+            if e.object_type == "incident"
+            else fields(_job_plan(e.after, versions), posts.get(e.operation_id or 0, {})),
         )
         for e in entries
+    ]
+
+
+def _job_plans(entries: Sequence[AuditEntry]) -> dict[int, int]:
+    """Plan id -> version, for the plans a started job names by id (a re-plan's `plan`)."""
+    ids = {e.after["plan"] for e in entries if e.object_type == "plan_job" and isinstance(e.after, dict)}
+    return dict(Plan.objects.filter(pk__in={i for i in ids if isinstance(i, int)}).values_list("pk", "version"))
+
+
+def _job_plan(after: Any, versions: dict[int, int]) -> Any:
+    """A started job's `plan` (an id, which no reader knows) as the version it names: "v1"."""
+    if isinstance(after, dict) and isinstance(after.get("plan"), int) and after["plan"] in versions:
+        return {**after, "plan": f"v{versions[after['plan']]}"}
+    return after
+
+
+def _incident_state(value: Any) -> list[tuple[str, str]]:
+    """An incident's step is logged as "status/level" ("ditangani/polres"): the status and
+    who commands it, in words."""
+    from siaga.field.services.taxonomy import COMMAND, STATUS
+
+    if not isinstance(value, str) or value.count("/") != 1:
+        return fields(value)
+    status, level = value.split("/")
+    return [
+        (str(FIELD_LABELS["status"]), str(STATUS.get(status, status))),
+        (str(FIELD_LABELS["command"]), str(COMMAND.get(level, level))),
     ]
 
 
@@ -225,6 +317,22 @@ def _post_names(entries: Sequence[AuditEntry]) -> dict[int, dict[str, str]]:
     return {op: operation_post_labels(op, codes) for op, codes in wanted.items() if codes}
 
 
+def _label(key: str) -> str:
+    """A field's name in words: ours, else the data model's (a TPS's, person's, unit's or
+    region's column edited by hand), else its code's words."""
+    if key in FIELD_LABELS:
+        return str(FIELD_LABELS[key])
+    if not _MODEL_LABELS:
+        for model in (Region, Unit, Person, Tps):  # the TPS's words win where they share a name
+            _MODEL_LABELS.update(
+                {f.name: f.verbose_name for f in model._meta.concrete_fields if f.name not in ("id", "operation")}
+            )
+    return str(_MODEL_LABELS.get(key, key.replace("_", " ")))
+
+
+_MODEL_LABELS: dict[str, Any] = {}
+
+
 def fields(value: Any, posts: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """Before/after as (field, value) pairs in words; a nested dict is flattened with its
     field's name ("summary" -> "slot kosong: 3"), a list shortened; a post by its name
@@ -238,9 +346,9 @@ def fields(value: Any, posts: dict[str, str] | None = None) -> list[tuple[str, s
         if isinstance(item, dict):
             found += fields(item, posts)
         elif key in POST_KEYS and posts and str(item) in posts:
-            found.append((str(FIELD_LABELS.get(key, key.replace("_", " "))), posts[str(item)]))
+            found.append((_label(key), posts[str(item)]))
         else:
-            found.append((str(FIELD_LABELS.get(key, key.replace("_", " "))), _value(item, key)))
+            found.append((_label(key), _value(item, key)))
     return found
 
 
@@ -257,12 +365,19 @@ def _value(value: Any, key: str = "") -> str:
         return str(CATEGORY_LABELS.get(str(value), value))
     if key == "source" and str(value) in CategorySource.Source.values:
         return str(CategorySource.Source(str(value)).label)
+    if key == "pinned_post" and str(value).upper() in PIN_WORDS:
+        return str(PIN_WORDS[str(value).upper()])
+    if key == "role" and str(value) in Role.values:
+        return str(Role(str(value)).label)
+    if key == "sort" and isinstance(value, str) and value.lstrip("-") in SORT_WORDS:
+        words = str(SORT_WORDS[value.lstrip("-")])
+        return _("%(column)s, menurun") % {"column": words} if value.startswith("-") else words
     if isinstance(value, list):
         shown = ", ".join(_value(v) for v in value[:SHOWN_ITEMS])
         more = len(value) - SHOWN_ITEMS
         return shown + (" " + _("dan %(n)s lainnya") % {"n": more} if more > 0 else "")
     if isinstance(value, float):
-        return f"{value:,.1f}".replace(",", " ")
+        return number_format(value, 1, force_grouping=True)  # 1.746,0 / 1,746.0
     return str(value)
 
 

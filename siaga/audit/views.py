@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -47,10 +48,18 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         "chosen": chosen,
         "query": query.urlencode(),
         "actions": reading.action_choices(visible.order_by().values_list("action", flat=True).distinct()),
-        "users": sorted(set(visible.order_by().values_list("username", flat=True).distinct()) - {""}),
+        "users": _user_choices(set(visible.order_by().values_list("username", flat=True).distinct()) - {""}),
         "operations": operations_for(request.user).order_by("-pk").values_list("pk", "name"),
     }
     return render(request, "audit/list.html", context)
+
+
+def _user_choices(usernames: set[str]) -> list[tuple[str, str]]:
+    """The user filter's options, by name as the table names them, with the user name that
+    tells two people of one name apart ("Pengamat (pengamat)")."""
+    names = {u.get_username(): u.get_full_name() for u in get_user_model().objects.filter(username__in=usernames)}
+    shown = [(u, f"{names[u]} ({u})" if names.get(u) else u) for u in usernames]
+    return sorted(shown, key=lambda pair: pair[1].lower())
 
 
 def _filtered(request: HttpRequest) -> tuple[dict[str, str], QuerySet[AuditEntry]]:

@@ -356,7 +356,8 @@ def sarpras(request: HttpRequest, plan: Plan) -> HttpResponse:
         except ValueError as exc:
             messages.error(request, str(exc) if isinstance(exc, services.FieldError) else _("Jumlah tidak sah."))
         else:
-            messages.success(request, _("Sarpras %(unit)s disimpan.") % {"unit": unit})
+            name = plan.operation.units.filter(code=unit).values_list("name", flat=True).first() or unit
+            messages.success(request, _("Sarpras %(unit)s disimpan.") % {"unit": name})  # the unit as people name it
         return redirect(f"{request.path}#unit-{unit}")
     context = {
         "operation": plan.operation,

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.roles import can, require
@@ -132,7 +132,11 @@ def coordinates_preview(request: HttpRequest, op_id: int) -> HttpResponse:
         path.unlink(missing_ok=True)
         path.parent.rmdir()
         found = exc.messages(lang())
-        head = _("Berkas koordinat %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.") % {
+        head = ngettext(
+            "Berkas koordinat %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.",
+            "Berkas koordinat %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.",
+            len(found),
+        ) % {
             "name": name,
             "n": len(found),
         }

@@ -26,7 +26,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.models import Role
@@ -226,7 +226,11 @@ def _read(operation: Operation, path: Path, name: str) -> Any:
 
 
 def _refused(request: HttpRequest, operation: Operation, exc: ScenarioError, name: str) -> HttpResponse:
-    headline = _("SK PPS Linmas %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.")
+    headline = ngettext(
+        "SK PPS Linmas %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.",
+        "SK PPS Linmas %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.",
+        len(exc.problems),
+    )
     uploads.tell_refusal(request, exc, headline, name)
     return redirect("linmas_coordination", operation.pk)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.roles import can, require
-from siaga.accounts.scope import operations_for
+from siaga.accounts.scope import Scope, operations_for
 from siaga.audit.log import record
 from siaga.field import polda
 from siaga.operations.models import Operation
@@ -25,7 +26,12 @@ PAGE_SIZE = 50
 
 
 def polda_dashboard(request: HttpRequest) -> HttpResponse:
+    """Every Polres the reader sees, a row each with the Polda's figures: the Polda's officers,
+    and a Polres's staff for their own Polres. Not a sector chief's: its figures are the whole
+    Polres's (his dashboard is his kecamatan's)."""
     require(request.user, "view")
+    if not Scope.of(request.user).whole:
+        raise PermissionDenied
     mine = operations_for(request.user).filter(archived=False)
     wanted = request.GET.get("q", "").strip()[:100]
     shown = mine.filter(polres_name__icontains=wanted) if wanted else mine

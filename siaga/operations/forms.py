@@ -164,9 +164,9 @@ class PersonForm(forms.Form):
         return code
 
 
-def _taken(column_: contract.Column) -> str:
-    name = column_.name if lang() == "en" else column_.alias
-    return _("%(field)s: kode ini sudah dipakai dalam operasi ini; kode harus unik.") % {"field": name.capitalize()}
+def _taken(label: str) -> str:
+    """A new row's code already taken, naming the field as the form labels it ("Kode TPS")."""
+    return _("%(field)s: kode ini sudah dipakai dalam operasi ini; kode harus unik.") % {"field": label}
 
 
 class NewCodeField(CellField):
@@ -189,7 +189,7 @@ class _NewRowForm(forms.Form):
         field = self.fields["code"]
         assert isinstance(field, NewCodeField)
         if field.model.objects.filter(operation_id=self.operation_id, code=code).exists():
-            raise ValidationError(_taken(field.column))
+            raise ValidationError(_taken(str(field.label)))
         return code
 
     def villages(self) -> list[tuple[str, str]]:

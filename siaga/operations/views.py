@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from siaga.accounts.models import Role
-from siaga.accounts.roles import require, role_of, scoped
+from siaga.accounts.roles import can, require, role_of, scoped
 from siaga.accounts.scope import Scope, operations_for, polda_database
 from siaga.core.data.model import Category, Force
 from siaga.core.data.stages import h_day
@@ -77,6 +77,10 @@ def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
         "stages": [(s, h_day(operation.election_date, s.start), h_day(operation.election_date, s.end)) for s in stages],
         "stages_preset": preset,
         "operations": operations_for(request.user).filter(archived=False)[:10],
+        # archived ones leave that list; who may bring one back finds it here, on its settings page
+        "archived": operations_for(request.user).filter(archived=True).exclude(pk=operation.pk)[:10]
+        if can(request.user, "import")
+        else [],
         "drift": replan_drift(operation) if Scope.of(request.user).whole else None,  # the Polres's, as the plan list
     }
     return render(request, "operations/dashboard.html", context)

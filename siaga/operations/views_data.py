@@ -37,9 +37,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.names import known_as
-from siaga.accounts.roles import get_scoped, require, scoped
+from siaga.accounts.roles import can, get_scoped, require, scoped
 from siaga.accounts.scope import Scope, roster_read
 from siaga.audit.log import record
+from siaga.audit.models import AuditEntry
+from siaga.audit.reading import lines as audit_lines
 from siaga.core.data import template
 from siaga.core.data.boundaries import outside_warnings
 from siaga.core.data.indicators import ValueType, catalog
@@ -96,7 +98,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         scenario = read_scenario(_upload_path(token))
     except ScenarioError as exc:
         _upload_path(token).unlink(missing_ok=True)
-        return _problems(request, exc, name)
+        return _problems(request, exc, name, stored=_upload_path(token).name)
     refusal = services.another_polres(scenario, request.user)
     if refusal:  # a Polda database: a Polres imports its own workbooks only
         _upload_path(token).unlink(missing_ok=True)
@@ -147,8 +149,11 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     return redirect("job_status", job.pk)
 
 
-def _problems(request: HttpRequest, exc: ScenarioError, name: str) -> HttpResponse:
-    context = {"name": name, "problems": exc.messages(lang()), "unreadable": isinstance(exc, UnreadableFile)}
+def _problems(request: HttpRequest, exc: ScenarioError, name: str, stored: str = "") -> HttpResponse:
+    """Every problem of the upload `name`; a message naming the file as stored (its random
+    name, which the planner never saw) names it as the planner sent it."""
+    found = [m.replace(stored, name) if stored else m for m in exc.messages(lang())]
+    context = {"name": name, "problems": found, "unreadable": isinstance(exc, UnreadableFile)}
     return render(request, "operations/import_preview.html", context, status=400)
 
 
@@ -799,16 +804,72 @@ def tps_bulk(request: HttpRequest, op_id: int) -> HttpResponse:
 def versions(request: HttpRequest, op_id: int) -> HttpResponse:
     """The operation's data versions, newest first, each with what it changed."""
     operation = operation_for(request, op_id)
+    kecamatan = Scope.of(request.user).narrowed_to  # a sector chief reads his kecamatan's changes only
     rows = [
-        {"v": v, "changes": _diff_view(operation, v.diff) if v.diff else None}
+        {
+            "v": v,
+            "changes": _diff_view(operation, _narrowed(operation, v.diff, kecamatan), kecamatan is not None)
+            if v.diff
+            else None,
+        }
         for v in operation.data_versions.select_related("imported_by")[:50]
     ]
-    context = {"operation": operation, "versions": rows}
+    context = {"operation": operation, "versions": rows, "hand_changes": _hand_changes(operation, request)}
     return render(request, "operations/versions.html", context)
 
 
-def _diff_view(operation: Operation, diff: dict[str, Any]) -> dict[str, Any]:
-    """A diff with each TPS named as people name it ("TPS 3 Semare") and each person by name."""
+HAND_ACTIONS = ("add", "edit", "remove", "bulk_availability", "bulk_category", "override_category")
+HAND_SHOWN = 30
+
+
+def _hand_changes(operation: Operation, request: HttpRequest) -> list[Any]:
+    """The latest rows added, corrected or removed by hand on the data pages (the versions list
+    names imports only), in words; for those who may import, as the settings below."""
+    if not Scope.of(request.user).whole or not can(request.user, "import"):
+        return []
+    entries = AuditEntry.objects.filter(operation_id=operation.pk, action__in=HAND_ACTIONS).order_by("-at", "-pk")
+    return audit_lines(list(entries[:HAND_SHOWN]))
+
+
+def _narrowed(operation: Operation, diff: dict[str, Any], kecamatan: str | None) -> dict[str, Any]:
+    """A version's diff as one kecamatan sees it (None: the whole diff). A TPS or a person is
+    placed by its row; a TPS no longer there by its code (desa code first); a person no longer
+    there cannot be placed, so a narrowed diff leaves the removed people out."""
+    if kecamatan is None:
+        return diff
+    tps, people = diff.get("tps", {}), diff.get("personnel", {})
+
+    def codes(part: dict[str, Any]) -> set[str]:
+        return {
+            c if isinstance(c, str) else c["code"]
+            for kind in ("added", "removed", "changed")
+            for c in part.get(kind, [])
+        }
+
+    def placed(model: type[Any], part: dict[str, Any]) -> dict[str, str]:
+        rows = model.objects.filter(operation=operation, code__in=codes(part))
+        return dict(rows.values_list("code", "kecamatan_code"))
+
+    tps_at, people_at = placed(Tps, tps), placed(Person, people)
+
+    def mine(code: str, at: dict[str, str], by_code: bool) -> bool:
+        if code in at:
+            return at[code] == kecamatan
+        return by_code and code.startswith(f"{kecamatan}.")
+
+    def keep(part: dict[str, Any], at: dict[str, str], by_code: bool) -> dict[str, Any]:
+        return {
+            "added": [c for c in part.get("added", []) if mine(c, at, by_code)],
+            "removed": [c for c in part.get("removed", []) if mine(c, at, by_code)],
+            "changed": [c for c in part.get("changed", []) if mine(c["code"], at, by_code)],
+        }
+
+    return {"tps": keep(tps, tps_at, True), "personnel": keep(people, people_at, False)}
+
+
+def _diff_view(operation: Operation, diff: dict[str, Any], narrowed: bool = False) -> dict[str, Any]:
+    """A diff with each TPS named as people name it ("TPS 3 Semare") and each person by name;
+    `narrowed`: one kecamatan's part of it (`_narrowed`), which counts no removed people."""
     tps = diff.get("tps", {})
     codes = set(tps.get("added", [])) | set(tps.get("removed", [])) | {c["code"] for c in tps.get("changed", [])}
     rows = operation.tps_set.filter(code__in=codes).values_list("code", "number", "desa_code")
@@ -831,6 +892,7 @@ def _diff_view(operation: Operation, diff: dict[str, Any]) -> dict[str, Any]:
         "people_added": len(people.get("added", [])),
         "people_removed": len(people.get("removed", [])),
         "people_changed": len(people.get("changed", [])),
+        "narrowed": narrowed,
         "empty": services.diff_is_empty(diff),
     }
 

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.roles import require
@@ -49,7 +49,11 @@ def kpu_tps_import(request: HttpRequest, op_id: int) -> HttpResponse:
         try:
             scenario, warnings = kpu_scenario(services.scenario_for(operation), path)
         except ScenarioError as exc:
-            headline = _("Daftar TPS KPU %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.")
+            headline = ngettext(
+                "Daftar TPS KPU %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.",
+                "Daftar TPS KPU %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.",
+                len(exc.problems),
+            )
             uploads.tell_refusal(request, exc, headline, name)
             return back
     services.import_scenario(scenario, name, request=request)

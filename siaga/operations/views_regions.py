@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.roles import require
@@ -52,7 +52,11 @@ def kemendagri_import(request: HttpRequest, op_id: int) -> HttpResponse:
         try:
             scenario, read, dropped = regions_scenario(services.scenario_for(operation), path)
         except ScenarioError as exc:
-            headline = _("Daftar wilayah %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.")
+            headline = ngettext(
+                "Daftar wilayah %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.",
+                "Daftar wilayah %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.",
+                len(exc.problems),
+            )
             uploads.tell_refusal(request, exc, headline, name)
             return back
     services.import_scenario(scenario, name, request=request)

@@ -29,11 +29,11 @@ from siaga.accounts.scope import Scope as AccessScope
 from siaga.accounts.scope import hide_notes
 from siaga.audit.log import record
 from siaga.audit.models import AuditEntry
-from siaga.core.data.indicators import VARIABLES, VERSIONS, Scope, catalog, catalogue, version_of
+from siaga.core.data.indicators import PILKADES, VARIABLES, VERSIONS, Scope, catalog, catalogue, version_of
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Level
 from siaga.core.planning import risk
 from siaga.operations import services, viewport
-from siaga.operations.labels import CATEGORY_LABELS
+from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS
 from siaga.operations.models import Operation, Tps
 from siaga.operations.views import operation_for
 from siaga.operations.views_basemap import basemap_path
@@ -79,6 +79,12 @@ class OverrideForm(forms.Form):
 
 def lang_of(request: HttpRequest) -> str:
     return "en" if getattr(request, "LANGUAGE_CODE", "id") == "en" else "id"
+
+
+def is_pilkades(operation: Operation) -> bool:
+    """Whether the operation scores a Pilkades, where one desa is one contest (the pages say so
+    only then; in a Pemilu or Pilkada a desa is a place, its TPS the contests' polling points)."""
+    return version_of(str(operation.config.get("catalogue", "")), operation.pattern) == PILKADES
 
 
 def tps_url(operation: Operation) -> Callable[[int], str]:
@@ -415,6 +421,7 @@ def _tps_page(
         "set_by": _set_by(operation, {tps.code}).get(tps.code),
         "provenance": provenance(operation, {tps.code: a})[tps.code],
         "may_decide": may_decide(request.user),
+        "pilkades": is_pilkades(operation),
     }
     return render(request, "operations/risk_tps.html", context, status=status)
 
@@ -461,6 +468,7 @@ def desa_detail(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
             if k in indicators and k not in scored and value
         ],
         "rows": rows,
+        "pilkades": is_pilkades(operation),
     }
     return render(request, "operations/risk_desa.html", context)
 
@@ -520,6 +528,7 @@ def _map_config(
         ],
         "words": {
             "categories": {k: str(v) for k, v in CATEGORY_LABELS.items()},
+            "forces": {k: str(v) for k, v in FORCE_LABELS.items()},  # a post's strength by force, named
             "kinds": {
                 "TPS": _("Pos TPS"),
                 "VILLAGE": _("Pos desa"),

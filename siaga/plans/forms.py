@@ -11,7 +11,9 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from siaga.core.data import labels
 from siaga.core.data.model import Category, Force
@@ -61,6 +63,8 @@ class ReassignForm(forms.Form):
         typed = (self.cleaned_data.get("post") or "").strip()
         by_name = {name: code for code, name in self.post_names.items()}
         code = by_name.get(typed, typed)
+        if code and self.post_names and code not in self.post_names:  # a post of another version or plan
+            raise forms.ValidationError(_("Pos %(post)s tidak ada dalam versi ini."), params={"post": typed})
         self.post_name = self.post_names.get(code, code)
         return code
 
@@ -72,6 +76,8 @@ class ReassignForm(forms.Form):
             data["post"], data["slot"] = None, None
             return data
         if not data.get("post"):
+            if "post" in self.errors:  # a post not in this version: said beside the field
+                return data
             raise forms.ValidationError(_("Isi pos tujuan, atau pilih 'jadikan cadangan'."))
         data["slot"] = data.get("slot") or SLOT_OF_FORCE.get(self.force)
         if not data["slot"]:
@@ -232,12 +238,17 @@ class PinForm(forms.Form):
         post = (data.get("post") or "").strip()
         if post:
             found = self.plan.posts.filter(code=post).values_list("desa_code", flat=True).first()
-            if found is None:
-                raise forms.ValidationError(
+            if found is None:  # said beside the post field, as the desa rule below
+                wrong = forms.ValidationError(
                     _("Pos %(post)s tidak ada dalam versi ini."), params={"post": post}, code="post"
                 )
+                self.add_error("post", wrong)
+                return data
             if person.force == Force.LINMAS and found != person.desa_code:
-                raise forms.ValidationError(_("Linmas hanya bertugas di desanya sendiri."), code="desa")
+                self.add_error(
+                    "post", forms.ValidationError(_("Linmas hanya bertugas di desanya sendiri."), code="desa")
+                )
+                return data
         else:
             row = self.plan.assignments.filter(person_code=person.code).values_list("post__code", flat=True).first()
             if row is None:
@@ -293,7 +304,9 @@ class PsuForm(forms.Form):
     name = forms.CharField(label=_("Nama tahapan"), max_length=120, initial="PSU")
     date = forms.DateField(label=_("Tanggal PSU"), widget=forms.DateInput(attrs={"type": "date"}))
     start = forms.TimeField(label=_("Mulai"), initial="07:00", widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label=_("Selesai"), initial="17:00", widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(
+        label=pgettext_lazy("PSU", "Selesai"), initial="17:00", widget=forms.TimeInput(attrs={"type": "time"})
+    )
     tps = forms.CharField(
         label=_("Kode TPS yang memilih ulang (satu per baris)"),
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "35.14.17.2005-01"}),
@@ -307,7 +320,8 @@ class PsuForm(forms.Form):
         day = self.cleaned_data["date"]
         if day <= self.operation.election_date:
             raise forms.ValidationError(
-                _("PSU diadakan sesudah hari pemungutan (%(day)s)."), params={"day": self.operation.election_date}
+                _("PSU diadakan sesudah hari pemungutan (%(day)s)."),
+                params={"day": date_format(self.operation.election_date, "j F Y")},
             )
         return day
 

@@ -32,7 +32,7 @@ from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, label
 from siaga.operations.models import Operation
 from siaga.operations.services import scenario_for
 from siaga.plans.models import Plan, PlanAssignment, PlanPost, PlanTps, PlanUnfilled
-from siaga.plans.names import operation_post_labels, reader_lang, row_labels
+from siaga.plans.names import operation_post_labels, post_labels, reader_lang, row_labels
 from siaga.plans.services import REINFORCE, diff
 from siaga.plans.store import core_plan, plan_rows
 
@@ -139,7 +139,7 @@ def plan_page(
         "quality": quality(plan.summary),
         "shortfall": _named_shortfall(totals["shortfall"], names),
         "open_all": tree_page.paginator.count < OPEN_ALL_BELOW,
-        "pins": pin_list(plan, people, scope, visible, names),
+        "pins": pin_list(plan, people, scope, visible, names | _pin_post_names(plan, people)),
         "strength": strength_advice(plan) if scope.whole else None,
         "linmas": _linmas_coordination(plan, scope, names, kecamatan_of),
         "duties": duties_page(plan, scope, totals["figures"]),
@@ -285,6 +285,12 @@ def _named_shortfall(shortfall: dict[str, Any], names: dict[str, str]) -> dict[s
 def _pin_values(plan: Plan, people: dict[str, dict[str, str]]) -> set[str]:
     lines = {str(line.get("pin", "")) for line in plan.extra.get("pins", []) if line.get("kind") != ROSTER}
     return lines | {p["pinned_post"] for p in people.values() if p["pinned_post"]}
+
+
+def _pin_post_names(plan: Plan, people: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The posts the pins name (pinned, or where a pin held), by the name a person reads."""
+    held = {str(line.get("post", "")) for line in plan.extra.get("pins", [])}
+    return post_labels(plan, _pin_values(plan, people) | held)
 
 
 SHORT_SHOWN = 100  # shortfall lines listed on the page; the plan file holds them all
@@ -633,6 +639,8 @@ def pin_words(value: str, kind: str = "", names: dict[str, str] | None = None) -
     if kind == pins.NOT_DEPLOYED:
         return _("tidak diturunkan")
     desa = value.removeprefix("VILLAGE-")
+    if names and value in names and desa == value:  # a post by the name a person reads
+        return names[value]
     if names and desa in names:
         return _("balai desa %(desa)s") % {"desa": names[desa]}
     if pins.is_post_id(value) or value.startswith("PATROL-"):
@@ -640,11 +648,11 @@ def pin_words(value: str, kind: str = "", names: dict[str, str] | None = None) -
     return _("TPS %(tps)s") % {"tps": value}
 
 
-def pin_state(line: dict[str, Any]) -> str:
-    """Whether a plan's pin line held, and if not why, in plain words."""
+def pin_state(line: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """Whether a plan's pin line held (where: by the post's name in `names`), and if not why."""
     if line.get("held"):
         post = line.get("post")
-        return _("berlaku di %(post)s") % {"post": post} if post else _("berlaku")
+        return _("berlaku di %(post)s") % {"post": (names or {}).get(post, post)} if post else _("berlaku")
     problem = str(line.get("problem", ""))
     return _("tidak berlaku: %(why)s") % {"why": PIN_PROBLEMS.get(problem, problem or "?")}
 
@@ -681,7 +689,7 @@ def pin_list(
                 "what": pin_words(str(line["pin"]), str(line.get("kind", "")), names),
                 "reason": line.get("reason") or "",
             }
-            row |= {"state": "held" if held else "not_held", "note": pin_state(line)}
+            row |= {"state": "held" if held else "not_held", "note": pin_state(line, names)}
         elif code in now:
             row |= {"what": pin_words(person["pinned_post"], "", names), "reason": person["pin_reason"]}
             row["state"] = "pending"

@@ -26,6 +26,7 @@ from siaga.core.data.bawaslu import BawasluList, read_bawaslu, with_bawaslu
 from siaga.core.data.model import Category, Stage, StageKind
 from siaga.core.data.problems import ScenarioError
 from siaga.core.data.scenario import read_scenario
+from siaga.core.data.text import Message
 from siaga.core.documents import orders
 from siaga.core.planning import engine, risk
 from siaga.core.planning.plan import EditError
@@ -33,6 +34,7 @@ from siaga.core.planning.plan import reassign as core_reassign
 from siaga.jobs import orders as stored_orders
 from siaga.jobs import queue, runner
 from siaga.jobs.models import Lease, OrdersFile
+from siaga.operations.labels import FORCE_LABELS
 from siaga.operations.models import Operation, Person, Tps
 from siaga.operations.services import (
     data_diff,
@@ -46,6 +48,7 @@ from siaga.operations.services import (
 )
 from siaga.plans.lines import line_of, reason_of, said, tell
 from siaga.plans.models import CategorySignoff, CategorySource, Plan, PlanJob
+from siaga.plans.names import post_labels
 from siaga.plans.store import core_plan, current_plan, lock_operation, save_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -202,19 +205,54 @@ def reassign(
     try:
         result = core_reassign(scenario, core_plan(plan), person, post, slot)
     except EditError as exc:
-        raise PlanError(exc.message(get_language() or "id")) from None
+        raise PlanError(_edit_words(plan, exc, post, slot)) from None
     with transaction.atomic():
         lock_operation(plan.operation_id)
         newest = newer_version(plan, seen)
         if newest is not None:
             raise PlanConflict(plan, newest)
         new = save_plan(
-            plan.operation, result, scenario, user, plan, said(gettext_noop("Ubah manual: %(person)s"), person=person)
+            plan.operation,
+            result,
+            scenario,
+            user,
+            plan,
+            said(gettext_noop("Ubah manual: %(person)s"), person=_person_name(plan, person)),
         )
         carry_signoff(new, plan, request)
         after = _assignment_of(new, person)
         record(request, "reassign", "plan", str(new.pk), operation_id=plan.operation_id, before=before, after=after)
     return new
+
+
+def _edit_words(plan: Plan, error: EditError, post_code: str | None = None, slot: str | None = None) -> str:
+    """A refused hand edit in the reader's words: the post by its name, a slot or force by its
+    label, the person by rank and name (the planner's message names them by their codes); a
+    post without the asked slot says so rather than that the force cannot fill it."""
+    if post_code and slot and error.text.msgid == "%(force)s tidak dapat mengisi slot %(slot)s":
+        places = (plan.assignments, plan.unfilled)
+        if not any(rows.filter(post__code=post_code, slot=slot).exists() for rows in places):
+            name = post_labels(plan, [post_code]).get(post_code, post_code)
+            return _("%(post)s tidak memiliki slot %(slot)s: pilih pos atau slot lain.") % {
+                "post": name,
+                "slot": FORCE_LABELS.get(slot, slot),
+            }
+    params = dict(error.text.params)
+    post = str(params.get("post") or "")
+    if post:
+        params["post"] = post_labels(plan, [post]).get(post, post)
+    for key in ("slot", "force"):
+        if params.get(key):
+            params[key] = str(FORCE_LABELS.get(str(params[key]), params[key]))
+    if params.get("person"):
+        params["person"] = _person_name(plan, str(params["person"]))
+    return Message(error.text.msgid, **params).render(get_language() or "id")
+
+
+def _person_name(plan: Plan, code: str) -> str:
+    """A person of the operation by rank and name (their NRP/NIK when the operation has no such person)."""
+    person = plan.operation.personnel.filter(code=code).first()
+    return str(person) if person is not None else code
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,12 +31,14 @@ from siaga.audit.log import record
 from siaga.core import check
 from siaga.core.data import travel
 from siaga.core.data.text import _ as core_text
+from siaga.operations.labels import FORCE_LABELS
 from siaga.operations.services import busy_message, database_busy, pin_person
 from siaga.operations.views import operation_for
 from siaga.plans import pages, services, store
 from siaga.plans.forms import PinForm, PsuForm, ReassignForm, ReinforceForm, ReplanForm, UnpinForm, with_picks
 from siaga.plans.lines import line_of
 from siaga.plans.models import Plan, PlanJob
+from siaga.plans.names import post_labels
 
 FIGURE_LABELS = {
     "assigned": gettext_lazy("personel ditugaskan"),
@@ -216,11 +218,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "travel": travel.sentence(plan.extra.get("travel"), get_language() or "id") if "travel" in plan.extra else "",
         "replanned": plan.extra.get("replan"),
         "page": page,
-        "reassign_form": ReassignForm(operation=plan.operation),
         "replan_form": ReplanForm(operation=plan.operation),
-        "psu_form": PsuForm(operation=plan.operation),
-        "pin_form": PinForm(prefix="pin", plan=plan),
-        "reinforce_form": ReinforceForm(initial={"per_post": strength["per_post"]}) if strength else None,
+        **_tool_forms(request, plan, strength),
         "optimality": pages.optimality(plan.summary),
         "withdraw_restores": services.replaced_by_withdrawal(plan),
         **_signoff_context(request, plan),
@@ -229,6 +228,52 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         names = pages.name_options(sorted(pages.post_name_list(plan).values()))
         context |= {"post_names": names, **pages.replan_choices(plan)}
     return render(request, "plans/detail.html", context)
+
+
+KEPT_FORM = "siaga_plan_tool"  # a refused tool's input and messages, for the plan page once
+
+
+def _tool_forms(request: HttpRequest, plan: Plan, strength: dict[str, Any] | None) -> dict[str, Any]:
+    """The plan page's tools; the one just refused (`_refused`) bound to what was typed, each
+    message beside its field (a refusal by the planner's rules, that no field holds, on top)."""
+    kept = request.session.pop(KEPT_FORM, None)
+    if not kept or kept.get("plan") != plan.pk or not can(request.user, "plan"):
+        kept = {}
+    data = QueryDict(mutable=True)
+    for key, values in kept.get("data", {}).items():
+        data.setlist(key, values)
+    bound = {kept.get("form"): data}
+    found: dict[str, Any] = {
+        "pin_form": PinForm(bound.get("pin"), prefix="pin", plan=plan),
+        "psu_form": PsuForm(bound.get("psu"), operation=plan.operation),
+        "reinforce_form": ReinforceForm(bound.get("reinforce"), initial={"per_post": strength["per_post"]})
+        if strength
+        else None,
+        "reassign_form": ReassignForm(
+            bound.get("reassign"),
+            operation=plan.operation,
+            post_names=pages.post_name_list(plan) if "reassign" in bound else None,
+        ),
+    }
+    if kept.get("form") == "unpin":  # a pin already lifted (another tab): said above the pin list
+        found["unpin_errors"] = kept.get("errors", [])
+    form = found.get(f"{kept.get('form')}_form")
+    if form is not None:
+        form.is_valid()  # the same input on the same data: the same messages, beside their fields
+        for message in kept.get("errors", []):
+            form.add_error(None, message)
+    return found
+
+
+def _refused(request: HttpRequest, plan: Plan, form: forms.Form, name: str, *why: str) -> None:
+    """A plan tool refused (nothing changed): the messages on top as before, and what was typed
+    kept for the plan page, which shows the form again with each message beside its field."""
+    for message in why:
+        messages.error(request, message)
+    if form.errors and name != "unpin":  # the unpin form's one field has no label: its message is `why`
+        _refuse(request, form)
+    typed = {key: request.POST.getlist(key)[:10] for key in request.POST if key != "csrfmiddlewaretoken"}
+    request.session[KEPT_FORM] = {"plan": plan.pk, "form": name, "data": typed, "errors": list(why)}
 
 
 def candidates(request: HttpRequest, pk: int) -> HttpResponse:
@@ -333,7 +378,7 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "plan")
     form = ReassignForm(request.POST, operation=plan.operation, post_names=pages.post_name_list(plan))
     if not form.is_valid():
-        _refuse(request, form)
+        _refused(request, plan, form, "reassign")
         return redirect("plan_detail", plan.pk)
     data = form.cleaned_data
     seen_text = request.POST.get("seen", "")  # the newest version seen when editing an older one
@@ -348,14 +393,22 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, busy_message())
         return redirect("plan_detail", plan.pk)
     except services.PlanError as exc:
-        messages.error(request, _("Perubahan ditolak: %(why)s") % {"why": exc})
+        _refused(request, plan, form, "reassign", _("Perubahan ditolak: %(why)s") % {"why": exc})
         return redirect("plan_detail", plan.pk)
-    where = f"{form.post_name} ({data['slot']})" if data["post"] else _("cadangan (tanpa pos)")
+    where = _target(form)
     messages.success(
         request,
         _("Versi %(v)s dibuat: %(who)s ke %(where)s.") % {"v": new.version, "who": form.person_name, "where": where},
     )
     return redirect("plan_detail", new.pk)
+
+
+def _target(form: ReassignForm) -> str:
+    """Where a hand edit puts the person: the post by its name and the slot by its force, or the reserve."""
+    data = form.cleaned_data
+    if not data["post"]:
+        return _("cadangan (tanpa pos)")
+    return f"{form.post_name} ({FORCE_LABELS.get(data['slot'], data['slot'])})"
 
 
 def _plan_conflict(request: HttpRequest, conflict: services.PlanConflict, form: ReassignForm) -> HttpResponse:
@@ -365,7 +418,7 @@ def _plan_conflict(request: HttpRequest, conflict: services.PlanConflict, form: 
     plan, newest = conflict.plan, conflict.newest
     since = services.versions(plan.operation).filter(version__gt=plan.version)
     data = form.cleaned_data
-    where = f"{form.post_name} ({data['slot']})" if data["post"] else _("cadangan (tanpa pos)")
+    where = _target(form)
     carried = [(k, v) for k, values in request.POST.lists() if k not in ("csrfmiddlewaretoken", "seen") for v in values]
     context = {
         "operation": plan.operation,
@@ -393,11 +446,16 @@ def pin(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("Pin disimpan: %(who)s, %(what)s. Perencanaan berikutnya dan setiap susun ulang mempertahankannya.")
-            % {"who": person, "what": pages.pin_words(value, "", services.desa_names(plan.operation, value))},
+            % {"who": person, "what": pages.pin_words(value, "", _place_names(plan, value))},
         )
     else:
-        _refuse(request, form)
+        _refused(request, plan, form, "pin")
     return redirect(reverse("plan_detail", args=[plan.pk]) + "#pins")
+
+
+def _place_names(plan: Plan, value: str) -> dict[str, str]:
+    """The desa and the post a pin value may name, by the names a person reads."""
+    return services.desa_names(plan.operation, value) | post_labels(plan, [value])
 
 
 @require_POST
@@ -412,7 +470,7 @@ def unpin(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Pin %(who)s dilepas mulai perencanaan atau susun ulang berikutnya.") % {"who": person}
         )
     else:
-        _refuse(request, form)
+        _refused(request, plan, form, "unpin", *(str(e) for errors in form.errors.values() for e in errors))
     return redirect(reverse("plan_detail", args=[plan.pk]) + "#pins")
 
 
@@ -424,7 +482,7 @@ def reinforce(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "plan")
     form = ReinforceForm(request.POST)
     if not form.is_valid():
-        _refuse(request, form)
+        _refused(request, plan, form, "reinforce")
         return redirect(reverse("plan_detail", args=[plan.pk]) + "#strength")
     running = services.active_job(plan.operation)
     if running is not None:
@@ -460,7 +518,7 @@ def psu(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "plan")
     form = PsuForm(request.POST, operation=plan.operation)
     if not form.is_valid():
-        _refuse(request, form)
+        _refused(request, plan, form, "psu")
         return redirect(reverse("plan_detail", args=[plan.pk]) + "#psu")
     running = services.active_job(plan.operation)
     if running is not None:

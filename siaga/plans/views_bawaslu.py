@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.roles import require
@@ -74,7 +74,11 @@ def bawaslu_import(request: HttpRequest, op_id: int) -> HttpResponse:
         try:
             preview = services.bawaslu_preview(operation, path, sent.name)
         except ScenarioError as exc:
-            headline = _("Daftar TPS rawan Bawaslu %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.")
+            headline = ngettext(
+                "Daftar TPS rawan Bawaslu %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.",
+                "Daftar TPS rawan Bawaslu %(name)s ditolak (%(n)s masalah); tidak ada yang diubah.",
+                len(exc.messages(lang())),
+            )
             uploads.tell_refusal(request, exc, headline, sent.name)
             return back
     cutoff = time.time() - MAX_AGE_SECONDS

@@ -1,7 +1,8 @@
 """Bahasa Indonesia unless the user chose English with the switch (a cookie): the browser's
 own language preference is not followed, so a console set up in English still opens in
 Indonesian for the next officer. A request whose Content-Length is not a count of bytes is
-refused before anything reads its body."""
+refused before anything reads its body. A button's address opened by typing it gets a page
+that says so."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -39,3 +41,21 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """An address of a form's button opened by typing it (a GET where only a POST is taken)
+    answers with a page in the reader's language, not Django's empty 405; the API's answers
+    are left as they are."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+            return response
+        page = render(request, "405.html", status=405)
+        if "Allow" in response.headers:
+            page.headers["Allow"] = response.headers["Allow"]
+        return page

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "siaga.accounts.middleware.LoginRequiredMiddleware",
+    "siaga.web.middleware.MethodNotAllowedPageMiddleware",  # innermost: it renders with the user known
 ]
 
 ROOT_URLCONF = "siaga.web.urls"

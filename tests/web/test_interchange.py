@@ -9,6 +9,7 @@ import csv
 import html
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -136,6 +137,8 @@ def test_the_coordinates_round_trip_through_a_preview(as_planner, operation):
     preview = as_planner.post(url(operation, "coordinates/"), {"file": upload})
     assert preview.status_code == 200
     assert b'id="coordinates-preview"' in preview.content and moved_code.encode() in preview.content
+    # a point reads "lintang; bujur": in Indonesian the comma is the decimal sign
+    assert re.search(r"<td>-?\d+,\d{6}; \d+,\d{6}</td>", preview.content.decode())
     token = preview.context["token"]
     assert preview.context["moved_count"] == 1
     assert Tps.objects.get(operation=operation, code=moved_code).lat == pytest.approx(float(rows[0]["lintang"]) - 0.001)

@@ -14,6 +14,7 @@ from django.test import Client
 from siaga.audit.models import AuditEntry
 from siaga.operations.models import Operation, Person
 from siaga.plans.models import Plan, PlanJob
+from siaga.plans.names import post_labels
 from siaga.plans.store import plan_file
 from tests.web.conftest import OTHER_SECTOR, SECTOR, client_for
 
@@ -107,7 +108,7 @@ def test_it_pins_to_the_current_post_and_to_a_named_post_and_a_new_plan_keeps_bo
     assert where[stays["person"]] == stays["post"] and where[newcomer.code] == target
     assert pin_line(new, newcomer.code)["held"] and pin_line(new, newcomer.code)["post"] == target
     listed = section(page(as_planner, f"/plans/{new.pk}/"), "pin-list")
-    assert f"berlaku di {target}" in listed and newcomer.name in listed
+    assert f"berlaku di {post_labels(new, [target], 'id')[target]}" in listed and newcomer.name in listed
 
 
 def test_it_reports_a_pin_that_can_no_longer_hold(as_planner, operation, plan):

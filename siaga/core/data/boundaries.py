@@ -215,9 +215,12 @@ def _load(source: Path | str | bytes | Mapping[str, Any]) -> Any:
         raise ScenarioError([Problem("boundary_too_large", params=_sizes(len(source)))])
     try:
         return json.loads(source.decode("utf-8-sig"), parse_constant=_no_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        detail = f"{type(exc).__name__}: {exc}"[:200]
-        raise ScenarioError([Problem("boundary_not_json", params={"detail": detail})]) from None
+    except json.JSONDecodeError as exc:  # where it breaks, in the reader's words (never the parser's)
+        raise ScenarioError(
+            [Problem("boundary_not_json_at", params={"line": exc.lineno, "column": exc.colno})]
+        ) from None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ScenarioError([Problem("boundary_not_json")]) from None
 
 
 def _no_constant(name: str) -> None:
@@ -247,7 +250,7 @@ def _polygons(geometry: Any, where: dict[str, object]) -> tuple[list[list[list[l
     problems: list[Problem] = []
     clean: list[list[list[list[float]]]] = []
     if not polygons:
-        return [], [Problem("boundary_bad_geometry", params={**where, "kind": f"{kind} (kosong)"})]
+        return [], [Problem("boundary_ring_short", params={**where, "polygon": 1, "ring": 1, "points": 0})]
     for p, polygon in enumerate(polygons, start=1):
         if not isinstance(polygon, list) or not polygon:
             problems.append(Problem("boundary_ring_short", params={**where, "polygon": p, "ring": 1, "points": 0}))

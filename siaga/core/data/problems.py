@@ -27,7 +27,10 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
             'berkas batas wilayah harus GeoJSON FeatureCollection ("type": "FeatureCollection" dengan daftar'
             ' "features")'
         ),
-        "boundary_not_json": gettext_noop("berkas batas wilayah bukan JSON yang sah (%(detail)s)"),
+        "boundary_not_json": gettext_noop("berkas batas wilayah bukan JSON yang sah"),
+        "boundary_not_json_at": gettext_noop(
+            "berkas batas wilayah bukan JSON yang sah (rusak di baris %(line)s, kolom %(column)s)"
+        ),
         "boundary_too_large": gettext_noop("berkas batas wilayah terlalu besar (%(size)s); batas %(limit)s"),
         "boundary_too_many_points": gettext_noop(
             "berkas batas wilayah memiliki lebih dari %(limit)s titik; sederhanakan poligonnya"

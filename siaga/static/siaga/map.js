@@ -381,7 +381,8 @@
 
   function staffing(p) {
     const slots = Object.keys(p.required).filter((slot) => p.required[slot] > 0);
-    return slots.map((slot) => slot + " " + (p.assigned[slot] || 0) + "/" + p.required[slot]).join(", ");
+    const named = (slot) => (words.forces && words.forces[slot]) || slot; // "Polri", not the code POLRI
+    return slots.map((slot) => named(slot) + " " + (p.assigned[slot] || 0) + "/" + p.required[slot]).join(", ");
   }
 
   function postPopup(p) {
