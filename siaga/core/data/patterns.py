@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from siaga.core.data.model import Category, PatternRow
+from siaga.core.data.text import _, gettext_noop
 
 C = Category
 
@@ -169,3 +170,26 @@ def rows_by_category(rows: tuple[PatternRow, ...]) -> dict[Category, PatternRow]
         sr = by_category[C.SANGAT_RAWAN]
         by_category[C.KHUSUS] = replace(sr, category=C.KHUSUS)
     return by_category
+
+
+# What a person reads for a pattern: the election, its year and whose order it was (names, the
+# same in every language); the code stays what the workbook's operation sheet names.
+TITLES = {
+    "pilkades-paskot-2022": "Pilkades 2022 Polres Pasuruan Kota",
+    "pemilu-2024": "Pemilu 2024",
+    "pemilu-2024-jakbar": "Pemilu 2024 Polres Metro Jakarta Barat",
+    "pemilu-2024-siantar": "Pemilu 2024 Polres Pematangsiantar",
+    "pilkada-2024-banyuwangi": "Pilkada 2024 Polres Banyuwangi",
+    "pilkada-2015": "Pilkada 2015 Mabes Polri",
+    "pemilu-2019": "Pemilu 2019 Mabes Polri",
+    "pilkades-demak-2022": "Pilkades 2022 Polres Demak",
+    "pilkades-pamekasan-2022": "Pilkades 2022 Polres Pamekasan",
+}
+assert TITLES.keys() == PRESETS.keys(), "every preset has a title"
+
+
+def title(pattern: str, lang: str = "id") -> str:
+    """A pattern as a person reads it: a preset's title, the workbook's own pattern in words."""
+    if pattern == CUSTOM:
+        return _(gettext_noop("pola sendiri (lembar pola)"), lang)
+    return TITLES.get(pattern, pattern)

@@ -1,10 +1,13 @@
 """The words people read for a plan's codes: `{{ p.category|category_label }}`,
-`{{ slot|force_label }}`, and a version's note in the reader's language: `{{ plan|plan_note }}`."""
+`{{ slot|force_label }}`, `{{ operation.pattern|pattern_title }}`, and a version's note in the
+reader's language: `{{ plan|plan_note }}`."""
 
 from __future__ import annotations
 
 from django import template
 
+from siaga.core.data import patterns
+from siaga.operations.forms import lang as reader_lang
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, stage_name
 from siaga.plans import lines
 from siaga.plans.models import Plan
@@ -20,6 +23,12 @@ def category_label(code: str) -> str:
 @register.filter
 def force_label(code: str) -> str:
     return str(FORCE_LABELS.get(code, code))
+
+
+@register.filter
+def pattern_title(code: str) -> str:
+    """A pattern by its title ("Pilkades 2022 Polres Pasuruan Kota"), not its code."""
+    return patterns.title(code, reader_lang())
 
 
 @register.filter(name="stage_name")
