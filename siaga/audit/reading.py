@@ -7,7 +7,7 @@ Names are looked up once per page, a query per kind of record, never per entry."
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -286,17 +286,20 @@ def _job_plan(after: Any, versions: dict[int, int]) -> Any:
     return after
 
 
+# The words of an incident's status and command level, by code: the field app, which stands on
+# this one, gives them when it starts (siaga.field.apps); the audit reads but never imports it.
+INCIDENT_WORDS: dict[str, Mapping[str, Any]] = {"status": {}, "command": {}}
+
+
 def _incident_state(value: Any) -> list[tuple[str, str]]:
     """An incident's step is logged as "status/level" ("ditangani/polres"): the status and
-    who commands it, in words."""
-    from siaga.field.services.taxonomy import COMMAND, STATUS
-
+    who commands it, in words (`INCIDENT_WORDS`)."""
     if not isinstance(value, str) or value.count("/") != 1:
         return fields(value)
     status, level = value.split("/")
     return [
-        (str(FIELD_LABELS["status"]), str(STATUS.get(status, status))),
-        (str(FIELD_LABELS["command"]), str(COMMAND.get(level, level))),
+        (str(FIELD_LABELS["status"]), str(INCIDENT_WORDS["status"].get(status, status))),
+        (str(FIELD_LABELS["command"]), str(INCIDENT_WORDS["command"].get(level, level))),
     ]
 
 
