@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from siaga.accounts.roles import require
 from siaga.accounts.scope import operations_for
 from siaga.field.services import NotVisible, change_stamp
+from siaga.operations.views import READS, writable
 from siaga.plans.models import Plan
 from siaga.plans.store import current_plan
 
@@ -36,6 +37,8 @@ def on_current_plan(view: View, action: str = "view") -> View:
         # its row is read without the JSON reports, the current plan's row is read once, whole.
         visible = Plan.objects.filter(operation__in=operations_for(request.user)).only("pk", "operation_id", "version")
         named = get_object_or_404(visible, pk=pk)
+        if request.method not in READS:  # a read asks nothing of the operation's row
+            writable(request, named.operation)
         plan = current_plan(named.operation_id)
         if plan is None:
             context = {"operation": named.operation, "plan": named}

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import can, require, role_of, scoped
@@ -20,10 +21,34 @@ from siaga.plans.services import replan_drift
 from siaga.plans.store import published_plan_of
 
 
-def operation_for(request: HttpRequest, op_id: int) -> Operation:
-    """The operation of the URL, if the user may view it at all (another Polres's: 404)."""
+def operation_for(request: HttpRequest, op_id: int, archived_changes: bool = False) -> Operation:
+    """The operation of the URL, if the user may view it at all (another Polres's: 404); a
+    change to it only while it is not archived (`writable`), but for `archived_changes` (its
+    archive and its name, on its settings page)."""
     require(request.user, "view")
-    return get_object_or_404(operations_for(request.user), pk=op_id)
+    operation = get_object_or_404(operations_for(request.user), pk=op_id)
+    if not archived_changes:
+        writable(request, operation)
+    return operation
+
+
+READS = ("GET", "HEAD", "OPTIONS")
+
+
+class ArchivedOperation(PermissionDenied):
+    """A change asked of an archived operation; the message says what to do (the 403 page)."""
+
+
+def writable(request: HttpRequest, operation: Operation) -> None:
+    """An archived operation is kept to be read: any change to it (a request other than a read)
+    is refused until it is brought back on its settings page."""
+    if request.method not in READS and operation.archived:
+        raise ArchivedOperation(
+            _(
+                "Operasi ini diarsipkan dan hanya dapat dibaca. Aktifkan kembali di halaman Versi data dan "
+                "pengaturan operasi untuk mengubahnya. Tidak ada yang berubah."
+            )
+        )
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -903,7 +903,7 @@ def _field_names(model: type[Any], fields: list[str]) -> list[str]:
 
 @require_POST
 def operation_rename(request: HttpRequest, op_id: int) -> HttpResponse:
-    operation = operation_for(request, op_id)
+    operation = operation_for(request, op_id, archived_changes=True)  # a name clash may block its return
     require(request.user, "import")
     name = request.POST.get("name", "").strip()
     if not name or len(name) > 200:
@@ -922,7 +922,7 @@ def operation_rename(request: HttpRequest, op_id: int) -> HttpResponse:
 
 @require_POST
 def operation_archive(request: HttpRequest, op_id: int) -> HttpResponse:
-    operation = operation_for(request, op_id)
+    operation = operation_for(request, op_id, archived_changes=True)
     require(request.user, "import")
     archived = request.POST.get("archived") == "1"
     if (

@@ -33,7 +33,7 @@ from siaga.core.data import travel
 from siaga.core.data.text import _ as core_text
 from siaga.operations.labels import FORCE_LABELS
 from siaga.operations.services import busy_message, database_busy, pin_person
-from siaga.operations.views import operation_for
+from siaga.operations.views import operation_for, writable
 from siaga.plans import pages, services, store
 from siaga.plans.forms import PinForm, PsuForm, ReassignForm, ReinforceForm, ReplanForm, UnpinForm, with_picks
 from siaga.plans.lines import line_of
@@ -54,7 +54,9 @@ def plan_for(request: HttpRequest, pk: int) -> Plan:
     """The plan of the URL, if the user may view plans at all (a sector chief's page is
     narrowed to their kecamatan by `services.plan_page`)."""
     require(request.user, "view")
-    return get_object_or_404(PLANS.filter(operation__in=operations_for(request.user)), pk=pk)
+    plan = get_object_or_404(PLANS.filter(operation__in=operations_for(request.user)), pk=pk)
+    writable(request, plan.operation)
+    return plan
 
 
 def plan_list(request: HttpRequest, op_id: int) -> HttpResponse:

@@ -9,3 +9,5 @@ urlpatterns = [
     path("audit/", include("siaga.audit.urls")),
     path("", include("siaga.field.urls")),
 ]
+
+handler403 = "siaga.web.errors.forbidden"
