@@ -80,7 +80,10 @@ def roster(operation: Operation, codes: Iterable[str] | None = None, pinned: boo
 
 
 def _someone(code: str) -> dict[str, str]:
-    return {"code": code, "name": "?", "rank": "", "force": "", "unit": "", "kecamatan": "", "pinned_post": ""}
+    """A person a version names whom the operation's data no longer has (a Linmas a PPS decree
+    replaced after the plan was made, a row removed): by his code, and said so."""
+    gone = _("(tidak ada lagi di data operasi)")
+    return {"code": code, "name": gone, "rank": "", "force": "", "unit": "", "kecamatan": "", "pinned_post": ""}
 
 
 def _label(person: dict[str, str]) -> str:
