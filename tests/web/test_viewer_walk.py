@@ -247,3 +247,11 @@ def test_the_sot_ews_page_is_offered_only_to_who_may_take_a_file_or_import(opera
         for url in (f"/plans/{plan.pk}/", f"/ops/{operation.pk}/tps/"):
             page = client.get(url).content.decode()
             assert ('id="interchange-link"' in page) is offered, (name, url)
+
+
+def test_the_phone_page_opened_by_address_is_read_only_for_who_may_not_report(plan):
+    publish(plan)
+    for name, reports in (("viewer", False), ("commander", False), ("field_officer", True), ("planner", True)):
+        page = client_for(name).get(f"/plans/{plan.pk}/phone/").content.decode()
+        assert ('id="read-only"' in page) is not reports, name
+        assert page.count('<fieldset class="plain" disabled>') == (0 if reports else 3), name
