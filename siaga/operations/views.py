@@ -36,7 +36,12 @@ READS = ("GET", "HEAD", "OPTIONS")
 
 
 class ArchivedOperation(PermissionDenied):
-    """A change asked of an archived operation; the message says what to do (the 403 page)."""
+    """A change asked of an archived operation; the message says what to do (the 403 page,
+    which links to its settings page: `operation`)."""
+
+    def __init__(self, message: str, operation: int) -> None:
+        super().__init__(message)
+        self.operation = operation
 
 
 def writable(request: HttpRequest, operation: Operation) -> None:
@@ -47,7 +52,8 @@ def writable(request: HttpRequest, operation: Operation) -> None:
             _(
                 "Operasi ini diarsipkan dan hanya dapat dibaca. Aktifkan kembali di halaman Versi data dan "
                 "pengaturan operasi untuk mengubahnya. Tidak ada yang berubah."
-            )
+            ),
+            operation.pk,
         )
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from siaga.operations.views import ArchivedOperation
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    reason = str(exception) if isinstance(exception, ArchivedOperation) else ""
-    return render(request, "403.html", {"reason": reason}, status=403)
+    if isinstance(exception, ArchivedOperation):
+        context = {"reason": str(exception), "settings": reverse("versions", args=[exception.operation])}
+    else:
+        context = {"reason": ""}
+    return render(request, "403.html", context, status=403)

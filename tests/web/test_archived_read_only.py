@@ -39,6 +39,7 @@ def test_its_pages_open_and_its_changes_are_refused_with_the_reason(archived: Op
         answer = planner.post(url, data)
         assert answer.status_code == 403, url
         assert "Operasi ini diarsipkan dan hanya dapat dibaca" in answer.content.decode(), url
+        assert f'href="/ops/{archived.pk}/versions/" id="settings-link"' in answer.content.decode(), url
     person.refresh_from_db()
     assert (Plan.objects.count(), PlanJob.objects.count(), person.available) == before
     planner.cookies["django_language"] = "en"
