@@ -142,11 +142,11 @@ def test_a_bad_list_is_refused_whole_naming_row_and_column(scenario: Scenario, t
     with pytest.raises(ScenarioError) as refused:
         read_bawaslu(path, scenario)
     assert refused.value.messages() == [
-        "Lembar 'bawaslu.csv', baris 2, kolom 'vote_refusal_history', nilai '2': harus 0 atau 1 "
+        "Berkas 'bawaslu.csv', baris 2, kolom 'vote_refusal_history', nilai '2': harus 0 atau 1 "
         "(1: indikator terjadi di TPS ini)",
-        "Lembar 'bawaslu.csv', baris 3, kolom 'kode_tps', nilai '3514999999001': TPS tidak ada di operasi ini "
+        "Berkas 'bawaslu.csv', baris 3, kolom 'kode_tps', nilai '3514999999001': TPS tidak ada di operasi ini "
         "(kode KPU 13 angka atau kode TPS operasi)",
-        "Lembar 'bawaslu.csv', baris 4, kolom 'violence_history', nilai 'ya': harus 0 atau 1 "
+        "Berkas 'bawaslu.csv', baris 4, kolom 'violence_history', nilai 'ya': harus 0 atau 1 "
         "(1: indikator terjadi di TPS ini)",
     ]
     english = refused.value.messages("en")
@@ -160,11 +160,11 @@ def test_columns_outside_the_catalogue_are_refused(scenario: Scenario, tmp_path:
     with pytest.raises(ScenarioError) as refused:
         read_bawaslu(path, scenario)
     assert refused.value.messages() == [
-        "Lembar 'b.csv', baris 1, kolom 'violence_histori': bukan indikator TPS katalog pilkada-2024; "
+        "Berkas 'b.csv', baris 1, kolom 'violence_histori': bukan indikator TPS katalog pilkada-2024; "
         "maksud Anda 'violence_history'?",
-        "Lembar 'b.csv', baris 1, kolom 'head_to_head': indikator desa; daftar TPS rawan hanya memuat "
+        "Berkas 'b.csv', baris 1, kolom 'head_to_head': indikator desa; daftar TPS rawan hanya memuat "
         "indikator TPS (isi di lembar wilayah)",
-        "Lembar 'b.csv', baris 1, kolom 'warna': bukan indikator TPS katalog pilkada-2024",
+        "Berkas 'b.csv', baris 1, kolom 'warna': bukan indikator TPS katalog pilkada-2024",
     ]
     # A Pilkada-only indicator is not an indicator of a Pemilu 2024 operation's list
     pemilu = replace(scenario, operation=replace(scenario.operation, catalogue=""))
@@ -172,7 +172,7 @@ def test_columns_outside_the_catalogue_are_refused(scenario: Scenario, tmp_path:
     with pytest.raises(ScenarioError) as refused:
         read_bawaslu(other, pemilu)
     assert refused.value.messages() == [
-        "Lembar 'c.csv', baris 1, kolom 'vote_refusal_history': indikator ini tidak ada di katalog "
+        "Berkas 'c.csv', baris 1, kolom 'vote_refusal_history': indikator ini tidak ada di katalog "
         "pemilu-2024 yang dipakai operasi ini"
     ]
 

@@ -154,7 +154,7 @@ def test_bad_coordinates_are_refused_naming_the_row(scenario, tmp_path):
         ic.coordinates_scenario(scenario, path)
     text = refused.value.messages()
     assert len(text) == 6
-    assert text[0].startswith("Lembar 'sot.csv', baris 2, kolom 'lintang'") and "tertukar" in text[0]
+    assert text[0].startswith("Berkas 'sot.csv', baris 2, kolom 'lintang'") and "tertukar" in text[0]
     assert "baris 3, kolom 'bujur'" in text[1] and "di luar Indonesia" in text[1]
     assert "baris 4" in text[2] and "km dari titik desanya" in text[2]
     assert "baris 5, kolom 'kode_tps'" in text[3] and "35.14.99.9999-01" in text[3]

@@ -112,20 +112,20 @@ def test_it_names_each_malformed_code_missing_parent_and_duplicate(tmp_path: Pat
     messages = [p.message() for p in read_regions(path).problems]
     first = len(OTHER_PROVINCES) + 2  # Excel row of the first added row
     assert messages == [
-        f"Lembar 'wilayah.csv', baris {first}, kolom 'kode', nilai '51.1': kode wilayah Kemendagri harus 2, 2.2,"
+        f"Berkas 'wilayah.csv', baris {first}, kolom 'kode', nilai '51.1': kode wilayah Kemendagri harus 2, 2.2,"
         " 2.2.2 atau 2.2.2.4 angka bertitik (35, 35.14, 35.14.17, 35.14.17.2001), atau angka yang sama tanpa titik",
-        f"Lembar 'wilayah.csv', baris {first + 1}, kolom 'kode', nilai '35.14.17.20O1': kode wilayah Kemendagri"
+        f"Berkas 'wilayah.csv', baris {first + 1}, kolom 'kode', nilai '35.14.17.20O1': kode wilayah Kemendagri"
         " harus 2, 2.2, 2.2.2 atau 2.2.2.4 angka bertitik (35, 35.14, 35.14.17, 35.14.17.2001), atau angka yang"
         " sama tanpa titik",
-        f"Lembar 'wilayah.csv', baris {first + 2}, kolom 'kode', nilai '51.01.01.5001': kode desa/kelurahan:"
+        f"Berkas 'wilayah.csv', baris {first + 2}, kolom 'kode', nilai '51.01.01.5001': kode desa/kelurahan:"
         " bagian keempat harus diawali 1 (kelurahan), 2 (desa) atau 3 (desa adat)",
-        f"Lembar 'wilayah.csv', baris {first + 3}, kolom 'kode', nilai '73.10.09.2001': induknya, kecamatan"
+        f"Berkas 'wilayah.csv', baris {first + 3}, kolom 'kode', nilai '73.10.09.2001': induknya, kecamatan"
         " 73.10.09, tidak ada di daftar; tambahkan baris 73.10.09 atau perbaiki kodenya",
-        f"Lembar 'wilayah.csv', baris {first + 4}, kolom 'kode', nilai '51.02.01': induknya, kabupaten/kota"
+        f"Berkas 'wilayah.csv', baris {first + 4}, kolom 'kode', nilai '51.02.01': induknya, kabupaten/kota"
         " 51.02, tidak ada di daftar; tambahkan baris 51.02 atau perbaiki kodenya",
-        f"Lembar 'wilayah.csv', baris {first + 5}, kolom 'kode', nilai '51.01.01.2001': sudah dipakai di baris"
+        f"Berkas 'wilayah.csv', baris {first + 5}, kolom 'kode', nilai '51.01.01.2001': sudah dipakai di baris"
         " 17; kode/id harus unik",
-        f"Lembar 'wilayah.csv', baris {first + 6}, kolom 'kode': wajib diisi",
+        f"Berkas 'wilayah.csv', baris {first + 6}, kolom 'kode': wajib diisi",
     ]
 
 

@@ -84,15 +84,16 @@ def test_undotted_codes_are_dotted():
 def test_a_kpu_csv_reads_with_exactly_the_expected_messages(tmp_path, scenario):
     rows, warnings, problems = read_kpu_tps(write_kpu_csv(tmp_path / "kpu.csv"), scenario.regions)
     assert [p.message() for p in problems] == [
-        f"Lembar 'kpu.csv', baris 157, kolom 'kode_desa', nilai '{UNKNOWN_DESA}': desa 35.14.99.2001 tidak ada"
-        " di wilayah operasi ini; perbaiki kodenya atau tambahkan desanya ke lembar wilayah"
+        f"Berkas 'kpu.csv', baris 157, kolom 'kode_desa', nilai '{UNKNOWN_DESA}': desa 35.14.99.2001 tidak ada"
+        " di wilayah operasi ini; perbaiki kodenya, atau tambahkan desanya ke wilayah operasi (lembar wilayah,"
+        " atau impor daftar wilayah Kemendagri di halaman Wilayah)"
     ]
     far = next(t for t in scenario.tps if t.desa_code == FAR_DESA and t.number == 2)
     bare_row = 2 + next(i for i, t in enumerate(scenario.tps) if t.desa_code == BARE_DESA and t.number == 3)
     assert [w.message() for w in warnings] == [
-        f"Lembar 'kpu.csv', baris 3, kolom 'bujur': koordinat TPS 3514162022002 ({far.lat}, 1.07) di luar"
+        f"Berkas 'kpu.csv', baris 3, kolom 'bujur': koordinat TPS 3514162022002 ({far.lat}, 1.07) di luar"
         " Indonesia; diisi titik desa 35.14.16.2022 Kraton",
-        f"Lembar 'kpu.csv', baris {bare_row}, kolom 'lintang': TPS 3514172001003 tanpa koordinat; diisi titik desa"
+        f"Berkas 'kpu.csv', baris {bare_row}, kolom 'lintang': TPS 3514172001003 tanpa koordinat; diisi titik desa"
         " 35.14.17.2001 Susukan Rejo",
     ]
     en = [w.message("en") for w in warnings]
@@ -181,16 +182,16 @@ def test_refusals_name_file_row_and_column(tmp_path, scenario):
     )
     rows, warnings, problems = read_kpu_tps(path, scenario.regions)
     assert [p.message() for p in problems] == [
-        "Lembar 'salah.csv', baris 2, kolom 'kode_tps', nilai '3514172001001': kode TPS tidak cocok dengan kode"
+        "Berkas 'salah.csv', baris 2, kolom 'kode_tps', nilai '3514172001001': kode TPS tidak cocok dengan kode"
         " desa dan nomor TPS di baris yang sama (seharusnya 3514172001002)",
-        "Lembar 'salah.csv', baris 3, kolom 'kode_tps', nilai '35141720010': kode TPS KPU harus 13 angka: 10 angka"
+        "Berkas 'salah.csv', baris 3, kolom 'kode_tps', nilai '35141720010': kode TPS KPU harus 13 angka: 10 angka"
         " kode desa tanpa titik lalu 3 angka nomor TPS (3514172001005)",
-        "Lembar 'salah.csv', baris 4, kolom 'dpt', nilai '200': DPT 200 tidak sama dengan DPT laki-laki +"
+        "Berkas 'salah.csv', baris 4, kolom 'dpt', nilai '200': DPT 200 tidak sama dengan DPT laki-laki +"
         " perempuan (190)",
-        "Lembar 'salah.csv', baris 5, kolom 'dpt': isi DPT (dpt), atau DPT laki-laki dan perempuan (dpt_l dan dpt_p)",
-        "Lembar 'salah.csv', baris 6, kolom 'kode_desa', nilai '35.14.17.200': kode desa harus kode Kemendagri 10"
+        "Berkas 'salah.csv', baris 5, kolom 'dpt': isi DPT (dpt), atau DPT laki-laki dan perempuan (dpt_l dan dpt_p)",
+        "Berkas 'salah.csv', baris 6, kolom 'kode_desa', nilai '35.14.17.200': kode desa harus kode Kemendagri 10"
         " angka, bertitik atau tidak (35.14.17.2001 atau 3514172001)",
-        "Lembar 'salah.csv', baris 7, kolom 'dpt', nilai 'abc': harus berupa bilangan bulat",
+        "Berkas 'salah.csv', baris 7, kolom 'dpt', nilai 'abc': harus berupa bilangan bulat",
     ]
     assert rows == [] and warnings == []
 
@@ -215,7 +216,7 @@ def test_an_unknown_column_is_refused_with_a_hint(tmp_path, scenario):
     path.write_text("kode_tps,dtp,lintang,bujur\n3514172001001,200,-7.66,112.88\n", encoding="utf-8")
     _rows, _warnings, problems = read_kpu_tps(path, scenario.regions)
     assert [p.message() for p in problems] == [
-        "Lembar 'typo.csv', baris 1, kolom 'dtp': kolom tidak dikenal; maksud Anda 'dpt'?"
+        "Berkas 'typo.csv', baris 1, kolom 'dtp': kolom tidak dikenal; maksud Anda 'dpt'?"
     ]
 
 

@@ -3,11 +3,23 @@ not own it (UU PDP)."""
 
 from __future__ import annotations
 
+import getpass
 from typing import Any
 
 from django.http import HttpRequest
 
 from siaga.audit.models import AuditEntry
+
+# The user name an entry made by a command on the server (`manage.py akun`, `deactivate`,
+# `unlock`) records: the server's account that ran it, so the log says who (reading.who_of).
+SERVER = "server:"
+
+
+def _server_account() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this process's uid (a bare container)
+        return "?"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -33,7 +45,7 @@ def record(
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     return AuditEntry.objects.create(
         user=user if authenticated else None,
-        username=user.get_username() if authenticated else "",
+        username=user.get_username() if authenticated else (SERVER + _server_account() if request is None else ""),
         ip=client_ip(request),
         action=action,
         object_type=object_type,

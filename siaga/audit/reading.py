@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from siaga.accounts.models import Role
+from siaga.audit.log import SERVER
 from siaga.audit.models import AuditEntry
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS
 from siaga.operations.models import Operation, Person, Region, Tps, Unit
@@ -248,6 +249,13 @@ class Line:
     after: list[tuple[str, str]]
 
 
+def who_of(username: str) -> str:
+    """A recorded user name in words: a command run on the server names the server's account."""
+    if username.startswith(SERVER):
+        return _("perintah di server (akun %(name)s)") % {"name": username[len(SERVER) :]}
+    return username
+
+
 def lines(entries: Sequence[AuditEntry]) -> list[Line]:
     """The entries of one page in words (a few queries for the whole page)."""
     users = _user_names(entries)
@@ -260,7 +268,7 @@ def lines(entries: Sequence[AuditEntry]) -> list[Line]:
     return [
         Line(
             entry=e,
-            who=users.get(e.user_id or 0) or e.username or (_("(belum masuk)") if e.ip else _("sistem")),
+            who=users.get(e.user_id or 0) or who_of(e.username) or (_("(belum masuk)") if e.ip else _("sistem")),
             action=action_label(e.action),
             record=records.get((e.object_type, e.object_id)) or _record_fallback(e.object_type, e.object_id),
             operation=operations.get(e.operation_id or 0, "") if e.object_type != "operation" else "",

@@ -58,7 +58,7 @@ def _user_choices(usernames: set[str]) -> list[tuple[str, str]]:
     """The user filter's options, by name as the table names them, with the user name that
     tells two people of one name apart ("Pengamat (pengamat)")."""
     names = {u.get_username(): u.get_full_name() for u in get_user_model().objects.filter(username__in=usernames)}
-    shown = [(u, f"{names[u]} ({u})" if names.get(u) else u) for u in usernames]
+    shown = [(u, f"{names[u]} ({u})" if names.get(u) else reading.who_of(u)) for u in usernames]
     return sorted(shown, key=lambda pair: pair[1].lower())
 
 
@@ -143,6 +143,7 @@ def _safe(value: Any) -> Any:
 def _export(request: HttpRequest, entries: QuerySet[AuditEntry], wanted: str) -> HttpResponse:
     """The filtered entries as a file, in the reader's words; the export itself is audited."""
     header = [str(h) for h in HEADER]
+    header[0] = f"{header[0]} ({timezone.localtime().tzname()})"  # the times' zone, as the page shows it
     rows = [[_safe(v) for v in row] for row in _rows(entries)]
     record(request, "export_audit", "audit", "", after={"rows": len(rows), "format": wanted})
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

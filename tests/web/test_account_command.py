@@ -70,3 +70,14 @@ def test_a_weak_password_makes_no_account(db):
     with pytest.raises(CommandError):
         _akun("lemah", "--peran", "viewer", "--password-stdin", password="lemah")
     assert not get_user_model().objects.filter(username="lemah").exists()
+
+
+def test_the_audit_names_the_server_account_that_ran_the_command(operation, as_commander):
+    import getpass
+
+    _akun("karoops", "--peran", "polda", "--polda", "jawa timur", "--password-stdin", password="tenang-2024-ops")
+    call_command("deactivate", "karoops", stdout=io.StringIO())
+    page = as_commander.get("/audit/?user=server:" + getpass.getuser()).content.decode()
+    assert f"perintah di server (akun {getpass.getuser()})" in page
+    assert ">sistem<" not in page and "server:" + getpass.getuser() + "<" not in page
+    assert page.count("karoops") >= 2  # both commands' lines, found by the user filter

@@ -94,7 +94,8 @@ def test_it_exports_the_filtered_view_as_csv_and_xlsx(as_commander, operation):
     xlsx = as_commander.get("/audit/?action=export&format=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert cells[0][:4] == ["Waktu", "Pengguna", "Alamat", "Tindakan"] and len(cells) == 2
+    assert cells[0][:4] == ["Waktu (WIB)", "Pengguna", "Alamat", "Tindakan"] and len(cells) == 2
+    assert text.splitlines()[0].startswith("Waktu (WIB),Pengguna")  # the times' zone, as the page shows it
     assert AuditEntry.objects.filter(action="export_audit").count() == 2
 
 

@@ -50,7 +50,8 @@ KPU_MESSAGES: Mapping[str, str] = MappingProxyType(
         ),
         "kpu_needs_place": gettext_noop("isi kode TPS (13 angka), atau kode desa dan nomor TPS"),
         "kpu_unknown_desa": gettext_noop(
-            "desa %(desa)s tidak ada di wilayah operasi ini; perbaiki kodenya atau tambahkan desanya ke lembar wilayah"
+            "desa %(desa)s tidak ada di wilayah operasi ini; perbaiki kodenya, atau tambahkan desanya ke wilayah"
+            " operasi (lembar wilayah, atau impor daftar wilayah Kemendagri di halaman Wilayah)"
         ),
         "kpu_needs_voters": gettext_noop("isi DPT (dpt), atau DPT laki-laki dan perempuan (dpt_l dan dpt_p)"),
         "kpu_voters_sum": gettext_noop("DPT %(voters)s tidak sama dengan DPT laki-laki + perempuan (%(sum)s)"),

@@ -174,11 +174,15 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
 
 WHERE = {
     "sheet": gettext_noop("Lembar '%(place)s'"),
+    "file": gettext_noop("Berkas '%(place)s'"),  # a list read from one file: the file is the place
     "row": gettext_noop("baris %(place)s"),
     "column": gettext_noop("kolom '%(place)s'"),
     "value": gettext_noop("nilai '%(place)s'"),
 }
 HINT = gettext_noop("; maksud Anda '%(suggestion)s'?")
+# A place named after a file (a list read from one CSV or workbook, `listfile.one_table`): the
+# reader looks for that file, not for a sheet of that name.
+_FILE_NAME = re.compile(r"\.(csv|xlsx|xlsm|xls|ods)( \(.*\))?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,10 +202,11 @@ class Problem:
 
     def message(self, lang: str = "id") -> str:
         """The problem in `lang`: its place, then what is wrong."""
+        where = "file" if _FILE_NAME.search(self.sheet) else "sheet"
         place = [
             _(WHERE[part], lang, place=shown(text) if isinstance(text, str) else text)
             for part, text in (
-                ("sheet", self.sheet),
+                (where, self.sheet),
                 ("row", self.row),
                 ("column", self.column),
                 ("value", _clip(self.value)),
