@@ -32,6 +32,7 @@ urlpatterns = [
     path("plans/<int:pk>/apel/readiness/", views_apel.readiness, name="apel_readiness"),
     path("plans/<int:pk>/apel/checkin/", views_apel.checkin, name="apel_checkin"),
     path("plans/<int:pk>/apel/checkin/unit/", views_apel.checkin_unit, name="apel_checkin_unit"),
+    path("plans/<int:pk>/apel/checkin/undo/", views_apel.checkin_undo, name="apel_checkin_undo"),
     path("plans/<int:pk>/apel/replan/", views_apel.absentee_replan, name="apel_replan"),
     path("plans/<int:pk>/sarpras/", views_apel.sarpras, name="sarpras"),
     # the move to the posts, election day, incidents and the report (views_day)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -32,7 +33,7 @@ from siaga.field.schemas import CheckInIn
 from siaga.field.services import apel as apel_rules
 from siaga.field.views_common import on_current_plan, polled
 from siaga.operations.labels import FORCE_LABELS, label
-from siaga.operations.models import Person, Unit
+from siaga.operations.models import Person
 from siaga.plans.lines import line_of
 from siaga.plans.models import Plan, PlanJob
 from siaga.plans.names import post_labels
@@ -261,14 +262,17 @@ def checkin_unit(request: HttpRequest, plan: Plan) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tidak dicatat: konfirmasi dulu pada kotak yang muncul."))
         return redirect(back)
-    name = Unit.objects.filter(operation_id=plan.operation_id, code=unit).values_list("name", flat=True).first()
-    if name is None:
+    name = apel_rules.group_name(plan.operation_id, unit) if unit else ""
+    if not name:
         messages.error(request, _("Satuan tidak ditemukan di operasi ini."))
         return redirect(back)
     try:
         n = services.check_in_unit(plan, request.user, unit, key, apel=apel.key, request=request)
     except PermissionDenied:
         messages.error(request, _("Peran Anda hanya dapat melihat apel."))
+        return redirect(back)
+    except services.FieldError as exc:
+        messages.error(request, str(exc))
         return redirect(back)
     if n:
         messages.success(
@@ -278,6 +282,36 @@ def checkin_unit(request: HttpRequest, plan: Plan) -> HttpResponse:
         )
     else:
         messages.info(request, _("%(unit)s: semua personelnya sudah tercatat hadir.") % {"unit": name})
+    return redirect(back)
+
+
+@require_POST
+def checkin_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A check-in recorded by mistake taken back (the roll call's "Batal"), after a confirmation;
+    a role that may not write the roll call gets the 403 page (the button is not offered to it)."""
+    if not _may_write(request):
+        raise PermissionDenied("apel")
+    return _checkin_undo(request, pk)
+
+
+@on_current_plan
+def _checkin_undo(request: HttpRequest, plan: Plan) -> HttpResponse:
+    apel = _apel(request, plan)
+    code = request.POST.get("nrp", "").strip()[:40]
+    back = reverse("apel", args=[plan.pk]) + (f"?apel={apel.key}" if apel.key else "") + "#roll-call"
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tidak diubah: konfirmasi dulu pada kotak yang muncul."))
+        return redirect(back)
+    try:
+        undone = services.undo_check_in(plan, request.user, code, apel=apel.key, request=request)
+    except services.FieldError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    name = Person.objects.filter(operation_id=plan.operation_id, code=code).values_list("name", flat=True).first()
+    if undone:
+        messages.success(request, _("%(name)s kembali tercatat belum hadir.") % {"name": name or code})
+    else:
+        messages.info(request, _("%(name)s memang belum tercatat hadir.") % {"name": name or code})
     return redirect(back)
 
 
@@ -335,36 +369,89 @@ def absentee_replan(request: HttpRequest, plan: Plan) -> HttpResponse:
         "moves": diff_page(plan, new, Scope.of(request.user))["moved"] if new is not None else [],
         "line": line_of(job),
     }
+    context["summary"] = _replan_summary(context["moves"])
     template = "field/_apel_replan.html" if request.headers.get("HX-Request") else "field/apel_replan.html"
     return render(request, template, context)
+
+
+def _replan_summary(moves: list[dict[str, Any]]) -> list[str]:
+    """What the re-plan changed, in words: who left their post, who came in from outside the
+    plan (nobody checked them in: they were not on it), who present moved to another post."""
+    out = sum(1 for m in moves if m["before"] and not m["after"])
+    came = sum(1 for m in moves if m["after"] and not m["before"])
+    moved = sum(1 for m in moves if m["before"] and m["after"])
+    return [
+        ngettext("%(n)s personel dikeluarkan dari posnya.", "%(n)s personel dikeluarkan dari posnya.", out)
+        % {"n": out},
+        ngettext(
+            "%(n)s personel yang sebelumnya tidak ditugaskan masuk menggantikan; mereka tidak ada di daftar apel ini.",
+            "%(n)s personel yang sebelumnya tidak ditugaskan masuk menggantikan; mereka tidak ada di daftar apel ini.",
+            came,
+        )
+        % {"n": came},
+        ngettext(
+            "%(n)s personel yang tetap ditugaskan pindah ke pos lain; yang lain tetap di posnya.",
+            "%(n)s personel yang tetap ditugaskan pindah ke pos lain; yang lain tetap di posnya.",
+            moved,
+        )
+        % {"n": moved},
+    ]
 
 
 @on_current_plan
 def sarpras(request: HttpRequest, plan: Plan) -> HttpResponse:
     """The equipment checklist per unit; POST saves one unit's counts."""
+    data = services.sarpras(plan, request.user)
+    refused = ""
     if request.method == "POST":
         unit = request.POST.get("unit", "")
-        counts: dict[str, tuple[int, int]] = {}
-        try:
-            for kind in EquipmentItem.Kind.values:
-                required = request.POST.get(f"required_{kind}", "0").strip() or "0"
-                present = request.POST.get(f"present_{kind}", "0").strip() or "0"
-                counts[kind] = (int(required), int(present))
-            if any(max(v) > 100_000 for v in counts.values()):
-                raise ValueError
-            services.set_equipment(plan, request.user, unit, counts, request=request)
-        except ValueError as exc:
-            messages.error(request, str(exc) if isinstance(exc, services.FieldError) else _("Jumlah tidak sah."))
-        else:
-            name = plan.operation.units.filter(code=unit).values_list("name", flat=True).first() or unit
+        name = plan.operation.units.filter(code=unit).values_list("name", flat=True).first() or unit
+        counts, refused = _equipment_counts(request, name)
+        if not refused:
+            try:
+                services.set_equipment(plan, request.user, unit, counts, request=request)
+            except services.FieldError as exc:
+                refused = str(exc)
+        if not refused:
             messages.success(request, _("Sarpras %(unit)s disimpan.") % {"unit": name})  # the unit as people name it
-        return redirect(f"{request.path}#unit-{unit}")
+            return redirect(f"{request.path}#unit-{unit}")
+        for row in data["units"]:  # what was typed stays in its boxes, beside the refusal
+            if row["code"] == unit:
+                row["refused"] = refused
+                for k in row["kinds"]:
+                    k["required"] = request.POST.get(f"required_{k['kind']}", "")[:20]
+                    k["present"] = request.POST.get(f"present_{k['kind']}", "")[:20]
     context = {
         "operation": plan.operation,
         "plan": plan,
         "scope": _scope_name(plan, request.user),
-        "data": services.sarpras(plan, request.user),
+        "data": data,
         "may_write": _may_write(request),
         "kinds": EquipmentItem.Kind.choices,
     }
-    return render(request, "field/sarpras.html", context)
+    return render(request, "field/sarpras.html", context, status=400 if refused else 200)
+
+
+EQUIPMENT_MOST = 100_000  # the most of one kind a unit may count (the boxes' max)
+
+
+def _equipment_counts(request: HttpRequest, unit: str) -> tuple[dict[str, tuple[int, int]], str]:
+    """A unit's posted counts (kind -> (required, present)), or the first one refused, in words
+    that name the unit, the equipment and the box (an empty box counts 0)."""
+    counts: dict[str, tuple[int, int]] = {}
+    labels = dict(EquipmentItem.Kind.choices)
+    for kind in EquipmentItem.Kind.values:
+        pair = []
+        for box, box_label in (("required", _("dibutuhkan")), ("present", _("tersedia"))):
+            raw = request.POST.get(f"{box}_{kind}", "").strip() or "0"
+            value = int(raw) if raw.isdigit() else -1
+            if not 0 <= value <= EQUIPMENT_MOST:
+                most = number_format(EQUIPMENT_MOST, force_grouping=True)
+                words = {"unit": unit, "kind": labels[kind], "box": box_label, "value": raw[:20], "most": most}
+                return {}, _(
+                    "Sarpras %(unit)s, %(kind)s %(box)s: '%(value)s' bukan jumlah; isi bilangan bulat 0 sampai"
+                    " %(most)s. Tidak ada yang disimpan."
+                ) % words
+            pair.append(value)
+        counts[kind] = (pair[0], pair[1])
+    return counts, ""

@@ -276,7 +276,7 @@ NOT_PAGES = DOWNLOADS | {
 NOT_PAGES |= {"coordinates_preview", "coordinates_confirm", "polda_orders_start"}
 NOT_PAGES |= {"kemendagri_import", "linmas_preview", "linmas_confirm"}
 NOT_PAGES |= {"plan_signoff", "bawaslu_import", "bawaslu_confirm"}
-NOT_PAGES |= {"plan_categories_to_data"}
+NOT_PAGES |= {"plan_categories_to_data", "apel_checkin_undo"}
 NOT_PAGES |= {"basemap_file"}
 
 

@@ -117,6 +117,7 @@ NOT_PAGES = {
     "field_report",
     "service_worker",
     "apel_checkin_unit",
+    "apel_checkin_undo",
     "interchange_file",  # the SOT/EWS files (CSV, JSON), offered on interchange
     "coordinates_preview",  # the TPS coordinates upload (POST): its preview is the interchange page
     "coordinates_confirm",

@@ -26,6 +26,7 @@ PLANNERS = {"admin", "planner"}
 COMMANDERS = {"admin", "commander"}
 EXPORTERS = {"admin", "planner", "commander"}
 NOT_SECTOR = EVERYONE - {"sector"}
+WRITERS = {"admin", "planner", "sector"}  # the apel's roll call (siaga.field.services.WRITERS)
 
 
 def tps(operation: Any, kecamatan: str) -> Tps:
@@ -105,6 +106,7 @@ ACTIONS: list[tuple[str, Callable[..., str], dict[str, str], set[str]]] = [
     ),
     ("unpin", lambda o, p: reverse("plan_unpin", args=[p.pk]), {"person": "x"}, PLANNERS),
     ("reinforce", lambda o, p: reverse("plan_reinforce", args=[p.pk]), {"per_post": "1"}, PLANNERS),
+    ("undo check-in", lambda o, p: reverse("apel_checkin_undo", args=[p.pk]), {"nrp": "x", "confirm": "yes"}, WRITERS),
 ]
 
 

@@ -4,6 +4,7 @@ column headers, and the field pages reading the plan's big JSON once."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -152,3 +153,112 @@ def test_before_any_version_is_published_the_page_names_the_version_to_publish(a
     html = response.content.decode()
     assert f'href="/plans/{plan.pk}/"' in html and f"Ke rencana versi {plan.version}" in html
     assert plan.operation.name in html
+
+
+# -- a 390 px phone: the unit's "Hadir semua" and the tick stay in sight ------------------------
+
+
+def test_on_a_phone_the_meters_give_way_to_the_unit_checkin_and_the_tick(as_sector, plan):
+    """At 390 px the readiness table's meter column went past the screen's edge with the
+    "Hadir semua" button behind it, and the roll call's tick was cut: the phone rules hide the
+    meters (the counts stay) and narrow the roll call's cells."""
+    html = as_sector.get(f"/plans/{plan.pk}/apel/").content.decode()
+    phone = html[html.index("@media (max-width: 600px)") :]
+    phone = phone[: phone.index("</style>")]
+    for table in ("#ready-units", "#ready-forces"):
+        assert f"{table} th:nth-child(4), {table} td:nth-child(4)" in phone
+    assert "#roster th, #roster td { padding-left:.3rem; padding-right:.3rem; }" in phone
+    assert 'class="unit-checkin"' in html  # the button is there to be seen
+
+
+# -- the absentee re-plan says what changed in words -------------------------------------------
+
+
+def _move(before: bool, after: bool) -> dict[str, Any]:
+    post = ("Pos TPS 1 Desa Jeruk", "Polri")
+    return {
+        "person": {"code": "1", "name": "A", "rank": ""},
+        "before": post if before else None,
+        "after": post if after else None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("moves", "lines"),
+    [
+        (
+            [_move(True, False)] * 2 + [_move(False, True)] * 3 + [_move(True, True)],
+            [
+                "2 personel dikeluarkan dari posnya.",
+                "3 personel yang sebelumnya tidak ditugaskan masuk menggantikan; mereka tidak ada di daftar apel ini.",
+                "1 personel yang tetap ditugaskan pindah ke pos lain; yang lain tetap di posnya.",
+            ],
+        ),
+        ([], ["0 personel dikeluarkan dari posnya."]),
+    ],
+)
+def test_the_replan_summary_counts_who_left_who_came_in_and_who_moved(moves, lines):
+    from siaga.field.views_apel import _replan_summary
+
+    summary = _replan_summary(moves)
+    assert summary[: len(lines)] == lines
+
+
+def test_the_replan_result_says_in_english_what_changed_and_that_the_new_version_is_not_yet_in_use(plan):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from siaga.field.views_apel import _replan_summary
+
+    moves = [_move(True, False), _move(False, True), _move(False, True)]
+    with translation.override("en"):
+        context = {"plan": plan, "new": plan, "finished": True, "moves": [], "summary": _replan_summary(moves)}
+        draft = render_to_string("field/_apel_replan.html", {**context, "new": copy_for(plan, "draft")})
+        published = render_to_string("field/_apel_replan.html", context)
+    draft = html.unescape(draft)
+    assert "1 person taken off their post." in draft
+    assert "2 people not assigned before come in as replacements; they are not on this apel's roll." in draft
+    assert "0 people still assigned move to another post" in draft
+    assert 'id="replan-draft"' in draft and "is not published yet" in draft
+    assert 'id="replan-draft"' not in published
+
+
+def copy_for(plan: Plan, status: str) -> Plan:
+    """`plan` as an unsaved object with another status (a template reads only its fields)."""
+    other = Plan.objects.get(pk=plan.pk)
+    other.status = status
+    return other
+
+
+# -- an escort leg departs before it arrives ---------------------------------------------------
+
+
+def test_an_arrival_before_the_legs_departure_and_a_departure_after_its_arrival_are_refused(plan):
+    from siaga.field import services
+    from siaga.field.models import EscortEvent
+    from tests.web.test_field_custody import duty_in
+
+    planner = get_user_model().objects.get(username="planner")
+    duty = duty_in(plan, SECTOR)["id"]
+    day = "2024-02-14"  # a past day (a time in the future is refused for its own reason)
+    services.escort_event(plan, duty, {"kind": "berangkat", "leg": 0, "at": f"{day}T13:30"}, planner, "dep")
+    with pytest.raises(services.FieldError, match="Tiba .* ditolak: lebih awal dari keberangkatan ruas ini"):
+        services.escort_event(plan, duty, {"kind": "tiba", "leg": 0, "at": f"{day}T12:30"}, planner, "early")
+    services.escort_event(plan, duty, {"kind": "tiba", "leg": 0, "at": f"{day}T14:30"}, planner, "arr")
+    with pytest.raises(services.FieldError, match="Berangkat .* ditolak: ruas ini sudah tercatat tiba"):
+        services.escort_event(plan, duty, {"kind": "berangkat", "leg": 0, "at": f"{day}T15:00"}, planner, "late")
+    assert sorted(EscortEvent.objects.filter(duty_id=duty).values_list("key", flat=True)) == ["arr", "dep"]
+    # a retry of an accepted key still answers with its record
+    assert (
+        services.escort_event(plan, duty, {"kind": "berangkat", "leg": 0, "at": f"{day}T13:30"}, planner, "dep")[1]
+        is False
+    )
+
+
+def test_an_arrival_with_no_departure_recorded_is_taken(plan):
+    from siaga.field import services
+    from tests.web.test_field_custody import duty_in
+
+    planner = get_user_model().objects.get(username="planner")
+    row, created = services.escort_event(plan, duty_in(plan, SECTOR)["id"], {"kind": "tiba", "leg": 0}, planner, "k")
+    assert created and row.kind == "tiba"

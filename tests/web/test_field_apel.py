@@ -15,7 +15,7 @@ from django.test import Client
 from siaga.core.documents import tokens
 from siaga.field.models import AbsenteeReplan, CheckIn, EquipmentItem
 from siaga.field.views_apel import ABSENT_SHOWN, ROLL_PAGE
-from siaga.operations.models import Person, Unit
+from siaga.operations.models import Person, Region, Unit
 from siaga.plans.models import Plan, PlanJob
 from siaga.plans.store import plan_file
 from tests.web.conftest import OTHER_SECTOR, SECTOR, publish
@@ -475,12 +475,16 @@ def test_the_readiness_panel_names_the_first_absentees_and_counts_the_rest(as_pl
     assert f'data-absent="{people[0]}"' not in html
 
 
-def test_the_roll_call_filters_the_people_of_no_unit(as_planner, plan):
-    """The Linmas belong to no unit: `?unit=-` holds them, and only them."""
+def test_the_roll_call_filters_the_linmas_of_one_desa(as_planner, plan):
+    """The Linmas belong to no unit: each desa's are one group of the roll call (`?unit=desa:`
+    and the desa's code), and only they; none is left for "(tanpa satuan)"."""
     on_plan = set(people_in(plan))
     linmas = Person.objects.filter(operation_id=plan.operation_id, unit_code="", code__in=on_plan)
-    expected = sorted(linmas.values_list("code", flat=True))
-    assert 0 < len(expected) < len(on_plan)
-    html = as_planner.get(f"/plans/{plan.pk}/apel/?unit=-").content.decode()
-    assert f'<option value="-" selected>(tanpa satuan) · 0/{len(expected)}</option>' in html
-    assert sorted(roll(as_planner, plan, "unit=-")) == expected
+    desa = linmas.order_by("desa_code").values_list("desa_code", flat=True).first()
+    expected = sorted(linmas.filter(desa_code=desa).values_list("code", flat=True))
+    assert 0 < len(expected) < linmas.count()
+    name = Region.objects.get(operation_id=plan.operation_id, code=desa).name
+    html = as_planner.get(f"/plans/{plan.pk}/apel/?unit=desa:{desa}").content.decode()
+    assert f'<option value="desa:{desa}" selected>Linmas Desa {name} · 0/{len(expected)}</option>' in html
+    assert "(tanpa satuan)" not in html
+    assert sorted(roll(as_planner, plan, f"unit=desa:{desa}")) == expected

@@ -26,6 +26,7 @@ from siaga.field.services.apel import (  # noqa: F401
     check_in_unit,
     readiness,
     replan_absentees,
+    undo_check_in,
 )
 from siaga.field.services.areas import area_statuses, set_area  # noqa: F401
 from siaga.field.services.authority import Refused, delegate  # noqa: F401

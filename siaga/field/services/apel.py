@@ -32,7 +32,7 @@ from siaga.field.services.common import (
     require_writer,
 )
 from siaga.operations.labels import FORCE_LABELS, label, stage_name
-from siaga.operations.models import Operation, Person, Unit
+from siaga.operations.models import Operation, Person, Region, Unit
 from siaga.operations.services import operation_stages
 from siaga.plans.models import Plan
 from siaga.plans.services import start_job
@@ -135,18 +135,59 @@ def check_in(
         return mine.get(), False
 
 
+def undo_check_in(plan: Plan, user: Any, code: str, apel: str = "", request: Any = None) -> bool:
+    """A check-in recorded by mistake taken back (the person is absent again at this apel and a
+    re-plan from it takes him out); audited. False when he was not checked in."""
+    require_writer(user)
+    if apel:
+        apel_of(plan.operation, apel)
+    post = assigned_posts(plan).get(code)
+    if post is None:
+        raise FieldError(_("personel tidak ada dalam rencana ini"))
+    post_of(plan, post, user)
+    gone, _rows = CheckIn.objects.filter(operation_id=plan.operation_id, apel=apel, person_code=code).delete()
+    if gone:
+        after = {"person": code, **({"apel": apel} if apel else {})}
+        record(request, "check_in_undone", "person", code, operation_id=plan.operation_id, after=after)
+    return bool(gone)
+
+
+# A roll-call group: a unit by its code, or the Linmas of one desa (they have no unit) by this
+# prefix and the desa's code, so that a desa's Linmas are counted, listed and checked in together.
+DESA_GROUP = "desa:"
+
+
+def group_filter(code: str) -> Q:
+    """The people of one roll-call group (`DESA_GROUP`); "" those of no unit and no desa."""
+    if code.startswith(DESA_GROUP):
+        return Q(unit_code="", desa_code=code[len(DESA_GROUP) :])
+    return Q(unit_code=code) if code else Q(unit_code="", desa_code="")
+
+
+def group_name(operation_id: int, code: str) -> str:
+    """A roll-call group in words: the unit's name, or "Linmas Desa Semare"."""
+    if code.startswith(DESA_GROUP):
+        desa = code[len(DESA_GROUP) :]
+        name = Region.objects.filter(operation_id=operation_id, code=desa).values_list("name", flat=True).first()
+        return _("Linmas Desa %(name)s") % {"name": name or desa}
+    return Unit.objects.filter(operation_id=operation_id, code=code).values_list("name", flat=True).first() or ""
+
+
 def check_in_unit(plan: Plan, user: Any, unit_code: str, key: str, apel: str = "", request: Any = None) -> int:
-    """Everyone of one unit on the plan whom the user may see and who has not checked in at
-    this apel, present at once (the unit's commander reports his whole unit formed up): one
-    check-in per person by list, each with its own key derived from `key` (a retry of the
-    same click adds nobody twice), and one audit entry for the unit. Returns how many."""
+    """Everyone of one roll-call group (a unit, or a desa's Linmas: `group_filter`) on the plan
+    whom the user may see and who has not checked in at this apel, present at once (the unit's
+    commander reports his whole unit formed up): one check-in per person by list, each with its
+    own key derived from `key` (a retry of the same click adds nobody twice), and one audit
+    entry for the unit or desa. Returns how many."""
     require_writer(user)
     if apel:
         apel_of(plan.operation, apel)
     on_plan = plan.assignments.in_scope(Scope.of(user)).values("person_code")
+    group = Person.objects.filter(group_filter(unit_code), operation_id=plan.operation_id, code__in=on_plan)
+    if not group.exists():  # another sector's unit, or one with nobody on this plan
+        raise FieldError(_("Tidak ada personel satuan ini dalam rencana di wilayah Anda; tidak ada yang dicatat."))
     codes = list(
-        Person.objects.filter(operation_id=plan.operation_id, unit_code=unit_code, code__in=on_plan)
-        .exclude(code__in=CheckIn.objects.filter(operation_id=plan.operation_id, apel=apel).values("person_code"))
+        group.exclude(code__in=CheckIn.objects.filter(operation_id=plan.operation_id, apel=apel).values("person_code"))
         .order_by("code")
         .values_list("code", flat=True)
     )
@@ -165,7 +206,8 @@ def check_in_unit(plan: Plan, user: Any, unit_code: str, key: str, apel: str = "
     ]
     CheckIn.objects.bulk_create(rows, ignore_conflicts=True)
     after = {"unit": unit_code, "people": len(codes), **({"apel": apel} if apel else {})}
-    record(request, "check_in_unit", "unit", unit_code, operation_id=plan.operation_id, after=after)
+    kind, code = ("region", unit_code[len(DESA_GROUP) :]) if unit_code.startswith(DESA_GROUP) else ("unit", unit_code)
+    record(request, "check_in_unit", kind, code, operation_id=plan.operation_id, after=after)
     return len(codes)
 
 
@@ -216,15 +258,18 @@ def readiness(plan: Plan, user: Any, apel: str = "") -> dict[str, Any]:
     checked_in = CheckIn.objects.filter(operation_id=plan.operation_id, apel=apel).values("person_code")
     groups = (
         Person.objects.filter(operation_id=plan.operation_id, code__in=on_plan)
-        .values("unit_code", "force")
+        .values("unit_code", "desa_code", "force")
         .annotate(expected=Count("id"), present=Count("id", filter=Q(code__in=checked_in)))
         .order_by()
     )
     names = dict(Unit.objects.filter(operation_id=plan.operation_id).values_list("code", "name"))
+    desa = dict(Region.objects.filter(operation_id=plan.operation_id).values_list("code", "name"))
+    names |= {DESA_GROUP + code: _("Linmas Desa %(name)s") % {"name": name} for code, name in desa.items()}
     by_unit: dict[str, Counter[str]] = defaultdict(Counter)
     by_force: dict[str, Counter[str]] = defaultdict(Counter)
     for group in groups:
-        for table, name in ((by_unit, group["unit_code"]), (by_force, group["force"])):
+        unit = group["unit_code"] or (DESA_GROUP + group["desa_code"] if group["desa_code"] else "")
+        for table, name in ((by_unit, unit), (by_force, group["force"])):
             table[name]["expected"] += group["expected"]
             table[name]["present"] += group["present"]
 
@@ -234,10 +279,11 @@ def readiness(plan: Plan, user: Any, apel: str = "") -> dict[str, Any]:
             for k, c in sorted(table.items())
         ]
 
+    units = rows(by_unit, lambda k: names.get(k, k) or _("(tanpa satuan)"))
     return {
         "present": sum(c["present"] for c in by_force.values()),
         "expected": sum(c["expected"] for c in by_force.values()),
-        "units": rows(by_unit, lambda k: names.get(k, k) or _("(tanpa satuan)")),
+        "units": sorted(units, key=lambda u: (u["code"].startswith(DESA_GROUP), u["name"])),  # units, then desa
         "forces": rows(by_force, lambda k: label(FORCE_LABELS, k)),
     }
 
@@ -276,9 +322,10 @@ def roll_call(
 ) -> QuerySet[Any, Any]:
     """The roll call: the people on the plan the user may see (their `code`, `name`, `rank`,
     `force`), each with `present` (checked in at this apel) and `unit_name`, in order of unit,
-    name and NRP; only one unit's ("": those of no unit, the Linmas), those whose name or
-    NRP/NIK holds `query`, only the present (True) or the absent (False) when asked. A query
-    the page reads one page of (issue 18: 7,000 people a Polres)."""
+    name and NRP; only one roll-call group's (`group_filter`: a unit, a desa's Linmas; "":
+    those of neither), those whose name or NRP/NIK holds `query`, only the present (True) or
+    the absent (False) when asked. A query the page reads one page of (issue 18: 7,000 people a
+    Polres)."""
     op = plan.operation_id
     on_plan = plan.assignments.in_scope(Scope.of(user)).values("person_code")
     checked_in = CheckIn.objects.filter(operation_id=op, apel=apel, person_code=OuterRef("code"))
@@ -288,7 +335,7 @@ def roll_call(
         present=Exists(checked_in), unit_name=unit_name
     )
     if unit is not None:
-        rows = rows.filter(unit_code=unit)
+        rows = rows.filter(group_filter(unit))
     if query:
         rows = rows.filter(Q(name__icontains=query) | Q(code__icontains=query))
     if present is not None:

@@ -24,6 +24,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -214,6 +216,7 @@ def escort_event(
     at = _at(data)
 
     def create() -> EscortEvent:
+        _in_order(plan, duty.id, leg, kind, at)
         row = EscortEvent.objects.create(
             operation_id=plan.operation_id,
             duty_id=duty.id,
@@ -229,6 +232,25 @@ def escort_event(
         return row
 
     return once(EscortEvent, key, user, "by", create)
+
+
+def _in_order(plan: Plan, duty_id: str, leg: int, kind: str, at: dt.datetime) -> None:
+    """A leg departs before it arrives: an arrival earlier than the leg's first recorded
+    departure, or a departure later than its first recorded arrival, is refused with both times
+    (an arrival with no departure recorded is taken: the departure may have been forgotten)."""
+    events = EscortEvent.objects.filter(operation_id=plan.operation_id, duty_id=duty_id, leg=leg)
+    other = EscortEvent.Kind.BERANGKAT if kind == EscortEvent.Kind.TIBA else EscortEvent.Kind.TIBA
+    first = events.filter(kind=other).order_by("at").values_list("at", flat=True).first()
+    if first is None:
+        return
+    times = {
+        "at": date_format(timezone.localtime(at), "j M H.i"),
+        "other": date_format(timezone.localtime(first), "j M H.i"),
+    }
+    if kind == EscortEvent.Kind.TIBA and at < first:
+        raise FieldError(_("Tiba %(at)s ditolak: lebih awal dari keberangkatan ruas ini (%(other)s).") % times)
+    if kind == EscortEvent.Kind.BERANGKAT and at > first:
+        raise FieldError(_("Berangkat %(at)s ditolak: ruas ini sudah tercatat tiba %(other)s.") % times)
 
 
 def set_manifest(plan: Plan, duty_id: str, data: Mapping[str, Any], user: Any, request: Any = None) -> EscortRun:
