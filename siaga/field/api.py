@@ -97,7 +97,8 @@ def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(services.NotVisible)
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return api.create_response(request, {"detail": "not found"}, status=404)
+    detail = _("Data ini tidak ditemukan atau di luar wilayah Anda.")
+    return api.create_response(request, {"detail": detail}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
@@ -108,7 +109,9 @@ def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     missing_key = any("Idempotency-Key" in [str(p) for p in e.get("loc", ())] for e in exc.errors)
-    return api.create_response(request, {"detail": exc.errors}, status=400 if missing_key else 422)
+    # `detail` is read by people (the phone's log, the incident page); `errors` by programs
+    body = {"detail": _("Isian tidak sah."), "errors": exc.errors}
+    return api.create_response(request, body, status=400 if missing_key else 422)
 
 
 def _plan(pk: int, user: Any) -> Plan:
@@ -214,7 +217,7 @@ class StatusOut(Schema):
 def post_status(request: HttpRequest, plan_id: Id, post_id: PostCode, body: StatusIn, idempotency_key: Key) -> Any:
     plan = _plan(plan_id, request.user)
     row, _ = services.set_post_status(
-        plan, post_id, body.status, request.user, idempotency_key, body.lat, body.lon, request
+        plan, post_id, body.status, request.user, idempotency_key, body.lat, body.lon, request, at=body.at
     )
     return Status(201, row)
 
@@ -244,7 +247,7 @@ class TpsEventOut(Schema):
 @api.post("/plans/{plan_id}/tps/{tps_code}/events", response={201: TpsEventOut, **WRITE})
 def post_tps_event(request: HttpRequest, plan_id: Id, tps_code: TpsCode, body: TpsEventIn, idempotency_key: Key) -> Any:
     plan = _plan(plan_id, request.user)
-    row, _ = services.tps_event(plan, tps_code, body.kind, request.user, idempotency_key, request)
+    row, _ = services.tps_event(plan, tps_code, body.kind, request.user, idempotency_key, request, at=body.at)
     return Status(201, row)
 
 

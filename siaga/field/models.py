@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from siaga.accounts.scope import ScopedQuerySet
@@ -87,7 +88,7 @@ class PostStatus(models.Model):
     distance_km = models.FloatField("jarak dari pos (km)", null=True, blank=True)
     flagged = models.BooleanField("lebih dari 1 km dari pos", default=False)
     by = _by()
-    at = models.DateTimeField("waktu", auto_now_add=True)
+    at = models.DateTimeField("waktu", default=timezone.now)  # the phone's time (clock.reported)
     key = _key()
 
     objects = PostStatusQuerySet.as_manager()
@@ -117,7 +118,7 @@ class TpsEvent(models.Model):
     kecamatan_code = models.CharField("kode kecamatan", max_length=40, blank=True, db_index=True)
     kind = models.CharField("tahap", max_length=20, choices=Kind.choices)
     by = _by()
-    at = models.DateTimeField("waktu", auto_now_add=True)
+    at = models.DateTimeField("waktu", default=timezone.now)  # the phone's time (clock.reported)
     key = _key()
 
     objects = TpsEventQuerySet.as_manager()
@@ -168,7 +169,7 @@ class Incident(models.Model):
     status = models.CharField("status", max_length=12, choices=Status.choices, default=Status.DILAPORKAN)
     level = models.CharField("tingkat penanganan", max_length=8, choices=Level.choices, default=Level.POLSEK)
     reported_by = _by()
-    reported_at = models.DateTimeField("dilaporkan", auto_now_add=True)
+    reported_at = models.DateTimeField("dilaporkan", default=timezone.now)  # the phone's time (clock.reported)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -39,14 +39,21 @@ class CheckInIn(Schema):
     apel: Annotated[str, Field(max_length=length(CheckIn, "apel"), pattern=NO_NUL)] = ""  # "": before the pergeseran
 
 
+# When the phone made a report (its queue's stamp, ISO 8601): read by `clock.reported`, which
+# never refuses it (an unreadable or future stamp is taken as now), so any short text is taken.
+MadeAt = Annotated[str, Field(max_length=40, pattern=NO_NUL)]
+
+
 class StatusIn(Schema):
     status: PostStatus.Status
     lat: Lat | None = None
     lon: Lon | None = None
+    at: MadeAt = ""
 
 
 class TpsEventIn(Schema):
     kind: TpsEvent.Kind
+    at: MadeAt = ""
 
 
 class IncidentIn(Schema):
@@ -57,6 +64,7 @@ class IncidentIn(Schema):
     post_id: IncidentPost = ""
     tps_code: IncidentTps = ""
     description: Annotated[str, Field(max_length=4000, pattern=NO_NUL)] = ""
+    at: MadeAt = ""
 
 
 # Escorts and the buku mutasi: the service checks every field itself and names the one it

@@ -181,6 +181,7 @@ def live(request: HttpRequest, plan: Plan) -> HttpResponse:
         (STATUS_LABELS[s], n) for s, (_label, n) in zip(STATUS_LABELS, figures["statuses"], strict=True)
     ]
     figures["open_by_severity"] = [(s, SEVERITIES[s], n) for s, n in figures["open_by_severity"]]
+    figures["tps_stages"] = [(kind, TPS_LABELS[kind], n) for kind, n in figures["tps_stages"]]
     _labelled(figures["groups"])
     context = {**_base(request, plan), "live": figures, "now": timezone.now()}
     return render(request, "field/day_live_part.html" if _partial(request) else "field/day_live.html", context)

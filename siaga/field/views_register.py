@@ -13,13 +13,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from siaga.accounts.scope import Scope
 from siaga.audit.log import record
 from siaga.core.data.model import Level
 from siaga.field.models import Incident
 from siaga.field.services import taxonomy as words
+from siaga.field.services.duties import tps_places
 from siaga.field.views_common import on_current_plan
 from siaga.plans.models import Plan
 from siaga.plans.names import operation_post_labels
@@ -33,14 +34,15 @@ def _severity(text: str) -> int | None:
 INCIDENTS = Listing(
     "kejadian",
     (
+        Column("id", "#", ("id",), cell=lambda i: i["id"]),  # the number the cards, the phone and the report use
         Column("reported_at", gettext_lazy("Dilaporkan"), ("reported_at",), cell=lambda i: i["when"]),
         Column("kind", gettext_lazy("Jenis"), ("kind",), cell=lambda i: i["kind_label"]),
         Column("severity", gettext_lazy("Tingkat"), ("severity",), cell=lambda i: i["severity_label"]),
         Column("status", gettext_lazy("Status"), ("status",), cell=lambda i: i["status_label"]),
         Column("level", gettext_lazy("Komando"), ("level",), cell=lambda i: i["level_label"]),
         Column("kecamatan", gettext_lazy("Kecamatan"), ("kecamatan_code",), cell=lambda i: i["kecamatan_name"]),
-        Column("post", gettext_lazy("Pos"), cell=lambda i: i["post_name"]),
-        Column("tps", gettext_lazy("TPS"), ("tps_code",), cell=lambda i: i["tps_code"]),
+        Column("post", pgettext_lazy("column header", "Pos"), cell=lambda i: i["post_name"]),
+        Column("tps", gettext_lazy("TPS"), ("tps_code",), cell=lambda i: i["tps_name"]),
         Column("description", gettext_lazy("Uraian"), cell=lambda i: i["description"]),
         Column("closed_at", gettext_lazy("Selesai"), ("closed_at",), cell=lambda i: i["closed"]),
     ),
@@ -82,6 +84,7 @@ def _register(request: HttpRequest, plan: Plan) -> Any:
 
     def enrich(found: list[dict[str, Any]]) -> None:
         posts = operation_post_labels(operation.pk, (i["post_id"] for i in found))
+        tps = tps_places(plan, [i["tps_code"] for i in found if i["tps_code"]])
         for i in found:
             i["kind_label"] = str(words.kind_label(i["kind"]))
             i["severity_label"] = str(words.SEVERITIES.get(i["severity"], i["severity"]))
@@ -89,6 +92,7 @@ def _register(request: HttpRequest, plan: Plan) -> Any:
             i["level_label"] = str(words.COMMAND.get(i["level"], i["level"]))
             i["kecamatan_name"] = regions.get(i["kecamatan_code"], i["kecamatan_code"])
             i["post_name"] = posts.get(i["post_id"], i["post_id"])
+            i["tps_name"] = tps[i["tps_code"]]["name"] if i["tps_code"] in tps else i["tps_code"]
             i["when"] = _local(i["reported_at"], stamp)
             i["closed"] = _local(i["closed_at"], stamp) if i["closed_at"] else ""
 

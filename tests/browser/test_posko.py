@@ -83,8 +83,8 @@ def test_the_posko_works_a_severe_incident_from_report_to_close(page, open_page)
     refused = api_post(sector, f"/api/incidents/{pk}/dispatch", {"post_id": code})
     assert refused["status"] == 403 and "hanya dikerahkan oleh Kapolres" in refused["detail"], refused
 
-    # the Kapolres escalates and sends the Brimob team, once
-    card.get_by_role("button", name="Eskalasi ke Kapolres").click()
+    # the Kapolres takes command of it (an escalation from the Kapolsek) and sends the Brimob team, once
+    card.get_by_role("button", name="Ambil alih komando dari Kapolsek").click()
     expect(card).to_have_attribute("data-level", "polres", timeout=WAIT)
     expect(card.locator(".commander")).to_contain_text("Kapolres")
     card.locator("button.dispatch", has_text=team).click()
@@ -217,7 +217,7 @@ def test_the_list_refreshing_after_another_action_keeps_a_form_being_typed_in(pa
     note = form.locator("textarea[name=note]")
     note.fill("massa mulai bubar")
 
-    card_b.get_by_role("button", name="Eskalasi ke Kapolres").click()
+    card_b.get_by_role("button", name="Ambil alih komando dari Kapolsek").click()  # the Kapolres escalates
     expect(card_b).to_have_attribute("data-level", "polres", timeout=WAIT)  # the list was swapped
     expect(card_a.locator("details.close-form")).to_have_attribute("open", "")
     expect(form.locator("select[name=disposition]")).to_have_value("selesai_di_tempat")

@@ -93,7 +93,9 @@ def test_an_incident_is_reported_escalated_dispatched_and_closed(as_planner, as_
     page = as_commander.get(f"/plans/{plan.pk}/incidents/").content.decode()
     assert f'id="incident-{pk}" data-status="dilaporkan" data-level="polsek"' in page
     assert f"/api/incidents/{pk}/escalate" in page and f"/api/incidents/{pk}/dispatch" in page
-    assert "Saran satuan tercepat" in page and "Eskalasi ke Kapolres" in page
+    assert "Saran satuan tercepat" in page and "Ambil alih komando dari Kapolsek" in page  # the Kapolres's own
+    assert "Eskalasi ke Kapolres" in as_planner.get(f"/plans/{plan.pk}/incidents/").content.decode()
+    assert "Ambil alih komando" not in as_planner.get(f"/plans/{plan.pk}/incidents/").content.decode()
     assert "data-action" not in as_viewer.get(f"/plans/{plan.pk}/incidents/").content.decode()  # reads only
 
     assert post(as_commander, f"/api/incidents/{pk}/escalate").status_code == 200

@@ -188,8 +188,11 @@ def incident_rows(plan: Plan, user: Any) -> list[dict[str, Any]]:
 
 def live_figures(plan: Plan, user: Any) -> dict[str, Any]:
     """The live dashboard's counts: posts in place, open incidents by severity, check-ins."""
-    groups = day_board(plan, user)
+    seen = visible_posts(plan, user)
+    groups = day_board(plan, user, seen)
     posts = [p for g in groups for p in g["posts"]]
+    all_tps = {str(t) for p in seen.values() for t in p.get("tps", [])}
+    reached = {(e.kind, e.tps_code) for e in _tps_events(plan, user, all_tps)}
     by_status = Counter(p["status"] for p in posts)
     incidents = list(visible_incidents(plan, user))
     open_by = Counter(i.severity for i in incidents if i.status != Incident.Status.SELESAI)
@@ -207,7 +210,19 @@ def live_figures(plan: Plan, user: Any) -> dict[str, Any]:
         "present": ready["present"],
         "expected": ready["expected"],
         "groups": groups,
+        "tps_total": len(all_tps),
+        "tps_stages": [(k.value, sum(kind == k for kind, _tps in reached)) for k in TpsEvent.Kind],
     }
+
+
+def _tps_events(plan: Plan, user: Any, all_tps: set[str]) -> list[TpsEvent]:
+    """The TPS events of the TPS in `all_tps` (those of the posts the user sees) in their scope, by time."""
+    scope = Scope.of(user)  # a field officer's TPS are those of their posts, already in all_tps
+    return [
+        e
+        for e in TpsEvent.objects.filter(operation_id=plan.operation_id).order_by("at", "id")
+        if e.tps_code in all_tps and (scope.person is not None or scope.sees_kecamatan(e.kecamatan_code))
+    ]
 
 
 def report_data(plan: Plan, user: Any) -> dict[str, Any]:
@@ -222,12 +237,8 @@ def report_data(plan: Plan, user: Any) -> dict[str, Any]:
     siaga = {r.post_id for r in timeline if r.status == PostStatus.Status.SIAGA}
     all_tps = {str(t) for p in posts.values() for t in p.get("tps", [])}
     covered = {str(t) for k in siaga for t in posts[k].get("tps", [])}
-    scope = Scope.of(user)  # a field officer's TPS are those of their posts, already in all_tps
-    events = [
-        e
-        for e in TpsEvent.objects.filter(operation_id=plan.operation_id).order_by("at", "id")
-        if e.tps_code in all_tps and (scope.person is not None or scope.sees_kecamatan(e.kecamatan_code))
-    ]
+    scope = Scope.of(user)
+    events = _tps_events(plan, user, all_tps)
     incidents = incident_rows(plan, user)
     return {
         "attendance": readiness(plan, user),

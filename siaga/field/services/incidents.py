@@ -24,7 +24,7 @@ from siaga.field.models import (
     IncidentAction,
     TpsEvent,
 )
-from siaga.field.services import authority, units
+from siaga.field.services import authority, clock, units
 from siaga.field.services import taxonomy as words
 from siaga.field.services.common import (
     FieldError,
@@ -62,7 +62,10 @@ def _tps_of(plan: Plan, tps_code: str, user: Any) -> Tps:
     return tps
 
 
-def tps_event(plan: Plan, tps_code: str, kind: str, user: Any, key: str, request: Any = None) -> tuple[TpsEvent, bool]:
+def tps_event(
+    plan: Plan, tps_code: str, kind: str, user: Any, key: str, request: Any = None, at: str = ""
+) -> tuple[TpsEvent, bool]:
+    """One step of a TPS's day, at the time the phone made it (`clock.reported`)."""
     require_field_writer(user)
     tps = _tps_of(plan, tps_code, user)
 
@@ -73,6 +76,7 @@ def tps_event(plan: Plan, tps_code: str, kind: str, user: Any, key: str, request
             kecamatan_code=tps.kecamatan_code,
             kind=kind,
             by=user,
+            at=clock.reported(at),
             key=key,
         )
         record(request, "tps_event", "tps", tps_code, operation_id=plan.operation_id, after={"kind": kind})
@@ -116,6 +120,7 @@ def report_incident(
             kecamatan_code=kecamatan,
             description=fields.get("description") or "",
             reported_by=user,
+            reported_at=clock.reported(fields.get("at")),  # when the phone made the report
             key=key,
         )
         after = {"kind": row.kind, "severity": row.severity, "kecamatan": kecamatan}
@@ -341,7 +346,7 @@ def dispatch(
             incident.save(update_fields=["status"])
         eta = round(row.eta_minutes)
         _log(incident, user, "dispatch", _("%(unit)s, perkiraan tiba %(eta)s menit") % {"unit": team.name, "eta": eta})
-        after = {"unit": row.post_id, "eta_minutes": row.eta_minutes}
+        after = {"unit": row.unit_name or row.post_id, "eta_minutes": row.eta_minutes}  # as the Posko names it
         record(request, "dispatch", "incident", incident.pk, operation_id=incident.operation_id, after=after)
         return row
 
@@ -394,7 +399,7 @@ def advance(row: Dispatch, user: Any, key: str, step: str, request: Any = None, 
         row.refresh_from_db()
         return f"{incident.status}/{incident.level}"
 
-    detail = f"{row.unit_name or row.post_id}: {words.STEPS[step]}"
+    detail = f"{row.unit_name or row.post_id}: {step}"  # the step's code: shown in the reader's language (posko)
     return act_on(incident, user, key, "unit", change, request, detail=detail, note=note)
 
 

@@ -10,6 +10,7 @@ from siaga.core.data import geo
 from siaga.field.models import (
     PostStatus,
 )
+from siaga.field.services import clock
 from siaga.field.services.common import once, post_of, require_field_writer, visible_posts
 from siaga.plans.models import Plan
 
@@ -25,8 +26,10 @@ def set_post_status(
     lat: float | None = None,
     lon: float | None = None,
     request: Any = None,
+    at: str = "",
 ) -> tuple[PostStatus, bool]:
-    """A post's next status; a location more than 1 km from the post is flagged."""
+    """A post's next status, at the time the phone made it (`clock.reported`); a location more
+    than 1 km from the post is flagged."""
     require_field_writer(user)
     post = post_of(plan, post_id, user)
     distance = None
@@ -44,6 +47,7 @@ def set_post_status(
             distance_km=distance,
             flagged=distance is not None and distance > PostStatus.FLAG_KM,
             by=user,
+            at=clock.reported(at),
             key=key,
         )
         after = {"post": post_id, "status": status, "distance_km": distance}

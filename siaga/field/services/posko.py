@@ -71,7 +71,25 @@ def _unit_row(row: Dispatch, user: Any, incident: Incident, teams: dict[str, uni
     }
 
 
-def _log(incident: Incident) -> list[dict[str, Any]]:
+def _detail(action: Any, incident: Incident, sent: Dispatch | None) -> str:
+    """An action's detail in the reader's language, from what the action changed: the stored
+    `detail` is in the language of whoever acted, so it is shown only for what has no code."""
+    if action.action == "escalate":
+        return str(words.COMMAND.get(action.after.partition("/")[2], action.detail))
+    if action.action == "close" and incident.disposition:
+        return str(words.DISPOSITIONS.get(incident.disposition, action.detail))
+    if action.action == "dispatch" and sent is not None:
+        eta = round(sent.eta_minutes)
+        return _("%(unit)s, perkiraan tiba %(eta)s menit") % {"unit": sent.unit_name or sent.post_id, "eta": eta}
+    if action.action == "unit":  # "<unit>: <step>", the step as its code (or, before, its Indonesian label)
+        unit, colon, step = action.detail.rpartition(": ")
+        code = step.replace(" ", "_")
+        if colon and code in words.STEPS:
+            return f"{unit}: {words.STEPS[code]}"
+    return str(action.detail)
+
+
+def _log(incident: Incident, dispatches: list[Dispatch]) -> list[dict[str, Any]]:
     rows = [
         {
             "at": incident.reported_at,
@@ -81,13 +99,17 @@ def _log(incident: Incident) -> list[dict[str, Any]]:
             "note": incident.description,
         }
     ]
-    for action in incident.actions.all():
+    actions = list(incident.actions.all())  # by time (the model's order)
+    # each dispatch wrote one "dispatch" entry in the same transaction: the n-th entry is the n-th dispatch
+    logged = sorted((a for a in actions if a.action == "dispatch"), key=lambda a: a.pk)
+    sent_by = dict(zip((a.pk for a in logged), sorted(dispatches, key=lambda d: d.pk), strict=False))
+    for action in actions:
         rows.append(
             {
                 "at": action.at,
                 "who": action.by,
                 "what": words.ACTIONS.get(action.action, action.action),
-                "detail": action.detail,
+                "detail": _detail(action, incident, sent_by.get(action.pk)),
                 "note": action.note,
             }
         )
@@ -147,8 +169,10 @@ def incident_cards(plan: Plan, user: Any) -> list[dict[str, Any]]:
                 "held": _nearest_of_each_kind([r for r in held if r["team"].reserved]),  # the Kapolres's
                 "next_level": next_level,
                 "may_escalate": is_open and next_level is not None and authority.to_escalate(user, incident) is None,
+                # the Kapolres escalating a Kapolsek's incident takes its command over himself
+                "takes_over": incident.level == Incident.Level.POLSEK and can(user, "command"),
                 "may_work": is_open and authority.to_work(user, incident) is None,
-                "log": _log(incident),
+                "log": _log(incident, dispatches),
                 "referral": _referral(incident, now),
                 "seized": list(incident.seized.all()),
                 "disposition_label": words.DISPOSITIONS.get(incident.disposition, ""),

@@ -348,7 +348,7 @@
       statusLabel: button.dataset.label,
       label: `${text.status} ${postName(post)}: ${button.dataset.label}`,
       url: `${api}/plans/${plan}/posts/${encodeURIComponent(post)}/status`,
-      body: { status: button.dataset.status, ...(where || {}) },
+      body: { status: button.dataset.status, ...(where || {}), at }, // the time it was made, kept if sent later
     });
   });
 
@@ -360,7 +360,7 @@
       kind: "tps",
       label: `${tpsName(tps)}: ${button.dataset.label}`,
       url: `${api}/plans/${plan}/tps/${encodeURIComponent(tps)}/events`,
-      body: { kind: button.dataset.kind },
+      body: { kind: button.dataset.kind, at: new Date().toISOString() },
     });
   });
 
@@ -385,6 +385,7 @@
         tps_code: tps,
         post_id: tps ? "" : postSelect.value,
         description,
+        at: new Date().toISOString(),
       },
     });
   });

@@ -46,9 +46,10 @@
     );
 
   let refusal = null; // {text, control (its key), card (its id)}: shown until the next action
+  let done = ""; // what the last form did (its data-done): said until the next action
   const showRefusal = (announce) => {
     document.querySelectorAll("p.action-error").forEach((el) => el.remove());
-    if (!refusal) return say("");
+    if (!refusal) return say(done);
     const control = findControl(refusal.control);
     const card = refusal.card ? document.getElementById(refusal.card) : null;
     if (!control && !card) return say(refusal.text);
@@ -65,6 +66,7 @@
     say("");
   };
   const refuse = (origin, text) => {
+    done = "";
     const card = origin && origin.closest("article.incident");
     refusal = text ? { text, control: origin ? controlKey(origin) : "", card: card ? card.id : "" } : null;
     showRefusal(true);
@@ -149,6 +151,9 @@
     if (sent === "conflict") delete form.dataset.key;
     if (sent === true) {
       delete form.dataset.key;
+      // a form with data-done says what was done, with the choices it was sent with
+      const chosen = Array.from(form.querySelectorAll("select"), (s) => (s.selectedOptions[0] || {}).text || "");
+      if (form.dataset.done) say((done = `${form.dataset.done} ${chosen.filter(Boolean).join(" · ")}`));
       form.reset();
       const details = form.closest("details");
       if (details) details.open = false;
