@@ -82,5 +82,5 @@ def test_the_sprin_carries_the_comms_annex(tmp_path, paskot):
     ).stdout
     assert "RENCANA KOMUNIKASI" in text and "KRATON 14" in text
     # a Kraton post without signal reports through a near Kraton post (which one: the geography's)
-    assert re.search(r"relay: KRATON \d\d, \d+(\.\d+)? km", text)
-    assert "07:00, 10:00, 13:00, 16:00" in text
+    assert re.search(r"relay: KRATON \d\d, \d+(,\d+)? km", text)
+    assert "07.00, 10.00, 13.00, 16.00" in text  # as the orders write time

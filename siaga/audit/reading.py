@@ -70,6 +70,7 @@ ACTION_LABELS = {
     "unpin": gettext_lazy("Lepas pin personel"),
     "check_in": gettext_lazy("Hadir di apel"),
     "check_in_unit": gettext_lazy("Satuan hadir di apel"),
+    "check_in_undone": gettext_lazy("Catatan hadir apel dibatalkan"),
     "login_unlocked": gettext_lazy("Buka penahanan masuk"),
     "user_deactivated": gettext_lazy("Nonaktifkan pengguna"),
     "account_set": gettext_lazy("Atur peran akun"),
@@ -164,6 +165,8 @@ FIELD_LABELS = {
     "plans": gettext_lazy("rencana"),
     "size": gettext_lazy("ukuran (bita)"),
     "skipped": gettext_lazy("dilewati"),
+    "severity": gettext_lazy("tingkat"),
+    "eta_minutes": gettext_lazy("perkiraan tiba (menit)"),
 }
 TYPE_LABELS = {
     "plan": gettext_lazy("Rencana"),
@@ -283,7 +286,7 @@ def lines(entries: Sequence[AuditEntry]) -> list[Line]:
 
 def _job_plans(entries: Sequence[AuditEntry]) -> dict[int, int]:
     """Plan id -> version, for the plans a started job names by id (a re-plan's `plan`)."""
-    ids = {e.after["plan"] for e in entries if e.object_type == "plan_job" and isinstance(e.after, dict)}
+    ids = {e.after.get("plan") for e in entries if e.object_type == "plan_job" and isinstance(e.after, dict)}
     return dict(Plan.objects.filter(pk__in={i for i in ids if isinstance(i, int)}).values_list("pk", "version"))
 
 
@@ -296,7 +299,7 @@ def _job_plan(after: Any, versions: dict[int, int]) -> Any:
 
 # The words of an incident's status and command level, by code: the field app, which stands on
 # this one, gives them when it starts (siaga.field.apps); the audit reads but never imports it.
-INCIDENT_WORDS: dict[str, Mapping[str, Any]] = {"status": {}, "command": {}}
+INCIDENT_WORDS: dict[str, Mapping[Any, Any]] = {"status": {}, "command": {}, "severity": {}, "kind": {}}
 
 
 def _incident_state(value: Any) -> list[tuple[str, str]]:
@@ -374,6 +377,8 @@ def _value(value: Any, key: str = "") -> str:
         return str(STATUS_WORDS[str(value)])
     if key in ("category", "effective"):
         return str(CATEGORY_LABELS.get(str(value), value))
+    if key in ("severity", "kind") and isinstance(value, int | str) and value in INCIDENT_WORDS[key]:
+        return str(INCIDENT_WORDS[key][value])  # an incident's: berat, bentrok
     if key == "source" and str(value) in CategorySource.Source.values:
         return str(CategorySource.Source(str(value)).label)
     if key == "pinned_post" and str(value).upper() in PIN_WORDS:

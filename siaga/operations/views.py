@@ -17,6 +17,7 @@ from siaga.core.data.model import Category, Force
 from siaga.core.data.stages import h_day
 from siaga.operations.models import Operation, Region
 from siaga.operations.services import operation_stages
+from siaga.plans.models import Plan
 from siaga.plans.services import replan_drift
 from siaga.plans.store import published_plan_of
 
@@ -74,6 +75,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard_for", latest.pk)
 
 
+AWAITING = (Plan.Status.DRAFT, Plan.Status.APPROVED)  # what the Kapolres still has to do with a version
+
+
 def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
     operation = operation_for(request, op_id)
     tps = scoped(operation.tps_set.all(), request.user)
@@ -113,5 +117,8 @@ def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
         if can(request.user, "import")
         else [],
         "drift": replan_drift(operation) if Scope.of(request.user).whole else None,  # the Polres's, as the plan list
+        # the newest version while it waits on the Kapolres (a draft, or approved and not published)
+        "awaiting": latest if latest is not None and latest.status in AWAITING else None,
+        "may_approve": can(request.user, "approve"),
     }
     return render(request, "operations/dashboard.html", context)

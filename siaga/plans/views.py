@@ -31,6 +31,7 @@ from siaga.audit.log import record
 from siaga.core import check
 from siaga.core.data import travel
 from siaga.core.data.text import _ as core_text
+from siaga.jobs import orders as stored_orders
 from siaga.operations.labels import FORCE_LABELS
 from siaga.operations.services import busy_message, database_busy, pin_person
 from siaga.operations.views import operation_for, writable
@@ -355,15 +356,20 @@ def plan_orders(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
         raise PermissionDenied("no kecamatan")
     require_export(request.user, where.label)  # the whole roster: not for a viewer
     scope = where.label
+    htmx = bool(request.headers.get("HX-Request"))
+    if htmx and name in stored_orders.stored(plan, scope):
+        return _hx_redirect(request.get_full_path())  # stored since the page was drawn
     try:
         found = services.orders_file(plan, name, scope, request)
     except services.PlanError as exc:
         messages.error(request, str(exc))
-        return redirect("plan_detail", plan.pk)
+        return _hx_redirect(reverse("plan_detail", args=[plan.pk])) if htmx else redirect("plan_detail", plan.pk)
     if isinstance(found, PlanJob):
-        if request.headers.get("HX-Request"):
+        if htmx:
             return _orders_panel(request, plan, scope, found, polled=True)
         return redirect("job_status", found.pk)
+    if htmx:  # made at once (inline jobs): the browser fetches the file itself
+        return _hx_redirect(request.get_full_path())
     suffix = f"-{scope}" if scope else ""
     stem, _, ext = name.partition(".")
     return FileResponse(
@@ -372,6 +378,14 @@ def plan_orders(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
         filename=f"{stem}-v{plan.version}{suffix}.{ext}",
         content_type=services.ORDER_FILES[name],
     )
+
+
+def _hx_redirect(url: str) -> HttpResponse:
+    """Send an htmx request's page to the URL: htmx would paste a file or a whole page into
+    the orders buttons."""
+    response = HttpResponse()
+    response["HX-Redirect"] = url
+    return response
 
 
 @require_POST

@@ -236,6 +236,10 @@ def _lines(text: str, width: float, size: float, bold: bool = False, most: int =
 
 
 CARD, ROSTER = "kartu", "jadwal"  # the templates: what every card, every roster card has
+# the foot of each, printed whole on one line of the card
+CARD_NOTE = "Bawa kartu ini saat apel; kode QR bertanda tangan, kartu yang diubah tidak berlaku."
+ROSTER_NOTE = "Jadwal menurut rencana; perubahan diberitahukan Padal. Bukan untuk absensi apel."
+NOTE_SIZE = 5.5
 
 
 def templates(title: str) -> dict[str, pdf.Page]:
@@ -247,10 +251,8 @@ def templates(title: str) -> dict[str, pdf.Page]:
         face.rect(3, 3, w - 6, 17, fill=0.88, stroke=False)
         face.text(PAD, 11, kind, 8, bold=True)
         face.text(PAD, 18, _lines(title, w - 2 * PAD, 5.8, most=1)[0], 5.8)
-    note = "Bawa kartu ini saat apel; kode QR bertanda tangan, kartu yang diubah tidak berlaku."
-    card.text(PAD, h - PAD - 1, _lines(note, w - 2 * PAD, 5.5, most=1)[0], 5.5)
-    note = "Jadwal menurut rencana; perubahan diberitahukan oleh Padal. Kartu ini tidak untuk absensi apel."
-    roster.text(PAD, h - PAD - 1, _lines(note, w - 2 * PAD, 5.5, most=1)[0], 5.5)
+    card.text(PAD, h - PAD - 1, _lines(CARD_NOTE, w - 2 * PAD, NOTE_SIZE, most=1)[0], NOTE_SIZE)
+    roster.text(PAD, h - PAD - 1, _lines(ROSTER_NOTE, w - 2 * PAD, NOTE_SIZE, most=1)[0], NOTE_SIZE)
     return {CARD: card, ROSTER: roster}
 
 

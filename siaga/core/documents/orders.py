@@ -149,7 +149,7 @@ def workbook_sheets(plot: Ploting) -> list[tuple[str, list[ReportTable]]]:
             ("Jumlah", plot.headline()),
             ("Ditugaskan pada pos", plot.assigned),
             *([] if plot.scope_code else [("Tidak pada pos (staf, siaga di markas, berhalangan)", plot.not_on_post)]),
-            ("Pola pengamanan", plot.pattern),
+            ("Pola pengamanan", plot.pattern_title),
             ("Slot kosong", plot.unfilled),
         ],
     )
@@ -186,7 +186,7 @@ def workbook_sheets(plot: Ploting) -> list[tuple[str, list[ReportTable]]]:
         rows = [
             (
                 *r.cells()[:10],
-                f"{plot.pattern}: {r.pola}",
+                f"{plot.pattern_title}: {r.pola}",
                 *r.cells()[11:],
                 r.post_name,
                 r.slot,

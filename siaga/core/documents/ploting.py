@@ -46,6 +46,7 @@ from siaga.core.data.model import (
     UnitKind,
 )
 from siaga.core.data.patterns import CUSTOM, PRESETS, rows_by_category
+from siaga.core.data.patterns import title as title_of_pattern
 from siaga.core.data.ranks import ketua_pos, seniority
 from siaga.core.data.text import TranslatedError, _, gettext_noop
 
@@ -235,6 +236,11 @@ class Ploting:
     tps_count: int
     kecamatan: tuple[KecamatanBlock, ...]
     gaps: tuple[Gap, ...]
+
+    @property
+    def pattern_title(self) -> str:
+        """The pattern as the orders name it: a preset's title, never its code."""
+        return title_of_pattern(self.pattern)
 
     def headline(self) -> str:
         """The grand total in the seed's words: "950 personel, 7 kecamatan, 21 desa, 152 TPS"."""

@@ -24,6 +24,7 @@ from siaga.core.documents.ploting import POLRES_LEVEL, SLOT_LABEL, post_names
 from siaga.core.planning import roster as roster_data
 
 DAY_SHORT = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
+DAY_SHORT_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SLOT_ORDER = ("POLRI", "BRIMOB", "TNI", "LINMAS")
 
 
@@ -145,17 +146,26 @@ def _place(d: Duty, names: Mapping[str, str]) -> str:
 # ---------------------------------------------------------------- how the orders write time
 
 
-def moment(election: dt.date, at: dt.datetime, year: bool = False) -> str:
-    """ "H-1 Sen 12/02 09:00" (with the year when asked)."""
+def clock(at: dt.datetime, lang: str = "id") -> str:
+    """The time of day as a reader of `lang` writes it: "09.00" (Indonesian, as the orders write
+    "pukul 09.00 WIB"), "09:00" (English)."""
+    return f"{at:%H.%M}" if lang == "id" else f"{at:%H:%M}"
+
+
+def moment(election: dt.date, at: dt.datetime, year: bool = False, lang: str = "id") -> str:
+    """ "H-1 Sen 12/02 09.00" (with the year when asked); "H-1 Mon 12/02 09:00" in English."""
     date = f"{at:%d/%m/%Y}" if year else f"{at:%d/%m}"
-    return f"{stage_data.h_day(election, at)} {DAY_SHORT[at.weekday()]} {date} {at:%H:%M}"
+    day = (DAY_SHORT if lang == "id" else DAY_SHORT_EN)[at.weekday()]
+    return f"{stage_data.h_day(election, at)} {day} {date} {clock(at, lang)}"
 
 
-def window(election: dt.date, start: dt.datetime, end: dt.datetime, year: bool = False) -> str:
-    """ "H-5 Sen 12/02 10:00 - 18:00" within a day, else "H-1 Sen 12/02 09:00 s.d. H+1 Kam 15/02 12:00"."""
+def window(election: dt.date, start: dt.datetime, end: dt.datetime, year: bool = False, lang: str = "id") -> str:
+    """ "H-5 Sen 12/02 10.00 - 18.00" within a day, else "H-1 Sen 12/02 09.00 s.d. H+1 Kam 15/02 12.00"
+    ("... until ..." in English)."""
     if start.date() == end.date():
-        return f"{moment(election, start, year)} - {end:%H:%M}"
-    return f"{moment(election, start, year)} s.d. {moment(election, end, year)}"
+        return f"{moment(election, start, year, lang)} - {clock(end, lang)}"
+    until = "s.d." if lang == "id" else "until"
+    return f"{moment(election, start, year, lang)} {until} {moment(election, end, year, lang)}"
 
 
 def hours(start: dt.datetime, end: dt.datetime) -> str:

@@ -127,6 +127,14 @@ KIND_TEXT = {
 }
 
 
+def post_kinds(kind: str, joiner: str) -> str:
+    """The posts the orders place people on: a balai desa guard only where the desa counts its
+    own votes (a Pilkades); "pos TPS, jaga balai desa dan cadangan"."""
+    if kind == "PILKADES":
+        return f"pos TPS, jaga balai desa {joiner} cadangan"
+    return f"pos TPS {joiner} cadangan"
+
+
 def resolve(settings: OrderSettings, scenario: Scenario) -> OrderSettings:
     """The settings with every blank field filled from the scenario."""
     op = scenario.operation
@@ -155,7 +163,7 @@ def resolve(settings: OrderSettings, scenario: Scenario) -> OrderSettings:
     apel_day = parade.start.date() if parade else day - dt.timedelta(days=1)
     apel = f"{day_and_date(apel_day)} ({stages.h_day(day, apel_day)})"
     pdp = day >= PDP_LAW_IN_FORCE
-    committee = "panitia pemilihan" if kind == "PILKADES" else "KPPS"
+    committee = "panitia pemilihan" if kind == "PILKADES" else "PPS"  # the KPPS is named after it
     defaults = OrderSettings(
         polres=polres,
         polda=owner.POLDA.get(province, ""),
@@ -169,8 +177,8 @@ def resolve(settings: OrderSettings, scenario: Scenario) -> OrderSettings:
         dasar=_dasar(kind, scenario, pdp),
         untuk=(
             f"melaksanakan pengamanan {text} di wilayah hukum {polres} pada hari {when}, dalam {op.name};",
-            "menempati pos sebagaimana tersebut dalam lampiran Surat Perintah ini (pos TPS, jaga balai desa "
-            f"dan cadangan); mengikuti apel gelar pasukan pada hari {apel}, kemudian bergeser ke pos "
+            "menempati pos sebagaimana tersebut dalam lampiran Surat Perintah ini "
+            f"({post_kinds(kind, 'dan')}); mengikuti apel gelar pasukan pada hari {apel}, kemudian bergeser ke pos "
             f"masing-masing dan berkoordinasi dengan {committee}, KPPS, kepala desa serta unsur TNI, Linmas dan "
             "Satpol PP sebagaimana tersebut dalam lampiran unsur yang dikoordinasikan;",
             "personel Polri berada di luar TPS dan baru masuk apabila diminta oleh KPPS;",
@@ -478,7 +486,7 @@ def annex_blocks(ploting: Ploting, annex: Annex, signoff: Mapping[str, Any] | No
         *annex.head(f"DAFTAR PLOTING PERSONEL POLRI{scope}", ploting.operation),
         *([pdf.Paragraph(signed, 8.5, align="center", space_before=2)] if signed else []),
         pdf.Paragraph(ploting.headline(), 10, bold=True, space_before=10),
-        pdf.Paragraph(ploting.assigned_line() + f". Pola pengamanan: {ploting.pattern}.", 8.5),
+        pdf.Paragraph(ploting.assigned_line() + f". Pola pengamanan: {ploting.pattern_title}.", 8.5),
         pdf.Paragraph(
             f"Lampiran ini memuat {_n(polri)} personel Polri dan Brimob pada pos. Unsur TNI, Linmas dan Satpol PP "
             f"tidak berada di bawah komando Surat Perintah ini: mereka tercantum dalam Lampiran {annex.following} "
@@ -852,7 +860,7 @@ def organisation_blocks(scenario: Scenario, annex: Annex, polres_codes: set[str]
     return [
         *annex.head("SUSUNAN ORGANISASI OPERASI", scenario.operation.name),
         pdf.Paragraph(
-            "Komando dan staf operasi tidak ditempatkan pada pos TPS, jaga balai desa maupun tim cadangan.",
+            f"Komando dan staf operasi tidak ditempatkan pada {post_kinds(election_kind(scenario), 'maupun tim')}.",
             8.5,
             space_before=10,
         ),

@@ -27,11 +27,12 @@ import numpy as np
 
 from siaga.core.data import geo
 from siaga.core.data.model import Post, Scenario, Unit, UnitKind
+from siaga.core.data.text import number
 
 CHANNELS = 16
 COMMAND_CHANNEL = 1
 RELAY_KM = 3.0
-CHECK_IN = ("07:00", "10:00", "13:00", "16:00", "sesudah penghitungan")
+CHECK_IN = ("07.00", "10.00", "13.00", "16.00", "sesudah penghitungan")  # as the orders write time
 NO_SIGNAL = "no_internet"
 
 
@@ -93,7 +94,7 @@ def plan(scenario: Scenario, posts: Iterable[Post]) -> list[Line]:
         km = np.where(signal & same, km * scenario.operation.road_factor, np.inf)
         nearest = int(np.argmin(km)) if len(km) else -1
         if nearest >= 0 and km[nearest] <= RELAY_KM:
-            link = f"relay: {callsigns[nearest]}, {km[nearest]:.1f} km"
+            link = f"relay: {callsigns[nearest]}, {number(float(km[nearest]), decimals=1)} km"
         else:
             unit = polsek.get(p.kecamatan_code)
             link = f"kurir ke {unit.name}" if unit is not None else "kurir ke Posko"

@@ -55,7 +55,7 @@ def phone_names(plan: Plan, person_code: str, now: dt.datetime) -> PhoneNames:
         state = "done" if line.duty.end <= now else "now" if line.duty.start <= now else ""
         if state != "done" and coming:
             state, coming = state or "next", False
-        window = schedule.window(election, line.duty.start, line.duty.end)
+        window = schedule.window(election, line.duty.start, line.duty.end, lang=lang)
         rows.append(DutyRow(duty_data.duty_name(line.name, lang), line.place, window, block.stage.name, state))
     return PhoneNames(names, rows)
 
