@@ -135,8 +135,8 @@ def test_a_file_that_cannot_be_taken_names_each_row_and_changes_nothing(tmp_path
         "Berkas 'sk.csv', baris 4, kolom 'Kode Desa': nomor TPS saja tidak cukup: isi juga kode desa (kode_desa)",
         "Berkas 'sk.csv', baris 5, kolom 'TPS', nilai 'balai desa': TPS harus kode TPS KPU 13 angka"
         " (3514172001005), id TPS operasi ini (35.14.17.2001-05), atau nomor TPS bersama kode desa",
-        "Berkas 'sk.csv', baris 6, kolom 'TPS', nilai '3514172005003': TPS ini di desa 35.14.17.2005, bukan di"
-        " desa 35.14.17.2001 di baris yang sama",
+        "Berkas 'sk.csv', baris 6, kolom 'TPS', nilai '3514172005003': TPS ini di desa Logowok (35.14.17.2005),"
+        " bukan di desa Susukan Rejo (35.14.17.2001) di baris yang sama",
         "Berkas 'sk.csv', baris 7, kolom 'Nama': wajib diisi",
     ]
     missing = tmp_path / "tanpa-tps.csv"

@@ -18,12 +18,13 @@ from siaga.core.planning import roster
 from siaga.core.planning.plan import at_assembly, joint_bound, plan, replan, with_replan_inputs
 
 # sha256 (first 20 hex digits) of the sorted plan file, recorded with the re-plan that rebuilt
-# every wave of the roster and every flow from scratch.
+# every wave of the roster and every flow from scratch (commit b327027's parent), with the escort
+# of the boxes from each PPK back to the KPU warehouse that duties.RULES gained later.
 BEFORE = {
-    "base": "81464e19518d40ebdbaa",
-    "10": "23fc4e79d4f69f3d8d15",
-    "100": "345c7e802c9dd6f7cf44",
-    "chain": "89bc8584d97c803b640b",
+    "base": "a061bfdea4ffd6b4742e",
+    "10": "1d502e0f910be9e93566",
+    "100": "a4e356405e3042fd0642",
+    "chain": "edbc892a1160b006ca49",
 }
 
 

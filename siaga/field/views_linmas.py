@@ -179,8 +179,27 @@ def linmas_preview(request: HttpRequest, op_id: int) -> HttpResponse:
         "replaced_desa": sum(1 for p in gone if not p.tps_id),
         "counts": {str(GAP_LABELS[k]): kinds[k] for k in GAP_LABELS if kinds[k]},
         "leftovers": [_line(g) for g in decree.gaps],
+        "moved": _moved(operation, gone, decree),
     }
     return render(request, "field/linmas_preview.html", context)
+
+
+def _moved(operation: Operation, gone: list[Any], decree: linmas.Decree) -> list[str]:
+    """A line for each Linmas the decree places in a desa other than the one the data had."""
+    pairs = linmas.moved(gone, decree)
+    codes = {p.desa_code for pair in pairs for p in pair}
+    names = dict(operation.regions.filter(code__in=codes).values_list("code", "name"))
+    return [
+        _("%(name)s (NIK %(nik)s) tercatat Linmas desa %(before)s; SK ini menetapkannya di TPS %(tps)s desa %(after)s")
+        % {
+            "name": after.name,
+            "nik": linmas.masked(after.id),
+            "before": names.get(before.desa_code, before.desa_code),
+            "tps": after.tps_id.rpartition("-")[2].lstrip("0") or after.tps_id,  # its number, as the PPS writes it
+            "after": names.get(after.desa_code, after.desa_code),
+        }
+        for before, after in pairs
+    ]
 
 
 @require_POST

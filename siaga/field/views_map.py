@@ -176,7 +176,7 @@ def escort_features(plan: Plan, scope: Scope, kecamatan: str) -> list[dict[str, 
         props = {
             "id": d["id"],
             "name": duty_data.duty_name(str(d.get("name", "")), reader_lang()),
-            "route": [str(r) for r in d.get("route", [])],
+            "route": [duty_data.route_leg(str(r), reader_lang()) for r in d.get("route", [])],
             "start": d.get("start", ""),
             "end": d.get("end", ""),
             "kecamatan_code": code,

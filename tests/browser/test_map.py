@@ -177,3 +177,23 @@ def test_on_a_phone_the_map_is_full_width_with_the_panel_folded(page):
     assert not page.evaluate("() => window.siagaMap.leaflet.hasLayer(window.siagaMap.reachLayer)")
     toggle.click()
     expect(legend).to_be_hidden()
+
+
+def test_on_a_phone_a_popup_near_the_maps_top_clears_the_zoom_and_legend_buttons(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_map(page, "kapolsek")
+    # the northern-most TPS brought to the map's very top edge, then its popup opened
+    page.evaluate(
+        """() => { const m = window.siagaMap.leaflet;
+             const top = window.siagaMap.tpsLayer.getLayers()
+               .reduce((a, b) => (a.getLatLng().lat > b.getLatLng().lat ? a : b));
+             m.panBy([0, m.latLngToContainerPoint(top.getLatLng()).y - 4], { animate: false });
+             top.openPopup(); }"""
+    )
+    page.wait_for_timeout(600)  # the popup's own pan
+    popup = page.locator(".leaflet-popup").bounding_box()
+    for control in ("#map-panel-toggle", ".leaflet-control-zoom"):
+        box = page.locator(control).bounding_box()
+        assert popup["y"] >= box["y"] + box["height"], control
+    page.locator(".leaflet-popup-close-button").click(timeout=3000)  # not covered: the click reaches it
+    expect(page.locator(".leaflet-popup")).to_have_count(0)

@@ -190,6 +190,18 @@ RULES: tuple[Rule, ...] = (
         {"POLRI": 4},
         source="DOCTRINE.md 12: the Posko commands on the day; its watch (4 operators at a time) is Siaga's default",
     ),
+    Rule(
+        K.REKAP_KPU,
+        KAWAL,
+        KECAMATAN,
+        {"POLRI": 2},
+        "FIRST",
+        8,
+        elections=REGIONAL,
+        route=("PPK {kec}", "Gudang KPU"),
+        source="DOCTRINE.md 11: the boxes go back after the count with a handover record (PPK to KPU)",
+        name="Pengawalan kotak suara PPK {kec} ke Gudang KPU",
+    ),
     Rule(K.REKAP_KPU, KPU, POLRES, {"POLRI": 10}, elections=REGIONAL, source="DOCTRINE.md 11: priority objects"),
     Rule(K.REKAP_KPU, BAWASLU, POLRES, {"POLRI": 4}, elections=REGIONAL, source="DOCTRINE.md 11: priority objects"),
 )
@@ -654,6 +666,7 @@ _NAME_IDS: dict[str, str] = {
     "Piket Posko Polres (operator dan radio)": gettext_noop("Piket Posko Polres (operator dan radio)"),
     "Pengawalan logistik Gudang KPU ke PPK {kec}": gettext_noop("Pengawalan logistik Gudang KPU ke PPK %(kec)s"),
     "Pengawalan logistik PPK {kec} ke PPS {desa}": gettext_noop("Pengawalan logistik PPK %(kec)s ke PPS %(desa)s"),
+    "Pengawalan kotak suara PPK {kec} ke Gudang KPU": gettext_noop("Pengawalan kotak suara PPK %(kec)s ke Gudang KPU"),
     "Pengawalan kotak suara PPS {desa} ke PPK {kec}": gettext_noop(
         "Pengawalan kotak suara PPS %(desa)s ke PPK %(kec)s"
     ),
@@ -689,6 +702,25 @@ def _name_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
             pattern = pattern.replace(re.escape("{" + word + "}"), f"(?P<{word}>.+?)", 1)
         out.append((re.compile(pattern + r"\Z"), _NAME_IDS[template]))
     return tuple(out)
+
+
+# The places of Siaga's own escort routes (the rules' `route`) that are words, not names.
+_LEG_IDS: dict[str, str] = {
+    "Gudang KPU": gettext_noop("Gudang KPU"),
+    "Balai desa {desa}": gettext_noop("Balai desa %(desa)s"),
+}
+
+
+def route_leg(leg: str, lang: str = "id") -> str:
+    """One place of an escort's route in `lang`: Siaga's own words translated, the places'
+    names (PPK, PPS, a desa) as they are; any other leg as it was written."""
+    if lang == "id":
+        return leg
+    if leg in _LEG_IDS:
+        return _(_LEG_IDS[leg], lang)
+    if leg.startswith("Balai desa "):
+        return _(_LEG_IDS["Balai desa {desa}"], lang, desa=leg.removeprefix("Balai desa "))
+    return leg
 
 
 def duty_name(name: str, lang: str = "id") -> str:

@@ -56,6 +56,10 @@ LINMAS_MESSAGES: Mapping[str, str] = MappingProxyType(
             "NIK atau nomor terlalu panjang untuk TPS ini (id personel paling banyak %(max)s tanda)"
         ),
         "linmas_no_rows": gettext_noop("SK Linmas tidak berisi satu baris Linmas pun"),
+        "linmas_bad_nik": gettext_noop(
+            "NIK harus 16 angka, tertulis %(digits)s angka; periksa NIK di KTP (nomor urut di TPS cukup 1 sampai"
+            " 3 angka)"
+        ),
     }
 )
 LINMAS_WORDS: Mapping[str, str] = MappingProxyType({**MESSAGES, **LINMAS_MESSAGES})
@@ -180,6 +184,9 @@ IGNORED_COLUMNS = frozenset(
     }
 )
 _TPS_NUMBER = re.compile(r"(?:tps\s*)?0*(\d{1,3})", re.IGNORECASE)
+# a TPS written as the operation writes its ids (35.14.17.2001-05), of a desa and number it may lack
+_TPS_ID = re.compile(r"(\d{2}\.\d{2}\.\d{2}\.\d{4})\s*-\s*0*(\d{1,3})")
+NUMBER_MAX = 3  # digits of a Linmas's number within its TPS; a longer run of digits is a NIK mistyped
 
 
 def read_decree(path: str | Path, scenario: Scenario, limits: Limits = LIMITS) -> Decree:
@@ -198,6 +205,7 @@ def read_decree(path: str | Path, scenario: Scenario, limits: Limits = LIMITS) -
     v, head = table.values, table.heads
     by_id = {t.id: t for t in scenario.tps}
     by_place = {(t.desa_code, t.number): t for t in scenario.tps}
+    desa_names = {r.code: r.name for r in scenario.regions}
     first: dict[str, int] = {}
     bad = {p.row for p in problems}
     for i, row in enumerate(sheet.row_numbers):
@@ -218,6 +226,8 @@ def read_decree(path: str | Path, scenario: Scenario, limits: Limits = LIMITS) -
             place = (tps.desa_code, tps.number)
         elif (kpu := from_kpu_code(raw_tps)) is not None:
             place = kpu
+        elif (as_id := _TPS_ID.fullmatch(raw_tps.strip())) is not None and int(as_id[2]) > 0:
+            place = (as_id[1], int(as_id[2]))
         elif (number := _TPS_NUMBER.fullmatch(raw_tps.strip())) is not None and int(number[1]) > 0:
             if desa is None:
                 refuse("linmas_needs_desa", "desa_code", "")
@@ -227,12 +237,16 @@ def read_decree(path: str | Path, scenario: Scenario, limits: Limits = LIMITS) -
             refuse("linmas_bad_tps", "tps", raw_tps)
             continue
         if desa is not None and place[0] != desa:
-            refuse("linmas_desa_mismatch", "tps", raw_tps, tps_desa=place[0], desa=desa)
+            named = {"tps_desa": _desa(place[0], desa_names), "desa": _desa(desa, desa_names)}
+            refuse("linmas_desa_mismatch", "tps", raw_tps, **named)
             continue
         tps = tps or by_place.get(place)
         if tps is None:
             written = kpu_code(*place)
             decree.gaps.append(Gap(UNKNOWN_TPS, place[0], written, name=name, nik=raw_id, row=row))
+            continue
+        if raw_id.isdigit() and len(raw_id) > NUMBER_MAX and not _is_nik(raw_id):
+            refuse("linmas_bad_nik", "id", raw_id, digits=len(raw_id))
             continue
         person_id = raw_id if _is_nik(raw_id) else f"{tps.id}/{raw_id}"
         if len(person_id) > ID_MAX:
@@ -250,6 +264,11 @@ def read_decree(path: str | Path, scenario: Scenario, limits: Limits = LIMITS) -
         decree.desa.add(tps.desa_code)
     decree.problems[:] = scenario_io._in_order(problems)
     return decree
+
+
+def _desa(code: str, names: Mapping[str, str]) -> str:
+    """A desa as a message names it: its name and code, or the code alone when the operation lacks it."""
+    return f"{names[code]} ({code})" if names.get(code) else code
 
 
 def _is_nik(value: str) -> bool:
@@ -272,6 +291,18 @@ def replaced(scenario: Scenario, decree: Decree) -> list[Person]:
         for p in scenario.personnel
         if p.id in ids
         or (p.force == Force.LINMAS and (p.tps_id in decree.tps or (not p.tps_id and p.desa_code in decree.desa)))
+    ]
+
+
+def moved(gone: list[Person], decree: Decree) -> list[tuple[Person, Person]]:
+    """The decree's Linmas whom the operation had (by NIK, among `gone`: `replaced`) as someone of
+    another desa, each (before, after). Linmas serve in their own desa (DOCTRINE.md section 3):
+    a preview names them, for the planner to check with the PPS before the import."""
+    before = {p.id: p for p in gone}
+    return [
+        (before[p.id], p)
+        for p in decree.linmas
+        if p.id in before and before[p.id].desa_code and before[p.id].desa_code != p.desa_code
     ]
 
 

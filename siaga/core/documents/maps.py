@@ -79,6 +79,7 @@ WORDS = {
     "title_kecamatan": gettext_noop("PETA PENGAMANAN KECAMATAN %(kecamatan)s"),
     "page": gettext_noop("Peta %(n)s dari %(total)s"),
     "legend": gettext_noop("Keterangan"),
+    "document": gettext_noop("Peta pengamanan"),  # the map file's title, as a PDF reader shows it
     "tps": gettext_noop("TPS %(category)s"),
     "post_label": gettext_noop("angka: nomor TPS pada pos, seperti di lampiran"),
     "post_group": gettext_noop("garis: TPS satu pos"),
@@ -863,7 +864,7 @@ def _render(
     total = sum(_sheet(None, page, operation, lang, draft, 0, 0, scale) for page in drawn)
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=pagesize, invariant=True, pageCompression=1)
-    c.setTitle(f"{_(WORDS['cover_title'] if cover else WORDS['legend'], lang)}: {operation}")
+    c.setTitle(f"{_(WORDS['cover_title'] if cover else WORDS['document'], lang)}: {operation}")
     c.setAuthor("Siaga")
     if cover is not None:
         _start(c, scale)

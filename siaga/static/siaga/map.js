@@ -35,8 +35,12 @@
   const DESA_ZOOM = 13; // desa names from here on, kecamatan names below
   const PANEL_KEY = "siaga-map-panel"; // "open" or "closed", remembered by the browser
   const NARROW = 900; // px: the panel lies over the map's corner below this width, folded at first
+  const POPUP_CLEAR_TOP = 84; // px below the map's top edge: under the zoom buttons and the legend's button
 
   const map = L.map(box, { zoomSnap: 0.5, preferCanvas: true, scrollWheelZoom: !cfg.small });
+  // The zoom buttons (top left) and, on a phone, the legend's button (top right) lie over the
+  // map's top: a popup opened near it pans down clear of them, its title and close button shown.
+  L.Popup.mergeOptions({ autoPanPaddingTopLeft: L.point(5, POPUP_CLEAR_TOP) });
   map.attributionControl.setPrefix(false);
   if (cfg.tile_url) {
     // the attribution is the operator's own setting (it may hold a link), not data: kept as HTML
