@@ -227,3 +227,16 @@ def test_the_orders_hold_the_maps_and_refuse_a_broken_boundary_file(scenario, de
     assert "Tanpa batas wilayah" not in text(out / orders.MAPS, 2)
     raw = ["pdftotext", "-raw", "-f", "3", "-l", "3", str(out / orders.MAPS), "-"]  # -raw: the diagonal word too
     assert "KONSEP" in subprocess.run(raw, capture_output=True, text=True, check=True).stdout
+
+
+def test_the_briefing_covers_legend_lists_only_what_the_maps_hold(scenario, demo_plan, outlines, tmp_path):
+    """A Pemilu has no balai desa guard (the boxes go to the PPS and the PPK): its cover's legend
+    does not list one; the Pilkades's does."""
+    pilkades = tmp_path / "pilkades.pdf"
+    pilkades.write_bytes(maps.briefing_pdf(scenario, demo_plan, outlines))
+    assert "Jaga balai desa" in text(pilkades, 1)
+    pemilu_scenario = demo.pasuruan_kota_pemilu()
+    pemilu = tmp_path / "pemilu.pdf"
+    pemilu.write_bytes(maps.briefing_pdf(pemilu_scenario, plan(pemilu_scenario), outlines))
+    cover = text(pemilu, 1)
+    assert "TACTICAL FLOOR GAME" in cover and "Jaga balai desa" not in cover

@@ -4,7 +4,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 OPEN_PATHS = ("/login/", "/i18n/", "/" + settings.STATIC_URL.lstrip("/"))
 
@@ -17,7 +18,11 @@ class LoginRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated and not request.path.startswith(OPEN_PATHS):
-            if request.path.startswith("/api/") or request.headers.get("HX-Request"):
+            if request.path.startswith("/api/"):  # the phone and the Posko show `detail` to the person
+                return JsonResponse(
+                    {"detail": _("Sesi Anda sudah berakhir: masuk lagi. Tidak ada yang berubah.")}, status=401
+                )
+            if request.headers.get("HX-Request"):
                 return HttpResponse(status=401)
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)

@@ -211,3 +211,27 @@ def test_my_reports_show_a_report_as_soon_as_it_is_sent_online_or_from_the_queue
         else:
             expect(mine).to_have_count(1, timeout=WAIT)
         expect(mine.first.locator(".report-state")).not_to_be_empty()
+
+
+def test_a_report_made_after_the_session_ended_waits_and_goes_once_he_signs_in_again(page, console_shell):
+    """The session ends (signed out elsewhere, or expired): the report is not lost nor refused,
+    the phone says why it waits and offers to sign in; signed in again, it is sent."""
+    page.set_viewport_size(PHONE)
+    login(page, "kepalapos")
+    page.goto(f"/plans/{PLAN}/phone/")
+    expect(page.locator("#relogin")).to_be_hidden()
+    page.context.clear_cookies()  # the session is gone
+    what = f"sesi-habis {uuid.uuid4().hex[:8]}"
+    page.fill("#incident-description", what)
+    page.click("#incident-form button[type=submit]")
+    expect(page.locator("#net")).to_contain_text("sesi berakhir", timeout=WAIT)
+    expect(page.locator("#queue-count")).to_have_text("1")
+    page.locator("#relogin").click()
+    page.fill("#id_username", "kepalapos")
+    page.fill("#id_password", "siaga-pos-2022")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(rf"/plans/{PLAN}/phone/"))
+    expect(page.locator("#queue-count")).to_have_text("0", timeout=WAIT)
+    expect(page.locator("#log li").first).to_contain_text("terkirim")
+    count = f"from siaga.field.models import Incident; print(Incident.objects.filter(description={what!r}).count())"
+    assert console_shell(count).strip() == "1"

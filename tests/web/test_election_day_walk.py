@@ -99,7 +99,8 @@ def test_an_old_log_entry_written_with_the_step_label_still_reads_in_english(as_
     unit = entry.detail.rpartition(": ")[0]
     entry.detail = f"{unit}: dalam perjalanan"  # as stored before the step's code
     entry.save(update_fields=["detail"])
-    assert f"{unit}: en route" in log_of(english(as_commander), plan, pk)
+    shown = unit.replace("Dalmas Awal Polsek", "Dalmas Awal, Polsek")  # the team, in English too
+    assert unit != shown and f"{shown}: en route" in log_of(english(as_commander), plan, pk)
 
 
 @pytest.mark.parametrize("language", ["id", "en"])

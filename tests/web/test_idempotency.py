@@ -125,3 +125,4 @@ def test_without_a_session_the_api_still_answers_401(plan):
         headers={"Idempotency-Key": "x"},
     )
     assert response.status_code == 401
+    assert response.json()["detail"] == "Sesi Anda sudah berakhir: masuk lagi. Tidak ada yang berubah."  # shown to him

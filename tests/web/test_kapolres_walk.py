@@ -153,7 +153,7 @@ def test_the_tni_request_is_english_in_english(as_commander, plan):
     _incident(as_commander, plan)
     as_commander.cookies["django_language"] = "en"
     page = as_commander.get(f"/plans/{plan.pk}/incidents/?part=1").content.decode()
-    assert "Request Siaga TNI" in page and "Minta bantuan" not in page
+    assert "Request TNI standby, " in page and "Minta bantuan" not in page and "Siaga TNI" not in page
 
 
 def test_the_area_form_says_what_it_set(as_commander, plan):

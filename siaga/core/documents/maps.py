@@ -971,7 +971,10 @@ def _cover(c: Canvas, scenario: Scenario, plot: Ploting, drawn: Sequence[MapPage
     c.setFont(BOLD, 10)
     c.drawString(right, y, _(WORDS["legend"], lang))
     ly = y - 14
+    shown = {k for page in drawn for k in page.legend}  # what the maps hold: a Pemilu has no balai desa guard
     for kind in (*_category_kinds(), "polres_hq", "polsek_hq", "reserve", "standby", "village"):
+        if kind not in shown and kind not in _category_kinds():
+            continue
         _symbol(c, kind, right + 6, ly + 3, 3.6)
         c.setFillColorRGB(0, 0, 0)
         c.setFont(SANS, 9)

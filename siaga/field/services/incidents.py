@@ -295,7 +295,7 @@ def reserves(incident: Incident, user: Any = None) -> list[dict[str, Any]]:
     rows = units.ranked(incident)
     for row in rows:
         team: units.Team = row["team"]
-        row["name"], row["kind"] = team.name, str(words.UNIT_KINDS[team.kind])
+        row["name"], row["kind"] = team.shown(), str(words.UNIT_KINDS[team.kind])
         row["refusal"] = authority.to_dispatch(user, team, incident) if user is not None else None
     return rows
 
@@ -358,7 +358,7 @@ def dispatch(
 
 def _busy_text(team: units.Team, out: Dispatch) -> str:
     return _("%(unit)s sedang bertugas di kejadian #%(n)s (%(step)s) dan belum kembali; pilih satuan lain.") % {
-        "unit": team.name,
+        "unit": team.shown(),
         "n": out.incident_id,
         "step": words.STEPS.get(out.status, out.status),
     }

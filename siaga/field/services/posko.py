@@ -59,7 +59,7 @@ def _unit_row(row: Dispatch, user: Any, incident: Incident, teams: dict[str, uni
     times = [(words.STEPS[s], getattr(row, words.STEP_TIME[s])) for s in order]
     return {
         "dispatch": row,
-        "name": row.unit_name or (team.name if team else _("satuan")),
+        "name": team.shown() if team else row.unit_name or _("satuan"),  # the reader's words; else as kept
         "kind": words.UNIT_KINDS.get(row.unit_kind, ""),
         "step": row.status,
         "step_label": words.STEPS.get(row.status, row.status),
@@ -71,7 +71,7 @@ def _unit_row(row: Dispatch, user: Any, incident: Incident, teams: dict[str, uni
     }
 
 
-def _detail(action: Any, incident: Incident, sent: Dispatch | None) -> str:
+def _detail(action: Any, incident: Incident, sent: Dispatch | None, shown: dict[str, str]) -> str:
     """An action's detail in the reader's language, from what the action changed: the stored
     `detail` is in the language of whoever acted, so it is shown only for what has no code."""
     if action.action == "escalate":
@@ -80,16 +80,18 @@ def _detail(action: Any, incident: Incident, sent: Dispatch | None) -> str:
         return str(words.DISPOSITIONS.get(incident.disposition, action.detail))
     if action.action == "dispatch" and sent is not None:
         eta = round(sent.eta_minutes)
-        return _("%(unit)s, perkiraan tiba %(eta)s menit") % {"unit": sent.unit_name or sent.post_id, "eta": eta}
+        unit = shown.get(sent.unit_name, sent.unit_name) or sent.post_id
+        return _("%(unit)s, perkiraan tiba %(eta)s menit") % {"unit": unit, "eta": eta}
     if action.action == "unit":  # "<unit>: <step>", the step as its code (or, before, its Indonesian label)
         unit, colon, step = action.detail.rpartition(": ")
         code = step.replace(" ", "_")
         if colon and code in words.STEPS:
-            return f"{unit}: {words.STEPS[code]}"
+            return f"{shown.get(unit, unit)}: {words.STEPS[code]}"
     return str(action.detail)
 
 
-def _log(incident: Incident, dispatches: list[Dispatch]) -> list[dict[str, Any]]:
+def _log(incident: Incident, dispatches: list[Dispatch], shown: dict[str, str]) -> list[dict[str, Any]]:
+    """The incident's history; `shown`: a team's kept (Indonesian) name -> its name for the reader."""
     rows = [
         {
             "at": incident.reported_at,
@@ -109,7 +111,7 @@ def _log(incident: Incident, dispatches: list[Dispatch]) -> list[dict[str, Any]]
                 "at": action.at,
                 "who": action.by,
                 "what": words.ACTIONS.get(action.action, action.action),
-                "detail": _detail(action, incident, sent_by.get(action.pk)),
+                "detail": _detail(action, incident, sent_by.get(action.pk), shown),
                 "note": action.note,
             }
         )
@@ -134,6 +136,7 @@ def incident_cards(plan: Plan, user: Any) -> list[dict[str, Any]]:
     """The incidents the user may see, open first (then graver, newer), each as its card."""
     holders = commanders(plan)
     teams = units.teams(plan.operation)
+    shown = {t.name: t.shown() for t in teams.values()}
     now = clock.now()
     out = []
     rows = list(visible_incidents(plan, user).prefetch_related("actions__by", "seized__custody"))
@@ -172,7 +175,7 @@ def incident_cards(plan: Plan, user: Any) -> list[dict[str, Any]]:
                 # the Kapolres escalating a Kapolsek's incident takes its command over himself
                 "takes_over": incident.level == Incident.Level.POLSEK and can(user, "command"),
                 "may_work": is_open and authority.to_work(user, incident) is None,
-                "log": _log(incident, dispatches),
+                "log": _log(incident, dispatches, shown),
                 "referral": _referral(incident, now),
                 "seized": list(incident.seized.all()),
                 "disposition_label": words.DISPOSITIONS.get(incident.disposition, ""),

@@ -14,8 +14,12 @@ shown by its name. A unit is busy from its dispatch until it is back (`kembali`)
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as noop
 
 from siaga.core.data import geo
 from siaga.core.data.model import Operation as CoreOperation
@@ -35,6 +39,34 @@ class Team:
     lat: float
     lon: float
     reserved: bool  # Brimob or a BKO reserve: the Kapolres (or his delegate) only
+    message: tuple[str, Mapping[str, object]] = ("", {})  # `name`'s msgid and values
+
+    def shown(self) -> str:
+        """The name in the reader's language ("Patrol, Polsek Kraton"); `name` is the
+        Indonesian one a dispatch and the audit keep."""
+        msgid, values = self.message
+        return gettext(msgid) % values if msgid else self.name
+
+
+# A team's name by its kind: the Indonesian is what a dispatch keeps (`Dispatch.unit_name`).
+NAMES = {
+    "dalmas_awal": noop("Dalmas Awal Polsek %(where)s"),
+    "patroli": noop("Patroli Polsek %(where)s"),
+    "dalmas_lanjut": noop("Dalmas Lanjut %(unit)s"),
+    "tni": noop("Siaga TNI %(unit)s"),
+    "brimob": noop("Brimob PHH tim %(n)s"),
+    "brimob_at": noop("Brimob PHH tim %(n)s (siaga di %(where)s)"),
+    "bko": noop("Cadangan BKO tim %(n)s"),
+    "bko_at": noop("Cadangan BKO tim %(n)s (siaga di %(where)s)"),
+}
+
+
+def _team(
+    code: str, kind: str, name: str, values: Mapping[str, object], kecamatan: str, lat: float, lon: float, held: bool
+) -> Team:
+    """A team named by `NAMES[name]` with `values`; `held`: sent by the Kapolres only."""
+    msgid = NAMES[name]
+    return Team(code, kind, msgid % values, kecamatan, lat, lon, held, message=(msgid, dict(values)))
 
 
 def _region_names(operation: Operation) -> dict[str, str]:
@@ -52,26 +84,27 @@ def teams(operation: Operation) -> dict[str, Team]:
     for unit in Unit.objects.filter(operation=operation).order_by("code"):
         if unit.kind == "POLSEK" and unit.kecamatan_code:
             where = names.get(unit.kecamatan_code, unit.name)
-            for kind, label in ((words.DALMAS_AWAL, "Dalmas Awal"), (words.PATROLI, "Patroli")):
+            for kind, label in ((words.DALMAS_AWAL, "dalmas_awal"), (words.PATROLI, "patroli")):
                 code = f"{kind.upper()}:{unit.code}"
-                name = f"{label} Polsek {where}"
-                out[code] = Team(code, kind, name, unit.kecamatan_code, unit.lat, unit.lon, False)
+                at = (unit.kecamatan_code, unit.lat, unit.lon, False)
+                out[code] = _team(code, kind, label, {"where": where}, *at)
         elif unit.kind == "POLRES" and not unit.bko_to:
             code = f"DALMAS_LANJUT:{unit.code}"
-            out[code] = Team(code, words.DALMAS_LANJUT, f"Dalmas Lanjut {unit.name}", "", unit.lat, unit.lon, False)
+            at = ("", unit.lat, unit.lon, False)
+            out[code] = _team(code, words.DALMAS_LANJUT, "dalmas_lanjut", {"unit": unit.name}, *at)
         elif unit.kind == "KODIM":
             code = f"TNI:{unit.code}"
-            out[code] = Team(code, words.TNI, f"Siaga TNI {unit.name}", "", unit.lat, unit.lon, True)
+            out[code] = _team(code, words.TNI, "tni", {"unit": unit.name}, "", unit.lat, unit.lon, True)
     plan = current_plan(operation.pk)
     if plan is not None:
         reserves = sorted((p for p in posts_of(plan).values() if p.get("kind") == "RESERVE"), key=lambda p: p["id"])
         for n, post in enumerate(reserves, 1):
             kind = _reserve_kind(dict(post.get("required") or {}))
             where = names.get(str(post.get("kecamatan_code", "")), "")
-            label = "Brimob PHH" if kind == words.BRIMOB_PHH else "Cadangan BKO"
-            name = f"{label} tim {n}" + (f" (siaga di {where})" if where else "")
+            label = ("brimob" if kind == words.BRIMOB_PHH else "bko") + ("_at" if where else "")
             code = str(post["id"])
-            out[code] = Team(code, kind, name, "", float(post["lat"]), float(post["lon"]), True)
+            at = ("", float(post["lat"]), float(post["lon"]), True)
+            out[code] = _team(code, kind, label, {"n": n, "where": where} if where else {"n": n}, *at)
     return out
 
 

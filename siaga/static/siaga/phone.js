@@ -110,7 +110,10 @@
   const tpsNames = JSON.parse(document.getElementById("tps-names").textContent);
   const api = root.dataset.api.replace(/\/$/, "");
   const plan = root.dataset.plan;
-  const csrf = root.dataset.csrf;
+  // the CSRF token as the cookie holds it now: signing in again (in this tab or another) renews
+  // it, and a queued report sent with the page's old token would be refused and lost
+  const csrfNow = () => (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || root.dataset.csrf;
+  let signedOut = false; // the session ended: reports wait in the queue until he signs in again
   const queue = window.SiagaQueue;
   const $ = (id) => document.getElementById(id);
   const postSelect = $("post");
@@ -143,8 +146,9 @@
       }),
     );
     const net = $("net");
-    net.textContent = navigator.onLine ? text.online : text.offline;
-    net.className = navigator.onLine ? "online" : "offline";
+    net.textContent = signedOut ? text.signedOut : navigator.onLine ? text.online : text.offline;
+    net.className = navigator.onLine && !signedOut ? "online" : "offline";
+    $("relogin").hidden = !signedOut;
   };
 
   const log = (line) => {
@@ -270,11 +274,12 @@
           try {
             response =
               item.kind === "photo"
-                ? await sendPhoto(item.url, item.photo, item.key, csrf)
-                : await send(item.url, item.body, item.key, csrf);
+                ? await sendPhoto(item.url, item.photo, item.key, csrfNow())
+                : await send(item.url, item.body, item.key, csrfNow());
           } catch (e) {
             break; // no network: kept, sent again later with the same key
           }
+          signedOut = response.status === 401;
           if (transient(response.status)) break;
           const data = response.ok ? await response.json().catch(() => ({})) : null;
           await queue.settle(item.key, response.ok ? followUp(item, data) : null);
