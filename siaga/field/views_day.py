@@ -265,6 +265,7 @@ def report(request: HttpRequest, plan: Plan) -> HttpResponse:
         event.tps_name = tps.get(event.tps_code, {}).get("name") or event.tps_code
     for level in data["response"]:  # the stress test's levels (sedang, berat) are severities 2 and 3
         level["severity_label"] = SEVERITIES[RESPONSE_SEVERITY[level["severity"]]]
+    data["areas"] = services.area_history(plan, request.user)
     data["escorts"] = services.escort_rows(plan, request.user)
     data["entries"] = [(g, e) for g in services.guard_rows(plan, request.user) for e in g["entries"]]
     context = {**_base(request, plan), "data": data, "now": timezone.now()}

@@ -328,3 +328,17 @@ def test_the_posko_gives_a_units_time_to_arrive_in_whole_minutes(as_commander, p
     page = as_commander.get(f"/plans/{plan.pk}/incidents/?part=1").content.decode()
     assert re.search(r"\(~\d+ menit\)", page) and re.search(r"sekitar \d+ menit\)", page)
     assert not re.search(r"(~|sekitar )\d+[,.]\d+ menit", page)
+
+
+def test_the_report_holds_every_area_status_the_kapolres_set(as_commander, as_sector, plan, tmp_path):
+    from siaga.operations.models import Region
+
+    url = f"/api/plans/{plan.pk}/areas/{SECTOR}"
+    assert post(as_commander, url, {"status": "kuning", "note": "massa dua desa"}).status_code == 201
+    assert post(as_commander, url, {"status": "hijau", "note": "massa bubar"}).status_code == 201
+    (tmp_path / "r.pdf").write_bytes(as_commander.get(f"/plans/{plan.pk}/report.pdf").content)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
+    name = Region.objects.get(operation_id=plan.operation_id, code=SECTOR).name
+    assert "Status wilayah (Perkap 16/2006)" in text
+    assert text.count(f"Kecamatan {name}") >= 2 and "massa dua desa" in text and "massa bubar" in text
+    assert text.index("massa dua desa") < text.index("massa bubar")  # by time: the history, not only the last

@@ -28,7 +28,7 @@ from siaga.field.services.apel import (  # noqa: F401
     replan_absentees,
     undo_check_in,
 )
-from siaga.field.services.areas import area_statuses, set_area  # noqa: F401
+from siaga.field.services.areas import area_history, area_statuses, set_area  # noqa: F401
 from siaga.field.services.authority import Refused, delegate  # noqa: F401
 from siaga.field.services.common import (  # noqa: F401
     FIELD_WRITERS,

@@ -51,3 +51,18 @@ def area_statuses(plan: Plan, user: Any) -> dict[str, AreaStatus]:
         if scope.whole or scope.sees_kecamatan(row.kecamatan_code) or scope.person is not None:
             latest[row.region_code] = row
     return latest
+
+
+def area_history(plan: Plan, user: Any) -> list[AreaStatus]:
+    """Every status the areas the user may see were given, by time, each with `area`: its name
+    as people read it ("Kecamatan Kraton", "Desa Jeruk"), for the post-operation report."""
+    scope = Scope.of(user)
+    regions = {r.code: r for r in plan.operation.regions.order_by()}
+    rows = []
+    for row in AreaStatus.objects.filter(operation_id=plan.operation_id).select_related("by").order_by("at", "id"):
+        if scope.whole or scope.sees_kecamatan(row.kecamatan_code) or scope.person is not None:
+            region = regions.get(row.region_code)
+            word = _("Kecamatan") if region is not None and region.level == "KECAMATAN" else _("Desa")
+            row.area = f"{word} {region.name}" if region is not None else row.region_code
+            rows.append(row)
+    return rows
