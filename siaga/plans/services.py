@@ -937,11 +937,14 @@ class Drift:
     absentees its re-plans took off whom the data still marks ready (`absent`), and TPS whose
     category its re-plans changed (`categories`: the TPS and the plan's category) while the
     data keeps another. A new plan from the data would place the absentees again and take the
-    data's categories."""
+    data's categories. Also the people its posts hold whom the data no longer has (`gone`: a
+    PPS decree replaced them, or a new import dropped them): the version in force still counts
+    them on their posts until a re-plan fills those places."""
 
     base: Plan | None
     absent: list[Person]
     categories: list[tuple[Tps, str]]
+    gone: int = 0
 
 
 def replan_drift(operation: Operation) -> Drift:
@@ -951,7 +954,8 @@ def replan_drift(operation: Operation) -> Drift:
     changes = {str(k): str(v) for k, v in dict(replanned.get("category_changes", {})).items()}
     absent = list(operation.personnel.filter(code__in=codes, available=True).order_by("name", "code")) if codes else []
     tps = operation.tps_set.filter(code__in=changes).order_by("code") if changes else Tps.objects.none()
-    return Drift(base, absent, [(t, changes[t.code]) for t in tps if t.effective_category != changes[t.code]])
+    gone = base.assignments.exclude(person_code__in=operation.personnel.values("code")).count() if base else 0
+    return Drift(base, absent, [(t, changes[t.code]) for t in tps if t.effective_category != changes[t.code]], gone)
 
 
 @transaction.atomic
