@@ -276,7 +276,7 @@ def lines(entries: Sequence[AuditEntry]) -> list[Line]:
             record=records.get((e.object_type, e.object_id)) or _record_fallback(e.object_type, e.object_id),
             operation=operations.get(e.operation_id or 0, "") if e.object_type != "operation" else "",
             before=fields(e.before, posts.get(e.operation_id or 0, {})),
-            after=_incident_state(e.after)
+            after=_incident_state(e.after, posts.get(e.operation_id or 0, {}))
             if e.object_type == "incident"
             else fields(_job_plan(e.after, versions), posts.get(e.operation_id or 0, {})),
         )
@@ -302,11 +302,12 @@ def _job_plan(after: Any, versions: dict[int, int]) -> Any:
 INCIDENT_WORDS: dict[str, Mapping[Any, Any]] = {"status": {}, "command": {}, "severity": {}, "kind": {}}
 
 
-def _incident_state(value: Any) -> list[tuple[str, str]]:
+def _incident_state(value: Any, names: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """An incident's step is logged as "status/level" ("ditangani/polres"): the status and
-    who commands it, in words (`INCIDENT_WORDS`)."""
+    who commands it, in words (`INCIDENT_WORDS`); anything else as `fields` (`names`: its posts'
+    and regions' names)."""
     if not isinstance(value, str) or value.count("/") != 1:
-        return fields(value)
+        return fields(value, names)
     status, level = value.split("/")
     return [
         (str(FIELD_LABELS["status"]), str(INCIDENT_WORDS["status"].get(status, status))),
@@ -315,20 +316,32 @@ def _incident_state(value: Any) -> list[tuple[str, str]]:
 
 
 POST_KEYS = ("post", "post_id", "pinned_post", "from_post", "to_post")
+REGION_KEYS = ("kecamatan", "kecamatan_code", "desa", "desa_code")  # a region by its code: shown by name
 
 
 def _post_names(entries: Sequence[AuditEntry]) -> dict[int, dict[str, str]]:
-    """Operation -> post id -> name, for the posts the page's entries name (plan edits)."""
+    """Operation -> post id or region code -> name, for the posts (plan edits) and the regions
+    (an incident's kecamatan) the page's entries name."""
     from siaga.plans.names import operation_post_labels
 
     wanted: dict[int, set[str]] = {}
+    regions: dict[int, set[str]] = {}
     for e in entries:
         for side in (e.before, e.after):
             if isinstance(side, dict) and e.operation_id:
                 wanted.setdefault(e.operation_id, set()).update(
                     str(side[k]) for k in POST_KEYS if isinstance(side.get(k), str) and side.get(k)
                 )
-    return {op: operation_post_labels(op, codes) for op, codes in wanted.items() if codes}
+                regions.setdefault(e.operation_id, set()).update(
+                    str(side[k]) for k in REGION_KEYS if isinstance(side.get(k), str) and side.get(k)
+                )
+    names = {op: operation_post_labels(op, codes) for op, codes in wanted.items() if codes}
+    for op, codes in regions.items():
+        found = Region.objects.filter(operation_id=op, code__in=codes).values_list("code", "level", "name")
+        names.setdefault(op, {}).update(
+            {code: f"{_('Kecamatan') if level == 'KECAMATAN' else _('Desa')} {name}" for code, level, name in found}
+        )
+    return names
 
 
 def _label(key: str) -> str:
@@ -359,7 +372,7 @@ def fields(value: Any, posts: dict[str, str] | None = None) -> list[tuple[str, s
     for key, item in value.items():
         if isinstance(item, dict):
             found += fields(item, posts)
-        elif key in POST_KEYS and posts and str(item) in posts:
+        elif key in (*POST_KEYS, *REGION_KEYS) and posts and str(item) in posts:
             found.append((_label(key), posts[str(item)]))
         else:
             found.append((_label(key), _value(item, key)))
