@@ -18,8 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as noop
+from django.utils.translation import gettext, gettext_noop
 
 from siaga.core.data import geo
 from siaga.core.data.model import Operation as CoreOperation
@@ -50,14 +49,14 @@ class Team:
 
 # A team's name by its kind: the Indonesian is what a dispatch keeps (`Dispatch.unit_name`).
 NAMES = {
-    "dalmas_awal": noop("Dalmas Awal Polsek %(where)s"),
-    "patroli": noop("Patroli Polsek %(where)s"),
-    "dalmas_lanjut": noop("Dalmas Lanjut %(unit)s"),
-    "tni": noop("Siaga TNI %(unit)s"),
-    "brimob": noop("Brimob PHH tim %(n)s"),
-    "brimob_at": noop("Brimob PHH tim %(n)s (siaga di %(where)s)"),
-    "bko": noop("Cadangan BKO tim %(n)s"),
-    "bko_at": noop("Cadangan BKO tim %(n)s (siaga di %(where)s)"),
+    "dalmas_awal": gettext_noop("Dalmas Awal Polsek %(where)s"),
+    "patroli": gettext_noop("Patroli Polsek %(where)s"),
+    "dalmas_lanjut": gettext_noop("Dalmas Lanjut %(unit)s"),
+    "tni": gettext_noop("Siaga TNI %(unit)s"),
+    "brimob": gettext_noop("Brimob PHH tim %(n)s"),
+    "brimob_at": gettext_noop("Brimob PHH tim %(n)s (siaga di %(where)s)"),
+    "bko": gettext_noop("Cadangan BKO tim %(n)s"),
+    "bko_at": gettext_noop("Cadangan BKO tim %(n)s (siaga di %(where)s)"),
 }
 
 
