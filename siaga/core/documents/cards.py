@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from siaga.core.data import geo
-from siaga.core.data.model import Force, Person, Plan, Post, Scenario
+from siaga.core.data.model import Force, Person, Plan, Post, Scenario, StageKind
 from siaga.core.data.planfile import digest
 from siaga.core.data.ranks import leader
 from siaga.core.documents import pdf, qr, schedule, tokens
@@ -61,6 +61,25 @@ class RosterLine:
     place: str
     leader: str  # the duty's ketua pos, "RANK Name"
     leader_phone: str
+    stage_short: str = ""  # the stage's kind in a word or two, printed when its name does not fit
+
+
+# A stage's kind as a card prints it when the stage's own name is too long for the line.
+STAGE_SHORT = {
+    StageKind.APEL_GELAR: "Apel gelar",
+    StageKind.APEL_KESIAPAN: "Apel kesiapan",
+    StageKind.APEL_PERGESERAN: "Apel",
+    StageKind.KAMPANYE: "Kampanye",
+    StageKind.MASA_TENANG: "Masa tenang",
+    StageKind.DISTRIBUSI_LOGISTIK: "Distribusi",
+    StageKind.PERGESERAN: "Pergeseran",
+    StageKind.PEMUNGUTAN: "Pemungutan",
+    StageKind.PENGAWALAN: "Pengawalan",
+    StageKind.REKAP_PPK: "Rekap PPK",
+    StageKind.REKAP_KPU: "Rekap KPU",
+    StageKind.PENETAPAN: "Penetapan",
+    StageKind.PSU: "PSU",
+}
 
 
 @dataclass(frozen=True)
@@ -201,6 +220,7 @@ def _roster_line(block: schedule.StageBlock, line: schedule.DutyLine, election: 
         line.place,
         person_label(line.ketua),
         line.ketua.phone if line.ketua and line.ketua.phone else "-",
+        STAGE_SHORT.get(block.stage.kind, ""),
     )
 
 
@@ -314,7 +334,9 @@ def draw_roster(page: pdf.Page, x: float, y: float, w: float, h: float, card: Ca
         page.text(x + PAD, cy, head, 7, bold=True)
         room = inner - pdf.text_width(head, 7, True) - 6
         if room > 30:
-            page.text(x + w - PAD, cy, _lines(duty.stage, room, 6.3, most=1)[0], 6.3, align="right")
+            fits = pdf.text_width(duty.stage, 6.3) <= room or not duty.stage_short
+            stage = _lines(duty.stage if fits else duty.stage_short, room, 6.3, most=1)[0]
+            page.text(x + w - PAD, cy, stage, 6.3, align="right")
         page.text(x + PAD + 8, cy + 8.4, _lines(duty.name, inner - 8, 7, most=1)[0], 7)
         where = f"{duty.place}  |  Ketua pos: {duty.leader} ({duty.leader_phone})"
         page.text(x + PAD + 8, cy + 16.4, _lines(where, inner - 8, 6.3, most=1)[0], 6.3)
