@@ -519,3 +519,22 @@ def test_it_lays_out_a_plain_html_report_with_its_headings_and_tables(tmp_path):
     ):
         assert words in text, words
     assert "color" not in text and "x\n" not in text
+
+
+def test_orders_that_fail_halfway_leave_the_folder_as_it_was(files, monkeypatch, tmp_path):
+    """The five files are made in a folder of their own, then moved in: a failure after the
+    Sprin (here the cards) leaves the last run's files as they were, and no new one beside them."""
+    scenario = demo.pasuruan_kota()
+    made = read_plan(files / "plan.json")
+    out = tmp_path / "perintah"
+    orders.write(scenario, made, out, KEY)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert orders.SPRIN in before and orders.CARDS in before
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cards, "cards_pdf", broken)
+    with pytest.raises(OSError):
+        orders.write(scenario, made, out, KEY, draft=True)  # a draft: its Sprin would differ
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing new, nothing half, no staging left

@@ -19,9 +19,12 @@ chief's orders: the posts of their kecamatan only.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from siaga.core.check import Violation, check_plan
@@ -74,7 +77,31 @@ def write(
     maps are drawn over `boundaries` (points only without them). `draft` marks every page of
     the Sprin and the maps "KONSEP" (a plan not yet approved). Raises
     InvalidPlan, ploting.PlotingError for an unknown kecamatan, schedule.StageError for an
-    unknown stage."""
+    unknown stage. The files are made in a folder of their own inside `out`, then moved in: a
+    failure halfway leaves `out` as it was, never a new Sprin beside the last run's cards."""
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".siaga-", dir=out))
+    try:
+        written = _write(scenario, plan, staging, key, kecamatan_code, settings, model, draft, stage, boundaries)
+        for made in sorted(staging.iterdir()):
+            os.replace(made, out / made.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return replace(written, directory=out)
+
+
+def _write(
+    scenario: Scenario,
+    plan: Plan,
+    out: Path,
+    key: bytes,
+    kecamatan_code: str = "",
+    settings: sprin.OrderSettings | None = None,
+    model: RiskModel | None = None,
+    draft: bool = False,
+    stage: str = "",
+    boundaries: Sequence[Boundary] = (),
+) -> Written:
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     violations = check_plan(scenario, plan, model)

@@ -53,9 +53,9 @@ def area_statuses(plan: Plan, user: Any) -> dict[str, AreaStatus]:
     return latest
 
 
-def area_history(plan: Plan, user: Any) -> list[AreaStatus]:
-    """Every status the areas the user may see were given, by time, each with `area`: its name
-    as people read it ("Kecamatan Kraton", "Desa Jeruk"), for the post-operation report."""
+def area_history(plan: Plan, user: Any) -> list[dict[str, Any]]:
+    """Every status the areas the user may see were given, by time (`at`, `area`: its name as
+    people read it, "Kecamatan Kraton", `status`, `note`, `by`), for the post-operation report."""
     scope = Scope.of(user)
     regions = {r.code: r for r in plan.operation.regions.order_by()}
     rows = []
@@ -63,6 +63,8 @@ def area_history(plan: Plan, user: Any) -> list[AreaStatus]:
         if scope.whole or scope.sees_kecamatan(row.kecamatan_code) or scope.person is not None:
             region = regions.get(row.region_code)
             word = _("Kecamatan") if region is not None and region.level == "KECAMATAN" else _("Desa")
-            row.area = f"{word} {region.name}" if region is not None else row.region_code
-            rows.append(row)
+            area = f"{word} {region.name}" if region is not None else row.region_code
+            rows.append(
+                {"at": row.at, "area": area, "status": row.get_status_display(), "note": row.note, "by": row.by}
+            )
     return rows
