@@ -76,6 +76,14 @@ class SiagaLoginView(LoginView):
             return ""
         return url
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """`returning`: sent here from a page of the console other than its front page (a
+        session ended midway, or not yet signed in): the page says so, and that a form sent
+        then was not saved."""
+        returning = self.get_redirect_url() not in ("", "/")
+        kept = self.request.GET.get("kept") == "1"  # from the phone, whose queue keeps what was not sent
+        return super().get_context_data(**kwargs) | {"returning": returning and not kept, "kept": kept}
+
     def form_valid(self, form: AuthenticationForm) -> Any:
         response = super().form_valid(form)
         record(self.request, "login", "user", form.get_user().get_username())

@@ -5,6 +5,7 @@ run in one transaction."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -247,7 +248,8 @@ def existing_operation(scenario: Scenario) -> Operation | None:
 
 def data_diff(operation: Operation, scenario: Scenario) -> dict[str, Any]:
     """What importing `scenario` would change in `operation`: TPS and people added, removed
-    and changed (by code, with the changed fields), and the units added and removed."""
+    and changed (by code, with the changed fields), the units added and removed, and what
+    changes in the stages, duty rules and campaign events (`_schedule_diff`)."""
     old_tps = {row["code"]: row for row in operation.tps_set.values("code", *TPS_COMPARED)}
     new_tps = {
         t.id: {
@@ -273,6 +275,23 @@ def data_diff(operation: Operation, scenario: Scenario) -> dict[str, Any]:
         "tps": _compare(old_tps, new_tps),
         "personnel": _compare(old_people, new_people),
         "units": {"added": sorted(new_units - old_units), "removed": sorted(old_units - new_units)},
+        "schedule": _schedule_diff(operation.config, scenario),
+    }
+
+
+def _schedule_diff(config: dict[str, Any], scenario: Scenario) -> dict[str, list[str]]:
+    """What the workbook's `tahapan`, `aturan_tugas` and `kegiatan` sheets change in the
+    operation's settings: the stages and the duty rules (each changed or not, as a whole) and
+    the campaign events by name (added, removed, changed). Compared as stored (JSON)."""
+    new = json.loads(json.dumps({"stages": stages.as_records(scenario.stages)} | duties.as_records(scenario)))
+    old_events = {str(e.get("name", "")): e for e in config.get("events", [])}
+    new_events = {str(e.get("name", "")): e for e in new["events"]}
+    return {
+        "stages": ["changed"] if config.get("stages", []) != new["stages"] else [],
+        "duty_rules": ["changed"] if config.get("duty_rules", []) != new["duty_rules"] else [],
+        "events_added": sorted(new_events.keys() - old_events.keys()),
+        "events_removed": sorted(old_events.keys() - new_events.keys()),
+        "events_changed": sorted(n for n in old_events.keys() & new_events.keys() if old_events[n] != new_events[n]),
     }
 
 

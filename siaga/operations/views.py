@@ -18,6 +18,7 @@ from siaga.core.data.stages import h_day
 from siaga.operations.models import Operation, Region
 from siaga.operations.services import operation_stages
 from siaga.plans.models import Plan
+from siaga.plans.pages import seen_figures
 from siaga.plans.services import replan_drift
 from siaga.plans.store import published_plan_of
 
@@ -107,7 +108,7 @@ def dashboard(request: HttpRequest, op_id: int) -> HttpResponse:
         },
         "categories": [(c.value, by_category[c.value]) for c in Category],
         "forces": [(f.value, by_force[f.value]) for f in Force],
-        "plans": plans,
+        "plans": seen_figures(plans, Scope.of(request.user)),  # a sector chief: his kecamatan's figures
         "latest_plan": latest,
         "stages": [(s, h_day(operation.election_date, s.start), h_day(operation.election_date, s.end)) for s in stages],
         "stages_preset": preset,

@@ -778,14 +778,24 @@ def personnel_bulk(request: HttpRequest, op_id: int) -> HttpResponse:
     return _back(request, fallback)
 
 
+REASON_LENGTH = 1000  # as the form of one TPS's category takes (views_risk)
+
+
 @require_POST
 def tps_bulk(request: HttpRequest, op_id: int) -> HttpResponse:
     """Set the category of the checked TPS at once, with one reason, audited."""
     operation = operation_for(request, op_id)
     require(request.user, "override")
     tps = _selected(request, operation.tps_set.all())
-    category, reason = request.POST.get("category", ""), request.POST.get("reason", "").strip()[:1000]
+    category, reason = request.POST.get("category", ""), request.POST.get("reason", "").strip()
     fallback = reverse("tps_list", args=[operation.pk])
+    if len(reason) > REASON_LENGTH:  # refused whole, never saved cut short
+        messages.error(
+            request,
+            _("Alasan terlalu panjang: %(n)s huruf, paling banyak %(max)s. Tidak ada yang berubah.")
+            % {"n": len(reason), "max": REASON_LENGTH},
+        )
+        return _back(request, fallback)
     if category and category not in CATEGORIES or not tps.exists():
         messages.error(request, _("Centang dulu TPS yang akan diubah, lalu pilih kategorinya."))
         return _back(request, fallback)
@@ -882,8 +892,13 @@ def _diff_view(operation: Operation, diff: dict[str, Any], narrowed: bool = Fals
         number, desa_code = found[code]
         return _("TPS %(n)s %(desa)s") % {"n": number, "desa": desa.get(desa_code, desa_code)}
 
-    people = diff.get("personnel", {})
+    people, schedule = diff.get("personnel", {}), diff.get("schedule", {})
     return {
+        "stages_changed": bool(schedule.get("stages")),
+        "rules_changed": bool(schedule.get("duty_rules")),
+        "events_added": schedule.get("events_added", []),
+        "events_removed": schedule.get("events_removed", []),
+        "events_changed": schedule.get("events_changed", []),
         "tps_added": [tps_name(c) for c in tps.get("added", [])],
         "tps_removed": [tps_name(c) for c in tps.get("removed", [])],
         "tps_changed": [

@@ -402,6 +402,17 @@ def figures(plan: Plan, scope: Scope) -> dict[str, float]:
     return figures
 
 
+def seen_figures(plans: Iterable[Plan], scope: Scope) -> list[tuple[Plan, dict[str, float]]]:
+    """Each version with the empty slots and km of the part its reader sees, as his plan page
+    counts them (a sector chief: his kecamatan's posts; the Polres: the version's summary): a
+    version list never shows a sector chief the Polres's totals."""
+    rows = []
+    for plan in plans:
+        summary = plan.summary if scope.whole else figures(plan, scope)
+        rows.append((plan, {"unfilled": summary.get("unfilled", 0), "cost_km": summary.get("cost_km", 0.0)}))
+    return rows
+
+
 CATEGORY_ORDER = ("KHUSUS", "SANGAT_RAWAN", "RAWAN", "KURANG_RAWAN")
 OPTIMAL_KM = 0.5  # a gap below half a kilometre is rounding in the flow's integer costs: optimal
 

@@ -309,8 +309,10 @@ def _assignment_of(plan: Plan, person: str) -> dict[str, Any] | None:
     )
 
 
+@transaction.atomic
 def approve(plan: Plan, user: Any, request: Any = None) -> Plan:
     """A commander approves a draft that passes the checker and that they did not make."""
+    _decided_once(plan, Plan.Status.APPROVED)
     if plan.status != Plan.Status.DRAFT:
         raise PlanError(_("Hanya rencana berstatus konsep yang dapat disetujui."))
     if plan.author_id is not None and plan.author_id == user.pk:
@@ -326,6 +328,7 @@ def approve(plan: Plan, user: Any, request: Any = None) -> Plan:
 def publish(plan: Plan, user: Any, request: Any = None) -> Plan:
     """The approved version becomes the operation's current plan; the one it replaces is marked
     superseded. Field records (check-ins, statuses, incidents) belong to the operation and stay."""
+    _decided_once(plan, Plan.Status.PUBLISHED)
     if plan.status != Plan.Status.APPROVED:
         raise PlanError(_("Hanya rencana yang sudah disetujui yang dapat diterbitkan."))
     for older in Plan.objects.select_for_update().filter(operation_id=plan.operation_id, status=Plan.Status.PUBLISHED):
@@ -334,13 +337,21 @@ def publish(plan: Plan, user: Any, request: Any = None) -> Plan:
 
 
 @transaction.atomic
-def withdraw(plan: Plan, reason: str, user: Any, request: Any = None) -> Plan:
+def withdraw(plan: Plan, reason: str, user: Any, request: Any = None, seen: str = "") -> Plan:
     """The commander takes a decision back, with a reason: an approved plan becomes a draft
     again; a published plan becomes approved, and the version it replaced (the superseded
-    version published last) is the operation's current plan again. Field records stay."""
+    version published last) is the operation's current plan again. Field records stay.
+    `seen`: the status the commander's page showed; when it has changed since (the same
+    withdrawal sent twice), nothing more is taken back."""
     reason = reason.strip()
     if not reason:
         raise PlanError(_("Tulis alasan penarikan."))
+    _decided_once(plan, "")
+    if seen and plan.status != seen:
+        raise PlanError(
+            _("Rencana versi %(v)s kini berstatus %(status)s; tidak ada yang ditarik.")
+            % {"v": plan.version, "status": plan.get_status_display()}
+        )
     if plan.status == Plan.Status.APPROVED:
         return _set_status(
             plan, Plan.Status.DRAFT, user, request, reason, "withdraw_approval", approved_by=None, approved_at=None
@@ -352,6 +363,22 @@ def withdraw(plan: Plan, reason: str, user: Any, request: Any = None) -> Plan:
     if replaced is not None:
         _set_status(replaced, Plan.Status.PUBLISHED, user, request, reason, "republish")
     return plan
+
+
+ALREADY: dict[str, str] = {
+    Plan.Status.APPROVED: gettext_noop("Rencana versi %(v)s sudah disetujui; tidak ada yang diubah."),
+    Plan.Status.PUBLISHED: gettext_noop("Rencana versi %(v)s sudah diterbitkan; tidak ada yang diubah."),
+}
+
+
+def _decided_once(plan: Plan, status: str) -> None:
+    """Read the plan's status again under the operation's lock, in the caller's transaction: a
+    decision sent twice at once (a double click, two commanders) is taken once; the second
+    finds it taken (`status`: the one it would set) and is told so, nothing recorded twice."""
+    lock_operation(plan.operation_id)
+    plan.refresh_from_db()
+    if status and plan.status == status:
+        raise PlanError(_(ALREADY[status]) % {"v": plan.version})
 
 
 def replaced_by_withdrawal(plan: Plan) -> Plan | None:

@@ -68,6 +68,7 @@ def plan_list(request: HttpRequest, op_id: int) -> HttpResponse:
     context = {
         "operation": operation,
         "plans": plans,
+        "rows": pages.seen_figures(plans, Scope.of(request.user)),  # a sector chief: his kecamatan's figures
         "drift": services.replan_drift(operation) if Scope.of(request.user).whole else None,  # the Polres's
         "job": services.active_job(operation),
         "scope": Scope.of(request.user).narrowed_to,  # a plan's note may name anyone: not for a sector chief
@@ -402,7 +403,7 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         new = services.reassign(plan, data["person"], data["post"], data["slot"], request.user, request, seen)
     except services.PlanConflict as conflict:
-        return _plan_conflict(request, conflict, form)
+        return _plan_conflict(request, conflict, f"{form.person_name or form.cleaned_data['person']} → {_target(form)}")
     except OperationalError as exc:  # the database stayed busy with another write: nothing saved
         if not database_busy(exc):
             raise
@@ -427,26 +428,38 @@ def _target(form: ReassignForm) -> str:
     return f"{form.post_name} ({FORCE_LABELS.get(data['slot'], data['slot'])})"
 
 
-def _plan_conflict(request: HttpRequest, conflict: services.PlanConflict, form: ReassignForm) -> HttpResponse:
-    """A hand edit refused because a newer version exists (409): who made it and when, the
-    versions made since, the edit; nothing saved. The planner may apply the same edit on the
-    newest version, or knowingly on the version they chose (its later changes left out)."""
+def _plan_conflict(
+    request: HttpRequest, conflict: services.PlanConflict, change: str, action: str = "plan_reassign"
+) -> HttpResponse:
+    """A hand edit or a re-plan (`action`, the URL it was sent to) refused because a newer
+    version exists (409): who made it and when, the versions made since, the `change` asked;
+    nothing saved or started. The planner may send it again on the newest version, or knowingly
+    on the version they chose (its later changes left out)."""
     plan, newest = conflict.plan, conflict.newest
     since = services.versions(plan.operation).filter(version__gt=plan.version)
-    data = form.cleaned_data
-    where = _target(form)
     carried = [(k, v) for k, values in request.POST.lists() if k not in ("csrfmiddlewaretoken", "seen") for v in values]
     context = {
         "operation": plan.operation,
         "plan": plan,
         "newest": newest,
         "since": since,
-        "who": form.person_name or data["person"],
+        "change": change,
+        "action": action,
         "author": known_as(newest.author),
-        "where": where,
         "carried": carried,
     }
     return render(request, "plans/conflict.html", context, status=409)
+
+
+def _stale(request: HttpRequest, plan: Plan, change: str, action: str) -> HttpResponse | None:
+    """The conflict page when a re-plan is sent from a version that is no longer the newest
+    (and newer than the one the planner saw, `seen`): made from it, the new version would
+    silently leave out what the versions since changed. None when it is the newest."""
+    seen = request.POST.get("seen", "")
+    newest = services.newer_version(plan, int(seen) if seen.isdigit() else None)
+    if newest is None:
+        return None
+    return _plan_conflict(request, services.PlanConflict(plan, newest), change, action)
 
 
 @require_POST
@@ -458,12 +471,19 @@ def pin(request: HttpRequest, pk: int) -> HttpResponse:
     form = PinForm(request.POST, prefix="pin", plan=plan)
     if form.is_valid():
         person, value = form.cleaned_data["person"], form.cleaned_data["value"]
+        replaced = person.pinned_post if person.pinned_post not in ("", value) else ""
         pin_person(person, value, form.cleaned_data["reason"], request)
         messages.success(
             request,
             _("Pin disimpan: %(who)s, %(what)s. Perencanaan berikutnya dan setiap susun ulang mempertahankannya.")
             % {"who": person, "what": pages.pin_words(value, "", _place_names(plan, value))},
         )
+        if replaced:  # set by someone else since the page was opened, perhaps: say what was replaced
+            messages.warning(
+                request,
+                _("Pin %(who)s sebelumnya diganti: %(what)s.")
+                % {"who": person, "what": pages.pin_words(replaced, "", _place_names(plan, replaced))},
+            )
     else:
         _refused(request, plan, form, "pin")
     return redirect(reverse("plan_detail", args=[plan.pk]) + "#pins")
@@ -523,6 +543,23 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
         _refuse(request, form)
         return redirect("plan_detail", plan.pk)
     params = {"plan": plan.pk, "absent": form.cleaned_data["absent"], "categories": form.cleaned_data["categories"]}
+    change = _("Susun ulang: %(absent)s tidak hadir, %(changed)s kategori berubah") % {
+        "absent": len(params["absent"]),
+        "changed": len(params["categories"]),
+    }
+    stale = _stale(request, plan, change, "plan_replan")
+    if stale is not None:
+        return stale
+    running = services.active_job(plan.operation)
+    if running is not None:  # a second re-plan now would fork the plan: it would not see the first's result
+        messages.warning(
+            request,
+            _(
+                "Susun ulang Anda belum dijalankan: perencanaan lain untuk operasi ini sedang berjalan. "
+                "Setelah selesai, buka versi terbaru dan jalankan lagi."
+            ),
+        )
+        return redirect("job_status", running.pk)
     job = services.start_job(plan.operation, request.user, kind="replan", params=params, request=request)
     return redirect("job_status", job.pk)
 
@@ -541,6 +578,11 @@ def psu(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("Perencanaan untuk operasi ini sedang berjalan."))
         return redirect("job_status", running.pk)
     data = form.cleaned_data
+    stale = _stale(
+        request, plan, _("PSU %(name)s (%(n)s TPS)") % {"name": data["name"].strip(), "n": len(data["tps"])}, "plan_psu"
+    )
+    if stale is not None:
+        return stale
     start = datetime.combine(data["date"], data["start"])
     end = datetime.combine(data["date"], data["end"])
     job = services.add_psu(plan, data["name"].strip(), start, end, data["tps"], request.user, request)
@@ -634,7 +676,8 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("plan_detail", plan.pk)
     was = plan.status
     try:
-        services.withdraw(plan, request.POST.get("reason", "")[:200], request.user, request)
+        seen = request.POST.get("status", "")[:12]  # the status the page showed
+        services.withdraw(plan, request.POST.get("reason", "")[:200], request.user, request, seen)
     except services.PlanError as exc:
         messages.error(request, str(exc))
     else:

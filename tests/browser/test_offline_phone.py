@@ -227,6 +227,8 @@ def test_a_report_made_after_the_session_ended_waits_and_goes_once_he_signs_in_a
     expect(page.locator("#net")).to_contain_text("sesi berakhir", timeout=WAIT)
     expect(page.locator("#queue-count")).to_have_text("1")
     page.locator("#relogin").click()
+    expect(page.locator("#login-kept")).to_contain_text("tetap di antrean")  # not "your form was lost"
+    expect(page.locator("#login-returning")).to_have_count(0)
     page.fill("#id_username", "kepalapos")
     page.fill("#id_password", "siaga-pos-2022")
     page.click("button[type=submit]")

@@ -42,6 +42,12 @@
     });
   });
 
+  // A part that htmx refreshes (the live board, a job's progress) answered 401: the session
+  // ended. Reloaded, the page goes to the login page, which says so; never a frozen, stale view.
+  document.addEventListener("htmx:responseError", (event) => {
+    if (event.detail.xhr && event.detail.xhr.status === 401) window.location.reload();
+  });
+
   document.addEventListener("submit", (event) => {
     const form = event.target.closest("form[data-confirm-message]");
     if (form && !window.confirm(form.dataset.confirmMessage)) event.preventDefault();
