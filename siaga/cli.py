@@ -11,6 +11,8 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
@@ -22,7 +24,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from siaga.core.data.files import write_bytes
+from siaga.core.data.files import reason, write_bytes
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Force, Level, Plan, Scenario
 from siaga.core.data.problems import ScenarioError, UnreadableFile
 from siaga.core.data.text import _, gettext_noop, ngettext, number
@@ -176,6 +178,31 @@ Lang = Annotated[str, typer.Option("--lang", help="Bahasa pesan: id (Indonesia) 
 OutPath = Annotated[Path, typer.Option("--out", "-o", help="Berkas .xlsx atau folder CSV tujuan.")]
 
 
+@contextmanager
+def writing(path: Path, lang: str) -> Iterator[None]:
+    """A write to `path` that the disk refuses (read-only, no permission, full): one sentence
+    naming `path` and why, exit 2. Every file is written whole or not at all (files.atomic_write)."""
+    try:
+        yield
+    except OSError as exc:
+        refused = _("Tidak dapat menulis %(path)s: %(reason)s", lang, path=path, reason=reason(exc))
+        err.print(refused, style="bold red", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def readable(path: Path | None, lang: str) -> None:
+    """Exit 2 with one sentence when `path` (a file the user named) cannot be opened."""
+    if path is None:
+        return
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        refused = _("Tidak dapat membaca %(path)s: %(reason)s", lang, path=path, reason=reason(exc))
+        err.print(refused, style="bold red", highlight=False)
+        raise typer.Exit(2) from None
+
+
 def load(path: Path, lang: str) -> Scenario:
     """Read a scenario or exit: 1 with every problem when invalid, 2 when unreadable."""
     try:
@@ -204,6 +231,7 @@ def validate(
     beside = path.with_suffix(".geojson")
     boundary_path = boundary_path or (beside if beside.is_file() else None)
     if boundary_path is not None:
+        readable(boundary_path, lang)
         try:
             regions = {r.code: r.level.value for r in scenario.regions}
             found = boundaries_io.read_boundaries(boundary_path, regions)
@@ -250,14 +278,16 @@ def demo_command(
     lang: Lang = "id",
 ) -> None:
     """Tulis skenario contoh Polres Pasuruan Kota, Pilkades 2022. / Write the demo scenario."""
-    scenario_io.write_scenario(demo.pasuruan_kota_pemilu() if pemilu else demo.pasuruan_kota(), out_path)
+    with writing(out_path, lang):
+        scenario_io.write_scenario(demo.pasuruan_kota_pemilu() if pemilu else demo.pasuruan_kota(), out_path)
     out.print(_("Skenario contoh ditulis ke %(path)s", lang, path=out_path))
 
 
 @scenario_app.command("template")
 def template_command(out_path: OutPath, lang: Lang = "id") -> None:
     """Tulis templat skenario kosong dengan petunjuk. / Write an empty scenario template."""
-    template.write(out_path)
+    with writing(out_path, lang):
+        template.write(out_path)
     out.print(_("Templat ditulis ke %(path)s", lang, path=out_path))
 
 
@@ -273,7 +303,8 @@ def generate_command(
 ) -> None:
     """Buat skenario sintetis sebesar apa pun. / Generate a synthetic scenario of any size."""
     try:
-        generator.write(out_path, tps=tps, seed=seed, indicators=indicators)
+        with writing(out_path, lang):
+            generator.write(out_path, tps=tps, seed=seed, indicators=indicators)
     except ValueError as exc:
         err.print(str(exc), style="bold red", highlight=False)
         raise typer.Exit(2) from None
@@ -290,7 +321,8 @@ def kpu_tps_command(path: Path, kpu_file: Path, out_path: OutPath, lang: Lang = 
         _refused(exc, kpu_file, lang)
     for warning in warnings:
         err.print(f"  ! {warning.message(lang)}", style="yellow", highlight=False, markup=False)
-    scenario_io.write_scenario(result, out_path)
+    with writing(out_path, lang):
+        scenario_io.write_scenario(result, out_path)
     out.print(
         _(
             "%(tps)s TPS dari daftar KPU (%(special)s TPS lokasi khusus, %(warnings)s peringatan) ditulis ke %(path)s",
@@ -324,7 +356,8 @@ def regions_command(path: Path, region_file: Path, out_path: OutPath, lang: Lang
         result, read, dropped = kemendagri.regions_scenario(scenario, region_file)
     except ScenarioError as exc:
         _refused(exc, region_file, lang)
-    scenario_io.write_scenario(result, out_path)
+    with writing(out_path, lang):
+        scenario_io.write_scenario(result, out_path)
     levels = Counter(r.level for r in result.regions)
     out.print(
         _(
@@ -359,7 +392,8 @@ def linmas_command(path: Path, decree_file: Path, out_path: OutPath, lang: Lang 
     for gap in gaps:
         words = _(linmas.GAP_WORDS[gap.kind], lang, **gap.params())
         err.print(f"  ! {gap.desa_code} {gap.tps}: {words}", style="yellow", highlight=False, markup=False)
-    scenario_io.write_scenario(result, out_path)
+    with writing(out_path, lang):
+        scenario_io.write_scenario(result, out_path)
     out.print(
         _(
             "%(linmas)s Linmas dari SK PPS untuk %(tps)s TPS (menggantikan %(replaced)s Linmas sebelumnya;"
@@ -390,6 +424,7 @@ def load_model(path: Path | None, scenario: Scenario, lang: str = "id") -> risk.
     base = risk.operation_model(scenario.operation)
     if path is None:
         return base
+    readable(path, lang)
     try:
         return risk.load_model(path, base)
     except risk.WeightsError as exc:
@@ -498,6 +533,7 @@ def risk_calibrate(
 ) -> None:
     """Pelajari bobot dari riwayat kejadian. / Fit the weights from incident history."""
     scenario = load(path, lang)
+    readable(incidents, lang)
     try:
         positive = calibration.read_incidents(incidents, scenario)
         result = calibration.calibrate(scenario, positive, seed=seed)
@@ -505,7 +541,8 @@ def risk_calibrate(
         for message in exc.texts(lang):
             err.print(f"  - {message}", highlight=False, markup=False)
         raise typer.Exit(1) from None
-    out_path.write_text(json.dumps(result.model.to_json(), indent=1) + "\n", encoding="utf-8")
+    with writing(out_path, lang):
+        write_bytes(out_path, (json.dumps(result.model.to_json(), indent=1) + "\n").encode("utf-8"))
     table = Table(title=_("Kalibrasi bobot", lang))
     table.add_column("")
     table.add_column(_("Bobot hasil kalibrasi", lang))
@@ -538,7 +575,8 @@ def incidents_command(
     """Buat riwayat kejadian sintetis dari aturan tersembunyi. / Synthetic incident history."""
     scenario = load(path, lang)
     rows = calibration.synthetic_incidents(scenario, seed=seed)
-    calibration.write_incidents(rows, out_path)
+    with writing(out_path, lang):
+        calibration.write_incidents(rows, out_path)
     out.print(_("%(n)s kejadian ditulis ke %(path)s", lang, n=number(len(rows), lang), path=out_path))
 
 
@@ -557,6 +595,7 @@ def with_travel(scenario: Scenario, path: Path | None, lang: str) -> Scenario:
     """The scenario with the road times of `path` when given; exit 1 with every bad row."""
     if path is None:
         return scenario
+    readable(path, lang)
     try:
         return travel_io.with_travel_times(scenario, path)
     except ScenarioError as exc:
@@ -584,13 +623,14 @@ def plan_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # plan only
 
     scenario = with_travel(load(path, lang), travel_path, lang)
+    model = load_model(weights, scenario, lang)  # a weights file refused before the work starts
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out
     ) as bar:
         task = bar.add_task(_("Menyusun rencana per Polres", lang), total=None)
         result = engine_module.plan_all(
             scenario,
-            load_model(weights, scenario, lang),
+            model,
             engine,
             workers,
             scheduler,
@@ -744,7 +784,7 @@ def verdict(scenario: Scenario, result: Plan, weights: Path | None, lang: str) -
     title = ngettext("%(n)s pelanggaran:", "%(n)s pelanggaran:", len(violations), lang)
     err.print(title, style="bold red", highlight=False)
     for v in violations:
-        err.print(f"  - [{v.rule}] {v.render(lang)}", highlight=False, markup=False)
+        err.print(f"  - {v.line(lang)}", highlight=False, markup=False)
     return violations
 
 
@@ -762,12 +802,14 @@ def write_checked(scenario: Scenario, result: Plan, out_path: Path, weights: Pat
     file already at `out_path` is left as it was."""
     violations = verdict(scenario, result, weights, lang)
     if not violations:
-        planfile.write_plan(result, out_path)
+        with writing(out_path, lang):
+            planfile.write_plan(result, out_path)
         out.print(_("Rencana ditulis ke %(path)s", lang, path=out_path))
         return
     rejected = invalid_path(out_path)
     found = {"violations": [str(v) for v in violations], "violation_messages": check.records(violations)}
-    planfile.write_plan(replace(result, extra={**result.extra, **found}), rejected)
+    with writing(rejected, lang):
+        planfile.write_plan(replace(result, extra={**result.extra, **found}), rejected)
     refused = _(
         "Rencana TIDAK ditulis ke %(path)s: tidak lolos pemeriksa independen."
         " Rencana ditulis ke %(rejected)s hanya untuk diperiksa; tidak boleh dipakai.",
@@ -785,17 +827,51 @@ def check_command(
 ) -> None:
     """Periksa rencana terhadap semua aturan. / Check a plan against every rule."""
     scenario = with_travel(load(path, lang), travel_path, lang)
-    result = load_plan(plan_path, lang)
+    result = load_plan(plan_path, scenario, lang)
     if verdict(scenario, result, weights, lang):
         raise typer.Exit(1)
 
 
-def load_plan(path: Path, lang: str = "id") -> Plan:
+def load_plan(path: Path, scenario: Scenario, lang: str = "id") -> Plan:
+    """The plan at `path` for `scenario`, or exit: 2 when it cannot be read, 1 when it is a
+    plan of another scenario (none of its TPS). A plan of another operation name with the
+    same TPS (the operation renamed) is used, with a warning."""
     try:
-        return planfile.read_plan(path)
+        result = planfile.read_plan(path)
     except planfile.PlanFileError as exc:
         err.print(exc.message(lang), style="bold red", highlight=False)
         raise typer.Exit(2) from None
+    names = {"path": path, "plan": result.operation, "scenario": scenario.operation.name}
+    if scenario.tps and not any(t.id in result.tps_categories for t in scenario.tps):
+        other = _(
+            "%(path)s adalah rencana '%(plan)s': tidak satu pun TPS-nya ada di skenario ini ('%(scenario)s')."
+            " Pilih rencana skenario ini, atau susun rencana baru dengan siaga plan.",
+            lang,
+            **names,
+        )
+        err.print(other, style="bold red", highlight=False)
+        raise typer.Exit(1)
+    if result.operation != scenario.operation.name:
+        renamed = _("%(path)s disusun untuk operasi '%(plan)s'; skenario ini bernama '%(scenario)s'.", lang, **names)
+        err.print(_("Peringatan:", lang), renamed, style="yellow", highlight=False)
+    return result
+
+
+def unplanned(scenario: Scenario, previous: Plan, path: Path, lang: str) -> None:
+    """Exit 1 when the scenario has TPS that the previous plan does not know (TPS added since
+    it was made): a re-plan keeps the plan's posts, so it needs a new plan instead."""
+    added = [t.id for t in scenario.tps if t.id not in previous.tps_categories]
+    if added:
+        refused = _(
+            "Skenario berubah sejak %(path)s disusun: %(n)s TPS belum ada di rencana itu (mis. %(tps)s)."
+            " Susun rencana baru dengan siaga plan; susun ulang hanya untuk rencana skenario yang sama.",
+            lang,
+            path=path,
+            n=number(len(added), lang),
+            tps=", ".join(added[:3]),
+        )
+        err.print(refused, style="bold red", highlight=False)
+        raise typer.Exit(1)
 
 
 CARD_KEY = Path("var/card-key")
@@ -845,11 +921,12 @@ def orders_command(
 ) -> None:
     """Tulis Sprin + lampiran, ploting XLSX, kartu penugasan dan peta. / Write the orders of a plan."""
     scenario = load(path, lang)
-    result = load_plan(plan_path, lang)
+    result = load_plan(plan_path, scenario, lang)
     beside = path.with_suffix(".geojson")
     boundary_path = boundary_path or (beside if beside.is_file() else None)
     outlines: tuple[boundaries_io.Boundary, ...] = ()
     if boundary_path is not None:
+        readable(boundary_path, lang)
         try:
             regions = {r.code: r.level for r in scenario.regions}
             outlines = boundaries_io.read_boundaries(boundary_path, regions).boundaries
@@ -862,25 +939,29 @@ def orders_command(
         err.print(exc.message(lang), style="bold red", highlight=False)
         raise typer.Exit(2) from None
     except OSError as exc:
-        err.print(f"{key_path}: {exc}", style="bold red", highlight=False)
+        refused = _(
+            "Kunci kartu %(path)s tidak dapat dibuat atau dibaca: %(reason)s", lang, path=key_path, reason=reason(exc)
+        )
+        err.print(refused, style="bold red", highlight=False)
         raise typer.Exit(2) from None
     start = time.perf_counter()
     try:
-        written = orders.write(
-            scenario,
-            result,
-            out_dir,
-            key,
-            kecamatan or "",
-            model=load_model(weights, scenario, lang),
-            draft=konsep,
-            stage=stage or "",
-            boundaries=outlines,
-        )
+        with writing(out_dir, lang):
+            written = orders.write(
+                scenario,
+                result,
+                out_dir,
+                key,
+                kecamatan or "",
+                model=load_model(weights, scenario, lang),
+                draft=konsep,
+                stage=stage or "",
+                boundaries=outlines,
+            )
     except orders.InvalidPlan as exc:
         err.print(_("Rencana tidak lolos pemeriksa independen: perintah tidak dicetak.", lang), style="bold red")
         for v in exc.violations:
-            err.print(f"  - [{v.rule}] {v.render(lang)}", highlight=False, markup=False)
+            err.print(f"  - {v.line(lang)}", highlight=False, markup=False)
         raise typer.Exit(1) from None
     except (ploting.PlotingError, schedule.StageError) as exc:
         err.print(exc.message(lang), style="bold red", highlight=False)
@@ -933,7 +1014,8 @@ def replan_command(
 ) -> None:
     """Susun ulang setelah ada yang tidak hadir atau kategori berubah. / Re-plan."""
     scenario = load(path, lang)
-    previous = load_plan(from_path, lang)
+    previous = load_plan(from_path, scenario, lang)
+    unplanned(scenario, previous, from_path, lang)
     gone = read_absent(absent, {p.id for p in scenario.personnel}, lang) if absent else set()
     changes = parse_categories(category or [], {t.id for t in scenario.tps}, lang)
     if tps_rawan is not None:  # the list's flags on its TPS, re-scored; a category that changes is re-planned
@@ -971,8 +1053,9 @@ def replan_command(
 def read_absent(path: Path, known: set[str], lang: str = "id") -> set[str]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError as exc:
-        err.print(f"{path}: {exc}", style="bold red", highlight=False)
+    except (OSError, UnicodeDecodeError) as exc:
+        refused = _("Tidak dapat membaca %(path)s: %(reason)s", lang, path=path, reason=reason(exc))
+        err.print(refused, style="bold red", highlight=False)
         raise typer.Exit(2) from None
     ids, unknown = set(), []
     for row, line in enumerate(lines, start=1):
@@ -1033,14 +1116,15 @@ def simulate_command(
 ) -> None:
     """Uji tekanan hari H: kejadian acak melawan cadangan rencana. / Election-day stress test."""
     scenario = load(path, lang)
-    plans = [load_plan(plan_path, lang)] + ([load_plan(other, lang)] if other else [])
+    plans = [load_plan(plan_path, scenario, lang)] + ([load_plan(other, scenario, lang)] if other else [])
     model = load_model(weights, scenario, lang)
     reports = simulation.compare(scenario, plans, runs, seed, model)
     print_simulation(scenario, [plan_path.name] + ([other.name] if other else []), reports, lang)
     if out_path is not None:
         data = [r.to_json() for r in reports]
         text = json.dumps(data[0] if len(data) == 1 else data, indent=1, ensure_ascii=False)
-        write_bytes(out_path, text.encode("utf-8"))
+        with writing(out_path, lang):
+            write_bytes(out_path, text.encode("utf-8"))
         out.print(_("Laporan ditulis ke %(path)s", lang, path=out_path))
 
 
@@ -1088,7 +1172,7 @@ def print_simulation(scenario: Scenario, names: list[str], reports: list[simulat
     )
     out.print(table)
     for name, r in zip(names, reports, strict=True):
-        worst = ", ".join(f"{t} {number(m, lang, None)}" for t, m in r.worst_tps[:5])
+        worst = ", ".join(f"{t} {number(m, lang, None)}" for t, m in r.worst_tps[:5]) or "-"
         out.print(f"{name}: " + _("TPS terlama (menit): %(tps)s", lang, tps=worst), highlight=False)
 
 
@@ -1105,7 +1189,8 @@ def _write_interchange(
         err.print(_("Berkas tujuan harus .csv atau .json: %(path)s", lang, path=out_path), style="bold red")
         raise typer.Exit(2)
     csv_file = out_path.suffix.lower() == ".csv"
-    write_bytes(out_path, interchange.to_csv(kind, rows) if csv_file else interchange.to_json(kind, rows, head))
+    with writing(out_path, lang):
+        write_bytes(out_path, interchange.to_csv(kind, rows) if csv_file else interchange.to_json(kind, rows, head))
     out.print(_("%(n)s baris ditulis ke %(path)s", lang, n=number(len(rows), lang), path=out_path))
 
 
@@ -1130,7 +1215,7 @@ def export_personnel(
 ) -> None:
     """Personel pada pos dan tugasnya, satu baris per penugasan. / Every assignment of a plan."""
     scenario = load(path, lang)
-    result = load_plan(plan_path, lang)
+    result = load_plan(plan_path, scenario, lang)
     zone = _zone(tz, lang)
     if verdict(scenario, result, None, lang):
         raise typer.Exit(1)
@@ -1154,7 +1239,7 @@ def export_tps(
 ) -> None:
     """TPS dengan koordinatnya (dapat diimpor kembali). / Every TPS with its point."""
     scenario = load(path, lang)
-    result = load_plan(plan_path, lang) if plan_path is not None else None
+    result = load_plan(plan_path, scenario, lang) if plan_path is not None else None
     rows = exports.tps_rows(scenario, result, None, kecamatan)
     head: dict[str, object] = {
         "operation": scenario.operation.name,
@@ -1173,7 +1258,8 @@ def coordinates_command(path: Path, coordinates_file: Path, out_path: OutPath, l
         result, moved = interchange.coordinates_scenario(scenario, coordinates_file)
     except ScenarioError as exc:
         _refused(exc, coordinates_file, lang)
-    scenario_io.write_scenario(result, out_path)
+    with writing(out_path, lang):
+        scenario_io.write_scenario(result, out_path)
     out.print(
         _("Koordinat %(n)s TPS berubah; skenario ditulis ke %(path)s", lang, n=number(len(moved), lang), path=out_path)
     )

@@ -73,7 +73,7 @@ def test_it_exits_1_and_writes_only_an_invalid_file_when_the_plan_fails_the_chec
     assert not out.exists()
     rejected = tmp_path / "rencana.invalid.json"
     assert f"Rencana TIDAK ditulis ke {out}" in result.output and str(rejected) in result.output
-    assert "[cost]" in result.output
+    assert "Jarak tempuh: P01 di " in result.output  # the rule by its name
     violations = json.loads(rejected.read_text(encoding="utf-8"))["violations"]
     assert violations[0].startswith("[cost] P01 di ")  # and the summary's cost, which it changes
     records = json.loads(rejected.read_text(encoding="utf-8"))["violation_messages"]
@@ -95,7 +95,7 @@ def test_it_leaves_a_file_already_at_the_out_path_as_it_was(
     assert out.read_text(encoding="utf-8") == "rencana lama"
     assert (tmp_path / "plan.invalid.json").exists()
     assert f"Plan NOT written to {out}" in result.output
-    assert "[cost] P01 at " in result.output and "biaya" not in result.output  # the violations in English too
+    assert "Travel distance: P01 at " in result.output and "biaya" not in result.output  # in English too
 
 
 def test_it_exits_1_without_writing_a_replan_that_fails_the_checker(
@@ -127,4 +127,4 @@ def test_it_exits_1_when_checking_a_plan_file_someone_broke(folder: Path, tmp_pa
     out.write_text(json.dumps(data), encoding="utf-8")
     result = siaga("check", folder, out)
     assert result.exit_code == 1
-    assert "[summary] summary.reserve_covered_weight" in result.output
+    assert "Ringkasan rencana: summary.reserve_covered_weight" in result.output

@@ -172,7 +172,7 @@ def test_it_exits_1_and_lists_the_violations_of_a_tampered_plan_file(demo_files,
     result = siaga("check", scenario_path, tampered)
     assert result.exit_code == 1
     assert "pelanggaran" in result.output
-    for rule in ("[cost]", "[one_slot_per_person]", "[capacity]", "[summary]"):
+    for rule in ("Jarak tempuh:", "Satu tempat per personel:", "Isi pos:", "Ringkasan rencana:"):
         assert rule in result.output
 
 

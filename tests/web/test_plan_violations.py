@@ -38,5 +38,6 @@ def test_the_plan_page_renders_the_violations_in_the_readers_language(as_planner
     as_planner.cookies["django_language"] = "id"
     indonesian = as_planner.get(f"/plans/{saved.pk}/").content.decode()
     person = core_plan(saved).assignments[0].person
-    assert f"[cost] {person} at " in english and f"[cost] {person} di " not in english
-    assert f"[cost] {person} di " in indonesian and ": biaya " in indonesian
+    assert f"Travel distance: {person} at " in english and f" {person} di " not in english
+    assert f"Jarak tempuh: {person} di " in indonesian and ": biaya " in indonesian
+    assert "[cost]" not in english + indonesian  # the rule by its name, never its code

@@ -55,7 +55,7 @@ from siaga.core.check.facts import Facts
 from siaga.core.check.rules import RULES, Rule, rule
 from siaga.core.check.vulnerability import Weights
 from siaga.core.data.model import Plan, Scenario
-from siaga.core.data.text import Message
+from siaga.core.data.text import Message, _, gettext_noop
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,10 @@ class Violation:
     def render(self, lang: str = "id") -> str:
         return self.text.render(lang)
 
+    def line(self, lang: str = "id") -> str:
+        """The rule by its name, then the message: "Jarak tempuh: ..." (`heading`)."""
+        return f"{heading(self.rule, lang)}: {self.render(lang)}"
+
     def record(self) -> dict[str, object]:
         return {"rule": self.rule, "msgid": self.text.msgid, "params": dict(self.text.params)}
 
@@ -81,10 +85,47 @@ class Violation:
         return f"[{self.rule}] {self.message}"
 
 
+# Each rule as the reader names it: what a refused plan's list heads each line with.
+RULE_WORDS = {
+    "unique_post_ids": gettext_noop("Kode pos"),
+    "category": gettext_noop("Kategori TPS"),
+    "tps_in_one_post": gettext_noop("TPS pada satu pos"),
+    "post_desa_and_category": gettext_noop("Desa dan kategori pos"),
+    "post_size": gettext_noop("Besar pos"),
+    "post_radius": gettext_noop("Jangkauan pos"),
+    "post_required": gettext_noop("Kebutuhan pos"),
+    "village_posts": gettext_noop("Pos balai desa"),
+    "reserve_posts": gettext_noop("Pos cadangan"),
+    "eligibility": gettext_noop("Penempatan personel"),
+    "own_polres": gettext_noop("Polres sendiri"),
+    "one_slot_per_person": gettext_noop("Satu tempat per personel"),
+    "capacity": gettext_noop("Isi pos"),
+    "cost": gettext_noop("Jarak tempuh"),
+    "unfilled": gettext_noop("Slot kosong"),
+    "summary": gettext_noop("Ringkasan rencana"),
+    "command_off_posts": gettext_noop("Komando dan staf"),
+    "tni_standby": gettext_noop("Siaga TNI"),
+    "linmas_roster": gettext_noop("SK Linmas"),
+    "duty_windows": gettext_noop("Waktu tugas"),
+    "shift_coverage": gettext_noop("Giliran jaga"),
+    "duty_eligibility": gettext_noop("Penugasan jadwal"),
+    "duty_overlap": gettext_noop("Tugas bertumpuk"),
+    "duty_travel": gettext_noop("Perjalanan antartugas"),
+    "duty_rest": gettext_noop("Waktu istirahat"),
+    "roster_summary": gettext_noop("Ringkasan jadwal"),
+}
+
+
+def heading(rule: str, lang: str = "id") -> str:
+    """A rule as the reader names it ("Jarak tempuh"); an unknown one (a newer plan file's) by its id."""
+    return _(RULE_WORDS[rule], lang) if rule in RULE_WORDS else rule
+
+
 def render(record: Mapping[str, Any], lang: str = "id") -> str:
     """A stored violation (`Violation.record()`, a plan file's `violation_messages`) as
-    "[rule] message" in `lang`."""
-    return f"[{record.get('rule', '')}] {messages.render(record['msgid'], record.get('params') or {}, lang)}"
+    "Rule: message" in `lang` (the rule by its name, `heading`)."""
+    message = messages.render(record["msgid"], record.get("params") or {}, lang)
+    return f"{heading(str(record.get('rule', '')), lang)}: {message}"
 
 
 def records(violations: list[Violation]) -> list[dict[str, object]]:
@@ -108,4 +149,4 @@ def check_plan(scenario: Scenario, plan: Plan, model: Weights | None = None) -> 
             gc.enable()
 
 
-__all__ = ["RULES", "Rule", "Violation", "Weights", "check_plan", "records", "render", "rule"]
+__all__ = ["RULES", "RULE_WORDS", "Rule", "Violation", "Weights", "check_plan", "heading", "records", "render", "rule"]

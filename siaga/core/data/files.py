@@ -8,6 +8,7 @@ file or the new one, never half of either, even if the writer crashes or the pow
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import tempfile
@@ -15,6 +16,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TextIO
+
+from siaga.core.data.text import Message, gettext_noop
+
+# Why the disk refused, in the reader's words (the system's own text is English and names
+# error numbers); any other refusal gets OTHER.
+REASONS = {
+    errno.ENOENT: gettext_noop("berkas atau folder tidak ditemukan"),
+    errno.EACCES: gettext_noop("tidak ada izin untuk membuka atau menulis di tempat ini"),
+    errno.EPERM: gettext_noop("tidak ada izin untuk membuka atau menulis di tempat ini"),
+    errno.EROFS: gettext_noop("tempat ini hanya dapat dibaca (mis. flashdisk terkunci atau CD); pilih folder lain"),
+    errno.ENOSPC: gettext_noop("disk penuh; kosongkan tempat atau pilih disk lain"),
+    errno.EISDIR: gettext_noop("ini sebuah folder, bukan berkas"),
+    errno.ENOTDIR: gettext_noop("salah satu bagian jalurnya berkas, bukan folder"),
+    errno.ENAMETOOLONG: gettext_noop("nama berkas atau jalurnya terlalu panjang"),
+}
+OTHER = gettext_noop("disk menolak membaca atau menulis berkas ini")
+NOT_TEXT = gettext_noop("bukan berkas teks UTF-8 (berkas Excel atau berkas lain?)")
 
 
 @contextmanager
@@ -57,6 +75,14 @@ def write_bytes(path: Path, data: bytes) -> None:
     """Replace `path` with `data`, atomically (see `atomic_write`)."""
     with atomic_write(path) as f:
         f.write(data)
+
+
+def reason(exc: BaseException) -> Message:
+    """Why a file could not be read or written (`exc`, an OSError or a text that is not
+    UTF-8), as a Message to render in the reader's language."""
+    if isinstance(exc, UnicodeDecodeError):
+        return Message(NOT_TEXT)
+    return Message(REASONS.get(getattr(exc, "errno", None) or 0, OTHER))
 
 
 def _fsync_folder(folder: Path) -> None:

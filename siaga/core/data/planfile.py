@@ -13,7 +13,7 @@ from json.encoder import encode_basestring as _encode_string  # json's own (C wh
 from pathlib import Path
 from typing import Any
 
-from siaga.core.data.files import atomic_write_text
+from siaga.core.data.files import atomic_write_text, reason
 from siaga.core.data.model import Assignment, Category, Plan, Post, Unfilled
 from siaga.core.data.text import TranslatedError, gettext_noop
 
@@ -253,10 +253,22 @@ def _key(key: object) -> str:
 
 
 def read_plan(path: Path) -> Plan:
+    """The plan file at `path`; PlanFileError naming the file and what is wrong, in the
+    reader's words, when it is missing, unreadable, not a plan or damaged."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PlanFileError(gettext_noop("%(path)s: tidak dapat dibaca (%(detail)s)"), path=path, detail=exc) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanFileError(
+            gettext_noop("%(path)s: tidak dapat dibaca (%(detail)s)"), path=path, detail=reason(exc)
+        ) from None
+    except ValueError:
+        data = None
     if not isinstance(data, dict):
         raise PlanFileError(gettext_noop("%(path)s: bukan berkas rencana"), path=path)
-    return from_json(data)
+    if data.get("format") != FORMAT:
+        raise PlanFileError(gettext_noop("%(path)s: bukan berkas rencana %(format)s"), path=path, format=FORMAT)
+    try:
+        return from_json(data)
+    except PlanFileError:
+        damaged = gettext_noop("%(path)s: berkas rencana rusak atau tidak lengkap; susun ulang dengan siaga plan")
+        raise PlanFileError(damaged, path=path) from None

@@ -77,12 +77,13 @@ def write(
     maps are drawn over `boundaries` (points only without them). `draft` marks every page of
     the Sprin and the maps "KONSEP" (a plan not yet approved). Raises
     InvalidPlan, ploting.PlotingError for an unknown kecamatan, schedule.StageError for an
-    unknown stage. The files are made in a folder of their own inside `out`, then moved in: a
+    unknown stage. The files are made in a folder of their own beside `out`, then moved in: a
     failure halfway leaves `out` as it was, never a new Sprin beside the last run's cards."""
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".siaga-", dir=out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))  # beside `out`: one disk, one move
     try:
         written = _write(scenario, plan, staging, key, kecamatan_code, settings, model, draft, stage, boundaries)
+        out.mkdir(exist_ok=True)
         for made in sorted(staging.iterdir()):
             os.replace(made, out / made.name)
     finally:
