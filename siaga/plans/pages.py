@@ -387,6 +387,8 @@ def _fatigue(plan: Plan, r: duty_roster.Roster, at_vote: list[str] | None = None
     hours = duty_roster.duty_hours(r, at_vote)
     limit = float(r.settings.get("max_total_hours", 0) or 0)
     return {
+        # on no post at the vote, and on a duty of another stage: not idle, as "tanpa pos" might read
+        "beyond_vote": len({a.person for a in r.assignments} - set(at_vote)),
         "people": len(hours),
         "most": max(hours.values(), default=0.0),
         "limit": limit,
