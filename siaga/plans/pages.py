@@ -338,6 +338,12 @@ def duties_page(
             "empty": vote["unfilled"],
             "vote": True,
         }
+        same = stages.pop((r.vote_stage, False), None)  # the vote's own duties (the Posko): one row, not two
+        if same is not None:
+            row = stages[(r.vote_stage, True)]
+            row["start"], row["end"] = min(row["start"], same["start"]), max(row["end"], same["end"])
+            for key in ("duties", "places", "filled", "empty"):
+                row[key] += same[key]
     for row in stages.values():
         row["window"] = stage_data.window_text(row["start"], row["end"])
     shorts = duty_roster.shortfall(r, None if scope.whole else [scope.kecamatan or ""])
