@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -24,5 +25,18 @@ class LoginRequiredMiddleware:
                 )
             if request.headers.get("HX-Request"):
                 return HttpResponse(status=401)
-            return redirect_to_login(request.get_full_path())
+            response = redirect_to_login(_back_to(request))
+            if request.method not in ("GET", "HEAD"):  # a form was sent: the login page says it was not saved
+                response["Location"] += "&sent=1"
+            return response
         return self.get_response(request)
+
+
+def _back_to(request: HttpRequest) -> str:
+    """Where to return after signing in: the page asked for; for a form sent without a session
+    (a POST, whose address answers only a button), the page the form was on, when it is ours."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = urlsplit(request.headers.get("Referer", ""))
+    ours = referer.netloc == request.get_host() and referer.path.startswith("/")
+    return (referer.path + (f"?{referer.query}" if referer.query else "")) if ours else "/"

@@ -80,7 +80,7 @@ class SiagaLoginView(LoginView):
         """`returning`: sent here from a page of the console other than its front page (a
         session ended midway, or not yet signed in): the page says so, and that a form sent
         then was not saved."""
-        returning = self.get_redirect_url() not in ("", "/")
+        returning = self.get_redirect_url() not in ("", "/") or self.request.GET.get("sent") == "1"
         kept = self.request.GET.get("kept") == "1"  # from the phone, whose queue keeps what was not sent
         return super().get_context_data(**kwargs) | {"returning": returning and not kept, "kept": kept}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -211,3 +212,16 @@ def test_a_form_sent_after_the_session_ended_leads_to_a_login_page_that_says_it_
 def test_the_plain_login_page_and_the_front_page_have_no_such_notice(client, db):
     assert "belum tersimpan" not in text(client.get("/login/"))
     assert "belum tersimpan" not in shown(client, client.get("/"))  # the first visit of the day
+
+
+def test_a_form_sent_without_a_session_returns_to_its_page_after_signing_in(plan):
+    """A POST-only address answers only a button: signed in again, the planner goes back to the
+    page the form was on (and is told the form was not saved), not to a 405 page."""
+    from django.test import Client
+
+    page = f"/plans/{plan.pk}/?tab=pins"
+    sent = Client().post(f"/plans/{plan.pk}/pin/", {"person": "x"}, HTTP_REFERER=f"http://testserver{page}")
+    assert sent.status_code == 302 and sent["Location"] == "/login/?next=" + quote(page, safe="/") + "&sent=1"
+    foreign = Client().post(f"/plans/{plan.pk}/pin/", {"person": "x"}, HTTP_REFERER="http://elsewhere.example/x")
+    assert foreign["Location"] == "/login/?next=/&sent=1"
+    assert Client().get(page)["Location"] == "/login/?next=" + quote(page, safe="/")  # a page asked for: itself
