@@ -19,6 +19,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -294,9 +295,14 @@ def _row(
         "label": CATEGORY_LABELS[a.category.value],
         "source": a.source,
         "reason": a.reason,
-        "top": [c.text(lang) for c in a.contributions if c.points > 0][:3],
+        "top": [_reason(c, lang) for c in a.contributions if c.points > 0][:3],
         "url": url,
     }
+
+
+def _reason(c: risk.Contribution, lang: str) -> str:
+    """One main reason, its points written as the TPS page writes them (+0,40 in Indonesian)."""
+    return f"{c.label(lang)}: {'+' if c.points > 0 else ''}{floatformat(c.points, -2)}"
 
 
 def _matches(row: dict[str, Any], chosen: dict[str, str], *keys: str) -> bool:

@@ -629,6 +629,7 @@ def _signoff_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
         "signers": services.signers(plan.operation) if may_sign else [],
         "may_sign": may_sign,
         "unsigned_reason": services.unsigned_reason(),
+        "to_sign": pages.categories_to_sign(plan) if may_sign else None,
     }
 
 
