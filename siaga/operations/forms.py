@@ -7,6 +7,7 @@ what the importer refuses, with the importer's message naming the field.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -14,13 +15,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from siaga.core.data import scenario as contract
 from siaga.core.data.cells import Bad
 from siaga.core.data.model import VILLAGE_LEVELS, Force, Level
 from siaga.core.data.problems import Problem
+from siaga.core.data.ranks import LEVEL as RANK_LEVEL
+from siaga.core.data.ranks import rank_level
 from siaga.operations.models import Person, Region, Tps, Unit
 
 UPLOAD_SUFFIXES = (".xlsx", ".xls")  # an .xls is let through so the reader can say what it is
@@ -111,23 +114,96 @@ class TpsForm(forms.Form):
 
 YES_NO = [("ya", gettext_lazy("ya")), ("tidak", gettext_lazy("tidak"))]
 
+# What a person typed by hand must look like. The importer reads any text (old workbooks keep
+# their codes); a form is held to the shape of the number: an NRP of Polri (Brimob too) has 8
+# digits, a Linmas is known by the 16-digit NIK of the KTP. A phone is digits, with + ( ) - .
+# and spaces allowed, 8 to 15 digits. Polri, Brimob and TNI carry a rank of the ladder
+# (siaga.core.data.ranks); Satpol PP (civil-service grades) and Linmas are free.
+CODE_DIGITS = {Force.POLRI: 8, Force.BRIMOB: 8, Force.LINMAS: 16}
+PHONE = re.compile(r"\+?[0-9 ().-]+")
+PHONE_DIGITS = (8, 15)
+RANKED_FORCES = frozenset({Force.POLRI, Force.BRIMOB, Force.TNI})
+
+
+def code_problem(force: Force, code: str) -> str:
+    """Why `code` cannot be this force's NRP/NIK ("" when it can)."""
+    digits = CODE_DIGITS.get(force)
+    if digits is None or (code.isascii() and code.isdigit() and len(code) == digits):
+        return ""
+    if force == Force.LINMAS:
+        return _("NIK Linmas harus 16 angka (seperti pada KTP); tertulis %(code)s.") % {"code": code}
+    return _("NRP Polri harus 8 angka; tertulis %(code)s.") % {"code": code}
+
+
+def phone_problem(phone: str) -> str:
+    """Why `phone` is not a phone number ("" when it is, or blank)."""
+    if not phone:
+        return ""
+    count = sum(ch.isdigit() for ch in phone)
+    if PHONE.fullmatch(phone) and phone.isascii() and PHONE_DIGITS[0] <= count <= PHONE_DIGITS[1]:
+        return ""
+    return _(
+        "No. HP hanya angka (boleh +, spasi, tanda hubung), %(low)s sampai %(high)s angka; tertulis %(phone)s."
+    ) % {
+        "low": PHONE_DIGITS[0],
+        "high": PHONE_DIGITS[1],
+        "phone": phone,
+    }
+
+
+def read_rank(force: Force, rank: str) -> str:
+    """The rank as stored (upper case, single spaces); ValidationError when a Polri, Brimob or
+    TNI rank is not on the ladder."""
+    rank = " ".join(rank.upper().split())
+    if rank and force in RANKED_FORCES and rank_level(rank) == 0:
+        raise ValidationError(
+            _("Pangkat %(rank)s tidak dikenal: pilih pangkat Polri/TNI dari daftar (mis. BRIPKA, IPTU, SERDA).")
+            % {"rank": rank}
+        )
+    return rank
+
+
+COMMAND_HELP = gettext_lazy(
+    "Kosong: kekuatan lapangan. Jabatan komando/staf (Kapolres, Wakapolres, Kabag, Kasat, Kasi, "
+    "Kapolsek, Staf Posko, Dandim, Kasdim, Danramil) tidak pernah ditempatkan di pos TPS oleh rencana."
+)
+
+
+class RankInput(forms.TextInput):
+    """A rank box that offers the ladder's ranks (Polri then TNI names, lowest first)."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> Any:
+        from django.utils.html import format_html, format_html_join
+
+        attrs = {**(attrs or {}), "list": f"ranks-{name}", "autocomplete": "off"}
+        box = super().render(name, value, attrs, renderer)
+        options = format_html_join("", '<option value="{}">', ((r,) for r in RANK_LEVEL))
+        return format_html('{}<datalist id="ranks-{}">{}</datalist>', box, name, options)
+
 
 class PersonForm(forms.Form):
     """rank, phone and siap for everyone; the unit for POLRI, TNI, BRIMOB and SATPOL_PP; the
     desa for LINMAS (who guard the TPS of their own desa and belong to no unit)."""
 
-    rank = CellField(contract.PERSONNEL, "rank", label=gettext_lazy("Pangkat"), max_length=30)
+    rank = CellField(contract.PERSONNEL, "rank", label=gettext_lazy("Pangkat"), max_length=30, widget=RankInput)
+    position = CellField(
+        contract.PERSONNEL,
+        "position",
+        label=gettext_lazy("Jabatan"),
+        max_length=120,
+        help_text=COMMAND_HELP,
+    )
     phone = CellField(contract.PERSONNEL, "phone", label=gettext_lazy("No. HP"), max_length=30)
     available = CellField(
         contract.PERSONNEL, "available", label=gettext_lazy("Siap"), widget=forms.Select(choices=YES_NO)
     )
-    unit_code = CellField(contract.PERSONNEL, "unit_code", label=gettext_lazy("Satuan"))
+    unit_code = CellField(contract.PERSONNEL, "unit_code", label=pgettext_lazy("column header", "Satuan"))
     desa_code = CellField(contract.PERSONNEL, "desa_code", label=gettext_lazy("Desa/kelurahan"))
     edit_version = version_field()
 
     def __init__(self, data: Any = None, *, person: Person):
         self.person = person
-        initial: dict[str, Any] = {"rank": person.rank, "phone": person.phone}
+        initial: dict[str, Any] = {"rank": person.rank, "position": person.position, "phone": person.phone}
         initial["available"] = "ya" if person.available else "tidak"
         initial |= {"unit_code": person.unit_code, "desa_code": person.desa_code, "edit_version": person.edit_version}
         super().__init__(data, initial=initial)
@@ -140,6 +216,17 @@ class PersonForm(forms.Form):
             del self.fields["desa_code"]
             units = Unit.objects.filter(operation_id=person.operation_id).values_list("code", "name")
             self.fields["unit_code"].widget = forms.Select(choices=[(c, f"{n} ({c})") for c, n in units])
+
+    def clean_rank(self) -> str:
+        rank: str = self.cleaned_data["rank"]
+        return rank if rank == self.person.rank else read_rank(Force(self.person.force), rank)
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data["phone"]
+        problem = "" if phone == self.person.phone else phone_problem(phone)
+        if problem:
+            raise ValidationError(problem)
+        return phone
 
     def clean_unit_code(self) -> str:
         code: str = self.cleaned_data["unit_code"]
@@ -212,12 +299,14 @@ class _NewRowForm(forms.Form):
 class PersonAddForm(_NewRowForm):
     code = NewCodeField(contract.PERSONNEL, "id", Person, label=gettext_lazy("NRP/NIK"), max_length=40)
     name = CellField(contract.PERSONNEL, "name", label=gettext_lazy("Nama"), max_length=120)
-    rank = CellField(contract.PERSONNEL, "rank", label=gettext_lazy("Pangkat"), max_length=30)
+    rank = CellField(contract.PERSONNEL, "rank", label=gettext_lazy("Pangkat"), max_length=30, widget=RankInput)
     force = CellField(contract.PERSONNEL, "force", label=gettext_lazy("Unsur"))
     unit_code = CellField(contract.PERSONNEL, "unit_code", label=gettext_lazy("Satuan (selain Linmas)"))
     desa_code = CellField(contract.PERSONNEL, "desa_code", label=gettext_lazy("Desa/kelurahan (Linmas)"))
     phone = CellField(contract.PERSONNEL, "phone", label=gettext_lazy("No. HP"), max_length=30)
-    position = CellField(contract.PERSONNEL, "position", label=gettext_lazy("Jabatan"), max_length=120)
+    position = CellField(
+        contract.PERSONNEL, "position", label=gettext_lazy("Jabatan"), max_length=120, help_text=COMMAND_HELP
+    )
 
     def __init__(self, data: Any = None, *, operation_id: int):
         super().__init__(data, operation_id=operation_id)
@@ -235,6 +324,7 @@ class PersonAddForm(_NewRowForm):
             if "force" not in self.errors:
                 self.add_error("force", problem_text("required", column(contract.PERSONNEL, "force")))
             return data
+        self._check_person(force, data)
         if force == Force.LINMAS:
             if not data.get("desa_code") and "desa_code" not in self.errors:
                 self.add_error("desa_code", problem_text("linmas_needs_desa", column(contract.PERSONNEL, "desa_code")))
@@ -247,6 +337,18 @@ class PersonAddForm(_NewRowForm):
             elif not Unit.objects.filter(operation_id=self.operation_id, code=code).exists():
                 self.add_error("unit_code", problem_text("unknown_unit", field, code))
         return data
+
+    def _check_person(self, force: Force, data: dict[str, Any]) -> None:
+        """The NRP/NIK's shape for this force, the rank on the ladder, the phone a number."""
+        if data.get("code") and (problem := code_problem(force, data["code"])):
+            self.add_error("code", problem)
+        if "rank" in data:
+            try:
+                data["rank"] = read_rank(force, data["rank"])
+            except ValidationError as bad:
+                self.add_error("rank", bad)
+        if data.get("phone") and (problem := phone_problem(data["phone"])):
+            self.add_error("phone", problem)
 
     def clean_desa_code(self) -> str:
         return self.region_code("desa_code", contract.PERSONNEL, VILLAGE_LEVELS, "DESA/KELURAHAN")

@@ -506,7 +506,7 @@ def post_staffing(plan_data: dict[str, Any]) -> dict[str, dict[str, int]]:
 # ---------------------------------------------------------------- edits by hand
 
 TPS_EDITABLE = frozenset({"number", "voters", "lat", "lon", "address"})
-PERSON_EDITABLE = frozenset({"rank", "phone", "available", "unit_code", "desa_code"})
+PERSON_EDITABLE = frozenset({"rank", "position", "phone", "available", "unit_code", "desa_code"})
 # What the vulnerability score reads from a TPS row; the hand edits above leave it alone.
 RISK_INPUTS = frozenset({"desa_code", "category", "category_reason", "indicators"})
 

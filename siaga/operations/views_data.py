@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.names import known_as
@@ -46,6 +46,7 @@ from siaga.core.data import template
 from siaga.core.data.boundaries import outside_warnings
 from siaga.core.data.indicators import ValueType, catalog
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Force, Level, Scenario
+from siaga.core.data.positions import is_command
 from siaga.core.data.problems import ScenarioError, UnreadableFile
 from siaga.core.data.scenario import read_scenario
 from siaga.operations import services
@@ -64,6 +65,8 @@ from siaga.operations.forms import (
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, KIND_LABELS, LEVEL_LABELS, label
 from siaga.operations.models import Operation, Person, Tps, Unit
 from siaga.operations.views import operation_for
+from siaga.plans.names import post_labels
+from siaga.plans.pages import pin_words
 from siaga.plans.store import current_plan
 from siaga.web.listing import Column, Filter, Listing, View
 
@@ -429,7 +432,10 @@ PERSONNEL = Listing(
         Column("code", gettext_lazy("NRP/NIK"), ("code",)),
         Column("name", gettext_lazy("Nama"), ("name",)),
         Column("rank", gettext_lazy("Pangkat"), ("rank",)),
-        Column("unit", gettext_lazy("Satuan"), ("unit_code", "name"), cell=lambda p: p["unit_name"] or p["unit_code"]),
+        Column(
+            "unit", pgettext_lazy("column header", "Satuan"), ("unit_code", "name"),
+            cell=lambda p: p["unit_name"] or p["unit_code"],
+        ),
         Column("force", gettext_lazy("Unsur"), FORCE_ORDER, cell=lambda p: p["force_label"]),
         Column("desa", gettext_lazy("Desa"), ("desa_code", "name"), cell=lambda p: p["desa_name"] or p["desa_code"]),
         Column("phone", gettext_lazy("No. HP")),
@@ -441,7 +447,7 @@ PERSONNEL = Listing(
         "id", "code", "name", "rank", "unit_code", "force", "desa_code", "phone", "available",
         "position", "pinned_post", "pin_reason",
     ),
-    search=("name", "code", "rank", "phone"),
+    search=("name", "code", "rank", "phone", "position"),
     filters=(
         Filter("force", "force", _one_of(FORCES)),
         Filter("unit", "unit_code"),
@@ -464,10 +470,14 @@ def personnel_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
         units = dict(operation.units.filter(code__in={p["unit_code"] for p in rows}).values_list("code", "name"))
         desa = _region_names(operation, (p["desa_code"] for p in rows))
         posts = services.post_names(plan, [p["code"] for p in rows]) if plan else {}
+        pinned = {p["pinned_post"] for p in rows if p["pinned_post"]}
+        pin_names = post_labels(plan, pinned) if plan else {}
+        desa_pins = _region_names(operation, pinned)  # a desa code pins to its balai desa post
         for p in rows:
             p["unit_name"], p["desa_name"] = units.get(p["unit_code"], ""), desa.get(p["desa_code"], "")
             p["force_label"] = label(FORCE_LABELS, p["force"])
-            p["post_name"] = posts.get(p["code"], "")
+            p["post_name"] = posts.get(p["code"], "") or _no_post(p)
+            p["pin_label"] = _pin_label(p["pinned_post"], pin_names, desa_pins)
 
     if view.export_format:
         return _export(request, operation, view, enrich, _("personel"))
@@ -484,6 +494,25 @@ def personnel_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
         "kecamatan_options": _kecamatan_options(operation, request),
     }
     return render(request, "operations/data_personnel.html", context)
+
+
+def _pin_label(value: str, post_names: dict[str, str], desa_names: dict[str, str]) -> str:
+    """A person's pin in the reader's words ("" for none), as the plan page says it."""
+    if not value:
+        return ""
+    if value in desa_names:
+        return _("balai desa %(desa)s") % {"desa": desa_names[value]}
+    return pin_words(value, "", post_names)
+
+
+def _no_post(person: dict[str, Any]) -> str:
+    """Why a person has no post, in words, when the roster says why: command and staff are
+    never put on a post (DOCTRINE.md section 9), a person not ready is not deployed."""
+    if is_command(person["position"]):
+        return str(_("komando/staf: tidak ditempatkan di pos TPS"))
+    if not person["available"]:
+        return str(_("tidak siap: tidak diturunkan"))
+    return ""
 
 
 def _export(request: HttpRequest, operation: Operation, view: View, enrich: Any, title: str) -> HttpResponseBase:

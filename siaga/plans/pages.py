@@ -24,6 +24,7 @@ from siaga.accounts.scope import Scope
 from siaga.core.data import duties as duty_data
 from siaga.core.data import pins
 from siaga.core.data import stages as stage_data
+from siaga.core.data.positions import is_command
 from siaga.core.documents.ploting import post_names
 from siaga.core.planning import plan as core_planning
 from siaga.core.planning import roster as duty_roster
@@ -476,7 +477,8 @@ def people_matching(plan: Plan, typed: str, limit: int, placed_only: bool = Fals
     people = plan.operation.personnel.filter(Q(name__icontains=typed) | Q(code__startswith=typed))
     if placed_only:
         people = people.filter(code__in=plan.assignments.values("person_code"))
-    found = people.order_by("name", "code").values_list("code", "name", "rank", "force", "unit_code")[:limit]
+    found = people.order_by("name", "code").values_list("code", "name", "rank", "force", "unit_code", "position")
+    found = found[:limit]
     rows = list(found)
     units = dict(plan.operation.units.filter(code__in={r[4] for r in rows}).values_list("code", "name"))
     posts = dict(plan.assignments.filter(person_code__in=[r[0] for r in rows]).values_list("person_code", "post__code"))
@@ -490,13 +492,20 @@ def people_matching(plan: Plan, typed: str, limit: int, placed_only: bool = Fals
                     f"{rank} {name}".strip(),
                     str(FORCE_LABELS.get(force, force)),
                     units.get(unit, ""),
-                    names.get(posts[code], "") if code in posts else _("tanpa pos"),
+                    names.get(posts[code], "") if code in posts else _unplaced(position),
                 )
                 if part
             ),
         }
-        for code, name, rank, force, unit in rows
+        for code, name, rank, force, unit, position in rows
     ]
+
+
+def _unplaced(position: str) -> str:
+    """Why a person has no post in the version: command and staff are never put on one."""
+    if is_command(position):
+        return _("%(position)s: komando/staf, tidak ditempatkan di pos") % {"position": position}
+    return _("tanpa pos")
 
 
 def replan_choices(plan: Plan) -> dict[str, Any]:
@@ -918,4 +927,18 @@ def simulation_page(plans: list[Plan], runs: int, seed: int, scope: Scope) -> di
         "reports": reports,
         "worst": [(p.version, r.worst_tps) for p, r in zip(plans, reports, strict=True)],
         "whole": scope.whole,
+    }
+
+
+def categories_to_sign(plan: Plan) -> dict[str, Any]:
+    """What the commander signs: the version's TPS by category, how many of them were set by
+    hand, and how many differ from the category in the data (the vulnerability page's)."""
+    in_plan = dict(plan.tps_rows.values_list("tps_code", "category"))
+    data = dict(plan.operation.tps_set.values_list("code", "effective_category"))
+    by_hand = dict(plan.operation.tps_set.exclude(category="").values_list("code", "category"))
+    counts = Counter(in_plan.values())
+    return {
+        "counts": [(word, counts.get(code, 0)) for code, word in CATEGORY_LABELS.items()],
+        "by_hand": sum(by_hand.get(code) == category for code, category in in_plan.items()),
+        "differ": sum(data.get(code) != category for code, category in in_plan.items()),
     }

@@ -147,7 +147,7 @@ def test_a_pin_or_a_bulk_change_makes_an_open_person_form_stale(as_planner, as_p
     seen = opened(as_planner2, url)
     bulk = {"ids": [person.pk], "available": "tidak"}
     assert as_planner.post(f"/ops/{operation.pk}/personnel/bulk/", bulk).status_code == 302
-    stale = as_planner2.post(url, person_form(person, seen, phone="0812"))  # would make them ready again
+    stale = as_planner2.post(url, person_form(person, seen, phone="081200000002"))  # would make them ready again
     assert stale.status_code == 409
     assert Person.objects.get(pk=person.pk).available is False
 

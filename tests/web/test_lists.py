@@ -223,7 +223,7 @@ def test_bulk_actions_are_refused_to_a_viewer(as_viewer, operation):
 def new_person(operation: Any, **changes: str) -> dict[str, str]:
     unit = Unit.objects.filter(operation=operation, kecamatan_code=SECTOR).first()
     data = {"code": "99887766", "name": "Budi Santoso", "rank": "BRIPDA", "force": "POLRI", "unit_code": unit.code}
-    return data | {"desa_code": "", "phone": "0812", "position": ""} | changes
+    return data | {"desa_code": "", "phone": "081234567890", "position": ""} | changes
 
 
 def test_it_adds_a_person_with_the_importers_validation(as_planner, operation):

@@ -368,7 +368,7 @@ def test_it_shows_the_pin_on_the_personnel_list(as_planner, operation, plan):
     person = on_tps_posts(plan)[0]["person"]
     pin(as_planner, plan, person, "STAF", "Staf Posko")
     html = page(as_planner, f"/ops/{operation.pk}/personnel/?q={person}")
-    assert 'title="Staf Posko">pin: STAF</span>' in html
+    assert 'title="Staf Posko">pin: staf (tidak di pos) (Staf Posko)</span>' in html
 
 
 def test_it_lists_the_real_planners_coordination_list_under_a_pemilu_preset(as_planner, db):
