@@ -20,10 +20,11 @@ from siaga.core.planning.engine import plan_all
 # sha256 (first 20 hex digits) of the plan file as `planfile.write_plan` writes it, recorded with
 # the planner of commit b327027 (before issue 18 item 1's profile-driven work); the three regional
 # elections' recorded again with that planner and the escort of the boxes from each PPK back to
-# the KPU warehouse (duties.RULES, added later), which the planner of today gives alike.
+# the KPU warehouse (duties.RULES, added later), which the planner of today gives alike; the
+# Pemilu demo's once more with its facts in the Pemilu catalogue's words (demo.PEMILU_FACTS).
 BEFORE = {
     "demo": "9e9f3e7d7f2f887c60f6",
-    "demo-pemilu": "cbf991362b13d07ffe5e",
+    "demo-pemilu": "54ac38ed119f9463ab50",
     "tps-2000": "bd94db18e11b8b5e58c1",
     "tps-10000": "07107871d5ce911ba4b8",
 }

@@ -17,7 +17,7 @@ import random
 from dataclasses import replace
 from importlib import resources
 
-from siaga.core.data import boundaries, stages
+from siaga.core.data import boundaries, indicators, stages
 from siaga.core.data.geo import haversine_km
 from siaga.core.data.model import (
     Category,
@@ -288,7 +288,9 @@ def pasuruan_kota_pemilu(seed: int = SEED) -> Scenario:
     """The second demo operation: a Pemilu for the same Polres, its stages from the Pemilu
     preset (logistics escorts from H-5, TPS duty H-1 to H+1 12:00, PPK recapitulation for three
     days, the KPU warehouse in shifts). Same wilayah, TPS and people as the Pilkades demo;
-    the date is the 2024 Pemilu's. Synthetic like the rest of the demo."""
+    the date is the 2024 Pemilu's. Its vulnerability speaks the Pemilu 2024 catalogue (TPS
+    facts only): the Pilkades demo's desa facts are read as the TPS facts they would be in a
+    Pemilu (`PEMILU_FACTS`), at every TPS of the desa. Synthetic like the rest of the demo."""
     base = pasuruan_kota(seed)
     operation = replace(
         base.operation,
@@ -298,7 +300,41 @@ def pasuruan_kota_pemilu(seed: int = SEED) -> Scenario:
         village_guard_polri=0,
         village_guard_tni=0,
     )
-    return replace(base, operation=operation, stages=stages.preset(operation))
+    catalogue = set(indicators.catalogue(indicators.version_of(operation.catalogue, operation.pattern)))
+    desa = {r.code: r.indicators for r in base.regions}
+
+    def as_pemilu(t: Tps) -> Tps:
+        facts = {k: v for k, v in t.indicators.items() if k in catalogue}
+        facts |= {PEMILU_FACTS[k]: 1 for k, v in desa.get(t.desa_code, {}).items() if v and k in PEMILU_FACTS}
+        if desa.get(t.desa_code, {}).get("polsek_distance_km", 0) >= FAR_KM:
+            facts["hard_to_reach"] = 1
+        return replace(t, indicators=facts)
+
+    return replace(
+        base,
+        operation=operation,
+        stages=stages.preset(operation),
+        tps=tuple(as_pemilu(t) for t in base.tps),
+        regions=tuple(replace(r, indicators={}) for r in base.regions),
+    )
+
+
+# The Pilkades demo's desa facts as the Pemilu 2024 catalogue's TPS facts (synthetic, for the demo
+# only): what a Pilkades's rivalry, money and violence would show at the TPS of a Pemilu.
+PEMILU_FACTS = {
+    "coastal": "disaster_prone",
+    "vote_buying": "money_politics",
+    "gambling": "money_politics",
+    "riot_history": "intimidation_history",
+    "conflict_history": "intimidation_history",
+    "militant_supporters": "intimidation_history",
+    "disqualification_protest": "intimidation_history",
+    "incumbent_running": "official_not_neutral",
+    "kinship_rivalry": "official_not_neutral",
+    "team_feud": "near_campaign_post",
+    "head_to_head": "near_campaign_post",
+}
+FAR_KM = 6  # a desa this far from its Polsek: its TPS hard to reach (the demo's own rule)
 
 
 def point(code: str) -> tuple[float, float]:
