@@ -206,11 +206,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fill_url = reverse("plan_candidates", args=[plan.pk]) if can(request.user, "plan") else None
     page = pages.plan_page(plan, scope, request.GET.get("page"), request.GET.get("post", "")[:120], fill_url)
     strength = page["strength"]
+    drift = services.replan_drift(plan.operation) if scope.whole else None
     context = {
         "operation": plan.operation,
         "plan": plan,
         "scope": scope.narrowed_to,
         "summary": plan.summary,
+        # this version differs from the data in what the plan list shows and aligns (replan_drift)
+        "drift": drift if drift is not None and drift.base == plan else None,
         "warnings": [
             core_text(w["msgid"], get_language() or "id", **w.get("params", {}))
             for w in plan.extra.get("warning_messages", [])

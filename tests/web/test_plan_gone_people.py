@@ -29,3 +29,14 @@ def test_the_plan_list_and_dashboard_name_the_people_the_data_lost(plan):
     board = html.unescape(client_for("commander").get(dashboard).content.decode())
     assert 'id="plan-gone-people"' in board and "2 personel yang tidak ada lagi" in board
     assert 'id="plan-gone-people"' not in client_for("sector").get(dashboard).content.decode()  # the Polres's
+
+
+def test_the_version_itself_says_it_differs_from_the_data(plan):
+    publish(plan)
+    page = f"/plans/{plan.pk}/"
+    assert 'id="plan-drift"' not in client_for("planner").get(page).content.decode()
+    Person.objects.filter(operation_id=plan.operation_id, code__in=people_in(plan)[:3]).delete()
+    shown = html.unescape(client_for("commander").get(page).content.decode())
+    assert 'id="plan-drift"' in shown
+    assert "Versi ini berbeda dari data operasi: 3 personel tidak ada lagi di data;" in shown
+    assert 'id="plan-drift"' not in client_for("sector").get(page).content.decode()  # the Polres's, as the plan list
