@@ -8,6 +8,7 @@ what the importer refuses, with the importer's message naming the field.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from django import forms
@@ -181,6 +182,13 @@ class RankInput(forms.TextInput):
         return format_html('{}<datalist id="ranks-{}">{}</datalist>', box, name, options)
 
 
+def named(rows: Any) -> list[tuple[str, str]]:
+    """Units as a choice reads them: by name; by name and code only where two share a name."""
+    rows = list(rows)
+    shared = {n for n, count in Counter(n for _c, n in rows).items() if count > 1}
+    return [(c, f"{n} ({c})" if n in shared else n) for c, n in rows]
+
+
 class PersonForm(forms.Form):
     """rank, phone and siap for everyone; the unit for POLRI, TNI, BRIMOB and SATPOL_PP; the
     desa for LINMAS (who guard the TPS of their own desa and belong to no unit)."""
@@ -215,7 +223,7 @@ class PersonForm(forms.Form):
         else:
             del self.fields["desa_code"]
             units = Unit.objects.filter(operation_id=person.operation_id).values_list("code", "name")
-            self.fields["unit_code"].widget = forms.Select(choices=[(c, f"{n} ({c})") for c, n in units])
+            self.fields["unit_code"].widget = forms.Select(choices=named(units))
 
     def clean_rank(self) -> str:
         rank: str = self.cleaned_data["rank"]
@@ -314,7 +322,7 @@ class PersonAddForm(_NewRowForm):
 
         self.fields["force"].widget = forms.Select(choices=[(k, str(v)) for k, v in FORCE_LABELS.items()])
         units = Unit.objects.filter(operation_id=operation_id).order_by("name").values_list("code", "name")
-        self.fields["unit_code"].widget = forms.Select(choices=[("", "–"), *((c, f"{n} ({c})") for c, n in units)])
+        self.fields["unit_code"].widget = forms.Select(choices=[("", "–"), *named(units)])
         self.fields["desa_code"].widget = forms.Select(choices=[("", "–"), *self.villages()])
 
     def clean(self) -> dict[str, Any]:

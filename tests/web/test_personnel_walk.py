@@ -169,3 +169,19 @@ def test_the_edit_form_names_the_unit_field_in_the_singular_in_english(as_planne
     person = a_polri(operation)
     html = as_planner.get(f"/ops/{operation.pk}/personnel/{person.pk}/edit/").content.decode()
     assert 'for="id_unit_code">Unit</label>' in html
+
+
+def test_the_unit_choice_reads_by_name_and_by_code_only_where_names_are_shared(as_planner, operation):
+    from siaga.operations.forms import named
+
+    assert named([("POLSEK-17", "Polsek Pohjentrek"), ("KODIM-0819", "Kodim 0819")]) == [
+        ("POLSEK-17", "Polsek Pohjentrek"),
+        ("KODIM-0819", "Kodim 0819"),
+    ]
+    assert named([("A", "Polsek X"), ("B", "Polsek X")]) == [("A", "Polsek X (A)"), ("B", "Polsek X (B)")]
+    person = operation.personnel.exclude(unit_code="").first()
+    answer = as_planner.get(f"/ops/{operation.pk}/personnel/{person.pk}/edit/")
+    unit = operation.units.get(code=person.unit_code)
+    page = answer.content.decode()
+    assert answer.status_code == 200 and f'value="{unit.code}" selected>{unit.name}</option>' in page
+    assert f"({person.unit_code})</option>" not in page
