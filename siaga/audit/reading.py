@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from siaga.accounts.models import Role
 from siaga.audit.log import SERVER
 from siaga.audit.models import AuditEntry
-from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS
+from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, area_name
 from siaga.operations.models import Operation, Person, Region, Tps, Unit
 from siaga.plans.models import CategorySource, Plan
 
@@ -338,9 +338,7 @@ def _post_names(entries: Sequence[AuditEntry]) -> dict[int, dict[str, str]]:
     names = {op: operation_post_labels(op, codes) for op, codes in wanted.items() if codes}
     for op, codes in regions.items():
         found = Region.objects.filter(operation_id=op, code__in=codes).values_list("code", "level", "name")
-        names.setdefault(op, {}).update(
-            {code: f"{_('Kecamatan') if level == 'KECAMATAN' else _('Desa')} {name}" for code, level, name in found}
-        )
+        names.setdefault(op, {}).update({code: area_name(level, name) for code, level, name in found})
     return names
 
 

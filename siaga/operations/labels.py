@@ -27,6 +27,11 @@ def label(labels: Mapping[str, object], code: str) -> str:
     return str(labels.get(code, code))
 
 
+def area_name(level: str, name: str) -> str:
+    """A kecamatan or desa as people name it: "Kecamatan Kraton", "Desa Jeruk"."""
+    return f"{gettext('Kecamatan') if level == 'KECAMATAN' else gettext('Desa')} {name}"
+
+
 def stage_name(name: str) -> str:
     """A stage's name in the reader's language when it is one of Siaga's preset stages
     (siaga/core/data/stages.py marks them for the catalogue); a name the workbook gave stays

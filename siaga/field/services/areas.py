@@ -12,6 +12,7 @@ from siaga.audit.log import record
 from siaga.field.models import AreaStatus
 from siaga.field.services import authority
 from siaga.field.services.common import FieldError, NotVisible, once
+from siaga.operations.labels import area_name
 from siaga.plans.models import Plan
 
 
@@ -43,28 +44,29 @@ def set_area(
     return once(AreaStatus, key, user, "by", create)
 
 
+def _visible(plan: Plan, user: Any) -> list[AreaStatus]:
+    """Every status set on an area the user may see, by time."""
+    scope = Scope.of(user)
+    rows = AreaStatus.objects.filter(operation_id=plan.operation_id).select_related("by").order_by("at", "id")
+    return [r for r in rows if scope.whole or scope.sees_kecamatan(r.kecamatan_code) or scope.person is not None]
+
+
 def area_statuses(plan: Plan, user: Any) -> dict[str, AreaStatus]:
     """The latest status of each area the user may see, by region code."""
-    scope = Scope.of(user)
-    latest: dict[str, AreaStatus] = {}
-    for row in AreaStatus.objects.filter(operation_id=plan.operation_id).select_related("by").order_by("at", "id"):
-        if scope.whole or scope.sees_kecamatan(row.kecamatan_code) or scope.person is not None:
-            latest[row.region_code] = row
-    return latest
+    return {row.region_code: row for row in _visible(plan, user)}  # by time: the last one stays
 
 
 def area_history(plan: Plan, user: Any) -> list[dict[str, Any]]:
     """Every status the areas the user may see were given, by time (`at`, `area`: its name as
     people read it, "Kecamatan Kraton", `status`, `note`, `by`), for the post-operation report."""
-    scope = Scope.of(user)
     regions = {r.code: r for r in plan.operation.regions.order_by()}
-    rows = []
-    for row in AreaStatus.objects.filter(operation_id=plan.operation_id).select_related("by").order_by("at", "id"):
-        if scope.whole or scope.sees_kecamatan(row.kecamatan_code) or scope.person is not None:
-            region = regions.get(row.region_code)
-            word = _("Kecamatan") if region is not None and region.level == "KECAMATAN" else _("Desa")
-            area = f"{word} {region.name}" if region is not None else row.region_code
-            rows.append(
-                {"at": row.at, "area": area, "status": row.get_status_display(), "note": row.note, "by": row.by}
-            )
-    return rows
+    return [
+        {
+            "at": row.at,
+            "area": area_name(r.level, r.name) if (r := regions.get(row.region_code)) else row.region_code,
+            "status": row.get_status_display(),
+            "note": row.note,
+            "by": row.by,
+        }
+        for row in _visible(plan, user)
+    ]
