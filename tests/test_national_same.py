@@ -21,12 +21,13 @@ from siaga.core.planning.engine import plan_all
 # the planner of commit b327027 (before issue 18 item 1's profile-driven work); the three regional
 # elections' recorded again with that planner and the escort of the boxes from each PPK back to
 # the KPU warehouse (duties.RULES, added later), which the planner of today gives alike; the
-# Pemilu demo's once more with its facts in the Pemilu catalogue's words (demo.PEMILU_FACTS).
+# Pemilu demo's once more with its facts in the Pemilu catalogue's words (demo.PEMILU_FACTS);
+# the three once more with the masa tenang's patrol round the clock and its catch-in-the-act team.
 BEFORE = {
     "demo": "9e9f3e7d7f2f887c60f6",
-    "demo-pemilu": "54ac38ed119f9463ab50",
-    "tps-2000": "bd94db18e11b8b5e58c1",
-    "tps-10000": "07107871d5ce911ba4b8",
+    "demo-pemilu": "17ef111ec7c1d7c82e2e",
+    "tps-2000": "22ebeb343020453bb442",
+    "tps-10000": "2cf8492414f2d0641113",
 }
 
 SCENARIOS: dict[str, Callable[[], Scenario]] = {

@@ -19,12 +19,13 @@ from siaga.core.planning.plan import at_assembly, joint_bound, plan, replan, wit
 
 # sha256 (first 20 hex digits) of the sorted plan file, recorded with the re-plan that rebuilt
 # every wave of the roster and every flow from scratch (commit b327027's parent), with the escort
-# of the boxes from each PPK back to the KPU warehouse that duties.RULES gained later.
+# of the boxes from each PPK back to the KPU warehouse and the masa tenang's patrol round the
+# clock and catch-in-the-act team that duties.RULES gained later.
 BEFORE = {
-    "base": "a061bfdea4ffd6b4742e",
-    "10": "1d502e0f910be9e93566",
-    "100": "a4e356405e3042fd0642",
-    "chain": "edbc892a1160b006ca49",
+    "base": "0e767f6a15377118127c",
+    "10": "181f0dd7887f961618eb",
+    "100": "03ea7998e1c830710e1c",
+    "chain": "de978b0d651b02f7e9db",
 }
 
 

@@ -124,6 +124,18 @@ RULES: tuple[Rule, ...] = (
         source="DOCTRINE.md 11: KPU warehouse -> PPK -> PPS about H-5",
         name="Pengawalan logistik PPK {kec} ke PPS {desa}",
     ),
+    # DOCTRINE.md 10: 24-hour patrols against serangan fajar, strongest from subuh, and
+    # catch-in-the-act teams from 00:00. The patrol round the clock and the team each night from
+    # 00:00 to 06:00 (the subuh hours) make the night and the dawn the strongest; the numbers
+    # and the team's 6 hours are Siaga's defaults.
+    Rule(
+        K.MASA_TENANG,
+        PATROLI,
+        KECAMATAN,
+        {"POLRI": 2},
+        elections=REGIONAL,
+        source="DOCTRINE.md 10: 24-hour patrols against serangan fajar; 2 Polri at a time is Siaga's default",
+    ),
     Rule(
         K.MASA_TENANG,
         PATROLI,
@@ -132,7 +144,8 @@ RULES: tuple[Rule, ...] = (
         "NIGHTLY",
         6,
         elections=REGIONAL,
-        source="DOCTRINE.md 10: patrols against serangan fajar, catch-in-the-act teams from 00:00",
+        source="DOCTRINE.md 10: catch-in-the-act teams (vote buying, betting) from 00:00; 6 hours is Siaga's default",
+        name="Tim tangkap tangan politik uang dan perjudian Kec. {kec}",
     ),
     Rule(
         K.PENGAWALAN,
@@ -296,12 +309,12 @@ def rules_of(scenario: Scenario) -> tuple[Rule, ...]:
     """The preset's rules with the scenario's `duty_rules` rows applied: a row replaces the rule
     of the same stage, duty, level, part of the stage and ring; a row of zeros removes it; any
     other row is added, for whatever election."""
-    rows: dict[tuple[str, str, str, str], DutyRuleRow] = {
-        (r.stage, r.duty, r.per, r.when): r for r in scenario.duty_rules
+    rows: dict[tuple[str, str, str, str, int], DutyRuleRow] = {
+        (r.stage, r.duty, r.per, r.when, r.ring): r for r in scenario.duty_rules
     }
     out = []
     for rule in RULES:
-        row = rows.pop((rule.stage, rule.kind, rule.per, rule.when), None)
+        row = rows.pop((rule.stage, rule.kind, rule.per, rule.when, rule.ring), None)
         out.append(rule if row is None else _from_row(row))
     out += [_from_row(row) for row in rows.values()]
     return tuple(r for r in out if any(r.required.values()))
@@ -330,6 +343,7 @@ def stage_duties(scenario: Scenario, rules: Iterable[Rule] | None = None) -> lis
     election = stage_data.election_of(scenario.operation)
     places = _places(scenario)
     duties: list[Duty] = [d for e in scenario.events for d in event_duties(scenario, e)]
+    seen = {d.id for d in duties}
     for stage in stage_data.of(scenario):
         if stage.kind == K.PSU:
             duties += psu_duties(scenario, stage)
@@ -337,7 +351,11 @@ def stage_duties(scenario: Scenario, rules: Iterable[Rule] | None = None) -> lis
             if rule.stage != stage.kind or election not in rule.elections:
                 continue
             for place in places[rule.per]:
-                duties += _duties(rule, stage, place, scenario)
+                made = _duties(rule, stage, place, scenario)
+                if any(d.id in seen for d in made):  # a workbook's rule on another's place and start
+                    made = _duties(rule, stage, place, scenario, told_apart=True)
+                seen.update(d.id for d in made)
+                duties += made
     return sorted(duties, key=lambda d: (d.start, d.end, d.id))
 
 
@@ -453,7 +471,11 @@ def psu_duties(scenario: Scenario, stage: Stage) -> list[Duty]:
     return out
 
 
-def _duties(rule: Rule, stage: Stage, place: Place, scenario: Scenario) -> list[Duty]:
+def _duties(rule: Rule, stage: Stage, place: Place, scenario: Scenario, told_apart: bool = False) -> list[Duty]:
+    """The rule's duties at one place. Their ids are the kind, place and start (and ring); a rule
+    each night, and one `told_apart` from another rule's duty of the same id, adds its part of
+    the stage (the masa tenang team each night starts at 00:00 with the first shift of the
+    patrol round the clock)."""
     windows = _windows(rule, stage)
     if not windows:
         return []
@@ -461,6 +483,7 @@ def _duties(rule: Rule, stage: Stage, place: Place, scenario: Scenario) -> list[
     name = (rule.name or NAMES[rule.kind]).format(**words) + (f", {RING_NAMES[rule.ring]}" if rule.ring else "")
     route = tuple(leg.format(**words) for leg in rule.route)
     out: list[Duty] = []
+    tag = (f"-R{rule.ring}" if rule.ring else "") + (f"-{rule.when}" if told_apart or rule.when == "NIGHTLY" else "")
     for w_start, w_end in windows:
         guard = rule.when in ("WHOLE", "AFTER_FIRST") and rule.kind != KAWAL  # a guard is relieved by shifts
         pieces = _shifts(w_start, w_end, rule, scenario) if guard else [(w_start, w_end)]
@@ -468,13 +491,13 @@ def _duties(rule: Rule, stage: Stage, place: Place, scenario: Scenario) -> list[
         for n, (start, end) in enumerate(pieces, 1):
             out.append(
                 Duty(
-                    f"{rule.kind}-{place.code}-{start:%Y%m%d%H%M}" + (f"-R{rule.ring}" if rule.ring else ""),
+                    f"{rule.kind}-{place.code}-{start:%Y%m%d%H%M}{tag}",
                     rule.kind,
                     name,
                     stage.name,
                     start,
                     end,
-                    f"{rule.kind}-{place.code}" + (f"-R{rule.ring}" if rule.ring else ""),
+                    f"{rule.kind}-{place.code}{tag}",
                     place.desa_code,
                     place.kecamatan_code,
                     place.lat,
@@ -658,6 +681,9 @@ _NAME_IDS: dict[str, str] = {
     "Jaga gudang PPK {kec}": gettext_noop("Jaga gudang PPK %(kec)s"),
     "Pengawalan": gettext_noop("Pengawalan"),
     "Patroli masa tenang Kec. {kec}": gettext_noop("Patroli masa tenang Kec. %(kec)s"),
+    "Tim tangkap tangan politik uang dan perjudian Kec. {kec}": gettext_noop(
+        "Tim tangkap tangan politik uang dan perjudian Kec. %(kec)s"
+    ),
     "Jaga balai desa {desa}": gettext_noop("Jaga balai desa %(desa)s"),
     "Pengamanan rekapitulasi PPK {kec}": gettext_noop("Pengamanan rekapitulasi PPK %(kec)s"),
     "Pengamanan kantor KPU": gettext_noop("Pengamanan kantor KPU"),
