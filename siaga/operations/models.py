@@ -130,6 +130,25 @@ class Tps(Edited):
         return self.code
 
 
+class FormerTps(models.Model):
+    """The id a TPS row had before a new data version wrote its rows anew (or before it was
+    removed): a link saved with that id (a bookmark, a page opened before the import) still
+    finds the TPS of the same code, or says that TPS is gone (operations.tps_links)."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="former_tps")
+    former_id = models.BigIntegerField(_("id lama"))
+    code = models.CharField(_("kode TPS"), max_length=60)
+    kecamatan_code = models.CharField(_("kode kecamatan"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("id lama TPS")
+        verbose_name_plural = _("id lama TPS")
+        constraints = [models.UniqueConstraint(fields=["operation", "former_id"], name="former_tps_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.former_id} → {self.code}"
+
+
 class Unit(Edited):
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="units")
     code = models.CharField(_("kode"), max_length=60)

@@ -64,6 +64,7 @@ from siaga.operations.forms import (
 )
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, KIND_LABELS, LEVEL_LABELS, label
 from siaga.operations.models import Operation, Person, Tps, Unit
+from siaga.operations.tps_links import tps_of_link
 from siaga.operations.views import operation_for
 from siaga.plans.names import post_labels
 from siaga.plans.pages import pin_words
@@ -566,7 +567,9 @@ def _indicator_value(value: float, boolean: bool) -> str:
 def tps_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     operation = operation_for(request, op_id)
     require(request.user, "edit")
-    tps = get_scoped(operation.tps_set.all(), request.user, pk=pk)
+    tps = tps_of_link(request, operation, pk, "tps_edit")
+    if not isinstance(tps, Tps):
+        return tps
     form = TpsForm(request.POST if request.method == "POST" else None, initial=TpsForm.initial_for(tps))
     if form.is_valid():
         try:

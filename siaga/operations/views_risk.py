@@ -36,6 +36,7 @@ from siaga.core.planning import risk
 from siaga.operations import services, viewport
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS
 from siaga.operations.models import Operation, Tps
+from siaga.operations.tps_links import tps_of_link
 from siaga.operations.views import operation_for
 from siaga.operations.views_basemap import basemap_path
 from siaga.plans import services as plan_services
@@ -360,7 +361,9 @@ def _set_by(operation: Operation, codes: set[str]) -> dict[str, dict[str, Any]]:
 
 def tps_detail(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     operation = operation_for(request, op_id)
-    tps = get_scoped(operation.tps_set.all(), request.user, pk=pk)
+    tps = tps_of_link(request, operation, pk, "tps_detail")
+    if not isinstance(tps, Tps):
+        return tps
     source = CategorySource.Source.DECISION if can(request.user, "approve") else CategorySource.Source.INTEL
     form = OverrideForm(initial={"category": tps.category, "reason": tps.category_reason, "source": source.value})
     return _tps_page(request, operation, tps, form)
@@ -371,7 +374,9 @@ def tps_override(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     operation = operation_for(request, op_id)
     if not may_decide(request.user):
         raise PermissionDenied("override")
-    tps = get_scoped(operation.tps_set.all(), request.user, pk=pk)
+    tps = tps_of_link(request, operation, pk, "tps_detail")
+    if not isinstance(tps, Tps):
+        return tps
     form = OverrideForm(request.POST)
     if not form.is_valid():
         return _tps_page(request, operation, tps, form, status=400)

@@ -411,7 +411,7 @@ def test_the_sector_chief_sees_only_their_kecamatan(page: Any, open_page: Any, s
 
     refused = page.goto(elsewhere_url)
     assert refused is not None and refused.status == 404
-    expect(page.locator("h1")).to_have_text("Halaman atau data tidak ditemukan")
+    expect(page.locator("h1")).to_have_text("TPS tidak ditemukan")  # as for a TPS no data holds: nothing said
     expect(page.locator("body")).not_to_contain_text(OTHER_SECTOR)
 
     page.goto(f"/plans/ops/{op}/")
