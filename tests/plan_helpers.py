@@ -72,6 +72,22 @@ def kecamatan_point(k: int) -> tuple[float, float]:
     return BASE[0], BASE[1] + KECAMATAN_STEP_DEG * k
 
 
+def person_id(i: int, force: Force) -> str:
+    """The `i`th person's NRP (8 digits) or Linmas NIK (16), as the reader holds them; ids
+    sort by `i` as "P00", "P01" ... did."""
+    return f"{i:02d}".ljust(16 if force == Force.LINMAS else 8, "0")
+
+
+def twin_id(person_id: str) -> str:
+    """A twin's NRP/NIK (`twin_kabupaten`): as long as the first's, ending in 9 where
+    `person_id`'s end in 0; any other id gets a "B"."""
+    return person_id[:-1] + "9" if person_id.isdigit() and person_id.endswith("0") else f"{person_id}B"
+
+
+def is_twin(person_id: str) -> bool:
+    return person_id.endswith(("9", "B"))
+
+
 def tiny_scenario(
     tps: Sequence[tuple[int, Category, float, float]],
     persons: Sequence[tuple[str, bool]] = (),
@@ -125,13 +141,22 @@ def tiny_scenario(
             d = int(origin.split("-")[1])
             people.append(
                 Person(
-                    f"P{i:02d}", f"Linmas {i}", force=Force.LINMAS, desa_code=desa_code(d, desa), available=available
+                    person_id(i, Force.LINMAS),
+                    f"Linmas {i}",
+                    force=Force.LINMAS,
+                    desa_code=desa_code(d, desa),
+                    available=available,
                 )
             )
         else:
             people.append(
                 Person(
-                    f"P{i:02d}", f"Anggota {i}", "BRIPDA", origin, FORCE_OF_KIND[kind_of[origin]], available=available
+                    person_id(i, FORCE_OF_KIND[kind_of[origin]]),
+                    f"Anggota {i}",
+                    "BRIPDA",
+                    origin,
+                    FORCE_OF_KIND[kind_of[origin]],
+                    available=available,
                 )
             )
     if isinstance(pattern, str):
@@ -160,7 +185,7 @@ def _units(kecamatan: list[int], points: Mapping[str, tuple[float, float]]) -> l
 
 def twin_kabupaten(scenario: Scenario, north_deg: float = 0.3) -> Scenario:
     """The scenario and a copy of it as a second kabupaten (35.02, `north_deg` further north):
-    codes, ids and units renamed (ids and unit codes get a "B"), so two Polres plan apart."""
+    codes, ids and units renamed (unit codes get a "B", ids `twin_id`), so two Polres plan apart."""
 
     def code(c: str) -> str:
         return c.replace(KABUPATEN, "35.02", 1) if c.startswith(KABUPATEN) else c
@@ -176,7 +201,7 @@ def twin_kabupaten(scenario: Scenario, north_deg: float = 0.3) -> Scenario:
         replace(u, code=f"{u.code}-B", kecamatan_code=code(u.kecamatan_code), lat=north(u.lat)) for u in scenario.units
     )
     people = tuple(
-        replace(p, id=f"{p.id}B", unit_code=f"{p.unit_code}-B" if p.unit_code else "", desa_code=code(p.desa_code))
+        replace(p, id=twin_id(p.id), unit_code=f"{p.unit_code}-B" if p.unit_code else "", desa_code=code(p.desa_code))
         for p in scenario.personnel
     )
     return replace(

@@ -8,16 +8,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from plan_helpers import tiny_scenario, twin_kabupaten
+from plan_helpers import person_id, tiny_scenario, twin_kabupaten
 from typer.testing import CliRunner
 
 from siaga import cli
-from siaga.core.data.model import Category, Plan, Scenario
+from siaga.core.data.model import Category, Force, Plan, Scenario
 from siaga.core.data.planfile import read_plan
 from siaga.core.data.scenario import write_scenario
 
 runner = CliRunner()
 KR, R, SR = Category.KURANG_RAWAN, Category.RAWAN, Category.SANGAT_RAWAN
+P01 = person_id(1, Force.POLRI)  # the Polsek member
 
 
 def siaga(*args: object):  # type: ignore[no-untyped-def]
@@ -73,9 +74,9 @@ def test_it_exits_1_and_writes_only_an_invalid_file_when_the_plan_fails_the_chec
     assert not out.exists()
     rejected = tmp_path / "rencana.invalid.json"
     assert f"Rencana TIDAK ditulis ke {out}" in result.output and str(rejected) in result.output
-    assert "Jarak tempuh: P01 di " in result.output  # the rule by its name
+    assert f"Jarak tempuh: {P01} di " in result.output  # the rule by its name
     violations = json.loads(rejected.read_text(encoding="utf-8"))["violations"]
-    assert violations[0].startswith("[cost] P01 di ")  # and the summary's cost, which it changes
+    assert violations[0].startswith(f"[cost] {P01} di ")  # and the summary's cost, which it changes
     records = json.loads(rejected.read_text(encoding="utf-8"))["violation_messages"]
     assert [r["rule"] for r in records] == [v[1 : v.index("]")] for v in violations]
     assert records[0]["msgid"] == "%(person)s di %(post)s: biaya %(cost)s km, seharusnya %(expected)s km"
@@ -95,7 +96,7 @@ def test_it_leaves_a_file_already_at_the_out_path_as_it_was(
     assert out.read_text(encoding="utf-8") == "rencana lama"
     assert (tmp_path / "plan.invalid.json").exists()
     assert f"Plan NOT written to {out}" in result.output
-    assert "Travel distance: P01 at " in result.output and "biaya" not in result.output  # in English too
+    assert f"Travel distance: {P01} at " in result.output and "biaya" not in result.output  # in English too
 
 
 def test_it_exits_1_without_writing_a_replan_that_fails_the_checker(

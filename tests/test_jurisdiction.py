@@ -58,6 +58,15 @@ def _point(k: int) -> tuple[float, float]:
     return round(-7.60 - 0.03 * (k // 6), 6), round(112.70 + 0.05 * (k % 6), 6)
 
 
+# Numbers as the importer holds them (docs/scenario.md 1.4.5): an NRP has 8 digits, the
+# Brimob platoon's start with 9 (a Polsek's with 1, a Polres's with 2), a Linmas NIK 16.
+BRIMOB_NRP = "9"
+
+
+def nik(desa: str, i: int) -> str:
+    return f"{desa.replace('.', '')}{i:06d}"
+
+
 def pasuruan_two_polres(parent_codes: bool = True) -> Scenario:
     """Two Polres over Kabupaten and Kota Pasuruan, 2 desa and 2 TPS per desa in each
     kecamatan, a Polsek per kecamatan (`parent_code` to its Polres unless `parent_codes` is
@@ -86,13 +95,13 @@ def pasuruan_two_polres(parent_codes: bool = True) -> Scenario:
             regions.append(Region(desa, desa_name, Level(level), code, *at))
             for n in (1, 2):
                 tps.append(Tps(f"{desa}-{n:02d}", desa, n, 250, round(at[0] + 0.001 * n, 6), at[1]))
-            people += [Person(f"L-{desa}-{i}", f"Linmas {desa} {i}", desa_code=desa) for i in (1, 2, 3, 4)]
+            people += [Person(nik(desa, i), f"Linmas {desa} {i}", desa_code=desa) for i in (1, 2, 3, 4)]
         holder = PASKOT if parent == "35.75" or code in PASKOT_KABUPATEN else PASURUAN
         polsek = f"POLSEK-{code}"
         units.append(Unit(polsek, f"Polsek {name}", UnitKind.POLSEK, code, lat, lon, holder if parent_codes else ""))
-        people += [Person(f"P-{code}-{i}", f"Bripda {code} {i}", "BRIPDA", polsek, Force.POLRI) for i in range(6)]
-    for unit in (PASKOT, PASURUAN):
-        people += [Person(f"R-{unit}-{i}", f"Brigpol {unit} {i}", "BRIGPOL", unit, Force.POLRI) for i in range(8)]
+        people += [Person(f"1{k:03d}{i:04d}", f"Bripda {code} {i}", "BRIPDA", polsek, Force.POLRI) for i in range(6)]
+    for j, unit in enumerate((PASKOT, PASURUAN)):
+        people += [Person(f"2{j:03d}{i:04d}", f"Brigpol {unit} {i}", "BRIGPOL", unit, Force.POLRI) for i in range(8)]
     units.append(
         Unit(
             "BRIMOB-MALANG",
@@ -105,7 +114,8 @@ def pasuruan_two_polres(parent_codes: bool = True) -> Scenario:
             *MAPOLRES_PASKOT,
         )
     )
-    people += [Person(f"B-{i}", f"Brimob {i}", "BRIPTU", "BRIMOB-MALANG", Force.BRIMOB) for i in range(30)]
+    brimob = "BRIMOB-MALANG"
+    people += [Person(f"{BRIMOB_NRP}{i:07d}", f"Brimob {i}", "BRIPTU", brimob, Force.BRIMOB) for i in range(30)]
     operation = Operation("Pam Pilkades Pasuruan (dua Polres)", dt.date(2022, 3, 23), pattern="pilkades-paskot-2022")
     return Scenario(operation, tuple(regions), tuple(tps), tuple(units), tuple(people))
 
@@ -192,7 +202,7 @@ def test_it_sends_the_bko_platoon_to_its_host(scenario: Scenario, two_polres_pla
     reserves = [p for p in two_polres_plan.posts if p.kind == "RESERVE"]
     assert len(reserves) == 1  # 30 Brimob: one team, for the host; Polres Pasuruan has none
     assert _polres_of_post(scenario, two_polres_plan)[reserves[0].id] == PASKOT
-    brimob = [a for a in two_polres_plan.assignments if a.person.startswith("B-")]
+    brimob = [a for a in two_polres_plan.assignments if a.person.startswith(BRIMOB_NRP)]
     assert len(brimob) == 30 and {a.post for a in brimob} == {reserves[0].id}
 
 
@@ -403,6 +413,6 @@ def test_the_checker_counts_cost_from_the_assembly_point() -> None:
 
 def test_the_bko_platoon_is_costed_from_the_mapolres(scenario: Scenario, two_polres_plan: Plan) -> None:
     post = next(p for p in two_polres_plan.posts if p.kind == "RESERVE")
-    cost = {a.cost_km for a in two_polres_plan.assignments if a.person.startswith("B-")}
+    cost = {a.cost_km for a in two_polres_plan.assignments if a.person.startswith(BRIMOB_NRP)}
     assert cost == {round(scenario.operation.road_factor * geo.haversine_km(*MAPOLRES_PASKOT, post.lat, post.lon), 6)}
     assert json.loads(json.dumps(planfile.to_json(two_polres_plan)))["format"] == "siaga-plan/1"

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from plan_helpers import (
     available_count,
     brute_force,
+    is_twin,
     rows,
     slot_count,
     tiny_scenario,
@@ -92,7 +93,7 @@ def second_polres(scenario: Scenario) -> Scenario:
         regions=tuple(r for r in scenario.regions if r.code.startswith("35.02")),
         tps=tuple(t for t in scenario.tps if t.id.startswith("35.02")),
         units=tuple(u for u in scenario.units if u.code.endswith("-B")),
-        personnel=tuple(p for p in scenario.personnel if p.id.endswith("B")),
+        personnel=tuple(p for p in scenario.personnel if is_twin(p.id)),
     )
 
 
@@ -118,7 +119,7 @@ def test_it_keeps_each_polres_to_its_own_people_and_bounds_that_optimum():
     refuses B's Polri there), and the lower bound holds for the optimum of each Polres."""
     one = tiny_scenario([(0, SR, 0.0, 0.0)], [("POLRES", True), ("POLRES", True)], pattern=ONE_POLRI_EACH)
     both = twin_kabupaten(one)
-    scenario = replace(both, personnel=tuple(p for p in both.personnel if p.id.endswith("B")))
+    scenario = replace(both, personnel=tuple(p for p in both.personnel if is_twin(p.id)))
     result = engine.plan_all(scenario, workers=1)
     assert check_plan(scenario, result) == []
     parts = polres.split(scenario).values()

@@ -15,6 +15,7 @@ from plan_helpers import (
     BASE,
     available_count,
     brute_force,
+    person_id,
     reserve_coverage,
     slot_count,
     tiny_scenario,
@@ -27,7 +28,7 @@ from typer.testing import CliRunner
 from siaga.core.check import check_plan
 from siaga.core.data import demo, generator, planfile
 from siaga.core.data import duties as duty_data
-from siaga.core.data.model import Assignment, Category, Plan, Post, Scenario, Unfilled
+from siaga.core.data.model import Assignment, Category, Force, Plan, Post, Scenario, Unfilled
 from siaga.core.planning import engine
 from siaga.core.planning import plan as planner
 
@@ -243,7 +244,7 @@ def test_it_keeps_reserve_teams_per_polres_when_brimob_are_absent():
     previous = engine.plan_all(scenario, workers=1)
     assert check_plan(scenario, previous) == []
     assert sum(1 for p in previous.posts if p.kind == "RESERVE") == 2
-    absent = ["P02", "P03"]
+    absent = [person_id(2, Force.BRIMOB), person_id(3, Force.BRIMOB)]
     new = planner.replan(scenario, previous, absent)
     assert check_plan(without(scenario, absent), new) == []
     (team,) = [p for p in new.posts if p.kind == "RESERVE"]

@@ -27,6 +27,7 @@ from siaga.core.data.model import (
     UnitKind,
 )
 from siaga.core.data.patterns import CUSTOM, PRESETS
+from siaga.core.data.ranks import LEVEL, RANKED_FORCES
 from siaga.core.data.scenario import read_scenario, write_scenario
 
 # Printable text as people type it: no control characters, no line or paragraph separators,
@@ -52,6 +53,16 @@ codes = st.one_of(
     st.from_regex(r"\A[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}(-[0-9]{2})?\Z"),
     st.from_regex(r"\A[A-Z][A-Z0-9-]{0,8}\Z"),
 )
+# An NRP of Polri and Brimob has 8 digits, a Linmas NIK 16 (or a decree's `<TPS id>/<number>`).
+PERSON_CODES = {
+    Force.POLRI: st.from_regex(r"\A[0-9]{8}\Z"),
+    Force.BRIMOB: st.from_regex(r"\A[0-9]{8}\Z"),
+    Force.LINMAS: st.one_of(
+        st.from_regex(r"\A[0-9]{16}\Z"),
+        st.from_regex(r"\A[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}-[0-9]{2}/[0-9]{1,3}\Z"),
+    ),
+}
+ladder_ranks = st.one_of(st.just(""), st.sampled_from(sorted(LEVEL)))
 lats = st.floats(-11, 6, allow_nan=False)
 lons = st.floats(95, 141, allow_nan=False)
 
@@ -141,14 +152,18 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         units.append(Unit(code, draw(names), kind, sector, draw(lats), draw(lons)))
 
     personnel = []
-    for person_id in draw(unique_codes(draw(st.integers(1, 8)))):
+    used: set[str] = set()
+    for _ in range(draw(st.integers(1, 8))):
         force = draw(st.sampled_from(Force))
         linmas = force == Force.LINMAS
+        person_id = draw(PERSON_CODES.get(force, codes).filter(lambda code: code not in used))
+        used.add(person_id)
+        ranked = force in RANKED_FORCES  # a ladder rank as the reader stores it (docs/scenario.md 1.4.5)
         personnel.append(
             Person(
                 person_id,
                 draw(names),
-                draw(optional_text.filter(lambda rank: len(rank) <= 30)),  # a rank column holds 30
+                draw(ladder_ranks if ranked else optional_text.filter(lambda rank: len(rank) <= 30)),
                 "" if linmas else draw(st.sampled_from([u.code for u in units])),
                 force,
                 draw(st.sampled_from(desa_list)) if linmas else "",

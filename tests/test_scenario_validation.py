@@ -384,17 +384,18 @@ def test_it_reads_the_literal_indonesian_contract_names(tables, tmp_path):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_it_keeps_leading_zeros_of_codes_written_as_text(fmt, tables, write_files):
-    tables.set("tps", 2, "id", "007").set("personnel", 2, "id", "0012").set("personnel", 2, "phone", "0812")
+    tables.set("tps", 2, "id", "007").set("personnel", 2, "id", "00120123").set("personnel", 2, "phone", "08123456")
     scenario = read_scenario(write_files(tables, fmt))
     assert scenario.tps[0].id == "007"
-    assert (scenario.personnel[0].id, scenario.personnel[0].phone) == ("0012", "0812")
+    assert (scenario.personnel[0].id, scenario.personnel[0].phone) == ("00120123", "08123456")
 
 
 @pytest.mark.parametrize("number", [78040123, 78040123.0, 3575010101900003])
 def test_it_reads_whole_numbers_typed_into_id_cells_as_text_without_a_decimal_point(number, tables, write_files):
-    tables.set("personnel", 2, "id", number).set("units", 2, "code", 1.0).set("personnel", 2, "unit_code", 1)
+    row = 5 if number > 10**8 else 2  # a 16-digit NIK is a Linmas member's (row 5), an 8-digit NRP Polri's
+    tables.set("personnel", row, "id", number).set("units", 2, "code", 1.0).set("personnel", 2, "unit_code", 1)
     scenario = read_scenario(write_files(tables, "xlsx"))
-    assert scenario.personnel[0].id == str(int(number))
+    assert scenario.personnel[row - 2].id == str(int(number))
     assert scenario.units[0].code == "1"
     assert scenario.personnel[0].unit_code == "1"
 

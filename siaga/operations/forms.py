@@ -7,7 +7,6 @@ what the importer refuses, with the importer's message naming the field.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any
 
@@ -19,12 +18,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
+from siaga.core.data import numbers, ranks
 from siaga.core.data import scenario as contract
 from siaga.core.data.cells import Bad
 from siaga.core.data.model import VILLAGE_LEVELS, Force, Level
 from siaga.core.data.problems import Problem
 from siaga.core.data.ranks import LEVEL as RANK_LEVEL
-from siaga.core.data.ranks import rank_level
 from siaga.operations.models import Person, Region, Tps, Unit
 
 UPLOAD_SUFFIXES = (".xlsx", ".xls")  # an .xls is let through so the reader can say what it is
@@ -115,53 +114,38 @@ class TpsForm(forms.Form):
 
 YES_NO = [("ya", gettext_lazy("ya")), ("tidak", gettext_lazy("tidak"))]
 
-# What a person typed by hand must look like. The importer reads any text (old workbooks keep
-# their codes); a form is held to the shape of the number: an NRP of Polri (Brimob too) has 8
-# digits, a Linmas is known by the 16-digit NIK of the KTP. A phone is digits, with + ( ) - .
-# and spaces allowed, 8 to 15 digits. Polri, Brimob and TNI carry a rank of the ladder
-# (siaga.core.data.ranks); Satpol PP (civil-service grades) and Linmas are free.
-CODE_DIGITS = {Force.POLRI: 8, Force.BRIMOB: 8, Force.LINMAS: 16}
-PHONE = re.compile(r"\+?[0-9 ().-]+")
-PHONE_DIGITS = (8, 15)
-RANKED_FORCES = frozenset({Force.POLRI, Force.BRIMOB, Force.TNI})
 
-
+# What a person typed by hand must look like is what the importer holds a workbook to: an
+# NRP/NIK of its force's shape (siaga.core.data.numbers), a Polri/TNI rank of the ladder
+# (siaga.core.data.ranks), a phone number; the words are the importer's.
 def code_problem(force: Force, code: str) -> str:
     """Why `code` cannot be this force's NRP/NIK ("" when it can)."""
-    digits = CODE_DIGITS.get(force)
-    if digits is None or (code.isascii() and code.isdigit() and len(code) == digits):
-        return ""
-    if force == Force.LINMAS:
-        return _("NIK Linmas harus 16 angka (seperti pada KTP); tertulis %(code)s.") % {"code": code}
-    return _("NRP Polri harus 8 angka; tertulis %(code)s.") % {"code": code}
+    try:
+        numbers.check_code(force, code)
+    except Bad as bad:
+        return _refusal("id", code, bad)
+    return ""
 
 
-def phone_problem(phone: str) -> str:
-    """Why `phone` is not a phone number ("" when it is, or blank)."""
-    if not phone:
-        return ""
-    count = sum(ch.isdigit() for ch in phone)
-    if PHONE.fullmatch(phone) and phone.isascii() and PHONE_DIGITS[0] <= count <= PHONE_DIGITS[1]:
-        return ""
-    return _(
-        "No. HP hanya angka (boleh +, spasi, tanda hubung), %(low)s sampai %(high)s angka; tertulis %(phone)s."
-    ) % {
-        "low": PHONE_DIGITS[0],
-        "high": PHONE_DIGITS[1],
-        "phone": phone,
-    }
+def read_phone(phone: str) -> str:
+    """The phone as stored; ValidationError when it is not a phone number."""
+    try:
+        return numbers.read_phone(phone)
+    except Bad as bad:
+        raise ValidationError(_refusal("phone", phone, bad)) from None
 
 
 def read_rank(force: Force, rank: str) -> str:
-    """The rank as stored (upper case, single spaces); ValidationError when a Polri, Brimob or
-    TNI rank is not on the ladder."""
-    rank = " ".join(rank.upper().split())
-    if rank and force in RANKED_FORCES and rank_level(rank) == 0:
-        raise ValidationError(
-            _("Pangkat %(rank)s tidak dikenal: pilih pangkat Polri/TNI dari daftar (mis. BRIPKA, IPTU, SERDA).")
-            % {"rank": rank}
-        )
-    return rank
+    """The rank as stored; ValidationError when a Polri, Brimob or TNI rank is not on the ladder."""
+    try:
+        return ranks.read_rank(force, rank)
+    except Bad as bad:
+        raise ValidationError(_refusal("rank", rank, bad)) from None
+
+
+def _refusal(name: str, value: str, bad: Bad) -> str:
+    """The importer's message for a bad value of the personnel sheet's column `name`."""
+    return problem_text(bad.code, column(contract.PERSONNEL, name), value, **bad.params)
 
 
 COMMAND_HELP = gettext_lazy(
@@ -231,10 +215,7 @@ class PersonForm(forms.Form):
 
     def clean_phone(self) -> str:
         phone: str = self.cleaned_data["phone"]
-        problem = "" if phone == self.person.phone else phone_problem(phone)
-        if problem:
-            raise ValidationError(problem)
-        return phone
+        return phone if phone == self.person.phone else read_phone(phone)
 
     def clean_unit_code(self) -> str:
         code: str = self.cleaned_data["unit_code"]
@@ -355,8 +336,11 @@ class PersonAddForm(_NewRowForm):
                 data["rank"] = read_rank(force, data["rank"])
             except ValidationError as bad:
                 self.add_error("rank", bad)
-        if data.get("phone") and (problem := phone_problem(data["phone"])):
-            self.add_error("phone", problem)
+        if "phone" in data:
+            try:
+                data["phone"] = read_phone(data["phone"])
+            except ValidationError as bad:
+                self.add_error("phone", bad)
 
     def clean_desa_code(self) -> str:
         return self.region_code("desa_code", contract.PERSONNEL, VILLAGE_LEVELS, "DESA/KELURAHAN")

@@ -186,6 +186,11 @@ class Operation:
     # The indicator catalogue (siaga.core.data.indicators: pemilu-2024, pilkada-2024, pilkades);
     # blank: the pattern's (patterns.default_catalogue).
     catalogue: str = ""
+    # The absentee re-plan at the apel fills the places of the absent from those the apel
+    # gathered (the vote's people: reserve, standby and others moved), not from anyone the data
+    # holds ready who was not called to it; True lets it call them in. Siaga's default:
+    # DOCTRINE.md says nothing.
+    replan_newcomers: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,6 +101,19 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
         ),
         "unknown_pin": gettext_noop("pos tetap tidak dikenal: isi id TPS, kode desa (pos balai desa), STAF atau TIDAK"),
         "linmas_needs_desa": gettext_noop("anggota LINMAS wajib memiliki kode desa (desanya sendiri)"),
+        # A person's NRP/NIK, rank and phone (numbers.py, ranks.py): the console's forms say the same.
+        "nrp_digits": gettext_noop("NRP Polri harus 8 angka; tertulis %(written)s."),
+        "nrp_lost_zero": gettext_noop(
+            "NRP Polri harus 8 angka; tertulis %(written)s (7 angka): sel berformat angka menghapus nol di depan. "
+            "Format kolom sebagai teks, lalu tulis NRP lengkap (mis. 0%(written)s)."
+        ),
+        "nik_digits": gettext_noop("NIK Linmas harus 16 angka (seperti pada KTP); tertulis %(written)s."),
+        "not_phone": gettext_noop(
+            "No. HP hanya angka (boleh +, spasi, tanda hubung), %(low)s sampai %(high)s angka; tertulis %(phone)s."
+        ),
+        "unknown_rank": gettext_noop(
+            "Pangkat %(rank)s tidak dikenal: pilih pangkat Polri/TNI dari daftar (mis. BRIPKA, IPTU, SERDA)."
+        ),
         "needs_unit": gettext_noop("personel %(force)s wajib memiliki kode satuan (asal berangkat)"),
         "force_unknown": gettext_noop("unsur kosong dan tidak ada satuan untuk menentukannya; isi %(allowed)s"),
         "not_a_polres": gettext_noop("bukan kode satuan berjenis POLRES di lembar satuan"),

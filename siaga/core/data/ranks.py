@@ -2,8 +2,9 @@
 
 DOCTRINE.md section 5 lists the Polri ranks, low to high; TNI ranks sit at their usual
 equivalents (Bripda = Serda, Ipda = Letda, AKP = Kapten, AKBP = Letkol ...). Ranks are matched
-case-insensitively, without dots and without a trailing "Pol" or "TNI" ("Kombes Pol." is
-KOMBES). A rank not on the ladder (a Satpol PP civil-service grade, a blank) is level 0.
+case-insensitively, without dots and without a trailing "Pol" or "TNI" or a TNI corps
+("Kombes Pol." is KOMBES, "Serka Inf" is SERKA). A rank not on the ladder (a Satpol PP
+civil-service grade, a blank) is level 0.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
+from siaga.core.data.cells import Bad
 from siaga.core.data.model import Force
 
 # One row per level, lowest first: the Polri name(s), then the TNI name(s) of that level.
@@ -40,7 +42,12 @@ _LADDER: tuple[tuple[str, ...], ...] = (
     ("JENDERAL", "LAKSAMANA", "MARSEKAL"),
 )
 LEVEL: dict[str, int] = {name: level for level, names in enumerate(_LADDER, start=1) for name in names}
-_SUFFIX = re.compile(r"\s+(POL|POLRI|TNI|\(K\))$")
+# "Pol", "TNI" (with AD/AL/AU), "(K)", and a TNI corps as lists write it after the rank.
+_SUFFIX = re.compile(
+    r"\s+(POL|POLRI|TNI|AD|AL|AU|\(K\)|INF|KAV|ARM|ARH|CZI|CHB|CPM|CKM|CPL|CTP|CAJ|CKU|CHK|CPN|KES|MAR|PSK"
+    r"|TEK|ELK|LEK|NAV|PAS|SUS|ADM|KOM|POM)$"
+)
+RANKED_FORCES = frozenset({Force.POLRI, Force.BRIMOB, Force.TNI})  # Satpol PP and Linmas hold no ladder rank
 
 # At equal rank the police lead: a Pilkades or Pemilu security operation is a Polri operation.
 _FORCE_PRECEDENCE = {Force.POLRI: 0, Force.BRIMOB: 0, Force.TNI: 1}
@@ -52,6 +59,18 @@ def rank_level(rank: str) -> int:
     while (shorter := _SUFFIX.sub("", text)) != text:
         text = shorter
     return LEVEL.get(text, 0)
+
+
+def read_rank(force: Force | None, rank: str) -> str:
+    """The rank as stored. A Polri, Brimob or TNI rank the ladder reads is written in capitals
+    without dots ("Bripka." -> BRIPKA, "Kombes Pol." -> KOMBES POL, "Serka Inf" -> SERKA INF);
+    Bad (`unknown_rank`) when the ladder does not read it. Another force's rank (a Satpol PP
+    grade), or a blank, as written."""
+    if force not in RANKED_FORCES or not rank:
+        return rank
+    if rank_level(rank) == 0:
+        raise Bad("unknown_rank", rank=" ".join(rank.upper().split()))
+    return " ".join(rank.replace(".", " ").upper().split())
 
 
 class Ranked(Protocol):

@@ -19,12 +19,12 @@ import gc
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from itertools import repeat
+from itertools import compress, repeat
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
-from siaga.core.data import cells, columnar, pins
+from siaga.core.data import cells, columnar, numbers, pins
 from siaga.core.data.cells import Bad
 from siaga.core.data.indicators import VERSIONS as INDICATOR_VERSIONS
 from siaga.core.data.indicators import Scope, ValueType, catalog
@@ -56,6 +56,7 @@ from siaga.core.data.model import (
 )
 from siaga.core.data.patterns import CUSTOM, PRESETS
 from siaga.core.data.problems import Problem, ScenarioError
+from siaga.core.data.ranks import read_rank
 from siaga.core.data.text import Message, gettext_noop
 from siaga.core.data.workbook import LIMITS, Limits, RawSheet, read_tables, write_tables
 
@@ -167,6 +168,7 @@ OPERATION = Sheet(
             default=50,
         ),
         _col("catalogue", "katalog_kerawanan", _indicator_catalogue, default=""),
+        _col("replan_newcomers", "susun_ulang_dari_luar_apel", cells.boolean, default=False),
     ),
 )
 OPERATION_KEY = _col("key", "kunci", _text, required=True)
@@ -889,6 +891,7 @@ class _Validator:
                 self._add("needs_unit", sheet, number, head["unit_code"], "", force=force.value)
             elif desa and desa not in level_of:
                 self._add("unknown_region", sheet, number, head["desa_code"], desa)
+        self._person_numbers(table, forces)
         return _records(
             Person,
             v["id"],
@@ -904,6 +907,45 @@ class _Validator:
             v["pinned_post"],
             v["pin_reason"],
         )
+
+    def _person_numbers(self, table: Table, forces: list[Force | None]) -> None:
+        """The NRP/NIK of Polri, Brimob and Linmas, the rank of Polri, Brimob and TNI and the
+        phone, held to what the console's person forms hold them to (numbers.py, ranks.py);
+        a rank the ladder reads and a lone dash for no phone are stored as those read them.
+        Whole columns are checked at once; a cell is named only when its column fails."""
+        sheet, v, head, rows = table.sheet, table.values, table.heads, table.sheet.row_numbers
+        codes, ranks, phones = v["id"], v["rank"], v["phone"]
+        if not numbers.codes_valid(forces, codes):
+            for i, (force, code) in enumerate(zip(forces, codes, strict=True)):
+                try:
+                    if code is not None:
+                        numbers.check_code(force, code)
+                except Bad as bad:
+                    self._add(bad.code, sheet, rows[i], head["id"], code, **bad.params)
+        if not numbers.phones_valid(phones):
+            for i, phone in enumerate(phones):
+                try:
+                    phones[i] = phone if phone is None else numbers.read_phone(phone)
+                except Bad as bad:
+                    self._add(bad.code, sheet, rows[i], head["phone"], phone, **bad.params)
+        # Each distinct rank read once; only the rows of a rank the ladder would refuse or
+        # rewrite (a Satpol PP grade, "Bripka.") are read again with their force.
+        doubtful = {rank for rank in set(ranks) - {None, ""} if _as_ladder_reads(rank) != rank}
+        if not doubtful:
+            return
+        read: dict[tuple[Force | None, str], str | Bad] = {}
+        for i in compress(range(len(ranks)), map(doubtful.__contains__, ranks)):
+            key = (forces[i], ranks[i])
+            if key not in read:
+                try:
+                    read[key] = read_rank(*key)
+                except Bad as bad:
+                    read[key] = bad
+            was = read[key]
+            if isinstance(was, Bad):
+                self._add(was.code, sheet, rows[i], head["rank"], key[1], **was.params)
+            else:
+                ranks[i] = was
 
     def _stages(self, tps_ids: set[str]) -> list[Stage]:
         """The stages as written; a PSU stage names the TPS that vote again, each one of the
@@ -1058,6 +1100,14 @@ def _records(kind: type[_R], first: Sequence[Any], *rest: Iterable[Any]) -> list
     for name, column in zip(names, (first, *rest), strict=True):
         deque(map(getattr(kind, name).__set__, records, column), maxlen=0)
     return records
+
+
+def _as_ladder_reads(rank: str) -> str | None:
+    """A Polri rank as the ladder stores it (ranks.read_rank), None when it is none of the ladder's."""
+    try:
+        return read_rank(Force.POLRI, rank)
+    except Bad:
+        return None
 
 
 def _column_values(sheet: RawSheet, columns: Sequence[Sequence[Any]] | None, i: int) -> list[Any]:

@@ -139,6 +139,11 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
         "Susun ulang dengan yang tidak hadir di apel pergeseran hanya berjalan bila sekian persen personel sudah hadir",
         "bilangan bulat 0-100, bawaan 50 (bawaan Siaga)",
     ),
+    ("operation", "replan_newcomers"): (
+        "Susun ulang dengan yang tidak hadir di apel pergeseran boleh memanggil personel siap yang tidak ikut apel "
+        "(bukan hanya yang hadir)",
+        "ya/tidak, bawaan tidak (bawaan Siaga)",
+    ),
     ("stages", "name"): ("Nama tahapan, mis. 'Rekapitulasi di PPK'", "teks"),
     ("stages", "kind"): ("Jenis tahapan", ", ".join(k.value for k in StageKind)),
     ("stages", "start"): ("Mulai (kosongkan seluruh lembar: tahapan bawaan jenis pemilihan)", "TTTT-BB-HH JJ:MM"),
