@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
+from siaga import cli_words
 from siaga.core.data.files import reason, write_bytes
 from siaga.core.data.model import VILLAGE_LEVELS, Category, Force, Level, Plan, Scenario
 from siaga.core.data.problems import ScenarioError, UnreadableFile
@@ -149,7 +150,18 @@ def _without_pydantic() -> None:
 
 _without_pydantic()
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Siaga: rencana pengamanan pemilu.")
+
+class _Speaking(TyperGroup):
+    """The `siaga` command: typer's own words (help, usage errors) in the language of the run,
+    its --lang or SIAGA_LANG (cli_words)."""
+
+    def main(self, args: Any = None, *rest: Any, **extra: Any) -> Any:
+        lang = cli_words.reader_lang(sys.argv[1:] if args is None else args)
+        cli_words.speak(lang, _lazy("typer.rich_utils"))
+        return super().main(args, *rest, **extra)
+
+
+app = typer.Typer(cls=_Speaking, no_args_is_help=True, add_completion=False, help="Siaga: rencana pengamanan pemilu.")
 scenario_app = typer.Typer(no_args_is_help=True, help="Skenario: buat, periksa, contoh.")
 app.add_typer(scenario_app, name="scenario")
 
@@ -174,7 +186,9 @@ app.add_typer(export_app, name="export")
 out = Console(width=None if sys.stdout.isatty() else 200, markup=False)  # wide tables in files and pipes
 err = Console(stderr=True, soft_wrap=True, markup=False)  # a problem stays on one line, whole
 
-Lang = Annotated[str, typer.Option("--lang", help="Bahasa pesan: id (Indonesia) atau en (English).")]
+Lang = Annotated[
+    str, typer.Option("--lang", envvar="SIAGA_LANG", help="Bahasa pesan: id (Indonesia) atau en (English).")
+]
 OutPath = Annotated[Path, typer.Option("--out", "-o", help="Berkas .xlsx atau folder CSV tujuan.")]
 
 
