@@ -10,6 +10,7 @@ from siaga.field import (
     views_linmas,
     views_map,
     views_offline,
+    views_person,
     views_polda,
     views_register,
 )
@@ -35,6 +36,7 @@ urlpatterns = [
     path("plans/<int:pk>/apel/checkin/undo/", views_apel.checkin_undo, name="apel_checkin_undo"),
     path("plans/<int:pk>/apel/replan/", views_apel.absentee_replan, name="apel_replan"),
     path("plans/<int:pk>/sarpras/", views_apel.sarpras, name="sarpras"),
+    path("plans/<int:pk>/person/<str:code>/", views_person.person, name="plan_person"),
     # the move to the posts, election day, incidents and the report (views_day)
     path("plans/<int:pk>/board/", views_day.board, name="field_board"),
     path("plans/<int:pk>/phone/", views_day.phone, name="field_phone"),

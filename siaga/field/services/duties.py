@@ -28,6 +28,10 @@ class DutyRow:
     window: str  # "H-1 Sel 22/03 07:00 s.d. H Rab 23/03 17:00"
     stage: str
     state: str
+    # when and where, for a page that sums a roster's hours or narrows it to one kecamatan
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    kecamatan_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,9 @@ def phone_names(plan: Plan, person_code: str, now: dt.datetime) -> PhoneNames:
         if state != "done" and coming:
             state, coming = state or "next", False
         window = schedule.window(election, line.duty.start, line.duty.end, lang=lang)
-        rows.append(DutyRow(duty_data.duty_name(line.name, lang), line.place, window, block.stage.name, state))
+        name = duty_data.duty_name(line.name, lang)
+        d = line.duty
+        rows.append(DutyRow(name, line.place, window, block.stage.name, state, d.start, d.end, d.kecamatan_code))
     return PhoneNames(names, rows)
 
 
