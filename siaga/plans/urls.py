@@ -27,5 +27,6 @@ urlpatterns = [
     path("<int:pk>/psu/", views.psu, name="plan_psu"),
     path("<int:pk>/simulate/", views.simulate, name="plan_simulate"),
     path("<int:pk>/posts/", views_lists.posts_list, name="plan_posts"),
+    path("<int:pk>/empty-why/", views.empty_why, name="plan_empty_why"),
     path("<int:pk>/diff/<int:other>/", views.diff, name="plan_diff"),
 ]
