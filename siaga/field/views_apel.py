@@ -144,6 +144,7 @@ def apel(request: HttpRequest, plan: Plan) -> HttpResponse:
             if can(request.user, "plan")
             else None,
             "replan_share": apel_rules.replan_min_present(plan.operation),
+            "replan_newcomers": apel_rules.replan_newcomers(plan.operation),
             "replan_key": uuid.uuid4().hex,
             "nrp_key": uuid.uuid4().hex,
             "apel_text": {

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
@@ -75,6 +76,37 @@ def start_job(
     return job
 
 
+class PlanRunning(PlanError):
+    """A plan or re-plan of the operation is already queued or running (`job`): a second one
+    is not started. The message names who started it and since when."""
+
+    def __init__(self, job: PlanJob, user: Any = None) -> None:
+        self.job = job
+        if user is not None and job.created_by_id is not None and job.created_by_id == user.pk:
+            who = _("Anda")
+        else:
+            who = known_as(job.created_by) or _("perencana lain")
+        since = date_format(timezone.localtime(job.created_at), "j F Y H.i")
+        super().__init__(
+            _("Rencana untuk operasi ini sedang disusun oleh %(who)s sejak %(since)s.") % {"who": who, "since": since}
+        )
+
+
+@transaction.atomic
+def start_planning(
+    operation: Operation, user: Any, kind: str = "plan", params: dict[str, Any] | None = None, request: Any = None
+) -> PlanJob:
+    """Start a plan or re-plan of the operation, once: the operation's row is locked before the
+    running one is looked for, so two presses at the same moment (a double click, two tabs, two
+    planners) start one job; the other raises `PlanRunning` with the job it found (and, inside
+    a caller's transaction, rolls back what the caller changed for it)."""
+    lock_operation(operation.pk)
+    running = active_job(operation)
+    if running is not None:
+        raise PlanRunning(running, user)
+    return start_job(operation, user, kind, params, request)
+
+
 def run_job(job_id: int) -> None:
     """Run a claimed job (siaga.jobs.runner claims it and keeps its heartbeat): compute the plan
     or re-plan, or render the orders, and end the job done or failed with a message.
@@ -107,7 +139,10 @@ def run_job(job_id: int) -> None:
         if job.kind == "replan":
             parent = Plan.objects.get(pk=job.params["plan"], operation=job.operation)
             changes = {k: Category(v) for k, v in job.params.get("categories", {}).items()}
-            result = engine.replan_all(scenario, core_plan(parent), job.params.get("absent", []), changes)
+            newcomers = bool(job.params.get("newcomers", True))  # False: the apel's absentees (its setting)
+            result = engine.replan_all(
+                scenario, core_plan(parent), job.params.get("absent", []), changes, newcomers=newcomers
+            )
         else:
             result = engine.plan_all(scenario, progress=step, **planning_engine())
         tell(job, PlanJob.Status.RUNNING, 95, gettext_noop("Memeriksa dan menyimpan rencana"))
@@ -273,7 +308,7 @@ def reinforce(operation: Operation, per_post: int, user: Any, request: Any = Non
         before={REINFORCE: before},
         after={REINFORCE: per_post},
     )
-    return start_job(operation, user, params={REINFORCE: per_post}, request=request)
+    return start_planning(operation, user, params={REINFORCE: per_post}, request=request)
 
 
 @transaction.atomic
@@ -297,7 +332,7 @@ def add_psu(plan: Plan, name: str, start: Any, end: Any, tps: list[str], user: A
         after=stages.as_records((psu,))[0],
     )
     params = {"plan": plan.pk, "absent": [], "categories": {}, "psu": name}
-    return start_job(operation, user, kind="replan", params=params, request=request)
+    return start_planning(operation, user, kind="replan", params=params, request=request)
 
 
 def _assignment_of(plan: Plan, person: str) -> dict[str, Any] | None:
@@ -534,9 +569,12 @@ def orders_file(plan: Plan, name: str, kecamatan_code: str, request: Any = None)
 # ---------------------------------------------------------------- orders as jobs (siaga.jobs)
 
 
+@transaction.atomic
 def orders_job(plan: Plan, user: Any, kecamatan_code: str, request: Any = None) -> PlanJob:
     """The job making the orders of the plan for the kecamatan: the one queued or running, or
-    a new one (done at once in inline mode)."""
+    a new one (done at once in inline mode). Looked for under the operation's row lock, as a
+    plan start is (`start_planning`): two downloads at once start one job."""
+    lock_operation(plan.operation_id)
     active = orders_jobs(plan, kecamatan_code).filter(status__in=(PlanJob.Status.QUEUED, PlanJob.Status.RUNNING))
     job = active.first()
     if job is not None:

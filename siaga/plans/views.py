@@ -128,14 +128,22 @@ def plan_konsep(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @require_POST
 def plan_start(request: HttpRequest, op_id: int) -> HttpResponse:
+    """Start a plan of the operation, once: a second press while one is queued or running
+    (a double click, another tab, another planner) starts nothing and is taken to that one."""
     operation = operation_for(request, op_id)
     require(request.user, "plan")
-    running = services.active_job(operation)
-    if running is not None:
-        messages.info(request, _("Perencanaan untuk operasi ini sedang berjalan."))
-        return redirect("job_status", running.pk)
-    job = services.start_job(operation, request.user, request=request)
+    try:
+        job = services.start_planning(operation, request.user, request=request)
+    except services.PlanRunning as running:
+        return _already_planning(request, running, _("Rencana kedua tidak dimulai; ini kemajuannya."))
     return redirect("job_status", job.pk)
+
+
+def _already_planning(request: HttpRequest, running: services.PlanRunning, outcome: str) -> HttpResponse:
+    """The planner's press found a plan of the operation being made: who started it and since
+    when, what became of the press (`outcome`), and on to that job's progress."""
+    messages.warning(request, f"{running} {outcome}")
+    return redirect("job_status", running.job.pk)
 
 
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -303,6 +311,13 @@ def people_search(request: HttpRequest, pk: int) -> JsonResponse:
     require(request.user, "plan")
     placed = request.GET.get("placed") == "1"
     return JsonResponse({"people": pages.people_matching(plan, request.GET.get("q", ""), SEARCH_SHOWN, placed)})
+
+
+def empty_why(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan page's part saying why the roster's empty places stay empty and what the
+    planner can do (loaded after the page: it reads the whole operation)."""
+    plan = plan_for(request, pk)
+    return render(request, "plans/_empty_why.html", {"why": pages.why_empty(plan, Scope.of(request.user))})
 
 
 def simulate(request: HttpRequest, pk: int) -> HttpResponse:
@@ -523,12 +538,11 @@ def reinforce(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         _refused(request, plan, form, "reinforce")
         return redirect(reverse("plan_detail", args=[plan.pk]) + "#strength")
-    running = services.active_job(plan.operation)
-    if running is not None:
-        messages.info(request, _("Perencanaan untuk operasi ini sedang berjalan."))
-        return redirect("job_status", running.pk)
     per_post = form.cleaned_data["per_post"]
-    job = services.reinforce(plan.operation, per_post, request.user, request)
+    try:
+        job = services.reinforce(plan.operation, per_post, request.user, request)
+    except services.PlanRunning as running:
+        return _already_planning(request, running, _("Pengaturan kekuatan belum disimpan; setelah selesai, ulangi."))
     messages.success(
         request,
         _("Disimpan: +%(n)s Polri per pos TPS sangat rawan dan khusus. Rencana baru disusun dengan pengaturan ini.")
@@ -553,17 +567,11 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
     stale = _stale(request, plan, change, "plan_replan")
     if stale is not None:
         return stale
-    running = services.active_job(plan.operation)
-    if running is not None:  # a second re-plan now would fork the plan: it would not see the first's result
-        messages.warning(
-            request,
-            _(
-                "Susun ulang Anda belum dijalankan: perencanaan lain untuk operasi ini sedang berjalan. "
-                "Setelah selesai, buka versi terbaru dan jalankan lagi."
-            ),
-        )
-        return redirect("job_status", running.pk)
-    job = services.start_job(plan.operation, request.user, kind="replan", params=params, request=request)
+    try:  # a second re-plan now would fork the plan: it would not see the first's result
+        job = services.start_planning(plan.operation, request.user, kind="replan", params=params, request=request)
+    except services.PlanRunning as running:
+        words = _("Susun ulang Anda belum dijalankan. Setelah selesai, buka versi terbaru dan jalankan lagi.")
+        return _already_planning(request, running, words)
     return redirect("job_status", job.pk)
 
 
@@ -576,10 +584,6 @@ def psu(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         _refused(request, plan, form, "psu")
         return redirect(reverse("plan_detail", args=[plan.pk]) + "#psu")
-    running = services.active_job(plan.operation)
-    if running is not None:
-        messages.info(request, _("Perencanaan untuk operasi ini sedang berjalan."))
-        return redirect("job_status", running.pk)
     data = form.cleaned_data
     stale = _stale(
         request, plan, _("PSU %(name)s (%(n)s TPS)") % {"name": data["name"].strip(), "n": len(data["tps"])}, "plan_psu"
@@ -588,7 +592,11 @@ def psu(request: HttpRequest, pk: int) -> HttpResponse:
         return stale
     start = datetime.combine(data["date"], data["start"])
     end = datetime.combine(data["date"], data["end"])
-    job = services.add_psu(plan, data["name"].strip(), start, end, data["tps"], request.user, request)
+    try:
+        job = services.add_psu(plan, data["name"].strip(), start, end, data["tps"], request.user, request)
+    except services.PlanRunning as running:
+        words = _("PSU belum ditambahkan. Setelah selesai, buka versi terbaru dan tambahkan lagi.")
+        return _already_planning(request, running, words)
     messages.success(
         request,
         _("PSU %(name)s ditambahkan (%(n)s TPS). Rencana baru disusun: penugasan lain tetap.")

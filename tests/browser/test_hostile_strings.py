@@ -237,6 +237,7 @@ def pages(ids: dict[str, Any]) -> dict[str, str]:
     by_op += ["linmas_coordination"]
     by_plan = ["apel", "apel_readiness", "sarpras", "field_board", "field_phone", "field_report_status"]
     by_plan += ["field_incidents", "field_live", "field_escorts", "plan_simulate", "plan_posts", "incident_register"]
+    by_plan += ["plan_empty_why"]
     names = {name for name, _route in url_names()}  # a page not (yet) in this console is left out
     found = {name: reverse(name, args=[op]) for name in by_op if name in names}
     found.update({name: reverse(name, args=[plan]) for name in by_plan if name in names})
@@ -254,6 +255,7 @@ def pages(ids: dict[str, Any]) -> dict[str, str]:
             "desa_detail": reverse("desa_detail", args=[op, ids["desa"]]),
             "unit_edit": reverse("unit_edit", args=[op, ids["unit"]]),
             "person_edit": reverse("person_edit", args=[op, ids["person"]]),
+            "plan_person": reverse("plan_person", args=[plan, ids["leader"]]),
             "plan_candidates": reverse("plan_candidates", args=[plan]) + "?post=x&slot=POLRI",
             "api-root": "/api/",
             "job_status": reverse("job_status", args=[ids["job"]]),

@@ -3,12 +3,17 @@ one persona per role (plus people who must be refused)."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client, override_settings
 
 from siaga.accounts.models import Profile, Role
@@ -139,3 +144,29 @@ def publish(plan: Any) -> Any:
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.PUBLISHED)
     plan.refresh_from_db()
     return plan
+
+
+# -- threads on their own connections (tests/web/test_concurrency.py, test_plan_start_once.py)
+
+
+def _file_copy_of_memory_db(folder: Path) -> Path | None:
+    """SQLite's in-memory test database (shared cache) refuses a second writer at once
+    ("database table is locked", no busy wait), unlike the WAL file a console runs on: the
+    threads get a file copy, opened with the production options (IMMEDIATE, busy timeout)."""
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        return None
+    connection.ensure_connection()
+    path = folder / "threads.sqlite3"
+    target = sqlite3.connect(path)
+    connection.connection.backup(target)
+    target.close()
+    return path
+
+
+@pytest.fixture
+def threads_copy(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The file copy of SQLite's in-memory database, made before the test's transaction opens."""
+    folder = Path(tempfile.mkdtemp())
+    with django_db_blocker.unblock():
+        yield _file_copy_of_memory_db(folder)
+    shutil.rmtree(folder, ignore_errors=True)

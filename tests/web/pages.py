@@ -21,6 +21,11 @@ def _first(model: Any, **where: Any) -> Any:
     return model.objects.filter(**where).order_by("pk").first()
 
 
+def _person(o: Any) -> Any:
+    """A person of the sector chiefs' kecamatan (Pohjentrek), whom they may see too."""
+    return _first(Person, operation=o, kecamatan_code="35.14.17") or _first(Person, operation=o)
+
+
 def _incident(o: Any, p: Any) -> str:
     return reverse("field_incidents", args=[p.pk])
 
@@ -56,6 +61,7 @@ PAGES: list[tuple[str, Callable[[Any, Any], str | None]]] = [
     ("plan_detail", lambda o, p: reverse("plan_detail", args=[p.pk])),
     ("plan_simulate", lambda o, p: reverse("plan_simulate", args=[p.pk])),
     ("plan_posts", lambda o, p: reverse("plan_posts", args=[p.pk])),
+    ("plan_empty_why", lambda o, p: reverse("plan_empty_why", args=[p.pk])),
     ("plan_diff", lambda o, p: _diff(p)),
     ("plan_candidates", lambda o, p: _candidates(p)),
     ("audit_list", lambda o, p: reverse("audit_list")),
@@ -63,6 +69,7 @@ PAGES: list[tuple[str, Callable[[Any, Any], str | None]]] = [
     ("apel", lambda o, p: reverse("apel", args=[p.pk])),
     ("apel_readiness", lambda o, p: reverse("apel_readiness", args=[p.pk])),
     ("sarpras", lambda o, p: reverse("sarpras", args=[p.pk])),
+    ("plan_person", lambda o, p: reverse("plan_person", args=[p.pk, _person(o).code])),
     ("field_board", lambda o, p: reverse("field_board", args=[p.pk])),
     ("field_phone", lambda o, p: reverse("field_phone", args=[p.pk])),
     ("field_report_status", lambda o, p: reverse("field_report_status", args=[p.pk])),

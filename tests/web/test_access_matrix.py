@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from siaga.accounts.models import Role
+from siaga.accounts.models import Profile, Role
 from siaga.operations.models import Person, Region, Tps
 from siaga.plans.models import PlanJob
 from tests.web.conftest import OTHER_SECTOR, SECTOR, client_for, publish
@@ -39,6 +39,11 @@ def person(operation: Any, kecamatan: str) -> Person:
 
 def desa(operation: Any, kecamatan: str) -> Region:
     return Region.objects.filter(operation=operation, kecamatan_code=kecamatan, level="DESA").first()
+
+
+def own_code() -> str:
+    """The field officer's own NRP (the post leader the personas bind him to)."""
+    return Profile.objects.get(user__username="field_officer").person_code
 
 
 # (name, how to build the URL from (operation, plan, job), who may GET it)
@@ -79,6 +84,13 @@ PAGES: list[tuple[str, Callable[..., str], set[str]]] = [
     ("incidents", lambda o, p, j: reverse("field_incidents", args=[p.pk]), EVERYONE),
     ("live dashboard", lambda o, p, j: reverse("field_live", args=[p.pk]), EVERYONE),
     ("sarpras", lambda o, p, j: reverse("sarpras", args=[p.pk]), EVERYONE),
+    ("own-sector person page", lambda o, p, j: reverse("plan_person", args=[p.pk, person(o, SECTOR).code]), EVERYONE),
+    (
+        "other-sector person page",
+        lambda o, p, j: reverse("plan_person", args=[p.pk, person(o, OTHER_SECTOR).code]),
+        NOT_SECTOR,
+    ),
+    ("own person page", lambda o, p, j: reverse("plan_person", args=[p.pk, own_code()]), ALL),
 ]
 
 # (name, URL, form data, who may POST it). Posts that would change data are sent with data
@@ -323,7 +335,8 @@ def other_polres_scenario() -> Any:
         )
         for u in scenario.units
     )
-    people = tuple(replace(p, id="9" + p.id, unit_code=unit(p.unit_code)) for p in scenario.personnel)
+    other_number = str.maketrans("0123456789", "9876543210")  # another NRP/NIK of the same length
+    people = tuple(replace(p, id=p.id.translate(other_number), unit_code=unit(p.unit_code)) for p in scenario.personnel)
     operation = replace(scenario.operation, name="Pam Pilkades 2022 Polres Pasuruan")
     return replace(scenario, units=units, personnel=people, operation=operation)
 

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
-import sqlite3
-import tempfile
 import threading
 from collections import Counter
 from pathlib import Path
@@ -258,29 +255,6 @@ def test_an_older_version_may_be_edited_knowingly(as_planner, operation, plan):
 # ---------------------------------------------------------------- simultaneous hand edits, threads
 
 N = 10
-
-
-def _file_copy_of_memory_db(folder: Path) -> Path | None:
-    """SQLite's in-memory test database (shared cache) refuses a second writer at once
-    ("database table is locked", no busy wait), unlike the WAL file a console runs on: the
-    threads get a file copy, opened with the production options (IMMEDIATE, busy timeout)."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        return None
-    connection.ensure_connection()
-    path = folder / "threads.sqlite3"
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
-    return path
-
-
-@pytest.fixture
-def threads_copy(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """The file copy of SQLite's in-memory database, made before the test's transaction opens."""
-    folder = Path(tempfile.mkdtemp())
-    with django_db_blocker.unblock():
-        yield _file_copy_of_memory_db(folder)
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -112,20 +112,28 @@ def replan_all(
     workers: int | None = 1,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    newcomers: bool = True,
 ) -> Plan:
     """Re-plan every Polres against its part of the previous plan on the engine, and merge.
 
     A re-plan takes milliseconds per Polres, so by default it runs in this process
-    (`workers=1`); pass `workers` or an engine to spread a national re-plan.
+    (`workers=1`); pass `workers` or an engine to spread a national re-plan. `newcomers`:
+    as `plan.replan`'s.
     """
     parts = polres.split(scenario)
     gone = sorted(set(absent))
     changes = dict(category_changes or {})
     if len(parts) == 1:
-        args = {code: (part, previous, gone, changes) for code, part in parts.items()}
+        args = {code: (part, previous, gone, changes, newcomers) for code, part in parts.items()}
     else:  # each Polres gets its part of the previous plan and the changes of its own TPS
         args = {
-            code: (part, _part_of(previous, part), gone, {t.id: changes[t.id] for t in part.tps if t.id in changes})
+            code: (
+                part,
+                _part_of(previous, part),
+                gone,
+                {t.id: changes[t.id] for t in part.tps if t.id in changes},
+                newcomers,
+            )
             for code, part in parts.items()
         }
     backend = make_engine(engine, workers, scheduler)
@@ -150,9 +158,15 @@ def plan_part(part: Scenario, model: RiskModel | None) -> Plan:
     return plan(part, model)
 
 
-def replan_part(part: Scenario, previous: Plan, absent: list[str], category_changes: Mapping[str, Category]) -> Plan:
+def replan_part(
+    part: Scenario,
+    previous: Plan,
+    absent: list[str],
+    category_changes: Mapping[str, Category],
+    newcomers: bool = True,
+) -> Plan:
     """The task of `replan_all`: one Polres's re-plan against its part of the previous plan."""
-    return replan(part, previous, absent, category_changes)
+    return replan(part, previous, absent, category_changes, newcomers)
 
 
 def make_engine(engine: str | Engine, workers: int | None = None, scheduler: str | None = None) -> Engine:

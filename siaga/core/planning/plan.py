@@ -796,9 +796,13 @@ def replan(
     previous: Plan,
     absent: Iterable[str] = (),
     category_changes: Mapping[str, Category] | None = None,
+    newcomers: bool = True,
 ) -> Plan:
     """The plan after people drop out or TPS change category: same objective first, then the
-    fewest people moved; posts are kept where still valid."""
+    fewest people moved; posts are kept where still valid. `newcomers=False` (a re-plan after
+    the apel pergeseran): the vote's posts take only people who held one of them in `previous`
+    (those the apel gathered), not anyone else the data holds ready; the other stages' duties
+    still may (they start later)."""
     earlier = dict(previous.extra.get("replan", {}))
     gone = set(absent) | set(earlier.get("absent", []))
     changes = {k: Category(v) for k, v in dict(earlier.get("category_changes", {})).items()}
@@ -807,10 +811,11 @@ def replan(
     categories = {**previous.tps_categories, **changes}
     posts = _kept_posts(scenario, previous, categories, changes)
     previous_slot = {a.person: (a.post, a.slot) for a in previous.assignments}
-    solution = _assign(scenario, posts, previous_slot)
+    at_vote = scenario if newcomers else _only_on_the_vote(scenario, previous_slot.keys())
+    solution = _assign(at_vote, posts, previous_slot)
     kept = sum(1 for a in solution.assignments if previous_slot.get(a.person) == (a.post, a.slot))
     moved = len(solution.assignments) - kept
-    placement = _kept_reserves(scenario, categories, posts)
+    placement = _kept_reserves(at_vote, categories, posts)
     extra: dict[str, object] = {
         **{k: v for k, v in previous.extra.items() if k not in REPLAN_DROPS},
         "reserve": reserve_report(placement),
@@ -824,8 +829,15 @@ def replan(
             "absent_new": sorted(set(absent) - set(earlier.get("absent", []))),  # this re-plan's own absentees
         },
     }
-    made = _finish(scenario, categories, posts, solution, placement, extra)
+    made = _finish(at_vote, categories, posts, solution, placement, extra)
     return _with_roster_again(scenario, made, previous, solution.network)
+
+
+def _only_on_the_vote(scenario: Scenario, held: Iterable[str]) -> Scenario:
+    """The scenario as the vote's posts see it after the apel: only those who held a post."""
+    on = set(held)
+    people = tuple(p if p.id in on or not p.available else replace(p, available=False) for p in scenario.personnel)
+    return replace(scenario, personnel=people)
 
 
 def _with_roster_again(scenario: Scenario, made: Plan, previous: Plan, network: _Network | None = None) -> Plan:

@@ -35,7 +35,7 @@ from siaga.operations.labels import FORCE_LABELS, label, stage_name
 from siaga.operations.models import Operation, Person, Region, Unit
 from siaga.operations.services import operation_stages
 from siaga.plans.models import Plan
-from siaga.plans.services import start_job
+from siaga.plans.services import PlanRunning, start_planning
 
 # -- the operation's apels --------------------------------------------------------------------
 
@@ -359,6 +359,12 @@ def replan_min_present(operation: Operation) -> int:
     return min(max(share, 0), 100)
 
 
+def replan_newcomers(operation: Operation) -> bool:
+    """Whether the absentee re-plan may call to the vote's posts people who were not at the apel
+    (the operation's setting `replan_newcomers`; else only those the apel gathered)."""
+    return bool((operation.config or {}).get("replan_newcomers", False))
+
+
 def _now() -> dt.datetime:
     return timezone.localtime() if timezone.is_aware(timezone.now()) else timezone.now()
 
@@ -419,6 +425,17 @@ def replan_absentees(
 
     row, created = once(AbsenteeReplan, key, user, "by", create)
     if row.job_id is None:  # started after the row is committed, so the job's thread sees it
-        row.job = start_job(plan.operation, user, "replan", {"plan": plan.pk, "absent": row.absent}, request)
+        # the places of the absent go to those the apel gathered, unless the operation's setting
+        # lets the re-plan call in people who were not there (docs/scenario.md, replan_newcomers)
+        newcomers = replan_newcomers(plan.operation)
+        params = {"plan": plan.pk, "absent": row.absent, "newcomers": newcomers}
+        try:  # never beside another plan of the operation: it would not see that one's result
+            row.job = start_planning(plan.operation, user, "replan", params, request)
+        except PlanRunning as running:
+            if created:  # nothing of this press stays: sent again later, it starts anew
+                row.delete()
+            raise FieldError(
+                f"{running} " + _("Susun ulang yang tidak hadir belum dijalankan; setelah selesai, jalankan lagi.")
+            ) from None
         row.save(update_fields=["job"])
     return row, created
