@@ -40,6 +40,11 @@ TARGET_MS = 300.0
 DB = "siaga_bench_polda"
 
 
+# Parts no list target holds: the plan page's reasons for its empty places, which it loads after
+# itself (they read the whole operation: every person of the force, once for each group).
+NO_TARGET = frozenset({"plan page: why places are empty (loaded after the page)"})
+
+
 def run(work: Path) -> list[Result]:
     url = _fresh_postgres(DB)
     if url is None:
@@ -58,7 +63,10 @@ def run(work: Path) -> list[Result]:
     setup = found.pop("_setup")
     imported = found.pop("_import")
     note = f"{POLRES} Polres x {TPS:,} TPS = {POLRES * TPS:,} TPS, median of 5"
-    results = [Result(f"{page}", seconds * 1000, "ms", TARGET_MS, note) for page, seconds in found.items()]
+    results = [
+        Result(f"{page}", seconds * 1000, "ms", None if page in NO_TARGET else TARGET_MS, note)
+        for page, seconds in found.items()
+    ]
     results.append(
         Result(
             f"import {BIG_IMPORT:,} TPS (COPY)",
@@ -133,6 +141,7 @@ def _measure() -> dict[str, Any]:
     for client, name in ((planner, "a"), (commander, "b"), (polda, "c")):
         assert client.login(username=name, password="bench-siaga-2024")
     op, pl = operation.pk, plan.pk
+    someone = plan.assignments.order_by("person_code").values_list("person_code", flat=True).first()
     pages = {
         "Polda dashboard (Polda)": (polda, "/polda/"),
         "Polres dashboard": (planner, f"/ops/{op}/"),
@@ -144,6 +153,8 @@ def _measure() -> dict[str, Any]:
         "plan list": (planner, f"/plans/ops/{op}/"),
         "plan page": (planner, f"/plans/{pl}/"),
         "plan posts": (planner, f"/plans/{pl}/posts/"),
+        "plan page: why places are empty (loaded after the page)": (planner, f"/plans/{pl}/empty-why/"),
+        "person page (a person on a post)": (planner, f"/plans/{pl}/person/{someone}/"),
         "incident register": (planner, f"/plans/{pl}/incidents/register/"),
         "apel roll call": (planner, f"/plans/{pl}/apel/"),
         "apel readiness (polled)": (planner, f"/plans/{pl}/apel/readiness/"),

@@ -355,7 +355,7 @@ def _kecamatan_of(regions: tuple[CoreRegion, ...]) -> dict[str, str]:
 
 def scenario_for(operation: Operation) -> Scenario:
     """The operation as the core sees it."""
-    core_op = _core_operation(operation)
+    core_op = core_operation(operation)
     # Rows read as tuples in the order of the core's fields: a model instance per row would
     # be most of the time (a console plan or re-plan reads every row of the operation).
     region_rows = operation.regions.order_by("id").values_list(
@@ -410,7 +410,7 @@ def scenario_for(operation: Operation) -> Scenario:
     return Scenario(core_op, regions, tps, units, people, patterns, written, rules, events, times)
 
 
-def _core_operation(operation: Operation) -> CoreOperation:
+def core_operation(operation: Operation) -> CoreOperation:
     """The operation's settings as the core's operation sheet."""
     s = operation.config
     return CoreOperation(
@@ -425,7 +425,7 @@ def operation_stages(operation: Operation) -> tuple[tuple[Stage, ...], bool]:
     """The operation's stages in order, and whether they are its election kind's preset (no
     `stages` sheet was imported); read from the settings alone, without the operation's rows."""
     written = stages.from_records(operation.config.get("stages", []))
-    return stages.of_operation(_core_operation(operation), written), not written
+    return stages.of_operation(core_operation(operation), written), not written
 
 
 def refresh_vulnerability(operation: Operation, scenario: Scenario | None = None) -> dict[str, risk.Assessment]:
@@ -476,7 +476,7 @@ def vulnerability_of(operation: Operation, **tps_filter: Any) -> Vulnerability:
     """The operation's TPS (those matching `tps_filter`, default all) scored and explained by
     the core with the operation sheet's weights. Unlike scenario_for it reads only what scoring
     needs (the regions and those TPS, no people or units): 2,000 TPS take about 30 ms."""
-    core_op = _core_operation(operation)
+    core_op = core_operation(operation)
     regions = tuple(
         CoreRegion(code, name, Level(level), parent, lat, lon, indicators)
         for code, name, level, parent, lat, lon, indicators in operation.regions.order_by("id").values_list(

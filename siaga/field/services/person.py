@@ -24,7 +24,7 @@ from siaga.field.services.common import NotVisible
 from siaga.field.services.duties import DutyRow, phone_names
 from siaga.operations.labels import FORCE_LABELS, label, stage_name
 from siaga.operations.models import Person, Unit
-from siaga.operations.services import scenario_for
+from siaga.operations.services import core_operation
 from siaga.plans.models import Plan
 from siaga.plans.names import post_labels
 from siaga.plans.pages import pin_words
@@ -114,7 +114,7 @@ def person_page(plan: Plan, code: str, user: object, now: dt.datetime) -> Person
         elsewhere=len(roster) - len(shown),
         hours=sum(_hours(d.start, d.end) for d in roster),
         shortest_rest=shortest_rest(roster),
-        min_rest=float(scenario_for(plan.operation).operation.min_rest_hours),
+        min_rest=float(core_operation(plan.operation).min_rest_hours),
         apels=_apels(plan, person.code, now),
         no_duty="" if roster else why_no_duty(plan, person),
     )
