@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
@@ -637,8 +638,19 @@ def _render_orders(job: PlanJob, attempt: int) -> None:
 # ---------------------------------------------------------------- a Polda's orders
 
 
+@transaction.atomic
 def start_polda_orders(user: Any, request: Any = None) -> PlanJob:
-    """Queue the orders of every Polres the user sees (each one's published plan) as one pack."""
+    """Queue the orders of every Polres the user sees (each one's published plan) as one pack;
+    while the user's pack is queued or being made, that one (a double click, another tab). The
+    user's row is locked before it is looked for, as a plan start locks its operation's: two
+    presses at once start one job."""
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    running = PlanJob.objects.filter(
+        kind="polda", created_by_id=user.pk, status__in=(PlanJob.Status.QUEUED, PlanJob.Status.RUNNING)
+    )
+    found = running.order_by("-pk").first()
+    if found is not None:
+        return found
     count = len(polda_plans(user))
     job = PlanJob.objects.create(operation=None, kind="polda", params={"plans": count}, created_by=user)
     record(request, "start_polda_orders", "plan_job", str(job.pk), after={"plans": count})

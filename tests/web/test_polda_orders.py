@@ -46,3 +46,17 @@ def test_the_polda_prints_every_polres_orders_in_one_pack(two_polres, settings, 
     assert polda_client("polda_bali").get(reverse("polda_orders_file", args=[job.pk])).status_code == 404
     assert polda_client("paskot_commander").post(reverse("polda_orders_start")).status_code == 403
     assert reverse("polda_orders_start") not in polda_client("paskot_commander").get("/polda/").content.decode()
+
+
+def test_a_second_press_while_the_pack_is_being_made_starts_nothing(two_polres, settings, tmp_path):  # noqa: F811
+    settings.MEDIA_ROOT = tmp_path / "media"
+    karoops = polda_client("polda_jatim")  # jobs queued, not run: no worker in tests
+    first = karoops.post(reverse("polda_orders_start"))
+    second = karoops.post(reverse("polda_orders_start"))
+    job = PlanJob.objects.get(kind="polda")
+    assert first["Location"] == second["Location"] == reverse("job_status", args=[job.pk])
+    assert AuditEntry.objects.filter(action="start_polda_orders").count() == 1
+    job.status = PlanJob.Status.DONE
+    job.save(update_fields=["status"])
+    karoops.post(reverse("polda_orders_start"))
+    assert PlanJob.objects.filter(kind="polda").count() == 2  # once done, a new pack may be made
