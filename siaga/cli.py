@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from siaga.core.data import travel as travel_io
     from siaga.core.documents import interchange as exports
     from siaga.core.documents import orders, ploting, schedule, tokens
-    from siaga.core.planning import calibration, risk, roster
+    from siaga.core.planning import calibration, risk, roster, vacancy
     from siaga.core.planning import engine as engine_module
     from siaga.core.planning import simulate as simulation
 else:
@@ -74,7 +74,7 @@ else:
     schedule, tokens = _lazy("siaga.core.documents.schedule"), _lazy("siaga.core.documents.tokens")
     calibration, risk = _lazy("siaga.core.planning.calibration"), _lazy("siaga.core.planning.risk")
     roster, engine_module = _lazy("siaga.core.planning.roster"), _lazy("siaga.core.planning.engine")
-    simulation = _lazy("siaga.core.planning.simulate")
+    simulation, vacancy = _lazy("siaga.core.planning.simulate"), _lazy("siaga.core.planning.vacancy")
     bawaslu = _lazy("siaga.core.data.bawaslu")
 
 _TYPER = object()  # `_quick`: the value is left to typer's own coercion
@@ -650,11 +650,13 @@ def plan_command(
             scheduler,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
-    print_plan(result, lang)
+    print_plan(result, lang, scenario)
     write_checked(scenario, result, out_path, weights, lang)
 
 
-def print_plan(result: Plan, lang: str) -> None:
+def print_plan(result: Plan, lang: str, scenario: Scenario | None = None) -> None:
+    """The plan's figures, its roster and, with the `scenario` it was made of, why the roster's
+    places stay empty."""
     s = result.summary
     n = lambda value: number(value, lang)  # noqa: E731
     table = Table(title=f"{result.operation} (pola {result.pattern})", show_header=False)
@@ -702,7 +704,7 @@ def print_plan(result: Plan, lang: str) -> None:
         out.print(_("Slot kosong per kategori: %(counts)s", lang, counts=counts(shortfall["unfilled_by_category"])))
         out.print(_("Tambahan personel yang dibutuhkan: %(counts)s", lang, counts=counts(shortfall["more_needed"])))
         out.print(_("TPS di bawah pola: %(n)s", lang, n=n(len(shortfall["tps_below_pattern"]))))
-    for line in roster_lines(result, lang):
+    for line in roster_lines(result, lang, scenario):
         out.print(line, highlight=False, markup=False)
     structured = result.extra.get("warning_messages") or []
     texts = [_(w["msgid"], lang, **w.get("params", {})) for w in structured] or result.extra.get("warnings", []) or []
@@ -715,9 +717,10 @@ def print_plan(result: Plan, lang: str) -> None:
 ROSTER_SHOWN = 10
 
 
-def roster_lines(result: Plan, lang: str) -> list[str]:
+def roster_lines(result: Plan, lang: str, scenario: Scenario | None = None) -> list[str]:
     """The roster across the stages in a few lines: its duties, what stays empty where and
-    when (the first ROSTER_SHOWN), its gap to the proven lower bound."""
+    when (the first ROSTER_SHOWN), its gap to the proven lower bound; with the `scenario`, why
+    they stay empty and what the planner can do (vacancy.explain, the first ROSTER_SHOWN)."""
     r = roster.of_plan(result)
     if r is None or not r.duties:
         return []
@@ -742,6 +745,15 @@ def roster_lines(result: Plan, lang: str) -> list[str]:
     if len(shorts) > ROSTER_SHOWN:
         more = number(len(shorts) - ROSTER_SHOWN, lang)
         lines.append("  " + _("... dan %(more)s lainnya (kunci roster di berkas rencana)", lang, more=more))
+    if scenario is not None and shorts:
+        groups = vacancy.explain(scenario, result, r)
+        lines.append(_("Mengapa tempat kosong, dan yang dapat dilakukan:", lang))
+        for group in groups[:ROSTER_SHOWN]:
+            why, todo = vacancy.text(group, lang)
+            lines += [f"  - {why}", f"    {todo}"]
+        if len(groups) > ROSTER_SHOWN:
+            more = number(len(groups) - ROSTER_SHOWN, lang)
+            lines.append("  " + _("... dan %(more)s kelompok lainnya (halaman rencana di konsol)", lang, more=more))
     return lines
 
 
@@ -1049,7 +1061,7 @@ def replan_command(
             )
         )
     result = engine_module.replan_all(scenario, previous, gone, changes)
-    print_plan(result, lang)
+    print_plan(result, lang, scenario)
     info = result.extra["replan"]
     assert isinstance(info, dict)
     out.print(

@@ -96,7 +96,8 @@ def explain(
     scenario: Scenario, plan: Plan, roster: Roster, kecamatan: Iterable[str] | None = None
 ) -> list[EmptyPlaces]:
     """The roster's empty places (`kecamatan`: only theirs) by force and window, in order of
-    time, each with who of that force there is and what keeps each of them off."""
+    time, each with who of that force there is and what keeps each of them off. Whom a re-plan
+    took as absent (the plan's) counts as absent, whatever the data says of him now."""
     shorts = shortfall(roster, kecamatan)
     if not shorts:
         return []
@@ -105,11 +106,14 @@ def explain(
         groups[(s.slot, s.duty.start, s.duty.end)].append((s.duty, s.count))
     held = _held(scenario, plan, roster)
     hours = _hours(held)
+    replanned = plan.extra.get("replan")
+    away = frozenset(replanned.get("absent", ())) if isinstance(replanned, dict) else frozenset()
     road = travel_io.measure(scenario)
     out = []
     for (slot, start, end), rows in groups.items():
         duties = tuple({d.id: d for d, _n in rows}.values())
-        out.append(_group(scenario, roster, slot, start, end, duties, sum(n for _d, n in rows), held, hours, road))
+        count = sum(n for _d, n in rows)
+        out.append(_group(scenario, roster, slot, start, end, duties, count, held, hours, road, away))
     return sorted(out, key=lambda g: (g.start, g.end, SLOTS.index(g.slot)))
 
 
@@ -145,7 +149,9 @@ def _group(
     held: dict[str, list[_Held]],
     hours: dict[str, float],
     road: Travel,
+    away: frozenset[str] = frozenset(),
 ) -> EmptyPlaces:
+    """`away`: the people a re-plan took as absent (the plan's), whatever the data says now."""
     settings = roster.settings
     rest = float(settings.get("min_rest_hours", scenario.operation.min_rest_hours))
     longest = float(settings.get("max_duty_hours", scenario.operation.max_duty_hours))
@@ -199,7 +205,8 @@ def _group(
             if all(x.start < start for x in found.values()):
                 free_at.append(ready)
             continue
-        kinds[_off(p, slot, duties, too_long, hours.get(p.id, 0.0) + length > limit + EPS, regions, units)].append(p.id)
+        over = hours.get(p.id, 0.0) + length > limit + EPS
+        kinds[ABSENT if p.id in away else _off(p, slot, duties, too_long, over, regions, units)].append(p.id)
     causes = []
     for kind in ORDER:
         if kinds.get(kind):
