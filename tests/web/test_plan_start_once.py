@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import close_old_connections, connection, connections
+from django.db import close_old_connections, connections
 from django.test import Client
 from django.urls import reverse
 from django_q.models import OrmQ
@@ -191,7 +191,6 @@ def test_simultaneous_presses_start_one_plan(shared_db):
     assert len(made) == 1, (made, codes)
     assert codes == [(302, f"/plans/jobs/{made[0]}/")] * N
     assert sent == made  # one message for the worker
-    print(f"\n{connection.vendor}: {N} simultaneous presses, one job")
 
 
 def test_simultaneous_orders_downloads_start_one_orders_job(shared_db):
