@@ -66,6 +66,35 @@ def distance_matrix_km(lat1: Points, lon1: Points, lat2: Points, lon2: Points) -
     return haversine_km_array(lat1_, lon1_, lat2_, lon2_)
 
 
+def nearest_km(lat1: Points, lon1: Points, lat2: Points, lon2: Points) -> np.ndarray:
+    """For each point of the first list, the km to the nearest of the second (not empty): what
+    `distance_matrix_km(...).min(axis=1)` gives, without the whole matrix. Points further apart
+    in latitude than a distance are further apart than it (a meridian is the shortest way
+    across latitudes), so each point is measured only against the band of latitudes within
+    its distance to the nearest of its neighbours in latitude."""
+    import numpy as np
+
+    lat1_, lon1_ = np.asarray(lat1, dtype=float), np.asarray(lon1, dtype=float)
+    order = np.argsort(np.asarray(lat2, dtype=float), kind="stable")
+    lat2_, lon2_ = np.asarray(lat2, dtype=float)[order], np.asarray(lon2, dtype=float)[order]
+    if len(lat2_) <= NEAREST_GUESS:
+        return distance_matrix_km(lat1_, lon1_, lat2_, lon2_).min(axis=1)
+    start = np.clip(np.searchsorted(lat2_, lat1_) - NEAREST_GUESS // 2, 0, len(lat2_) - NEAREST_GUESS)
+    window = start[:, None] + np.arange(NEAREST_GUESS)[None, :]
+    guess = haversine_km_array(lat1_[:, None], lon1_[:, None], lat2_[window], lon2_[window]).min(axis=1)
+    reach = np.degrees(guess / EARTH_RADIUS_KM) * (1 + 1e-9) + 1e-9  # a little more: float error
+    low = np.searchsorted(lat2_, lat1_ - reach, side="left")
+    high = np.searchsorted(lat2_, lat1_ + reach, side="right")
+    out = np.empty(len(lat1_))
+    for i, (la, lo, a, b) in enumerate(zip(lat1_.tolist(), lon1_.tolist(), low.tolist(), high.tolist(), strict=True)):
+        out[i] = haversine_km_array(la, lo, lat2_[a:b], lon2_[a:b]).min()
+    return out
+
+
+# How many neighbours in latitude `nearest_km` measures first, for its first guess.
+NEAREST_GUESS = 32
+
+
 def pairs_within_km(
     lat1: Points,
     lon1: Points,

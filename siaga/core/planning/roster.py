@@ -416,7 +416,7 @@ class _VoteNear:
         if new:  # places no earlier wave had (a place's km do not depend on the others with it)
             lat = np.array([la for la, _ in new], dtype=float)
             lon = np.array([lo for _, lo in new], dtype=float)
-            km = geo.distance_matrix_km(lat, lon, self.lat, self.lon).min(axis=1) * self.op.road_factor
+            km = geo.nearest_km(lat, lon, self.lat, self.lon) * self.op.road_factor
             for place, k in zip(new, km.tolist(), strict=True):
                 self._gap[place] = dt.timedelta(hours=self.op.min_rest_hours + k / self.op.speed_kmh)
         gap = [self._gap[(d.lat, d.lon)] for d in wave]
@@ -594,6 +594,7 @@ class _Wave:
         self._km: dict[tuple[float, float, str], np.ndarray] = shared.setdefault(("km", places), {})
         linmas = ("linmas", places, self.long_ok.tobytes(), tuple(self.desa))
         self._linmas: dict[tuple[str, str], np.ndarray] = shared.setdefault(linmas, {})
+        self._home_index: dict[tuple[str, str], np.ndarray] | None = None  # `_home_at`'s, once asked
 
     def key(self, p: _Person) -> tuple[Any, ...]:
         """What decides a person's place in this wave: his slot, origin and hours, and his
@@ -774,7 +775,16 @@ class _Wave:
         """The duties a Linmas of `desa` in `kecamatan` may hold whatever his other duties."""
         home = self._linmas.get((desa, kecamatan))
         if home is None:
-            home = self.long_ok & ((self.desa == desa) | ((self.desa == "") & (self.kec == kecamatan)))
+            if self._home_index is None:  # the duties of each desa, and each kecamatan's own
+                by: dict[tuple[str, str], list[int]] = defaultdict(list)
+                for i, (d, k) in enumerate(zip(self.desa.tolist(), self.kec.tolist(), strict=True)):
+                    by[("kecamatan", k) if d == "" else ("desa", d)].append(i)
+                self._home_index = {key: np.array(at, dtype=np.int64) for key, at in by.items()}
+            home = np.zeros(len(self.duties), dtype=bool)
+            for key in (("desa", desa), ("kecamatan", kecamatan)):
+                if key in self._home_index:
+                    home[self._home_index[key]] = True
+            home &= self.long_ok
             self._linmas[(desa, kecamatan)] = home
         return home
 
