@@ -130,23 +130,31 @@ class Tps(Edited):
         return self.code
 
 
-class FormerTps(models.Model):
-    """The id a TPS row had before a new data version wrote its rows anew (or before it was
-    removed): a link saved with that id (a bookmark, a page opened before the import) still
-    finds the TPS of the same code, or says that TPS is gone (operations.tps_links)."""
+class FormerRow(models.Model):
+    """The id a TPS, person, unit or region row had before a new data version wrote its rows
+    anew (or before it was removed): a link saved with that id (a bookmark, a page opened
+    before the import) still finds the row of the same code, or says that row is gone
+    (operations.row_links). Ids are counted per table, so an id names a row of one kind."""
 
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="former_tps")
+    class Kind(models.TextChoices):
+        TPS = "tps", _("TPS")
+        PERSON = "person", _("personel")
+        UNIT = "unit", _("satuan")
+        REGION = "region", _("wilayah")
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="former_rows")
+    kind = models.CharField(_("jenis"), max_length=8, choices=Kind.choices)
     former_id = models.BigIntegerField(_("id lama"))
-    code = models.CharField(_("kode TPS"), max_length=60)
+    code = models.CharField(_("kode"), max_length=60)
     kecamatan_code = models.CharField(_("kode kecamatan"), max_length=40, blank=True)
 
     class Meta:
-        verbose_name = _("id lama TPS")
-        verbose_name_plural = _("id lama TPS")
-        constraints = [models.UniqueConstraint(fields=["operation", "former_id"], name="former_tps_unique")]
+        verbose_name = _("id lama")
+        verbose_name_plural = _("id lama")
+        constraints = [models.UniqueConstraint(fields=["operation", "kind", "former_id"], name="former_row_unique")]
 
     def __str__(self) -> str:
-        return f"{self.former_id} → {self.code}"
+        return f"{self.kind} {self.former_id} → {self.code}"
 
 
 class Unit(Edited):

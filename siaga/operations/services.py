@@ -46,7 +46,7 @@ from siaga.core.data.model import (
 )
 from siaga.core.planning import risk
 from siaga.operations.bulk import BATCH, insert_rows
-from siaga.operations.models import DataVersion, FormerTps, Operation, PatternRow, Person, Region, Tps, TravelTime, Unit
+from siaga.operations.models import DataVersion, FormerRow, Operation, PatternRow, Person, Region, Tps, TravelTime, Unit
 
 OPERATION_SETTINGS = [
     f.name for f in dataclasses.fields(CoreOperation) if f.name not in ("name", "election_date", "pattern")
@@ -89,7 +89,8 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
         operation = Operation.objects.create(name=op.name, **fields)
     else:
         diff = data_diff(operation, scenario)
-        keep_former_ids(operation.tps_set.all())  # the rows are written anew: old links find them by code
+        for linked in FORMER_KIND:  # the rows are written anew: old links find them by code
+            keep_former_ids(linked._default_manager.filter(operation=operation))
         for model in (Region, Tps, Unit, Person, PatternRow, TravelTime):
             model.objects.filter(operation=operation).delete()
         for name, value in fields.items():
@@ -220,13 +221,23 @@ def import_scenario(scenario: Scenario, source_name: str = "", request: Any = No
     return operation
 
 
-def keep_former_ids(rows: models.QuerySet[Tps]) -> None:
-    """Remember the ids of these TPS rows, about to be deleted (a new data version writes every
-    row anew; a removed TPS), so that a link saved with one finds its TPS by code (`former_tps`)."""
+FORMER_KIND: dict[type[models.Model], str] = {
+    Tps: FormerRow.Kind.TPS,
+    Person: FormerRow.Kind.PERSON,
+    Unit: FormerRow.Kind.UNIT,
+    Region: FormerRow.Kind.REGION,
+}
+
+
+def keep_former_ids(rows: models.QuerySet[Any]) -> None:
+    """Remember the ids of these TPS, person, unit or region rows, about to be deleted (a new
+    data version writes every row anew; a removed row), so that a link saved with one finds
+    its row by code (`former_row`)."""
+    kind = FORMER_KIND[rows.model]
     insert_rows(
-        FormerTps,
+        FormerRow,
         (
-            {"operation_id": op_id, "former_id": pk, "code": code, "kecamatan_code": kecamatan}
+            {"operation_id": op_id, "kind": kind, "former_id": pk, "code": code, "kecamatan_code": kecamatan}
             for pk, op_id, code, kecamatan in rows.order_by().values_list(
                 "pk", "operation_id", "code", "kecamatan_code"
             )
@@ -234,9 +245,9 @@ def keep_former_ids(rows: models.QuerySet[Tps]) -> None:
     )
 
 
-def former_tps(operation: Operation, pk: int) -> FormerTps | None:
-    """The TPS an id of an earlier data version named (its code and kecamatan), if it did."""
-    return operation.former_tps.filter(former_id=pk).first()
+def former_row(operation: Operation, kind: str, pk: int) -> FormerRow | None:
+    """The row of this kind an id of an earlier data version named (its code and kecamatan), if it did."""
+    return operation.former_rows.filter(kind=kind, former_id=pk).first()
 
 
 TPS_COMPARED = ("desa_code", "number", "voters", "lat", "lon", "address", "category", "category_reason", "indicators")
@@ -784,8 +795,7 @@ def remove_row(row: Person | Tps | Unit, request: Any = None) -> str:
         }
     )
     operation = row.operation
-    if isinstance(row, Tps):
-        keep_former_ids(Tps.objects.filter(pk=row.pk))
+    keep_former_ids(type(row)._default_manager.filter(pk=row.pk))
     row.delete()
     if isinstance(row, Tps):
         refresh_vulnerability(operation)

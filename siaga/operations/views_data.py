@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from siaga.accounts.names import known_as
-from siaga.accounts.roles import can, get_scoped, require, scoped
+from siaga.accounts.roles import can, require, scoped
 from siaga.accounts.scope import Scope, roster_read
 from siaga.audit.log import record
 from siaga.audit.models import AuditEntry
@@ -64,7 +64,7 @@ from siaga.operations.forms import (
 )
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, KIND_LABELS, LEVEL_LABELS, label
 from siaga.operations.models import Operation, Person, Tps, Unit
-from siaga.operations.tps_links import tps_of_link
+from siaga.operations.row_links import row_of_link
 from siaga.operations.views import operation_for
 from siaga.plans.names import post_labels
 from siaga.plans.pages import pin_words
@@ -567,7 +567,7 @@ def _indicator_value(value: float, boolean: bool) -> str:
 def tps_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     operation = operation_for(request, op_id)
     require(request.user, "edit")
-    tps = tps_of_link(request, operation, pk, "tps_edit")
+    tps = row_of_link(request, operation, Tps, pk, "tps_edit")
     if not isinstance(tps, Tps):
         return tps
     form = TpsForm(request.POST if request.method == "POST" else None, initial=TpsForm.initial_for(tps))
@@ -590,7 +590,9 @@ def tps_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
 def person_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     operation = operation_for(request, op_id)
     require(request.user, "edit")
-    person = get_scoped(operation.personnel.all(), request.user, pk=pk)
+    person = row_of_link(request, operation, Person, pk, "person_edit")
+    if not isinstance(person, Person):
+        return person
     form = PersonForm(request.POST if request.method == "POST" else None, person=person)
     if form.is_valid():
         try:
@@ -744,7 +746,9 @@ def row_add(request: HttpRequest, op_id: int, kind: str) -> HttpResponse:
 def unit_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     operation = operation_for(request, op_id)
     require(request.user, "edit")
-    unit = get_scoped(operation.units.all(), request.user, pk=pk)
+    unit = row_of_link(request, operation, Unit, pk, "unit_edit")
+    if not isinstance(unit, Unit):
+        return unit
     form = UnitForm(request.POST if request.method == "POST" else None, operation_id=operation.pk, unit=unit)
     if form.is_valid():
         try:
@@ -763,7 +767,11 @@ def unit_edit(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     return response
 
 
-REMOVABLE = {"person": ("personnel", "personnel_list"), "tps": ("tps_set", "tps_list"), "unit": ("units", "units_list")}
+REMOVABLE: dict[str, tuple[type[Person | Tps | Unit], str]] = {
+    "person": (Person, "personnel_list"),
+    "tps": (Tps, "tps_list"),
+    "unit": (Unit, "units_list"),
+}
 
 
 @require_POST
@@ -771,8 +779,12 @@ def row_remove(request: HttpRequest, op_id: int, kind: str, pk: int) -> HttpResp
     """Remove a person, TPS or unit, unless something depends on it (then say what, in words)."""
     operation = operation_for(request, op_id)
     require(request.user, "edit")
-    related, back = REMOVABLE[kind]
-    row = get_scoped(getattr(operation, related).all(), request.user, pk=pk)
+    if kind not in REMOVABLE:
+        raise Http404
+    model, back = REMOVABLE[kind]
+    row = row_of_link(request, operation, model, pk, f"{kind}_edit")  # a row gone: nothing removed
+    if isinstance(row, HttpResponse):
+        return row
     refusal = services.remove_row(row, request)
     if refusal:
         messages.error(request, refusal)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from siaga.accounts.roles import can, get_scoped, scoped
+from siaga.accounts.roles import can, scoped
 from siaga.accounts.scope import Scope as AccessScope
 from siaga.accounts.scope import hide_notes
 from siaga.audit.log import record
@@ -35,8 +35,8 @@ from siaga.core.data.model import VILLAGE_LEVELS, Category, Level
 from siaga.core.planning import risk
 from siaga.operations import services, viewport
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS
-from siaga.operations.models import Operation, Tps
-from siaga.operations.tps_links import tps_of_link
+from siaga.operations.models import Operation, Region, Tps
+from siaga.operations.row_links import row_of_link
 from siaga.operations.views import operation_for
 from siaga.operations.views_basemap import basemap_path
 from siaga.plans import services as plan_services
@@ -361,7 +361,7 @@ def _set_by(operation: Operation, codes: set[str]) -> dict[str, dict[str, Any]]:
 
 def tps_detail(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     operation = operation_for(request, op_id)
-    tps = tps_of_link(request, operation, pk, "tps_detail")
+    tps = row_of_link(request, operation, Tps, pk, "tps_detail")
     if not isinstance(tps, Tps):
         return tps
     source = CategorySource.Source.DECISION if can(request.user, "approve") else CategorySource.Source.INTEL
@@ -374,7 +374,7 @@ def tps_override(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     operation = operation_for(request, op_id)
     if not may_decide(request.user):
         raise PermissionDenied("override")
-    tps = tps_of_link(request, operation, pk, "tps_detail")
+    tps = row_of_link(request, operation, Tps, pk, "tps_detail")
     if not isinstance(tps, Tps):
         return tps
     form = OverrideForm(request.POST)
@@ -452,7 +452,9 @@ def _line(c: risk.Contribution, lang: str) -> dict[str, Any]:
 
 def desa_detail(request: HttpRequest, op_id: int, pk: int) -> HttpResponse:
     operation = operation_for(request, op_id)
-    desa = get_scoped(operation.regions.filter(level__in=VILLAGE), request.user, pk=pk)
+    desa = row_of_link(request, operation, Region, pk, "desa_detail")
+    if not isinstance(desa, Region):
+        return desa
     v = services.vulnerability_of(operation, desa_code=desa.code)
     view = risk.desa_view(v.scenario, desa.code, v.assessments, v.model)
     lang, indicators = lang_of(request), catalog()
