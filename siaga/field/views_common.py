@@ -64,13 +64,16 @@ def on_current_plan_in_the_field(view: View) -> View:
 
 def polled(view: View) -> View:
     """A live part the page polls every few seconds, answered by a conditional GET: its ETag
-    is the operation's change stamp (with the reader and their language), so an unchanged part
-    is a 304 that renders and reads nothing more; the browser shows its copy."""
+    is the operation's change stamp (with the reader, their session and their language), so an
+    unchanged part is a 304 that renders and reads nothing more; the browser shows its copy. The
+    session is in it because a page carries its CSRF token: after signing in again (a new token)
+    the browser's copy would have every write of the page refused."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, plan: Plan, *args: Any, **kwargs: Any) -> HttpResponse:
         where = hashlib.sha1(request.get_full_path().encode()).hexdigest()[:8]
-        tag = f'"{change_stamp(plan)}-{request.user.pk}-{get_language()}-{where}"'
+        session = hashlib.sha1((request.session.session_key or "").encode()).hexdigest()[:8]
+        tag = f'"{change_stamp(plan)}-{request.user.pk}-{session}-{get_language()}-{where}"'
         if tag in request.headers.get("If-None-Match", ""):
             response: HttpResponse = HttpResponseNotModified()
         else:

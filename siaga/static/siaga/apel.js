@@ -1,6 +1,8 @@
 /* The apel roll call: the camera scanner (jsQR on video frames), the NRP box and the ticks of
    the list all send one check-in to the page's endpoint with a fresh Idempotency-Key; a retry
-   after a network error reuses the same key, so the server stores one record. */
+   after a network error reuses the same key, so the server stores one record. A check-in
+   answered with the login page (the session ended) goes there; the NRP typed comes back after
+   it (typed-kept.js). */
 (function () {
   "use strict";
   const root = document.getElementById("apel");
@@ -62,6 +64,13 @@
           headers: { "Idempotency-Key": key, "X-CSRFToken": csrf, Accept: "application/json" },
           body: body,
         });
+        const kept = window.siagaTypedKept;
+        if (kept && kept.ended(response)) {
+          // the session ended: the NRP typed waits for the login (typed-kept.js); nothing was recorded
+          kept.keep();
+          kept.signIn();
+          return { ok: false, error: text.failed };
+        }
         const answer = await response.json();
         if (answer.ok) {
           show(answer.message, true);

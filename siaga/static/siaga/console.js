@@ -44,8 +44,13 @@
 
   // A part that htmx refreshes (the live board, a job's progress) answered 401: the session
   // ended. Reloaded, the page goes to the login page, which says so; never a frozen, stale view.
+  // What he had typed into a form of the page is kept first and comes back after the login
+  // (typed-kept.js).
   document.addEventListener("htmx:responseError", (event) => {
-    if (event.detail.xhr && event.detail.xhr.status === 401) window.location.reload();
+    if (!event.detail.xhr || event.detail.xhr.status !== 401) return;
+    const kept = window.siagaTypedKept;
+    if (kept && kept.keep()) kept.signIn();
+    else window.location.reload();
   });
 
   document.addEventListener("submit", (event) => {

@@ -14,6 +14,9 @@
  * next action; in its card when the control is gone, at the top (#action-message) when the card
  * is gone too.
  *
+ * A write answered that the session ended (401) takes the user to the login page; what was
+ * typed into the page's forms comes back after it (typed-kept.js).
+ *
  * The alert: each polled part carries #severe-marker (the newest open severe incident); when
  * it grows the page shows #severe-alert, beeps and flashes its title until acknowledged.
  */
@@ -90,6 +93,13 @@
         headers: { "Content-Type": "application/json", "Idempotency-Key": key, "X-CSRFToken": csrf },
         body: body === null || body === undefined ? "" : JSON.stringify(body),
       });
+      const kept = window.siagaTypedKept;
+      if (kept && kept.ended(response)) {
+        // the session ended: what was typed into the page's forms waits for the login (typed-kept.js)
+        kept.keep();
+        kept.signIn();
+        return false;
+      }
       if (!response.ok) {
         refuse(origin, `${failed} ${await detail(response)}`);
         // 409: the key went with another request (the form was changed after a lost answer);
