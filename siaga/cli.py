@@ -704,6 +704,8 @@ def print_plan(result: Plan, lang: str, scenario: Scenario | None = None) -> Non
         out.print(_("Slot kosong per kategori: %(counts)s", lang, counts=counts(shortfall["unfilled_by_category"])))
         out.print(_("Tambahan personel yang dibutuhkan: %(counts)s", lang, counts=counts(shortfall["more_needed"])))
         out.print(_("TPS di bawah pola: %(n)s", lang, n=n(len(shortfall["tps_below_pattern"]))))
+        for line in why_lines(vacancy.explain_vote(scenario, result) if scenario is not None else [], lang):
+            out.print(line, highlight=False, markup=False)
     for line in roster_lines(result, lang, scenario):
         out.print(line, highlight=False, markup=False)
     structured = result.extra.get("warning_messages") or []
@@ -746,14 +748,22 @@ def roster_lines(result: Plan, lang: str, scenario: Scenario | None = None) -> l
         more = number(len(shorts) - ROSTER_SHOWN, lang)
         lines.append("  " + _("... dan %(more)s lainnya (kunci roster di berkas rencana)", lang, more=more))
     if scenario is not None and shorts:
-        groups = vacancy.explain(scenario, result, r)
-        lines.append(_("Mengapa tempat kosong, dan yang dapat dilakukan:", lang))
-        for group in groups[:ROSTER_SHOWN]:
-            why, todo = vacancy.text(group, lang)
-            lines += [f"  - {why}", f"    {todo}"]
-        if len(groups) > ROSTER_SHOWN:
-            more = number(len(groups) - ROSTER_SHOWN, lang)
-            lines.append("  " + _("... dan %(more)s kelompok lainnya (halaman rencana di konsol)", lang, more=more))
+        lines += why_lines(vacancy.explain(scenario, result, r), lang)
+    return lines
+
+
+def why_lines(groups: list[vacancy.EmptyPlaces], lang: str) -> list[str]:
+    """Why places stay empty and what the planner can do, a group a line (the first
+    ROSTER_SHOWN); nothing when none stays empty."""
+    if not groups:
+        return []
+    lines = [_("Mengapa tempat kosong, dan yang dapat dilakukan:", lang)]
+    for group in groups[:ROSTER_SHOWN]:
+        why, todo = vacancy.text(group, lang)
+        lines += [f"  - {why}", f"    {todo}"]
+    if len(groups) > ROSTER_SHOWN:
+        more = number(len(groups) - ROSTER_SHOWN, lang)
+        lines.append("  " + _("... dan %(more)s kelompok lainnya (halaman rencana di konsol)", lang, more=more))
     return lines
 
 

@@ -827,6 +827,7 @@ def replan(
             "kept": kept,
             "left": len(previous_slot.keys() - {a.person for a in solution.assignments}),  # off every post now
             "absent_new": sorted(set(absent) - set(earlier.get("absent", []))),  # this re-plan's own absentees
+            **({} if newcomers else {"newcomers": False}),  # the vote's posts took only those who held one
         },
     }
     made = _finish(at_vote, categories, posts, solution, placement, extra)

@@ -25,7 +25,8 @@ from siaga.core.data import travel as travel_io
 from siaga.core.data.geo import Travel
 from siaga.core.data.labels import FORCE, word
 from siaga.core.data.model import Duty, Person, Plan, Region, Scenario, StageKind, Unit
-from siaga.core.data.text import _, number
+from siaga.core.data.text import _, gettext_noop, number
+from siaga.core.planning.plan import kpu_roster
 from siaga.core.planning.posts import SLOT_OF_FORCE, SLOTS
 from siaga.core.planning.roster import EPS, Roster, shortfall
 
@@ -41,10 +42,28 @@ HOURS = "hours"  # the operation's limit of duty hours
 LONG = "long"  # the shift is longer than any but a TPS guard may stand
 HOME = "home"  # a Linmas of another desa and kecamatan
 ABSENT = "absent"
+ON_POST = "on_post"  # the vote's places: on another post of the vote
+NOT_CALLED = "not_called"  # the vote's places after the apel: not among those the apel gathered
 COMMAND = "command"  # a command or staff position
 HELD_OFF = "held_off"  # a pin off every post, or a unit with no place
 FREE = "free"
-ORDER = (FILLING, VOTE, DUTY, VOTE_REST, VOTE_AHEAD, DUTY_REST, HOURS, LONG, HOME, ABSENT, COMMAND, HELD_OFF, FREE)
+ORDER = (
+    FILLING,
+    ON_POST,
+    VOTE,
+    DUTY,
+    VOTE_REST,
+    VOTE_AHEAD,
+    DUTY_REST,
+    HOURS,
+    LONG,
+    HOME,
+    ABSENT,
+    NOT_CALLED,
+    COMMAND,
+    HELD_OFF,
+    FREE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +93,7 @@ class EmptyPlaces:
     rest_hours: float
     max_duty_hours: float
     max_total_hours: float
+    vote: bool = False  # places on the vote's posts (`explain_vote`), not the roster's
 
     @property
     def main(self) -> Cause | None:
@@ -115,6 +135,71 @@ def explain(
         count = sum(n for _d, n in rows)
         out.append(_group(scenario, roster, slot, start, end, duties, count, held, hours, road, away))
     return sorted(out, key=lambda g: (g.start, g.end, SLOTS.index(g.slot)))
+
+
+def explain_vote(scenario: Scenario, plan: Plan, kecamatan: Iterable[str] | None = None) -> list[EmptyPlaces]:
+    """The empty places on the vote's posts (`kecamatan`: only theirs), by force (a Linmas's
+    by desa: only his desa's Linmas may fill them), each with who of that force there is and
+    what keeps each of them off: on another post, of another desa, absent (in the data, or
+    taken as absent by the re-plan that made the plan), not among those the apel gathered (a
+    re-plan after the apel that calls nobody in), a command post, pinned off. The places a
+    KPU roster leaves to the PPS (its Linmas) are the KPU's, not counted here."""
+    posts = {p.id: p for p in plan.posts}
+    within = None if kecamatan is None else set(kecamatan)
+    roster_linmas = kpu_roster(scenario)
+    empty: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)  # (slot, desa) -> (post, count)
+    for u in plan.unfilled:
+        post = posts.get(u.post)
+        if post is None or (within is not None and post.kecamatan_code not in within):
+            continue
+        if u.slot == "LINMAS" and roster_linmas:
+            continue
+        empty[(u.slot, post.desa_code if u.slot == "LINMAS" else "")].append((u.post, u.count))
+    if not empty:
+        return []
+    start, end = duty_data.vote_window(scenario)
+    on_post = {a.person for a in plan.assignments}
+    replanned = plan.extra.get("replan")
+    away = set(replanned.get("absent", ())) if isinstance(replanned, dict) else set()
+    apel_only = isinstance(replanned, dict) and replanned.get("newcomers") is False
+    regions, units = scenario.region_by_code(), scenario.unit_by_code()
+    op = scenario.operation
+    out = []
+    for (slot, desa), rows in empty.items():
+        duties = tuple(duty_data.vote_duties(scenario, [posts[post] for post, _n in rows]))
+        kinds: Counter[str] = Counter()
+        for p in scenario.personnel:
+            if SLOT_OF_FORCE.get(p.force) != slot:
+                continue
+            if slot == "LINMAS" and p.desa_code != desa:  # whatever he does, never here
+                kind = HOME
+            elif p.id in on_post:
+                kind = ON_POST
+            elif p.id in away:
+                kind = ABSENT
+            else:
+                kind = _off(p, slot, duties, False, False, regions, units)
+                kind = NOT_CALLED if kind == FREE and apel_only else kind
+            kinds[kind] += 1
+        causes = tuple(Cause(kind, kinds[kind]) for kind in ORDER if kinds[kind])
+        count = sum(n for _post, n in rows)
+        out.append(
+            EmptyPlaces(
+                slot,
+                start,
+                end,
+                duties,
+                count,
+                sum(kinds.values()),
+                causes,
+                None,
+                op.min_rest_hours,
+                op.max_duty_hours,
+                op.max_total_hours,
+                vote=True,
+            )
+        )
+    return sorted(out, key=lambda g: (SLOTS.index(g.slot), -g.count, g.duties[0].desa_code))
 
 
 def _held(scenario: Scenario, plan: Plan, roster: Roster) -> dict[str, list[_Held]]:
@@ -283,18 +368,29 @@ def text(g: EmptyPlaces, lang: str = "id") -> tuple[str, str]:
     force = word(FORCE, g.slot, lang)
     window = stage_data.window_text(g.start, g.end)
     name = duty_data.duty_name(g.duties[0].name, lang)
-    what = (
-        name
-        if len(g.duties) == 1
-        else _("%(n)s tugas (%(name)s, dan %(more)s lainnya)", lang, n=len(g.duties), name=name, more=len(g.duties) - 1)
+    many = (
+        gettext_noop("%(n)s pos (%(name)s, dan %(more)s lainnya)")
+        if g.vote
+        else gettext_noop("%(n)s tugas (%(name)s, dan %(more)s lainnya)")
     )
-    head = _(
-        "%(count)s tempat %(force)s kosong %(window)s pada %(what)s",
-        lang,
-        count=number(g.count, lang),
-        force=force,
-        what=what,
-        window=window,
+    what = name if len(g.duties) == 1 else _(many, lang, n=len(g.duties), name=name, more=len(g.duties) - 1)
+    head = (
+        _(
+            "%(count)s tempat %(force)s kosong di pos pemungutan suara, %(what)s",
+            lang,
+            count=number(g.count, lang),
+            force=force,
+            what=what,
+        )
+        if g.vote
+        else _(
+            "%(count)s tempat %(force)s kosong %(window)s pada %(what)s",
+            lang,
+            count=number(g.count, lang),
+            force=force,
+            what=what,
+            window=window,
+        )
     )
     parts = [_cause_text(c, g, lang) for c in g.causes]
     why = _(
@@ -369,6 +465,10 @@ def _cause_text(c: Cause, g: EmptyPlaces, lang: str) -> str:
         return _("%(n)s dari desa atau kecamatan lain", lang, n=n)
     if c.kind == ABSENT:
         return _("%(n)s berhalangan/absen", lang, n=n)
+    if c.kind == ON_POST:
+        return _("%(n)s sudah ditempatkan di pos lain", lang, n=n)
+    if c.kind == NOT_CALLED:
+        return _("%(n)s tidak ikut apel pergeseran (susun ulang hanya dari yang hadir)", lang, n=n)
     if c.kind == COMMAND:
         return _("%(n)s jabatan komando/staf, tidak diturunkan ke pos", lang, n=n)
     if c.kind == HELD_OFF:
@@ -377,6 +477,8 @@ def _cause_text(c: Cause, g: EmptyPlaces, lang: str) -> str:
 
 
 def _todo(g: EmptyPlaces, force: str, lang: str) -> str:
+    if g.vote:
+        return _todo_vote(g, force, lang)
     free = sum(c.count for c in g.causes if c.kind == FREE)
     main = g.main
     kind = FREE if free >= g.count or main is None else main.kind  # free enough: a re-plan fills them
@@ -414,3 +516,18 @@ def _todo(g: EmptyPlaces, force: str, lang: str) -> str:
     if kind in (ABSENT, COMMAND, HELD_OFF):
         return _("Tambah %(force)s (BKO), atau periksa data personel yang berhalangan dan pin.", lang, force=force)
     return _("Susun ulang rencana.", lang)
+
+
+def _todo_vote(g: EmptyPlaces, force: str, lang: str) -> str:
+    if g.slot == "LINMAS":
+        return _("Minta Linmas tambahan dari desa ini melalui PPS atau kepala desa.", lang)
+    if any(c.kind == NOT_CALLED for c in g.causes):
+        return _(
+            "Tambah %(force)s (BKO), atau izinkan susun ulang memanggil personel yang tidak ikut apel: kunci operasi "
+            "susun_ulang_dari_luar_apel = ya.",
+            lang,
+            force=force,
+        )
+    if any(c.kind == FREE for c in g.causes):
+        return _("Susun ulang rencana.", lang)
+    return _("Tambah %(force)s (BKO) dari satuan atas.", lang, force=force)
