@@ -16,11 +16,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, File, Header, NinjaAPI, Path, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
-from siaga.accounts.roles import role_of
+from siaga.accounts.models import Role
+from siaga.accounts.roles import ALLOWED, role_of
 from siaga.accounts.scope import operations_for
 from siaga.field import services
 from siaga.field.idempotency import KeyedRouter
@@ -48,13 +50,17 @@ from siaga.field.schemas import (
 from siaga.field.services import taxonomy as words
 from siaga.plans.models import Plan
 
+# The roles that may make some write of this API (each write checks its own rule after): all
+# but the viewer, who is refused before his key or input is read (idempotency.KeyedRouter).
+API_WRITERS = services.FIELD_WRITERS | ALLOWED["posko"] | ALLOWED["command"] | {Role.POLDA}
+
 api = NinjaAPI(
     title="Siaga field API",
     version="1",
     urls_namespace="field_api",
     auth=django_auth,
     docs_url="/docs" if settings.DEBUG else None,  # Swagger UI comes from a CDN: nothing leaves a user's machine
-    default_router=KeyedRouter(),  # every write's Idempotency-Key bound to its request (409 on another)
+    default_router=KeyedRouter(API_WRITERS),  # every write's Idempotency-Key bound to its request (409 on another)
 )
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -106,12 +112,34 @@ def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": "not logged in"}, status=401)
 
 
+# What is wrong with one field, by pydantic's error type, in the reader's words (pydantic says
+# it in English); the `type` and `loc` of each error stay as they are, for programs.
+INVALID_WORDS = {
+    "missing": gettext_noop("wajib diisi"),
+    "string_too_short": gettext_noop("terlalu pendek"),
+    "string_too_long": gettext_noop("terlalu panjang"),
+    "too_long": gettext_noop("terlalu panjang"),
+    "string_pattern_mismatch": gettext_noop("bentuknya tidak sah"),
+    "int_parsing": gettext_noop("harus berupa angka"),
+    "int_type": gettext_noop("harus berupa angka"),
+    "float_parsing": gettext_noop("harus berupa angka"),
+    "greater_than_equal": gettext_noop("di luar batas yang diizinkan"),
+    "less_than_equal": gettext_noop("di luar batas yang diizinkan"),
+    "literal_error": gettext_noop("bukan pilihan yang sah"),
+    "enum": gettext_noop("bukan pilihan yang sah"),
+    "datetime_parsing": gettext_noop("bukan tanggal dan jam yang sah"),
+    "bool_parsing": gettext_noop("harus ya atau tidak"),
+}
+
+
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """400 without a sound Idempotency-Key (said so), else 422. `detail` is read by people (the
+    phone's log, the incident page); `errors` by programs, each `msg` in the reader's words too."""
     missing_key = any("Idempotency-Key" in [str(p) for p in e.get("loc", ())] for e in exc.errors)
-    # `detail` is read by people (the phone's log, the incident page); `errors` by programs
-    body = {"detail": _("Isian tidak sah."), "errors": exc.errors}
-    return api.create_response(request, body, status=400 if missing_key else 422)
+    errors = [{**e, "msg": _(INVALID_WORDS.get(str(e.get("type")), gettext_noop("tidak sah")))} for e in exc.errors]
+    detail = _("Kunci idempotensi tidak ada atau tidak sah.") if missing_key else _("Isian tidak sah.")
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=400 if missing_key else 422)
 
 
 def _plan(pk: int, user: Any) -> Plan:
@@ -378,7 +406,7 @@ class SeizedOut(Schema):
 def post_seized(request: HttpRequest, incident_id: Id, body: SeizeIn, idempotency_key: Key) -> Any:
     """A seized good into the incident's ledger."""
     incident = services.incident_for(incident_id, request.user)
-    row, _ = services.seize(incident, request.user, idempotency_key, body.dict())
+    row, _ = services.seize(incident, request.user, idempotency_key, body.dict(), request)
     return Status(201, row)
 
 
@@ -393,7 +421,7 @@ class CustodyOut(Schema):
 @api.post("/seized/{item_id}/custody", response={201: CustodyOut, **WRITE})
 def post_custody(request: HttpRequest, item_id: Id, body: CustodyIn, idempotency_key: Key) -> Any:
     """The seized good passes to another holder (its chain of custody)."""
-    row, _ = services.hand_over(item_id, request.user, idempotency_key, body.dict())
+    row, _ = services.hand_over(item_id, request.user, idempotency_key, body.dict(), request)
     return Status(201, row)
 
 

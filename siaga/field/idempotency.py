@@ -9,12 +9,15 @@ its fields and the SHA-256 of each file). The same request again goes through (t
 its record); another request under the key is a 409 with a message. A write that is refused
 (any 4xx/5xx) rolls its binding back with it, so a corrected retry is not blocked.
 
-`KeyedRouter` applies this to every POST operation of the API that takes an `idempotency_key`.
+`KeyedRouter` applies this to every POST operation of the API that takes an `idempotency_key`,
+after refusing a role that may write none of them (a viewer): the role is checked before the
+key or the body, so a refused user never reads of keys or fields, only that he may not.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import inspect
 import json
@@ -27,6 +30,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.utils import contribute_operation_callback
 
+from siaga.accounts.roles import role_of
 from siaga.field.models import KEY_LENGTH, IdempotencyKey
 
 HEADER = "Idempotency-Key"
@@ -79,12 +83,15 @@ def conflict(key: str, user: Any, request: HttpRequest) -> str | None:
     return None
 
 
-def keyed(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """An operation's `run`, with its key bound to its request in one transaction with the write."""
+def keyed(run: Callable[..., HttpResponseBase], writers: frozenset[str]) -> Callable[..., HttpResponseBase]:
+    """An operation's `run`, with its key bound to its request in one transaction with the write;
+    a signed-in user whose role is not one of `writers` is refused first (403, in his words)."""
 
     def run_keyed(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         key = request.headers.get(HEADER, "")
         user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and role_of(user) not in writers:
+            return JsonResponse({"detail": _("Peran Anda tidak berwenang melakukan tindakan ini.")}, status=403)
         if not key or len(key) > KEY_LENGTH or user is None or not user.is_authenticated:
             return run(request, *args, **kwargs)  # the operation refuses it (400, 401) as before
         with transaction.atomic():
@@ -99,19 +106,25 @@ def keyed(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBas
     return run_keyed
 
 
-def _bind(operation: Any) -> None:
+def _bind(operation: Any, writers: frozenset[str]) -> None:
     """As ninja's `decorate_view` does: the decorator is also listed in `_run_decorators`, which
     ninja applies again to the copy of the operation it makes when the router is mounted."""
     if not hasattr(operation, "_run_decorators"):
         operation._run_decorators = []
-    operation.run = keyed(operation.run)
-    operation._run_decorators.append(keyed)
+    decorate = functools.partial(keyed, writers=writers)
+    operation.run = decorate(operation.run)
+    operation._run_decorators.append(decorate)
 
 
 class KeyedRouter(Router):
-    """A router whose POST operations taking an `idempotency_key` bind it (`keyed`)."""
+    """A router whose POST operations taking an `idempotency_key` refuse a role not among
+    `writers` and bind the key (`keyed`)."""
+
+    def __init__(self, writers: frozenset[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.writers = writers
 
     def add_api_operation(self, path: str, methods: list[str], view_func: Callable[..., Any], **kwargs: Any) -> None:
         if "POST" in methods and "idempotency_key" in inspect.signature(view_func).parameters:
-            contribute_operation_callback(view_func, _bind)
+            contribute_operation_callback(view_func, functools.partial(_bind, writers=self.writers))
         super().add_api_operation(path, methods, view_func, **kwargs)

@@ -947,10 +947,29 @@ class EditError(TranslatedError, ValueError):
     """A hand edit the rules do not allow; the message says why, in the reader's language."""
 
 
+def absentees(plan: Plan) -> frozenset[str]:
+    """Whom `plan` took as absent: the apel's absentees its re-plans recorded, carried on by
+    every version edited by hand from it (a fresh `plan` takes everyone the data holds ready)."""
+    replanned = plan.extra.get("replan")
+    return frozenset(replanned.get("absent", ())) if isinstance(replanned, dict) else frozenset()
+
+
+def as_planned(scenario: Scenario, plan: Plan) -> Scenario:
+    """The scenario as `plan` assumed it, whatever the data says now: its absentees unavailable,
+    its re-plans' category changes made. Hand edits and their candidates start from it."""
+    replanned = plan.extra.get("replan")
+    if not isinstance(replanned, dict):
+        return scenario
+    changes = {str(k): Category(v) for k, v in dict(replanned.get("category_changes", {})).items()}
+    return with_replan_inputs(scenario, set(absentees(plan)), changes)
+
+
 def reassign(scenario: Scenario, previous: Plan, person: str, post_id: str | None, slot: str | None) -> Plan:
     """The plan with one person moved by hand to (post, slot), or made idle when `post_id` is
     None. Costs, unfilled places and the summary are worked out again; the lower bound stays
-    that of the optimum for these posts, so the gap shows what the hand edit costs."""
+    that of the optimum for these posts, so the gap shows what the hand edit costs. Whom
+    `previous` took as absent (`as_planned`) stays off every post."""
+    scenario = as_planned(scenario, previous)
     people = {p.id: p for p in scenario.personnel}
     who = people.get(person)
     if who is None:
@@ -968,6 +987,8 @@ def reassign(scenario: Scenario, previous: Plan, person: str, post_id: str | Non
             raise EditError(gettext_noop("Linmas hanya bertugas di desanya sendiri"))
         if slot == "LINMAS" and kpu_roster(scenario) and who.tps_id not in post.tps:
             raise EditError(gettext_noop("Linmas hanya bertugas di TPS yang ditetapkan SK PPS"))
+        if person in absentees(previous):
+            raise EditError(gettext_noop("%(person)s tidak hadir di apel (berhalangan pada versi ini)"), person=person)
         if not who.available:
             raise EditError(gettext_noop("%(person)s tidak siap"), person=person)
         if positions.is_command(who.position):
@@ -1022,13 +1043,13 @@ def candidates(
     """Who could fill each empty (post id, slot) of `previous` through `reassign` without
     leaving another post: available people of the slot's force who hold no post in it, not
     command or staff, a Linmas only in their own desa (and at the TPS the PPS decree names,
-    where it names them), as (person id, travel km) nearest first, at most `limit` each.
-    Unknown posts give an empty list."""
+    where it names them), nobody `previous` took as absent (`as_planned`), as (person id,
+    travel km) nearest first, at most `limit` each. Unknown posts give an empty list."""
     posts = {p.id: p for p in previous.posts}
     busy = {a.person for a in previous.assignments}
     decree = kpu_roster(scenario)
     op = scenario.operation
-    groups = _groups(at_assembly(scenario))
+    groups = _groups(at_assembly(as_planned(scenario, previous)))
     found: dict[tuple[str, str], list[tuple[str, float]]] = {}
     for where, slot in wanted:
         post = posts.get(where)

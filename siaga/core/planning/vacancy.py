@@ -26,7 +26,7 @@ from siaga.core.data.geo import Travel
 from siaga.core.data.labels import FORCE, word
 from siaga.core.data.model import Duty, Person, Plan, Region, Scenario, StageKind, Unit
 from siaga.core.data.text import _, gettext_noop, number
-from siaga.core.planning.plan import kpu_roster
+from siaga.core.planning.plan import absentees, kpu_roster
 from siaga.core.planning.posts import SLOT_OF_FORCE, SLOTS
 from siaga.core.planning.roster import EPS, Roster, shortfall
 
@@ -126,8 +126,7 @@ def explain(
         groups[(s.slot, s.duty.start, s.duty.end)].append((s.duty, s.count))
     held = _held(scenario, plan, roster)
     hours = _hours(held)
-    replanned = plan.extra.get("replan")
-    away = frozenset(replanned.get("absent", ())) if isinstance(replanned, dict) else frozenset()
+    away = absentees(plan)
     road = travel_io.measure(scenario)
     out = []
     for (slot, start, end), rows in groups.items():
@@ -159,8 +158,8 @@ def explain_vote(scenario: Scenario, plan: Plan, kecamatan: Iterable[str] | None
         return []
     start, end = duty_data.vote_window(scenario)
     on_post = {a.person for a in plan.assignments}
+    away = absentees(plan)
     replanned = plan.extra.get("replan")
-    away = set(replanned.get("absent", ())) if isinstance(replanned, dict) else set()
     apel_only = isinstance(replanned, dict) and replanned.get("newcomers") is False
     regions, units = scenario.region_by_code(), scenario.unit_by_code()
     op = scenario.operation
