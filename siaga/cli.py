@@ -677,8 +677,8 @@ def print_plan(result: Plan, lang: str, scenario: Scenario | None = None) -> Non
         (_("Slot", lang), n(s["slots"])),
         (_("Slot kosong", lang), n(s["unfilled"])),
         (_("Jarak tempuh total (km)", lang), number(s["cost_km"], lang, 1)),
-        (_("Nilai tujuan", lang), number(s["objective"], lang, 3)),
-        (_("Batas bawah terbukti", lang), number(s["lower_bound"], lang, 3)),
+        (_("Nilai tujuan pos pemungutan suara", lang), number(s["objective"], lang, 3)),
+        (_("Batas bawah terbukti pos pemungutan suara", lang), number(s["lower_bound"], lang, 3)),
     ]
     reserve = result.extra.get("reserve")
     if isinstance(reserve, dict):
@@ -731,7 +731,8 @@ def roster_lines(result: Plan, lang: str, scenario: Scenario | None = None) -> l
     lines = [
         _(
             "Tugas di luar pemungutan: %(duties)s dalam %(waves)s gelombang, %(places)s tempat, %(empty)s kosong;"
-            " nilai tujuan %(objective)s, batas bawah terbukti %(bound)s, selisih %(gap)s",
+            " seluruh operasi (pos pemungutan suara dan tugas tahapan lain): nilai tujuan %(objective)s,"
+            " batas bawah terbukti %(bound)s, selisih %(gap)s",
             lang,
             duties=number(len(r.duties), lang),
             waves=number(r.waves, lang),
@@ -769,7 +770,8 @@ def why_lines(groups: list[vacancy.EmptyPlaces], lang: str) -> list[str]:
 
 ADVICE = (
     gettext_noop(
-        "Saran: pola memberi kekuatan Polri yang sama untuk semua kategori, sementara %(idle)s Polri tidak bertugas."
+        "Saran: pola memberi kekuatan Polri yang sama untuk semua kategori, sementara %(idle)s Polri tidak"
+        " ditempatkan di pos pemungutan suara (mereka dapat memegang tugas tahapan lain)."
     ),
     gettext_noop(
         "Tambah %(n)s Polri di tiap %(posts)s pos TPS sangat rawan/khusus:"

@@ -285,7 +285,7 @@ def test_siaga_plan_tells_the_planner_the_advice_in_both_languages(paskot: Scena
     advice = planner.plan(paskot).extra["strength"]
     run = CliRunner().invoke(app, ["plan", str(tmp_path / "demo.xlsx"), "--out", str(tmp_path / "p.json")])
     assert run.exit_code == 0, run.output
-    assert f"sementara {advice['idle']['POLRI']} Polri tidak bertugas" in run.output
+    assert f"sementara {advice['idle']['POLRI']} Polri tidak ditempatkan di pos pemungutan suara" in run.output
     assert f"tambahan_polri_sangat_rawan = {advice['reinforce_sangat_rawan']}" in run.output
     assert "pilkades-demak-2022" in run.output
     english = ["plan", str(tmp_path / "demo.xlsx"), "--out", str(tmp_path / "e.json"), "--lang", "en"]

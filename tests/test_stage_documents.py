@@ -69,7 +69,7 @@ def test_it_says_what_runs_during_a_stage_without_duties_of_its_own(whole, block
     text = pdf_text(whole.directory / orders.SPRIN)
     apel = next(b for b in blocks if b.stage.kind == StageKind.APEL_PERGESERAN)
     assert not apel.lines
-    assert "berlangsung bersamaan" in text and "tugas tahap 6 (Pemungutan dan penghitungan suara)" in text
+    assert "berlangsung bersamaan" in text and "pos Pergeseran dan pengamanan TPS (tahap 6)" in text
 
 
 def test_the_renpam_of_a_stage_names_its_duties_and_no_other_stages(rekap):
@@ -120,7 +120,7 @@ def test_a_card_of_someone_with_four_duties_lists_all_four_in_time_order(scenari
     assert at == sorted(at)
     for r in card.roster:
         assert r.name in text and r.leader in text
-    assert {r.stage for r in card.roster} == {b.stage.name for b, _ in duties}
+    assert {r.stage for r in card.roster} == {schedule.stage_of(b, line) for b, line in duties}
 
 
 def test_a_card_of_someone_with_one_duty_has_no_roster_card(scenario, made):

@@ -12,15 +12,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from siaga.accounts.models import Role
 from siaga.audit.log import SERVER
 from siaga.audit.models import AuditEntry
-from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, area_name
+from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, area_name, stage_name
 from siaga.operations.models import Operation, Person, Region, Tps, Unit
+from siaga.operations.services import operation_stages
 from siaga.plans.models import CategorySource, Plan
 
 ACTION_LABELS = {
@@ -129,8 +132,10 @@ FIELD_LABELS = {
     "rows": gettext_lazy("baris"),
     "format": gettext_lazy("format"),
     "effective": gettext_lazy("kategori berlaku"),
-    "objective": gettext_lazy("nilai tujuan"),
-    "lower_bound": gettext_lazy("batas bawah terbukti"),
+    # a plan's summary is its vote's posts: named as the plan page names them (plans.pages.FIGURE_WORDS)
+    "objective": gettext_lazy("nilai tujuan pos pemungutan suara"),
+    "lower_bound": gettext_lazy("batas bawah terbukti pos pemungutan suara"),
+    "newcomers": gettext_lazy("mengisi dari luar apel"),  # the absentee re-plan's setting (replan_newcomers)
     "idle": gettext_lazy("personel tanpa pos"),
     "desa": gettext_lazy("desa"),
     "slots": gettext_lazy("slot"),
@@ -139,7 +144,7 @@ FIELD_LABELS = {
     "filters": gettext_lazy("saringan"),
     "sort": gettext_lazy("urutan"),
     "q": gettext_lazy("kata cari"),
-    "unit": gettext_lazy("satuan"),
+    "unit": pgettext_lazy("one unit", "satuan"),
     "people": gettext_lazy("personel"),
     "rank": gettext_lazy("pangkat"),
     "nrp": gettext_lazy("NRP"),
@@ -273,7 +278,9 @@ def lines(entries: Sequence[AuditEntry]) -> list[Line]:
             entry=e,
             who=users.get(e.user_id or 0) or who_of(e.username) or (_("(belum masuk)") if e.ip else _("sistem")),
             action=action_label(e.action),
-            record=records.get((e.object_type, e.object_id)) or _record_fallback(e.object_type, e.object_id),
+            record=_group_of(e, posts.get(e.operation_id or 0, {}))
+            or records.get((e.object_type, e.object_id))
+            or _record_fallback(e.object_type, e.object_id),
             operation=operations.get(e.operation_id or 0, "") if e.object_type != "operation" else "",
             before=fields(e.before, posts.get(e.operation_id or 0, {})),
             after=_incident_state(e.after, posts.get(e.operation_id or 0, {}))
@@ -317,29 +324,64 @@ def _incident_state(value: Any, names: dict[str, str] | None = None) -> list[tup
 
 POST_KEYS = ("post", "post_id", "pinned_post", "from_post", "to_post")
 REGION_KEYS = ("kecamatan", "kecamatan_code", "desa", "desa_code")  # a region by its code: shown by name
+UNIT_KEYS = ("unit", "unit_code")  # a unit, or an apel's roll-call group, by its code: shown by name
+APEL_KEY = "apel"  # an apel by its key: shown by its stage's name
+NAMED_KEYS = (*POST_KEYS, *REGION_KEYS, *UNIT_KEYS, APEL_KEY)
+# The apel's roll call of one desa's Linmas (they have no unit) is recorded as this prefix and the
+# desa's code (siaga.field.services.apel.DESA_GROUP; the audit reads but never imports the field).
+DESA_GROUP = "desa:"
+
+
+def _group_of(entry: AuditEntry, names: dict[str, str]) -> str:
+    """The record of a roll call of a desa's Linmas (logged on the desa) by the group's name,
+    "Linmas Desa Wonojati", rather than the desa's; "" for any other entry."""
+    group = entry.after.get("unit") if isinstance(entry.after, dict) else None
+    return names.get(group, "") if isinstance(group, str) and group.startswith(DESA_GROUP) else ""
 
 
 def _post_names(entries: Sequence[AuditEntry]) -> dict[int, dict[str, str]]:
-    """Operation -> post id or region code -> name, for the posts (plan edits) and the regions
-    (an incident's kecamatan) the page's entries name."""
+    """Operation -> post id, region code, unit or roll-call group code or apel key -> name, for
+    the posts (plan edits), the regions (an incident's kecamatan), the units and desa Linmas
+    (an apel's roll call) and the apels the page's entries name: a query per kind."""
     from siaga.plans.names import operation_post_labels
 
-    wanted: dict[int, set[str]] = {}
-    regions: dict[int, set[str]] = {}
+    wanted: dict[str, dict[int, set[str]]] = {kind: defaultdict(set) for kind in ("post", "region", "unit", "apel")}
     for e in entries:
         for side in (e.before, e.after):
             if isinstance(side, dict) and e.operation_id:
-                wanted.setdefault(e.operation_id, set()).update(
-                    str(side[k]) for k in POST_KEYS if isinstance(side.get(k), str) and side.get(k)
-                )
-                regions.setdefault(e.operation_id, set()).update(
-                    str(side[k]) for k in REGION_KEYS if isinstance(side.get(k), str) and side.get(k)
-                )
-    names = {op: operation_post_labels(op, codes) for op, codes in wanted.items() if codes}
-    for op, codes in regions.items():
+                for kind, keys in (("post", POST_KEYS), ("region", REGION_KEYS), ("unit", UNIT_KEYS)):
+                    wanted[kind][e.operation_id].update(str(side[k]) for k in keys if _code(side.get(k)))
+                if _code(side.get(APEL_KEY)):
+                    wanted["apel"][e.operation_id].add(str(side[APEL_KEY]))
+    names: dict[int, dict[str, str]] = defaultdict(dict)
+    for op, codes in wanted["post"].items():
+        names[op].update(operation_post_labels(op, codes))
+    for op, codes in wanted["unit"].items():
+        desa = {c[len(DESA_GROUP) :]: c for c in codes if c.startswith(DESA_GROUP)}
+        units = Unit.objects.filter(operation_id=op, code__in=codes - set(desa.values())).values_list("code", "name")
+        names[op].update(units)
+        for code, name in Region.objects.filter(operation_id=op, code__in=desa).values_list("code", "name"):
+            names[op][desa[code]] = _("Linmas Desa %(name)s") % {"name": name}
+    for op, codes in wanted["region"].items():
         found = Region.objects.filter(operation_id=op, code__in=codes).values_list("code", "level", "name")
-        names.setdefault(op, {}).update({code: area_name(level, name) for code, level, name in found})
+        names[op].update({code: area_name(level, name) for code, level, name in found})
+    for op, apel_keys in wanted["apel"].items():
+        names[op].update(_apel_names(op, apel_keys))
     return names
+
+
+def _code(value: Any) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _apel_names(operation_id: int, keys: set[str]) -> dict[str, str]:
+    """An apel other than the one before the pergeseran is recorded by its stage's kind and
+    start ("APEL_GELAR-202402101400", siaga.field.services.apel.apels): by the stage's name."""
+    operation = Operation.objects.filter(pk=operation_id).first()
+    if operation is None:
+        return {}
+    stages = {f"{s.kind.value}-{s.start:%Y%m%d%H%M}": stage_name(s.name) for s in operation_stages(operation)[0]}
+    return {key: stages[key] for key in keys if key in stages}
 
 
 def _label(key: str) -> str:
@@ -370,7 +412,7 @@ def fields(value: Any, posts: dict[str, str] | None = None) -> list[tuple[str, s
     for key, item in value.items():
         if isinstance(item, dict):
             found += fields(item, posts)
-        elif key in (*POST_KEYS, *REGION_KEYS) and posts and str(item) in posts:
+        elif key in NAMED_KEYS and posts and str(item) in posts:
             found.append((_label(key), posts[str(item)]))
         else:
             found.append((_label(key), _value(item, key)))
@@ -394,6 +436,8 @@ def _value(value: Any, key: str = "") -> str:
         return str(CategorySource.Source(str(value)).label)
     if key == "pinned_post" and str(value).upper() in PIN_WORDS:
         return str(PIN_WORDS[str(value).upper()])
+    if key.endswith("_at") and isinstance(value, str) and (moment := parse_datetime(value)) is not None:
+        return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "j M Y H:i")
     if key == "role" and str(value) in Role.values:
         return str(Role(str(value)).label)
     if key == "sort" and isinstance(value, str) and value.lstrip("-") in SORT_WORDS:

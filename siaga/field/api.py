@@ -324,8 +324,9 @@ def post_escalate(request: HttpRequest, incident_id: Id, idempotency_key: Key, b
 
 @api.post("/incidents/{incident_id}/close", response={200: IncidentOut, **WRITE})
 def post_close(request: HttpRequest, incident_id: Id, idempotency_key: Key, body: CloseIn | None = None) -> Any:
-    """Close with a `disposition` (selesai_di_tempat, gakkumdu, reskrim, lainnya), a `note` and
-    `confirmed: true`; an election offence closes only once passed to Bawaslu/Gakkumdu."""
+    """Close with a `disposition` (selesai_di_tempat, gakkumdu, reskrim, panitia, lainnya: gakkumdu
+    not in a Pilkades, panitia only there), a `note` and `confirmed: true`; an election offence
+    closes only once passed to Bawaslu/Gakkumdu (a Pilkades's: as handed to reskrim or panitia)."""
     incident = services.incident_for(incident_id, request.user)
     given = body or CloseIn()
     services.close(

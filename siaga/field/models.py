@@ -153,6 +153,7 @@ class Incident(models.Model):
         SELESAI_DI_TEMPAT = "selesai_di_tempat", _("selesai di tempat")
         GAKKUMDU = "gakkumdu", _("diserahkan ke Gakkumdu/Bawaslu")
         RESKRIM = "reskrim", _("diserahkan ke Reskrim")
+        PANITIA = "panitia", _("diserahkan ke panitia pemilihan")  # a Pilkades's village committee
         LAINNYA = "lainnya", _("lainnya")
 
     LADDER = (Level.POLSEK, Level.POLRES, Level.POLDA)
@@ -179,7 +180,8 @@ class Incident(models.Model):
     disposition = models.CharField("penanganan akhir", max_length=20, choices=Disposition.choices, blank=True)
     closing_note = models.TextField("catatan penutupan", blank=True)
     # An election offence (politik uang, intimidasi) goes to Bawaslu and the Gakkumdu within 7
-    # days of being known (the report); when it was passed on, and the letter or note.
+    # days of being known (the report), in a Pemilu or Pilkada (services.taxonomy.offence_route);
+    # when it was passed on, and the letter or note.
     referred_at = models.DateTimeField("diteruskan ke Bawaslu/Gakkumdu", null=True, blank=True)
     referral_note = models.TextField("catatan penerusan", blank=True)
     key = _key()

@@ -6,10 +6,15 @@ places against the places it needs (slots) and what is left empty, at the TPS an
 beyond them (escorts, guards, PPK: the "tempat kosong" of the plan page), the apel's readiness
 (people checked in at the apel before the pergeseran, of those the plan places), and the
 incidents still open, with those commanded at the Kapolda's level apart.
+
+The page shows one election at a time (`Election`: the operations of one vote day across the
+Polres): a Pemilu's figures and a Pilkades's of the same Polres are never added together.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -113,3 +118,57 @@ def totals(every: list[Row]) -> dict[str, Any]:
             for name in ("placed", "needed", "empty", "duty_empty", "present", "open_incidents", "at_polda")
         },
     }
+
+
+# ---------------------------------------------------------------- one election at a time
+
+# An election stays the one shown for a week after its vote: the counting, the ballot boxes'
+# way back and the 7 days to refer an offence (DOCTRINE.md 12) are still its work.
+AFTER_THE_VOTE = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Election:
+    """The operations of one vote day across the Polres of the Polda: one election (the Pemilu,
+    a Pilkada, a round of Pilkades held together), whose figures add up. Two operations of one
+    Polres on different days are two elections: their people, apel and TPS are not the same."""
+
+    date: dt.date
+    names: tuple[str, ...]  # its operations' names without their Polres, each once
+    operations: int
+
+    @property
+    def key(self) -> str:
+        return self.date.isoformat()
+
+
+def elections(operations: QuerySet[Operation]) -> list[Election]:
+    """The elections of these operations, by vote day (one query of three columns)."""
+    names: dict[dt.date, list[str]] = defaultdict(list)
+    counts: dict[dt.date, int] = defaultdict(int)
+    found = operations.order_by("election_date", "name", "pk").values_list("election_date", "name", "polres_name")
+    for day, name, polres in found:
+        counts[day] += 1
+        short = without_polres(name, polres)
+        if short not in names[day]:
+            names[day].append(short)
+    return [Election(day, tuple(names[day]), counts[day]) for day in sorted(counts)]
+
+
+def without_polres(name: str, polres: str) -> str:
+    """An operation's name without its Polres ("Pam Pemilu 2024 Polres Pasuruan Kota" -> "Pam
+    Pemilu 2024"), the name its election has across the Polres."""
+    if not polres.strip():
+        return name
+    short = re.sub(re.escape(polres.strip()), " ", name, flags=re.IGNORECASE)
+    return " ".join(short.split()) or name
+
+
+def chosen(found: list[Election], wanted: str, today: dt.date) -> Election | None:
+    """The election asked for (its day, `Election.key`), else the current or coming one (the
+    first whose vote is at most a week past), else the latest."""
+    by_key = {e.key: e for e in found}
+    if wanted in by_key:
+        return by_key[wanted]
+    coming = [e for e in found if e.date >= today - AFTER_THE_VOTE]
+    return coming[0] if coming else (found[-1] if found else None)

@@ -33,7 +33,7 @@ from siaga.field.schemas import CheckInIn
 from siaga.field.services import apel as apel_rules
 from siaga.field.views_common import on_current_plan, polled
 from siaga.operations.labels import FORCE_LABELS, label
-from siaga.operations.models import Person
+from siaga.operations.models import Person, Unit
 from siaga.plans.lines import line_of
 from siaga.plans.models import Plan, PlanJob
 from siaga.plans.names import post_labels
@@ -109,14 +109,14 @@ def _readiness_context(plan: Plan, request: HttpRequest) -> dict[str, Any]:
     absent = apel_rules.absent_codes(plan, request.user, apel.key)
     first = list(absent[:ABSENT_SHOWN])
     count = absent.count() if len(first) == ABSENT_SHOWN else len(first)
-    names = dict(Person.objects.filter(operation_id=plan.operation_id, code__in=first).values_list("code", "name"))
+    people = _absent_people(plan, first)
     query = f"?apel={apel.key}&present=no" if apel.key else "?present=no"
     return {
         "plan": plan,
         "apel": apel,
         "apel_query": f"?apel={apel.key}" if apel.key else "",
         "ready": ready,
-        "absent": [{"code": code, "name": names.get(code, code)} for code in first],
+        "absent": [people.get(code) or {"code": code, "name": code, "rank": "", "unit": ""} for code in first],
         "absent_count": count,
         "absent_more": count - len(first),
         "absent_url": reverse("apel", args=[plan.pk]) + query + "#roll-call",
@@ -124,6 +124,19 @@ def _readiness_context(plan: Plan, request: HttpRequest) -> dict[str, Any]:
         "may_write": _may_write(request),
         "unit_key": uuid.uuid4().hex,
     }
+
+
+def _absent_people(plan: Plan, codes: list[str]) -> dict[str, dict[str, str]]:
+    """The absentees named on the page by NRP/NIK: name, rank and unit (its name, else its code)."""
+    op = plan.operation_id
+    rows = list(Person.objects.filter(operation_id=op, code__in=codes).values("code", "name", "rank", "unit_code"))
+    wanted = {r["unit_code"] for r in rows}
+    units = dict(Unit.objects.filter(operation_id=op, code__in=wanted).values_list("code", "name"))
+    out = {}
+    for r in rows:
+        unit = units.get(r["unit_code"], r["unit_code"])
+        out[r["code"]] = {"code": r["code"], "name": r["name"], "rank": r["rank"], "unit": unit}
+    return out
 
 
 @on_current_plan
@@ -185,7 +198,8 @@ def _wants_json(request: HttpRequest) -> bool:
 @on_current_plan
 def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
     """One check-in from the page: the scanner's token, the NRP box or a tick on the list.
-    The idempotency key comes in the `Idempotency-Key` header (script) or the form (no script)."""
+    The idempotency key comes in the `Idempotency-Key` header (script) or the form (no script);
+    a role that may not write the roll call is refused before the key or the input is read."""
     as_json = _wants_json(request)
     apel = _apel(request, plan)
     key = (request.headers.get("Idempotency-Key") or request.POST.get("key") or "").strip()
@@ -201,7 +215,9 @@ def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
     except PydanticError:
         given = None
     token, nrp, method = (given.token, given.nrp, given.method) if given else ("", "", "")
-    if not key or len(key) > KEY_LENGTH or not key.isascii() or not key.isprintable() or " " in key:
+    if not _may_write(request):
+        status, answer = 403, {"error": _("Peran Anda hanya dapat melihat apel.")}
+    elif not key or len(key) > KEY_LENGTH or not key.isascii() or not key.isprintable() or " " in key:
         status, answer = 400, {"error": _("Kunci idempotensi tidak ada atau tidak sah.")}
     elif given is None:
         status, answer = 422, {"error": _("Isian tidak sah.")}
@@ -260,6 +276,9 @@ def checkin_unit(request: HttpRequest, plan: Plan) -> HttpResponse:
     unit = request.POST.get("unit", "").strip()
     key = request.POST.get("key", "").strip()[:KEY_LENGTH] or uuid.uuid4().hex
     back = reverse("apel", args=[plan.pk]) + (f"?apel={apel.key}" if apel.key else "")
+    if not _may_write(request):  # the role first: a viewer reads nothing of confirmations or units
+        messages.error(request, _("Peran Anda hanya dapat melihat apel."))
+        return redirect(back)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tidak dicatat: konfirmasi dulu pada kotak yang muncul."))
         return redirect(back)
@@ -424,6 +443,7 @@ def sarpras(request: HttpRequest, plan: Plan) -> HttpResponse:
                     k["present"] = request.POST.get(f"present_{k['kind']}", "")[:20]
     context = {
         "operation": plan.operation,
+        "apel_name": services.apel_of(plan.operation, "").name,
         "plan": plan,
         "scope": _scope_name(plan, request.user),
         "data": data,

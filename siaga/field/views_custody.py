@@ -1,11 +1,15 @@
 """The escorts page: every escort run the user may see (its legs and their marks, team,
 manifest and handover records) and every guarded place's buku mutasi; a planner or admin marks
-a leg as a hard road segment or an island leg (Polairud) here.
+a leg as a hard road segment or an island leg (Polairud) here. The writers (planner, admin, the
+Kapolsek for his kecamatan) record a run's departures and arrivals and a place's buku mutasi
+here too, as the Posko records a radio report (`escort_step`, `guard_entry`); a Kapolsek passes
+on his Polsek's padlock key only. The handover records are signed by the escort on the phone.
 
-Writes go through `siaga.field.services` (the marks) or the phone's API (the rest)."""
+Writes go through `siaga.field.services` (each audited there) or the phone's API."""
 
 from __future__ import annotations
 
+import uuid
 from html import escape as quoted  # what Django's escape does, on plain text, without its wrapping
 from typing import Any
 
@@ -13,15 +17,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import role_of
 from siaga.field import services
-from siaga.field.models import EscortRun
+from siaga.field.models import EntryLog, EscortEvent, EscortRun
 from siaga.field.services.custody import ENTRY_KINDS, MARKS, PADLOCKS
 from siaga.field.views_common import on_current_plan
 from siaga.plans.models import Plan
@@ -50,8 +56,74 @@ def escorts(request: HttpRequest, plan: Plan) -> HttpResponse:
         "guards": _with_entry_rows(services.guard_rows(plan, request.user)),
         "may_mark": may_mark,
         "marks": [(value, MARKS[value]) for value in EscortRun.Mark.values],
+        "may_record": role_of(request.user) in services.WRITERS,
+        "event_kinds": [(EscortEvent.Kind.BERANGKAT, _("berangkat")), (EscortEvent.Kind.TIBA, _("tiba"))],
+        "visit_kinds": [(k, ENTRY_KINDS[k]) for k in (EntryLog.Kind.MASUK, EntryLog.Kind.KELUAR)],
+        "padlocks": _padlocks_for(request),
+        "form_key": uuid.uuid4().hex,
     }
     return render(request, "field/escorts.html", context)
+
+
+def _padlocks_for(request: HttpRequest) -> list[tuple[str, Any]]:
+    """The padlocks whose key the reader may record passing on: a Kapolsek his Polsek's only."""
+    if role_of(request.user) == Role.SECTOR_CHIEF:
+        return [(EntryLog.Padlock.POLSEK, PADLOCKS[EntryLog.Padlock.POLSEK])]
+    return [(str(k), v) for k, v in PADLOCKS.items()]
+
+
+def _writer(request: HttpRequest) -> None:
+    """The console's custody records: planner, admin and sector chief (a field officer uses the
+    phone, the others read); refused before the plan is looked up."""
+    if role_of(request.user) not in services.WRITERS:
+        raise PermissionDenied("custody")
+
+
+def _key(request: HttpRequest, what: str) -> str:
+    """The form's idempotency key (a second press of the same form records nothing more)."""
+    return f"{what}-{request.POST.get('key', '').strip()[:40] or uuid.uuid4().hex}"
+
+
+@require_POST
+def escort_step(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run's departure or arrival on one leg (`duty`, `kind`, `leg`, `at`), as radioed in."""
+    _writer(request)
+    return _escort_step(request, pk)
+
+
+@on_current_plan
+def _escort_step(request: HttpRequest, plan: Plan) -> HttpResponse:
+    duty = request.POST.get("duty", "")[:200]
+    data = {name: request.POST.get(name, "") for name in ("kind", "leg", "at")}
+    try:
+        services.escort_event(plan, duty, data, request.user, _key(request, "escort"), request)
+    except services.FieldError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Keberangkatan/kedatangan pengawalan dicatat."))
+    return redirect(reverse("field_escorts", args=[plan.pk]) + "#escorts")
+
+
+@require_POST
+def guard_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """One line of a guarded place's buku mutasi (`place`, `kind`, `name`, `code`, `purpose`,
+    `padlock`, `key_to`, `at`): someone in or out, or a padlock's key passed on."""
+    _writer(request)
+    return _guard_entry(request, pk)
+
+
+@on_current_plan
+def _guard_entry(request: HttpRequest, plan: Plan) -> HttpResponse:
+    place = request.POST.get("place", "")[:200]
+    fields = ("kind", "name", "code", "purpose", "padlock", "key_to", "at")
+    data = {name: request.POST.get(name, "") for name in fields}
+    try:
+        services.log_entry(plan, place, data, request.user, _key(request, "entry"), request)
+    except services.FieldError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Buku mutasi dicatat."))
+    return redirect(reverse("field_escorts", args=[plan.pk]) + "#guards")
 
 
 def _with_entry_rows(guards: list[dict[str, Any]]) -> list[dict[str, Any]]:

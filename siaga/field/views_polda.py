@@ -1,5 +1,6 @@
-"""The Polda dashboard: every Polres of the Polda in one table, with a way into each one's
-console (the Polda role reads; what a Polres decides stays with the Polres)."""
+"""The Polda dashboard: every Polres of the Polda in one table, one election at a time, with a
+way into each one's console (the Polda role reads; what a Polres decides stays with the Polres;
+an incident handed up to the Kapolda the Polda commands in that Polres's Posko)."""
 
 from __future__ import annotations
 
@@ -26,13 +27,18 @@ PAGE_SIZE = 50
 
 
 def polda_dashboard(request: HttpRequest) -> HttpResponse:
-    """Every Polres the reader sees, a row each with the Polda's figures: the Polda's officers,
-    and a Polres's staff for their own Polres. Not a sector chief's: its figures are the whole
-    Polres's (his dashboard is his kecamatan's)."""
+    """Every Polres the reader sees, a row each with the Polda's figures, of one election (the
+    `election` asked for, else the current or coming one: `polda.chosen`): the figures of
+    different elections are never added together. The Polda's officers, and a Polres's staff
+    for their own Polres. Not a sector chief's: its figures are the whole Polres's (his
+    dashboard is his kecamatan's)."""
     require(request.user, "view")
     if not Scope.of(request.user).whole:
         raise PermissionDenied
-    mine = operations_for(request.user).filter(archived=False)
+    every_operation = operations_for(request.user).filter(archived=False)
+    found = polda.elections(every_operation)
+    election = polda.chosen(found, request.GET.get("election", ""), timezone.localdate())
+    mine = every_operation.filter(election_date=election.date) if election else every_operation
     wanted = request.GET.get("q", "").strip()[:100]
     shown = mine.filter(polres_name__icontains=wanted) if wanted else mine
     page = Paginator(shown.order_by("polres_name", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -40,7 +46,9 @@ def polda_dashboard(request: HttpRequest) -> HttpResponse:
     profile = getattr(request.user, "profile", None)
     context = {
         "polda": str(getattr(profile, "polda", "") or ""),
-        "polres": _own_polres(mine) if getattr(profile, "polres_code", "") else "",
+        "polres": _own_polres(every_operation) if getattr(profile, "polres_code", "") else "",
+        "elections": found,
+        "election": election,
         "page": page,
         "rows": [every[o.pk] for o in page.object_list],
         "totals": polda.totals(list(every.values())),

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from siaga.audit.log import record
 from siaga.core.data import duties, owner, stages
@@ -21,6 +22,7 @@ from siaga.core.data.model import (
     Level,
     Scenario,
     Stage,
+    StageKind,
     UnitKind,
 )
 from siaga.core.data.model import (
@@ -46,6 +48,7 @@ from siaga.core.data.model import (
 )
 from siaga.core.planning import risk
 from siaga.operations.bulk import BATCH, insert_rows
+from siaga.operations.labels import stage_name
 from siaga.operations.models import DataVersion, FormerRow, Operation, PatternRow, Person, Region, Tps, TravelTime, Unit
 
 OPERATION_SETTINGS = [
@@ -437,6 +440,19 @@ def operation_stages(operation: Operation) -> tuple[tuple[Stage, ...], bool]:
     `stages` sheet was imported); read from the settings alone, without the operation's rows."""
     written = stages.from_records(operation.config.get("stages", []))
     return stages.of_operation(core_operation(operation), written), not written
+
+
+PERGESERAN_APEL = gettext_noop("Apel pergeseran pasukan")  # the name when no stage gives one
+
+
+def pergeseran_apel_name(operation: Operation) -> str:
+    """The apel before the move to the posts, as the operation's stages name it, in the reader's
+    language: the first APEL_PERGESERAN stage ("Apel pergeseran pasukan"; the Pilkades preset
+    holds the apel gelar pasukan with it on H-1, DOCTRINE.md 1 and 5: "Apel gelar pasukan dan
+    pergeseran"). The apel gelar pasukan that opens an operation (DOCTRINE.md 10) is an
+    APEL_GELAR stage of its own, with its own roll call."""
+    stage = next((s for s in operation_stages(operation)[0] if s.kind == StageKind.APEL_PERGESERAN), None)
+    return stage_name(stage.name) if stage else gettext(PERGESERAN_APEL)
 
 
 def refresh_vulnerability(operation: Operation, scenario: Scenario | None = None) -> dict[str, risk.Assessment]:

@@ -427,6 +427,15 @@ def units_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
     return render(request, "operations/data_units.html", context)
 
 
+LINMAS_DESA = "desa:"  # the unit filter's value for the Linmas of one desa (no unit), as the apel groups them
+
+
+def _unit_code(value: str) -> str | None:
+    """The unit filter's value as a unit code; None for a desa's Linmas (`LINMAS_DESA`), whom
+    `personnel_list` narrows to itself."""
+    return None if value.startswith(LINMAS_DESA) else value
+
+
 PERSONNEL = Listing(
     "personel",
     (
@@ -451,7 +460,7 @@ PERSONNEL = Listing(
     search=("name", "code", "rank", "phone", "position"),
     filters=(
         Filter("force", "force", _one_of(FORCES)),
-        Filter("unit", "unit_code"),
+        Filter("unit", "unit_code", _unit_code),
         Filter("kecamatan", "kecamatan_code"),
         Filter("desa", "desa_code"),
         Filter("available", "available", lambda v: {"1": True, "0": False}.get(v)),
@@ -464,7 +473,11 @@ def personnel_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
     """The roster, with each person's post in the current plan. Reading it without owning it
     (anyone but admin and planner) is audited (UU PDP), and so is every export of it."""
     operation = operation_for(request, op_id)
-    view = PERSONNEL.view(request, scoped(operation.personnel.all(), request.user))
+    people = scoped(operation.personnel.all(), request.user)
+    group, listed = request.GET.get("unit", "").strip()[:100], people
+    if _unit_code(group) is None:  # a desa's Linmas: of no unit, of that desa
+        listed = people.filter(unit_code="", desa_code=group.removeprefix(LINMAS_DESA))
+    view = PERSONNEL.view(request, listed)
     plan = current_plan(operation) or operation.plans.first()
 
     def enrich(rows: list[dict[str, Any]]) -> None:
@@ -491,10 +504,24 @@ def personnel_list(request: HttpRequest, op_id: int) -> HttpResponseBase:
         **view.context(enrich),
         "plan": plan,
         "forces": _options(FORCE_LABELS, FORCES),
-        "unit_options": list(scoped(operation.units.all(), request.user).order_by("name").values_list("code", "name")),
+        "unit_options": _unit_options(operation, people),
         "kecamatan_options": _kecamatan_options(operation, request),
     }
     return render(request, "operations/data_personnel.html", context)
+
+
+def _unit_options(operation: Operation, people: QuerySet[Person]) -> list[tuple[str, str]]:
+    """The unit filter's choices: every unit of the people listed, by name, then the Linmas of
+    each of their desa (who have no unit) as "Linmas Desa Semare", as the apel's readiness names
+    them."""
+    codes = set(people.exclude(unit_code="").order_by().values_list("unit_code", flat=True).distinct())
+    names = dict(operation.units.filter(code__in=codes).values_list("code", "name"))
+    units = sorted(((code, names.get(code) or code) for code in codes), key=lambda o: (o[1], o[0]))
+    linmas = people.filter(unit_code="").exclude(desa_code="").order_by().values_list("desa_code", flat=True)
+    desa_codes = set(linmas.distinct())
+    desa = _region_names(operation, desa_codes)
+    groups = [(LINMAS_DESA + c, _("Linmas Desa %(name)s") % {"name": desa.get(c) or c}) for c in desa_codes]
+    return units + sorted(groups, key=lambda o: (o[1], o[0]))
 
 
 def _pin_label(value: str, post_names: dict[str, str], desa_names: dict[str, str]) -> str:

@@ -30,9 +30,10 @@ from siaga.core.planning import plan as core_planning
 from siaga.core.planning import roster as duty_roster
 from siaga.core.planning import simulate as simulation
 from siaga.core.planning import vacancy
+from siaga.core.planning.posts import UNFILLED_KM
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, label
 from siaga.operations.models import Operation
-from siaga.operations.services import scenario_for
+from siaga.operations.services import operation_stages, scenario_for
 from siaga.plans.models import Plan, PlanAssignment, PlanPost, PlanTps, PlanUnfilled
 from siaga.plans.names import operation_post_labels, post_labels, reader_lang, row_labels
 from siaga.plans.services import REINFORCE, diff
@@ -329,9 +330,9 @@ def duties_page(
         row["places"] += sum(d.required.values())
         row["filled"] += filled[d.id]
         row["empty"] += empty[d.id]
-    if vote is not None:  # the vote's posts: one standing duty each, from the move to the end of the count
-        stages[(r.vote_stage, True)] = {
-            "name": r.vote_stage,
+    if vote is not None:  # the vote's posts: their own row and name, from the apel pergeseran to the end of the count
+        stages[(duty_data.VOTE_POSTS, True)] = {
+            "name": duty_data.VOTE_POSTS,
             "start": r.vote_start,
             "end": r.vote_end,
             "duties": vote["posts"],
@@ -340,14 +341,7 @@ def duties_page(
             "empty": vote["unfilled"],
             "vote": True,
         }
-        same = stages.pop((r.vote_stage, False), None)  # the vote's own duties (the Posko): one row, not two
-        if same is not None:
-            row = stages[(r.vote_stage, True)]
-            row["start"], row["end"] = min(row["start"], same["start"]), max(row["end"], same["end"])
-            for key in ("duties", "places", "filled", "empty"):
-                row[key] += same[key]
-    for row in stages.values():
-        row["window"] = stage_data.window_text(row["start"], row["end"])
+    _stage_windows(plan, stages.values())
     shorts = duty_roster.shortfall(r, None if scope.whole else [scope.kecamatan or ""])
     hours = _short_hours(duty_roster.short_by_hour(shorts))
     return {
@@ -366,24 +360,44 @@ def duties_page(
         "short_more": max(0, len(shorts) - SHORT_SHOWN),
         "hours": hours,
         "fatigue": _fatigue(plan, r, at_vote) if scope.whole else None,
-        "gap": r.gap if scope.whole else None,
-        "lower_bound": r.lower_bound,
-        "objective": r.objective,
     }
 
 
-def why_empty(plan: Plan, scope: Scope) -> list[dict[str, str]]:
-    """Each group of the roster's empty places the reader sees (one force, one window), why
-    and what the planner can do, in the reader's language: counted from the plan and the
-    operation's people as they are now (`vacancy.explain`). It reads the whole operation and
-    takes about a second for a 2,000-TPS Polres, so the plan page loads it after itself."""
+def _stage_windows(plan: Plan, rows: Iterable[dict[str, Any]]) -> None:
+    """Each row's `window`: its stage's own, as the dashboard and the Sprin write it (the
+    operation's stages, `operation_stages`), and `duty_window`, when its duties run in a part of
+    it only (the escorts after the count); the vote's posts' row has the window of its duty."""
+    known = {s.name: s for s in operation_stages(plan.operation)[0]}
+    for row in rows:
+        stage = None if row.get("vote") else known.get(row["name"])
+        duties = stage_data.window_text(row["start"], row["end"])
+        if stage is not None:
+            row["start"], row["end"] = stage.start, stage.end
+        row["window"] = stage_data.window_text(row["start"], row["end"])
+        row["duty_window"] = "" if duties == row["window"] else duties
+
+
+def why_empty(plan: Plan, scope: Scope, vote: bool = False) -> list[dict[str, str]]:
+    """Each group of the roster's empty places the reader sees (one force, one window), or with
+    `vote` of the vote's posts (one force; a Linmas's by desa), why and what the planner can
+    do, in the reader's language: counted from the plan and the operation's people as they are
+    now (`vacancy.explain`, `vacancy.explain_vote`). It reads the whole operation and takes
+    about a second for a 2,000-TPS Polres, so the plan page loads it after itself."""
+    if scope.nothing or scope.person is not None:
+        return []
+    kecamatan = None if scope.whole else [scope.kecamatan or ""]
+    if vote:
+        if not plan.summary.get("unfilled"):
+            return []
+        groups = vacancy.explain_vote(scenario_for(plan.operation), core_plan(plan), kecamatan)
+        lang = reader_lang()
+        return [dict(zip(("why", "todo"), vacancy.text(g, lang), strict=True)) for g in groups[:SHORT_SHOWN]]
     data = plan.extra.get("roster")
-    if not data or scope.nothing or scope.person is not None:
+    if not data:
         return []
     r = duty_roster.from_json(data)
     if not r.unfilled:
         return []
-    kecamatan = None if scope.whole else [scope.kecamatan or ""]
     groups = vacancy.explain(scenario_for(plan.operation), core_plan(plan), r, kecamatan)
     lang = reader_lang()
     return [dict(zip(("why", "todo"), vacancy.text(g, lang), strict=True)) for g in groups[:SHORT_SHOWN]]
@@ -429,29 +443,88 @@ def figures(plan: Plan, scope: Scope) -> dict[str, float]:
     return figures
 
 
-def seen_figures(plans: Iterable[Plan], scope: Scope) -> list[tuple[Plan, dict[str, float]]]:
+def seen_figures(plans: Iterable[Plan], scope: Scope) -> list[tuple[Plan, dict[str, Any]]]:
     """Each version with the empty slots and km of the part its reader sees, as his plan page
     counts them (a sector chief: his kecamatan's posts; the Polres: the version's summary): a
-    version list never shows a sector chief the Polres's totals."""
+    version list never shows a sector chief the Polres's totals. `duty_short`: the empty places
+    of the other stages' duties (`duty_short_total`)."""
     rows = []
     for plan in plans:
         summary = plan.summary if scope.whole else figures(plan, scope)
-        rows.append((plan, {"unfilled": summary.get("unfilled", 0), "cost_km": summary.get("cost_km", 0.0)}))
+        seen = {"unfilled": summary.get("unfilled", 0), "cost_km": summary.get("cost_km", 0.0)}
+        rows.append((plan, seen | {"duty_short": duty_short_total(plan, scope)}))
     return rows
+
+
+def duty_short_total(plan: Plan, scope: Scope) -> int | None:
+    """The places of the duties beyond the vote's posts (escorts, guards, PPK) left empty in the
+    part the reader sees: the plan page's "tempat kosong di luar TPS" (`duties_page`'s
+    `short_total`), counted on the roster as kept, without building it. None where the plan
+    page shows no duties (a version made before rosters)."""
+    data = plan.extra.get("roster")
+    if not data or scope.nothing or scope.person is not None:
+        return None
+    kecamatan = {str(d["id"]): d.get("kecamatan_code", "") for d in data.get("duties", [])}
+    return sum(
+        int(u["count"])
+        for u in data.get("unfilled", [])
+        if u["duty"] in kecamatan and (scope.whole or kecamatan[u["duty"]] == scope.kecamatan)
+    )
 
 
 CATEGORY_ORDER = ("KHUSUS", "SANGAT_RAWAN", "RAWAN", "KURANG_RAWAN")
 OPTIMAL_KM = 0.5  # a gap below half a kilometre is rounding in the flow's integer costs: optimal
+MOSTLY_EMPTY = 0.9  # a gap whose empty places (UNFILLED_KM each) make this share of it is "almost all" places
 
 
-def optimality(summary: dict[str, float]) -> dict[str, Any]:
-    """The optimiser's proof in words: "optimal" when the objective meets its proven lower
-    bound (within rounding), else how many km at most a better plan could save."""
-    objective, bound = summary.get("objective"), summary.get("lower_bound")
-    if objective is None or bound is None:
+def optimality(summary: dict[str, Any], roster: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The optimiser's proof in words, for each part it is about. `vote`: the vote's posts
+    (TPS posts and the other posts of the vote day; the plan's summary). `whole`, with a
+    roster: the whole operation, the vote's posts and the other stages' duties together (the
+    roster's objective and bound include the vote's). Each part "optimal" when its objective
+    meets its proven lower bound (within rounding), else how far at most a better plan could
+    be; `empty_places` (whole only): how many empty places, counted `UNFILLED_KM` each, make
+    almost all of the gap beyond the vote's own (0: they do not), since the whole's bound
+    treats every person as free for the other stages' waves."""
+    vote = _proof(summary.get("objective"), summary.get("lower_bound"))
+    if vote is None:
         return {"known": False}
-    gap = max(objective - bound, 0.0)
-    return {"known": True, "optimal": gap < OPTIMAL_KM, "gap_km": gap, "objective": objective, "bound": bound}
+    whole = _proof(roster.get("objective"), roster.get("lower_bound")) if roster else None
+    if whole is not None:
+        whole["empty_places"] = _empty_places(max(whole["gap_km"] - vote["gap_km"], 0.0), whole["gap_km"])
+    # at the vote an empty place counts its category's weight x UNFILLED_KM: whether, not how many
+    vote["mostly_empty"] = bool(_empty_places(vote["gap_km"], vote["gap_km"]))
+    return {"known": True, "vote": vote, "whole": whole}
+
+
+def _empty_places(part: float, gap: float) -> int:
+    """How many places at `UNFILLED_KM` each `part` of a gap is, when they make almost all of
+    the gap (`MOSTLY_EMPTY`); else 0."""
+    places = round(part / UNFILLED_KM)
+    return places if places and places * UNFILLED_KM >= MOSTLY_EMPTY * gap else 0
+
+
+def _proof(objective: float | None, bound: float | None) -> dict[str, Any] | None:
+    if objective is None or bound is None:
+        return None
+    gap = max(float(objective) - float(bound), 0.0)
+    return {"objective": float(objective), "bound": float(bound), "gap_km": gap, "optimal": gap < OPTIMAL_KM}
+
+
+# The optimiser's figures by what they are about, in the words of the plan page, the version
+# comparison and the audit alike: the plan's summary is the vote's posts; its roster the whole.
+FIGURE_WORDS = {
+    "objective": gettext_lazy("nilai tujuan pos pemungutan suara"),
+    "lower_bound": gettext_lazy("batas bawah terbukti pos pemungutan suara"),
+    "whole_objective": gettext_lazy("nilai tujuan seluruh operasi"),
+    "whole_lower_bound": gettext_lazy("batas bawah terbukti seluruh operasi"),
+}
+
+
+def whole_figures(plan: Plan) -> dict[str, float | None]:
+    """The whole operation's objective and proven lower bound (the roster's; None without one)."""
+    roster = plan.extra.get("roster") or {}
+    return {"whole_objective": roster.get("objective"), "whole_lower_bound": roster.get("lower_bound")}
 
 
 def slot_candidates(plan: Plan, post: str, slot: str, limit: int = 8) -> dict[str, Any]:
@@ -879,6 +952,10 @@ def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
         return {"person": person, "before": told(change["before"]), "after": told(change["after"])}
 
     pin_changes = {key: [row for row in map(pin_row, rows) if row is not None] for key, rows in changes["pins"].items()}
+    summary = changes["summary"] if scope.whole else _sector_summary(old, new, scope)
+    if scope.whole:  # the whole operation's figures too, as the plan page names them (FIGURE_WORDS)
+        before, after = whole_figures(old), whole_figures(new)
+        summary += [(k, before[k], after[k]) for k in before if before[k] is not None or after[k] is not None]
     return {
         "moved": moved,
         "posts_added": [posts.get(p, p) for p in changes["posts_added"] if seen(p) and p not in same],
@@ -892,7 +969,7 @@ def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
             for p, gone in same.items()
             if old_category.get(gone) != new_category.get(p)
         ],
-        "summary": changes["summary"] if scope.whole else _sector_summary(old, new, scope),
+        "summary": summary,
         "pins": pin_changes,
     }
 

@@ -48,6 +48,7 @@ from siaga.operations.services import (
     scenario_for,
     set_categories,
 )
+from siaga.plans import changes
 from siaga.plans.lines import line_of, reason_of, said, tell
 from siaga.plans.models import CategorySignoff, CategorySource, Plan, PlanJob
 from siaga.plans.names import post_labels
@@ -545,11 +546,15 @@ def orders_file(plan: Plan, name: str, kecamatan_code: str, request: Any = None)
     """One of the orders of an approved plan (the Sprin, the ploting workbook, the cards), for
     the whole Polres or one kecamatan: the stored file (each download audited), or the job that
     is making the three files when they are not stored yet. Orders are never printed from a
-    draft; they are rendered once per plan version and kecamatan."""
+    draft; they are rendered once per plan version and kecamatan, and not at all from a version
+    whose data changed since (`changes.since`: refused at once, no job). Stored ones stay."""
     if plan.status not in (Plan.Status.APPROVED, Plan.Status.PUBLISHED):
         raise PlanError(_("Surat perintah hanya dicetak dari rencana yang sudah disetujui."))
     found = stored_orders.stored(plan, kecamatan_code).get(name)
     if found is None:
+        changed = changes.since(plan)  # the checker would refuse it: said now, no job to fail
+        if changed:
+            raise PlanError(changed.refusal())
         job = orders_job(plan, getattr(request, "user", None), kecamatan_code, request)
         if job.status == PlanJob.Status.FAILED:
             raise PlanError(reason_of(job))

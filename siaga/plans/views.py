@@ -33,9 +33,9 @@ from siaga.core.data import travel
 from siaga.core.data.text import _ as core_text
 from siaga.jobs import orders as stored_orders
 from siaga.operations.labels import FORCE_LABELS
-from siaga.operations.services import busy_message, database_busy, pin_person
+from siaga.operations.services import busy_message, database_busy, pergeseran_apel_name, pin_person
 from siaga.operations.views import operation_for, writable
-from siaga.plans import pages, services, store
+from siaga.plans import changes, pages, services, store
 from siaga.plans.forms import PinForm, PsuForm, ReassignForm, ReinforceForm, ReplanForm, UnpinForm, with_picks
 from siaga.plans.lines import line_of
 from siaga.plans.models import Plan, PlanJob
@@ -45,8 +45,7 @@ FIGURE_LABELS = {
     "assigned": gettext_lazy("personel ditugaskan"),
     "unfilled": gettext_lazy("slot kosong"),
     "cost_km": gettext_lazy("jarak tempuh (km)"),
-    "objective": gettext_lazy("nilai tujuan"),
-    "lower_bound": gettext_lazy("batas bawah terbukti"),
+    **pages.FIGURE_WORDS,  # the optimiser's figures by what they are about, as the plan page names them
 }
 PLANS = Plan.objects.select_related("operation", "author", "approved_by", "parent")
 
@@ -215,6 +214,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = pages.plan_page(plan, scope, request.GET.get("page"), request.GET.get("post", "")[:120], fill_url)
     strength = page["strength"]
     drift = services.replan_drift(plan.operation) if scope.whole else None
+    changed = changes.since(plan)  # what the orders' check would refuse it for (plans/changes.py)
     context = {
         "operation": plan.operation,
         "plan": plan,
@@ -233,16 +233,31 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "travel": travel.sentence(plan.extra.get("travel"), get_language() or "id") if "travel" in plan.extra else "",
         "replanned": plan.extra.get("replan"),
         "page": page,
-        "replan_form": ReplanForm(operation=plan.operation),
+        "replan_form": ReplanForm(operation=plan.operation, initial=_replan_initial(changed)),
+        "data_changes": changed,
+        "data_changes_tps": _named(plan, changed.categories[: changes.SHOWN]),
+        "orders_kept": bool(changed) and plan.status != Plan.Status.DRAFT and stored_orders.complete(plan, scope.label),
         **_tool_forms(request, plan, strength),
-        "optimality": pages.optimality(plan.summary),
+        "optimality": pages.optimality(plan.summary, plan.extra.get("roster")),
         "withdraw_restores": services.replaced_by_withdrawal(plan),
+        "apel_name": pergeseran_apel_name(plan.operation),  # the apel the button opens, as the page names it
         **_signoff_context(request, plan),
     }
     if can(request.user, "plan"):
         names = pages.name_options(sorted(pages.post_name_list(plan).values()))
         context |= {"post_names": names, **pages.replan_choices(plan)}
     return render(request, "plans/detail.html", context)
+
+
+def _replan_initial(changed: changes.DataChanges) -> dict[str, str]:
+    """The re-plan form filled with the data's changes since the version, for the planner to read
+    and send (a re-plan keeps the version's categories unless told)."""
+    return {"categories": changed.replan_categories, "absent": changed.replan_absent} if changed.replan_takes else {}
+
+
+def _named(plan: Plan, changed: list[changes.CategoryChange]) -> list[tuple[changes.CategoryChange, str]]:
+    names = services.tps_names(plan.operation, [c.code for c in changed])
+    return [(c, names.get(c.code, c.code)) for c in changed]
 
 
 KEPT_FORM = "siaga_plan_tool"  # a refused tool's input and messages, for the plan page once
@@ -314,10 +329,14 @@ def people_search(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def empty_why(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plan page's part saying why the roster's empty places stay empty and what the
-    planner can do (loaded after the page: it reads the whole operation)."""
+    """The plan page's part saying why the roster's empty places stay empty (`?which=vote`:
+    the vote's posts') and what the planner can do (loaded after the page: it reads the whole
+    operation)."""
     plan = plan_for(request, pk)
-    return render(request, "plans/_empty_why.html", {"why": pages.why_empty(plan, Scope.of(request.user))})
+    vote = request.GET.get("which") == "vote"
+    why = pages.why_empty(plan, Scope.of(request.user), vote=vote)
+    part = "vote-short-why" if vote else "duty-short-why"
+    return render(request, "plans/_empty_why.html", {"why": why, "part": part})
 
 
 def simulate(request: HttpRequest, pk: int) -> HttpResponse:
@@ -709,7 +728,13 @@ def diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     scope = Scope.of(request.user)
     changes = pages.diff_page(old, new, scope)
     figures = [
-        {"label": FIGURE_LABELS.get(k, k), "old": a, "new": b, "delta": round((b or 0) - (a or 0), 6)}
+        {
+            "label": FIGURE_LABELS.get(k, k),
+            "old": a,
+            "new": b,
+            "delta": round((b or 0) - (a or 0), 6),
+            "digits": "1g" if k in pages.FIGURE_WORDS else "-2g",  # as the plan page shows them
+        }
         for k, a, b in changes["summary"]
     ]
     context = {

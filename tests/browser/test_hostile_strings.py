@@ -280,6 +280,7 @@ NOT_PAGES |= {"kemendagri_import", "linmas_preview", "linmas_confirm"}
 NOT_PAGES |= {"plan_signoff", "bawaslu_import", "bawaslu_confirm"}
 NOT_PAGES |= {"plan_categories_to_data", "apel_checkin_undo"}
 NOT_PAGES |= {"basemap_file"}
+NOT_PAGES |= {"field_escort_step", "field_guard_entry"}
 
 
 def fill(route: str, ids: dict[str, Any]) -> str:

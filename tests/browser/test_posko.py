@@ -72,12 +72,12 @@ def test_the_posko_works_a_severe_incident_from_report_to_close(page, open_page)
     login(sector, "kapolsek")
     sector.goto(f"/plans/{PLAN}/incidents/")
     theirs = sector.locator(f"#incident-{pk}")
-    expect(theirs.locator(".held", has_text="Brimob PHH").first).to_be_visible(timeout=WAIT)
+    expect(theirs.locator(".held", has_text="Cadangan Brimob").first).to_be_visible(timeout=WAIT)
     offered = theirs.locator("button.dispatch").all_inner_texts()  # his own Polsek's teams, when free
     assert all("Polsek Pohjentrek" in text for text in offered), offered  # another test may hold one
     expect(theirs.locator("button.dispatch", has_text="Brimob")).to_have_count(0)
-    expect(theirs.locator(".held", has_text="Brimob PHH").first).to_contain_text("dikerahkan oleh Kapolres")
-    brimob = card.locator("button.dispatch", has_text="Brimob PHH").first
+    expect(theirs.locator(".held", has_text="Cadangan Brimob").first).to_contain_text("dikerahkan oleh Kapolres")
+    brimob = card.locator("button.dispatch", has_text="Cadangan Brimob").first
     team = str(brimob.get_attribute("data-unit"))
     code = json.loads(str(brimob.get_attribute("data-body")))["post_id"]
     refused = api_post(sector, f"/api/incidents/{pk}/dispatch", {"post_id": code})

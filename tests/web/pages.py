@@ -83,6 +83,8 @@ PAGES: list[tuple[str, Callable[[Any, Any], str | None]]] = [
 # Writes (POST), files, JSON for scripts and the API: not pages a person reads as HTML.
 NOT_PAGES = {
     "set_language",
+    "field_escort_step",  # a run's departure/arrival (POST), offered on field_escorts
+    "field_guard_entry",  # a buku mutasi line (POST), offered on field_escorts
     "logout",
     "import_confirm",  # the import's second step, shown by `import` after an upload
     "template_download",

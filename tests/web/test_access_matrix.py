@@ -119,6 +119,8 @@ ACTIONS: list[tuple[str, Callable[..., str], dict[str, str], set[str]]] = [
     ("unpin", lambda o, p: reverse("plan_unpin", args=[p.pk]), {"person": "x"}, PLANNERS),
     ("reinforce", lambda o, p: reverse("plan_reinforce", args=[p.pk]), {"per_post": "1"}, PLANNERS),
     ("undo check-in", lambda o, p: reverse("apel_checkin_undo", args=[p.pk]), {"nrp": "x", "confirm": "yes"}, WRITERS),
+    ("escort step", lambda o, p: reverse("field_escort_step", args=[p.pk]), {"duty": "x", "kind": "tiba"}, WRITERS),
+    ("buku mutasi", lambda o, p: reverse("field_guard_entry", args=[p.pk]), {"place": "x", "kind": "masuk"}, WRITERS),
 ]
 
 

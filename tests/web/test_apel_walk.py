@@ -160,13 +160,14 @@ def test_before_any_version_is_published_the_page_names_the_version_to_publish(a
 
 def test_on_a_phone_the_meters_give_way_to_the_unit_checkin_and_the_tick(as_sector, plan):
     """At 390 px the readiness table's meter column went past the screen's edge with the
-    "Hadir semua" button behind it, and the roll call's tick was cut: the phone rules hide the
-    meters (the counts stay) and narrow the roll call's cells."""
+    "Hadir semua" button behind it, and the roll call's tick was cut: the phone rules put each
+    meter's figure in its place (the % column stays, tests/browser/test_layout_phone_width.py
+    measures it) and narrow the roll call's cells."""
     html = as_sector.get(f"/plans/{plan.pk}/apel/").content.decode()
     phone = html[html.index("@media (max-width: 600px)") :]
     phone = phone[: phone.index("</style>")]
-    for table in ("#ready-units", "#ready-forces"):
-        assert f"{table} th:nth-child(4), {table} td:nth-child(4)" in phone
+    assert "#ready-units .meter, #ready-forces .meter { display:none; }" in phone
+    assert '<span class="pct-figure">' in html
     assert "#roster th, #roster td { padding-left:.3rem; padding-right:.3rem; }" in phone
     assert 'class="unit-checkin"' in html  # the button is there to be seen
 

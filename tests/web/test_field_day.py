@@ -133,7 +133,7 @@ def test_the_report_is_a_pdf_with_attendance_incidents_and_coverage(as_planner, 
     body = {"kind": "politik uang", "severity": 2, "post_id": mine["id"], "description": "amplop di TPS"}
     pk = post(as_planner, f"/api/plans/{plan.pk}/incidents", body).json()["id"]
     assert post(as_planner, f"/api/incidents/{pk}/dispatch").status_code == 201
-    body = {"disposition": "gakkumdu", "note": "diteruskan ke Gakkumdu", "confirmed": True}
+    body = {"disposition": "reskrim", "note": "diserahkan ke Reskrim", "confirmed": True}  # a Pilkades
     assert post(as_planner, f"/api/incidents/{pk}/close", body).status_code == 200
 
     response = as_planner.get(f"/plans/{plan.pk}/report.pdf")

@@ -145,7 +145,7 @@ def test_a_unit_sent_reads_its_step_once_and_tni_is_asked_for(as_commander, plan
     unit = re.search(r'<li class="unit".*?</li>', html, re.S)
     assert unit, html
     line = " ".join(re.sub(r"<[^>]+>", " ", unit.group(0)).split())
-    assert re.match(r"Brimob PHH tim \d+ — dikerahkan \d\d:\d\d · perkiraan tiba \d\d:\d\d", line), line
+    assert re.match(r"Cadangan Brimob di .+ \(tim \d+\) — dikerahkan \d\d:\d\d · perkiraan tiba \d\d:\d\d", line), line
 
 
 def test_the_tni_request_is_english_in_english(as_commander, plan):

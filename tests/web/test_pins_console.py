@@ -255,7 +255,10 @@ def advised(plan: Plan, **changes: Any) -> Plan:
 def test_it_says_when_the_pattern_ignores_vulnerability_while_polri_stay_idle(as_planner, plan):
     advised(plan)
     html = section(page(as_planner, f"/plans/{plan.pk}/"), "strength")
-    assert "Pola memberi kekuatan yang sama untuk semua kategori, sementara 106 Polri tidak mendapat tugas" in html
+    assert (
+        "Pola memberi kekuatan yang sama untuk semua kategori, sementara 106 Polri tidak ditempatkan di pos"
+        " pemungutan suara (mereka dapat memegang tugas tahapan lain)" in html
+    )
     assert "Perkuat TPS sangat rawan: +2 Polri per pos" in html and "pemilu-2024" in html
     assert "(12 pos)" in html and "24 Polri" in html
 
@@ -338,7 +341,7 @@ def test_it_offers_the_planners_own_advice_and_the_new_plan_is_stronger(as_plann
     advice = plan.extra["strength"]  # the demo's pattern gives every category 1 Polri per TPS
     per_post, idle = advice["reinforce_sangat_rawan"], advice["idle"]["POLRI"]
     html = section(page(as_planner, f"/plans/{plan.pk}/"), "strength")
-    assert f"sementara {idle} Polri tidak mendapat tugas" in html
+    assert f"sementara {idle} Polri tidak ditempatkan di pos pemungutan suara" in html
     assert f"Perkuat TPS sangat rawan: +{per_post} Polri per pos" in html
 
     as_planner.post(f"/plans/{plan.pk}/reinforce/", {"per_post": str(per_post)})

@@ -35,13 +35,15 @@ def test_the_planner_sees_every_stage_its_empty_places_and_the_fatigue_limit(as_
     r = roster.of_plan(core_plan(plan))
     rows = stage_rows(html)
     assert [row[0] for row in rows] == [
-        "Pemungutan dan penghitungan suara (termasuk pos TPS dan pos lain di atas)",  # and the Posko's watch
+        "Pergeseran dan pengamanan TPS (semua pos di atas, dari apel pergeseran sampai penghitungan selesai)",
+        "Pemungutan dan penghitungan suara",  # the Posko's watch
         "Pengawalan kotak suara dan penjagaan balai desa",
     ]
-    assert rows[0][1] == "22 Mar 07.00 - 23 Mar 17.00" and rows[0][2] == str(plan.posts.count() + 1)
-    assert rows[1][2] == str(len(r.duties) - 1)  # 21 escorts and 42 balai desa shifts
+    assert rows[0][1] == "22 Mar 07.00 - 23 Mar 17.00" and rows[0][2] == str(plan.posts.count())
+    assert rows[1][1] == "23 Mar 07.00-17.00" and rows[1][2] == "1"
+    assert rows[2][2] == str(len(r.duties) - 1)  # 21 escorts and 42 balai desa shifts
     vote_empty = sum(u.count for u in core_plan(plan).unfilled)
-    assert int(rows[0][5]) + int(rows[1][5]) == sum(u.count for u in r.unfilled) + vote_empty
+    assert sum(int(row[5]) for row in rows) == sum(u.count for u in r.unfilled) + vote_empty
     for s in roster.shortfall(r):
         assert f"{s.duty.name}, " in html and f"kurang {s.count} {word(FORCE, s.slot)}" in html
     assert 'id="duty-short-hours"' in html

@@ -138,14 +138,14 @@ def test_it_headlines_the_plan_in_bag_ops_terms_and_folds_the_optimisers_figures
     assert 'id="tps-covered">152<' in html and "TPS terjaga sesuai pola" in html
     assert "Polri ditempatkan / dibutuhkan" in html and 'id="distance"' in html
     technical = re.search(r'<details class="technical" id="technical">(.*?)</details>', html, re.S).group(1)
-    assert "rencana ini terbukti optimal" in technical and 'id="objective"' in technical
+    assert "pos pemungutan suara terbukti optimal" in technical and 'id="objective"' in technical
 
 
 def test_it_says_how_far_from_optimal_a_hand_edited_plan_may_be(as_planner, operation, plan):
     as_planner.post(f"/plans/{plan.pk}/reassign/", {"person": assigned(plan, "POLRI")[0]["person"], "idle": "on"})
     html = page(as_planner, f"/plans/{latest(operation).pk}/")
     said = re.search(r'id="optimality">(.*?)</span>', html).group(1)
-    assert said.startswith("paling jauh ") and said.endswith(" km dari optimal")
+    assert said.startswith("pos pemungutan suara paling jauh ") and " km dari optimal" in said
     assert re.search(r"slot kosong di pos · (Kurang rawan|Rawan|Sangat rawan|Khusus) 1(<| · )", html)
 
 

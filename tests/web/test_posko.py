@@ -130,7 +130,15 @@ def test_closing_asks_for_a_disposition_a_note_and_a_confirmation(as_commander, 
     assert "selesai di tempat" in page and "massa bubar" in page
 
 
-def test_an_election_offence_goes_to_gakkumdu_with_its_7_day_clock(as_planner, plan):
+@pytest.fixture
+def gakkumdu(operation: Any) -> None:
+    """Offences go the Pemilu/Pilkada way, to Bawaslu and the Gakkumdu: the demo is a Pilkades
+    (tests/web/test_offence_by_election.py covers its own way)."""
+    operation.config = {**operation.config, "offence_route": "gakkumdu"}
+    operation.save(update_fields=["config"])
+
+
+def test_an_election_offence_goes_to_gakkumdu_with_its_7_day_clock(as_planner, plan, gakkumdu):
     incident = report(as_planner, plan, kind="politik uang", severity=2)
     page = as_planner.get(f"/plans/{plan.pk}/incidents/?part=1").content.decode()
     assert "teruskan ke Bawaslu/Gakkumdu paling lambat" in page and "sisa 7 hari" in page
@@ -220,7 +228,7 @@ def test_a_new_severe_incident_moves_the_pages_alert_marker(as_commander, plan):
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is needed")
-def test_the_report_lists_logs_response_times_referrals_and_seized_goods(as_commander, plan, tmp_path):
+def test_the_report_lists_logs_response_times_referrals_and_seized_goods(as_commander, plan, tmp_path, gakkumdu):
     incident = report(as_commander, plan, kind="politik uang", severity=2)
     sent = post(as_commander, f"/api/incidents/{incident}/dispatch").json()
     post(as_commander, f"/api/dispatches/{sent['id']}/status", {"status": "tiba"})
@@ -279,7 +287,7 @@ def test_an_incident_card_names_its_post_as_the_sprin_does_never_by_its_id(as_co
     assert expected in card and code not in re.sub(r'data-[a-z-]+="[^"]*"|href="[^"]*"', "", card)
 
 
-def test_an_unreferred_election_offence_offers_only_the_gakkumdu_disposition(as_planner, plan):
+def test_an_unreferred_election_offence_offers_only_the_gakkumdu_disposition(as_planner, plan, gakkumdu):
     """Closing it any other way is refused (services.incidents.close): the form does not offer
     what would be refused; once referred, every disposition is offered."""
     incident = report(as_planner, plan, kind="politik uang", severity=2)

@@ -261,8 +261,15 @@ class Place:
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
+# The vote's posts as one duty, by the name every page and document gives it: held from the apel
+# pergeseran on H-n to the end of the count (`vote_window`), so it is not the voting stage, which
+# opens on H at 07.00 (DOCTRINE.md 5 and 10). The stages' own windows are `stages.of`'s.
+VOTE_POSTS = gettext_noop("Pergeseran dan pengamanan TPS")
+
+
 def vote_window(scenario: Scenario) -> tuple[dt.datetime, dt.datetime]:
-    """From the apel pergeseran (else the move, else voting) to the end of voting and counting."""
+    """The window of the vote's posts (`VOTE_POSTS`): from the apel pergeseran (else the move,
+    else voting) to the end of voting and counting."""
     found = stage_data.of(scenario)
     begin = next((s.start for k in (K.APEL_PERGESERAN, K.PERGESERAN, K.PEMUNGUTAN) for s in found if s.kind == k), None)
     vote = next((s for s in found if s.kind == K.PEMUNGUTAN), None)

@@ -191,6 +191,10 @@ class Operation:
     # holds ready who was not called to it; True lets it call them in. Siaga's default:
     # DOCTRINE.md says nothing.
     replan_newcomers: bool = False
+    # How election offences (politik uang, intimidasi) go: "gakkumdu" (to Bawaslu and the
+    # Gakkumdu within 7 days, DOCTRINE.md 12: Pemilu, Pilkada) or "polri" (Polri's own crime
+    # case or the village committee: a Pilkades has no Bawaslu); blank: by the election kind.
+    offence_route: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,6 +121,17 @@ def _indicator_catalogue(value: object) -> str:
     return name
 
 
+OFFENCE_ROUTES = ("gakkumdu", "polri")
+
+
+def _offence_route(value: object) -> str:
+    """How election offences go (`Operation.offence_route`), any case; blank: by election kind."""
+    name = cells.text(value).strip().lower()
+    if name not in OFFENCE_ROUTES:
+        raise Bad("not_in_list", allowed=", ".join(OFFENCE_ROUTES))
+    return name
+
+
 # Upper bounds: far above any real election, far below what a database column or the planner
 # could take (a PostgreSQL integer stops at 2,147,483,647).
 COUNT_MAX = 1_000_000
@@ -169,6 +180,7 @@ OPERATION = Sheet(
         ),
         _col("catalogue", "katalog_kerawanan", _indicator_catalogue, default=""),
         _col("replan_newcomers", "susun_ulang_dari_luar_apel", cells.boolean, default=False),
+        _col("offence_route", "penanganan_pelanggaran", _offence_route, default=""),
     ),
 )
 OPERATION_KEY = _col("key", "kunci", _text, required=True)

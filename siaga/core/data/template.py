@@ -144,6 +144,11 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
         "(bukan hanya yang hadir)",
         "ya/tidak, bawaan tidak (bawaan Siaga)",
     ),
+    ("operation", "offence_route"): (
+        "Penanganan pelanggaran (politik uang, intimidasi): gakkumdu = diteruskan ke Bawaslu/Gakkumdu dalam 7 hari"
+        " (Pemilu, Pilkada); polri = proses pidana oleh Polri (Reskrim) atau ke panitia pemilihan (Pilkades)",
+        "gakkumdu atau polri; kosong = menurut jenis pemilihan (bawaan Siaga)",
+    ),
     ("stages", "name"): ("Nama tahapan, mis. 'Rekapitulasi di PPK'", "teks"),
     ("stages", "kind"): ("Jenis tahapan", ", ".join(k.value for k in StageKind)),
     ("stages", "start"): ("Mulai (kosongkan seluruh lembar: tahapan bawaan jenis pemilihan)", "TTTT-BB-HH JJ:MM"),

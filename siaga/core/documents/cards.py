@@ -215,12 +215,12 @@ def build(
 def _roster_line(block: schedule.StageBlock, line: schedule.DutyLine, election: dt.date) -> RosterLine:
     return RosterLine(
         schedule.window(election, line.duty.start, line.duty.end),
-        block.stage.name,
+        schedule.stage_of(block, line),
         line.name,
         line.place,
         person_label(line.ketua),
         line.ketua.phone if line.ketua and line.ketua.phone else "-",
-        STAGE_SHORT.get(block.stage.kind, ""),
+        "Pam TPS" if line.vote else STAGE_SHORT.get(block.stage.kind, ""),
     )
 
 

@@ -353,6 +353,7 @@ def names_of_posts(
     """`post_names` from the parts it reads: the regions and units by code, each TPS's number
     (for a caller that holds only the posts it shows, not the whole scenario)."""
     names: dict[str, str] = {}
+    unit_names = {code: unit.name for code, unit in units.items()}
     for post in sorted(posts, key=lambda p: p.id):
         desa = _village(regions.get(post.desa_code), post.desa_code)
         kecamatan = regions.get(post.kecamatan_code)
@@ -373,13 +374,8 @@ def names_of_posts(
             else:
                 name = _("Jaga balai desa %(place)s", lang, place=place)
         elif post.kind == "RESERVE":
-            code, _sep, team = post.id.removeprefix("RESERVE-").rpartition("-")
-            unit = units.get(code)
-            at = unit.name if unit else where or code
-            if set(post.required) == {"BRIMOB"}:
-                name = _("Cadangan Brimob di %(at)s (tim %(team)s)", lang, at=at, team=team)
-            else:
-                name = _("Cadangan di %(at)s (tim %(team)s)", lang, at=at, team=team)
+            msgid, values = reserve_name(post.id, post.required, unit_names, where)
+            name = _(msgid, lang, **values)
         elif post.kind == "STANDBY":
             name = _("Siaga TNI %(where)s", lang, where=where)
         else:
@@ -392,6 +388,19 @@ def names_of_posts(
             count[name] += 1
             names[post_id] = f"{name} ({count[name]})"
     return names
+
+
+def reserve_name(
+    post_id: str, required: Mapping[str, int], unit_names: Mapping[str, str], where: str = ""
+) -> tuple[str, dict[str, str]]:
+    """A reserve post's name as a msgid and its values, the one name of the team in the Sprin,
+    on the plan's pages and at the Posko: "Cadangan Brimob di Koramil Gondangwetan (tim 1)", the
+    unit it stands by at (else `where`) and its number there, from its id (RESERVE-<unit>-<n>)."""
+    code, _sep, team = post_id.removeprefix("RESERVE-").rpartition("-")
+    at = unit_names.get(code) or where or code
+    if set(required) == {"BRIMOB"}:
+        return gettext_noop("Cadangan Brimob di %(at)s (tim %(team)s)"), {"at": at, "team": team}
+    return gettext_noop("Cadangan di %(at)s (tim %(team)s)"), {"at": at, "team": team}
 
 
 class PlotingError(TranslatedError, ValueError):

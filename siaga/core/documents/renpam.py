@@ -213,8 +213,7 @@ def _situasi(
                 )
             )
     else:
-        during = schedule.overlapping(blocks, block)
-        text = "; ".join(f"{n} tugas tahap {b.number} ({b.stage.name})" for b, n in during)
+        text = schedule.overlapping(blocks, block)
         out.append(
             _text(
                 "2. Tahap ini tidak memuat tugas pos tersendiri"

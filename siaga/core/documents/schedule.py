@@ -106,6 +106,12 @@ def build(scenario: Scenario, plan: Plan, lang: str = "id") -> list[StageBlock]:
     return blocks  # a duty of a stage no longer in the scenario is not printed: the checker refuses that plan
 
 
+def stage_of(block: StageBlock, line: DutyLine) -> str:
+    """What a person's duty is read under: the vote's posts' own name (`duties.VOTE_POSTS`: they
+    start at the apel pergeseran, before the voting stage that holds them), else its stage's."""
+    return duty_data.VOTE_POSTS if line.vote else block.stage.name
+
+
 def find(blocks: Sequence[StageBlock], key: str) -> StageBlock:
     """The stage named by `key`: its number (1, 2, ...), its name or its kind (REKAP_PPK), in
     any case, or a word of its name that only one stage has. Raises StageError."""
@@ -209,13 +215,22 @@ def scoped(blocks: Iterable[StageBlock], kecamatan_code: str) -> list[StageBlock
     ]
 
 
-def overlapping(blocks: Sequence[StageBlock], block: StageBlock) -> list[tuple[StageBlock, int]]:
-    """The other stages whose duties run during `block`'s window, with how many of them do."""
-    out = []
+def overlapping(blocks: Sequence[StageBlock], block: StageBlock) -> str:
+    """What runs during `block`'s window from the other stages, as the orders write it: "7 tugas
+    tahap 3 (Masa tenang); 45 pos Pergeseran dan pengamanan TPS (tahap 6)", the vote's posts by
+    their own name (`duties.VOTE_POSTS`); "" when nothing does."""
+    parts = []
     for other in blocks:
         if other is block:
             continue
-        n = sum(1 for x in other.lines if x.duty.start < block.stage.end and block.stage.start < x.duty.end)
-        if n:
-            out.append((other, n))
-    return out
+        during = [x for x in other.lines if x.duty.start < block.stage.end and block.stage.start < x.duty.end]
+        posts = sum(1 for x in during if x.vote)
+        if len(during) > posts:
+            parts.append(f"{_n(len(during) - posts)} tugas tahap {other.number} ({other.stage.name})")
+        if posts:
+            parts.append(f"{_n(posts)} pos {duty_data.VOTE_POSTS} (tahap {other.number})")
+    return "; ".join(parts)
+
+
+def _n(n: int) -> str:
+    return f"{n:,}".replace(",", ".")

@@ -46,6 +46,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from siaga.core.data import owner, positions, stages
+from siaga.core.data.duties import VOTE_POSTS
 from siaga.core.data.model import Force, Level, Person, Scenario, StageKind, UnitKind
 from siaga.core.data.ranks import leader
 from siaga.core.data.text import _
@@ -941,6 +942,8 @@ def timeline_blocks(
             rows.append(pdf.Span(_no_duties(blocks, block), bold=False))
             continue
         for n, line in enumerate(block.lines, start=1):
+            if line.vote and (n == 1 or not block.lines[n - 2].vote):
+                rows.append(pdf.Span(_vote_posts(line, election), bold=False))
             rows.append(
                 pdf.Cells(
                     (
@@ -966,11 +969,17 @@ def timeline_blocks(
     return out
 
 
+def _vote_posts(line: schedule.DutyLine, election: dt.date) -> str:
+    """The line over the vote's posts: their own name and window, which opens at the apel
+    pergeseran, before the voting stage that holds them (`duties.VOTE_POSTS`)."""
+    when = schedule.window(election, line.duty.start, line.duty.end, year=True)
+    return f"{VOTE_POSTS}: pos pemungutan suara dari apel pergeseran sampai penghitungan selesai, {when}"
+
+
 def _no_duties(blocks: Sequence[schedule.StageBlock], block: schedule.StageBlock) -> str:
-    during = schedule.overlapping(blocks, block)
-    if not during:
+    text = schedule.overlapping(blocks, block)
+    if not text:
         return "Tidak ada tugas pos tersendiri pada tahap ini."
-    text = "; ".join(f"{_n(n)} tugas tahap {b.number} ({b.stage.name})" for b, n in during)
     return f"Tidak ada tugas pos tersendiri pada tahap ini; berlangsung bersamaan: {text}."
 
 
@@ -991,6 +1000,15 @@ def _timeline_recap(blocks: Sequence[schedule.StageBlock], election: dt.date) ->
         )
         for b in blocks
     ]
+    for n, b in enumerate(blocks):  # the vote's posts under their own name and window, after their stage
+        posts = schedule.StageBlock(b.number, b.stage, tuple(x for x in b.lines if x.vote))
+        if posts.lines:
+            start, end = posts.lines[0].duty.start, posts.lines[0].duty.end
+            counts = (_n(posts.total(k)) for k in ("required", "filled", "short"))
+            window = schedule.window(election, start, end, year=True)
+            cells = ("", f"termasuk {VOTE_POSTS}", window, schedule.hours(start, end), _n(len(posts.lines)), *counts)
+            rows.insert(n + 1, pdf.Cells(cells))
+            break
     total = [sum(b.total(k) for b in blocks) for k in ("required", "filled", "short")]
     lines = sum(len(b.lines) for b in blocks)
     rows.append(pdf.Cells(("", "Jumlah", "", "", _n(lines), *(_n(t) for t in total)), bold=True, shade=0.93))

@@ -10,8 +10,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -33,7 +46,7 @@ from siaga.field.services.common import (
 )
 from siaga.operations.labels import FORCE_LABELS, label, stage_name
 from siaga.operations.models import Operation, Person, Region, Unit
-from siaga.operations.services import operation_stages
+from siaga.operations.services import operation_stages, pergeseran_apel_name
 from siaga.plans.models import Plan
 from siaga.plans.services import PlanRunning, start_planning
 
@@ -58,8 +71,8 @@ class Apel:
 
 def apels(operation: Operation) -> list[Apel]:
     """The operation's apels in time order (its APEL_* stages, docs/scenario.md 2.12); the
-    apel before the pergeseran is always among them, named "Apel gelar pasukan" when no stage
-    says it."""
+    apel before the pergeseran is always among them, named "Apel pergeseran pasukan" when no
+    stage says it (`operations.services.pergeseran_apel_name`)."""
     found: list[Apel] = []
     for stage in operation_stages(operation)[0]:
         if stage.kind not in APELS:
@@ -68,7 +81,7 @@ def apels(operation: Operation) -> list[Apel]:
         key = "" if first else f"{stage.kind.value}-{stage.start:%Y%m%d%H%M}"
         found.append(Apel(key, stage_name(stage.name), stage.start))
     if not any(a.before_pergeseran for a in found):
-        found.append(Apel("", _("Apel gelar pasukan"), None))
+        found.append(Apel("", pergeseran_apel_name(operation), None))
     return found
 
 
@@ -162,6 +175,21 @@ def group_filter(code: str) -> Q:
     if code.startswith(DESA_GROUP):
         return Q(unit_code="", desa_code=code[len(DESA_GROUP) :])
     return Q(unit_code=code) if code else Q(unit_code="", desa_code="")
+
+
+def group_name_column(operation_id: int) -> Case:
+    """`group_name` of a person's roll-call group, in the database (for a query of people): the
+    unit's name (else its code), or "Linmas Desa Semare" for one of no unit (the desa's name,
+    else its code), as the readiness table names the groups; "" for one of neither."""
+    unit = Unit.objects.filter(operation_id=operation_id, code=OuterRef("unit_code")).values("name")[:1]
+    desa = Region.objects.filter(operation_id=operation_id, code=OuterRef("desa_code")).values("name")[:1]
+    before, _name, after = _("Linmas Desa %(name)s").partition("%(name)s")
+    linmas = Concat(Value(before), Coalesce(Subquery(desa), F("desa_code")), Value(after), output_field=CharField())
+    return Case(
+        When(Q(unit_code="") & ~Q(desa_code=""), then=linmas),
+        default=Coalesce(Subquery(unit), F("unit_code")),
+        output_field=CharField(),
+    )
 
 
 def group_name(operation_id: int, code: str) -> str:
@@ -329,10 +357,8 @@ def roll_call(
     op = plan.operation_id
     on_plan = plan.assignments.in_scope(Scope.of(user)).values("person_code")
     checked_in = CheckIn.objects.filter(operation_id=op, apel=apel, person_code=OuterRef("code"))
-    named = Unit.objects.filter(operation_id=op, code=OuterRef("unit_code")).values("name")[:1]
-    unit_name = Coalesce(Subquery(named), F("unit_code"))
     rows = Person.objects.filter(operation_id=op, code__in=on_plan).annotate(
-        present=Exists(checked_in), unit_name=unit_name
+        present=Exists(checked_in), unit_name=group_name_column(op)
     )
     if unit is not None:
         rows = rows.filter(group_filter(unit))

@@ -9,6 +9,9 @@ button.
   Kapolres has delegated it to him (`Delegation`).
 - A Kapolsek (sector chief) works the incidents of his kecamatan while he commands them: sends
   his own Polsek's Dalmas Awal and patrol, hands command up to the Kapolres, closes.
+- The Polda (Karoops/Kapolda) commands an incident once the Kapolres has handed its command up
+  to the Kapolda, as the Kapolres does his: sends any unit (Brimob, the BKO reserves, TNI help),
+  moves the units' clocks, refers, seizes, closes. Every other incident he reads.
 - A post leader (field officer) reports incidents at his post and attaches photos to his own
   reports. A viewer reads.
 """
@@ -47,11 +50,30 @@ def delegated(user: Any, operation_id: int) -> bool:
     return pk is not None and Delegation.objects.filter(operation_id=operation_id, user_id=pk).exists()
 
 
+def at_polda(user: Any, incident: Incident) -> bool:
+    """Whether `user` is the Polda and `incident` is commanded at the Kapolda's level."""
+    return role_of(user) == Role.POLDA and incident.level == Incident.Level.POLDA
+
+
+def in_posko(user: Any, incident: Incident) -> bool:
+    """Whether `user` works `incident` in the Posko at all: the Posko roles, and the Polda on
+    the incidents whose command was handed up to the Kapolda."""
+    return can(user, "posko") or at_polda(user, incident)
+
+
+def _polda_reads(user: Any) -> str | None:
+    if role_of(user) == Role.POLDA:
+        return _("Kejadian ini belum diserahkan kepada Kapolda; Polda hanya dapat melihatnya.")
+    return None
+
+
 def to_work(user: Any, incident: Incident) -> str | None:
     """Escalating to the Kapolres, closing, recording: the Posko roles; a Kapolsek only while
-    the incident is still his (commanded at Polsek level)."""
+    the incident is still his (commanded at Polsek level); the Polda once it is the Kapolda's."""
+    if at_polda(user, incident):
+        return None
     if not can(user, "posko"):
-        return _reader(user)
+        return _polda_reads(user) or _reader(user)
     if role_of(user) == Role.SECTOR_CHIEF and incident.level != Incident.Level.POLSEK:
         return _("Komando kejadian ini sudah di tangan Kapolres; Kapolsek tidak dapat mengubahnya lagi.")
     return None
@@ -66,8 +88,10 @@ def to_escalate(user: Any, incident: Incident) -> str | None:
 
 def to_dispatch(user: Any, team: Team, incident: Incident) -> str | None:
     """Whether the user may send `team` to `incident`."""
+    if at_polda(user, incident):
+        return None  # the Kapolda commands: any unit, Brimob and TNI help included
     if not can(user, "posko"):
-        return _reader(user)
+        return _polda_reads(user) or _reader(user)
     if can(user, "command"):
         return None
     if team.reserved:
@@ -98,14 +122,15 @@ def to_delegate(user: Any) -> str | None:
 
 
 def to_attach_photo(user: Any, incident: Incident) -> str | None:
-    """The Posko roles, and a post leader on his own report."""
-    if can(user, "posko"):
+    """The Posko roles (the Polda on an incident the Kapolda commands), and a post leader on
+    his own report."""
+    if in_posko(user, incident):
         return None
     if role_of(user) == Role.FIELD_OFFICER and incident.reported_by_id == getattr(user, "pk", None):
         return None
     if role_of(user) == Role.FIELD_OFFICER:
         return _("Kepala pos hanya melampirkan foto pada laporannya sendiri.")
-    return _reader(user)
+    return _polda_reads(user) or _reader(user)
 
 
 def delegate(operation_id: int, user: Any, delegate_pk: int, granted: bool) -> None:

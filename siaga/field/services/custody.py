@@ -9,7 +9,10 @@ the balai desa keeps the boxes overnight after a Pilkades count, so it keeps the
 Who writes: a run's departures, arrivals and manifest, its team (any field role whose
 NRP/NIK is on it) and the writers (planner, admin, the sector chief of its kecamatan, as the
 Posko records a radio report); its handover records, its team only (they sign them); its
-leg marks, planner and admin. A place's book: its guards (any shift) and the writers. A field
+leg marks, planner and admin. A place's book: its guards (any shift) and the writers; of the
+three padlocks of a PPK warehouse (Polsek, PPK, Panwascam: DOCTRINE.md 11) a sector chief who
+does not guard the place passes on the key of his Polsek's only (the other two are the PPK's
+and the Panwascam's, their handover witnessed by the guards). A field
 officer sees only their own runs and places (any other is a 404); commander and viewer read.
 Times are the phone's (an entry queued offline keeps the time it was made), never in the
 future; the board's flags compare the duty window with `clock.now()`.
@@ -362,6 +365,13 @@ def log_entry(
     padlock, key_to = "", ""
     if is_key:
         padlock = _choice(data, "padlock", PADLOCKS, _("Gembok"))
+        if padlock != EntryLog.Padlock.POLSEK and _me(user) not in people and role_of(user) == Role.SECTOR_CHIEF:
+            raise FieldError(
+                _(
+                    "Kapolsek mencatat serah terima kunci gembok Polsek saja; kunci gembok PPK dan Panwascam "
+                    "dicatat oleh penjaga tempat ini."
+                )
+            )
         key_to = _text(data, "key_to", _("Pemegang kunci baru"), 120)
     at = _at(data)
     shift = next((d for d in shifts if clock.local(d.start) <= at < clock.local(d.end)), shifts[0])

@@ -234,16 +234,18 @@ def close(
     confirmed: bool = False,
 ) -> bool:
     """Closed with a disposition, a note and the closer's confirmation. An election offence
-    closes only once passed to Bawaslu/Gakkumdu (closing it as handed to them records that)."""
+    closes only once passed to Bawaslu/Gakkumdu (closing it as handed to them records that);
+    in a Pilkades (`words.offence_route`) only as handed to Reskrim or the village committee."""
     if not can(user, "posko"):
         authority.check(authority.to_work(user, incident))
-    if disposition not in words.DISPOSITIONS:
+    route = words.offence_route(incident.operation)
+    if disposition not in words.ROUTE_DISPOSITIONS[route]:
         raise FieldError(_("Pilih penanganan akhir kejadian sebelum menutupnya."))
     if not note.strip():
         raise FieldError(_("Tulis catatan penutupan: apa yang terjadi dan bagaimana diselesaikan."))
     if not confirmed:
         raise FieldError(_("Penutupan kejadian perlu dikonfirmasi."))
-    offence = words.is_offence(incident)
+    offence = words.needs_referral(incident, route)
 
     def change() -> str:
         authority.check(authority.to_work(user, incident))
@@ -258,6 +260,13 @@ def close(
                     )
                 )
             incident.referred_at, incident.referral_note = now, note
+        elif disposition not in words.closings(incident, route):  # a Pilkades offence
+            raise FieldError(
+                _(
+                    "Tindak pidana Pilkades bukan wewenang Bawaslu/Gakkumdu: tutup sebagai diserahkan ke "
+                    "Reskrim atau ke panitia pemilihan."
+                )
+            )
         incident.status, incident.closed_by, incident.closed_at = Incident.Status.SELESAI, user, now
         incident.disposition, incident.closing_note = disposition, note
         fields = ["status", "closed_by", "closed_at", "disposition", "closing_note", "referred_at", "referral_note"]
@@ -275,8 +284,8 @@ _BEFORE_DONE = (Dispatch.Step.DIKERAHKAN, Dispatch.Step.DALAM_PERJALANAN, Dispat
 def refer(incident: Incident, user: Any, key: str, note: str, request: Any = None) -> bool:
     """The election offence passed to Bawaslu and the Gakkumdu (the letter's number, whom)."""
     authority.check(authority.to_work(user, incident))
-    if not words.is_offence(incident):
-        raise FieldError(_("Hanya pelanggaran pemilu yang diteruskan ke Bawaslu/Gakkumdu."))
+    if not words.needs_referral(incident, words.offence_route(incident.operation)):
+        raise FieldError(_("Hanya pelanggaran Pemilu atau Pilkada yang diteruskan ke Bawaslu/Gakkumdu."))
     if not note.strip():
         raise FieldError(_("Tulis nomor surat atau kepada siapa diteruskan."))
 

@@ -55,7 +55,10 @@ def _unit_row(row: Dispatch, user: Any, incident: Incident, teams: dict[str, uni
     order = list(words.STEPS)
     step = order.index(row.status) if row.status in order else 0
     team = teams.get(row.post_id)
-    may = (authority.to_dispatch(user, team, incident) is None) if team else can(user, "command")
+    if team is not None:
+        may = authority.to_dispatch(user, team, incident) is None
+    else:  # a unit no longer in the operation: whoever commands the incident
+        may = can(user, "command") or authority.at_polda(user, incident)
     times = [(words.STEPS[s], getattr(row, words.STEP_TIME[s])) for s in order]
     return {
         "dispatch": row,
@@ -118,8 +121,8 @@ def _log(incident: Incident, dispatches: list[Dispatch], shown: dict[str, str]) 
     return rows
 
 
-def _referral(incident: Incident, now: dt.datetime) -> dict[str, Any] | None:
-    if not words.is_offence(incident):
+def _referral(incident: Incident, now: dt.datetime, route: str) -> dict[str, Any] | None:
+    if not words.needs_referral(incident, route):
         return None
     due = words.referral_due(incident)
     left = due - now
@@ -138,6 +141,7 @@ def incident_cards(plan: Plan, user: Any) -> list[dict[str, Any]]:
     teams = units.teams(plan.operation)
     shown = {t.name: t.shown() for t in teams.values()}
     now = clock.now()
+    route = words.offence_route(plan.operation)
     out = []
     rows = list(visible_incidents(plan, user).prefetch_related("actions__by", "seized__custody"))
     names = post_labels(plan, [i.post_id for i in rows if not i.tps_code])
@@ -147,7 +151,7 @@ def incident_cards(plan: Plan, user: Any) -> list[dict[str, Any]]:
         is_open = incident.status != Incident.Status.SELESAI
         offer: list[dict[str, Any]] = []
         held: list[dict[str, Any]] = []
-        if is_open and can(user, "posko"):
+        if is_open and authority.in_posko(user, incident):
             for row in reserves(incident, user):
                 if row["busy"]:
                     continue
@@ -175,8 +179,13 @@ def incident_cards(plan: Plan, user: Any) -> list[dict[str, Any]]:
                 # the Kapolres escalating a Kapolsek's incident takes its command over himself
                 "takes_over": incident.level == Incident.Level.POLSEK and can(user, "command"),
                 "may_work": is_open and authority.to_work(user, incident) is None,
+                # as `seized.hand_over` allows: who works it, and the Kapolres (closed or not)
+                "may_hand_over": authority.to_work(user, incident) is None or can(user, "command"),
                 "log": _log(incident, dispatches, shown),
-                "referral": _referral(incident, now),
+                "referral": _referral(incident, now, route),
+                # a Pilkades offence: Polri's own crime case (Reskrim) or the village committee's
+                "criminal": route == words.POLRI and words.is_offence(incident),
+                "closings": [(d, words.DISPOSITIONS[d]) for d in words.closings(incident, route)],
                 "seized": list(incident.seized.all()),
                 "disposition_label": words.DISPOSITIONS.get(incident.disposition, ""),
                 "dispatch_minutes": _minutes(incident.reported_at, dispatches[0].at if dispatches else None),

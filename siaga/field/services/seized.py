@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from siaga.audit.log import record
 from siaga.field.models import CustodyEntry, Incident, SeizedItem
 from siaga.field.services import authority
 from siaga.field.services.common import FieldError, KeyConflict, NotVisible, once
@@ -33,8 +34,11 @@ def _text(fields: dict[str, Any], wanted: dict[str, tuple[Any, int]]) -> dict[st
     return out
 
 
-def seize(incident: Incident, user: Any, key: str, fields: dict[str, Any]) -> tuple[SeizedItem, bool]:
-    """A seized good entered in the ledger (its first holder: where it is kept)."""
+def seize(
+    incident: Incident, user: Any, key: str, fields: dict[str, Any], request: Any = None
+) -> tuple[SeizedItem, bool]:
+    """A seized good entered in the ledger (its first holder: where it is kept), logged on the
+    incident and audited."""
     authority.check(authority.to_work(user, incident))
     values = _text(fields, SEIZE_FIELDS)
 
@@ -47,6 +51,8 @@ def seize(incident: Incident, user: Any, key: str, fields: dict[str, Any]) -> tu
             f"{row.item} ({row.quantity})",
             _("dari %(who)s, disimpan di %(where)s") % {"who": row.from_whom, "where": row.kept_at},
         )
+        after = {"note": f"{row.item} ({row.quantity}), {row.kept_at}"}  # a key the audit page names
+        record(request, "seize", "incident", incident.pk, operation_id=incident.operation_id, after=after, user=user)
         return row
 
     row, created = once(SeizedItem, key, user, "by", create)
@@ -55,8 +61,10 @@ def seize(incident: Incident, user: Any, key: str, fields: dict[str, Any]) -> tu
     return row, created
 
 
-def hand_over(item_pk: int, user: Any, key: str, fields: dict[str, Any]) -> tuple[CustodyEntry, bool]:
-    """The seized good passes to another holder (or place)."""
+def hand_over(
+    item_pk: int, user: Any, key: str, fields: dict[str, Any], request: Any = None
+) -> tuple[CustodyEntry, bool]:
+    """The seized good passes to another holder (or place), logged on the incident and audited."""
     item = SeizedItem.objects.filter(pk=item_pk).first()
     if item is None:
         raise NotVisible
@@ -69,6 +77,8 @@ def hand_over(item_pk: int, user: Any, key: str, fields: dict[str, Any]) -> tupl
     def create() -> CustodyEntry:
         row = CustodyEntry.objects.create(item=item, by=user, key=key, note=note or "", **values)
         _log(incident, user, "custody", f"{item.item}: {row.holder}, {row.kept_at}", row.note)
+        after = {"note": f"{item.item}: {row.holder}, {row.kept_at}"}
+        record(request, "custody", "incident", incident.pk, operation_id=incident.operation_id, after=after, user=user)
         return row
 
     row, created = once(CustodyEntry, key, user, "by", create)

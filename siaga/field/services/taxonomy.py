@@ -15,7 +15,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from siaga.core.data import stages
 from siaga.field.models import AreaStatus, Dispatch, Incident
+from siaga.operations.models import Operation
+from siaga.operations.services import core_operation
 
 KINDS: dict[str, Any] = {
     "gangguan kamtibmas": _("gangguan kamtibmas"),
@@ -34,10 +37,21 @@ OLD_KINDS = {
     "gangguan logistik": "kerusakan logistik",
     "kerusakan kotak suara": "kerusakan logistik",
 }
-# Election offences (UU 7/2017): Polri does not close them alone; they go to Bawaslu and the
-# Gakkumdu within 7 days of being known.
+# Election offences. In a Pemilu (UU 7/2017) or a Pilkada (UU 10/2016) Polri does not close them
+# alone: they go to Bawaslu and the Gakkumdu within 7 days of being known (DOCTRINE.md 12). A
+# Pilkades (Permendagri 112/2014) has no Bawaslu or Gakkumdu: Polri itself takes the crime
+# (KUHP, Reskrim) and the village committee the dispute. Which way an operation goes is its
+# setting `offence_route`; blank follows its election kind (`offence_route`).
 OFFENCES = frozenset({"politik uang", "intimidasi"})
 REFERRAL_DAYS = 7
+GAKKUMDU, POLRI = "gakkumdu", "polri"  # the two ways an election offence goes
+ROUTES = (GAKKUMDU, POLRI)
+ROUTE_SETTING = "offence_route"
+# how an offence not yet passed on may close, by way
+OFFENCE_CLOSINGS: dict[str, tuple[str, ...]] = {
+    GAKKUMDU: (Incident.Disposition.GAKKUMDU,),
+    POLRI: (Incident.Disposition.RESKRIM, Incident.Disposition.PANITIA),
+}
 
 SEVERITIES: dict[int, Any] = {1: _("ringan"), 2: _("serius"), 3: _("berat")}
 SEVERE = 3
@@ -56,7 +70,14 @@ DISPOSITIONS: dict[str, Any] = {
     Incident.Disposition.SELESAI_DI_TEMPAT: _("selesai di tempat"),
     Incident.Disposition.GAKKUMDU: _("diserahkan ke Gakkumdu/Bawaslu"),
     Incident.Disposition.RESKRIM: _("diserahkan ke Reskrim"),
+    Incident.Disposition.PANITIA: _("diserahkan ke panitia pemilihan"),
     Incident.Disposition.LAINNYA: _("lainnya"),
+}
+# the closings each way offers: Bawaslu/Gakkumdu only where they have authority, the village
+# committee only in a Pilkades
+ROUTE_DISPOSITIONS: dict[str, tuple[str, ...]] = {
+    GAKKUMDU: tuple(d for d in DISPOSITIONS if d != Incident.Disposition.PANITIA),
+    POLRI: tuple(d for d in DISPOSITIONS if d != Incident.Disposition.GAKKUMDU),
 }
 
 # The doctrinal ladder of force (Perkap 16/2006): green Dalmas Awal, yellow Dalmas Lanjut, red
@@ -112,6 +133,29 @@ def kind_label(kind: str) -> Any:
 
 def is_offence(incident: Incident) -> bool:
     return incident.kind in OFFENCES
+
+
+def offence_route(operation: Operation) -> str:
+    """How the operation's election offences go: GAKKUMDU (to Bawaslu and the Gakkumdu within 7
+    days) or POLRI (a Pilkades: Reskrim or the village committee, no Bawaslu deadline). The
+    operation's setting `offence_route` when it names one, else its election kind's."""
+    chosen = str((operation.config or {}).get(ROUTE_SETTING) or "").strip().lower()
+    if chosen in ROUTES:
+        return chosen
+    return POLRI if stages.election_of(core_operation(operation)) == "PILKADES" else GAKKUMDU
+
+
+def needs_referral(incident: Incident, route: str) -> bool:
+    """An election offence that must be passed to Bawaslu/Gakkumdu (not in a Pilkades)."""
+    return route == GAKKUMDU and is_offence(incident)
+
+
+def closings(incident: Incident, route: str) -> tuple[str, ...]:
+    """The dispositions `incident` may close with now: an offence not yet passed on only as
+    handed to Bawaslu/Gakkumdu (or, in a Pilkades, to Reskrim or the village committee)."""
+    if is_offence(incident) and incident.referred_at is None:
+        return OFFENCE_CLOSINGS[route]
+    return ROUTE_DISPOSITIONS[route]
 
 
 def referral_due(incident: Incident) -> dt.datetime:

@@ -4,7 +4,7 @@
   patrol, sent by its Kapolsek (only in his kecamatan) or by the Polres;
 - the Polres (its POLRES unit) has the Dalmas Lanjut, sent by the Polres;
 - the plan's reserve posts (RESERVE) are Brimob PHH or BKO reserves: sent only by the Kapolres
-  (or whom he delegates);
+  (or whom he delegates), each by the plan's name of it (the Sprin's, `ploting.reserve_name`);
 - the Kodim's standby group (KODIM) is TNI help on request: asked for by the Kapolres.
 
 A unit is named by a code (never shown; a reserve keeps its post id, as the old API had it) and
@@ -22,6 +22,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from siaga.core.data import geo
 from siaga.core.data.model import Operation as CoreOperation
+from siaga.core.documents.ploting import reserve_name
 from siaga.field.models import Dispatch, Incident
 from siaga.field.services import taxonomy as words
 from siaga.field.services.common import posts_of
@@ -53,18 +54,15 @@ NAMES = {
     "patroli": gettext_noop("Patroli Polsek %(where)s"),
     "dalmas_lanjut": gettext_noop("Dalmas Lanjut %(unit)s"),
     "tni": gettext_noop("Siaga TNI %(unit)s"),
-    "brimob": gettext_noop("Brimob PHH tim %(n)s"),
-    "brimob_at": gettext_noop("Brimob PHH tim %(n)s (siaga di %(where)s)"),
-    "bko": gettext_noop("Cadangan BKO tim %(n)s"),
-    "bko_at": gettext_noop("Cadangan BKO tim %(n)s (siaga di %(where)s)"),
 }
 
 
 def _team(
     code: str, kind: str, name: str, values: Mapping[str, object], kecamatan: str, lat: float, lon: float, held: bool
 ) -> Team:
-    """A team named by `NAMES[name]` with `values`; `held`: sent by the Kapolres only."""
-    msgid = NAMES[name]
+    """A team named by `NAMES[name]` (else the msgid `name`) with `values`; `held`: sent by the
+    Kapolres only."""
+    msgid = NAMES.get(name, name)
     return Team(code, kind, msgid % values, kecamatan, lat, lon, held, message=(msgid, dict(values)))
 
 
@@ -95,15 +93,16 @@ def teams(operation: Operation) -> dict[str, Team]:
             code = f"TNI:{unit.code}"
             out[code] = _team(code, words.TNI, "tni", {"unit": unit.name}, "", unit.lat, unit.lon, True)
     plan = current_plan(operation.pk)
-    if plan is not None:
-        reserves = sorted((p for p in posts_of(plan).values() if p.get("kind") == "RESERVE"), key=lambda p: p["id"])
-        for n, post in enumerate(reserves, 1):
-            kind = _reserve_kind(dict(post.get("required") or {}))
-            where = names.get(str(post.get("kecamatan_code", "")), "")
-            label = ("brimob" if kind == words.BRIMOB_PHH else "bko") + ("_at" if where else "")
+    if plan is not None:  # a reserve by the plan's name of it, the Sprin's (`ploting.reserve_name`)
+        unit_names = dict(Unit.objects.filter(operation=operation).order_by().values_list("code", "name"))
+        for post in (p for p in posts_of(plan).values() if p.get("kind") == "RESERVE"):
+            required = dict(post.get("required") or {})
+            kecamatan = names.get(str(post.get("kecamatan_code", "")), "")
+            where = f"Kecamatan {kecamatan}" if kecamatan else ""
+            msgid, values = reserve_name(str(post["id"]), required, unit_names, where)
             code = str(post["id"])
             at = ("", float(post["lat"]), float(post["lon"]), True)
-            out[code] = _team(code, kind, label, {"n": n, "where": where} if where else {"n": n}, *at)
+            out[code] = _team(code, _reserve_kind(required), msgid, values, *at)
     return out
 
 

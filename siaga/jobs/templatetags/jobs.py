@@ -23,4 +23,6 @@ def orders_panel(context: dict[str, Any], plan: Plan) -> dict[str, Any]:
         return {"hidden": True}
     if not may_export(user, scope.label):  # a viewer reads the plan, never downloads the roster
         return {"hidden": True}
-    return orders_state(plan, scope.label)
+    state = orders_state(plan, scope.label)
+    # a version whose data changed since (the plan page's `data_changes`): what is not stored is refused
+    return {**state, "refused": bool(context.get("data_changes")) and not state["ready"]}
