@@ -8,6 +8,8 @@ of the pages its people read (target < 300 ms each, median of 5 after one warm-u
   incident register, the field pages of the apel and the day (the apel's roll call, its
   readiness panel, the board, the escorts, the live dashboard, the incidents, the sarpras),
   the Linmas coordination, and the audit log read by its commander;
+- the phone page of the day (plans/<pk>/phone/) as the post leader of one post opens it, and
+  as the planner, who sees every post of the Polres in its list;
 - the map's TPS data for the Polres's whole area.
 
 And the import of a 100,000-TPS scenario into the same database (COPY; target < 30 s): the
@@ -92,6 +94,7 @@ def _measure() -> dict[str, Any]:
     from siaga.core.data import generator
     from siaga.core.planning.engine import plan_all
     from siaga.field.models import CheckIn, Incident
+    from siaga.operations.management.commands.demo import post_leader
     from siaga.operations.models import Operation
     from siaga.operations.services import import_scenario, scenario_for
     from siaga.plans.models import Plan
@@ -100,7 +103,8 @@ def _measure() -> dict[str, Any]:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    users = {name: get_user_model().objects.create_user(name, password="bench-siaga-2024") for name in ("a", "b", "c")}
+    names = ("a", "b", "c", "d")
+    users = {name: get_user_model().objects.create_user(name, password="bench-siaga-2024") for name in names}
     scenario = generator.generate(TPS, seed=1, indicators=True)
     core_plan = plan_all(scenario)
     chosen: Any = None
@@ -137,8 +141,12 @@ def _measure() -> dict[str, Any]:
     Profile.objects.create(user=users["a"], role=Role.PLANNER, polres_code=f"POLRES-UJI-{min(20, POLRES):02d}")
     Profile.objects.create(user=users["b"], role=Role.COMMANDER, polres_code=f"POLRES-UJI-{min(20, POLRES):02d}")
     Profile.objects.create(user=users["c"], role=Role.POLDA, polda="JAWA TIMUR")
-    planner, commander, polda = Client(), Client(), Client()
-    for client, name in ((planner, "a"), (commander, "b"), (polda, "c")):
+    leader = post_leader(plan, plan.posts.order_by("code").values_list("kecamatan_code", flat=True).first() or "")
+    assert leader is not None
+    chosen_polres = f"POLRES-UJI-{min(20, POLRES):02d}"
+    Profile.objects.create(user=users["d"], role=Role.FIELD_OFFICER, polres_code=chosen_polres, person_code=leader.code)
+    planner, commander, polda, field = Client(), Client(), Client(), Client()
+    for client, name in ((planner, "a"), (commander, "b"), (polda, "c"), (field, "d")):
         assert client.login(username=name, password="bench-siaga-2024")
     op, pl = operation.pk, plan.pk
     someone = plan.assignments.order_by("person_code").values_list("person_code", flat=True).first()
@@ -166,6 +174,8 @@ def _measure() -> dict[str, Any]:
         "Linmas coordination": (planner, f"/ops/{op}/linmas/"),
         "audit log (commander)": (commander, "/audit/"),
         "map TPS data": (planner, f"/ops/{op}/geo/tps.geojson"),
+        "phone page (post leader of one post)": (field, f"/plans/{pl}/phone/"),
+        "phone page (planner: every post)": (planner, f"/plans/{pl}/phone/"),
     }
     out: dict[str, Any] = {page: _median(client, url, 5) for page, (client, url) in pages.items()}
     out["_setup"] = setup

@@ -194,7 +194,6 @@ def incidents(request: HttpRequest, plan: Plan) -> HttpResponse:
         **_base(request, plan),
         "rows": services.incident_rows(plan, request.user),
         "latest_severe": services.latest_severe(plan, request.user),
-        "dispositions": list(words.DISPOSITIONS.items()),
         "delegates": _delegates(plan, request.user),
         "now": timezone.now(),
     }
@@ -225,17 +224,12 @@ def phone(request: HttpRequest, plan: Plan) -> HttpResponse:
     """The post leader's phone page, always of the current (published) plan and naming its
     version: every role that views plans, and a field officer (only their own post(s), with
     their assignment on top)."""
-    groups = _labelled(services.day_board(plan, request.user))
-    tps = {
-        post_id: [str(t) for t in post.get("tps", [])]
-        for post_id, post in services.visible_posts(plan, request.user).items()
-    }
+    reads = services.phone_reads(plan, request.user)  # what this reader's page shows, and no more
     context = {
         **_base(request, plan),
-        "assignment": services.assignment(plan, request.user),
+        **reads,
+        "groups": _labelled(reads["groups"]),
         "timetable": services.timetable(plan, timezone.localtime().replace(tzinfo=None)),
-        "groups": groups,
-        "tps_by_post": tps,
         "statuses": list(STATUS_LABELS.items()),
         "tps_kinds": list(TPS_LABELS.items()),
         "incident_kinds": INCIDENT_KINDS,
@@ -254,6 +248,7 @@ def report(request: HttpRequest, plan: Plan) -> HttpResponse:
     require_export(request.user, Scope.of(request.user).kecamatan)  # names and NRP of handovers: a file
     data = services.report_data(plan, request.user)
     data["referrals"] = [r for r in data["incidents"] if r["referral"]]
+    data["offence_route"] = words.offence_route(plan.operation)  # no Bawaslu/Gakkumdu in a Pilkades
     data["seized"] = [(r["incident"], item) for r in data["incidents"] for item in r["seized"]]
     posts = post_labels(plan, {row.post_id for row in data["timeline"]})  # as the Sprin names them
     tps = tps_places(plan, sorted({event.tps_code for event in data["tps_events"]}))

@@ -87,6 +87,7 @@ from siaga.field.services.incidents import (  # noqa: F401
 )
 from siaga.field.services.movement import board, latest_statuses, set_post_status  # noqa: F401
 from siaga.field.services.person import PersonPage, person_of, person_page, why_no_duty  # noqa: F401
+from siaga.field.services.phone import phone_reads  # noqa: F401
 from siaga.field.services.photos import (  # noqa: F401
     PHOTO_MAX_BYTES,
     PHOTO_TYPES,

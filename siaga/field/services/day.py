@@ -20,14 +20,14 @@ from siaga.field.models import (
     TpsEvent,
 )
 from siaga.field.services.apel import readiness
-from siaga.field.services.common import own_posts, posts_of, visible_posts
+from siaga.field.services.common import own_posts, visible_posts
 from siaga.field.services.incidents import own_tps
 from siaga.operations import labels
 from siaga.operations.models import Person, Tps
 from siaga.operations.services import operation_stages, scenario_for
-from siaga.plans.models import Plan
+from siaga.plans.models import Plan, PlanPost
 from siaga.plans.names import operation_post_labels, row_labels
-from siaga.plans.store import core_plan
+from siaga.plans.store import core_plan, post_rows
 
 # -- the day's pages: board, live figures, incident list, report (views_day) -------------------
 
@@ -44,16 +44,20 @@ def assignment(plan: Plan, user: Any) -> list[dict[str, Any]]:
     mine = own_posts(plan, user)
     if not mine:
         return []
-    posts = posts_of(plan)
+    # Their posts and the reserves only, with the people on them: not the whole plan.
+    chosen = PlanPost.objects.filter(plan=plan).filter(models.Q(code__in=mine) | models.Q(kind="RESERVE"))
+    posts = {str(p["id"]): p for p in post_rows(plan, chosen=chosen).values()}
     members: dict[str, list[str]] = defaultdict(list)
     slot_of: dict[tuple[str, str], str] = {}
-    for person, post_code, slot in plan.assignments.order_by("id").values_list("person_code", "post__code", "slot"):
+    crews = plan.assignments.filter(post__in=chosen).order_by("id")
+    for person, post_code, slot in crews.values_list("person_code", "post__code", "slot"):
         members[post_code].append(person)
         slot_of[(person, post_code)] = slot
     reserve_ids = [k for k, p in posts.items() if p.get("kind") == "RESERVE"]
     wanted = {code for post_id in [*mine, *reserve_ids] for code in members[post_id]}
     people = {p.code: p for p in Person.objects.filter(operation_id=plan.operation_id, code__in=wanted)}
-    names = _names(plan)
+    places = {str(posts[k].get(f, "")) for k in mine for f in ("desa_code", "kecamatan_code")}
+    names = dict(plan.operation.regions.filter(code__in=places).order_by().values_list("code", "name"))
     tps_names = dict(
         Tps.objects.filter(operation_id=plan.operation_id, code__in=[t for k in mine for t in posts[k].get("tps", [])])
         .order_by()
@@ -118,14 +122,16 @@ def day_board(plan: Plan, user: Any, posts: dict[str, dict[str, Any]] | None = N
     place yet; the posts not in place first."""
     reached: dict[str, dict[str, Any]] = defaultdict(dict)
     latest: dict[str, tuple[str, Any, bool, float | None]] = {}
+    posts = visible_posts(plan, user) if posts is None else posts
     statuses = PostStatus.objects.filter(operation_id=plan.operation_id).order_by("at", "id")
+    if Scope.of(user).person is not None:  # a field officer: their post(s)' statuses, not the Polres's
+        statuses = statuses.filter(post_id__in=list(posts))
     fields = ("post_id", "status", "at", "flagged", "distance_km")
     for post_id, status, at, flagged, distance in statuses.values_list(*fields):
         reached[post_id].setdefault(status, at)
         latest[post_id] = (status, at, flagged, distance)
     names = _names(plan)
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    posts = visible_posts(plan, user) if posts is None else posts
     post_names = row_labels(plan, posts.values())
     kinds: dict[str, str] = {}
     for post_id, post in posts.items():

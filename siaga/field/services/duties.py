@@ -51,10 +51,16 @@ def phone_names(plan: Plan, person_code: str, now: dt.datetime) -> PhoneNames:
     core = core_plan(plan)
     lang = reader_lang()
     names = post_names(scenario, core.posts, lang)
-    election = scenario.operation.election_date
+    lines = schedule.of_person(schedule.build(scenario, core, lang)).get(person_code, []) if person_code else []
+    return PhoneNames(names, duty_rows(lines, scenario.operation.election_date, now, lang))
+
+
+def duty_rows(
+    lines: list[tuple[schedule.StageBlock, schedule.DutyLine]], election: dt.date, now: dt.datetime, lang: str
+) -> list[DutyRow]:
+    """A person's duties (`schedule.of_person`) as the phone lists them at `now`, in `lang`."""
     rows: list[DutyRow] = []
     coming = True
-    lines = schedule.of_person(schedule.build(scenario, core, lang)).get(person_code, []) if person_code else []
     for block, line in lines:
         state = "done" if line.duty.end <= now else "now" if line.duty.start <= now else ""
         if state != "done" and coming:
@@ -62,19 +68,22 @@ def phone_names(plan: Plan, person_code: str, now: dt.datetime) -> PhoneNames:
         window = schedule.window(election, line.duty.start, line.duty.end, lang=lang)
         name = duty_data.duty_name(line.name, lang)
         d = line.duty
-        rows.append(DutyRow(name, line.place, window, block.stage.name, state, d.start, d.end, d.kecamatan_code))
-    return PhoneNames(names, rows)
+        stage = schedule.stage_of(block, line)
+        rows.append(DutyRow(name, line.place, window, stage, state, d.start, d.end, d.kecamatan_code))
+    return rows
 
 
 def tps_places(plan: Plan, codes: list[str]) -> dict[str, dict[str, Any]]:
     """TPS code -> its name as people read it ("TPS 3 Semare") and a geo: link to it, which the
     phone's own map app opens without a network call of ours."""
-    desa = dict(plan.operation.regions.order_by().values_list("code", "name"))
-    rows = Tps.objects.filter(operation_id=plan.operation_id, code__in=codes).order_by()
+    fields = ("code", "number", "desa_code", "lat", "lon")  # tuples: a planner's page names every TPS
+    rows = list(Tps.objects.filter(operation_id=plan.operation_id, code__in=codes).order_by().values_list(*fields))
+    places = {row[2] for row in rows}  # their desa only, not the operation's every region
+    desa = dict(plan.operation.regions.filter(code__in=places).order_by().values_list("code", "name"))
     return {
-        t.code: {
-            "name": f"TPS {t.number} {desa.get(t.desa_code, '')}".strip(),
-            "geo": f"geo:{t.lat:.6f},{t.lon:.6f}?q={t.lat:.6f},{t.lon:.6f}",
+        code: {
+            "name": f"TPS {number} {desa.get(desa_code, '')}".strip(),
+            "geo": f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}",
         }
-        for t in rows
+        for code, number, desa_code, lat, lon in rows
     }
