@@ -63,6 +63,8 @@ class IncidentIn(Schema):
     lon: Lon | None = None
     post_id: IncidentPost = ""
     tps_code: IncidentTps = ""
+    duty_id: Annotated[str, Field(max_length=120, pattern=NO_NUL)] = ""  # a roster duty's place (escort, guard)
+    leg: Annotated[int, Field(ge=0, le=99)] | None = None  # the escort's leg it happened on
     description: Annotated[str, Field(max_length=4000, pattern=NO_NUL)] = ""
     at: MadeAt = ""
 

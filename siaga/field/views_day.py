@@ -28,11 +28,14 @@ from siaga.accounts.scope import Scope, require_export
 from siaga.core.documents import pdf
 from siaga.field import services
 from siaga.field.models import Delegation, Incident, PostStatus, TpsEvent
+from siaga.field.services import clock
 from siaga.field.services import taxonomy as words
 from siaga.field.services.custody import ENTRY_KINDS, PADLOCKS
 from siaga.field.services.duties import post_labels, tps_places
+from siaga.field.services.own_duties import own_duties
 from siaga.field.views_common import on_current_plan, on_current_plan_in_the_field, polled
 from siaga.plans.models import Plan
+from siaga.plans.serving import serving
 
 INCIDENT_KINDS = list(words.KINDS.items())
 SEVERITIES = words.SEVERITIES
@@ -223,8 +226,11 @@ def report_status(request: HttpRequest, plan: Plan) -> HttpResponse:
 def phone(request: HttpRequest, plan: Plan) -> HttpResponse:
     """The post leader's phone page, always of the current (published) plan and naming its
     version: every role that views plans, and a field officer (only their own post(s), with
-    their assignment on top)."""
+    their assignment on top, their roster duties offered beside them in "Pos saya", and links to
+    the other operations where they serve)."""
     reads = services.phone_reads(plan, request.user)  # what this reader's page shows, and no more
+    escorts = services.escort_rows(plan, request.user, mine=True)
+    guards = services.guard_rows(plan, request.user, mine=True)
     context = {
         **_base(request, plan),
         **reads,
@@ -234,13 +240,46 @@ def phone(request: HttpRequest, plan: Plan) -> HttpResponse:
         "tps_kinds": list(TPS_LABELS.items()),
         "incident_kinds": INCIDENT_KINDS,
         "severities": list(SEVERITIES.items()),
-        "escorts": services.escort_rows(plan, request.user, mine=True),
-        "guards": services.guard_rows(plan, request.user, mine=True),
+        "escorts": escorts,
+        "guards": guards,
+        "duties": _duty_options(plan, request.user, escorts, guards),
+        "elsewhere": _elsewhere(plan, request.user),
         "entry_kinds": list(ENTRY_KINDS.items()),
         "padlocks": list(PADLOCKS.items()),
         "my_reports": services.reporter_status(plan, request.user),
     }
     return render(request, "field/phone_assignment.html", context)
+
+
+def _duty_options(
+    plan: Plan, user: Any, escorts: list[dict[str, Any]], guards: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The user's roster duties as "Pos saya" offers them, each with the section of the page
+    where it is worked (its escort run's or its place's buku mutasi) and its escort's state."""
+    runs = {r["id"]: (i, r) for i, r in enumerate(escorts, 1)}
+    places = {g["place"]: i for i, g in enumerate(guards, 1)}
+    rows = own_duties(plan, user)
+    for row in rows:
+        index, run = runs.get(row["id"], (0, None))
+        if row["group"] == "escort" and run:
+            row["section"] = f"escort-{index}"
+            row["state_label"] = run["state_label"]
+            row["run"] = run
+        elif row["group"] == "guard" and row["place"] in places:
+            row["section"] = f"guard-{places[row['place']]}"
+        else:  # not worked on this page: its incidents only
+            row["group"] = "other"
+    return rows
+
+
+def _elsewhere(plan: Plan, user: Any) -> list[Any]:
+    """The other operations where a field officer serves (the link between his phone pages),
+    those with a duty under way first."""
+    if role_of(user) != Role.FIELD_OFFICER:
+        return []
+    code = str(getattr(getattr(user, "profile", None), "person_code", "") or "").strip()
+    now = timezone.localtime(clock.now()).replace(tzinfo=None)
+    return [(s, s.current(now)) for s in serving(code, now) if s.operation_id != plan.operation_id]
 
 
 @on_current_plan

@@ -26,6 +26,7 @@ from siaga.operations.bulk import insert_rows
 from siaga.operations.models import Operation, Person
 from siaga.plans import lines
 from siaga.plans.models import Plan, PlanAssignment, PlanPost, PlanTps, PlanUnfilled
+from siaga.plans.serving import serving
 
 
 @transaction.atomic
@@ -223,7 +224,11 @@ def plan_rows(
 
 def published_plan_of(code: str) -> int | None:
     """The published plan a person (NRP/NIK) serves in, the newest operation first: on a post
-    at the vote, else on a duty of its roster beyond the vote (escort, warehouse, PPK)."""
+    at the vote, else on a duty of its roster beyond the vote (escort, warehouse, PPK). Of
+    several, the one whose duty is under way or comes next (`serving`), else the newest."""
+    where = serving(code)
+    if where:
+        return where[0].plan_id
     newest = ("-plan__operation__imported_at", "-plan__operation_id", "-plan__version")
     on_post = PlanAssignment.objects.filter(person_code=code, plan__status=Plan.Status.PUBLISHED)
     plan_id = on_post.order_by(*newest).values_list("plan_id", flat=True).first()

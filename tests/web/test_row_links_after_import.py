@@ -217,7 +217,7 @@ def test_it_remembers_each_kind_by_its_own_ids(db, operation):
 
 def test_the_migration_keeps_the_former_tps_ids_kept_before_it(tmp_path):
     database = tmp_path / "db.sqlite3"
-    env = os.environ | {"SIAGA_SQLITE": str(database)}
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SIAGA_SQLITE": str(database)}  # SQLite
 
     def migrate(target: str) -> None:
         manage = [sys.executable, str(ROOT / "manage.py"), "migrate", "operations", target, "-v0"]

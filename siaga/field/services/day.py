@@ -181,7 +181,7 @@ def visible_incidents(plan: Plan, user: Any) -> models.QuerySet[Incident]:
     if mine is not None:  # a field officer: the incidents reported at their post or its TPS
         at_post = models.Q(post_id__in=mine) & ~models.Q(post_id="")
         at_tps = models.Q(post_id="", tps_code__in=own_tps(plan, user) or set())
-        return rows.filter(at_post | at_tps)
+        return rows.filter(at_post | at_tps | models.Q(reported_by_id=user.pk))  # and his own, at a duty too
     return rows.in_scope(Scope.of(user))
 
 

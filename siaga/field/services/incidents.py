@@ -24,7 +24,7 @@ from siaga.field.models import (
     IncidentAction,
     TpsEvent,
 )
-from siaga.field.services import authority, clock, units
+from siaga.field.services import authority, clock, own_duties, units
 from siaga.field.services import taxonomy as words
 from siaga.field.services.common import (
     FieldError,
@@ -95,7 +95,13 @@ def report_incident(
         require_field_writer(user)
     post_id, tps_code = fields.get("post_id") or "", fields.get("tps_code") or ""
     lat, lon = fields.get("lat"), fields.get("lon")
-    if post_id:
+    description = fields.get("description") or ""
+    if fields.get("duty_id") and not post_id and not tps_code:  # a roster duty's place (own_duties)
+        duty = own_duties.duty_of(plan, str(fields["duty_id"]), user)
+        kecamatan, place = duty.kecamatan_code, (duty.lat, duty.lon)
+        post_id = duty.id[: Incident._meta.get_field("post_id").max_length]  # type: ignore[index]
+        description = own_duties.on_leg(duty, fields.get("leg"), description)
+    elif post_id:
         post = post_of(plan, post_id, user)
         kecamatan, place = str(post.get("kecamatan_code", "")), (float(post["lat"]), float(post["lon"]))
         if tps_code:
@@ -118,7 +124,7 @@ def report_incident(
             post_id=post_id,
             tps_code=tps_code,
             kecamatan_code=kecamatan,
-            description=fields.get("description") or "",
+            description=description,
             reported_by=user,
             reported_at=clock.reported(fields.get("at")),  # when the phone made the report
             key=key,
@@ -135,6 +141,8 @@ def incident_for(pk: int, user: Any) -> Incident:
     incident = Incident.objects.select_related("operation").filter(pk=pk, operation__in=operations_for(user)).first()
     if incident is None or not role_of(user):
         raise NotVisible
+    if role_of(user) == Role.FIELD_OFFICER and incident.reported_by_id == getattr(user, "pk", None):
+        return incident  # his own report (at a roster duty's place too): he may add its photo
     if role_of(user) == Role.FIELD_OFFICER:
         plan = current_plan(incident.operation_id)
         mine = own_posts(plan, user) if plan is not None else set()

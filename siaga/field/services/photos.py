@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from siaga.field.models import (
     Incident,
 )
@@ -35,14 +37,14 @@ def attach_photo(incident: Incident, user: Any, key: str, upload: Any, request: 
 
     authority.check(authority.to_attach_photo(user, incident))
     if upload is None or upload.size is None or upload.size > PHOTO_MAX_BYTES:
-        raise FieldError("foto paling besar 5 MB / photo larger than 5 MB")
+        raise FieldError(_("Foto paling besar 5 MB."))
     upload.seek(0)
     data = upload.read(PHOTO_MAX_BYTES + 1)
     if len(data) > PHOTO_MAX_BYTES:
-        raise FieldError("foto paling besar 5 MB / photo larger than 5 MB")
+        raise FieldError(_("Foto paling besar 5 MB."))
     kind = photo_kind(data[:8])
     if kind is None:
-        raise FieldError("foto harus JPEG atau PNG / photo must be JPEG or PNG")
+        raise FieldError(_("Foto harus JPEG atau PNG."))
     saved: list[str] = []
 
     def change() -> str:

@@ -19,6 +19,7 @@ from siaga.field.services import taxonomy as words
 from siaga.field.services.day import visible_incidents
 from siaga.field.services.duties import post_labels, tps_places
 from siaga.field.services.incidents import reserves
+from siaga.field.services.own_duties import duty_names
 from siaga.operations.models import Person
 from siaga.plans.models import Plan
 
@@ -146,6 +147,7 @@ def incident_cards(plan: Plan, user: Any) -> list[dict[str, Any]]:
     rows = list(visible_incidents(plan, user).prefetch_related("actions__by", "seized__custody"))
     names = post_labels(plan, [i.post_id for i in rows if not i.tps_code])
     tps_names = {c: p["name"] for c, p in tps_places(plan, [i.tps_code for i in rows if i.tps_code]).items()}
+    duties = duty_names(plan, [i.post_id for i in rows if i.post_id and i.post_id not in names])
     for incident in rows:
         dispatches = list(incident.dispatches.all())
         is_open = incident.status != Incident.Status.SELESAI
@@ -161,7 +163,10 @@ def incident_cards(plan: Plan, user: Any) -> list[dict[str, Any]]:
         out.append(
             {
                 "incident": incident,
-                "place": tps_names.get(incident.tps_code, "") or names.get(incident.post_id, "") or incident.post_id,
+                "place": tps_names.get(incident.tps_code, "")
+                or names.get(incident.post_id, "")
+                or duties.get(incident.post_id, "")
+                or incident.post_id,
                 "open": is_open,
                 "kind_label": words.kind_label(incident.kind),
                 "severity_label": words.SEVERITIES.get(incident.severity, ""),

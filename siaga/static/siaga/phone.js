@@ -8,6 +8,10 @@
  * timer, always with the same key, so the server stores it once however often it is retried.
  * The page registers the service worker (/sw.js) that keeps it, and its assets, for a reload
  * without signal.
+ *
+ * "Pos saya" offers the vote's posts and the roster's duties (escort, guard, office); each shows
+ * only what it can report. The status shown follows the last press still queued; "Terkirim"
+ * lists each action under the time it was made.
  */
 (() => {
   "use strict";
@@ -124,7 +128,11 @@
     navigator.serviceWorker.register(root.dataset.sw, { scope: "/" }).catch(() => undefined);
   }
 
-  const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  const lang = document.documentElement.lang || "id";
+  const time = (iso) => new Date(iso).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  // a distance as the reader writes numbers (5,482 km in Indonesian, 5.482 km in English), as the board does
+  const km = (value) => new Intl.NumberFormat(lang, { maximumFractionDigits: 3 }).format(Number(value));
+  const PHOTO_TYPES = /^image\/(jpeg|png)$/;
   const postName = (post) => {
     const option = Array.from(postSelect.options).find((o) => o.value === post);
     return option ? option.dataset.name : "";
@@ -145,24 +153,76 @@
         return li;
       }),
     );
+    // the status shown follows the last press still waiting in the queue (marked as waiting)
+    const waiting = {};
+    for (const item of items) {
+      if (item.kind === "status") waiting[item.post] = { status: item.body.status, label: item.statusLabel };
+      else if (item.kind === "custody" && item.duty && item.stateText) waiting[`duty:${item.duty}`] = { label: item.stateText };
+    }
+    for (const option of postSelect.options) {
+      const w = waiting[option.value];
+      option.dataset.pending = w ? w.label : "";
+      option.dataset.pendingStatus = w && w.status ? w.status : "";
+    }
+    showStatus();
     const net = $("net");
     net.textContent = signedOut ? text.signedOut : navigator.onLine ? text.online : text.offline;
     net.className = navigator.onLine && !signedOut ? "online" : "offline";
     $("relogin").hidden = !signedOut;
   };
 
-  const log = (line) => {
+  // a line of "Terkirim" under the time the action was made (`at`: kept in the queue while
+  // offline, as the server keeps it)
+  const log = (line, at) => {
     const li = document.createElement("li");
-    li.textContent = `${time(new Date().toISOString())} · ${line}`;
+    li.textContent = `${time(at || new Date().toISOString())} · ${line}`;
     $("log").prepend(li);
   };
+  // "terkirim", with the time it went when that was later than when it was made
+  const sentWord = (at) => {
+    const now = new Date().toISOString();
+    return at && Date.parse(now) - Date.parse(at) >= 5000 ? `${text.sent} ${time(now)}` : text.sent;
+  };
+
+  const selected = () => postSelect.selectedOptions[0] || null;
+  const isDuty = (option) => !!option && !!option.dataset.duty;
 
   const showStatus = () => {
-    const option = postSelect.selectedOptions[0];
-    $("current-status").textContent = option ? option.dataset.label : "";
+    const option = selected();
+    const pending = option && option.dataset.pending;
+    $("current-status").textContent = option ? (pending ? `${pending} (${text.pending})` : option.dataset.label) : "";
+    const shown = option && (option.dataset.pendingStatus || option.dataset.status);
     document.querySelectorAll("#status-buttons button").forEach((b) => {
-      b.classList.toggle("current", !!option && b.dataset.status === option.dataset.status);
+      b.classList.toggle("current", !!option && b.dataset.status === shown);
+      b.classList.toggle("pending", !!option && !!option.dataset.pendingStatus && b.dataset.status === shown);
     });
+  };
+
+  // What the chosen post or duty can report: a post of the vote its status, its TPS's stages and
+  // incidents at it or its TPS; an escort its legs, a guard its buku mutasi, any duty incidents
+  // at its place. What cannot apply is not shown.
+  const showPlace = () => {
+    const option = selected();
+    const duty = isDuty(option);
+    const group = duty ? option.dataset.group : "";
+    $("status-field").hidden = !option || duty;
+    $("status-line").hidden = !option || (duty && group !== "escort");
+    $("duty-when").hidden = !duty;
+    $("duty-when").textContent = duty ? option.dataset.when : "";
+    document.querySelectorAll(".duty-actions").forEach((box) => {
+      box.hidden = !option || box.dataset.for !== option.value;
+    });
+    $("tps-section").hidden = !(tpsByPost[postSelect.value] || []).length;
+    $("incident-tps-field").hidden = duty;
+    $("incident-duty-field").hidden = !duty;
+    if (duty) {
+      const legs = option.dataset.legs ? option.dataset.legs.split("|") : [];
+      $("incident-leg").replaceChildren(
+        ...(legs.length ? legs.map((leg, i) => new Option(leg, String(i))) : [new Option(option.dataset.name, "")]),
+      );
+    }
+    $("incident").hidden = !option;
+    showStatus();
   };
 
   // What comes after an item the server has taken: a report's photo, under the key made with the report.
@@ -186,9 +246,10 @@
         option.dataset.label = item.statusLabel;
       }
       showStatus();
-      log(`${item.label} — ${text.sent}${data.flagged ? ` (${text.flagged}: ${data.distance_km} km)` : ""}`);
+      const far = data.flagged && data.distance_km !== null && data.distance_km !== undefined;
+      log(`${item.label} — ${sentWord(item.at)}${far ? ` (${text.flagged}: ${km(data.distance_km)} km)` : ""}`, item.at);
     } else {
-      log(`${item.label} — ${text.sent}`);
+      log(`${item.label} — ${sentWord(item.at)}`, item.at);
     }
     if (item.kind === "custody") custodySent(item);
     // taken by the server: "Laporan kejadian saya" (report_status.js) reads its state now
@@ -202,6 +263,8 @@
 
   const custodySent = (item) => {
     if (item.stateTarget && $(item.stateTarget)) $(item.stateTarget).textContent = item.stateText;
+    const option = item.duty && Array.from(postSelect.options).find((o) => o.value === `duty:${item.duty}`);
+    if (option && item.stateText) option.dataset.label = item.stateText;
     const flag = item.stateTarget && item.body.kind === "tiba" && $(`${item.stateTarget}-flag`);
     if (flag) flag.hidden = true; // arrived: no longer missing
     const form = item.form && $(item.form);
@@ -254,6 +317,7 @@
         label: button.dataset.label,
         stateTarget: button.dataset.stateTarget,
         stateText: button.dataset.stateText,
+        duty: (button.closest("[data-duty]") || button).dataset.duty, // its escort: the status shown follows it
         url: button.dataset.queueUrl,
         body: { ...JSON.parse(button.dataset.body || "{}"), at: new Date().toISOString() },
       }),
@@ -286,7 +350,7 @@
           if (response.ok) sent(item, data);
           else {
             const why = await detail(response);
-            log(`${item.label} — ${text.refused}: ${why}`);
+            log(`${item.label} — ${text.refused}: ${why}${item.kind === "photo" ? ` ${text.photoAgain}` : ""}`, item.at);
             if (item.kind === "custody") custodyRefused(item, why);
           }
           await render();
@@ -330,15 +394,20 @@
 
   const remembered = localStorage.getItem(POST);
   if (remembered && Array.from(postSelect.options).some((o) => o.value === remembered)) postSelect.value = remembered;
+  else if (!Array.from(postSelect.options).some((o) => o.dataset.status)) {
+    // no post at the vote here: his duty under way, else the next one
+    const due = Array.from(postSelect.options).find((o) => o.dataset.state === "now" || o.dataset.state === "next");
+    if (due) postSelect.value = due.value;
+  }
   postSelect.addEventListener("change", () => {
     localStorage.setItem(POST, postSelect.value);
     fillTps();
-    showStatus();
+    showPlace();
   });
 
   $("status-buttons").addEventListener("click", async (event) => {
     const button = event.target.closest("button[data-status]");
-    if (!button || !postSelect.value) return;
+    if (!button || !postSelect.value || isDuty(selected())) return;
     const post = postSelect.value;
     const key = uuid(); // made once, for this action, before anything can fail
     const at = new Date().toISOString();
@@ -369,31 +438,66 @@
     });
   });
 
+  // A picked photo as it will be sent (made smaller), or null with the reason said at once: the
+  // server takes JPEG or PNG only (any picture the phone can draw is redrawn as a JPEG).
+  const readyPhoto = async (file) => {
+    if (!file) return null;
+    const photo = await shrink(file);
+    if (PHOTO_TYPES.test(photo.type)) return photo;
+    log(`${text.photo} — ${text.refused}: ${text.notPhoto} ${text.photoAgain}`);
+    return null;
+  };
+
   $("incident-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.target;
-    const tps = form.tps_code.value;
+    const option = selected();
+    const duty = isDuty(option) ? option.dataset.duty : "";
+    const tps = duty ? "" : form.tps_code.value;
     const kindLabel = form.kind.selectedOptions[0].textContent;
+    const at = new Date().toISOString();
     const file = form.photo && form.photo.files[0];
-    const photo = file ? await shrink(file) : null;
     if (form.photo) form.photo.value = "";
     const description = form.description.value;
     form.description.value = "";
+    const photo = await readyPhoto(file);
+    const leg = duty ? form.leg.value : "";
+    const where = duty ? (leg ? form.leg.selectedOptions[0].textContent : option.dataset.name) : tps ? tpsName(tps) : postName(postSelect.value);
     await enqueue({
       ...(photo ? { photo, photoKey: uuid() } : {}),
+      at,
       kind: "incident",
-      label: `${text.incident}: ${kindLabel} (${tps ? tpsName(tps) : postName(postSelect.value)})`,
+      label: `${text.incident}: ${kindLabel} (${where})`,
       url: `${api}/plans/${plan}/incidents`,
       body: {
         kind: form.kind.value,
         severity: Number(form.severity.value),
         tps_code: tps,
-        post_id: tps ? "" : postSelect.value,
+        post_id: duty || tps ? "" : postSelect.value,
+        ...(duty ? { duty_id: duty, ...(leg ? { leg: Number(leg) } : {}) } : {}),
         description,
-        at: new Date().toISOString(),
+        at,
       },
     });
   });
+
+  // A photo for one of his own reports after it was sent ("Laporan kejadian saya"): through the
+  // same queue, under a key of its own.
+  const attach = $("attach-photo-input");
+  $("report-status").addEventListener("click", (event) => {
+    const button = event.target.closest("button.attach-photo");
+    if (!button || !attach) return;
+    attach.dataset.url = button.dataset.url;
+    attach.dataset.label = button.dataset.label;
+    attach.value = "";
+    attach.click();
+  });
+  if (attach)
+    attach.addEventListener("change", async () => {
+      const photo = await readyPhoto(attach.files[0]);
+      attach.value = "";
+      if (photo) enqueue({ kind: "photo", label: attach.dataset.label, url: attach.dataset.url, photo });
+    });
 
   // "Laporkan kejadian" at the top: to the form, ready to choose the kind.
   $("report-jump").addEventListener("click", () => setTimeout(() => $("incident-kind").focus(), 0));
@@ -404,7 +508,7 @@
   window.addEventListener("offline", render);
   setInterval(flush, 5000);
   fillTps();
-  showStatus();
+  showPlace();
   queue
     .adopt(OLD_QUEUE)
     .catch(() => undefined)
