@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import role_of
-from siaga.accounts.scope import Scope, require_export
+from siaga.accounts.scope import Scope, operations_for, require_export
 from siaga.core.documents import pdf
 from siaga.field import services
 from siaga.field.models import Delegation, Incident, PostStatus, TpsEvent
@@ -279,7 +279,7 @@ def _elsewhere(plan: Plan, user: Any) -> list[Any]:
         return []
     code = str(getattr(getattr(user, "profile", None), "person_code", "") or "").strip()
     now = timezone.localtime(clock.now()).replace(tzinfo=None)
-    return [(s, s.current(now)) for s in serving(code, now) if s.operation_id != plan.operation_id]
+    return [(s, s.current(now)) for s in serving(code, now, plan.operation_id, operations_for(user))]
 
 
 @on_current_plan

@@ -62,7 +62,7 @@ def writable(request: HttpRequest, operation: Operation) -> None:
 def home(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) == Role.FIELD_OFFICER:  # straight to the phone page of their post
         code = str(getattr(getattr(request.user, "profile", None), "person_code", "") or "").strip()
-        plan_id = published_plan_of(code) if code else None
+        plan_id = published_plan_of(code, operations_for(request.user)) if code else None
         if plan_id is not None:
             return redirect("field_phone", plan_id)
         raise PermissionDenied("no assignment")

@@ -12,9 +12,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from siaga.operations.models import Person
+from siaga.operations.models import Operation, Person
 from siaga.plans.models import Plan, PlanAssignment
 
 VOTE_START = dt.time(7, 0)  # a plan without a roster: voting from 07:00, the count to 12:00 on H+1
@@ -45,10 +46,14 @@ def local_now() -> dt.datetime:
     return timezone.localtime().replace(tzinfo=None)
 
 
-def serving(code: str, now: dt.datetime | None = None) -> list[Serving]:
+def serving(
+    code: str, now: dt.datetime | None = None, besides: int | None = None, within: QuerySet[Operation] | None = None
+) -> list[Serving]:
     """The operations (their published plans) where `code` serves at `now` (by default
     `local_now`), soonest duty first: those with a duty under way or to come by its start, then
-    those all over, the latest first."""
+    those all over, the latest first. `besides`: an operation left out (the one shown: its
+    plan's roster is not read again); `within`: the operations the reader may open
+    (accounts.scope.operations_for), never another Polres's."""
     if not code:
         return []
     now = now or local_now()
@@ -58,6 +63,10 @@ def serving(code: str, now: dt.datetime | None = None) -> list[Serving]:
         # the operations he is in: never every Polres's roster read to find him
         operation__in=list(Person.objects.filter(code=code).values_list("operation_id", flat=True)),
     ).select_related("operation")
+    if within is not None:
+        published = published.filter(operation__in=within)
+    if besides is not None:
+        published = published.exclude(operation_id=besides)
     on_post = Counter(
         PlanAssignment.objects.filter(person_code=code, plan__in=published).values_list("plan_id", flat=True)
     )

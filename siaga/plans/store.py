@@ -222,19 +222,23 @@ def plan_rows(
     }
 
 
-def published_plan_of(code: str) -> int | None:
+def published_plan_of(code: str, within: QuerySet[Operation] | None = None) -> int | None:
     """The published plan a person (NRP/NIK) serves in, the newest operation first: on a post
     at the vote, else on a duty of its roster beyond the vote (escort, warehouse, PPK). Of
     several, the one whose duty is under way or comes next (`serving`), else the newest."""
-    where = serving(code)
+    where = serving(code, within=within)
     if where:
         return where[0].plan_id
     newest = ("-plan__operation__imported_at", "-plan__operation_id", "-plan__version")
     on_post = PlanAssignment.objects.filter(person_code=code, plan__status=Plan.Status.PUBLISHED)
+    if within is not None:
+        on_post = on_post.filter(plan__operation__in=within)
     plan_id = on_post.order_by(*newest).values_list("plan_id", flat=True).first()
     if plan_id is not None:
         return plan_id
     published = Plan.objects.filter(status=Plan.Status.PUBLISHED).order_by("-operation__imported_at", "-operation_id")
+    if within is not None:
+        published = published.filter(operation__in=within)
     for plan in published.only("pk", "extra"):
         if any(a.get("person") == code for a in (plan.extra.get("roster") or {}).get("assignments", [])):
             return plan.pk

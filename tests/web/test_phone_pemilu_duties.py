@@ -175,3 +175,18 @@ def test_serving_puts_a_duty_under_way_before_one_to_come_and_one_over_last(plan
     assert not during[1].current(vote + dt.timedelta(hours=2))
     after = serving(code(), vote + dt.timedelta(days=30))
     assert after[0].next_start is None and after[0].operation_name == "Pam Pemilu uji"
+
+
+def test_he_is_never_led_to_nor_told_of_another_polres_operation(plan, as_field_officer, monkeypatch):
+    """The same NRP in another Polres's operation (a Polda's database): not his to open."""
+    plan = publish(plan)
+    own = plan.operation.polres_code
+    assert own
+    Profile.objects.filter(user__username="field_officer").update(polres_code=own)
+    vote = dt.datetime.combine(plan.operation.election_date, dt.time(7))
+    elsewhere = other_operation(code(), vote + dt.timedelta(days=30))
+    Operation.objects.filter(pk=elsewhere.operation_id).update(polres_code="POLRES-LAIN")
+    monkeypatch.setattr("siaga.plans.serving.local_now", lambda: vote + dt.timedelta(days=3))
+    assert as_field_officer.get("/").headers["Location"] == f"/plans/{plan.pk}/phone/"
+    html = as_field_officer.get(f"/plans/{plan.pk}/phone/").content.decode()
+    assert 'id="elsewhere"' not in html and "Pam Pemilu uji" not in html
