@@ -348,7 +348,8 @@ def _assignment_of(plan: Plan, person: str) -> dict[str, Any] | None:
 
 @transaction.atomic
 def approve(plan: Plan, user: Any, request: Any = None) -> Plan:
-    """A commander approves a draft that passes the checker and that they did not make."""
+    """A commander approves a draft that passes the checker and that they did not make, on the
+    data it was made of (`changes.since`: nothing the checker would refuse it for has changed)."""
     _decided_once(plan, Plan.Status.APPROVED)
     if plan.status != Plan.Status.DRAFT:
         raise PlanError(_("Hanya rencana berstatus konsep yang dapat disetujui."))
@@ -358,6 +359,12 @@ def approve(plan: Plan, user: Any, request: Any = None) -> Plan:
         raise PlanError(_("Rencana masih melanggar aturan; perbaiki dulu."))
     if valid_signoff(plan) is None:
         raise PlanError(unsigned_reason())
+    changed = changes.since(plan)  # the checker passed it on the data as it was, not as it is
+    if changed:
+        raise PlanError(
+            _("Versi ini tidak dapat disetujui: data operasi berubah sejak versi ini disusun (%(what)s). %(todo)s")
+            % {"what": changed.what(), "todo": changed.todo()}
+        )
     return _set_status(plan, Plan.Status.APPROVED, user, request, approved_by=user, approved_at=timezone.now())
 
 

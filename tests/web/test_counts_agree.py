@@ -188,3 +188,14 @@ def test_the_planner_is_offered_every_unit_of_the_operation(as_planner, plan):
     )
     assert codes and codes <= set(options)
     assert any(v.startswith("desa:") for v in options)
+
+
+def test_the_plan_list_counts_them_as_the_dashboard(as_planner, as_sector, plan):
+    set_duty_shortfall(plan, {SECTOR: 3, OTHER_SECTOR: 5})
+    for client, beyond in ((as_planner, "8"), (as_sector, "3")):
+        page = client.get(reverse("plan_list", args=[plan.operation_id])).content.decode()
+        row = found(rf'<tr id="plan-{plan.version}">(.*?)</tr>', page)
+        head = cells(found(r'<table id="versions">\s*<thead>(.*?)</thead>', page))
+        shown = dict(zip(head, cells(row), strict=False))
+        assert shown["Tempat kosong di luar TPS"] == beyond == dashboard_row(client, plan)["Tempat kosong di luar TPS"]
+        assert shown["Slot kosong di pos"] == dashboard_row(client, plan)["Slot kosong di pos"]

@@ -143,3 +143,19 @@ def test_siaga_plan_prints_why_the_posts_stay_empty(tmp_path: Path):
     text = " ".join(result.output.split())
     assert "tempat Polri kosong di pos pemungutan suara" in text
     assert f"{AWAY} berhalangan/absen" in text and "Tambah Polri (BKO) dari satuan atas." in text
+
+
+def test_the_plan_page_says_the_vote_is_optimal_among_those_at_the_apel_only(db):
+    """A re-plan after the apel that took only those present leaves places empty that others
+    could fill: "optimal" is said of those present."""
+    scenario = demo.pasuruan_kota()
+    operation = import_scenario(scenario, "demo.xlsx")
+    scenario = scenario_for(operation)
+    base = plan(scenario)
+    absent = sorted(a.person for a in base.assignments if a.slot == "POLRI")[:40]
+    planner = get_user_model().objects.get(username="planner")
+    only_present = save_plan(operation, replan(scenario, base, absent, newcomers=False), scenario, planner)
+    anyone = save_plan(operation, replan(scenario, base, absent), scenario, planner)
+    said = client_for("planner").get(f"/plans/{only_present.pk}/").content.decode()
+    assert '<span id="optimal-among">di antara yang hadir di apel</span>' in said
+    assert 'id="optimal-among"' not in client_for("planner").get(f"/plans/{anyone.pk}/").content.decode()
