@@ -91,9 +91,12 @@ def test_a_file_that_is_no_photo_is_refused_in_his_language_and_he_attaches_one_
     expect(refusal).to_be_visible(timeout=WAIT)
     assert "photo" not in refusal.inner_text().lower().replace("foto", "")
     expect(page.locator("#log li", has_text="Kejadian").first).to_contain_text("terkirim", timeout=WAIT)
-    report = page.locator("#report-status li[data-incident]").first
+    reports = page.locator("#report-status li[data-incident]")
+    expect(reports.first.locator("button.attach-photo")).to_be_visible(timeout=WAIT)
+    # his newest report: earlier tests of the session may have left reports of his too
+    number = str(max(int(n) for n in reports.evaluate_all("items => items.map(i => i.dataset.incident)")))
+    report = page.locator(f"#report-status li[data-incident='{number}']")
     expect(report.locator("button.attach-photo")).to_be_visible(timeout=WAIT)
-    number = report.get_attribute("data-incident")
     picture = tmp_path / "foto.jpg"
     picture.write_bytes(jpeg())
     with page.expect_file_chooser() as chooser:
