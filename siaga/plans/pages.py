@@ -574,6 +574,7 @@ def people_matching(plan: Plan, typed: str, limit: int, placed_only: bool = Fals
     units = dict(plan.operation.units.filter(code__in={r[4] for r in rows}).values_list("code", "name"))
     posts = dict(plan.assignments.filter(person_code__in=[r[0] for r in rows]).values_list("person_code", "post__code"))
     names = post_name_list(plan) if posts else {}
+    away = core_planning.absentees(plan)  # the version's apel absentees: never placed by hand
     return [
         {
             "value": code,
@@ -583,7 +584,11 @@ def people_matching(plan: Plan, typed: str, limit: int, placed_only: bool = Fals
                     f"{rank} {name}".strip(),
                     str(FORCE_LABELS.get(force, force)),
                     units.get(unit, ""),
-                    names.get(posts[code], "") if code in posts else _unplaced(position),
+                    names.get(posts[code], "")
+                    if code in posts
+                    else _("tidak hadir di apel")
+                    if code in away
+                    else _unplaced(position),
                 )
                 if part
             ),

@@ -99,3 +99,12 @@ def test_a_version_edited_by_hand_from_it_still_keeps_the_absentees_off(as_plann
     refused = as_planner.post(f"/plans/{edited.pk}/reassign/", {"person": absent[0], "post": post, "slot": "POLRI"})
     assert refused.status_code == 302
     assert Plan.objects.filter(operation_id=new.operation_id).order_by("-version").first() == edited
+
+
+def test_the_name_search_says_an_absentee_was_absent_from_the_apel(as_planner, replanned):
+    new, absent = replanned
+    name = Person.objects.get(operation_id=new.operation_id, code=absent[0]).name
+    found = as_planner.get(f"/plans/{new.pk}/people/", {"q": absent[0]}).json()["people"]
+    (row,) = [p for p in found if p["value"] == absent[0]]
+    assert name in row["label"] and row["label"].endswith("tidak hadir di apel")
+    assert "tanpa pos" not in row["label"]

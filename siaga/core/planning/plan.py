@@ -13,7 +13,7 @@ import gc
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 import numpy as np
 
@@ -947,9 +947,17 @@ class EditError(TranslatedError, ValueError):
     """A hand edit the rules do not allow; the message says why, in the reader's language."""
 
 
-def absentees(plan: Plan) -> frozenset[str]:
+class WithExtra(Protocol):
+    """A plan as its file or its stored version keeps it: what `absentees` reads."""
+
+    @property
+    def extra(self) -> Mapping[str, Any]: ...
+
+
+def absentees(plan: WithExtra) -> frozenset[str]:
     """Whom `plan` took as absent: the apel's absentees its re-plans recorded, carried on by
-    every version edited by hand from it (a fresh `plan` takes everyone the data holds ready)."""
+    every version edited by hand from it (a fresh `plan` takes everyone the data holds ready).
+    A plan here or a stored version alike."""
     replanned = plan.extra.get("replan")
     return frozenset(replanned.get("absent", ())) if isinstance(replanned, dict) else frozenset()
 
