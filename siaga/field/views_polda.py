@@ -53,11 +53,17 @@ def polda_dashboard(request: HttpRequest) -> HttpResponse:
         "rows": [every[o.pk] for o in page.object_list],
         "totals": polda.totals(list(every.values())),
         "q": wanted,
-        "last_pack": PlanJob.objects.filter(kind="polda", created_by_id=request.user.pk).order_by("-pk").first()
-        if can(request.user, "polda_orders")
-        else None,
+        "last_pack": _last_pack(request.user, election) if can(request.user, "polda_orders") else None,
     }
     return render(request, "field/polda.html", context)
+
+
+def _last_pack(user: object, election: polda.Election | None) -> PlanJob | None:
+    """The user's latest orders pack of this election (an older one, made before packs were of
+    one election, has no election: shown with any)."""
+    day = election.key if election else ""
+    packs = PlanJob.objects.filter(kind="polda", created_by_id=getattr(user, "pk", None)).order_by("-pk")
+    return next((j for j in packs[:50] if str(j.params.get("election", "")) in (day, "")), None)
 
 
 def _own_polres(mine: QuerySet[Operation]) -> str:
@@ -68,9 +74,12 @@ def _own_polres(mine: QuerySet[Operation]) -> str:
 
 @require_POST
 def polda_orders_start(request: HttpRequest) -> HttpResponse:
-    """Start the job that prints the orders of every Polres the user sees, in one ZIP."""
+    """Start the job that prints the orders of every Polres the user sees, of the election the
+    dashboard shows (`polda.chosen`, as the page chose it), in one ZIP."""
     require(request.user, "polda_orders")
-    job = services.start_polda_orders(request.user, request)
+    found = polda.elections(operations_for(request.user).filter(archived=False))
+    election = polda.chosen(found, request.POST.get("election", ""), timezone.localdate())
+    job = services.start_polda_orders(request.user, request, election.date if election else None)
     return redirect("job_status", job.pk)
 
 

@@ -5,6 +5,7 @@ The only place where stored plans become core plans and back. Every change is au
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import traceback
 from collections import defaultdict
@@ -651,38 +652,45 @@ def _render_orders(job: PlanJob, attempt: int) -> None:
 
 
 @transaction.atomic
-def start_polda_orders(user: Any, request: Any = None) -> PlanJob:
-    """Queue the orders of every Polres the user sees (each one's published plan) as one pack;
-    while the user's pack is queued or being made, that one (a double click, another tab). The
-    user's row is locked before it is looked for, as a plan start locks its operation's: two
-    presses at once start one job."""
+def start_polda_orders(user: Any, request: Any = None, election: dt.date | None = None) -> PlanJob:
+    """Queue the orders of every Polres the user sees (each one's published plan) as one pack,
+    of one election (`election`, its vote day: the Polda dashboard's; None: every operation);
+    while the user's pack of that election is queued or being made, that one (a double click,
+    another tab). The user's row is locked before it is looked for, as a plan start locks its
+    operation's: two presses at once start one job."""
     list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    day = election.isoformat() if election else ""
     running = PlanJob.objects.filter(
         kind="polda", created_by_id=user.pk, status__in=(PlanJob.Status.QUEUED, PlanJob.Status.RUNNING)
     )
-    found = running.order_by("-pk").first()
+    found = next((j for j in running.order_by("-pk") if str(j.params.get("election", "")) == day), None)
     if found is not None:
         return found
-    count = len(polda_plans(user))
-    job = PlanJob.objects.create(operation=None, kind="polda", params={"plans": count}, created_by=user)
-    record(request, "start_polda_orders", "plan_job", str(job.pk), after={"plans": count})
+    count = len(polda_plans(user, election))
+    job = PlanJob.objects.create(
+        operation=None, kind="polda", params={"plans": count, "election": day}, created_by=user
+    )
+    record(request, "start_polda_orders", "plan_job", str(job.pk), after={"plans": count, "election": day})
     queue.submit(job.pk)
     return job
 
 
-def polda_plans(user: Any) -> list[Plan]:
-    """The published plan of every operation the user sees, by Polres and operation name."""
+def polda_plans(user: Any, election: dt.date | None = None) -> list[Plan]:
+    """The published plan of every operation the user sees (of the election held on
+    `election`, when given), by Polres and operation name."""
     from siaga.accounts.scope import operations_for
 
-    published = Plan.objects.select_related("operation").filter(
-        operation__in=operations_for(user).filter(archived=False), status=Plan.Status.PUBLISHED
-    )
+    operations = operations_for(user).filter(archived=False)
+    if election is not None:
+        operations = operations.filter(election_date=election)
+    published = Plan.objects.select_related("operation").filter(operation__in=operations, status=Plan.Status.PUBLISHED)
     return list(published.order_by("operation__polres_name", "operation__name", "pk"))
 
 
 def _render_polda_orders(job: PlanJob, attempt: int) -> None:
     """Every Polres's orders (sprin, ploting, cards, maps) in one ZIP for the job's starter."""
-    plans = polda_plans(job.created_by)
+    day = str(job.params.get("election", ""))
+    plans = polda_plans(job.created_by, dt.date.fromisoformat(day) if day else None)
 
     def step(done: int, total: int, polres: str) -> None:
         percent = 5 + int(90 * done / max(total, 1))

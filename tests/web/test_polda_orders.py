@@ -60,3 +60,34 @@ def test_a_second_press_while_the_pack_is_being_made_starts_nothing(two_polres, 
     job.save(update_fields=["status"])
     karoops.post(reverse("polda_orders_start"))
     assert PlanJob.objects.filter(kind="polda").count() == 2  # once done, a new pack may be made
+
+
+def test_the_pack_holds_the_election_the_dashboard_shows(two_polres, settings, tmp_path):  # noqa: F811
+    """The dashboard shows one election at a time; its pack is of that election alone: the
+    operations of another vote day (here the other Polres's, moved a year on) are left out,
+    and its own pack is asked for from its own tab."""
+    import datetime as dt
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SIAGA_CARD_KEY_FILE = str(tmp_path / "card-key")
+    settings.SIAGA_JOBS_INLINE = True
+    mine, other = two_polres["mine"][0], two_polres["other"][0]
+    other.election_date = mine.election_date + dt.timedelta(days=365)
+    other.save(update_fields=["election_date"])
+    karoops = polda_client("polda_jatim")
+    page = karoops.get(reverse("polda_dashboard"), {"election": mine.election_date.isoformat()}).content.decode()
+    assert f'name="election" value="{mine.election_date.isoformat()}"' in page
+    karoops.post(reverse("polda_orders_start"), {"election": mine.election_date.isoformat()})
+    job = PlanJob.objects.get(kind="polda")
+    assert job.message == "Surat perintah 1 operasi dari 1 Polres siap diunduh", job.message
+    answer = karoops.get(reverse("polda_orders_file", args=[job.pk]))
+    pack = zipfile.ZipFile(io.BytesIO(b"".join(answer.streaming_content)))
+    assert {name.split("/")[0] for name in pack.namelist()} == {
+        f"Polres Pasuruan Kota - {mine.name} v{two_polres['mine'][1].version}"
+    }
+    later = karoops.get(reverse("polda_dashboard"), {"election": other.election_date.isoformat()}).content.decode()
+    assert reverse("job_status", args=[job.pk]) not in later  # that tab's last pack is not this one
+    karoops.post(reverse("polda_orders_start"), {"election": other.election_date.isoformat()})
+    second = PlanJob.objects.filter(kind="polda").latest("pk")
+    assert second.pk != job.pk and second.params["election"] == other.election_date.isoformat()
+    assert second.message == "Surat perintah 1 operasi dari 1 Polres siap diunduh"
