@@ -1,12 +1,14 @@
 """The words people read for a plan's codes: `{{ p.category|category_label }}`,
-`{{ slot|force_label }}`, `{{ operation.pattern|pattern_title }}`, and a version's note in the
-reader's language: `{{ plan|plan_note }}`."""
+`{{ slot|force_label }}`, `{{ operation.pattern|pattern_title }}`, a version's note in the
+reader's language: `{{ plan|plan_note }}`, and a person's number as a page shows it:
+`{{ p.code|person_code:p.force }}` (a Linmas's NIK masked)."""
 
 from __future__ import annotations
 
 from django import template
 
-from siaga.core.data import patterns
+from siaga.core.data import linmas, patterns
+from siaga.core.data.model import Force
 from siaga.operations.forms import lang as reader_lang
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, stage_name
 from siaga.plans import lines
@@ -23,6 +25,14 @@ def category_label(code: str) -> str:
 @register.filter
 def force_label(code: str) -> str:
     return str(FORCE_LABELS.get(code, code))
+
+
+@register.filter
+def person_code(code: str, force: str) -> str:
+    """A person's NRP/NIP as it is; a Linmas's number (his NIK, personal data) masked as every
+    page and printout shows it (`linmas.masked`, docs/security.md): found by name, or searched
+    by the whole number."""
+    return linmas.masked(str(code)) if str(force) == Force.LINMAS.value else str(code)
 
 
 @register.filter
