@@ -41,6 +41,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     # who may take a file of the roster (a sector chief, his kecamatan's) and who import; the
     # others are not offered the page
     "interchange": frozenset({R.ADMIN, R.PLANNER, R.COMMANDER, R.SECTOR_CHIEF}),
+    # the accounts: make them, set their role and what they see, passwords, deactivate
+    # (siaga.accounts.accounts, the same service as `manage.py akun`)
+    "accounts": frozenset({R.ADMIN}),
 }
 
 M = TypeVar("M", bound=Model)

@@ -77,6 +77,8 @@ ACTION_LABELS = {
     "login_unlocked": gettext_lazy("Buka penahanan masuk"),
     "user_deactivated": gettext_lazy("Nonaktifkan pengguna"),
     "account_set": gettext_lazy("Atur peran akun"),
+    "user_reactivated": gettext_lazy("Aktifkan kembali pengguna"),
+    "password_set": gettext_lazy("Atur kata sandi baru"),
     "start_polda_orders": gettext_lazy("Cetak surat perintah semua Polres"),
     "download_polda_orders": gettext_lazy("Unduh surat perintah semua Polres"),
     "polda_done": gettext_lazy("Surat perintah semua Polres selesai dicetak"),
@@ -89,6 +91,7 @@ ACTION_LABELS = {
     "escalate": gettext_lazy("Naikkan tingkat kejadian"),
     "close": gettext_lazy("Tutup kejadian"),
     "unit": gettext_lazy("Langkah satuan bantuan"),
+    "recall": gettext_lazy("Satuan ditarik sebelum tiba"),
     "photo": gettext_lazy("Lampirkan foto kejadian"),
     "refer": gettext_lazy("Teruskan kejadian ke Bawaslu/Gakkumdu"),
     "seize": gettext_lazy("Catat barang sitaan"),
@@ -172,6 +175,7 @@ FIELD_LABELS = {
     "skipped": gettext_lazy("dilewati"),
     "severity": gettext_lazy("tingkat"),
     "eta_minutes": gettext_lazy("perkiraan tiba (menit)"),
+    "dispatched_at": gettext_lazy("dikerahkan pukul"),
 }
 TYPE_LABELS = {
     "plan": gettext_lazy("Rencana"),

@@ -287,6 +287,8 @@ class IncidentOut(Schema):
     lon: float | None
     post_id: str
     tps_code: str
+    duty_id: str  # a roster duty's (an escort, a guard): then no post_id
+    leg: str  # the escort's leg, its index in the duty's route ("0": the first); "" for none
     kecamatan_code: str
     description: str
     status: str

@@ -165,6 +165,11 @@ class Incident(models.Model):
     lon = models.FloatField("bujur", null=True, blank=True)
     post_id = models.CharField("pos", max_length=80, blank=True)
     tps_code = models.CharField("kode TPS", max_length=60, blank=True)
+    # A report from a roster duty beyond the vote's posts (an escort run, a warehouse guard):
+    # the duty's id (then no post) and, for an escort, the leg's index in its route ("0": the
+    # first leg, "Ruas 1"), as the phone sent them (`incidents.report_incident`).
+    duty_id = models.CharField("tugas", max_length=120, blank=True)
+    leg = models.CharField("ruas", max_length=4, blank=True)
     kecamatan_code = models.CharField("kode kecamatan", max_length=40, blank=True, db_index=True)
     description = models.TextField("uraian", blank=True)
     status = models.CharField("status", max_length=12, choices=Status.choices, default=Status.DILAPORKAN)

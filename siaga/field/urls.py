@@ -49,6 +49,7 @@ urlpatterns = [
     path("plans/<int:pk>/escorts/", views_custody.escorts, name="field_escorts"),
     path("plans/<int:pk>/escorts/step/", views_custody.escort_step, name="field_escort_step"),
     path("plans/<int:pk>/escorts/entry/", views_custody.guard_entry, name="field_guard_entry"),
+    path("plans/<int:pk>/escorts/manifest/", views_custody.escort_manifest, name="field_escort_manifest"),
     # out to Polri's systems (SOT, EWS) and TPS coordinates back in (views_interchange)
     path("ops/<int:op_id>/interchange/", views_interchange.interchange, name="interchange"),
     path("ops/<int:op_id>/interchange/<str:name>", views_interchange.interchange_file, name="interchange_file"),

@@ -27,6 +27,7 @@ from pydantic import ValidationError as PydanticError
 
 from siaga.accounts.roles import can, role_of
 from siaga.accounts.scope import Scope, roster_read
+from siaga.core.data import linmas
 from siaga.field import idempotency, services
 from siaga.field.models import KEY_LENGTH, AbsenteeReplan, EquipmentItem
 from siaga.field.schemas import CheckInIn
@@ -64,6 +65,7 @@ def _apel(request: HttpRequest, plan: Plan) -> services.Apel:
 
 ROLL_PAGE = 100  # people on a page of the roll call
 ABSENT_SHOWN = 50  # absentees the readiness panel names; the others it counts
+ABSENT_LISTED = 10  # absentees the "Yang tidak hadir" card lists plainly; the others it counts and links to
 PRESENT_FILTER = {"no": False, "yes": True}  # `?present=`: only the absent, only the present
 NO_UNIT = "-"  # `?unit=-`: the people of no unit (the Linmas)
 
@@ -88,6 +90,7 @@ def _roll_call(plan: Plan, request: HttpRequest, apel: str, units: list[dict[str
     for person in people:
         post = posts.get(person["code"], "")
         person["post"] = names.get(post, post)
+        person["shown_code"] = linmas.shown(person["code"], person["force"])  # a Linmas's NIK masked
         person["force"] = label(FORCE_LABELS, person["force"])
     return {
         "page": page,
@@ -111,14 +114,17 @@ def _readiness_context(plan: Plan, request: HttpRequest) -> dict[str, Any]:
     count = absent.count() if len(first) == ABSENT_SHOWN else len(first)
     people = _absent_people(plan, first)
     query = f"?apel={apel.key}&present=no" if apel.key else "?present=no"
+    named = [people.get(code) or {"code": code, "name": code, "rank": "", "unit": ""} for code in first]
     return {
         "plan": plan,
         "apel": apel,
         "apel_query": f"?apel={apel.key}" if apel.key else "",
         "ready": ready,
-        "absent": [people.get(code) or {"code": code, "name": code, "rank": "", "unit": ""} for code in first],
+        "absent": named,
         "absent_count": count,
         "absent_more": count - len(first),
+        "absent_listed": named[:ABSENT_LISTED],
+        "absent_listed_more": count - len(named[:ABSENT_LISTED]),
         "absent_url": reverse("apel", args=[plan.pk]) + query + "#roll-call",
         "sarpras": services.sarpras(plan, request.user),
         "may_write": _may_write(request),
@@ -181,7 +187,8 @@ def readiness(request: HttpRequest, plan: Plan) -> HttpResponse:
     """The readiness panel, polled by htmx every two seconds (the absentees by name: audited
     once per reader and quarter of an hour)."""
     roster_read(request, "apel", plan.pk, operation_id=plan.operation_id, once_per=timedelta(minutes=15))
-    return render(request, "field/_apel_readiness.html", _readiness_context(plan, request))
+    # with the "Yang tidak hadir" card out of band: after a check-in it counts and lists what the cards do
+    return render(request, "field/_apel_readiness.html", {**_readiness_context(plan, request), "oob": True})
 
 
 def _replans(plan: Plan) -> Any:

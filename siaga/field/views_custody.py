@@ -2,16 +2,21 @@
 manifest and handover records) and every guarded place's buku mutasi; a planner or admin marks
 a leg as a hard road segment or an island leg (Polairud) here. The writers (planner, admin, the
 Kapolsek for his kecamatan) record a run's departures and arrivals and a place's buku mutasi
-here too, as the Posko records a radio report (`escort_step`, `guard_entry`); a Kapolsek passes
-on his Polsek's padlock key only. The handover records are signed by the escort on the phone.
+here too, as the Posko records a radio report (`escort_step`, `guard_entry`), and record or
+correct a run's manifest (`escort_manifest`: what the phone's "Muatan" records, through the same
+service; a refused manifest comes back with what was typed and the refusal beside it); a
+Kapolsek passes on his Polsek's padlock key only. The handover records are signed by the escort
+on the phone.
 
 Writes go through `siaga.field.services` (each audited there) or the phone's API."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from html import escape as quoted  # what Django's escape does, on plain text, without its wrapping
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -22,13 +27,14 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import role_of
 from siaga.field import services
 from siaga.field.models import EntryLog, EscortEvent, EscortRun
-from siaga.field.services.custody import ENTRY_KINDS, MARKS, PADLOCKS
+from siaga.field.services.custody import COUNTS, ENTRY_KINDS, MARKS, PADLOCKS
 from siaga.field.views_common import on_current_plan
 from siaga.plans.models import Plan
 
@@ -49,10 +55,38 @@ def escorts(request: HttpRequest, plan: Plan) -> HttpResponse:
         else:
             messages.success(request, _("Tanda ruas disimpan."))
         return redirect("field_escorts", plan.pk)
+    return _page(request, plan)
+
+
+# the manifest's boxes on the escorts page, as the phone names them (custody.COUNTS, then plates)
+MANIFEST_FIELDS: dict[str, Any] = {
+    "ballot_boxes": gettext_lazy("Kotak suara"),
+    "booths": gettext_lazy("Bilik suara"),
+    "seals": gettext_lazy("Segel"),
+    "envelopes": gettext_lazy("Sampul formulir"),
+}
+
+
+def _page(
+    request: HttpRequest, plan: Plan, refused: str = "", duty: str = "", typed: Mapping[str, str] | None = None
+) -> HttpResponse:
+    """The escorts page; after a refused manifest (`refused`) the run `duty`'s form is open with
+    what was `typed` in its boxes and the refusal beside them (400)."""
+    may_mark = role_of(request.user) in (Role.ADMIN, Role.PLANNER)
+    escorts = services.escort_rows(plan, request.user)
+    for row in escorts:
+        run = row["manifest"]
+        if refused and row["id"] == duty and typed is not None:
+            row["manifest_refused"] = refused
+            values = {name: typed.get(name, "") for name in (*COUNTS, "plates")}
+        else:
+            values = {name: str(getattr(run, name)) if run else "" for name in (*COUNTS, "plates")}
+        row["manifest_fields"] = [(name, label, values[name]) for name, label in MANIFEST_FIELDS.items()]
+        row["manifest_plates"] = values["plates"]
     context = {
         "operation": plan.operation,
         "plan": plan,
-        "escorts": services.escort_rows(plan, request.user),
+        "escorts": escorts,
         "guards": _with_entry_rows(services.guard_rows(plan, request.user)),
         "may_mark": may_mark,
         "marks": [(value, MARKS[value]) for value in EscortRun.Mark.values],
@@ -62,7 +96,7 @@ def escorts(request: HttpRequest, plan: Plan) -> HttpResponse:
         "padlocks": _padlocks_for(request),
         "form_key": uuid.uuid4().hex,
     }
-    return render(request, "field/escorts.html", context)
+    return render(request, "field/escorts.html", context, status=400 if refused else 200)
 
 
 def _padlocks_for(request: HttpRequest) -> list[tuple[str, Any]]:
@@ -102,6 +136,30 @@ def _escort_step(request: HttpRequest, plan: Plan) -> HttpResponse:
     else:
         messages.success(request, _("Keberangkatan/kedatangan pengawalan dicatat."))
     return redirect(reverse("field_escorts", args=[plan.pk]) + "#escorts")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def escort_manifest(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run's manifest recorded or corrected (`duty`, `ballot_boxes`, `booths`, `seals`,
+    `envelopes`, `plates`): the counts and plates it carries from now on, audited as from the
+    phone; refused, the page again with what was typed (at this address: opened again, e.g.
+    after switching the language there, it is the escorts page)."""
+    if request.method != "POST":
+        return redirect("field_escorts", pk)
+    _writer(request)
+    return _escort_manifest(request, pk)
+
+
+@on_current_plan
+def _escort_manifest(request: HttpRequest, plan: Plan) -> HttpResponse:
+    duty = request.POST.get("duty", "")[:200]
+    typed = {name: request.POST.get(name, "") for name in (*COUNTS, "plates")}
+    try:
+        services.set_manifest(plan, duty, typed, request.user, request)
+    except services.FieldError as exc:
+        return _page(request, plan, refused=str(exc), duty=duty, typed=typed)
+    messages.success(request, _("Muatan pengawalan disimpan."))
+    return redirect(reverse("field_escorts", args=[plan.pk]) + "#run-" + quote(duty, safe=""))
 
 
 @require_POST

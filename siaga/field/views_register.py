@@ -21,6 +21,7 @@ from siaga.core.data.model import Level
 from siaga.field.models import Incident
 from siaga.field.services import taxonomy as words
 from siaga.field.services.duties import tps_places
+from siaga.field.services.incidents import duty_labels
 from siaga.field.views_common import on_current_plan
 from siaga.plans.models import Plan
 from siaga.plans.names import operation_post_labels
@@ -55,6 +56,8 @@ INCIDENTS = Listing(
         "level",
         "kecamatan_code",
         "post_id",
+        "duty_id",
+        "leg",
         "tps_code",
         "description",
         "closed_at",
@@ -85,13 +88,14 @@ def _register(request: HttpRequest, plan: Plan) -> Any:
     def enrich(found: list[dict[str, Any]]) -> None:
         posts = operation_post_labels(operation.pk, (i["post_id"] for i in found))
         tps = tps_places(plan, [i["tps_code"] for i in found if i["tps_code"]])
+        duties = duty_labels(plan, [(i["duty_id"], i["leg"]) for i in found])  # a roster duty's
         for i in found:
             i["kind_label"] = str(words.kind_label(i["kind"]))
             i["severity_label"] = str(words.SEVERITIES.get(i["severity"], i["severity"]))
             i["status_label"] = str(words.STATUS.get(i["status"], i["status"]))
             i["level_label"] = str(words.COMMAND.get(i["level"], i["level"]))
             i["kecamatan_name"] = regions.get(i["kecamatan_code"], i["kecamatan_code"])
-            i["post_name"] = posts.get(i["post_id"], i["post_id"])
+            i["post_name"] = duties.get((i["duty_id"], i["leg"])) or posts.get(i["post_id"], i["post_id"])
             i["tps_name"] = tps[i["tps_code"]]["name"] if i["tps_code"] in tps else i["tps_code"]
             i["when"] = _local(i["reported_at"], stamp)
             i["closed"] = _local(i["closed_at"], stamp) if i["closed_at"] else ""

@@ -2,7 +2,8 @@
 
 Each edited value is read by the scenario contract's own reader for that column
 (siaga.core.data.scenario's sheet specs, built on siaga.core.data.cells), so the page refuses exactly
-what the importer refuses, with the importer's message naming the field.
+what the importer refuses, in the importer's words, naming the field by its label on the form
+(the importer names sheet, row and column; a form has none of those).
 """
 
 from __future__ import annotations
@@ -15,15 +16,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from siaga.core.data import numbers, ranks
 from siaga.core.data import scenario as contract
 from siaga.core.data.cells import Bad
 from siaga.core.data.model import VILLAGE_LEVELS, Force, Level
-from siaga.core.data.problems import Problem
+from siaga.core.data.positions import is_command
+from siaga.core.data.problems import MESSAGES, WHERE, shown
 from siaga.core.data.ranks import LEVEL as RANK_LEVEL
+from siaga.core.data.ranks import RANKED_FORCES
+from siaga.core.data.text import _ as core_text
 from siaga.operations.models import Person, Region, Tps, Unit
 
 UPLOAD_SUFFIXES = (".xlsx", ".xls")  # an .xls is let through so the reader can say what it is
@@ -40,34 +44,68 @@ def lang() -> str:
     return "en" if get_language() == "en" else "id"
 
 
-def problem_text(code: str, column: contract.Column, value: object = "", **params: object) -> str:
-    """The importer's message for one field of a form, naming the field as a sheet would."""
-    name = column.name if lang() == "en" else column.alias
-    text = Problem(code, column=name, value=str(value), params=params).message(lang())
-    return text[:1].upper() + text[1:]
+# Messages of a person's number, phone and rank name the field and quote what was typed
+# themselves ("No. HP hanya angka ...; tertulis 08x"), as the forms label them.
+SELF_NAMED = frozenset({"nrp_digits", "nrp_lost_zero", "nik_digits", "not_phone", "unknown_rank"})
+# Messages that name a sheet or a column of the workbook, as a form says them (a form has no sheet).
+FORM_WORDS = {
+    "needs_unit": gettext_noop("personel %(force)s wajib memiliki satuan (asal berangkat)"),
+    "linmas_needs_desa": gettext_noop("anggota LINMAS wajib memiliki desa (desanya sendiri)"),
+    "unknown_unit": gettext_noop("tidak ada di antara satuan operasi ini"),
+    "unknown_region": gettext_noop("tidak ada di antara wilayah operasi ini"),
+}
+VALUE_SHOWN = 60  # characters of a refused value quoted in a message, as the importer quotes a cell
+
+
+def problem_text(code: str, label: object, value: object = "", **params: object) -> str:
+    """The importer's message for one field of a form (the words of siaga.core.data.problems),
+    naming the field by its form `label` ("Kode TPS: wajib diisi", "Lintang, nilai '99': ..."),
+    in the page's language."""
+    if code in FORM_WORDS:
+        what = _(FORM_WORDS[code]) % params if params else _(FORM_WORDS[code])
+    else:
+        what = core_text(MESSAGES[code], lang(), **{"hint": "", **params})
+    if code in SELF_NAMED:
+        return what
+    text = str(value)
+    if not text or code == "text_too_long":  # a long value is not quoted back
+        return f"{label}: {what}"
+    text = text if len(text) <= VALUE_SHOWN else text[: VALUE_SHOWN - 1] + "…"
+    return f"{label}, {core_text(WHERE['value'], lang(), place=shown(text))}: {what}"
 
 
 def column(sheet: contract.Sheet, name: str) -> contract.Column:
     return next(c for c in sheet.columns if c.name == name)
 
 
-class CellField(forms.CharField):
-    """A text box read like one cell of a scenario sheet."""
+def read_cell(col: contract.Column, label: object, raw: str) -> Any:
+    """`raw` (stripped) read as the importer reads a cell of `col`; ValidationError naming `label`."""
+    if raw == "":
+        if col.required:
+            raise ValidationError(problem_text("required", label))
+        return col.default
+    try:
+        return col.read(raw)
+    except Bad as bad:
+        raise ValidationError(problem_text(bad.code, label, raw, **bad.params)) from None
 
-    def __init__(self, sheet: contract.Sheet, name: str, **kwargs: Any):
+
+class CellField(forms.CharField):
+    """A text box read like one cell of a scenario sheet. Its `max_length` (no more than the
+    column's) is checked here, in the importer's words naming the field, not Django's; the box
+    takes any length, so a text too long is kept to shorten, never cut off as it is typed."""
+
+    def __init__(self, sheet: contract.Sheet, name: str, max_length: int | None = None, **kwargs: Any):
         self.column = column(sheet, name)
+        self.limit = max_length
         super().__init__(required=False, strip=True, **kwargs)
 
     def clean(self, value: Any) -> Any:
-        raw = super().clean(value)
-        if raw == "":
-            if self.column.required:
-                raise ValidationError(problem_text("required", self.column))
-            return self.column.default
-        try:
-            return self.column.read(raw)
-        except Bad as bad:
-            raise ValidationError(problem_text(bad.code, self.column, raw, **bad.params)) from None
+        raw = self.to_python(value) or ""  # no Django validators: their messages name no field
+        if self.limit is not None and len(raw) > self.limit:
+            params = {"length": f"{len(raw):,}", "max": f"{self.limit:,}"}
+            raise ValidationError(problem_text("text_too_long", self.label, raw, **params))
+        return read_cell(self.column, self.label, raw)
 
 
 def too_large(size: int) -> str:
@@ -118,34 +156,40 @@ YES_NO = [("ya", gettext_lazy("ya")), ("tidak", gettext_lazy("tidak"))]
 # What a person typed by hand must look like is what the importer holds a workbook to: an
 # NRP/NIK of its force's shape (siaga.core.data.numbers), a Polri/TNI rank of the ladder
 # (siaga.core.data.ranks), a phone number; the words are the importer's.
-def code_problem(force: Force, code: str) -> str:
+def code_problem(force: Force, code: str, label: object) -> str:
     """Why `code` cannot be this force's NRP/NIK ("" when it can)."""
     try:
         numbers.check_code(force, code)
     except Bad as bad:
-        return _refusal("id", code, bad)
+        return problem_text(bad.code, label, code, **bad.params)
     return ""
 
 
-def read_phone(phone: str) -> str:
+def read_phone(phone: str, label: object) -> str:
     """The phone as stored; ValidationError when it is not a phone number."""
     try:
         return numbers.read_phone(phone)
     except Bad as bad:
-        raise ValidationError(_refusal("phone", phone, bad)) from None
+        raise ValidationError(problem_text(bad.code, label, phone, **bad.params)) from None
 
 
-def read_rank(force: Force, rank: str) -> str:
+def read_rank(force: Force, rank: str, label: object) -> str:
     """The rank as stored; ValidationError when a Polri, Brimob or TNI rank is not on the ladder."""
     try:
         return ranks.read_rank(force, rank)
     except Bad as bad:
-        raise ValidationError(_refusal("rank", rank, bad)) from None
+        raise ValidationError(problem_text(bad.code, label, rank, **bad.params)) from None
 
 
-def _refusal(name: str, value: str, bad: Bad) -> str:
-    """The importer's message for a bad value of the personnel sheet's column `name`."""
-    return problem_text(bad.code, column(contract.PERSONNEL, name), value, **bad.params)
+def read_operation_name(typed: str) -> str:
+    """An operation's new name, held to what the import holds the operation sheet's `nama` to
+    (required, at most 200 characters, no invisible characters), and to one letter or digit at
+    least (a name of dashes or signs names nothing); ValidationError naming the field."""
+    label = _("Nama operasi")
+    name = read_cell(column(contract.OPERATION, "name"), label, typed.strip())
+    if not any(ch.isalnum() for ch in name):
+        raise ValidationError(_("%(field)s: harus memuat paling sedikit satu huruf atau angka.") % {"field": label})
+    return str(name)
 
 
 COMMAND_HELP = gettext_lazy(
@@ -173,6 +217,9 @@ def named(rows: Any) -> list[tuple[str, str]]:
     return [(c, f"{n} ({c})" if n in shared else n) for c, n in rows]
 
 
+CONFIRM_LOSS = "confirm_loss"  # ticked: take away the command position or the rank all the same
+
+
 class PersonForm(forms.Form):
     """rank, phone and siap for everyone; the unit for POLRI, TNI, BRIMOB and SATPOL_PP; the
     desa for LINMAS (who guard the TPS of their own desa and belong to no unit)."""
@@ -195,6 +242,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, data: Any = None, *, person: Person):
         self.person = person
+        self.losses: list[tuple[str, str]] = []
         initial: dict[str, Any] = {"rank": person.rank, "position": person.position, "phone": person.phone}
         initial["available"] = "ya" if person.available else "tidak"
         initial |= {"unit_code": person.unit_code, "desa_code": person.desa_code, "edit_version": person.edit_version}
@@ -211,33 +259,64 @@ class PersonForm(forms.Form):
 
     def clean_rank(self) -> str:
         rank: str = self.cleaned_data["rank"]
-        return rank if rank == self.person.rank else read_rank(Force(self.person.force), rank)
+        return rank if rank == self.person.rank else read_rank(Force(self.person.force), rank, self["rank"].label)
 
     def clean_phone(self) -> str:
         phone: str = self.cleaned_data["phone"]
-        return phone if phone == self.person.phone else read_phone(phone)
+        return phone if phone == self.person.phone else read_phone(phone, self["phone"].label)
 
     def clean_unit_code(self) -> str:
         code: str = self.cleaned_data["unit_code"]
-        field = column(contract.PERSONNEL, "unit_code")
+        label = self["unit_code"].label
         if not code:
-            raise ValidationError(problem_text("needs_unit", field, force=self.person.force))
+            raise ValidationError(problem_text("needs_unit", label, force=self.person.force))
         if not Unit.objects.filter(operation_id=self.person.operation_id, code=code).exists():
-            raise ValidationError(problem_text("unknown_unit", field, code))
+            raise ValidationError(problem_text("unknown_unit", label, code))
         return code
 
     def clean_desa_code(self) -> str:
         code: str = self.cleaned_data["desa_code"]
-        field = column(contract.PERSONNEL, "desa_code")
+        label = self["desa_code"].label
         if not code:
-            raise ValidationError(problem_text("linmas_needs_desa", field))
+            raise ValidationError(problem_text("linmas_needs_desa", label))
         level = Region.objects.filter(operation_id=self.person.operation_id, code=code).values_list("level", flat=True)
         found = level.first()
         if found is None:
-            raise ValidationError(problem_text("unknown_region", field, code))
+            raise ValidationError(problem_text("unknown_region", label, code))
         if Level(found) not in VILLAGE_LEVELS:
-            raise ValidationError(problem_text("wrong_level", field, code, level=found, expected="DESA/KELURAHAN"))
+            raise ValidationError(problem_text("wrong_level", label, code, level=found, expected="DESA/KELURAHAN"))
         return code
+
+    def clean(self) -> dict[str, Any]:
+        """A command or staff position taken away, or a Polri/TNI rank cleared, is saved only
+        when confirmed (`CONFIRM_LOSS` ticked): without the position the plan counts the person
+        as field strength and may put a Kapolres on a TPS post; without a rank they lead no one."""
+        data = super().clean() or {}
+        self.losses = self.what_is_lost(data)
+        if self.losses and self.data.get(CONFIRM_LOSS) != "1":
+            for name, text in self.losses:
+                self.add_error(name, text)
+        return data
+
+    def what_is_lost(self, data: dict[str, Any]) -> list[tuple[str, str]]:
+        """(field, warning) for each thing the edit takes away that the plan depends on."""
+        person, lost = self.person, []
+        position = data.get("position", person.position)
+        if is_command(person.position) and not is_command(position):
+            text = _(
+                "%(field)s: %(name)s kehilangan jabatan komando/staf %(position)s; tanpanya rencana berikutnya "
+                "menghitungnya sebagai kekuatan lapangan dan dapat menempatkannya di pos TPS."
+            )
+            lost.append(
+                ("position", text % {"field": self["position"].label, "name": person.name, "position": person.position})
+            )
+        if person.rank and not data.get("rank", person.rank) and person.force in RANKED_FORCES:
+            text = _(
+                "%(field)s: pangkat %(rank)s dihapus; tanpa pangkat %(name)s tidak pernah dipilih sebagai ketua pos "
+                "atau pemimpin regu."
+            )
+            lost.append(("rank", text % {"field": self["rank"].label, "rank": person.rank, "name": person.name}))
+        return lost
 
 
 def _taken(label: str) -> str:
@@ -274,14 +353,14 @@ class _NewRowForm(forms.Form):
 
     def region_code(self, name: str, sheet: contract.Sheet, levels: frozenset[Level], expected: str) -> str:
         code: str = self.cleaned_data[name]
-        field = column(sheet, name)
+        label = self[name].label
         if not code:
             return code
         found = Region.objects.filter(operation_id=self.operation_id, code=code).values_list("level", flat=True).first()
         if found is None:
-            raise ValidationError(problem_text("unknown_region", field, code))
+            raise ValidationError(problem_text("unknown_region", label, code))
         if Level(found) not in levels:
-            raise ValidationError(problem_text("wrong_level", field, code, level=found, expected=expected))
+            raise ValidationError(problem_text("wrong_level", label, code, level=found, expected=expected))
         return code
 
 
@@ -311,34 +390,34 @@ class PersonAddForm(_NewRowForm):
         force = data.get("force")
         if force is None:
             if "force" not in self.errors:
-                self.add_error("force", problem_text("required", column(contract.PERSONNEL, "force")))
+                self.add_error("force", problem_text("required", self["force"].label))
             return data
         self._check_person(force, data)
         if force == Force.LINMAS:
             if not data.get("desa_code") and "desa_code" not in self.errors:
-                self.add_error("desa_code", problem_text("linmas_needs_desa", column(contract.PERSONNEL, "desa_code")))
+                self.add_error("desa_code", problem_text("linmas_needs_desa", self["desa_code"].label))
             data["unit_code"] = ""
         else:
             code = data.get("unit_code", "")
-            field = column(contract.PERSONNEL, "unit_code")
+            label = self["unit_code"].label
             if not code:
-                self.add_error("unit_code", problem_text("needs_unit", field, force=force.value))
+                self.add_error("unit_code", problem_text("needs_unit", label, force=force.value))
             elif not Unit.objects.filter(operation_id=self.operation_id, code=code).exists():
-                self.add_error("unit_code", problem_text("unknown_unit", field, code))
+                self.add_error("unit_code", problem_text("unknown_unit", label, code))
         return data
 
     def _check_person(self, force: Force, data: dict[str, Any]) -> None:
         """The NRP/NIK's shape for this force, the rank on the ladder, the phone a number."""
-        if data.get("code") and (problem := code_problem(force, data["code"])):
+        if data.get("code") and (problem := code_problem(force, data["code"], self["code"].label)):
             self.add_error("code", problem)
         if "rank" in data:
             try:
-                data["rank"] = read_rank(force, data["rank"])
+                data["rank"] = read_rank(force, data["rank"], self["rank"].label)
             except ValidationError as bad:
                 self.add_error("rank", bad)
         if "phone" in data:
             try:
-                data["phone"] = read_phone(data["phone"])
+                data["phone"] = read_phone(data["phone"], self["phone"].label)
             except ValidationError as bad:
                 self.add_error("phone", bad)
 

@@ -280,10 +280,12 @@ def existing_operation(scenario: Scenario) -> Operation | None:
     return Operation.objects.filter(name=scenario.operation.name, polres_code=polres, archived=False).first()
 
 
-def data_diff(operation: Operation, scenario: Scenario) -> dict[str, Any]:
+def data_diff(operation: Operation, scenario: Scenario, values: bool = False) -> dict[str, Any]:
     """What importing `scenario` would change in `operation`: TPS and people added, removed
     and changed (by code, with the changed fields), the units added and removed, and what
-    changes in the stages, duty rules and campaign events (`_schedule_diff`)."""
+    changes in the stages, duty rules and campaign events (`_schedule_diff`). With `values`
+    (the import preview; a data version keeps codes and fields only): each change's old and
+    new values, and each person's rank and name (`names`)."""
     old_tps = {row["code"]: row for row in operation.tps_set.values("code", *TPS_COMPARED)}
     new_tps = {
         t.id: {
@@ -305,12 +307,18 @@ def data_diff(operation: Operation, scenario: Scenario) -> dict[str, Any]:
     }
     old_units = set(operation.units.values_list("code", flat=True))
     new_units = {u.code for u in scenario.units}
-    return {
-        "tps": _compare(old_tps, new_tps),
-        "personnel": _compare(old_people, new_people),
+    diff = {
+        "tps": _compare(old_tps, new_tps, values),
+        "personnel": _compare(old_people, new_people, values),
         "units": {"added": sorted(new_units - old_units), "removed": sorted(old_units - new_units)},
         "schedule": _schedule_diff(operation.config, scenario),
     }
+    if values and any(diff["personnel"].values()):
+        people = diff["personnel"]
+        named = set(people["added"]) | set(people["removed"]) | {c["code"] for c in people["changed"]}
+        rows = new_people | {c: r for c, r in old_people.items() if c not in new_people}
+        people["names"] = {c: " ".join(x for x in (rows[c]["rank"], rows[c]["name"]) if x) for c in sorted(named)}
+    return diff
 
 
 def _schedule_diff(config: dict[str, Any], scenario: Scenario) -> dict[str, list[str]]:
@@ -333,11 +341,15 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Force) else value
 
 
-def _compare(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    changed = []
+def _compare(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]], values: bool = False) -> dict[str, Any]:
+    changed: list[dict[str, Any]] = []
     for code in sorted(old.keys() & new.keys()):
         fields = [f for f, v in new[code].items() if old[code].get(f) != v]
-        if fields:
+        if fields and values:  # a moved point: both its coordinates
+            shown = fields + [f for f in ("lat", "lon") if f not in fields and {"lat", "lon"} & set(fields)]
+            before, after = ({f: row.get(f) for f in shown} for row in (old[code], new[code]))
+            changed.append({"code": code, "fields": fields, "old": before, "new": after})
+        elif fields:
             changed.append({"code": code, "fields": fields})
     return {"added": sorted(new.keys() - old.keys()), "removed": sorted(old.keys() - new.keys()), "changed": changed}
 
@@ -354,6 +366,49 @@ def _diff_summary(diff: dict[str, Any]) -> dict[str, Any]:
 
 def diff_is_empty(diff: dict[str, Any]) -> bool:
     return not any(codes for part in diff.values() for codes in part.values())
+
+
+def other_changes(operation: Operation, scenario: Scenario) -> list[str]:
+    """What else importing `scenario` would rewrite in `operation` that `data_diff` does not
+    show, in words (msgids): the operation's settings, regions, units' details, the pattern
+    sheet, road times, people pinned to a post. Empty with `diff_is_empty`: the file changes nothing."""
+    op = scenario.operation
+    config = {k: getattr(op, k) for k in OPERATION_SETTINGS} | {"weights": dict(op.weights)}
+    config |= {"stages": stages.as_records(scenario.stages)} | duties.as_records(scenario)
+    stored = json.loads(json.dumps(config, default=str))
+    settings_same = (op.election_date, op.pattern) == (operation.election_date, operation.pattern) and all(
+        json.loads(json.dumps(operation.config.get(k), default=str)) == v for k, v in stored.items()
+    )
+    regions = {(r.code, r.name, r.level.value, r.parent_code, r.lat, r.lon, r.polres_code) for r in scenario.regions}
+    region_fields = ("code", "name", "level", "parent_code", "lat", "lon", "polres_code")
+    region_indicators = {r.code: dict(r.indicators) for r in scenario.regions}
+    unit_fields = ("code", "name", "kind", "kecamatan_code", "parent_code", "bko_to", "assembly_lat", "assembly_lon")
+    units = {
+        (u.code, u.name, u.kind.value, u.kecamatan_code, u.parent_code, u.bko_to, u.assembly_lat, u.assembly_lon)
+        for u in scenario.units
+    }
+    pattern_fields = ("category", "tps_per_post", "polri_per_post", "tni_per_post", "linmas_per_tps", "patrol")
+    patterns = sorted(
+        (r.category.value, r.tps_per_post, r.polri_per_post, r.tni_per_post, r.linmas_per_tps, r.patrol)
+        for r in scenario.patterns
+    )
+    travel = {(t.origin, t.destination, t.minutes) for t in scenario.travel_times}
+    pins = {(p.id, p.pinned_post, p.pin_reason) for p in scenario.personnel if p.pinned_post or p.pin_reason}
+    pinned = operation.personnel.exclude(pinned_post="", pin_reason="")
+    travel_fields = ("origin", "destination", "minutes")
+    checks = (
+        (gettext_noop("pengaturan operasi"), settings_same),
+        (
+            gettext_noop("wilayah"),
+            set(operation.regions.values_list(*region_fields)) == regions
+            and dict(operation.regions.values_list("code", "indicators")) == region_indicators,
+        ),
+        (gettext_noop("rincian satuan"), set(operation.units.values_list(*unit_fields)) == units),
+        (gettext_noop("lembar pola"), sorted(operation.pattern_rows.values_list(*pattern_fields)) == patterns),
+        (gettext_noop("waktu tempuh"), set(operation.travel_times.values_list(*travel_fields)) == travel),
+        (gettext_noop("pos tetap personel"), set(pinned.values_list("code", "pinned_post", "pin_reason")) == pins),
+    )
+    return [words for words, same in checks if not same]
 
 
 def _kecamatan_of(regions: tuple[CoreRegion, ...]) -> dict[str, str]:

@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError
 from django.db.models import Count, Max, QuerySet
@@ -49,7 +49,7 @@ from siaga.core.data.model import VILLAGE_LEVELS, Category, Force, Level, Scenar
 from siaga.core.data.positions import is_command
 from siaga.core.data.problems import ScenarioError, UnreadableFile
 from siaga.core.data.scenario import read_scenario
-from siaga.operations import services
+from siaga.operations import diff_words, services
 from siaga.operations.boundaries import outside_m, outside_their_desa
 from siaga.operations.forms import (
     PersonAddForm,
@@ -60,6 +60,7 @@ from siaga.operations.forms import (
     UploadForm,
     lang,
     max_upload_bytes,
+    read_operation_name,
     too_large,
 )
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, KIND_LABELS, LEVEL_LABELS, label
@@ -124,8 +125,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if existing is not None:  # the import updates it: say so, and what it changes
         tps = ((t.id, t.desa_code, t.lat, t.lon) for t in scenario.tps)
         _warn_outside(request, existing, tps, {r.code: r.name for r in scenario.regions})
-        diff = services.data_diff(existing, scenario)
-        context |= {"existing": existing, "changes": _diff_view(existing, diff)}
+        diff = services.data_diff(existing, scenario, values=True)
+        changes = diff_words.describe(existing, diff, others=services.other_changes(existing, scenario))
+        context |= {"existing": existing, "changes": changes}
         context["next_version"] = (existing.data_versions.aggregate(n=Max("number"))["n"] or 1) + 1
     return render(request, "operations/import_preview.html", context)
 
@@ -884,7 +886,11 @@ def tps_bulk(request: HttpRequest, op_id: int) -> HttpResponse:
 
 def versions(request: HttpRequest, op_id: int) -> HttpResponse:
     """The operation's data versions, newest first, each with what it changed."""
-    operation = operation_for(request, op_id)
+    return _versions_page(request, operation_for(request, op_id))
+
+
+def _versions_page(request: HttpRequest, operation: Operation, status: int = 200, **extra: Any) -> HttpResponse:
+    """The versions page; `extra`: a refused rename (the name as typed, and why)."""
     kecamatan = Scope.of(request.user).narrowed_to  # a sector chief reads his kecamatan's changes only
     rows = [
         {
@@ -896,7 +902,7 @@ def versions(request: HttpRequest, op_id: int) -> HttpResponse:
         for v in operation.data_versions.select_related("imported_by")[:50]
     ]
     context = {"operation": operation, "versions": rows, "hand_changes": _hand_changes(operation, request)}
-    return render(request, "operations/versions.html", context)
+    return render(request, "operations/versions.html", context | extra, status=status)
 
 
 HAND_ACTIONS = ("add", "edit", "remove", "bulk_availability", "bulk_category", "override_category")
@@ -949,61 +955,36 @@ def _narrowed(operation: Operation, diff: dict[str, Any], kecamatan: str | None)
 
 
 def _diff_view(operation: Operation, diff: dict[str, Any], narrowed: bool = False) -> dict[str, Any]:
-    """A diff with each TPS named as people name it ("TPS 3 Semare") and each person by name;
-    `narrowed`: one kecamatan's part of it (`_narrowed`), which counts no removed people."""
-    tps = diff.get("tps", {})
-    codes = set(tps.get("added", [])) | set(tps.get("removed", [])) | {c["code"] for c in tps.get("changed", [])}
-    rows = operation.tps_set.filter(code__in=codes).values_list("code", "number", "desa_code")
-    found = {code: (number, desa) for code, number, desa in rows}
-    desa = _region_names(operation, (d for _n, d in found.values()))
-
-    def tps_name(code: str) -> str:
-        if code not in found:
-            return code
-        number, desa_code = found[code]
-        return _("TPS %(n)s %(desa)s") % {"n": number, "desa": desa.get(desa_code, desa_code)}
-
-    people, schedule = diff.get("personnel", {}), diff.get("schedule", {})
-    return {
-        "stages_changed": bool(schedule.get("stages")),
-        "rules_changed": bool(schedule.get("duty_rules")),
-        "events_added": schedule.get("events_added", []),
-        "events_removed": schedule.get("events_removed", []),
-        "events_changed": schedule.get("events_changed", []),
-        "tps_added": [tps_name(c) for c in tps.get("added", [])],
-        "tps_removed": [tps_name(c) for c in tps.get("removed", [])],
-        "tps_changed": [
-            (tps_name(c["code"]), c["code"], _field_names(Tps, c["fields"])) for c in tps.get("changed", [])
-        ],
-        "people_added": len(people.get("added", [])),
-        "people_removed": len(people.get("removed", [])),
-        "people_changed": len(people.get("changed", [])),
-        "narrowed": narrowed,
-        "empty": services.diff_is_empty(diff),
-    }
-
-
-def _field_names(model: type[Any], fields: list[str]) -> list[str]:
-    return [str(model._meta.get_field(f).verbose_name) for f in fields]
+    """A data version's diff in words (`diff_words`); `narrowed`: one kecamatan's part of it
+    (`_narrowed`), which counts no removed people."""
+    return diff_words.describe(operation, diff, narrowed)
 
 
 @require_POST
 def operation_rename(request: HttpRequest, op_id: int) -> HttpResponse:
     operation = operation_for(request, op_id, archived_changes=True)  # a name clash may block its return
     require(request.user, "import")
-    name = request.POST.get("name", "").strip()
-    if not name or len(name) > 200:
-        messages.error(request, _("Nama operasi wajib diisi (paling banyak 200 huruf). Tidak ada yang berubah."))
-    elif (
+    typed = request.POST.get("name", "")
+    try:
+        name = read_operation_name(typed)
+    except ValidationError as bad:  # the page again, the name as typed kept to correct
+        return _rename_refused(request, operation, typed, " ".join(bad.messages))
+    if (
         Operation.objects.filter(name=name, polres_code=operation.polres_code, archived=False)
         .exclude(pk=operation.pk)
         .exists()
     ):
-        messages.error(request, _("Nama operasi ini sudah dipakai operasi lain. Tidak ada yang berubah."))
-    elif name != operation.name:
+        refusal = _("Nama operasi ini sudah dipakai operasi lain. Tidak ada yang berubah.")
+        return _rename_refused(request, operation, typed, refusal)
+    if name != operation.name:
         services.rename_operation(operation, name, request)
         messages.success(request, _("Operasi diganti nama menjadi %(name)s.") % {"name": name})
     return redirect("versions", operation.pk)
+
+
+def _rename_refused(request: HttpRequest, operation: Operation, typed: str, refusal: str) -> HttpResponse:
+    messages.error(request, _("Nama operasi belum diganti. Tidak ada yang berubah."))
+    return _versions_page(request, operation, 400, rename_typed=typed, rename_error=refusal)
 
 
 @require_POST

@@ -144,29 +144,61 @@ def may_decide(user: Any) -> bool:
 
 
 def provenance(operation: Operation, assessments: dict[str, risk.Assessment]) -> dict[str, dict[str, Any]]:
-    """Each TPS's category source, who set it and when: its newest record where that record
-    still holds its category in force; else a category from the data file (an intelligence
-    estimate, with who last set it by hand if anyone did), or the model's score."""
+    """Each TPS's category source, who set it and when: the one home of how a category's source
+    is told (the table, the override report, the TPS page). Its newest record where that record
+    still holds its category in force; else a category set by hand on the TPS page (who, when);
+    else a category from the data file: the file in force, named with its data version, and
+    who imported it; else the model's score. A person by name and rank, never a login name."""
     kept = plan_services.provenance(operation, assessments)
     by_hand = _set_by(operation, {c for c, a in assessments.items() if a.source == "override"})
-    version = operation.data_versions.order_by("-number").first()
-    imported = {"by": getattr(version, "imported_by", None) or operation.imported_by, "at": operation.imported_at}
+    version = operation.data_versions.select_related("imported_by").order_by("-number").first()
+    importer = getattr(version, "imported_by", None) or operation.imported_by
+    imported_at = version.imported_at if version is not None else operation.imported_at
     if version is not None:
-        imported["at"] = version.imported_at
+        file_label = _("Berkas impor %(file)s (versi data %(v)s)") % {
+            "file": version.source_name or operation.source_name,
+            "v": version.number,
+        }
+    else:
+        file_label = _("Berkas impor %(file)s") % {"file": operation.source_name}
+    people = _people_named(
+        {row["by_id"] for row in kept.values() if row.get("by_id")}, {h["username"] for h in by_hand.values()}
+    )
     labels = dict(CategorySource.Source.choices)
     out: dict[str, dict[str, Any]] = {}
     for code, a in assessments.items():
         row = kept.get(code)
         if row is not None and row["category"] == a.category.value:
-            out[code] = row
+            out[code] = row | {"by": people.get(row.get("by_id"), row["by"])}
+        elif a.source == "override" and code in by_hand:
+            hand = by_hand[code]
+            who = people.get(hand["username"], hand["username"])
+            out[code] = {"label": labels["intel"], "reason": a.reason, "by": who, "at": hand["at"], "source": "intel"}
         elif a.source == "override":
-            hand = by_hand.get(code)
-            who = hand["username"] if hand else getattr(imported["by"], "username", "")
-            when = hand["at"] if hand else imported["at"]
-            out[code] = {"label": labels["intel"], "reason": a.reason, "by": who, "at": when, "source": "intel"}
+            who = _person_name(importer)
+            out[code] = {"label": file_label, "reason": a.reason, "by": who, "at": imported_at, "source": "import"}
         else:
-            out[code] = {"label": labels["model"], "reason": "", "by": "", "at": imported["at"], "source": "model"}
+            out[code] = {"label": labels["model"], "reason": "", "by": "", "at": imported_at, "source": "model"}
     return out
+
+
+def _person_name(user: Any) -> str:
+    """A colleague as a page names him: his name and rank as on his account (the login name
+    only for an account with no name)."""
+    if user is None:
+        return ""
+    return str(user.get_full_name() or user.get_username())
+
+
+def _people_named(ids: set[int], usernames: set[str]) -> dict[Any, str]:
+    """The names of these accounts, by id and by login name."""
+    if not ids and not usernames:
+        return {}
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    found = get_user_model().objects.filter(Q(pk__in=ids) | Q(username__in=usernames))
+    return {key: _person_name(u) for u in found for key in (u.pk, u.get_username())}
 
 
 def vulnerability(request: HttpRequest, op_id: int) -> HttpResponseBase:
@@ -245,7 +277,7 @@ def vulnerability(request: HttpRequest, op_id: int) -> HttpResponseBase:
         "kecamatan_options": [(k, names.get(k, k)) for k in kecamatan_codes],
         "category_options": list(CATEGORY_LABELS.items()),
         "source_options": list(SOURCE_LABELS.items()),
-        "overrides": _with_names(over_rows, region_names, _set_by(operation, {r["code"] for r in over_rows})),
+        "overrides": _with_names(over_rows, region_names, provenance(operation, v_over.assessments)),
         "overrides_total": overridden_all.count() if len(overridden) == OVERRIDES_SHOWN else len(overridden),
         "thresholds": (v_over.model.rawan, v_over.model.sangat_rawan),
         "catalogue": _catalogue_of(operation, lang),
@@ -331,15 +363,16 @@ def _grouped(
 
 
 def _with_names(
-    rows: list[dict[str, Any]], names: dict[str, str], set_by: dict[str, dict[str, Any]]
+    rows: list[dict[str, Any]], names: dict[str, str], given: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Rows of the override report: desa and kecamatan by name, and who set the category."""
+    """Rows of the override report: desa and kecamatan by name, and where the category came
+    from (`provenance`, as the table says it)."""
     return [
         r
         | {
             "desa_name": names.get(r["desa"]),
             "kecamatan_name": names.get(r["kecamatan"]),
-            "set_by": set_by.get(r["code"]),
+            "provenance": given.get(r["code"]),
         }
         for r in rows
     ]
@@ -429,7 +462,6 @@ def _tps_page(
         "kecamatan": regions.get(tps.kecamatan_code),
         "thresholds": (v.model.rawan, v.model.sangat_rawan),
         "form": form,
-        "set_by": _set_by(operation, {tps.code}).get(tps.code),
         "provenance": provenance(operation, {tps.code: a})[tps.code],
         "may_decide": may_decide(request.user),
         "pilkades": is_pilkades(operation),

@@ -59,8 +59,9 @@ class DataChanges:
 
     @property
     def replan_categories(self) -> str:
-        """The category changes as the re-plan form's lines (`KODE_TPS=KATEGORI`)."""
-        return "\n".join(f"{c.code}={c.after}" for c in self.categories)
+        """The category changes as the re-plan form's paste lines, the category in the reader's
+        words as its example writes it (`KODE_TPS=Sangat rawan`; the form reads words and codes)."""
+        return "\n".join(f"{c.code}={_label(c.after)}" for c in self.categories)
 
     @property
     def replan_absent(self) -> str:

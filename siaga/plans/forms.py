@@ -88,16 +88,16 @@ class ReassignForm(forms.Form):
 
 
 def with_picks(post: Any) -> dict[str, Any]:
-    """The re-plan's POST with what was picked added to the typed fallback: each `absent_pick`
-    (an NRP/NIK, picked or typed) a line of `absent`; each `change_tps`/`change_category` pair
+    """The re-plan's POST with what was picked beside the typed fallback: each `absent_pick`
+    (an NRP/NIK, picked or typed) a line of `absent_picks`; each `change_tps`/`change_category` pair
     (a TPS code, picked or typed, and a category) a line TPS=CATEGORY of `tps_picks`, checked
-    apart from the pasted `categories` so that its errors name the picker (a pair with either
-    half empty is skipped)."""
-    absent = [post.get("absent", ""), *post.getlist("absent_pick")]
+    apart from the pasted `categories` so that its errors name the picker, and the pasted
+    lines' errors their line (a pair with either half empty is skipped)."""
     pairs = zip(post.getlist("change_tps"), post.getlist("change_category"), strict=False)
     picks = [f"{t.strip()}={c}" for t, c in pairs if t.strip() and c]
     return {
-        "absent": "\n".join(line for line in absent if line.strip()),
+        "absent": post.get("absent", ""),
+        "absent_picks": "\n".join(c.strip() for c in post.getlist("absent_pick") if c.strip()),
         "categories": post.get("categories", ""),
         "tps_picks": "\n".join(picks),
     }
@@ -115,6 +115,7 @@ class ReplanForm(forms.Form):
         required=False,
     )
 
+    absent_picks = forms.CharField(label=_("Personel berhalangan"), widget=forms.HiddenInput, required=False)
     tps_picks = forms.CharField(label=_("Perubahan kategori TPS"), widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, operation: Operation, **kwargs: Any):
@@ -126,11 +127,15 @@ class ReplanForm(forms.Form):
         if len(codes) > MAX_LINES:
             raise forms.ValidationError(_("Terlalu banyak baris (paling banyak %(n)s)."), params={"n": MAX_LINES})
         known = set(self.operation.personnel.filter(code__in=codes).values_list("code", flat=True))
-        unknown = [c for c in codes if c not in known]
-        if unknown:
-            raise forms.ValidationError(
-                _("NRP/NIK tidak dikenal: %(codes)s"), params={"codes": ", ".join(unknown[:20])}
-            )
+        errors = []  # each line to fix by its number, as the reader counts the lines typed
+        for number, line in enumerate(self.cleaned_data["absent"].splitlines(), 1):
+            unknown = [c for c in dict.fromkeys(re.split(r"[\s,;]+", line)) if c and c not in known]
+            if unknown:
+                errors.append(
+                    _("baris %(n)s: NRP/NIK tidak dikenal: %(codes)s") % {"n": number, "codes": ", ".join(unknown)}
+                )
+        if errors:
+            raise forms.ValidationError(errors[:20])
         return codes
 
     def clean_categories(self) -> dict[str, str]:
@@ -160,6 +165,20 @@ class ReplanForm(forms.Form):
             raise forms.ValidationError(errors[:20])
         return changes
 
+    def clean_absent_picks(self) -> list[str]:
+        """The people picked or typed in the name search, each by their NRP/NIK."""
+        codes = sorted({line.strip() for line in self.cleaned_data["absent_picks"].splitlines() if line.strip()})
+        if len(codes) > MAX_LINES:
+            raise forms.ValidationError(_("Terlalu banyak baris (paling banyak %(n)s)."), params={"n": MAX_LINES})
+        known = set(self.operation.personnel.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise forms.ValidationError(
+                _("Tidak dikenal: %(codes)s. Ketik nama atau NRP, lalu pilih dari saran.")
+                % {"codes": ", ".join(unknown[:20])}
+            )
+        return codes
+
     def clean_tps_picks(self) -> dict[str, str]:
         """The TPS picked or typed in the category-change fields, each by its code."""
         pairs = dict(line.split("=", 1) for line in self.cleaned_data["tps_picks"].splitlines() if "=" in line)
@@ -182,6 +201,8 @@ class ReplanForm(forms.Form):
         data = super().clean() or {}
         if "categories" in data and "tps_picks" in data:
             data["categories"] = {**data["categories"], **data.pop("tps_picks")}
+        if "absent" in data and "absent_picks" in data:
+            data["absent"] = sorted({*data["absent"], *data.pop("absent_picks")})
         if not self.errors and not data.get("absent") and not data.get("categories"):
             raise forms.ValidationError(_("Tidak ada perubahan: isi personel berhalangan atau perubahan kategori."))
         return data

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from siaga.accounts.scope import Scope
 from siaga.core.data import duties as duty_data
-from siaga.core.data import pins
+from siaga.core.data import linmas, pins
 from siaga.core.data import stages as stage_data
 from siaga.core.data.positions import is_command
 from siaga.core.documents.ploting import post_names
@@ -34,6 +34,7 @@ from siaga.core.planning.posts import UNFILLED_KM
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, label
 from siaga.operations.models import Operation
 from siaga.operations.services import operation_stages, scenario_for
+from siaga.plans import compare
 from siaga.plans.models import Plan, PlanAssignment, PlanPost, PlanTps, PlanUnfilled
 from siaga.plans.names import operation_post_labels, post_labels, reader_lang, row_labels
 from siaga.plans.services import REINFORCE, diff
@@ -91,9 +92,13 @@ def _someone(code: str) -> dict[str, str]:
 
 def _label(person: dict[str, str]) -> str:
     """One person in a cell of the post tree, escaped: thousands on a page, so a plain
-    format string rather than `format_html` each (issue 18)."""
+    format string rather than `format_html` each (issue 18). A Linmas's NIK is shown masked."""
     rank, name, code, unit = (quoted(person[k]) for k in ("rank", "name", "code", "unit"))
-    return f"<li>{rank} {name} <code>{code}</code> <small>{unit}</small></li>"
+    shown = linmas.shown(person["code"], person["force"])
+    if shown == person["code"]:
+        return f"<li>{rank} {name} <code>{code}</code> <small>{unit}</small></li>"
+    # a Linmas's NIK masked on the page; whole in data-code, which a click copies into a form
+    return f'<li>{rank} {name} <code data-code="{code}">{quoted(shown)}</code> <small>{unit}</small></li>'
 
 
 TREE_PAGE = 300  # posts of the tree on one page of the plan page: a Polres's kecamatan or two
@@ -915,13 +920,12 @@ def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
     # "removed" and one "added" with one name are one post whose category changed.
     old_category = dict(old.posts.values_list("code", "category"))
     new_category = dict(new.posts.values_list("code", "category"))
-    removed_by_name = {posts.get(p, p): p for p in changes["posts_removed"] if seen(p)}
-    same = {
-        p: removed_by_name[posts.get(p, p)]
-        for p in changes["posts_added"]
-        if seen(p) and posts.get(p, p) in removed_by_name
-    }
+    same = compare.same_posts(
+        {p: posts.get(p, p) for p in changes["posts_removed"] if seen(p)},
+        {p: posts.get(p, p) for p in changes["posts_added"] if seen(p)},
+    )
     was = {gone: p for p, gone in same.items()}
+    stayed = compare.kept_in_place(changes["moved"], same)  # the same place, its post renamed: no move
 
     def place(line: Any, category: dict[str, str]) -> tuple[str, str] | None:
         """(post, slot) as a person reads them: the post's name (with its category where a
@@ -933,18 +937,20 @@ def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
             name = f"{name} ({label(CATEGORY_LABELS, category.get(line[0], ''))})"
         return (name, label(FORCE_LABELS, line[1]))
 
+    def shown(code: str) -> dict[str, str]:
+        person = people.get(code) or _someone(code)
+        number = linmas.shown(str(person.get("code", "")), str(person.get("force", "")))  # a Linmas NIK masked
+        return person | {"shown_code": number}
+
     moved = [
-        {
-            "person": people.get(code) or _someone(code),
-            "before": place(before, old_category),
-            "after": place(after, new_category),
-        }
+        {"person": shown(code), "before": place(before, old_category), "after": place(after, new_category)}
         for code, before, after in changes["moved"]
-        if seen(before and before[0]) or seen(after and after[0])
+        if code not in stayed and (seen(before and before[0]) or seen(after and after[0]))
     ]
+    relabelled = sum(1 for code, before, _after in changes["moved"] if code in stayed and seen(before and before[0]))
 
     def pin_row(change: dict[str, Any]) -> dict[str, Any] | None:
-        person = people.get(change["person"]) or _someone(change["person"])
+        person = shown(change["person"])
         lines = [line for line in (change["before"], change["after"]) if line is not None]
         if not (scope.sees_kecamatan(person["kecamatan"]) or any(seen(line.get("post")) for line in lines)):
             return None
@@ -963,6 +969,7 @@ def diff_page(old: Plan, new: Plan, scope: Scope) -> dict[str, Any]:
         summary += [(k, before[k], after[k]) for k in before if before[k] is not None or after[k] is not None]
     return {
         "moved": moved,
+        "relabelled": relabelled,  # people on a post renamed by its category only: not in `moved`
         "posts_added": [posts.get(p, p) for p in changes["posts_added"] if seen(p) and p not in same],
         "posts_removed": [posts.get(p, p) for p in changes["posts_removed"] if seen(p) and p not in was],
         "posts_recategorised": [

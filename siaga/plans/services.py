@@ -991,13 +991,14 @@ def provenance(operation: Operation, codes: Any) -> dict[str, dict[str, Any]]:
     a TPS with no record is absent: its category is the model's, or the one its data file gave."""
     out: dict[str, dict[str, Any]] = {}
     rows = CategorySource.objects.filter(operation=operation, tps_code__in=list(codes)).values_list(
-        "tps_code", "source", "category", "reason", "set_by_name", "set_at"
+        "tps_code", "source", "category", "reason", "set_by_name", "set_at", "set_by_id"
     )
     labels = dict(CategorySource.Source.choices)
-    for code, source, category, reason, by, at in rows:  # newest first
+    for code, source, category, reason, by, at, by_id in rows:  # newest first
         out.setdefault(
             code,
-            {"source": source, "label": labels[source], "category": category, "reason": reason, "by": by, "at": at},
+            {"source": source, "label": labels[source], "category": category, "reason": reason, "by": by, "at": at}
+            | {"by_id": by_id},
         )
     return out
 

@@ -35,7 +35,7 @@ from siaga.jobs import orders as stored_orders
 from siaga.operations.labels import FORCE_LABELS
 from siaga.operations.services import busy_message, database_busy, pergeseran_apel_name, pin_person
 from siaga.operations.views import operation_for, writable
-from siaga.plans import changes, pages, services, store
+from siaga.plans import changes, compare, pages, services, store
 from siaga.plans.forms import PinForm, PsuForm, ReassignForm, ReinforceForm, ReplanForm, UnpinForm, with_picks
 from siaga.plans.lines import line_of
 from siaga.plans.models import Plan, PlanJob
@@ -67,7 +67,10 @@ def plan_list(request: HttpRequest, op_id: int) -> HttpResponse:
     context = {
         "operation": operation,
         "plans": plans,
-        "rows": pages.seen_figures(plans, Scope.of(request.user)),  # a sector chief: his kecamatan's figures
+        "rows": [  # a sector chief: his kecamatan's figures; the Polres: what the objective holds for empty slots
+            (p, seen | {"empty_cost": compare.objective_parts(p)["vote_penalty"]})
+            for p, seen in pages.seen_figures(plans, Scope.of(request.user))
+        ],
         "drift": services.replan_drift(operation) if Scope.of(request.user).whole else None,  # the Polres's
         "job": services.active_job(operation),
         "scope": Scope.of(request.user).narrowed_to,  # a plan's note may name anyone: not for a sector chief
@@ -215,6 +218,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     strength = page["strength"]
     drift = services.replan_drift(plan.operation) if scope.whole else None
     changed = changes.since(plan)  # what the orders' check would refuse it for (plans/changes.py)
+    counted = compare.moves(plan) if plan.extra.get("replan") or _deciding(request, plan) else None
+    # a newer published version replaced it: the current plan, the drift's base when it is published
+    if plan.status == Plan.Status.PUBLISHED:
+        current = None
+    elif drift is not None:
+        current = drift.base if drift.base is not None and drift.base.status == Plan.Status.PUBLISHED else None
+    else:
+        current = store.current_plan(plan.operation)
+    replaced_by = current if current is not None and current.version > plan.version else None
     context = {
         "operation": plan.operation,
         "plan": plan,
@@ -231,9 +243,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         or plan.violations,
         "reserve": plan.extra.get("reserve", {}),
         "travel": travel.sentence(plan.extra.get("travel"), get_language() or "id") if "travel" in plan.extra else "",
-        "replanned": plan.extra.get("replan"),
+        "replanned": compare.shown_replan(plan, counted),  # a post renamed by category: no move
         "page": page,
-        "replan_form": ReplanForm(operation=plan.operation, initial=_replan_initial(changed)),
+        "replan_form": ReplanForm(operation=plan.operation),
+        **_replan_fill(plan, changed, replaced_by),
+        "replaced_by": replaced_by,  # a newer published version: the page points to it, not to a re-plan
         "data_changes": changed,
         "data_changes_tps": _named(plan, changed.categories[: changes.SHOWN]),
         "orders_kept": bool(changed) and plan.status != Plan.Status.DRAFT and stored_orders.complete(plan, scope.label),
@@ -242,6 +256,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "withdraw_restores": services.replaced_by_withdrawal(plan),
         "apel_name": pergeseran_apel_name(plan.operation),  # the apel the button opens, as the page names it
         **_signoff_context(request, plan),
+        # what the approval's and the sign-off's confirmation boxes name before the decision
+        "decision": compare.decision(plan, page, counted) if _deciding(request, plan) else None,
     }
     if can(request.user, "plan"):
         names = pages.name_options(sorted(pages.post_name_list(plan).values()))
@@ -249,10 +265,60 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/detail.html", context)
 
 
-def _replan_initial(changed: changes.DataChanges) -> dict[str, str]:
-    """The re-plan form filled with the data's changes since the version, for the planner to read
-    and send (a re-plan keeps the version's categories unless told)."""
-    return {"categories": changed.replan_categories, "absent": changed.replan_absent} if changed.replan_takes else {}
+REPLAN_ROWS = changes.SHOWN  # category changes the re-plan form fills as rows; more go to its paste box
+REPLAN_PICKS = 100  # people it fills as chosen; more go to its paste box
+
+
+def _replan_fill(plan: Plan, changed: changes.DataChanges, replaced_by: Plan | None) -> dict[str, Any]:
+    """The re-plan form filled with the data's changes since the version, as its reader reads
+    them: each person not ready among the chosen absentees (name and NRP/NIK), each category
+    change a row of the TPS table (its category in words); beyond what the page lists, the
+    paste box, in words too. Empty when the re-plan does not take them or a newer published
+    version replaced this one (a re-plan keeps the version's categories unless told)."""
+    if replaced_by is not None or not changed.replan_takes:
+        return _replan_shown(plan, [], [], "", "")
+    rows = [(c.code, c.after) for c in changed.categories] if len(changed.categories) <= REPLAN_ROWS else []
+    return _replan_shown(
+        plan,
+        changed.not_ready[:REPLAN_PICKS],
+        rows,
+        "\n".join(changed.not_ready[REPLAN_PICKS:]),
+        "" if rows else changed.replan_categories,
+    )
+
+
+def _replan_shown(
+    plan: Plan, picked: list[str], rows: list[tuple[str, str]], absent: str, categories: str
+) -> dict[str, Any]:
+    """What the re-plan form shows: the chosen people, the rows of the TPS table (three empty
+    ones, or one after those filled) and the paste boxes' text."""
+    return {
+        "replan_picked": _chosen_people(plan, picked),
+        "replan_rows": rows + [("", "")] * (1 if rows else 3),
+        "replan_paste": {"absent": absent, "categories": categories},
+    }
+
+
+def _chosen_people(plan: Plan, codes: list[str]) -> list[tuple[str, str]]:
+    """Each person as the re-plan's name search shows one chosen (rank and name, force, unit,
+    post), with the NRP/NIK after the name; a code the data does not hold, as it was typed."""
+    codes = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+    if not codes:
+        return []
+    people = plan.operation.personnel.filter(code__in=codes)
+    found = {r[0]: r for r in people.values_list("code", "name", "rank", "force", "unit_code")}
+    units = dict(plan.operation.units.filter(code__in={r[4] for r in found.values()}).values_list("code", "name"))
+    posts = dict(plan.assignments.filter(person_code__in=list(found)).values_list("person_code", "post__code"))
+    names = pages.post_name_list(plan) if posts else {}
+    shown = []
+    for code in codes:
+        if code not in found:
+            shown.append((code, code))
+            continue
+        _code, name, rank, force, unit = found[code]
+        parts = (f"{rank} {name} ({code})".strip(), str(FORCE_LABELS.get(force, force)), units.get(unit, ""))
+        shown.append((code, " · ".join(p for p in (*parts, names.get(posts.get(code, ""), "")) if p)))
+    return shown
 
 
 def _named(plan: Plan, changed: list[changes.CategoryChange]) -> list[tuple[changes.CategoryChange, str]]:
@@ -261,6 +327,7 @@ def _named(plan: Plan, changed: list[changes.CategoryChange]) -> list[tuple[chan
 
 
 KEPT_FORM = "siaga_plan_tool"  # a refused tool's input and messages, for the plan page once
+KEPT_VALUES = REPLAN_PICKS  # the values of one field kept (the re-plan's chosen people, its rows)
 
 
 def _tool_forms(request: HttpRequest, plan: Plan, strength: dict[str, Any] | None) -> dict[str, Any]:
@@ -285,6 +352,16 @@ def _tool_forms(request: HttpRequest, plan: Plan, strength: dict[str, Any] | Non
             post_names=pages.post_name_list(plan) if "reassign" in bound else None,
         ),
     }
+    if kept.get("form") == "replan":  # what was picked, chosen and pasted, as it was sent
+        found["replan_form"] = ReplanForm(with_picks(data), operation=plan.operation)
+        rows = [(t, c) for t, c in zip(data.getlist("change_tps"), data.getlist("change_category"), strict=False)]
+        found |= _replan_shown(
+            plan,
+            data.getlist("absent_pick"),
+            [(t.strip(), c) for t, c in rows if t.strip() or c],
+            data.get("absent", ""),
+            data.get("categories", ""),
+        )
     if kept.get("form") == "unpin":  # a pin already lifted (another tab): said above the pin list
         found["unpin_errors"] = kept.get("errors", [])
     form = found.get(f"{kept.get('form')}_form")
@@ -302,7 +379,7 @@ def _refused(request: HttpRequest, plan: Plan, form: forms.Form, name: str, *why
         messages.error(request, message)
     if form.errors and name != "unpin":  # the unpin form's one field has no label: its message is `why`
         _refuse(request, form)
-    typed = {key: request.POST.getlist(key)[:10] for key in request.POST if key != "csrfmiddlewaretoken"}
+    typed = {key: request.POST.getlist(key)[:KEPT_VALUES] for key in request.POST if key != "csrfmiddlewaretoken"}
     request.session[KEPT_FORM] = {"plan": plan.pk, "form": name, "data": typed, "errors": list(why)}
 
 
@@ -575,9 +652,9 @@ def replan(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for(request, pk)
     require(request.user, "plan")
     form = ReplanForm(with_picks(request.POST), operation=plan.operation)
-    if not form.is_valid():
-        _refuse(request, form)
-        return redirect("plan_detail", plan.pk)
+    if not form.is_valid():  # the form shown again as it was sent, each message beside its field
+        _refused(request, plan, form, "replan")
+        return redirect(reverse("plan_detail", args=[plan.pk]) + "#replan-form")
     params = {"plan": plan.pk, "absent": form.cleaned_data["absent"], "categories": form.cleaned_data["categories"]}
     change = _("Susun ulang: %(absent)s tidak hadir, %(changed)s kategori berubah") % {
         "absent": len(params["absent"]),
@@ -646,6 +723,11 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Rencana versi %(v)s disetujui.") % {"v": plan.version})
     return redirect("plan_detail", plan.pk)
+
+
+def _deciding(request: HttpRequest, plan: Plan) -> bool:
+    """The page offers its reader the approval or the categories' sign-off of this draft."""
+    return plan.status == Plan.Status.DRAFT and can(request.user, "approve")
 
 
 def _signoff_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
@@ -746,6 +828,8 @@ def diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
         "figures": figures,
         "categories": services.category_changes(old, new, scope if scope.narrowed_to is not None else None),
         "signoffs": (services.valid_signoff(old), services.valid_signoff(new)),
+        # the objectives in parts, so that a jump says why (the whole Polres's figures only)
+        "objective": compare.objective_changes(old, new) if scope.whole else None,
     }
     return render(request, "plans/diff.html", context)
 

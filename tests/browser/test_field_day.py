@@ -94,9 +94,10 @@ def test_an_incident_is_reported_escalated_dispatched_and_closed(page, open_page
     expect(card.locator(".suggested")).to_contain_text("Saran satuan tercepat")
     card.get_by_role("button", name="Eskalasi ke Kapolres").click()  # command passes up (Perkap 16/2006)
     expect(card).to_have_attribute("data-level", "polres", timeout=WAIT)
-    expect(card).to_have_attribute("data-status", "ditangani")
+    expect(card).to_have_attribute("data-status", "dilaporkan")  # command passed up; nothing sent yet
     card.locator("button.dispatch", has_text="Dalmas").first.click()  # the Kabag Ops sends no Brimob himself
     expect(card.locator("li.unit")).to_have_attribute("data-step", "dikerahkan", timeout=WAIT)
+    expect(card).to_have_attribute("data-status", "ditangani")
     card.locator("details.close-form summary").click()
     card.locator("select[name=disposition]").select_option("selesai_di_tempat")
     card.locator("textarea[name=note]").fill("selesai di tempat")

@@ -172,6 +172,7 @@ def build(workbook: str) -> None:
         "person": Person.objects.filter(**in_sector).order_by("id").first().pk,  # type: ignore[union-attr]
         "leader": leader.code,
         "job": PlanJob.objects.order_by("id").values_list("id", flat=True).first() or 0,
+        "kapolres_user": users["kapolres"].pk,  # a name with script, on the admin's account page
     }
     print("IDS " + json.dumps(ids))
     assert get_user_model().objects.filter(username="kepalapos").exists()
@@ -247,6 +248,9 @@ def pages(ids: dict[str, Any]) -> dict[str, str]:
             "import": reverse("import"),
             "audit_list": reverse("audit_list"),
             "polda_dashboard": reverse("polda_dashboard"),
+            "account_list": reverse("account_list"),
+            "account_add": reverse("account_add"),
+            "account_edit": reverse("account_edit", args=[ids["kapolres_user"]]),
             "plan_detail": reverse("plan_detail", args=[plan]),
             "plan_detail draft": reverse("plan_detail", args=[ids["draft"]]),
             "plan_diff": reverse("plan_diff", args=[ids["draft"], plan]),
@@ -281,6 +285,8 @@ NOT_PAGES |= {"plan_signoff", "bawaslu_import", "bawaslu_confirm"}
 NOT_PAGES |= {"plan_categories_to_data", "apel_checkin_undo"}
 NOT_PAGES |= {"basemap_file"}
 NOT_PAGES |= {"field_escort_step", "field_guard_entry"}
+NOT_PAGES |= {"field_escort_manifest"}
+NOT_PAGES |= {"account_password", "account_active"}
 
 
 def fill(route: str, ids: dict[str, Any]) -> str:

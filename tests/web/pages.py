@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from siaga.field.models import Incident
@@ -78,6 +79,9 @@ PAGES: list[tuple[str, Callable[[Any, Any], str | None]]] = [
     ("field_live", lambda o, p: reverse("field_live", args=[p.pk])),
     ("field_escorts", lambda o, p: reverse("field_escorts", args=[p.pk])),
     ("interchange", lambda o, p: reverse("interchange", args=[o.pk])),
+    ("account_list", lambda o, p: reverse("account_list")),
+    ("account_add", lambda o, p: reverse("account_add")),
+    ("account_edit", lambda o, p: reverse("account_edit", args=[_first(get_user_model()).pk])),
 ]
 
 # Writes (POST), files, JSON for scripts and the API: not pages a person reads as HTML.
@@ -85,6 +89,7 @@ NOT_PAGES = {
     "set_language",
     "field_escort_step",  # a run's departure/arrival (POST), offered on field_escorts
     "field_guard_entry",  # a buku mutasi line (POST), offered on field_escorts
+    "field_escort_manifest",  # a run's manifest (POST), offered on field_escorts
     "logout",
     "import_confirm",  # the import's second step, shown by `import` after an upload
     "template_download",
@@ -132,6 +137,8 @@ NOT_PAGES = {
     "coordinates_confirm",
     "polda_orders_start",  # the Polda's orders pack (POST), offered on polda_dashboard
     "polda_orders_file",  # the pack itself (ZIP)
+    "account_password",  # a new password (POST), offered on account_edit
+    "account_active",  # deactivate or reactivate (POST), offered on account_edit
 }
 
 

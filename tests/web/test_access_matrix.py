@@ -27,6 +27,7 @@ COMMANDERS = {"admin", "commander"}
 EXPORTERS = {"admin", "planner", "commander"}
 NOT_SECTOR = EVERYONE - {"sector"}
 WRITERS = {"admin", "planner", "sector"}  # the apel's roll call (siaga.field.services.WRITERS)
+ADMINS = {"admin"}  # the accounts (siaga.accounts.views_accounts)
 
 
 def tps(operation: Any, kecamatan: str) -> Tps:
@@ -39,6 +40,11 @@ def person(operation: Any, kecamatan: str) -> Person:
 
 def desa(operation: Any, kecamatan: str) -> Region:
     return Region.objects.filter(operation=operation, kecamatan_code=kecamatan, level="DESA").first()
+
+
+def account_pk() -> int:
+    """An account the admin may change: the viewer's."""
+    return Profile.objects.get(user__username="viewer").user_id
 
 
 def own_code() -> str:
@@ -91,6 +97,9 @@ PAGES: list[tuple[str, Callable[..., str], set[str]]] = [
         NOT_SECTOR,
     ),
     ("own person page", lambda o, p, j: reverse("plan_person", args=[p.pk, own_code()]), ALL),
+    ("accounts", lambda o, p, j: reverse("account_list"), ADMINS),
+    ("make account", lambda o, p, j: reverse("account_add"), ADMINS),
+    ("edit account", lambda o, p, j: reverse("account_edit", args=[account_pk()]), ADMINS),
 ]
 
 # (name, URL, form data, who may POST it). Posts that would change data are sent with data
@@ -121,6 +130,11 @@ ACTIONS: list[tuple[str, Callable[..., str], dict[str, str], set[str]]] = [
     ("undo check-in", lambda o, p: reverse("apel_checkin_undo", args=[p.pk]), {"nrp": "x", "confirm": "yes"}, WRITERS),
     ("escort step", lambda o, p: reverse("field_escort_step", args=[p.pk]), {"duty": "x", "kind": "tiba"}, WRITERS),
     ("buku mutasi", lambda o, p: reverse("field_guard_entry", args=[p.pk]), {"place": "x", "kind": "masuk"}, WRITERS),
+    ("manifest", lambda o, p: reverse("field_escort_manifest", args=[p.pk]), {"duty": "x", "seals": "1"}, WRITERS),
+    ("make account", lambda o, p: reverse("account_add"), {"username": "x", "role": "admin"}, ADMINS),
+    ("edit account", lambda o, p: reverse("account_edit", args=[account_pk()]), {"role": "admin"}, ADMINS),
+    ("new password", lambda o, p: reverse("account_password", args=[account_pk()]), {"password1": "x"}, ADMINS),
+    ("deactivate", lambda o, p: reverse("account_active", args=[account_pk()]), {"active": "0"}, ADMINS),
 ]
 
 
@@ -383,6 +397,7 @@ def _operation_urls(op: Any, pl: Any, incident: Any, job: Any) -> list[tuple[str
     from tests.web import pages
 
     global_pages = {"login", "dashboard", "import", "audit_list", "polda_dashboard"}
+    global_pages |= {"account_list", "account_add", "account_edit"}  # the admin's, of no operation
     found = [(name, url) for name, url in pages.urls(op, pl) if name not in global_pages]
     found += [
         ("job", reverse("job_status", args=[job.pk])),

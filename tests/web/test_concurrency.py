@@ -115,6 +115,7 @@ def test_a_post_naming_no_version_is_saved_as_before(as_planner, operation):
 
 def person_form(person: Person, version: int, **changes: Any) -> dict[str, Any]:
     values = {"rank": person.rank, "phone": person.phone, "available": "ya" if person.available else "tidak"}
+    values |= {"position": person.position}  # as the page sends it: a Kapolres's position left out is taken away
     values |= {"unit_code": person.unit_code} if person.force != Force.LINMAS else {"desa_code": person.desa_code}
     return values | {"edit_version": version} | changes
 

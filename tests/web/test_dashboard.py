@@ -19,7 +19,8 @@ def test_it_gives_the_seed_figures_to_the_planner(as_planner, operation):
 
 def test_it_gives_a_sector_chief_their_kecamatan_only(as_sector, operation):
     html = as_sector.get(f"/ops/{operation.pk}/").content.decode()
-    assert headline(html).endswith("1 kecamatan, 3 desa, 22 TPS")
+    assert headline(html).startswith("1 kecamatan, 3 desa, 22 TPS; ")  # and the people based there
+    assert headline(html).endswith(" personel berkedudukan di wilayah ini")
     assert "Pohjentrek" in html
 
 

@@ -426,7 +426,7 @@ def test_it_refuses_a_latitude_outside_indonesia_and_changes_nothing(as_planner,
     page = as_planner.post(f"/ops/{operation.pk}/tps/{tps.pk}/edit/", tps_form(tps, lat="99", voters=1))
     assert page.status_code == 400
     error = re.search(r'id="error-lat">(.*?)</span>', text(page)).group(1)
-    assert error == "Kolom 'lintang', nilai '99': koordinat di luar Indonesia (lintang -11 s.d. 6, bujur 95 s.d. 141)"
+    assert error == "Lintang, nilai '99': koordinat di luar Indonesia (lintang -11 s.d. 6, bujur 95 s.d. 141)"
     unchanged = Tps.objects.get(pk=tps.pk)
     assert (unchanged.lat, unchanged.voters) == (tps.lat, tps.voters)
     assert not AuditEntry.objects.filter(action="edit").exists()
@@ -453,7 +453,7 @@ def test_it_speaks_the_importers_english_when_asked(as_planner, operation):
     as_planner.post("/i18n/setlang/", {"language": "en", "next": "/"})
     tps = tps_in(operation)
     page = as_planner.post(f"/ops/{operation.pk}/tps/{tps.pk}/edit/", tps_form(tps, lon="200"))
-    assert "Column 'lon', value '200': coordinate outside Indonesia" in text(page)
+    assert "Longitude, value '200': coordinate outside Indonesia" in text(page)  # the field as labelled
 
 
 @pytest.mark.parametrize("name", ["viewer", "sector", "commander"])
@@ -474,6 +474,7 @@ def test_it_answers_404_for_a_tps_of_another_operation(as_planner, operation):
 
 def person_form(person: Person, **changes: object) -> dict[str, object]:
     base = {"rank": person.rank, "phone": person.phone, "available": "ya" if person.available else "tidak"}
+    base |= {"position": person.position}  # as the page sends it: a Kapolres's position left out is taken away
     base |= {"unit_code": person.unit_code} if person.force != "LINMAS" else {"desa_code": person.desa_code}
     return base | changes
 
@@ -498,7 +499,7 @@ def test_it_refuses_an_unknown_unit_with_the_importers_message(as_planner, opera
         f"/ops/{operation.pk}/personnel/{person.pk}/edit/", person_form(person, unit_code="POLSEK-ATLANTIS")
     )
     assert page.status_code == 400
-    assert "Kolom 'satuan', nilai 'POLSEK-ATLANTIS': tidak ditemukan di lembar satuan" in text(page)
+    assert "Satuan, nilai 'POLSEK-ATLANTIS': tidak ada di antara satuan operasi ini" in text(page)
     assert Person.objects.get(pk=person.pk).unit_code == person.unit_code
 
 
@@ -517,7 +518,7 @@ def test_it_moves_a_linmas_member_only_to_a_desa(as_planner, operation):
     refused = as_planner.post(url, person_form(member, desa_code=OTHER_SECTOR))
     assert refused.status_code == 400
     assert "wilayah ini bertingkat KECAMATAN, seharusnya DESA/KELURAHAN" in text(refused)
-    assert "anggota LINMAS wajib memiliki kode desa" in text(as_planner.post(url, person_form(member, desa_code="")))
+    assert "anggota LINMAS wajib memiliki desa" in text(as_planner.post(url, person_form(member, desa_code="")))
     assert Person.objects.get(pk=member.pk).desa_code == member.desa_code
 
     desa = Region.objects.filter(operation=operation, kecamatan_code=OTHER_SECTOR, level="DESA").first()

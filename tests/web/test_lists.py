@@ -237,10 +237,10 @@ def test_it_adds_a_person_with_the_importers_validation(as_planner, operation):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"name": ""}, "Kolom 'nama': wajib diisi"),
-        ({"unit_code": ""}, "wajib memiliki kode satuan"),
+        ({"name": ""}, "Nama: wajib diisi"),
+        ({"unit_code": ""}, "wajib memiliki satuan"),
         ({"unit_code": "TIDAK-ADA"}, "TIDAK-ADA"),
-        ({"force": "LINMAS", "desa_code": ""}, "LINMAS wajib memiliki kode desa"),
+        ({"force": "LINMAS", "desa_code": ""}, "LINMAS wajib memiliki desa"),
         ({"code": "__taken__"}, "sudah dipakai"),
     ],
 )

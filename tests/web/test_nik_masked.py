@@ -46,3 +46,28 @@ def test_a_linmas_person_page_masks_his_nik(operation, plan):
     assert page.status_code == 200
     facts = page.content.decode().split('id="person-facts"')[1].split("</dl>")[0]
     assert linmas.masked(member.code) in facts and member.code not in facts
+
+
+def test_the_plan_page_masks_a_linmas_nik_and_keeps_it_for_the_click_that_fills_a_form(operation, plan):
+    from siaga.plans.models import PlanAssignment
+
+    code = PlanAssignment.objects.filter(plan=plan, slot="LINMAS").order_by("person_code").first().person_code
+    page = client_for("planner").get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert f'<code data-code="{code}">{linmas.masked(code)}</code>' in page
+    assert code not in _cells(page)
+    officer = PlanAssignment.objects.filter(plan=plan, slot="POLRI").order_by("person_code").first().person_code
+    assert f"<code>{officer}</code>" in page
+
+
+def test_the_apel_roll_call_masks_a_linmas_nik(operation, plan):
+    from siaga.plans.models import PlanAssignment
+    from tests.web.conftest import publish
+
+    publish(plan)
+    code = PlanAssignment.objects.filter(plan=plan, slot="LINMAS").order_by("person_code").first().person_code
+    member = Person.objects.get(operation=operation, code=code)
+    page = client_for("planner").get(reverse("apel", args=[plan.pk]), {"q": member.name}).content.decode()
+    roster = page.split('id="roster"')[1].split("</table>")[0]
+    assert member.name in roster and linmas.masked(code) in _cells(roster)
+    assert code not in _cells(roster)
+    assert f'data-code="{code}"' in roster  # the tick sends the whole number

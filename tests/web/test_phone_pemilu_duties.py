@@ -90,11 +90,10 @@ def test_an_incident_at_a_duty_takes_the_duty_and_its_leg_as_its_place(plan, dut
     response = post(as_field_officer, f"/api/plans/{plan.pk}/incidents", body)
     assert response.status_code == 201, response.content
     incident = Incident.objects.get(pk=response.json()["id"])
-    assert incident.post_id == escort["id"] and incident.kecamatan_code == escort["kecamatan_code"]
+    assert incident.duty_id == escort["id"] and incident.kecamatan_code == escort["kecamatan_code"]
+    assert incident.post_id == "" and incident.description == "ban pecah"  # the leg in its own field
     assert (incident.lat, incident.lon) == (escort["lat"], escort["lon"])
-    route = escort["route"]
-    if len(route) >= 2:
-        assert incident.description == f"Ruas 1 ({route[0]} → {route[1]}): ban pecah"
+    assert incident.leg == ("0" if len(escort["route"]) >= 2 else "")
     cards = client_for("planner").get(f"/plans/{plan.pk}/incidents/").content.decode()
     assert escort["id"] not in re.sub(r'data-[a-z-]+="[^"]*"', "", cards)  # named by the duty, not its id
     mine = as_field_officer.get(f"/plans/{plan.pk}/phone/reports/").content.decode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from siaga.core.data import linmas
 from siaga.operations.models import Person
 from tests.web.conftest import client_for
 
@@ -15,9 +16,10 @@ def test_a_person_gone_from_the_data_is_shown_by_code_and_said_so(operation: Any
     Person.objects.filter(operation=operation, code=code).delete()
     client = client_for("planner")
     page = client.get(f"/plans/{plan.pk}/", {"post": post}).content.decode()
-    assert f"(tidak ada lagi di data operasi) <code>{code}</code>" in page
+    masked = linmas.masked(code)  # a Linmas's NIK, shown masked
+    assert f'(tidak ada lagi di data operasi) <code data-code="{code}">{masked}</code>' in page
     assert "<li> ? <code>" not in page
     client.cookies["django_language"] = "en"
     page = client.get(f"/plans/{plan.pk}/", {"post": post}).content.decode()
     gone = html.escape("(no longer in the operation's data)")
-    assert f"{gone} <code>{code}</code>" in page
+    assert f'{gone} <code data-code="{code}">{masked}</code>' in page

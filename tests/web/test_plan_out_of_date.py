@@ -43,6 +43,23 @@ def set_sangat_rawan(client: Any, tps: Tps) -> None:
     assert tps.effective_category == "SANGAT_RAWAN"
 
 
+def sent(form: str) -> list[tuple[str, str]]:
+    """What the re-plan form sends as it stands: its fields' values, a select's chosen option."""
+    fields = [(n, v) for n, v in re.findall(r'<input type="(?:text|hidden)" name="(\w+)"[^>]*?value="([^"]*)"', form)]
+    for name, body in re.findall(r'<select name="(\w+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', body)
+        fields.append((name, chosen.group(1) if chosen else ""))
+    fields += re.findall(r'<textarea name="(\w+)"[^>]*>\n?(.*?)</textarea>', form, re.S)
+    return [(n, html.unescape(v)) for n, v in fields if n != "csrfmiddlewaretoken"]
+
+
+def sent_data(form: str) -> dict[str, list[str]]:
+    data: dict[str, list[str]] = {}
+    for name, value in sent(form):
+        data.setdefault(name, []).append(value)
+    return data
+
+
 def notice(page: str) -> str:
     found = re.search(r'<div class="warning" id="data-changed".*?</div>', page, re.S)
     if found is None:
@@ -69,7 +86,8 @@ def test_a_plan_page_says_which_category_changed_in_the_data_and_what_to_do(as_p
     assert 'id="orders-refused"' in page and reverse("plan_orders", args=[published.pk, "sprin.pdf"]) not in page
     # the re-plan form holds the change, shown before it is sent
     form = page.split('id="replan-form"', 1)[1].split("</form>", 1)[0]
-    assert f"{tps.code}=SANGAT_RAWAN" in form and 'id="replan-from-data"' in form
+    assert ("change_tps", tps.code) in sent(form) and ("change_category", "SANGAT_RAWAN") in sent(form)
+    assert 'id="replan-from-data"' in form
     published.refresh_from_db()
     assert published.status == Plan.Status.PUBLISHED  # the version itself is as it was
 
@@ -87,7 +105,8 @@ def test_many_changes_are_counted_and_listed_for_the_polres_only(as_planner, as_
         assert f"Kategori TPS {t.code} (TPS " in said and ": Kurang rawan → Rawan" in said
     page = as_planner.get(url).content.decode()
     form = html.unescape(page.split('id="replan-form"', 1)[1].split("</form>", 1)[0])
-    assert all(f"{t.code}=RAWAN" in form for t in changed) and on_post in form
+    assert all(("change_tps", t.code) in sent(form) for t in changed) and ("absent_pick", on_post) in sent(form)
+    assert [v for k, v in sent(form) if k == "change_category"].count("RAWAN") == 3
     # a sector chief reads the count and whom to ask, not the Polres's list
     sector = notice(as_sector.get(url).content.decode())
     assert "kategori 3 TPS berubah" in sector and changed[0].code not in sector
@@ -142,11 +161,7 @@ def test_a_replan_from_the_filled_form_takes_the_change_and_keeps_the_published_
     set_sangat_rawan(as_planner, tps)
     page = html.unescape(as_planner.get(reverse("plan_detail", args=[published.pk])).content.decode())
     form = page.split('id="replan-form"', 1)[1].split("</form>", 1)[0]
-    typed = {
-        name: re.findall(rf'<textarea name="{name}"[^>]*>\n?(.*?)</textarea>', form, re.S)[0]
-        for name in ("absent", "categories")
-    }
-    answer = as_planner.post(reverse("plan_replan", args=[published.pk]), typed)
+    answer = as_planner.post(reverse("plan_replan", args=[published.pk]), sent_data(form))
     assert answer.status_code == 302 and "/jobs/" in answer.headers["Location"]
 
     new = Plan.objects.filter(operation_id=published.operation_id).latest("version")

@@ -245,7 +245,7 @@ def test_it_refuses_a_typed_tps_that_does_not_exist_and_changes_nothing(as_plann
     absent = assigned(plan, "POLRI")[0]["person"]
     data = {"absent_pick": [absent], "change_tps": ["35.99.TPS-TIDAK-ADA"], "change_category": ["SANGAT_RAWAN"]}
     response = as_planner.post(f"/plans/{plan.pk}/replan/", data, follow=True)
-    assert response.redirect_chain[-1][0] == f"/plans/{plan.pk}/"
+    assert response.redirect_chain[-1][0] == f"/plans/{plan.pk}/#replan-form"  # back to the form, as it was sent
     said = messages_after(response)
     assert "Perubahan kategori TPS: TPS 35.99.TPS-TIDAK-ADA tidak ada dalam operasi ini" in said
     assert operation.plans.count() == 1 and not PlanJob.objects.filter(operation=operation).exists()

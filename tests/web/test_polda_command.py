@@ -86,8 +86,9 @@ def test_the_polda_is_offered_the_kapolres_commands_on_an_incident_handed_up_to_
     assert "Eskalasi ke" not in mine  # the Kapolda is the top of the ladder
     assert "belum diserahkan kepada Kapolda" not in mine
     kapolres = card(as_commander, plan, incident)
-    for form in ("close-form", "seize-form", f"Kerahkan {team['name']}"):  # the Kapolres keeps his
+    for form in ("seize-form", f"Kerahkan {team['name']}"):  # the Kapolres keeps his
         assert form in kapolres
+    assert "close-form" not in kapolres and "close-refusal" in kapolres  # closing follows who commands
 
 
 def test_what_the_polda_does_is_in_the_incidents_log_and_the_audit(as_commander, as_polda, plan):
@@ -105,13 +106,14 @@ def test_what_the_polda_does_is_in_the_incidents_log_and_the_audit(as_commander,
     assert closed.status_code == 200 and closed.json()["status"] == "selesai", closed.content
     acts = ["dispatch", "unit", "seize", "custody", "close"]
     logged = IncidentAction.objects.filter(incident_id=incident, by__username="karoops")
-    assert sorted(logged.values_list("action", flat=True)) == sorted(acts)
+    # Brimob, still on its way when the incident closed, was recalled: a step of its own
+    assert sorted(logged.values_list("action", flat=True)) == sorted([*acts, "unit"])
     audited = AuditEntry.objects.filter(username="karoops", object_type="incident", object_id=str(incident))
-    assert sorted(audited.values_list("action", flat=True)) == sorted(acts)
+    assert sorted(audited.values_list("action", flat=True)) == sorted([*acts, "recall"])
     assert set(audited.values_list("operation_id", flat=True)) == {plan.operation_id}
     assert Incident.objects.get(pk=incident).closed_by.username == "karoops"
     log = card(as_commander, plan, incident)  # the Kapolres reads what the Kapolda did
-    assert log.count("Karoops ·") == len(acts) and "massa dibubarkan Brimob" in log
+    assert log.count("Karoops ·") == len(acts) + 1 and "massa dibubarkan Brimob" in log
 
 
 @pytest.mark.parametrize("level", ["polsek", "polres"])

@@ -88,7 +88,7 @@ def test_it_renames_an_operation_audited(as_planner, operation):
 
 def test_it_refuses_a_blank_name(as_planner, operation):
     page = as_planner.post(f"/ops/{operation.pk}/rename/", {"name": "  "}, follow=True)
-    assert "Nama operasi wajib diisi" in page.content.decode()
+    assert "Nama operasi: wajib diisi" in page.content.decode()
     assert Operation.objects.get(pk=operation.pk).name == operation.name
 
 

@@ -97,7 +97,8 @@ def test_a_category_decision_records_its_source_and_voids_the_signoff(as_command
     named = "AKBP Mustofa Nugroho (commander)"  # the officer's name, not only the login
     assert (source.source, source.set_by_name, source.category) == ("decision", named, "SANGAT_RAWAN")
     html = page(as_commander, f"/ops/{operation.pk}/tps/{tps.pk}/")
-    assert 'id="source-kind">Keputusan Kapolres<' in html and named in html and data["reason"] in html
+    shown = "ditetapkan oleh AKBP Mustofa Nugroho,"  # on the page: his name and rank, never the login
+    assert 'id="source-kind">Keputusan Kapolres<' in html and shown in html and data["reason"] in html
     assert AuditEntry.objects.filter(action="set_category", object_id=tps.code, username="commander").exists()
     # The plan's categories are no longer the operation's: its sign-off is void
     assert services.valid_signoff(plan) is None

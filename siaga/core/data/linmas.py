@@ -134,6 +134,15 @@ def masked(nik: str) -> str:
     return "••••" + nik[-4:] if len(nik) > 4 else "••••"
 
 
+def shown(code: str, force: str) -> str:
+    """A person's number as a page shows it: an NRP/NIP as it is, a Linmas's (his NIK) masked;
+    a number whose force is not known (a person the data no longer holds) masked when it has a
+    NIK's 16 digits."""
+    if force == "LINMAS" or (not force and len(code) == 16 and code.isdigit()):
+        return masked(code)
+    return code
+
+
 SHEET = scenario_io.Sheet(
     "linmas",
     "linmas",

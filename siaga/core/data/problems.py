@@ -192,6 +192,23 @@ WHERE = {
     "column": gettext_noop("kolom '%(place)s'"),
     "value": gettext_noop("nilai '%(place)s'"),
 }
+# A refusal of the whole file (`workbook._refuse`, its name in params["file"]): the file is the
+# place ("Berkas 'x.xlsx': ..."), never a value; these say it in one sentence, naming what is accepted.
+FILE_SENTENCES = {
+    "not_xlsx": gettext_noop(
+        "Berkas '%(file)s' bukan berkas Excel .xlsx yang sah. Yang diterima: buku kerja Excel .xlsx"
+        " (simpan ulang dari Excel sebagai .xlsx)"
+    ),
+    "old_xls": gettext_noop(
+        "Berkas '%(file)s' berformat Excel lama (.xls). Yang diterima: .xlsx; buka di Excel lalu simpan sebagai .xlsx"
+    ),
+    "file_not_found": gettext_noop("Berkas atau folder '%(file)s' tidak ditemukan"),
+    "not_readable": gettext_noop("Berkas '%(file)s' tidak dapat dibaca dari disk"),
+    "xml_entities": gettext_noop(
+        "Berkas '%(file)s' berisi definisi entitas XML (DOCTYPE/ENTITY) yang tidak diizinkan;"
+        " simpan ulang dari Excel sebagai .xlsx"
+    ),
+}
 HINT = gettext_noop("; maksud Anda '%(suggestion)s'?")
 # A place named after a file (a list read from one CSV or workbook, `listfile.one_table`): the
 # reader looks for that file, not for a sheet of that name.
@@ -216,16 +233,22 @@ class Problem:
     def message(self, lang: str = "id") -> str:
         """The problem in `lang`: its place, then what is wrong."""
         where = "file" if _FILE_NAME.search(self.sheet) else "sheet"
+        whole_file = bool(self.value) and self.params.get("file") == self.value
+        if whole_file and self.code in FILE_SENTENCES and not (self.sheet or self.row or self.column):
+            return _(FILE_SENTENCES[self.code], lang, **{**self.params, "file": _clip(self.value)})
         place = [
             _(WHERE[part], lang, place=shown(text) if isinstance(text, str) else text)
             for part, text in (
+                ("file", _clip(self.value) if whole_file and self.value != self.sheet else ""),
                 (where, self.sheet),
                 ("row", self.row),
                 ("column", self.column),
-                ("value", _clip(self.value)),
+                ("value", "" if whole_file else _clip(self.value)),
             )
             if text not in ("", None)
         ]
+        if whole_file:  # "Berkas 'x.xlsx', lembar 'tps': ..."
+            place = place[:1] + [p[:1].lower() + p[1:] for p in place[1:]]
         suggestion = self.params.get("suggestion")
         hint = _(HINT, lang, suggestion=suggestion) if suggestion else ""
         what = _(self.words()[self.code], lang, **{"hint": hint, **self.params})

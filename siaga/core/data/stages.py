@@ -211,9 +211,10 @@ def day_text(moment: dt.datetime) -> str:
 
 
 def window_text(start: dt.datetime, end: dt.datetime) -> str:
-    """A duty's window as the orders write it: "15 Feb 19.00-07.00" when it ends within a day,
-    else "15 Feb 08.00 - 18 Feb 08.00"."""
-    if end - start <= dt.timedelta(days=1):
+    """A duty's window as the orders write it: "15 Feb 19.00-07.00" when it is shorter than a
+    day (the end the next morning reads as such), else with the end's day: "15 Feb 08.00 - 16 Feb
+    08.00" (a whole day: "08.00-08.00" would read as no time at all), "15 Feb 08.00 - 18 Feb 08.00"."""
+    if end - start < dt.timedelta(days=1):
         return f"{day_text(start)} {start:%H.%M}-{end:%H.%M}"
     return f"{day_text(start)} {start:%H.%M} - {day_text(end)} {end:%H.%M}"
 

@@ -83,7 +83,8 @@ def read_tables(path: Path, limits: Limits = LIMITS) -> list[RawSheet]:
 
 
 def _refuse(code: str, path: Path, sheet: str = "", row: int | None = None, **params: object) -> UnreadableFile:
-    return UnreadableFile([Problem(code, sheet=sheet, row=row, value=path.name, params=params)])
+    whole = {**params, "file": path.name}  # the file is the place (`Problem.message`)
+    return UnreadableFile([Problem(code, sheet=sheet, row=row, value=path.name, params=whole)])
 
 
 # ---------------------------------------------------------------- xlsx

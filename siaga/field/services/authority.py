@@ -8,10 +8,20 @@ button.
   the Polres's and the Polsek's teams, closes; Brimob and the BKO reserves only when the
   Kapolres has delegated it to him (`Delegation`).
 - A Kapolsek (sector chief) works the incidents of his kecamatan while he commands them: sends
-  his own Polsek's Dalmas Awal and patrol, hands command up to the Kapolres, closes.
+  his own Polsek's Dalmas Awal and patrol, hands command up to the Kapolres, closes. Once he has
+  handed command up, the Kapolres (or the Kapolda) decides: escalating further, closing,
+  referring and every other unit. DOCTRINE.md 12 keeps command apart from the force sent and
+  says nothing on whether a Polsek's own first response stays with its Kapolsek after the
+  handover, so that is the operation's setting `sector_units_after_handover` (default yes: his
+  Dalmas Awal and patrol are the first on the scene of his sector and he still sends them and
+  moves their clocks). He still records seized goods and their custody (DOCTRINE.md 12: every
+  seizure needs its record, whoever commands).
 - The Polda (Karoops/Kapolda) commands an incident once the Kapolres has handed its command up
-  to the Kapolda, as the Kapolres does his: sends any unit (Brimob, the BKO reserves, TNI help),
-  moves the units' clocks, refers, seizes, closes. Every other incident he reads.
+  to the Kapolda, as the Kapolres does his: sends any unit (Brimob, the BKO reserves, TNI help:
+  DOCTRINE.md 12 is silent on who sends them once the Kapolda commands, so the Kapolda
+  commanding may), moves the units' clocks, refers, seizes, closes. Every other incident he
+  reads. Closing follows who commands (`to_close`): once the Kapolda commands, only the Polda
+  (and the admin) closes; the Kapolres still sends his units to it.
 - A post leader (field officer) reports incidents at his post and attaches photos to his own
   reports. A viewer reads.
 """
@@ -67,6 +77,21 @@ def _polda_reads(user: Any) -> str | None:
     return None
 
 
+SECTOR_UNITS_SETTING = "sector_units_after_handover"
+
+
+def sector_keeps_units(operation: Any) -> bool:
+    """Whether a Kapolsek still sends (and moves the clocks of) his own Polsek's Dalmas Awal and
+    patrol once he has handed an incident's command up: the operation's setting, default yes."""
+    value = (getattr(operation, "config", None) or {}).get(SECTOR_UNITS_SETTING, True)
+    return value not in (False, 0, "0", "false", "False", "tidak", "no")
+
+
+def handed_up(user: Any, incident: Incident) -> bool:
+    """Whether `user` is a Kapolsek whose incident is now commanded above him."""
+    return role_of(user) == Role.SECTOR_CHIEF and incident.level != Incident.Level.POLSEK
+
+
 def to_work(user: Any, incident: Incident) -> str | None:
     """Escalating to the Kapolres, closing, recording: the Posko roles; a Kapolsek only while
     the incident is still his (commanded at Polsek level); the Polda once it is the Kapolda's."""
@@ -77,6 +102,18 @@ def to_work(user: Any, incident: Incident) -> str | None:
     if role_of(user) == Role.SECTOR_CHIEF and incident.level != Incident.Level.POLSEK:
         return _("Komando kejadian ini sudah di tangan Kapolres; Kapolsek tidak dapat mengubahnya lagi.")
     return None
+
+
+def to_close(user: Any, incident: Incident) -> str | None:
+    """Closing follows who commands (DOCTRINE.md 12): as `to_work`, but an incident whose
+    command was handed up to the Kapolda is closed at the Kapolda's level only (the Polda, and
+    the admin, who commands at every level); the Kapolres and his Kabag Ops are told why."""
+    reason = to_work(user, incident)
+    if reason is not None or incident.level != Incident.Level.POLDA:
+        return reason
+    if at_polda(user, incident) or role_of(user) == Role.ADMIN:
+        return None
+    return _("Komando kejadian ini sudah di tangan Kapolda; kejadian ini hanya dapat ditutup oleh Kapolda (Polda).")
 
 
 def to_escalate(user: Any, incident: Incident) -> str | None:
@@ -102,11 +139,21 @@ def to_dispatch(user: Any, team: Team, incident: Incident) -> str | None:
             "atau pejabat yang diberi limpahan wewenang olehnya."
         )
     if role_of(user) == Role.SECTOR_CHIEF:
-        if incident.level != Incident.Level.POLSEK:
+        if handed_up(user, incident) and not sector_keeps_units(incident.operation):
             return _("Komando kejadian ini sudah di tangan Kapolres; Kapolsek tidak dapat mengubahnya lagi.")
         if not team.kecamatan_code or team.kecamatan_code != Scope.of(user).kecamatan:
             return _("Kapolsek hanya mengerahkan Dalmas Awal dan patroli Polseknya sendiri.")
     return None
+
+
+def to_seize(user: Any, incident: Incident) -> str | None:
+    """Recording seized goods and their custody: who works the incident, the Kapolres, and a
+    Kapolsek on an incident of his sector he has handed up (the record is of what happened)."""
+    if handed_up(user, incident) and can(user, "posko"):
+        return None
+    if to_work(user, incident) is None or can(user, "command"):
+        return None
+    return to_work(user, incident)
 
 
 def to_set_area(user: Any) -> str | None:

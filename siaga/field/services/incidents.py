@@ -6,18 +6,21 @@ what, note). Who may do what: `authority`."""
 
 from __future__ import annotations
 
+import math
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from siaga.accounts.models import Role
 from siaga.accounts.roles import can, role_of
 from siaga.accounts.scope import Scope, operations_for
 from siaga.audit.log import record
+from siaga.core.data.model import Duty
 from siaga.field.models import (
     Dispatch,
     Incident,
@@ -96,11 +99,11 @@ def report_incident(
     post_id, tps_code = fields.get("post_id") or "", fields.get("tps_code") or ""
     lat, lon = fields.get("lat"), fields.get("lon")
     description = fields.get("description") or ""
+    duty_id, leg = "", ""
     if fields.get("duty_id") and not post_id and not tps_code:  # a roster duty's place (own_duties)
         duty = own_duties.duty_of(plan, str(fields["duty_id"]), user)
         kecamatan, place = duty.kecamatan_code, (duty.lat, duty.lon)
-        post_id = duty.id[: Incident._meta.get_field("post_id").max_length]  # type: ignore[index]
-        description = own_duties.on_leg(duty, fields.get("leg"), description)
+        duty_id, leg = duty.id, leg_of(duty, fields.get("leg"))
     elif post_id:
         post = post_of(plan, post_id, user)
         kecamatan, place = str(post.get("kecamatan_code", "")), (float(post["lat"]), float(post["lon"]))
@@ -123,6 +126,8 @@ def report_incident(
             lon=lon,
             post_id=post_id,
             tps_code=tps_code,
+            duty_id=duty_id,
+            leg=leg,
             kecamatan_code=kecamatan,
             description=description,
             reported_by=user,
@@ -134,6 +139,42 @@ def report_incident(
         return row
 
     return once(Incident, key, user, "reported_by", create)
+
+
+def leg_of(duty: Duty, leg: Any) -> str:
+    """The escort's leg as an incident keeps it: its index in the duty's route ("0": Ruas 1), or
+    "" when the duty has no such leg."""
+    text = "" if leg is None else str(leg).strip()
+    return text if text.isdigit() and int(text) < len(own_duties.legs(duty)) else ""
+
+
+def duty_places(plan: Plan, incidents: Iterable[Incident]) -> dict[int, str]:
+    """Incident pk -> where it happened, for those reported from a roster duty (`duty_labels`)."""
+    rows = [i for i in incidents if i.duty_id]
+    labels = duty_labels(plan, [(i.duty_id, i.leg) for i in rows])
+    return {i.pk: labels[i.duty_id, i.leg] for i in rows}
+
+
+def duty_labels(plan: Plan, places: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(duty id, leg) -> the duty's name in the reader's language and, for an escort, its leg
+    ("Pengawalan ... · Ruas 2 (PPK Kraton → Gudang KPU)"; of a run of one leg, whose name says
+    where from and to already, its number alone: "· Ruas 1"); a duty no longer in the plan's
+    roster by its id (and its leg's number)."""
+    wanted = {(d, leg) for d, leg in places if d}
+    if not wanted:
+        return {}
+    names = own_duties.duty_names(plan, sorted({d for d, _leg in wanted}))
+    duties = own_duties.roster_duties(plan)
+    out = {}
+    for duty_id, leg in wanted:
+        duty = duties.get(duty_id)
+        said = ""
+        if leg.isdigit():
+            said = own_duties.on_leg(duty, leg, "") if duty is not None and len(own_duties.legs(duty)) > 1 else ""
+            said = said or _("Ruas %(n)s") % {"n": int(leg) + 1}
+        name = names.get(duty_id) or duty_id
+        out[duty_id, leg] = f"{name} · {said}" if said else name
+    return out
 
 
 def incident_for(pk: int, user: Any) -> Incident:
@@ -208,7 +249,9 @@ def _open(incident: Incident) -> None:
 
 
 def escalate(incident: Incident, user: Any, key: str, request: Any = None, note: str = "") -> bool:
-    """Command one step up: Kapolsek -> Kapolres -> Kapolda (the force sent is apart)."""
+    """Command one step up: Kapolsek -> Kapolres -> Kapolda. The force sent is apart (DOCTRINE.md
+    12), and so is the status: an incident no unit was sent to stays "dilaporkan" under its new
+    commander; it is "ditangani" from its first dispatch."""
 
     def change() -> str:  # checked on the locked row: a retry of a stored key is not refused
         authority.check(authority.to_escalate(user, incident))
@@ -217,9 +260,8 @@ def escalate(incident: Incident, user: Any, key: str, request: Any = None, note:
         step = ladder.index(Incident.Level(incident.level))
         if step + 1 >= len(ladder):
             raise FieldError(_("Komando sudah di tingkat tertinggi (Kapolda)."))
-        incident.level = ladder[step + 1]
-        incident.status = Incident.Status.DITANGANI
-        incident.save(update_fields=["level", "status"])
+        incident.level = ladder[step + 1]  # the status stays: it follows the force sent (`dispatch`), not who commands
+        incident.save(update_fields=["level"])
         return f"{incident.status}/{incident.level}"
 
     detail = str(words.COMMAND.get(_next_level(incident) or "", ""))
@@ -244,8 +286,7 @@ def close(
     """Closed with a disposition, a note and the closer's confirmation. An election offence
     closes only once passed to Bawaslu/Gakkumdu (closing it as handed to them records that);
     in a Pilkades (`words.offence_route`) only as handed to Reskrim or the village committee."""
-    if not can(user, "posko"):
-        authority.check(authority.to_work(user, incident))
+    authority.check(authority.to_close(user, incident))  # before the form's checks: who commands closes
     route = words.offence_route(incident.operation)
     if disposition not in words.ROUTE_DISPOSITIONS[route]:
         raise FieldError(_("Pilih penanganan akhir kejadian sebelum menutupnya."))
@@ -256,7 +297,7 @@ def close(
     offence = words.needs_referral(incident, route)
 
     def change() -> str:
-        authority.check(authority.to_work(user, incident))
+        authority.check(authority.to_close(user, incident))
         _open(incident)
         now = timezone.now()
         if offence and incident.referred_at is None:
@@ -279,7 +320,13 @@ def close(
         incident.disposition, incident.closing_note = disposition, note
         fields = ["status", "closed_by", "closed_at", "disposition", "closing_note", "referred_at", "referral_note"]
         incident.save(update_fields=fields)
+        on_the_way = list(incident.dispatches.filter(status__in=_NOT_ARRIVED))
         incident.dispatches.filter(status__in=_BEFORE_DONE).update(status=Dispatch.Step.SELESAI, done_at=now)
+        for row in on_the_way:  # called back before it arrived: not "selesai" (`recalled`)
+            name = row.unit_name or row.post_id
+            _log(incident, user, "unit", f"{name}: {words.RECALLED}")
+            after = {"unit": name, "dispatched_at": row.at.isoformat()}
+            record(request, "recall", "incident", incident.pk, operation_id=incident.operation_id, after=after)
         return f"{incident.status}/{incident.level}"
 
     detail = str(words.DISPOSITIONS[disposition])
@@ -287,6 +334,18 @@ def close(
 
 
 _BEFORE_DONE = (Dispatch.Step.DIKERAHKAN, Dispatch.Step.DALAM_PERJALANAN, Dispatch.Step.TIBA)
+_NOT_ARRIVED = (Dispatch.Step.DIKERAHKAN, Dispatch.Step.DALAM_PERJALANAN)
+
+
+def recalled(row: Dispatch, incident: Incident) -> bool:
+    """Whether the unit was called back when its incident closed before it arrived: its clock
+    ends at `selesai` at the closing time with no `tiba` (`close`)."""
+    return (
+        row.arrived_at is None
+        and row.done_at is not None
+        and incident.closed_at is not None
+        and row.done_at >= incident.closed_at
+    )
 
 
 def refer(incident: Incident, user: Any, key: str, note: str, request: Any = None) -> bool:
@@ -313,6 +372,8 @@ def reserves(incident: Incident, user: Any = None) -> list[dict[str, Any]]:
     for row in rows:
         team: units.Team = row["team"]
         row["name"], row["kind"] = team.shown(), str(words.UNIT_KINDS[team.kind])
+        row["eta_whole"] = max(1, math.floor(row["eta_minutes"] + 0.5))  # shown whole, never "~0"; counts the words
+        row["here"] = round(row["road_km"], 1) == 0  # at the place (0,0 km): said "di tempat", not "0,0 km, 1 menit"
         row["refusal"] = authority.to_dispatch(user, team, incident) if user is not None else None
     return rows
 
@@ -361,8 +422,7 @@ def dispatch(
         if incident.status == Incident.Status.DILAPORKAN:
             incident.status = Incident.Status.DITANGANI
             incident.save(update_fields=["status"])
-        eta = round(row.eta_minutes)
-        _log(incident, user, "dispatch", _("%(unit)s, perkiraan tiba %(eta)s menit") % {"unit": team.name, "eta": eta})
+        _log(incident, user, "dispatch", dispatched_words(team.name, row.eta_minutes))
         after = {"unit": row.unit_name or row.post_id, "eta_minutes": row.eta_minutes}  # as the Posko names it
         record(request, "dispatch", "incident", incident.pk, operation_id=incident.operation_id, after=after)
         return row
@@ -371,6 +431,16 @@ def dispatch(
     if row.incident_id != incident.pk:
         raise KeyConflict(key)
     return row, created
+
+
+def dispatched_words(unit: str, eta_minutes: float) -> str:
+    """A dispatch as the log says it: "<unit>, perkiraan tiba 12 menit", or, for a unit at the
+    place (under half a minute away), "<unit>, sudah di tempat"."""
+    eta = round(eta_minutes)
+    if eta == 0:
+        return _("%(unit)s, sudah di tempat") % {"unit": unit}
+    said = npgettext("minutes", "%(unit)s, perkiraan tiba %(eta)s menit", "%(unit)s, perkiraan tiba %(eta)s menit", eta)
+    return said % {"unit": unit, "eta": eta}
 
 
 def _busy_text(team: units.Team, out: Dispatch) -> str:
@@ -421,4 +491,6 @@ def advance(row: Dispatch, user: Any, key: str, step: str, request: Any = None, 
 
 
 def _at_own_post(incident: Incident, posts: set[str], tps: set[str]) -> bool:
+    if incident.duty_id:  # a roster duty's: as when its id was kept as the post's (before 0014)
+        return incident.duty_id in posts
     return incident.post_id in posts if incident.post_id else incident.tps_code in tps

@@ -23,6 +23,7 @@ from siaga.core.data.model import Scenario
 from siaga.core.documents import interchange as dc
 from siaga.field.models import Incident, IncidentAction
 from siaga.field.services import taxonomy as words
+from siaga.field.services.incidents import duty_places
 from siaga.operations import services as data
 from siaga.operations.models import Operation
 from siaga.plans.models import Plan
@@ -92,7 +93,9 @@ def incident_records(operation: Operation, scope: Scope) -> list[ic.IncidentReco
         .values_list("incident_id", "last")
     )
     posts = operation_post_labels(operation.pk, [i.post_id for i in incidents], "id")  # a file: as the Sprin
+    plan = current_plan(operation.pk) if any(i.duty_id for i in incidents) else None
     with translation.override("id"):
+        duties = duty_places(plan, incidents) if plan is not None else {}  # a roster duty's: its name, leg
         return [
             ic.IncidentRecord(
                 number=i.pk,
@@ -105,7 +108,7 @@ def incident_records(operation: Operation, scope: Scope) -> list[ic.IncidentReco
                 closed_at=i.closed_at,
                 kecamatan_code=i.kecamatan_code,
                 tps_code=i.tps_code,
-                post_name=posts.get(i.post_id, ""),
+                post_name=duties.get(i.pk) or posts.get(i.post_id, "") or i.duty_id,
                 lat=i.lat,
                 lon=i.lon,
                 reporter=_who(i.reported_by),

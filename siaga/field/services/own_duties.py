@@ -135,6 +135,11 @@ def on_leg(duty: Duty, leg: Any, description: str) -> str:
     return f"{said}: {description}" if description else said
 
 
+def roster_duties(plan: Plan) -> dict[str, Duty]:
+    """Every duty of the plan's roster by id (read once per plan)."""
+    return _roster(plan)[0]
+
+
 def duty_names(plan: Plan, ids: list[str]) -> dict[str, str]:
     """Duty id -> its name in the reader's language, for the roster duties among `ids` (an
     incident reported at a duty keeps the duty's id as its place)."""

@@ -107,6 +107,8 @@ def incidents_geojson(plan: Plan, user: Any) -> dict[str, Any]:
                 "level": i.level,
                 "post_id": i.post_id,
                 "tps_code": i.tps_code,
+                "duty_id": i.duty_id,  # a roster duty's (then no post), and the escort's leg
+                "leg": i.leg,
                 "kecamatan_code": i.kecamatan_code,
                 "reported_at": i.reported_at.isoformat(),
                 "photo": bool(i.photo),

@@ -11,15 +11,15 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import npgettext
 
 from siaga.accounts.roles import can
 from siaga.field.models import Dispatch, Incident
-from siaga.field.services import authority, clock, units
+from siaga.field.services import authority, clock, own_duties, units
 from siaga.field.services import taxonomy as words
 from siaga.field.services.day import visible_incidents
 from siaga.field.services.duties import post_labels, tps_places
-from siaga.field.services.incidents import reserves
-from siaga.field.services.own_duties import duty_names
+from siaga.field.services.incidents import dispatched_words, duty_places, recalled, reserves
 from siaga.operations.models import Person
 from siaga.plans.models import Plan
 
@@ -60,13 +60,16 @@ def _unit_row(row: Dispatch, user: Any, incident: Incident, teams: dict[str, uni
         may = authority.to_dispatch(user, team, incident) is None
     else:  # a unit no longer in the operation: whoever commands the incident
         may = can(user, "command") or authority.at_polda(user, incident)
-    times = [(words.STEPS[s], getattr(row, words.STEP_TIME[s])) for s in order]
+    back = recalled(row, incident)  # closed before it arrived: "ditarik sebelum tiba", not "selesai"
+    said = {**words.STEPS, Dispatch.Step.SELESAI: words.RECALLED_LABEL} if back else words.STEPS
+    times = [(said[s], getattr(row, words.STEP_TIME[s])) for s in order]
     return {
         "dispatch": row,
         "name": team.shown() if team else row.unit_name or _("satuan"),  # the reader's words; else as kept
         "kind": words.UNIT_KINDS.get(row.unit_kind, ""),
         "step": row.status,
-        "step_label": words.STEPS.get(row.status, row.status),
+        "step_label": said.get(row.status, row.status),
+        "recalled": back,
         "times": [(label, at) for label, at in times if at is not None],
         "next": order[step + 1] if step + 1 < len(order) else None,
         "next_label": words.STEPS[order[step + 1]] if step + 1 < len(order) else None,
@@ -83,12 +86,13 @@ def _detail(action: Any, incident: Incident, sent: Dispatch | None, shown: dict[
     if action.action == "close" and incident.disposition:
         return str(words.DISPOSITIONS.get(incident.disposition, action.detail))
     if action.action == "dispatch" and sent is not None:
-        eta = round(sent.eta_minutes)
         unit = shown.get(sent.unit_name, sent.unit_name) or sent.post_id
-        return _("%(unit)s, perkiraan tiba %(eta)s menit") % {"unit": unit, "eta": eta}
+        return dispatched_words(unit, sent.eta_minutes)
     if action.action == "unit":  # "<unit>: <step>", the step as its code (or, before, its Indonesian label)
         unit, colon, step = action.detail.rpartition(": ")
         code = step.replace(" ", "_")
+        if colon and code == words.RECALLED:
+            return f"{shown.get(unit, unit)}: {words.RECALLED_LABEL}"
         if colon and code in words.STEPS:
             return f"{shown.get(unit, unit)}: {words.STEPS[code]}"
     return str(action.detail)
@@ -147,7 +151,8 @@ def incident_cards(plan: Plan, user: Any) -> list[dict[str, Any]]:
     rows = list(visible_incidents(plan, user).prefetch_related("actions__by", "seized__custody"))
     names = post_labels(plan, [i.post_id for i in rows if not i.tps_code])
     tps_names = {c: p["name"] for c, p in tps_places(plan, [i.tps_code for i in rows if i.tps_code]).items()}
-    duties = duty_names(plan, [i.post_id for i in rows if i.post_id and i.post_id not in names])
+    duties = duty_places(plan, rows)  # a roster duty's: by its name and the escort's leg
+    wheres = _wheres(plan, rows)  # and where it is: its place and kecamatan
     for incident in rows:
         dispatches = list(incident.dispatches.all())
         is_open = incident.status != Incident.Status.SELESAI
@@ -163,10 +168,11 @@ def incident_cards(plan: Plan, user: Any) -> list[dict[str, Any]]:
         out.append(
             {
                 "incident": incident,
-                "place": tps_names.get(incident.tps_code, "")
+                "place": duties.get(incident.pk, "")
+                or tps_names.get(incident.tps_code, "")
                 or names.get(incident.post_id, "")
-                or duties.get(incident.post_id, "")
                 or incident.post_id,
+                "where": wheres.get(incident.pk, {}),
                 "open": is_open,
                 "kind_label": words.kind_label(incident.kind),
                 "severity_label": words.SEVERITIES.get(incident.severity, ""),
@@ -184,8 +190,14 @@ def incident_cards(plan: Plan, user: Any) -> list[dict[str, Any]]:
                 # the Kapolres escalating a Kapolsek's incident takes its command over himself
                 "takes_over": incident.level == Incident.Level.POLSEK and can(user, "command"),
                 "may_work": is_open and authority.to_work(user, incident) is None,
-                # as `seized.hand_over` allows: who works it, and the Kapolres (closed or not)
-                "may_hand_over": authority.to_work(user, incident) is None or can(user, "command"),
+                # closing follows who commands: on a Kapolda's incident, the Polda (`authority.to_close`)
+                "may_close": is_open and authority.to_close(user, incident) is None,
+                "close_refusal": _close_refusal(user, incident) if is_open else None,
+                # seized goods and their custody (`authority.to_seize`): who works it, the
+                # Kapolres (closed or not), the Kapolsek who handed it up
+                "may_seize": is_open and authority.to_seize(user, incident) is None,
+                "may_hand_over": authority.to_seize(user, incident) is None,
+                "handed_up": _handed_up(incident, user, command_of(incident, holders)) if is_open else [],
                 "log": _log(incident, dispatches, shown),
                 "referral": _referral(incident, now, route),
                 # a Pilkades offence: Polri's own crime case (Reskrim) or the village committee's
@@ -199,6 +211,60 @@ def incident_cards(plan: Plan, user: Any) -> list[dict[str, Any]]:
             }
         )
     return sorted(out, key=lambda r: (not r["open"], -r["incident"].severity, -r["incident"].pk))
+
+
+def _close_refusal(user: Any, incident: Incident) -> str | None:
+    """Why one who works the incident may not close it (its command is the Kapolda's), in words."""
+    if authority.to_work(user, incident) is not None:
+        return None
+    return authority.to_close(user, incident)
+
+
+def _wheres(plan: Plan, rows: list[Incident]) -> dict[int, dict[str, str]]:
+    """Incident pk -> where it is, beside its TPS's, post's or duty's name: its kecamatan
+    ("kecamatan"); for a roster duty, its place too ("place": the desa of a desa's duty, the
+    Polres of one held at the Polres's point, whose kecamatan is none, with the point as a
+    geo: link, "geo") as the TPS's name says its desa."""
+    duties = own_duties.roster_duties(plan) if any(i.duty_id for i in rows) else {}
+    codes = {i.kecamatan_code for i in rows} | {d.desa_code for i in rows if (d := duties.get(i.duty_id))}
+    names = dict(plan.operation.regions.filter(code__in=codes - {""}).order_by().values_list("code", "name"))
+    units = dict(plan.operation.units.order_by().values_list("code", "name")) if duties else {}
+    out: dict[int, dict[str, str]] = {}
+    for incident in rows:
+        where = {"kecamatan": names.get(incident.kecamatan_code, "")}
+        duty = duties.get(incident.duty_id) if incident.duty_id else None
+        if duty is not None:
+            if duty.desa_code:
+                where["place"] = names.get(duty.desa_code, "")
+            elif not duty.kecamatan_code:  # a Polres's duty (the KPU's warehouse, office): at its point
+                code = duty.place.removeprefix(f"{duty.kind}-")  # then its ring or part of the stage, if any
+                longest = sorted(units.items(), key=lambda u: -len(u[0]))
+                where["place"] = next((n for c, n in longest if code.startswith(c)), "")
+                where["geo"] = f"geo:{duty.lat:.6f},{duty.lon:.6f}?q={duty.lat:.6f},{duty.lon:.6f}"
+                where["point"] = f"{duty.lat:.5f}, {duty.lon:.5f}"
+        out[incident.pk] = where
+    return out
+
+
+def _handed_up(incident: Incident, user: Any, commander: str) -> list[str]:
+    """What a Kapolsek may still do on an incident of his sector whose command he handed up
+    (`authority`), and who decides the rest, in words; [] for anyone else."""
+    if not authority.handed_up(user, incident):
+        return []
+    level = str(words.COMMAND.get(incident.level, incident.level))
+    if authority.sector_keeps_units(incident.operation):
+        still = _(
+            "Anda masih dapat mengerahkan Dalmas Awal dan Patroli Polsek Anda, menandai langkah satuan itu, "
+            "dan mencatat barang sitaan serta serah terimanya."
+        )
+    else:
+        still = _("Anda masih dapat mencatat barang sitaan serta serah terimanya.")
+    return [
+        _("Komando kejadian ini kini di tangan %(commander)s.") % {"commander": commander},
+        still,
+        _("Satuan lain, eskalasi berikutnya, penerusan dan penutupan kejadian diputuskan oleh %(level)s.")
+        % {"level": level},
+    ]
 
 
 def _nearest_of_each_kind(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -250,7 +316,12 @@ def reporter_status(plan: Plan, user: Any, limit: int = 10) -> list[dict[str, An
             first = min(d.at + dt.timedelta(minutes=d.eta_minutes) for d in coming)
             minutes = max(1, math.ceil((first - now).total_seconds() / 60))
             state = "coming"
-            text = _("bantuan dalam perjalanan, tiba sekitar %(n)s menit") % {"n": minutes}
+            text = npgettext(
+                "minutes",
+                "bantuan dalam perjalanan, tiba sekitar %(n)s menit",
+                "bantuan dalam perjalanan, tiba sekitar %(n)s menit",
+                minutes,
+            ) % {"n": minutes}
         elif incident.status == Incident.Status.DITANGANI:
             state, text = "handled", _("sedang ditangani")
         out.append(

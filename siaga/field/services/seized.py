@@ -39,7 +39,7 @@ def seize(
 ) -> tuple[SeizedItem, bool]:
     """A seized good entered in the ledger (its first holder: where it is kept), logged on the
     incident and audited."""
-    authority.check(authority.to_work(user, incident))
+    authority.check(authority.to_seize(user, incident))
     values = _text(fields, SEIZE_FIELDS)
 
     def create() -> SeizedItem:
@@ -69,8 +69,7 @@ def hand_over(
     if item is None:
         raise NotVisible
     incident = incident_for(item.incident_id, user)
-    if authority.to_work(user, incident) is not None and authority.to_set_area(user) is not None:
-        authority.check(authority.to_work(user, incident))
+    authority.check(authority.to_seize(user, incident))
     values = _text(fields, CUSTODY_FIELDS)
     note = fields.get("note") if isinstance(fields.get("note"), str) else ""
 

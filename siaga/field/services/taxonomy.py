@@ -97,6 +97,10 @@ STEPS: dict[str, Any] = {
     Dispatch.Step.SELESAI: _("selesai"),
     Dispatch.Step.KEMBALI: _("kembali"),
 }
+# A unit still on its way when its incident is closed: called back, never arrived (its status
+# clock ends at `selesai` at the closing time with no `tiba`; `incidents.recalled`).
+RECALLED = "ditarik"
+RECALLED_LABEL = _("ditarik sebelum tiba")
 STEP_TIME: dict[str, str] = {  # the column that keeps when a unit reached each step
     Dispatch.Step.DIKERAHKAN: "at",
     Dispatch.Step.DALAM_PERJALANAN: "departed_at",

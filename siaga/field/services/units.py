@@ -4,7 +4,8 @@
   patrol, sent by its Kapolsek (only in his kecamatan) or by the Polres;
 - the Polres (its POLRES unit) has the Dalmas Lanjut, sent by the Polres;
 - the plan's reserve posts (RESERVE) are Brimob PHH or BKO reserves: sent only by the Kapolres
-  (or whom he delegates), each by the plan's name of it (the Sprin's, `ploting.reserve_name`);
+  (or whom he delegates) and, on an incident handed up to the Kapolda, by the Kapolda too
+  (`authority.to_dispatch`), each by the plan's name of it (the Sprin's, `ploting.reserve_name`);
 - the Kodim's standby group (KODIM) is TNI help on request: asked for by the Kapolres.
 
 A unit is named by a code (never shown; a reserve keeps its post id, as the old API had it) and

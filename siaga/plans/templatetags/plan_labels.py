@@ -8,7 +8,6 @@ from __future__ import annotations
 from django import template
 
 from siaga.core.data import linmas, patterns
-from siaga.core.data.model import Force
 from siaga.operations.forms import lang as reader_lang
 from siaga.operations.labels import CATEGORY_LABELS, FORCE_LABELS, stage_name
 from siaga.plans import lines
@@ -30,9 +29,9 @@ def force_label(code: str) -> str:
 @register.filter
 def person_code(code: str, force: str) -> str:
     """A person's NRP/NIP as it is; a Linmas's number (his NIK, personal data) masked as every
-    page and printout shows it (`linmas.masked`, docs/security.md): found by name, or searched
+    page and printout shows it (`linmas.shown`, docs/security.md): found by name, or searched
     by the whole number."""
-    return linmas.masked(str(code)) if str(force) == Force.LINMAS.value else str(code)
+    return linmas.shown(str(code), str(force))
 
 
 @register.filter

@@ -13,6 +13,7 @@
  *                                                    data-pick-add="FIELD"> adds the same way
  *   <div hidden data-fill-from="table.posts li" data-fill-field="ID" data-fill-scroll="ID"
  *        data-fill-focus="ID">                       a click on such an item copies its <code> into the field
+ *                                                    (its data-code when the text is masked)
  *   <details id="ID" data-keep-open>                 stays as the reader left it when htmx swaps it anew
  *
  * Text from the server only ever goes in as text (textContent, option values), never as HTML.
@@ -78,7 +79,7 @@
       const field = document.getElementById(fill.dataset.fillField);
       const code = item && item.querySelector("code");
       if (!code || !field) continue;
-      field.value = code.textContent;
+      field.value = code.dataset.code || code.textContent; // a Linmas's NIK is shown masked, kept whole here
       const target = document.getElementById(fill.dataset.fillScroll);
       if (target) target.scrollIntoView({ behavior: "smooth" });
       const focus = document.getElementById(fill.dataset.fillFocus);

@@ -11,7 +11,9 @@
  *
  * "Pos saya" offers the vote's posts and the roster's duties (escort, guard, office); each shows
  * only what it can report. The status shown follows the last press still queued; "Terkirim"
- * lists each action under the time it was made.
+ * lists each action under the time it was made. An escort leg's departure or arrival button
+ * shows its "✓ time" at once: waiting to be sent while queued, then the time the server keeps
+ * (the leg's first departure or arrival, as the page shows it after a reload).
  */
 (() => {
   "use strict";
@@ -159,6 +161,7 @@
       if (item.kind === "status") waiting[item.post] = { status: item.body.status, label: item.statusLabel };
       else if (item.kind === "custody" && item.duty && item.stateText) waiting[`duty:${item.duty}`] = { label: item.stateText };
     }
+    showTicks(items);
     for (const option of postSelect.options) {
       const w = waiting[option.value];
       option.dataset.pending = w ? w.label : "";
@@ -251,7 +254,7 @@
     } else {
       log(`${item.label} — ${sentWord(item.at)}`, item.at);
     }
-    if (item.kind === "custody") custodySent(item);
+    if (item.kind === "custody") custodySent(item, data);
     // taken by the server: "Laporan kejadian saya" (report_status.js) reads its state now
     document.dispatchEvent(new CustomEvent("siaga:sent", { detail: { kind: item.kind } }));
   };
@@ -261,7 +264,62 @@
   // same queue, each with the time it was made (`at`), so an arrival recorded offline keeps its
   // time. A form keeps what was typed until the server has taken it; a refusal is shown in it.
 
-  const custodySent = (item) => {
+  // An escort leg's buttons (the duty's on top and its section's below) by what they record:
+  // the run's URL, departure or arrival, and the leg. Each keeps the time already recorded
+  // (data-done-at, from the server's .tick) and shows the press still queued, if any, instead.
+  const tz = root.dataset.tz || undefined;
+  const hourMinute = (iso) => {
+    const parts = new Intl.DateTimeFormat("en-GB", { timeZone: tz, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(new Date(iso));
+    const part = (type) => (parts.find((p) => p.type === type) || {}).value || "";
+    return `${part("hour")}.${part("minute")}`; // as the server writes it ("H.i")
+  };
+  const legKey = (url, body) =>
+    body && (body.kind === "berangkat" || body.kind === "tiba") ? `${url}|${body.kind}|${Number(body.leg || 0)}` : "";
+  const legButtons = Array.from(document.querySelectorAll("button[data-queue-url][data-body]")).filter((button) => {
+    button.dataset.leg = legKey(button.dataset.queueUrl, JSON.parse(button.dataset.body || "{}"));
+    const tick = button.querySelector(".tick");
+    if (tick && tick.dataset.at) button.dataset.doneAt = tick.dataset.at;
+    return !!button.dataset.leg;
+  });
+  const showTicks = (items) => {
+    const queued = {};
+    for (const item of items) {
+      const key = item.kind === "custody" ? legKey(item.url, item.body) : "";
+      if (key) queued[key] = item.body.at || item.at; // the last press still waiting
+    }
+    for (const button of legButtons) {
+      const waiting = queued[button.dataset.leg];
+      const at = waiting || button.dataset.doneAt;
+      let tick = button.querySelector(".tick");
+      button.classList.toggle("pending", !!waiting);
+      if (!at) {
+        if (tick) tick.remove();
+        continue;
+      }
+      if (!tick) {
+        button.append(" ");
+        tick = document.createElement("span");
+        tick.className = "tick";
+        button.append(tick);
+      }
+      tick.textContent = waiting ? `✓ ${hourMinute(at)} (${text.pending})` : `✓ ${hourMinute(at)}`;
+    }
+  };
+  // taken by the server: the leg's first time of that kind (a second press keeps the first)
+  const legDone = (item, data) => {
+    const key = legKey(item.url, item.body);
+    const at = (data && data.at) || item.body.at;
+    if (!key || !at) return;
+    for (const button of legButtons) {
+      if (button.dataset.leg !== key) continue;
+      const before = button.dataset.doneAt;
+      if (!before || Date.parse(at) < Date.parse(before)) button.dataset.doneAt = at;
+    }
+  };
+
+  const custodySent = (item, data) => {
+    legDone(item, data);
     if (item.stateTarget && $(item.stateTarget)) $(item.stateTarget).textContent = item.stateText;
     const option = item.duty && Array.from(postSelect.options).find((o) => o.value === `duty:${item.duty}`);
     if (option && item.stateText) option.dataset.label = item.stateText;

@@ -1,7 +1,10 @@
 """`manage.py akun USER --peran ROLE [--polres CODE] [--polda NAME] [--kecamatan CODE] [--nrp NRP]`:
-make an account or change its role and what it sees (docs/security.md). A new account's
-password is read from standard input (`--password-stdin`) or asked twice at the terminal, and
-must pass the password rules. Every change is audited (`account_set`)."""
+make an account or change its role and what it sees (docs/security.md), through the one service
+the console's account pages use too (siaga/accounts/accounts.py): a sector chief's kecamatan
+must be a kecamatan of some operation, a field officer's NRP/NIK one of some operation's
+personnel, the Polda one Siaga knows. A new account's password is read from standard input
+(`--password-stdin`) or asked twice at the terminal, and must pass the password rules. Every
+change is audited (`account_set`)."""
 
 from __future__ import annotations
 
@@ -9,16 +12,23 @@ import getpass
 import sys
 from typing import Any
 
-from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
-from siaga.accounts.models import Profile, Role
-from siaga.audit.log import record
-from siaga.core.data.owner import POLDA
+from siaga.accounts.accounts import AccountRefused, find_user, save_account
+from siaga.accounts.models import Role
 
 ROLES = {role.value: role for role in Role}
+# the service's field: the option that gives it
+OPTIONS = {
+    "username": "USER",
+    "name": "--nama",
+    "role": "--peran",
+    "polres": "--polres",
+    "polda": "--polda",
+    "kecamatan": "--kecamatan",
+    "nrp": "--nrp",
+    "password": "kata sandi",
+}
 
 
 class Command(BaseCommand):
@@ -39,48 +49,27 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         role = ROLES[options["role"]]
-        polda = options["polda"]
-        if polda is not None:
-            polda = " ".join(polda.split()).upper()
-            if polda and polda not in set(POLDA.values()):
-                known = ", ".join(sorted(set(POLDA.values())))
-                raise CommandError(f"--polda {polda!r}: Polda tidak dikenal / unknown Polda. Pilih / choose: {known}")
-        if role == Role.POLDA and not polda:
-            raise CommandError("--peran polda: --polda wajib diisi / the Polda role needs --polda")
-        if role == Role.SECTOR_CHIEF and not options["kecamatan"]:
-            raise CommandError("--peran sector_chief: --kecamatan wajib diisi / a sector chief needs --kecamatan")
-        if role == Role.FIELD_OFFICER and not options["nrp"]:
-            raise CommandError("--peran field_officer: --nrp wajib diisi / a field officer needs --nrp")
-        users = get_user_model()
-        user = users.objects.filter(username=options["username"]).first()
-        password = "" if user is not None else self._password(options)
-        with transaction.atomic():
-            if user is None:
-                user = users(username=options["username"])
-                try:
-                    password_validation.validate_password(password, user)
-                except ValidationError as exc:
-                    raise CommandError("; ".join(exc.messages)) from None
-                user.set_password(password)
-            if options["nama"]:
-                user.first_name, _, user.last_name = options["nama"].partition(" ")
-            user.save()
-            profile, _ = Profile.objects.get_or_create(user=user)
-            profile.role = role
-            for field, given in (
-                ("polres_code", options["polres"]),
-                ("polda", polda),
-                ("kecamatan_code", options["kecamatan"]),
-                ("person_code", options["nrp"]),
-            ):
-                if given is not None:
-                    setattr(profile, field, given.strip())
-            profile.save()
-            after = {"role": role.value, "polres": profile.polres_code, "polda": profile.polda}
-            after |= {"kecamatan": profile.kecamatan_code, "nrp": profile.person_code}
-            record(None, "account_set", "user", user.get_username(), after=after)
+        exists = find_user(options["username"]) is not None
+        password = None if exists else self._password(options)
+        try:
+            saved = save_account(
+                options["username"],
+                role=role,
+                name=options["nama"],
+                polres=options["polres"],
+                polda=options["polda"],
+                kecamatan=options["kecamatan"],
+                nrp=options["nrp"],
+                password=password,
+            )
+        except AccountRefused as refused:
+            raise CommandError(
+                "\n".join(f"{OPTIONS.get(field, field)}: {' '.join(said)}" for field, said in refused.errors.items())
+            ) from None
+        profile = saved.profile
         sees = profile.polda and f"Polda {profile.polda}" or profile.polres_code or "semua operasi / every operation"
-        self.stdout.write(f"{user.get_username()}: {role.label} · {sees}")
+        where = profile.kecamatan_code or profile.person_code
+        self.stdout.write(f"{saved.user.get_username()}: {role.label} · {sees}" + (f" · {where}" if where else ""))
 
     def _password(self, options: dict[str, Any]) -> str:
         if options["password_stdin"]:

@@ -1,13 +1,13 @@
-"""`manage.py deactivate USER`: disable a user (never delete one: docs/security.md)."""
+"""`manage.py deactivate USER`: disable a user (never delete one: docs/security.md), through the
+service the console's account pages use too (siaga/accounts/accounts.py: `set_active`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from siaga.audit.log import record
+from siaga.accounts.accounts import find_user, set_active
 
 
 class Command(BaseCommand):
@@ -17,10 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = get_user_model().objects.filter(username=options["username"]).first()
+        user = find_user(options["username"])
         if user is None:
             raise CommandError(f"{options['username']}: pengguna tidak ada / no such user")
-        user.is_active = False
-        user.save(update_fields=["is_active"])  # the post_save receiver ends their sessions
-        record(None, "user_deactivated", "user", user.get_username())
-        self.stdout.write(f"{user.get_username()}: dinonaktifkan / deactivated")
+        if set_active(user, False):
+            self.stdout.write(f"{user.get_username()}: dinonaktifkan / deactivated")
+        else:
+            self.stdout.write(f"{user.get_username()}: sudah nonaktif / already deactivated")
