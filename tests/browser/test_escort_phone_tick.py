@@ -105,3 +105,21 @@ def test_an_arrival_offline_waits_to_be_sent_then_shows_its_time(phone, tmp_path
     assert tick(top) == shown and tick(below) == shown
     width = phone.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
     assert width <= PHONE["width"]
+
+
+def test_the_manifest_saved_shows_in_its_summary_at_once(phone):
+    escort_buttons(phone, "berangkat")  # his escort chosen: its section shown
+    details = phone.locator("section.escort details:has(form.manifest-form)").first
+    summary = details.locator("summary.manifest-summary")
+    summary.click()
+    form = details.locator("form.manifest-form")
+    for name, value in (("ballot_boxes", "12"), ("booths", "3"), ("seals", "24"), ("envelopes", "6")):
+        form.locator(f"input[name='{name}']").fill(value)
+    form.locator("button[type=submit]").click()
+    expect(phone.locator("#log li").first).to_contain_text("terkirim", timeout=WAIT)
+    said = "Muatan (manifes): 12 kotak suara, 3 bilik, 24 segel, 6 sampul"
+    expect(summary).to_have_text(said)  # no reload
+    phone.reload()
+    escort_buttons(phone, "berangkat")
+    again = phone.locator("section.escort details:has(form.manifest-form) summary.manifest-summary").first
+    assert " ".join(again.inner_text().split()) == said  # as the page shows it after a reload

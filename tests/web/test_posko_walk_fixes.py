@@ -149,8 +149,11 @@ def test_a_warehouse_incident_says_its_place_and_kecamatan(as_commander, plan):
         place = place[place.index('class="place"') : place.index("</span>", place.index('class="place"'))]
         if duty.kecamatan_code:
             assert f"Kec. {names[SECTOR]}" in place
+            assert Incident.objects.get(pk=made.json()["id"]).level == Incident.Level.POLSEK
         else:  # the KPU's warehouse, at the Polres's point: the Polres and the point
             assert unit.name in place and "geo:" in place and f"{duty.lat:.5f}" in place
+            # in no kecamatan, so no Kapolsek's: the Kapolres commands it from the start
+            assert Incident.objects.get(pk=made.json()["id"]).level == Incident.Level.POLRES
     tps_incident = report(as_commander, plan)
     assert f"Kec. {names[SECTOR]}" in card(as_commander, plan, tps_incident)
 

@@ -216,3 +216,23 @@ def test_a_whole_day_window_names_the_day_it_ends():
     assert window_text(start, start + dt.timedelta(hours=12)) == "15 Feb 08.00-20.00"
     assert window_text(start + dt.timedelta(hours=12), start + dt.timedelta(hours=24)) == "15 Feb 20.00-08.00"
     assert window_text(start, start + dt.timedelta(hours=72)) == "15 Feb 08.00 - 18 Feb 08.00"
+
+
+def test_the_setting_comes_from_the_workbook(db, tmp_path):
+    import dataclasses
+
+    from siaga.core.data import demo
+    from siaga.core.data.scenario import read_scenario, write_scenario
+    from siaga.field.services.authority import sector_keeps_units
+    from siaga.operations.services import import_scenario
+
+    scenario = demo.pasuruan_kota()
+    off = dataclasses.replace(
+        scenario, operation=dataclasses.replace(scenario.operation, sector_units_after_handover=False)
+    )
+    path = tmp_path / "off.xlsx"
+    write_scenario(off, path)
+    read = read_scenario(path)
+    assert read.operation.sector_units_after_handover is False
+    assert not sector_keeps_units(import_scenario(read, "off.xlsx"))
+    assert scenario.operation.sector_units_after_handover is True  # Siaga's default: yes

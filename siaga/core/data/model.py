@@ -195,6 +195,11 @@ class Operation:
     # Gakkumdu within 7 days, DOCTRINE.md 12: Pemilu, Pilkada) or "polri" (Polri's own crime
     # case or the village committee: a Pilkades has no Bawaslu); blank: by the election kind.
     offence_route: str = ""
+    # Whether a Kapolsek still sends (and moves the clocks of) his own Polsek's Dalmas Awal and
+    # patrol on an incident of his sector once he has handed its command up to the Kapolres.
+    # DOCTRINE.md 12 keeps command apart from the force sent and is silent on this: Siaga's
+    # default is yes (they are the first on the scene of his sector).
+    sector_units_after_handover: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,6 +181,7 @@ OPERATION = Sheet(
         _col("catalogue", "katalog_kerawanan", _indicator_catalogue, default=""),
         _col("replan_newcomers", "susun_ulang_dari_luar_apel", cells.boolean, default=False),
         _col("offence_route", "penanganan_pelanggaran", _offence_route, default=""),
+        _col("sector_units_after_handover", "polsek_kerahkan_setelah_eskalasi", cells.boolean, default=True),
     ),
 )
 OPERATION_KEY = _col("key", "kunci", _text, required=True)

@@ -149,6 +149,11 @@ NOTES: dict[tuple[str, str], tuple[str, str]] = {
         " (Pemilu, Pilkada); polri = proses pidana oleh Polri (Reskrim) atau ke panitia pemilihan (Pilkades)",
         "gakkumdu atau polri; kosong = menurut jenis pemilihan (bawaan Siaga)",
     ),
+    ("operation", "sector_units_after_handover"): (
+        "Kapolsek tetap mengerahkan Dalmas Awal dan patroli Polseknya pada kejadian di sektornya setelah "
+        "komandonya diserahkan ke Kapolres",
+        "ya/tidak, bawaan ya (bawaan Siaga)",
+    ),
     ("stages", "name"): ("Nama tahapan, mis. 'Rekapitulasi di PPK'", "teks"),
     ("stages", "kind"): ("Jenis tahapan", ", ".join(k.value for k in StageKind)),
     ("stages", "start"): ("Mulai (kosongkan seluruh lembar: tahapan bawaan jenis pemilihan)", "TTTT-BB-HH JJ:MM"),

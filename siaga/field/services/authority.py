@@ -82,7 +82,8 @@ SECTOR_UNITS_SETTING = "sector_units_after_handover"
 
 def sector_keeps_units(operation: Any) -> bool:
     """Whether a Kapolsek still sends (and moves the clocks of) his own Polsek's Dalmas Awal and
-    patrol once he has handed an incident's command up: the operation's setting, default yes."""
+    patrol once he has handed an incident's command up: the operation's setting (the workbook's
+    `sector_units_after_handover`, docs/scenario.md), default yes."""
     value = (getattr(operation, "config", None) or {}).get(SECTOR_UNITS_SETTING, True)
     return value not in (False, 0, "0", "false", "False", "tidak", "no")
 

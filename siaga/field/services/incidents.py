@@ -129,6 +129,9 @@ def report_incident(
             duty_id=duty_id,
             leg=leg,
             kecamatan_code=kecamatan,
+            # a place in no kecamatan (the KPU warehouse at the Polres's point) has no Kapolsek:
+            # the Kapolres commands it from the start
+            level=Incident.Level.POLSEK if kecamatan else Incident.Level.POLRES,
             description=description,
             reported_by=user,
             reported_at=clock.reported(fields.get("at")),  # when the phone made the report

@@ -327,6 +327,14 @@
     if (flag) flag.hidden = true; // arrived: no longer missing
     const form = item.form && $(item.form);
     if (form && form.tagName === "FORM" && !form.classList.contains("manifest-form")) form.reset();
+    const summary = form && form.classList.contains("manifest-form") && form.closest("details");
+    const line = summary && summary.querySelector("summary.manifest-summary");
+    if (line) {
+      // the manifest the server took, in the summary's own words (as a reload shows it)
+      const counts = { b: "ballot_boxes", k: "booths", s: "seals", e: "envelopes" };
+      const said = line.dataset.format.replace(/\{([bkse])\}/g, (_, k) => String(Number(item.body[counts[k]]) || 0));
+      line.textContent = `${line.dataset.title}: ${said}`;
+    }
     const error = form && form.querySelector(".form-error");
     if (error) error.hidden = true;
   };
