@@ -114,7 +114,10 @@ def _readiness_context(plan: Plan, request: HttpRequest) -> dict[str, Any]:
     count = absent.count() if len(first) == ABSENT_SHOWN else len(first)
     people = _absent_people(plan, first)
     query = f"?apel={apel.key}&present=no" if apel.key else "?present=no"
-    named = [people.get(code) or {"code": code, "name": code, "rank": "", "unit": ""} for code in first]
+    named = [
+        people.get(code) or {"code": code, "shown": linmas.shown(code, ""), "name": code, "rank": "", "unit": ""}
+        for code in first
+    ]
     return {
         "plan": plan,
         "apel": apel,
@@ -135,13 +138,16 @@ def _readiness_context(plan: Plan, request: HttpRequest) -> dict[str, Any]:
 def _absent_people(plan: Plan, codes: list[str]) -> dict[str, dict[str, str]]:
     """The absentees named on the page by NRP/NIK: name, rank and unit (its name, else its code)."""
     op = plan.operation_id
-    rows = list(Person.objects.filter(operation_id=op, code__in=codes).values("code", "name", "rank", "unit_code"))
+    rows = list(
+        Person.objects.filter(operation_id=op, code__in=codes).values("code", "name", "rank", "unit_code", "force")
+    )
     wanted = {r["unit_code"] for r in rows}
     units = dict(Unit.objects.filter(operation_id=op, code__in=wanted).values_list("code", "name"))
     out = {}
     for r in rows:
         unit = units.get(r["unit_code"], r["unit_code"])
-        out[r["code"]] = {"code": r["code"], "name": r["name"], "rank": r["rank"], "unit": unit}
+        shown = linmas.shown(r["code"], r["force"])  # a Linmas's NIK masked
+        out[r["code"]] = {"code": r["code"], "shown": shown, "name": r["name"], "rank": r["rank"], "unit": unit}
     return out
 
 
@@ -247,11 +253,11 @@ def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
             refused = _("Kartu ditolak") if token else _("Personel tidak ditemukan")
             status, answer = 422, {"error": f"{refused}: {exc}"}
         else:
-            name = (
+            name, force = (
                 Person.objects.filter(operation_id=plan.operation_id, code=row.person_code)
-                .values_list("name", flat=True)
+                .values_list("name", "force")
                 .first()
-            )
+            ) or (None, "")
             answer = {
                 "ok": True,
                 "person_code": row.person_code,
@@ -259,7 +265,7 @@ def checkin(request: HttpRequest, plan: Plan) -> HttpResponse:
                 "method": row.method,
                 "created": created,
                 "message": (_("Hadir: %(name)s (%(code)s)") if created else _("Sudah tercatat: %(name)s (%(code)s)"))
-                % {"name": name or row.person_code, "code": row.person_code},
+                % {"name": name or row.person_code, "code": linmas.shown(row.person_code, force)},
                 "note": services.card_note(plan, token) if token else "",
                 "version": plan.version,
             }

@@ -29,7 +29,7 @@ from siaga.accounts.roles import can, require
 from siaga.accounts.scope import Scope, operations_for, require_export, roster_read
 from siaga.audit.log import record
 from siaga.core import check
-from siaga.core.data import travel
+from siaga.core.data import linmas, travel
 from siaga.core.data.text import _ as core_text
 from siaga.jobs import orders as stored_orders
 from siaga.operations.labels import FORCE_LABELS
@@ -163,6 +163,7 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
         require(request.user, "polda_orders")
         context = {"job": job, "finished": job.status in (PlanJob.Status.DONE, PlanJob.Status.FAILED)}
         context["line"] = line_of(job)
+        context["printed"] = int(job.params.get("plans", 0) or 0) - len(job.params.get("left_out", []) or [])
         return render(request, "field/_polda_job.html" if polled else "field/polda_job.html", context)
     if job.kind == "orders" and job.plan is not None:
         return _orders_panel(request, job.plan, str(job.params.get("kecamatan", "")), job, polled)
@@ -316,7 +317,8 @@ def _chosen_people(plan: Plan, codes: list[str]) -> list[tuple[str, str]]:
             shown.append((code, code))
             continue
         _code, name, rank, force, unit = found[code]
-        parts = (f"{rank} {name} ({code})".strip(), str(FORCE_LABELS.get(force, force)), units.get(unit, ""))
+        number = linmas.shown(code, force)  # a Linmas's NIK masked
+        parts = (f"{rank} {name} ({number})".strip(), str(FORCE_LABELS.get(force, force)), units.get(unit, ""))
         shown.append((code, " · ".join(p for p in (*parts, names.get(posts.get(code, ""), "")) if p)))
     return shown
 

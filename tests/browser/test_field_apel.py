@@ -58,7 +58,7 @@ def test_a_marshal_checks_in_by_qr_and_nrp_and_replans_the_absentee(page: Any, c
     version, post_of = digest(printed), {a.person: a.post for a in printed.assignments}
     token = tokens.sign({"nrp": codes[0], "plan": version, "post": post_of[codes[0]]}, key)
     page.evaluate("token => window.siagaApel.checkInToken(token)", token)
-    expect(page.locator("#scan-result")).to_contain_text(codes[0])
+    expect(page.locator("#scan-result")).to_contain_text(linmas.shown(codes[0], ""))
     expect(page.locator(f'#roster tr[data-code="{codes[0]}"]')).to_have_class("present")
     expect(page.locator("#present-count")).to_have_text(str(before + 1))  # no reload
 
@@ -71,7 +71,7 @@ def test_a_marshal_checks_in_by_qr_and_nrp_and_replans_the_absentee(page: Any, c
     # the NRP typed, and a tick on the list
     page.fill("#nrp", codes[1])
     page.click("#nrp-submit")
-    expect(page.locator("#scan-result")).to_contain_text(codes[1])
+    expect(page.locator("#scan-result")).to_contain_text(linmas.shown(codes[1], ""))
     page.locator(f'#roster tr[data-code="{codes[2]}"] .tick-button').click()
     expect(page.locator(f'#roster tr[data-code="{codes[2]}"]')).to_have_class("present")
     expect(page.locator("#present-count")).to_have_text(str(before + 3))

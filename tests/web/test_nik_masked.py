@@ -71,3 +71,41 @@ def test_the_apel_roll_call_masks_a_linmas_nik(operation, plan):
     assert member.name in roster and linmas.masked(code) in _cells(roster)
     assert code not in _cells(roster)
     assert f'data-code="{code}"' in roster  # the tick sends the whole number
+
+
+def test_the_apel_absentee_lists_and_the_check_in_message_mask_a_linmas_nik(operation, plan):
+    from siaga.field.models import CheckIn
+    from siaga.plans.models import PlanAssignment
+    from tests.web.conftest import publish
+
+    publish(plan)
+    codes = list(PlanAssignment.objects.filter(plan=plan, slot="LINMAS").values_list("person_code", flat=True))
+    others = PlanAssignment.objects.filter(plan=plan).exclude(slot="LINMAS").values_list("person_code", flat=True)
+    CheckIn.objects.bulk_create(  # everyone else is at the apel: the Linmas head the lists of the absent
+        CheckIn(operation_id=operation.pk, person_code=code, method="list", key=f"nik-{code}") for code in set(others)
+    )
+    page = client_for("planner").get(reverse("apel", args=[plan.pk])).content.decode()
+    folded = page.split('id="absentees"')[1].split("</details>")[0]
+    panel = page.split('id="absent-panel"')[1].split("</section>")[0]
+    listed = [c for c in codes if f'data-absent="{c}"' in folded or f'data-absentee="{c}"' in panel]
+    assert listed, "some Linmas are listed as not yet present"
+    for code in listed:
+        assert linmas.masked(code) in _cells(folded + panel) and code not in _cells(folded + panel)
+    answer = client_for("planner").post(
+        reverse("apel_checkin", args=[plan.pk]),
+        {"nrp": listed[0], "method": "nrp"},
+        headers={"Idempotency-Key": "nik-masked-checkin", "Accept": "application/json"},
+    )
+    said = answer.json()["message"]
+    assert linmas.masked(listed[0]) in said and listed[0] not in said
+
+
+def test_the_replan_forms_chosen_people_mask_a_linmas_nik(operation, plan):
+    from siaga.plans.models import PlanAssignment
+    from siaga.plans.views import _chosen_people
+
+    code = PlanAssignment.objects.filter(plan=plan, slot="LINMAS").order_by("person_code").first().person_code
+    officer = PlanAssignment.objects.filter(plan=plan, slot="POLRI").order_by("person_code").first().person_code
+    (linmas_value, linmas_label), (officer_value, officer_label) = _chosen_people(plan, [code, officer])
+    assert linmas_value == code and f"({linmas.masked(code)})" in linmas_label and code not in linmas_label
+    assert officer_value == officer and f"({officer})" in officer_label

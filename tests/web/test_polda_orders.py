@@ -91,3 +91,19 @@ def test_the_pack_holds_the_election_the_dashboard_shows(two_polres, settings, t
     second = PlanJob.objects.filter(kind="polda").latest("pk")
     assert second.pk != job.pk and second.params["election"] == other.election_date.isoformat()
     assert second.message == "Surat perintah 1 operasi dari 1 Polres siap diunduh"
+
+
+def test_a_pack_with_nothing_printed_offers_no_download_and_says_so(two_polres, settings, tmp_path):  # noqa: F811
+    """Every published plan of the election fails the check on today's data: the job says that
+    nothing could be printed, offers no empty ZIP, and says what the Polres must do."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    karoops = polda_client("polda_jatim")
+    karoops.post(reverse("polda_orders_start"))
+    job = PlanJob.objects.get(kind="polda")
+    rows = [{"polres": "Polres Uji", "operation": "Pam Uji", "version": 1, "plan": 1}] * job.params["plans"]
+    job.params = {**job.params, "file": "orders/x.zip", "left_out": rows}
+    job.status = PlanJob.Status.DONE
+    job.save(update_fields=["params", "status"])
+    page = karoops.get(reverse("job_status", args=[job.pk])).content.decode()
+    assert 'id="polda-pack-empty"' in page and reverse("polda_orders_file", args=[job.pk]) not in page
+    assert "perlu menerbitkan rencana yang sah" in page
